@@ -1,0 +1,28 @@
+// One vitest configuration for every workspace. Each project is one kind of test environment.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Integration tests start real servers, databases and child processes.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: [
+            'actions/**/*.test.ts',
+            'app-repo/packages/**/*.test.ts',
+            'app-repo/services/{product,cart,order}/**/*.test.ts',
+            'app-repo/gateway/**/*.test.ts',
+            'infra-repo/**/*.test.ts',
+            'gitops-repo/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+        },
+      },
+    ],
+  },
+});
