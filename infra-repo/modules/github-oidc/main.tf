@@ -1,0 +1,212 @@
+# GitHub Actions reach AWS with OIDC: a workflow with `permissions: id-token: write`
+# gets a token signed by GitHub and exchanges it for a role's short-lived
+# credentials (aws-actions/configure-aws-credentials). No access keys exist.
+# Every trust policy pins the audience and the exact `sub` claim of the repository.
+
+data "aws_partition" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  oidc_host   = "token.actions.githubusercontent.com"
+  oidc_url    = "https://${local.oidc_host}"
+  oidc_arn    = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
+  repository  = "${var.github_org}/${var.github_repo}"
+  cluster_arn = "arn:${data.aws_partition.current.partition}:eks:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:cluster/${var.cluster_name}"
+}
+
+# AWS validates GitHub's certificate against its own trusted CAs, so no
+# thumbprint is pinned (a stale thumbprint was the classic outage).
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url            = local.oidc_url
+  client_id_list = ["sts.amazonaws.com"]
+  tags           = var.tags
+}
+
+data "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 0 : 1
+
+  url = local.oidc_url
+}
+
+# ---------------------------------------------------------------- build/push
+
+data "aws_iam_policy_document" "build_push_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values = concat(
+        ["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"],
+        var.build_allow_pull_requests ? ["repo:${var.github_org}/${var.github_repo}:pull_request"] : [],
+      )
+    }
+  }
+}
+
+resource "aws_iam_role" "build_push" {
+  count = var.create_build_role ? 1 : 0
+
+  name                 = "${var.name_prefix}-github-build-push"
+  description          = "GitHub Actions in ${local.repository}: push service images to ECR"
+  assume_role_policy   = data.aws_iam_policy_document.build_push_trust.json
+  max_session_duration = 3600
+  tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(var.ecr_repository_arns) > 0
+      error_message = "create_build_role = true needs ecr_repository_arns (pass module.ecr's repository_arns values)."
+    }
+  }
+}
+
+data "aws_iam_policy_document" "build_push" {
+  count = var.create_build_role ? 1 : 0
+
+  statement {
+    sid       = "Login"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PushAndReadServiceImages"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImageScanFindings",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]
+    resources = var.ecr_repository_arns
+  }
+}
+
+resource "aws_iam_role_policy" "build_push" {
+  count = var.create_build_role ? 1 : 0
+
+  name   = "ecr-push"
+  role   = aws_iam_role.build_push[0].id
+  policy = data.aws_iam_policy_document.build_push[0].json
+}
+
+# ---------------------------------------------------------------- deploy (verify) roles
+# Promotion itself is a git commit to the GitOps repo; AWS access is only needed
+# to verify the rollout on the cluster (Argo CD status, Prometheus SLOs).
+
+data "aws_iam_policy_document" "dev_deploy_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values = [
+        "repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main",
+        "repo:${var.github_org}/${var.github_repo}:environment:dev",
+      ]
+    }
+  }
+}
+
+# The only trusted subject is a job bound to the `production` environment:
+# no branch, tag or pull request can assume this role.
+data "aws_iam_policy_document" "prod_deploy_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:${var.github_org}/${var.github_repo}:environment:production"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "deploy" {
+  statement {
+    sid       = "Kubeconfig"
+    actions   = ["eks:DescribeCluster"]
+    resources = [local.cluster_arn]
+  }
+}
+
+resource "aws_iam_role" "dev_deploy" {
+  count = var.create_dev_deploy_role ? 1 : 0
+
+  name                 = "${var.name_prefix}-github-deploy-dev"
+  description          = "GitHub Actions in ${local.repository}: verify dev rollouts on ${var.cluster_name}"
+  assume_role_policy   = data.aws_iam_policy_document.dev_deploy_trust.json
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+resource "aws_iam_role_policy" "dev_deploy" {
+  count = var.create_dev_deploy_role ? 1 : 0
+
+  name   = "eks-describe"
+  role   = aws_iam_role.dev_deploy[0].id
+  policy = data.aws_iam_policy_document.deploy.json
+}
+
+resource "aws_iam_role" "prod_deploy" {
+  count = var.create_prod_deploy_role ? 1 : 0
+
+  name                 = "${var.name_prefix}-github-deploy-prod"
+  description          = "GitHub Actions in ${local.repository}, environment production only: verify prod rollouts on ${var.cluster_name}"
+  assume_role_policy   = data.aws_iam_policy_document.prod_deploy_trust.json
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+resource "aws_iam_role_policy" "prod_deploy" {
+  count = var.create_prod_deploy_role ? 1 : 0
+
+  name   = "eks-describe"
+  role   = aws_iam_role.prod_deploy[0].id
+  policy = data.aws_iam_policy_document.deploy.json
+}

@@ -1,0 +1,19 @@
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub OIDC provider (created here or looked up)."
+  value       = local.oidc_arn
+}
+
+output "build_push_role_arn" {
+  description = "ARN of the build/push role (null when create_build_role is false): the release workflow's `role-to-assume` for ECR."
+  value       = one(aws_iam_role.build_push[*].arn)
+}
+
+output "dev_deploy_role_arn" {
+  description = "ARN of the dev deploy role (null when create_dev_deploy_role is false)."
+  value       = one(aws_iam_role.dev_deploy[*].arn)
+}
+
+output "prod_deploy_role_arn" {
+  description = "ARN of the prod deploy role (null when create_prod_deploy_role is false); trusted only from the `production` environment."
+  value       = one(aws_iam_role.prod_deploy[*].arn)
+}

@@ -1,0 +1,72 @@
+variable "github_org" {
+  description = "GitHub organisation or user that owns the repository whose workflows assume these roles."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](-?[A-Za-z0-9])*$", var.github_org))
+    error_message = "github_org must be a GitHub account name: letters, digits and single hyphens, no wildcards."
+  }
+}
+
+variable "github_repo" {
+  description = "Name of the repository (without the organisation) whose workflows assume these roles."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]+$", var.github_repo))
+    error_message = "github_repo must be a repository name: letters, digits, '.', '_' or '-', no wildcards."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of the role names, e.g. slipway."
+  type        = string
+  default     = "slipway"
+}
+
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider. An account holds one provider per URL: set false in the second environment when dev and prod share an account."
+  type        = bool
+  default     = true
+}
+
+variable "create_build_role" {
+  description = "Create the build/push role (ECR push from the main branch). Images are built once, so only the environment owning the registry needs it."
+  type        = bool
+  default     = false
+}
+
+variable "build_allow_pull_requests" {
+  description = "Also trust pull_request workflows with the build/push role. Off by default: pull requests build and scan images locally and push nothing."
+  type        = bool
+  default     = false
+}
+
+variable "ecr_repository_arns" {
+  description = "ARNs of the ECR repositories the build/push role may push to (modules/ecr output repository_arns)."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_dev_deploy_role" {
+  description = "Create the dev deploy role, trusted from the main branch and the GitHub Environment `dev`."
+  type        = bool
+  default     = false
+}
+
+variable "create_prod_deploy_role" {
+  description = "Create the prod deploy role, trusted ONLY from jobs bound to the GitHub Environment `production` (whose required reviewers are the manual approval)."
+  type        = bool
+  default     = false
+}
+
+variable "cluster_name" {
+  description = "Name of the EKS cluster the deploy role verifies rollouts on (eks:DescribeCluster for kubeconfig; Kubernetes rights come from an EKS access entry)."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to every resource of this module."
+  type        = map(string)
+  default     = {}
+}
