@@ -23,6 +23,17 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**'],
         },
       },
+      {
+        // The shop's frontend: React components in a simulated DOM (its build scripts' tests say
+        // `@vitest-environment node` themselves).
+        oxc: { jsx: { runtime: 'automatic' } },
+        test: {
+          name: 'frontend',
+          environment: 'happy-dom',
+          include: ['app-repo/services/frontend/{src,scripts}/**/*.test.{ts,tsx}'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+        },
+      },
     ],
   },
 });

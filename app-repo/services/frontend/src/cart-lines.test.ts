@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { Cart } from './api/shop-types.ts';
+import { parseQuantity, stockShortages, withLineFrom, withQuantity, withoutLine } from './cart-lines.ts';
+
+const cart: Cart = {
+  id: 'cart-1',
+  currency: 'USD',
+  items: [
+    { productId: 'p-mug', name: 'Mug', imageUrl: '/api/products/images/mug.svg', unitPriceCents: 1250, quantity: 2, lineTotalCents: 2500 },
+    { productId: 'p-cap', name: 'Cap', imageUrl: '/api/products/images/cap.svg', unitPriceCents: 1999, quantity: 1, lineTotalCents: 1999 },
+  ],
+  itemCount: 3,
+  subtotalCents: 4499,
+};
+
+describe('parseQuantity', () => {
+  it.each([
+    ['1', undefined, { ok: true, quantity: 1 }],
+    [' 7 ', undefined, { ok: true, quantity: 7 }],
+    ['99', undefined, { ok: true, quantity: 99 }],
+    ['100', undefined, { ok: false, message: 'At most 99 at a time.' }],
+    ['0', undefined, { ok: false, message: 'Enter at least 1.' }],
+    ['', undefined, { ok: false, message: 'Enter a whole number.' }],
+    ['2.5', undefined, { ok: false, message: 'Enter a whole number.' }],
+    ['-1', undefined, { ok: false, message: 'Enter a whole number.' }],
+    ['abc', undefined, { ok: false, message: 'Enter a whole number.' }],
+    ['4', 4, { ok: true, quantity: 4 }],
+    ['5', 4, { ok: false, message: 'Only 4 in stock.' }],
+    ['100', 500, { ok: false, message: 'At most 99 at a time.' }],
+  ])('%j with stock %s → %j', (text, stock, expected) => {
+    expect(parseQuantity(text, stock)).toEqual(expected);
+  });
+});
+
+describe('withQuantity', () => {
+  it('changes one line and recomputes its total, the item count and the subtotal', () => {
+    const changed = withQuantity(cart, 'p-cap', 3);
+    expect(changed.items[1]).toMatchObject({ productId: 'p-cap', quantity: 3, lineTotalCents: 5997 });
+    expect(changed.items[0]).toBe(cart.items[0]);
+    expect(changed.itemCount).toBe(5);
+    expect(changed.subtotalCents).toBe(2500 + 5997);
+  });
+
+  it('removes the line at quantity 0, and withoutLine does the same', () => {
+    for (const changed of [withQuantity(cart, 'p-mug', 0), withoutLine(cart, 'p-mug')]) {
+      expect(changed.items.map((line) => line.productId)).toEqual(['p-cap']);
+      expect(changed.itemCount).toBe(1);
+      expect(changed.subtotalCents).toBe(1999);
+    }
+  });
+
+  it('leaves the cart as it was for a product it does not hold, and never changes its input', () => {
+    const before = structuredClone(cart);
+    expect(withQuantity(cart, 'p-none', 4)).toEqual(cart);
+    withQuantity(cart, 'p-mug', 9);
+    expect(cart).toEqual(before);
+  });
+});
+
+describe('withLineFrom', () => {
+  it('puts a removed line back where it was', () => {
+    const removed = withoutLine(cart, 'p-mug');
+    expect(withLineFrom(removed, cart, 'p-mug')).toEqual(cart);
+  });
+
+  it('undoes a quantity change on one line and keeps changes to the others', () => {
+    const both = withQuantity(withQuantity(cart, 'p-mug', 5), 'p-cap', 2);
+    const restored = withLineFrom(both, cart, 'p-mug');
+    expect(restored.items.map((line) => [line.productId, line.quantity])).toEqual([
+      ['p-mug', 2],
+      ['p-cap', 2],
+    ]);
+    expect(restored.subtotalCents).toBe(2500 + 3998);
+  });
+
+  it('drops a line the source cart did not have', () => {
+    const extra: Cart = withLineFrom(cart, { ...cart, items: [] }, 'p-cap');
+    expect(extra.items.map((line) => line.productId)).toEqual(['p-mug']);
+    expect(extra.itemCount).toBe(2);
+  });
+});
+
+describe('stockShortages', () => {
+  it.each([
+    [
+      'a productId detail with the number left',
+      { field: 'items', message: 'Only 1 left in stock', productId: 'p-mug', available: 1 },
+      { productId: 'p-mug', name: 'Mug', message: 'Only 1 left in stock', available: 1 },
+    ],
+    [
+      'an index into the cart items',
+      { field: 'items[1].quantity', message: 'out of stock', stock: 0 },
+      { productId: 'p-cap', name: 'Cap', message: 'out of stock', available: 0 },
+    ],
+    [
+      'an index into the order lines, nested in the body',
+      { field: 'body.lines[0]', message: 'short' },
+      { productId: 'p-mug', name: 'Mug', message: 'short', available: undefined },
+    ],
+    [
+      'the product id inside the field name',
+      { field: 'items.p-cap', message: 'sold out' },
+      { productId: 'p-cap', name: 'Cap', message: 'sold out', available: undefined },
+    ],
+    [
+      'a product that is not in the cart, named by the service',
+      { field: 'items', message: 'gone', productId: 'p-old', name: 'Old thing' },
+      { productId: 'p-old', name: 'Old thing', message: 'gone', available: undefined },
+    ],
+    [
+      'a field it cannot place',
+      { field: 'stock', message: 'stock ran out' },
+      { productId: undefined, name: undefined, message: 'stock ran out', available: undefined },
+    ],
+  ])('reads %s', (_case, error, expected) => {
+    expect(stockShortages({ status: 409, errors: [error] }, cart)).toEqual([expected]);
+  });
+
+  it('returns nothing for a problem without field errors, or no problem at all', () => {
+    expect(stockShortages({ status: 409, detail: 'stock ran out' }, cart)).toEqual([]);
+    expect(stockShortages(undefined, cart)).toEqual([]);
+  });
+});

@@ -1,0 +1,102 @@
+// Decisions about the cart that the pages share: quantities a shopper may ask for, the cart as it
+// looks while a change is on its way, and which lines a stock conflict from checkout points at.
+import type { Cart, CartLine, Problem, ProblemFieldError } from './api/shop-types.ts';
+
+export const MIN_QUANTITY = 1;
+export const MAX_QUANTITY = 99;
+
+export type QuantityInput = { ok: true; quantity: number } | { ok: false; message: string };
+
+/** Reads what a shopper typed into a quantity box; `stock` caps it when known. */
+export function parseQuantity(text: string, stock?: number): QuantityInput {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return { ok: false, message: 'Enter a whole number.' };
+  const quantity = Number(trimmed);
+  if (quantity < MIN_QUANTITY) return { ok: false, message: `Enter at least ${MIN_QUANTITY}.` };
+  const max = stock === undefined ? MAX_QUANTITY : Math.min(stock, MAX_QUANTITY);
+  if (quantity > max) {
+    return { ok: false, message: stock !== undefined && stock < MAX_QUANTITY ? `Only ${stock} in stock.` : `At most ${MAX_QUANTITY} at a time.` };
+  }
+  return { ok: true, quantity };
+}
+
+function totals(items: CartLine[]): Pick<Cart, 'itemCount' | 'subtotalCents'> {
+  return {
+    itemCount: items.reduce((sum, line) => sum + line.quantity, 0),
+    subtotalCents: items.reduce((sum, line) => sum + line.lineTotalCents, 0),
+  };
+}
+
+/** The cart with one line's quantity changed (0 removes it), totals recomputed: shown until the service answers. */
+export function withQuantity(cart: Cart, productId: string, quantity: number): Cart {
+  const items = cart.items.flatMap((line) => {
+    if (line.productId !== productId) return [line];
+    if (quantity <= 0) return [];
+    return [{ ...line, quantity, lineTotalCents: line.unitPriceCents * quantity }];
+  });
+  return { ...cart, items, ...totals(items) };
+}
+
+/** The cart without one line. */
+export function withoutLine(cart: Cart, productId: string): Cart {
+  return withQuantity(cart, productId, 0);
+}
+
+export interface StockShortage {
+  /** The cart line the service pointed at, when it could be told. */
+  productId: string | undefined;
+  name: string | undefined;
+  message: string;
+  /** How many are left, when the service said. */
+  available: number | undefined;
+}
+
+function lineIndexOfField(field: string): number | undefined {
+  const match = /(?:^|\.)(?:items|lines)\[(\d+)\]/.exec(field);
+  return match ? Number(match[1]) : undefined;
+}
+
+function lineOfError(error: ProblemFieldError, cart: Cart | undefined): CartLine | undefined {
+  if (!cart) return undefined;
+  if (typeof error.productId === 'string') return cart.items.find((line) => line.productId === error.productId);
+  const index = lineIndexOfField(error.field);
+  if (index !== undefined) return cart.items[index];
+  return cart.items.find((line) => error.field.includes(line.productId));
+}
+
+function numberDetail(error: ProblemFieldError, ...keys: string[]): number | undefined {
+  for (const key of keys) {
+    const value = error[key];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The lines a 409 from checkout points at. The problem's `errors[]` name a field (`items[0].quantity`,
+ * a product id, or carry `productId`) and may say how many are left (`available` or `stock`).
+ */
+export function stockShortages(problem: Problem | undefined, cart: Cart | undefined): StockShortage[] {
+  return (problem?.errors ?? []).map((error) => {
+    const line = lineOfError(error, cart);
+    const productId = line?.productId ?? (typeof error.productId === 'string' ? error.productId : undefined);
+    return {
+      productId,
+      name: line?.name ?? (typeof error.name === 'string' ? error.name : undefined),
+      message: error.message,
+      available: numberDetail(error, 'available', 'stock'),
+    };
+  });
+}
+
+/** `cart` with the line for `productId` as it is in `source` (put back, or removed when `source` has none). */
+export function withLineFrom(cart: Cart, source: Cart, productId: string): Cart {
+  const original = source.items.find((line) => line.productId === productId);
+  const others = cart.items.filter((line) => line.productId !== productId);
+  let items = others;
+  if (original) {
+    const position = source.items.indexOf(original);
+    items = [...others.slice(0, position), original, ...others.slice(position)];
+  }
+  return { ...cart, items, ...totals(items) };
+}

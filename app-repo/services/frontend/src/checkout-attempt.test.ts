@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestFailure } from './api/request-error.ts';
+import type { Cart } from './api/shop-types.ts';
+import { attemptAfterFailure, attemptFor, checkoutFingerprint, newIdempotencyKey } from './checkout-attempt.ts';
+
+const cart: Cart = {
+  id: 'c1',
+  currency: 'USD',
+  items: [{ productId: 'p1', name: 'Mug', imageUrl: '/x.svg', unitPriceCents: 100, quantity: 2, lineTotalCents: 200 }],
+  itemCount: 2,
+  subtotalCents: 200,
+};
+const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
+
+function keys() {
+  let n = 0;
+  return () => `key-${++n}`;
+}
+
+describe('attemptFor', () => {
+  it('makes a key for the first submit and reuses it while the same thing is ordered', () => {
+    const makeKey = keys();
+    const first = attemptFor(undefined, checkoutFingerprint(ada, cart), makeKey);
+    const again = attemptFor(first, checkoutFingerprint({ name: ' Ada Lovelace ', email: 'ADA@example.com' }, cart), makeKey);
+    expect(first.key).toBe('key-1');
+    expect(again).toBe(first);
+  });
+
+  it.each([
+    ['another quantity', ada, { ...cart, items: [{ ...cart.items[0]!, quantity: 3, lineTotalCents: 300 }] }],
+    ['another product', ada, { ...cart, items: [{ ...cart.items[0]!, productId: 'p2' }] }],
+    ['another customer', { name: 'Grace Hopper', email: 'grace@example.com' }, cart],
+    ['another email', { ...ada, email: 'ada@example.org' }, cart],
+  ])('starts a new attempt with a new key for %s', (_case, customer, changedCart) => {
+    const makeKey = keys();
+    const first = attemptFor(undefined, checkoutFingerprint(ada, cart), makeKey);
+    const next = attemptFor(first, checkoutFingerprint(customer, changedCart), makeKey);
+    expect(next.key).toBe('key-2');
+  });
+});
+
+describe('attemptAfterFailure', () => {
+  const attempt = { key: 'k', fingerprint: 'f' };
+  it.each<[RequestFailure | undefined, boolean]>([
+    ['unavailable', true],
+    ['server', true],
+    [undefined, true],
+    ['conflict', false],
+    ['invalid', false],
+    ['not-found', false],
+  ])('after a %s failure the key is kept: %s', (failure, kept) => {
+    expect(attemptAfterFailure(attempt, failure)).toBe(kept ? attempt : undefined);
+  });
+});
+
+describe('newIdempotencyKey', () => {
+  it('formats 16 random bytes as a version 4 UUID', () => {
+    const key = newIdempotencyKey((bytes) => bytes.fill(0xff));
+    expect(key).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+    expect(newIdempotencyKey((bytes) => bytes.fill(0))).toBe('00000000-0000-4000-8000-000000000000');
+  });
+
+  it('gives a different key every time with the real random source', () => {
+    const made = new Set(Array.from({ length: 50 }, () => newIdempotencyKey()));
+    expect(made.size).toBe(50);
+    for (const key of made) expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -1,0 +1,59 @@
+import { useCallback } from 'react';
+import { shopApi } from '../api/shop-api.ts';
+import { orderDate } from '../components/order-lines.tsx';
+import { Price } from '../components/price.tsx';
+import { LoadFailed, Loading } from '../components/request-status.tsx';
+import { Link } from '../navigation.tsx';
+import { catalogPath, paths } from '../routes.ts';
+import { useRequest } from '../use-request.ts';
+
+export function OrdersPage() {
+  const orders = useRequest(useCallback((signal: AbortSignal) => shopApi.listOrders(signal), []));
+
+  return (
+    <>
+      <h1>Your orders</h1>
+      {orders.status === 'loading' && <Loading label="Loading your orders…" />}
+      {orders.status === 'error' && <LoadFailed what="Your orders" error={orders.error} retry={orders.retry} />}
+      {orders.status === 'ready' && orders.data.items.length === 0 && (
+        <div className="notice">
+          <p>You have not placed any orders yet.</p>
+          <Link className="button button-primary" href={catalogPath()}>
+            Browse the catalog
+          </Link>
+        </div>
+      )}
+      {orders.status === 'ready' && orders.data.items.length > 0 && (
+        <table className="orders-table">
+          <caption className="visually-hidden">Your orders, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Items</th>
+              <th scope="col">Total</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...orders.data.items]
+              .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+              .map((order) => (
+                <tr key={order.id}>
+                  <th scope="row">
+                    <Link href={paths.order(order.id)}>{order.id}</Link>
+                  </th>
+                  <td>{orderDate(order.createdAt)}</td>
+                  <td>{order.itemCount}</td>
+                  <td>
+                    <Price cents={order.totalCents} currency={order.currency} />
+                  </td>
+                  <td>{order.status}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
