@@ -8,18 +8,31 @@ data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
+# The role behind the caller's (possibly assumed-role session) ARN.
+data "aws_iam_session_context" "terraform" {
+  arn = data.aws_caller_identity.current.arn
+}
+
 locals {
   partition         = data.aws_partition.current.partition
   managed_policy    = "arn:${local.partition}:iam::aws:policy"
   access_policy_arn = "arn:${local.partition}:eks::aws:cluster-access-policy"
 
-  sso_admin_entries = var.sso_admin_permission_set_name == null ? {} : {
-    sso-admin = {
-      principal_arn       = one(data.aws_iam_roles.sso_admin[0].arns)
-      policy_associations = { admin = { policy_name = "AmazonEKSClusterAdminPolicy", namespaces = null } }
-    }
+  cluster_admin  = { admin = { policy_name = "AmazonEKSClusterAdminPolicy", namespaces = null } }
+  sso_admin_arn  = var.sso_admin_permission_set_name == null ? null : one(data.aws_iam_roles.sso_admin[0].arns)
+  terraform_role = data.aws_iam_session_context.terraform.issuer_arn
+
+  # for-if filters rather than `cond ? {...} : {}`, whose branch types differ.
+  sso_admin_entries = {
+    for k, v in { sso-admin = { principal_arn = local.sso_admin_arn, policy_associations = local.cluster_admin } } :
+    k => v if var.sso_admin_permission_set_name != null
   }
-  access_entries = merge(local.sso_admin_entries, var.access_entries)
+  # An access entry per principal: no second entry when Terraform runs as the SSO admin role.
+  terraform_caller_entries = {
+    for k, v in { terraform-caller = { principal_arn = local.terraform_role, policy_associations = local.cluster_admin } } :
+    k => v if var.terraform_caller_admin && local.terraform_role != local.sso_admin_arn
+  }
+  access_entries = merge(local.sso_admin_entries, local.terraform_caller_entries, var.access_entries)
 
   access_policy_associations = merge([
     for entry_key, entry in local.access_entries : {
@@ -83,8 +96,9 @@ resource "aws_eks_cluster" "this" {
   enabled_cluster_log_types = var.cluster_log_types
 
   access_config {
-    authentication_mode                         = "API"
-    bootstrap_cluster_creator_admin_permissions = var.bootstrap_cluster_creator_admin_permissions
+    authentication_mode = "API"
+    # Admins are explicit access entries below, visible and revocable in code.
+    bootstrap_cluster_creator_admin_permissions = false
   }
 
   vpc_config {

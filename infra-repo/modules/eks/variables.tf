@@ -146,8 +146,8 @@ variable "access_entries" {
   }
 }
 
-variable "bootstrap_cluster_creator_admin_permissions" {
-  description = "Give the identity that creates the cluster admin access (needed by the Helm provider in the same apply). Changing it later replaces the cluster."
+variable "terraform_caller_admin" {
+  description = "Give the identity running Terraform cluster admin through an access entry, so the Helm provider can install Argo CD in the same apply. Skipped when that identity is already the SSO admin role."
   type        = bool
   default     = true
 }

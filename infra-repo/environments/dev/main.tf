@@ -1,0 +1,101 @@
+# dev: small and cheap — two AZs, one NAT gateway, Spot nodes, no deletion
+# protection, everything destroyable. Values only; logic lives in the modules.
+
+locals {
+  environment = "dev"
+  name        = "slipway-dev"
+  tags        = { Project = "slipway", Environment = local.environment, ManagedBy = "terraform" }
+}
+
+module "vpc" {
+  source = "../../modules/vpc"
+
+  name               = local.name
+  cidr               = "10.10.0.0/16"
+  az_count           = 2
+  nat_gateway_per_az = false
+  cluster_name       = local.name
+  tags               = local.tags
+}
+
+# The one registry: images are built once, pushed here, and promoted to prod by digest.
+module "ecr" {
+  source = "../../modules/ecr"
+
+  name_prefix  = "slipway"
+  services     = ["frontend", "product", "cart", "order"]
+  force_delete = true
+  tags         = local.tags
+}
+
+module "github_oidc" {
+  source = "../../modules/github-oidc"
+
+  github_org             = var.github_org
+  github_repo            = var.github_repo
+  name_prefix            = "slipway"
+  create_oidc_provider   = var.create_github_oidc_provider
+  create_build_role      = true
+  ecr_repository_arns    = values(module.ecr.repository_arns)
+  create_dev_deploy_role = true
+  cluster_name           = local.name
+  tags                   = local.tags
+}
+
+module "eks" {
+  source = "../../modules/eks"
+
+  cluster_name                 = local.name
+  subnet_ids                   = module.vpc.private_subnet_ids
+  endpoint_public_access       = true
+  endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
+  deletion_protection          = false
+  log_retention_days           = 7
+
+  node_groups = {
+    default = {
+      instance_types = ["t3.large", "t3a.large", "m5.large"]
+      capacity_type  = "SPOT"
+      min_size       = 2
+      max_size       = 4
+      desired_size   = 2
+    }
+  }
+
+  sso_admin_permission_set_name = var.sso_admin_permission_set_name
+  access_entries = {
+    github-deploy = {
+      principal_arn = module.github_oidc.dev_deploy_role_arn
+      policy_associations = {
+        view = { policy_name = "AmazonEKSViewPolicy" }
+        edit = { policy_name = "AmazonEKSEditPolicy", namespaces = ["argocd", "monitoring"] }
+      }
+    }
+  }
+
+  tags = local.tags
+}
+
+module "platform_iam" {
+  source = "../../modules/platform-iam"
+
+  name                        = local.name
+  cluster_name                = module.eks.cluster_name
+  hosted_zone_name            = var.hosted_zone_name
+  domain_name                 = var.domain_name
+  backup_retention_days       = 7
+  backup_bucket_force_destroy = true
+  tags                        = local.tags
+}
+
+module "argocd" {
+  source = "../../modules/argocd"
+
+  environment       = local.environment
+  gitops_repo_url   = var.gitops_repo_url
+  gitops_path       = var.gitops_path
+  high_availability = false
+
+  # Pod Identity associations and add-ons first, so platform apps start with credentials.
+  depends_on = [module.eks, module.platform_iam]
+}

@@ -1,0 +1,44 @@
+output "region" {
+  description = "Region of the dev environment (GitHub variable AWS_REGION)."
+  value       = var.region
+}
+
+output "cluster_name" {
+  description = "Name of the dev EKS cluster."
+  value       = module.eks.cluster_name
+}
+
+output "kubeconfig_command" {
+  description = "Command that points kubectl at the dev cluster."
+  value       = "aws eks update-kubeconfig --region ${var.region} --name ${module.eks.cluster_name}"
+}
+
+output "ecr_repository_urls" {
+  description = "Image repository URL by service (used by the build workflow and the GitOps manifests)."
+  value       = module.ecr.repository_urls
+}
+
+output "github_build_push_role_arn" {
+  description = "Role the release workflow assumes to push images (GitHub variable AWS_BUILD_ROLE_ARN)."
+  value       = module.github_oidc.build_push_role_arn
+}
+
+output "github_deploy_role_arn" {
+  description = "Role the release workflow assumes to verify dev rollouts (GitHub variable AWS_DEV_DEPLOY_ROLE_ARN)."
+  value       = module.github_oidc.dev_deploy_role_arn
+}
+
+output "certificate_arn" {
+  description = "ACM certificate for the dev domain (Ingress annotation alb.ingress.kubernetes.io/certificate-arn)."
+  value       = module.platform_iam.certificate_arn
+}
+
+output "db_backups_bucket_name" {
+  description = "Bucket CloudNativePG backs up to in dev."
+  value       = module.platform_iam.db_backups_bucket_name
+}
+
+output "argocd_root_application" {
+  description = "Name of dev's root Application."
+  value       = module.argocd.root_application_name
+}

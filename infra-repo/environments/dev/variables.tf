@@ -1,0 +1,58 @@
+variable "region" {
+  description = "AWS region of the dev environment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region code such as the one `aws configure get region` prints."
+  }
+}
+
+variable "github_org" {
+  description = "GitHub organisation or user owning the repository whose workflows deploy here."
+  type        = string
+}
+
+variable "github_repo" {
+  description = "Repository (without organisation) whose workflows build images and deploy here."
+  type        = string
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider here (true unless the account already has one)."
+  type        = bool
+  default     = true
+}
+
+variable "gitops_repo_url" {
+  description = "Git URL of the GitOps repository Argo CD syncs (this monorepo, or the split-out gitops repository)."
+  type        = string
+}
+
+variable "gitops_path" {
+  description = "Folder of dev's child Applications in the GitOps repository; null means gitops-repo/environments/dev (monorepo layout)."
+  type        = string
+  default     = null
+}
+
+variable "hosted_zone_name" {
+  description = "Existing public Route53 hosted zone holding the dev domain, e.g. shop.example.com."
+  type        = string
+}
+
+variable "domain_name" {
+  description = "Dev's domain inside the hosted zone, e.g. dev.shop.example.com."
+  type        = string
+}
+
+variable "sso_admin_permission_set_name" {
+  description = "IAM Identity Center permission set whose role is cluster admin (e.g. AdministratorAccess); null for none."
+  type        = string
+  default     = null
+}
+
+variable "endpoint_public_access_cidrs" {
+  description = "CIDR blocks allowed to reach the dev Kubernetes API endpoint."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}

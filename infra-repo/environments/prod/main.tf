@@ -1,0 +1,90 @@
+# prod: three AZs, a NAT gateway per AZ, bigger on-demand nodes, deletion
+# protection, longer log and backup retention, HA Argo CD. No image registry:
+# prod runs the digests built once and verified in dev (dev's ECR).
+
+locals {
+  environment = "prod"
+  name        = "slipway-prod"
+  tags        = { Project = "slipway", Environment = local.environment, ManagedBy = "terraform" }
+}
+
+module "vpc" {
+  source = "../../modules/vpc"
+
+  name               = local.name
+  cidr               = "10.20.0.0/16"
+  az_count           = 3
+  nat_gateway_per_az = true
+  cluster_name       = local.name
+  tags               = local.tags
+}
+
+module "github_oidc" {
+  source = "../../modules/github-oidc"
+
+  github_org              = var.github_org
+  github_repo             = var.github_repo
+  name_prefix             = "slipway"
+  create_oidc_provider    = var.create_github_oidc_provider
+  create_prod_deploy_role = true
+  cluster_name            = local.name
+  tags                    = local.tags
+}
+
+module "eks" {
+  source = "../../modules/eks"
+
+  cluster_name                 = local.name
+  subnet_ids                   = module.vpc.private_subnet_ids
+  endpoint_public_access       = true
+  endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
+  deletion_protection          = true
+  log_retention_days           = 90
+
+  node_groups = {
+    default = {
+      instance_types = ["m6i.large"]
+      capacity_type  = "ON_DEMAND"
+      min_size       = 3
+      max_size       = 9
+      desired_size   = 3
+      disk_size_gib  = 50
+    }
+  }
+
+  sso_admin_permission_set_name = var.sso_admin_permission_set_name
+  access_entries = {
+    github-deploy = {
+      principal_arn = module.github_oidc.prod_deploy_role_arn
+      policy_associations = {
+        view = { policy_name = "AmazonEKSViewPolicy" }
+        edit = { policy_name = "AmazonEKSEditPolicy", namespaces = ["argocd", "monitoring"] }
+      }
+    }
+  }
+
+  tags = local.tags
+}
+
+module "platform_iam" {
+  source = "../../modules/platform-iam"
+
+  name                        = local.name
+  cluster_name                = module.eks.cluster_name
+  hosted_zone_name            = var.hosted_zone_name
+  domain_name                 = var.domain_name
+  backup_retention_days       = 35
+  backup_bucket_force_destroy = false
+  tags                        = local.tags
+}
+
+module "argocd" {
+  source = "../../modules/argocd"
+
+  environment       = local.environment
+  gitops_repo_url   = var.gitops_repo_url
+  gitops_path       = var.gitops_path
+  high_availability = true
+
+  depends_on = [module.eks, module.platform_iam]
+}

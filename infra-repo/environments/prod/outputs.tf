@@ -1,0 +1,39 @@
+output "region" {
+  description = "Region of the prod environment."
+  value       = var.region
+}
+
+output "cluster_name" {
+  description = "Name of the prod EKS cluster."
+  value       = module.eks.cluster_name
+}
+
+output "kubeconfig_command" {
+  description = "Command that points kubectl at the prod cluster."
+  value       = "aws eks update-kubeconfig --region ${var.region} --name ${module.eks.cluster_name}"
+}
+
+output "node_role_arn" {
+  description = "Node role of prod: list it in dev's ECR pull_principal_arns when prod runs in its own account."
+  value       = module.eks.node_role_arn
+}
+
+output "github_deploy_role_arn" {
+  description = "Role the promote-prod job (environment: production) assumes to verify rollouts (GitHub environment variable AWS_PROD_DEPLOY_ROLE_ARN)."
+  value       = module.github_oidc.prod_deploy_role_arn
+}
+
+output "certificate_arn" {
+  description = "ACM certificate for the prod domain (Ingress annotation alb.ingress.kubernetes.io/certificate-arn)."
+  value       = module.platform_iam.certificate_arn
+}
+
+output "db_backups_bucket_name" {
+  description = "Bucket CloudNativePG backs up to in prod."
+  value       = module.platform_iam.db_backups_bucket_name
+}
+
+output "argocd_root_application" {
+  description = "Name of prod's root Application."
+  value       = module.argocd.root_application_name
+}
