@@ -1,0 +1,166 @@
+/**
+ * Lands a promotion in a GitOps repository safely under concurrency: fetch the branch, let the
+ * caller re-decide the edit on that fresh head, write the commit without touching any working
+ * tree, push; when the push is rejected because someone else landed first, start over (bounded).
+ * A decision of "nothing to change" makes no commit. A failure at any step leaves the working
+ * tree, the index and the remote as they were.
+ */
+import { randomBytes } from 'node:crypto';
+import { GitError, committerIdentity, git, historyWithTrailers, listTree, readBlobs, writeCommit } from './git.ts';
+import type { GitCredentials, Identity } from './git.ts';
+import { isManifestFile } from './environments.ts';
+import { parsePromotionTrailers } from './promotion-record.ts';
+import type { RecordedPromotion } from './promotion-record.ts';
+
+export interface GitopsRemote {
+  /** A local git repository used to fetch, write objects and push: the checkout itself or a scratch clone. */
+  repoDir: string;
+  /** Remote name (`origin`) or URL of the GitOps repository. */
+  remote: string;
+  /** Branch the promotion lands on (or, in pull-request mode, the PR's base). */
+  branch: string;
+  credentials?: GitCredentials;
+}
+
+/** The fetched head of the branch, read straight from git objects. */
+export class HeadSnapshot {
+  constructor(
+    readonly repoDir: string,
+    readonly commit: string,
+    private readonly modes: Map<string, string> = new Map(),
+  ) {}
+
+  /** Every file path under `prefix` ('' for all). */
+  async paths(prefix: string): Promise<string[]> {
+    return (await listTree(this.repoDir, this.commit, prefix === '' ? '.' : prefix)).map((entry) => entry.path);
+  }
+
+  /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
+  async manifests(prefix: string): Promise<Map<string, string>> {
+    const entries = (await listTree(this.repoDir, this.commit, prefix)).filter(
+      (entry) => entry.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755') && isManifestFile(entry.path),
+    );
+    for (const entry of entries) this.modes.set(entry.path, entry.mode);
+    const blobs = await readBlobs(this.repoDir, entries.map((entry) => entry.object));
+    return new Map(entries.map((entry) => [entry.path, blobs.get(entry.object) ?? '']));
+  }
+
+  mode(path: string): string {
+    return this.modes.get(path) ?? '100644';
+  }
+
+  /** Promotion commits of an environment reachable from this head, newest first. */
+  async promotions(environment: string): Promise<RecordedPromotion[]> {
+    const entries = await historyWithTrailers(this.repoDir, this.commit, `Slipway-Environment: ${environment}`);
+    return entries.flatMap((entry) => {
+      const record = parsePromotionTrailers(entry.trailers);
+      return record && record.environment === environment ? [{ ...record, commit: entry.commit }] : [];
+    });
+  }
+}
+
+export interface CommitDecision {
+  files: Map<string, string>;
+  message: string;
+}
+
+export interface LandOptions {
+  maxAttempts?: number;
+  author?: Identity;
+  /** Pull-request mode: push the commit to this branch (force) instead of the base branch. */
+  pullRequestBranch?: string;
+  /** Called on each retry, for logs. */
+  onRetry?: (attempt: number, reason: string) => void;
+}
+
+export interface LandResult<T> {
+  /** The new commit; undefined when nothing changed. */
+  commit?: string;
+  /** The head the decision was made on. */
+  base: string;
+  attempts: number;
+  decision: T;
+  /** Pull-request mode: false when the PR branch already held exactly this change. */
+  pushed: boolean;
+}
+
+function isRejectedPush(error: unknown): boolean {
+  if (!(error instanceof GitError)) return false;
+  return /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(error.stderr);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Fetch → decide on the fresh head → commit → push, retried when the push is rejected.
+ * `decide` returns the change to commit (or undefined for none) plus whatever the caller wants back.
+ */
+export async function landOnBranch<T>(
+  target: GitopsRemote,
+  decide: (head: HeadSnapshot) => Promise<{ change?: CommitDecision; result: T }>,
+  options: LandOptions = {},
+): Promise<LandResult<T>> {
+  const maxAttempts = options.maxAttempts ?? 25;
+  const run = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const baseRef = `refs/slipway/${run}/base`;
+  const prRef = `refs/slipway/${run}/pull-request`;
+  const scratchRef = `refs/slipway/${run}/commit`;
+  const gitIn = { cwd: target.repoDir, ...(target.credentials ? { credentials: target.credentials } : {}) };
+  const author = options.author ?? (await committerIdentity(target.repoDir));
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      const refspecs = [`+refs/heads/${target.branch}:${baseRef}`];
+      await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', target.remote, ...refspecs], gitIn);
+      const base = (await git(['rev-parse', '--verify', `${baseRef}^{commit}`], gitIn)).trim();
+      const head = new HeadSnapshot(target.repoDir, base);
+      const { change, result } = await decide(head);
+      if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
+      const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
+      const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author, files, scratchRef });
+      if (options.pullRequestBranch) {
+        const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
+        return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
+      }
+      try {
+        await git(['push', '--quiet', '--porcelain', target.remote, `${commit}:refs/heads/${target.branch}`], gitIn);
+        return { commit, base, attempts: attempt, decision: result, pushed: true };
+      } catch (error) {
+        if (!isRejectedPush(error) || attempt >= maxAttempts) {
+          if (isRejectedPush(error)) {
+            throw new GitError(`push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`, [], null, '');
+          }
+          throw error;
+        }
+        options.onRetry?.(attempt, 'push rejected: the branch moved; re-applying on the fresh head');
+        await sleep(Math.floor(Math.random() * 40 * Math.min(attempt, 5)));
+      }
+    }
+  } finally {
+    for (const ref of [baseRef, prRef, scratchRef]) {
+      await git(['update-ref', '-d', ref], gitIn).catch(() => undefined);
+    }
+  }
+}
+
+/** Pushes the PR branch unless it already holds the same tree on the same base (a re-run). */
+async function pushPullRequestBranch(
+  target: GitopsRemote,
+  commit: string,
+  base: string,
+  branch: string,
+  prRef: string,
+): Promise<{ commit: string; pushed: boolean }> {
+  const gitIn = { cwd: target.repoDir, ...(target.credentials ? { credentials: target.credentials } : {}) };
+  const exists = (await git(['ls-remote', '--heads', target.remote, `refs/heads/${branch}`], gitIn)).trim() !== '';
+  if (exists) {
+    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
+    const [theirs, ours, theirParent, theirCommit = commit] = (
+      await git(['rev-parse', `${prRef}^{tree}`, `${commit}^{tree}`, `${prRef}^`, prRef], gitIn)
+    )
+      .trim()
+      .split('\n');
+    if (theirs === ours && theirParent === base) return { commit: theirCommit, pushed: false };
+  }
+  await git(['push', '--quiet', '--porcelain', '--force', target.remote, `${commit}:refs/heads/${branch}`], gitIn);
+  return { commit, pushed: true };
+}

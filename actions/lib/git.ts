@@ -1,0 +1,190 @@
+/**
+ * The one git wrapper: runs the real `git` binary (no shell), with optional standard input and
+ * HTTP credentials passed through the environment so a token never appears in arguments or logs.
+ */
+import { spawn } from 'node:child_process';
+
+export interface GitCredentials {
+  /** A GitHub token (or any token accepted as the password of user x-access-token). */
+  token: string;
+}
+
+export interface GitRunOptions {
+  cwd: string;
+  input?: string;
+  credentials?: GitCredentials;
+  env?: Record<string, string>;
+}
+
+export class GitError extends Error {
+  override name = 'GitError';
+  constructor(
+    message: string,
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+function authEnvironment(credentials: GitCredentials | undefined): Record<string, string> {
+  if (!credentials) return {};
+  const basic = Buffer.from(`x-access-token:${credentials.token}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.extraHeader',
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+  };
+}
+
+/** Removes a token (and its basic-auth form) from text that may be shown to people. */
+export function redact(text: string, credentials: GitCredentials | undefined): string {
+  if (!credentials || credentials.token === '') return text;
+  const basic = Buffer.from(`x-access-token:${credentials.token}`).toString('base64');
+  return text.split(credentials.token).join('***').split(basic).join('***');
+}
+
+/** Runs git and resolves with its standard output; rejects with GitError carrying redacted stderr. */
+export function git(args: readonly string[], options: GitRunOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...authEnvironment(options.credentials), ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(new GitError(`could not run git: ${error.message}`, args, null, '')));
+    child.on('close', (code) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = redact(Buffer.concat(err).toString('utf8'), options.credentials);
+      if (code === 0) resolve(stdout);
+      else {
+        const shown = args.map((arg) => redact(arg, options.credentials)).join(' ');
+        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr));
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: string;
+  object: string;
+  size: number;
+  path: string;
+}
+
+/** Lists files under `prefix` at a commit (recursive, with sizes). */
+export async function listTree(cwd: string, commit: string, prefix: string): Promise<TreeEntry[]> {
+  const output = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', commit, '--', prefix === '.' ? '.' : prefix], { cwd });
+  return output
+    .split('\0')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode = '', type = '', object = '', size = '0'] = line.slice(0, tab).split(/\s+/);
+      return { mode, type, object, size: Number(size) || 0, path: line.slice(tab + 1) };
+    });
+}
+
+/** Reads many blobs in one git process. */
+export async function readBlobs(cwd: string, objects: readonly string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (objects.length === 0) return result;
+  const unique = [...new Set(objects)];
+  const output = await new Promise<Buffer>((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitError(`git cat-file --batch failed: ${Buffer.concat(err).toString()}`, ['cat-file'], code, '')),
+    );
+    child.stdin.end(`${unique.join('\n')}\n`);
+  });
+  let position = 0;
+  for (const object of unique) {
+    const newline = output.indexOf(10, position);
+    const header = output.subarray(position, newline).toString('utf8');
+    const [, , size = '0'] = header.split(' ');
+    const start = newline + 1;
+    const end = start + Number(size);
+    result.set(object, output.subarray(start, end).toString('utf8'));
+    position = end + 1;
+  }
+  return result;
+}
+
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+/** The bot identity GitHub Actions commits use, for runners without a configured git user. */
+export const actionsBotIdentity: Identity = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
+
+/** The configured committer, else the Actions bot. */
+export async function committerIdentity(cwd: string): Promise<Identity> {
+  try {
+    const ident = (await git(['var', 'GIT_COMMITTER_IDENT'], { cwd })).trim();
+    const match = /^(.*) <([^>]*)> \d+ [+-]\d{4}$/.exec(ident);
+    if (match?.[1] && match[2]) return { name: match[1], email: match[2] };
+  } catch {
+    // no user configured: fall back below
+  }
+  return actionsBotIdentity;
+}
+
+export interface NewCommit {
+  parent: string;
+  message: string;
+  author: Identity;
+  /** Changed files: repository path → new content (mode kept from the parent's tree). */
+  files: ReadonlyMap<string, { text: string; mode: string }>;
+  /** Scratch ref fast-import writes (deleted by the caller). */
+  scratchRef: string;
+}
+
+/** Writes one commit on top of `parent` without touching any working tree or index. */
+export async function writeCommit(cwd: string, commit: NewCommit): Promise<string> {
+  const when = `${Math.floor(Date.now() / 1000)} +0000`;
+  const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
+  const data = (text: string): string => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
+  let stream = `feature done\ncommit ${commit.scratchRef}\nmark :1\nauthor ${ident}\ncommitter ${ident}\n${data(commit.message)}from ${commit.parent}\n`;
+  for (const [path, file] of commit.files) {
+    if (/[\n"]/.test(path)) throw new GitError(`refusing to write a path with a newline or quote: ${JSON.stringify(path)}`, [], null, '');
+    stream += `M ${file.mode} inline ${path}\n${data(file.text)}`;
+  }
+  stream += '\nget-mark :1\ndone\n';
+  const output = await git(['fast-import', '--quiet', '--force'], { cwd, input: stream });
+  const sha = output.trim().split('\n').at(-1) ?? '';
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ['fast-import'], 0, '');
+  return sha;
+}
+
+export interface HistoryEntry {
+  commit: string;
+  committedAt: string;
+  trailers: string;
+}
+
+/** Commits reachable from `commit` whose message mentions `grep`, newest first, with their trailers. */
+export async function historyWithTrailers(cwd: string, commit: string, grep: string, limit = 1000): Promise<HistoryEntry[]> {
+  const output = await git(['log', `-n${limit}`, '-F', `--grep=${grep}`, '--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e', commit, '--'], { cwd });
+  return output
+    .split('\x1e')
+    .map((record) => record.replace(/^\n/, ''))
+    .filter((record) => record.trim() !== '')
+    .map((record) => {
+      const [commitSha = '', committedAt = '', trailers = ''] = record.split('\x1f');
+      return { commit: commitSha, committedAt, trailers };
+    });
+}

@@ -1,0 +1,353 @@
+/**
+ * Image pins: every place a GitOps file fixes which image (and chart revision) runs, in every style
+ * Slipway supports, and the lossless rewrite of those places to a new pinned image.
+ *
+ * Styles:
+ * - values-map: a map with `repository` plus `tag` and/or `digest` (Helm values, Argo CD `helm.valuesObject`)
+ * - image-string: a key `image` whose value is a full reference (workload containers, Helm values)
+ * - helm-parameters: Argo CD `helm.parameters` entries selected by name (`X.repository`/`X.tag`/`X.digest`, `X.image`)
+ * - kustomize-images: kustomization `images:` entries (`name`/`newName`, `newTag`, `digest`)
+ * Argo CD Applications also pin the chart: the `targetRevision` of the source that holds the image.
+ */
+import { basename } from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { formatImageReference, isDigest, isRepository, tryParseImageReference } from './image-reference.ts';
+import type { PinnedImage } from './image-reference.ts';
+import { EditableYaml, YamlFileError, defaultYamlLimits, textOf } from './yaml-edit.ts';
+import type { YamlLimits } from './yaml-edit.ts';
+
+export type PinStyle = 'values-map' | 'image-string' | 'helm-parameters' | 'kustomize-images';
+
+/** One place a file pins an image, as read. */
+export interface Pin {
+  file: string;
+  line: number;
+  style: PinStyle;
+  repository: string;
+  tag?: string;
+  digest?: string;
+  /** The chart revision (`targetRevision`) of the Argo CD source holding this pin, when there is one. */
+  chartRevision?: string;
+  /** The Argo CD Application holding this pin, when there is one. */
+  application?: string;
+}
+
+/** A pinned image to write, with the chart revision to set where the pin sits in an Argo CD source. */
+export interface ImageRewrite extends PinnedImage {
+  chartRevision?: string;
+}
+
+/** What a rewrite did at one pin. */
+export interface PinEdit extends Pin {
+  to: { tag: string; digest: string; chartRevision?: string };
+  changed: boolean;
+}
+
+interface PinSite extends Pin {
+  apply(target: ImageRewrite): { changed: boolean; chartRevisionSet: boolean };
+}
+
+export class PinError extends Error {
+  override name = 'PinError';
+}
+
+function entry(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((pair) => isPair(pair) && textOf(pair.key) === key) as Pair | undefined;
+}
+
+function child(map: unknown, key: string): unknown {
+  return isMap(map) ? entry(map, key)?.value : undefined;
+}
+
+/** Splits a Helm tag that carries its digest (`v1@sha256:…`), the form used when a chart has no digest value. */
+function splitTag(text: string | undefined): { tag?: string; digest?: string } {
+  if (text === undefined) return {};
+  const at = text.indexOf('@');
+  if (at >= 0 && isDigest(text.slice(at + 1))) return { tag: text.slice(0, at), digest: text.slice(at + 1) };
+  return { tag: text };
+}
+
+interface SourceContext {
+  /** The Argo CD source map (`spec.source` or an item of `spec.sources`). */
+  source: YAMLMap;
+  application?: string;
+}
+
+class PinCollector {
+  readonly sites: PinSite[] = [];
+
+  constructor(private readonly yaml: EditableYaml) {}
+
+  collectFile(): void {
+    const kustomization = /^kustomization\.ya?ml$/i.test(basename(this.yaml.file));
+    for (const document of this.yaml.documents) {
+      const root = document.contents;
+      if (!isMap(root)) {
+        this.walk(root, undefined);
+        continue;
+      }
+      const kind = textOf(child(root, 'kind'));
+      const apiVersion = textOf(child(root, 'apiVersion')) ?? '';
+      if (kind === 'Kustomization' || (kustomization && kind === undefined)) this.kustomizeImages(root);
+      if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) this.application(root);
+      else this.walk(root, undefined);
+    }
+  }
+
+  private line(node: unknown): number {
+    return this.yaml.lineOfNode(node as Node);
+  }
+
+  private fail(node: unknown, reason: string): never {
+    throw new YamlFileError(this.yaml.file, this.line(node), reason, this.yaml.within);
+  }
+
+  /** A value that promotion writes must be a scalar of its own, never an alias shared with other places. */
+  private writable(node: unknown, what: string): Scalar | undefined {
+    if (node === undefined || node === null) return undefined;
+    if (isAlias(node)) this.fail(node, `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor — pin the value directly`);
+    if (!isScalar(node)) this.fail(node, `${what} must be a scalar`);
+    return node;
+  }
+
+  private application(root: YAMLMap): void {
+    const name = textOf(child(child(root, 'metadata'), 'name'));
+    for (const pair of root.items) {
+      if (textOf(pair.key) !== 'spec' || !isMap(pair.value)) {
+        this.walk(pair.value, undefined);
+        continue;
+      }
+      for (const specPair of pair.value.items) {
+        const key = textOf(specPair.key);
+        if (key === 'source' && isMap(specPair.value)) this.argoSource(specPair.value, name);
+        else if (key === 'sources' && isSeq(specPair.value)) {
+          for (const source of specPair.value.items) {
+            if (isMap(source)) this.argoSource(source, name);
+          }
+        } else this.walk(specPair.value, undefined);
+      }
+    }
+  }
+
+  private argoSource(source: YAMLMap, application: string | undefined): void {
+    const context: SourceContext = { source, ...(application === undefined ? {} : { application }) };
+    const helm = child(source, 'helm');
+    if (isMap(helm)) {
+      const parameters = child(helm, 'parameters');
+      if (isSeq(parameters)) this.helmParameters(parameters, context);
+      const values = child(helm, 'values');
+      if (isScalar(values) && typeof values.value === 'string' && values.value.trim() !== '') {
+        const inner = this.yaml.embeddedYaml(values, 'helm.values');
+        const collector = new PinCollector(inner);
+        for (const document of inner.documents) collector.walk(document.contents, context);
+        this.sites.push(...collector.sites);
+      }
+      this.walk(child(helm, 'valuesObject'), context);
+    }
+  }
+
+  private walk(node: unknown, context: SourceContext | undefined): void {
+    if (isSeq(node)) {
+      for (const item of node.items) this.walk(item, context);
+      return;
+    }
+    if (!isMap(node)) return;
+    this.valuesMap(node, context);
+    for (const pair of node.items) {
+      const key = textOf(pair.key);
+      if (key === '<<') continue;
+      if (key === 'image' && isScalar(pair.value)) this.imageString(pair.value, context);
+      else this.walk(pair.value, context);
+    }
+  }
+
+  private base(node: unknown, style: PinStyle, repository: string, context: SourceContext | undefined): Pin {
+    const chartRevision = context ? textOf(child(context.source, 'targetRevision')) : undefined;
+    return {
+      file: this.yaml.file,
+      line: this.line(node),
+      style,
+      repository,
+      ...(chartRevision === undefined ? {} : { chartRevision }),
+      ...(context?.application === undefined ? {} : { application: context.application }),
+    };
+  }
+
+  /** Sets the chart revision on the Argo CD source holding a pin. */
+  private chartSetter(context: SourceContext | undefined): (revision: string | undefined) => { changed: boolean; set: boolean } {
+    return (revision) => {
+      if (revision === undefined || !context) return { changed: false, set: false };
+      const node = this.writable(child(context.source, 'targetRevision'), 'targetRevision');
+      if (!node) this.fail(context.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
+      return { changed: this.yaml.setScalar(node, revision), set: true };
+    };
+  }
+
+  private valuesMap(map: YAMLMap, context: SourceContext | undefined): void {
+    const repositoryNode = child(map, 'repository');
+    const repository = textOf(repositoryNode);
+    if (repository === undefined || !isRepository(repository)) return;
+    const tagEntry = entry(map, 'tag');
+    const digestEntry = entry(map, 'digest');
+    if (!tagEntry && !digestEntry) return;
+    this.pinPair(repositoryNode, repository, tagEntry?.value, digestEntry?.value, 'values-map', context, 'tag', 'digest');
+  }
+
+  /** A pin spread over a tag value and a digest value (values maps and Helm parameters). */
+  private pinPair(
+    anchor: unknown,
+    repository: string,
+    tagValue: unknown,
+    digestValue: unknown,
+    style: PinStyle,
+    context: SourceContext | undefined,
+    tagLabel: string,
+    digestLabel: string,
+  ): void {
+    const current = { ...splitTag(isScalar(tagValue) ? textOf(tagValue) : undefined) };
+    const digestText = isScalar(digestValue) ? textOf(digestValue) : undefined;
+    if (digestText !== undefined && digestText !== '') current.digest = digestText;
+    const setChart = this.chartSetter(context);
+    this.sites.push({
+      ...this.base(anchor, style, repository, context),
+      ...current,
+      apply: (target) => {
+        const tagNode = this.writable(tagValue, tagLabel);
+        const digestNode = this.writable(digestValue, digestLabel);
+        let changed = false;
+        if (digestNode) changed = this.yaml.setScalar(digestNode, target.digest) || changed;
+        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode ? target.tag : `${target.tag}@${target.digest}`) || changed;
+        const chart = setChart(target.chartRevision);
+        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+      },
+    });
+  }
+
+  private imageString(node: Scalar, context: SourceContext | undefined): void {
+    const text = textOf(node);
+    const reference = text === undefined ? undefined : tryParseImageReference(text);
+    if (!reference) return;
+    const setChart = this.chartSetter(context);
+    this.sites.push({
+      ...this.base(node, 'image-string', reference.repository, context),
+      ...(reference.tag === undefined ? {} : { tag: reference.tag }),
+      ...(reference.digest === undefined ? {} : { digest: reference.digest }),
+      apply: (target) => {
+        const changed = this.yaml.setScalar(node, formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest }));
+        const chart = setChart(target.chartRevision);
+        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+      },
+    });
+  }
+
+  private helmParameters(parameters: YAMLSeq, context: SourceContext): void {
+    const byName = new Map<string, YAMLMap>();
+    for (const item of parameters.items) {
+      const name = isMap(item) ? textOf(child(item, 'name')) : undefined;
+      if (name !== undefined && isMap(item)) byName.set(name, item);
+    }
+    for (const [name, parameter] of byName) {
+      const value = child(parameter, 'value');
+      if (name === 'repository' || name.endsWith('.repository')) {
+        const repository = textOf(value);
+        if (repository === undefined || !isRepository(repository)) continue;
+        const prefix = name.slice(0, name.length - 'repository'.length);
+        const tag = byName.get(`${prefix}tag`);
+        const digest = byName.get(`${prefix}digest`);
+        if (!tag && !digest) continue;
+        this.pinPair(value, repository, tag ? child(tag, 'value') : undefined, digest ? child(digest, 'value') : undefined, 'helm-parameters', context, `helm parameter ${prefix}tag`, `helm parameter ${prefix}digest`);
+      } else if ((name === 'image' || name.endsWith('.image')) && isScalar(value)) {
+        this.imageString(value, context);
+        const last = this.sites.at(-1);
+        if (last && last.line === this.line(value)) last.style = 'helm-parameters';
+      }
+    }
+  }
+
+  private kustomizeImages(root: YAMLMap): void {
+    const images = child(root, 'images');
+    if (!isSeq(images)) return;
+    for (const image of images.items) {
+      if (!isMap(image)) continue;
+      const name = textOf(child(image, 'name'));
+      const newName = textOf(child(image, 'newName'));
+      const repository = newName ?? name;
+      if (repository === undefined || !isRepository(repository)) continue;
+      const newTagNode = child(image, 'newTag');
+      const digestNode = child(image, 'digest');
+      const tag = textOf(newTagNode);
+      const digest = textOf(digestNode);
+      this.sites.push({
+        ...this.base(image, 'kustomize-images', repository, undefined),
+        ...(tag === undefined ? {} : { tag }),
+        ...(digest === undefined ? {} : { digest }),
+        apply: (target) => {
+          const tagScalar = this.writable(newTagNode, 'newTag');
+          const digestScalar = this.writable(digestNode, 'digest');
+          let changed = false;
+          if (tagScalar) changed = this.yaml.setScalar(tagScalar, target.tag) || changed;
+          else {
+            this.yaml.insertAfter(image, newName === undefined ? 'name' : 'newName', 'newTag', target.tag);
+            changed = true;
+          }
+          if (digestScalar) changed = this.yaml.setScalar(digestScalar, target.digest) || changed;
+          else {
+            this.yaml.insertAfter(image, 'newTag', 'digest', target.digest);
+            changed = true;
+          }
+          return { changed, chartRevisionSet: false };
+        },
+      });
+    }
+  }
+}
+
+function collectSites(yaml: EditableYaml): PinSite[] {
+  const collector = new PinCollector(yaml);
+  collector.collectFile();
+  return collector.sites;
+}
+
+function publicPin(site: PinSite): Pin {
+  const { apply: _apply, ...pin } = site;
+  return pin;
+}
+
+/** Every image pin in one file's text. Throws YamlFileError for unreadable or hostile YAML. */
+export function readPins(source: string, file: string, limits: YamlLimits = defaultYamlLimits): Pin[] {
+  return collectSites(EditableYaml.parse(source, file, limits)).map(publicPin);
+}
+
+export interface FileRewrite {
+  text: string;
+  changed: boolean;
+  edits: PinEdit[];
+  /** Repositories whose chart revision was set at least once in this file. */
+  chartRevisionSet: Set<string>;
+}
+
+/**
+ * Rewrites every pin of the given repositories in one file's text. Pure: text in, text out.
+ * Files without any of the repositories' names are returned untouched without parsing.
+ */
+export function rewritePins(source: string, file: string, targets: readonly ImageRewrite[], limits: YamlLimits = defaultYamlLimits): FileRewrite {
+  const relevant = targets.filter((target) => source.includes(target.repository));
+  if (relevant.length === 0) return { text: source, changed: false, edits: [], chartRevisionSet: new Set() };
+  const yaml = EditableYaml.parse(source, file, limits);
+  const edits: PinEdit[] = [];
+  const chartRevisionSet = new Set<string>();
+  for (const site of collectSites(yaml)) {
+    const target = relevant.find((candidate) => candidate.repository === site.repository);
+    if (!target) continue;
+    const result = site.apply(target);
+    if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
+    edits.push({
+      ...publicPin(site),
+      to: { tag: target.tag, digest: target.digest, ...(target.chartRevision === undefined ? {} : { chartRevision: target.chartRevision }) },
+      changed: result.changed,
+    });
+  }
+  const text = yaml.toString();
+  return { text, changed: text !== source, edits, chartRevisionSet };
+}
