@@ -13,3 +13,4 @@ export function createLogger(service: string, level: string, destination?: pino.
     destination ?? pino.destination({ sync: false }),
   );
 }
+export type { Logger } from 'pino';

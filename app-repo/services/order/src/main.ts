@@ -1,0 +1,4 @@
+import { runMain } from '@slipway/service-kit';
+import { startOrderService } from './service.ts';
+
+await runMain(() => startOrderService());

@@ -1,0 +1,30 @@
+/** The order service, assembled from its configuration: what main.ts and the tests start. */
+import type { RunningService } from '@slipway/service-kit';
+import { commonSettings, createServiceClient, readConfig, settings, startService } from '@slipway/service-kit';
+import type { DestinationStream } from 'pino';
+import servicePackage from '../package.json' with { type: 'json' };
+import { migrations } from './migrations.ts';
+import { orderRoutes } from './routes.ts';
+
+export const orderSettings = {
+  ...commonSettings,
+  PORT: settings.port(3003),
+  PRODUCT_SERVICE_URL: settings.url('http://127.0.0.1:3001'),
+  CART_SERVICE_URL: settings.url('http://127.0.0.1:3002'),
+  HTTP_TIMEOUT_MS: settings.integer(2000, 50, 60_000),
+};
+
+export function startOrderService(env: Record<string, string | undefined> = process.env, logDestination?: DestinationStream): Promise<RunningService> {
+  const config = readConfig(orderSettings, env);
+  const products = createServiceClient({ service: 'product', baseUrl: config.PRODUCT_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
+  const carts = createServiceClient({ service: 'cart', baseUrl: config.CART_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
+  return startService({
+    name: 'order',
+    schema: 'orders',
+    version: servicePackage.version,
+    config,
+    migrations,
+    routes: (context) => orderRoutes(context, { carts, products }),
+    ...(logDestination ? { logDestination } : {}),
+  });
+}
