@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestFailure } from './api/request-error.ts';
 import type { Cart } from './api/shop-types.ts';
-import { attemptAfterFailure, attemptFor, checkoutFingerprint, newIdempotencyKey } from './checkout-attempt.ts';
+import { attemptAfterFailure, attemptFor, checkoutFingerprint, isStillRunning, newIdempotencyKey } from './checkout-attempt.ts';
 
 const cart: Cart = {
   id: 'c1',
@@ -64,5 +64,17 @@ describe('newIdempotencyKey', () => {
     const made = new Set(Array.from({ length: 50 }, () => newIdempotencyKey()));
     expect(made.size).toBe(50);
     for (const key of made) expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('isStillRunning', () => {
+  it.each([
+    [{ status: 409, type: 'https://slipway.dev/problems/request-in-progress' }, true],
+    [{ status: 409, type: 'https://slipway.dev/problems/insufficient-stock' }, false],
+    [{ status: 409 }, false],
+    [{ status: 422, type: 'https://slipway.dev/problems/request-in-progress' }, false],
+    [undefined, false],
+  ])('%j → %s', (problem, expected) => {
+    expect(isStillRunning(problem)).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 // Which Idempotency-Key a checkout sends. One key per checkout attempt: a retry or a second click of
 // the same attempt (same customer, same cart) reuses it, so the order service places one order.
 import type { RequestFailure } from './api/request-error.ts';
-import type { Cart, Customer } from './api/shop-types.ts';
+import type { Cart, Customer, Problem } from './api/shop-types.ts';
 
 export interface CheckoutAttempt {
   key: string;
@@ -37,4 +37,12 @@ export function newIdempotencyKey(random: (bytes: Uint8Array) => Uint8Array = (b
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * A 409 that says an earlier request with this key is still being processed (not a stock conflict):
+ * the answer is to ask again with the same key shortly.
+ */
+export function isStillRunning(problem: Problem | undefined): boolean {
+  return problem?.status === 409 && (problem.type ?? '').endsWith('/request-in-progress');
 }

@@ -43,6 +43,8 @@ export const shopApi = {
       headers: { 'Idempotency-Key': idempotencyKey },
       body: { customer },
     }),
-  listOrders: (signal?: AbortSignal) => requestJson<{ items: Order[] }>('/api/orders', { signal }),
+  /** The orders of a cart; without a cart id, of the cart in the cart_id cookie. */
+  listOrders: (cartId: string | undefined, signal?: AbortSignal) =>
+    requestJson<{ items: Order[] }>(`/api/orders${cartId ? `?cartId=${encodeURIComponent(cartId)}` : ''}`, { signal }),
   getOrder: (orderId: string, signal?: AbortSignal) => requestJson<Order>(`/api/orders/${id(orderId)}`, { signal }),
 };

@@ -9,7 +9,7 @@ import type { Cart, Customer } from '../api/shop-types.ts';
 import { stockShortages } from '../cart-lines.ts';
 import type { StockShortage } from '../cart-lines.ts';
 import { useCart } from '../cart-store.tsx';
-import { attemptAfterFailure, attemptFor, checkoutFingerprint, newIdempotencyKey } from '../checkout-attempt.ts';
+import { attemptAfterFailure, attemptFor, checkoutFingerprint, isStillRunning, newIdempotencyKey } from '../checkout-attempt.ts';
 import type { CheckoutAttempt } from '../checkout-attempt.ts';
 import { Price } from '../components/price.tsx';
 import { LoadFailed, Loading } from '../components/request-status.tsx';
@@ -17,6 +17,21 @@ import { customerErrorsOfProblem, validateCustomer } from '../customer-form.ts';
 import type { CustomerErrors } from '../customer-form.ts';
 import { Link, navigate } from '../navigation.tsx';
 import { catalogPath, paths } from '../routes.ts';
+
+const STILL_RUNNING_RETRY_MS = 500;
+const STILL_RUNNING_RETRIES = 20;
+
+/** Places the order; while the service says a request with this key is still running, asks again with the same key. */
+async function placeOrderWithKey(customer: Customer, key: string) {
+  for (let retries = 0; ; retries++) {
+    try {
+      return await shopApi.placeOrder(customer, key);
+    } catch (error) {
+      if (!(error instanceof RequestError && isStillRunning(error.problem)) || retries >= STILL_RUNNING_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, STILL_RUNNING_RETRY_MS));
+    }
+  }
+}
 
 /** The shortages that still apply to the cart as it is now (a line fixed or removed drops out). */
 function openShortages(shortages: StockShortage[], cart: Cart): StockShortage[] {
@@ -47,7 +62,6 @@ function StockConflict({ shortages, cart, detail }: { shortages: StockShortage[]
           {open.map((shortage, index) => (
             <li key={shortage.productId ?? index}>
               <strong>{shortage.name ?? 'An item'}</strong>: {shortage.message}
-              {shortage.available !== undefined && <> (only {shortage.available} left)</>}
               {shortage.productId && (
                 <span className="conflict-actions">
                   {shortage.available !== undefined && shortage.available > 0 && (
@@ -148,29 +162,36 @@ export function CheckoutPage() {
     const current = attemptFor(attempt.current, checkoutFingerprint(customer, cart), newIdempotencyKey);
     attempt.current = current;
     try {
-      const order = await shopApi.placeOrder({ name: customer.name.trim(), email: customer.email.trim() }, current.key);
+      const order = await placeOrderWithKey({ name: customer.name.trim(), email: customer.email.trim() }, current.key);
       attempt.current = undefined;
       setShortages([]);
       await refresh();
       navigate(paths.order(order.id, true));
     } catch (error) {
       const failed = error instanceof Error ? error : new Error(String(error));
-      const kind = failed instanceof RequestError ? failed.failure : undefined;
+      const problem = failed instanceof RequestError ? failed.problem : undefined;
+      // Still running after all the retries: the outcome is unknown, so keep the key like for a timeout.
+      const kind = failed instanceof RequestError ? (isStillRunning(problem) ? 'server' : failed.failure) : undefined;
       attempt.current = attemptAfterFailure(current, kind);
       setFailure(failed);
       if (kind === 'conflict') {
-        setShortages(stockShortages(failed instanceof RequestError ? failed.problem : undefined, cart));
+        setShortages(stockShortages(problem, cart));
         // The cart may have changed underneath (prices, names): show the service's view of it.
         void refresh();
       }
-      if (kind === 'invalid') setFieldErrors(customerErrorsOfProblem(failed instanceof RequestError ? failed.problem : undefined));
+      if (kind === 'invalid') setFieldErrors(customerErrorsOfProblem(problem));
     } finally {
       inFlight.current = false;
       setSubmitting(false);
     }
   };
 
-  const kind = failure instanceof RequestError ? failure.failure : undefined;
+  const failureProblem = failure instanceof RequestError ? failure.problem : undefined;
+  const kind = failure instanceof RequestError ? (isStillRunning(failureProblem) ? 'server' : failure.failure) : undefined;
+  // A refusal that names the customer's fields is shown beside them; any other is shown on top.
+  const customerFieldErrors = customerErrorsOfProblem(failureProblem);
+  const showsOnTop = failure !== undefined && kind !== 'conflict' && !(kind === 'invalid' && (customerFieldErrors.name || customerFieldErrors.email));
+  const canRetry = kind === 'unavailable' || kind === 'server' || kind === undefined;
   const flagged = new Set(openShortages(shortages, cart).flatMap((shortage) => (shortage.productId ? [shortage.productId] : [])));
   const field = (name: keyof Customer, label: string, type: string, autoComplete: string, ref: typeof nameRef) => (
     <div className="field">
@@ -199,11 +220,17 @@ export function CheckoutPage() {
     <>
       <h1>Checkout</h1>
       {kind === 'conflict' && failure && <StockConflict shortages={shortages} cart={cart} detail={describeFailure(failure)} />}
-      {failure && kind !== 'conflict' && kind !== 'invalid' && (
+      {showsOnTop && (
         <div className="notice notice-error" role="alert">
           <h2>Your order could not be placed</h2>
           <p>{describeFailure(failure)}</p>
-          <p>Trying again is safe: if the first try got through, you will still get just one order.</p>
+          {canRetry ? (
+            <p>Trying again is safe: if the first try got through, you will still get just one order.</p>
+          ) : (
+            <p>
+              <Link href={paths.cart()}>Review your cart</Link>
+            </p>
+          )}
         </div>
       )}
       <div className="checkout-layout">
@@ -212,7 +239,7 @@ export function CheckoutPage() {
           {field('name', 'Full name', 'text', 'name', nameRef)}
           {field('email', 'Email', 'email', 'email', emailRef)}
           <button type="submit" className="button button-primary button-large" disabled={submitting || pending.size > 0}>
-            {submitting ? 'Placing your order…' : failure && kind !== 'conflict' && kind !== 'invalid' ? 'Try again' : 'Place order'}
+            {submitting ? 'Placing your order…' : failure && canRetry ? 'Try again' : 'Place order'}
           </button>
         </form>
         <OrderSummary cart={cart} flagged={flagged} />

@@ -3,16 +3,16 @@ import { shopApi } from '../api/shop-api.ts';
 import { orderDate } from '../components/order-lines.tsx';
 import { Price } from '../components/price.tsx';
 import { LoadFailed, Loading } from '../components/request-status.tsx';
+import { useCart } from '../cart-store.tsx';
 import { Link } from '../navigation.tsx';
 import { catalogPath, paths } from '../routes.ts';
 import { useRequest } from '../use-request.ts';
 
-export function OrdersPage() {
-  const orders = useRequest(useCallback((signal: AbortSignal) => shopApi.listOrders(signal), []));
+function OrdersOfCart({ cartId }: { cartId: string | undefined }) {
+  const orders = useRequest(useCallback((signal: AbortSignal) => shopApi.listOrders(cartId, signal), [cartId]));
 
   return (
     <>
-      <h1>Your orders</h1>
       {orders.status === 'loading' && <Loading label="Loading your orders…" />}
       {orders.status === 'error' && <LoadFailed what="Your orders" error={orders.error} retry={orders.retry} />}
       {orders.status === 'ready' && orders.data.items.length === 0 && (
@@ -54,6 +54,17 @@ export function OrdersPage() {
           </tbody>
         </table>
       )}
+    </>
+  );
+}
+
+export function OrdersPage() {
+  // Orders belong to the cart id; wait for the cart (which also sets the cart_id cookie on a first visit).
+  const { cart, status } = useCart();
+  return (
+    <>
+      <h1>Your orders</h1>
+      {status === 'loading' ? <Loading label="Loading your orders…" /> : <OrdersOfCart cartId={cart?.id} />}
     </>
   );
 }

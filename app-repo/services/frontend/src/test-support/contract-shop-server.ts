@@ -46,9 +46,9 @@ export function product(id: string, name: string, priceCents: number, stock: num
   };
 }
 
-function problem(response: ServerResponse, status: number, title: string, detail: string, errors?: unknown[]) {
+function problem(response: ServerResponse, status: number, title: string, detail: string, errors?: unknown[], type = 'about:blank') {
   response.writeHead(status, { 'content-type': 'application/problem+json' });
-  response.end(JSON.stringify({ type: 'about:blank', title, status, detail, ...(errors ? { errors } : {}) }));
+  response.end(JSON.stringify({ type, title, status, detail, ...(errors ? { errors } : {}) }));
 }
 
 function json(response: ServerResponse, status: number, body: unknown) {
@@ -127,13 +127,13 @@ export async function startContractShop(products: Product[]): Promise<ContractSh
     const shortages = cart.items.flatMap((line, index) => {
       const stock = shop.products.get(line.productId)?.stock ?? 0;
       return line.quantity > stock
-        ? [{ field: `items[${index}].quantity`, message: `only ${stock} left in stock`, productId: line.productId, requested: line.quantity, available: stock }]
+        ? [{ field: `items[${index}].quantity`, message: `only ${stock} of ${line.name} left, ${line.quantity} wanted`, productId: line.productId, name: line.name, requested: line.quantity, available: stock }]
         : [];
     });
     if (shortages.length > 0) {
-      const reply = { type: 'about:blank', title: 'Out of stock', status: 409, detail: 'Some items ran out of stock.', errors: shortages };
+      const reply = { type: 'https://slipway.dev/problems/insufficient-stock', title: 'Insufficient stock', status: 409, detail: 'Some products in the cart ran out; nothing was ordered.', errors: shortages };
       replies.set(key, { status: 409, body: reply });
-      return problem(response, 409, reply.title, reply.detail, reply.errors);
+      return problem(response, 409, reply.title, reply.detail, reply.errors, reply.type);
     }
     for (const line of cart.items) {
       const item = shop.products.get(line.productId);
