@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
+        // `extends: true` gives every project the root options above (timeouts).
+        extends: true,
         test: {
           name: 'node',
           environment: 'node',
@@ -26,6 +28,7 @@ export default defineConfig({
       {
         // The shop's frontend: React components in a simulated DOM (its build scripts' tests say
         // `@vitest-environment node` themselves).
+        extends: true,
         oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'frontend',
