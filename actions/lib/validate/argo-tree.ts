@@ -1,0 +1,424 @@
+/**
+ * Checks how the Argo CD Applications and AppProjects of a GitOps tree fit together:
+ * - every Application's project exists (in its environment) and allows its sources, its
+ *   destination and namespace;
+ * - every path an Application names exists in the checkout, and so does every values file;
+ * - every YAML file is used: synced by exactly one Application's folder, read as a values
+ *   file, or kept under a `bootstrap/` folder (applied by hand: the root Applications);
+ * - every file a folder source syncs holds Kubernetes objects only;
+ * - sync waves are integers, Application names are unique per environment.
+ * It also lists the charts to render (sources whose folder holds a Chart.yaml) and the plain
+ * manifests each Application deploys, for the policy checks.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { Finding } from './finding.ts';
+import { childPath } from './finding.ts';
+
+type Json = Record<string, unknown>;
+
+export interface ManifestDocument {
+  /** Absolute path of the file. */
+  absolute: string;
+  /** Display path (relative to the parent of the validated folder). */
+  file: string;
+  document: number;
+  object: Json;
+}
+
+export interface GitopsTree {
+  /** The validated folder (absolute), e.g. …/gitops-repo. */
+  folder: string;
+  /** The checkout that holds it: Application paths are relative to a repository root, tried here and at `folder`. */
+  base: string;
+  /** Every YAML file of the tree (absolute). */
+  yamlFiles: string[];
+  /** Every parsed document of every YAML file, objects or not. */
+  documents: ManifestDocument[];
+}
+
+export interface ChartToRender {
+  application: ManifestDocument;
+  /** Field path of the source in the Application (spec.source or spec.sources[i]). */
+  sourceField: string;
+  chartDir: string;
+  releaseName: string;
+  namespace: string;
+  valueFiles: string[];
+  /** Inline values (spec.source.helm.values text or valuesObject), in the order Argo CD applies them. */
+  inlineValues: unknown[];
+  parameters: { name: string; value: string; forceString: boolean }[];
+  project?: Json;
+}
+
+export interface PlainDeployment {
+  application: ManifestDocument;
+  project?: Json;
+  namespace: string;
+  manifests: ManifestDocument[];
+}
+
+export interface TreeResult {
+  findings: Finding[];
+  charts: ChartToRender[];
+  deployments: PlainDeployment[];
+}
+
+function record(value: unknown): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Argo CD's glob: `*` for any run of characters, a leading `!` denies. */
+export function globMatches(pattern: string, value: string): boolean {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`).test(value);
+}
+
+function allowedByList(patterns: string[], value: string): boolean {
+  const denied = patterns.filter((p) => p.startsWith('!')).some((p) => globMatches(p.slice(1), value));
+  return !denied && patterns.filter((p) => !p.startsWith('!')).some((p) => globMatches(p, value));
+}
+
+/** Kinds Kubernetes keeps at cluster scope (the ones Slipway's charts and manifests can create). */
+export const clusterScopedKinds = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'IngressClass',
+  'IngressClassParams',
+  'PriorityClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'APIService',
+  'CSIDriver',
+  'RuntimeClass',
+  'VolumeAttachment',
+]);
+
+function groupOf(apiVersion: unknown): string {
+  const value = typeof apiVersion === 'string' ? apiVersion : '';
+  const slash = value.indexOf('/');
+  return slash < 0 ? '' : value.slice(0, slash);
+}
+
+function kindListed(list: unknown, group: string, kind: string): boolean {
+  if (!Array.isArray(list)) return false;
+  return list.some((entry) => {
+    const item = record(entry);
+    return item !== undefined && globMatches(String(item.group ?? ''), group) && globMatches(String(item.kind ?? ''), kind);
+  });
+}
+
+/** Why a project refuses an object of this kind in this namespace, or undefined when it allows it. */
+export function projectRefusesObject(project: Json, object: Json, namespace: string, destination: Json): string | undefined {
+  const spec = record(project.spec) ?? {};
+  const kind = String(object.kind ?? '');
+  const group = groupOf(object.apiVersion);
+  const name = String(record(project.metadata)?.name ?? '');
+  if (clusterScopedKinds.has(kind)) {
+    if (!kindListed(spec.clusterResourceWhitelist, group, kind)) return `project ${name} does not allow the cluster-scoped ${group || 'core'}/${kind} (clusterResourceWhitelist)`;
+    return undefined;
+  }
+  if (Array.isArray(spec.namespaceResourceWhitelist) && !kindListed(spec.namespaceResourceWhitelist, group, kind)) {
+    return `project ${name} does not allow ${group || 'core'}/${kind} (namespaceResourceWhitelist)`;
+  }
+  if (kindListed(spec.namespaceResourceBlacklist, group, kind)) return `project ${name} forbids ${group || 'core'}/${kind} (namespaceResourceBlacklist)`;
+  if (!destinationAllowed(project, { ...destination, namespace })) return `project ${name} does not allow namespace ${namespace}`;
+  return undefined;
+}
+
+function destinationAllowed(project: Json, destination: Json): boolean {
+  const destinations = record(project.spec)?.destinations;
+  if (!Array.isArray(destinations)) return false;
+  const server = text(destination.server);
+  const name = text(destination.name);
+  const namespace = String(destination.namespace ?? '');
+  return destinations.some((entry) => {
+    const allowed = record(entry);
+    if (!allowed) return false;
+    const serverOk = (server !== undefined && text(allowed.server) !== undefined && globMatches(String(allowed.server), server)) || (name !== undefined && text(allowed.name) !== undefined && globMatches(String(allowed.name), name));
+    const namespaceOk = allowed.namespace === undefined ? false : globMatches(String(allowed.namespace), namespace);
+    return serverOk && namespaceOk;
+  });
+}
+
+/** The environment a file belongs to: `environments/<env>` under the folder, else '' (shared). */
+export function scopeOf(folder: string, absolute: string): string {
+  const parts = relative(folder, absolute).split(sep);
+  return parts[0] === 'environments' && parts.length > 2 ? `environments/${parts[1]}` : '';
+}
+
+function isKubernetesObject(value: unknown): value is Json {
+  const object = record(value);
+  return object !== undefined && typeof object.apiVersion === 'string' && typeof object.kind === 'string';
+}
+
+function isApplication(object: Json): boolean {
+  return object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'Application';
+}
+
+function isProject(object: Json): boolean {
+  return object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'AppProject';
+}
+
+interface SourceEntry {
+  source: Json;
+  field: string;
+}
+
+function sourcesOf(application: Json): SourceEntry[] {
+  const spec = record(application.spec) ?? {};
+  if (Array.isArray(spec.sources)) {
+    return spec.sources.flatMap((source, index) => {
+      const value = record(source);
+      return value ? [{ source: value, field: childPath('spec.sources', index) }] : [];
+    });
+  }
+  const single = record(spec.source);
+  return single ? [{ source: single, field: 'spec.source' }] : [];
+}
+
+/** A repository-relative path, normalised; undefined when it climbs out with `..` or is absolute. */
+function cleanRepoPath(path: string): string | undefined {
+  if (path.startsWith('/') || path.includes('\0')) return undefined;
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function checkTree(tree: GitopsTree): TreeResult {
+  const findings: Finding[] = [];
+  const charts: ChartToRender[] = [];
+  const deployments: PlainDeployment[] = [];
+  const displayPath = (absolute: string) => relative(tree.base, absolute).split(sep).join('/');
+  const add = (doc: ManifestDocument | undefined, file: string, field: string, rule: string, message: string, fix: string) => {
+    const finding: Finding = { file, field, rule, message, fix };
+    if (doc) finding.document = doc.document;
+    findings.push(finding);
+  };
+
+  /** A repository path as a file or folder of this checkout: tried at `base`, then at `folder`. */
+  const resolveRepoPath = (path: string): string | undefined => {
+    const clean = cleanRepoPath(path);
+    if (clean === undefined) return undefined;
+    for (const root of [tree.base, tree.folder]) {
+      const candidate = join(root, clean);
+      if (existsSync(candidate)) return candidate;
+    }
+    return undefined;
+  };
+
+  const objects = tree.documents.filter((doc) => isKubernetesObject(doc.object));
+  const applications = objects.filter((doc) => isApplication(doc.object));
+  const projects = objects.filter((doc) => isProject(doc.object));
+
+  const nameOf = (doc: ManifestDocument) => String(record(doc.object.metadata)?.name ?? '');
+
+  // Unique names per environment.
+  for (const [kind, docs] of [
+    ['Application', applications],
+    ['AppProject', projects],
+  ] as const) {
+    const seen = new Map<string, ManifestDocument>();
+    for (const doc of docs) {
+      const key = `${scopeOf(tree.folder, doc.absolute)} ${nameOf(doc)}`;
+      const first = seen.get(key);
+      if (first) add(doc, doc.file, 'metadata.name', 'duplicate-name', `${kind} ${nameOf(doc)} is also defined in ${first.file} (document ${first.document})`, `give each ${kind} of an environment its own name`);
+      else seen.set(key, doc);
+    }
+  }
+
+  // Sync waves are integers.
+  for (const doc of objects) {
+    const wave = record(record(doc.object.metadata)?.annotations)?.['argocd.argoproj.io/sync-wave'];
+    if (wave !== undefined && !(typeof wave === 'string' && /^-?\d+$/.test(wave))) {
+      add(doc, doc.file, 'metadata.annotations["argocd.argoproj.io/sync-wave"]', 'sync-wave', `sync wave ${JSON.stringify(wave)} is not an integer in quotes`, 'write the wave as a quoted integer, e.g. "-5"');
+    }
+  }
+
+  const findProject = (doc: ManifestDocument, name: string): ManifestDocument | undefined => {
+    const scope = scopeOf(tree.folder, doc.absolute);
+    return projects.find((p) => nameOf(p) === name && scopeOf(tree.folder, p.absolute) === scope) ?? projects.find((p) => nameOf(p) === name && scopeOf(tree.folder, p.absolute) === '');
+  };
+
+  const syncedBy = new Map<string, ManifestDocument[]>();
+  const valueFilesUsed = new Set<string>();
+
+  for (const app of applications) {
+    const spec = record(app.object.spec) ?? {};
+    const destination = record(spec.destination) ?? {};
+    const namespace = String(destination.namespace ?? '');
+    const projectName = text(spec.project);
+    const projectDoc = projectName ? findProject(app, projectName) : undefined;
+    if (projectName && !projectDoc) {
+      add(app, app.file, 'spec.project', 'project', `project ${projectName} is not defined in this environment`, `add an AppProject named ${projectName} to ${scopeOf(tree.folder, app.absolute) || 'the tree'} or use an existing project`);
+    }
+    const project = projectDoc?.object;
+    if (project) {
+      const repos = record(project.spec)?.sourceRepos;
+      const patterns = Array.isArray(repos) ? repos.map(String) : [];
+      if (!destinationAllowed(project, destination)) {
+        add(app, app.file, 'spec.destination', 'project', `project ${projectName} does not allow destination ${String(destination.server ?? destination.name ?? '')} namespace ${namespace}`, `deploy to a destination listed in project ${projectName}'s spec.destinations, or add it there`);
+      }
+      for (const { source, field } of sourcesOf(app.object)) {
+        const repo = String(source.repoURL ?? '');
+        if (!allowedByList(patterns, repo)) {
+          add(app, app.file, `${field}.repoURL`, 'project', `project ${projectName} does not allow source ${repo}`, `use a repository listed in project ${projectName}'s spec.sourceRepos, or add it there`);
+        }
+      }
+    }
+
+    const sources = sourcesOf(app.object);
+    const refs = new Map<string, SourceEntry>();
+    for (const entry of sources) {
+      const ref = text(entry.source.ref);
+      if (ref) refs.set(ref, entry);
+    }
+
+    for (const entry of sources) {
+      const { source, field } = entry;
+      const path = text(source.path);
+      const helm = record(source.helm) ?? {};
+      const valueFiles = Array.isArray(helm.valueFiles) ? helm.valueFiles.map(String) : [];
+      let chartDir: string | undefined;
+
+      if (path !== undefined) {
+        const resolved = resolveRepoPath(path);
+        if (!resolved || !isDirectory(resolved)) {
+          add(app, app.file, `${field}.path`, 'path', `path ${path} does not exist in this checkout`, 'point the path at an existing folder of the repository (paths are relative to the repository root)');
+        } else if (existsSync(join(resolved, 'Chart.yaml'))) {
+          chartDir = resolved;
+        } else {
+          const directory = record(source.directory) ?? {};
+          const recurse = directory.recurse === true;
+          const include = text(directory.include);
+          const exclude = text(directory.exclude);
+          const manifests: ManifestDocument[] = [];
+          for (const file of tree.yamlFiles) {
+            const rel = relative(resolved, file);
+            if (rel.startsWith('..') || rel === '') continue;
+            if (!recurse && rel.includes(sep)) continue;
+            const name = basename(file);
+            if (include && !include.split(',').some((p) => globMatches(p.replace(/[{}]/g, ''), name))) continue;
+            if (exclude && exclude.split(',').some((p) => globMatches(p.replace(/[{}]/g, ''), name))) continue;
+            syncedBy.set(file, [...(syncedBy.get(file) ?? []), app]);
+            for (const doc of tree.documents.filter((d) => d.absolute === file)) {
+              if (!isKubernetesObject(doc.object)) {
+                if (doc.object !== null) add(doc, doc.file, '', 'not-a-manifest', `Application ${nameOf(app)} (${app.file}) syncs this file, but the document is not a Kubernetes object (no apiVersion/kind)`, 'move values and other data out of folders that Applications sync');
+                continue;
+              }
+              manifests.push(doc);
+            }
+          }
+          const deployment: PlainDeployment = { application: app, namespace, manifests };
+          if (project) deployment.project = project;
+          deployments.push(deployment);
+        }
+      }
+
+      // Values files: `$ref/path` from another source, or relative to the chart folder.
+      valueFiles.forEach((valueFile, index) => {
+        const valueField = `${field}.helm.valueFiles[${index}]`;
+        const match = /^\$([^/]+)\/(.*)$/.exec(valueFile);
+        let resolved: string | undefined;
+        if (match) {
+          const [, ref = '', rest = ''] = match;
+          if (!refs.has(ref)) {
+            add(app, app.file, valueField, 'values-file', `no source of this Application has ref: ${ref}`, `add a source with ref: ${ref}, or fix the $${ref} prefix`);
+            return;
+          }
+          resolved = resolveRepoPath(rest);
+          if (!resolved || isDirectory(resolved)) {
+            add(app, app.file, valueField, 'values-file', `values file ${rest} does not exist in this checkout`, 'point valueFiles at an existing file of the referenced repository');
+            return;
+          }
+        } else if (path !== undefined && chartDir) {
+          const clean = cleanRepoPath(`${cleanRepoPath(path) ?? path}/${valueFile}`);
+          resolved = clean === undefined ? undefined : resolveRepoPath(clean);
+          if (!resolved) {
+            add(app, app.file, valueField, 'values-file', `values file ${valueFile} does not exist next to the chart ${path}`, 'point valueFiles at an existing file (relative to the chart folder)');
+            return;
+          }
+        } else {
+          return; // a file inside a chart from a Helm repository: not in this checkout
+        }
+        valueFilesUsed.add(resolved);
+      });
+
+      if (chartDir) {
+        const inlineValues: unknown[] = [];
+        if (typeof helm.values === 'string' && helm.values.trim() !== '') inlineValues.push(helm.values);
+        if (record(helm.valuesObject)) inlineValues.push(helm.valuesObject);
+        const parameters = (Array.isArray(helm.parameters) ? helm.parameters : []).flatMap((raw) => {
+          const parameter = record(raw);
+          return parameter && typeof parameter.name === 'string'
+            ? [{ name: parameter.name, value: String(parameter.value ?? ''), forceString: parameter.forceString === true }]
+            : [];
+        });
+        const chart: ChartToRender = {
+          application: app,
+          sourceField: field,
+          chartDir,
+          releaseName: text(helm.releaseName) ?? nameOf(app),
+          namespace,
+          valueFiles: valueFiles.flatMap((valueFile) => {
+            const match = /^\$([^/]+)\/(.*)$/.exec(valueFile);
+            const resolved = match ? resolveRepoPath(match[2] ?? '') : resolveRepoPath(`${cleanRepoPath(path ?? '') ?? ''}/${valueFile}`);
+            return resolved ? [resolved] : [];
+          }),
+          inlineValues,
+          parameters,
+        };
+        if (project) chart.project = project;
+        charts.push(chart);
+      }
+    }
+  }
+
+  // Every YAML file is used exactly once (or read as values, or kept under bootstrap/).
+  for (const file of tree.yamlFiles) {
+    const display = displayPath(file);
+    const apps = syncedBy.get(file) ?? [];
+    // Each environment is its own cluster: one Application per environment may sync a shared folder.
+    const perScope = new Map<string, ManifestDocument[]>();
+    for (const app of apps) {
+      const scope = scopeOf(tree.folder, app.absolute);
+      perScope.set(scope, [...(perScope.get(scope) ?? []), app]);
+    }
+    for (const sameScope of perScope.values()) {
+      if (sameScope.length > 1) {
+        add(undefined, display, '', 'coverage', `synced by more than one Application: ${sameScope.map((a) => `${nameOf(a)} (${a.file})`).join(', ')}`, 'let exactly one Application of an environment sync each folder');
+      }
+    }
+    if (apps.length > 0 || valueFilesUsed.has(file)) continue;
+    const underBootstrap = relative(tree.folder, dirname(file)).split(sep).includes('bootstrap');
+    if (underBootstrap) continue;
+    add(undefined, display, '', 'coverage', 'no Application syncs this file or reads it as values', 'put it in a folder an Application syncs, reference it from valueFiles, or delete it');
+  }
+
+  return { findings, charts, deployments };
+}
