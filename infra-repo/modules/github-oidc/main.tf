@@ -34,6 +34,8 @@ data "aws_iam_openid_connect_provider" "github" {
 }
 
 # ---------------------------------------------------------------- build/push
+# Only pushes from main: pull requests build and scan images locally and push
+# nothing, so a pull request can never publish an image.
 
 data "aws_iam_policy_document" "build_push_trust" {
   statement {
@@ -53,10 +55,7 @@ data "aws_iam_policy_document" "build_push_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values = concat(
-        ["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"],
-        var.build_allow_pull_requests ? ["repo:${var.github_org}/${var.github_repo}:pull_request"] : [],
-      )
+      values   = ["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"]
     }
   }
 }

@@ -36,12 +36,6 @@ variable "create_build_role" {
   default     = false
 }
 
-variable "build_allow_pull_requests" {
-  description = "Also trust pull_request workflows with the build/push role. Off by default: pull requests build and scan images locally and push nothing."
-  type        = bool
-  default     = false
-}
-
 variable "ecr_repository_arns" {
   description = "ARNs of the ECR repositories the build/push role may push to (modules/ecr output repository_arns)."
   type        = list(string)

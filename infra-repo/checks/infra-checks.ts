@@ -1,0 +1,27 @@
+// All structural checks over the infra repository, each a pure function of the
+// parsed configuration that returns findings (empty = pass).
+import { declarationFindings } from './declarations.ts';
+import { hardcodedLiteralFindings } from './literals.ts';
+import { moduleCallFindings, moduleOutputFindings } from './module-calls.ts';
+import { oidcTrustFindings } from './oidc-trust.ts';
+import { stateBackendFindings } from './state-backend.ts';
+import type { Finding, TerraformModule } from './terraform-config.ts';
+import { versionPinFindings } from './version-pins.ts';
+
+/** Environment roots: their state lives in the S3 backend. bootstrap/ keeps local state by design. */
+export function isEnvironmentRoot(module: TerraformModule): boolean {
+  return /^environments\/[^/]+$/.test(module.dir);
+}
+
+export function infraFindings(modules: TerraformModule[]): Finding[] {
+  const byDir = new Map(modules.map((m) => [m.dir, m]));
+  return modules.flatMap((module) => [
+    ...declarationFindings(module),
+    ...versionPinFindings(module),
+    ...hardcodedLiteralFindings(module),
+    ...moduleCallFindings(module, byDir),
+    ...moduleOutputFindings(module, byDir),
+    ...oidcTrustFindings(module),
+    ...(isEnvironmentRoot(module) ? stateBackendFindings(module) : []),
+  ]);
+}
