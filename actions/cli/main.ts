@@ -1,6 +1,58 @@
-/** The slipway CLI: one verb per command; each command is a thin shell over actions/lib. */
-export async function main(argv: string[]): Promise<number> {
-  const [verb] = argv;
-  process.stderr.write(`slipway: unknown command '${verb ?? ''}'. Commands will be listed here.\n`);
-  return 2;
+/** The slipway CLI: one verb per command module in ./commands; each is a thin shell over actions/lib. */
+import type { Command, CommandIo } from './command.ts';
+import { UsageError } from './command.ts';
+
+/** Add a command: one file in ./commands and one line here. */
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  promote: () => import('./commands/promote.ts'),
+  rollback: () => import('./commands/rollback.ts'),
+  diff: () => import('./commands/diff.ts'),
+  'set-image': () => import('./commands/set-image.ts'),
+};
+
+async function help(io: CommandIo): Promise<void> {
+  io.out('usage: slipway <command> [options]\n');
+  for (const [verb, load] of Object.entries(commands)) {
+    const { command } = await load();
+    io.out(`  ${verb.padEnd(10)} ${command.summary}`);
+  }
+  io.out('\nslipway <command> --help shows a command\'s options.');
+}
+
+export async function main(argv: string[], io: CommandIo = defaultIo()): Promise<number> {
+  const [verb, ...args] = argv;
+  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
+    await help(io);
+    return verb === undefined ? 2 : 0;
+  }
+  const load = commands[verb];
+  if (!load) {
+    io.err(`slipway: unknown command '${verb}'. Commands: ${Object.keys(commands).join(', ')}.`);
+    return 2;
+  }
+  const { command } = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`${command.summary}\n\nusage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`slipway ${verb}: ${message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    io.err(`slipway ${verb}: ${message}`);
+    return 1;
+  }
+}
+
+function defaultIo(): CommandIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
 }

@@ -90,9 +90,10 @@ async function modelFor(apiVersion: string, kind: string): Promise<ModelClass | 
   const specifier = moduleOf(group, version);
   if (!specifier) return undefined;
   const module = await loadModule(specifier);
-  const candidate = module?.[kind] as Partial<ModelClass> | undefined;
-  if (typeof candidate !== 'function' || candidate.apiVersion !== apiVersion || candidate.kind !== kind) return undefined;
-  return candidate as ModelClass;
+  const candidate: unknown = module?.[kind];
+  if (typeof candidate !== 'function') return undefined;
+  const model = candidate as unknown as ModelClass;
+  return model.apiVersion === apiVersion && model.kind === kind ? model : undefined;
 }
 
 interface Visit {

@@ -36,11 +36,11 @@ export function parseYaml(file: string, text: string, limits = yamlLimits): Pars
   const findings: Finding[] = [];
   const documents: YamlDocument[] = [];
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const list = Array.isArray(parsed) ? parsed : [];
-  if (!Array.isArray(parsed)) {
-    // An empty stream (only comments) parses to an EmptyStream: no documents.
+  // A stream of comments only is an EmptyStream: no documents, perhaps stream-level errors.
+  if ('empty' in parsed) {
     for (const error of parsed.errors) findings.push(yamlError(file, undefined, error.message, error.pos[0], lineCounter));
   }
+  const list = [...parsed];
   list.forEach((document, index) => {
     const line = lineCounter.linePos(document.range[0]).line;
     if (document.errors.length > 0) {

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { diffEnvironments } from '../../lib/environment-diff.ts';
+import type { EnvironmentImage } from '../../lib/environment-diff.ts';
+import { git } from '../../lib/git.ts';
+import { HeadSnapshot } from '../../lib/git-promotion.ts';
+import { shortDigest } from '../../lib/image-reference.ts';
+import { environmentPins } from '../../lib/promote.ts';
+import { defaultYamlLimits } from '../../lib/yaml-edit.ts';
+import { repositoryPath } from '../../lib/workspace-paths.ts';
+import type { Command } from '../command.ts';
+import { UsageError } from '../command.ts';
+
+function show(image: EnvironmentImage | undefined): string {
+  if (!image) return '(not deployed)';
+  return `${image.tag ?? '?'} ${image.digest ? shortDigest(image.digest) : '(no digest)'}${image.sourceCommit ? ` source ${image.sourceCommit.slice(0, 12)}` : ''}`;
+}
+
+/** Commits between two source commits, when the checkout has both (the monorepo case). */
+async function commitsBetween(cwd: string, older: string | undefined, newer: string | undefined): Promise<string[]> {
+  if (!older || !newer || /^0+$/.test(older) || /^0+$/.test(newer)) return [];
+  try {
+    const log = await git(['log', '--format=%h %s', '-n', '20', `${older}..${newer}`, '--'], { cwd });
+    return log.split('\n').filter((line) => line !== '');
+  } catch {
+    return [];
+  }
+}
+
+export const command: Command = {
+  summary: 'list the services whose images differ between two environments and the source commits a promotion would bring',
+  usage: 'slipway diff <from-environment> <to-environment> [--gitops-path gitops-repo] [--ref HEAD]',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { 'gitops-path': { type: 'string', default: 'gitops-repo' }, ref: { type: 'string', default: 'HEAD' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [from, to, ...extra] = positionals;
+    if (!from || !to || extra.length > 0) throw new UsageError('give two environments, e.g. slipway diff dev prod');
+    const gitopsPath = repositoryPath(values['gitops-path'], '--gitops-path');
+    const commit = (await git(['rev-parse', '--verify', `${values.ref}^{commit}`], { cwd: io.cwd })).trim();
+    const head = new HeadSnapshot(io.cwd, commit);
+    const side = async (environment: string) => ({
+      pins: await environmentPins(head, gitopsPath, environment, defaultYamlLimits),
+      history: await head.promotions(environment),
+    });
+    const differences = diffEnvironments(await side(from), await side(to));
+    const changed = differences.filter((difference) => difference.differs);
+    if (changed.length === 0) {
+      io.out(`${from} and ${to} run the same images (${differences.length} services).`);
+      return 0;
+    }
+    io.out(`${changed.length} of ${differences.length} services differ; promoting ${from} -> ${to} would change:`);
+    for (const difference of changed) {
+      io.out(`  ${difference.service}: ${to} ${show(difference.to)}  <-  ${from} ${show(difference.from)}`);
+      for (const line of await commitsBetween(io.cwd, difference.to?.sourceCommit, difference.from?.sourceCommit)) io.out(`      ${line}`);
+    }
+    return 0;
+  },
+};

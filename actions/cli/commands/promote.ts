@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { parsePinnedImage } from '../../lib/image-reference.ts';
+import { promote } from '../../lib/promote.ts';
+import type { PromotionSource } from '../../lib/promote.ts';
+import { parseReleaseManifest } from '../../lib/release-manifest.ts';
+import { insideRoot } from '../../lib/workspace-paths.ts';
+import type { Command } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { gitopsUsage, openTarget, parseCommandArgs, pullRequestTarget, reportPromotion } from '../gitops-options.ts';
+
+const serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export const command: Command = {
+  summary: 'promote a release manifest, explicit images, or another environment\'s exact digests into an environment',
+  usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … | --from ENVIRONMENT) [--service NAME …] ${gitopsUsage}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      release: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      service: { type: 'string', multiple: true },
+      'source-commit': { type: 'string' },
+    });
+    const [environment, ...extra] = positionals;
+    if (!environment || extra.length > 0) throw new UsageError('give exactly one environment');
+    const chosen = [values.release, values.set, values.from].filter((value) => value !== undefined);
+    if (chosen.length !== 1) throw new UsageError('give exactly one of --release, --set, --from');
+    let source: PromotionSource;
+    if (values.release !== undefined) {
+      const file = insideRoot(io.cwd, values.release, '--release');
+      source = { kind: 'release', manifest: parseReleaseManifest(readFileSync(file, 'utf8'), values.release), ...(values.service ? { services: values.service } : {}) };
+    } else if (values.set !== undefined) {
+      const images = values.set.map((assignment) => {
+        const equals = assignment.indexOf('=');
+        const service = assignment.slice(0, equals);
+        if (equals <= 0 || !serviceName.test(service)) throw new UsageError(`--set '${assignment}': expected SERVICE=REPOSITORY:TAG@sha256:…`);
+        return { service, image: parsePinnedImage(assignment.slice(equals + 1), `--set ${service}`) };
+      });
+      source = { kind: 'images', images, ...(values['source-commit'] ? { sourceCommit: values['source-commit'] } : {}) };
+    } else {
+      source = { kind: 'environment', from: String(values.from), ...(values.service ? { services: values.service } : {}) };
+    }
+    const pullRequest = pullRequestTarget(values, io);
+    const target = await openTarget(values, io);
+    try {
+      const result = await promote({
+        remote: target.remote,
+        gitopsPath: target.gitopsPath,
+        environment,
+        source,
+        ...(values.approver ? { approver: values.approver } : {}),
+        ...(pullRequest ? { pullRequest } : {}),
+        log: io.err,
+      });
+      return reportPromotion(result, io);
+    } finally {
+      target.close();
+    }
+  },
+};

@@ -1,0 +1,63 @@
+/** Compares the images two environments run: what a promotion from one to the other would change. */
+import { serviceOfRepository } from './environments.ts';
+import type { Pin } from './pins.ts';
+import { latestImages } from './promotion-record.ts';
+import type { RecordedPromotion } from './promotion-record.ts';
+
+export interface EnvironmentImage {
+  tag?: string;
+  digest?: string;
+  chartRevision?: string;
+  /** Source commit and release, when the environment's history records this exact digest. */
+  sourceCommit?: string;
+  releaseId?: string;
+}
+
+export interface ServiceDifference {
+  service: string;
+  repository: string;
+  from?: EnvironmentImage;
+  to?: EnvironmentImage;
+  differs: boolean;
+}
+
+function imagesOf(pins: readonly Pin[], history: readonly RecordedPromotion[]): Map<string, { service: string; image: EnvironmentImage }> {
+  const recorded = [...latestImages(history).values()];
+  const images = new Map<string, { service: string; image: EnvironmentImage }>();
+  for (const pin of pins) {
+    if (images.has(pin.repository)) continue;
+    const record = recorded.find((candidate) => candidate.image.repository === pin.repository && candidate.image.digest === pin.digest);
+    images.set(pin.repository, {
+      service: record?.service ?? serviceOfRepository(pin.repository),
+      image: {
+        ...(pin.tag === undefined ? {} : { tag: pin.tag }),
+        ...(pin.digest === undefined ? {} : { digest: pin.digest }),
+        ...(pin.chartRevision === undefined ? {} : { chartRevision: pin.chartRevision }),
+        ...(record ? { sourceCommit: record.sourceCommit, releaseId: record.releaseId } : {}),
+      },
+    });
+  }
+  return images;
+}
+
+/** Per image repository: what `from` runs, what `to` runs, and whether promoting would change `to`. */
+export function diffEnvironments(
+  from: { pins: readonly Pin[]; history: readonly RecordedPromotion[] },
+  to: { pins: readonly Pin[]; history: readonly RecordedPromotion[] },
+): ServiceDifference[] {
+  const fromImages = imagesOf(from.pins, from.history);
+  const toImages = imagesOf(to.pins, to.history);
+  const repositories = [...new Set([...fromImages.keys(), ...toImages.keys()])].sort();
+  return repositories.map((repository) => {
+    const a = fromImages.get(repository);
+    const b = toImages.get(repository);
+    const differs = !a || !b || a.image.digest !== b.image.digest || a.image.tag !== b.image.tag || a.image.chartRevision !== b.image.chartRevision;
+    return {
+      service: a?.service ?? b?.service ?? serviceOfRepository(repository),
+      repository,
+      ...(a ? { from: a.image } : {}),
+      ...(b ? { to: b.image } : {}),
+      differs,
+    };
+  });
+}

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readPins, rewritePins } from './pins.ts';
+import type { ImageRewrite } from './pins.ts';
+
+const corpus = new URL('./fixtures/corpus/', import.meta.url);
+const read = (name: string): string => readFileSync(new URL(name, corpus), 'utf8');
+
+const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway';
+const digest = `sha256:${'ab'.repeat(32)}`;
+const tag = 'sha-9f8e7d6';
+
+/**
+ * Each case: a corpus file, the image to promote, and every line the promotion may change
+ * (1-based line → new line text; an array replaces one line with several). Every other byte
+ * must stay identical.
+ */
+const cases: { name: string; file: string; target: ImageRewrite; lines: Record<number, string | string[]> }[] = [
+  {
+    name: 'Argo CD Application, helm.valuesObject with quoted values, trailing comments and the chart revision',
+    file: 'argocd-values-object.yaml',
+    target: { repository: `${ecr}/product`, tag, digest, chartRevision: 'v0.4.0' },
+    lines: {
+      17: '    targetRevision: v0.4.0   # chart revision',
+      27: `          tag: '${tag}'  # built from main`,
+      28: `          digest: "${digest}"`,
+    },
+  },
+  {
+    name: 'multi-source Application: only the source holding the image gets the chart revision',
+    file: 'argocd-multi-source.yaml',
+    target: { repository: `${ecr}/cart`, tag, digest, chartRevision: '0.4.0' },
+    lines: { 15: '      targetRevision: 0.4.0', 22: `            tag: ${tag}`, 23: `            digest: ${digest}` },
+  },
+  {
+    name: 'helm.parameters selected by name, not position; the sidecar parameters stay',
+    file: 'argocd-helm-parameters.yaml',
+    target: { repository: `${ecr}/order`, tag, digest },
+    lines: { 15: `          value: "${tag}"`, 23: `          value: ${digest}` },
+  },
+  {
+    name: 'helm.values string (literal block) in a CRLF file',
+    file: 'argocd-helm-values-string.crlf.yaml',
+    target: { repository: `${ecr}/frontend`, tag, digest, chartRevision: 'v0.4.0' },
+    lines: { 9: '    targetRevision: v0.4.0\r', 15: `          tag: ${tag}   # keep me\r`, 16: `          digest: ${digest}\r` },
+  },
+  {
+    name: 'podinfo-style chart values without a digest value: the tag carries the digest',
+    file: 'podinfo-values.yaml',
+    target: { repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.9.3', digest },
+    lines: { 25: `  tag: 6.9.3@${digest}` },
+  },
+  {
+    name: 'Kustomize overlay images: entry matched by newName',
+    file: 'overlays/prod/kustomization.yaml',
+    target: { repository: `${ecr}/app`, tag, digest },
+    lines: { 10: `    newTag: ${tag} # prod`, 11: `    digest: ${digest}` },
+  },
+  {
+    name: 'Kustomize overlay images: an entry without digest gains one right after newTag',
+    file: 'overlays/prod/kustomization.yaml',
+    target: { repository: `${ecr}/worker`, tag, digest },
+    lines: { 15: [`    newTag: ${tag}`, `    digest: ${digest}`] },
+  },
+  {
+    name: 'plain workloads in a multi-document file: exact repository only (app, not app-sidecar), block scalars untouched',
+    file: 'workloads.yaml',
+    target: { repository: `${ecr}/app`, tag, digest },
+    lines: {
+      18: `          image: ${ecr}/app:${tag}@${digest}`,
+      22: `          image: "${ecr}/app:${tag}@${digest}"   # pinned by promotion`,
+      46: `              image: ${ecr}/app:${tag}@${digest}`,
+    },
+  },
+  {
+    name: 'values with anchors, merge keys, folded and keep-chomping block scalars',
+    file: 'anchors-values.yaml',
+    target: { repository: 'registry.example.com/shop/product', tag, digest },
+    lines: { 12: `    tag: ${tag}`, 13: `    digest: ${digest}` },
+  },
+];
+
+function expectedText(before: string, lines: Record<number, string | string[]>): string {
+  return before
+    .split('\n')
+    .flatMap((line, index) => {
+      const replacement = lines[index + 1];
+      return replacement === undefined ? [line] : Array.isArray(replacement) ? replacement : [replacement];
+    })
+    .join('\n');
+}
+
+describe('rewritePins over the corpus: the diff touches exactly the expected lines', () => {
+  it.each(cases)('$name', ({ file, target, lines }) => {
+    const before = read(file);
+    const result = rewritePins(before, file, [target]);
+    expect(result.changed).toBe(true);
+    expect(result.text).toBe(expectedText(before, lines));
+    // Idempotent: a second promotion of the same image changes nothing.
+    const again = rewritePins(result.text, file, [target]);
+    expect(again.changed).toBe(false);
+    expect(again.text).toBe(result.text);
+    // Every pin of the repository now reads as the promoted image.
+    const pins = readPins(result.text, file).filter((pin) => pin.repository === target.repository);
+    expect(pins.length).toBeGreaterThan(0);
+    for (const pin of pins) expect({ tag: pin.tag, digest: pin.digest }).toEqual({ tag: target.tag, digest: target.digest });
+  });
+
+  it('leaves a file that does not pin the repository byte-identical and unparsed', () => {
+    const before = read('podinfo-values.yaml');
+    const result = rewritePins(before, 'podinfo-values.yaml', [{ repository: `${ecr}/product`, tag, digest }]);
+    expect(result).toMatchObject({ changed: false, text: before, edits: [] });
+  });
+});
+
+describe('readPins', () => {
+  it('reads each style with its repository, tag, digest, chart revision and Application', () => {
+    const pins = [
+      ...readPins(read('argocd-values-object.yaml'), 'a.yaml'),
+      ...readPins(read('argocd-helm-parameters.yaml'), 'b.yaml'),
+      ...readPins(read('overlays/prod/kustomization.yaml'), 'kustomization.yaml'),
+    ].map(({ style, repository, tag: pinTag, digest: pinDigest, chartRevision, application, line }) => ({ style, repository, tag: pinTag, digest: pinDigest, chartRevision, application, line }));
+    expect(pins).toEqual([
+      { style: 'values-map', repository: `${ecr}/product`, tag: 'sha-1a2b3c4', digest: `sha256:${'0'.repeat(64)}`, chartRevision: 'main', application: 'product', line: 26 },
+      { style: 'helm-parameters', repository: `${ecr}/order-sidecar`, tag: '1.0.0', digest: undefined, chartRevision: '0.3.0', application: 'order', line: 19 },
+      { style: 'helm-parameters', repository: `${ecr}/order`, tag: 'sha-bbbbbbb', digest: `sha256:${'2'.repeat(64)}`, chartRevision: '0.3.0', application: 'order', line: 26 },
+      { style: 'kustomize-images', repository: `${ecr}/app`, tag: 'sha-ddddddd', digest: `sha256:${'4'.repeat(64)}`, chartRevision: undefined, application: undefined, line: 8 },
+      { style: 'kustomize-images', repository: `${ecr}/app-sidecar`, tag: '1.4.0', digest: undefined, chartRevision: undefined, application: undefined, line: 12 },
+      { style: 'kustomize-images', repository: `${ecr}/worker`, tag: 'sha-eeeeeee', digest: undefined, chartRevision: undefined, application: undefined, line: 14 },
+    ]);
+  });
+});
+
+describe('rewritePins keeps values strings and refuses what it cannot edit safely', () => {
+  it('quotes a plain tag that would otherwise read back as a number', () => {
+    const text = 'image:\n  repository: r.example/app\n  tag: latest\n  digest: ""\n';
+    const result = rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag: '1.10', digest }]);
+    expect(result.text).toBe(`image:\n  repository: r.example/app\n  tag: "1.10"\n  digest: "${digest}"\n`);
+  });
+
+  it('refuses a tag that is an alias of an anchor used elsewhere', () => {
+    const text = 'version: &v sha-1\nimage:\n  repository: r.example/app\n  tag: *v\n';
+    expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:4: tag is an alias \(\*v\)/);
+  });
+
+  it('refuses a chart revision when the Application source has no targetRevision', () => {
+    const text = read('argocd-values-object.yaml').replace('    targetRevision: main   # chart revision\n', '');
+    expect(() => rewritePins(text, 'app.yaml', [{ repository: `${ecr}/product`, tag, digest, chartRevision: '1.0.0' }])).toThrow(/no targetRevision/);
+  });
+});
