@@ -133,7 +133,10 @@ export function projectRefusesObject(project: Json, object: Json, namespace: str
     return `project ${name} does not allow ${group || 'core'}/${kind} (namespaceResourceWhitelist)`;
   }
   if (kindListed(spec.namespaceResourceBlacklist, group, kind)) return `project ${name} forbids ${group || 'core'}/${kind} (namespaceResourceBlacklist)`;
-  if (!destinationAllowed(project, { ...destination, namespace })) return `project ${name} does not allow namespace ${namespace}`;
+  // The destination's own namespace is reported once, on spec.destination.
+  if (namespace !== String(destination.namespace ?? '') && !destinationAllowed(project, { ...destination, namespace })) {
+    return `project ${name} does not allow namespace ${namespace}`;
+  }
   return undefined;
 }
 

@@ -21,9 +21,11 @@ export function formatFinding(finding: Finding): string {
   return `${finding.file}${document}${field}: ${finding.message} — ${finding.fix} [${finding.rule}]`;
 }
 
-/** Findings in a stable order: file, document, field, rule. */
+/** Findings in a stable order (file, document, field, rule), each reported once. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort(
+  const unique = new Map<string, Finding>();
+  for (const finding of findings) unique.set(JSON.stringify([finding.file, finding.document, finding.field, finding.rule, finding.message]), finding);
+  return [...unique.values()].sort(
     (a, b) =>
       a.file.localeCompare(b.file) ||
       (a.document ?? -1) - (b.document ?? -1) ||

@@ -40,7 +40,7 @@ slipway.dev/environment: {{ .Values.environment | quote }}
 {{/* repository:tag, or repository:tag@digest when the digest is set. */}}
 {{- define "shop.image" -}}
 {{- $repo := required "values: image.repository is required" .Values.image.repository -}}
-{{- $tag := required "values: image.tag is required" .Values.image.tag -}}
+{{- $tag := required "values: image.tag is required" (.Values.image.tag | default "" | toString) -}}
 {{- if .Values.image.digest -}}
 {{- if not (regexMatch "^sha256:[a-f0-9]{64}$" .Values.image.digest) -}}
 {{- fail (printf "values: image.digest %q is not sha256:<64 hex digits>" .Values.image.digest) -}}

@@ -1,0 +1,202 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Finding } from './finding.ts';
+import { validateFolder } from './validate-folder.ts';
+
+const repository = new URL('../../../', import.meta.url).pathname;
+const copies: string[] = [];
+
+/** A copy of gitops-repo and the shop chart, laid out as in the repository. */
+function copyTree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'slipway-validate-'));
+  copies.push(root);
+  cpSync(join(repository, 'gitops-repo'), join(root, 'gitops-repo'), { recursive: true });
+  cpSync(join(repository, 'app-repo/charts'), join(root, 'app-repo/charts'), { recursive: true });
+  return root;
+}
+
+function edit(root: string, file: string, from: string, to: string): void {
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8');
+  expect(text, `${file} should contain ${JSON.stringify(from)}`).toContain(from);
+  writeFileSync(path, text.replace(from, to));
+}
+
+function where(findings: Finding[]) {
+  return findings.map(({ file, document, field, rule }) => ({ file, document, field, rule }));
+}
+
+afterEach(() => {
+  for (const root of copies.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+const compliantDeployment = (securityExtra: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: debug
+spec:
+  selector:
+    matchLabels: {app: debug}
+  template:
+    metadata:
+      labels: {app: debug}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+        - name: debug
+          image: registry.example/debug:1.0.0@sha256:${'b'.repeat(64)}
+          resources:
+            requests: {cpu: 10m, memory: 16Mi}
+            limits: {cpu: 100m, memory: 32Mi}
+          livenessProbe: {httpGet: {path: /health, port: 8080}}
+          readinessProbe: {httpGet: {path: /ready, port: 8080}}
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}${securityExtra}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: debug
+spec:
+  podSelector:
+    matchLabels: {app: debug}
+  policyTypes: [Ingress]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: debug
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: debug}
+`;
+
+const billionLaughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+  .concat('bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
+  .join('\n');
+
+describe('slipway validate on the repository and on broken copies of it', () => {
+  it('finds nothing wrong with the repository as committed', async () => {
+    const findings = await validateFolder(join(copyTree(), 'gitops-repo'));
+    expect(findings).toEqual([]);
+  });
+
+  it('names the Application whose path does not exist', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/dev/services/product.yaml', 'path: app-repo/charts/shop', 'path: app-repo/charts/shopp');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/product.yaml', document: 0, field: 'spec.source.path', rule: 'path' }]);
+    expect(findings[0]?.message).toContain('app-repo/charts/shopp does not exist');
+  });
+
+  it('reports an unknown field, as strict field validation would', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/dev/services/cart.yaml', '    namespace: shop\n', '    namespace: shop\n    cluster: in-cluster\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.destination.cluster', rule: 'unknown-field' }]);
+  });
+
+  it('reports a field of the wrong type', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/apps/platform/namespaces/default-deny.yaml', 'policyTypes: [Ingress, Egress]', 'policyTypes: Ingress');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/namespaces/default-deny.yaml', document: 0, field: 'spec.policyTypes', rule: 'schema' }]);
+    expect(findings[0]?.message).toBe('must be array');
+  });
+
+  it('refuses a privileged container (and nothing else in an otherwise compliant workload)', async () => {
+    const root = copyTree();
+    writeFileSync(join(root, 'gitops-repo/apps/platform/observability/debug.yaml'), compliantDeployment('\n            privileged: true'));
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/observability/debug.yaml', document: 0, field: 'spec.template.spec.containers[0].securityContext.privileged', rule: 'pod-security' },
+    ]);
+  });
+
+  it('accepts the same workload without privileged: true', async () => {
+    const root = copyTree();
+    writeFileSync(join(root, 'gitops-repo/apps/platform/observability/debug.yaml'), compliantDeployment(''));
+    expect(await validateFolder(join(root, 'gitops-repo'))).toEqual([]);
+  });
+
+  it('refuses an image without a digest in the rendered chart', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/dev/services/order.yaml', `digest: sha256:${'0'.repeat(64)}`, 'digest: ""');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/dev/services/order.yaml', document: 0, field: 'rendered Deployment/order spec.template.spec.containers[0].image', rule: 'image' },
+      { file: 'gitops-repo/environments/dev/services/order.yaml', document: 0, field: 'rendered Pod/order-test-ready spec.containers[0].image', rule: 'image' },
+    ]);
+    expect(findings[0]?.message).toContain('not pinned by digest');
+  });
+
+  it('refuses an Application outside its project (destination and source)', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/prod/services/frontend.yaml', '    namespace: shop\n', '    namespace: monitoring\n');
+    edit(root, 'gitops-repo/environments/prod/services/cart.yaml', 'repoURL: https://github.com/slipway-dev/slipway.git', 'repoURL: https://github.com/someone-else/fork.git');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/prod/services/cart.yaml', document: 0, field: 'spec.source.repoURL', rule: 'project' },
+      { file: 'gitops-repo/environments/prod/services/frontend.yaml', document: 0, field: 'spec.destination', rule: 'project' },
+    ]);
+  });
+
+  it('reports broken YAML with its line', async () => {
+    const root = copyTree();
+    writeFileSync(join(root, 'gitops-repo/apps/platform/observability/broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: [unclosed\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(where(findings).every((f) => f.file === 'gitops-repo/apps/platform/observability/broken.yaml' && f.rule === 'yaml' && f.document === 0)).toBe(true);
+    expect(findings[0]?.message).toMatch(/^line \d+, column \d+: /);
+  });
+
+  it('reports a YAML bomb instead of expanding it', async () => {
+    const root = copyTree();
+    writeFileSync(join(root, 'gitops-repo/apps/platform/observability/bomb.yaml'), `${billionLaughs}\n`);
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/observability/bomb.yaml', document: 0, field: '', rule: 'yaml-aliases' }]);
+  });
+
+  it('reports a Secret committed in plain text', async () => {
+    const root = copyTree();
+    writeFileSync(
+      join(root, 'gitops-repo/apps/platform/observability/grafana-admin.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: grafana-admin\nstringData:\n  admin-user: admin\n  admin-password: hunter2\n',
+    );
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/observability/grafana-admin.yaml', document: 0, field: 'stringData', rule: 'plaintext-secret' }]);
+  });
+
+  it('reports a missing values file and the values file no Application reads any more', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/dev/platform/loki.yaml', 'apps/platform/loki/values-dev.yaml', 'apps/platform/loki/values-qa.yaml');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/loki/values-dev.yaml', document: undefined, field: '', rule: 'coverage' },
+      { file: 'gitops-repo/environments/dev/platform/loki.yaml', document: 0, field: 'spec.sources[0].helm.valueFiles[1]', rule: 'values-file' },
+    ]);
+  });
+
+  it('reports a manifest no Application syncs', async () => {
+    const root = copyTree();
+    writeFileSync(join(root, 'gitops-repo/stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/stray.yaml', document: undefined, field: '', rule: 'coverage' }]);
+  });
+
+  it('reports a chart the values of an Application cannot render', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/prod/services/product.yaml', 'service: product', 'service: catalog');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/prod/services/product.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }]);
+    expect(findings[0]?.message).toContain('service "catalog" has no block under `services`');
+  });
+});
