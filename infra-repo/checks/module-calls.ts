@@ -2,7 +2,7 @@
 // every required variable (no default) is passed, and every module.X.Y
 // reference names an output module X declares.
 import { join, normalize } from 'node:path';
-import { blockLine, lineOf, namedBlocks, stringsIn } from './terraform-config.ts';
+import { attributeLine, blockLine, lineOf, namedBlocks, stringsIn } from './terraform-config.ts';
 import type { Finding, TerraformModule } from './terraform-config.ts';
 
 /** Arguments of a module block that are Terraform's, not the module's variables. */
@@ -39,7 +39,7 @@ export function moduleCallFindings(caller: TerraformModule, modules: ReadonlyMap
       if (!declared.has(argument)) {
         findings.push({
           ...where,
-          line: lineOf(call.file.text, argument, call.file.text.indexOf(`module "${call.name}"`)) ?? where.line,
+          line: attributeLine(call.file.text, argument, Math.max(0, call.file.text.indexOf(`module "${call.name}"`))) ?? where.line,
           message: `module "${call.name}" passes "${argument}", which ${callee.dir} does not declare (declared: ${[...declared.keys()].sort().join(', ')})`,
         });
       }

@@ -142,6 +142,14 @@ export function lineOf(text: string, needle: string, from = 0): number | undefin
   return at < 0 ? undefined : text.slice(0, at).split('\n').length;
 }
 
+/** 1-based line of the first `name =` assignment at or after offset from. */
+export function attributeLine(text: string, name: string, from = 0): number | undefined {
+  const pattern = new RegExp(`^[ \\t]*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*=`, 'gm');
+  pattern.lastIndex = from;
+  const match = pattern.exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
 /** Line of a block header such as `variable "name"` or `resource "type" "name"`. */
 export function blockLine(file: TerraformFile, ...labels: string[]): number | undefined {
   const [kind, ...names] = labels;

@@ -22,10 +22,11 @@ module "vpc" {
 module "ecr" {
   source = "../../modules/ecr"
 
-  name_prefix  = "slipway"
-  services     = ["frontend", "product", "cart", "order"]
-  force_delete = true
-  tags         = local.tags
+  name_prefix         = "slipway"
+  services            = ["frontend", "product", "cart", "order"]
+  force_delete        = true
+  pull_principal_arns = var.ecr_pull_principal_arns
+  tags                = local.tags
 }
 
 module "github_oidc" {

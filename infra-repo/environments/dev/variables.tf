@@ -56,3 +56,9 @@ variable "endpoint_public_access_cidrs" {
   type        = list(string)
   default     = ["0.0.0.0/0"]
 }
+
+variable "ecr_pull_principal_arns" {
+  description = "IAM principals in other accounts allowed to pull the service images: the prod node role (prod output node_role_arn) when prod has its own account."
+  type        = list(string)
+  default     = []
+}
