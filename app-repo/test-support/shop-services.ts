@@ -63,7 +63,7 @@ export async function call(
     body: options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : null),
   });
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
