@@ -6,8 +6,8 @@ const cart: Cart = {
   id: 'cart-1',
   currency: 'USD',
   items: [
-    { productId: 'p-mug', name: 'Mug', imageUrl: '/api/products/images/mug.svg', unitPriceCents: 1250, quantity: 2, lineTotalCents: 2500 },
-    { productId: 'p-cap', name: 'Cap', imageUrl: '/api/products/images/cap.svg', unitPriceCents: 1999, quantity: 1, lineTotalCents: 1999 },
+    { productId: 1, name: 'Mug', imageUrl: '/api/products/images/mug.svg', unitPriceCents: 1250, quantity: 2, lineTotalCents: 2500 },
+    { productId: 2, name: 'Cap', imageUrl: '/api/products/images/cap.svg', unitPriceCents: 1999, quantity: 1, lineTotalCents: 1999 },
   ],
   itemCount: 3,
   subtotalCents: 4499,
@@ -34,16 +34,16 @@ describe('parseQuantity', () => {
 
 describe('withQuantity', () => {
   it('changes one line and recomputes its total, the item count and the subtotal', () => {
-    const changed = withQuantity(cart, 'p-cap', 3);
-    expect(changed.items[1]).toMatchObject({ productId: 'p-cap', quantity: 3, lineTotalCents: 5997 });
+    const changed = withQuantity(cart, 2, 3);
+    expect(changed.items[1]).toMatchObject({ productId: 2, quantity: 3, lineTotalCents: 5997 });
     expect(changed.items[0]).toBe(cart.items[0]);
     expect(changed.itemCount).toBe(5);
     expect(changed.subtotalCents).toBe(2500 + 5997);
   });
 
   it('removes the line at quantity 0, and withoutLine does the same', () => {
-    for (const changed of [withQuantity(cart, 'p-mug', 0), withoutLine(cart, 'p-mug')]) {
-      expect(changed.items.map((line) => line.productId)).toEqual(['p-cap']);
+    for (const changed of [withQuantity(cart, 1, 0), withoutLine(cart, 1)]) {
+      expect(changed.items.map((line) => line.productId)).toEqual([2]);
       expect(changed.itemCount).toBe(1);
       expect(changed.subtotalCents).toBe(1999);
     }
@@ -51,31 +51,31 @@ describe('withQuantity', () => {
 
   it('leaves the cart as it was for a product it does not hold, and never changes its input', () => {
     const before = structuredClone(cart);
-    expect(withQuantity(cart, 'p-none', 4)).toEqual(cart);
-    withQuantity(cart, 'p-mug', 9);
+    expect(withQuantity(cart, 99, 4)).toEqual(cart);
+    withQuantity(cart, 1, 9);
     expect(cart).toEqual(before);
   });
 });
 
 describe('withLineFrom', () => {
   it('puts a removed line back where it was', () => {
-    const removed = withoutLine(cart, 'p-mug');
-    expect(withLineFrom(removed, cart, 'p-mug')).toEqual(cart);
+    const removed = withoutLine(cart, 1);
+    expect(withLineFrom(removed, cart, 1)).toEqual(cart);
   });
 
   it('undoes a quantity change on one line and keeps changes to the others', () => {
-    const both = withQuantity(withQuantity(cart, 'p-mug', 5), 'p-cap', 2);
-    const restored = withLineFrom(both, cart, 'p-mug');
+    const both = withQuantity(withQuantity(cart, 1, 5), 2, 2);
+    const restored = withLineFrom(both, cart, 1);
     expect(restored.items.map((line) => [line.productId, line.quantity])).toEqual([
-      ['p-mug', 2],
-      ['p-cap', 2],
+      [1, 2],
+      [2, 2],
     ]);
     expect(restored.subtotalCents).toBe(2500 + 3998);
   });
 
   it('drops a line the source cart did not have', () => {
-    const extra: Cart = withLineFrom(cart, { ...cart, items: [] }, 'p-cap');
-    expect(extra.items.map((line) => line.productId)).toEqual(['p-mug']);
+    const extra: Cart = withLineFrom(cart, { ...cart, items: [] }, 2);
+    expect(extra.items.map((line) => line.productId)).toEqual([1]);
     expect(extra.itemCount).toBe(2);
   });
 });
@@ -84,28 +84,28 @@ describe('stockShortages', () => {
   it.each([
     [
       'a productId detail with the number left',
-      { field: 'items', message: 'Only 1 left in stock', productId: 'p-mug', available: 1 },
-      { productId: 'p-mug', name: 'Mug', message: 'Only 1 left in stock', available: 1 },
+      { field: 'items', message: 'Only 1 left in stock', productId: 1, available: 1 },
+      { productId: 1, name: 'Mug', message: 'Only 1 left in stock', available: 1 },
     ],
     [
       'an index into the cart items',
       { field: 'items[1].quantity', message: 'out of stock', stock: 0 },
-      { productId: 'p-cap', name: 'Cap', message: 'out of stock', available: 0 },
+      { productId: 2, name: 'Cap', message: 'out of stock', available: 0 },
     ],
     [
       'an index into the order lines, nested in the body',
       { field: 'body.lines[0]', message: 'short' },
-      { productId: 'p-mug', name: 'Mug', message: 'short', available: undefined },
+      { productId: 1, name: 'Mug', message: 'short', available: undefined },
     ],
     [
-      'the product id inside the field name',
-      { field: 'items.p-cap', message: 'sold out' },
-      { productId: 'p-cap', name: 'Cap', message: 'sold out', available: undefined },
+      'a productId sent as a string',
+      { field: 'items', message: 'sold out', productId: '2' },
+      { productId: 2, name: 'Cap', message: 'sold out', available: undefined },
     ],
     [
       'a product that is not in the cart, named by the service',
-      { field: 'items', message: 'gone', productId: 'p-old', name: 'Old thing' },
-      { productId: 'p-old', name: 'Old thing', message: 'gone', available: undefined },
+      { field: 'items', message: 'gone', productId: 7, name: 'Old thing' },
+      { productId: 7, name: 'Old thing', message: 'gone', available: undefined },
     ],
     [
       'a field it cannot place',

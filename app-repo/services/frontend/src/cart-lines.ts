@@ -1,6 +1,6 @@
 // Decisions about the cart that the pages share: quantities a shopper may ask for, the cart as it
 // looks while a change is on its way, and which lines a stock conflict from checkout points at.
-import type { Cart, CartLine, Problem, ProblemFieldError } from './api/shop-types.ts';
+import type { Cart, CartLine, Problem, ProblemFieldError, ProductId } from './api/shop-types.ts';
 
 export const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 99;
@@ -28,7 +28,7 @@ function totals(items: CartLine[]): Pick<Cart, 'itemCount' | 'subtotalCents'> {
 }
 
 /** The cart with one line's quantity changed (0 removes it), totals recomputed: shown until the service answers. */
-export function withQuantity(cart: Cart, productId: string, quantity: number): Cart {
+export function withQuantity(cart: Cart, productId: ProductId, quantity: number): Cart {
   const items = cart.items.flatMap((line) => {
     if (line.productId !== productId) return [line];
     if (quantity <= 0) return [];
@@ -38,17 +38,24 @@ export function withQuantity(cart: Cart, productId: string, quantity: number): C
 }
 
 /** The cart without one line. */
-export function withoutLine(cart: Cart, productId: string): Cart {
+export function withoutLine(cart: Cart, productId: ProductId): Cart {
   return withQuantity(cart, productId, 0);
 }
 
 export interface StockShortage {
   /** The cart line the service pointed at, when it could be told. */
-  productId: string | undefined;
+  productId: ProductId | undefined;
   name: string | undefined;
   message: string;
   /** How many are left, when the service said. */
   available: number | undefined;
+}
+
+function productIdOf(error: ProblemFieldError): ProductId | undefined {
+  const value = error.productId;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
 }
 
 function lineIndexOfField(field: string): number | undefined {
@@ -58,10 +65,10 @@ function lineIndexOfField(field: string): number | undefined {
 
 function lineOfError(error: ProblemFieldError, cart: Cart | undefined): CartLine | undefined {
   if (!cart) return undefined;
-  if (typeof error.productId === 'string') return cart.items.find((line) => line.productId === error.productId);
+  const productId = productIdOf(error);
+  if (productId !== undefined) return cart.items.find((line) => line.productId === productId);
   const index = lineIndexOfField(error.field);
-  if (index !== undefined) return cart.items[index];
-  return cart.items.find((line) => error.field.includes(line.productId));
+  return index === undefined ? undefined : cart.items[index];
 }
 
 function numberDetail(error: ProblemFieldError, ...keys: string[]): number | undefined {
@@ -73,13 +80,13 @@ function numberDetail(error: ProblemFieldError, ...keys: string[]): number | und
 }
 
 /**
- * The lines a 409 from checkout points at. The problem's `errors[]` name a field (`items[0].quantity`,
- * a product id, or carry `productId`) and may say how many are left (`available` or `stock`).
+ * The lines a 409 from checkout points at. The problem's `errors[]` carry `productId` or name a field
+ * like `items[0].quantity`, and may say how many are left (`available` or `stock`).
  */
 export function stockShortages(problem: Problem | undefined, cart: Cart | undefined): StockShortage[] {
   return (problem?.errors ?? []).map((error) => {
     const line = lineOfError(error, cart);
-    const productId = line?.productId ?? (typeof error.productId === 'string' ? error.productId : undefined);
+    const productId = line?.productId ?? productIdOf(error);
     return {
       productId,
       name: line?.name ?? (typeof error.name === 'string' ? error.name : undefined),
@@ -90,7 +97,7 @@ export function stockShortages(problem: Problem | undefined, cart: Cart | undefi
 }
 
 /** `cart` with the line for `productId` as it is in `source` (put back, or removed when `source` has none). */
-export function withLineFrom(cart: Cart, source: Cart, productId: string): Cart {
+export function withLineFrom(cart: Cart, source: Cart, productId: ProductId): Cart {
   const original = source.items.find((line) => line.productId === productId);
   const others = cart.items.filter((line) => line.productId !== productId);
   let items = others;

@@ -5,11 +5,11 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { ReactNode } from 'react';
 import { describeFailure } from './api/request-error.ts';
 import { shopApi } from './api/shop-api.ts';
-import type { Cart } from './api/shop-types.ts';
+import type { Cart, ProductId } from './api/shop-types.ts';
 import { withLineFrom, withQuantity } from './cart-lines.ts';
 
 export interface CartActionError {
-  productId: string | undefined;
+  productId: ProductId | undefined;
   message: string;
 }
 
@@ -18,13 +18,13 @@ export interface CartStore {
   status: 'loading' | 'ready' | 'error';
   loadError: unknown;
   /** Products with a change on its way to the cart service. */
-  pending: ReadonlySet<string>;
+  pending: ReadonlySet<ProductId>;
   actionError: CartActionError | undefined;
   retry: () => void;
   refresh: () => Promise<Cart | undefined>;
-  add: (productId: string, quantity: number) => Promise<boolean>;
-  setQuantity: (productId: string, quantity: number) => Promise<boolean>;
-  remove: (productId: string) => Promise<boolean>;
+  add: (productId: ProductId, quantity: number) => Promise<boolean>;
+  setQuantity: (productId: ProductId, quantity: number) => Promise<boolean>;
+  remove: (productId: ProductId) => Promise<boolean>;
   dismissError: () => void;
 }
 
@@ -41,7 +41,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<CartStore['status']>('loading');
   const [loadError, setLoadError] = useState<unknown>();
   const [attempt, setAttempt] = useState(0);
-  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
+  const [pending, setPending] = useState<ReadonlySet<ProductId>>(new Set());
   const [actionError, setActionError] = useState<CartActionError>();
   const cartRef = useRef<Cart | undefined>(undefined);
 
@@ -83,7 +83,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
     }
   }, [accept]);
 
-  const markPending = useCallback((productId: string, on: boolean) => {
+  const markPending = useCallback((productId: ProductId, on: boolean) => {
     setPending((current) => {
       const next = new Set(current);
       if (on) next.add(productId);
@@ -94,7 +94,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
 
   /** Runs one change; `preview` is shown until the answer comes, and put back on failure. */
   const change = useCallback(
-    async (productId: string, send: () => Promise<Cart>, preview?: (current: Cart) => Cart) => {
+    async (productId: ProductId, send: () => Promise<Cart>, preview?: (current: Cart) => Cart) => {
       const before = cartRef.current;
       setActionError(undefined);
       markPending(productId, true);
@@ -120,16 +120,16 @@ export function CartProvider({ children }: { children: ReactNode }) {
   );
 
   const add = useCallback(
-    (productId: string, quantity: number) => change(productId, () => shopApi.addToCart(productId, quantity)),
+    (productId: ProductId, quantity: number) => change(productId, () => shopApi.addToCart(productId, quantity)),
     [change],
   );
   const setQuantity = useCallback(
-    (productId: string, quantity: number) =>
+    (productId: ProductId, quantity: number) =>
       change(productId, () => shopApi.setCartQuantity(productId, quantity), (current) => withQuantity(current, productId, quantity)),
     [change],
   );
   const remove = useCallback(
-    (productId: string) => change(productId, () => shopApi.removeFromCart(productId), (current) => withQuantity(current, productId, 0)),
+    (productId: ProductId) => change(productId, () => shopApi.removeFromCart(productId), (current) => withQuantity(current, productId, 0)),
     [change],
   );
   const dismissError = useCallback(() => setActionError(undefined), []);

@@ -6,7 +6,7 @@ import { attemptAfterFailure, attemptFor, checkoutFingerprint, isStillRunning, n
 const cart: Cart = {
   id: 'c1',
   currency: 'USD',
-  items: [{ productId: 'p1', name: 'Mug', imageUrl: '/x.svg', unitPriceCents: 100, quantity: 2, lineTotalCents: 200 }],
+  items: [{ productId: 1, name: 'Mug', imageUrl: '/x.svg', unitPriceCents: 100, quantity: 2, lineTotalCents: 200 }],
   itemCount: 2,
   subtotalCents: 200,
 };
@@ -28,7 +28,7 @@ describe('attemptFor', () => {
 
   it.each([
     ['another quantity', ada, { ...cart, items: [{ ...cart.items[0]!, quantity: 3, lineTotalCents: 300 }] }],
-    ['another product', ada, { ...cart, items: [{ ...cart.items[0]!, productId: 'p2' }] }],
+    ['another product', ada, { ...cart, items: [{ ...cart.items[0]!, productId: 2 }] }],
     ['another customer', { name: 'Grace Hopper', email: 'grace@example.com' }, cart],
     ['another email', { ...ada, email: 'ada@example.org' }, cart],
   ])('starts a new attempt with a new key for %s', (_case, customer, changedCart) => {

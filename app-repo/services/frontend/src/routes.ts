@@ -39,7 +39,7 @@ export function routeOf(pathname: string): Route {
 
 export const paths = {
   home: () => '/',
-  product: (productId: string) => `/products/${encodeURIComponent(productId)}`,
+  product: (productId: number | string) => `/products/${encodeURIComponent(productId)}`,
   cart: () => '/cart',
   checkout: () => '/checkout',
   orders: () => '/orders',

@@ -1,6 +1,6 @@
 // The shop's API, one function per request the pages make.
 import { requestJson } from './http-client.ts';
-import type { Cart, Category, Customer, Order, Product, ProductPage } from './shop-types.ts';
+import type { Cart, Category, Customer, Order, Product, ProductId, ProductPage } from './shop-types.ts';
 
 export interface ProductQuery {
   q?: string;
@@ -22,20 +22,20 @@ export function productQueryString(query: ProductQuery): string {
   return text ? `?${text}` : '';
 }
 
-const id = (value: string) => encodeURIComponent(value);
+const id = (value: string | number) => encodeURIComponent(value);
 
 export const shopApi = {
   listProducts: (query: ProductQuery, signal?: AbortSignal) =>
     requestJson<ProductPage>(`/api/products${productQueryString(query)}`, { signal }),
   listCategories: (signal?: AbortSignal) => requestJson<{ items: Category[] }>('/api/products/categories', { signal }),
-  getProduct: (productId: string, signal?: AbortSignal) => requestJson<Product>(`/api/products/${id(productId)}`, { signal }),
+  getProduct: (productId: ProductId | string, signal?: AbortSignal) => requestJson<Product>(`/api/products/${id(productId)}`, { signal }),
 
   getCart: (signal?: AbortSignal) => requestJson<Cart>('/api/cart', { signal }),
-  addToCart: (productId: string, quantity: number) =>
+  addToCart: (productId: ProductId, quantity: number) =>
     requestJson<Cart>('/api/cart/items', { method: 'POST', body: { productId, quantity } }),
-  setCartQuantity: (productId: string, quantity: number) =>
+  setCartQuantity: (productId: ProductId, quantity: number) =>
     requestJson<Cart>(`/api/cart/items/${id(productId)}`, { method: 'PUT', body: { quantity } }),
-  removeFromCart: (productId: string) => requestJson<Cart>(`/api/cart/items/${id(productId)}`, { method: 'DELETE' }),
+  removeFromCart: (productId: ProductId) => requestJson<Cart>(`/api/cart/items/${id(productId)}`, { method: 'DELETE' }),
 
   placeOrder: (customer: Customer, idempotencyKey: string) =>
     requestJson<Order>('/api/orders', {

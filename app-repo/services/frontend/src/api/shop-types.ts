@@ -1,7 +1,10 @@
 // The shapes the product, cart and order services answer with (see app-repo/README.md).
 
+/** Products are numbered by the product service (a serial key); carts and orders have UUIDs. */
+export type ProductId = number;
+
 export interface Product {
-  id: string;
+  id: ProductId;
   sku: string;
   name: string;
   description: string;
@@ -29,7 +32,7 @@ export interface Category {
 }
 
 export interface CartLine {
-  productId: string;
+  productId: ProductId;
   name: string;
   imageUrl: string;
   unitPriceCents: number;
@@ -46,7 +49,7 @@ export interface Cart {
 }
 
 export interface OrderLine {
-  productId: string;
+  productId: ProductId;
   name: string;
   unitPriceCents: number;
   quantity: number;

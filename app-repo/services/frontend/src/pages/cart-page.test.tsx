@@ -7,10 +7,10 @@ import type { ContractShop } from '../test-support/contract-shop-server.ts';
 let shop: ContractShop;
 
 beforeEach(async () => {
-  shop = await startContractShop([product('p-mug', 'Harbour Mug', 1250, 10), product('p-cap', 'Deck Cap', 1999, 10)]);
+  shop = await startContractShop([product(1, 'kit-mug', 'Harbour Mug', 1250, 10), product(2, 'out-cap', 'Deck Cap', 1999, 10)]);
   shop.seedCart([
-    ['p-mug', 2],
-    ['p-cap', 1],
+    [1, 2],
+    [2, 1],
   ]);
   openPage(shop, '/cart');
 });
@@ -32,7 +32,7 @@ describe('cart page, against a local server following the documented cart API', 
     expect(screen.getByText('$25.00')).toBeTruthy();
     expect(subtotal()).toBe('Subtotal (3 items): $44.99');
     expect(screen.getByRole('link', { name: 'Cart, 3 items' })).toBeTruthy();
-    expect(screen.getByRole('img', { name: 'Deck Cap' }).getAttribute('src')).toBe('/api/products/images/p-cap.svg');
+    expect(screen.getByRole('img', { name: 'Deck Cap' }).getAttribute('src')).toBe('/api/products/images/out-cap.svg');
   });
 
   it('changes a quantity with the stepper and by typing, and the totals follow the service', async () => {
@@ -47,8 +47,8 @@ describe('cart page, against a local server following the documented cart API', 
     await waitFor(() => expect(subtotal()).toBe('Subtotal (7 items): $102.48'));
     await waitFor(() =>
       expect(writes()).toEqual([
-        ['PUT', '/api/cart/items/p-cap', { quantity: 2 }],
-        ['PUT', '/api/cart/items/p-mug', { quantity: 5 }],
+        ['PUT', '/api/cart/items/2', { quantity: 2 }],
+        ['PUT', '/api/cart/items/1', { quantity: 5 }],
       ]),
     );
     await waitFor(() => expect(screen.getByRole('link', { name: 'Cart, 7 items' })).toBeTruthy());
@@ -69,7 +69,7 @@ describe('cart page, against a local server following the documented cart API', 
     fireEvent.click(await screen.findByRole('button', { name: 'Remove Harbour Mug' }));
     await waitFor(() => expect(screen.queryByRole('heading', { name: 'Harbour Mug' })).toBeNull());
     expect(subtotal()).toBe('Subtotal (1 item): $19.99');
-    await waitFor(() => expect(writes()).toEqual([['DELETE', '/api/cart/items/p-mug', undefined]]));
+    await waitFor(() => expect(writes()).toEqual([['DELETE', '/api/cart/items/1', undefined]]));
   });
 
   it('puts a change back and says so when the cart service refuses it', async () => {

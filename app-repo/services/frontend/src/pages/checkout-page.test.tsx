@@ -7,10 +7,10 @@ import type { ContractShop } from '../test-support/contract-shop-server.ts';
 let shop: ContractShop;
 
 beforeEach(async () => {
-  shop = await startContractShop([product('p-mug', 'Harbour Mug', 1250, 10), product('p-cap', 'Deck Cap', 1999, 1)]);
+  shop = await startContractShop([product(1, 'kit-mug', 'Harbour Mug', 1250, 10), product(2, 'out-cap', 'Deck Cap', 1999, 1)]);
   shop.seedCart([
-    ['p-mug', 2],
-    ['p-cap', 1],
+    [1, 2],
+    [2, 1],
   ]);
   openPage(shop, '/checkout');
 });
@@ -59,8 +59,8 @@ describe('checkout page, against a local server following the documented order A
 
   it('shows a stock conflict by item, lets the shopper fix the cart, then places the order with a new key', async () => {
     shop.seedCart([
-      ['p-mug', 2],
-      ['p-cap', 3],
+      [1, 2],
+      [2, 3],
     ]);
     render(<App />);
     await fillDetails();

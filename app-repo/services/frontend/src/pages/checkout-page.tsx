@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { RequestError, describeFailure } from '../api/request-error.ts';
 import { shopApi } from '../api/shop-api.ts';
-import type { Cart, Customer } from '../api/shop-types.ts';
+import type { Cart, Customer, ProductId } from '../api/shop-types.ts';
 import { stockShortages } from '../cart-lines.ts';
 import type { StockShortage } from '../cart-lines.ts';
 import { useCart } from '../cart-store.tsx';
@@ -69,7 +69,7 @@ function StockConflict({ shortages, cart, detail }: { shortages: StockShortage[]
                       type="button"
                       className="button"
                       disabled={pending.has(shortage.productId)}
-                      onClick={() => void setQuantity(shortage.productId as string, shortage.available as number)}
+                      onClick={() => void setQuantity(shortage.productId as number, shortage.available as number)}
                     >
                       Change to {shortage.available}
                     </button>
@@ -78,7 +78,7 @@ function StockConflict({ shortages, cart, detail }: { shortages: StockShortage[]
                     type="button"
                     className="button"
                     disabled={pending.has(shortage.productId)}
-                    onClick={() => void remove(shortage.productId as string)}
+                    onClick={() => void remove(shortage.productId as number)}
                   >
                     Remove {shortage.name ?? 'it'}
                   </button>
@@ -95,7 +95,7 @@ function StockConflict({ shortages, cart, detail }: { shortages: StockShortage[]
   );
 }
 
-function OrderSummary({ cart, flagged }: { cart: Cart; flagged: ReadonlySet<string> }) {
+function OrderSummary({ cart, flagged }: { cart: Cart; flagged: ReadonlySet<ProductId> }) {
   return (
     <section className="checkout-summary" aria-labelledby="summary-heading">
       <h2 id="summary-heading">Order summary</h2>

@@ -19,27 +19,27 @@ export type Outage = 'unavailable' | 'connection-reset';
 export interface ContractShop {
   url: string;
   requests: RecordedRequest[];
-  products: Map<string, Product>;
+  products: Map<number, Product>;
   orders: Order[];
   outages: { cart?: Outage | undefined; orders?: Outage | undefined; cartWrites?: Outage | undefined };
   /** Delay before the order service answers, so overlapping clicks overlap. */
   orderDelayMs: number;
   /** Puts lines into the cart the next request without a cookie gets. */
-  seedCart(lines: Array<[productId: string, quantity: number]>): void;
+  seedCart(lines: Array<[productId: number, quantity: number]>): void;
   close(): Promise<void>;
 }
 
-export function product(id: string, name: string, priceCents: number, stock: number): Product {
+export function product(id: number, sku: string, name: string, priceCents: number, stock: number): Product {
   return {
     id,
-    sku: id.toUpperCase(),
+    sku,
     name,
     description: `${name}, for tests.`,
     priceCents,
     currency: 'USD',
     category: 'Test',
     stock,
-    imageUrl: `/api/products/images/${id}.svg`,
+    imageUrl: `/api/products/images/${sku}.svg`,
     featured: false,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
@@ -63,9 +63,9 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 }
 
 export async function startContractShop(products: Product[]): Promise<ContractShop> {
-  const carts = new Map<string, Map<string, number>>();
+  const carts = new Map<string, Map<number, number>>();
   const replies = new Map<string, { status: number; body: unknown }>();
-  let seed: Array<[string, number]> = [];
+  let seed: Array<[number, number]> = [];
   let nextId = 1;
 
   const shop: ContractShop = {
@@ -82,7 +82,7 @@ export async function startContractShop(products: Product[]): Promise<ContractSh
   };
 
   const cartOf = (id: string): Cart => {
-    const items: CartLine[] = [...(carts.get(id) ?? new Map<string, number>())].map(([productId, quantity]) => {
+    const items: CartLine[] = [...(carts.get(id) ?? new Map<number, number>())].map(([productId, quantity]) => {
       const item = shop.products.get(productId);
       if (!item) throw new Error(`contract shop: cart ${id} holds unknown product ${productId}`);
       return { productId, name: item.name, imageUrl: item.imageUrl, unitPriceCents: item.priceCents, quantity, lineTotalCents: item.priceCents * quantity };
@@ -169,20 +169,20 @@ export async function startContractShop(products: Product[]): Promise<ContractSh
       if (fail(shop.outages.cart, response)) return;
       if (method !== 'GET' && fail(shop.outages.cartWrites, response)) return;
       const cartId = cartIdOf(request, response);
-      const lines = carts.get(cartId) ?? new Map<string, number>();
+      const lines = carts.get(cartId) ?? new Map<number, number>();
       const itemMatch = /^\/api\/cart\/items\/([^/]+)$/.exec(url.pathname);
       if (method === 'GET' && url.pathname === '/api/cart') return json(response, 200, cartOf(cartId));
       if (method === 'POST' && url.pathname === '/api/cart/items') {
-        const { productId, quantity } = body as { productId: string; quantity: number };
+        const { productId, quantity } = body as { productId: number; quantity: number };
         lines.set(productId, (lines.get(productId) ?? 0) + quantity);
         return json(response, 201, cartOf(cartId));
       }
       if (itemMatch && method === 'PUT') {
-        lines.set(decodeURIComponent(itemMatch[1] ?? ''), (body as { quantity: number }).quantity);
+        lines.set(Number(itemMatch[1]), (body as { quantity: number }).quantity);
         return json(response, 200, cartOf(cartId));
       }
       if (itemMatch && method === 'DELETE') {
-        lines.delete(decodeURIComponent(itemMatch[1] ?? ''));
+        lines.delete(Number(itemMatch[1]));
         return json(response, 200, cartOf(cartId));
       }
     }
