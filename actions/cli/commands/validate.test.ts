@@ -2,21 +2,24 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './validate.ts';
+import type { CommandIo } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { command } from './validate.ts';
 
 const repository = new URL('../../../', import.meta.url).pathname;
 
-function capture() {
+function capture(cwd = repository) {
   const out: string[] = [];
   const err: string[] = [];
-  return { output: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
+  const io: CommandIo = { cwd, env: {}, out: (line) => out.push(line), err: (line) => err.push(line) };
+  return { io, out, err };
 }
 
 describe('slipway validate (command)', () => {
-  it('passes on the repository gitops-repo and exits 0', async () => {
-    const { output, out } = capture();
-    expect(await run([join(repository, 'gitops-repo')], output)).toBe(0);
-    expect(out.join('')).toContain('no findings');
+  it('passes on the repository gitops-repo (the default folder) and exits 0', async () => {
+    const { io, out } = capture();
+    expect(await command.run([], io)).toBe(0);
+    expect(out).toEqual(['gitops-repo: no findings']);
   });
 
   it('exits 1 and prints file, document and field of each finding', async () => {
@@ -26,23 +29,19 @@ describe('slipway validate (command)', () => {
       cpSync(join(repository, 'app-repo/charts'), join(root, 'app-repo/charts'), { recursive: true });
       const file = join(root, 'gitops-repo/environments/dev/services/cart.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace('project: shop', 'project: shops'));
-      const { output, out } = capture();
-      expect(await run([join(root, 'gitops-repo')], output)).toBe(1);
-      expect(out.join('')).toContain('gitops-repo/environments/dev/services/cart.yaml (document 0) spec.project: project shops is not defined in this environment');
-      const json = capture();
-      expect(await run([join(root, 'gitops-repo'), '--json'], json.output)).toBe(1);
-      expect(JSON.parse(json.out.join(''))).toEqual([expect.objectContaining({ file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.project', rule: 'project' })]);
+      const text = capture(root);
+      expect(await command.run(['gitops-repo'], text.io)).toBe(1);
+      expect(text.out[0]).toContain('gitops-repo/environments/dev/services/cart.yaml (document 0) spec.project: project shops is not defined in this environment');
+      const json = capture(root);
+      expect(await command.run(['gitops-repo', '--json'], json.io)).toBe(1);
+      expect(JSON.parse(json.out.join('\n'))).toEqual([expect.objectContaining({ file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.project', rule: 'project' })]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });
 
-  it('exits 2 on a folder that does not exist or an unknown option', async () => {
-    const missing = capture();
-    expect(await run(['no-such-folder'], missing.output)).toBe(2);
-    expect(missing.err.join('')).toContain('no-such-folder is not a folder');
-    const option = capture();
-    expect(await run(['--strict'], option.output)).toBe(2);
-    expect(option.err.join('')).toContain('unknown option --strict');
+  it('refuses a folder that does not exist and extra folders as usage errors', async () => {
+    await expect(command.run(['no-such-folder'], capture().io)).rejects.toThrow(UsageError);
+    await expect(command.run(['a', 'b'], capture().io)).rejects.toThrow('give at most one folder');
   });
 });
