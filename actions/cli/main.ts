@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   rollback: () => import('./commands/rollback.ts'),
   diff: () => import('./commands/diff.ts'),
   'set-image': () => import('./commands/set-image.ts'),
+  validate: () => import('./commands/validate.ts'),
 };
 
 async function help(io: CommandIo): Promise<void> {
