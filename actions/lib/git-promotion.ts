@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GitError, committerIdentity, git, historyWithTrailers, listTree, readBlobs, writeCommit } from './git.ts';
-import type { GitCredentials, Identity } from './git.ts';
+import type { GitCredentials, Identity, TreeEntry } from './git.ts';
 import { isManifestFile } from './environments.ts';
 import { parsePromotionTrailers } from './promotion-record.ts';
 import type { RecordedPromotion } from './promotion-record.ts';
@@ -22,22 +22,37 @@ export interface GitopsRemote {
   credentials?: GitCredentials;
 }
 
-/** The fetched head of the branch, read straight from git objects. */
+/** The fetched head of the branch, read straight from git objects (each listing and history read once). */
 export class HeadSnapshot {
+  private readonly modes = new Map<string, string>();
+  private readonly listings = new Map<string, Promise<TreeEntry[]>>();
+  private readonly histories = new Map<string, Promise<RecordedPromotion[]>>();
+
   constructor(
     readonly repoDir: string,
     readonly commit: string,
-    private readonly modes: Map<string, string> = new Map(),
   ) {}
+
+  /** Files under `prefix`, served from an already-read parent listing when there is one. */
+  private listing(prefix: string): Promise<TreeEntry[]> {
+    for (const [listed, entries] of this.listings) {
+      if (listed === '' || prefix === listed || prefix.startsWith(`${listed}/`)) {
+        return entries.then((all) => all.filter((entry) => prefix === '' || entry.path.startsWith(`${prefix}/`)));
+      }
+    }
+    const entries = listTree(this.repoDir, this.commit, prefix === '' ? '.' : prefix);
+    this.listings.set(prefix, entries);
+    return entries;
+  }
 
   /** Every file path under `prefix` ('' for all). */
   async paths(prefix: string): Promise<string[]> {
-    return (await listTree(this.repoDir, this.commit, prefix === '' ? '.' : prefix)).map((entry) => entry.path);
+    return (await this.listing(prefix)).map((entry) => entry.path);
   }
 
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix: string): Promise<Map<string, string>> {
-    const entries = (await listTree(this.repoDir, this.commit, prefix)).filter(
+    const entries = (await this.listing(prefix)).filter(
       (entry) => entry.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755') && isManifestFile(entry.path),
     );
     for (const entry of entries) this.modes.set(entry.path, entry.mode);
@@ -50,12 +65,18 @@ export class HeadSnapshot {
   }
 
   /** Promotion commits of an environment reachable from this head, newest first. */
-  async promotions(environment: string): Promise<RecordedPromotion[]> {
-    const entries = await historyWithTrailers(this.repoDir, this.commit, `Slipway-Environment: ${environment}`);
-    return entries.flatMap((entry) => {
-      const record = parsePromotionTrailers(entry.trailers);
-      return record && record.environment === environment ? [{ ...record, commit: entry.commit }] : [];
-    });
+  promotions(environment: string): Promise<RecordedPromotion[]> {
+    let history = this.histories.get(environment);
+    if (!history) {
+      history = historyWithTrailers(this.repoDir, this.commit, `Slipway-Environment: ${environment}`).then((entries) =>
+        entries.flatMap((entry) => {
+          const record = parsePromotionTrailers(entry.trailers);
+          return record && record.environment === environment ? [{ ...record, commit: entry.commit }] : [];
+        }),
+      );
+      this.histories.set(environment, history);
+    }
+    return history;
   }
 }
 
@@ -86,7 +107,8 @@ export interface LandResult<T> {
 
 function isRejectedPush(error: unknown): boolean {
   if (!(error instanceof GitError)) return false;
-  return /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(error.stderr);
+  // A lost race (the branch moved, or the remote's ref lock was held); never a hook or protection refusal.
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(`${error.stdout}\n${error.stderr}`);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,7 +154,8 @@ export async function landOnBranch<T>(
           throw error;
         }
         options.onRetry?.(attempt, 'push rejected: the branch moved; re-applying on the fresh head');
-        await sleep(Math.floor(Math.random() * 40 * Math.min(attempt, 5)));
+        // Full-jitter exponential backoff spreads racing promoters so fewer attempts are wasted.
+        await sleep(Math.floor(Math.random() * Math.min(1500, 40 * 2 ** attempt)));
       }
     }
   } finally {

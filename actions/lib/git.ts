@@ -23,6 +23,7 @@ export class GitError extends Error {
     readonly args: readonly string[],
     readonly exitCode: number | null,
     readonly stderr: string,
+    readonly stdout = '',
   ) {
     super(message);
   }
@@ -64,7 +65,7 @@ export function git(args: readonly string[], options: GitRunOptions): Promise<st
       if (code === 0) resolve(stdout);
       else {
         const shown = args.map((arg) => redact(arg, options.credentials)).join(' ');
-        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr));
+        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
       }
     });
     child.stdin.on('error', () => undefined);

@@ -1,0 +1,144 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { promote } from './promote.ts';
+import type { PromoteOptions } from './promote.ts';
+import { createReleaseManifest } from './release-manifest.ts';
+import type { ReleaseManifest } from './release-manifest.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, run } from './test-support/gitops-repository.ts';
+
+const services = ['frontend', 'product', 'cart', 'order'];
+
+function release(service: string, version: string, createdAt: string, commit = 'abcdef0123456789abcdef0123456789abcdef01', chartRevision?: string): ReleaseManifest {
+  return createReleaseManifest({
+    createdAt,
+    source: { repository: 'example/slipway', commit },
+    services: {
+      [service]: {
+        image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) },
+        ...(chartRevision ? { chart: { revision: chartRevision } } : {}),
+      },
+    },
+  });
+}
+
+function options(checkout: string, environment: string, source: PromoteOptions['source'], extra: Partial<PromoteOptions> = {}): PromoteOptions {
+  return { remote: { repoDir: checkout, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment, source, ...extra };
+}
+
+const commitCount = (bare: string): number => Number(run(bare, 'rev-list', '--count', 'main').trim());
+
+describe('promote with real git and a bare remote on disk', () => {
+  it('lands one commit with trailers that changes exactly the pinned lines, and a re-run makes no commit', async () => {
+    const remote = createGitopsRemote(gitopsTree(services));
+    const checkout = remote.clone('runner');
+    const before = remote.show('gitops-repo/environments/dev/services/product.yaml');
+    const manifest = release('product', '1a2b3c4', '2026-11-22T03:00:00Z', undefined, '1a2b3c4d');
+
+    const first = await promote(options(checkout, 'dev', { kind: 'release', manifest }, { approver: 'alice' }));
+    expect(first.commit).toBe(remote.head());
+    expect(first.plan.changes.map((change) => change.service)).toEqual(['product']);
+    const after = remote.show('gitops-repo/environments/dev/services/product.yaml');
+    const changedLines = after.split('\n').filter((line, index) => line !== before.split('\n')[index]);
+    expect(changedLines).toEqual([
+      '          tag: sha-1a2b3c4',
+      `          digest: ${digestOf('product-1a2b3c4')}`,
+      '    targetRevision: 1a2b3c4d',
+    ]);
+    expect(run(remote.bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('gitops-repo/environments/dev/services/product.yaml');
+    const message = run(remote.bare, 'log', '-1', '--format=%B', 'main');
+    expect(message).toMatch(/^promote dev: product sha-1a2b3c4\n/);
+    expect(message).toContain(`Slipway-Release: ${manifest.id}\n`);
+    expect(message).toContain('Source-Commit: abcdef0123456789abcdef0123456789abcdef01\n');
+    expect(message).toContain(`Slipway-Image: product ${registry}/product:sha-1a2b3c4@${digestOf('product-1a2b3c4')} chart=1a2b3c4d source=abcdef0123456789abcdef0123456789abcdef01 created=2026-11-22T03:00:00.000Z release=${manifest.id}\n`);
+    expect(message).toContain('Approved-By: alice\n');
+    // The runner's checkout is untouched: no working-tree or index change, no leftover scratch refs.
+    expect(run(checkout, 'status', '--porcelain')).toBe('');
+    expect(run(checkout, 'for-each-ref', 'refs/slipway')).toBe('');
+
+    const count = commitCount(remote.bare);
+    const again = await promote(options(checkout, 'dev', { kind: 'release', manifest }));
+    expect(again.commit).toBeUndefined();
+    expect(again.plan.unchanged).toEqual(['product']);
+    expect(commitCount(remote.bare)).toBe(count);
+  });
+
+  it('lands 20 concurrent promotions of different services into one remote, none lost', async () => {
+    const many = Array.from({ length: 20 }, (_, index) => `svc${String(index).padStart(2, '0')}`);
+    const remote = createGitopsRemote(gitopsTree(many, ['dev']));
+    const checkouts = many.map((service) => remote.clone(`runner-${service}`));
+    const results = await Promise.all(
+      many.map((service, index) => promote(options(checkouts[index] ?? '', 'dev', { kind: 'release', manifest: release(service, 'c0ffee1', '2026-11-22T03:00:00Z') }))),
+    );
+    expect(results.every((result) => result.commit !== undefined)).toBe(true);
+    expect(results.some((result) => result.attempts > 1)).toBe(true);
+    expect(commitCount(remote.bare)).toBe(21);
+    for (const service of many) {
+      expect(remote.show(`gitops-repo/environments/dev/services/${service}.yaml`)).toContain(`digest: ${digestOf(`${service}-c0ffee1`)}`);
+    }
+   }, 180_000);
+
+  it('ends racing promotions of the same service with the later release, whichever lands first', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    for (let round = 0; round < 3; round += 1) {
+      const older = release('cart', `0ld${round}aaa`, `2026-11-22T0${round + 1}:00:00Z`);
+      const newer = release('cart', `0ew${round}bbb`, `2026-11-22T0${round + 1}:30:00Z`);
+      const [a, b] = [remote.clone(`older-${round}`), remote.clone(`newer-${round}`)];
+      // Start the newer one first in odd rounds so both orders of arrival are exercised.
+      const runs = round % 2 === 0
+        ? [promote(options(a, 'dev', { kind: 'release', manifest: older })), promote(options(b, 'dev', { kind: 'release', manifest: newer }))]
+        : [promote(options(b, 'dev', { kind: 'release', manifest: newer })), promote(options(a, 'dev', { kind: 'release', manifest: older }))];
+      await Promise.all(runs);
+      expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf(`cart-0ew${round}bbb`)}`);
+    }
+    // An older release arriving late is skipped with a reason, and makes no commit.
+    const count = commitCount(remote.bare);
+    const late = await promote(options(remote.clone('late'), 'dev', { kind: 'release', manifest: release('cart', 'late000', '2026-11-22T00:00:00Z') }));
+    expect(late.commit).toBeUndefined();
+    expect(late.plan.skipped[0]?.reason).toMatch(/already runs cart from release .* newer than release/);
+    expect(commitCount(remote.bare)).toBe(count);
+  });
+
+  it('leaves the working tree and the remote unchanged when the push fails midway', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    const checkout = remote.clone('runner');
+    const head = remote.head();
+    const hook = join(remote.bare, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "branch protection says no" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    await expect(promote(options(checkout, 'dev', { kind: 'release', manifest: release('order', 'f00d123', '2026-11-22T03:00:00Z') }))).rejects.toThrow(/branch protection says no/);
+    expect(remote.head()).toBe(head);
+    expect(run(checkout, 'status', '--porcelain')).toBe('');
+    expect(run(checkout, 'rev-parse', 'HEAD').trim()).toBe(head);
+    expect(run(checkout, 'for-each-ref', 'refs/slipway')).toBe('');
+    expect(readFileSync(join(checkout, 'gitops-repo/environments/dev/services/order.yaml'), 'utf8')).toBe(remote.show('gitops-repo/environments/dev/services/order.yaml'));
+  });
+
+  it('rolls back to the previous release with one commit, and promotes prod from dev by exact digest', async () => {
+    const remote = createGitopsRemote(gitopsTree(services));
+    const checkout = remote.clone('runner');
+    const first = release('frontend', '1111111', '2026-11-22T01:00:00Z', '1111111111111111111111111111111111111111', 'rev-1');
+    const second = release('frontend', '2222222', '2026-11-22T02:00:00Z', '2222222222222222222222222222222222222222', 'rev-2');
+    await promote(options(checkout, 'dev', { kind: 'release', manifest: first }));
+    const bad = await promote(options(checkout, 'dev', { kind: 'release', manifest: second }));
+
+    const prod = await promote(options(checkout, 'prod', { kind: 'environment', from: 'dev' }, { approver: 'release-managers' }));
+    // prod gets dev's exact images: frontend with its recorded origin, the others as dev pins them.
+    const frontend = prod.plan.changes.find((change) => change.service === 'frontend');
+    expect([frontend?.image.digest, frontend?.chartRevision, frontend?.sourceCommit]).toEqual([digestOf('frontend-2222222'), 'rev-2', '2222222222222222222222222222222222222222']);
+    expect(prod.plan.changes.map((change) => change.service).sort()).toEqual([...services].sort());
+    for (const service of services) {
+      const digestLine = (environment: string) => remote.show(`gitops-repo/environments/${environment}/services/${service}.yaml`).split('\n').find((line) => line.includes('digest:'));
+      expect(digestLine('prod')).toBe(digestLine('dev'));
+    }
+    expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: release-managers');
+
+    const rollback = await promote(options(checkout, 'dev', { kind: 'rollback' }));
+    expect(rollback.commit).toBe(remote.head());
+    const dev = remote.show('gitops-repo/environments/dev/services/frontend.yaml');
+    expect(dev).toContain(`digest: ${digestOf('frontend-1111111')}`);
+    expect(dev).toContain('targetRevision: rev-1');
+    expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${bad.commit}`);
+    expect(run(remote.bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('gitops-repo/environments/dev/services/frontend.yaml');
+  });
+});
