@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Express, Request } from 'express';
 import type { ServiceContext } from '@slipway/service-kit';
 import { HttpProblem, bodyValidator, conflict, idParam, notFound, queryValidator, unauthorized, uuidParam } from '@slipway/service-kit';
+import type { ListCache } from './list-cache.ts';
 import type { ListQuery, NewProduct, ProductChanges } from './products.ts';
 import { IMAGE_ROUTE, createProduct, getProduct, listCategories, listProducts, updateProduct } from './products.ts';
 import type { ReservationLine } from './reservations.ts';
@@ -79,14 +80,22 @@ function requireAdmin(req: Request, adminToken: string | undefined): void {
   }
 }
 
-export function productRoutes(context: ServiceContext, adminToken: string | undefined) {
+export function productRoutes(context: ServiceContext, adminToken: string | undefined, pages: ListCache) {
   const { db, metrics } = context;
   const reservations = metrics.counter('shop_stock_reservations_total', 'Stock reservations by outcome.', ['outcome'] as const);
   const releases = metrics.counter('shop_stock_releases_total', 'Reservations released and their stock returned.');
 
   return (app: Express) => {
     app.get('/api/products', async (req, res) => {
-      res.json(await listProducts(db, listQuery(req.query)));
+      const query = listQuery(req.query);
+      const key = JSON.stringify([query.q, query.category?.toLowerCase(), query.featured, query.page, query.pageSize]);
+      let body = pages.get(key);
+      if (body === undefined) {
+        const generation = pages.generation();
+        body = JSON.stringify(await listProducts(db, query));
+        pages.set(key, body, generation);
+      }
+      res.type('application/json').send(body);
     });
     app.get('/api/products/categories', async (_req, res) => {
       res.json({ items: await listCategories(db) });
@@ -112,6 +121,7 @@ export function productRoutes(context: ServiceContext, adminToken: string | unde
       requireAdmin(req, adminToken);
       const body = newProduct(req.body);
       const product = await createProduct(db, body);
+      pages.clear();
       if (!product) throw conflict('duplicate-sku', 'Duplicate SKU', `A product with SKU '${body.sku}' exists already.`, [{ field: 'sku', message: 'is taken' }]);
       res.status(201).location(`/api/products/${product.id}`).json(product);
     });
@@ -119,6 +129,7 @@ export function productRoutes(context: ServiceContext, adminToken: string | unde
       requireAdmin(req, adminToken);
       const id = idParam(req.params.id, 'id');
       const product = await updateProduct(db, id, productChanges(req.body));
+      pages.clear();
       if (!product) throw notFound(`Product ${id} does not exist.`);
       res.json(product);
     });
@@ -128,6 +139,7 @@ export function productRoutes(context: ServiceContext, adminToken: string | unde
       const body = reservationRequest(req.body);
       try {
         const { created, reservation } = await reserveStock(db, body.reservationId.toLowerCase(), body.items);
+        pages.clear();
         reservations.inc({ outcome: created ? 'reserved' : 'replayed' });
         res.status(created ? 201 : 200).json(reservation);
       } catch (error) {
@@ -136,7 +148,10 @@ export function productRoutes(context: ServiceContext, adminToken: string | unde
       }
     });
     app.delete('/internal/reservations/:reservationId', async (req, res) => {
-      if (await releaseStock(db, uuidParam(req.params.reservationId, 'reservationId'))) releases.inc();
+      if (await releaseStock(db, uuidParam(req.params.reservationId, 'reservationId'))) {
+        pages.clear();
+        releases.inc();
+      }
       res.status(204).end();
     });
   };

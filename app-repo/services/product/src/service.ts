@@ -3,6 +3,7 @@ import type { RunningService } from '@slipway/service-kit';
 import { commonSettings, readConfig, settings, startService } from '@slipway/service-kit';
 import type { DestinationStream } from 'pino';
 import { migrations } from './migrations.ts';
+import { createListCache } from './list-cache.ts';
 import { productRoutes } from './routes.ts';
 import servicePackage from '../package.json' with { type: 'json' };
 
@@ -10,6 +11,7 @@ export const productSettings = {
   ...commonSettings,
   PORT: settings.port(3001),
   ADMIN_TOKEN: settings.optionalString(),
+  CATALOG_CACHE_TTL_MS: settings.integer(1000, 0, 60_000),
 };
 
 export function startProductService(env: Record<string, string | undefined> = process.env, logDestination?: DestinationStream): Promise<RunningService> {
@@ -20,7 +22,7 @@ export function startProductService(env: Record<string, string | undefined> = pr
     version: servicePackage.version,
     config,
     migrations,
-    routes: (context) => productRoutes(context, config.ADMIN_TOKEN),
+    routes: (context) => productRoutes(context, config.ADMIN_TOKEN, createListCache(config.CATALOG_CACHE_TTL_MS)),
     ...(logDestination ? { logDestination } : {}),
   });
 }

@@ -82,6 +82,16 @@ describe.each(backends)('product service on $name', (backend) => {
     expect((await call(url, 'PATCH', '/api/products/99999', { body: { stock: 1 }, headers: admin })).status).toBe(404);
   });
 
+  it('shows stock taken by a reservation in the next catalog page', async () => {
+    const stockInList = async () => ((await call(url, 'GET', '/api/products?category=Gifts')).body.items as { id: number; stock: number }[]).find((p) => p.id === 33)!.stock;
+    const before = await stockInList();
+    const reserved = await call(url, 'POST', '/internal/reservations', { body: { reservationId: '00000000-0000-4000-8000-0000000000c1', items: [{ productId: 33, quantity: 4 }] } });
+    expect(reserved.status).toBe(201);
+    expect(await stockInList()).toBe(before - 4);
+    await call(url, 'DELETE', '/internal/reservations/00000000-0000-4000-8000-0000000000c1');
+    expect(await stockInList()).toBe(before);
+  });
+
   it('reserves stock for every line or none, once per reservation id', async () => {
     const before = (await call(url, 'GET', '/api/products/5/stock')).body.stock as number;
     const short = await call(url, 'POST', '/internal/reservations', {
