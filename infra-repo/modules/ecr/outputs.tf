@@ -10,5 +10,5 @@ output "repository_arns" {
 
 output "registry_id" {
   description = "Registry (account) id the repositories live in."
-  value       = one(distinct([for r in aws_ecr_repository.service : r.registry_id]))
+  value       = values(aws_ecr_repository.service)[0].registry_id
 }

@@ -439,21 +439,16 @@ resource "aws_acm_certificate" "this" {
   }
 }
 
-# Keyed by domain (known at plan time). The apex and its wildcard share one
-# validation record, so the second write of the same record is an overwrite.
+# ACM asks for the same CNAME for a name and its wildcard, so one record
+# validates both. Keyed by the domain (known at plan time), never by attributes
+# that are only known after the certificate exists.
 resource "aws_route53_record" "certificate_validation" {
-  for_each = {
-    for o in aws_acm_certificate.this.domain_validation_options : o.domain_name => {
-      name   = o.resource_record_name
-      type   = o.resource_record_type
-      record = o.resource_record_value
-    }
-  }
+  for_each = toset([var.domain_name])
 
   zone_id         = data.aws_route53_zone.this.zone_id
-  name            = each.value.name
-  type            = each.value.type
-  records         = [each.value.record]
+  name            = one([for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_name if o.domain_name == each.key])
+  type            = one([for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_type if o.domain_name == each.key])
+  records         = [one([for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_value if o.domain_name == each.key])]
   ttl             = 300
   allow_overwrite = true
 }

@@ -1,0 +1,110 @@
+# Plans and applies this root against mocked providers: no AWS account, no
+# cluster, no credentials. Checks that the modules wire together and their
+# expressions evaluate. Needs the providers downloaded (terraform init
+# -backend=false), so it runs in the pull request workflow: terraform test.
+
+mock_provider "helm" {}
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333", arn = "arn:aws:sts::111122223333:assumed-role/ci/session" }
+  }
+  mock_data "aws_iam_session_context" {
+    defaults = { issuer_arn = "arn:aws:iam::111122223333:role/ci" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["xx-test-1a", "xx-test-1b", "xx-test-1c"] }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "xx-test-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_roles" {
+    defaults = { arns = ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef"] }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_data "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_data "aws_route53_zone" {
+    defaults = { zone_id = "Z0000000000000", arn = "arn:aws:route53:::hostedzone/Z0000000000000" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/mock" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:xx-test-1:111122223333:key/mock" }
+  }
+  mock_resource "aws_ecr_repository" {
+    defaults = { arn = "arn:aws:ecr:xx-test-1:111122223333:repository/mock", registry_id = "111122223333" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock" }
+  }
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      arn                   = "arn:aws:eks:xx-test-1:111122223333:cluster/mock"
+      endpoint              = "https://mock.eks.invalid"
+      certificate_authority = [{ data = "bW9jaw==" }]
+    }
+  }
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      arn = "arn:aws:acm:xx-test-1:111122223333:certificate/mock"
+      domain_validation_options = [
+        { domain_name = "dev.shop.example.com", resource_record_name = "_v.dev.shop.example.com.", resource_record_type = "CNAME", resource_record_value = "_v.acm-validations.aws." },
+        { domain_name = "*.dev.shop.example.com", resource_record_name = "_v.dev.shop.example.com.", resource_record_type = "CNAME", resource_record_value = "_v.acm-validations.aws." },
+      ]
+    }
+  }
+}
+
+variables {
+  region                        = "xx-test-1"
+  github_org                    = "my-org"
+  github_repo                   = "slipway"
+  gitops_repo_url               = "https://github.com/my-org/slipway.git"
+  hosted_zone_name              = "shop.example.com"
+  domain_name                   = "dev.shop.example.com"
+  sso_admin_permission_set_name = "AdministratorAccess"
+}
+
+run "plan" {
+  command = plan
+
+  assert {
+    condition     = length(module.vpc.private_subnet_ids) == 2 && length(module.vpc.public_subnet_ids) == 2
+    error_message = "dev spreads over two AZs."
+  }
+
+  assert {
+    condition     = length(module.vpc.nat_public_ips) == 1
+    error_message = "dev has a single NAT gateway."
+  }
+
+  assert {
+    condition     = module.argocd.gitops_source.path == "gitops-repo/environments/dev"
+    error_message = "dev's root Application must track gitops-repo/environments/dev."
+  }
+}
+
+run "apply" {
+  command = apply
+
+  assert {
+    condition     = length(keys(module.ecr.repository_urls)) == 4
+    error_message = "dev owns one ECR repository per service."
+  }
+
+  assert {
+    condition     = module.github_oidc.build_push_role_arn != null && module.github_oidc.dev_deploy_role_arn != null && module.github_oidc.prod_deploy_role_arn == null
+    error_message = "dev has the build/push and dev deploy roles, and no prod deploy role."
+  }
+}
