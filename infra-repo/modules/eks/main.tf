@@ -206,8 +206,9 @@ resource "aws_eks_addon" "this" {
 
   tags = var.tags
 
-  # CoreDNS and the EBS CSI controller need nodes to become healthy.
-  depends_on = [aws_eks_node_group.this]
+  # CoreDNS and the EBS CSI controller need nodes to become healthy; the EBS CSI
+  # controller needs its Pod Identity association before its pods start.
+  depends_on = [aws_eks_node_group.this, aws_eks_pod_identity_association.ebs_csi]
 }
 
 # ---------------------------------------------------------------- EKS Pod Identity roles
