@@ -17,6 +17,8 @@ export default defineConfig({
             'actions/**/*.test.ts',
             'app-repo/packages/**/*.test.ts',
             'app-repo/services/{product,cart,order}/**/*.test.ts',
+            'app-repo/services/*.test.ts',
+            'app-repo/charts/**/*.test.ts',
             'app-repo/gateway/**/*.test.ts',
             'infra-repo/**/*.test.ts',
             'gitops-repo/**/*.test.ts',

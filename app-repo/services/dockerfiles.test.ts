@@ -1,0 +1,186 @@
+// The services' images, checked without a container engine: each Dockerfile's structure, its
+// .dockerignore, its agreement with the Helm chart, and (for the Node services) the runtime
+// layout the Dockerfile copies, started with node outside the workspace.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repository = new URL('../../', import.meta.url).pathname;
+const services = ['frontend', 'product', 'cart', 'order'];
+const backends = ['product', 'cart', 'order'];
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Dockerfile instructions with line continuations joined and comments dropped. */
+function instructions(text: string): Instruction[] {
+  const joined = text.replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword = '', ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+function stages(list: Instruction[]): Instruction[][] {
+  const result: Instruction[][] = [];
+  for (const instruction of list) {
+    if (instruction.keyword === 'FROM') result.push([]);
+    result.at(-1)?.push(instruction);
+  }
+  return result;
+}
+
+const chartValues = parse(readFileSync(join(repository, 'app-repo/charts/shop/values.yaml'), 'utf8')) as {
+  defaults: { runAsUser: number };
+  services: Record<string, { port: number; runAsUser?: number }>;
+};
+
+describe.each(services)('the %s image', (service) => {
+  const folder = join(repository, 'app-repo/services', service);
+  const dockerfile = readFileSync(join(folder, 'Dockerfile'), 'utf8');
+  const list = instructions(dockerfile);
+  const globalArgs = new Map(
+    list
+      .slice(0, list.findIndex((i) => i.keyword === 'FROM'))
+      .filter((i) => i.keyword === 'ARG')
+      .map((i) => {
+        const [name = '', value = ''] = i.args.split('=');
+        return [name, value] as const;
+      }),
+  );
+  const byStage = stages(list);
+  const final = byStage.at(-1) ?? [];
+
+  it('is multi-stage and takes every base image from a build argument pinned by digest', () => {
+    expect(byStage.length).toBeGreaterThanOrEqual(2);
+    for (const stage of byStage) {
+      const from = stage[0]?.args ?? '';
+      const image = /^(?:--platform=\S+\s+)?(\S+)/.exec(from)?.[1] ?? '';
+      if (byStage.some((other) => / AS (\S+)$/i.exec(other[0]?.args ?? '')?.[1] === image)) continue;
+      const arg = /^\$\{(\w+)\}$/.exec(image)?.[1];
+      expect(arg, `FROM ${from} must use an ARG`).toBeDefined();
+      expect(globalArgs.get(arg ?? '')).toMatch(/^[\w.-]+(\/[\w.-]+)+:[\w.-]+@sha256:[a-f0-9]{64}$/);
+    }
+  });
+
+  it('runs as a fixed non-root uid that matches the chart', () => {
+    const users = final.filter((i) => i.keyword === 'USER');
+    expect(users.length).toBeGreaterThan(0);
+    const user = users.at(-1)?.args ?? '';
+    expect(user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+    const uid = Number(user.split(':')[0]);
+    expect(uid).toBe(chartValues.services[service]?.runAsUser ?? chartValues.defaults.runAsUser);
+  });
+
+  it('exposes the port the chart uses', () => {
+    expect(final.filter((i) => i.keyword === 'EXPOSE').map((i) => Number(i.args))).toEqual([chartValues.services[service]?.port]);
+  });
+
+  it('labels the image with the OCI annotations from build arguments', () => {
+    const args = final.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=')[0]);
+    const label = final.filter((i) => i.keyword === 'LABEL').map((i) => i.args).join(' ');
+    for (const [key, arg] of [
+      ['revision', 'REVISION'],
+      ['version', 'VERSION'],
+      ['created', 'CREATED'],
+      ['source', 'SOURCE'],
+    ] as const) {
+      expect(args).toContain(arg);
+      expect(label).toContain(`org.opencontainers.image.${key}="\${${arg}}"`);
+    }
+  });
+
+  it('fetches nothing from URLs, uses no latest tag and no ADD', () => {
+    expect(list.filter((i) => i.keyword === 'ADD')).toEqual([]);
+    expect(dockerfile).not.toMatch(/:latest\b/);
+    expect(list.filter((i) => i.keyword === 'RUN' && /\b(curl|wget)\b/.test(i.args))).toEqual([]);
+  });
+
+  it('installs from the lockfile and never copies node_modules from the context', () => {
+    const runs = list.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+    expect(runs).toContain('npm ci');
+    expect(runs).not.toMatch(/npm install\b/);
+    for (const copy of list.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))) expect(copy.args).not.toContain('node_modules');
+  });
+
+  it('keeps secrets, tests and node_modules out of the build context', () => {
+    const ignore = readFileSync(join(folder, '.dockerignore'), 'utf8').split('\n');
+    for (const pattern of ['**/node_modules', '**/.env', '**/.env.*', '**/test', '**/*.test.ts', '**/.git']) expect(ignore).toContain(pattern);
+    // docker build looks for <Dockerfile>.dockerignore beside the Dockerfile; buildah takes --ignorefile.
+    expect(lstatSync(join(folder, 'Dockerfile.dockerignore')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(folder, 'Dockerfile.dockerignore'))).toBe('.dockerignore');
+  });
+});
+
+describe('the frontend nginx configuration', () => {
+  const config = readFileSync(join(repository, 'app-repo/services/frontend/nginx.conf'), 'utf8');
+  it('listens on 8080, answers /health and /ready, falls back to index.html and proxies nothing', () => {
+    expect(config).toMatch(/listen 8080;/);
+    expect(config).toMatch(/location = \/health \{[^}]*return 200/);
+    expect(config).toMatch(/location = \/ready \{[^}]*return 200/);
+    expect(config).toMatch(/try_files \$uri \$uri\/ \/index\.html;/);
+    expect(config).not.toMatch(/proxy_pass/);
+  });
+});
+
+describe.each(backends)('the %s runtime layout (the files the Dockerfile copies)', (service) => {
+  const scratch = mkdtempSync(join(tmpdir(), `slipway-image-${service}-`));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('starts with node outside the workspace and answers /health', async () => {
+    const build = spawnSync('npm', ['run', 'build', '--workspace', `@slipway/${service}`], { cwd: repository, encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    // Lay out /app as the runtime stage does: COPY --from=build /src/<path> ./<target>, COPY <path> ./<target>.
+    const app = join(scratch, 'app');
+    const dockerfile = instructions(readFileSync(join(repository, 'app-repo/services', service, 'Dockerfile'), 'utf8'));
+    const runtime = stages(dockerfile).at(-1) ?? [];
+    const copies = runtime.filter((i) => i.keyword === 'COPY');
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) {
+      const parts = copy.args.split(/\s+/).filter((part) => !part.startsWith('--chown'));
+      const fromBuild = parts[0]?.startsWith('--from=build');
+      const [source = '', target = ''] = fromBuild ? parts.slice(1) : parts;
+      const inRepository = fromBuild ? source.replace(/^\/src\//, '') : source;
+      expect(existsSync(join(repository, inRepository)), `${inRepository} exists after the build`).toBe(true);
+      cpSync(join(repository, inRepository), join(app, target), { recursive: true, dereference: true });
+    }
+    expect(existsSync(join(app, 'build/main.js'))).toBe(true);
+
+    const child = spawn(process.execPath, ['--enable-source-maps', 'build/main.js'], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'info', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        const timer = setTimeout(() => reject(new Error(`no "listening" log line within 30 s:\n${output}`)), 30_000);
+        const read = (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        };
+        child.stdout.on('data', read);
+        child.stderr.on('data', read);
+        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      });
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
