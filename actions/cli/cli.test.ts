@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createGitopsRemote, digestOf, gitopsTree, registry, run } from '../lib/test-support/gitops-repository.ts';
+
+const bin = new URL('./slipway.js', import.meta.url).pathname;
+const corpus = new URL('../lib/fixtures/corpus/', import.meta.url).pathname;
+const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway';
+const digest = `sha256:${'ef'.repeat(32)}`;
+
+function slipway(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, GITOPS_TOKEN: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Every file under a folder with its bytes, to prove nothing changed. */
+function snapshot(folder: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (path: string): void => {
+    for (const entry of readdirSync(path)) {
+      const full = join(path, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[full.slice(folder.length)] = readFileSync(full, 'latin1');
+    }
+  };
+  walk(folder);
+  return files;
+}
+
+function corpusCopy(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'slipway-cli-'));
+  cpSync(corpus, join(folder, 'manifests'), { recursive: true });
+  return folder;
+}
+
+describe('slipway set-image', () => {
+  it('pins the repository everywhere in the given folder, in every style', async () => {
+    const folder = corpusCopy();
+    const before = snapshot(folder);
+    const result = await slipway(folder, 'set-image', 'manifests', `${ecr}/app=${ecr}/app:sha-1234567@${digest}`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('manifests/workloads.yaml:18 image-string');
+    expect(result.stdout).toContain('manifests/overlays/prod/kustomization.yaml:8 kustomize-images');
+    expect(result.stdout).toContain('2 file(s) changed');
+    const after = snapshot(folder);
+    const changed = Object.keys(after).filter((path) => after[path] !== before[path]).sort();
+    expect(changed).toEqual(['/manifests/overlays/prod/kustomization.yaml', '/manifests/workloads.yaml']);
+    expect(after['/manifests/workloads.yaml']).toContain(`image: "${ecr}/app:sha-1234567@${digest}"   # pinned by promotion`);
+    expect(after['/manifests/workloads.yaml']).toContain(`image: ${ecr}/app-sidecar:1.4.0`);
+  });
+
+  it.each([
+    ['a repository pinned nowhere', [`${ecr}/payments=${ecr}/payments:v1@${digest}`], 1, /is pinned nowhere in the 8 file\(s\) given; nothing was changed/],
+    ['an invalid reference', [`${ecr}/app=${ecr}/app:v1@sha256:short`], 1, /the digest 'sha256:short'/],
+    ['a reference without digest', [`${ecr}/app=${ecr}/app:v1`], 1, /give both tag and digest/],
+    ['no assignment', [], 2, /usage: slipway set-image/],
+  ])('exits non-zero and changes nothing for %s', async (_name, assignments, code, message) => {
+    const folder = corpusCopy();
+    const before = snapshot(folder);
+    const result = await slipway(folder, 'set-image', 'manifests', ...assignments);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(snapshot(folder)).toEqual(before);
+  });
+});
+
+describe('slipway promote, diff and rollback in a checkout with a bare remote', () => {
+  it('promotes dev, shows what prod lacks with source commits, promotes prod from dev and rolls dev back', async () => {
+    const remote = createGitopsRemote(gitopsTree(['product', 'cart']));
+    const checkout = remote.clone('checkout');
+    const first = await slipway(checkout, 'promote', 'dev', '--set', `product=${registry}/product:sha-1111111@${digestOf('p1')}`, '--source-commit', '1111111111111111111111111111111111111111');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/product: sha-0000000 -> sha-1111111 \(sha256:[0-9a-f]{12}\) in gitops-repo\/environments\/dev\/services\/product\.yaml\ndev: commit [0-9a-f]{40}/);
+    const second = await slipway(checkout, 'promote', 'dev', '--set', `product=${registry}/product:sha-2222222@${digestOf('p2')}`, '--source-commit', '2222222222222222222222222222222222222222');
+    expect(second.code).toBe(0);
+    run(checkout, 'pull', '--quiet', 'origin', 'main');
+
+    const diff = await slipway(checkout, 'diff', 'dev', 'prod');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('2 of 2 services differ; promoting dev -> prod would change:');
+    expect(diff.stdout).toMatch(/product: prod sha-0000000 sha256:[0-9a-f]{12}  <-  dev sha-2222222 sha256:[0-9a-f]{12} source 222222222222/);
+
+    const prod = await slipway(checkout, 'promote', 'prod', '--from', 'dev', '--service', 'product', '--approver', 'alice');
+    expect(prod.code).toBe(0);
+    expect(remote.show('gitops-repo/environments/prod/services/product.yaml')).toContain(`digest: ${digestOf('p2')}`);
+    expect(remote.show('gitops-repo/environments/prod/services/cart.yaml')).toContain(`digest: ${digestOf('prod/cart/sha-0000000')}`);
+
+    const rollback = await slipway(checkout, 'rollback', 'dev');
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toContain('product: sha-2222222 -> sha-1111111');
+    expect(remote.show('gitops-repo/environments/dev/services/product.yaml')).toContain(`digest: ${digestOf('p1')}`);
+  });
+
+  it('refuses an unknown environment and an unknown command with a clear message', async () => {
+    const remote = createGitopsRemote(gitopsTree(['product']));
+    const checkout = remote.clone('checkout');
+    const head = remote.head();
+    const unknown = await slipway(checkout, 'promote', 'staging', '--set', `product=${registry}/product:sha-1@${digestOf('x')}`);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("slipway promote: unknown environment 'staging': gitops-repo/environments/ has dev, prod");
+    expect(remote.head()).toBe(head);
+    const verb = await slipway(checkout, 'launch');
+    expect(verb.code).toBe(2);
+    expect(verb.stderr).toMatch(/unknown command 'launch'/);
+  });
+});
