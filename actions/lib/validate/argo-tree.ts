@@ -3,8 +3,9 @@
  * - every Application's project exists (in its environment) and allows its sources, its
  *   destination and namespace;
  * - every path an Application names exists in the checkout, and so does every values file;
- * - every YAML file is used: synced by exactly one Application's folder, read as a values
- *   file, or kept under a `bootstrap/` folder (applied by hand: the root Applications);
+ * - every YAML file is used: synced by exactly one Application's folder (per environment),
+ *   read as a values file, or kept under a `bootstrap/` folder (applied by hand: the root
+ *   Applications) or a `test/` folder (fixtures of the tree's own tests);
  * - every file a folder source syncs holds Kubernetes objects only;
  * - sync waves are integers, Application names are unique per environment.
  * It also lists the charts to render (sources whose folder holds a Chart.yaml) and the plain
@@ -213,6 +214,9 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** Folders whose YAML no Application needs to sync. */
+const unsyncedFolders = new Set(['bootstrap', 'test', 'tests']);
+
 export function checkTree(tree: GitopsTree): TreeResult {
   const findings: Finding[] = [];
   const charts: ChartToRender[] = [];
@@ -418,8 +422,9 @@ export function checkTree(tree: GitopsTree): TreeResult {
       }
     }
     if (apps.length > 0 || valueFilesUsed.has(file)) continue;
-    const underBootstrap = relative(tree.folder, dirname(file)).split(sep).includes('bootstrap');
-    if (underBootstrap) continue;
+    // bootstrap/: applied by hand (the root Applications); test/, tests/: fixtures of the tree's own tests.
+    const folders = relative(tree.folder, dirname(file)).split(sep);
+    if (folders.some((folder) => unsyncedFolders.has(folder))) continue;
     add(undefined, display, '', 'coverage', 'no Application syncs this file or reads it as values', 'put it in a folder an Application syncs, reference it from valueFiles, or delete it');
   }
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -185,9 +185,11 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     ]);
   });
 
-  it('reports a manifest no Application syncs', async () => {
+  it('reports a manifest no Application syncs (but not fixtures under test/)', async () => {
     const root = copyTree();
     writeFileSync(join(root, 'gitops-repo/stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n');
+    mkdirSync(join(root, 'gitops-repo/test/fixtures'), { recursive: true });
+    writeFileSync(join(root, 'gitops-repo/test/fixtures/input.yaml'), 'tests: []\n');
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([{ file: 'gitops-repo/stray.yaml', document: undefined, field: '', rule: 'coverage' }]);
   });
