@@ -36,3 +36,15 @@ export const cartLink = (page: Page, items: number): Locator =>
 /** Whether an <img> has loaded a picture (a broken image is complete too, but 0 wide). */
 export const imageLoaded = (image: Locator): Promise<boolean> =>
   image.evaluate((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth > 0);
+
+/** What a person using a keyboard or a screen reader needs from every page, checked on the page shown. */
+export async function accessibilityBasics(page: Page): Promise<{ h1: number; imagesWithoutAlt: number; unlabelledControls: string[]; overflowPx: number }> {
+  return page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    imagesWithoutAlt: [...document.images].filter((image) => !image.hasAttribute('alt')).length,
+    unlabelledControls: [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select, textarea')]
+      .filter((control) => control.labels?.length === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
+      .map((control) => control.outerHTML),
+    overflowPx: document.documentElement.scrollWidth - window.innerWidth,
+  }));
+}
