@@ -7,7 +7,8 @@
  *   read as a values file, or kept under a `bootstrap/` folder (applied by hand: the root
  *   Applications) or a `test/` folder (fixtures of the tree's own tests);
  * - every file a folder source syncs holds Kubernetes objects only;
- * - sync waves are integers, Application names are unique per environment.
+ * - sync waves are integers, Application names are unique per environment, charts from Helm
+ *   repositories are pinned to an exact version.
  * It also lists the charts to render (sources whose folder holds a Chart.yaml) and the plain
  * manifests each Application deploys, for the policy checks.
  */
@@ -309,6 +310,10 @@ export function checkTree(tree: GitopsTree): TreeResult {
     for (const entry of sources) {
       const { source, field } = entry;
       const path = text(source.path);
+      // A chart from a Helm repository is pinned to one exact version.
+      if (text(source.chart) !== undefined && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(source.targetRevision ?? ''))) {
+        add(app, app.file, `${field}.targetRevision`, 'pinned-chart', `chart ${String(source.chart)} is not pinned to an exact version (${JSON.stringify(source.targetRevision ?? null)})`, 'set targetRevision to one released chart version, e.g. 1.2.3');
+      }
       const helm = record(source.helm) ?? {};
       const valueFiles = Array.isArray(helm.valueFiles) ? helm.valueFiles.map(String) : [];
       let chartDir: string | undefined;

@@ -185,6 +185,13 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     ]);
   });
 
+  it('reports a third-party chart that is not pinned to one version', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.0', 'targetRevision: 1.21.*');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/prod/platform/external-dns.yaml', document: 0, field: 'spec.sources[0].targetRevision', rule: 'pinned-chart' }]);
+  });
+
   it('reports a manifest no Application syncs (but not fixtures under test/)', async () => {
     const root = copyTree();
     writeFileSync(join(root, 'gitops-repo/stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n');
