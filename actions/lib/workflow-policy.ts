@@ -1,0 +1,271 @@
+/**
+ * The hardening rules every GitHub workflow of this repository follows, as a pure check over the
+ * workflow's YAML text: each finding names the file, line, job and step and says what to do.
+ *
+ *   - third-party actions pinned to a full 40-hex commit SHA, the version in a trailing comment;
+ *   - top-level `permissions` read-only (e.g. `contents: read`), writes granted per job;
+ *   - no untrusted context (`github.event.*`, `github.head_ref`, `inputs.*`) inside `run:`;
+ *   - a job that promotes or rolls back prod runs in the `production` environment;
+ *   - promotions queue in a concurrency group that never cancels a run in progress;
+ *   - no `pull_request_target` trigger.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node as YamlNode, YAMLMap } from 'yaml';
+
+export type WorkflowRule =
+  | 'invalid-workflow'
+  | 'unpinned-action'
+  | 'pin-without-version'
+  | 'top-level-permissions'
+  | 'write-all-permissions'
+  | 'untrusted-context-in-run'
+  | 'prod-promotion-outside-production'
+  | 'promotion-concurrency'
+  | 'pull-request-target';
+
+export interface WorkflowFinding {
+  file: string;
+  line: number;
+  job?: string;
+  step?: string;
+  rule: WorkflowRule;
+  /** What is wrong and what to do. */
+  message: string;
+}
+
+/** The GitHub Environment a prod promotion must run in (its required reviewers are the approval). */
+export const productionEnvironment = 'production';
+/** GitOps environment names that are prod. */
+const prodTargets = new Set(['prod', 'production']);
+
+const pinnedUses = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(?:\/[^@\s]+)?@[0-9a-f]{40}$/;
+const versionComment = /#\s*v?\d+(?:\.\d+)*\S*/;
+const expression = /\$\{\{([\s\S]*?)\}\}/g;
+/** Contexts an outsider (a pull request's author, whoever starts a dispatch) can write. */
+const untrustedContext = /\bgithub\.event\.|\bgithub\.head_ref\b|(?<![\w.])inputs\.|\bgithub\.event\b(?!_)/;
+/** `slipway promote <environment> …` / `slipway rollback <environment> …` in a script. */
+const slipwayPromotion = /\bslipway\s+(?:promote|rollback)(?:\s+(\S+))?/;
+
+interface Located {
+  node: YamlNode | undefined;
+}
+
+function get(map: unknown, key: string): unknown {
+  return isMap(map) ? map.get(key, true) : undefined;
+}
+
+function scalarText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+/** Checks one workflow file's text. */
+export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const findings: WorkflowFinding[] = [];
+  const lineOf = (located: Located | YamlNode | undefined): number => {
+    const node = located && 'node' in located ? located.node : (located as YamlNode | undefined);
+    const offset = node?.range?.[0];
+    return offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  };
+  const add = (finding: Omit<WorkflowFinding, 'file'>): void => {
+    findings.push({ file, ...finding });
+  };
+
+  if (document.errors.length > 0) {
+    // The first error is the cause; the rest usually follow from it.
+    const [error] = document.errors;
+    add({ line: error?.linePos?.[0]?.line ?? 1, rule: 'invalid-workflow', message: `not valid YAML: ${error?.message.split('\n')[0] ?? ''}; fix the syntax` });
+    return findings;
+  }
+  const root = document.contents;
+  if (!isMap(root)) {
+    add({ line: 1, rule: 'invalid-workflow', message: 'a workflow is a mapping with on: and jobs:; this file is not' });
+    return findings;
+  }
+  const jobs = get(root, 'jobs');
+  if (!isMap(jobs)) {
+    add({ line: lineOf(root), rule: 'invalid-workflow', message: 'the workflow has no jobs: mapping; add one' });
+    return findings;
+  }
+
+  checkTriggers(root, lineOf, add);
+  checkTopLevelPermissions(root, lineOf, add);
+  const workflowConcurrency = get(root, 'concurrency');
+
+  for (const jobPair of jobs.items) {
+    const job = scalarText(jobPair.key) ?? '?';
+    const jobNode = jobPair.value;
+    if (!isMap(jobNode)) continue;
+    const jobPermissions = get(jobNode, 'permissions');
+    if (scalarText(jobPermissions) === 'write-all') {
+      add({ line: lineOf(jobPermissions as YamlNode), job, rule: 'write-all-permissions', message: `job ${job} asks for write-all; list only the scopes it writes (e.g. contents: write)` });
+    }
+    const reusable = get(jobNode, 'uses');
+    if (reusable !== undefined) checkUses(reusable as YamlNode, text, { job }, lineOf, add);
+
+    const steps = get(jobNode, 'steps');
+    let promotes: { target: string | undefined; line: number; step: string } | undefined;
+    if (isSeq(steps)) {
+      steps.items.forEach((stepNode, index) => {
+        if (!isMap(stepNode)) return;
+        const step = scalarText(get(stepNode, 'name')) ?? scalarText(get(stepNode, 'id')) ?? scalarText(get(stepNode, 'uses')) ?? `step ${index + 1}`;
+        const uses = get(stepNode, 'uses');
+        if (uses !== undefined) checkUses(uses as YamlNode, text, { job, step }, lineOf, add);
+        const run = get(stepNode, 'run');
+        const script = scalarText(run);
+        if (script !== undefined) checkRun(script, { job, step, line: lineOf(run as YamlNode) }, add);
+        const promotion = promotionTarget(stepNode, scalarText(uses), script);
+        if (promotion && !promotes) promotes = { ...promotion, line: lineOf(stepNode), step };
+        else if (promotion && promotes && isProd(promotion.target)) promotes = { ...promotion, line: lineOf(stepNode), step };
+      });
+    }
+    if (!promotes) continue;
+
+    if (isProd(promotes.target) && jobEnvironment(jobNode) !== productionEnvironment) {
+      const what = promotes.target === undefined ? 'may promote prod (its target environment is an expression)' : `promotes ${promotes.target}`;
+      add({
+        line: promotes.line,
+        job,
+        step: promotes.step,
+        rule: 'prod-promotion-outside-production',
+        message: `job ${job} ${what} outside the ${productionEnvironment} environment; add \`environment: ${productionEnvironment}\` to the job (its required reviewers are the approval)`,
+      });
+    }
+    const jobConcurrency = get(jobNode, 'concurrency');
+    const concurrency = jobConcurrency ?? workflowConcurrency;
+    if (concurrency === undefined) {
+      add({ line: lineOf(jobPair.key as YamlNode), job, rule: 'promotion-concurrency', message: `job ${job} promotes without a concurrency group; add \`concurrency: { group: slipway-promote-<environment>, cancel-in-progress: false }\` so promotions queue` });
+    }
+    for (const [where, node] of [
+      ['job', jobConcurrency],
+      ['workflow', workflowConcurrency],
+    ] as const) {
+      if (node === undefined) continue;
+      const cancel = get(node, 'cancel-in-progress');
+      const cancelText = scalarText(cancel);
+      if (cancelText !== undefined && cancelText !== 'false') {
+        add({
+          line: lineOf(cancel as YamlNode),
+          job,
+          rule: 'promotion-concurrency',
+          message: `job ${job} promotes, and its ${where} concurrency sets cancel-in-progress: ${cancelText}; a promotion cut off midway is lost, so set cancel-in-progress: false to queue them`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+type LineOf = (node: YamlNode | undefined) => number;
+type Add = (finding: Omit<WorkflowFinding, 'file'>) => void;
+
+function checkTriggers(root: YAMLMap, lineOf: LineOf, add: Add): void {
+  const on = get(root, 'on');
+  const names: { name: string; node: YamlNode }[] = [];
+  if (isScalar(on)) names.push({ name: String(on.value), node: on });
+  else if (isSeq(on)) for (const item of on.items) names.push({ name: scalarText(item) ?? '', node: item as YamlNode });
+  else if (isMap(on)) for (const pair of on.items) names.push({ name: scalarText(pair.key) ?? '', node: pair.key as YamlNode });
+  else add({ line: lineOf(root), rule: 'invalid-workflow', message: 'the workflow has no on: trigger; add one' });
+  for (const { name, node } of names) {
+    if (name === 'pull_request_target') {
+      add({
+        line: lineOf(node),
+        rule: 'pull-request-target',
+        message: 'pull_request_target runs with write access and secrets on code from forks; use pull_request (and workflow_run for anything that must write)',
+      });
+    }
+  }
+}
+
+function checkTopLevelPermissions(root: YAMLMap, lineOf: LineOf, add: Add): void {
+  const permissions = get(root, 'permissions');
+  const fix = 'set top-level `permissions: { contents: read }` and grant writes in the jobs that need them';
+  if (permissions === undefined) {
+    add({ line: lineOf(root), rule: 'top-level-permissions', message: `no top-level permissions: the token gets the repository default, which may be write; ${fix}` });
+    return;
+  }
+  const asText = scalarText(permissions);
+  if (asText !== undefined) {
+    add({ line: lineOf(permissions as YamlNode), rule: asText === 'write-all' ? 'write-all-permissions' : 'top-level-permissions', message: `top-level permissions: ${asText}; ${fix}` });
+    return;
+  }
+  if (!isMap(permissions)) {
+    add({ line: lineOf(permissions as YamlNode), rule: 'top-level-permissions', message: `top-level permissions is not a mapping; ${fix}` });
+    return;
+  }
+  for (const pair of permissions.items) {
+    const level = scalarText(pair.value);
+    if (level !== 'read' && level !== 'none') {
+      add({ line: lineOf(pair.value as YamlNode), rule: 'top-level-permissions', message: `top-level permissions grant ${scalarText(pair.key) ?? '?'}: ${level ?? '?'} to every job; ${fix}` });
+    }
+  }
+}
+
+function checkUses(node: YamlNode, text: string, where: { job: string; step?: string }, lineOf: LineOf, add: Add): void {
+  const uses = scalarText(node) ?? '';
+  if (uses.startsWith('./')) return;
+  if (uses.startsWith('docker://')) {
+    if (!/@sha256:[0-9a-f]{64}$/.test(uses)) add({ line: lineOf(node), ...where, rule: 'unpinned-action', message: `${uses}: pin the image by digest (docker://image@sha256:…)` });
+    return;
+  }
+  if (!pinnedUses.test(uses)) {
+    const name = uses.split('@')[0] ?? uses;
+    add({ line: lineOf(node), ...where, rule: 'unpinned-action', message: `${uses}: pin ${name} to a full 40-hex commit SHA with its version in a trailing comment, e.g. \`uses: ${name}@<commit sha> # v1.2.3\`` });
+    return;
+  }
+  const end = node.range?.[1] ?? 0;
+  const lineEnd = text.indexOf('\n', end);
+  const rest = text.slice(end, lineEnd === -1 ? undefined : lineEnd);
+  if (!versionComment.test(rest)) {
+    add({ line: lineOf(node), ...where, rule: 'pin-without-version', message: `${uses}: add the version the SHA stands for as a trailing comment (\`# v1.2.3\`) so updates can be reviewed` });
+  }
+}
+
+function checkRun(script: string, where: { job: string; step: string; line: number }, add: Add): void {
+  for (const match of script.matchAll(expression)) {
+    const inner = (match[1] ?? '').trim();
+    if (untrustedContext.test(inner)) {
+      add({
+        ...where,
+        rule: 'untrusted-context-in-run',
+        message: `\${{ ${inner} }} is expanded into the script before it runs, so its text can inject commands; pass it through env: (e.g. \`env: { VALUE: \${{ ${inner} }} }\`) and use "$VALUE"`,
+      });
+    }
+  }
+}
+
+/** Whether a step promotes, and into which environment: a literal name, or undefined when an expression decides. */
+function promotionTarget(step: YAMLMap, uses: string | undefined, script: string | undefined): { target: string | undefined } | undefined {
+  if (uses !== undefined && /(^\.\/|\/)actions\/promote(@|$)/.test(uses)) {
+    const environment = scalarText(get(get(step, 'with'), 'environment'));
+    return { target: literal(environment) };
+  }
+  if (script !== undefined) {
+    const match = slipwayPromotion.exec(script);
+    if (match) return { target: match[1]?.startsWith('-') ? undefined : literal(match[1]) };
+  }
+  return undefined;
+}
+
+function literal(value: string | undefined): string | undefined {
+  if (value === undefined || value.includes('${{') || value.includes('$')) return undefined;
+  return value.trim();
+}
+
+function isProd(target: string | undefined): boolean {
+  return target === undefined || prodTargets.has(target);
+}
+
+function jobEnvironment(job: YAMLMap): string | undefined {
+  const environment = get(job, 'environment');
+  return scalarText(environment) ?? scalarText(get(environment, 'name'));
+}
+
+/** `file:line job › step: message`, one line per finding. */
+export function formatWorkflowFinding(finding: WorkflowFinding): string {
+  const where = [finding.job, finding.step].filter(Boolean).join(' › ');
+  return `${finding.file}:${finding.line}${where ? ` ${where}` : ''}: [${finding.rule}] ${finding.message}`;
+}
