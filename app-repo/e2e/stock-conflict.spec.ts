@@ -37,7 +37,7 @@ test('checking out an item that just ran out shows the conflict, and the shopper
 
   const conflict = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Some items are no longer available' }) });
   await expect(conflict).toBeVisible();
-  await expect(conflict).toContainText('Roasting at Home: only 1 of Roasting at Home left, 3 wanted');
+  await expect(conflict).toContainText('Roasting at Home: only 1 left, you asked for 3');
   await expect(conflict).toContainText('Your order was not placed');
   await expect(page.locator('.summary-line-problem')).toHaveText(/3 × Roasting at Home/);
   await expect(page.getByRole('heading', { name: 'Some items are no longer available' })).toBeFocused();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cart } from './api/shop-types.ts';
-import { parseQuantity, stockShortages, withLineFrom, withQuantity, withoutLine } from './cart-lines.ts';
+import { describeShortage, parseQuantity, stockShortages, withLineFrom, withQuantity, withoutLine } from './cart-lines.ts';
 
 const cart: Cart = {
   id: 'cart-1',
@@ -85,32 +85,37 @@ describe('stockShortages', () => {
     [
       'a productId detail with the number left',
       { field: 'items', message: 'Only 1 left in stock', productId: 1, available: 1 },
-      { productId: 1, name: 'Mug', message: 'Only 1 left in stock', available: 1 },
+      { productId: 1, name: 'Mug', message: 'Only 1 left in stock', available: 1, requested: undefined },
+    ],
+    [
+      'what the product service sends: productId, name, available and requested',
+      { field: 'items[0].quantity', message: 'only 1 of Mug left, 2 wanted', productId: 1, name: 'Mug', available: 1, requested: 2 },
+      { productId: 1, name: 'Mug', message: 'only 1 of Mug left, 2 wanted', available: 1, requested: 2 },
     ],
     [
       'an index into the cart items',
       { field: 'items[1].quantity', message: 'out of stock', stock: 0 },
-      { productId: 2, name: 'Cap', message: 'out of stock', available: 0 },
+      { productId: 2, name: 'Cap', message: 'out of stock', available: 0, requested: undefined },
     ],
     [
       'an index into the order lines, nested in the body',
       { field: 'body.lines[0]', message: 'short' },
-      { productId: 1, name: 'Mug', message: 'short', available: undefined },
+      { productId: 1, name: 'Mug', message: 'short', available: undefined, requested: undefined },
     ],
     [
       'a productId sent as a string',
       { field: 'items', message: 'sold out', productId: '2' },
-      { productId: 2, name: 'Cap', message: 'sold out', available: undefined },
+      { productId: 2, name: 'Cap', message: 'sold out', available: undefined, requested: undefined },
     ],
     [
       'a product that is not in the cart, named by the service',
       { field: 'items', message: 'gone', productId: 7, name: 'Old thing' },
-      { productId: 7, name: 'Old thing', message: 'gone', available: undefined },
+      { productId: 7, name: 'Old thing', message: 'gone', available: undefined, requested: undefined },
     ],
     [
       'a field it cannot place',
       { field: 'stock', message: 'stock ran out' },
-      { productId: undefined, name: undefined, message: 'stock ran out', available: undefined },
+      { productId: undefined, name: undefined, message: 'stock ran out', available: undefined, requested: undefined },
     ],
   ])('reads %s', (_case, error, expected) => {
     expect(stockShortages({ status: 409, errors: [error] }, cart)).toEqual([expected]);
@@ -119,5 +124,17 @@ describe('stockShortages', () => {
   it('returns nothing for a problem without field errors, or no problem at all', () => {
     expect(stockShortages({ status: 409, detail: 'stock ran out' }, cart)).toEqual([]);
     expect(stockShortages(undefined, cart)).toEqual([]);
+  });
+});
+
+describe('describeShortage', () => {
+  const base = { productId: 1, name: 'Mug', message: 'the service says so' };
+  it.each([
+    [{ ...base, available: 1, requested: 3 }, 'only 1 left, you asked for 3'],
+    [{ ...base, available: 2, requested: undefined }, 'only 2 left'],
+    [{ ...base, available: 0, requested: 3 }, 'sold out'],
+    [{ ...base, available: undefined, requested: 3 }, 'the service says so'],
+  ])('%j → %s', (shortage, text) => {
+    expect(describeShortage(shortage)).toBe(text);
   });
 });

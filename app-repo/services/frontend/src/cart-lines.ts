@@ -49,6 +49,8 @@ export interface StockShortage {
   message: string;
   /** How many are left, when the service said. */
   available: number | undefined;
+  /** How many the cart asked for, when the service said. */
+  requested: number | undefined;
 }
 
 function productIdOf(error: ProblemFieldError): ProductId | undefined {
@@ -83,6 +85,14 @@ function numberDetail(error: ProblemFieldError, ...keys: string[]): number | und
  * The lines a 409 from checkout points at. The problem's `errors[]` carry `productId` or name a field
  * like `items[0].quantity`, and may say how many are left (`available` or `stock`).
  */
+/** One shortage in words: "only 1 left, you asked for 3" when the numbers are known, else the service's message. */
+export function describeShortage(shortage: StockShortage): string {
+  if (shortage.available === undefined) return shortage.message;
+  if (shortage.available <= 0) return 'sold out';
+  const left = `only ${shortage.available} left`;
+  return shortage.requested === undefined ? left : `${left}, you asked for ${shortage.requested}`;
+}
+
 export function stockShortages(problem: Problem | undefined, cart: Cart | undefined): StockShortage[] {
   return (problem?.errors ?? []).map((error) => {
     const line = lineOfError(error, cart);
@@ -92,6 +102,7 @@ export function stockShortages(problem: Problem | undefined, cart: Cart | undefi
       name: line?.name ?? (typeof error.name === 'string' ? error.name : undefined),
       message: error.message,
       available: numberDetail(error, 'available', 'stock'),
+      requested: numberDetail(error, 'requested'),
     };
   });
 }

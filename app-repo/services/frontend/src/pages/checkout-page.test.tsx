@@ -68,7 +68,7 @@ describe('checkout page, against a local server following the documented order A
 
     const conflict = await screen.findByRole('alert');
     expect(within(conflict).getByRole('heading', { name: 'Some items are no longer available' })).toBeTruthy();
-    expect(conflict.textContent).toMatch(/Deck Cap: only 1 of Deck Cap left, 3 wanted/);
+    expect(conflict.textContent).toMatch(/Deck Cap: only 1 left, you asked for 3/);
     expect(conflict.textContent).toMatch(/Your order was not placed/);
     expect(shop.orders).toHaveLength(0);
 

@@ -6,7 +6,7 @@ import type { FormEvent } from 'react';
 import { RequestError, describeFailure } from '../api/request-error.ts';
 import { shopApi } from '../api/shop-api.ts';
 import type { Cart, Customer, ProductId } from '../api/shop-types.ts';
-import { stockShortages } from '../cart-lines.ts';
+import { describeShortage, stockShortages } from '../cart-lines.ts';
 import type { StockShortage } from '../cart-lines.ts';
 import { useCart } from '../cart-store.tsx';
 import { attemptAfterFailure, attemptFor, checkoutFingerprint, isStillRunning, newIdempotencyKey } from '../checkout-attempt.ts';
@@ -54,14 +54,17 @@ function StockConflict({ shortages, cart, detail }: { shortages: StockShortage[]
       <h2 id="conflict-heading" ref={headingRef} tabIndex={-1}>
         Some items are no longer available
       </h2>
-      <p>{detail} Your order was not placed. Change your cart, then place the order again.</p>
+      <p>
+        <strong>Your order was not placed.</strong>{' '}
+        {shortages.length > 0 ? 'Change the items below or your cart, then place the order again.' : detail}
+      </p>
       {open.length === 0 && shortages.length > 0 ? (
         <p>Your cart is updated — you can place the order now.</p>
       ) : (
         <ul className="conflict-list">
           {open.map((shortage, index) => (
             <li key={shortage.productId ?? index}>
-              <strong>{shortage.name ?? 'An item'}</strong>: {shortage.message}
+              <strong>{shortage.name ?? 'An item'}</strong>: {describeShortage(shortage)}
               {shortage.productId && (
                 <span className="conflict-actions">
                   {shortage.available !== undefined && shortage.available > 0 && (

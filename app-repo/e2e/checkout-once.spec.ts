@@ -34,3 +34,42 @@ test('a double-clicked checkout creates one order', async ({ page, step }) => {
   await searchCatalog(page, 'Flask');
   await expect.poll(() => shownStock(productCard(page, 'Insulated Flask 500 ml'))).toBe(stock - 1);
 });
+
+test('a checkout retried after its answer was lost places one order', async ({ page, step }) => {
+  await page.goto('/');
+  await searchCatalog(page, 'Enamel');
+  const card = productCard(page, 'Enamel Camp Mug');
+  const stock = await shownStock(card);
+  await card.getByRole('button', { name: 'Add Enamel Camp Mug to cart' }).click();
+  await expect(cartLink(page, 1)).toBeVisible();
+  await cartLink(page, 1).click();
+  await page.getByRole('link', { name: 'Check out' }).click();
+  await fillCheckout(page, 'Ada Lovelace', 'ada@example.com');
+
+  // The first order reaches the order service, which places it; its answer never reaches the browser.
+  const keys: string[] = [];
+  let lost = 0;
+  await page.route('**/api/orders', async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    keys.push(route.request().headers()['idempotency-key'] ?? '');
+    if (lost > 0) return route.continue();
+    const answer = await route.fetch();
+    expect(answer.status()).toBe(201);
+    lost++;
+    return route.abort('connectionreset');
+  });
+  await page.getByRole('button', { name: 'Place order' }).click();
+  const failed = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Your order could not be placed' }) });
+  await expect(failed).toContainText('Trying again is safe');
+  await step('answer-lost');
+
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Thank you for your order!' })).toBeVisible();
+  await step('confirmation-after-retry');
+  expect(keys).toHaveLength(2);
+  expect(keys[1]).toBe(keys[0]);
+  const orders = (await (await page.request.get('/api/orders')).json()) as { items: unknown[] };
+  expect(orders.items).toHaveLength(1);
+  await searchCatalog(page, 'Enamel');
+  await expect.poll(() => shownStock(productCard(page, 'Enamel Camp Mug'))).toBe(stock - 1);
+});
