@@ -185,6 +185,14 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     ]);
   });
 
+  it('reports a misspelled value in an Application valuesObject (the chart has a values schema)', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/dev/services/frontend.yaml', '        ingress:\n          host:', '        ingress:\n          hostname:');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }]);
+    expect(findings[0]?.message).toContain('Additional property hostname is not allowed');
+  });
+
   it('reports a third-party chart that is not pinned to one version', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.0', 'targetRevision: 1.21.*');

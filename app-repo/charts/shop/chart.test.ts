@@ -178,7 +178,9 @@ describe('values mistakes fail the render with a clear message', () => {
   it.each([
     [{ service: 'catalog' }, 'service "catalog" has no block under `services`'],
     [{ service: '' }, 'set `service` to one of the keys of `services`'],
-    [{ image: { repository: 'r', tag: '1', digest: 'sha256:abc' } }, 'image.digest "sha256:abc" is not sha256:<64 hex digits>'],
+    [{ image: { repository: 'r', tag: '1', digest: 'sha256:abc' } }, "image.digest: Does not match pattern '^(sha256:[a-f0-9]{64})?$'"],
+    [{ imagee: { tag: '1' } }, 'Additional property imagee is not allowed'],
+    [{ services: { product: { replicas: 'two' } } }, 'services.product.replicas: Invalid type. Expected: integer, given: string'],
     [{ image: { repository: '', tag: '1' } }, 'image.repository is required'],
   ])('%j', (override, message) => {
     expect(() => render('dev', 'product', override)).toThrow(message);
