@@ -85,7 +85,7 @@ export function parseKeyValues(lines: readonly string[], where: string): Record<
 }
 
 /** `linux/amd64`, `linux/arm64/v8`…; `where` names the input. */
-export function parsePlatforms(list: readonly string[], where: string): string[] {
+export function parsePlatforms(list: string[], where: string): string[] {
   if (list.length === 0) throw new BuildPlanError(`${where}: give at least one platform, e.g. linux/amd64`);
   for (const platform of list) {
     if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) throw new BuildPlanError(`${where}: '${platform}' is not os/arch[/variant], e.g. linux/amd64`);
