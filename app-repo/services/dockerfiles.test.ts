@@ -1,8 +1,11 @@
 // The services' images, checked without a container engine: each Dockerfile's structure, its
-// .dockerignore, its agreement with the Helm chart, and (for the Node services) the runtime
-// layout the Dockerfile copies, started with node outside the workspace.
+// .dockerignore, its agreement with the Helm chart, the frontend's nginx.conf served by a real
+// nginx, and (for the Node services) the runtime layout the Dockerfile copies, started with node
+// outside the workspace.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -121,16 +124,76 @@ describe.each(services)('the %s image', (service) => {
   });
 });
 
-describe('the frontend nginx configuration', () => {
+describe('the frontend nginx configuration, served by a real nginx', () => {
   const config = readFileSync(join(repository, 'app-repo/services/frontend/nginx.conf'), 'utf8');
-  it('listens on 8080, answers /health and /ready, falls back to index.html and proxies nothing', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'slipway-nginx-'));
+  let nginx: ChildProcess | undefined;
+  let base = '';
+  afterAll(() => {
+    nginx?.kill('SIGTERM');
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('listens on 8080 and proxies nothing', () => {
     expect(config).toMatch(/listen 8080;/);
-    expect(config).toMatch(/location = \/health \{[^}]*return 200/);
-    expect(config).toMatch(/location = \/ready \{[^}]*return 200/);
-    expect(config).toMatch(/try_files \$uri \$uri\/ \/index\.html;/);
     expect(config).not.toMatch(/proxy_pass/);
   });
+
+  it('starts with the image configuration (port and root moved into a scratch folder)', async () => {
+    const port = await freePort();
+    const html = join(scratch, 'html');
+    mkdirSync(join(html, 'assets'), { recursive: true });
+    writeFileSync(join(html, 'index.html'), '<!doctype html><title>shop</title><div id="root"></div>');
+    writeFileSync(join(html, 'assets', 'app-3f2a.js'), 'console.log("shop")');
+    const server = config.replace('listen 8080;', `listen 127.0.0.1:${port};`).replace('listen [::]:8080;', '').replace('root /usr/share/nginx/html;', `root ${html};`);
+    writeFileSync(join(scratch, 'default.conf'), server);
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${join(scratch, name)};`).join(' ');
+    writeFileSync(
+      join(scratch, 'nginx.conf'),
+      `worker_processes 1; pid ${join(scratch, 'nginx.pid')}; error_log ${join(scratch, 'error.log')}; events {}
+       http { access_log off; ${temp} include /etc/nginx/mime.types; default_type application/octet-stream; include ${join(scratch, 'default.conf')}; }`,
+    );
+    chmodSync(scratch, 0o755);
+    const check = spawnSync('nginx', ['-t', '-p', scratch, '-c', join(scratch, 'nginx.conf')], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    nginx = spawn('nginx', ['-p', scratch, '-c', join(scratch, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+    base = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (await fetch(`${base}/health`).then(() => true, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it.each([
+    ['/', 200, '<div id="root">'],
+    ['/products/42', 200, '<div id="root">'],
+    ['/cart', 200, '<div id="root">'],
+    ['/assets/app-3f2a.js', 200, 'console.log'],
+    ['/assets/missing.js', 404, ''],
+    ['/api/products', 404, ''],
+  ])('GET %s → %i', async (path, status, body) => {
+    const response = await fetch(`${base}${path}`);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    if (body) expect(await response.text()).toContain(body);
+    if (path.startsWith('/assets/') && status === 200) expect(response.headers.get('cache-control')).toContain('immutable');
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 describe.each(backends)('the %s runtime layout (the files the Dockerfile copies)', (service) => {
   const scratch = mkdtempSync(join(tmpdir(), `slipway-image-${service}-`));
