@@ -145,7 +145,7 @@ describe('the frontend nginx configuration, served by a real nginx', () => {
     mkdirSync(join(html, 'assets'), { recursive: true });
     writeFileSync(join(html, 'index.html'), '<!doctype html><title>shop</title><div id="root"></div>');
     writeFileSync(join(html, 'assets', 'app-3f2a.js'), 'console.log("shop")');
-    const server = config.replace('listen 8080;', `listen 127.0.0.1:${port};`).replace('listen [::]:8080;', '').replace('root /usr/share/nginx/html;', `root ${html};`);
+    const server = config.replace('listen 8080;', `listen 127.0.0.1:${port};`).replace('root /usr/share/nginx/html;', `root ${html};`);
     writeFileSync(join(scratch, 'default.conf'), server);
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${join(scratch, name)};`).join(' ');
     writeFileSync(
