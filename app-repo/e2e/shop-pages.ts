@@ -41,8 +41,8 @@ export const imageLoaded = (image: Locator): Promise<boolean> =>
 export async function accessibilityBasics(page: Page): Promise<{ h1: number; imagesWithoutAlt: number; unlabelledControls: string[]; overflowPx: number }> {
   return page.evaluate(() => ({
     h1: document.querySelectorAll('h1').length,
-    imagesWithoutAlt: [...document.images].filter((image) => !image.hasAttribute('alt')).length,
-    unlabelledControls: [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select, textarea')]
+    imagesWithoutAlt: Array.from(document.images).filter((image) => !image.hasAttribute('alt')).length,
+    unlabelledControls: Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select, textarea'))
       .filter((control) => control.labels?.length === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
       .map((control) => control.outerHTML),
     overflowPx: document.documentElement.scrollWidth - window.innerWidth,

@@ -5,7 +5,7 @@ import { useCart } from '../cart-store.tsx';
 import { Link } from '../navigation.tsx';
 import { paths } from '../routes.ts';
 
-export function AddToCart({ product, quantity = 1, onAdded }: { product: Product; quantity?: number; onAdded?: () => void }) {
+export function AddToCart({ product, quantity = 1, disabled = false }: { product: Product; quantity?: number; disabled?: boolean }) {
   const { add, pending, actionError } = useCart();
   const [added, setAdded] = useState(false);
   const busy = pending.has(product.id);
@@ -14,10 +14,7 @@ export function AddToCart({ product, quantity = 1, onAdded }: { product: Product
 
   const handleClick = async () => {
     setAdded(false);
-    if (await add(product.id, quantity)) {
-      setAdded(true);
-      onAdded?.();
-    }
+    if (await add(product.id, quantity)) setAdded(true);
   };
 
   return (
@@ -26,7 +23,7 @@ export function AddToCart({ product, quantity = 1, onAdded }: { product: Product
         type="button"
         className="button button-primary"
         onClick={handleClick}
-        disabled={soldOut || busy}
+        disabled={soldOut || busy || disabled}
         aria-label={`Add ${product.name} to cart`}
       >
         {soldOut ? 'Sold out' : busy ? 'Adding…' : 'Add to cart'}

@@ -67,9 +67,7 @@ export function ProductPage({ productId }: { productId: string }) {
               )}
             </div>
           )}
-          {quantity.ok || item.stock <= 0 ? (
-            <AddToCart product={item} quantity={quantity.ok ? quantity.quantity : 1} />
-          ) : null}
+          <AddToCart product={item} quantity={quantity.ok ? quantity.quantity : 1} disabled={!quantity.ok} />
         </div>
       </div>
     </article>
