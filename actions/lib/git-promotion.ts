@@ -1,11 +1,14 @@
 /**
- * Lands a promotion in a GitOps repository safely under concurrency: fetch the branch, let the
- * caller re-decide the edit on that fresh head, write the commit without touching any working
- * tree, push; when the push is rejected because someone else landed first, start over (bounded).
+ * Lands a promotion in a GitOps repository safely under concurrency: take the branch head, let the
+ * caller decide the edit on that head, write the commit without touching any working tree, push;
+ * when the push is rejected because someone else landed first, fetch, re-decide on the fresh head
+ * and push again (bounded).
  * A decision of "nothing to change" makes no commit. A failure at any step leaves the working
  * tree, the index and the remote as they were.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { GitError, committerIdentity, git, historyWithTrailers, listTree, readBlobs, writeCommit } from './git.ts';
 import type { GitCredentials, Identity, TreeEntry } from './git.ts';
 import { isManifestFile } from './environments.ts';
@@ -90,6 +93,11 @@ export interface LandOptions {
   author?: Identity;
   /** Pull-request mode: push the commit to this branch (force) instead of the base branch. */
   pullRequestBranch?: string;
+  /**
+   * Start the first attempt from the checkout's remote-tracking branch instead of fetching (default true).
+   * Only for a named remote of a full (non-shallow) checkout; any lost race fetches and re-applies.
+   */
+  optimistic?: boolean;
   /** Called on each retry, for logs. */
   onRetry?: (attempt: number, reason: string) => void;
 }
@@ -103,6 +111,16 @@ export interface LandResult<T> {
   decision: T;
   /** Pull-request mode: false when the PR branch already held exactly this change. */
   pushed: boolean;
+}
+
+/** The remote-tracking head of a named remote in a full checkout, when there is one. */
+async function trackedHead(target: GitopsRemote): Promise<string | undefined> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(target.remote) || existsSync(join(target.repoDir, '.git', 'shallow'))) return undefined;
+  try {
+    return (await git(['rev-parse', '--verify', '--quiet', `refs/remotes/${target.remote}/${target.branch}^{commit}`], { cwd: target.repoDir })).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRejectedPush(error: unknown): boolean {
@@ -123,22 +141,30 @@ export async function landOnBranch<T>(
   options: LandOptions = {},
 ): Promise<LandResult<T>> {
   const maxAttempts = options.maxAttempts ?? 25;
+  const optimistic = options.optimistic ?? true;
   const run = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const baseRef = `refs/slipway/${run}/base`;
   const prRef = `refs/slipway/${run}/pull-request`;
-  const scratchRef = `refs/slipway/${run}/commit`;
+  let scratchRefs = false;
   const gitIn = { cwd: target.repoDir, ...(target.credentials ? { credentials: target.credentials } : {}) };
-  const author = options.author ?? (await committerIdentity(target.repoDir));
+  // Looked up while the first fetch runs.
+  const author = options.author ? Promise.resolve(options.author) : committerIdentity(target.repoDir);
   try {
     for (let attempt = 1; ; attempt += 1) {
-      const refspecs = [`+refs/heads/${target.branch}:${baseRef}`];
-      await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', target.remote, ...refspecs], gitIn);
-      const base = (await git(['rev-parse', '--verify', `${baseRef}^{commit}`], gitIn)).trim();
+      // First attempt in a checkout: start from its remote-tracking branch (fresh after checkout, and
+      // kept fresh by our own pushes); the push is the compare-and-swap, so a stale start only costs a retry.
+      let base = attempt === 1 && optimistic ? await trackedHead(target) : undefined;
+      if (!base) {
+        scratchRefs = true;
+        const deepen = existsSync(join(target.repoDir, '.git', 'shallow')) && attempt === 1 ? ['--unshallow'] : [];
+        await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        base = (await git(['rev-parse', '--verify', `${baseRef}^{commit}`], gitIn)).trim();
+      }
       const head = new HeadSnapshot(target.repoDir, base);
       const { change, result } = await decide(head);
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
-      const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author, files, scratchRef });
+      const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
       if (options.pullRequestBranch) {
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
@@ -159,8 +185,8 @@ export async function landOnBranch<T>(
       }
     }
   } finally {
-    for (const ref of [baseRef, prRef, scratchRef]) {
-      await git(['update-ref', '-d', ref], gitIn).catch(() => undefined);
+    if (scratchRefs || options.pullRequestBranch) {
+      await git(['update-ref', '--stdin'], { ...gitIn, input: `delete ${baseRef}\ndelete ${prRef}\n` }).catch(() => undefined);
     }
   }
 }

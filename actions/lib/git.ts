@@ -3,6 +3,8 @@
  * HTTP credentials passed through the environment so a token never appears in arguments or logs.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 
 export interface GitCredentials {
   /** A GitHub token (or any token accepted as the password of user x-access-token). */
@@ -48,7 +50,8 @@ export function redact(text: string, credentials: GitCredentials | undefined): s
 
 /** Runs git and resolves with its standard output; rejects with GitError carrying redacted stderr. */
 export function git(args: readonly string[], options: GitRunOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
+  const started = process.env['SLIPWAY_TRACE_GIT'] ? performance.now() : 0;
+  return new Promise<string>((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: options.cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...authEnvironment(options.credentials), ...options.env },
@@ -70,6 +73,9 @@ export function git(args: readonly string[], options: GitRunOptions): Promise<st
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
+  }).finally(() => {
+    // SLIPWAY_TRACE_GIT=1 prints each git call and its duration (arguments redacted), for profiling.
+    if (started) process.stderr.write(`git ${args[0] ?? ''} ${(performance.now() - started).toFixed(1)} ms\n`);
   });
 }
 
@@ -150,21 +156,24 @@ export interface NewCommit {
   author: Identity;
   /** Changed files: repository path → new content (mode kept from the parent's tree). */
   files: ReadonlyMap<string, { text: string; mode: string }>;
-  /** Scratch ref fast-import writes (deleted by the caller). */
-  scratchRef: string;
 }
 
-/** Writes one commit on top of `parent` without touching any working tree or index. */
+/**
+ * Writes one commit on top of `parent` without touching any working tree, index or ref: a single
+ * `git fast-import` writes blobs, trees and the commit, reports the commit, and drops its scratch ref.
+ */
 export async function writeCommit(cwd: string, commit: NewCommit): Promise<string> {
+  const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes(4).toString('hex')}`;
   const when = `${Math.floor(Date.now() / 1000)} +0000`;
   const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
   const data = (text: string): string => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
-  let stream = `feature done\ncommit ${commit.scratchRef}\nmark :1\nauthor ${ident}\ncommitter ${ident}\n${data(commit.message)}from ${commit.parent}\n`;
+  let stream = `feature done\ncommit ${scratchRef}\nmark :1\nauthor ${ident}\ncommitter ${ident}\n${data(commit.message)}from ${commit.parent}\n`;
   for (const [path, file] of commit.files) {
-    if (/[\n"]/.test(path)) throw new GitError(`refusing to write a path with a newline or quote: ${JSON.stringify(path)}`, [], null, '');
+    if (/[\n"]/.test(path) || path.startsWith('/')) throw new GitError(`refusing to write the path ${JSON.stringify(path)}`, [], null, '');
     stream += `M ${file.mode} inline ${path}\n${data(file.text)}`;
   }
-  stream += '\nget-mark :1\ndone\n';
+  // get-mark prints the commit; a reset without `from` deletes the scratch ref again.
+  stream += `\nget-mark :1\nreset ${scratchRef}\n\ndone\n`;
   const output = await git(['fast-import', '--quiet', '--force'], { cwd, input: stream });
   const sha = output.trim().split('\n').at(-1) ?? '';
   if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ['fast-import'], 0, '');

@@ -186,12 +186,14 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const landed = await landOnBranch<Decision>(
     options.remote,
     async (head) => {
+      // Read the history while the tree is listed and read.
+      const history = head.promotions(options.environment);
+      history.catch(() => undefined);
       const known = listEnvironments(await head.paths(environmentsRoot(options.gitopsPath)), options.gitopsPath);
       const environmentDir = environmentPath(options.environment, known, options.gitopsPath);
       const { request, release } = await resolveRequest(head, options, limits);
       const files = await head.manifests(environmentDir);
-      const history = await head.promotions(options.environment);
-      const plan = planPromotion(files, request, history, limits);
+      const plan = planPromotion(files, request, await history, limits);
       const change = plan.message && plan.files.size > 0 ? { files: plan.files, message: plan.message } : undefined;
       return { ...(change ? { change } : {}), result: { plan, release } };
     },

@@ -18398,7 +18398,7 @@ var require_util3 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util2();
     var assert = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -18557,7 +18557,7 @@ var require_util3 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -34233,6 +34233,8 @@ import { join } from "node:path";
 
 // actions/lib/git.ts
 import { spawn } from "node:child_process";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { performance as performance2 } from "node:perf_hooks";
 var GitError = class extends Error {
   constructor(message, args, exitCode, stderr, stdout = "") {
     super(message);
@@ -34262,6 +34264,7 @@ function redact(text, credentials) {
   return text.split(credentials.token).join("***").split(basic).join("***");
 }
 function git(args, options) {
+  const started = process.env["SLIPWAY_TRACE_GIT"] ? performance2.now() : 0;
   return new Promise((resolve2, reject) => {
     const child2 = spawn("git", args, {
       cwd: options.cwd,
@@ -34284,6 +34287,9 @@ function git(args, options) {
     });
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
+  }).finally(() => {
+    if (started) process.stderr.write(`git ${args[0] ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+`);
   });
 }
 async function listTree(cwd, commit, prefix) {
@@ -34335,24 +34341,30 @@ async function committerIdentity(cwd) {
   return actionsBotIdentity;
 }
 async function writeCommit(cwd, commit) {
+  const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes2(4).toString("hex")}`;
   const when = `${Math.floor(Date.now() / 1e3)} +0000`;
   const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
   const data = (text) => `data ${Buffer.byteLength(text, "utf8")}
 ${text}
 `;
   let stream = `feature done
-commit ${commit.scratchRef}
+commit ${scratchRef}
 mark :1
 author ${ident}
 committer ${ident}
 ${data(commit.message)}from ${commit.parent}
 `;
   for (const [path, file] of commit.files) {
-    if (/[\n"]/.test(path)) throw new GitError(`refusing to write a path with a newline or quote: ${JSON.stringify(path)}`, [], null, "");
+    if (/[\n"]/.test(path) || path.startsWith("/")) throw new GitError(`refusing to write the path ${JSON.stringify(path)}`, [], null, "");
     stream += `M ${file.mode} inline ${path}
 ${data(file.text)}`;
   }
-  stream += "\nget-mark :1\ndone\n";
+  stream += `
+get-mark :1
+reset ${scratchRef}
+
+done
+`;
   const output = await git(["fast-import", "--quiet", "--force"], { cwd, input: stream });
   const sha = output.trim().split("\n").at(-1) ?? "";
   if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
@@ -34495,7 +34507,9 @@ function shortDigest(digest) {
 }
 
 // actions/lib/git-promotion.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join as join2 } from "node:path";
 
 // actions/lib/environments.ts
 var EnvironmentError = class extends Error {
@@ -34685,6 +34699,14 @@ var HeadSnapshot = class {
     return history;
   }
 };
+async function trackedHead(target) {
+  if (!/^[A-Za-z0-9_.-]+$/.test(target.remote) || existsSync(join2(target.repoDir, ".git", "shallow"))) return void 0;
+  try {
+    return (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/${target.remote}/${target.branch}^{commit}`], { cwd: target.repoDir })).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
 function isRejectedPush(error) {
   if (!(error instanceof GitError)) return false;
   return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(`${error.stdout}
@@ -34693,22 +34715,27 @@ ${error.stderr}`);
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 async function landOnBranch(target, decide, options = {}) {
   const maxAttempts = options.maxAttempts ?? 25;
-  const run2 = `${process.pid}-${randomBytes2(4).toString("hex")}`;
+  const optimistic = options.optimistic ?? true;
+  const run2 = `${process.pid}-${randomBytes3(4).toString("hex")}`;
   const baseRef = `refs/slipway/${run2}/base`;
   const prRef = `refs/slipway/${run2}/pull-request`;
-  const scratchRef = `refs/slipway/${run2}/commit`;
+  let scratchRefs = false;
   const gitIn = { cwd: target.repoDir, ...target.credentials ? { credentials: target.credentials } : {} };
-  const author = options.author ?? await committerIdentity(target.repoDir);
+  const author = options.author ? Promise.resolve(options.author) : committerIdentity(target.repoDir);
   try {
     for (let attempt = 1; ; attempt += 1) {
-      const refspecs = [`+refs/heads/${target.branch}:${baseRef}`];
-      await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", target.remote, ...refspecs], gitIn);
-      const base = (await git(["rev-parse", "--verify", `${baseRef}^{commit}`], gitIn)).trim();
+      let base = attempt === 1 && optimistic ? await trackedHead(target) : void 0;
+      if (!base) {
+        scratchRefs = true;
+        const deepen = existsSync(join2(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
+        await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        base = (await git(["rev-parse", "--verify", `${baseRef}^{commit}`], gitIn)).trim();
+      }
       const head = new HeadSnapshot(target.repoDir, base);
       const { change, result } = await decide(head);
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
-      const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author, files, scratchRef });
+      const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
       if (options.pullRequestBranch) {
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
@@ -34728,8 +34755,10 @@ async function landOnBranch(target, decide, options = {}) {
       }
     }
   } finally {
-    for (const ref of [baseRef, prRef, scratchRef]) {
-      await git(["update-ref", "-d", ref], gitIn).catch(() => void 0);
+    if (scratchRefs || options.pullRequestBranch) {
+      await git(["update-ref", "--stdin"], { ...gitIn, input: `delete ${baseRef}
+delete ${prRef}
+` }).catch(() => void 0);
     }
   }
 }
@@ -35463,7 +35492,7 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
 import { EOL } from "os";
 var Context = class {
   /**
@@ -35473,7 +35502,7 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
@@ -39764,12 +39793,13 @@ async function promote(options) {
   const landed = await landOnBranch(
     options.remote,
     async (head) => {
+      const history = head.promotions(options.environment);
+      history.catch(() => void 0);
       const known = listEnvironments(await head.paths(environmentsRoot(options.gitopsPath)), options.gitopsPath);
       const environmentDir = environmentPath(options.environment, known, options.gitopsPath);
       const { request: request2, release: release2 } = await resolveRequest(head, options, limits);
       const files = await head.manifests(environmentDir);
-      const history = await head.promotions(options.environment);
-      const plan2 = planPromotion(files, request2, history, limits);
+      const plan2 = planPromotion(files, request2, await history, limits);
       const change = plan2.message && plan2.files.size > 0 ? { files: plan2.files, message: plan2.message } : void 0;
       return { ...change ? { change } : {}, result: { plan: plan2, release: release2 } };
     },

@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:promote`: promoting 10 services in a generated GitOps repository of 300 Argo CD
+ * Applications (150 services × dev/prod), timed against the floor — a plain `git add` + `git commit`
+ * + `git push` of the identical change — in the same run. Writes bench/results-promote.json.
+ * Targets: engine work (validate the release, parse, edit) under 250 ms; the whole promotion within
+ * 1.5× the plain-git floor.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { HeadSnapshot } from '../actions/lib/git-promotion.ts';
+import { promote } from '../actions/lib/promote.ts';
+import { planPromotion, releaseServices } from '../actions/lib/promotion-plan.ts';
+import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../actions/lib/release-manifest.ts';
+import type { ReleaseManifest } from '../actions/lib/release-manifest.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, run } from '../actions/lib/test-support/gitops-repository.ts';
+
+const servicesPerEnvironment = 150;
+const promoted = 10;
+const iterations = Number(process.env['BENCH_ITERATIONS'] ?? 9);
+const services = Array.from({ length: servicesPerEnvironment }, (_, index) => `service-${String(index).padStart(3, '0')}`);
+
+function release(iteration: number): ReleaseManifest {
+  const version = `${String(iteration).padStart(2, '0')}a1b2c`;
+  return createReleaseManifest({
+    createdAt: new Date(Date.UTC(2026, 10, 22, 3, iteration)).toISOString(),
+    source: { repository: 'example/slipway', commit: `${String(iteration).padStart(2, '0')}${'c'.repeat(38)}` },
+    services: Object.fromEntries(
+      services.slice(0, promoted).map((service) => [
+        service,
+        { image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) }, chart: { revision: `rev-${version}` } },
+      ]),
+    ),
+  });
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const round = (value: number): number => Math.round(value * 10) / 10;
+const stats = (values: number[]) => ({ median: round(median(values)), min: round(Math.min(...values)), max: round(Math.max(...values)), runs: values.map(round) });
+
+const tree = gitopsTree(services);
+const applications = [...tree.keys()].filter((path) => /environments\/[^/]+\/services\//.test(path)).length;
+const ours = createGitopsRemote(tree);
+const floor = createGitopsRemote(tree);
+const runner = ours.clone('runner');
+const plain = floor.clone('plain');
+
+const engineMs: number[] = [];
+const promotionMs: number[] = [];
+const plainGitMs: number[] = [];
+try {
+  // One warm-up promotion so both sides start with warm caches.
+  for (let iteration = 0; iteration <= iterations; iteration += 1) {
+    const manifest = release(iteration);
+    const manifestText = formatReleaseManifest(manifest);
+
+    // Engine: validate the release manifest, parse every Application of the environment, plan and edit.
+    const head = new HeadSnapshot(runner, run(runner, 'rev-parse', 'origin/main').trim());
+    const files = await head.manifests('gitops-repo/environments/dev');
+    const history = await head.promotions('dev');
+    const engineStart = performance.now();
+    const parsed = parseReleaseManifest(manifestText, 'release.json');
+    const plan = planPromotion(files, { environment: 'dev', release: { releaseId: parsed.id, createdAt: parsed.createdAt, sourceCommit: parsed.source.commit }, services: releaseServices(parsed) }, history);
+    const engine = performance.now() - engineStart;
+    if (plan.files.size !== promoted) throw new Error(`engine planned ${plan.files.size} files, expected ${promoted}`);
+
+    // The whole promotion: fetch, read, plan, commit, push.
+    const promotionStart = performance.now();
+    const result = await promote({ remote: { repoDir: runner, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: parsed } });
+    const promotion = performance.now() - promotionStart;
+    if (!result.commit || result.plan.changes.length !== promoted) throw new Error('the promotion did not land all services');
+    run(runner, 'fetch', '--quiet', 'origin');
+
+    // The floor: write the identical files, git add + commit + push.
+    for (const [path, text] of plan.files) {
+      mkdirSync(dirname(join(plain, path)), { recursive: true });
+      writeFileSync(join(plain, path), text);
+    }
+    const plainStart = performance.now();
+    execFileSync('git', ['add', '--', ...plan.files.keys()], { cwd: plain });
+    execFileSync('git', ['commit', '--quiet', '-m', plan.message ?? 'promote'], { cwd: plain });
+    execFileSync('git', ['push', '--quiet', 'origin', 'main'], { cwd: plain });
+    const plainGit = performance.now() - plainStart;
+    if (run(floor.bare, 'rev-parse', 'main^{tree}') !== run(ours.bare, 'rev-parse', 'main^{tree}')) throw new Error('the floor and the promotion produced different trees');
+
+    if (iteration === 0) continue;
+    engineMs.push(engine);
+    promotionMs.push(promotion);
+    plainGitMs.push(plainGit);
+    console.log(`run ${iteration}: engine ${engine.toFixed(1)} ms, promotion ${promotion.toFixed(1)} ms, plain git ${plainGit.toFixed(1)} ms`);
+  }
+} finally {
+  rmSync(ours.root, { recursive: true, force: true });
+  rmSync(floor.root, { recursive: true, force: true });
+}
+
+const ratio = median(promotionMs) / median(plainGitMs);
+const results = {
+  benchmark: 'promote',
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, node: process.version, git: run(process.cwd(), 'version').trim() },
+  repository: { applications, environments: 2, servicesPromoted: promoted },
+  iterations,
+  engineMs: stats(engineMs),
+  promotionMs: stats(promotionMs),
+  plainGitMs: stats(plainGitMs),
+  promotionToPlainGitRatio: Math.round(ratio * 100) / 100,
+  targets: { engineMs: 250, promotionToPlainGitRatio: 1.5 },
+  met: { engine: median(engineMs) < 250, promotion: ratio <= 1.5 },
+  notes: 'Medians over the runs after one warm-up. The plain-git floor writes the identical files and runs git add, git commit and git push; the promotion also fetches, reads the environment from git objects, checks release order against history and retries on lost races.',
+};
+const output = join(dirname(fileURLToPath(import.meta.url)), 'results-promote.json');
+writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`engine ${results.engineMs.median} ms (target < 250), promotion ${results.promotionMs.median} ms vs plain git ${results.plainGitMs.median} ms = ${results.promotionToPlainGitRatio}x (target <= 1.5x)`);
+console.log(`wrote ${output}`);
