@@ -141,4 +141,29 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${bad.commit}`);
     expect(run(remote.bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('gitops-repo/environments/dev/services/frontend.yaml');
   });
+
+  it('gives up after the bounded number of attempts with a clear error, landing nothing of its own', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    const [a, b] = [remote.clone('a'), remote.clone('b')];
+    const results = await Promise.allSettled([
+      promote(options(a, 'dev', { kind: 'release', manifest: release('cart', '1000001', '2026-11-22T03:00:00Z') }, { maxAttempts: 1 })),
+      promote(options(b, 'dev', { kind: 'release', manifest: release('order', '1000002', '2026-11-22T03:00:00Z') }, { maxAttempts: 1 })),
+    ]);
+    const failed = results.filter((result) => result.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(String((failed[0] as PromiseRejectedResult).reason)).toMatch(/push to main was rejected 1 times: other promotions kept landing first; re-run the promotion/);
+    expect(commitCount(remote.bare)).toBe(2);
+  });
+
+  it('reads the full promotion history from a shallow checkout, so order still holds', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    await promote(options(remote.clone('first'), 'dev', { kind: 'release', manifest: release('product', '2000002', '2026-11-22T05:00:00Z') }));
+    await promote(options(remote.clone('second'), 'dev', { kind: 'release', manifest: release('cart', '2000003', '2026-11-22T05:00:00Z') }));
+    const shallow = join(remote.root, 'shallow');
+    run(remote.root, 'clone', '--quiet', '--depth', '1', `file://${remote.bare}`, shallow);
+    const late = await promote(options(shallow, 'dev', { kind: 'release', manifest: release('product', '2000001', '2026-11-22T04:00:00Z') }));
+    expect(late.commit).toBeUndefined();
+    expect(late.plan.skipped.map((skipped) => skipped.service)).toEqual(['product']);
+  });
 });
+
