@@ -34,7 +34,8 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    // A page that moved on cancelled the request: not a failure to show.
+    if (options.signal?.aborted || (error instanceof Error && error.name === 'AbortError')) throw error;
     throw new RequestError('unavailable', `could not reach ${path}`);
   }
   if (!response.ok) {
