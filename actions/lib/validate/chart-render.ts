@@ -1,6 +1,6 @@
 /**
- * Renders a chart the way Argo CD does for an Application — `helm template` with the value
- * files, then the inline values, then the parameters — using the real helm binary.
+ * Renders (and lints) a chart the way Argo CD renders it for an Application — `helm template`
+ * with the value files, then the inline values, then the parameters — with the real helm binary.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +31,26 @@ export function helmTemplateArguments(request: RenderRequest, inlineFiles: strin
   return args;
 }
 
-export async function renderChart(helm: string, request: RenderRequest): Promise<RenderResult> {
+/** `helm lint --strict` with the same values: the [WARNING]/[ERROR] lines, empty when clean. */
+export async function lintChart(helm: string, request: RenderRequest): Promise<string[]> {
+  return withInlineFiles(request, (inlineFiles) => {
+    const args = ['lint', request.chartDir, '--strict', '--namespace', request.namespace || 'default'];
+    for (const file of [...request.valueFiles, ...inlineFiles]) args.push('--values', file);
+    for (const parameter of request.parameters) args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
+    return new Promise<string[]>((resolve) => {
+      execFile(helm, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const problems = `${stdout}\n${stderr}`
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => /^\[(WARNING|ERROR)\]/.test(line));
+        if (error && problems.length === 0) problems.push(`helm lint failed: ${(stderr || error.message).trim().split('\n').slice(-1)[0] ?? ''}`);
+        resolve(problems);
+      });
+    });
+  });
+}
+
+async function withInlineFiles<T>(request: RenderRequest, use: (files: string[]) => Promise<T>): Promise<T> {
   const scratch = await mkdtemp(join(tmpdir(), 'slipway-render-'));
   try {
     const inlineFiles: string[] = [];
@@ -40,13 +59,21 @@ export async function renderChart(helm: string, request: RenderRequest): Promise
       await writeFile(file, typeof values === 'string' ? values : stringify(values));
       inlineFiles.push(file);
     }
-    return await new Promise<RenderResult>((resolve) => {
-      execFile(helm, helmTemplateArguments(request, inlineFiles), { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error) resolve({ ok: false, error: (stderr || error.message).trim().split('\n').slice(-3).join(' ') });
-        else resolve({ ok: true, manifest: stdout });
-      });
-    });
+    return await use(inlineFiles);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+export async function renderChart(helm: string, request: RenderRequest): Promise<RenderResult> {
+  return withInlineFiles(
+    request,
+    (inlineFiles) =>
+      new Promise<RenderResult>((resolve) => {
+        execFile(helm, helmTemplateArguments(request, inlineFiles), { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+          if (error) resolve({ ok: false, error: (stderr || error.message).trim().split('\n').slice(-3).join(' ') });
+          else resolve({ ok: true, manifest: stdout });
+        });
+      }),
+  );
 }

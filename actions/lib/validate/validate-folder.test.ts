@@ -193,6 +193,17 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(findings[0]?.message).toContain('Additional property hostname is not allowed');
   });
 
+  it('reports what helm lint --strict finds in the values an Application gives the chart', async () => {
+    const root = copyTree();
+    const file = 'gitops-repo/environments/dev/services/cart.yaml';
+    edit(root, file, '        service: cart\n', '        service: Cart\n');
+    edit(root, file, '        services:\n', '        services:\n          Cart: {port: 3002, testCommand: ["node", "-e", "0"]}\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(new Set(findings.map((f) => `${f.file} ${f.field} ${f.rule}`))).toEqual(new Set(['gitops-repo/environments/dev/services/cart.yaml spec.source.helm helm-lint']));
+    expect(findings[0]?.message).toContain('does not conform to Kubernetes naming requirements');
+  });
+
   it('reports a third-party chart that is not pinned to one version', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.0', 'targetRevision: 1.21.*');

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findHelm } from '../helm-binary.ts';
 import type { ChartToRender, ManifestDocument } from './argo-tree.ts';
 import { checkTree, projectRefusesObject } from './argo-tree.ts';
-import { renderChart } from './chart-render.ts';
+import { lintChart, renderChart } from './chart-render.ts';
 import type { Finding } from './finding.ts';
 import { sortFindings } from './finding.ts';
 import { validateObject } from './object-schema.ts';
@@ -80,12 +80,15 @@ function secretFindings(value: unknown, where: { file: string; document?: number
 
 async function renderedFindings(chart: ChartToRender, helm: string): Promise<Finding[]> {
   const where = { file: chart.application.file, document: chart.application.document };
-  const result = await renderChart(helm, chart);
+  const [result, lint] = await Promise.all([renderChart(helm, chart), lintChart(helm, chart)]);
   if (!result.ok) {
     return [{ ...where, field: `${chart.sourceField}.helm`, rule: 'render', message: `helm template fails: ${result.error}`, fix: 'fix the values this Application gives the chart (or the chart)' }];
   }
   const parsed = parseYaml(`${chart.application.file} (rendered)`, result.manifest);
   const findings: Finding[] = parsed.findings.map((finding) => ({ ...finding, file: where.file, document: where.document, field: `${chart.sourceField}.helm` }));
+  for (const line of lint) {
+    findings.push({ ...where, field: `${chart.sourceField}.helm`, rule: 'helm-lint', message: `helm lint --strict: ${line}`, fix: 'fix the chart or the values this Application gives it' });
+  }
   const objects = parsed.documents.map((doc) => doc.value).filter(isObject);
   const destination = ((chart.application.object.spec as Json | undefined)?.destination as Json | undefined) ?? {};
   for (const object of objects) {
