@@ -154,7 +154,7 @@ export function lintDashboard(dashboard: unknown, file: string, datasources: Dat
     if (!isObject(grid) || !['x', 'y', 'w', 'h'].every((key) => typeof grid[key] === 'number')) {
       add(`${path}.gridPos`, 'set gridPos {x, y, w, h}');
     } else {
-      const [x, y, w, h] = [grid['x'], grid['y'], grid['w'], grid['h']] as number[];
+      const [x, y, w, h] = [grid['x'] as number, grid['y'] as number, grid['w'] as number, grid['h'] as number];
       if (x < 0 || w < 1 || x + w > 24 || y < 0 || h < 1) add(`${path}.gridPos`, `{x: ${x}, w: ${w}} does not fit the 24-column grid`);
       else if (!path.includes('.panels[')) {
         const overlap = occupied.find((o) => x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h);

@@ -68,7 +68,7 @@ export function dashboards(): DashboardFile[] {
           try {
             dashboard = JSON.parse(text) as Json;
           } catch (error) {
-            throw new Error(`${relative(gitopsRoot, file)}: data.${key} is not JSON: ${(error as Error).message}`);
+            throw new Error(`${relative(gitopsRoot, file)}: data.${key} is not JSON: ${(error as Error).message}`, { cause: error });
           }
           return { file: `${relative(gitopsRoot, file)} (data.${key})`, configMap, key, dashboard };
         }),
