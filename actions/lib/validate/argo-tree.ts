@@ -346,6 +346,9 @@ export function checkTree(tree: GitopsTree): TreeResult {
               manifests.push(doc);
             }
           }
+          if (manifests.length === 0) {
+            add(app, app.file, `${field}.path`, 'empty-folder', `path ${path} holds no Kubernetes manifests${recurse ? '' : ' (directory.recurse is off)'}`, 'point the path at the folder of the manifests, or remove the Application');
+          }
           const deployment: PlainDeployment = { application: app, namespace, manifests };
           if (project) deployment.project = project;
           deployments.push(deployment);

@@ -204,6 +204,17 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(findings[0]?.message).toContain('does not conform to Kubernetes naming requirements');
   });
 
+  it('reports an Application whose folder holds no manifests', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/prod/services.yaml', 'path: gitops-repo/environments/prod/services', 'path: gitops-repo/apps/services');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    // The prod service Applications are no longer synced by anything either.
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/prod/services.yaml', document: 0, field: 'spec.source.path', rule: 'empty-folder' },
+      ...['cart', 'frontend', 'order', 'product'].map((service) => ({ file: `gitops-repo/environments/prod/services/${service}.yaml`, document: undefined, field: '', rule: 'coverage' })),
+    ]);
+  });
+
   it('reports a third-party chart that is not pinned to one version', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.0', 'targetRevision: 1.21.*');
