@@ -53,6 +53,15 @@ describe('build steps (rule table)', () => {
       ],
     },
     {
+      name: 'buildah names the service .dockerignore',
+      builder: 'buildah' as const,
+      build: { ...base, tags: ['sha-860c190'], labels: {}, buildArgs: {}, ignoreFile: 'app-repo/services/cart/.dockerignore' },
+      steps: [
+        'buildah build --isolation chroot -f app-repo/services/cart/Dockerfile --ignorefile app-repo/services/cart/.dockerignore --platform linux/amd64 -t ghcr.io/acme/cart:sha-860c190 .',
+        'buildah push --tls-verify=true ghcr.io/acme/cart:sha-860c190 docker://ghcr.io/acme/cart:sha-860c190',
+      ],
+    },
+    {
       name: 'buildah, two platforms: a manifest list pushed with --all',
       builder: 'buildah' as const,
       build: { ...base, platforms: ['linux/amd64', 'linux/arm64'], cache: 'registry' as const, labels: {}, buildArgs: {} },

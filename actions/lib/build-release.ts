@@ -4,7 +4,7 @@
  * release manifest of what was built. The build action (and anything else) is a thin shell over this.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { changedPathsSince, changedServices, hasCommit } from './changed-services.ts';
 import { buildSteps, imageRepository, isEcrRegistry } from './image-build-plan.ts';
 import type { Builder, CacheMode } from './image-build-plan.ts';
@@ -127,8 +127,11 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
       }),
       ...options.labels,
     };
+    // The shop's Dockerfiles take these as build args for their own LABEL lines; inputs override them.
+    const buildArgs = { REVISION: options.git.sha, VERSION: decision.version, CREATED: now.toISOString(), ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}), ...options.buildArgs };
+    const ignoreFile = join(dirname(file), '.dockerignore');
     const steps = buildSteps(
-      { service, repository, tags, labels, buildArgs: options.buildArgs, platforms: options.platforms, context: options.context.includes('{service}') ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'") : context, dockerfile: file, cache: options.cache, tlsVerify: options.tlsVerify },
+      { service, repository, tags, labels, buildArgs, ...(existsSync(ignoreFile) ? { ignoreFile } : {}), platforms: options.platforms, context: options.context.includes('{service}') ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'") : context, dockerfile: file, cache: options.cache, tlsVerify: options.tlsVerify },
       builder,
     );
     options.log?.(`── ${service}: ${repository} (${selection.reasons[service] ?? ''})`);

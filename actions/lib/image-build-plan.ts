@@ -24,6 +24,8 @@ export interface ImageBuild {
   cache: CacheMode;
   /** false for a plain-HTTP registry (a local test registry). */
   tlsVerify: boolean;
+  /** The service's .dockerignore beside its Dockerfile: buildah needs it named (docker reads <Dockerfile>.dockerignore itself). */
+  ignoreFile?: string;
 }
 
 export interface BuildStep {
@@ -58,16 +60,17 @@ export function buildSteps(build: ImageBuild, builder: Builder): BuildStep[] {
   if (build.cache === 'gha') throw new BuildPlanError(`input 'cache': gha is a buildx cache; with buildah use registry or none`);
   const cache = build.cache === 'registry' ? ['--layers', '--cache-from', build.repository, '--cache-to', build.repository] : [];
   const tls = `--tls-verify=${String(build.tlsVerify)}`;
+  const ignore = build.ignoreFile ? ['--ignorefile', build.ignoreFile] : [];
   const [first] = references;
   if (first === undefined) return [];
   if (build.platforms.length > 1) {
     return [
-      { command: 'buildah', args: ['build', '--isolation', 'chroot', ...common, '--platform', build.platforms.join(','), ...cache, '--manifest', first, build.context] },
+      { command: 'buildah', args: ['build', '--isolation', 'chroot', ...common, ...ignore, '--platform', build.platforms.join(','), ...cache, '--manifest', first, build.context] },
       ...references.map((reference) => ({ command: 'buildah', args: ['manifest', 'push', '--all', tls, first, `docker://${reference}`] })),
     ];
   }
   return [
-    { command: 'buildah', args: ['build', '--isolation', 'chroot', ...common, ...build.platforms.flatMap((platform) => ['--platform', platform]), ...cache, ...references.flatMap((reference) => ['-t', reference]), build.context] },
+    { command: 'buildah', args: ['build', '--isolation', 'chroot', ...common, ...ignore, ...build.platforms.flatMap((platform) => ['--platform', platform]), ...cache, ...references.flatMap((reference) => ['-t', reference]), build.context] },
     ...references.map((reference) => ({ command: 'buildah', args: ['push', tls, reference, `docker://${reference}`] })),
   ];
 }

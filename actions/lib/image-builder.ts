@@ -15,6 +15,7 @@ const installHint: Record<string, string> = {
   buildah: 'install buildah (Debian/Ubuntu: apt-get install buildah)',
   skopeo: 'install skopeo (Debian/Ubuntu: apt-get install skopeo; GitHub ubuntu runners have it)',
   docker: 'use a runner with Docker and buildx (docker/setup-buildx-action), or builder: buildah',
+  trivy: 'add aquasecurity/setup-trivy before this step, or give Trivy JSON reports (input reports)',
 };
 
 export interface RunOptions {
