@@ -47,6 +47,7 @@ test('a shopper browses, searches, buys two products, and sees the order and the
   // Two kettles in the cart.
   await cartLink(page, 2).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Your cart' })).toBeVisible();
+  await expect(page).toHaveTitle('Your cart — Slipway Shop');
   await page.getByRole('button', { name: 'Increase quantity of Gooseneck Kettle 0.9 l' }).click();
   await expect(page.getByText('Subtotal (3 items): $127.80')).toBeVisible();
   await expect(page.getByLabel('Quantity of Gooseneck Kettle 0.9 l', { exact: true })).toHaveValue('2');

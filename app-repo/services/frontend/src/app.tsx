@@ -9,7 +9,7 @@ import { HomePage } from './pages/home-page.tsx';
 import { OrderPage } from './pages/order-page.tsx';
 import { OrdersPage } from './pages/orders-page.tsx';
 import { ProductPage } from './pages/product-page.tsx';
-import { catalogPath, paths, routeOf } from './routes.ts';
+import { catalogPath, pageTitle, paths, routeOf } from './routes.ts';
 import type { Route } from './routes.ts';
 
 function CartLink({ current }: { current: boolean }) {
@@ -60,6 +60,11 @@ export function App() {
   const route = routeOf(pathname);
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+
+  const title = pageTitle(route);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   // After a page change, move focus to the new page so screen readers and keyboards start there.
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogPath, catalogQueryOf, paths, routeOf } from './routes.ts';
+import { catalogPath, catalogQueryOf, pageTitle, paths, routeOf } from './routes.ts';
 
 describe('routeOf', () => {
   it.each([
@@ -47,5 +47,17 @@ describe('catalog query', () => {
   ])('%j → %s, and back', (query, path) => {
     expect(catalogPath(query)).toBe(path);
     expect(catalogQueryOf(new URL(path, 'http://shop').search)).toEqual({ q: '', category: '', page: 1, ...query });
+  });
+});
+
+describe('pageTitle', () => {
+  it.each([
+    ['/', 'Slipway Shop'],
+    ['/products', 'Catalog — Slipway Shop'],
+    ['/cart', 'Your cart — Slipway Shop'],
+    ['/orders/o-1', 'Order — Slipway Shop'],
+    ['/nope', 'Page not found — Slipway Shop'],
+  ])('%s → %s', (pathname, title) => {
+    expect(pageTitle(routeOf(pathname))).toBe(title);
   });
 });

@@ -72,3 +72,20 @@ export function catalogPath(query: Partial<CatalogQuery> = {}): string {
   const text = params.toString();
   return text ? `/products?${text}` : '/products';
 }
+
+const PAGE_TITLES: Record<Route['page'], string> = {
+  home: '',
+  catalog: 'Catalog',
+  product: 'Product',
+  cart: 'Your cart',
+  checkout: 'Checkout',
+  orders: 'Your orders',
+  order: 'Order',
+  'not-found': 'Page not found',
+};
+
+/** The document title for a page, so a screen reader announces where a navigation landed. */
+export function pageTitle(route: Route): string {
+  const title = PAGE_TITLES[route.page];
+  return title ? `${title} — Slipway Shop` : 'Slipway Shop';
+}
