@@ -23,6 +23,8 @@ export default defineConfig({
             'infra-repo/**/*.test.ts',
             'gitops-repo/**/*.test.ts',
             'scripts/**/*.test.ts',
+            '.github/workflows-test/**/*.test.ts',
+            '.github/kind/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/dist/**'],
         },

@@ -1,0 +1,68 @@
+/**
+ * Prepares a copy of the GitOps tree for Argo CD on the kind cluster of the cluster end-to-end
+ * workflow: applies overlay.yaml (see kind-overlay.ts) to <tree>/gitops-repo in place.
+ *
+ *   tsx .github/kind/prepare-gitops.ts --tree DIR --repo-url git://HOST/slipway.git --images FILE
+ *
+ * FILE holds one `service=repository:tag@sha256:…` line per service.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyKindOverlay, parseKindOverlay } from './kind-overlay.ts';
+
+function filesUnder(folder: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) files.set(relative(folder, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(folder);
+  return files;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      tree: { type: 'string' },
+      'repo-url': { type: 'string' },
+      images: { type: 'string' },
+      overlay: { type: 'string', default: new URL('./overlay.yaml', import.meta.url).pathname },
+      'gitops-path': { type: 'string', default: 'gitops-repo' },
+    },
+    strict: true,
+  });
+  for (const option of ['tree', 'repo-url', 'images'] as const) {
+    if (!values[option]) throw new Error(`--${option} is required (usage: prepare-gitops.ts --tree DIR --repo-url URL --images FILE)`);
+  }
+  const gitops = join(String(values.tree), values['gitops-path']);
+  const images: Record<string, string> = {};
+  readFileSync(String(values.images), 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      const equals = line.indexOf('=');
+      if (equals <= 0) throw new Error(`${String(values.images)} line ${index + 1}: '${line}' is not service=repository:tag@sha256:…`);
+      images[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();
+    });
+  const overlay = parseKindOverlay(readFileSync(values.overlay, 'utf8'), values.overlay);
+  const before = filesUnder(gitops);
+  const after = applyKindOverlay(before, overlay, { repoUrl: String(values['repo-url']), images });
+  for (const file of before.keys()) if (!after.has(file)) rmSync(join(gitops, file));
+  for (const [file, text] of after) {
+    if (before.get(file) === text) continue;
+    mkdirSync(dirname(join(gitops, file)), { recursive: true });
+    writeFileSync(join(gitops, file), text);
+    console.log(`changed ${file}`);
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`prepare-gitops: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
