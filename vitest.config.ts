@@ -33,7 +33,6 @@ export default defineConfig({
         // The shop's frontend: React components in a simulated DOM (its build scripts' tests say
         // `@vitest-environment node` themselves).
         extends: true,
-        oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'frontend',
           environment: 'happy-dom',
