@@ -1,0 +1,149 @@
+/**
+ * Has Argo CD deployed the promoted GitOps commit? One Application's status decides
+ * ready / waiting / failed (`judgeApplication`); `waitForApplications` polls every Application of
+ * an environment until all are ready, one fails, or the time is up, printing a progress line
+ * whenever an Application's state changes.
+ */
+
+/** The parts of an Argo CD Application (argoproj.io/v1alpha1) this check reads. */
+export interface ArgoApplication {
+  metadata?: { name?: string; namespace?: string };
+  status?: {
+    sync?: { status?: string; revision?: string; revisions?: string[] };
+    health?: { status?: string; message?: string };
+    operationState?: {
+      phase?: string;
+      message?: string;
+      syncResult?: { revision?: string; revisions?: string[] };
+    };
+    resources?: { kind?: string; namespace?: string; name?: string; status?: string; health?: { status?: string; message?: string } }[];
+  };
+}
+
+export type Judgement = { state: 'ready'; revision: string } | { state: 'waiting'; reason: string; revision?: string } | { state: 'failed'; reason: string };
+
+const short = (revision: string | undefined): string => (revision ? revision.slice(0, 12) : 'no revision yet');
+
+/** Same commit: Argo reports full SHAs; the expected one may be abbreviated (at least 7 hex digits). */
+export function sameRevision(reported: string | undefined, expected: string): boolean {
+  return reported !== undefined && expected.length >= 7 && reported.toLowerCase().startsWith(expected.toLowerCase());
+}
+
+function revisionsOf(record: { revision?: string; revisions?: string[] } | undefined): string[] {
+  if (!record) return [];
+  return [...(record.revisions ?? []), ...(record.revision ? [record.revision] : [])];
+}
+
+/** The resources that make the Application Degraded, for the failure reason. */
+function degradedResources(app: ArgoApplication): string {
+  const broken = (app.status?.resources ?? []).filter((resource) => resource.health?.status === 'Degraded' || resource.health?.status === 'Missing');
+  return broken.map((r) => `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '?'}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ''}`).join('; ');
+}
+
+/**
+ * One Application against the promoted commit. A multi-source Application (status.sync.revisions)
+ * is at the commit when any of its sources is, since only the GitOps repository's source moves.
+ * `acceptedRevision` may widen "at the commit" to later commits that contain it.
+ */
+export function judgeApplication(app: ArgoApplication, expected: string, acceptedRevision: (revision: string) => boolean = () => false): Judgement {
+  const status = app.status ?? {};
+  const synced = revisionsOf(status.sync);
+  const current = synced.find((revision) => sameRevision(revision, expected) || acceptedRevision(revision));
+  const operation = status.operationState;
+  if (operation && (operation.phase === 'Failed' || operation.phase === 'Error') && revisionsOf(operation.syncResult).some((revision) => sameRevision(revision, expected))) {
+    return { state: 'failed', reason: `the sync of ${short(expected)} ${operation.phase === 'Error' ? 'errored' : 'failed'}: ${operation.message ?? 'no message'}` };
+  }
+  if (current === undefined) {
+    const at = synced[0] ? { revision: synced[0] } : {};
+    if (status.sync?.status === 'Synced' && synced[0]) {
+      return { state: 'waiting', reason: `Synced and ${status.health?.status ?? 'Unknown'} at ${short(synced[0])}, not the promoted commit ${short(expected)}`, ...at };
+    }
+    return { state: 'waiting', reason: `${status.sync?.status ?? 'Unknown'} at ${short(synced[0])}, waiting for ${short(expected)}`, ...at };
+  }
+  const health = status.health?.status ?? 'Unknown';
+  if (status.sync?.status !== 'Synced') return { state: 'waiting', reason: `${status.sync?.status ?? 'Unknown'} at ${short(current)} (health ${health})`, revision: current };
+  if (health === 'Degraded') {
+    const detail = degradedResources(app) || status.health?.message || 'no message';
+    return { state: 'failed', reason: `Degraded at ${short(current)}: ${detail}` };
+  }
+  if (health !== 'Healthy') return { state: 'waiting', reason: `Synced at ${short(current)}, health ${health}`, revision: current };
+  return { state: 'ready', revision: current };
+}
+
+export interface ApplicationReadError extends Error {
+  /** HTTP status from the Kubernetes API, when there was an answer. */
+  statusCode?: number;
+}
+
+export interface WaitOptions {
+  applications: readonly string[];
+  expected: string;
+  read(name: string): Promise<ArgoApplication>;
+  timeoutMs: number;
+  intervalMs: number;
+  log(line: string): void;
+  acceptedRevision?: (revision: string) => boolean;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ApplicationOutcome {
+  name: string;
+  judgement: Judgement;
+}
+
+export interface WaitResult {
+  ok: boolean;
+  /** Why it failed (empty when ok). */
+  reason: string;
+  applications: ApplicationOutcome[];
+  waitedMs: number;
+}
+
+/** API answers that will not change by waiting: a missing Application, no permission. */
+function permanent(error: unknown): boolean {
+  const code = (error as ApplicationReadError).statusCode;
+  return code === 401 || code === 403 || code === 404;
+}
+
+export async function waitForApplications(options: WaitOptions): Promise<WaitResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = now();
+  const last = new Map<string, string>();
+  let outcomes: ApplicationOutcome[];
+  if (options.applications.length === 0) return { ok: false, reason: 'no Argo CD Applications to wait for: name at least one', applications: [], waitedMs: 0 };
+  for (;;) {
+    outcomes = await Promise.all(
+      options.applications.map(async (name): Promise<ApplicationOutcome> => {
+        try {
+          return { name, judgement: judgeApplication(await options.read(name), options.expected, options.acceptedRevision) };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          if (permanent(error)) return { name, judgement: { state: 'failed', reason: message } };
+          return { name, judgement: { state: 'waiting', reason: `cannot read it yet: ${message}` } };
+        }
+      }),
+    );
+    const elapsed = Math.round((now() - started) / 1000);
+    for (const { name, judgement } of outcomes) {
+      const line = judgement.state === 'ready' ? `Synced and Healthy at ${short(judgement.revision)}` : judgement.reason;
+      if (last.get(name) !== line) options.log(`[${elapsed}s] ${name}: ${judgement.state === 'failed' ? 'FAILED: ' : ''}${line}`);
+      last.set(name, line);
+    }
+    const failed = outcomes.filter((o) => o.judgement.state === 'failed');
+    if (failed.length > 0) {
+      return { ok: false, reason: failed.map((o) => `${o.name}: ${(o.judgement as { reason: string }).reason}`).join('; '), applications: outcomes, waitedMs: now() - started };
+    }
+    if (outcomes.every((o) => o.judgement.state === 'ready')) return { ok: true, reason: '', applications: outcomes, waitedMs: now() - started };
+    if (now() - started + options.intervalMs > options.timeoutMs) break;
+    await sleep(options.intervalMs);
+  }
+  const pending = outcomes.filter((o) => o.judgement.state !== 'ready');
+  const seconds = Math.round(options.timeoutMs / 1000);
+  const reasons = pending.map((o) => {
+    const judgement = o.judgement as { reason: string; revision?: string };
+    return `${o.name}: ${judgement.reason}`;
+  });
+  return { ok: false, reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy — ${reasons.join('; ')}`, applications: outcomes, waitedMs: now() - started };
+}

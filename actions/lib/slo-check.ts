@@ -1,0 +1,185 @@
+/**
+ * Does a new version meet the shop's SLOs? Over a soak window, the requests each service's new
+ * version answered (http_request_duration_seconds joined with app_info{version} on the pod, as the
+ * dashboards split by version) are checked against the availability and latency objectives of
+ * gitops-repo/apps/platform/observability/rules/shop-slo.yaml: a version fails when it burns an
+ * error budget faster than `maxBurnRate` times the sustainable rate.
+ */
+
+export interface SloObjectives {
+  /** Share of requests that must not answer 5xx (0.995). */
+  availability: number;
+  /** Share of requests that must answer within `latencySeconds` (0.99). */
+  latency: number;
+  /** A bucket bound of the histogram (0.5). */
+  latencySeconds: number;
+  /** The version fails above this multiple of the budget's sustainable burn rate (6). */
+  maxBurnRate: number;
+  /** Fewer requests than this in the window say nothing either way. */
+  minRequests: number;
+  /** Fail when a version served fewer than minRequests (otherwise it passes with a note). */
+  requireTraffic: boolean;
+}
+
+export const defaultObjectives: SloObjectives = { availability: 0.995, latency: 0.99, latencySeconds: 0.5, maxBurnRate: 6, minRequests: 10, requireTraffic: false };
+
+export interface VersionUnderTest {
+  service: string;
+  version: string;
+}
+
+export interface SloQueries {
+  requests: string;
+  errors: string;
+  fast: string;
+}
+
+const labelValue = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** The PromQL for one service version over a window of whole seconds. */
+export function sloQueries(target: VersionUnderTest, namespace: string, windowSeconds: number, latencySeconds: number): SloQueries {
+  const selector = `namespace="${labelValue(namespace)}", service="${labelValue(target.service)}"`;
+  const version = `group by (namespace, pod) (app_info{${selector}, version="${labelValue(target.version)}"})`;
+  const increase = (metric: string, extra = '') => `sum(increase(${metric}{${selector}${extra}}[${windowSeconds}s]) * on (namespace, pod) group_left ${version})`;
+  return {
+    requests: increase('http_request_duration_seconds_count'),
+    errors: increase('http_request_duration_seconds_count', ', status_code=~"5.."'),
+    fast: increase('http_request_duration_seconds_bucket', `, le="${String(latencySeconds)}"`),
+  };
+}
+
+export interface SloMeasurement extends VersionUnderTest {
+  windowSeconds: number;
+  requests: number;
+  errors: number;
+  slow: number;
+}
+
+export interface SloVerdict extends SloMeasurement {
+  ok: boolean;
+  errorRatio: number;
+  slowRatio: number;
+  /** Why it failed, or a note (too little traffic) when it passed. */
+  reason: string;
+}
+
+const percent = (ratio: number): string => `${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1).replace(/\.0+$/, '')}%`;
+
+/** Pass or fail one measured version against the objectives. */
+export function judgeSlo(measurement: SloMeasurement, objectives: SloObjectives): SloVerdict {
+  const { requests, errors, slow } = measurement;
+  const errorRatio = requests > 0 ? errors / requests : 0;
+  const slowRatio = requests > 0 ? slow / requests : 0;
+  const who = `${measurement.service} ${measurement.version}`;
+  const base = { ...measurement, errorRatio, slowRatio };
+  if (requests < objectives.minRequests) {
+    const reason = `${who} answered ${Math.round(requests)} requests in ${measurement.windowSeconds}s, fewer than the ${objectives.minRequests} needed to judge its SLOs`;
+    return { ...base, ok: !objectives.requireTraffic, reason };
+  }
+  const errorBudget = 1 - objectives.availability;
+  const latencyBudget = 1 - objectives.latency;
+  const problems: string[] = [];
+  if (errorRatio > errorBudget * objectives.maxBurnRate) {
+    problems.push(`${percent(errorRatio)} of ${Math.round(requests)} requests answered 5xx over ${measurement.windowSeconds}s; the limit is ${percent(errorBudget * objectives.maxBurnRate)} (${objectives.maxBurnRate}x the ${percent(errorBudget)} error budget)`);
+  }
+  if (slowRatio > latencyBudget * objectives.maxBurnRate) {
+    problems.push(`${percent(slowRatio)} of ${Math.round(requests)} requests took longer than ${objectives.latencySeconds * 1000} ms over ${measurement.windowSeconds}s; the limit is ${percent(latencyBudget * objectives.maxBurnRate)} (${objectives.maxBurnRate}x the ${percent(latencyBudget)} latency budget)`);
+  }
+  return { ...base, ok: problems.length === 0, reason: problems.length === 0 ? '' : `${who}: ${problems.join('; ')}` };
+}
+
+/** Runs one instant PromQL query and returns the single value (0 when there is no series). */
+export type ScalarQuery = (expr: string) => Promise<number>;
+
+export class PrometheusQueryError extends Error {
+  override name = 'PrometheusQueryError';
+}
+
+/** Instant queries against Prometheus' HTTP API (POST /api/v1/query). */
+export function prometheusScalarQuery(baseUrl: string, token = ''): ScalarQuery {
+  const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  return async (expr) => {
+    let answer: Response;
+    try {
+      answer = await fetch(url, {
+        method: 'POST',
+        body: new URLSearchParams({ query: expr }),
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      throw new PrometheusQueryError(`Prometheus at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const text = await answer.text();
+    let json: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${text.slice(0, 200)}`);
+    }
+    if (json.status !== 'success') throw new PrometheusQueryError(`Prometheus rejected the query (${json.error ?? answer.status}): ${expr}`);
+    const result = json.data?.result;
+    if (json.data?.resultType === 'scalar') return Number((result as [number, string])[1]);
+    const vector = (result ?? []) as { value: [number, string] }[];
+    const value = vector[0] ? Number(vector[0].value[1]) : 0;
+    return Number.isFinite(value) ? value : 0;
+  };
+}
+
+export async function measureVersion(query: ScalarQuery, target: VersionUnderTest, namespace: string, windowSeconds: number, latencySeconds: number): Promise<SloMeasurement> {
+  const queries = sloQueries(target, namespace, windowSeconds, latencySeconds);
+  const [requests, errors, fast] = await Promise.all([query(queries.requests), query(queries.errors), query(queries.fast)]);
+  return { ...target, windowSeconds, requests, errors, slow: Math.max(0, requests - fast) };
+}
+
+export interface SoakOptions {
+  query: ScalarQuery;
+  targets: readonly VersionUnderTest[];
+  namespace: string;
+  objectives: SloObjectives;
+  soakMs: number;
+  intervalMs: number;
+  log(line: string): void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SoakResult {
+  ok: boolean;
+  reason: string;
+  verdicts: SloVerdict[];
+}
+
+/**
+ * Watches the versions for the soak window, printing their numbers every interval; fails as soon as
+ * one breaches an objective with enough requests, else judges the whole window at the end.
+ */
+export async function soak(options: SoakOptions): Promise<SoakResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = now();
+  if (options.targets.length === 0) return { ok: true, reason: 'no services to check', verdicts: [] };
+  for (;;) {
+    const elapsed = now() - started;
+    const done = elapsed >= options.soakMs;
+    const windowSeconds = Math.max(1, Math.ceil((done ? options.soakMs : elapsed) / 1000));
+    const verdicts = await Promise.all(
+      options.targets.map(async (target) => judgeSlo(await measureVersion(options.query, target, options.namespace, windowSeconds, options.objectives.latencySeconds), options.objectives)),
+    );
+    for (const v of verdicts) {
+      options.log(`[${Math.round(elapsed / 1000)}s] ${v.service} ${v.version}: ${Math.round(v.requests)} requests, ${percent(v.errorRatio)} 5xx, ${percent(v.slowRatio)} over ${options.objectives.latencySeconds * 1000} ms${v.ok ? '' : ' — BREACH'}`);
+    }
+    const breached = verdicts.filter((v) => !v.ok && v.requests >= options.objectives.minRequests);
+    if (breached.length > 0) return { ok: false, reason: breached.map((v) => v.reason).join('; '), verdicts };
+    if (done) {
+      const failed = verdicts.filter((v) => !v.ok);
+      const notes = verdicts.filter((v) => v.ok && v.reason !== '');
+      return {
+        ok: failed.length === 0,
+        reason: (failed.length > 0 ? failed : notes).map((v) => v.reason).join('; '),
+        verdicts,
+      };
+    }
+    await sleep(Math.min(options.intervalMs, options.soakMs - elapsed));
+  }
+}
