@@ -4,7 +4,7 @@ import { shopApi } from '../api/shop-api.ts';
 import { Pagination } from '../components/pagination.tsx';
 import { ProductGrid } from '../components/product-card.tsx';
 import { LoadFailed, Loading } from '../components/request-status.tsx';
-import { navigate, useLocation } from '../navigation.tsx';
+import { Link, navigate, useLocation } from '../navigation.tsx';
 import { catalogPath, catalogQueryOf } from '../routes.ts';
 import { useRequest } from '../use-request.ts';
 
@@ -86,6 +86,11 @@ export function CatalogPage() {
                 ? 'No products match your search.'
                 : `${products.data.total} product${products.data.total === 1 ? '' : 's'}${q ? ` for “${q}”` : ''}${category ? ` in ${category}` : ''}`}
             </p>
+            {products.data.items.length === 0 && products.data.total > 0 && (
+              <p>
+                There is no page {page}. <Link href={catalogPath({ q, category })}>Go to the first page</Link>.
+              </p>
+            )}
             <ProductGrid products={products.data.items} />
             <Pagination page={products.data.page} totalPages={products.data.totalPages} hrefOf={(target) => catalogPath({ q, category, page: target })} />
           </>
