@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReleaseManifest } from '../lib/release-manifest.ts';
+import { errorLines, runAction } from '../lib/test-support/action-run.ts';
+import { startLocalRegistry } from '../lib/test-support/local-registry.ts';
+import type { LocalRegistry } from '../lib/test-support/local-registry.ts';
+
+const action = import.meta.dirname;
+
+describe('the build-images action bundle, run as the GitHub runner runs it', () => {
+  let registry: LocalRegistry;
+  let workspace: string;
+  let release = '';
+  let head = '';
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
+  const write = (path: string, text: string): void => {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), text);
+  };
+  const env = () => ({
+    CONTAINERS_STORAGE_CONF: registry.env['CONTAINERS_STORAGE_CONF'] ?? '',
+    GITHUB_SHA: head,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REPOSITORY: 'acme/slipway',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '42',
+  });
+
+  beforeAll(async () => {
+    registry = await startLocalRegistry();
+    workspace = mkdtempSync(join(tmpdir(), 'slipway-build-action-'));
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'test@example.com');
+    git('config', 'user.name', 'Test');
+    for (const service of ['cart', 'order', 'product']) {
+      write(`app-repo/services/${service}/Dockerfile`, `FROM scratch\nCOPY app-repo/services/${service}/index.txt /index.txt\n`);
+      write(`app-repo/services/${service}/index.txt`, `${service} v1\n`);
+    }
+    write('app-repo/packages/service-kit/index.txt', 'kit v1\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'release 1');
+    release = git('rev-parse', 'HEAD');
+    write('app-repo/services/order/index.txt', 'order v2\n');
+    git('commit', '-q', '-am', 'order v2');
+    head = git('rev-parse', 'HEAD');
+  });
+  afterAll(async () => {
+    await registry.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
+    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual(["input 'registry' is required"]);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('builds the service changed since the push event before commit with buildah, and the manifest holds the registry digest', async () => {
+    const run = await runAction(action, {
+      workspace,
+      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah' },
+      event: { ref: 'refs/heads/main', before: release, after: head },
+      env: env(),
+    });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.code).toBe(0);
+    const short = head.slice(0, 7);
+    const repository = `${registry.host}/slipway/order`;
+    const digest = (JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${repository}:sha-${short}`], { encoding: 'utf8', env: registry.env })) as { Digest: string }).Digest;
+    expect(run.outputs['changed']).toBe('true');
+    expect(run.outputs['services']).toBe('["order"]');
+    expect(run.outputs['images']).toBe(`order=${repository}:sha-${short}@${digest}`);
+    expect(JSON.parse(run.outputs['tags'] ?? '{}')).toEqual({ order: [`${repository}:main`, `${repository}:sha-${short}`] });
+    expect(run.outputs['release-manifest']).toBe('release-manifest.json');
+    const manifest = parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
+    expect(run.outputs['release-id']).toBe(manifest.id);
+    expect(manifest.services).toEqual({ order: { image: { repository, tag: `sha-${short}`, digest } } });
+    expect(manifest.source).toEqual({ repository: 'acme/slipway', commit: head, ref: 'refs/heads/main', runUrl: 'https://github.com/acme/slipway/actions/runs/42' });
+    expect(run.summary).toContain(`| order | \`${repository}:sha-${short}\` | \`${digest.slice(0, 19)}\` | main, sha-${short} | app-repo/services/order/index.txt changed |`);
+  });
+
+  it('a change to shared code rebuilds every service', async () => {
+    const run = await runAction(action, {
+      workspace,
+      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: release, 'shared-paths': 'app-repo/packages/**\nDockerfile.base', 'release-manifest': 'out/release.json' },
+      env: { ...env() },
+      event: {},
+    });
+    // Only order changed since release; touching the kit makes it all three.
+    expect(JSON.parse(run.outputs['services'] ?? '[]')).toEqual(['order']);
+    write('app-repo/packages/service-kit/index.txt', 'kit v2\n');
+    git('commit', '-q', '-am', 'kit v2');
+    head = git('rev-parse', 'HEAD');
+    const again = await runAction(action, { workspace, inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: release, 'release-manifest': 'out/release.json' }, env: env(), event: {} });
+    expect(errorLines(again)).toEqual([]);
+    expect(JSON.parse(again.outputs['services'] ?? '[]')).toEqual(['cart', 'order', 'product']);
+    expect(Object.keys(parseReleaseManifest(readFileSync(join(workspace, 'out', 'release.json'), 'utf8')).services)).toEqual(['cart', 'order', 'product']);
+  });
+
+  it('nothing changed: no images, no manifest, outputs say so', async () => {
+    const run = await runAction(action, { workspace, inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: head, 'release-manifest': 'none.json' }, env: env(), event: {} });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ changed: 'false', services: '[]', images: '', 'release-manifest': '', 'release-id': '' });
+    expect(() => readFileSync(join(workspace, 'none.json'))).toThrow();
+  });
+
+  it.each([
+    { name: 'an unreachable registry', inputs: { registry: '127.0.0.1:1', services: 'cart' }, message: /^pushing cart to 127\.0\.0\.1:1 \(is the registry reachable and did a login step run\?\) failed \(buildah exit 125\)/ },
+    { name: 'an unknown cache', inputs: { cache: 's3' }, message: /^input 'cache' must be one of none, gha, registry, not 's3'$/ },
+    { name: 'a bad platform', inputs: { platforms: 'amd64' }, message: /^input 'platforms': 'amd64' is not os\/arch/ },
+    { name: 'a bad build arg', inputs: { 'build-args': 'NODE VERSION=22' }, message: /^input 'build-args': 'NODE VERSION=22' is not KEY=value$/ },
+    { name: 'gha cache with buildah', inputs: { cache: 'gha', services: 'cart' }, message: /^input 'cache': gha is a buildx cache/ },
+    { name: 'a manifest path outside the workspace', inputs: { 'release-manifest': '../escape.json' }, message: /^input 'release-manifest': '\.\.\/escape\.json' points outside/ },
+  ])('names the input for $name', async ({ inputs, message }) => {
+    const run = await runAction(action, { workspace, inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', 'build-all': 'true', ...inputs }, env: env(), event: {} });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toHaveLength(1);
+    expect(errorLines(run)[0]).toMatch(message);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
+  });
+});
