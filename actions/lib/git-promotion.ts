@@ -9,8 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitError, committerIdentity, git, historyWithTrailers, listTree, readBlobs, writeCommit } from './git.ts';
-import type { GitCredentials, Identity, TreeEntry } from './git.ts';
+import { GitError, committerIdentity, git, historyWithTrailers, writeCommit } from './git.ts';
+import type { GitCredentials, Identity } from './git.ts';
+import { GitObjectReader } from './git-objects.ts';
+import type { TreeFile } from './git-objects.ts';
 import { isManifestFile } from './environments.ts';
 import { parsePromotionTrailers } from './promotion-record.ts';
 import type { RecordedPromotion } from './promotion-record.ts';
@@ -25,25 +27,44 @@ export interface GitopsRemote {
   credentials?: GitCredentials;
 }
 
-/** The fetched head of the branch, read straight from git objects (each listing and history read once). */
+/** The head of the branch, read straight from git objects (each listing and history read once). */
 export class HeadSnapshot {
   private readonly modes = new Map<string, string>();
-  private readonly listings = new Map<string, Promise<TreeEntry[]>>();
+  private readonly listings = new Map<string, Promise<TreeFile[]>>();
   private readonly histories = new Map<string, Promise<RecordedPromotion[]>>();
 
   constructor(
     readonly repoDir: string,
     readonly commit: string,
+    private readonly objects: GitObjectReader,
   ) {}
 
+  /** Resolves `ref` to a commit and opens a snapshot of it; undefined when the ref does not exist. */
+  static async open(repoDir: string, ref: string): Promise<HeadSnapshot | undefined> {
+    const objects = new GitObjectReader(repoDir);
+    const commit = await objects.read(`${ref}^{commit}`).catch((error: unknown) => {
+      objects.close();
+      throw error;
+    });
+    if (!commit) {
+      objects.close();
+      return undefined;
+    }
+    return new HeadSnapshot(repoDir, commit.sha, objects);
+  }
+
+  close(): void {
+    this.objects.close();
+  }
+
   /** Files under `prefix`, served from an already-read parent listing when there is one. */
-  private listing(prefix: string): Promise<TreeEntry[]> {
+  private listing(prefix: string): Promise<TreeFile[]> {
     for (const [listed, entries] of this.listings) {
       if (listed === '' || prefix === listed || prefix.startsWith(`${listed}/`)) {
         return entries.then((all) => all.filter((entry) => prefix === '' || entry.path.startsWith(`${prefix}/`)));
       }
     }
-    const entries = listTree(this.repoDir, this.commit, prefix === '' ? '.' : prefix);
+    const entries = this.objects.files(prefix === '' ? `${this.commit}^{tree}` : `${this.commit}:${prefix}`, prefix);
     this.listings.set(prefix, entries);
     return entries;
   }
@@ -55,12 +76,10 @@ export class HeadSnapshot {
 
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix: string): Promise<Map<string, string>> {
-    const entries = (await this.listing(prefix)).filter(
-      (entry) => entry.type === 'blob' && (entry.mode === '100644' || entry.mode === '100755') && isManifestFile(entry.path),
-    );
+    const entries = (await this.listing(prefix)).filter((entry) => (entry.mode === '100644' || entry.mode === '100755') && isManifestFile(entry.path));
     for (const entry of entries) this.modes.set(entry.path, entry.mode);
-    const blobs = await readBlobs(this.repoDir, entries.map((entry) => entry.object));
-    return new Map(entries.map((entry) => [entry.path, blobs.get(entry.object) ?? '']));
+    const blobs = await Promise.all(entries.map((entry) => this.objects.read(entry.sha)));
+    return new Map(entries.map((entry, index) => [entry.path, blobs[index]?.content.toString('utf8') ?? '']));
   }
 
   mode(path: string): string {
@@ -113,14 +132,9 @@ export interface LandResult<T> {
   pushed: boolean;
 }
 
-/** The remote-tracking head of a named remote in a full checkout, when there is one. */
-async function trackedHead(target: GitopsRemote): Promise<string | undefined> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(target.remote) || existsSync(join(target.repoDir, '.git', 'shallow'))) return undefined;
-  try {
-    return (await git(['rev-parse', '--verify', '--quiet', `refs/remotes/${target.remote}/${target.branch}^{commit}`], { cwd: target.repoDir })).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+/** A named remote of a full (non-shallow) checkout, whose remote-tracking branch can start the first attempt. */
+function isFullCheckoutRemote(target: GitopsRemote): boolean {
+  return /^[A-Za-z0-9_.-]+$/.test(target.remote) && !existsSync(join(target.repoDir, '.git', 'shallow'));
 }
 
 function isRejectedPush(error: unknown): boolean {
@@ -153,15 +167,22 @@ export async function landOnBranch<T>(
     for (let attempt = 1; ; attempt += 1) {
       // First attempt in a checkout: start from its remote-tracking branch (fresh after checkout, and
       // kept fresh by our own pushes); the push is the compare-and-swap, so a stale start only costs a retry.
-      let base = attempt === 1 && optimistic ? await trackedHead(target) : undefined;
-      if (!base) {
+      let head = attempt === 1 && optimistic && isFullCheckoutRemote(target) ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`) : undefined;
+      if (!head) {
         scratchRefs = true;
         const deepen = existsSync(join(target.repoDir, '.git', 'shallow')) && attempt === 1 ? ['--unshallow'] : [];
         await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
-        base = (await git(['rev-parse', '--verify', `${baseRef}^{commit}`], gitIn)).trim();
+        head = await HeadSnapshot.open(target.repoDir, baseRef);
+        if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, '');
       }
-      const head = new HeadSnapshot(target.repoDir, base);
-      const { change, result } = await decide(head);
+      const base = head.commit;
+      let decided;
+      try {
+        decided = await decide(head);
+      } finally {
+        head.close();
+      }
+      const { change, result } = decided;
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });

@@ -79,57 +79,6 @@ export function git(args: readonly string[], options: GitRunOptions): Promise<st
   });
 }
 
-export interface TreeEntry {
-  mode: string;
-  type: string;
-  object: string;
-  size: number;
-  path: string;
-}
-
-/** Lists files under `prefix` at a commit (recursive, with sizes). */
-export async function listTree(cwd: string, commit: string, prefix: string): Promise<TreeEntry[]> {
-  const output = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', commit, '--', prefix === '.' ? '.' : prefix], { cwd });
-  return output
-    .split('\0')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const tab = line.indexOf('\t');
-      const [mode = '', type = '', object = '', size = '0'] = line.slice(0, tab).split(/\s+/);
-      return { mode, type, object, size: Number(size) || 0, path: line.slice(tab + 1) };
-    });
-}
-
-/** Reads many blobs in one git process. */
-export async function readBlobs(cwd: string, objects: readonly string[]): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  if (objects.length === 0) return result;
-  const unique = [...new Set(objects)];
-  const output = await new Promise<Buffer>((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitError(`git cat-file --batch failed: ${Buffer.concat(err).toString()}`, ['cat-file'], code, '')),
-    );
-    child.stdin.end(`${unique.join('\n')}\n`);
-  });
-  let position = 0;
-  for (const object of unique) {
-    const newline = output.indexOf(10, position);
-    const header = output.subarray(position, newline).toString('utf8');
-    const [, , size = '0'] = header.split(' ');
-    const start = newline + 1;
-    const end = start + Number(size);
-    result.set(object, output.subarray(start, end).toString('utf8'));
-    position = end + 1;
-  }
-  return result;
-}
-
 export interface Identity {
   name: string;
   email: string;

@@ -327,6 +327,38 @@ export interface FileRewrite {
   chartRevisionSet: Set<string>;
 }
 
+/** One parsed file: its pins, and a rewrite that reuses the same parse. */
+export interface PinnedFile {
+  pins: Pin[];
+  /** Rewrites the pins of the given repositories; call at most once. */
+  rewrite(targets: readonly ImageRewrite[]): FileRewrite;
+}
+
+export function openPins(source: string, file: string, limits: YamlLimits = defaultYamlLimits): PinnedFile {
+  const yaml = EditableYaml.parse(source, file, limits);
+  const sites = collectSites(yaml);
+  return {
+    pins: sites.map(publicPin),
+    rewrite(targets) {
+      const edits: PinEdit[] = [];
+      const chartRevisionSet = new Set<string>();
+      for (const site of sites) {
+        const target = targets.find((candidate) => candidate.repository === site.repository);
+        if (!target) continue;
+        const result = site.apply(target);
+        if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
+        edits.push({
+          ...publicPin(site),
+          to: { tag: target.tag, digest: target.digest, ...(target.chartRevision === undefined ? {} : { chartRevision: target.chartRevision }) },
+          changed: result.changed,
+        });
+      }
+      const text = yaml.toString();
+      return { text, changed: text !== source, edits, chartRevisionSet };
+    },
+  };
+}
+
 /**
  * Rewrites every pin of the given repositories in one file's text. Pure: text in, text out.
  * Files without any of the repositories' names are returned untouched without parsing.
@@ -334,20 +366,5 @@ export interface FileRewrite {
 export function rewritePins(source: string, file: string, targets: readonly ImageRewrite[], limits: YamlLimits = defaultYamlLimits): FileRewrite {
   const relevant = targets.filter((target) => source.includes(target.repository));
   if (relevant.length === 0) return { text: source, changed: false, edits: [], chartRevisionSet: new Set() };
-  const yaml = EditableYaml.parse(source, file, limits);
-  const edits: PinEdit[] = [];
-  const chartRevisionSet = new Set<string>();
-  for (const site of collectSites(yaml)) {
-    const target = relevant.find((candidate) => candidate.repository === site.repository);
-    if (!target) continue;
-    const result = site.apply(target);
-    if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
-    edits.push({
-      ...publicPin(site),
-      to: { tag: target.tag, digest: target.digest, ...(target.chartRevision === undefined ? {} : { chartRevision: target.chartRevision }) },
-      changed: result.changed,
-    });
-  }
-  const text = yaml.toString();
-  return { text, changed: text !== source, edits, chartRevisionSet };
+  return openPins(source, file, limits).rewrite(relevant);
 }

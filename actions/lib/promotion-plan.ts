@@ -5,8 +5,8 @@
  */
 import { formatImageReference } from './image-reference.ts';
 import type { PinnedImage } from './image-reference.ts';
-import { readPins, rewritePins } from './pins.ts';
-import type { Pin } from './pins.ts';
+import { openPins, readPins } from './pins.ts';
+import type { Pin, PinnedFile } from './pins.ts';
 import { formatPromotionMessage, latestImages } from './promotion-record.ts';
 import type { ImageChange, RecordedPromotion } from './promotion-record.ts';
 import type { ReleaseManifest, ServiceOrigin } from './release-manifest.ts';
@@ -99,11 +99,14 @@ export function planPromotion(
   limits: YamlLimits = defaultYamlLimits,
 ): PromotionPlan {
   checkRequest(request);
-  // Current pins of the requested repositories.
+  // Current pins of the requested repositories (each relevant file parsed once, rewritten below).
   const current = new Map<string, Pin[]>();
+  const opened = new Map<string, PinnedFile>();
   for (const [path, text] of files) {
     if (!request.services.some((entry) => text.includes(entry.image.repository))) continue;
-    for (const pin of readPins(text, path, limits)) current.set(pin.repository, [...(current.get(pin.repository) ?? []), pin]);
+    const file = openPins(text, path, limits);
+    opened.set(path, file);
+    for (const pin of file.pins) current.set(pin.repository, [...(current.get(pin.repository) ?? []), pin]);
   }
   const missing = request.services.filter((entry) => !current.has(entry.image.repository));
   if (missing.length > 0) {
@@ -135,8 +138,8 @@ export function planPromotion(
   const changedFiles = new Map<string, string>();
   const touched = new Map<string, Set<string>>();
   const chartSet = new Set<string>();
-  for (const [path, text] of files) {
-    const result = rewritePins(text, path, targets, limits);
+  for (const [path, file] of opened) {
+    const result = file.rewrite(targets);
     for (const repository of result.chartRevisionSet) chartSet.add(repository);
     if (!result.changed) continue;
     changedFiles.set(path, result.text);

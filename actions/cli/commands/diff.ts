@@ -39,13 +39,18 @@ export const command: Command = {
     const [from, to, ...extra] = positionals;
     if (!from || !to || extra.length > 0) throw new UsageError('give two environments, e.g. slipway diff dev prod');
     const gitopsPath = repositoryPath(values['gitops-path'], '--gitops-path');
-    const commit = (await git(['rev-parse', '--verify', `${values.ref}^{commit}`], { cwd: io.cwd })).trim();
-    const head = new HeadSnapshot(io.cwd, commit);
+    const head = await HeadSnapshot.open(io.cwd, values.ref);
+    if (!head) throw new UsageError(`--ref ${values.ref} is not a commit in this repository`);
     const side = async (environment: string) => ({
       pins: await environmentPins(head, gitopsPath, environment, defaultYamlLimits),
       history: await head.promotions(environment),
     });
-    const differences = diffEnvironments(await side(from), await side(to));
+    let differences;
+    try {
+      differences = diffEnvironments(await side(from), await side(to));
+    } finally {
+      head.close();
+    }
     const changed = differences.filter((difference) => difference.differs);
     if (changed.length === 0) {
       io.out(`${from} and ${to} run the same images (${differences.length} services).`);

@@ -34292,44 +34292,6 @@ function git(args, options) {
 `);
   });
 }
-async function listTree(cwd, commit, prefix) {
-  const output = await git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", prefix === "." ? "." : prefix], { cwd });
-  return output.split("\0").filter((line) => line !== "").map((line) => {
-    const tab = line.indexOf("	");
-    const [mode = "", type = "", object = "", size = "0"] = line.slice(0, tab).split(/\s+/);
-    return { mode, type, object, size: Number(size) || 0, path: line.slice(tab + 1) };
-  });
-}
-async function readBlobs(cwd, objects) {
-  const result = /* @__PURE__ */ new Map();
-  if (objects.length === 0) return result;
-  const unique = [...new Set(objects)];
-  const output = await new Promise((resolve2, reject) => {
-    const child2 = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    const err = [];
-    child2.stdout.on("data", (chunk) => chunks.push(chunk));
-    child2.stderr.on("data", (chunk) => err.push(chunk));
-    child2.on("error", reject);
-    child2.on(
-      "close",
-      (code) => code === 0 ? resolve2(Buffer.concat(chunks)) : reject(new GitError(`git cat-file --batch failed: ${Buffer.concat(err).toString()}`, ["cat-file"], code, ""))
-    );
-    child2.stdin.end(`${unique.join("\n")}
-`);
-  });
-  let position = 0;
-  for (const object of unique) {
-    const newline = output.indexOf(10, position);
-    const header = output.subarray(position, newline).toString("utf8");
-    const [, , size = "0"] = header.split(" ");
-    const start = newline + 1;
-    const end = start + Number(size);
-    result.set(object, output.subarray(start, end).toString("utf8"));
-    position = end + 1;
-  }
-  return result;
-}
 var actionsBotIdentity = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
 async function committerIdentity(cwd) {
   try {
@@ -34511,6 +34473,106 @@ import { randomBytes as randomBytes3 } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join as join2 } from "node:path";
 
+// actions/lib/git-objects.ts
+import { spawn as spawn2 } from "node:child_process";
+var GitObjectReader = class {
+  child;
+  pending = [];
+  buffer = Buffer.alloc(0);
+  failure;
+  constructor(cwd) {
+    this.child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    this.child.stderr.on("data", (chunk) => stderr += chunk.toString());
+    this.child.stdout.on("data", (chunk) => {
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      this.drain();
+    });
+    const fail = (error) => {
+      this.failure = error;
+      for (const request2 of this.pending.splice(0)) request2.reject(error);
+    };
+    this.child.on("error", (error) => fail(new GitError(`could not run git cat-file: ${error.message}`, ["cat-file"], null, "")));
+    this.child.on("close", (code) => {
+      if (this.pending.length > 0) fail(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ["cat-file"], code, stderr));
+    });
+    this.child.stdin.on("error", () => void 0);
+  }
+  /** One object by name (any revision expression, e.g. `main^{commit}` or `<sha>:path`); undefined when missing. */
+  read(name) {
+    if (this.failure) return Promise.reject(this.failure);
+    if (/[\n\r]/.test(name)) return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ["cat-file"], null, ""));
+    return new Promise((resolve2, reject) => {
+      this.pending.push({ name, resolve: resolve2, reject });
+      this.child.stdin.write(`${name}
+`);
+    });
+  }
+  /** Every file under a tree (recursive; one pipelined round trip per folder depth). */
+  async files(treeName, prefix) {
+    const root = await this.read(treeName);
+    if (!root) return [];
+    if (root.type !== "tree") throw new GitError(`${treeName} is a ${root.type}, not a folder`, ["cat-file"], null, "");
+    const files = [];
+    let level = [{ path: prefix, tree: root }];
+    while (level.length > 0) {
+      const folders = [];
+      for (const { path, tree } of level) {
+        for (const entry2 of parseTree(tree.content, tree.sha.length / 2)) {
+          const full = path === "" ? entry2.name : `${path}/${entry2.name}`;
+          if (entry2.mode === "40000") folders.push({ path: full, sha: entry2.sha });
+          else files.push({ mode: entry2.mode, sha: entry2.sha, path: full });
+        }
+      }
+      const trees = await Promise.all(folders.map((folder) => this.read(folder.sha)));
+      level = folders.flatMap((folder, index) => {
+        const tree = trees[index];
+        return tree ? [{ path: folder.path, tree }] : [];
+      });
+    }
+    return files;
+  }
+  close() {
+    this.child.stdin.end();
+  }
+  drain() {
+    for (; ; ) {
+      const request2 = this.pending[0];
+      if (!request2) return;
+      const newline = this.buffer.indexOf(10);
+      if (newline < 0) return;
+      const header = this.buffer.subarray(0, newline).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        this.buffer = this.buffer.subarray(newline + 1);
+        this.pending.shift();
+        request2.resolve(void 0);
+        continue;
+      }
+      const [sha = "", type = "", size = "0"] = header.split(" ");
+      const end = newline + 1 + Number(size);
+      if (this.buffer.length < end + 1) return;
+      const content = Buffer.from(this.buffer.subarray(newline + 1, end));
+      this.buffer = this.buffer.subarray(end + 1);
+      this.pending.shift();
+      request2.resolve({ sha, type, content });
+    }
+  }
+};
+function parseTree(content, idBytes) {
+  const entries = [];
+  let position = 0;
+  while (position < content.length) {
+    const space = content.indexOf(32, position);
+    const nul = content.indexOf(0, space);
+    const mode = content.subarray(position, space).toString("latin1");
+    const name = content.subarray(space + 1, nul).toString("utf8");
+    const sha = content.subarray(nul + 1, nul + 1 + idBytes).toString("hex");
+    entries.push({ mode, name, sha });
+    position = nul + 1 + idBytes;
+  }
+  return entries;
+}
+
 // actions/lib/environments.ts
 var EnvironmentError = class extends Error {
   name = "EnvironmentError";
@@ -34647,16 +34709,34 @@ function rollbackTarget(history) {
 }
 
 // actions/lib/git-promotion.ts
-var HeadSnapshot = class {
-  constructor(repoDir, commit) {
+var HeadSnapshot = class _HeadSnapshot {
+  constructor(repoDir, commit, objects) {
     this.repoDir = repoDir;
     this.commit = commit;
+    this.objects = objects;
   }
   repoDir;
   commit;
+  objects;
   modes = /* @__PURE__ */ new Map();
   listings = /* @__PURE__ */ new Map();
   histories = /* @__PURE__ */ new Map();
+  /** Resolves `ref` to a commit and opens a snapshot of it; undefined when the ref does not exist. */
+  static async open(repoDir, ref) {
+    const objects = new GitObjectReader(repoDir);
+    const commit = await objects.read(`${ref}^{commit}`).catch((error) => {
+      objects.close();
+      throw error;
+    });
+    if (!commit) {
+      objects.close();
+      return void 0;
+    }
+    return new _HeadSnapshot(repoDir, commit.sha, objects);
+  }
+  close() {
+    this.objects.close();
+  }
   /** Files under `prefix`, served from an already-read parent listing when there is one. */
   listing(prefix) {
     for (const [listed, entries2] of this.listings) {
@@ -34664,7 +34744,7 @@ var HeadSnapshot = class {
         return entries2.then((all) => all.filter((entry2) => prefix === "" || entry2.path.startsWith(`${prefix}/`)));
       }
     }
-    const entries = listTree(this.repoDir, this.commit, prefix === "" ? "." : prefix);
+    const entries = this.objects.files(prefix === "" ? `${this.commit}^{tree}` : `${this.commit}:${prefix}`, prefix);
     this.listings.set(prefix, entries);
     return entries;
   }
@@ -34674,12 +34754,10 @@ var HeadSnapshot = class {
   }
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix) {
-    const entries = (await this.listing(prefix)).filter(
-      (entry2) => entry2.type === "blob" && (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path)
-    );
+    const entries = (await this.listing(prefix)).filter((entry2) => (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path));
     for (const entry2 of entries) this.modes.set(entry2.path, entry2.mode);
-    const blobs = await readBlobs(this.repoDir, entries.map((entry2) => entry2.object));
-    return new Map(entries.map((entry2) => [entry2.path, blobs.get(entry2.object) ?? ""]));
+    const blobs = await Promise.all(entries.map((entry2) => this.objects.read(entry2.sha)));
+    return new Map(entries.map((entry2, index) => [entry2.path, blobs[index]?.content.toString("utf8") ?? ""]));
   }
   mode(path) {
     return this.modes.get(path) ?? "100644";
@@ -34699,13 +34777,8 @@ var HeadSnapshot = class {
     return history;
   }
 };
-async function trackedHead(target) {
-  if (!/^[A-Za-z0-9_.-]+$/.test(target.remote) || existsSync(join2(target.repoDir, ".git", "shallow"))) return void 0;
-  try {
-    return (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/${target.remote}/${target.branch}^{commit}`], { cwd: target.repoDir })).trim() || void 0;
-  } catch {
-    return void 0;
-  }
+function isFullCheckoutRemote(target) {
+  return /^[A-Za-z0-9_.-]+$/.test(target.remote) && !existsSync(join2(target.repoDir, ".git", "shallow"));
 }
 function isRejectedPush(error) {
   if (!(error instanceof GitError)) return false;
@@ -34724,15 +34797,22 @@ async function landOnBranch(target, decide, options = {}) {
   const author = options.author ? Promise.resolve(options.author) : committerIdentity(target.repoDir);
   try {
     for (let attempt = 1; ; attempt += 1) {
-      let base = attempt === 1 && optimistic ? await trackedHead(target) : void 0;
-      if (!base) {
+      let head = attempt === 1 && optimistic && isFullCheckoutRemote(target) ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`) : void 0;
+      if (!head) {
         scratchRefs = true;
         const deepen = existsSync(join2(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
         await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
-        base = (await git(["rev-parse", "--verify", `${baseRef}^{commit}`], gitIn)).trim();
+        head = await HeadSnapshot.open(target.repoDir, baseRef);
+        if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, "");
       }
-      const head = new HeadSnapshot(target.repoDir, base);
-      const { change, result } = await decide(head);
+      const base = head.commit;
+      let decided;
+      try {
+        decided = await decide(head);
+      } finally {
+        head.close();
+      }
+      const { change, result } = decided;
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
@@ -35184,25 +35264,29 @@ function publicPin(site) {
 function readPins(source2, file, limits = defaultYamlLimits) {
   return collectSites(EditableYaml.parse(source2, file, limits)).map(publicPin);
 }
-function rewritePins(source2, file, targets, limits = defaultYamlLimits) {
-  const relevant = targets.filter((target) => source2.includes(target.repository));
-  if (relevant.length === 0) return { text: source2, changed: false, edits: [], chartRevisionSet: /* @__PURE__ */ new Set() };
+function openPins(source2, file, limits = defaultYamlLimits) {
   const yaml = EditableYaml.parse(source2, file, limits);
-  const edits = [];
-  const chartRevisionSet = /* @__PURE__ */ new Set();
-  for (const site of collectSites(yaml)) {
-    const target = relevant.find((candidate) => candidate.repository === site.repository);
-    if (!target) continue;
-    const result = site.apply(target);
-    if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
-    edits.push({
-      ...publicPin(site),
-      to: { tag: target.tag, digest: target.digest, ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision } },
-      changed: result.changed
-    });
-  }
-  const text = yaml.toString();
-  return { text, changed: text !== source2, edits, chartRevisionSet };
+  const sites = collectSites(yaml);
+  return {
+    pins: sites.map(publicPin),
+    rewrite(targets) {
+      const edits = [];
+      const chartRevisionSet = /* @__PURE__ */ new Set();
+      for (const site of sites) {
+        const target = targets.find((candidate) => candidate.repository === site.repository);
+        if (!target) continue;
+        const result = site.apply(target);
+        if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
+        edits.push({
+          ...publicPin(site),
+          to: { tag: target.tag, digest: target.digest, ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision } },
+          changed: result.changed
+        });
+      }
+      const text = yaml.toString();
+      return { text, changed: text !== source2, edits, chartRevisionSet };
+    }
+  };
 }
 
 // actions/lib/release-manifest.ts
@@ -35405,9 +35489,12 @@ function checkRequest(request2) {
 function planPromotion(files, request2, history, limits = defaultYamlLimits) {
   checkRequest(request2);
   const current = /* @__PURE__ */ new Map();
+  const opened = /* @__PURE__ */ new Map();
   for (const [path, text] of files) {
     if (!request2.services.some((entry2) => text.includes(entry2.image.repository))) continue;
-    for (const pin of readPins(text, path, limits)) current.set(pin.repository, [...current.get(pin.repository) ?? [], pin]);
+    const file = openPins(text, path, limits);
+    opened.set(path, file);
+    for (const pin of file.pins) current.set(pin.repository, [...current.get(pin.repository) ?? [], pin]);
   }
   const missing = request2.services.filter((entry2) => !current.has(entry2.image.repository));
   if (missing.length > 0) {
@@ -35434,8 +35521,8 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
   const changedFiles = /* @__PURE__ */ new Map();
   const touched = /* @__PURE__ */ new Map();
   const chartSet = /* @__PURE__ */ new Set();
-  for (const [path, text] of files) {
-    const result = rewritePins(text, path, targets, limits);
+  for (const [path, file] of opened) {
+    const result = file.rewrite(targets);
     for (const repository of result.chartRevisionSet) chartSet.add(repository);
     if (!result.changed) continue;
     changedFiles.set(path, result.text);
