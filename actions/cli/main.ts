@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   diff: () => import('./commands/diff.ts'),
   'set-image': () => import('./commands/set-image.ts'),
   validate: () => import('./commands/validate.ts'),
+  'scan-policy': () => import('./commands/scan-policy.ts'),
+  'changed-services': () => import('./commands/changed-services.ts'),
 };
 
 async function help(io: CommandIo): Promise<void> {
