@@ -1,0 +1,335 @@
+/**
+ * Replays the workflows' promotion jobs in order, against a bare GitOps remote on disk holding this
+ * repository's gitops-repo/: the promote action runs from its committed dist/ with the inputs each
+ * workflow passes; scripts run with bash; what needs GitHub or AWS (artifacts, the gh CLI, cloud
+ * logins, a cluster for the verify action) is played by local stand-ins that follow their shapes.
+ *
+ *   merge → release: dev runs the release's digests
+ *   approval → promote to prod: prod runs exactly dev's digests (or a chosen release's)
+ *   rollback → the environment runs the release before its latest promotion
+ */
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createReleaseManifest, formatReleaseManifest } from '../../actions/lib/release-manifest.ts';
+import type { ReleaseManifest } from '../../actions/lib/release-manifest.ts';
+import { createGitopsRemote, run } from '../../actions/lib/test-support/gitops-repository.ts';
+import type { GitopsRemoteFixture } from '../../actions/lib/test-support/gitops-repository.ts';
+import { condition, evaluate, jobOutputs, replayJob, ReplayError, substitute } from './workflow-replay.ts';
+import type { ExpressionContext, JobReplay, ReplayHarness, WorkflowStep } from './workflow-replay.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const workflows = join(root, '.github', 'workflows');
+const release = join(workflows, 'release.yml');
+const promoteProd = join(workflows, 'promote-prod.yml');
+const rollback = join(workflows, 'rollback.yml');
+const services = ['frontend', 'product', 'cart', 'order'];
+
+interface Pin {
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+function gitopsFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.set(relative(root, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(join(root, 'gitops-repo', 'environments'));
+  walk(join(root, 'gitops-repo', 'apps'));
+  return files;
+}
+
+function pinIn(text: string): Pin {
+  const application = parse(text) as { spec: { source: { helm: { valuesObject: { image: Pin } } } } };
+  const { repository, tag, digest } = application.spec.source.helm.valuesObject.image;
+  return { repository, tag, digest };
+}
+
+function pins(remote: GitopsRemoteFixture, environment: string): Record<string, Pin> {
+  return Object.fromEntries(services.map((service) => [service, pinIn(remote.show(`gitops-repo/environments/${environment}/services/${service}.yaml`))]));
+}
+
+const hex = (seed: string): string => `sha256:${Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+
+/** A release of some services, built from `commit`, with the registry the real tree pins. */
+function releaseOf(remote: GitopsRemoteFixture, commit: string, createdAt: string, names: string[]): ReleaseManifest {
+  const current = pins(remote, 'dev');
+  return createReleaseManifest({
+    createdAt,
+    source: { repository: 'example/slipway', commit },
+    services: Object.fromEntries(
+      names.map((service) => [service, { image: { repository: current[service]?.repository ?? '', tag: `sha-${commit.slice(0, 7)}`, digest: hex(`${service}-${commit}`) }, scan: { status: 'passed', critical: 0 } }]),
+    ),
+  });
+}
+
+/** The stand-ins: GitHub's artifact store, the gh CLI, npx for the workspace's own CLI, AWS and the cluster. */
+class Stage {
+  readonly bin = mkdtempSync(join(tmpdir(), 'slipway-stand-ins-'));
+  readonly artifacts = new Map<string, { runId: number; files: Record<string, string> }>();
+  readonly uploads = new Map<string, Record<string, string>>();
+  readonly verifications: Record<string, string>[] = [];
+  readonly ghCalls: string[][] = [];
+  approvers = 'octocat';
+
+  constructor(readonly remote: GitopsRemoteFixture) {
+    // npx: `npx slipway …` runs this repository's CLI (in CI it is the workspace's own bin).
+    writeFileSync(join(this.bin, 'npx'), `#!/usr/bin/env bash\nif [ "$1" = slipway ]; then shift; exec "${process.execPath}" "${join(root, 'actions/cli/slipway.js')}" "$@"; fi\necho "npx stand-in: only slipway" >&2\nexit 1\n`);
+    // gh: the commands the workflows call, answering as gh does after its --jq filter.
+    writeFileSync(
+      join(this.bin, 'gh'),
+      `#!${process.execPath}
+const fs = require('fs'), path = require('path');
+const config = JSON.parse(fs.readFileSync(process.env.GH_STAND_IN, 'utf8'));
+const args = process.argv.slice(2);
+fs.appendFileSync(config.log, JSON.stringify(args) + '\\n');
+if (!process.env.GH_TOKEN) { console.error('gh: GH_TOKEN is not set'); process.exit(4); }
+if (args[0] === 'api' && /^repos\\/[^/]+\\/[^/]+\\/actions\\/runs\\/\\d+\\/approvals$/.test(args[1])) { console.log(config.approvers); process.exit(0); }
+if (args[0] === 'api' && /^repos\\/[^/]+\\/[^/]+\\/actions\\/artifacts\\?name=/.test(args[1])) {
+  const artifact = config.artifacts[new URL('https://api.github.com/' + args[1]).searchParams.get('name')];
+  if (artifact) console.log(artifact.runId);
+  process.exit(0);
+}
+if (args[0] === 'run' && args[1] === 'download') {
+  const artifact = config.artifacts[args[args.indexOf('--name') + 1]];
+  if (!artifact || String(artifact.runId) !== args[2]) { console.error('no valid artifacts found to download'); process.exit(1); }
+  const dir = args[args.indexOf('--dir') + 1];
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(artifact.files)) fs.writeFileSync(path.join(dir, file), text);
+  process.exit(0);
+}
+console.error('gh stand-in: not a command the workflows use: ' + args.join(' '));
+process.exit(1);
+`,
+    );
+    chmodSync(join(this.bin, 'npx'), 0o755);
+    chmodSync(join(this.bin, 'gh'), 0o755);
+  }
+
+  harness(): ReplayHarness {
+    const config = join(this.bin, 'gh.json');
+    const log = join(this.bin, 'gh.log');
+    writeFileSync(config, JSON.stringify({ approvers: this.approvers, artifacts: Object.fromEntries(this.artifacts), log }));
+    if (!existsSync(log)) writeFileSync(log, '');
+    let clones = 0;
+    return {
+      environment: { PATH: `${this.bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? tmpdir(), GH_STAND_IN: config },
+      checkout: () => this.remote.clone(`runner-${Date.now()}-${clones++}`),
+      standIn: (step: WorkflowStep, inputs: Record<string, string>, workspace: string | undefined) => this.standIn(step, inputs, workspace),
+    };
+  }
+
+  private standIn(step: WorkflowStep, inputs: Record<string, string>, workspace: string | undefined): Record<string, string> | undefined {
+    const uses = step.uses ?? '';
+    if (uses.startsWith('actions/download-artifact@')) {
+      const artifact = this.artifacts.get(inputs['name'] ?? '');
+      if (!artifact || !workspace) throw new ReplayError(`download-artifact: no artifact named '${inputs['name']}'`);
+      const dir = join(workspace, inputs['path'] ?? '.');
+      mkdirSync(dir, { recursive: true });
+      for (const [file, text] of Object.entries(artifact.files)) writeFileSync(join(dir, file), text);
+      return {};
+    }
+    if (uses.startsWith('actions/upload-artifact@')) {
+      const path = join(workspace ?? '', inputs['path'] ?? '');
+      this.uploads.set(inputs['name'] ?? '', existsSync(path) ? { [relative(dirname(path), path)]: readFileSync(path, 'utf8') } : {});
+      return {};
+    }
+    if (uses.startsWith('actions/setup-node@') || uses.startsWith('aws-actions/configure-aws-credentials@')) return {};
+    // No cluster here: the verify action's own tests run it against Kubernetes and Prometheus servers.
+    if (uses === './actions/verify') {
+      this.verifications.push(inputs);
+      return {};
+    }
+    if (step.run?.startsWith('npm ci') || step.run?.startsWith('aws eks update-kubeconfig')) return {};
+    return undefined;
+  }
+
+  ghLog(): string[][] {
+    return readFileSync(join(this.bin, 'gh.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as string[]);
+  }
+}
+
+function context(overrides: { event_name: string; event?: Record<string, unknown>; actor?: string; inputs?: Record<string, string>; needs?: Record<string, unknown> }): ExpressionContext {
+  return {
+    github: {
+      token: 'ghs_replayToken',
+      repository: 'example/slipway',
+      repository_owner: 'example',
+      sha: '9999999999999999999999999999999999999999',
+      ref: 'refs/heads/main',
+      run_id: '4242',
+      actor: overrides.actor ?? 'merger',
+      server_url: 'https://github.com',
+      event_name: overrides.event_name,
+      event: overrides.event ?? {},
+    },
+    vars: { AWS_REGION: 'eu-west-1', AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy', EKS_CLUSTER_NAME: 'slipway' },
+    secrets: {},
+    inputs: overrides.inputs ?? {},
+    needs: overrides.needs ?? {},
+    env: {},
+  };
+}
+
+function outputsOf(file: string, job: string, replay: JobReplay): { outputs: Record<string, string>; result: string } {
+  return { outputs: jobOutputs(file, job, replay), result: 'success' };
+}
+
+describe('the expression subset the replay evaluates', () => {
+  const values = { inputs: { mode: '', release: 'dev' }, vars: { MODE: 'pull-request' }, needs: { plan: { outputs: { differs: 'true', 'release-id': '' } } }, github: { event_name: 'workflow_run', event: { workflow_run: { conclusion: 'success' } } } };
+  it.each([
+    ["inputs.mode || vars.MODE || 'commit'", 'pull-request'],
+    ["inputs.mode || vars.NONE || 'commit'", 'commit'],
+    ["needs.plan.outputs.differs == 'true' || needs.plan.outputs.release-id != ''", true],
+    ["github.event_name == 'workflow_dispatch' || (github.event_name == 'workflow_run' && github.event.workflow_run.conclusion == 'success')", true],
+    ["!startsWith('promote prod: cart', 'promote prod:')", false],
+    ["format('{0}% of lines', '81.5')", '81.5% of lines'],
+  ])('%s → %s', (expression, value) => {
+    expect(evaluate(expression, values)).toBe(value);
+  });
+
+  it('fails loudly on what it cannot evaluate, so a workflow change cannot slip past the replay', () => {
+    expect(() => evaluate("hashFiles('**/package-lock.json')", values)).toThrow(/does not know the function hashFiles/);
+    expect(() => substitute('${{ inputs.mode ) }}', values)).toThrow(/cannot read the expression/);
+    expect(condition(undefined, values)).toBe(true);
+  });
+});
+
+describe('the promotion path, replayed workflow by workflow against a bare GitOps remote', () => {
+  let remote: GitopsRemoteFixture;
+  let stage: Stage;
+  let first: ReleaseManifest;
+  let second: ReleaseManifest;
+  const devAfter: Record<string, Record<string, Pin>> = {};
+
+  beforeAll(() => {
+    remote = createGitopsRemote(gitopsFiles());
+    stage = new Stage(remote);
+  });
+
+  /** release.yml after a merge: build's outputs → promote-dev → verify-dev. */
+  function merge(manifest: ReleaseManifest, runId: number): { promote: JobReplay; verify: JobReplay; promoteOutputs: Record<string, string> } {
+    stage.artifacts.set(`release-manifest-${manifest.id}`, { runId, files: { 'release-manifest.json': formatReleaseManifest(manifest) } });
+    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    const promote = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
+    const promoteOutputs = jobOutputs(release, 'promote-dev', promote);
+    const verify = replayJob(root, release, 'verify-dev', context({ event_name: 'push', needs: { build, 'promote-dev': { outputs: promoteOutputs, result: 'success' } } }), stage.harness());
+    return { promote, verify, promoteOutputs };
+  }
+
+  it('merge → release: dev runs the release, verified at the GitOps commit promote made', () => {
+    first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
+    const { promote, promoteOutputs } = merge(first, 501);
+    expect(promote.steps.map((step) => [step.label, step.ran])).toEqual([
+      ['actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8', 'harness'],
+      ['actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093', 'harness'],
+      ['promote', 'action'],
+    ]);
+    const inputs = promote.steps[2]?.inputs ?? {};
+    expect(inputs).toMatchObject({ environment: 'dev', 'release-manifest': 'release/release-manifest.json', branch: 'main', mode: 'commit', token: 'ghs_replayToken', 'gitops-repository': '', rollback: 'false' });
+    expect(promoteOutputs).toMatchObject({ 'commit-sha': remote.head(), changed: 'true' });
+    for (const service of services) expect(pins(remote, 'dev')[service]).toEqual(first.services[service]?.image);
+    expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Release: ${first.id}`);
+
+    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'dev', 'gitops-commit': remote.head(), rollback: 'true', branch: 'main' });
+    expect(JSON.parse(stage.verifications.at(-1)?.['services'] ?? '[]')).toEqual(
+      services.map((service) => expect.objectContaining({ service, to: { tag: first.services[service]?.image.tag, digest: first.services[service]?.image.digest } })),
+    );
+    expect(JSON.parse(stage.uploads.get(`release-verified-dev-${first.id}`)?.['verified.json'] ?? '{}')).toEqual({ releaseId: first.id, environment: 'dev', gitopsCommit: remote.head(), verified: true });
+    devAfter['first'] = pins(remote, 'dev');
+  });
+
+  it('a second merge changes only the services it built', () => {
+    second = releaseOf(remote, '2222222222222222222222222222222222222222', '2026-11-21T10:00:00Z', ['product', 'cart']);
+    merge(second, 502);
+    const dev = pins(remote, 'dev');
+    expect(dev['product']).toEqual(second.services['product']?.image);
+    expect(dev['cart']).toEqual(second.services['cart']?.image);
+    expect(dev['frontend']).toEqual(devAfter['first']?.['frontend']);
+    expect(dev['order']).toEqual(devAfter['first']?.['order']);
+    devAfter['second'] = dev;
+  });
+
+  it('approval of a chosen release → prod runs that release’s manifest, found by its artifact', () => {
+    const dispatch = { event_name: 'workflow_dispatch', actor: 'release-manager', inputs: { release: first.id, mode: 'commit' } };
+    const plan = replayJob(root, promoteProd, 'plan', context(dispatch), stage.harness());
+    const planOutputs = outputsOf(promoteProd, 'plan', plan);
+    expect(planOutputs.outputs).toMatchObject({ 'release-run': '501', 'release-id': first.id, 'from-environment': '', differs: 'true' });
+    expect(plan.steps.find((step) => step.id === 'diff')?.stdout).toContain('services differ; promoting dev -> prod would change');
+
+    const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
+    expect(promote.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({ environment: 'prod', 'release-manifest': 'release/release-manifest.json', 'from-environment': '', mode: 'commit', approver: 'octocat' });
+    for (const service of services) expect(pins(remote, 'prod')[service]).toEqual(first.services[service]?.image);
+    expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: octocat');
+    expect(stage.ghLog()).toEqual(
+      expect.arrayContaining([
+        ['api', `repos/example/slipway/actions/artifacts?name=release-manifest-${first.id}`, '--jq', '.artifacts[0].workflow_run.id // empty'],
+        ['run', 'download', '501', '--repo', 'example/slipway', '--name', `release-manifest-${first.id}`, '--dir', 'release'],
+      ]),
+    );
+    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'prod', 'gitops-commit': remote.head() });
+  });
+
+  it('approval after a verified release → prod gets exactly the digests dev runs', () => {
+    const afterRelease = { event_name: 'workflow_run', actor: 'merger', event: { workflow_run: { conclusion: 'success', name: 'Release' } } };
+    const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
+    const planOutputs = outputsOf(promoteProd, 'plan', plan);
+    expect(planOutputs.outputs).toMatchObject({ 'from-environment': 'dev', 'release-id': '', differs: 'true' });
+    const promote = replayJob(root, promoteProd, 'promote', context({ ...afterRelease, needs: { plan: planOutputs } }), stage.harness());
+    expect(promote.steps.find((step) => step.id === 'manifest')?.ran).toBe('skipped');
+    expect(pins(remote, 'prod')).toEqual(pins(remote, 'dev'));
+    expect(pins(remote, 'prod')).toEqual(devAfter['second']);
+
+    // Nothing left to promote: the plan says so, and the approval job is not started.
+    const again = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness()));
+    expect(again.outputs['differs']).toBe('false');
+    expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: again } }))).toBe(false);
+  });
+
+  it('a failed release does not start a prod promotion', () => {
+    const failed = context({ event_name: 'workflow_run', event: { workflow_run: { conclusion: 'failure' } } });
+    expect(() => replayJob(root, promoteProd, 'plan', failed, stage.harness())).toThrow(/the job's if .* is false/);
+  });
+
+  it('rollback of prod → prod runs the release before its latest promotion', () => {
+    const inputs = { environment: 'prod', reason: 'checkout errors' };
+    const dispatch = context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs });
+    expect(condition(parse(readFileSync(rollback, 'utf8')).jobs['rollback-dev'].if, dispatch)).toBe(false);
+    const replay = replayJob(root, rollback, 'rollback-prod', dispatch, stage.harness());
+    for (const service of services) expect(pins(remote, 'prod')[service]).toEqual(first.services[service]?.image);
+    const message = run(remote.bare, 'log', '-1', '--format=%B', 'main');
+    expect(message).toMatch(/^rollback prod:/);
+    expect(message).toContain('Approved-By: on-call');
+    expect(replay.steps.find((step) => step.label === 'Reason')?.ran).toBe('script');
+    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'prod', 'gitops-commit': remote.head(), rollback: 'false' });
+  });
+
+  it('rollback of dev → dev runs the first release again; prod is left alone', () => {
+    const prodBefore = pins(remote, 'prod');
+    replayJob(root, rollback, 'rollback-dev', context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'dev', reason: '' } }), stage.harness());
+    expect(pins(remote, 'dev')).toEqual(devAfter['first']);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+  });
+});
+
+describe('the stand-ins', () => {
+  it('copy the real GitOps tree into the remote', () => {
+    const files = gitopsFiles();
+    expect(files.has('gitops-repo/environments/prod/services/cart.yaml')).toBe(true);
+    const copy = mkdtempSync(join(tmpdir(), 'slipway-copy-'));
+    cpSync(join(root, 'gitops-repo', 'environments'), join(copy, 'environments'), { recursive: true });
+    expect(readdirSync(join(copy, 'environments')).sort()).toEqual(['dev', 'prod']);
+  });
+});

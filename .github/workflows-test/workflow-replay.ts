@@ -1,0 +1,297 @@
+/**
+ * Replays one job of a workflow on this machine, step by step, the way the runner would: each
+ * `if:` evaluated, `${{ }}` expressions substituted from a table of test values, local actions
+ * (`./actions/<name>`) run from their committed dist/index.js with the INPUT_* variables the
+ * workflow passes (and the defaults their action.yml declares), `run:` scripts run by bash with the
+ * step's env, outputs read back from GITHUB_OUTPUT. What cannot run here (checkout, artifacts,
+ * cloud logins, a cluster) is handed to the harness, which says what it stands for.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// ---- expressions: the subset of GitHub's expression language the workflows use -------------
+
+type Value = string | number | boolean | null | undefined | Record<string, unknown> | unknown[];
+export type ExpressionContext = Record<string, unknown>;
+
+export class ReplayError extends Error {
+  override name = 'ReplayError';
+}
+
+const tokenPattern = /\s*(?:('(?:[^']|'')*')|(\d+(?:\.\d+)?)|(==|!=|&&|\|\||!|\(|\)|,)|([A-Za-z_][\w-]*(?:\.[\w-]+|\.\*|\[[^\]]+\])*))/y;
+
+function truthy(value: Value): boolean {
+  return !(value === '' || value === 0 || value === false || value === null || value === undefined);
+}
+
+function asString(value: Value): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value, null, 2);
+  return String(value);
+}
+
+function lookup(context: ExpressionContext, path: string): Value {
+  const parts = path.replace(/\[\s*'([^']*)'\s*\]/g, '.$1').split('.');
+  let value: unknown = context;
+  for (const part of parts) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value as Value;
+}
+
+/** Evaluates the text between `${{` and `}}`. */
+export function evaluate(expression: string, context: ExpressionContext): Value {
+  const tokens: string[] = [];
+  tokenPattern.lastIndex = 0;
+  let position = 0;
+  while (position < expression.length) {
+    if (expression.slice(position).trim() === '') break;
+    tokenPattern.lastIndex = position;
+    const match = tokenPattern.exec(expression);
+    if (!match) throw new ReplayError(`cannot read the expression '${expression}' at '${expression.slice(position)}'`);
+    tokens.push(match[0].trim());
+    position = tokenPattern.lastIndex;
+  }
+  let index = 0;
+  const peek = (): string | undefined => tokens[index];
+  const next = (): string => {
+    const token = tokens[index++];
+    if (token === undefined) throw new ReplayError(`the expression '${expression}' ends too early`);
+    return token;
+  };
+  const functions: Record<string, (...args: Value[]) => Value> = {
+    always: () => true,
+    success: () => true,
+    failure: () => false,
+    cancelled: () => false,
+    format: (template, ...args) => asString(template).replace(/\{(\d+)\}/g, (_, n: string) => asString(args[Number(n)])),
+    toJSON: (value) => JSON.stringify(value ?? null, null, 2),
+    startsWith: (text, prefix) => asString(text).toLowerCase().startsWith(asString(prefix).toLowerCase()),
+    contains: (text, part) => (Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase())),
+  };
+  const primary = (): Value => {
+    const token = next();
+    if (token === '(') {
+      const value = or();
+      if (next() !== ')') throw new ReplayError(`missing ) in '${expression}'`);
+      return value;
+    }
+    if (token === '!') return !truthy(primary());
+    if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
+    if (/^\d/.test(token)) return Number(token);
+    if (token === 'true' || token === 'false') return token === 'true';
+    if (token === 'null') return null;
+    if (peek() === '(') {
+      const call = functions[token];
+      if (!call) throw new ReplayError(`the replay does not know the function ${token}() (in '${expression}')`);
+      next();
+      const args: Value[] = [];
+      while (peek() !== ')') {
+        args.push(or());
+        if (peek() === ',') next();
+      }
+      next();
+      return call(...args);
+    }
+    return lookup(context, token);
+  };
+  const comparison = (): Value => {
+    const left = primary();
+    const operator = peek();
+    if (operator !== '==' && operator !== '!=') return left;
+    next();
+    const right = primary();
+    const equal = typeof left === 'string' && typeof right === 'string' ? left.toLowerCase() === right.toLowerCase() : (left ?? null) === (right ?? null);
+    return operator === '==' ? equal : !equal;
+  };
+  const and = (): Value => {
+    let value = comparison();
+    while (peek() === '&&') {
+      next();
+      const right = comparison();
+      value = truthy(value) ? right : value;
+    }
+    return value;
+  };
+  const or = (): Value => {
+    let value = and();
+    while (peek() === '||') {
+      next();
+      const right = and();
+      value = truthy(value) ? value : right;
+    }
+    return value;
+  };
+  const value = or();
+  if (index !== tokens.length) throw new ReplayError(`cannot read the expression '${expression}' past '${tokens.slice(index).join(' ')}'`);
+  return value;
+}
+
+/** Replaces every `${{ … }}` in a text with its value. */
+export function substitute(text: string, context: ExpressionContext): string {
+  return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, inner: string) => asString(evaluate(inner, context)));
+}
+
+/** An `if:` condition (with or without `${{ }}`) as the runner reads it. */
+export function condition(text: string | undefined, context: ExpressionContext): boolean {
+  if (text === undefined) return true;
+  const trimmed = text.trim();
+  const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(trimmed)?.[1] ?? trimmed;
+  return truthy(evaluate(inner, context));
+}
+
+// ---- the job -----------------------------------------------------------------------------------
+
+export interface WorkflowStep {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+
+export interface StepRecord {
+  label: string;
+  id?: string;
+  ran: 'action' | 'script' | 'harness' | 'skipped';
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+  stdout: string;
+}
+
+export interface ReplayHarness {
+  /** The checkout the job runs in (GITHUB_WORKSPACE); created on `actions/checkout`. */
+  checkout(): string;
+  /** Steps handled by the harness instead of run (third-party actions, cloud logins, a cluster): their outputs. */
+  standIn(step: WorkflowStep, inputs: Record<string, string>, workspace: string | undefined): Record<string, string> | undefined;
+  /** Environment for scripts and actions (PATH with stand-in tools, HOME, …). */
+  environment: Record<string, string>;
+}
+
+export interface JobReplay {
+  steps: StepRecord[];
+  context: ExpressionContext & { steps: Record<string, { outputs: Record<string, string>; outcome: string }> };
+  workspace: string | undefined;
+}
+
+function readOutputs(file: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const value: string[] = [];
+      for (i += 1; i < lines.length && lines[i] !== heredoc[2]; i += 1) value.push(lines[i] ?? '');
+      outputs[heredoc[1] ?? ''] = value.join('\n');
+    } else if (line.includes('=')) {
+      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return outputs;
+}
+
+function label(step: WorkflowStep, index: number): string {
+  return step.name ?? step.id ?? step.uses ?? `step ${index + 1}`;
+}
+
+/** Replays `jobId` of the workflow file with the given context (github, vars, secrets, inputs, needs). */
+export function replayJob(repositoryRoot: string, workflowFile: string, jobId: string, context: ExpressionContext, harness: ReplayHarness): JobReplay {
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps?: WorkflowStep[]; if?: string; env?: Record<string, unknown> }> };
+  const job = workflow.jobs[jobId];
+  if (!job) throw new ReplayError(`${workflowFile}: no job ${jobId}`);
+  const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
+  const full = { ...context, steps: stepsContext } as JobReplay['context'];
+  const records: StepRecord[] = [];
+  let workspace: string | undefined;
+  const runnerFiles = mkdtempSync(join(tmpdir(), 'slipway-replay-'));
+  const eventFile = join(runnerFiles, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(lookup(context, 'github.event') ?? {}));
+  const github = (lookup(context, 'github') ?? {}) as Record<string, string>;
+  const runnerEnv = (outputFile: string, summaryFile: string): Record<string, string> => ({
+    ...harness.environment,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: workspace ?? runnerFiles,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_EVENT_NAME: github['event_name'] ?? '',
+    GITHUB_REPOSITORY: github['repository'] ?? '',
+    GITHUB_SHA: github['sha'] ?? '',
+    GITHUB_REF: github['ref'] ?? '',
+    GITHUB_ACTOR: github['actor'] ?? '',
+    GITHUB_RUN_ID: github['run_id'] ?? '',
+    GITHUB_SERVER_URL: github['server_url'] ?? 'https://github.com',
+    GITHUB_API_URL: github['api_url'] ?? 'https://api.github.com',
+    RUNNER_TEMP: runnerFiles,
+  });
+  if (job.if !== undefined && !condition(job.if, full)) throw new ReplayError(`${workflowFile} ${jobId}: the job's if (${job.if}) is false for this context`);
+
+  (job.steps ?? []).forEach((step, index) => {
+    const name = label(step, index);
+    const record: StepRecord = { label: name, ...(step.id ? { id: step.id } : {}), ran: 'skipped', inputs: {}, outputs: {}, stdout: '' };
+    records.push(record);
+    if (!condition(step.if, full)) return;
+    const env = Object.fromEntries(Object.entries({ ...(job.env ?? {}), ...(step.env ?? {}) }).map(([key, value]) => [key, substitute(String(value), full)]));
+    const outputFile = join(runnerFiles, `output-${index}`);
+    const summaryFile = join(runnerFiles, `summary-${index}`);
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+
+    if (step.uses?.startsWith('./')) {
+      const metadata = parse(readFileSync(join(repositoryRoot, step.uses, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }>; runs: { main: string } };
+      const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
+      for (const [input, spec] of Object.entries(metadata.inputs ?? {})) {
+        record.inputs[input] = given[input] ?? substitute(asString(spec.default as Value), full);
+      }
+      const standIn = harness.standIn(step, record.inputs, workspace);
+      if (standIn) {
+        record.ran = 'harness';
+        record.outputs = standIn;
+      } else {
+        const main = join(repositoryRoot, step.uses, metadata.runs.main);
+        if (!existsSync(main)) throw new ReplayError(`${name}: ${step.uses} has no ${metadata.runs.main}`);
+        const inputEnv = Object.fromEntries(Object.entries(record.inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, value]));
+        const result = spawnSync(process.execPath, [main], { cwd: workspace ?? runnerFiles, env: { ...runnerEnv(outputFile, summaryFile), ...env, ...inputEnv }, encoding: 'utf8' });
+        record.ran = 'action';
+        record.stdout = result.stdout + result.stderr;
+        if (result.status !== 0) throw new ReplayError(`${name}: ${step.uses} failed (exit ${result.status}):\n${record.stdout}`);
+        record.outputs = readOutputs(outputFile);
+      }
+    } else if (step.uses?.startsWith('actions/checkout@')) {
+      workspace = harness.checkout();
+      record.ran = 'harness';
+    } else if (step.uses !== undefined || step.run !== undefined) {
+      const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
+      record.inputs = given;
+      const standIn = harness.standIn(step, given, workspace);
+      if (standIn) {
+        record.ran = 'harness';
+        record.outputs = standIn;
+      } else if (step.run !== undefined) {
+        const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run], { cwd: workspace ?? runnerFiles, env: { ...runnerEnv(outputFile, summaryFile), ...env }, encoding: 'utf8' });
+        record.ran = 'script';
+        record.stdout = result.stdout + result.stderr;
+        if (result.status !== 0) throw new ReplayError(`${name}: the script failed (exit ${result.status}):\n${record.stdout}`);
+        record.outputs = readOutputs(outputFile);
+      } else {
+        throw new ReplayError(`${name}: the harness has no stand-in for ${step.uses}`);
+      }
+    }
+    if (step.id) stepsContext[step.id] = { outputs: record.outputs, outcome: 'success' };
+  });
+  return { steps: records, context: full, workspace };
+}
+
+/** The job's declared outputs, evaluated after the replay. */
+export function jobOutputs(workflowFile: string, jobId: string, replay: JobReplay): Record<string, string> {
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { outputs?: Record<string, string> }> };
+  return Object.fromEntries(Object.entries(workflow.jobs[jobId]?.outputs ?? {}).map(([name, value]) => [name, substitute(value, replay.context)]));
+}

@@ -1,0 +1,151 @@
+/**
+ * Every workflow in .github/workflows: actionlint clean, the hardening policy clean, and the shape
+ * the pipeline relies on (OIDC only where AWS is used, the always-reporting gates job, local actions
+ * called with the inputs their action.yml declares).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
+import { actionlint } from './actionlint.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const workflowsDir = join(root, '.github', 'workflows');
+const files = readdirSync(workflowsDir)
+  .filter((name) => /\.ya?ml$/.test(name))
+  .sort();
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  name?: string;
+  if?: string;
+  needs?: string | string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string> | string;
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, Job>;
+}
+
+function workflow(name: string): Workflow {
+  return parse(readFileSync(join(workflowsDir, name), 'utf8')) as Workflow;
+}
+
+function needsOf(job: Job): string[] {
+  return job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+}
+
+describe('the workflows', () => {
+  it('are the five of the pipeline', () => {
+    expect(files).toEqual(['cluster-e2e.yml', 'promote-prod.yml', 'pull-request.yml', 'release.yml', 'rollback.yml']);
+  });
+
+  it.each(files)('%s follows the hardening policy', (name) => {
+    const findings = checkWorkflow(`.github/workflows/${name}`, readFileSync(join(workflowsDir, name), 'utf8'));
+    expect(findings.map(formatWorkflowFinding)).toEqual([]);
+  });
+
+  it.each(files)('%s is actionlint clean', async (name) => {
+    const path = join(workflowsDir, name);
+    const findings = await actionlint(path, readFileSync(path, 'utf8'));
+    expect(findings.map((finding) => `${relative(root, finding.file)}:${finding.line}:${finding.column} [${finding.kind}] ${finding.message}`)).toEqual([]);
+  });
+
+  it('actionlint really lints: a broken workflow gets findings', async () => {
+    const path = join(workflowsDir, 'broken-example.yml');
+    const findings = await actionlint(path, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n      - run: echo "${{ secret.TOKEN }}"\n');
+    expect(findings.map((finding) => [finding.line, finding.kind])).toEqual([
+      [6, 'expression'],
+      [7, 'expression'],
+    ]);
+    expect(findings[0]?.message).toContain('potentially untrusted');
+  });
+
+  it.each(files)('%s grants id-token: write only to jobs that assume an AWS role, and takes the role from a variable', (name) => {
+    for (const [id, job] of Object.entries(workflow(name).jobs)) {
+      const permissions = typeof job.permissions === 'object' ? job.permissions : {};
+      const awsSteps = (job.steps ?? []).filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      expect(permissions['id-token'] === 'write', `${name} ${id}: id-token: write exactly when it assumes an AWS role`).toBe(awsSteps.length > 0);
+      for (const step of awsSteps) expect(String(step.with?.['role-to-assume']), `${name} ${id}`).toMatch(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
+    }
+  });
+
+  it.each(files)('%s calls local actions with the inputs their action.yml declares', (name) => {
+    for (const [id, job] of Object.entries(workflow(name).jobs)) {
+      for (const step of job.steps ?? []) {
+        if (!step.uses?.startsWith('./')) continue;
+        const metadataFile = join(root, step.uses, 'action.yml');
+        expect(existsSync(metadataFile), `${name} ${id}: ${step.uses} has no action.yml`).toBe(true);
+        const metadata = parse(readFileSync(metadataFile, 'utf8')) as { inputs?: Record<string, { required?: boolean; default?: unknown }> };
+        const inputs = metadata.inputs ?? {};
+        const given = Object.keys(step.with ?? {});
+        expect(given.filter((input) => !(input in inputs)), `${name} ${id}: inputs ${step.uses} does not declare`).toEqual([]);
+        const missing = Object.entries(inputs)
+          .filter(([input, spec]) => spec.required === true && spec.default === undefined && !given.includes(input))
+          .map(([input]) => input);
+        expect(missing, `${name} ${id}: required inputs of ${step.uses} not given`).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('the pull request gates', () => {
+  const pullRequest = workflow('pull-request.yml');
+  const gates = pullRequest.jobs['gates'];
+  const gateJobs = Object.keys(pullRequest.jobs).filter((id) => id !== 'gates' && id !== 'report');
+
+  it('skip a job only through the changes job, and the gates job waits for every other job, always', () => {
+    for (const id of gateJobs.filter((id) => id !== 'changes')) {
+      expect(needsOf(pullRequest.jobs[id] ?? {}), id).toContain('changes');
+      expect(pullRequest.jobs[id]?.if ?? '', id).toMatch(/needs\.changes\.outputs\.\w+ == 'true'/);
+    }
+    expect(gates?.if).toBe('always()');
+    expect(needsOf(gates ?? {}).sort()).toEqual([...gateJobs].sort());
+    expect(needsOf(pullRequest.jobs['report'] ?? {}).sort()).toEqual([...gateJobs].sort());
+  });
+
+  const script = gates?.steps?.find((step) => step.run)?.run ?? '';
+  const results = (overrides: Record<string, string>) => JSON.stringify(Object.fromEntries(gateJobs.map((id) => [id, { result: overrides[id] ?? 'success', outputs: {} }])));
+  it.each([
+    { case: 'every gate passed', overrides: {}, passes: true },
+    { case: 'unaffected gates skipped', overrides: { terraform: 'skipped', e2e: 'skipped', images: 'skipped' }, passes: true },
+    { case: 'a gate failed', overrides: { unit: 'failure' }, passes: false },
+    { case: 'a gate was cancelled', overrides: { gitops: 'cancelled' }, passes: false },
+    { case: 'the changes job failed (everything after it skipped)', overrides: Object.fromEntries(gateJobs.map((id) => [id, id === 'changes' ? 'failure' : 'skipped'])), passes: false },
+  ])('the gates job: $case → passes=$passes (its script run by bash with jq)', ({ overrides, passes }) => {
+    expect(script).toContain('jq');
+    const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { env: { ...process.env, RESULTS: results(overrides) }, encoding: 'utf8' });
+    expect(run.status === 0, run.stdout + run.stderr).toBe(passes);
+    expect(run.stdout).toContain('unit: ');
+  });
+});
+
+describe('the triggers', () => {
+  it('release runs on pushes to main; prod promotion by hand or after the release; rollback by hand', () => {
+    expect(Object.keys(workflow('release.yml').on)).toEqual(['push']);
+    expect(Object.keys(workflow('promote-prod.yml').on).sort()).toEqual(['push', 'workflow_dispatch', 'workflow_run']);
+    expect(workflow('promote-prod.yml').on['workflow_run']).toMatchObject({ workflows: ['Release'], types: ['completed'] });
+    expect(parse(readFileSync(join(workflowsDir, 'release.yml'), 'utf8')).name).toBe('Release');
+    expect(Object.keys(workflow('rollback.yml').on)).toEqual(['workflow_dispatch']);
+    expect(Object.keys(workflow('pull-request.yml').on)).toEqual(['pull_request']);
+  });
+
+  it('cluster end-to-end runs on pull requests touching the GitOps tree, the charts or the services, and nightly', () => {
+    const on = workflow('cluster-e2e.yml').on as { pull_request: { paths: string[] }; schedule: { cron: string }[] };
+    expect(on.pull_request.paths).toEqual(expect.arrayContaining(['gitops-repo/**', 'app-repo/charts/**', 'app-repo/services/**']));
+    expect(on.schedule[0]?.cron).toMatch(/^\d+ \d+ \* \* \*$/);
+  });
+});
