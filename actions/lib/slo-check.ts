@@ -63,7 +63,7 @@ export interface SloVerdict extends SloMeasurement {
   reason: string;
 }
 
-const percent = (ratio: number): string => `${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1).replace(/\.0+$/, '')}%`;
+const percent = (ratio: number): string => `${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}%`;
 
 /** Pass or fail one measured version against the objectives. */
 export function judgeSlo(measurement: SloMeasurement, objectives: SloObjectives): SloVerdict {
