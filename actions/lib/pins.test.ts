@@ -78,6 +78,27 @@ const cases: { name: string; file: string; target: ImageRewrite; lines: Record<n
     target: { repository: 'registry.example.com/shop/product', tag, digest },
     lines: { 12: `    tag: ${tag}`, 13: `    digest: ${digest}` },
   },
+  {
+    name: 'Argo CD example-apps style Helm values: a numeric-looking tag stays a string',
+    file: 'guestbook/helm/values.yaml',
+    target: { repository: 'gcr.io/heptio-images/ks-guestbook-demo', tag: '0.2', digest },
+    lines: { 8: `  tag: 0.2@${digest}` },
+  },
+  {
+    name: 'Argo CD example-apps style deployment with an unindented container list',
+    file: 'guestbook/kustomize/guestbook-ui-deployment.yaml',
+    target: { repository: 'gcr.io/heptio-images/ks-guestbook-demo', tag: '0.2', digest },
+    lines: { 17: `      - image: gcr.io/heptio-images/ks-guestbook-demo:0.2@${digest}` },
+  },
+  {
+    name: 'helm.values as a double-quoted string stays one escaped line, with its trailing comment',
+    file: 'guestbook/application-values-string.yaml',
+    target: { repository: 'gcr.io/heptio-images/ks-guestbook-demo', tag: '0.2', digest, chartRevision: 'v1.0.0' },
+    lines: {
+      10: '    targetRevision: v1.0.0',
+      13: `      values: "image:\\n  repository: gcr.io/heptio-images/ks-guestbook-demo\\n  tag: \\"0.2@${digest}\\"\\n"   # inline string`,
+    },
+  },
 ];
 
 function expectedText(before: string, lines: Record<number, string | string[]>): string {

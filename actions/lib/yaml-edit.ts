@@ -90,9 +90,17 @@ export class EditableYaml {
     if (token.type === 'block-scalar') {
       throw new YamlFileError(this.file, this.lineOfNode(node), `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`);
     }
-    // A plain scalar that would read back as a number, boolean or null must be quoted to stay a string.
-    const type = token.type === 'scalar' && typeof parseYamlValue(value) !== 'string' ? 'QUOTE_DOUBLE' : undefined;
-    CST.setScalarValue(token, value, type ? { type } : {});
+    if (token.type === 'double-quoted-scalar') {
+      // Written as one escaped line (a JSON string is a valid YAML double-quoted scalar), so embedded
+      // YAML with line breaks stays on its line instead of being folded over several.
+      token.source = JSON.stringify(value);
+    } else if (value.includes('\n')) {
+      throw new YamlFileError(this.file, this.lineOfNode(node), 'a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string', this.within);
+    } else {
+      // A plain scalar that would read back as a number, boolean or null must be quoted to stay a string.
+      const type = token.type === 'scalar' && typeof parseYamlValue(value) !== 'string' ? 'QUOTE_DOUBLE' : undefined;
+      CST.setScalarValue(token, value, type ? { type } : {});
+    }
     node.value = value;
     this.edits += 1;
     return true;

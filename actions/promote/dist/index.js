@@ -34922,8 +34922,14 @@ var EditableYaml = class _EditableYaml {
     if (token.type === "block-scalar") {
       throw new YamlFileError(this.file, this.lineOfNode(node), `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`);
     }
-    const type = token.type === "scalar" && typeof (0, import_yaml.parse)(value) !== "string" ? "QUOTE_DOUBLE" : void 0;
-    import_yaml.CST.setScalarValue(token, value, type ? { type } : {});
+    if (token.type === "double-quoted-scalar") {
+      token.source = JSON.stringify(value);
+    } else if (value.includes("\n")) {
+      throw new YamlFileError(this.file, this.lineOfNode(node), "a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string", this.within);
+    } else {
+      const type = token.type === "scalar" && typeof (0, import_yaml.parse)(value) !== "string" ? "QUOTE_DOUBLE" : void 0;
+      import_yaml.CST.setScalarValue(token, value, type ? { type } : {});
+    }
     node.value = value;
     this.edits += 1;
     return true;
