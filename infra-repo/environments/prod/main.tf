@@ -85,6 +85,7 @@ module "argocd" {
   gitops_repo_url   = var.gitops_repo_url
   gitops_path       = var.gitops_path
   high_availability = true
+  prune             = false
 
   depends_on = [module.eks, module.platform_iam]
 }

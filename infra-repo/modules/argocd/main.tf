@@ -14,7 +14,24 @@ locals {
     }
     configs = {
       params = { "server.insecure" = false }
-      cm     = { "exec.enabled" = false, "admin.enabled" = true }
+      cm = {
+        "exec.enabled"  = false
+        "admin.enabled" = true
+        # Argo CD no longer assesses the health of Application resources by default; without this
+        # the app-of-apps sync waves (platform, then services) would not wait for health.
+        "resource.customizations.health.argoproj.io_Application" = <<-EOT
+          hs = {}
+          hs.status = "Progressing"
+          hs.message = ""
+          if obj.status ~= nil and obj.status.health ~= nil then
+            hs.status = obj.status.health.status
+            if obj.status.health.message ~= nil then
+              hs.message = obj.status.health.message
+            end
+          end
+          return hs
+        EOT
+      }
     }
     controller     = { replicas = 1 }
     server         = { replicas = var.high_availability ? 2 : 1 }
@@ -41,7 +58,7 @@ locals {
           namespace = var.namespace
         }
         syncPolicy = {
-          automated   = { prune = true, selfHeal = true }
+          automated   = { prune = var.prune, selfHeal = true }
           syncOptions = ["CreateNamespace=true"]
         }
       }

@@ -80,3 +80,9 @@ variable "extra_values" {
   type        = list(string)
   default     = []
 }
+
+variable "prune" {
+  description = "Whether the root Application prunes resources removed from Git automatically. Off for prod, where deleting is a deliberate manual sync (matches gitops-repo/environments/prod/bootstrap/root.yaml)."
+  type        = bool
+  default     = true
+}
