@@ -155,7 +155,8 @@ export async function landOnBranch<T>(
   options: LandOptions = {},
 ): Promise<LandResult<T>> {
   const maxAttempts = options.maxAttempts ?? 25;
-  const optimistic = options.optimistic ?? true;
+  // A pull request must start from the fresh base (nothing rejects a stale one), so it always fetches.
+  const optimistic = (options.optimistic ?? true) && !options.pullRequestBranch;
   const run = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const baseRef = `refs/slipway/${run}/base`;
   const prRef = `refs/slipway/${run}/pull-request`;

@@ -165,5 +165,17 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(late.commit).toBeUndefined();
     expect(late.plan.skipped.map((skipped) => skipped.service)).toEqual(['product']);
   });
+
+  it('starts from the checkout\'s remote-tracking branch and re-applies on the fresh head when that was stale', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    const [fresh, stale] = [remote.clone('fresh'), remote.clone('stale')];
+    const first = await promote(options(fresh, 'dev', { kind: 'release', manifest: release('cart', '3000001', '2026-11-22T03:00:00Z') }));
+    expect(first.attempts).toBe(1);
+    const second = await promote(options(stale, 'dev', { kind: 'release', manifest: release('order', '3000002', '2026-11-22T03:00:00Z') }));
+    expect(second.attempts).toBe(2);
+    expect(run(remote.bare, 'rev-parse', 'main~1').trim()).toBe(first.commit);
+    expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf('cart-3000001')}`);
+    expect(remote.show('gitops-repo/environments/dev/services/order.yaml')).toContain(`digest: ${digestOf('order-3000002')}`);
+  });
 });
 

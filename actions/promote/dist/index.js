@@ -34788,7 +34788,7 @@ ${error.stderr}`);
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 async function landOnBranch(target, decide, options = {}) {
   const maxAttempts = options.maxAttempts ?? 25;
-  const optimistic = options.optimistic ?? true;
+  const optimistic = (options.optimistic ?? true) && !options.pullRequestBranch;
   const run2 = `${process.pid}-${randomBytes3(4).toString("hex")}`;
   const baseRef = `refs/slipway/${run2}/base`;
   const prRef = `refs/slipway/${run2}/pull-request`;
