@@ -54,15 +54,16 @@ function pinIn(text: string): Pin {
   return { repository, tag, digest };
 }
 
-function pins(remote: GitopsRemoteFixture, environment: string): Record<string, Pin> {
-  return Object.fromEntries(services.map((service) => [service, pinIn(remote.show(`gitops-repo/environments/${environment}/services/${service}.yaml`))]));
+/** The image each service runs in an environment, read from the remote's branch head. */
+function pins(remote: GitopsRemoteFixture, environment: string, gitopsPath = 'gitops-repo/'): Record<string, Pin> {
+  return Object.fromEntries(services.map((service) => [service, pinIn(remote.show(`${gitopsPath}environments/${environment}/services/${service}.yaml`))]));
 }
 
 const hex = (seed: string): string => `sha256:${Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64)}`;
 
 /** A release of some services, built from `commit`, with the registry the real tree pins. */
-function releaseOf(remote: GitopsRemoteFixture, commit: string, createdAt: string, names: string[]): ReleaseManifest {
-  const current = pins(remote, 'dev');
+function releaseOf(remote: GitopsRemoteFixture, commit: string, createdAt: string, names: string[], gitopsPath = 'gitops-repo/'): ReleaseManifest {
+  const current = pins(remote, 'dev', gitopsPath);
   return createReleaseManifest({
     createdAt,
     source: { repository: 'example/slipway', commit },
@@ -81,7 +82,11 @@ class Stage {
   readonly ghCalls: string[][] = [];
   approvers = 'octocat';
 
-  constructor(readonly remote: GitopsRemoteFixture) {
+  /** `remote` is what the workflows check out; `gitops`, when given, is a separate GitOps repository. */
+  constructor(
+    readonly remote: GitopsRemoteFixture,
+    readonly gitops?: GitopsRemoteFixture,
+  ) {
     // npx: `npx slipway …` runs this repository's CLI (in CI it is the workspace's own bin).
     writeFileSync(join(this.bin, 'npx'), `#!/usr/bin/env bash\nif [ "$1" = slipway ]; then shift; exec "${process.execPath}" "${join(root, 'actions/cli/slipway.js')}" "$@"; fi\necho "npx stand-in: only slipway" >&2\nexit 1\n`);
     // gh: the commands the workflows call, answering as gh does after its --jq filter.
@@ -123,7 +128,13 @@ process.exit(1);
     let clones = 0;
     return {
       environment: { PATH: `${this.bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? tmpdir(), GH_STAND_IN: config },
-      checkout: () => this.remote.clone(`runner-${Date.now()}-${clones++}`),
+      checkout: (inputs, workspace) => {
+        const name = `runner-${Date.now()}-${clones++}`;
+        if (!inputs['repository']) return this.remote.clone(name);
+        if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace) throw new ReplayError(`checkout: no repository ${inputs['repository']} here`);
+        run(this.gitops.root, 'clone', '--quiet', this.gitops.bare, join(workspace, inputs['path'] ?? '.'));
+        return undefined;
+      },
       standIn: (step: WorkflowStep, inputs: Record<string, string>, workspace: string | undefined) => this.standIn(step, inputs, workspace),
     };
   }
@@ -161,7 +172,15 @@ process.exit(1);
   }
 }
 
-function context(overrides: { event_name: string; event?: Record<string, unknown>; actor?: string; inputs?: Record<string, string>; needs?: Record<string, unknown> }): ExpressionContext {
+function context(overrides: {
+  event_name: string;
+  event?: Record<string, unknown>;
+  actor?: string;
+  inputs?: Record<string, string>;
+  needs?: Record<string, unknown>;
+  vars?: Record<string, string>;
+  secrets?: Record<string, string>;
+}): ExpressionContext {
   return {
     github: {
       token: 'ghs_replayToken',
@@ -175,8 +194,8 @@ function context(overrides: { event_name: string; event?: Record<string, unknown
       event_name: overrides.event_name,
       event: overrides.event ?? {},
     },
-    vars: { AWS_REGION: 'eu-west-1', AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy', EKS_CLUSTER_NAME: 'slipway' },
-    secrets: {},
+    vars: { AWS_REGION: 'eu-west-1', AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy', EKS_CLUSTER_NAME: 'slipway', ...overrides.vars },
+    secrets: { ...overrides.secrets },
     inputs: overrides.inputs ?? {},
     needs: overrides.needs ?? {},
     env: {},
@@ -324,12 +343,29 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   });
 });
 
-describe('the stand-ins', () => {
-  it('copy the real GitOps tree into the remote', () => {
-    const files = gitopsFiles();
-    expect(files.has('gitops-repo/environments/prod/services/cart.yaml')).toBe(true);
-    const copy = mkdtempSync(join(tmpdir(), 'slipway-copy-'));
-    cpSync(join(root, 'gitops-repo', 'environments'), join(copy, 'environments'), { recursive: true });
-    expect(readdirSync(join(copy, 'environments')).sort()).toEqual(['dev', 'prod']);
+describe('the same workflows with the GitOps tree in its own repository (the trio split in three)', () => {
+  it('release → dev and approval → prod land at the root of the separate repository; the application repository is untouched', () => {
+    const gitops = createGitopsRemote(new Map([...gitopsFiles()].map(([path, text]) => [path.replace(/^gitops-repo\//, ''), text])));
+    const app = createGitopsRemote(new Map([['README.md', 'The application repository.\n']]));
+    const appHead = app.head();
+    const stage = new Stage(app, gitops);
+    const split = { vars: { GITOPS_REPOSITORY: gitops.bare, GITOPS_PATH: '' }, secrets: { GITOPS_TOKEN: 'ghs_splitToken' } };
+    const manifest = releaseOf(gitops, '3333333333333333333333333333333333333333', '2026-11-22T01:00:00Z', services, '');
+    stage.artifacts.set(`release-manifest-${manifest.id}`, { runId: 601, files: { 'release-manifest.json': formatReleaseManifest(manifest) } });
+
+    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    const dev = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...split }), stage.harness());
+    expect(dev.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({ 'gitops-repository': gitops.bare, 'gitops-path': '', token: 'ghs_splitToken' });
+    for (const service of services) expect(pins(gitops, 'dev', '')[service]).toEqual(manifest.services[service]?.image);
+    expect(app.head()).toBe(appHead);
+
+    const afterRelease = { event_name: 'workflow_run', event: { workflow_run: { conclusion: 'success' } }, ...split };
+    const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
+    expect(plan.steps.find((step) => step.label === 'The GitOps repository, when it is a separate one')?.ran).toBe('harness');
+    const planOutputs = outputsOf(promoteProd, 'plan', plan);
+    expect(planOutputs.outputs['differs']).toBe('true');
+    replayJob(root, promoteProd, 'promote', context({ ...afterRelease, needs: { plan: planOutputs } }), stage.harness());
+    expect(pins(gitops, 'prod', '')).toEqual(pins(gitops, 'dev', ''));
+    expect(app.head()).toBe(appHead);
   });
 });

@@ -166,8 +166,11 @@ export interface StepRecord {
 }
 
 export interface ReplayHarness {
-  /** The checkout the job runs in (GITHUB_WORKSPACE); created on `actions/checkout`. */
-  checkout(): string;
+  /**
+   * `actions/checkout` with its inputs: without `repository`, the checkout the job runs in (returns
+   * GITHUB_WORKSPACE); with one, another repository cloned into `path` of the workspace.
+   */
+  checkout(inputs: Record<string, string>, workspace: string | undefined): string | undefined;
   /** Steps handled by the harness instead of run (third-party actions, cloud logins, a cluster): their outputs. */
   standIn(step: WorkflowStep, inputs: Record<string, string>, workspace: string | undefined): Record<string, string> | undefined;
   /** Environment for scripts and actions (PATH with stand-in tools, HOME, …). */
@@ -266,7 +269,8 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
         record.outputs = readOutputs(outputFile);
       }
     } else if (step.uses?.startsWith('actions/checkout@')) {
-      workspace = harness.checkout();
+      record.inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
+      workspace = harness.checkout(record.inputs, workspace) ?? workspace;
       record.ran = 'harness';
     } else if (step.uses !== undefined || step.run !== undefined) {
       const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
