@@ -147,6 +147,15 @@ export function planPromotion(
       if (edit.changed) touched.set(edit.repository, (touched.get(edit.repository) ?? new Set()).add(path));
     }
   }
+  // Validate before anything is committed: every changed file parses again and reads back as the promoted images.
+  for (const [path, text] of changedFiles) {
+    for (const pin of readPins(text, path, limits)) {
+      const target = targets.find((candidate) => candidate.repository === pin.repository);
+      if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
+        throw new PromotionError(`${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? '?'}@${pin.digest ?? '?'}, not ${target.tag}@${target.digest}; nothing was committed — please report this file`);
+      }
+    }
+  }
   const noChart = proceed.filter((entry) => entry.chartRevision !== undefined && !chartSet.has(entry.image.repository));
   if (noChart.length > 0) {
     throw new PromotionError(

@@ -35536,6 +35536,14 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
       if (edit.changed) touched.set(edit.repository, (touched.get(edit.repository) ?? /* @__PURE__ */ new Set()).add(path));
     }
   }
+  for (const [path, text] of changedFiles) {
+    for (const pin of readPins(text, path, limits)) {
+      const target = targets.find((candidate) => candidate.repository === pin.repository);
+      if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
+        throw new PromotionError(`${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${target.tag}@${target.digest}; nothing was committed \u2014 please report this file`);
+      }
+    }
+  }
   const noChart = proceed.filter((entry2) => entry2.chartRevision !== void 0 && !chartSet.has(entry2.image.repository));
   if (noChart.length > 0) {
     throw new PromotionError(
