@@ -86,7 +86,7 @@ describe('the gate-report action bundle against a local server following GitHub 
     expect(api.comments).toHaveLength(0);
   });
 
-  it.each([
+  it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
     { name: 'an unknown status', inputs: { gates: '- gate: tests\n  status: green\n' }, message: /^input 'gates' line 1 \(gate tests\): status 'green' is not one of/ },
     { name: 'gates that are not a list', inputs: { gates: 'tests: success' }, message: /^input 'gates': must be a YAML list/ },
     { name: 'a bad pull request number', inputs: { gates: '- {gate: tests, status: success}', 'pull-request': 'abc' }, message: /^input 'pull-request' must be a pull request number/ },

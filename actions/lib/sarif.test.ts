@@ -24,30 +24,30 @@ describe('SARIF 2.1.0 for code scanning', () => {
 
   it('has one run per image with its own category', () => {
     expect(sarif.version).toBe('2.1.0');
-    expect(sarif.runs.map((run) => run.automationDetails.id)).toEqual(['slipway-scan/cart/', 'slipway-scan/order/']);
+    expect(sarif.runs.map((run) => run.automationDetails?.id)).toEqual(['slipway-scan/cart/', 'slipway-scan/order/']);
     expect(sarif.runs[0]?.tool.driver).toMatchObject({ name: 'Trivy', version: '0.58.1' });
   });
 
   it('reports counted findings only, blocking ones as errors, on the Dockerfile', () => {
     const run = sarif.runs[0];
     // CVE-2024-52798 is ignored; CVE-2024-9143 appears twice (libcrypto3, libssl3) under one rule.
-    expect(run?.results.map((result) => [result['ruleId'], result['level']])).toEqual([
+    expect(run?.results?.map((result) => [result['ruleId'], result['level']])).toEqual([
       ['CVE-2024-45491', 'error'],
       ['CVE-2024-9143', 'warning'],
       ['CVE-2024-9143', 'warning'],
       ['CVE-2024-21538', 'error'],
       ['CVE-2025-5889', 'note'],
     ]);
-    expect(run?.tool.driver.rules.map((rule) => [rule.id, rule.properties['security-severity']])).toEqual([
+    expect(run?.tool.driver.rules?.map((rule) => [rule.id, rule.properties?.['security-severity']])).toEqual([
       ['CVE-2024-45491', '9.5'],
       ['CVE-2024-9143', '5.5'],
       ['CVE-2024-21538', '8.0'],
       ['CVE-2025-5889', '2.0'],
     ]);
-    const first = run?.results[0] as { ruleIndex: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> };
+    const first = run?.results?.[0] as unknown as { ruleIndex: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> };
     expect(first.ruleIndex).toBe(0);
     expect(first.locations[0]?.physicalLocation.artifactLocation.uri).toBe('app-repo/services/cart/Dockerfile');
-    expect(sarif.runs[1]?.results.map((result) => result['ruleId'])).toEqual(['CVE-2025-0395', 'CVE-2024-56171']);
+    expect(sarif.runs[1]?.results?.map((result) => result['ruleId'])).toEqual(['CVE-2025-0395', 'CVE-2024-56171']);
   });
 
   it('summarises each image and lists blocking findings and expired ignores', () => {

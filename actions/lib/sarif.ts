@@ -4,6 +4,7 @@
  * one rule per vulnerability ID with `security-severity` so GitHub ranks it, one result per counted
  * finding (ignored and hidden-unfixed findings are left out), level `error` when it blocks.
  */
+import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { EvaluatedFinding, ScanResult } from './scan-policy.ts';
 import type { Severity } from './trivy-report.ts';
 
@@ -15,39 +16,19 @@ export interface SarifImage {
   location?: string;
 }
 
-interface SarifRule {
-  id: string;
-  name: string;
-  shortDescription: { text: string };
-  fullDescription: { text: string };
-  helpUri?: string;
-  help: { text: string; markdown: string };
-  defaultConfiguration: { level: string };
-  properties: { tags: string[]; precision: string; 'security-severity': string };
-}
-
-export interface SarifLog {
-  $schema: string;
-  version: '2.1.0';
-  runs: Array<{
-    tool: { driver: { name: string; informationUri: string; version?: string; rules: SarifRule[] } };
-    automationDetails: { id: string };
-    results: Array<Record<string, unknown>>;
-  }>;
-}
-
-const levelOf = (finding: EvaluatedFinding): string => {
+const levelOf = (finding: EvaluatedFinding): Result.level => {
   if (finding.decision === 'blocking') return 'error';
   return finding.vulnerability.severity === 'LOW' || finding.vulnerability.severity === 'UNKNOWN' ? 'note' : 'warning';
 };
 
-export function scanSarif(images: readonly SarifImage[], trivyVersion?: string): SarifLog {
+/** The SARIF log, typed by @types/sarif (the SARIF 2.1.0 schema's TypeScript definitions). */
+export function scanSarif(images: readonly SarifImage[], trivyVersion?: string): Log {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: images.map(({ result, location }) => {
       const counted = result.findings.filter((finding) => finding.decision === 'blocking' || finding.decision === 'allowed');
-      const rules = new Map<string, SarifRule>();
+      const rules = new Map<string, ReportingDescriptor>();
       for (const { vulnerability: v } of counted) {
         if (rules.has(v.id)) continue;
         const title = v.title ?? v.id;
@@ -69,7 +50,7 @@ export function scanSarif(images: readonly SarifImage[], trivyVersion?: string):
       return {
         tool: { driver: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy', ...(trivyVersion ? { version: trivyVersion } : {}), rules: [...rules.values()] } },
         automationDetails: { id: `slipway-scan/${result.name}/` },
-        results: counted.map((finding) => {
+        results: counted.map((finding): Result => {
           const v = finding.vulnerability;
           return {
             ruleId: v.id,

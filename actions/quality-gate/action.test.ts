@@ -98,7 +98,7 @@ describe('the quality-gate action bundle against a local server following SonarC
     expect(readFileSync(join(workspace, 'release-manifest.json'), 'utf8')).toBe(before);
   });
 
-  it.each([
+  it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
     { name: 'a missing report-task.txt', inputs: { 'report-task': 'nowhere/report-task.txt' }, message: /^input 'report-task': nowhere\/report-task\.txt does not exist; run the SonarCloud scan in this job first/ },
     { name: 'a bad timeout', inputs: { 'timeout-seconds': 'soon' }, message: /^input 'timeout-seconds' must be a number of seconds/ },
     { name: 'a service not in the manifest', inputs: { 'release-manifest': 'release-manifest.json', services: 'payment' }, message: /^input 'services': 'payment' is not in the release manifest/ },

@@ -80,7 +80,7 @@ describe('the scan action bundle, run as the GitHub runner runs it', () => {
     ]);
   });
 
-  it.each([
+  it.each<{ name: string; files?: Record<string, string>; inputs: Record<string, string>; message: RegExp }>([
     { name: 'a missing report file', inputs: { reports: 'cart=reports/nope.json' }, message: /^input 'reports': reports\/nope\.json does not exist in the workspace$/ },
     { name: 'corrupt report JSON', files: { 'reports/broken.json': '{"SchemaVersion": 2, "Results": [' }, inputs: { reports: 'cart=reports/broken.json' }, message: /^input 'reports' \(reports\/broken\.json\) is not valid JSON/ },
     { name: 'an unknown severity', inputs: { reports: 'cart=reports/cart-alpine.json', severity: 'CRITICAL,SEVERE' }, message: /^input 'severity': 'SEVERE' is not a Trivy severity/ },
