@@ -5,7 +5,8 @@
  *   - third-party actions pinned to a full 40-hex commit SHA, the version in a trailing comment;
  *   - top-level `permissions` read-only (e.g. `contents: read`), writes granted per job;
  *   - no untrusted context (`github.event.*`, `github.head_ref`, `inputs.*`) inside `run:`;
- *   - a job that promotes or rolls back prod runs in the `production` environment;
+ *   - a job that promotes or rolls back prod (the promote action, `slipway promote|rollback`, the
+ *     verify action with rollback) runs in the `production` environment;
  *   - promotions queue in a concurrency group that never cancels a run in progress;
  *   - no `pull_request_target` trigger.
  */
@@ -239,9 +240,13 @@ function checkRun(script: string, where: { job: string; step: string; line: numb
 
 /** Whether a step promotes, and into which environment: a literal name, or undefined when an expression decides. */
 function promotionTarget(step: YAMLMap, uses: string | undefined, script: string | undefined): { target: string | undefined } | undefined {
+  const inputs = get(step, 'with');
   if (uses !== undefined && /(^\.\/|\/)actions\/promote(@|$)/.test(uses)) {
-    const environment = scalarText(get(get(step, 'with'), 'environment'));
-    return { target: literal(environment) };
+    return { target: literal(scalarText(get(inputs, 'environment'))) };
+  }
+  // verify rolls the environment back on failure when asked: a write like a promotion.
+  if (uses !== undefined && /(^\.\/|\/)actions\/verify(@|$)/.test(uses) && (scalarText(get(inputs, 'rollback')) ?? 'false') !== 'false') {
+    return { target: literal(scalarText(get(inputs, 'environment'))) };
   }
   if (script !== undefined) {
     const match = slipwayPromotion.exec(script);
