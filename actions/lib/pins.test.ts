@@ -159,6 +159,27 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
     expect(result.text).toBe(`image:\n  repository: r.example/app\n  tag: "1.10"\n  digest: "${digest}"\n`);
   });
 
+  it('rewrites a helm parameter holding a whole reference, by name, and never its -sidecar neighbour', () => {
+    const text = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: worker}',
+      'spec:',
+      '  source:',
+      '    repoURL: https://example.com/charts.git',
+      '    targetRevision: 1.0.0',
+      '    helm:',
+      '      parameters:',
+      '        - {name: sidecar.image, value: "r.example/app-sidecar:1"}',
+      '        - name: worker.image',
+      '          value: r.example/app:1',
+      '',
+    ].join('\n');
+    const result = rewritePins(text, 'worker.yaml', [{ repository: 'r.example/app', tag: '2', digest }]);
+    expect(result.edits.map((edit) => [edit.style, edit.line])).toEqual([['helm-parameters', 12]]);
+    expect(result.text).toBe(text.replace('          value: r.example/app:1', `          value: r.example/app:2@${digest}`));
+  });
+
   it('refuses a tag that is an alias of an anchor used elsewhere', () => {
     const text = 'version: &v sha-1\nimage:\n  repository: r.example/app\n  tag: *v\n';
     expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:4: tag is an alias \(\*v\)/);

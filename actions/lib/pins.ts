@@ -224,13 +224,13 @@ class PinCollector {
     });
   }
 
-  private imageString(node: Scalar, context: SourceContext | undefined): void {
+  private imageString(node: Scalar, context: SourceContext | undefined, style: PinStyle = 'image-string'): void {
     const text = textOf(node);
     const reference = text === undefined ? undefined : tryParseImageReference(text);
     if (!reference) return;
     const setChart = this.chartSetter(context);
     this.sites.push({
-      ...this.base(node, 'image-string', reference.repository, context),
+      ...this.base(node, style, reference.repository, context),
       ...(reference.tag === undefined ? {} : { tag: reference.tag }),
       ...(reference.digest === undefined ? {} : { digest: reference.digest }),
       apply: (target) => {
@@ -258,9 +258,7 @@ class PinCollector {
         if (!tag && !digest) continue;
         this.pinPair(value, repository, tag ? child(tag, 'value') : undefined, digest ? child(digest, 'value') : undefined, 'helm-parameters', context, `helm parameter ${prefix}tag`, `helm parameter ${prefix}digest`);
       } else if ((name === 'image' || name.endsWith('.image')) && isScalar(value)) {
-        this.imageString(value, context);
-        const last = this.sites.at(-1);
-        if (last && last.line === this.line(value)) last.style = 'helm-parameters';
+        this.imageString(value, context, 'helm-parameters');
       }
     }
   }

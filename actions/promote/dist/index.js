@@ -35182,13 +35182,13 @@ var PinCollector = class _PinCollector {
       }
     });
   }
-  imageString(node, context3) {
+  imageString(node, context3, style = "image-string") {
     const text = textOf(node);
     const reference = text === void 0 ? void 0 : tryParseImageReference(text);
     if (!reference) return;
     const setChart = this.chartSetter(context3);
     this.sites.push({
-      ...this.base(node, "image-string", reference.repository, context3),
+      ...this.base(node, style, reference.repository, context3),
       ...reference.tag === void 0 ? {} : { tag: reference.tag },
       ...reference.digest === void 0 ? {} : { digest: reference.digest },
       apply: (target) => {
@@ -35215,9 +35215,7 @@ var PinCollector = class _PinCollector {
         if (!tag && !digest) continue;
         this.pinPair(value, repository, tag ? child(tag, "value") : void 0, digest ? child(digest, "value") : void 0, "helm-parameters", context3, `helm parameter ${prefix}tag`, `helm parameter ${prefix}digest`);
       } else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml2.isScalar)(value)) {
-        this.imageString(value, context3);
-        const last = this.sites.at(-1);
-        if (last && last.line === this.line(value)) last.style = "helm-parameters";
+        this.imageString(value, context3, "helm-parameters");
       }
     }
   }
