@@ -8,8 +8,12 @@ import type { ApplicationReadError, ArgoApplication } from './argo-sync-check.ts
 
 export function loadKubeConfig(kubeconfigPath = ''): KubeConfig {
   const config = new KubeConfig();
-  if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
-  else config.loadFromDefault();
+  try {
+    if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
+    else config.loadFromDefault();
+  } catch (error) {
+    throw new Error(`cannot load the kubeconfig ${kubeconfigPath || '(KUBECONFIG or ~/.kube/config)'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   if (!config.getCurrentCluster()) {
     throw new Error(`no Kubernetes cluster in the kubeconfig${kubeconfigPath ? ` ${kubeconfigPath}` : ' (KUBECONFIG, ~/.kube/config or in-cluster)'}: give the kubeconfig input or run aws eks update-kubeconfig first`);
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultObjectives, judgeSlo, prometheusScalarQuery, sloQueries, soak } from './slo-check.ts';
 import type { SloMeasurement } from './slo-check.ts';
-import { startExpositionServer, startPrometheus } from './test-support/prometheus-server.ts';
+import { SimulatedServicePod, startExpositionServer, startPrometheus } from './test-support/prometheus-server.ts';
 import type { ExpositionServer, PrometheusServer } from './test-support/prometheus-server.ts';
 
 const measured = (requests: number, errors: number, slow: number): SloMeasurement => ({ service: 'cart', version: '2.0.0', windowSeconds: 300, requests, errors, slow });
@@ -37,29 +37,6 @@ describe('judgeSlo with the default objectives (99.5% available, 99% within 500 
   });
 });
 
-/** One pod of cart whose counters grow every tick by `perSecond` requests of the current shape. */
-class CartPod {
-  ok = 0;
-  errors = 0;
-  slow = 0;
-  constructor(readonly version: string) {}
-  tick(seconds: number, perSecond: number, errorShare: number, slowShare: number): string {
-    const requests = seconds * perSecond;
-    this.errors += requests * errorShare;
-    this.ok += requests * (1 - errorShare);
-    this.slow += requests * slowShare;
-    const total = Math.floor(this.ok) + Math.floor(this.errors);
-    return [
-      `app_info{service="cart",version="${this.version}",commit="c0ffee1"} 1`,
-      `http_request_duration_seconds_bucket{method="POST",route="/api/cart/items",status_code="201",le="0.5"} ${Math.max(0, total - Math.floor(this.slow))}`,
-      `http_request_duration_seconds_bucket{method="POST",route="/api/cart/items",status_code="201",le="+Inf"} ${total}`,
-      `http_request_duration_seconds_count{method="POST",route="/api/cart/items",status_code="201"} ${Math.floor(this.ok)}`,
-      `http_request_duration_seconds_count{method="POST",route="/api/cart/items",status_code="503"} ${Math.floor(this.errors)}`,
-      '',
-    ].join('\n');
-  }
-}
-
 describe('soak against a real Prometheus scraping an old and a new version of cart', () => {
   let prometheus: PrometheusServer;
   let oldPod: ExpositionServer;
@@ -67,7 +44,7 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
   let ticker: ReturnType<typeof setInterval>;
   let newPodShape = { errorShare: 0, slowShare: 0 };
   beforeAll(async () => {
-    const [oldCart, newCart] = [new CartPod('1.9.0'), new CartPod('2.0.0')];
+    const [oldCart, newCart] = [new SimulatedServicePod('cart', '1.9.0'), new SimulatedServicePod('cart', '2.0.0')];
     oldPod = await startExpositionServer(oldCart.tick(0, 0, 0, 0));
     newPod = await startExpositionServer(newCart.tick(0, 0, 0, 0));
     let last = Date.now();

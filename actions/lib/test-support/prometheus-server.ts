@@ -138,3 +138,34 @@ export async function startExpositionServer(initial = ''): Promise<ExpositionSer
     stop: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/**
+ * The metrics of one pod of a shop service as the service kit exposes them (app_info and the HTTP
+ * histogram), whose counters grow on each tick by the requests of the current error and slow shares.
+ */
+export class SimulatedServicePod {
+  private ok = 0;
+  private errors = 0;
+  private slow = 0;
+  constructor(
+    readonly service: string,
+    readonly version: string,
+  ) {}
+
+  tick(seconds: number, perSecond: number, errorShare: number, slowShare: number): string {
+    const requests = seconds * perSecond;
+    this.errors += requests * errorShare;
+    this.ok += requests * (1 - errorShare);
+    this.slow += requests * slowShare;
+    const total = Math.floor(this.ok) + Math.floor(this.errors);
+    const route = `/api/${this.service}`;
+    return [
+      `app_info{service="${this.service}",version="${this.version}",commit="c0ffee1"} 1`,
+      `http_request_duration_seconds_bucket{method="POST",route="${route}",status_code="201",le="0.5"} ${Math.max(0, total - Math.floor(this.slow))}`,
+      `http_request_duration_seconds_bucket{method="POST",route="${route}",status_code="201",le="+Inf"} ${total}`,
+      `http_request_duration_seconds_count{method="POST",route="${route}",status_code="201"} ${Math.floor(this.ok)}`,
+      `http_request_duration_seconds_count{method="POST",route="${route}",status_code="503"} ${Math.floor(this.errors)}`,
+      '',
+    ].join('\n');
+  }
+}

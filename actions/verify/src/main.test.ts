@@ -1,0 +1,199 @@
+/**
+ * The verify action driven through its real inputs (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
+ * against a local server following the Kubernetes API (Argo CD Applications valid against the CRD
+ * schema), a real Prometheus scraping simulated service pods, a local server following Grafana's
+ * annotation API, and a bare git remote on disk for the rollback.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { actionRunner } from '../../lib/action-runner.ts';
+import { promote } from '../../lib/promote.ts';
+import { createReleaseManifest } from '../../lib/release-manifest.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, run as git } from '../../lib/test-support/gitops-repository.ts';
+import { startGrafanaApi } from '../../lib/test-support/grafana-api.ts';
+import type { GrafanaApiServer } from '../../lib/test-support/grafana-api.ts';
+import { argoApplication, startKubernetesApi } from '../../lib/test-support/kubernetes-api.ts';
+import type { KubernetesApiServer } from '../../lib/test-support/kubernetes-api.ts';
+import { SimulatedServicePod, startExpositionServer, startPrometheus } from '../../lib/test-support/prometheus-server.ts';
+import type { ExpositionServer, PrometheusServer } from '../../lib/test-support/prometheus-server.ts';
+import { run } from './main.ts';
+
+const commit = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
+const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
+
+let work: string;
+let kube: KubernetesApiServer;
+let grafana: GrafanaApiServer;
+let prometheus: PrometheusServer;
+const pods: ExpositionServer[] = [];
+let ticker: ReturnType<typeof setInterval>;
+/** Share of 5xx the new cart answers (the test changes it). */
+let cartErrors = 0;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'slipway-verify-'));
+  kube = await startKubernetesApi();
+  grafana = await startGrafanaApi();
+  const simulated = [new SimulatedServicePod('cart', 'sha-2222222'), new SimulatedServicePod('order', 'sha-3333333')];
+  for (const pod of simulated) pods.push(await startExpositionServer(pod.tick(0, 0, 0, 0)));
+  let last = Date.now();
+  ticker = setInterval(() => {
+    const seconds = (Date.now() - last) / 1000;
+    last = Date.now();
+    pods[0]?.set(simulated[0]?.tick(seconds, 40, cartErrors, 0) ?? '');
+    pods[1]?.set(simulated[1]?.tick(seconds, 40, 0, 0) ?? '');
+  }, 100);
+  prometheus = await startPrometheus(simulated.map((pod, index) => ({ address: pods[index]?.address ?? '', labels: { namespace: 'shop', service: pod.service, job: pod.service, pod: `${pod.service}-5d6c7-abcde`, environment: 'dev' } })));
+  await prometheus.waitFor('app_info{service="order"}');
+});
+
+afterAll(async () => {
+  clearInterval(ticker);
+  await prometheus?.stop();
+  for (const pod of pods) await pod.stop();
+  await grafana?.stop();
+  await kube?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+interface ActionRun {
+  outputs: Record<string, string>;
+  summary: string;
+  stdout: string;
+  exitCode: number | undefined;
+}
+
+/** Runs the action with these inputs as the runner passes them; returns its outputs. */
+async function verify(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  const dir = mkdtempSync(join(work, 'run-'));
+  const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')];
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const defaults: Record<string, string> = {
+    environment: 'dev',
+    'gitops-commit': commit,
+    services: JSON.stringify([
+      { service: 'cart', from: { tag: 'sha-1111111' }, to: { tag: 'sha-2222222', digest: digestOf('cart-2') } },
+      { service: 'order', from: { tag: 'sha-1111111' }, to: { tag: 'sha-3333333', digest: digestOf('order-3') } },
+    ]),
+    kubeconfig: kube.kubeconfig,
+    'sync-timeout': '2',
+    'poll-interval': '1',
+    'prometheus-url': prometheus.url,
+    'soak-seconds': '3',
+    'grafana-url': grafana.url,
+    'grafana-token': grafana.token,
+    'min-requests': '10',
+  };
+  const environment: NodeJS.ProcessEnv = { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', ...env };
+  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) environment[`INPUT_${name.toUpperCase()}`] = value;
+  let stdout = '';
+  process.exitCode = undefined;
+  await run(actionRunner(environment, (text) => (stdout += text)));
+  const outputs: Record<string, string> = {};
+  for (const match of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1] as string] = match[3] as string;
+  const exitCode = typeof process.exitCode === 'number' ? process.exitCode : undefined;
+  process.exitCode = undefined;
+  return { outputs, summary: readFileSync(summaryFile, 'utf8'), stdout, exitCode };
+}
+
+const healthy = (name: string, revision = commit) => argoApplication(name, { sync: { status: 'Synced', revision }, health: { status: 'Healthy' } });
+
+describe('the verify action', () => {
+  it('passes when Argo CD synced the commit and is Healthy and the new versions meet their SLOs, marking Grafana', async () => {
+    cartErrors = 0;
+    kube.set('cart', healthy('cart'));
+    kube.set('order', healthy('order'));
+    const before = grafana.annotations.length;
+    const result = await verify({});
+    expect(result.exitCode).toBeUndefined();
+    expect(result.outputs).toMatchObject({ result: 'passed', 'failed-check': '', reason: '', 'rollback-commit': '' });
+    expect(JSON.parse(result.outputs['synced-revision'] ?? '{}')).toEqual({ cart: commit, order: commit });
+    const slo = JSON.parse(result.outputs['slo'] ?? '[]') as { service: string; version: string; ok: boolean; requests: number }[];
+    expect(slo.map((v) => [v.service, v.version, v.ok])).toEqual([
+      ['cart', 'sha-2222222', true],
+      ['order', 'sha-3333333', true],
+    ]);
+    expect(slo.every((v) => v.requests >= 10)).toBe(true);
+    const posted = grafana.annotations.slice(before);
+    expect(result.outputs['annotation-ids']).toBe([before + 1, before + 2].join(','));
+    expect(posted.map((a) => a.tags)).toEqual([
+      ['deploy', 'cart', 'dev', 'version:sha-2222222', 'verify:passed'],
+      ['deploy', 'order', 'dev', 'version:sha-3333333', 'verify:passed'],
+    ]);
+    expect(posted[0]?.text).toContain('https://github.com/example/slipway/actions/runs/42');
+    expect(result.summary).toContain('### Verify dev: passed');
+    expect(result.summary).toContain('| cart | sha-2222222 |');
+    expect(result.stdout).toContain('cart: Synced and Healthy at 4f6d2a1c9b8e');
+  });
+
+  it.each([
+    ['stuck OutOfSync', { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }, 'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e'],
+    ['at the wrong revision', { sync: { status: 'Synced', revision: previous }, health: { status: 'Healthy' } }, 'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced and Healthy at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e'],
+    ['Degraded', { sync: { status: 'Synced', revision: commit }, health: { status: 'Degraded', message: 'back-off restarting failed container' } }, 'cart: Degraded at 4f6d2a1c9b8e: back-off restarting failed container'],
+    ['still Progressing at the timeout', { sync: { status: 'Synced', revision: commit }, health: { status: 'Progressing' } }, 'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced at 4f6d2a1c9b8e, health Progressing'],
+  ])('fails when an Application is %s, with the reason, and skips the SLO check', async (_name, status, reason) => {
+    kube.set('cart', argoApplication('cart', status as never));
+    kube.set('order', healthy('order'));
+    const result = await verify({});
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toMatchObject({ result: 'failed', 'failed-check': 'sync', reason, slo: '[]' });
+    expect(result.stdout).toContain(`::error::verify dev failed (sync): ${reason}`);
+    expect(grafana.annotations.at(-1)?.tags).toContain('verify:failed');
+  });
+
+  it('fails on an SLO breach of the new version and rolls back with one GitOps commit when asked', async () => {
+    const remote = createGitopsRemote(gitopsTree(['cart', 'order'], ['dev']));
+    const workspace = remote.clone('runner');
+    const release = (tag: string, at: string) =>
+      createReleaseManifest({ createdAt: at, source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' }, services: { cart: { image: { repository: `${registry}/cart`, tag, digest: digestOf(`cart-${tag}`) } } } });
+    const options = (manifest: ReturnType<typeof release>) => ({ remote: { repoDir: workspace, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release' as const, manifest } });
+    await promote(options(release('sha-1111111', '2026-11-22T01:00:00Z')));
+    const bad = await promote(options(release('sha-2222222', '2026-11-22T02:00:00Z')));
+    const promoted = bad.commit ?? '';
+    kube.set('cart', healthy('cart', promoted));
+    cartErrors = 0.5;
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const result = await verify({ 'gitops-commit': promoted, services: 'cart=sha-2222222', rollback: 'true', token: '' }, { GITHUB_WORKSPACE: workspace });
+    cartErrors = 0;
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['failed-check']).toBe('slo');
+    expect(result.outputs['reason']).toMatch(/^cart sha-2222222: \d+(\.\d)?% of \d+ requests answered 5xx over \d+s; the limit is 3% \(6x the 0\.5% error budget\)$/);
+    expect(result.outputs['rollback-commit']).toBe(remote.head());
+    expect(git(remote.bare, 'rev-list', '--count', `${promoted}..main`).trim()).toBe('1');
+    expect(git(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${promoted}`);
+    expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`tag: sha-1111111`);
+    expect(result.summary).toContain(`Rolled back with GitOps commit \`${remote.head()}\``);
+  });
+
+  it('fails without a rollback when not asked, leaving the GitOps repository alone', async () => {
+    kube.set('cart', healthy('cart'));
+    cartErrors = 0.5;
+    await new Promise((r) => setTimeout(r, 2000));
+    const result = await verify({ services: 'cart=sha-2222222' });
+    cartErrors = 0;
+    expect(result.outputs).toMatchObject({ result: 'failed', 'failed-check': 'slo', 'rollback-commit': '' });
+  });
+
+  it.each([
+    [{ 'gitops-commit': '' }, "input 'gitops-commit' is required"],
+    [{ 'gitops-commit': 'main' }, "input gitops-commit must be a commit SHA, not 'main'"],
+    [{ services: 'cart' }, "input services: 'cart' is not service=version"],
+    [{ 'soak-seconds': 'ten' }, "input soak-seconds must be seconds between 0 and 21600, not 'ten'"],
+    [{ 'availability-objective': '99.5' }, "input availability-objective must be a ratio between 0 and 1 (e.g. 0.995), not '99.5'"],
+    [{ rollback: 'yes' }, "input 'rollback' must be true or false, not 'yes'"],
+    [{ kubeconfig: '/nonexistent/kubeconfig' }, 'cannot load the kubeconfig /nonexistent/kubeconfig: ENOENT'],
+  ])('rejects bad input %j with a clear error', async (inputs, message) => {
+    const result = await verify(inputs);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`::error::${message}`);
+    expect(result.outputs).toEqual({});
+  });
+});
