@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,28 @@ describe('the scan action bundle, run as the GitHub runner runs it', () => {
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
     expect(() => readFileSync(join(workspace, 'trivy-results.sarif'))).toThrow();
     expect(readFileSync(join(workspace, 'release-manifest.json'), 'utf8')).toBe(before);
+  });
+
+  it('runs trivy on each manifest image by digest with the full report and no filtering of its own (a stand-in trivy executable: the real one needs its online database)', async () => {
+    const workspace = workspaceWith();
+    const bin = mkdtempSync(join(tmpdir(), 'slipway-trivy-bin-'));
+    const calls = join(bin, 'calls.log');
+    // Answers `trivy --version` and `trivy image … --output FILE REF` with a real-format report per image.
+    writeFileSync(
+      join(bin, 'trivy'),
+      `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Version: 0.58.1"; exit 0; fi\necho "$*" >> '${calls}'\nout=""; prev=""; for a in "$@"; do [ "$prev" = "--output" ] && out="$a"; prev="$a"; done\ncase "$*" in *slipway/cart@*) cp '${join(fixtures, 'cart-alpine.json')}' "$out";; *) cp '${join(fixtures, 'product-distroless-clean.json')}' "$out";; esac\n`,
+    );
+    chmodSync(join(bin, 'trivy'), 0o755);
+    const run = await runAction(action, { workspace, inputs: { 'release-manifest': 'release-manifest.json', 'trivy-args': '--timeout 10m' }, env: { ...runnerEnv, PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+    expect(run.code).toBe(1);
+    const lines = readFileSync(calls, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^image --quiet --format json --scanners vuln --ignorefile \\S+empty\\.trivyignore --output \\S+cart\\.json --timeout 10m 123456789012\\.dkr\\.ecr\\.ap-south-1\\.amazonaws\\.com/slipway/cart@sha256:1{64}$`));
+    const manifest = parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
+    expect(manifest.services['cart']?.scan).toMatchObject({ status: 'failed', scanner: 'trivy 0.58.1', critical: 1, high: 2 });
+    expect(manifest.services['order']?.scan).toMatchObject({ status: 'passed', scanner: 'trivy 0.58.1', critical: 0 });
+    expect(errorLines(run)[0]).toMatch(/^3 blocking findings/);
+    expect(run.summary).toContain('| cart<br>`123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/cart:sha-860c190@sha256:');
   });
 
   it('says how to get trivy when it must scan an image and trivy is not installed', async () => {
