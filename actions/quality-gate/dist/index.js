@@ -7314,7 +7314,7 @@ function insideRoot(root, value, option) {
 function seconds(runner, name, fallback, max) {
   const text = runner.input(name);
   const value = text === "" ? fallback : Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new ActionInputError(`input '${name}' must be a number of seconds from 0 to ${max}, not '${text}'`);
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new ActionInputError(`input '${name}' must be a number of seconds above 0 and at most ${max}, not '${text}'`);
   return value;
 }
 function record(manifest, services, gate) {

@@ -14,7 +14,7 @@ import { insideRoot } from '../../lib/workspace-paths.ts';
 function seconds(runner: ActionRunner, name: string, fallback: number, max: number): number {
   const text = runner.input(name);
   const value = text === '' ? fallback : Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new ActionInputError(`input '${name}' must be a number of seconds from 0 to ${max}, not '${text}'`);
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new ActionInputError(`input '${name}' must be a number of seconds above 0 and at most ${max}, not '${text}'`);
   return value;
 }
 
