@@ -87,14 +87,22 @@ export interface Identity {
 /** The bot identity GitHub Actions commits use, for runners without a configured git user. */
 export const actionsBotIdentity: Identity = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
 
-/** The configured committer, else the Actions bot. */
+/**
+ * The committer: GIT_COMMITTER_NAME/EMAIL when set, else an explicitly configured user.name and
+ * user.email, else the Actions bot (never git's guess from the host name, as on a bare runner).
+ */
 export async function committerIdentity(cwd: string): Promise<Identity> {
+  const name = process.env['GIT_COMMITTER_NAME'];
+  const email = process.env['GIT_COMMITTER_EMAIL'];
+  if (name && email) return { name, email };
   try {
-    const ident = (await git(['var', 'GIT_COMMITTER_IDENT'], { cwd })).trim();
-    const match = /^(.*) <([^>]*)> \d+ [+-]\d{4}$/.exec(ident);
-    if (match?.[1] && match[2]) return { name: match[1], email: match[2] };
+    const lines = (await git(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd })).split('\n');
+    const value = (key: string): string | undefined => lines.filter((line) => line.startsWith(`${key} `)).at(-1)?.slice(key.length + 1).trim();
+    const configuredName = value('user.name');
+    const configuredEmail = value('user.email');
+    if (configuredName && configuredEmail) return { name: configuredName, email: configuredEmail };
   } catch {
-    // no user configured: fall back below
+    // nothing configured: fall back below
   }
   return actionsBotIdentity;
 }

@@ -30,7 +30,8 @@ function runAction(workspace: string, inputs: Record<string, string>, extraEnv: 
   writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'example/slipway' } }));
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? tmpdir(),
+    // A home without git configuration, like a fresh runner's.
+    HOME: files,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,
@@ -101,6 +102,7 @@ describe('the promote action bundle, run as the GitHub runner runs it', () => {
     expect(result.code).toBe(0);
     expect(result.outputs['commit-sha']).toBe(remote.head());
     expect(remote.show('environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf('cart-5151515')}`);
+    expect(run(remote.bare, 'log', '-1', '--format=%an <%ae>', 'main').trim()).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>');
     expect(result.stdout).toContain('::add-mask::ghs_secretTokenValue1234567890');
     expect(result.stdout.replace('::add-mask::ghs_secretTokenValue1234567890', '')).not.toContain(token);
 

@@ -1,7 +1,7 @@
 /**
  * Builds every action: actions/<name>/src/index.ts → actions/<name>/dist/index.js, one self-contained
  * ESM file per action (esbuild), runnable by the runner's node24 and by Node 20.
- * `tsx actions/scripts/bundle.ts` writes the bundles; `bundleAction` is also used by the test that
+ * `tsx actions/scripts/bundle.ts [name…]` writes the bundles; `bundleAction` is also used by the test that
  * fails when a committed dist/ differs from a fresh build.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,11 @@ export function distPath(name: string): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const name of actionNames()) {
+  // `tsx actions/scripts/bundle.ts [name…]`: the named actions, or all of them.
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !actionNames().includes(name));
+  if (unknown.length > 0) throw new Error(`no action named ${unknown.join(', ')} (actions: ${actionNames().join(', ')})`);
+  for (const name of wanted.length > 0 ? wanted : actionNames()) {
     const file = distPath(name);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, await bundleAction(name));

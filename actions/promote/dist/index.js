@@ -34294,10 +34294,15 @@ function git(args, options) {
 }
 var actionsBotIdentity = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
 async function committerIdentity(cwd) {
+  const name = process.env["GIT_COMMITTER_NAME"];
+  const email = process.env["GIT_COMMITTER_EMAIL"];
+  if (name && email) return { name, email };
   try {
-    const ident = (await git(["var", "GIT_COMMITTER_IDENT"], { cwd })).trim();
-    const match = /^(.*) <([^>]*)> \d+ [+-]\d{4}$/.exec(ident);
-    if (match?.[1] && match[2]) return { name: match[1], email: match[2] };
+    const lines = (await git(["config", "--get-regexp", "^user\\.(name|email)$"], { cwd })).split("\n");
+    const value = (key) => lines.filter((line) => line.startsWith(`${key} `)).at(-1)?.slice(key.length + 1).trim();
+    const configuredName = value("user.name");
+    const configuredEmail = value("user.email");
+    if (configuredName && configuredEmail) return { name: configuredName, email: configuredEmail };
   } catch {
   }
   return actionsBotIdentity;
