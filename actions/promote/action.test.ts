@@ -94,6 +94,20 @@ describe('the promote action bundle, run as the GitHub runner runs it', () => {
     expect(remote.head()).toBe(result.outputs['commit-sha']);
   });
 
+  it('rolls back to the previous release with one commit when asked', async () => {
+    const remote = createGitopsRemote(gitopsTree(services));
+    const workspace = remote.clone('workspace');
+    const good = await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'cart', '600d000', '2026-11-22T01:00:00Z') });
+    const bad = await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'cart', 'bad0000', '2026-11-22T02:00:00Z') });
+    expect([good.code, bad.code]).toEqual([0, 0]);
+    const rollback = await runAction(workspace, { environment: 'dev', rollback: 'true' });
+    expect(rollback.code).toBe(0);
+    expect(rollback.outputs['commit-sha']).toBe(remote.head());
+    expect(rollback.summary).toContain('| cart | sha-bad0000 → sha-600d000 |');
+    expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${bad.outputs['commit-sha']}`);
+    expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf('cart-600d000')}`);
+  });
+
   it('pushes to a separate GitOps repository given by URL and token, never printing the token', async () => {
     const remote = createGitopsRemote(gitopsTree(services, ['dev'], ''));
     const workspace = mkdtempSync(join(tmpdir(), 'slipway-app-'));
