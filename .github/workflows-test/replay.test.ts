@@ -369,3 +369,35 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     expect(app.head()).toBe(appHead);
   });
 });
+
+describe('the pull request gate report, replayed with the gate-report action’s dist', () => {
+  it('turns the gate jobs’ results into one table: skipped gates shown as skipped, a failed one fails the report', () => {
+    const app = createGitopsRemote(new Map([['README.md', 'The application repository.\n']]));
+    const stage = new Stage(app);
+    const result = (value: string, outputs: Record<string, string> = {}) => ({ result: value, outputs });
+    const needs = {
+      changes: result('success'),
+      lint: result('success'),
+      unit: result('failure', { coverage: '81.5' }),
+      e2e: result('success'),
+      sonarcloud: result('skipped'),
+      images: result('skipped'),
+      gitops: result('success'),
+      terraform: result('skipped'),
+      workflows: result('success'),
+      'actions-dist': result('success'),
+    };
+    const pullRequest = join(workflows, 'pull-request.yml');
+    const replay = replayJob(root, pullRequest, 'report', context({ event_name: 'pull_request', needs }), stage.harness());
+    const report = replay.steps.find((step) => step.label === './actions/gate-report');
+    expect(report?.ran).toBe('action');
+    expect(report?.outputs['overall']).toBe('failed');
+    const rows = (report?.summary ?? '').split('\n').filter((line) => line.startsWith('|'));
+    const row = (name: string) => rows.find((line) => line.includes(`| ${name} `) || line.includes(`${name} |`)) ?? '';
+    expect(row('Tests')).toMatch(/fail/i);
+    expect(row('Coverage')).toContain('81.5% of lines');
+    expect(row('Terraform')).toMatch(/skip/i);
+    expect(row('Workflow lint')).toMatch(/pass/i);
+    expect(row('Actions dist is current')).toMatch(/pass/i);
+  });
+});

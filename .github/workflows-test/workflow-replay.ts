@@ -163,6 +163,8 @@ export interface StepRecord {
   inputs: Record<string, string>;
   outputs: Record<string, string>;
   stdout: string;
+  /** What the step appended to GITHUB_STEP_SUMMARY. */
+  summary: string;
 }
 
 export interface ReplayHarness {
@@ -239,7 +241,7 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
 
   (job.steps ?? []).forEach((step, index) => {
     const name = label(step, index);
-    const record: StepRecord = { label: name, ...(step.id ? { id: step.id } : {}), ran: 'skipped', inputs: {}, outputs: {}, stdout: '' };
+    const record: StepRecord = { label: name, ...(step.id ? { id: step.id } : {}), ran: 'skipped', inputs: {}, outputs: {}, stdout: '', summary: '' };
     records.push(record);
     if (!condition(step.if, full)) return;
     const env = Object.fromEntries(Object.entries({ ...(job.env ?? {}), ...(step.env ?? {}) }).map(([key, value]) => [key, substitute(String(value), full)]));
@@ -267,6 +269,7 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
         record.stdout = result.stdout + result.stderr;
         if (result.status !== 0) throw new ReplayError(`${name}: ${step.uses} failed (exit ${result.status}):\n${record.stdout}`);
         record.outputs = readOutputs(outputFile);
+        record.summary = readFileSync(summaryFile, 'utf8');
       }
     } else if (step.uses?.startsWith('actions/checkout@')) {
       record.inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
@@ -285,6 +288,7 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
         record.stdout = result.stdout + result.stderr;
         if (result.status !== 0) throw new ReplayError(`${name}: the script failed (exit ${result.status}):\n${record.stdout}`);
         record.outputs = readOutputs(outputFile);
+        record.summary = readFileSync(summaryFile, 'utf8');
       } else {
         throw new ReplayError(`${name}: the harness has no stand-in for ${step.uses}`);
       }
