@@ -73,6 +73,12 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
   it('promotes dev, shows what prod lacks with source commits, promotes prod from dev and rolls dev back', async () => {
     const remote = createGitopsRemote(gitopsTree(['product', 'cart']));
     const checkout = remote.clone('checkout');
+    const preview = await slipway(checkout, 'promote', 'dev', '--dry-run', '--set', `product=${registry}/product:sha-1111111@${digestOf('p1')}`);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain('\n-          tag: sha-0000000\n');
+    expect(preview.stdout).toContain('\n+          tag: sha-1111111\n');
+    expect(remote.head()).toBe(run(remote.bare, 'rev-parse', 'main').trim());
+    expect(Number(run(remote.bare, 'rev-list', '--count', 'main').trim())).toBe(1);
     const first = await slipway(checkout, 'promote', 'dev', '--set', `product=${registry}/product:sha-1111111@${digestOf('p1')}`, '--source-commit', '1111111111111111111111111111111111111111');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);

@@ -117,6 +117,8 @@ export interface LandOptions {
    * Only for a named remote of a full (non-shallow) checkout; any lost race fetches and re-applies.
    */
   optimistic?: boolean;
+  /** Write the commit object (so it can be diffed) but push nothing: no ref anywhere changes. */
+  dryRun?: boolean;
   /** Called on each retry, for logs. */
   onRetry?: (attempt: number, reason: string) => void;
 }
@@ -187,6 +189,7 @@ export async function landOnBranch<T>(
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
+      if (options.dryRun) return { commit, base, attempts: attempt, decision: result, pushed: false };
       if (options.pullRequestBranch) {
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };

@@ -43,6 +43,8 @@ export interface PromoteOptions {
   maxAttempts?: number;
   author?: Identity;
   log?: (line: string) => void;
+  /** Plan and show the change without pushing: `result.diff` holds it, no ref changes. */
+  dryRun?: boolean;
 }
 
 export interface PromoteResult {
@@ -54,6 +56,8 @@ export interface PromoteResult {
   base: string;
   attempts: number;
   pullRequest?: PullRequestResult;
+  /** Dry run: the unified diff the promotion would commit ('' when nothing changes). */
+  diff?: string;
 }
 
 interface Decision {
@@ -201,6 +205,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
       ...(options.author ? { author: options.author } : {}),
       ...(pullRequestBranch ? { pullRequestBranch } : {}),
+      ...(options.dryRun ? { dryRun: true } : {}),
       onRetry: (attempt, reason) => log(`attempt ${attempt}: ${reason}`),
     },
   );
@@ -213,6 +218,11 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     attempts: landed.attempts,
     ...(landed.commit ? { commit: landed.commit } : {}),
   };
+  if (options.dryRun) {
+    result.diff = landed.commit ? await git(['diff', '--no-color', landed.base, landed.commit], { cwd: options.remote.repoDir }) : '';
+    delete result.commit;
+    return result;
+  }
   if (options.pullRequest && pullRequestBranch && landed.commit && plan.message) {
     const diff = await git(['diff', '--no-color', landed.base, landed.commit], { cwd: options.remote.repoDir });
     result.pullRequest = await upsertPullRequest(options.pullRequest.repository, {

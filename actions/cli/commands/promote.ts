@@ -12,7 +12,7 @@ const serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const command: Command = {
   summary: 'promote a release manifest, explicit images, or another environment\'s exact digests into an environment',
-  usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … | --from ENVIRONMENT) [--service NAME …] ${gitopsUsage}`,
+  usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … | --from ENVIRONMENT) [--service NAME …] [--dry-run] ${gitopsUsage}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       release: { type: 'string' },
@@ -20,6 +20,7 @@ export const command: Command = {
       from: { type: 'string' },
       service: { type: 'string', multiple: true },
       'source-commit': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
     });
     const [environment, ...extra] = positionals;
     if (!environment || extra.length > 0) throw new UsageError('give exactly one environment');
@@ -50,8 +51,14 @@ export const command: Command = {
         source,
         ...(values.approver ? { approver: values.approver } : {}),
         ...(pullRequest ? { pullRequest } : {}),
+        ...(values['dry-run'] ? { dryRun: true } : {}),
         log: io.err,
       });
+      if (values['dry-run']) {
+        io.out(result.diff ? result.diff.trimEnd() : `${environment}: nothing to change`);
+        for (const skipped of result.plan.skipped) io.out(`${skipped.service}: skipped — ${skipped.reason}`);
+        return 0;
+      }
       return reportPromotion(result, io);
     } finally {
       target.close();

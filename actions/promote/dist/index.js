@@ -34821,6 +34821,7 @@ async function landOnBranch(target, decide, options = {}) {
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
+      if (options.dryRun) return { commit, base, attempts: attempt, decision: result, pushed: false };
       if (options.pullRequestBranch) {
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
@@ -39911,6 +39912,7 @@ async function promote(options) {
       ...options.maxAttempts === void 0 ? {} : { maxAttempts: options.maxAttempts },
       ...options.author ? { author: options.author } : {},
       ...pullRequestBranch ? { pullRequestBranch } : {},
+      ...options.dryRun ? { dryRun: true } : {},
       onRetry: (attempt, reason) => log(`attempt ${attempt}: ${reason}`)
     }
   );
@@ -39923,6 +39925,11 @@ async function promote(options) {
     attempts: landed.attempts,
     ...landed.commit ? { commit: landed.commit } : {}
   };
+  if (options.dryRun) {
+    result.diff = landed.commit ? await git(["diff", "--no-color", landed.base, landed.commit], { cwd: options.remote.repoDir }) : "";
+    delete result.commit;
+    return result;
+  }
   if (options.pullRequest && pullRequestBranch && landed.commit && plan.message) {
     const diff = await git(["diff", "--no-color", landed.base, landed.commit], { cwd: options.remote.repoDir });
     result.pullRequest = await upsertPullRequest(options.pullRequest.repository, {
