@@ -43,6 +43,11 @@ describe('release manifest', () => {
     expect(() => parseReleaseManifest('{', 'release.json')).toThrow(/release\.json is not valid JSON/);
   });
 
+  it('accepts the documented example (actions/schemas/examples/release-manifest.json)', () => {
+    const text = readFileSync(new URL('../schemas/examples/release-manifest.json', import.meta.url), 'utf8');
+    expect(Object.keys(parseReleaseManifest(text, 'example').services)).toEqual(['product', 'cart']);
+  });
+
   it('publishes its schema at the documented path', () => {
     const schema = JSON.parse(readFileSync(new URL(`../../${releaseManifestSchemaPath}`, import.meta.url), 'utf8')) as { title: string };
     expect(schema.title).toBe('Slipway release manifest');
