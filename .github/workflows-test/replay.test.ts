@@ -317,6 +317,20 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: again } }))).toBe(false);
   });
 
+  const marker = join(tmpdir(), `slipway-injected-${process.pid}`);
+  it.each([
+    { release: `$(touch ${marker}); x`, error: /is not a release id/ },
+    { release: 'deadbee-20990101T000000Z', error: /no release-manifest-deadbee-20990101T000000Z artifact/ },
+  ])('a dispatch asking for $release stops at the plan with a clear error, promoting nothing', ({ release: asked, error }) => {
+    const prodBefore = pins(remote, 'prod');
+    const calls = stage.ghLog().length;
+    const dispatch = context({ event_name: 'workflow_dispatch', inputs: { release: asked, mode: 'commit' } });
+    expect(() => replayJob(root, promoteProd, 'plan', dispatch, stage.harness())).toThrow(error);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+    expect(existsSync(marker)).toBe(false);
+    expect(stage.ghLog().length - calls).toBe(asked.startsWith('$') ? 0 : 1);
+  });
+
   it('a failed release does not start a prod promotion', () => {
     const failed = context({ event_name: 'workflow_run', event: { workflow_run: { conclusion: 'failure' } } });
     expect(() => replayJob(root, promoteProd, 'plan', failed, stage.harness())).toThrow(/the job's if .* is false/);
