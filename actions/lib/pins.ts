@@ -157,7 +157,9 @@ class PinCollector {
     for (const pair of node.items) {
       const key = textOf(pair.key);
       if (key === '<<') continue;
-      if (key === 'image' && isScalar(pair.value)) this.imageString(pair.value, context);
+      if (key === 'image' && isScalar(pair.value)) {
+        if (typeof pair.value.value === 'string') this.imageString(pair.value, context);
+      }
       else this.walk(pair.value, context);
     }
   }

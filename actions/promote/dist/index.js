@@ -35135,8 +35135,9 @@ var PinCollector = class _PinCollector {
     for (const pair of node.items) {
       const key = textOf(pair.key);
       if (key === "<<") continue;
-      if (key === "image" && (0, import_yaml2.isScalar)(pair.value)) this.imageString(pair.value, context3);
-      else this.walk(pair.value, context3);
+      if (key === "image" && (0, import_yaml2.isScalar)(pair.value)) {
+        if (typeof pair.value.value === "string") this.imageString(pair.value, context3);
+      } else this.walk(pair.value, context3);
     }
   }
   base(node, style, repository, context3) {
