@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createGitopsRemote, digestOf, gitopsTree, registry, run } from '../lib/test-support/gitops-repository.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../lib/test-support/gitops-repository.ts';
+
+afterAll(removeGitopsRemotes);
 
 const bin = new URL('./slipway.js', import.meta.url).pathname;
 const corpus = new URL('../lib/fixtures/corpus/', import.meta.url).pathname;

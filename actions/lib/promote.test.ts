@@ -1,11 +1,13 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { promote } from './promote.ts';
 import type { PromoteOptions } from './promote.ts';
 import { createReleaseManifest } from './release-manifest.ts';
 import type { ReleaseManifest } from './release-manifest.ts';
-import { createGitopsRemote, digestOf, gitopsTree, registry, run } from './test-support/gitops-repository.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from './test-support/gitops-repository.ts';
+
+afterAll(removeGitopsRemotes);
 
 const services = ['frontend', 'product', 'cart', 'order'];
 

@@ -5,9 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest } from '../lib/release-manifest.ts';
-import { createGitopsRemote, digestOf, gitopsTree, registry, run } from '../lib/test-support/gitops-repository.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../lib/test-support/gitops-repository.ts';
+
+afterAll(removeGitopsRemotes);
 
 const dist = new URL('./dist/index.js', import.meta.url).pathname;
 const services = ['frontend', 'product', 'cart', 'order'];

@@ -4,7 +4,7 @@
  * publishes it to a bare remote on disk.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -97,9 +97,17 @@ export interface GitopsRemoteFixture {
   show(path: string, branch?: string): string;
 }
 
+const created: string[] = [];
+
+/** Removes every folder createGitopsRemote made in this process (call from afterAll). */
+export function removeGitopsRemotes(): void {
+  for (const root of created.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
 /** A bare remote holding `files` on branch main, plus helpers. */
 export function createGitopsRemote(files: ReadonlyMap<string, string>): GitopsRemoteFixture {
   const root = mkdtempSync(join(tmpdir(), 'slipway-test-'));
+  created.push(root);
   const bare = join(root, 'remote.git');
   const seed = join(root, 'seed');
   run(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
