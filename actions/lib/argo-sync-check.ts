@@ -82,7 +82,8 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs: number;
   log(line: string): void;
-  acceptedRevision?: (revision: string) => boolean;
+  /** Whether a revision other than the promoted one contains it (a later commit on the branch). */
+  containsCommit?: (revision: string) => Promise<boolean>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -111,13 +112,24 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = now();
   const last = new Map<string, string>();
+  // Later commits already asked about: revision → contains the promoted commit.
+  const later = new Map<string, boolean>();
+  const judge = async (app: ArgoApplication): Promise<Judgement> => {
+    if (options.containsCommit) {
+      for (const revision of revisionsOf(app.status?.sync)) {
+        if (sameRevision(revision, options.expected) || later.has(revision)) continue;
+        later.set(revision, await options.containsCommit(revision).catch(() => false));
+      }
+    }
+    return judgeApplication(app, options.expected, (revision) => later.get(revision) === true);
+  };
   let outcomes: ApplicationOutcome[];
   if (options.applications.length === 0) return { ok: false, reason: 'no Argo CD Applications to wait for: name at least one', applications: [], waitedMs: 0 };
   for (;;) {
     outcomes = await Promise.all(
       options.applications.map(async (name): Promise<ApplicationOutcome> => {
         try {
-          return { name, judgement: judgeApplication(await options.read(name), options.expected, options.acceptedRevision) };
+          return { name, judgement: await judge(await options.read(name)) };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           if (permanent(error)) return { name, judgement: { state: 'failed', reason: message } };

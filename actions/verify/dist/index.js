@@ -90143,6 +90143,134 @@ function applicationReader(config, namespace) {
   };
 }
 
+// actions/lib/git.ts
+import { spawn } from "node:child_process";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { performance as performance2 } from "node:perf_hooks";
+var GitError = class extends Error {
+  constructor(message, args, exitCode, stderr, stdout = "") {
+    super(message);
+    this.args = args;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+    this.stdout = stdout;
+  }
+  args;
+  exitCode;
+  stderr;
+  stdout;
+  name = "GitError";
+};
+function authEnvironment(credentials) {
+  if (!credentials) return {};
+  const basic = Buffer.from(`x-access-token:${credentials.token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "http.extraHeader",
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
+  };
+}
+function redact(text, credentials) {
+  if (!credentials || credentials.token === "") return text;
+  const basic = Buffer.from(`x-access-token:${credentials.token}`).toString("base64");
+  return text.split(credentials.token).join("***").split(basic).join("***");
+}
+function git(args, options) {
+  const started = process.env["SLIPWAY_TRACE_GIT"] ? performance2.now() : 0;
+  return new Promise((resolve, reject) => {
+    const child2 = spawn("git", args, {
+      cwd: options.cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...authEnvironment(options.credentials), ...options.env },
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const out = [];
+    const err = [];
+    child2.stdout.on("data", (chunk) => out.push(chunk));
+    child2.stderr.on("data", (chunk) => err.push(chunk));
+    child2.on("error", (error) => reject(new GitError(`could not run git: ${error.message}`, args, null, "")));
+    child2.on("close", (code) => {
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = redact(Buffer.concat(err).toString("utf8"), options.credentials);
+      if (code === 0) resolve(stdout);
+      else {
+        const shown = args.map((arg) => redact(arg, options.credentials)).join(" ");
+        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
+      }
+    });
+    child2.stdin.on("error", () => void 0);
+    child2.stdin.end(options.input ?? "");
+  }).finally(() => {
+    if (started) process.stderr.write(`git ${args[0] ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+`);
+  });
+}
+var actionsBotIdentity = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
+async function committerIdentity(cwd) {
+  const name = process.env["GIT_COMMITTER_NAME"];
+  const email = process.env["GIT_COMMITTER_EMAIL"];
+  if (name && email) return { name, email };
+  try {
+    const lines = (await git(["config", "--get-regexp", "^user\\.(name|email)$"], { cwd })).split("\n");
+    const value = (key) => lines.filter((line) => line.startsWith(`${key} `)).at(-1)?.slice(key.length + 1).trim();
+    const configuredName = value("user.name");
+    const configuredEmail = value("user.email");
+    if (configuredName && configuredEmail) return { name: configuredName, email: configuredEmail };
+  } catch {
+  }
+  return actionsBotIdentity;
+}
+async function writeCommit(cwd, commit) {
+  const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes2(4).toString("hex")}`;
+  const when = `${Math.floor(Date.now() / 1e3)} +0000`;
+  const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
+  const data = (text) => `data ${Buffer.byteLength(text, "utf8")}
+${text}
+`;
+  let stream = `feature done
+commit ${scratchRef}
+mark :1
+author ${ident}
+committer ${ident}
+${data(commit.message)}from ${commit.parent}
+`;
+  for (const [path2, file] of commit.files) {
+    if (/[\n"]/.test(path2) || path2.startsWith("/")) throw new GitError(`refusing to write the path ${JSON.stringify(path2)}`, [], null, "");
+    stream += `M ${file.mode} inline ${path2}
+${data(file.text)}`;
+  }
+  stream += `
+get-mark :1
+reset ${scratchRef}
+
+done
+`;
+  const output = await git(["fast-import", "--quiet", "--force"], { cwd, input: stream });
+  const sha = output.trim().split("\n").at(-1) ?? "";
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
+  return sha;
+}
+async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
+  const output = await git(["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"], { cwd });
+  return output.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.trim() !== "").map((record) => {
+    const [commitSha = "", committedAt = "", trailers = ""] = record.split("");
+    return { commit: commitSha, committedAt, trailers };
+  });
+}
+
+// actions/lib/commit-ancestry.ts
+function laterCommitCheck(checkout, remote, expected, credentials) {
+  return async (revision) => {
+    if (!/^[0-9a-f]{40}$/i.test(revision)) return false;
+    await git(["fetch", "--quiet", "--no-tags", remote], { cwd: checkout, ...credentials ? { credentials } : {} }).catch(() => void 0);
+    try {
+      await git(["merge-base", "--is-ancestor", expected, revision], { cwd: checkout });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 // actions/lib/argo-sync-check.ts
 var short = (revision) => revision ? revision.slice(0, 12) : "no revision yet";
 function sameRevision(reported, expected) {
@@ -90189,13 +90317,23 @@ async function waitForApplications(options) {
   const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const started = now();
   const last = /* @__PURE__ */ new Map();
+  const later = /* @__PURE__ */ new Map();
+  const judge = async (app) => {
+    if (options.containsCommit) {
+      for (const revision of revisionsOf(app.status?.sync)) {
+        if (sameRevision(revision, options.expected) || later.has(revision)) continue;
+        later.set(revision, await options.containsCommit(revision).catch(() => false));
+      }
+    }
+    return judgeApplication(app, options.expected, (revision) => later.get(revision) === true);
+  };
   let outcomes;
   if (options.applications.length === 0) return { ok: false, reason: "no Argo CD Applications to wait for: name at least one", applications: [], waitedMs: 0 };
   for (; ; ) {
     outcomes = await Promise.all(
       options.applications.map(async (name) => {
         try {
-          return { name, judgement: judgeApplication(await options.read(name), options.expected, options.acceptedRevision) };
+          return { name, judgement: await judge(await options.read(name)) };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           if (permanent(error)) return { name, judgement: { state: "failed", reason: message } };
@@ -90270,115 +90408,6 @@ async function postAnnotation(grafanaUrl, token, mark) {
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-// actions/lib/git.ts
-import { spawn } from "node:child_process";
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { performance as performance2 } from "node:perf_hooks";
-var GitError = class extends Error {
-  constructor(message, args, exitCode, stderr, stdout = "") {
-    super(message);
-    this.args = args;
-    this.exitCode = exitCode;
-    this.stderr = stderr;
-    this.stdout = stdout;
-  }
-  args;
-  exitCode;
-  stderr;
-  stdout;
-  name = "GitError";
-};
-function authEnvironment(credentials) {
-  if (!credentials) return {};
-  const basic = Buffer.from(`x-access-token:${credentials.token}`).toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: "http.extraHeader",
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
-}
-function redact(text, credentials) {
-  if (!credentials || credentials.token === "") return text;
-  const basic = Buffer.from(`x-access-token:${credentials.token}`).toString("base64");
-  return text.split(credentials.token).join("***").split(basic).join("***");
-}
-function git(args, options) {
-  const started = process.env["SLIPWAY_TRACE_GIT"] ? performance2.now() : 0;
-  return new Promise((resolve, reject) => {
-    const child2 = spawn("git", args, {
-      cwd: options.cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...authEnvironment(options.credentials), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"]
-    });
-    const out = [];
-    const err = [];
-    child2.stdout.on("data", (chunk) => out.push(chunk));
-    child2.stderr.on("data", (chunk) => err.push(chunk));
-    child2.on("error", (error) => reject(new GitError(`could not run git: ${error.message}`, args, null, "")));
-    child2.on("close", (code) => {
-      const stdout = Buffer.concat(out).toString("utf8");
-      const stderr = redact(Buffer.concat(err).toString("utf8"), options.credentials);
-      if (code === 0) resolve(stdout);
-      else {
-        const shown = args.map((arg) => redact(arg, options.credentials)).join(" ");
-        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
-      }
-    });
-    child2.stdin.on("error", () => void 0);
-    child2.stdin.end(options.input ?? "");
-  }).finally(() => {
-    if (started) process.stderr.write(`git ${args[0] ?? ""} ${(performance2.now() - started).toFixed(1)} ms
-`);
-  });
-}
-var actionsBotIdentity = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
-async function committerIdentity(cwd) {
-  try {
-    const ident = (await git(["var", "GIT_COMMITTER_IDENT"], { cwd })).trim();
-    const match = /^(.*) <([^>]*)> \d+ [+-]\d{4}$/.exec(ident);
-    if (match?.[1] && match[2]) return { name: match[1], email: match[2] };
-  } catch {
-  }
-  return actionsBotIdentity;
-}
-async function writeCommit(cwd, commit) {
-  const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes2(4).toString("hex")}`;
-  const when = `${Math.floor(Date.now() / 1e3)} +0000`;
-  const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
-  const data = (text) => `data ${Buffer.byteLength(text, "utf8")}
-${text}
-`;
-  let stream = `feature done
-commit ${scratchRef}
-mark :1
-author ${ident}
-committer ${ident}
-${data(commit.message)}from ${commit.parent}
-`;
-  for (const [path2, file] of commit.files) {
-    if (/[\n"]/.test(path2) || path2.startsWith("/")) throw new GitError(`refusing to write the path ${JSON.stringify(path2)}`, [], null, "");
-    stream += `M ${file.mode} inline ${path2}
-${data(file.text)}`;
-  }
-  stream += `
-get-mark :1
-reset ${scratchRef}
-
-done
-`;
-  const output = await git(["fast-import", "--quiet", "--force"], { cwd, input: stream });
-  const sha = output.trim().split("\n").at(-1) ?? "";
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
-  return sha;
-}
-async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
-  const output = await git(["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"], { cwd });
-  return output.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.trim() !== "").map((record) => {
-    const [commitSha = "", committedAt = "", trailers = ""] = record.split("");
-    return { commit: commitSha, committedAt, trailers };
-  });
-}
 
 // actions/lib/workspace-paths.ts
 var PathOptionError = class extends Error {
@@ -90837,6 +90866,7 @@ async function landOnBranch(target, decide, options = {}) {
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path2, text]) => [path2, { text, mode: head.mode(path2) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
+      if (options.dryRun) return { commit, base, attempts: attempt, decision: result, pushed: false };
       if (options.pullRequestBranch) {
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
@@ -91150,8 +91180,9 @@ var PinCollector = class _PinCollector {
     for (const pair of node.items) {
       const key = textOf(pair.key);
       if (key === "<<") continue;
-      if (key === "image" && (0, import_yaml2.isScalar)(pair.value)) this.imageString(pair.value, context3);
-      else this.walk(pair.value, context3);
+      if (key === "image" && (0, import_yaml2.isScalar)(pair.value)) {
+        if (typeof pair.value.value === "string") this.imageString(pair.value, context3);
+      } else this.walk(pair.value, context3);
     }
   }
   base(node, style, repository, context3) {
@@ -95913,6 +95944,7 @@ async function promote(options) {
       ...options.maxAttempts === void 0 ? {} : { maxAttempts: options.maxAttempts },
       ...options.author ? { author: options.author } : {},
       ...pullRequestBranch ? { pullRequestBranch } : {},
+      ...options.dryRun ? { dryRun: true } : {},
       onRetry: (attempt, reason) => log(`attempt ${attempt}: ${reason}`)
     }
   );
@@ -95925,6 +95957,11 @@ async function promote(options) {
     attempts: landed.attempts,
     ...landed.commit ? { commit: landed.commit } : {}
   };
+  if (options.dryRun) {
+    result.diff = landed.commit ? await git(["diff", "--no-color", landed.base, landed.commit], { cwd: options.remote.repoDir }) : "";
+    delete result.commit;
+    return result;
+  }
   if (options.pullRequest && pullRequestBranch && landed.commit && plan.message) {
     const diff = await git(["diff", "--no-color", landed.base, landed.commit], { cwd: options.remote.repoDir });
     result.pullRequest = await upsertPullRequest(options.pullRequest.repository, {
@@ -96194,6 +96231,7 @@ async function run(runner = actionRunner()) {
     const token = runner.input("token");
     for (const secret of [prometheusToken, grafanaToken, token]) runner.setSecret(secret);
     const rollbackWanted = runner.booleanInput("rollback");
+    const acceptLater = runner.input("accept-later-commits") === "" ? true : runner.booleanInput("accept-later-commits");
     const read = applicationReader(loadKubeConfig(runner.input("kubeconfig")), runner.input("argocd-namespace") || "argocd");
     const prometheusUrl = runner.input("prometheus-url");
     const grafanaUrl = runner.input("grafana-url");
@@ -96209,7 +96247,16 @@ async function run(runner = actionRunner()) {
       warn: runner.warning,
       ...runId && repository ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {},
       ...runner.input("grafana-dashboard-uid") ? { dashboardUid: runner.input("grafana-dashboard-uid") } : {},
-      waitForSync: () => waitForApplications({ applications: appNames, expected: commit, read, timeoutMs, intervalMs, log: runner.info }),
+      waitForSync: () => waitForApplications({
+        applications: appNames,
+        expected: commit,
+        read,
+        timeoutMs,
+        intervalMs,
+        log: runner.info,
+        // In this checkout's repository, a later commit of the branch that contains the promoted one counts too.
+        ...acceptLater && runner.input("gitops-repository") === "" ? { containsCommit: laterCommitCheck(workspace, "origin", commit) } : {}
+      }),
       ...prometheusUrl ? { soak: () => soak({ query: prometheusScalarQuery(prometheusUrl, prometheusToken), targets, namespace: runner.input("namespace") || "shop", objectives: slo, soakMs, intervalMs, log: runner.info }) } : {},
       ...grafanaUrl ? { annotate: (mark) => postAnnotation(grafanaUrl, grafanaToken, mark) } : {},
       ...rollbackWanted ? {

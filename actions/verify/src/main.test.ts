@@ -91,7 +91,8 @@ async function verify(inputs: Record<string, string>, env: Record<string, string
     'grafana-token': grafana.token,
     'min-requests': '10',
   };
-  const environment: NodeJS.ProcessEnv = { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', ...env };
+  // The workspace is an empty folder unless a test gives a GitOps checkout.
+  const environment: NodeJS.ProcessEnv = { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', GITHUB_WORKSPACE: dir, ...env };
   for (const [name, value] of Object.entries({ ...defaults, ...inputs })) environment[`INPUT_${name.toUpperCase()}`] = value;
   let stdout = '';
   process.exitCode = undefined;
@@ -112,7 +113,7 @@ describe('the verify action', () => {
     kube.set('order', healthy('order'));
     const before = grafana.annotations.length;
     const result = await verify({});
-    expect(result.exitCode).toBeUndefined();
+    expect(result.exitCode, result.stdout).toBeUndefined();
     expect(result.outputs).toMatchObject({ result: 'passed', 'failed-check': '', reason: '', 'rollback-commit': '' });
     expect(JSON.parse(result.outputs['synced-revision'] ?? '{}')).toEqual({ cart: commit, order: commit });
     const slo = JSON.parse(result.outputs['slo'] ?? '[]') as { service: string; version: string; ok: boolean; requests: number }[];
@@ -171,6 +172,28 @@ describe('the verify action', () => {
     expect(git(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${promoted}`);
     expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`tag: sha-1111111`);
     expect(result.summary).toContain(`Rolled back with GitOps commit \`${remote.head()}\``);
+  });
+
+  it('passes when Argo CD synced a later commit of the branch that contains the promoted one', async () => {
+    const remote = createGitopsRemote(gitopsTree(['cart', 'order'], ['dev']));
+    const workspace = remote.clone('runner');
+    const release = (service: string, tag: string) =>
+      createReleaseManifest({ createdAt: '2026-11-22T03:00:00Z', source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' }, services: { [service]: { image: { repository: `${registry}/${service}`, tag, digest: digestOf(`${service}-${tag}`) } } } });
+    const land = (service: string, tag: string) => promote({ remote: { repoDir: workspace, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: release(service, tag) } });
+    const ours = (await land('cart', 'sha-2222222')).commit ?? '';
+    // Another promotion lands from another runner before Argo CD syncs: it syncs that one.
+    const theirs = (await promote({ remote: { repoDir: remote.clone('other'), remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: release('order', 'sha-3333333') } })).commit ?? '';
+    kube.set('cart', healthy('cart', theirs));
+    kube.set('order', healthy('order', theirs));
+    // The sync check is under test here: no Prometheus, so no SLO soak.
+    const result = await verify({ 'gitops-commit': ours, 'prometheus-url': '' }, { GITHUB_WORKSPACE: workspace });
+    expect(result.exitCode, result.stdout).toBeUndefined();
+    expect(result.outputs).toMatchObject({ result: 'passed', reason: '' });
+    expect(JSON.parse(result.outputs['synced-revision'] ?? '{}')).toEqual({ cart: theirs, order: theirs });
+
+    expect(result.stdout).toContain('::warning::no Prometheus given: the SLO check was skipped');
+    const refused = await verify({ 'gitops-commit': ours, 'accept-later-commits': 'false', 'prometheus-url': '' }, { GITHUB_WORKSPACE: workspace });
+    expect(refused.outputs['reason']).toContain(`cart: Synced and Healthy at ${theirs.slice(0, 12)}, not the promoted commit ${ours.slice(0, 12)}`);
   });
 
   it('fails without a rollback when not asked, leaving the GitOps repository alone', async () => {

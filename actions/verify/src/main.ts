@@ -2,6 +2,7 @@
 import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
 import type { ActionRunner } from '../../lib/action-runner.ts';
 import { applicationReader, loadKubeConfig } from '../../lib/argocd-applications.ts';
+import { laterCommitCheck } from '../../lib/commit-ancestry.ts';
 import { waitForApplications } from '../../lib/argo-sync-check.ts';
 import { postAnnotation } from '../../lib/grafana-annotation.ts';
 import { openGitopsTarget } from '../../lib/gitops-target.ts';
@@ -65,6 +66,7 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     const token = runner.input('token');
     for (const secret of [prometheusToken, grafanaToken, token]) runner.setSecret(secret);
     const rollbackWanted = runner.booleanInput('rollback');
+    const acceptLater = runner.input('accept-later-commits') === '' ? true : runner.booleanInput('accept-later-commits');
 
     const read = applicationReader(loadKubeConfig(runner.input('kubeconfig')), runner.input('argocd-namespace') || 'argocd');
     const prometheusUrl = runner.input('prometheus-url');
@@ -82,7 +84,17 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
       warn: runner.warning,
       ...(runId && repository ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}),
       ...(runner.input('grafana-dashboard-uid') ? { dashboardUid: runner.input('grafana-dashboard-uid') } : {}),
-      waitForSync: () => waitForApplications({ applications: appNames, expected: commit, read, timeoutMs, intervalMs, log: runner.info }),
+      waitForSync: () =>
+        waitForApplications({
+          applications: appNames,
+          expected: commit,
+          read,
+          timeoutMs,
+          intervalMs,
+          log: runner.info,
+          // In this checkout's repository, a later commit of the branch that contains the promoted one counts too.
+          ...(acceptLater && runner.input('gitops-repository') === '' ? { containsCommit: laterCommitCheck(workspace, 'origin', commit) } : {}),
+        }),
       ...(prometheusUrl
         ? { soak: () => soak({ query: prometheusScalarQuery(prometheusUrl, prometheusToken), targets, namespace: runner.input('namespace') || 'shop', objectives: slo, soakMs, intervalMs, log: runner.info }) }
         : {}),
