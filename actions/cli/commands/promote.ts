@@ -12,7 +12,7 @@ const serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const command: Command = {
   summary: 'promote a release manifest, explicit images, or another environment\'s exact digests into an environment',
-  usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … | --from ENVIRONMENT) [--service NAME …] [--dry-run] ${gitopsUsage}`,
+  usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … [--source-commit SHA] | --from ENVIRONMENT) [--service NAME …] [--dry-run] ${gitopsUsage}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       release: { type: 'string' },
@@ -37,7 +37,9 @@ export const command: Command = {
         if (equals <= 0 || !serviceName.test(service)) throw new UsageError(`--set '${assignment}': expected SERVICE=REPOSITORY:TAG@sha256:…`);
         return { service, image: parsePinnedImage(assignment.slice(equals + 1), `--set ${service}`) };
       });
-      source = { kind: 'images', images, ...(values['source-commit'] ? { sourceCommit: values['source-commit'] } : {}) };
+      const sourceCommit = values['source-commit'];
+      if (sourceCommit !== undefined && !/^[0-9a-f]{7,64}$/.test(sourceCommit)) throw new UsageError(`--source-commit '${sourceCommit}' is not a commit id (7 to 64 lowercase hex characters)`);
+      source = { kind: 'images', images, ...(sourceCommit ? { sourceCommit } : {}) };
     } else {
       source = { kind: 'environment', from: String(values.from), ...(values.service ? { services: values.service } : {}) };
     }
