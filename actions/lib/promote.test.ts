@@ -179,5 +179,29 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf('cart-3000001')}`);
     expect(remote.show('gitops-repo/environments/dev/services/order.yaml')).toContain(`digest: ${digestOf('order-3000002')}`);
   });
+
+  it('lands concurrent promotions started from one and the same checkout', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    const checkout = remote.clone('shared');
+    await Promise.all(services.map((service) => promote(options(checkout, 'dev', { kind: 'release', manifest: release(service, '4000004', '2026-11-22T03:00:00Z') }))));
+    expect(commitCount(remote.bare)).toBe(1 + services.length);
+    for (const service of services) expect(remote.show(`gitops-repo/environments/dev/services/${service}.yaml`)).toContain(`digest: ${digestOf(`${service}-4000004`)}`);
+    expect(run(checkout, 'for-each-ref', 'refs/slipway')).toBe('');
+  });
+
+  it('commits nothing at all when one service of a release cannot be promoted', async () => {
+    const remote = createGitopsRemote(gitopsTree(services, ['dev']));
+    const head = remote.head();
+    const manifest = createReleaseManifest({
+      createdAt: '2026-11-22T03:00:00Z',
+      source: { repository: 'example/slipway', commit: 'abcdef0' },
+      services: {
+        cart: { image: { repository: `${registry}/cart`, tag: 'sha-5000005', digest: digestOf('cart-5') } },
+        payments: { image: { repository: `${registry}/payments`, tag: 'sha-5000005', digest: digestOf('payments-5') } },
+      },
+    });
+    await expect(promote(options(remote.clone('runner'), 'dev', { kind: 'release', manifest }))).rejects.toThrow(/payments \(.*\/payments\) is pinned nowhere in environment dev/);
+    expect(remote.head()).toBe(head);
+  });
 });
 
