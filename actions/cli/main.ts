@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   diff: () => import('./commands/diff.ts'),
   'set-image': () => import('./commands/set-image.ts'),
   validate: () => import('./commands/validate.ts'),
+  verify: () => import('./commands/verify.ts'),
   'scan-policy': () => import('./commands/scan-policy.ts'),
   'changed-services': () => import('./commands/changed-services.ts'),
 };

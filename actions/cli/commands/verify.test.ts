@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { argoApplication, startKubernetesApi } from '../../lib/test-support/kubernetes-api.ts';
+import type { KubernetesApiServer } from '../../lib/test-support/kubernetes-api.ts';
+import type { CommandIo } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { command } from './verify.ts';
+
+const commit = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
+
+describe('slipway verify against a local server following the Kubernetes API', () => {
+  let kube: KubernetesApiServer;
+  const cwd = mkdtempSync(join(tmpdir(), 'slipway-verify-cli-'));
+  beforeAll(async () => {
+    kube = await startKubernetesApi();
+  });
+  afterAll(async () => {
+    await kube.stop();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  function io(): CommandIo & { lines: string[]; errors: string[] } {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    return { cwd, env: {}, out: (line) => lines.push(line), err: (line) => errors.push(line), lines, errors };
+  }
+
+  it('exits 0 when the Applications synced the commit and are Healthy (no Prometheus: SLOs skipped with a warning)', async () => {
+    kube.set('cart', argoApplication('cart', { sync: { status: 'Synced', revision: commit }, health: { status: 'Healthy' } }));
+    const out = io();
+    expect(await command.run(['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'], out)).toBe(0);
+    expect(out.lines).toEqual(['verify dev: passed']);
+    expect(out.errors).toContain('warning: no Prometheus given: the SLO check was skipped');
+  });
+
+  it('exits 1 with the reason when an Application is Degraded', async () => {
+    kube.set('cart', argoApplication('cart', { sync: { status: 'Synced', revision: commit }, health: { status: 'Degraded', message: 'ImagePullBackOff' } }));
+    const out = io();
+    expect(await command.run(['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'], out)).toBe(1);
+    expect(out.lines).toEqual(['verify dev: failed (sync): cart: Degraded at 4f6d2a1c9b8e: ImagePullBackOff']);
+  });
+
+  it.each([
+    [['--commit', commit, '--services', 'cart=1'], 'give exactly one environment'],
+    [['dev', '--services', 'cart=1'], '--commit must be the promoted GitOps commit SHA'],
+    [['dev', '--commit', commit], '--services must name at least one service=version'],
+    [['dev', '--commit', commit, '--services', 'cart=1', '--timeout', 'soon'], "--timeout must be a number of seconds, not 'soon'"],
+  ])('rejects %j with a usage error', async (args, message) => {
+    await expect(command.run(args, io())).rejects.toThrow(new UsageError(message));
+  });
+});
