@@ -203,5 +203,18 @@ describe('promote with real git and a bare remote on disk', () => {
     await expect(promote(options(remote.clone('runner'), 'dev', { kind: 'release', manifest }))).rejects.toThrow(/payments \(.*\/payments\) is pinned nowhere in environment dev/);
     expect(remote.head()).toBe(head);
   });
+
+  it('promotes from an environment only what it pins by digest, leaving tag-only images alone', async () => {
+    const files = gitopsTree(['product'], ['dev', 'prod']);
+    const platform = (tag: string): string =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: grafana}\nspec:\n  source:\n    repoURL: https://grafana.github.io/helm-charts\n    chart: grafana\n    targetRevision: 8.0.0\n    helm:\n      valuesObject:\n        image: {repository: docker.io/grafana/grafana, tag: "${tag}"}\n`;
+    files.set('gitops-repo/environments/dev/platform/grafana.yaml', platform('11.1.0'));
+    files.set('gitops-repo/environments/prod/platform/grafana.yaml', platform('11.0.0'));
+    const remote = createGitopsRemote(files);
+    const result = await promote(options(remote.clone('runner'), 'prod', { kind: 'environment', from: 'dev' }));
+    expect(result.plan.changes.map((change) => change.service)).toEqual(['product']);
+    expect(remote.show('gitops-repo/environments/prod/platform/grafana.yaml')).toContain('tag: "11.0.0"');
+    await expect(promote(options(remote.clone('named'), 'prod', { kind: 'environment', from: 'dev', services: ['grafana'] }))).rejects.toThrow(/dev pins docker\.io\/grafana\/grafana without a digest/);
+  });
 });
 

@@ -139,7 +139,11 @@ async function resolveRequest(head: HeadSnapshot, options: PromoteOptions, limit
   }
   if (source.kind === 'environment') {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const pins = await environmentPins(head, options.gitopsPath, source.from, limits);
+    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
+    // Without a service list, only images pinned by digest are promoted: a tag-only image (say a
+    // platform component) is not something promotion manages. A named service must be pinned.
+    const named = source.services && source.services.length > 0;
+    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== undefined);
     const images = pinnedImages(pins, source.from);
     const recorded = latestImages(await head.promotions(source.from));
     const byService = new Map<string, ServicePromotion>();

@@ -39852,7 +39852,9 @@ async function resolveRequest(head, options, limits) {
   }
   if (source2.kind === "environment") {
     if (source2.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const pins = await environmentPins(head, options.gitopsPath, source2.from, limits);
+    const allPins = await environmentPins(head, options.gitopsPath, source2.from, limits);
+    const named = source2.services && source2.services.length > 0;
+    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== void 0);
     const images = pinnedImages(pins, source2.from);
     const recorded = latestImages(await head.promotions(source2.from));
     const byService = /* @__PURE__ */ new Map();
