@@ -180,6 +180,32 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
     expect(result.text).toBe(text.replace('          value: r.example/app:1', `          value: r.example/app:2@${digest}`));
   });
 
+  it('rewrites Argo CD kustomize.images overrides, keeping an old-name= prefix', () => {
+    const text = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata:',
+      '  name: guestbook',
+      'spec:',
+      '  source:',
+      '    repoURL: https://github.com/argoproj/argocd-example-apps.git',
+      '    path: kustomize-guestbook',
+      '    targetRevision: HEAD',
+      '    kustomize:',
+      '      images:',
+      "        - 'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.1'  # override",
+      '        - r.example/guestbook-sidecar:0.1',
+      '',
+    ].join('\n');
+    const result = rewritePins(text, 'guestbook.yaml', [{ repository: 'r.example/guestbook', tag: '0.2', digest, chartRevision: 'v2' }]);
+    expect(result.edits.map((edit) => [edit.style, edit.line, edit.tag])).toEqual([['kustomize-images', 12, '0.1']]);
+    expect(result.text).toBe(
+      text
+        .replace('    targetRevision: HEAD', '    targetRevision: v2')
+        .replace("'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.1'", `'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.2@${digest}'`),
+    );
+  });
+
   it('refuses a tag that is an alias of an anchor used elsewhere', () => {
     const text = 'version: &v sha-1\nimage:\n  repository: r.example/app\n  tag: *v\n';
     expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:4: tag is an alias \(\*v\)/);

@@ -6,7 +6,8 @@
  * - values-map: a map with `repository` plus `tag` and/or `digest` (Helm values, Argo CD `helm.valuesObject`)
  * - image-string: a key `image` whose value is a full reference (workload containers, Helm values)
  * - helm-parameters: Argo CD `helm.parameters` entries selected by name (`X.repository`/`X.tag`/`X.digest`, `X.image`)
- * - kustomize-images: kustomization `images:` entries (`name`/`newName`, `newTag`, `digest`)
+ * - kustomize-images: kustomization `images:` entries (`name`/`newName`, `newTag`, `digest`), and
+ *   Argo CD `kustomize.images` overrides (`[old=]repository:tag@digest` strings)
  * Argo CD Applications also pin the chart: the `targetRevision` of the source that holds the image.
  */
 import { basename } from 'node:path';
@@ -145,6 +146,32 @@ class PinCollector {
       }
       this.walk(child(helm, 'valuesObject'), context);
     }
+    const kustomizeImages = child(child(source, 'kustomize'), 'images');
+    if (isSeq(kustomizeImages)) {
+      for (const item of kustomizeImages.items) {
+        if (isScalar(item) && typeof item.value === 'string') this.argoKustomizeImage(item, context);
+      }
+    }
+  }
+
+  /** Argo CD `kustomize.images` overrides: `[old-name=]repository[:tag][@digest]` strings. */
+  private argoKustomizeImage(node: Scalar, context: SourceContext): void {
+    const text = textOf(node) ?? '';
+    const equals = text.indexOf('=');
+    const prefix = equals >= 0 ? text.slice(0, equals + 1) : '';
+    const reference = tryParseImageReference(text.slice(prefix.length));
+    if (!reference) return;
+    const setChart = this.chartSetter(context);
+    this.sites.push({
+      ...this.base(node, 'kustomize-images', reference.repository, context),
+      ...(reference.tag === undefined ? {} : { tag: reference.tag }),
+      ...(reference.digest === undefined ? {} : { digest: reference.digest }),
+      apply: (target) => {
+        const changed = this.yaml.setScalar(node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+        const chart = setChart(target.chartRevision);
+        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+      },
+    });
   }
 
   private walk(node: unknown, context: SourceContext | undefined): void {

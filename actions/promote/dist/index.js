@@ -35124,6 +35124,31 @@ var PinCollector = class _PinCollector {
       }
       this.walk(child(helm, "valuesObject"), context3);
     }
+    const kustomizeImages = child(child(source2, "kustomize"), "images");
+    if ((0, import_yaml2.isSeq)(kustomizeImages)) {
+      for (const item of kustomizeImages.items) {
+        if ((0, import_yaml2.isScalar)(item) && typeof item.value === "string") this.argoKustomizeImage(item, context3);
+      }
+    }
+  }
+  /** Argo CD `kustomize.images` overrides: `[old-name=]repository[:tag][@digest]` strings. */
+  argoKustomizeImage(node, context3) {
+    const text = textOf(node) ?? "";
+    const equals = text.indexOf("=");
+    const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
+    const reference = tryParseImageReference(text.slice(prefix.length));
+    if (!reference) return;
+    const setChart = this.chartSetter(context3);
+    this.sites.push({
+      ...this.base(node, "kustomize-images", reference.repository, context3),
+      ...reference.tag === void 0 ? {} : { tag: reference.tag },
+      ...reference.digest === void 0 ? {} : { digest: reference.digest },
+      apply: (target) => {
+        const changed = this.yaml.setScalar(node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+        const chart = setChart(target.chartRevision);
+        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+      }
+    });
   }
   walk(node, context3) {
     if ((0, import_yaml2.isSeq)(node)) {
