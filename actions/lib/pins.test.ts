@@ -206,6 +206,12 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
     );
   });
 
+  it('edits inside flow maps in place', () => {
+    const text = 'image: {repository: r.example/app, tag: v1, digest: ""}  # flow\nc: {image: r.example/app:v1}\n';
+    const result = rewritePins(text, 'flow.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }]);
+    expect(result.text).toBe(`image: {repository: r.example/app, tag: v2, digest: "${digest}"}  # flow\nc: {image: r.example/app:v2@${digest}}\n`);
+  });
+
   it('refuses a tag that is an alias of an anchor used elsewhere', () => {
     const text = 'version: &v sha-1\nimage:\n  repository: r.example/app\n  tag: *v\n';
     expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:4: tag is an alias \(\*v\)/);
