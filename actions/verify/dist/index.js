@@ -91169,6 +91169,31 @@ var PinCollector = class _PinCollector {
       }
       this.walk(child(helm, "valuesObject"), context3);
     }
+    const kustomizeImages = child(child(source, "kustomize"), "images");
+    if ((0, import_yaml2.isSeq)(kustomizeImages)) {
+      for (const item of kustomizeImages.items) {
+        if ((0, import_yaml2.isScalar)(item) && typeof item.value === "string") this.argoKustomizeImage(item, context3);
+      }
+    }
+  }
+  /** Argo CD `kustomize.images` overrides: `[old-name=]repository[:tag][@digest]` strings. */
+  argoKustomizeImage(node, context3) {
+    const text = textOf(node) ?? "";
+    const equals = text.indexOf("=");
+    const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
+    const reference = tryParseImageReference(text.slice(prefix.length));
+    if (!reference) return;
+    const setChart = this.chartSetter(context3);
+    this.sites.push({
+      ...this.base(node, "kustomize-images", reference.repository, context3),
+      ...reference.tag === void 0 ? {} : { tag: reference.tag },
+      ...reference.digest === void 0 ? {} : { digest: reference.digest },
+      apply: (target) => {
+        const changed = this.yaml.setScalar(node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+        const chart = setChart(target.chartRevision);
+        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+      }
+    });
   }
   walk(node, context3) {
     if ((0, import_yaml2.isSeq)(node)) {
@@ -95883,7 +95908,9 @@ async function resolveRequest(head, options, limits) {
   }
   if (source.kind === "environment") {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const pins = await environmentPins(head, options.gitopsPath, source.from, limits);
+    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
+    const named = source.services && source.services.length > 0;
+    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== void 0);
     const images = pinnedImages(pins, source.from);
     const recorded = latestImages(await head.promotions(source.from));
     const byService = /* @__PURE__ */ new Map();
