@@ -34288,7 +34288,7 @@ function git(args, options) {
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
   }).finally(() => {
-    if (started) process.stderr.write(`git ${args[0] ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+    if (started) process.stderr.write(`git ${args.find((arg, index) => !arg.startsWith("-") && args[index - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
 `);
   });
 }
@@ -34332,7 +34332,7 @@ reset ${scratchRef}
 
 done
 `;
-  const output = await git(["fast-import", "--quiet", "--force"], { cwd, input: stream });
+  const output = await git(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--force"], { cwd, input: stream });
   const sha = output.trim().split("\n").at(-1) ?? "";
   if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
   return sha;
