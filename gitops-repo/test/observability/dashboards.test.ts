@@ -27,6 +27,10 @@ describe('the shop dashboards as Grafana provisions them', () => {
     }
   });
 
+  it('each dashboard ConfigMap stays under the 256 KiB annotation limit of client-side apply', () => {
+    for (const { configMap, file } of files) expect(JSON.stringify(configMap).length, file).toBeLessThan(262_144);
+  });
+
   it('the overview shows request rate, error ratio, p50/p95/p99, orders per minute and conversion per service', () => {
     const overview = files.find((file) => file.dashboard['uid'] === 'shop-overview');
     const titles = ((overview?.dashboard['panels'] as Json[]) ?? []).map((panel) => panel['title']);
