@@ -150,6 +150,12 @@ async function fakeGitHub(): Promise<{ url: string; requests: RecordedRequest[];
         response.end(JSON.stringify(value));
       };
       if (request.headers.authorization !== 'token ghs_prToken') return send(401, { message: 'Bad credentials' });
+      if (request.method === 'GET' && url.pathname === '/repos/example/slipway/actions/runs/4242/approvals') {
+        return send(200, [
+          { state: 'approved', comment: 'ship it', user: { login: 'release-manager' }, environments: [{ id: 1, name: 'production' }] },
+          { state: 'rejected', comment: 'not yet', user: { login: 'someone-else' }, environments: [{ id: 1, name: 'production' }] },
+        ]);
+      }
       const match = /^\/repos\/([^/]+)\/([^/]+)\/pulls(?:\/(\d+))?$/.exec(url.pathname);
       if (!match) return send(404, { message: 'Not Found' });
       if (request.method === 'GET') {
@@ -209,6 +215,26 @@ describe('pull-request mode against a local server following GitHub REST API sha
       expect(updated?.url).toBe('/repos/example/slipway/pulls/1');
       expect(String(updated?.body['body'])).toContain(`+          digest: ${digestOf('order-0b0b0b0')}`);
       expect(remote.show('gitops-repo/environments/prod/services/order.yaml', 'slipway/promote-prod')).toContain(`digest: ${digestOf('order-0b0b0b0')}`);
+    } finally {
+      await github.close();
+    }
+  });
+});
+
+describe('Approved-By from the run\'s environment review, via a local server following GitHub REST API shapes', () => {
+  it('records the approvers of the run when no approver input is given', async () => {
+    const github = await fakeGitHub();
+    try {
+      const remote = createGitopsRemote(gitopsTree(services));
+      const workspace = remote.clone('workspace');
+      const result = await runAction(
+        workspace,
+        { environment: 'prod', images: `cart=${registry}/cart:sha-7070707@${digestOf('cart-7070707')}`, token: 'ghs_prToken' },
+        { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '4242' },
+      );
+      expect(result.code).toBe(0);
+      expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: release-manager\n');
+      expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).not.toContain('someone-else');
     } finally {
       await github.close();
     }

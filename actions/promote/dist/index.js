@@ -40017,6 +40017,15 @@ function promotionSummary(result, links) {
 `;
 }
 
+// actions/lib/run-approvals.ts
+async function runApprovers(repository, runId) {
+  const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
+  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const reviews = await octokit.rest.actions.getReviewsForRun({ owner: repository.owner, repo: repository.repo, run_id: runId });
+  const logins = reviews.data.filter((review) => review.state === "approved").map((review) => review.user.login);
+  return [...new Set(logins)];
+}
+
 // actions/promote/src/main.ts
 function source(runner, workspace) {
   const services = runner.listInput("services", true);
@@ -40047,6 +40056,19 @@ function source(runner, workspace) {
   if (from !== "") return { kind: "environment", from, ...only };
   return { kind: "rollback" };
 }
+async function approversOfRun(runner, token) {
+  const runId = Number(runner.env("GITHUB_RUN_ID"));
+  const repository = runner.env("GITHUB_REPOSITORY");
+  if (!token || !repository || !Number.isInteger(runId) || runId <= 0) return "";
+  try {
+    const apiUrl = runner.env("GITHUB_API_URL");
+    const logins = await runApprovers({ ...parseRepositoryName(repository, "GITHUB_REPOSITORY"), token, ...apiUrl ? { apiUrl } : {} }, runId);
+    return logins.join(", ");
+  } catch (error) {
+    runner.warning(`could not read who approved this run (Approved-By stays empty): ${error instanceof Error ? error.message : String(error)}`);
+    return "";
+  }
+}
 async function run(runner = actionRunner()) {
   try {
     const workspace = runner.env("GITHUB_WORKSPACE") ?? process.cwd();
@@ -40059,8 +40081,7 @@ async function run(runner = actionRunner()) {
     const environment = runner.requiredInput("environment");
     const promotionSource = source(runner, workspace);
     const gitopsRepository = runner.input("gitops-repository");
-    const event = runner.event();
-    const approver = runner.input("approver") || event["review"]?.["user"]?.["login"] || "";
+    const approver = runner.input("approver") || await approversOfRun(runner, token);
     let pullRequest;
     if (mode === "pull-request") {
       const name = gitopsRepository || runner.env("GITHUB_REPOSITORY") || "";

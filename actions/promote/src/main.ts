@@ -9,6 +9,7 @@ import type { PromotionSource } from '../../lib/promote.ts';
 import { promotionSummary } from '../../lib/promotion-summary.ts';
 import { parseRepositoryName } from '../../lib/pull-request.ts';
 import { parseReleaseManifest } from '../../lib/release-manifest.ts';
+import { runApprovers } from '../../lib/run-approvals.ts';
 import { insideRoot } from '../../lib/workspace-paths.ts';
 
 function source(runner: ActionRunner, workspace: string): PromotionSource {
@@ -41,6 +42,21 @@ function source(runner: ActionRunner, workspace: string): PromotionSource {
   return { kind: 'rollback' };
 }
 
+/** The run's environment approvers (required reviewers), when the run had any and the API answers. */
+async function approversOfRun(runner: ActionRunner, token: string): Promise<string> {
+  const runId = Number(runner.env('GITHUB_RUN_ID'));
+  const repository = runner.env('GITHUB_REPOSITORY');
+  if (!token || !repository || !Number.isInteger(runId) || runId <= 0) return '';
+  try {
+    const apiUrl = runner.env('GITHUB_API_URL');
+    const logins = await runApprovers({ ...parseRepositoryName(repository, 'GITHUB_REPOSITORY'), token, ...(apiUrl ? { apiUrl } : {}) }, runId);
+    return logins.join(', ');
+  } catch (error) {
+    runner.warning(`could not read who approved this run (Approved-By stays empty): ${error instanceof Error ? error.message : String(error)}`);
+    return '';
+  }
+}
+
 export async function run(runner: ActionRunner = actionRunner()): Promise<void> {
   try {
     const workspace = runner.env('GITHUB_WORKSPACE') ?? process.cwd();
@@ -53,8 +69,7 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     const environment = runner.requiredInput('environment');
     const promotionSource = source(runner, workspace);
     const gitopsRepository = runner.input('gitops-repository');
-    const event = runner.event();
-    const approver = runner.input('approver') || (((event['review'] as Record<string, unknown> | undefined)?.['user'] as Record<string, unknown> | undefined)?.['login'] as string | undefined) || '';
+    const approver = runner.input('approver') || (await approversOfRun(runner, token));
     let pullRequest;
     if (mode === 'pull-request') {
       const name = gitopsRepository || runner.env('GITHUB_REPOSITORY') || '';
