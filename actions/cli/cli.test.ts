@@ -94,6 +94,12 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     expect(diff.stdout).toContain('2 of 2 services differ; promoting dev -> prod would change:');
     expect(diff.stdout).toMatch(/product: prod sha-0000000 sha256:[0-9a-f]{12} {2}<- {2}dev sha-2222222 sha256:[0-9a-f]{12} source 222222222222/);
 
+    const json = JSON.parse((await slipway(checkout, 'diff', 'dev', 'prod', '--json')).stdout) as { differences: { service: string; differs: boolean; from?: { sourceCommit?: string } }[] };
+    expect(json.differences.map((difference) => [difference.service, difference.differs, difference.from?.sourceCommit])).toEqual([
+      ['cart', true, undefined],
+      ['product', true, '2222222222222222222222222222222222222222'],
+    ]);
+
     const prod = await slipway(checkout, 'promote', 'prod', '--from', 'dev', '--service', 'product', '--approver', 'alice');
     expect(prod.code).toBe(0);
     expect(remote.show('gitops-repo/environments/prod/services/product.yaml')).toContain(`digest: ${digestOf('p2')}`);

@@ -28,11 +28,11 @@ async function commitsBetween(cwd: string, older: string | undefined, newer: str
 
 export const command: Command = {
   summary: 'list the services whose images differ between two environments and the source commits a promotion would bring',
-  usage: 'slipway diff <from-environment> <to-environment> [--gitops-path gitops-repo] [--ref HEAD]',
+  usage: 'slipway diff <from-environment> <to-environment> [--gitops-path gitops-repo] [--ref HEAD] [--json]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { 'gitops-path': { type: 'string', default: 'gitops-repo' }, ref: { type: 'string', default: 'HEAD' } },
+      options: { 'gitops-path': { type: 'string', default: 'gitops-repo' }, ref: { type: 'string', default: 'HEAD' }, json: { type: 'boolean', default: false } },
       allowPositionals: true,
       strict: true,
     });
@@ -52,6 +52,10 @@ export const command: Command = {
       head.close();
     }
     const changed = differences.filter((difference) => difference.differs);
+    if (values.json) {
+      io.out(JSON.stringify({ from, to, differences }, null, 2));
+      return 0;
+    }
     if (changed.length === 0) {
       io.out(`${from} and ${to} run the same images (${differences.length} services).`);
       return 0;
