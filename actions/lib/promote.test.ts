@@ -142,6 +142,14 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(dev).toContain('targetRevision: rev-1');
     expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${bad.commit}`);
     expect(run(remote.bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('gitops-repo/environments/dev/services/frontend.yaml');
+
+    // Re-running the pipeline of the rolled-back release does not bring it back; naming the image explicitly does.
+    const rerun = await promote(options(checkout, 'dev', { kind: 'release', manifest: second }));
+    expect(rerun.commit).toBeUndefined();
+    expect(rerun.plan.skipped[0]?.reason).toMatch(/frontend sha-2222222 was rolled back in dev \(commit [0-9a-f]{12}\)/);
+    const image = { repository: `${registry}/frontend`, tag: 'sha-2222222', digest: digestOf('frontend-2222222') };
+    const explicit = await promote(options(checkout, 'dev', { kind: 'images', images: [{ service: 'frontend', image }] }));
+    expect(explicit.plan.changes.map((change) => change.image.tag)).toEqual(['sha-2222222']);
   });
 
   it('gives up after the bounded number of attempts with a clear error, landing nothing of its own', async () => {

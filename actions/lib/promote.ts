@@ -128,7 +128,7 @@ async function resolveRequest(head: HeadSnapshot, options: PromoteOptions, limit
   if (source.kind === 'release') {
     const services = releaseServices(source.manifest, source.services);
     const release = { releaseId: source.manifest.id, createdAt: source.manifest.createdAt, sourceCommit: source.manifest.source.commit };
-    return { request: { environment, release, services, ...approver }, release: source.manifest };
+    return { request: { environment, release, services, refuseRolledBack: true, ...approver }, release: source.manifest };
   }
   if (source.kind === 'images') {
     const sourceCommit = source.sourceCommit ?? unknownSourceCommit;
@@ -169,7 +169,7 @@ async function resolveRequest(head: HeadSnapshot, options: PromoteOptions, limit
       createdAt: newest.origin.createdAt,
       sourceCommit: newest.origin.sourceCommit,
     };
-    const request = { environment, release, services, ...approver };
+    const request = { environment, release, services, refuseRolledBack: true, ...approver };
     return { request, release: synthesizedRelease(request, 'unknown') };
   }
   const target = rollbackTarget(await head.promotions(environment));

@@ -7,7 +7,7 @@ import { formatImageReference } from './image-reference.ts';
 import type { PinnedImage } from './image-reference.ts';
 import { openPins, readPins } from './pins.ts';
 import type { Pin, PinnedFile } from './pins.ts';
-import { formatPromotionMessage, latestImages } from './promotion-record.ts';
+import { formatPromotionMessage, latestImages, rolledBackImages } from './promotion-record.ts';
 import type { ImageChange, RecordedPromotion } from './promotion-record.ts';
 import type { ReleaseManifest, ServiceOrigin } from './release-manifest.ts';
 import { serviceOrigin } from './release-manifest.ts';
@@ -33,6 +33,11 @@ export interface PromotionRequest {
   services: ServicePromotion[];
   /** Set for an explicit rollback: the promotion commit undone. Rollbacks may go to older releases. */
   rollsBack?: string;
+  /**
+   * Automated promotions (a release, another environment) skip an image an explicit rollback took
+   * out of this environment, so re-running a failed pipeline does not bring it back.
+   */
+  refuseRolledBack?: boolean;
   approver?: string;
 }
 
@@ -117,6 +122,7 @@ export function planPromotion(
   }
 
   const latest = latestImages(history);
+  const rolledBack = request.refuseRolledBack ? rolledBackImages(history) : new Map<string, Map<string, string>>();
   const skipped: SkippedService[] = [];
   const proceed: ServicePromotion[] = [];
   for (const entry of request.services) {
@@ -124,7 +130,13 @@ export function planPromotion(
     const pins = current.get(entry.image.repository) ?? [];
     const runsRecorded = recorded !== undefined && pins.every((pin) => pin.digest === recorded.image.digest);
     const older = recorded !== undefined && Date.parse(entry.origin.createdAt) < Date.parse(recorded.createdAt);
-    if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
+    const rollback = rolledBack.get(entry.service)?.get(entry.image.digest);
+    if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
+      skipped.push({
+        service: entry.service,
+        reason: `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`,
+      });
+    } else if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
       skipped.push({
         service: entry.service,
         reason:

@@ -146,3 +146,18 @@ export function rollbackTarget(history: readonly RecordedPromotion[]): RollbackT
   }
   return { undo, images };
 }
+
+/** Images (service → digests) an explicit rollback took out of this environment. */
+export function rolledBackImages(history: readonly RecordedPromotion[]): Map<string, Map<string, string>> {
+  const byCommit = new Map(history.map((record) => [record.commit, record]));
+  const rolledBack = new Map<string, Map<string, string>>();
+  for (const record of history) {
+    const undone = record.rollsBack ? byCommit.get(record.rollsBack) : undefined;
+    for (const image of undone?.images ?? []) {
+      const digests = rolledBack.get(image.service) ?? new Map<string, string>();
+      digests.set(image.image.digest, record.commit);
+      rolledBack.set(image.service, digests);
+    }
+  }
+  return rolledBack;
+}

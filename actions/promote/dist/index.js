@@ -34712,6 +34712,19 @@ function rollbackTarget(history) {
   }
   return { undo, images };
 }
+function rolledBackImages(history) {
+  const byCommit = new Map(history.map((record) => [record.commit, record]));
+  const rolledBack = /* @__PURE__ */ new Map();
+  for (const record of history) {
+    const undone = record.rollsBack ? byCommit.get(record.rollsBack) : void 0;
+    for (const image of undone?.images ?? []) {
+      const digests = rolledBack.get(image.service) ?? /* @__PURE__ */ new Map();
+      digests.set(image.image.digest, record.commit);
+      rolledBack.set(image.service, digests);
+    }
+  }
+  return rolledBack;
+}
 
 // actions/lib/git-promotion.ts
 var HeadSnapshot = class _HeadSnapshot {
@@ -35539,6 +35552,7 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
     );
   }
   const latest = latestImages(history);
+  const rolledBack = request2.refuseRolledBack ? rolledBackImages(history) : /* @__PURE__ */ new Map();
   const skipped = [];
   const proceed = [];
   for (const entry2 of request2.services) {
@@ -35546,7 +35560,13 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
     const pins = current.get(entry2.image.repository) ?? [];
     const runsRecorded = recorded !== void 0 && pins.every((pin) => pin.digest === recorded.image.digest);
     const older = recorded !== void 0 && Date.parse(entry2.origin.createdAt) < Date.parse(recorded.createdAt);
-    if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
+    const rollback = rolledBack.get(entry2.service)?.get(entry2.image.digest);
+    if (rollback && !pins.every((pin) => pin.digest === entry2.image.digest)) {
+      skipped.push({
+        service: entry2.service,
+        reason: `${entry2.service} ${entry2.image.tag} was rolled back in ${request2.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`
+      });
+    } else if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
       skipped.push({
         service: entry2.service,
         reason: `${request2.environment} already runs ${entry2.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), newer than release ${entry2.origin.releaseId} (created ${entry2.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`
@@ -39866,7 +39886,7 @@ async function resolveRequest(head, options, limits) {
   if (source2.kind === "release") {
     const services2 = releaseServices(source2.manifest, source2.services);
     const release2 = { releaseId: source2.manifest.id, createdAt: source2.manifest.createdAt, sourceCommit: source2.manifest.source.commit };
-    return { request: { environment, release: release2, services: services2, ...approver }, release: source2.manifest };
+    return { request: { environment, release: release2, services: services2, refuseRolledBack: true, ...approver }, release: source2.manifest };
   }
   if (source2.kind === "images") {
     const sourceCommit = source2.sourceCommit ?? unknownSourceCommit;
@@ -39903,7 +39923,7 @@ async function resolveRequest(head, options, limits) {
       createdAt: newest.origin.createdAt,
       sourceCommit: newest.origin.sourceCommit
     };
-    const request3 = { environment, release: release2, services: services2, ...approver };
+    const request3 = { environment, release: release2, services: services2, refuseRolledBack: true, ...approver };
     return { request: request3, release: synthesizedRelease(request3, "unknown") };
   }
   const target = rollbackTarget(await head.promotions(environment));
