@@ -122,7 +122,8 @@ export interface NewCommit {
 export async function writeCommit(cwd: string, commit: NewCommit): Promise<string> {
   const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes(4).toString('hex')}`;
   const when = `${Math.floor(Date.now() / 1000)} +0000`;
-  const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
+  const clean = (text: string): string => text.replace(/[<>\r\n]/g, '').trim();
+  const ident = `${clean(commit.author.name)} <${clean(commit.author.email)}> ${when}`;
   const data = (text: string): string => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
   let stream = `feature done\ncommit ${scratchRef}\nmark :1\nauthor ${ident}\ncommitter ${ident}\n${data(commit.message)}from ${commit.parent}\n`;
   for (const [path, file] of commit.files) {

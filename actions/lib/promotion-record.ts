@@ -47,7 +47,7 @@ export function formatPromotionMessage(record: PromotionRecord, changes: readonl
     `Slipway-Release-Created: ${record.createdAt}`,
     `Source-Commit: ${record.sourceCommit}`,
     ...record.images.map(formatImageTrailer),
-    ...(record.approvedBy ? [`Approved-By: ${record.approvedBy}`] : []),
+    ...(record.approvedBy ? [`Approved-By: ${record.approvedBy.replace(/\s+/g, ' ').trim()}`] : []),
     ...(record.rollsBack ? [`Slipway-Rolls-Back: ${record.rollsBack}`] : []),
   ];
   return `${subject}\n\n${intro}\n\n${body.join('\n')}\n\n${trailers.join('\n')}\n`;

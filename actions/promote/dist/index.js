@@ -34310,7 +34310,8 @@ async function committerIdentity(cwd) {
 async function writeCommit(cwd, commit) {
   const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes2(4).toString("hex")}`;
   const when = `${Math.floor(Date.now() / 1e3)} +0000`;
-  const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
+  const clean = (text) => text.replace(/[<>\r\n]/g, "").trim();
+  const ident = `${clean(commit.author.name)} <${clean(commit.author.email)}> ${when}`;
   const data = (text) => `data ${Buffer.byteLength(text, "utf8")}
 ${text}
 `;
@@ -34628,7 +34629,7 @@ function formatPromotionMessage(record, changes) {
     `Slipway-Release-Created: ${record.createdAt}`,
     `Source-Commit: ${record.sourceCommit}`,
     ...record.images.map(formatImageTrailer),
-    ...record.approvedBy ? [`Approved-By: ${record.approvedBy}`] : [],
+    ...record.approvedBy ? [`Approved-By: ${record.approvedBy.replace(/\s+/g, " ").trim()}`] : [],
     ...record.rollsBack ? [`Slipway-Rolls-Back: ${record.rollsBack}`] : []
   ];
   return `${subject}
