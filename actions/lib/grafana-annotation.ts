@@ -3,6 +3,8 @@
  * Grafana's HTTP API (POST /api/annotations), tagged so the per-service dashboard's "Deployments"
  * annotation query (tags deploy + the service) shows it.
  */
+import { fetchTransport } from './http-transport.ts';
+import type { HttpAnswer, HttpTransport } from './http-transport.ts';
 
 export interface DeploymentMark {
   environment: string;
@@ -41,25 +43,28 @@ export class GrafanaError extends Error {
 }
 
 /** Posts one annotation; returns its id. The token is a Grafana service account token. */
-export async function postAnnotation(grafanaUrl: string, token: string, mark: DeploymentMark): Promise<number> {
+export async function postAnnotation(grafanaUrl: string, token: string, mark: DeploymentMark, transport: HttpTransport = fetchTransport): Promise<number> {
   const url = new URL('api/annotations', grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`);
-  let answer: Response;
+  let answer: HttpAnswer;
   try {
-    answer = await fetch(url, {
+    answer = await transport(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(annotationBody(mark)),
-      signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
     throw new GrafanaError(`Grafana at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const text = await answer.text();
-  if (!answer.ok) {
+  if (answer.status < 200 || answer.status > 299) {
     const hint = answer.status === 401 || answer.status === 403 ? ' (the token needs the annotations:write permission, e.g. an Editor service account)' : '';
-    throw new GrafanaError(`Grafana refused the annotation for ${mark.service}: ${answer.status} ${text.slice(0, 200)}${hint}`);
+    throw new GrafanaError(`Grafana refused the annotation for ${mark.service}: ${answer.status} ${answer.text.slice(0, 200)}${hint}`);
   }
-  const id = (JSON.parse(text) as { id?: unknown }).id;
-  if (typeof id !== 'number') throw new GrafanaError(`Grafana answered without an annotation id: ${text.slice(0, 200)}`);
+  let id: unknown;
+  try {
+    id = (JSON.parse(answer.text) as { id?: unknown }).id;
+  } catch {
+    id = undefined;
+  }
+  if (typeof id !== 'number') throw new GrafanaError(`Grafana answered without an annotation id: ${answer.text.slice(0, 200)}`);
   return id;
 }

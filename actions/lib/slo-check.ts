@@ -5,6 +5,8 @@
  * gitops-repo/apps/platform/observability/rules/shop-slo.yaml: a version fails when it burns an
  * error budget faster than `maxBurnRate` times the sustainable rate.
  */
+import { fetchTransport } from './http-transport.ts';
+import type { HttpAnswer, HttpTransport } from './http-transport.ts';
 
 export interface SloObjectives {
   /** Share of requests that must not answer 5xx (0.995). */
@@ -95,27 +97,25 @@ export class PrometheusQueryError extends Error {
   override name = 'PrometheusQueryError';
 }
 
-/** Instant queries against Prometheus' HTTP API (POST /api/v1/query). */
-export function prometheusScalarQuery(baseUrl: string, token = ''): ScalarQuery {
+/** Instant queries against Prometheus' HTTP API (POST /api/v1/query), directly or through a transport. */
+export function prometheusScalarQuery(baseUrl: string, token = '', transport: HttpTransport = fetchTransport): ScalarQuery {
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   return async (expr) => {
-    let answer: Response;
+    let answer: HttpAnswer;
     try {
-      answer = await fetch(url, {
+      answer = await transport(url, {
         method: 'POST',
-        body: new URLSearchParams({ query: expr }),
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: AbortSignal.timeout(30_000),
+        body: new URLSearchParams({ query: expr }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       });
     } catch (error) {
       throw new PrometheusQueryError(`Prometheus at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const text = await answer.text();
     let json: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
     try {
-      json = JSON.parse(text) as typeof json;
+      json = JSON.parse(answer.text) as typeof json;
     } catch {
-      throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${text.slice(0, 200)}`);
+      throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${answer.text.slice(0, 200)}`);
     }
     if (json.status !== 'success') throw new PrometheusQueryError(`Prometheus rejected the query (${json.error ?? answer.status}): ${expr}`);
     const result = json.data?.result;

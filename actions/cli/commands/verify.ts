@@ -2,6 +2,7 @@ import { applicationReader, loadKubeConfig } from '../../lib/argocd-applications
 import { waitForApplications } from '../../lib/argo-sync-check.ts';
 import { laterCommitCheck } from '../../lib/commit-ancestry.ts';
 import { postAnnotation } from '../../lib/grafana-annotation.ts';
+import { serviceProxy } from '../../lib/http-transport.ts';
 import { promote } from '../../lib/promote.ts';
 import { defaultObjectives, prometheusScalarQuery, soak } from '../../lib/slo-check.ts';
 import { parseVerifyTargets, verifyPromotion } from '../../lib/verify.ts';
@@ -20,7 +21,7 @@ export const command: Command = {
   summary: 'wait for Argo CD to sync a GitOps commit, check SLOs in Prometheus, annotate Grafana (and roll back on failure)',
   usage:
     'slipway verify <environment> --commit SHA --services cart=VERSION,... [--applications a,b] [--argocd-namespace argocd] [--kubeconfig FILE] ' +
-    '[--timeout 600] [--interval 10] [--prometheus URL] [--namespace shop] [--soak 300] [--grafana URL] [--grafana-token-env GRAFANA_TOKEN] ' +
+    '[--timeout 600] [--interval 10] [--prometheus URL | --prometheus-service monitoring/kube-prometheus-stack-prometheus:9090] [--namespace shop] [--soak 300] [--grafana URL] [--grafana-token-env GRAFANA_TOKEN] ' +
     `[--rollback ${gitopsUsage}]`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -32,6 +33,7 @@ export const command: Command = {
       timeout: { type: 'string' },
       interval: { type: 'string' },
       prometheus: { type: 'string' },
+      'prometheus-service': { type: 'string' },
       namespace: { type: 'string', default: 'shop' },
       soak: { type: 'string' },
       grafana: { type: 'string' },
@@ -48,7 +50,10 @@ export const command: Command = {
     const intervalMs = seconds(values.interval, 'interval', 10) * 1000;
     const timeoutMs = seconds(values.timeout, 'timeout', 600) * 1000;
     const soakMs = seconds(values.soak, 'soak', 300) * 1000;
-    const read = applicationReader(loadKubeConfig(values.kubeconfig ?? ''), values['argocd-namespace'] ?? 'argocd');
+    if (values.prometheus && values['prometheus-service']) throw new UsageError('give --prometheus or --prometheus-service, not both');
+    const kubeConfig = loadKubeConfig(values.kubeconfig ?? '');
+    const read = applicationReader(kubeConfig, values['argocd-namespace'] ?? 'argocd');
+    const prometheus = values.prometheus ? { baseUrl: values.prometheus, transport: undefined } : values['prometheus-service'] ? serviceProxy(kubeConfig, values['prometheus-service'], '--prometheus-service') : undefined;
     const grafanaToken = io.env[values['grafana-token-env'] ?? 'GRAFANA_TOKEN'] ?? '';
     const result = await verifyPromotion({
       environment,
@@ -66,8 +71,8 @@ export const command: Command = {
           log: io.err,
           ...(values['gitops-repository'] === undefined ? { containsCommit: laterCommitCheck(io.cwd, String(values.remote ?? 'origin'), commit) } : {}),
         }),
-      ...(values.prometheus
-        ? { soak: () => soak({ query: prometheusScalarQuery(values.prometheus ?? ''), targets, namespace: values.namespace ?? 'shop', objectives: defaultObjectives, soakMs, intervalMs, log: io.err }) }
+      ...(prometheus
+        ? { soak: () => soak({ query: prometheusScalarQuery(prometheus.baseUrl, '', prometheus.transport), targets, namespace: values.namespace ?? 'shop', objectives: defaultObjectives, soakMs, intervalMs, log: io.err }) }
         : {}),
       ...(values.grafana ? { annotate: (mark) => postAnnotation(values.grafana ?? '', grafanaToken, mark) } : {}),
       ...(values.rollback

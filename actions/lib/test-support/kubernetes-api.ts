@@ -2,7 +2,8 @@
  * A local HTTPS server following the Kubernetes API for Argo CD Application objects, for tests
  * (no cluster runs here): GET /apis/argoproj.io/v1alpha1/namespaces/<ns>/applications/<name> with a
  * bearer token, answering the object or a v1 Status (404 NotFound, 401 Unauthorized) as the API
- * server does. Every object served is validated against the Argo CD CRD schema
+ * server does; and the service proxy, /api/v1/namespaces/<ns>/services/<name>:<port>/proxy/<path>,
+ * forwarding to a local server the test names. Every object served is validated against the Argo CD CRD schema
  * (@kubernetes-models/argo-cd) first. A self-signed certificate and a kubeconfig that trusts it are
  * written to a temporary folder.
  */
@@ -22,6 +23,8 @@ export interface KubernetesApiServer {
   /** Serve this Application (validated against the CRD schema), or a function of how often it was read. */
   set(name: string, application: ArgoApplication | ((reads: number) => ArgoApplication)): void;
   reads(name: string): number;
+  /** Route the service proxy of `namespace/name:port` to this base URL. */
+  proxyService(service: string, target: string): void;
   stop(): Promise<void>;
 }
 
@@ -52,9 +55,25 @@ export async function startKubernetesApi(): Promise<KubernetesApiServer> {
   const cert = readFileSync(join(dir, 'cert.pem'));
   const objects = new Map<string, ArgoApplication | ((reads: number) => ArgoApplication)>();
   const counts = new Map<string, number>();
+  const proxied = new Map<string, string>();
   const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (request, response) => {
     const send = (code: number, body: string) => response.writeHead(code, { 'content-type': 'application/json' }).end(body);
     if (request.headers.authorization !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/:]+):([^/]+)\/proxy\/(.*)$/.exec(request.url ?? '');
+    if (proxy) {
+      const target = proxied.get(`${proxy[1]}/${proxy[2]}:${proxy[3]}`);
+      if (!target) return send(503, status(503, 'ServiceUnavailable', `no endpoints available for service "${proxy[2]}:${proxy[3]}"`));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const headers: Record<string, string> = {};
+        if (request.headers['content-type']) headers['content-type'] = request.headers['content-type'];
+        fetch(`${target}/${proxy[4] ?? ''}`, { method: request.method ?? 'GET', headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) })
+          .then(async (answer) => response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(await answer.text()))
+          .catch((error: Error) => send(503, status(503, 'ServiceUnavailable', error.message)));
+      });
+      return;
+    }
     const match = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/applications\/([^/?]+)$/.exec(request.url ?? '');
     if (request.method !== 'GET' || !match) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const [, namespace, name = ''] = match;
@@ -92,6 +111,9 @@ export async function startKubernetesApi(): Promise<KubernetesApiServer> {
       objects.set(name, application);
     },
     reads: (name) => counts.get(name) ?? 0,
+    proxyService: (service, target) => {
+      proxied.set(service, target.replace(/\/$/, ''));
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

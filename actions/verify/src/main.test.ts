@@ -196,6 +196,20 @@ describe('the verify action', () => {
     expect(refused.outputs['reason']).toContain(`cart: Synced and Healthy at ${theirs.slice(0, 12)}, not the promoted commit ${ours.slice(0, 12)}`);
   });
 
+  it('reaches Prometheus through the Kubernetes API server service proxy with the kubeconfig credentials', async () => {
+    cartErrors = 0;
+    kube.set('cart', healthy('cart'));
+    kube.set('order', healthy('order'));
+    kube.proxyService('monitoring/kube-prometheus-stack-prometheus:9090', prometheus.url);
+    const result = await verify({ 'prometheus-url': '', 'prometheus-service': 'monitoring/kube-prometheus-stack-prometheus:9090', 'grafana-url': '' });
+    expect(result.exitCode, result.stdout).toBeUndefined();
+    const slo = JSON.parse(result.outputs['slo'] ?? '[]') as { service: string; requests: number; ok: boolean }[];
+    expect(slo.map((v) => [v.service, v.ok, v.requests >= 10])).toEqual([
+      ['cart', true, true],
+      ['order', true, true],
+    ]);
+  });
+
   it('fails without a rollback when not asked, leaving the GitOps repository alone', async () => {
     kube.set('cart', healthy('cart'));
     cartErrors = 0.5;
@@ -212,6 +226,8 @@ describe('the verify action', () => {
     [{ 'soak-seconds': 'ten' }, "input soak-seconds must be seconds between 0 and 21600, not 'ten'"],
     [{ 'availability-objective': '99.5' }, "input availability-objective must be a ratio between 0 and 1 (e.g. 0.995), not '99.5'"],
     [{ rollback: 'yes' }, "input 'rollback' must be true or false, not 'yes'"],
+    [{ 'prometheus-service': 'monitoring/prometheus:9090' }, 'give prometheus-url or prometheus-service, not both'],
+    [{ 'prometheus-url': '', 'prometheus-service': 'prometheus:9090' }, "input prometheus-service: 'prometheus:9090' is not namespace/service:port (e.g. monitoring/kube-prometheus-stack-prometheus:9090)"],
     [{ kubeconfig: '/nonexistent/kubeconfig' }, 'cannot load the kubeconfig /nonexistent/kubeconfig: ENOENT'],
   ])('rejects bad input %j with a clear error', async (inputs, message) => {
     const result = await verify(inputs);

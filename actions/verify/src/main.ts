@@ -5,6 +5,7 @@ import { applicationReader, loadKubeConfig } from '../../lib/argocd-applications
 import { laterCommitCheck } from '../../lib/commit-ancestry.ts';
 import { waitForApplications } from '../../lib/argo-sync-check.ts';
 import { postAnnotation } from '../../lib/grafana-annotation.ts';
+import { serviceProxy } from '../../lib/http-transport.ts';
 import { openGitopsTarget } from '../../lib/gitops-target.ts';
 import { promote } from '../../lib/promote.ts';
 import { defaultObjectives, prometheusScalarQuery, soak } from '../../lib/slo-check.ts';
@@ -68,8 +69,13 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     const rollbackWanted = runner.booleanInput('rollback');
     const acceptLater = runner.input('accept-later-commits') === '' ? true : runner.booleanInput('accept-later-commits');
 
-    const read = applicationReader(loadKubeConfig(runner.input('kubeconfig')), runner.input('argocd-namespace') || 'argocd');
+    const kubeConfig = loadKubeConfig(runner.input('kubeconfig'));
+    const read = applicationReader(kubeConfig, runner.input('argocd-namespace') || 'argocd');
     const prometheusUrl = runner.input('prometheus-url');
+    const prometheusService = runner.input('prometheus-service');
+    if (prometheusUrl && prometheusService) throw new ActionInputError('give prometheus-url or prometheus-service, not both');
+    // Through the API server's service proxy when no URL is given: no port-forward or public Prometheus needed.
+    const prometheus = prometheusUrl ? { baseUrl: prometheusUrl, transport: undefined } : prometheusService ? serviceProxy(kubeConfig, prometheusService, 'input prometheus-service') : undefined;
     const grafanaUrl = runner.input('grafana-url');
     const serverUrl = runner.env('GITHUB_SERVER_URL') ?? 'https://github.com';
     const runId = runner.env('GITHUB_RUN_ID');
@@ -95,8 +101,8 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
           // In this checkout's repository, a later commit of the branch that contains the promoted one counts too.
           ...(acceptLater && runner.input('gitops-repository') === '' ? { containsCommit: laterCommitCheck(workspace, 'origin', commit) } : {}),
         }),
-      ...(prometheusUrl
-        ? { soak: () => soak({ query: prometheusScalarQuery(prometheusUrl, prometheusToken), targets, namespace: runner.input('namespace') || 'shop', objectives: slo, soakMs, intervalMs, log: runner.info }) }
+      ...(prometheus
+        ? { soak: () => soak({ query: prometheusScalarQuery(prometheus.baseUrl, prometheusToken, prometheus.transport), targets, namespace: runner.input('namespace') || 'shop', objectives: slo, soakMs, intervalMs, log: runner.info }) }
         : {}),
       ...(grafanaUrl ? { annotate: (mark) => postAnnotation(grafanaUrl, grafanaToken, mark) } : {}),
       ...(rollbackWanted
