@@ -34444,10 +34444,10 @@ var require_util4 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
+    function appendFetchMetadata(httpRequest2) {
       let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      header = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -44406,74 +44406,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request2 = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest2 = request2;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest2 = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
-      const contentLength = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength != null && httpRequest.keepalive) {
+      if (contentLength != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent", true)) {
-        httpRequest.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent", true)) {
+        httpRequest2.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
-        httpRequest.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
+        httpRequest2.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma", true)) {
-          httpRequest.headersList.append("pragma", "no-cache", true);
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma", true)) {
+          httpRequest2.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest.headersList.contains("cache-control", true)) {
-          httpRequest.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest2.headersList.contains("cache-control", true)) {
+          httpRequest2.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest.headersList.contains("range", true)) {
-        httpRequest.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest2.headersList.contains("range", true)) {
+        httpRequest2.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest.headersList.delete("host", true);
+      httpRequest2.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
+      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.cache === "only-if-cached") {
+        if (httpRequest2.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -44481,7 +44481,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -44489,8 +44489,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -90200,7 +90200,7 @@ function git(args, options) {
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
   }).finally(() => {
-    if (started) process.stderr.write(`git ${args[0] ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+    if (started) process.stderr.write(`git ${args.find((arg, index2) => !arg.startsWith("-") && args[index2 - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
 `);
   });
 }
@@ -90222,7 +90222,8 @@ async function committerIdentity(cwd) {
 async function writeCommit(cwd, commit) {
   const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes2(4).toString("hex")}`;
   const when = `${Math.floor(Date.now() / 1e3)} +0000`;
-  const ident = `${commit.author.name} <${commit.author.email}> ${when}`;
+  const clean = (text) => text.replace(/[<>\r\n]/g, "").trim();
+  const ident = `${clean(commit.author.name)} <${clean(commit.author.email)}> ${when}`;
   const data = (text) => `data ${Buffer.byteLength(text, "utf8")}
 ${text}
 `;
@@ -90244,7 +90245,7 @@ reset ${scratchRef}
 
 done
 `;
-  const output = await git(["fast-import", "--quiet", "--force"], { cwd, input: stream });
+  const output = await git(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--force"], { cwd, input: stream });
   const sha = output.trim().split("\n").at(-1) ?? "";
   if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
   return sha;
@@ -90364,6 +90365,42 @@ async function waitForApplications(options) {
   return { ok: false, reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy \u2014 ${reasons.join("; ")}`, applications: outcomes, waitedMs: now() - started };
 }
 
+// actions/lib/http-transport.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+var fetchTransport = async (url, init) => {
+  const answer = await fetch(url, { method: init.method, ...init.headers ? { headers: init.headers } : {}, ...init.body === void 0 ? {} : { body: init.body }, signal: AbortSignal.timeout(3e4) });
+  return { status: answer.status, text: await answer.text() };
+};
+function parseServiceReference(text, where) {
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9-]{1,15})$/.exec(text.trim());
+  if (!match) throw new Error(`${where}: '${text}' is not namespace/service:port (e.g. monitoring/kube-prometheus-stack-prometheus:9090)`);
+  return { namespace: match[1], name: match[3], port: match[5] };
+}
+function serviceProxy(config, service, where) {
+  const { namespace, name, port } = parseServiceReference(service, where);
+  const server = config.getCurrentCluster()?.server;
+  if (!server) throw new Error(`${where}: the kubeconfig has no current cluster`);
+  const baseUrl2 = `${server.replace(/\/$/, "")}/api/v1/namespaces/${namespace}/services/${name}:${port}/proxy/`;
+  const transport = async (url, init) => {
+    const options = { method: init.method, headers: { ...init.headers } };
+    await config.applyToHTTPSOptions(options);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const call = send(url, { ...options, timeout: 3e4 }, (response) => {
+        const chunks = [];
+        response.on("data", (chunk) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      });
+      call.on("timeout", () => call.destroy(new Error("no answer within 30 s")));
+      call.on("error", reject);
+      call.end(init.body);
+    });
+  };
+  return { baseUrl: baseUrl2, transport };
+}
+
 // actions/lib/grafana-annotation.ts
 function annotationBody(mark) {
   const text = [
@@ -90381,26 +90418,29 @@ function annotationBody(mark) {
 var GrafanaError = class extends Error {
   name = "GrafanaError";
 };
-async function postAnnotation(grafanaUrl, token, mark) {
+async function postAnnotation(grafanaUrl, token, mark, transport = fetchTransport) {
   const url = new URL("api/annotations", grafanaUrl.endsWith("/") ? grafanaUrl : `${grafanaUrl}/`);
   let answer;
   try {
-    answer = await fetch(url, {
+    answer = await transport(url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json", ...token ? { authorization: `Bearer ${token}` } : {} },
-      body: JSON.stringify(annotationBody(mark)),
-      signal: AbortSignal.timeout(3e4)
+      body: JSON.stringify(annotationBody(mark))
     });
   } catch (error) {
     throw new GrafanaError(`Grafana at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const text = await answer.text();
-  if (!answer.ok) {
+  if (answer.status < 200 || answer.status > 299) {
     const hint = answer.status === 401 || answer.status === 403 ? " (the token needs the annotations:write permission, e.g. an Editor service account)" : "";
-    throw new GrafanaError(`Grafana refused the annotation for ${mark.service}: ${answer.status} ${text.slice(0, 200)}${hint}`);
+    throw new GrafanaError(`Grafana refused the annotation for ${mark.service}: ${answer.status} ${answer.text.slice(0, 200)}${hint}`);
   }
-  const id = JSON.parse(text).id;
-  if (typeof id !== "number") throw new GrafanaError(`Grafana answered without an annotation id: ${text.slice(0, 200)}`);
+  let id;
+  try {
+    id = JSON.parse(answer.text).id;
+  } catch {
+    id = void 0;
+  }
+  if (typeof id !== "number") throw new GrafanaError(`Grafana answered without an annotation id: ${answer.text.slice(0, 200)}`);
   return id;
 }
 
@@ -90673,7 +90713,7 @@ function formatPromotionMessage(record, changes) {
     `Slipway-Release-Created: ${record.createdAt}`,
     `Source-Commit: ${record.sourceCommit}`,
     ...record.images.map(formatImageTrailer),
-    ...record.approvedBy ? [`Approved-By: ${record.approvedBy}`] : [],
+    ...record.approvedBy ? [`Approved-By: ${record.approvedBy.replace(/\s+/g, " ").trim()}`] : [],
     ...record.rollsBack ? [`Slipway-Rolls-Back: ${record.rollsBack}`] : []
   ];
   return `${subject}
@@ -90756,6 +90796,19 @@ function rollbackTarget(history) {
     images.push(previous);
   }
   return { undo, images };
+}
+function rolledBackImages(history) {
+  const byCommit = new Map(history.map((record) => [record.commit, record]));
+  const rolledBack = /* @__PURE__ */ new Map();
+  for (const record of history) {
+    const undone = record.rollsBack ? byCommit.get(record.rollsBack) : void 0;
+    for (const image of undone?.images ?? []) {
+      const digests = rolledBack.get(image.service) ?? /* @__PURE__ */ new Map();
+      digests.set(image.image.digest, record.commit);
+      rolledBack.set(image.service, digests);
+    }
+  }
+  return rolledBack;
 }
 
 // actions/lib/git-promotion.ts
@@ -91575,6 +91628,7 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
     );
   }
   const latest = latestImages(history);
+  const rolledBack = request2.refuseRolledBack ? rolledBackImages(history) : /* @__PURE__ */ new Map();
   const skipped = [];
   const proceed = [];
   for (const entry2 of request2.services) {
@@ -91582,7 +91636,13 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
     const pins = current.get(entry2.image.repository) ?? [];
     const runsRecorded = recorded !== void 0 && pins.every((pin) => pin.digest === recorded.image.digest);
     const older = recorded !== void 0 && Date.parse(entry2.origin.createdAt) < Date.parse(recorded.createdAt);
-    if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
+    const rollback = rolledBack.get(entry2.service)?.get(entry2.image.digest);
+    if (rollback && !pins.every((pin) => pin.digest === entry2.image.digest)) {
+      skipped.push({
+        service: entry2.service,
+        reason: `${entry2.service} ${entry2.image.tag} was rolled back in ${request2.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`
+      });
+    } else if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
       skipped.push({
         service: entry2.service,
         reason: `${request2.environment} already runs ${entry2.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), newer than release ${entry2.origin.releaseId} (created ${entry2.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`
@@ -95897,7 +95957,7 @@ async function resolveRequest(head, options, limits) {
   if (source.kind === "release") {
     const services2 = releaseServices(source.manifest, source.services);
     const release2 = { releaseId: source.manifest.id, createdAt: source.manifest.createdAt, sourceCommit: source.manifest.source.commit };
-    return { request: { environment, release: release2, services: services2, ...approver }, release: source.manifest };
+    return { request: { environment, release: release2, services: services2, refuseRolledBack: true, ...approver }, release: source.manifest };
   }
   if (source.kind === "images") {
     const sourceCommit = source.sourceCommit ?? unknownSourceCommit;
@@ -95934,7 +95994,7 @@ async function resolveRequest(head, options, limits) {
       createdAt: newest.origin.createdAt,
       sourceCommit: newest.origin.sourceCommit
     };
-    const request3 = { environment, release: release2, services: services2, ...approver };
+    const request3 = { environment, release: release2, services: services2, refuseRolledBack: true, ...approver };
     return { request: request3, release: synthesizedRelease(request3, "unknown") };
   }
   const target = rollbackTarget(await head.promotions(environment));
@@ -96058,26 +96118,24 @@ function judgeSlo(measurement, objectives2) {
 var PrometheusQueryError = class extends Error {
   name = "PrometheusQueryError";
 };
-function prometheusScalarQuery(baseUrl2, token = "") {
+function prometheusScalarQuery(baseUrl2, token = "", transport = fetchTransport) {
   const url = new URL("api/v1/query", baseUrl2.endsWith("/") ? baseUrl2 : `${baseUrl2}/`);
   return async (expr) => {
     let answer;
     try {
-      answer = await fetch(url, {
+      answer = await transport(url, {
         method: "POST",
-        body: new URLSearchParams({ query: expr }),
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: AbortSignal.timeout(3e4)
+        body: new URLSearchParams({ query: expr }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", ...token ? { authorization: `Bearer ${token}` } : {} }
       });
     } catch (error) {
       throw new PrometheusQueryError(`Prometheus at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const text = await answer.text();
     let json2;
     try {
-      json2 = JSON.parse(text);
+      json2 = JSON.parse(answer.text);
     } catch {
-      throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${text.slice(0, 200)}`);
+      throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${answer.text.slice(0, 200)}`);
     }
     if (json2.status !== "success") throw new PrometheusQueryError(`Prometheus rejected the query (${json2.error ?? answer.status}): ${expr}`);
     const result = json2.data?.result;
@@ -96259,8 +96317,12 @@ async function run(runner = actionRunner()) {
     for (const secret of [prometheusToken, grafanaToken, token]) runner.setSecret(secret);
     const rollbackWanted = runner.booleanInput("rollback");
     const acceptLater = runner.input("accept-later-commits") === "" ? true : runner.booleanInput("accept-later-commits");
-    const read = applicationReader(loadKubeConfig(runner.input("kubeconfig")), runner.input("argocd-namespace") || "argocd");
+    const kubeConfig = loadKubeConfig(runner.input("kubeconfig"));
+    const read = applicationReader(kubeConfig, runner.input("argocd-namespace") || "argocd");
     const prometheusUrl = runner.input("prometheus-url");
+    const prometheusService = runner.input("prometheus-service");
+    if (prometheusUrl && prometheusService) throw new ActionInputError("give prometheus-url or prometheus-service, not both");
+    const prometheus = prometheusUrl ? { baseUrl: prometheusUrl, transport: void 0 } : prometheusService ? serviceProxy(kubeConfig, prometheusService, "input prometheus-service") : void 0;
     const grafanaUrl = runner.input("grafana-url");
     const serverUrl = runner.env("GITHUB_SERVER_URL") ?? "https://github.com";
     const runId = runner.env("GITHUB_RUN_ID");
@@ -96284,7 +96346,7 @@ async function run(runner = actionRunner()) {
         // In this checkout's repository, a later commit of the branch that contains the promoted one counts too.
         ...acceptLater && runner.input("gitops-repository") === "" ? { containsCommit: laterCommitCheck(workspace, "origin", commit) } : {}
       }),
-      ...prometheusUrl ? { soak: () => soak({ query: prometheusScalarQuery(prometheusUrl, prometheusToken), targets, namespace: runner.input("namespace") || "shop", objectives: slo, soakMs, intervalMs, log: runner.info }) } : {},
+      ...prometheus ? { soak: () => soak({ query: prometheusScalarQuery(prometheus.baseUrl, prometheusToken, prometheus.transport), targets, namespace: runner.input("namespace") || "shop", objectives: slo, soakMs, intervalMs, log: runner.info }) } : {},
       ...grafanaUrl ? { annotate: (mark) => postAnnotation(grafanaUrl, grafanaToken, mark) } : {},
       ...rollbackWanted ? {
         rollback: async () => {
