@@ -7065,7 +7065,7 @@ function git(args, options) {
     child.stdin.on("error", () => void 0);
     child.stdin.end(options.input ?? "");
   }).finally(() => {
-    if (started) process.stderr.write(`git ${args[0] ?? ""} ${(performance.now() - started).toFixed(1)} ms
+    if (started) process.stderr.write(`git ${args.find((arg, index) => !arg.startsWith("-") && args[index - 1] !== "-c") ?? ""} ${(performance.now() - started).toFixed(1)} ms
 `);
   });
 }
