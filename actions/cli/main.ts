@@ -16,9 +16,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
 
 async function help(io: CommandIo): Promise<void> {
   io.out('usage: slipway <command> [options]\n');
+  const width = Math.max(...Object.keys(commands).map((verb) => verb.length));
   for (const [verb, load] of Object.entries(commands)) {
     const { command } = await load();
-    io.out(`  ${verb.padEnd(10)} ${command.summary}`);
+    io.out(`  ${verb.padEnd(width)}  ${command.summary}`);
   }
   io.out('\nslipway <command> --help shows a command\'s options.');
 }
