@@ -4,6 +4,7 @@
  * schema), a real Prometheus scraping simulated service pods, a local server following Grafana's
  * annotation API, and a bare git remote on disk for the rollback.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,6 +218,18 @@ describe('the verify action', () => {
     const result = await verify({ services: 'cart=sha-2222222' });
     cartErrors = 0;
     expect(result.outputs).toMatchObject({ result: 'failed', 'failed-check': 'slo', 'rollback-commit': '' });
+  });
+
+  it('the committed bundle (dist/index.js) runs under node with the runner environment', async () => {
+    kube.set('cart', healthy('cart'));
+    const dir = mkdtempSync(join(work, 'dist-'));
+    writeFileSync(join(dir, 'output'), '');
+    writeFileSync(join(dir, 'summary'), '');
+    const bundle = new URL('../dist/index.js', import.meta.url).pathname;
+    const env = { ...process.env, GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_WORKSPACE: dir, INPUT_ENVIRONMENT: 'dev', 'INPUT_GITOPS-COMMIT': commit, INPUT_SERVICES: 'cart=sha-2222222', INPUT_KUBECONFIG: kube.kubeconfig, 'INPUT_SYNC-TIMEOUT': '2', 'INPUT_POLL-INTERVAL': '1' };
+    const stdout = await new Promise<string>((resolve, reject) => execFile(process.execPath, [bundle], { env }, (error, out) => (error ? reject(error) : resolve(out))));
+    expect(stdout).toContain('verify dev: passed');
+    expect(readFileSync(join(dir, 'output'), 'utf8')).toMatch(/^result<<(\S+)\npassed\n\1$/m);
   });
 
   it.each([
