@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultObjectives, judgeSlo, prometheusScalarQuery, sloQueries, soak } from './slo-check.ts';
-import type { SloMeasurement } from './slo-check.ts';
+import type { SloMeasurement, VersionUnderTest } from './slo-check.ts';
 import { SimulatedServicePod, startExpositionServer, startPrometheus } from './test-support/prometheus-server.ts';
 import type { ExpositionServer, PrometheusServer } from './test-support/prometheus-server.ts';
 
@@ -28,6 +28,10 @@ describe('judgeSlo with the default objectives (99.5% available, 99% within 500 
     expect(judgeSlo(measured(4, 0, 0), { ...defaultObjectives, requireTraffic: true }).ok).toBe(false);
   });
 
+  it('selects by commit instead of version when the commit is known', () => {
+    expect(sloQueries({ service: 'cart', version: 'main', commit: 'abc' }, 'shop', 60, 0.5).requests).toContain('app_info{namespace="shop", service="cart", commit="abc"}');
+  });
+
   it('builds queries joined with app_info on the pod for exactly the version, quoting label values', () => {
     const queries = sloQueries({ service: 'cart', version: '2.0.0"}' }, 'shop', 120, 0.5);
     expect(queries.errors).toBe(
@@ -37,6 +41,9 @@ describe('judgeSlo with the default objectives (99.5% available, 99% within 500 
   });
 });
 
+const oldCommit = '1111111111111111111111111111111111111111';
+const newCommit = '2222222222222222222222222222222222222222';
+
 describe('soak against a real Prometheus scraping an old and a new version of cart', () => {
   let prometheus: PrometheusServer;
   let oldPod: ExpositionServer;
@@ -44,7 +51,7 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
   let ticker: ReturnType<typeof setInterval>;
   let newPodShape = { errorShare: 0, slowShare: 0 };
   beforeAll(async () => {
-    const [oldCart, newCart] = [new SimulatedServicePod('cart', '1.9.0'), new SimulatedServicePod('cart', '2.0.0')];
+    const [oldCart, newCart] = [new SimulatedServicePod('cart', '1.9.0', oldCommit), new SimulatedServicePod('cart', '2.0.0', newCommit)];
     oldPod = await startExpositionServer(oldCart.tick(0, 0, 0, 0));
     newPod = await startExpositionServer(newCart.tick(0, 0, 0, 0));
     let last = Date.now();
@@ -69,9 +76,9 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
     await newPod?.stop();
   });
 
-  const run = (soakMs: number) => {
+  const run = (soakMs: number, target: VersionUnderTest = { service: 'cart', version: '2.0.0' }) => {
     const lines: string[] = [];
-    return soak({ query: prometheusScalarQuery(prometheus.url), targets: [{ service: 'cart', version: '2.0.0' }], namespace: 'shop', objectives: defaultObjectives, soakMs, intervalMs: 1000, log: (line) => lines.push(line) }).then((result) => ({ result, lines }));
+    return soak({ query: prometheusScalarQuery(prometheus.url), targets: [target], namespace: 'shop', objectives: defaultObjectives, soakMs, intervalMs: 1000, log: (line) => lines.push(line) }).then((result) => ({ result, lines }));
   };
 
   it('passes a healthy new version even while the old version fails (split by version)', async () => {
@@ -82,6 +89,15 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
     expect(result.verdicts[0]?.errorRatio).toBe(0);
     expect(lines.length).toBeGreaterThanOrEqual(4);
     expect(lines.at(-1)).toMatch(/^\[4s\] cart 2\.0\.0: \d+ requests, 0% 5xx, 0% over 500 ms$/);
+  });
+
+  it('picks the pods by source commit when it is known (branch builds may share a version)', async () => {
+    newPodShape = { errorShare: 0, slowShare: 0 };
+    const [ours, theirs] = await Promise.all([run(2000, { service: 'cart', version: 'main', commit: newCommit }), run(2000, { service: 'cart', version: 'main', commit: oldCommit })]);
+    expect(ours.result.ok).toBe(true);
+    expect(ours.result.verdicts[0]?.requests).toBeGreaterThan(10);
+    expect(theirs.result.ok).toBe(false);
+    expect(theirs.result.reason).toMatch(/^cart main: 5\d(\.\d)?% of \d+ requests answered 5xx/);
   });
 
   it('fails a new version that answers 20% 5xx, saying how bad against which limit', async () => {

@@ -28,6 +28,11 @@ export const defaultObjectives: SloObjectives = { availability: 0.995, latency: 
 export interface VersionUnderTest {
   service: string;
   version: string;
+  /**
+   * The source commit the image was built from (app_info's `commit` label). When known, pods are
+   * picked by it: branch builds may all report the same version (e.g. the branch name).
+   */
+  commit?: string;
 }
 
 export interface SloQueries {
@@ -41,7 +46,8 @@ const labelValue = (value: string): string => value.replace(/\\/g, '\\\\').repla
 /** The PromQL for one service version over a window of whole seconds. */
 export function sloQueries(target: VersionUnderTest, namespace: string, windowSeconds: number, latencySeconds: number): SloQueries {
   const selector = `namespace="${labelValue(namespace)}", service="${labelValue(target.service)}"`;
-  const version = `group by (namespace, pod) (app_info{${selector}, version="${labelValue(target.version)}"})`;
+  const identity = target.commit ? `commit="${labelValue(target.commit)}"` : `version="${labelValue(target.version)}"`;
+  const version = `group by (namespace, pod) (app_info{${selector}, ${identity}})`;
   const increase = (metric: string, extra = '') => `sum(increase(${metric}{${selector}${extra}}[${windowSeconds}s]) * on (namespace, pod) group_left ${version})`;
   return {
     requests: increase('http_request_duration_seconds_count'),

@@ -115,13 +115,16 @@ export function parseVerifyTargets(text: string, where = 'services'): VersionUnd
       throw new VerifyInputError(`${where}: not valid JSON (${(error as Error).message}); give the promote action's services output or service=version lines`, { cause: error });
     }
     return (parsed as unknown[]).map((entry, index) => {
-      const record = entry as { service?: unknown; version?: unknown; to?: { tag?: unknown } };
+      const record = entry as { service?: unknown; version?: unknown; to?: { tag?: unknown }; sourceCommit?: unknown; commit?: unknown };
       const service = record.service;
       const version = record.version ?? record.to?.tag;
       if (typeof service !== 'string' || !servicePattern.test(service) || typeof version !== 'string' || version === '') {
         throw new VerifyInputError(`${where}[${index}]: needs "service" and "to.tag" (or "version") strings`);
       }
-      return { service, version };
+      // A full commit SHA picks the pods exactly; the placeholder of hand-promoted images (zeros) does not.
+      const commit = record.commit ?? record.sourceCommit;
+      const known = typeof commit === 'string' && /^[0-9a-f]{40}$/i.test(commit) && !/^0+$/.test(commit);
+      return { service, version, ...(known ? { commit } : {}) };
     });
   }
   return trimmed

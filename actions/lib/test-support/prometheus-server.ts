@@ -150,6 +150,7 @@ export class SimulatedServicePod {
   constructor(
     readonly service: string,
     readonly version: string,
+    readonly commit = 'c0ffee1',
   ) {}
 
   tick(seconds: number, perSecond: number, errorShare: number, slowShare: number): string {
@@ -160,7 +161,7 @@ export class SimulatedServicePod {
     const total = Math.floor(this.ok) + Math.floor(this.errors);
     const route = `/api/${this.service}`;
     return [
-      `app_info{service="${this.service}",version="${this.version}",commit="c0ffee1"} 1`,
+      `app_info{service="${this.service}",version="${this.version}",commit="${this.commit}"} 1`,
       `http_request_duration_seconds_bucket{method="POST",route="${route}",status_code="201",le="0.5"} ${Math.max(0, total - Math.floor(this.slow))}`,
       `http_request_duration_seconds_bucket{method="POST",route="${route}",status_code="201",le="+Inf"} ${total}`,
       `http_request_duration_seconds_count{method="POST",route="${route}",status_code="201"} ${Math.floor(this.ok)}`,
