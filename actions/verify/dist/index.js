@@ -96085,7 +96085,8 @@ var defaultObjectives = { availability: 0.995, latency: 0.99, latencySeconds: 0.
 var labelValue = (value) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 function sloQueries(target, namespace, windowSeconds, latencySeconds) {
   const selector = `namespace="${labelValue(namespace)}", service="${labelValue(target.service)}"`;
-  const version = `group by (namespace, pod) (app_info{${selector}, version="${labelValue(target.version)}"})`;
+  const identity = target.commit ? `commit="${labelValue(target.commit)}"` : `version="${labelValue(target.version)}"`;
+  const version = `group by (namespace, pod) (app_info{${selector}, ${identity}})`;
   const increase = (metric, extra = "") => `sum(increase(${metric}{${selector}${extra}}[${windowSeconds}s]) * on (namespace, pod) group_left ${version})`;
   return {
     requests: increase("http_request_duration_seconds_count"),
@@ -96253,7 +96254,9 @@ function parseVerifyTargets(text, where = "services") {
       if (typeof service !== "string" || !servicePattern.test(service) || typeof version !== "string" || version === "") {
         throw new VerifyInputError(`${where}[${index2}]: needs "service" and "to.tag" (or "version") strings`);
       }
-      return { service, version };
+      const commit = record.commit ?? record.sourceCommit;
+      const known = typeof commit === "string" && /^[0-9a-f]{40}$/i.test(commit) && !/^0+$/.test(commit);
+      return { service, version, ...known ? { commit } : {} };
     });
   }
   return trimmed.split(/[\n,]/).map((line) => line.trim()).filter((line) => line !== "").map((line) => {
