@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { dashboardQueries, lintDashboard } from '../../../actions/lib/dashboard-lint.ts';
-import { alloyStreamLabels, dashboards, grafanaValues, provisionedDatasources } from './observability-tree.ts';
+import { alloyStreamLabels, dashboards, gitopsRoot, grafanaValues, provisionedDatasources } from './observability-tree.ts';
 
 type Json = Record<string, unknown>;
 
@@ -59,5 +62,17 @@ describe('the shop dashboards as Grafana provisions them', () => {
         for (const label of used) expect(labels.has(label as string), `${file} panel ${query.panelId} selects ${label}, which Alloy does not set`).toBe(true);
       }
     }
+  });
+
+  it.each(['dev', 'prod'])('every series in %s carries the environment label the dashboards filter on', (environment) => {
+    const application = parse(readFileSync(join(gitopsRoot, `environments/${environment}/platform/kube-prometheus-stack.yaml`), 'utf8')) as { spec: { sources: { helm?: { valueFiles: string[] } }[] } };
+    const valueFiles = application.spec.sources.flatMap((source) => source.helm?.valueFiles ?? []);
+    expect(valueFiles).toContain(`$values/gitops-repo/apps/platform/kube-prometheus-stack/values-${environment}.yaml`);
+    const values = parse(readFileSync(join(gitopsRoot, `apps/platform/kube-prometheus-stack/values-${environment}.yaml`), 'utf8')) as {
+      prometheus: { prometheusSpec: { scrapeClasses: { default?: boolean; relabelings: { targetLabel: string; replacement: string }[] }[] } };
+    };
+    const defaults = values.prometheus.prometheusSpec.scrapeClasses.filter((scrapeClass) => scrapeClass.default === true);
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0]?.relabelings).toContainEqual(expect.objectContaining({ targetLabel: 'environment', replacement: environment }));
   });
 });
