@@ -145,7 +145,7 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
     git('config', 'user.email', 'test@example.com');
     git('config', 'user.name', 'Test');
     for (const service of ['cart', 'order']) {
-      write(`app-repo/services/${service}/Dockerfile`, `FROM scratch\nARG GREETING\nCOPY app-repo/services/${service}/index.txt /index.txt\n`);
+      write(`app-repo/services/${service}/Dockerfile`, `FROM scratch\nARG GREETING\nARG VERSION\nLABEL dev.slipway.service-version=$VERSION\nCOPY app-repo/services/${service}/index.txt /index.txt\n`);
       write(`app-repo/services/${service}/index.txt`, `${service} v1\n`);
     }
     write('app-repo/services/README.md', 'not a service\n');
@@ -176,6 +176,8 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
     expect(labels['org.opencontainers.image.revision']).toBe(head);
     expect(labels['org.opencontainers.image.source']).toBe('https://github.com/acme/slipway');
     expect(labels['org.opencontainers.image.version']).toBe('main');
+    // The version the service reports (VERSION build arg) is the release's own tag, not the branch.
+    expect(labels['dev.slipway.service-version']).toBe(`sha-${head.slice(0, 7)}`);
     expect(buildSummary(result)).toContain(`| cart | \`${registry.host}/slipway/cart:sha-${head.slice(0, 7)}\` |`);
   });
 

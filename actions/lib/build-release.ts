@@ -128,7 +128,9 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
       ...options.labels,
     };
     // The shop's Dockerfiles take these as build args for their own LABEL lines; inputs override them.
-    const buildArgs = { REVISION: options.git.sha, VERSION: decision.version, CREATED: now.toISOString(), ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}), ...options.buildArgs };
+    // VERSION becomes the running service's version (`app_info`, the dashboards' version split), so
+    // it is the release's own tag (sha-<short> or the semver), never a branch name shared by releases.
+    const buildArgs = { REVISION: options.git.sha, VERSION: decision.primary, CREATED: now.toISOString(), ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}), ...options.buildArgs };
     const ignoreFile = join(dirname(file), '.dockerignore');
     const steps = buildSteps(
       { service, repository, tags, labels, buildArgs, ...(existsSync(ignoreFile) ? { ignoreFile } : {}), platforms: options.platforms, context: options.context.includes('{service}') ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'") : context, dockerfile: file, cache: options.cache, tlsVerify: options.tlsVerify },

@@ -7553,7 +7553,7 @@ async function buildRelease(options) {
       }),
       ...options.labels
     };
-    const buildArgs = { REVISION: options.git.sha, VERSION: decision.version, CREATED: now.toISOString(), ...labels["org.opencontainers.image.source"] ? { SOURCE: labels["org.opencontainers.image.source"] } : {}, ...options.buildArgs };
+    const buildArgs = { REVISION: options.git.sha, VERSION: decision.primary, CREATED: now.toISOString(), ...labels["org.opencontainers.image.source"] ? { SOURCE: labels["org.opencontainers.image.source"] } : {}, ...options.buildArgs };
     const ignoreFile = join(dirname(file), ".dockerignore");
     const steps = buildSteps(
       { service, repository, tags, labels, buildArgs, ...existsSync(ignoreFile) ? { ignoreFile } : {}, platforms: options.platforms, context: options.context.includes("{service}") ? insideRoot(options.workspace, options.context.replaceAll("{service}", service), "input 'context'") : context, dockerfile: file, cache: options.cache, tlsVerify: options.tlsVerify },
