@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
 import { actionlint } from './actionlint.ts';
+import { condition } from './workflow-replay.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workflowsDir = join(root, '.github', 'workflows');
@@ -112,6 +113,28 @@ describe('the workflows', () => {
       }
     }
   });
+
+  it.each(files)('%s reads only outputs that exist: a step output its action declares or its script writes, a job output of a job it needs', (name) => {
+    const jobs = workflow(name).jobs;
+    const jobOutputs = parse(readFileSync(join(workflowsDir, name), 'utf8')) as { jobs: Record<string, { outputs?: Record<string, string> }> };
+    for (const [id, job] of Object.entries(jobs)) {
+      const text = JSON.stringify(job);
+      for (const [, stepId = '', output = ''] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const step = (job.steps ?? []).find((candidate) => candidate.id === stepId);
+        expect(step, `${name} ${id}: no step with id ${stepId}`).toBeDefined();
+        if (step?.uses?.startsWith('./')) {
+          const declared = (parse(readFileSync(join(root, step.uses, 'action.yml'), 'utf8')) as { outputs?: Record<string, unknown> }).outputs ?? {};
+          expect(Object.keys(declared), `${name} ${id}: ${step.uses} declares no output ${output}`).toContain(output);
+        } else if (step?.run !== undefined) {
+          expect(step.run, `${name} ${id}: step ${stepId} never writes ${output} to GITHUB_OUTPUT`).toMatch(new RegExp(`\\b${output}(=|<<)`));
+        }
+      }
+      for (const [, needed = '', output = ''] of text.matchAll(/\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        expect(needsOf(job), `${name} ${id}: reads needs.${needed} without needing it`).toContain(needed);
+        expect(Object.keys(jobOutputs.jobs[needed]?.outputs ?? {}), `${name} ${id}: job ${needed} has no output ${output}`).toContain(output);
+      }
+    }
+  });
 });
 
 describe('the pull request gates', () => {
@@ -159,5 +182,38 @@ describe('the triggers', () => {
     const on = workflow('cluster-e2e.yml').on as { pull_request: { paths: string[] }; schedule: { cron: string }[] };
     expect(on.pull_request.paths).toEqual(expect.arrayContaining(['gitops-repo/**', 'app-repo/charts/**', 'app-repo/services/**']));
     expect(on.schedule[0]?.cron).toMatch(/^\d+ \d+ \* \* \*$/);
+  });
+});
+
+describe('the verify action after a promotion', () => {
+  const unchanged = { 'commit-sha': '', changed: 'false', 'pull-request-url': '', services: '[]' };
+  const changed = { 'commit-sha': 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe', changed: 'true', 'pull-request-url': '', services: '[{"service":"cart"}]' };
+  const asPullRequest = { ...changed, 'pull-request-url': 'https://github.com/example/slipway/pull/7' };
+  /** Whether the job's verify step runs, the job's `if` and the step's `if` evaluated with the promotion's outputs. */
+  function verifies(file: string, jobId: string, promotion: Record<string, string>): boolean {
+    const job = workflow(file).jobs[jobId] ?? {};
+    const promoteStep = (workflow(file).jobs[jobId]?.steps ?? []).find((step) => step.uses === './actions/promote')?.id;
+    const values = {
+      needs: Object.fromEntries(needsOf(job).map((id) => [id, { result: 'success', outputs: { ...promotion, 'release-id': 'r1' } }])),
+      steps: promoteStep ? { [promoteStep]: { outputs: promotion, outcome: 'success' } } : {},
+      github: { event_name: 'workflow_dispatch' },
+      inputs: { environment: jobId.endsWith('dev') ? 'dev' : 'prod' },
+    };
+    const step = (job.steps ?? []).find((candidate) => candidate.uses === './actions/verify');
+    expect(step, `${file} ${jobId} has a verify step`).toBeDefined();
+    return (job.if === undefined || condition(job.if, values)) && condition(step?.if, values);
+  }
+  it.each([
+    ['release.yml', 'verify-dev'],
+    ['promote-prod.yml', 'promote'],
+    ['rollback.yml', 'rollback-dev'],
+    ['rollback.yml', 'rollback-prod'],
+  ])('%s %s: verifies a promotion that changed the environment, and is skipped when it changed nothing', (file, jobId) => {
+    expect(verifies(file, jobId, changed)).toBe(true);
+    expect(verifies(file, jobId, unchanged)).toBe(false);
+  });
+
+  it('promote-prod verifies a pull-request-mode promotion only once merged (verify-merged), not at its branch', () => {
+    expect(verifies('promote-prod.yml', 'promote', asPullRequest)).toBe(false);
   });
 });
