@@ -152,7 +152,10 @@ process.exit(1);
     }
     if (uses.startsWith('actions/upload-artifact@')) {
       const path = join(workspace ?? '', inputs['path'] ?? '');
-      this.uploads.set(inputs['name'] ?? '', existsSync(path) ? { [relative(dirname(path), path)]: readFileSync(path, 'utf8') } : {});
+      const files = existsSync(path) ? { [relative(dirname(path), path)]: readFileSync(path, 'utf8') } : {};
+      this.uploads.set(inputs['name'] ?? '', files);
+      // Later runs find it through the artifacts API, as on GitHub.
+      this.artifacts.set(inputs['name'] ?? '', { runId: 900 + this.artifacts.size, files });
       return {};
     }
     if (uses.startsWith('actions/setup-node@') || uses.startsWith('aws-actions/configure-aws-credentials@')) return {};
@@ -282,7 +285,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     devAfter['second'] = dev;
   });
 
-  it('approval of a chosen release → prod runs that release’s manifest, found by its artifact', () => {
+  it('approval of a chosen release that dev verified → prod runs that release’s manifest, found by its artifact', () => {
     const dispatch = { event_name: 'workflow_dispatch', actor: 'release-manager', inputs: { release: first.id, mode: 'commit' } };
     const plan = replayJob(root, promoteProd, 'plan', context(dispatch), stage.harness());
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
@@ -296,6 +299,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(stage.ghLog()).toEqual(
       expect.arrayContaining([
         ['api', `repos/example/slipway/actions/artifacts?name=release-manifest-${first.id}`, '--jq', '.artifacts[0].workflow_run.id // empty'],
+        ['api', `repos/example/slipway/actions/artifacts?name=release-verified-dev-${first.id}`, '--jq', '.artifacts[0].workflow_run.id // empty'],
         ['run', 'download', '501', '--repo', 'example/slipway', '--name', `release-manifest-${first.id}`, '--dir', 'release'],
       ]),
     );
@@ -319,17 +323,21 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   });
 
   const marker = join(tmpdir(), `slipway-injected-${process.pid}`);
+  const unverified = 'badc0de-20261121T120000Z';
   it.each([
     { release: `$(touch ${marker}); x`, error: /is not a release id/ },
     { release: 'deadbee-20990101T000000Z', error: /no release-manifest-deadbee-20990101T000000Z artifact/ },
+    { release: unverified, error: new RegExp(`release ${unverified} has not passed verification in dev`) },
   ])('a dispatch asking for $release stops at the plan with a clear error, promoting nothing', ({ release: asked, error }) => {
+    // Built and promoted to dev, but its verification failed (dev was rolled back): no verified marker.
+    stage.artifacts.set(`release-manifest-${unverified}`, { runId: 503, files: { 'release-manifest.json': '{}' } });
     const prodBefore = pins(remote, 'prod');
     const calls = stage.ghLog().length;
     const dispatch = context({ event_name: 'workflow_dispatch', inputs: { release: asked, mode: 'commit' } });
     expect(() => replayJob(root, promoteProd, 'plan', dispatch, stage.harness())).toThrow(error);
     expect(pins(remote, 'prod')).toEqual(prodBefore);
     expect(existsSync(marker)).toBe(false);
-    expect(stage.ghLog().length - calls).toBe(asked.startsWith('$') ? 0 : 1);
+    expect(stage.ghLog().length - calls).toBe(asked.startsWith('$') ? 0 : asked === unverified ? 2 : 1);
   });
 
   it('a failed release does not start a prod promotion', () => {
