@@ -217,6 +217,47 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
     expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:4: tag is an alias \(\*v\)/);
   });
 
+  it('refuses a tag that carries an anchor another place uses as an alias', () => {
+    const text = 'image:\n  repository: r.example/app\n  tag: &v sha-1\nother:\n  tag: *v\n';
+    expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:3: tag carries the anchor &v, used elsewhere as \*v/);
+    const image = 'containers:\n  - image: &img r.example/app:1\n  - image: *img\n';
+    expect(() => rewritePins(image, 'w.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/w\.yaml:2: image carries the anchor &img/);
+  });
+
+  const old = `sha256:${'00'.repeat(32)}`;
+  const mergeCases: { name: string; text: string; expected: string }[] = [
+    {
+      name: 'a map that merges its repository and overrides the tag is a pin of its own',
+      text: 'base: &base\n  repository: r.example/app\nimage:\n  <<: *base\n  tag: v1  # own tag\n',
+      expected: `base: &base\n  repository: r.example/app\nimage:\n  <<: *base\n  tag: v2@${digest}  # own tag\n`,
+    },
+    {
+      name: 'the anchored pin and the map overriding its tag both move; the merged digest is written once, in the anchor',
+      text: `defaults: &d\n  repository: r.example/app\n  tag: v1\n  digest: ${old}\nprod:\n  <<: *d\n  tag: v0  # prod\n`,
+      expected: `defaults: &d\n  repository: r.example/app\n  tag: v2\n  digest: ${digest}\nprod:\n  <<: *d\n  tag: v2  # prod\n`,
+    },
+    {
+      name: 'a list of merged maps',
+      text: `a: &a {pullPolicy: Always}\nb: &b {repository: r.example/app}\nimage:\n  <<: [*a, *b]\n  tag: v1\n  digest: ${old}\n`,
+      expected: `a: &a {pullPolicy: Always}\nb: &b {repository: r.example/app}\nimage:\n  <<: [*a, *b]\n  tag: v2\n  digest: ${digest}\n`,
+    },
+  ];
+
+  it.each(mergeCases)('merge keys: $name', ({ text, expected }) => {
+    const result = rewritePins(text, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }]);
+    expect(result.text).toBe(expected);
+    expect(readPins(result.text, 'values.yaml').every((pin) => pin.tag === 'v2')).toBe(true);
+  });
+
+  it('refuses to move a tag that another image merges in with <<, and a digest merged from another image', () => {
+    const shared = 'defaults: &d\n  repository: r.example/app\n  tag: v1\nworker:\n  <<: *d\n  repository: r.example/worker\n';
+    expect(() => rewritePins(shared, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }])).toThrow(/values\.yaml:5: this map merges the tag of r\.example\/app \(line 2\)/);
+    const own = `${shared}  tag: w1\n`;
+    expect(rewritePins(own, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }]).text).toBe(own.replace('  tag: v1', `  tag: v2@${digest}`));
+    const borrowed = `defaults: &d\n  repository: r.example/other\n  tag: v1\n  digest: ${old}\napp:\n  <<: *d\n  repository: r.example/app\n  tag: v1\n`;
+    expect(() => rewritePins(borrowed, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }])).toThrow(/takes its digest from a map merged in with <</);
+  });
+
   it('refuses a chart revision when the Application source has no targetRevision', () => {
     const text = read('argocd-values-object.yaml').replace('    targetRevision: main   # chart revision\n', '');
     expect(() => rewritePins(text, 'app.yaml', [{ repository: `${ecr}/product`, tag, digest, chartRevision: '1.0.0' }])).toThrow(/no targetRevision/);

@@ -11,8 +11,8 @@
  * Argo CD Applications also pin the chart: the `targetRevision` of the source that holds the image.
  */
 import { basename } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { formatImageReference, isDigest, isRepository, tryParseImageReference } from './image-reference.ts';
 import type { PinnedImage } from './image-reference.ts';
 import { EditableYaml, YamlFileError, defaultYamlLimits, textOf } from './yaml-edit.ts';
@@ -77,12 +77,17 @@ interface SourceContext {
 
 class PinCollector {
   readonly sites: PinSite[] = [];
+  /** The document being walked, to resolve the aliases of `<<` merge keys. */
+  private document: Document.Parsed | undefined;
+  /** Maps merged into other maps with `<<`, and the maps that merge them. */
+  private readonly mergedInto = new Map<YAMLMap, YAMLMap[]>();
 
   constructor(private readonly yaml: EditableYaml) {}
 
   collectFile(): void {
     const kustomization = /^kustomization\.ya?ml$/i.test(basename(this.yaml.file));
     for (const document of this.yaml.documents) {
+      this.document = document;
       const root = document.contents;
       if (!isMap(root)) {
         this.walk(root, undefined);
@@ -109,7 +114,21 @@ class PinCollector {
     if (node === undefined || node === null) return undefined;
     if (isAlias(node)) this.fail(node, `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor — pin the value directly`);
     if (!isScalar(node)) this.fail(node, `${what} must be a scalar`);
+    if (node.anchor && this.aliased(node)) this.fail(node, `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too — pin the value directly`);
     return node;
+  }
+
+  private aliased(node: Scalar): boolean {
+    return this.yaml.documents.some((document) => {
+      let found = false;
+      visit(document, {
+        Alias: (_key, alias) => {
+          if (alias.source === node.anchor && alias.resolve(document) === node) found = true;
+          return found ? visit.BREAK : undefined;
+        },
+      });
+      return found;
+    });
   }
 
   private application(root: YAMLMap): void {
@@ -141,7 +160,10 @@ class PinCollector {
       if (isScalar(values) && typeof values.value === 'string' && values.value.trim() !== '') {
         const inner = this.yaml.embeddedYaml(values, 'helm.values');
         const collector = new PinCollector(inner);
-        for (const document of inner.documents) collector.walk(document.contents, context);
+        for (const document of inner.documents) {
+          collector.document = document;
+          collector.walk(document.contents, context);
+        }
         this.sites.push(...collector.sites);
       }
       this.walk(child(helm, 'valuesObject'), context);
@@ -167,7 +189,7 @@ class PinCollector {
       ...(reference.tag === undefined ? {} : { tag: reference.tag }),
       ...(reference.digest === undefined ? {} : { digest: reference.digest }),
       apply: (target) => {
-        const changed = this.yaml.setScalar(node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+        const changed = this.yaml.setScalar(this.writable(node, 'kustomize.images entry') ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       },
@@ -180,6 +202,7 @@ class PinCollector {
       return;
     }
     if (!isMap(node)) return;
+    for (const source of this.mergeSources(node)) this.mergedInto.set(source, [...(this.mergedInto.get(source) ?? []), node]);
     this.valuesMap(node, context);
     for (const pair of node.items) {
       const key = textOf(pair.key);
@@ -213,14 +236,63 @@ class PinCollector {
     };
   }
 
+  /** The maps a `<<` merge key brings into `map` (one, or a list; aliases resolved), in merge order. */
+  private mergeSources(map: YAMLMap): YAMLMap[] {
+    const merge = entry(map, '<<')?.value;
+    if (merge === undefined || merge === null) return [];
+    const resolve = (node: unknown): unknown => (isAlias(node) && this.document ? node.resolve(this.document) : node);
+    return (isSeq(merge) ? merge.items : [merge]).map(resolve).filter((node): node is YAMLMap => isMap(node));
+  }
+
+  /** A key's value as YAML merge keys give it: the map's own entry, else the first merged map's (recursively). */
+  private effective(map: YAMLMap, key: string, seen: Set<YAMLMap> = new Set()): { value: unknown; holder: YAMLMap } | undefined {
+    const own = entry(map, key);
+    if (own) return { value: own.value, holder: map };
+    seen.add(map);
+    for (const source of this.mergeSources(map)) {
+      if (seen.has(source)) continue;
+      const found = this.effective(source, key, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   private valuesMap(map: YAMLMap, context: SourceContext | undefined): void {
-    const repositoryNode = child(map, 'repository');
+    const repositoryNode = this.effective(map, 'repository')?.value;
     const repository = textOf(repositoryNode);
     if (repository === undefined || !isRepository(repository)) return;
     const tagEntry = entry(map, 'tag');
     const digestEntry = entry(map, 'digest');
+    // A map without a tag or digest of its own is pinned by the map it merges them from.
     if (!tagEntry && !digestEntry) return;
-    this.pinPair(repositoryNode, repository, tagEntry?.value, digestEntry?.value, 'values-map', context, 'tag', 'digest');
+    const anchor = entry(map, 'repository') ? repositoryNode : map;
+    this.pinPair(anchor, repository, tagEntry?.value, digestEntry?.value, 'values-map', context, 'tag', 'digest', {
+      check: () => this.checkMerges(map, repository),
+      digestInherited: !digestEntry && this.effective(map, 'digest') !== undefined,
+    });
+  }
+
+  /**
+   * YAML merge keys share values between maps, so a pin is rewritten only when every map it shares
+   * its tag and digest with reads as the same image afterwards: a tag or digest this map merges in
+   * must come from a map that pins the same repository (it is rewritten too), and a map that
+   * merges this one must not take another repository's image from it.
+   */
+  private checkMerges(map: YAMLMap, repository: string): void {
+    for (const key of ['tag', 'digest']) {
+      if (entry(map, key)) continue;
+      const inherited = this.effective(map, key);
+      if (inherited && textOf(this.effective(inherited.holder, 'repository')?.value) !== repository) {
+        this.fail(map, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
+      }
+    }
+    for (const dependent of this.mergedInto.get(map) ?? []) {
+      if (textOf(this.effective(dependent, 'repository')?.value) === repository) continue;
+      const shared = ['tag', 'digest'].filter((key) => entry(map, key) && this.effective(dependent, key)?.holder === map);
+      if (shared.length > 0) {
+        this.fail(dependent, `this map merges the ${shared.join(' and ')} of ${repository} (line ${this.line(map)}) with << but pins another image; give it its own ${shared.join(' and ')} so promoting ${repository} leaves it alone`);
+      }
+    }
   }
 
   /** A pin spread over a tag value and a digest value (values maps and Helm parameters). */
@@ -233,6 +305,7 @@ class PinCollector {
     context: SourceContext | undefined,
     tagLabel: string,
     digestLabel: string,
+    merged: { check(): void; digestInherited: boolean } = { check: () => undefined, digestInherited: false },
   ): void {
     const current = { ...splitTag(isScalar(tagValue) ? textOf(tagValue) : undefined) };
     const digestText = isScalar(digestValue) ? textOf(digestValue) : undefined;
@@ -242,11 +315,12 @@ class PinCollector {
       ...this.base(anchor, style, repository, context),
       ...current,
       apply: (target) => {
+        merged.check();
         const tagNode = this.writable(tagValue, tagLabel);
         const digestNode = this.writable(digestValue, digestLabel);
         let changed = false;
         if (digestNode) changed = this.yaml.setScalar(digestNode, target.digest) || changed;
-        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode ? target.tag : `${target.tag}@${target.digest}`) || changed;
+        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.digestInherited ? target.tag : `${target.tag}@${target.digest}`) || changed;
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       },
@@ -263,7 +337,7 @@ class PinCollector {
       ...(reference.tag === undefined ? {} : { tag: reference.tag }),
       ...(reference.digest === undefined ? {} : { digest: reference.digest }),
       apply: (target) => {
-        const changed = this.yaml.setScalar(node, formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest }));
+        const changed = this.yaml.setScalar(this.writable(node, style === 'image-string' ? 'image' : 'helm parameter image') ?? node, formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest }));
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       },

@@ -16046,7 +16046,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -16055,9 +16055,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path2) {
       const ctrl = callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -16191,7 +16191,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -16201,7 +16201,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -16345,7 +16345,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -16372,7 +16372,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -16383,7 +16383,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -16563,7 +16563,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -16589,7 +16589,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -21511,15 +21511,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path2) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field, index2] of path2) {
         const tok = item?.[field];
@@ -21530,8 +21530,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path2) => {
-      const parent = visit.itemAtPath(cst, path2.slice(0, -1));
+    visit2.parentCollection = (cst, path2) => {
+      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
       const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -21562,7 +21562,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -23278,7 +23278,7 @@ var require_dist3 = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api2();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -23306,8 +23306,8 @@ var require_dist3 = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -91161,9 +91161,14 @@ var PinCollector = class _PinCollector {
   }
   yaml;
   sites = [];
+  /** The document being walked, to resolve the aliases of `<<` merge keys. */
+  document;
+  /** Maps merged into other maps with `<<`, and the maps that merge them. */
+  mergedInto = /* @__PURE__ */ new Map();
   collectFile() {
     const kustomization = /^kustomization\.ya?ml$/i.test(basename(this.yaml.file));
     for (const document2 of this.yaml.documents) {
+      this.document = document2;
       const root = document2.contents;
       if (!(0, import_yaml2.isMap)(root)) {
         this.walk(root, void 0);
@@ -91187,7 +91192,20 @@ var PinCollector = class _PinCollector {
     if (node === void 0 || node === null) return void 0;
     if ((0, import_yaml2.isAlias)(node)) this.fail(node, `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`);
     if (!(0, import_yaml2.isScalar)(node)) this.fail(node, `${what} must be a scalar`);
+    if (node.anchor && this.aliased(node)) this.fail(node, `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`);
     return node;
+  }
+  aliased(node) {
+    return this.yaml.documents.some((document2) => {
+      let found = false;
+      (0, import_yaml2.visit)(document2, {
+        Alias: (_key, alias) => {
+          if (alias.source === node.anchor && alias.resolve(document2) === node) found = true;
+          return found ? import_yaml2.visit.BREAK : void 0;
+        }
+      });
+      return found;
+    });
   }
   application(root) {
     const name = textOf(child(child(root, "metadata"), "name"));
@@ -91217,7 +91235,10 @@ var PinCollector = class _PinCollector {
       if ((0, import_yaml2.isScalar)(values) && typeof values.value === "string" && values.value.trim() !== "") {
         const inner = this.yaml.embeddedYaml(values, "helm.values");
         const collector = new _PinCollector(inner);
-        for (const document2 of inner.documents) collector.walk(document2.contents, context3);
+        for (const document2 of inner.documents) {
+          collector.document = document2;
+          collector.walk(document2.contents, context3);
+        }
         this.sites.push(...collector.sites);
       }
       this.walk(child(helm, "valuesObject"), context3);
@@ -91242,7 +91263,7 @@ var PinCollector = class _PinCollector {
       ...reference.tag === void 0 ? {} : { tag: reference.tag },
       ...reference.digest === void 0 ? {} : { digest: reference.digest },
       apply: (target) => {
-        const changed = this.yaml.setScalar(node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+        const changed = this.yaml.setScalar(this.writable(node, "kustomize.images entry") ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       }
@@ -91254,6 +91275,7 @@ var PinCollector = class _PinCollector {
       return;
     }
     if (!(0, import_yaml2.isMap)(node)) return;
+    for (const source of this.mergeSources(node)) this.mergedInto.set(source, [...this.mergedInto.get(source) ?? [], node]);
     this.valuesMap(node, context3);
     for (const pair of node.items) {
       const key = textOf(pair.key);
@@ -91283,17 +91305,62 @@ var PinCollector = class _PinCollector {
       return { changed: this.yaml.setScalar(node, revision), set: true };
     };
   }
+  /** The maps a `<<` merge key brings into `map` (one, or a list; aliases resolved), in merge order. */
+  mergeSources(map3) {
+    const merge3 = entry(map3, "<<")?.value;
+    if (merge3 === void 0 || merge3 === null) return [];
+    const resolve = (node) => (0, import_yaml2.isAlias)(node) && this.document ? node.resolve(this.document) : node;
+    return ((0, import_yaml2.isSeq)(merge3) ? merge3.items : [merge3]).map(resolve).filter((node) => (0, import_yaml2.isMap)(node));
+  }
+  /** A key's value as YAML merge keys give it: the map's own entry, else the first merged map's (recursively). */
+  effective(map3, key, seen = /* @__PURE__ */ new Set()) {
+    const own = entry(map3, key);
+    if (own) return { value: own.value, holder: map3 };
+    seen.add(map3);
+    for (const source of this.mergeSources(map3)) {
+      if (seen.has(source)) continue;
+      const found = this.effective(source, key, seen);
+      if (found) return found;
+    }
+    return void 0;
+  }
   valuesMap(map3, context3) {
-    const repositoryNode = child(map3, "repository");
+    const repositoryNode = this.effective(map3, "repository")?.value;
     const repository = textOf(repositoryNode);
     if (repository === void 0 || !isRepository(repository)) return;
     const tagEntry = entry(map3, "tag");
     const digestEntry = entry(map3, "digest");
     if (!tagEntry && !digestEntry) return;
-    this.pinPair(repositoryNode, repository, tagEntry?.value, digestEntry?.value, "values-map", context3, "tag", "digest");
+    const anchor = entry(map3, "repository") ? repositoryNode : map3;
+    this.pinPair(anchor, repository, tagEntry?.value, digestEntry?.value, "values-map", context3, "tag", "digest", {
+      check: () => this.checkMerges(map3, repository),
+      digestInherited: !digestEntry && this.effective(map3, "digest") !== void 0
+    });
+  }
+  /**
+   * YAML merge keys share values between maps, so a pin is rewritten only when every map it shares
+   * its tag and digest with reads as the same image afterwards: a tag or digest this map merges in
+   * must come from a map that pins the same repository (it is rewritten too), and a map that
+   * merges this one must not take another repository's image from it.
+   */
+  checkMerges(map3, repository) {
+    for (const key of ["tag", "digest"]) {
+      if (entry(map3, key)) continue;
+      const inherited = this.effective(map3, key);
+      if (inherited && textOf(this.effective(inherited.holder, "repository")?.value) !== repository) {
+        this.fail(map3, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
+      }
+    }
+    for (const dependent of this.mergedInto.get(map3) ?? []) {
+      if (textOf(this.effective(dependent, "repository")?.value) === repository) continue;
+      const shared = ["tag", "digest"].filter((key) => entry(map3, key) && this.effective(dependent, key)?.holder === map3);
+      if (shared.length > 0) {
+        this.fail(dependent, `this map merges the ${shared.join(" and ")} of ${repository} (line ${this.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`);
+      }
+    }
   }
   /** A pin spread over a tag value and a digest value (values maps and Helm parameters). */
-  pinPair(anchor, repository, tagValue, digestValue, style, context3, tagLabel, digestLabel) {
+  pinPair(anchor, repository, tagValue, digestValue, style, context3, tagLabel, digestLabel, merged = { check: () => void 0, digestInherited: false }) {
     const current = { ...splitTag((0, import_yaml2.isScalar)(tagValue) ? textOf(tagValue) : void 0) };
     const digestText = (0, import_yaml2.isScalar)(digestValue) ? textOf(digestValue) : void 0;
     if (digestText !== void 0 && digestText !== "") current.digest = digestText;
@@ -91302,11 +91369,12 @@ var PinCollector = class _PinCollector {
       ...this.base(anchor, style, repository, context3),
       ...current,
       apply: (target) => {
+        merged.check();
         const tagNode = this.writable(tagValue, tagLabel);
         const digestNode = this.writable(digestValue, digestLabel);
         let changed = false;
         if (digestNode) changed = this.yaml.setScalar(digestNode, target.digest) || changed;
-        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode ? target.tag : `${target.tag}@${target.digest}`) || changed;
+        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.digestInherited ? target.tag : `${target.tag}@${target.digest}`) || changed;
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       }
@@ -91322,7 +91390,7 @@ var PinCollector = class _PinCollector {
       ...reference.tag === void 0 ? {} : { tag: reference.tag },
       ...reference.digest === void 0 ? {} : { digest: reference.digest },
       apply: (target) => {
-        const changed = this.yaml.setScalar(node, formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest }));
+        const changed = this.yaml.setScalar(this.writable(node, style === "image-string" ? "image" : "helm parameter image") ?? node, formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest }));
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       }
