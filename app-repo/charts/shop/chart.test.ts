@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findHelm } from '../../../actions/lib/helm-binary.ts';
+import { selectorMatches } from '../../../actions/lib/validate/workload-policy.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,6 +49,11 @@ const ports: Record<Service, number> = { frontend: 8080, product: 3001, cart: 30
 const callers: Record<Service, Service[]> = { frontend: [], product: ['cart', 'order'], cart: ['order'], order: [] };
 const calls: Record<Service, Service[]> = { frontend: [], product: [], cart: ['product'], order: ['product', 'cart'] };
 const paths: Record<Service, string> = { frontend: '/', product: '/api/products', cart: '/api/cart', order: '/api/orders' };
+// infra-repo's VPCs (10.10.0.0/16 over two AZs, 10.20.0.0/16 over three): the public subnets.
+const loadBalancerCidrs: Record<(typeof environments)[number], string[]> = {
+  dev: ['10.10.0.0/24', '10.10.1.0/24'],
+  prod: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'],
+};
 
 describe('helm lint', () => {
   it.each(environments.flatMap((environment) => services.map((service) => [environment, service] as const)))('%s %s lints clean (--strict)', (environment, service) => {
@@ -121,7 +127,8 @@ describe.each(environments)('rendered for %s', (environment) => {
         .filter(Boolean);
       expect(fromServices.sort()).toEqual([...callers[service]].sort());
       const fromCidrs = policy.spec.ingress.flatMap((rule: Json) => rule.from.map((peer: Json) => peer.ipBlock?.cidr)).filter(Boolean);
-      expect(fromCidrs).toEqual([environment === 'dev' ? '10.10.0.0/16' : '10.20.0.0/16']);
+      // The ALB's public subnets only: pods take addresses from the rest of the VPC.
+      expect(fromCidrs).toEqual(loadBalancerCidrs[environment]);
       const fromMonitoring = policy.spec.ingress.some((rule: Json) => rule.from.some((peer: Json) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring'));
       expect(fromMonitoring).toBe(service !== 'frontend');
       const toServices = policy.spec.egress.flatMap((rule: Json) => (rule.to ?? []).map((peer: Json) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean);
@@ -152,6 +159,10 @@ describe.each(environments)('rendered for %s', (environment) => {
       expect(container.command.join(' ')).toContain(`http://${service}:${ports[service]}/ready`);
       expect(pod.metadata.labels['slipway.dev/test-of']).toBe(service);
       expect(one(objects, 'NetworkPolicy', true).spec.podSelector.matchLabels).toEqual({ 'slipway.dev/test-of': service });
+      // The test pod is no replica: the Service must not send it traffic (or its own call to itself).
+      for (const selector of [one(objects, 'Service').spec.selector, one(objects, 'PodDisruptionBudget').spec.selector, one(objects, 'NetworkPolicy').spec.podSelector]) {
+        expect(selectorMatches(selector.matchLabels ? selector : { matchLabels: selector }, pod.metadata.labels)).toBe(false);
+      }
     });
   });
 });
@@ -163,6 +174,19 @@ describe('agreement with the platform', () => {
     const monitor = one(render('dev', 'product'), 'ServiceMonitor');
     expect(monitor.metadata.labels).toMatchObject(selector);
     expect(monitor.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+  });
+
+  it('the database admits exactly the services that keep data (not the frontend, not test pods)', () => {
+    for (const environment of environments) {
+      const policy = parse(readFileSync(join(repository, `gitops-repo/apps/platform/database/${environment}/network-policy.yaml`), 'utf8')) as Json;
+      const postgres = (policy.spec.ingress as Json[]).find((rule) => rule.ports.some((port: Json) => port.port === 5432)) as Json;
+      const admitted = (labels: Record<string, string>) => (postgres.from as Json[]).some((peer) => !peer.namespaceSelector && selectorMatches(peer.podSelector, labels));
+      for (const service of services) {
+        const objects = render(environment, service);
+        expect(admitted(one(objects, 'Deployment').spec.template.metadata.labels), `${environment} ${service}`).toBe(service !== 'frontend');
+        expect(admitted(one(objects, 'Pod', true).metadata.labels), `${environment} ${service} test pod`).toBe(false);
+      }
+    }
   });
 
   it('reads the secret the database Cluster generates', () => {

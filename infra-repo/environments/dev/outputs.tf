@@ -28,6 +28,11 @@ output "github_deploy_role_arn" {
   value       = module.github_oidc.dev_deploy_role_arn
 }
 
+output "load_balancer_cidrs" {
+  description = "Public subnet CIDRs of the dev VPC (the ALB's addresses): networkPolicy.loadBalancerCidrs in gitops-repo/environments/dev/services/*.yaml."
+  value       = module.vpc.public_subnet_cidrs
+}
+
 output "certificate_arn" {
   description = "ACM certificate for the dev domain (Ingress annotation alb.ingress.kubernetes.io/certificate-arn)."
   value       = module.platform_iam.certificate_arn

@@ -18,6 +18,11 @@ output "public_subnet_ids" {
   value       = aws_subnet.public[*].id
 }
 
+output "public_subnet_cidrs" {
+  description = "CIDRs of the public subnets, where internet-facing load balancers sit: the sources the shop's NetworkPolicies admit from the ALB (networkPolicy.loadBalancerCidrs)."
+  value       = aws_subnet.public[*].cidr_block
+}
+
 output "private_subnet_ids" {
   description = "IDs of the private subnets (EKS nodes and pods), one per AZ."
   value       = aws_subnet.private[*].id

@@ -79,6 +79,12 @@ variables {
 run "plan" {
   command = plan
 
+  # The shop's NetworkPolicies admit the ALB from exactly these (gitops-repo services, loadBalancerCidrs).
+  assert {
+    condition     = jsonencode(output.load_balancer_cidrs) == jsonencode(["10.10.0.0/24", "10.10.1.0/24"])
+    error_message = "dev's public subnets moved: update networkPolicy.loadBalancerCidrs in gitops-repo/environments/dev/services/ with them."
+  }
+
   assert {
     condition     = length(module.vpc.private_subnet_ids) == 2 && length(module.vpc.public_subnet_ids) == 2
     error_message = "dev spreads over two AZs."

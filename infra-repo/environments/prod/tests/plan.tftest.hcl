@@ -81,6 +81,12 @@ variables {
 run "plan" {
   command = plan
 
+  # The shop's NetworkPolicies admit the ALB from exactly these (gitops-repo services, loadBalancerCidrs).
+  assert {
+    condition     = jsonencode(output.load_balancer_cidrs) == jsonencode(["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"])
+    error_message = "prod's public subnets moved: update networkPolicy.loadBalancerCidrs in gitops-repo/environments/prod/services/ with them."
+  }
+
   assert {
     condition     = length(module.vpc.private_subnet_ids) == 3
     error_message = "prod spreads over three AZs."
