@@ -110,7 +110,7 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
   });
 
   it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
-    { name: 'an unreachable registry', inputs: { registry: '127.0.0.1:1', services: 'cart' }, message: /^pushing cart to 127\.0\.0\.1:1 \(is the registry reachable and did a login step run\?\) failed \(buildah exit 125\)/ },
+    { name: 'an unreachable registry', inputs: { registry: '127.0.0.1:1', services: 'cart' }, message: /^pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed \(buildah exit 125\)/ },
     { name: 'an unknown cache', inputs: { cache: 's3' }, message: /^input 'cache' must be one of none, gha, registry, not 's3'$/ },
     { name: 'a bad platform', inputs: { platforms: 'amd64' }, message: /^input 'platforms': 'amd64' is not os\/arch/ },
     { name: 'a bad build arg', inputs: { 'build-args': 'NODE VERSION=22' }, message: /^input 'build-args': 'NODE VERSION=22' is not KEY=value$/ },

@@ -90,7 +90,7 @@ describe('the gate-report action bundle against a local server following GitHub 
     { name: 'an unknown status', inputs: { gates: '- gate: tests\n  status: green\n' }, message: /^input 'gates' line 1 \(gate tests\): status 'green' is not one of/ },
     { name: 'gates that are not a list', inputs: { gates: 'tests: success' }, message: /^input 'gates': must be a YAML list/ },
     { name: 'a bad pull request number', inputs: { gates: '- {gate: tests, status: success}', 'pull-request': 'abc' }, message: /^input 'pull-request' must be a pull request number/ },
-    { name: 'a bad marker', inputs: { gates: '- {gate: tests, status: success}', marker: 'two words' }, message: /^marker 'two words' may only hold/ },
+    { name: 'a bad marker', inputs: { gates: '- {gate: tests, status: success}', marker: 'two words' }, message: /^input 'marker': marker 'two words' may only hold/ },
   ])('names the input for $name', async ({ inputs, message }) => {
     const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')), inputs, event: pullRequestEvent, env: { GITHUB_REPOSITORY: 'acme/slipway' } });
     expect(run.code).toBe(1);

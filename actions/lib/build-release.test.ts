@@ -199,7 +199,7 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
   });
 
   it('names the registry when it cannot be reached', async () => {
-    await expect(buildRelease(options({ registry: '127.0.0.1:1', services: ['cart'] }))).rejects.toThrow(/pushing cart to 127\.0\.0\.1:1 \(is the registry reachable and did a login step run\?\) failed/);
+    await expect(buildRelease(options({ registry: '127.0.0.1:1', services: ['cart'] }))).rejects.toThrow(/pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed/);
   });
 
   it('names the inputs for a bad registry or a missing Dockerfile', async () => {

@@ -142,7 +142,7 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
       await runStep(step, {
         ...(options.env ? { env: options.env } : {}),
         ...(options.log ? { log: options.log } : {}),
-        purpose: pushing ? `pushing ${service} to ${options.registry} (is the registry reachable and did a login step run?)` : `building ${service}`,
+        purpose: pushing ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)` : `building ${service}`,
       });
     }
     const digests = new Map<string, string>();

@@ -7565,7 +7565,7 @@ async function buildRelease(options) {
       await runStep(step, {
         ...options.env ? { env: options.env } : {},
         ...options.log ? { log: options.log } : {},
-        purpose: pushing ? `pushing ${service} to ${options.registry} (is the registry reachable and did a login step run?)` : `building ${service}`
+        purpose: pushing ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)` : `building ${service}`
       });
     }
     const digests = /* @__PURE__ */ new Map();

@@ -31654,7 +31654,12 @@ async function run(runner = actionRunner()) {
   try {
     const gates = parseGates(runner.requiredInput("gates"), "input 'gates'");
     const markerId = runner.input("marker") || "slipway-gate-report";
-    const marker = commentMarker(markerId);
+    let marker;
+    try {
+      marker = commentMarker(markerId);
+    } catch (error) {
+      throw new ActionInputError(`input 'marker': ${error instanceof Error ? error.message : String(error)}`);
+    }
     const token = runner.input("token");
     runner.setSecret(token);
     const serverUrl = (runner.env("GITHUB_SERVER_URL") ?? "https://github.com").replace(/\/$/, "");

@@ -27,7 +27,12 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
   try {
     const gates = parseGates(runner.requiredInput('gates'), "input 'gates'");
     const markerId = runner.input('marker') || 'slipway-gate-report';
-    const marker = commentMarker(markerId);
+    let marker: string;
+    try {
+      marker = commentMarker(markerId);
+    } catch (error) {
+      throw new ActionInputError(`input 'marker': ${error instanceof Error ? error.message : String(error)}`);
+    }
     const token = runner.input('token');
     runner.setSecret(token);
     const serverUrl = (runner.env('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/$/, '');
