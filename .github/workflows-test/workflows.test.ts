@@ -4,7 +4,8 @@
  * called with the inputs their action.yml declares).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -215,5 +216,40 @@ describe('the verify action after a promotion', () => {
 
   it('promote-prod verifies a pull-request-mode promotion only once merged (verify-merged), not at its branch', () => {
     expect(verifies('promote-prod.yml', 'promote', asPullRequest)).toBe(false);
+  });
+});
+
+describe('the Terraform gate', () => {
+  /** Folders under infra-repo holding a file whose name ends with `suffix`. */
+  function foldersWith(suffix: string, dir = join(root, 'infra-repo')): string[] {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const here = entries.some((entry) => entry.isFile() && entry.name.endsWith(suffix)) ? [relative(root, dir)] : [];
+    return [...here, ...entries.filter((entry) => entry.isDirectory() && entry.name !== '.terraform').flatMap((entry) => foldersWith(suffix, join(dir, entry.name)))];
+  }
+
+  it('runs fmt -check, then init -backend=false and validate in every Terraform root and module, and terraform test where tests live (scripts run by bash with a stand-in terraform)', () => {
+    const steps = workflow('pull-request.yml').jobs['terraform']?.steps ?? [];
+    expect(steps.map((step) => step.run).filter(Boolean)[0]).toBe('terraform fmt -check -recursive infra-repo');
+    const bin = mkdtempSync(join(tmpdir(), 'slipway-terraform-stand-in-'));
+    try {
+      writeFileSync(join(bin, 'terraform'), '#!/usr/bin/env bash\necho "$*" >> "$TERRAFORM_LOG"\n');
+      chmodSync(join(bin, 'terraform'), 0o755);
+      const log = join(bin, 'calls.log');
+      writeFileSync(log, '');
+      for (const step of steps.filter((candidate) => candidate.run?.includes('for root'))) {
+        const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', step.run ?? ''], { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERRAFORM_LOG: log }, encoding: 'utf8' });
+        expect(run.status, run.stderr).toBe(0);
+      }
+      const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      const roots = foldersWith('.tf').sort();
+      expect(roots.length).toBeGreaterThanOrEqual(9);
+      expect(calls.filter((call) => call.endsWith(' init -backend=false -input=false')).map((call) => call.split(' ')[0]?.replace('-chdir=', '')).sort()).toEqual(roots);
+      expect(calls.filter((call) => call.endsWith(' validate')).map((call) => call.split(' ')[0]?.replace('-chdir=', '')).sort()).toEqual(roots);
+      const tested = foldersWith('.tftest.hcl').map((folder) => folder.replace(/\/tests$/, '')).sort();
+      expect(tested.length).toBeGreaterThan(0);
+      expect(calls.filter((call) => call.endsWith(' test')).map((call) => call.split(' ')[0]?.replace('-chdir=', '')).sort()).toEqual(tested);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
