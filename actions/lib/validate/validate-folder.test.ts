@@ -104,6 +104,19 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.destination.cluster', rule: 'unknown-field' }]);
   });
 
+  it('reports unknown fields deep in a Deployment pod template and in an Application', async () => {
+    const root = copyTree();
+    const deployment = compliantDeployment('').replace('readinessProbe: {httpGet: {path: /ready, port: 8080}}', 'readinessProbe: {httpGet: {path: /ready, port: 8080, sheme: HTTPS}}');
+    writeFileSync(join(root, 'gitops-repo/apps/platform/observability/debug.yaml'), deployment);
+    // A misspelled selfHeal would silently turn drift correction off in prod.
+    edit(root, 'gitops-repo/environments/prod/services/order.yaml', '      selfHeal: true\n', '      selfHael: true\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/observability/debug.yaml', document: 0, field: 'spec.template.spec.containers[0].readinessProbe.httpGet.sheme', rule: 'unknown-field' },
+      { file: 'gitops-repo/environments/prod/services/order.yaml', document: 0, field: 'spec.syncPolicy.automated.selfHael', rule: 'unknown-field' },
+    ]);
+  });
+
   it('reports a field of the wrong type', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/apps/platform/namespaces/default-deny.yaml', 'policyTypes: [Ingress, Egress]', 'policyTypes: Ingress');
