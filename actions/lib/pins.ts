@@ -268,7 +268,8 @@ class PinCollector {
     const anchor = entry(map, 'repository') ? repositoryNode : map;
     this.pinPair(anchor, repository, tagEntry?.value, digestEntry?.value, 'values-map', context, 'tag', 'digest', {
       check: () => this.checkMerges(map, repository),
-      digestInherited: !digestEntry && this.effective(map, 'digest') !== undefined,
+      ...(tagEntry ? {} : { inheritedTag: this.effective(map, 'tag')?.value }),
+      ...(digestEntry ? {} : { inheritedDigest: this.effective(map, 'digest')?.value }),
     });
   }
 
@@ -305,10 +306,13 @@ class PinCollector {
     context: SourceContext | undefined,
     tagLabel: string,
     digestLabel: string,
-    merged: { check(): void; digestInherited: boolean } = { check: () => undefined, digestInherited: false },
+    merged: { check(): void; inheritedTag?: unknown; inheritedDigest?: unknown } = { check: () => undefined },
   ): void {
-    const current = { ...splitTag(isScalar(tagValue) ? textOf(tagValue) : undefined) };
-    const digestText = isScalar(digestValue) ? textOf(digestValue) : undefined;
+    // What the pin reads as: its own values, else those it merges in with << (rewritten at their own pin).
+    const readTag = tagValue ?? merged.inheritedTag;
+    const readDigest = digestValue ?? merged.inheritedDigest;
+    const current = { ...splitTag(isScalar(readTag) ? textOf(readTag) : undefined) };
+    const digestText = isScalar(readDigest) ? textOf(readDigest) : undefined;
     if (digestText !== undefined && digestText !== '') current.digest = digestText;
     const setChart = this.chartSetter(context);
     this.sites.push({
@@ -320,7 +324,7 @@ class PinCollector {
         const digestNode = this.writable(digestValue, digestLabel);
         let changed = false;
         if (digestNode) changed = this.yaml.setScalar(digestNode, target.digest) || changed;
-        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.digestInherited ? target.tag : `${target.tag}@${target.digest}`) || changed;
+        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== undefined ? target.tag : `${target.tag}@${target.digest}`) || changed;
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       },

@@ -3,7 +3,6 @@
  * skipped because the environment already runs a newer release. Pure: file texts and recorded
  * history in, new file texts, changes and a commit message out.
  */
-import { formatImageReference } from './image-reference.ts';
 import type { PinnedImage } from './image-reference.ts';
 import { openPins, readPins } from './pins.ts';
 import type { Pin, PinnedFile } from './pins.ts';
@@ -216,9 +215,4 @@ export function planPromotion(
     );
   }
   return plan;
-}
-
-/** One line per change, for logs. */
-export function describeChange(change: PlannedChange): string {
-  return `${change.service}: ${change.from?.tag ?? 'unpinned'} -> ${formatImageReference(change.image)} in ${change.files.join(', ')}`;
 }

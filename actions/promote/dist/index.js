@@ -35250,7 +35250,8 @@ var PinCollector = class _PinCollector {
     const anchor = entry(map, "repository") ? repositoryNode : map;
     this.pinPair(anchor, repository, tagEntry?.value, digestEntry?.value, "values-map", context3, "tag", "digest", {
       check: () => this.checkMerges(map, repository),
-      digestInherited: !digestEntry && this.effective(map, "digest") !== void 0
+      ...tagEntry ? {} : { inheritedTag: this.effective(map, "tag")?.value },
+      ...digestEntry ? {} : { inheritedDigest: this.effective(map, "digest")?.value }
     });
   }
   /**
@@ -35276,9 +35277,11 @@ var PinCollector = class _PinCollector {
     }
   }
   /** A pin spread over a tag value and a digest value (values maps and Helm parameters). */
-  pinPair(anchor, repository, tagValue, digestValue, style, context3, tagLabel, digestLabel, merged = { check: () => void 0, digestInherited: false }) {
-    const current = { ...splitTag((0, import_yaml2.isScalar)(tagValue) ? textOf(tagValue) : void 0) };
-    const digestText = (0, import_yaml2.isScalar)(digestValue) ? textOf(digestValue) : void 0;
+  pinPair(anchor, repository, tagValue, digestValue, style, context3, tagLabel, digestLabel, merged = { check: () => void 0 }) {
+    const readTag = tagValue ?? merged.inheritedTag;
+    const readDigest = digestValue ?? merged.inheritedDigest;
+    const current = { ...splitTag((0, import_yaml2.isScalar)(readTag) ? textOf(readTag) : void 0) };
+    const digestText = (0, import_yaml2.isScalar)(readDigest) ? textOf(readDigest) : void 0;
     if (digestText !== void 0 && digestText !== "") current.digest = digestText;
     const setChart = this.chartSetter(context3);
     this.sites.push({
@@ -35290,7 +35293,7 @@ var PinCollector = class _PinCollector {
         const digestNode = this.writable(digestValue, digestLabel);
         let changed = false;
         if (digestNode) changed = this.yaml.setScalar(digestNode, target.digest) || changed;
-        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.digestInherited ? target.tag : `${target.tag}@${target.digest}`) || changed;
+        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`) || changed;
         const chart = setChart(target.chartRevision);
         return { changed: changed || chart.changed, chartRevisionSet: chart.set };
       }
