@@ -8,7 +8,7 @@
  *   approval → promote to prod: prod runs exactly dev's digests (or a chosen release's)
  *   rollback → the environment runs the release before its latest promotion
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -283,6 +283,16 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(dev['frontend']).toEqual(devAfter['first']?.['frontend']);
     expect(dev['order']).toEqual(devAfter['first']?.['order']);
     devAfter['second'] = dev;
+  });
+
+  it('the next release builds what changed since the source commit dev runs (the build job’s last-release script, run by bash)', () => {
+    const step = (parse(readFileSync(release, 'utf8')) as { jobs: { build: { steps: WorkflowStep[] } } }).jobs.build.steps.find((candidate) => candidate.id === 'last-release');
+    const checkout = remote.clone(`last-release-${Date.now()}`);
+    const output = join(checkout, '.github-output');
+    writeFileSync(output, '');
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step?.run ?? 'exit 1'], { cwd: checkout, env: { ...process.env, GITOPS_PATH: 'gitops-repo', GITHUB_OUTPUT: output }, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(`since=${second.source.commit}\n`);
   });
 
   it('approval of a chosen release that dev verified → prod runs that release’s manifest, found by its artifact', () => {
