@@ -109,6 +109,14 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     expect(rollback.code).toBe(0);
     expect(rollback.stdout).toContain('product: sha-2222222 -> sha-1111111');
     expect(remote.show('gitops-repo/environments/dev/services/product.yaml')).toContain(`digest: ${digestOf('p1')}`);
+
+    // prod now runs a newer product than dev: the diff says a promotion keeps it instead of listing it as a change.
+    run(checkout, 'pull', '--quiet', 'origin', 'main');
+    const after = await slipway(checkout, 'diff', 'dev', 'prod');
+    expect(after.stdout).toContain('2 of 2 services differ; promoting dev -> prod would change:\n  cart: ');
+    expect(after.stdout).toMatch(/prod runs a newer release than dev of these; a promotion keeps them \(slipway rollback prod goes back\):\n {2}product: prod sha-2222222 sha256:[0-9a-f]{12} source 222222222222 {2}newer than {2}dev sha-1111111/);
+    const kept = await slipway(checkout, 'promote', 'prod', '--from', 'dev', '--service', 'product');
+    expect(kept.stdout).toContain('product: skipped — prod already runs product');
   });
 
   it('refuses an unknown environment and an unknown command with a clear message', async () => {

@@ -11,6 +11,8 @@ export interface EnvironmentImage {
   /** Source commit and release, when the environment's history records this exact digest. */
   sourceCommit?: string;
   releaseId?: string;
+  /** When that release was created (from the history), which decides promotion order. */
+  createdAt?: string;
 }
 
 export interface ServiceDifference {
@@ -19,6 +21,11 @@ export interface ServiceDifference {
   from?: EnvironmentImage;
   to?: EnvironmentImage;
   differs: boolean;
+  /**
+   * The target runs a newer release than the source: a promotion keeps it (it never replaces a
+   * newer release with an older one) and only a rollback goes back.
+   */
+  targetNewer: boolean;
 }
 
 function imagesOf(pins: readonly Pin[], history: readonly RecordedPromotion[]): Map<string, { service: string; image: EnvironmentImage }> {
@@ -33,7 +40,7 @@ function imagesOf(pins: readonly Pin[], history: readonly RecordedPromotion[]): 
         ...(pin.tag === undefined ? {} : { tag: pin.tag }),
         ...(pin.digest === undefined ? {} : { digest: pin.digest }),
         ...(pin.chartRevision === undefined ? {} : { chartRevision: pin.chartRevision }),
-        ...(record ? { sourceCommit: record.sourceCommit, releaseId: record.releaseId } : {}),
+        ...(record ? { sourceCommit: record.sourceCommit, releaseId: record.releaseId, createdAt: record.createdAt } : {}),
       },
     });
   }
@@ -52,12 +59,15 @@ export function diffEnvironments(
     const a = fromImages.get(repository);
     const b = toImages.get(repository);
     const differs = !a || !b || a.image.digest !== b.image.digest || a.image.tag !== b.image.tag || a.image.chartRevision !== b.image.chartRevision;
+    const created = (image: EnvironmentImage | undefined): number => (image?.createdAt ? Date.parse(image.createdAt) : Number.NaN);
+    const targetNewer = differs && a?.image.digest !== b?.image.digest && created(b?.image) > created(a?.image);
     return {
       service: a?.service ?? b?.service ?? serviceOfRepository(repository),
       repository,
       ...(a ? { from: a.image } : {}),
       ...(b ? { to: b.image } : {}),
       differs,
+      targetNewer,
     };
   });
 }

@@ -51,19 +51,25 @@ export const command: Command = {
     } finally {
       head.close();
     }
-    const changed = differences.filter((difference) => difference.differs);
+    const differing = differences.filter((difference) => difference.differs);
+    const changed = differing.filter((difference) => !difference.targetNewer);
+    const kept = differing.filter((difference) => difference.targetNewer);
     if (values.json) {
       io.out(JSON.stringify({ from, to, differences }, null, 2));
       return 0;
     }
-    if (changed.length === 0) {
+    if (differing.length === 0) {
       io.out(`${from} and ${to} run the same images (${differences.length} services).`);
       return 0;
     }
-    io.out(`${changed.length} of ${differences.length} services differ; promoting ${from} -> ${to} would change:`);
+    io.out(`${differing.length} of ${differences.length} services differ; promoting ${from} -> ${to} would change${changed.length === 0 ? ' nothing.' : ':'}`);
     for (const difference of changed) {
       io.out(`  ${difference.service}: ${to} ${show(difference.to)}  <-  ${from} ${show(difference.from)}`);
       for (const line of await commitsBetween(io.cwd, difference.to?.sourceCommit, difference.from?.sourceCommit)) io.out(`      ${line}`);
+    }
+    if (kept.length > 0) {
+      io.out(`${to} runs a newer release than ${from} of these; a promotion keeps them (slipway rollback ${to} goes back):`);
+      for (const difference of kept) io.out(`  ${difference.service}: ${to} ${show(difference.to)}  newer than  ${from} ${show(difference.from)}`);
     }
     return 0;
   },
