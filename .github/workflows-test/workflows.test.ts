@@ -97,6 +97,25 @@ describe('the workflows', () => {
     }
   });
 
+  /** Each write scope, and the steps that need it: a job granted the scope must run one of them. */
+  const writers: Record<string, { needs: string; uses: (step: Step) => boolean }> = {
+    contents: { needs: 'a GitOps commit (the promote action, or verify with rollback)', uses: (step) => step.uses === './actions/promote' || (step.uses === './actions/verify' && String(step.with?.['rollback'] ?? 'false') !== 'false') },
+    'pull-requests': { needs: 'the sticky comment or a promotion pull request', uses: (step) => step.uses === './actions/gate-report' || (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit') },
+    'security-events': { needs: 'a SARIF upload to code scanning', uses: (step) => step.uses?.startsWith('github/codeql-action/upload-sarif@') === true },
+  };
+  it.each(files)('%s grants contents, pull-requests and security-events write only to jobs with a step that writes there', (name) => {
+    for (const [id, job] of Object.entries(workflow(name).jobs)) {
+      const permissions = typeof job.permissions === 'object' ? job.permissions : {};
+      expect(job.permissions, `${name} ${id}: permissions as a mapping of scopes`).not.toBe('write-all');
+      for (const [scope, level] of Object.entries(permissions)) {
+        if (level !== 'write' || scope === 'id-token') continue;
+        const writer = writers[scope];
+        expect(writer, `${name} ${id}: ${scope}: write is not a scope any job here needs`).toBeDefined();
+        expect((job.steps ?? []).some((step) => writer?.uses(step) === true), `${name} ${id}: ${scope}: write without ${writer?.needs}`).toBe(true);
+      }
+    }
+  });
+
   it.each(files)('%s calls local actions with the inputs their action.yml declares', (name) => {
     for (const [id, job] of Object.entries(workflow(name).jobs)) {
       for (const step of job.steps ?? []) {
