@@ -172,6 +172,15 @@ describe('the pull request gates', () => {
     expect(needsOf(pullRequest.jobs['report'] ?? {}).sort()).toEqual([...gateJobs].sort());
   });
 
+  it('the sticky comment lists every gate job, by its result', () => {
+    const report = pullRequest.jobs['report']?.steps?.find((step) => step.uses === './actions/gate-report');
+    const listed = String(report?.with?.['gates'] ?? '');
+    const reported = new Set([...listed.matchAll(/status: \$\{\{ needs\.([\w-]+)\.result \}\}/g)].map((match) => match[1]));
+    expect([...reported].sort()).toEqual(gateJobs.filter((id) => id !== 'changes').sort());
+    const ids = [...listed.matchAll(/- gate: ([\w-]+)/g)].map((match) => match[1]);
+    expect(ids).toEqual(expect.arrayContaining(['tests', 'coverage', 'sonarcloud', 'trivy', 'manifest-validation', 'terraform', 'workflow-lint', 'lint', 'e2e', 'actions-dist']));
+  });
+
   const script = gates?.steps?.find((step) => step.run)?.run ?? '';
   const results = (overrides: Record<string, string>) => JSON.stringify(Object.fromEntries(gateJobs.map((id) => [id, { result: overrides[id] ?? 'success', outputs: {} }])));
   it.each([
