@@ -91,6 +91,14 @@ describe('the infra repository passes every structural check', () => {
     expect(text).toMatch(/data "aws_iam_policy_document" "prod_deploy_trust"[\s\S]*?values\s*=\s*\["repo:\$\{var\.github_org\}\/\$\{var\.github_repo\}:environment:production"\]/);
   });
 
+  it('the VPC CNI add-on enforces NetworkPolicies (EKS ignores them by default) and metrics-server feeds the HPAs', () => {
+    const eks = byDir.get('modules/eks')!;
+    const addon = (eks.files.find((f) => f.path.endsWith('main.tf'))!.json.resource as Record<string, Record<string, Record<string, unknown>[]>>).aws_eks_addon?.this?.[0];
+    expect(addon?.configuration_values).toMatch(/each\.key == "vpc-cni" \? jsonencode\(\{\s*"?enableNetworkPolicy"?\s*=\s*"true"\s*\}\)/);
+    const variable = (eks.files.find((f) => f.path.endsWith('variables.tf'))!.json.variable as Record<string, Record<string, unknown>[]>).addon_versions?.[0];
+    expect(Object.keys(variable?.default as object)).toEqual(expect.arrayContaining(['vpc-cni', 'metrics-server', 'eks-pod-identity-agent']));
+  });
+
   it('all checks together report nothing', () => {
     expect(messages(infraFindings(repo))).toEqual([]);
   });

@@ -204,6 +204,10 @@ resource "aws_eks_addon" "this" {
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "PRESERVE"
 
+  # The VPC CNI enforces NetworkPolicies only when asked to; without this the GitOps tree's
+  # default-deny and per-service policies would be accepted and silently ignored.
+  configuration_values = each.key == "vpc-cni" ? jsonencode({ enableNetworkPolicy = "true" }) : null
+
   tags = var.tags
 
   # CoreDNS and the EBS CSI controller need nodes to become healthy; the EBS CSI

@@ -111,11 +111,17 @@ variable "addon_versions" {
     "kube-proxy"             = null
     "eks-pod-identity-agent" = null
     "aws-ebs-csi-driver"     = null
+    "metrics-server"         = null
   }
 
   validation {
     condition     = contains(keys(var.addon_versions), "eks-pod-identity-agent")
     error_message = "addon_versions must include eks-pod-identity-agent: every workload role in this platform uses EKS Pod Identity."
+  }
+
+  validation {
+    condition     = contains(keys(var.addon_versions), "vpc-cni") && contains(keys(var.addon_versions), "metrics-server")
+    error_message = "addon_versions must include vpc-cni (it enforces the NetworkPolicies) and metrics-server (the shop's HorizontalPodAutoscalers scale on its CPU metrics)."
   }
 }
 
