@@ -95,7 +95,7 @@ describe.each(environments)('%s sync waves', (environment) => {
   });
 
   it('inside the platform: namespaces, then CRDs and operators, then the add-ons, then the database and dashboards', () => {
-    const order = [['namespaces'], ['cloudnative-pg', 'kube-prometheus-stack', 'aws-load-balancer-controller'], ['loki', 'alloy', 'external-dns'], ['shop-database', 'observability']];
+    const order = [['namespaces'], ['cloudnative-pg', 'kube-prometheus-stack', 'aws-load-balancer-controller'], ['loki', 'alloy', 'external-dns', 'cluster-autoscaler'], ['shop-database', 'observability']];
     const waves = order.map((step) => step.map((name) => waveOf(`platform/${name}.yaml`)));
     for (let i = 1; i < waves.length; i++) {
       expect(Math.min(...(waves[i] ?? [])), order[i]?.join(', ')).toBeGreaterThan(Math.max(...(waves[i - 1] ?? [])));
