@@ -82,6 +82,8 @@ class Stage {
   readonly verifications: Record<string, string>[] = [];
   readonly ghCalls: string[][] = [];
   approvers = 'octocat';
+  /** The id of the workflow run being replayed (its uploads belong to it). */
+  runId = 0;
 
   /** `remote` is what the workflows check out; `gitops`, when given, is a separate GitOps repository. */
   constructor(
@@ -103,6 +105,12 @@ if (args[0] === 'api' && /^repos\\/[^/]+\\/[^/]+\\/actions\\/runs\\/\\d+\\/appro
 if (args[0] === 'api' && /^repos\\/[^/]+\\/[^/]+\\/actions\\/artifacts\\?name=/.test(args[1])) {
   const artifact = config.artifacts[new URL('https://api.github.com/' + args[1]).searchParams.get('name')];
   if (artifact) console.log(artifact.runId);
+  process.exit(0);
+}
+if (args[0] === 'api' && /^repos\\/[^/]+\\/[^/]+\\/actions\\/runs\\/\\d+\\/artifacts$/.test(args[1])) {
+  const run = Number(args[1].split('/')[5]);
+  const name = Object.keys(config.artifacts).find((candidate) => candidate.startsWith('release-verified-dev-') && config.artifacts[candidate].runId === run);
+  if (name) console.log(name);
   process.exit(0);
 }
 if (args[0] === 'run' && args[1] === 'download') {
@@ -155,7 +163,7 @@ process.exit(1);
       const files = existsSync(path) ? { [relative(dirname(path), path)]: readFileSync(path, 'utf8') } : {};
       this.uploads.set(inputs['name'] ?? '', files);
       // Later runs find it through the artifacts API, as on GitHub.
-      this.artifacts.set(inputs['name'] ?? '', { runId: 900 + this.artifacts.size, files });
+      this.artifacts.set(inputs['name'] ?? '', { runId: this.runId, files });
       return {};
     }
     if (uses.startsWith('actions/setup-node@') || uses.startsWith('aws-actions/configure-aws-credentials@')) return {};
@@ -245,6 +253,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   /** release.yml after a merge: build's outputs → promote-dev → verify-dev. */
   function merge(manifest: ReleaseManifest, runId: number): { promote: JobReplay; verify: JobReplay; promoteOutputs: Record<string, string> } {
     stage.artifacts.set(`release-manifest-${manifest.id}`, { runId, files: { 'release-manifest.json': formatReleaseManifest(manifest) } });
+    stage.runId = runId;
     const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
     const promote = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
     const promoteOutputs = jobOutputs(release, 'promote-dev', promote);
@@ -317,7 +326,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   });
 
   it('approval after a verified release → prod gets exactly the digests dev runs', () => {
-    const afterRelease = { event_name: 'workflow_run', actor: 'merger', event: { workflow_run: { conclusion: 'success', name: 'Release' } } };
+    const afterRelease = { event_name: 'workflow_run', actor: 'merger', event: { workflow_run: { id: 502, conclusion: 'success', name: 'Release' } } };
     const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
     expect(planOutputs.outputs).toMatchObject({ 'from-environment': 'dev', 'release-id': '', differs: 'true' });
@@ -330,6 +339,15 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     const again = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness()));
     expect(again.outputs['differs']).toBe('false');
     expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: again } }))).toBe(false);
+  });
+
+  it('a Release run that verified nothing new in dev (it built nothing) asks no one to approve a prod promotion', () => {
+    const afterRelease = { event_name: 'workflow_run', actor: 'merger', event: { workflow_run: { id: 599, conclusion: 'success', name: 'Release' } } };
+    const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
+    expect(plan.steps.find((step) => step.id === 'diff')?.ran).toBe('skipped');
+    expect(plan.steps.find((step) => step.id === 'source')?.summary).toContain('Release run 599 verified no new release in dev');
+    const planOutputs = outputsOf(promoteProd, 'plan', plan);
+    expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: planOutputs } }))).toBe(false);
   });
 
   const marker = join(tmpdir(), `slipway-injected-${process.pid}`);
@@ -387,12 +405,17 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     stage.artifacts.set(`release-manifest-${manifest.id}`, { runId: 601, files: { 'release-manifest.json': formatReleaseManifest(manifest) } });
 
     const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    stage.runId = 601;
     const dev = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...split }), stage.harness());
     expect(dev.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({ 'gitops-repository': gitops.bare, 'gitops-path': '', token: 'ghs_splitToken' });
     for (const service of services) expect(pins(gitops, 'dev', '')[service]).toEqual(manifest.services[service]?.image);
     expect(app.head()).toBe(appHead);
 
-    const afterRelease = { event_name: 'workflow_run', event: { workflow_run: { conclusion: 'success' } }, ...split };
+    const promoted = { outputs: jobOutputs(release, 'promote-dev', dev), result: 'success' };
+    replayJob(root, release, 'verify-dev', context({ event_name: 'push', needs: { build, 'promote-dev': promoted }, ...split }), stage.harness());
+    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'dev', 'gitops-commit': gitops.head(), 'gitops-repository': gitops.bare });
+
+    const afterRelease = { event_name: 'workflow_run', event: { workflow_run: { id: 601, conclusion: 'success' } }, ...split };
     const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
     expect(plan.steps.find((step) => step.label === 'The GitOps repository, when it is a separate one')?.ran).toBe('harness');
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
