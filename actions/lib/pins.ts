@@ -49,10 +49,6 @@ interface PinSite extends Pin {
   apply(target: ImageRewrite): { changed: boolean; chartRevisionSet: boolean };
 }
 
-export class PinError extends Error {
-  override name = 'PinError';
-}
-
 function entry(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((pair) => isPair(pair) && textOf(pair.key) === key) as Pair | undefined;
 }
