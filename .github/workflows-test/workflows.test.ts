@@ -223,7 +223,8 @@ describe('the verify action after a promotion', () => {
     const job = workflow(file).jobs[jobId] ?? {};
     const promoteStep = (workflow(file).jobs[jobId]?.steps ?? []).find((step) => step.uses === './actions/promote')?.id;
     const values = {
-      needs: Object.fromEntries(needsOf(job).map((id) => [id, { result: 'success', outputs: { ...promotion, 'release-id': 'r1' } }])),
+      // The jobs before it produced a release to promote: only the promotion's outputs decide.
+      needs: Object.fromEntries(needsOf(job).map((id) => [id, { result: 'success', outputs: { changed: 'true', differs: 'true', 'release-id': 'r1' } }])),
       steps: promoteStep ? { [promoteStep]: { outputs: promotion, outcome: 'success' } } : {},
       github: { event_name: 'workflow_dispatch' },
       inputs: { environment: jobId.endsWith('dev') ? 'dev' : 'prod' },
@@ -233,7 +234,7 @@ describe('the verify action after a promotion', () => {
     return (job.if === undefined || condition(job.if, values)) && condition(step?.if, values);
   }
   it.each([
-    ['release.yml', 'verify-dev'],
+    ['release.yml', 'promote-dev'],
     ['promote-prod.yml', 'promote'],
     ['rollback.yml', 'rollback-dev'],
     ['rollback.yml', 'rollback-prod'],
