@@ -58,7 +58,7 @@ async function schemaFindings(object: Json, where: { file: string; document?: nu
         : problem.kind === 'unknown-kind'
           ? 'use a kind this apiVersion serves'
           : 'give the field a value of the type the schema asks for';
-    const finding: Finding = { file: where.file, field: `${prefix}${problem.field}`, rule: problem.kind === 'schema' ? 'schema' : problem.kind, message: problem.message, fix };
+    const finding: Finding = { file: where.file, field: `${prefix}${problem.field}`, rule: problem.kind, message: problem.message, fix };
     if (where.document !== undefined) finding.document = where.document;
     return finding;
   });
