@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createReleaseManifest, formatReleaseManifest } from '../../actions/lib/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release-manifest.ts';
@@ -184,6 +184,62 @@ process.exit(1);
   }
 }
 
+/**
+ * The GitHub REST API the promote action calls, following its shapes: a run's environment
+ * approvals (none: dev has no reviewers) and pull requests (list, create, update). Served by a
+ * separate process, because the replay runs the action synchronously and a server in this process
+ * could not answer; no test reaches the real api.github.com.
+ */
+async function startGitHubApi(): Promise<{ url: string; stop: () => void }> {
+  const script = join(mkdtempSync(join(tmpdir(), 'slipway-github-api-')), 'github-api.cjs');
+  writeFileSync(
+    script,
+    `const http = require('http');
+const pulls = [];
+const server = http.createServer((request, response) => {
+  let text = '';
+  request.on('data', (chunk) => (text += chunk));
+  request.on('end', () => {
+    const send = (status, value) => { response.writeHead(status, { 'content-type': 'application/json' }); response.end(JSON.stringify(value)); };
+    if (!['token ghs_replayToken', 'token ghs_splitToken'].includes(request.headers.authorization)) return send(401, { message: 'Bad credentials' });
+    const url = new URL(request.url, 'http://localhost');
+    if (request.method === 'GET' && /^\\/repos\\/[^/]+\\/[^/]+\\/actions\\/runs\\/\\d+\\/approvals$/.test(url.pathname)) return send(200, []);
+    const match = /^\\/repos\\/([^/]+)\\/([^/]+)\\/pulls(?:\\/(\\d+))?$/.exec(url.pathname);
+    if (!match) return send(404, { message: 'Not Found' });
+    const body = text ? JSON.parse(text) : {};
+    if (request.method === 'GET') return send(200, pulls.filter((pull) => match[1] + ':' + pull.head.ref === url.searchParams.get('head')));
+    if (request.method === 'POST') {
+      const number = pulls.length + 1;
+      const pull = { number, head: { ref: body.head }, base: { ref: body.base }, title: body.title, body: body.body, state: 'open', html_url: 'https://github.com/' + match[1] + '/' + match[2] + '/pull/' + number };
+      pulls.push(pull);
+      return send(201, pull);
+    }
+    if (request.method === 'PATCH') {
+      const pull = pulls.find((candidate) => candidate.number === Number(match[3]));
+      if (!pull) return send(404, { message: 'Not Found' });
+      Object.assign(pull, { title: body.title ?? pull.title, body: body.body ?? pull.body });
+      return send(200, pull);
+    }
+    send(405, { message: 'Method Not Allowed' });
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`,
+  );
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+let githubApi: { url: string; stop: () => void } | undefined;
+beforeAll(async () => {
+  githubApi = await startGitHubApi();
+});
+afterAll(() => githubApi?.stop());
+
 function context(overrides: {
   event_name: string;
   event?: Record<string, unknown>;
@@ -203,6 +259,7 @@ function context(overrides: {
       run_id: '4242',
       actor: overrides.actor ?? 'merger',
       server_url: 'https://github.com',
+      api_url: githubApi?.url ?? 'http://127.0.0.1:9/no-github-api',
       event_name: overrides.event_name,
       event: overrides.event ?? {},
     },
@@ -273,6 +330,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
       ['Record the verified release', 'script'],
       ['actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02', 'harness'],
     ]);
+    expect(promote.steps[2]?.stdout).not.toContain('::warning::');
     const inputs = promote.steps[2]?.inputs ?? {};
     expect(inputs).toMatchObject({ environment: 'dev', 'release-manifest': 'release/release-manifest.json', branch: 'main', mode: 'commit', token: 'ghs_replayToken', 'gitops-repository': '', rollback: 'false' });
     expect(promoteOutputs).toMatchObject({ 'commit-sha': remote.head(), changed: 'true' });
@@ -412,6 +470,7 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     stage.runId = 601;
     const dev = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...split }), stage.harness());
     expect(dev.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({ 'gitops-repository': gitops.bare, 'gitops-path': '', token: 'ghs_splitToken' });
+    expect(dev.steps.find((step) => step.id === 'promote')?.stdout).not.toContain('::warning::');
     for (const service of services) expect(pins(gitops, 'dev', '')[service]).toEqual(manifest.services[service]?.image);
     expect(app.head()).toBe(appHead);
 
@@ -460,101 +519,48 @@ describe('the pull request gate report, replayed with the gate-report action’s
   });
 });
 
-/**
- * GitHub's pull request REST API (list, create, update), served by a separate process: the replay
- * runs the promote action synchronously, so a server in this process could not answer it.
- */
-async function startPullRequestApi(dir: string): Promise<{ url: string; stop: () => void }> {
-  const script = join(dir, 'pulls-api.cjs');
-  writeFileSync(
-    script,
-    `const http = require('http');
-const pulls = [];
-const server = http.createServer((request, response) => {
-  let text = '';
-  request.on('data', (chunk) => (text += chunk));
-  request.on('end', () => {
-    const send = (status, value) => { response.writeHead(status, { 'content-type': 'application/json' }); response.end(JSON.stringify(value)); };
-    if (request.headers.authorization !== 'token ghs_replayToken') return send(401, { message: 'Bad credentials' });
-    const url = new URL(request.url, 'http://localhost');
-    const match = /^\\/repos\\/([^/]+)\\/([^/]+)\\/pulls(?:\\/(\\d+))?$/.exec(url.pathname);
-    if (!match) return send(404, { message: 'Not Found' });
-    const body = text ? JSON.parse(text) : {};
-    if (request.method === 'GET') return send(200, pulls.filter((pull) => match[1] + ':' + pull.head.ref === url.searchParams.get('head')));
-    if (request.method === 'POST') {
-      const number = pulls.length + 1;
-      const pull = { number, head: { ref: body.head }, base: { ref: body.base }, title: body.title, body: body.body, state: 'open', html_url: 'https://github.com/' + match[1] + '/' + match[2] + '/pull/' + number };
-      pulls.push(pull);
-      return send(201, pull);
-    }
-    if (request.method === 'PATCH') {
-      const pull = pulls.find((candidate) => candidate.number === Number(match[3]));
-      if (!pull) return send(404, { message: 'Not Found' });
-      Object.assign(pull, { title: body.title ?? pull.title, body: body.body ?? pull.body });
-      return send(200, pull);
-    }
-    send(405, { message: 'Method Not Allowed' });
-  });
-});
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`,
-  );
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-
 describe('a prod promotion in pull-request mode, replayed against a local server following GitHub REST API shapes', () => {
-  it('opens the pull request and leaves prod alone and unverified; once merged, verify-merged checks the promoted versions at the merge commit', async () => {
+  it('opens the pull request and leaves prod alone and unverified; once merged, verify-merged checks the promoted versions at the merge commit', () => {
     const remote = createGitopsRemote(gitopsFiles());
     const stage = new Stage(remote);
-    const api = await startPullRequestApi(stage.bin);
-    try {
-      const manifest = releaseOf(remote, '4444444444444444444444444444444444444444', '2026-11-22T02:00:00Z', ['cart']);
-      stage.artifacts.set(`release-manifest-${manifest.id}`, { runId: 701, files: { 'release-manifest.json': formatReleaseManifest(manifest) } });
-      const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-      replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
-      const prodBefore = pins(remote, 'prod');
-      const mainBefore = remote.head();
+    const manifest = releaseOf(remote, '4444444444444444444444444444444444444444', '2026-11-22T02:00:00Z', ['cart']);
+    stage.artifacts.set(`release-manifest-${manifest.id}`, { runId: 701, files: { 'release-manifest.json': formatReleaseManifest(manifest) } });
+    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
+    const prodBefore = pins(remote, 'prod');
+    const mainBefore = remote.head();
 
-      const dispatch = { event_name: 'workflow_dispatch', actor: 'release-manager', inputs: { release: 'dev', mode: 'pull-request' } };
-      const withApi = (values: ExpressionContext): ExpressionContext => ({ ...values, github: { ...(values['github'] as Record<string, unknown>), api_url: api.url } });
-      const planOutputs = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(dispatch), stage.harness()));
-      const verifications = stage.verifications.length;
-      const promote = replayJob(root, promoteProd, 'promote', withApi(context({ ...dispatch, needs: { plan: planOutputs } })), stage.harness());
-      const promoted = promote.steps.find((step) => step.id === 'promote');
-      expect(promoted?.outputs).toMatchObject({ 'pull-request-url': 'https://github.com/example/slipway/pull/1', 'commit-sha': remote.head('slipway/promote-prod'), changed: 'true' });
-      expect(remote.head()).toBe(mainBefore);
-      expect(pins(remote, 'prod')).toEqual(prodBefore);
-      // The branch is not what Argo CD deploys: verifying (and rolling back on its timeout) would hit prod's current release.
-      expect(promote.steps.slice(promote.steps.indexOf(promoted as NonNullable<typeof promoted>) + 1).map((step) => [step.label, step.ran])).toEqual([
-        ['aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df', 'skipped'],
-        ['kubeconfig for the prod cluster', 'skipped'],
-        ['./actions/verify', 'skipped'],
-      ]);
-      expect(stage.verifications).toHaveLength(verifications);
+    const dispatch = { event_name: 'workflow_dispatch', actor: 'release-manager', inputs: { release: 'dev', mode: 'pull-request' } };
+    const planOutputs = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(dispatch), stage.harness()));
+    const verifications = stage.verifications.length;
+    const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
+    const promoted = promote.steps.find((step) => step.id === 'promote');
+    expect(promoted?.outputs).toMatchObject({ 'pull-request-url': 'https://github.com/example/slipway/pull/1', 'commit-sha': remote.head('slipway/promote-prod'), changed: 'true' });
+    expect(remote.head()).toBe(mainBefore);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+    // The branch is not what Argo CD deploys: verifying (and rolling back on its timeout) would hit prod's current release.
+    expect(promote.steps.slice(promote.steps.indexOf(promoted as NonNullable<typeof promoted>) + 1).map((step) => [step.label, step.ran])).toEqual([
+      ['aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df', 'skipped'],
+      ['kubeconfig for the prod cluster', 'skipped'],
+      ['./actions/verify', 'skipped'],
+    ]);
+    expect(stage.verifications).toHaveLength(verifications);
 
-      // A reviewer merges the pull request with a merge commit.
-      const reviewer = remote.clone('reviewer');
-      run(reviewer, 'fetch', '--quiet', 'origin', 'slipway/promote-prod');
-      run(reviewer, '-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.com', 'merge', '--quiet', '--no-ff', '-m', 'Merge pull request #1 from example/slipway/promote-prod', 'FETCH_HEAD');
-      run(reviewer, 'push', '--quiet', 'origin', 'main');
-      const merged = remote.head();
-      expect(pins(remote, 'prod')['cart']).toEqual(manifest.services['cart']?.image);
+    // A reviewer merges the pull request with a merge commit.
+    const reviewer = remote.clone('reviewer');
+    run(reviewer, 'fetch', '--quiet', 'origin', 'slipway/promote-prod');
+    run(reviewer, '-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.com', 'merge', '--quiet', '--no-ff', '-m', 'Merge pull request #1 from example/slipway/promote-prod', 'FETCH_HEAD');
+    run(reviewer, 'push', '--quiet', 'origin', 'main');
+    const merged = remote.head();
+    expect(pins(remote, 'prod')['cart']).toEqual(manifest.services['cart']?.image);
 
-      const push = context({ event_name: 'push', event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } } });
-      const verifyMerged = replayJob(root, promoteProd, 'verify-merged', { ...push, github: { ...(push['github'] as Record<string, unknown>), sha: merged } }, stage.harness());
-      expect(verifyMerged.steps.find((step) => step.label === './actions/verify')?.ran).toBe('harness');
-      expect(stage.verifications.at(-1)).toMatchObject({ environment: 'prod', 'gitops-commit': merged, services: `cart=${manifest.services['cart']?.image.tag}`, rollback: 'true' });
+    const push = context({ event_name: 'push', event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } } });
+    const verifyMerged = replayJob(root, promoteProd, 'verify-merged', { ...push, github: { ...(push['github'] as Record<string, unknown>), sha: merged } }, stage.harness());
+    expect(verifyMerged.steps.find((step) => step.label === './actions/verify')?.ran).toBe('harness');
+    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'prod', 'gitops-commit': merged, services: `cart=${manifest.services['cart']?.image.tag}`, rollback: 'true' });
 
-      // A commit-mode promotion pushed to main was verified by its own run.
-      const commitMode = context({ event_name: 'push', event: { head_commit: { message: 'promote prod: cart sha-4444444' } } });
-      expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs['verify-merged'].if, commitMode)).toBe(false);
-    } finally {
-      api.stop();
-    }
+    // A commit-mode promotion pushed to main was verified by its own run.
+    const commitMode = context({ event_name: 'push', event: { head_commit: { message: 'promote prod: cart sha-4444444' } } });
+    expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs['verify-merged'].if, commitMode)).toBe(false);
   });
 });
