@@ -5,6 +5,7 @@
  * results (success, failure, cancelled, skipped) as well as passed/failed/pending.
  */
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { markdownCell } from './markdown-cell.ts';
 
 export type GateOutcome = 'passed' | 'failed' | 'cancelled' | 'skipped' | 'pending';
 
@@ -124,8 +125,6 @@ const icons: Record<GateOutcome | 'missing', string> = {
   missing: '➖ not reported',
 };
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/<!--/g, '&lt;!--');
-
 /** The hidden marker that finds the sticky comment again. */
 export function commentMarker(id: string): string {
   if (!/^[A-Za-z0-9_.:-]+$/.test(id)) throw new GateReportError(`marker '${id}' may only hold letters, digits and _ . : -`);
@@ -140,11 +139,11 @@ export interface ReportContext {
 }
 
 export function gateReportMarkdown(table: GateTable, context: ReportContext): string {
-  const headline = table.overall === 'passed' ? '✅ every gate passed' : table.overall === 'failed' ? `❌ failed: ${table.failed.map(cell).join(', ')}` : '⏳ some gates have not finished';
+  const headline = table.overall === 'passed' ? '✅ every gate passed' : table.overall === 'failed' ? `❌ failed: ${table.failed.map(markdownCell).join(', ')}` : '⏳ some gates have not finished';
   const lines = [commentMarker(context.marker), `### Quality gates — ${headline}`, '', '| Gate | Result | Details |', '| --- | --- | --- |'];
   for (const row of table.rows) {
-    const name = 'url' in row && row.url ? `[${cell(row.name)}](${row.url})` : cell(row.name);
-    const summary = 'summary' in row && row.summary ? cell(row.summary) : '';
+    const name = 'url' in row && row.url ? `[${markdownCell(row.name)}](${row.url})` : markdownCell(row.name);
+    const summary = 'summary' in row && row.summary ? markdownCell(row.summary) : '';
     lines.push(`| ${name} | ${icons[row.outcome]} | ${summary} |`);
   }
   const footer = [

@@ -2,6 +2,7 @@
 import { shortDigest } from './image-reference.ts';
 import type { PromoteResult } from './promote.ts';
 import { unknownSourceCommit } from './promote.ts';
+import { markdownCell } from './markdown-cell.ts';
 
 export interface SummaryLinks {
   /** GitHub web root (GITHUB_SERVER_URL). */
@@ -9,8 +10,6 @@ export interface SummaryLinks {
   /** owner/name of the application repository, for source-commit links. */
   sourceRepository?: string;
 }
-
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function promotionSummary(result: PromoteResult, links: SummaryLinks): string {
   const repository = result.release.source.repository !== 'unknown' ? result.release.source.repository : links.sourceRepository;
@@ -24,12 +23,12 @@ export function promotionSummary(result: PromoteResult, links: SummaryLinks): st
     lines.push('| Service | From → To | Digest | Source commit |', '| --- | --- | --- | --- |');
     for (const change of result.plan.changes) {
       const from = change.from?.tag ?? (change.from?.digest ? shortDigest(change.from.digest) : 'unpinned');
-      lines.push(`| ${cell(change.service)} | ${cell(from)} → ${cell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source(change.sourceCommit)} |`);
+      lines.push(`| ${markdownCell(change.service)} | ${markdownCell(from)} → ${markdownCell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source(change.sourceCommit)} |`);
     }
     lines.push('');
   }
-  for (const service of result.plan.unchanged) lines.push(`- ${cell(service)}: already at the requested image`);
-  for (const skipped of result.plan.skipped) lines.push(`- ${cell(skipped.service)}: skipped — ${cell(skipped.reason)}`);
+  for (const service of result.plan.unchanged) lines.push(`- ${markdownCell(service)}: already at the requested image`);
+  for (const skipped of result.plan.skipped) lines.push(`- ${markdownCell(skipped.service)}: skipped — ${markdownCell(skipped.reason)}`);
   if (result.plan.unchanged.length + result.plan.skipped.length > 0) lines.push('');
   if (result.pullRequest) lines.push(`Pull request: ${result.pullRequest.url}`);
   else if (result.commit) lines.push(`GitOps commit: \`${result.commit}\``);

@@ -3,8 +3,7 @@
  * image's blocking findings and the ignore entries that have expired (they count again).
  */
 import type { ScanPolicy, ScanResult } from './scan-policy.ts';
-
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+import { markdownCell } from './markdown-cell.ts';
 
 export function scanJobSummary(results: readonly ScanResult[], policy: Pick<ScanPolicy, 'failOn' | 'ignoreUnfixed'>): string {
   const lines = [
@@ -19,21 +18,21 @@ export function scanJobSummary(results: readonly ScanResult[], policy: Pick<Scan
     const ignored = result.findings.filter((finding) => finding.decision === 'ignored' || finding.decision === 'unfixed').length;
     const verdict = result.passed ? '✅ passed' : `❌ ${result.blocking.length} blocking`;
     const c = result.counts;
-    lines.push(`| ${cell(result.name)}<br>\`${cell(result.artifact || '(report)')}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`);
+    lines.push(`| ${markdownCell(result.name)}<br>\`${markdownCell(result.artifact || '(report)')}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`);
   }
   for (const result of results) {
     const expired = result.findings.filter((finding) => finding.ignoreExpired);
     if (result.blocking.length === 0 && expired.length === 0) continue;
-    lines.push('', `#### ${cell(result.name)}`);
+    lines.push('', `#### ${markdownCell(result.name)}`);
     if (result.blocking.length > 0) {
       lines.push('', '| Vulnerability | Severity | Package | Installed | Fixed in | Status |', '| --- | --- | --- | --- | --- | --- |');
       for (const { vulnerability: v } of result.blocking) {
-        const id = v.primaryUrl ? `[${cell(v.id)}](${v.primaryUrl})` : cell(v.id);
-        lines.push(`| ${id} | ${v.severity} | ${cell(v.pkgName)} | ${cell(v.installedVersion)} | ${cell(v.fixedVersion ?? '—')} | ${cell(v.status ?? '—')} |`);
+        const id = v.primaryUrl ? `[${markdownCell(v.id)}](${v.primaryUrl})` : markdownCell(v.id);
+        lines.push(`| ${id} | ${v.severity} | ${markdownCell(v.pkgName)} | ${markdownCell(v.installedVersion)} | ${markdownCell(v.fixedVersion ?? '—')} | ${markdownCell(v.status ?? '—')} |`);
       }
     }
     for (const finding of expired) {
-      lines.push('', `- ignore entry for ${cell(finding.vulnerability.id)} at \`${cell(finding.ignore?.source ?? '')}\` expired on ${finding.ignore?.expiresOn ?? ''}: it counts again`);
+      lines.push('', `- ignore entry for ${markdownCell(finding.vulnerability.id)} at \`${markdownCell(finding.ignore?.source ?? '')}\` expired on ${finding.ignore?.expiresOn ?? ''}: it counts again`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -8,6 +8,7 @@
  * The compute-engine task is polled with exponential backoff, bounded by a total timeout.
  */
 import type { QualityGate } from './release-manifest.ts';
+import { markdownCell } from './markdown-cell.ts';
 
 export interface ReportTask {
   projectKey: string;
@@ -170,16 +171,14 @@ export function decideQualityGate(gate: GateStatus, dashboardUrl: string): GateD
   return { passed: true, record: { status: 'passed', details: `SonarCloud ${gate.status}`, ...url }, failedConditions };
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|');
-
 export function qualityGateSummary(task: ReportTask, gate: GateStatus, decision: GateDecision): string {
   const icon = gate.status === 'ERROR' ? '❌' : gate.status === 'WARN' ? '⚠️' : '✅';
-  const lines = [`### SonarCloud quality gate: ${icon} ${gate.status}`, '', `Project [${cell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`];
+  const lines = [`### SonarCloud quality gate: ${icon} ${gate.status}`, '', `Project [${markdownCell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`];
   if (gate.conditions.length > 0) {
     lines.push('', '| Metric | Actual | Comparator | Threshold | Status |', '| --- | ---: | --- | ---: | --- |');
     for (const condition of gate.conditions) {
       lines.push(
-        `| ${cell(condition.metricKey)} | ${cell(condition.actualValue ?? '—')} | ${cell(condition.comparator ?? '—')} | ${cell(condition.errorThreshold ?? '—')} | ${condition.status === 'ERROR' ? '❌ ERROR' : cell(condition.status)} |`,
+        `| ${markdownCell(condition.metricKey)} | ${markdownCell(condition.actualValue ?? '—')} | ${markdownCell(condition.comparator ?? '—')} | ${markdownCell(condition.errorThreshold ?? '—')} | ${condition.status === 'ERROR' ? '❌ ERROR' : markdownCell(condition.status)} |`,
       );
     }
   }

@@ -27320,6 +27320,13 @@ ${delimiter}
 
 // actions/lib/gate-report.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// actions/lib/markdown-cell.ts
+function markdownCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
+}
+
+// actions/lib/gate-report.ts
 var standardGates = [
   { gate: "tests", name: "Tests" },
   { gate: "coverage", name: "Coverage" },
@@ -27406,17 +27413,16 @@ var icons = {
   pending: "\u23F3 pending",
   missing: "\u2796 not reported"
 };
-var cell = (text) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/<!--/g, "&lt;!--");
 function commentMarker(id) {
   if (!/^[A-Za-z0-9_.:-]+$/.test(id)) throw new GateReportError(`marker '${id}' may only hold letters, digits and _ . : -`);
   return `<!-- ${id} -->`;
 }
 function gateReportMarkdown(table, context3) {
-  const headline = table.overall === "passed" ? "\u2705 every gate passed" : table.overall === "failed" ? `\u274C failed: ${table.failed.map(cell).join(", ")}` : "\u23F3 some gates have not finished";
+  const headline = table.overall === "passed" ? "\u2705 every gate passed" : table.overall === "failed" ? `\u274C failed: ${table.failed.map(markdownCell).join(", ")}` : "\u23F3 some gates have not finished";
   const lines = [commentMarker(context3.marker), `### Quality gates \u2014 ${headline}`, "", "| Gate | Result | Details |", "| --- | --- | --- |"];
   for (const row of table.rows) {
-    const name = "url" in row && row.url ? `[${cell(row.name)}](${row.url})` : cell(row.name);
-    const summary = "summary" in row && row.summary ? cell(row.summary) : "";
+    const name = "url" in row && row.url ? `[${markdownCell(row.name)}](${row.url})` : markdownCell(row.name);
+    const summary = "summary" in row && row.summary ? markdownCell(row.summary) : "";
     lines.push(`| ${name} | ${icons[row.outcome]} | ${summary} |`);
   }
   const footer = [

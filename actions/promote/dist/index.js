@@ -40081,8 +40081,12 @@ function pullRequestBody(plan, release, diff) {
   ].join("\n");
 }
 
+// actions/lib/markdown-cell.ts
+function markdownCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
+}
+
 // actions/lib/promotion-summary.ts
-var cell = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function promotionSummary(result, links) {
   const repository = result.release.source.repository !== "unknown" ? result.release.source.repository : links.sourceRepository;
   const source2 = (commit) => {
@@ -40095,12 +40099,12 @@ function promotionSummary(result, links) {
     lines.push("| Service | From \u2192 To | Digest | Source commit |", "| --- | --- | --- | --- |");
     for (const change of result.plan.changes) {
       const from = change.from?.tag ?? (change.from?.digest ? shortDigest(change.from.digest) : "unpinned");
-      lines.push(`| ${cell(change.service)} | ${cell(from)} \u2192 ${cell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source2(change.sourceCommit)} |`);
+      lines.push(`| ${markdownCell(change.service)} | ${markdownCell(from)} \u2192 ${markdownCell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source2(change.sourceCommit)} |`);
     }
     lines.push("");
   }
-  for (const service of result.plan.unchanged) lines.push(`- ${cell(service)}: already at the requested image`);
-  for (const skipped of result.plan.skipped) lines.push(`- ${cell(skipped.service)}: skipped \u2014 ${cell(skipped.reason)}`);
+  for (const service of result.plan.unchanged) lines.push(`- ${markdownCell(service)}: already at the requested image`);
+  for (const skipped of result.plan.skipped) lines.push(`- ${markdownCell(skipped.service)}: skipped \u2014 ${markdownCell(skipped.reason)}`);
   if (result.plan.unchanged.length + result.plan.skipped.length > 0) lines.push("");
   if (result.pullRequest) lines.push(`Pull request: ${result.pullRequest.url}`);
   else if (result.commit) lines.push(`GitOps commit: \`${result.commit}\``);

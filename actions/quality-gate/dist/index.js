@@ -7171,6 +7171,11 @@ function recordQualityGate(manifest, service, qualityGate) {
   return withService(manifest, service, (entry) => ({ ...entry, qualityGate }));
 }
 
+// actions/lib/markdown-cell.ts
+function markdownCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
+}
+
 // actions/lib/sonar-quality-gate.ts
 var QualityGateError = class extends Error {
   name = "QualityGateError";
@@ -7278,15 +7283,14 @@ function decideQualityGate(gate, dashboardUrl) {
   if (gate.status === "NONE") return { passed: true, record: { status: "skipped", details: "SonarCloud: no quality gate on this project", ...url }, failedConditions };
   return { passed: true, record: { status: "passed", details: `SonarCloud ${gate.status}`, ...url }, failedConditions };
 }
-var cell = (text) => text.replace(/\|/g, "\\|");
 function qualityGateSummary(task, gate, decision) {
   const icon = gate.status === "ERROR" ? "\u274C" : gate.status === "WARN" ? "\u26A0\uFE0F" : "\u2705";
-  const lines = [`### SonarCloud quality gate: ${icon} ${gate.status}`, "", `Project [${cell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`];
+  const lines = [`### SonarCloud quality gate: ${icon} ${gate.status}`, "", `Project [${markdownCell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`];
   if (gate.conditions.length > 0) {
     lines.push("", "| Metric | Actual | Comparator | Threshold | Status |", "| --- | ---: | --- | ---: | --- |");
     for (const condition of gate.conditions) {
       lines.push(
-        `| ${cell(condition.metricKey)} | ${cell(condition.actualValue ?? "\u2014")} | ${cell(condition.comparator ?? "\u2014")} | ${cell(condition.errorThreshold ?? "\u2014")} | ${condition.status === "ERROR" ? "\u274C ERROR" : cell(condition.status)} |`
+        `| ${markdownCell(condition.metricKey)} | ${markdownCell(condition.actualValue ?? "\u2014")} | ${markdownCell(condition.comparator ?? "\u2014")} | ${markdownCell(condition.errorThreshold ?? "\u2014")} | ${condition.status === "ERROR" ? "\u274C ERROR" : markdownCell(condition.status)} |`
       );
     }
   }

@@ -14796,8 +14796,12 @@ function scanSummary(result, scanner, reportUrl) {
   };
 }
 
+// actions/lib/markdown-cell.ts
+function markdownCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
+}
+
 // actions/lib/scan-summary.ts
-var cell = (text) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 function scanJobSummary(results, policy) {
   const lines = [
     "### Image scan (Trivy)",
@@ -14811,21 +14815,21 @@ function scanJobSummary(results, policy) {
     const ignored = result.findings.filter((finding) => finding.decision === "ignored" || finding.decision === "unfixed").length;
     const verdict = result.passed ? "\u2705 passed" : `\u274C ${result.blocking.length} blocking`;
     const c = result.counts;
-    lines.push(`| ${cell(result.name)}<br>\`${cell(result.artifact || "(report)")}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`);
+    lines.push(`| ${markdownCell(result.name)}<br>\`${markdownCell(result.artifact || "(report)")}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`);
   }
   for (const result of results) {
     const expired = result.findings.filter((finding) => finding.ignoreExpired);
     if (result.blocking.length === 0 && expired.length === 0) continue;
-    lines.push("", `#### ${cell(result.name)}`);
+    lines.push("", `#### ${markdownCell(result.name)}`);
     if (result.blocking.length > 0) {
       lines.push("", "| Vulnerability | Severity | Package | Installed | Fixed in | Status |", "| --- | --- | --- | --- | --- | --- |");
       for (const { vulnerability: v } of result.blocking) {
-        const id = v.primaryUrl ? `[${cell(v.id)}](${v.primaryUrl})` : cell(v.id);
-        lines.push(`| ${id} | ${v.severity} | ${cell(v.pkgName)} | ${cell(v.installedVersion)} | ${cell(v.fixedVersion ?? "\u2014")} | ${cell(v.status ?? "\u2014")} |`);
+        const id = v.primaryUrl ? `[${markdownCell(v.id)}](${v.primaryUrl})` : markdownCell(v.id);
+        lines.push(`| ${id} | ${v.severity} | ${markdownCell(v.pkgName)} | ${markdownCell(v.installedVersion)} | ${markdownCell(v.fixedVersion ?? "\u2014")} | ${markdownCell(v.status ?? "\u2014")} |`);
       }
     }
     for (const finding of expired) {
-      lines.push("", `- ignore entry for ${cell(finding.vulnerability.id)} at \`${cell(finding.ignore?.source ?? "")}\` expired on ${finding.ignore?.expiresOn ?? ""}: it counts again`);
+      lines.push("", `- ignore entry for ${markdownCell(finding.vulnerability.id)} at \`${markdownCell(finding.ignore?.source ?? "")}\` expired on ${finding.ignore?.expiresOn ?? ""}: it counts again`);
     }
   }
   return `${lines.join("\n")}
