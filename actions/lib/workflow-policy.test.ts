@@ -70,6 +70,18 @@ const broken: BrokenCase[] = [
   { name: 'the head ref inside a block script', edit: ['run: npx slipway diff dev prod && echo "mode $MODE" && echo "${{ github.sha }}"', 'run: |\n          git fetch origin "${{ github.head_ref }}"'], rule: 'untrusted-context-in-run', line: 21, job: 'plan', says: /github\.head_ref/ },
   { name: 'a comment body inside run', edit: ['echo "mode $MODE"', 'echo "${{ github.event.comment.body }}"'], rule: 'untrusted-context-in-run', line: 21, says: /comment\.body/ },
   { name: 'dispatch inputs through github.event inside run', edit: ['echo "mode $MODE"', 'echo "${{ github.event.inputs.mode }}"'], rule: 'untrusted-context-in-run', line: 21, says: /github\.event\.inputs\.mode/ },
+  {
+    name: 'a pull request title inside a github-script script',
+    edit: [
+      '      - name: Show the difference\n        env:\n          MODE: ${{ inputs.mode }}\n        run: npx slipway diff dev prod && echo "mode $MODE" && echo "${{ github.sha }}"',
+      `      - name: Show the title\n        uses: actions/github-script@${'f'.repeat(40)} # v7.0.1\n        with:\n          script: core.info("\${{ github.event.pull_request.title }}")`,
+    ],
+    rule: 'untrusted-context-in-run',
+    line: 21,
+    job: 'plan',
+    step: 'Show the title',
+    says: /use process\.env\.VALUE/,
+  },
   { name: 'a prod promotion outside production', edit: ['    environment: production\n', ''], rule: 'prod-promotion-outside-production', line: 29, job: 'promote', step: 'Promote', says: /environment: production/ },
   { name: 'a prod promotion in another environment', edit: ['    environment: production\n', '    environment: { name: staging }\n'], rule: 'prod-promotion-outside-production', line: 30, job: 'promote', says: /promotes prod outside/ },
   { name: 'a promotion whose target is an expression', edit: [['    environment: production\n', ''], ['          environment: prod\n', '          environment: ${{ inputs.environment }}\n']], rule: 'prod-promotion-outside-production', line: 29, job: 'promote', says: /may promote prod/ },

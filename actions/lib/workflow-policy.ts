@@ -4,7 +4,8 @@
  *
  *   - third-party actions pinned to a full 40-hex commit SHA, the version in a trailing comment;
  *   - top-level `permissions` read-only (e.g. `contents: read`), writes granted per job;
- *   - no untrusted context (`github.event.*`, `github.head_ref`, `inputs.*`) inside `run:`;
+ *   - no untrusted context (`github.event.*`, `github.head_ref`, `inputs.*`) inside `run:` or an
+ *     actions/github-script `script:`;
  *   - a job that promotes or rolls back prod (the promote action, `slipway promote|rollback`, the
  *     verify action with rollback) runs in the `production` environment;
  *   - promotions queue in a concurrency group that never cancels a run in progress;
@@ -118,6 +119,10 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
         const run = get(stepNode, 'run');
         const script = scalarText(run);
         if (script !== undefined) checkRun(script, { job, step, line: lineOf(run as YamlNode) }, add);
+        // actions/github-script evaluates its script input as JavaScript: the same injection, in another language.
+        const inlineScript = /^actions\/github-script@/.test(scalarText(uses) ?? '') ? get(get(stepNode, 'with'), 'script') : undefined;
+        const javascript = scalarText(inlineScript);
+        if (javascript !== undefined) checkRun(javascript, { job, step, line: lineOf(inlineScript as YamlNode) }, add, 'process.env.VALUE');
         const promotion = promotionTarget(stepNode, scalarText(uses), script);
         if (promotion && !promotes) promotes = { ...promotion, line: lineOf(stepNode), step };
         else if (promotion && promotes && isProd(promotion.target)) promotes = { ...promotion, line: lineOf(stepNode), step };
@@ -225,14 +230,15 @@ function checkUses(node: YamlNode, text: string, where: { job: string; step?: st
   }
 }
 
-function checkRun(script: string, where: { job: string; step: string; line: number }, add: Add): void {
+/** Untrusted `${{ }}` in a script (bash for `run:`, JavaScript for github-script); `reads` is how the script reads an env variable. */
+function checkRun(script: string, where: { job: string; step: string; line: number }, add: Add, reads = '"$VALUE"'): void {
   for (const match of script.matchAll(expression)) {
     const inner = (match[1] ?? '').trim();
     if (untrustedContext.test(inner)) {
       add({
         ...where,
         rule: 'untrusted-context-in-run',
-        message: `\${{ ${inner} }} is expanded into the script before it runs, so its text can inject commands; pass it through env: (e.g. \`env: { VALUE: \${{ ${inner} }} }\`) and use "$VALUE"`,
+        message: `\${{ ${inner} }} is expanded into the script before it runs, so its text can inject commands; pass it through env: (e.g. \`env: { VALUE: \${{ ${inner} }} }\`) and use ${reads}`,
       });
     }
   }
