@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { dashboardQueries, lintDashboard } from '../../../actions/lib/dashboard-lint.ts';
+import { annotationBody } from '../../../actions/lib/grafana-annotation.ts';
 import { alloyStreamLabels, dashboards, gitopsRoot, grafanaValues, provisionedDatasources } from './observability-tree.ts';
 
 type Json = Record<string, unknown>;
@@ -49,6 +50,18 @@ describe('the shop dashboards as Grafana provisions them', () => {
     expect(variables).toEqual(['environment', 'service', 'version']);
     const annotations = (service['annotations'] as Json)['list'] as Json[];
     expect(annotations.find((annotation) => annotation['name'] === 'Deployments')?.['target']).toMatchObject({ type: 'tags', tags: ['deploy', '$service'] });
+  });
+
+  it('the Deployments annotation query matches every tag set the verify action posts (passed and failed)', () => {
+    const service = files.find((file) => file.dashboard['uid'] === 'shop-service')?.dashboard ?? {};
+    const query = ((service['annotations'] as Json)['list'] as Json[]).find((annotation) => annotation['name'] === 'Deployments');
+    const target = query?.['target'] as { tags: string[]; matchAny?: boolean };
+    for (const outcome of ['passed', 'failed'] as const) {
+      const posted = annotationBody({ environment: 'prod', service: 'cart', version: 'sha-1234567', commit: 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe', outcome, time: 0 }).tags;
+      const wanted = target.tags.map((tag) => tag.replace('$service', 'cart'));
+      // Grafana shows an annotation when it has every tag of the query (any one with matchAny).
+      expect(target.matchAny ? wanted.some((tag) => posted.includes(tag)) : wanted.every((tag) => posted.includes(tag)), outcome).toBe(true);
+    }
   });
 
   it('log queries select only labels Alloy puts on the streams', () => {
