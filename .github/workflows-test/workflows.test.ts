@@ -282,3 +282,14 @@ describe('the Terraform gate', () => {
     }
   });
 });
+
+describe('the fork setup', () => {
+  it('the README\'s "Setting up your fork" documents every variable and secret the workflows read', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const setup = readme.slice(readme.indexOf('## Setting up your fork'), readme.indexOf('\n## ', readme.indexOf('## Setting up your fork') + 1));
+    expect(setup.length).toBeGreaterThan(100);
+    const used = new Set(files.flatMap((name) => [...readFileSync(join(workflowsDir, name), 'utf8').matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1] ?? '')));
+    expect(used.size).toBeGreaterThanOrEqual(10);
+    expect([...used].filter((name) => !setup.includes(`\`${name}\``)).sort()).toEqual([]);
+  });
+});
