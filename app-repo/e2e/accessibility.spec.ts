@@ -1,13 +1,16 @@
 import { expect, test } from './shop-fixture.ts';
 import type { Page } from '@playwright/test';
-import { accessibilityBasics, cartLink, productCard } from './shop-pages.ts';
+import { axeViolations } from './axe-audit.ts';
+import { accessibilityBasics, cartLink, fillCheckout, productCard } from './shop-pages.ts';
 
+/** The page as shown passes axe-core's WCAG A/AA rules and best practices, and our own basics. */
 async function expectBasics(page: Page) {
   const found = await accessibilityBasics(page);
   expect(found.h1, 'one h1 per page').toBe(1);
   expect(found.imagesWithoutAlt, 'images without alt text').toBe(0);
   expect(found.unlabelledControls, 'form controls without a label').toEqual([]);
   expect(found.overflowPx, 'page wider than the window').toBeLessThanOrEqual(0);
+  expect(await axeViolations(page), `axe-core violations on ${new URL(page.url()).pathname}`).toEqual([]);
 }
 
 test.describe('on a phone', () => {
@@ -28,7 +31,7 @@ test.describe('on a phone', () => {
     await card.getByRole('link', { name: 'Japanese Sencha' }).tap();
     await expect(page.getByRole('heading', { level: 1, name: 'Japanese Sencha' })).toBeVisible();
     await expectBasics(page);
-    await page.getByRole('button', { name: 'Add Japanese Sencha to cart' }).tap();
+    await page.getByRole('button', { name: 'Add to cart: Japanese Sencha' }).tap();
     await expect(cartLink(page, 1)).toBeVisible();
     await step('product');
 
@@ -39,13 +42,70 @@ test.describe('on a phone', () => {
 
     await page.getByRole('link', { name: 'Check out' }).tap();
     await expect(page.getByLabel('Full name')).toBeVisible();
+    await page.getByRole('button', { name: 'Place order' }).tap();
+    await expect(page.getByText('Enter your name.')).toBeVisible();
     await expectBasics(page);
-    await step('checkout');
+    await step('checkout-invalid');
 
-    await page.goto('/orders');
-    await expect(page.getByRole('heading', { level: 1, name: 'Your orders' })).toBeVisible();
+    await fillCheckout(page, 'Ada Lovelace', 'ada@example.com');
+    await page.getByRole('button', { name: 'Place order' }).tap();
+    await expect(page.getByRole('heading', { level: 1, name: 'Thank you for your order!' })).toBeVisible();
     await expectBasics(page);
+    await step('confirmation');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).tap();
+    await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
+    await expectBasics(page);
+    await step('order-history');
   });
+});
+
+test('the axe-core check reports what it should: a button named unlike its text, an image without alt', async ({ page }) => {
+  await page.setContent('<main><h1>Check</h1><button aria-label="Buy now">Add to cart</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main>');
+  const rules = (await axeViolations(page)).map((violation) => violation.rule);
+  expect(rules).toEqual(expect.arrayContaining(['label-content-name-mismatch', 'image-alt']));
+});
+
+test('axe-core finds nothing on the pages a desktop shopper sees, error states included', async ({ page, shop, step }) => {
+  await page.goto('/');
+  await expect(page.getByRole('region', { name: 'Featured products' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('link', { name: /^Cart, \d+ items?$/ })).toBeVisible();
+  await expectBasics(page);
+
+  await page.goto('/products?category=Coffee');
+  await expect(page.getByRole('article')).toHaveCount(6);
+  await expectBasics(page);
+  await page.goto('/products?page=2');
+  await expect(page.getByRole('navigation', { name: 'Pagination' })).toBeVisible();
+  await expectBasics(page);
+
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await expectBasics(page);
+
+  await shop.services.product.stop();
+  try {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 3, name: "We couldn't load featured products" })).toBeVisible();
+    await expectBasics(page);
+    await page.goto('/products');
+    await expect(page.getByRole('heading', { level: 3, name: "We couldn't load products" })).toBeVisible();
+    await expectBasics(page);
+    await step('catalog-down');
+  } finally {
+    await shop.services.product.start();
+  }
+
+  await shop.services.cart.stop();
+  try {
+    await page.goto('/checkout');
+    await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: "We couldn't load your cart" })).toBeVisible();
+    await expectBasics(page);
+    await step('checkout-cart-down');
+  } finally {
+    await shop.services.cart.start();
+  }
 });
 
 test('the shop works from the keyboard, with a visible focus', async ({ page, step }) => {
@@ -75,7 +135,7 @@ test('the shop works from the keyboard, with a visible focus', async ({ page, st
   await expect(page.getByRole('status').filter({ hasText: '1 product for “grinder”' })).toBeVisible();
 
   // Tab to the product's button and add it with the keyboard.
-  const add = page.getByRole('button', { name: 'Add Hand Burr Grinder to cart' });
+  const add = page.getByRole('button', { name: 'Add to cart: Hand Burr Grinder' });
   for (let presses = 0; presses < 15 && !(await add.evaluate((element) => element === document.activeElement)); presses++) {
     await page.keyboard.press('Tab');
   }

@@ -6,7 +6,7 @@ test('a double-clicked checkout creates one order', async ({ page, step }) => {
   await searchCatalog(page, 'Flask');
   const card = productCard(page, 'Insulated Flask 500 ml');
   const stock = await shownStock(card);
-  await card.getByRole('button', { name: 'Add Insulated Flask 500 ml to cart' }).click();
+  await card.getByRole('button', { name: 'Add to cart: Insulated Flask 500 ml' }).click();
   await expect(cartLink(page, 1)).toBeVisible();
 
   await cartLink(page, 1).click();
@@ -40,7 +40,7 @@ test('a checkout retried after its answer was lost places one order', async ({ p
   await searchCatalog(page, 'Enamel');
   const card = productCard(page, 'Enamel Camp Mug');
   const stock = await shownStock(card);
-  await card.getByRole('button', { name: 'Add Enamel Camp Mug to cart' }).click();
+  await card.getByRole('button', { name: 'Add to cart: Enamel Camp Mug' }).click();
   await expect(cartLink(page, 1)).toBeVisible();
   await cartLink(page, 1).click();
   await page.getByRole('link', { name: 'Check out' }).click();

@@ -27,7 +27,7 @@ test('a shopper browses, searches, buys two products, and sees the order and the
   await kettleCard.getByRole('link', { name: 'Gooseneck Kettle 0.9 l' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Gooseneck Kettle 0.9 l' })).toBeVisible();
   await expect.poll(() => imageLoaded(page.getByRole('img', { name: 'Gooseneck Kettle 0.9 l' }))).toBe(true);
-  await page.getByRole('button', { name: 'Add Gooseneck Kettle 0.9 l to cart' }).click();
+  await page.getByRole('button', { name: 'Add to cart: Gooseneck Kettle 0.9 l' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Added.' })).toBeVisible();
   await expect(cartLink(page, 1)).toBeVisible();
   await step('product-added');
@@ -40,7 +40,7 @@ test('a shopper browses, searches, buys two products, and sees the order and the
   await expect(bookCard).toBeVisible();
   await expect(page.getByRole('article')).toHaveCount(4);
   const bookStock = await shownStock(bookCard);
-  await bookCard.getByRole('button', { name: 'Add The Book of Brewing to cart' }).click();
+  await bookCard.getByRole('button', { name: 'Add to cart: The Book of Brewing' }).click();
   await expect(cartLink(page, 2)).toBeVisible();
   await step('category-books');
 

@@ -18,7 +18,7 @@ test('checking out an item that just ran out shows the conflict, and the shopper
   const stock = await shownStock(page.locator('.product-detail'));
   expect(stock).toBeGreaterThan(3);
   await page.getByLabel('Quantity', { exact: true }).fill('3');
-  await page.getByRole('button', { name: 'Add Roasting at Home to cart' }).click();
+  await page.getByRole('button', { name: 'Add to cart: Roasting at Home' }).click();
   await expect(cartLink(page, 3)).toBeVisible();
   await step('three-in-cart');
 
@@ -56,7 +56,7 @@ test('checking out an item that just ran out shows the conflict, and the shopper
   await searchCatalog(page, 'Roasting');
   const card = productCard(page, 'Roasting at Home');
   await expect(card.getByText('Out of stock')).toBeVisible();
-  await expect(card.getByRole('button', { name: 'Add Roasting at Home to cart' })).toBeDisabled();
+  await expect(card.getByRole('button', { name: 'Sold out: Roasting at Home' })).toBeDisabled();
   await step('sold-out');
   await rival.dispose();
 });

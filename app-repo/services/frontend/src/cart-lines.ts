@@ -37,11 +37,6 @@ export function withQuantity(cart: Cart, productId: ProductId, quantity: number)
   return { ...cart, items, ...totals(items) };
 }
 
-/** The cart without one line. */
-export function withoutLine(cart: Cart, productId: ProductId): Cart {
-  return withQuantity(cart, productId, 0);
-}
-
 export interface StockShortage {
   /** The cart line the service pointed at, when it could be told. */
   productId: ProductId | undefined;
@@ -81,10 +76,6 @@ function numberDetail(error: ProblemFieldError, ...keys: string[]): number | und
   return undefined;
 }
 
-/**
- * The lines a 409 from checkout points at. The problem's `errors[]` carry `productId` or name a field
- * like `items[0].quantity`, and may say how many are left (`available` or `stock`).
- */
 /** One shortage in words: "only 1 left, you asked for 3" when the numbers are known, else the service's message. */
 export function describeShortage(shortage: StockShortage): string {
   if (shortage.available === undefined) return shortage.message;
@@ -93,6 +84,10 @@ export function describeShortage(shortage: StockShortage): string {
   return shortage.requested === undefined ? left : `${left}, you asked for ${shortage.requested}`;
 }
 
+/**
+ * The lines a 409 from checkout points at. The problem's `errors[]` carry `productId` or name a field
+ * like `items[0].quantity`, and may say how many are left (`available` or `stock`).
+ */
 export function stockShortages(problem: Problem | undefined, cart: Cart | undefined): StockShortage[] {
   return (problem?.errors ?? []).map((error) => {
     const line = lineOfError(error, cart);

@@ -31,7 +31,7 @@ export function CartLineRow({ line, currency, problem }: { line: CartLine; curre
 
   return (
     <li className={`cart-line${problem ? ' cart-line-problem' : ''}`} aria-busy={busy}>
-      <img src={line.imageUrl} alt={line.name} width={96} height={72} />
+      <img src={line.imageUrl} alt={line.name} width={96} height={96} />
       <div className="cart-line-main">
         <h2 className="cart-line-name">
           <Link href={paths.product(line.productId)}>{line.name}</Link>

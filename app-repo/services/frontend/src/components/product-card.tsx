@@ -9,7 +9,7 @@ export function ProductCard({ product, headingLevel = 3 }: { product: Product; h
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <article className="product-card" aria-labelledby={`product-${product.id}`}>
-      <img src={product.imageUrl} alt={product.name} width={320} height={240} loading="lazy" />
+      <img src={product.imageUrl} alt={product.name} width={400} height={400} loading="lazy" />
       <div className="product-card-body">
         <Heading id={`product-${product.id}`} className="product-card-title">
           <Link href={paths.product(product.id)}>{product.name}</Link>

@@ -10,11 +10,13 @@ export function Loading({ label }: { label: string }) {
   );
 }
 
-export function LoadFailed({ what, error, retry }: { what: string; error: unknown; retry: () => void }) {
+/** `headingLevel` keeps the outline in order: 3 inside a section that has its own h2. */
+export function LoadFailed({ what, error, retry, headingLevel = 2 }: { what: string; error: unknown; retry: () => void; headingLevel?: 2 | 3 }) {
   const notFound = error instanceof RequestError && error.failure === 'not-found';
+  const Heading = headingLevel === 3 ? 'h3' : 'h2';
   return (
     <div className="notice notice-error" role="alert">
-      <h2>{notFound ? `${what} not found` : `We couldn't load ${what.toLowerCase()}`}</h2>
+      <Heading>{notFound ? `${what} not found` : `We couldn't load ${what.toLowerCase()}`}</Heading>
       <p>{describeFailure(error)}</p>
       {!notFound && (
         <button type="button" className="button" onClick={retry}>

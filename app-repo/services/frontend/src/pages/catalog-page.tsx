@@ -78,7 +78,7 @@ export function CatalogPage() {
           Results
         </h2>
         {products.status === 'loading' && <Loading label="Loading products…" />}
-        {products.status === 'error' && <LoadFailed what="Products" error={products.error} retry={products.retry} />}
+        {products.status === 'error' && <LoadFailed what="Products" error={products.error} retry={products.retry} headingLevel={3} />}
         {products.status === 'ready' && (
           <>
             <p className="result-count" role="status">

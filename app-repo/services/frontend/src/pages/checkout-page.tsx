@@ -133,8 +133,14 @@ export function CheckoutPage() {
   const nameRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
 
-  if (status === 'loading') return <Loading label="Loading your cart…" />;
-  if (status === 'error' || !cart) return <LoadFailed what="Your cart" error={loadError} retry={retry} />;
+  if (status === 'loading' || status === 'error' || !cart) {
+    return (
+      <>
+        <h1>Checkout</h1>
+        {status === 'loading' ? <Loading label="Loading your cart…" /> : <LoadFailed what="Your cart" error={loadError} retry={retry} />}
+      </>
+    );
+  }
 
   if (cart.items.length === 0) {
     return (

@@ -31,7 +31,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         <dt>Placed</dt>
         <dd>{orderDate(placed.createdAt)}</dd>
         <dt>Status</dt>
-        <dd>{placed.status}</dd>
+        <dd className="order-status">{placed.status}</dd>
         <dt>Name</dt>
         <dd>{placed.customer.name}</dd>
       </dl>

@@ -44,11 +44,13 @@ function OrdersOfCart({ cartId }: { cartId: string | undefined }) {
                     <Link href={paths.order(order.id)}>{order.id}</Link>
                   </th>
                   <td>{orderDate(order.createdAt)}</td>
-                  <td>{order.itemCount}</td>
+                  <td>
+                    {order.itemCount} item{order.itemCount === 1 ? '' : 's'}
+                  </td>
                   <td>
                     <Price cents={order.totalCents} currency={order.currency} />
                   </td>
-                  <td>{order.status}</td>
+                  <td className="order-status">{order.status}</td>
                 </tr>
               ))}
           </tbody>

@@ -34,7 +34,7 @@ export function ProductPage({ productId }: { productId: string }) {
         <Link href={catalogPath()}>Catalog</Link> › <Link href={catalogPath({ category: item.category })}>{item.category}</Link>
       </p>
       <div className="product-detail-layout">
-        <img src={item.imageUrl} alt={item.name} width={480} height={360} />
+        <img src={item.imageUrl} alt={item.name} width={400} height={400} />
         <div>
           <h1>{item.name}</h1>
           <p className="product-detail-price">
