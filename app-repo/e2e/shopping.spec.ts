@@ -2,6 +2,15 @@ import { expect, test } from './shop-fixture.ts';
 import { cartLink, fillCheckout, imageLoaded, productCard, searchCatalog, shownStock } from './shop-pages.ts';
 
 test('a shopper browses, searches, buys two products, and sees the order and the lower stock', async ({ page, step }) => {
+  // A journey without trouble leaves nothing in the console and no request that failed.
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: 'Slipway Shop' })).toBeVisible();
   const featured = page.getByRole('region', { name: 'Featured products' });
@@ -85,4 +94,5 @@ test('a shopper browses, searches, buys two products, and sees the order and the
   await page.getByLabel('Category').selectOption('Books');
   await expect.poll(() => shownStock(productCard(page, 'The Book of Brewing'))).toBe(bookStock - 1);
   await step('book-stock-after');
+  expect(problems).toEqual([]);
 });
