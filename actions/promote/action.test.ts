@@ -241,6 +241,25 @@ describe('Approved-By from the run\'s environment review, via a local server fol
   });
 });
 
+describe('Approved-By with a GitOps token that cannot read this repository, via a local server following GitHub REST API shapes', () => {
+  it('reads the approvers with github-token, not the GitOps token', async () => {
+    const github = await fakeGitHub();
+    try {
+      const remote = createGitopsRemote(gitopsTree(services));
+      const workspace = remote.clone('workspace');
+      const result = await runAction(
+        workspace,
+        { environment: 'prod', images: `cart=${registry}/cart:sha-7171717@${digestOf('cart-7171717')}`, token: 'ghs_gitopsOnly', 'github-token': 'ghs_prToken' },
+        { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '4242' },
+      );
+      expect(result.code).toBe(0);
+      expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: release-manager\n');
+    } finally {
+      await github.close();
+    }
+  });
+});
+
 describe('bad input gives a clear error and changes nothing', () => {
   const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`)].join('\n');
   const cases: { name: string; inputs: (workspace: string) => Record<string, string>; extraFiles?: Record<string, string>; error: RegExp }[] = [

@@ -40177,7 +40177,9 @@ async function run(runner = actionRunner()) {
     const environment = runner.requiredInput("environment");
     const promotionSource = source(runner, workspace);
     const gitopsRepository = runner.input("gitops-repository");
-    const approver = runner.input("approver") || await approversOfRun(runner, token);
+    const githubToken = runner.input("github-token");
+    if (githubToken) runner.setSecret(githubToken);
+    const approver = runner.input("approver") || await approversOfRun(runner, githubToken || token);
     let pullRequest;
     if (mode === "pull-request") {
       const name = gitopsRepository || runner.env("GITHUB_REPOSITORY") || "";
