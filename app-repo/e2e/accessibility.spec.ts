@@ -1,7 +1,7 @@
 import { expect, test } from './shop-fixture.ts';
 import type { Page } from '@playwright/test';
 import { axeViolations } from './axe-audit.ts';
-import { accessibilityBasics, cartLink, fillCheckout, productCard } from './shop-pages.ts';
+import { accessibilityBasics, cartLink, confirmedOrderId, fillCheckout, productCard } from './shop-pages.ts';
 
 /** The page as shown passes axe-core's WCAG A/AA rules and best practices, and our own basics. */
 async function expectBasics(page: Page) {
@@ -50,7 +50,7 @@ test.describe('on a phone', () => {
 
     await fillCheckout(page, 'Ada Lovelace', 'ada@example.com');
     await page.getByRole('button', { name: 'Place order' }).tap();
-    await expect(page.getByRole('heading', { level: 1, name: 'Thank you for your order!' })).toBeVisible();
+    await confirmedOrderId(page);
     await expectBasics(page);
     await step('confirmation');
 
@@ -82,6 +82,9 @@ test('axe-core finds nothing on the pages a desktop shopper sees, error states i
 
   await page.goto('/no-such-page');
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await expectBasics(page);
+  await page.goto('/orders/00000000-0000-4000-8000-000000000000');
+  await expect(page.getByRole('heading', { level: 2, name: 'Order details not found' })).toBeVisible();
   await expectBasics(page);
 
   await shop.services.product.stop();

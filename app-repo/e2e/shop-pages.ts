@@ -29,6 +29,14 @@ export async function fillCheckout(page: Page, name: string, email: string): Pro
   await page.getByLabel('Email').fill(email);
 }
 
+/** Waits for the order confirmation with its details loaded; returns the order number. */
+export async function confirmedOrderId(page: Page): Promise<string> {
+  await expect(page.getByRole('heading', { level: 1, name: 'Thank you for your order!' })).toBeVisible();
+  const id = page.getByTestId('order-id');
+  await expect(id).toHaveText(/^[0-9a-f-]{36}$/);
+  return (await id.textContent()) ?? '';
+}
+
 /** The cart count the header shows. */
 export const cartLink = (page: Page, items: number): Locator =>
   page.getByRole('link', { name: `Cart, ${items} item${items === 1 ? '' : 's'}` });

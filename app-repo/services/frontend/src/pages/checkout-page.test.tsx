@@ -43,7 +43,7 @@ describe('checkout page, against a local server following the documented order A
     expect(orderPosts()[0]?.body).toEqual({ customer: { name: 'Ada Lovelace', email: 'ada@example.com' } });
     expect(shop.orders).toHaveLength(1);
     expect(window.location.pathname).toBe(`/orders/${shop.orders[0]?.id}`);
-    expect(screen.getByText('$44.99', { selector: '.price-large' })).toBeTruthy();
+    expect(await screen.findByText('$44.99', { selector: '.price-large' })).toBeTruthy();
     await waitFor(() => expect(screen.getByRole('link', { name: 'Cart, 0 items' })).toBeTruthy());
   });
 
