@@ -31,7 +31,8 @@ export interface TestShop {
 export async function startTestShop(backend: Backend, extraEnv: Record<string, string> = {}): Promise<TestShop> {
   const database = await backend.create();
   const logs = new LogCapture();
-  const base = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...database.env, ...extraEnv };
+  // A generous timeout between services: a loaded CI machine must not turn a slow answer into a 503.
+  const base = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', HTTP_TIMEOUT_MS: '10000', ...database.env, ...extraEnv };
   const product = await startProductService({ ...base, ADMIN_TOKEN }, logs);
   const cart = await startCartService({ ...base, PRODUCT_SERVICE_URL: product.url }, logs);
   const order = await startOrderService({ ...base, PRODUCT_SERVICE_URL: product.url, CART_SERVICE_URL: cart.url }, logs);

@@ -67,7 +67,7 @@ describe('a service process', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', productMain], {
       cwd: repoRoot,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: 'memory://', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '700' },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: 'memory://', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '1500' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -95,11 +95,11 @@ describe('a service process', () => {
     const okBefore = outcome.ok;
     const signalled = Date.now();
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 150));
-    expect((await fetch(`${url}/ready`)).status).toBe(503);
-    // A load balancer stops sending new requests once readiness fails, well within SHUTDOWN_DELAY_MS;
-    // what is in flight then must still be answered.
-    await new Promise((r) => setTimeout(r, 250));
+    const readiness = await eventually(() => fetch(`${url}/ready`).then((r) => r.status), (status) => status === 503, 1000);
+    expect(readiness).toBe(503);
+    // A load balancer stops sending new requests shortly after readiness fails, well within
+    // SHUTDOWN_DELAY_MS; what is in flight then must still be answered.
+    await new Promise((r) => setTimeout(r, 200));
     running = false;
     await Promise.all(load);
     const code = await exited;
