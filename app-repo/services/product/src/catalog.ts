@@ -2,15 +2,10 @@
  * The seed catalog: what a fresh shop sells. Prices are integer cents; every product has an
  * SVG image in ../images that ships with the repository.
  */
-export interface SeedProduct {
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  category: string;
-  stock: number;
-  featured?: boolean;
-}
+import type { NewProduct } from './products.ts';
+
+/** A seed product: a new product whose image file is named after its SKU. */
+export type SeedProduct = Omit<NewProduct, 'image'>;
 
 export const seedCatalog: readonly SeedProduct[] = [
   { sku: 'cof-ethiopia-250', name: 'Ethiopia Yirgacheffe Beans', description: 'Washed single-origin beans with notes of jasmine, bergamot and lemon. 250 g, roasted light for filter.', priceCents: 1490, category: 'Coffee', stock: 120, featured: true },
