@@ -3,26 +3,10 @@
  * when it was first added, so the cart shows what the shopper agreed to.
  */
 import type { Queryable } from '@slipway/service-kit';
+import type { Cart } from '@slipway/shop-contract';
 
 export const MAX_QUANTITY = 99;
 export const CURRENCY = 'USD';
-
-export interface CartLine {
-  productId: number;
-  name: string;
-  imageUrl: string;
-  unitPriceCents: number;
-  quantity: number;
-  lineTotalCents: number;
-}
-
-export interface Cart {
-  id: string;
-  items: CartLine[];
-  itemCount: number;
-  subtotalCents: number;
-  currency: string;
-}
 
 interface LineRow {
   product_id: number;

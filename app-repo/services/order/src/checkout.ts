@@ -8,7 +8,7 @@ import type { Database, Logger, ProblemBody, ServiceClient , HttpProblem} from '
 import { UpstreamUnavailable, conflict, unprocessable } from '@slipway/service-kit';
 import type { StoredResponse } from './idempotency.ts';
 import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.ts';
-import type { Order } from './orders.ts';
+import type { Order } from '@slipway/shop-contract';
 import { composeOrder, insertOrder } from './orders.ts';
 
 export interface CheckoutRequest {

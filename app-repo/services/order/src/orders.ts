@@ -1,27 +1,6 @@
 /** Orders and their lines: recording one, and reading them back. */
 import type { Queryable } from '@slipway/service-kit';
-
-export interface OrderLine {
-  productId: number;
-  name: string;
-  unitPriceCents: number;
-  quantity: number;
-  lineTotalCents: number;
-}
-
-export interface Order {
-  id: string;
-  cartId: string;
-  customerId: string;
-  customer: { name: string; email: string };
-  status: 'confirmed';
-  lines: OrderLine[];
-  itemCount: number;
-  subtotalCents: number;
-  totalCents: number;
-  currency: string;
-  createdAt: string;
-}
+import type { Order } from '@slipway/shop-contract';
 
 export interface CartLineInput {
   productId: number;

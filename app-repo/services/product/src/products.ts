@@ -1,20 +1,6 @@
 /** The catalog's queries. Every function takes a Queryable so it runs inside or outside a transaction. */
 import type { Queryable } from '@slipway/service-kit';
-
-export interface Product {
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  category: string;
-  stock: number;
-  imageUrl: string;
-  featured: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Product, ProductPage } from '@slipway/shop-contract';
 
 interface ProductRow {
   id: number;
@@ -56,14 +42,6 @@ export interface ListQuery {
   featured?: boolean;
   page: number;
   pageSize: number;
-}
-
-export interface ProductPage {
-  items: Product[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totalPages: number;
 }
 
 /** `%` and `_` in a search are literal characters, not wildcards. */
