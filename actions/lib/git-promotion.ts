@@ -174,7 +174,9 @@ export async function landOnBranch<T>(
       if (!head) {
         scratchRefs = true;
         const deepen = existsSync(join(target.repoDir, '.git', 'shallow')) && attempt === 1 ? ['--unshallow'] : [];
-        await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        // `--refmap=` keeps fetch from also updating refs/remotes/<remote>/<branch>: promotions running
+        // at once in one checkout would race for that ref's lock and fail ("cannot lock ref").
+        await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
         head = await HeadSnapshot.open(target.repoDir, baseRef);
         if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, '');
       }
@@ -227,7 +229,7 @@ async function pushPullRequestBranch(
   const gitIn = { cwd: target.repoDir, ...(target.credentials ? { credentials: target.credentials } : {}) };
   const exists = (await git(['ls-remote', '--heads', target.remote, `refs/heads/${branch}`], gitIn)).trim() !== '';
   if (exists) {
-    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
+    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
     const [theirs, ours, theirParent, theirCommit = commit] = (
       await git(['rev-parse', `${prRef}^{tree}`, `${commit}^{tree}`, `${prRef}^`, prRef], gitIn)
     )

@@ -34820,7 +34820,7 @@ async function landOnBranch(target, decide, options = {}) {
       if (!head) {
         scratchRefs = true;
         const deepen = existsSync(join2(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
-        await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
         head = await HeadSnapshot.open(target.repoDir, baseRef);
         if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, "");
       }
@@ -34866,7 +34866,7 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   const gitIn = { cwd: target.repoDir, ...target.credentials ? { credentials: target.credentials } : {} };
   const exists = (await git(["ls-remote", "--heads", target.remote, `refs/heads/${branch}`], gitIn)).trim() !== "";
   if (exists) {
-    await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
+    await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
     const [theirs, ours, theirParent, theirCommit = commit] = (await git(["rev-parse", `${prRef}^{tree}`, `${commit}^{tree}`, `${prRef}^`, prRef], gitIn)).trim().split("\n");
     if (theirs === ours && theirParent === base) return { commit: theirCommit, pushed: false };
   }
