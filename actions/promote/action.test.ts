@@ -1,62 +1,35 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest } from '../lib/release-manifest.ts';
+import { runAction as runBundle } from '../lib/test-support/action-run.ts';
+import type { ActionRun } from '../lib/test-support/action-run.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../lib/test-support/gitops-repository.ts';
 
 afterAll(removeGitopsRemotes);
 
-const dist = new URL('./dist/index.js', import.meta.url).pathname;
 const services = ['frontend', 'product', 'cart', 'order'];
+const actionFolder = fileURLToPath(new URL('.', import.meta.url));
 
-interface ActionRun {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Runs the committed bundle the way the runner does: node dist/index.js with INPUT_* and the runner's files. */
+/** Runs the committed bundle the way the runner does, from a home without git configuration like a fresh runner's. */
 function runAction(workspace: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
-  const files = mkdtempSync(join(tmpdir(), 'slipway-runner-'));
-  const outputFile = join(files, 'output');
-  const summaryFile = join(files, 'summary');
-  const eventFile = join(files, 'event.json');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'example/slipway' } }));
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    // A home without git configuration, like a fresh runner's.
-    HOME: files,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_REPOSITORY: 'example/slipway',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01',
-    'INPUT_BRANCH': 'main',
-    'INPUT_MODE': 'commit',
-    'INPUT_MAX-ATTEMPTS': '25',
-    'INPUT_ROLLBACK': 'false',
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-    ...extraEnv,
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [dist], { cwd: workspace, env }, (error, stdout) => {
-      const outputs: Record<string, string> = {};
-      const text = readFileSync(outputFile, 'utf8');
-      for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1] ?? ''] = match[3] ?? '';
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, outputs, summary: readFileSync(summaryFile, 'utf8') });
-    });
+  return runBundle(actionFolder, {
+    workspace,
+    inputs,
+    event: { ref: 'refs/heads/main', repository: { full_name: 'example/slipway' } },
+    env: {
+      HOME: mkdtempSync(join(tmpdir(), 'slipway-home-')),
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REPOSITORY: 'example/slipway',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01',
+      ...extraEnv,
+    },
   });
 }
 
