@@ -14,6 +14,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import type { RenderRequest } from './chart-render.ts';
 import type { Finding } from './finding.ts';
 import { childPath } from './finding.ts';
 
@@ -39,17 +40,11 @@ export interface GitopsTree {
   documents: ManifestDocument[];
 }
 
-export interface ChartToRender {
+/** A chart an Application renders: what helm needs (inline values in the order Argo CD applies them), and where it came from. */
+export interface ChartToRender extends RenderRequest {
   application: ManifestDocument;
   /** Field path of the source in the Application (spec.source or spec.sources[i]). */
   sourceField: string;
-  chartDir: string;
-  releaseName: string;
-  namespace: string;
-  valueFiles: string[];
-  /** Inline values (spec.source.helm.values text or valuesObject), in the order Argo CD applies them. */
-  inlineValues: unknown[];
-  parameters: { name: string; value: string; forceString: boolean }[];
   project?: Json;
 }
 
