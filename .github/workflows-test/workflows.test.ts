@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
 import { actionlint } from './actionlint.ts';
 import { condition } from './workflow-replay.ts';
+import type { WorkflowStep } from './workflow-replay.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workflowsDir = join(root, '.github', 'workflows');
@@ -20,22 +21,13 @@ const files = readdirSync(workflowsDir)
   .filter((name) => /\.ya?ml$/.test(name))
   .sort();
 
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
 interface Job {
   name?: string;
   if?: string;
   needs?: string | string[];
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
-  steps?: Step[];
+  steps?: WorkflowStep[];
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -98,7 +90,7 @@ describe('the workflows', () => {
   });
 
   /** Each write scope, and the steps that need it: a job granted the scope must run one of them. */
-  const writers: Record<string, { needs: string; uses: (step: Step) => boolean }> = {
+  const writers: Record<string, { needs: string; uses: (step: WorkflowStep) => boolean }> = {
     contents: { needs: 'a GitOps commit (the promote action, or verify with rollback)', uses: (step) => step.uses === './actions/promote' || (step.uses === './actions/verify' && String(step.with?.['rollback'] ?? 'false') !== 'false') },
     'pull-requests': { needs: 'the sticky comment or a promotion pull request', uses: (step) => step.uses === './actions/gate-report' || (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit') },
     'security-events': { needs: 'a SARIF upload to code scanning', uses: (step) => step.uses?.startsWith('github/codeql-action/upload-sarif@') === true },
