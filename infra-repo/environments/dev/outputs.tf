@@ -47,3 +47,8 @@ output "argocd_root_application" {
   description = "Name of dev's root Application."
   value       = module.argocd.root_application_name
 }
+
+output "vpc_id" {
+  description = "ID of the dev VPC: vpcId in gitops-repo/apps/platform/aws-load-balancer-controller/values-dev.yaml."
+  value       = module.vpc.vpc_id
+}

@@ -42,3 +42,8 @@ output "argocd_root_application" {
   description = "Name of prod's root Application."
   value       = module.argocd.root_application_name
 }
+
+output "vpc_id" {
+  description = "ID of the prod VPC: vpcId in gitops-repo/apps/platform/aws-load-balancer-controller/values-prod.yaml."
+  value       = module.vpc.vpc_id
+}
