@@ -2,10 +2,11 @@
 import { fileURLToPath } from 'node:url';
 import { infraFindings } from './infra-checks.ts';
 import { formatFinding, loadInfraRepo } from './terraform-config.ts';
+import { loadUpstreamModules, UPSTREAM_INPUTS_DIR } from './upstream-modules.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const modules = await loadInfraRepo(root);
-const findings = infraFindings(modules);
+const findings = infraFindings(modules, loadUpstreamModules(UPSTREAM_INPUTS_DIR));
 for (const finding of findings) console.error(formatFinding(finding));
 console.log(`infra-repo: ${modules.length} Terraform directories checked, ${findings.length} finding(s)`);
 process.exitCode = findings.length === 0 ? 0 : 1;

@@ -21,6 +21,11 @@ export function constraintHasUpperBound(constraint: string): boolean {
     });
 }
 
+/** An exact release version, x.y.z: what chart and registry module pins must be. */
+export function isExactVersion(version: string): boolean {
+  return /^\d+\.\d+\.\d+$/.test(version);
+}
+
 export function versionPinFindings(module: TerraformModule): Finding[] {
   const findings: Finding[] = [];
   const settings = terraformSettings(module);
@@ -63,7 +68,7 @@ export function versionPinFindings(module: TerraformModule): Finding[] {
     const version = release.body.version;
     const viaVariable = typeof version === 'string' ? /^\$\{var\.([\w-]+)\}$/.exec(version) : null;
     const effective = viaVariable ? variables.get(viaVariable[1] ?? '')?.body.default : version;
-    if (typeof effective !== 'string' || !/^\d+\.\d+\.\d+$/.test(effective)) {
+    if (typeof effective !== 'string' || !isExactVersion(effective)) {
       findings.push({
         ...where,
         message: `helm_release "${release.name}" chart version ${JSON.stringify(effective ?? null)} is not an exact version: pin it (e.g. "9.5.4"), directly or as the default of the variable it uses`,

@@ -8,21 +8,26 @@ import { declarationFindings } from '../checks/declarations.ts';
 import { infraFindings, isEnvironmentRoot } from '../checks/infra-checks.ts';
 import { hardcodedLiteralFindings } from '../checks/literals.ts';
 import { moduleCallFindings, moduleOutputFindings } from '../checks/module-calls.ts';
+import type { ModuleIndex } from '../checks/module-calls.ts';
 import { oidcTrustFindings } from '../checks/oidc-trust.ts';
 import { stateBackendFindings } from '../checks/state-backend.ts';
 import { formatFinding, loadInfraRepo, parseTerraformModule } from '../checks/terraform-config.ts';
 import type { Finding, TerraformModule } from '../checks/terraform-config.ts';
+import { loadUpstreamModules, UPSTREAM_INPUTS_DIR } from '../checks/upstream-modules.ts';
 import { constraintHasUpperBound, versionPinFindings } from '../checks/version-pins.ts';
 
 const infraRoot = fileURLToPath(new URL('..', import.meta.url));
-const MODULES = ['vpc', 'eks', 'ecr', 'github-oidc', 'argocd', 'platform-iam'];
+const MODULES = ['vpc', 'eks', 'ecr', 'github-oidc', 'argocd', 'controller-iam', 'db-backups', 'certificate'];
+const upstream = loadUpstreamModules(UPSTREAM_INPUTS_DIR);
 
 let repo: TerraformModule[] = [];
 let byDir = new Map<string, TerraformModule>();
+let index: ModuleIndex = { local: byDir, upstream };
 
 beforeAll(async () => {
   repo = await loadInfraRepo(infraRoot);
   byDir = new Map(repo.map((m) => [m.dir, m]));
+  index = { local: byDir, upstream };
 });
 
 function messages(findings: Finding[]): string[] {
@@ -50,7 +55,7 @@ describe('infra-repo layout', () => {
     expect(existsSync(join(infraRoot, path)), `${path} is missing`).toBe(true);
   });
 
-  it('parses every Terraform directory: bootstrap, six modules, two environments', () => {
+  it('parses every Terraform directory: bootstrap, eight modules, two environments', () => {
     expect(repo.map((m) => m.dir).sort()).toEqual(
       ['bootstrap', 'environments/dev', 'environments/prod', ...MODULES.map((m) => `modules/${m}`)].sort(),
     );
@@ -62,8 +67,8 @@ describe('the infra repository passes every structural check', () => {
     ['every variable has a type and a description; every output a description', declarationFindings],
     ['required_version is set; providers pinned with an upper bound; charts pinned exactly', versionPinFindings],
     ['no hard-coded account ids, regions or secrets', hardcodedLiteralFindings],
-    ['module calls pass only declared variables and every required one', (m) => moduleCallFindings(m, byDir)],
-    ['every module.X.Y reference names an existing output', (m) => moduleOutputFindings(m, byDir)],
+    ['module calls pass only declared variables and every required one', (m) => moduleCallFindings(m, index)],
+    ['every module.X.Y reference names an existing output', (m) => moduleOutputFindings(m, index)],
     ['OIDC trust policies pin aud and sub; prod roles trust only environment:production', oidcTrustFindings],
   ];
   it.each(checks)('%s', (_name, check) => {
@@ -80,7 +85,7 @@ describe('the infra repository passes every structural check', () => {
   it('the environments call the modules they are built from', () => {
     for (const env of ['dev', 'prod']) {
       const calls = Object.keys(byDir.get(`environments/${env}`)!.files.find((f) => f.path.endsWith('main.tf'))!.json.module as object);
-      expect(calls).toEqual(expect.arrayContaining(['vpc', 'eks', 'github_oidc', 'platform_iam', 'argocd']));
+      expect(calls).toEqual(expect.arrayContaining(['vpc', 'eks', 'github_oidc', 'certificate', 'controller_iam', 'db_backups', 'argocd']));
     }
   });
 
@@ -92,15 +97,17 @@ describe('the infra repository passes every structural check', () => {
   });
 
   it('the VPC CNI add-on enforces NetworkPolicies (EKS ignores them by default) and metrics-server feeds the HPAs', () => {
-    const eks = byDir.get('modules/eks')!;
-    const addon = (eks.files.find((f) => f.path.endsWith('main.tf'))!.json.resource as Record<string, Record<string, Record<string, unknown>[]>>).aws_eks_addon?.this?.[0];
-    expect(addon?.configuration_values).toMatch(/each\.key == "vpc-cni" \? jsonencode\(\{\s*"?enableNetworkPolicy"?\s*=\s*"true"\s*\}\)/);
-    const variable = (eks.files.find((f) => f.path.endsWith('variables.tf'))!.json.variable as Record<string, Record<string, unknown>[]>).addon_versions?.[0];
-    expect(Object.keys(variable?.default as object)).toEqual(expect.arrayContaining(['vpc-cni', 'metrics-server', 'eks-pod-identity-agent']));
+    const main = byDir.get('modules/eks')!.files.find((f) => f.path.endsWith('main.tf'))!;
+    const locals = (main.json.locals as Record<string, unknown>[]).find((l) => 'addon_settings' in l) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(locals.addon_settings?.['vpc-cni']?.configuration_values).toMatch(/^\$\{jsonencode\(\{\s*"?enableNetworkPolicy"?\s*=\s*"true"\s*\}\)\}$/);
+    const eks = (main.json.module as Record<string, Record<string, unknown>[]>).eks?.[0];
+    expect(eks?.addons).toBe('${local.addons}');
+    const variable = (byDir.get('modules/eks')!.files.find((f) => f.path.endsWith('variables.tf'))!.json.variable as Record<string, Record<string, unknown>[]>).addon_versions?.[0];
+    expect(Object.keys(variable?.default as object)).toEqual(expect.arrayContaining(['vpc-cni', 'metrics-server', 'eks-pod-identity-agent', 'aws-ebs-csi-driver']));
   });
 
   it('all checks together report nothing', () => {
-    expect(messages(infraFindings(repo))).toEqual([]);
+    expect(messages(infraFindings(repo, upstream))).toEqual([]);
   });
 });
 
@@ -191,20 +198,22 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
 
     it('an undeclared argument and a missing required variable are found', async () => {
       const caller = await snippet('environments/dev', {
-        'main.tf': 'module "net" {\n  source   = "../../modules/net"\n  az_count = 3\n  azs      = 3\n}\n',
+        'main.tf': 'module "net" {\n  source   = "../../modules/net"\n  az_count = 3\n  az_cuont = 3\n}\n',
       });
-      const found = messages(moduleCallFindings(caller, new Map([[callee.dir, callee]])));
+      const found = messages(moduleCallFindings(caller, { local: new Map([[callee.dir, callee]]), upstream: new Map() }));
       expect(found).toEqual([
-        'environments/dev/main.tf:4: [module-call] module "net" passes "azs", which modules/net does not declare (declared: az_count, name)',
+        'environments/dev/main.tf:4: [module-call] module "net" passes "az_cuont", which modules/net does not declare (did you mean "az_count"?)',
         'environments/dev/main.tf:1: [module-call] module "net" does not pass "name", which modules/net requires (it has no default)',
       ]);
     });
 
-    it('a source outside the repository is reported', async () => {
+    it('a local source that is not a module of this repository is reported', async () => {
       const caller = await snippet('environments/dev', {
-        'main.tf': 'module "net" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n',
+        'main.tf': 'module "net" {\n  source = "../../modules/network"\n}\n',
       });
-      expect(messages(moduleCallFindings(caller, new Map([[callee.dir, callee]])))[0]).toContain('is not a module directory of this repository');
+      expect(messages(moduleCallFindings(caller, { local: new Map([[callee.dir, callee]]), upstream: new Map() }))[0]).toContain(
+        'source "../../modules/network" is not a module directory of this repository',
+      );
     });
 
     it('a reference to a missing output or an unknown module is found; existing outputs pass', async () => {
@@ -212,10 +221,10 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
         'main.tf':
           'module "net" {\n  source = "../../modules/net"\n  name   = "dev"\n}\nlocals {\n  ok      = module.net.vpc_id\n  missing = module.net.subnet_ids\n  unknown = module.dns.zone_id\n}\n',
       });
-      const modules = new Map([[callee.dir, callee]]);
+      const modules: ModuleIndex = { local: new Map([[callee.dir, callee]]), upstream: new Map() };
       expect(moduleCallFindings(caller, modules)).toEqual([]);
       expect(messages(moduleOutputFindings(caller, modules))).toEqual([
-        'environments/dev/main.tf:7: [module-output] module.net.subnet_ids: modules/net has no output "subnet_ids" (outputs: vpc_id)',
+        'environments/dev/main.tf:7: [module-output] module.net.subnet_ids: modules/net has no output "subnet_ids" (did you mean "vpc_id"?)',
         'environments/dev/main.tf:8: [module-output] module.dns.zone_id refers to module "dns", which environments/dev does not call',
       ]);
     });

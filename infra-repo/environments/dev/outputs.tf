@@ -35,15 +35,20 @@ output "load_balancer_cidrs" {
 
 output "certificate_arn" {
   description = "ACM certificate for the dev domain (Ingress annotation alb.ingress.kubernetes.io/certificate-arn)."
-  value       = module.platform_iam.certificate_arn
+  value       = module.certificate.certificate_arn
 }
 
 output "db_backups_bucket_name" {
   description = "Bucket CloudNativePG backs up to in dev."
-  value       = module.platform_iam.db_backups_bucket_name
+  value       = module.db_backups.db_backups_bucket_name
 }
 
 output "argocd_root_application" {
   description = "Name of dev's root Application."
   value       = module.argocd.root_application_name
+}
+
+output "vpc_id" {
+  description = "ID of the dev VPC: vpcId in gitops-repo/apps/platform/aws-load-balancer-controller/values-dev.yaml."
+  value       = module.vpc.vpc_id
 }

@@ -35,6 +35,7 @@ module "eks" {
   source = "../../modules/eks"
 
   cluster_name                 = local.name
+  vpc_id                       = module.vpc.vpc_id
   subnet_ids                   = module.vpc.private_subnet_ids
   endpoint_public_access       = true
   endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
@@ -66,13 +67,30 @@ module "eks" {
   tags = local.tags
 }
 
-module "platform_iam" {
-  source = "../../modules/platform-iam"
+module "certificate" {
+  source = "../../modules/certificate"
+
+  hosted_zone_name = var.hosted_zone_name
+  domain_name      = var.domain_name
+  tags             = local.tags
+}
+
+# Pod Identity roles of the AWS Load Balancer Controller and external-dns (the Cluster Autoscaler's
+# and the EBS CSI driver's are made by modules/eks).
+module "controller_iam" {
+  source = "../../modules/controller-iam"
+
+  name            = local.name
+  cluster_name    = module.eks.cluster_name
+  hosted_zone_arn = module.certificate.hosted_zone_arn
+  tags            = local.tags
+}
+
+module "db_backups" {
+  source = "../../modules/db-backups"
 
   name                        = local.name
   cluster_name                = module.eks.cluster_name
-  hosted_zone_name            = var.hosted_zone_name
-  domain_name                 = var.domain_name
   backup_retention_days       = 35
   backup_bucket_force_destroy = false
   tags                        = local.tags
@@ -87,5 +105,5 @@ module "argocd" {
   high_availability = true
   prune             = false
 
-  depends_on = [module.eks, module.platform_iam]
+  depends_on = [module.eks, module.controller_iam, module.db_backups]
 }

@@ -13,9 +13,9 @@ output "kubeconfig_command" {
   value       = "aws eks update-kubeconfig --region ${var.region} --name ${module.eks.cluster_name}"
 }
 
-output "node_role_arn" {
-  description = "Node role of prod: list it in dev's ECR pull_principal_arns when prod runs in its own account."
-  value       = module.eks.node_role_arn
+output "node_role_arns" {
+  description = "Node roles of prod (one per node group): list them in dev's ECR pull_principal_arns when prod runs in its own account."
+  value       = module.eks.node_role_arns
 }
 
 output "github_deploy_role_arn" {
@@ -30,15 +30,20 @@ output "load_balancer_cidrs" {
 
 output "certificate_arn" {
   description = "ACM certificate for the prod domain (Ingress annotation alb.ingress.kubernetes.io/certificate-arn)."
-  value       = module.platform_iam.certificate_arn
+  value       = module.certificate.certificate_arn
 }
 
 output "db_backups_bucket_name" {
   description = "Bucket CloudNativePG backs up to in prod."
-  value       = module.platform_iam.db_backups_bucket_name
+  value       = module.db_backups.db_backups_bucket_name
 }
 
 output "argocd_root_application" {
   description = "Name of prod's root Application."
   value       = module.argocd.root_application_name
+}
+
+output "vpc_id" {
+  description = "ID of the prod VPC: vpcId in gitops-repo/apps/platform/aws-load-balancer-controller/values-prod.yaml."
+  value       = module.vpc.vpc_id
 }

@@ -1,41 +1,46 @@
 output "cluster_name" {
   description = "Name of the EKS cluster."
-  value       = aws_eks_cluster.this.name
+  value       = module.eks.cluster_name
 }
 
 output "cluster_arn" {
   description = "ARN of the EKS cluster."
-  value       = aws_eks_cluster.this.arn
+  value       = module.eks.cluster_arn
 }
 
 output "cluster_endpoint" {
   description = "URL of the Kubernetes API server."
-  value       = aws_eks_cluster.this.endpoint
+  value       = module.eks.cluster_endpoint
 }
 
 output "cluster_certificate_authority_data" {
   description = "Base64-encoded CA certificate of the API server, for kubeconfig and the Helm provider."
-  value       = aws_eks_cluster.this.certificate_authority[0].data
+  value       = module.eks.cluster_certificate_authority_data
 }
 
 output "cluster_security_group_id" {
-  description = "Security group EKS created for control plane to node traffic."
-  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  description = "Security group EKS created for control plane to node traffic (the cluster's primary security group)."
+  value       = module.eks.cluster_primary_security_group_id
 }
 
-output "node_role_arn" {
-  description = "ARN of the IAM role the nodes run with (grant it ECR pull in another account when images live there)."
-  value       = aws_iam_role.node.arn
+output "node_security_group_id" {
+  description = "Security group of the nodes (tagged kubernetes.io/cluster/<cluster>): the one the AWS Load Balancer Controller opens to the ALB."
+  value       = module.eks.node_security_group_id
+}
+
+output "node_role_arns" {
+  description = "ARNs of the IAM roles the node groups run with, one per group (grant them ECR pull in another account when images live there)."
+  value       = [for name in sort(keys(var.node_groups)) : module.eks.eks_managed_node_groups[name].iam_role_arn]
 }
 
 output "cluster_autoscaler_role_arn" {
   description = "ARN of the Pod Identity role of the Cluster Autoscaler (kube-system/cluster-autoscaler)."
-  value       = aws_iam_role.cluster_autoscaler.arn
+  value       = module.cluster_autoscaler_pod_identity.iam_role_arn
 }
 
 output "ebs_csi_role_arn" {
   description = "ARN of the Pod Identity role of the EBS CSI driver (kube-system/ebs-csi-controller-sa)."
-  value       = aws_iam_role.ebs_csi.arn
+  value       = module.ebs_csi_pod_identity.iam_role_arn
 }
 
 output "region" {

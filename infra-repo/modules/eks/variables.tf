@@ -19,6 +19,11 @@ variable "kubernetes_version" {
   }
 }
 
+variable "vpc_id" {
+  description = "ID of the VPC the cluster and node security groups are created in (modules/vpc output vpc_id)."
+  type        = string
+}
+
 variable "subnet_ids" {
   description = "Private subnet IDs for the control plane network interfaces and the nodes, in at least two AZs."
   type        = list(string)

@@ -2,8 +2,16 @@
 # cluster, no credentials. Checks that the modules wire together and their
 # expressions evaluate. Needs the providers downloaded (terraform init
 # -backend=false), so it runs in the pull request workflow: terraform test.
+# The registry modules (terraform-aws-modules/vpc 6.6.0, eks 21.19.0, eks-pod-identity 2.8.1)
+# run against the same mocks: their data sources and resources get the defaults below or
+# generated values. time (the eks module's time_sleep before the node groups) and tls are mocked
+# so nothing waits or reaches the network.
 
 mock_provider "helm" {}
+
+mock_provider "time" {}
+
+mock_provider "tls" {}
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -29,6 +37,9 @@ mock_provider "aws" {
   }
   mock_data "aws_iam_openid_connect_provider" {
     defaults = { arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_data "aws_eks_addon_version" {
+    defaults = { version = "v0.0.0-eksbuild.1" }
   }
   mock_data "aws_route53_zone" {
     defaults = { zone_id = "Z0000000000000", arn = "arn:aws:route53:::hostedzone/Z0000000000000" }
@@ -112,5 +123,15 @@ run "apply" {
   assert {
     condition     = module.github_oidc.build_push_role_arn != null && module.github_oidc.dev_deploy_role_arn != null && module.github_oidc.prod_deploy_role_arn == null
     error_message = "dev has the build/push and dev deploy roles, and no prod deploy role."
+  }
+
+  assert {
+    condition     = alltrue([for arn in [module.controller_iam.load_balancer_controller_role_arn, module.controller_iam.external_dns_role_arn, module.eks.cluster_autoscaler_role_arn, module.eks.ebs_csi_role_arn, module.db_backups.db_backups_role_arn] : arn != null])
+    error_message = "Every controller has its Pod Identity role: load balancer controller, external-dns, cluster autoscaler, EBS CSI driver, database backups."
+  }
+
+  assert {
+    condition     = length(module.eks.node_role_arns) == 1
+    error_message = "dev's one node group has one node role."
   }
 }
