@@ -79,6 +79,16 @@ jobs:
     ]);
   });
 
+  it('gives Argo CD on kind the Application health check infra-repo gives it on EKS', () => {
+    const kind = (parse(readFileSync(`${root}.github/kind/argocd-values.yaml`, 'utf8')) as { configs: { cm: Record<string, string> } }).configs.cm['resource.customizations.health.argoproj.io_Application'];
+    const main = readFileSync(`${root}infra-repo/modules/argocd/main.tf`, 'utf8');
+    const eks = /"resource\.customizations\.health\.argoproj\.io_Application"\s*=\s*<<-EOT\n([\s\S]*?)\n\s*EOT/.exec(main)?.[1];
+    const lines = (text: string | undefined) => (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+    expect(lines(kind).length).toBeGreaterThan(5);
+    expect(lines(kind)).toEqual(lines(eks));
+    expect(workflowText).toContain('--values .github/kind/argocd-values.yaml');
+  });
+
   it('pins the argo-cd chart version infra-repo installs on EKS', () => {
     const pinned = (parse(workflowText) as Workflow).jobs['cluster']?.env?.['ARGOCD_CHART_VERSION'];
     const variables = readFileSync(`${root}infra-repo/modules/argocd/variables.tf`, 'utf8');
