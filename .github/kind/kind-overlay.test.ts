@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,14 @@ function tree(folder: string): Map<string, string> {
   return files;
 }
 
+/** Whether a platform Application needs AWS: its file, its values files or its folder name an AWS chart repository, provider or volume driver. */
+function needsAws(files: ReadonlyMap<string, string>, name: string): boolean {
+  const application = files.get(`environments/dev/platform/${name}.yaml`) ?? '';
+  const referenced = [...application.matchAll(/gitops-repo\/(apps\/platform\/[\w./-]+)/g)].map((match) => match[1] ?? '');
+  const texts = [application, ...[...files].filter(([file]) => referenced.some((path) => file === path || file.startsWith(`${path}/`))).map(([, text]) => text)];
+  return texts.some((text) => /aws\.github\.io\/eks-charts|^cloudProvider: aws$|^provider:\n\s+name: aws$|^provisioner: ebs\.csi\.aws\.com$/m.test(text));
+}
+
 interface ServiceApplication {
   spec: { source: { repoURL: string; helm: { valuesObject: Record<string, unknown> & { image: Record<string, string>; ingress: Record<string, string> } } } };
 }
@@ -52,11 +60,19 @@ describe('the kind overlay, applied to the real gitops-repo', () => {
     expect(after.get('environments/dev/projects.yaml')).toContain(repoUrl);
   });
 
-  it('keeps only the platform the shop needs and drops what needs missing CRDs', () => {
-    const platform = [...after.keys()].filter((file) => file.startsWith('environments/dev/platform/')).sort();
-    expect(platform).toEqual(overlay.keepPlatform.map((name) => `environments/dev/platform/${name}.yaml`).sort());
-    expect(after.has('apps/platform/database/dev/monitoring.yaml')).toBe(false);
-    expect((parse(after.get('apps/platform/cloudnative-pg/values.yaml') ?? '') as { monitoring: { podMonitorEnabled: boolean } }).monitoring.podMonitorEnabled).toBe(false);
+  it('installs the whole platform kind can run and leaves out exactly the AWS-only Applications, each with its reason', () => {
+    const platform = (files: ReadonlyMap<string, string>) => [...files.keys()].filter((file) => file.startsWith('environments/dev/platform/')).map((file) => basename(file, '.yaml')).sort();
+    const dropped = platform(before).filter((name) => !platform(after).includes(name));
+    // Told apart from what the tree says, not from the overlay: an AWS chart repository, an AWS
+    // provider, or a StorageClass of the EBS CSI driver.
+    expect(dropped).toEqual(platform(before).filter((name) => needsAws(before, name)));
+    expect(dropped).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'storage']);
+    expect(platform(after)).toEqual(['alloy', 'cloudnative-pg', 'kube-prometheus-stack', 'loki', 'namespaces', 'observability', 'shop-database']);
+    for (const name of dropped) expect(overlay.dropPlatform[name], name).toMatch(/^AWS-only — .{20,}/);
+    // kube-prometheus-stack runs on kind too, so the PodMonitors and the shop's ServiceMonitors stay.
+    expect(after.get('apps/platform/database/dev/monitoring.yaml')).toBe(before.get('apps/platform/database/dev/monitoring.yaml'));
+    expect((parse(after.get('apps/platform/cloudnative-pg/values.yaml') ?? '') as { monitoring: { podMonitorEnabled: boolean } }).monitoring.podMonitorEnabled).toBe(true);
+    expect((parse(after.get('apps/platform/kube-prometheus-stack/values.yaml') ?? '') as Record<string, unknown>)['prometheus-node-exporter']).toEqual({ hostRootFsMount: { enabled: false } });
   });
 
   it('points each service at the image just built and merges the kind values over its own', () => {
@@ -69,6 +85,7 @@ describe('the kind overlay, applied to the real gitops-repo', () => {
       expect(values['service']).toBe(service);
       expect(values['environment']).toBe('dev');
       expect(values['defaults']).toMatchObject({ replicas: 1, autoscaling: { enabled: false } });
+      expect(values['serviceMonitor']).toBeUndefined();
     }
   });
 
@@ -87,7 +104,8 @@ describe('the kind overlay, applied to the real gitops-repo', () => {
   it.each([
     { case: 'a service without an image', change: () => applyKindOverlay(before, overlay, { repoUrl, images: { ...images, cart: undefined as unknown as string } }), error: /no image for the service cart/ },
     { case: 'an image without a digest', change: () => applyKindOverlay(before, overlay, { repoUrl, images: { ...images, order: 'kind-registry:5000/slipway/order:e2e-1' } }), error: /images \(order\).*not pinned/ },
-    { case: 'a platform component that does not exist', change: () => applyKindOverlay(before, { ...overlay, keepPlatform: ['namespaces', 'postgres-operator'] }, { repoUrl, images }), error: /keepPlatform: environments\/dev\/platform\/postgres-operator\.yaml does not exist \(there are: .*cloudnative-pg/ },
+    { case: 'a platform component that does not exist', change: () => applyKindOverlay(before, { ...overlay, dropPlatform: { 'postgres-operator': 'AWS-only — nothing' } }, { repoUrl, images }), error: /dropPlatform: environments\/dev\/platform\/postgres-operator\.yaml does not exist \(there are: .*cloudnative-pg/ },
+    { case: 'a platform Application left out without a reason', change: () => parseKindOverlay('environment: dev\ndropPlatform:\n  storage: ""\n', 'overlay.yaml'), error: /overlay\.yaml: dropPlatform\.storage needs a reason/ },
     { case: 'a file to drop that does not exist', change: () => applyKindOverlay(before, { ...overlay, dropFiles: ['apps/nowhere.yaml'] }, { repoUrl, images }), error: /dropFiles: apps\/nowhere\.yaml is not in the GitOps tree/ },
     { case: 'an overlay without an environment', change: () => parseKindOverlay('keepPlatform: []\n', 'overlay.yaml'), error: /overlay\.yaml: environment must be/ },
   ])('refuses $case with a clear error', ({ change, error }) => {
@@ -105,7 +123,8 @@ describe('prepare-gitops.ts, run as the workflow runs it', () => {
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const output = execFileSync(tsx, [script, '--tree', copy, '--repo-url', repoUrl, '--images', imagesFile], { encoding: 'utf8' });
     expect(output).toContain('changed environments/dev/services/cart.yaml');
-    expect(existsSync(join(copy, 'gitops-repo/environments/dev/platform/kube-prometheus-stack.yaml'))).toBe(false);
+    expect(existsSync(join(copy, 'gitops-repo/environments/dev/platform/kube-prometheus-stack.yaml'))).toBe(true);
+    expect(existsSync(join(copy, 'gitops-repo/environments/dev/platform/external-dns.yaml'))).toBe(false);
     expect(readFileSync(join(copy, 'gitops-repo/environments/dev/services/cart.yaml'), 'utf8')).toContain(digest('c'));
 
     writeFileSync(imagesFile, 'cart kind-registry:5000/slipway/cart:e2e-1\n');

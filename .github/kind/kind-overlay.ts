@@ -1,8 +1,9 @@
 /**
  * The kind overlay: which changes turn a copy of the GitOps tree into one Argo CD on a CI runner can
- * deploy — the upstream repository URL replaced by the runner's git server, the platform trimmed to
- * what the shop needs, the service Applications pointed at the images just built. A pure function
- * over the tree's files; it works on a throwaway copy, so it re-serialises the YAML it edits.
+ * deploy — the upstream repository URL replaced by the runner's git server, the platform Applications
+ * that only work on AWS left out (each with its reason), the service Applications pointed at the
+ * images just built. A pure function over the tree's files; it works on a throwaway copy, so it
+ * re-serialises the YAML it edits.
  */
 import { isMap, parse, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
@@ -10,7 +11,8 @@ import { parsePinnedImage } from '../../actions/lib/image-reference.ts';
 
 export interface KindOverlay {
   environment: string;
-  keepPlatform: string[];
+  /** Platform Application (environments/<env>/platform/<name>.yaml) → why kind cannot run it. */
+  dropPlatform: Record<string, string>;
   dropFiles: string[];
   patches: Record<string, Record<string, unknown>>;
   serviceValues: Record<string, unknown>;
@@ -38,15 +40,18 @@ export function parseKindOverlay(text: string, where: string): KindOverlay {
   if (!value || typeof value !== 'object') fail('(the document)', 'must be a mapping');
   const overlay = value as Partial<KindOverlay>;
   if (typeof overlay.environment !== 'string' || !/^[a-z0-9-]+$/.test(overlay.environment)) fail('environment', 'must be an environment name such as dev');
-  for (const field of ['keepPlatform', 'dropFiles'] as const) {
-    const list = overlay[field] ?? [];
-    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) fail(field, 'must be a list of names');
+  const dropFiles = overlay.dropFiles ?? [];
+  if (!Array.isArray(dropFiles) || !dropFiles.every((item) => typeof item === 'string')) fail('dropFiles', 'must be a list of file names');
+  const dropPlatform = overlay.dropPlatform ?? {};
+  if (typeof dropPlatform !== 'object' || Array.isArray(dropPlatform)) fail('dropPlatform', 'must map each platform Application left out to the reason kind cannot run it');
+  for (const [name, reason] of Object.entries(dropPlatform)) {
+    if (typeof reason !== 'string' || reason.trim() === '') fail(`dropPlatform.${name}`, 'needs a reason: why kind cannot run it');
   }
   for (const field of ['patches', 'serviceValues'] as const) {
     const map = overlay[field] ?? {};
     if (typeof map !== 'object' || Array.isArray(map)) fail(field, 'must be a mapping');
   }
-  return { environment: overlay.environment as string, keepPlatform: overlay.keepPlatform ?? [], dropFiles: overlay.dropFiles ?? [], patches: overlay.patches ?? {}, serviceValues: overlay.serviceValues ?? {} };
+  return { environment: overlay.environment as string, dropPlatform, dropFiles, patches: overlay.patches ?? {}, serviceValues: overlay.serviceValues ?? {} };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -84,10 +89,11 @@ export function applyKindOverlay(tree: Tree, overlay: KindOverlay, options: Kind
 
   const result = new Map(tree);
   const platform = [...tree.keys()].filter((file) => file.startsWith(`${env}/platform/`) && file.endsWith('.yaml'));
-  for (const name of overlay.keepPlatform) {
-    if (!platform.includes(`${env}/platform/${name}.yaml`)) throw new KindOverlayError(`overlay keepPlatform: ${env}/platform/${name}.yaml does not exist (there are: ${platform.map((file) => file.slice(env.length + 10, -5)).join(', ')})`);
+  for (const name of Object.keys(overlay.dropPlatform)) {
+    const file = `${env}/platform/${name}.yaml`;
+    if (!platform.includes(file)) throw new KindOverlayError(`overlay dropPlatform: ${file} does not exist (there are: ${platform.map((path) => path.slice(env.length + 10, -5)).join(', ')})`);
+    result.delete(file);
   }
-  for (const file of platform) if (!overlay.keepPlatform.includes(file.slice(env.length + 10, -5))) result.delete(file);
   for (const file of overlay.dropFiles) {
     if (!result.delete(file)) throw new KindOverlayError(`overlay dropFiles: ${file} is not in the GitOps tree`);
   }

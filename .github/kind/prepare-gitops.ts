@@ -6,23 +6,11 @@
  *
  * FILE holds one `service=repository:tag@sha256:…` line per service.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyKindOverlay, parseKindOverlay } from './kind-overlay.ts';
-
-function filesUnder(folder: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) files.set(relative(folder, path).split('\\').join('/'), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(folder);
-  return files;
-}
+import { filesUnder } from './tree-files.ts';
 
 function main(): void {
   const { values } = parseArgs({

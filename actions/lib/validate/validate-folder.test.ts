@@ -230,7 +230,7 @@ describe('slipway validate on the repository and on broken copies of it', () => 
 
   it('reports a third-party chart that is not pinned to one version', async () => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.0', 'targetRevision: 1.21.*');
+    edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.1', 'targetRevision: 1.21.*');
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/prod/platform/external-dns.yaml', document: 0, field: 'spec.sources[0].targetRevision', rule: 'pinned-chart' }]);
   });
