@@ -4,7 +4,7 @@
 // outside the workspace.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,42 @@ const chartValues = parse(readFileSync(join(repository, 'app-repo/charts/shop/va
   defaults: { runAsUser: number };
   services: Record<string, { port: number; runAsUser?: number }>;
 };
+
+/** The shop's workspace packages by name: `@slipway/cart` → `app-repo/services/cart`. */
+function shopWorkspaces(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const parent of ['app-repo/packages', 'app-repo/services']) {
+    for (const entry of readdirSync(join(repository, parent))) {
+      const manifest = join(repository, parent, entry, 'package.json');
+      if (existsSync(manifest)) found.set((JSON.parse(readFileSync(manifest, 'utf8')) as { name: string }).name, join(parent, entry));
+    }
+  }
+  return found;
+}
+
+/**
+ * The workspace packages whose code a service's bundle takes in: its own, and every `@slipway/…`
+ * package its sources import for more than types, followed through those packages' sources.
+ */
+function bundledWorkspaces(service: string): string[] {
+  const workspaces = shopWorkspaces();
+  const bundled = new Set([`@slipway/${service}`]);
+  const folders = [join('app-repo/services', service)];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    const sources = readdirSync(join(repository, folder, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.tsx?$/.test(file));
+    for (const file of sources) {
+      const text = readFileSync(join(repository, folder, 'src', file), 'utf8');
+      for (const [, name = ''] of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+'(@slipway\/[^/']+)/gm)) {
+        if (bundled.has(name)) continue;
+        bundled.add(name);
+        const dependency = workspaces.get(name);
+        expect(dependency, `${folder}/src/${file} imports ${name}, which is no workspace of the shop`).toBeDefined();
+        folders.push(dependency ?? '');
+      }
+    }
+  }
+  return [...bundled].sort();
+}
 
 describe.each(services)('the %s image', (service) => {
   const folder = join(repository, 'app-repo/services', service);
@@ -113,6 +149,12 @@ describe.each(services)('the %s image', (service) => {
     expect(runs).toContain('npm ci');
     expect(runs).not.toMatch(/npm install\b/);
     for (const copy of list.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))) expect(copy.args).not.toContain('node_modules');
+  });
+
+  it('installs every workspace package the bundle takes code from (npm ci links only the workspaces named)', () => {
+    const install = list.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))?.args ?? '';
+    const named = [...install.matchAll(/--workspace[= ](\S+)/g)].map((match) => match[1]);
+    expect(named).toEqual(expect.arrayContaining(bundledWorkspaces(service)));
   });
 
   it('keeps secrets, tests and node_modules out of the build context', () => {

@@ -1,6 +1,7 @@
 /**
  * Which backend serves a path: the same prefixes the cluster Ingress routes, without rewriting.
- * Anything else is the frontend's.
+ * Anything else is the frontend's. test/ingress-routes.test.ts holds these to the Ingress paths
+ * the shop chart renders (`services.<name>.ingressPaths` in app-repo/charts/shop/values.yaml).
  */
 export type Backend = 'product' | 'cart' | 'order';
 

@@ -7,4 +7,3 @@ export * from './problem.ts';
 export * from './service.ts';
 export * from './service-client.ts';
 export * from './validation.ts';
-export * from './cart-id.ts';

@@ -1,8 +1,8 @@
 /** The cart service's HTTP surface: a thin shell over carts.ts and the product service. */
-import { randomUUID } from 'node:crypto';
-import type { Express, Request, Response } from 'express';
+import type { Express, Response } from 'express';
 import type { ServiceClient, ServiceContext } from '@slipway/service-kit';
-import { CART_COOKIE, UpstreamUnavailable, bodyValidator, cartIdOf, conflict, idParam, notFound, requestContext, unprocessable } from '@slipway/service-kit';
+import { UpstreamUnavailable, bodyValidator, conflict, idParam, notFound, requestContext, unprocessable } from '@slipway/service-kit';
+import { cartIdFor } from './cart-id.ts';
 import type { ProductSnapshot } from './carts.ts';
 import { MAX_QUANTITY, addToCart, clearCart, quantityInCart, readCart, removeFromCart, setQuantity } from './carts.ts';
 
@@ -21,17 +21,6 @@ const quantityChange = bodyValidator<{ quantity: number }>({
   required: ['quantity'],
   additionalProperties: false,
 });
-
-const COOKIE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
-
-/** The caller's cart id; a caller without one gets a new id in the `cart_id` cookie. */
-function cartIdFor(req: Request, res: Response): string {
-  const existing = cartIdOf(req);
-  if (existing) return existing;
-  const id = randomUUID();
-  res.cookie(CART_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: COOKIE_MAX_AGE_MS });
-  return id;
-}
 
 interface CatalogProduct extends ProductSnapshot {
   stock: number;

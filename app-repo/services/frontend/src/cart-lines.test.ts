@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cart } from './api/shop-types.ts';
-import { describeShortage, parseQuantity, stockShortages, withLineFrom, withQuantity } from './cart-lines.ts';
+import { describeShortage, openShortages, parseQuantity, stockShortages, withLineFrom, withQuantity } from './cart-lines.ts';
 
 const cart: Cart = {
   id: 'cart-1',
@@ -135,5 +135,19 @@ describe('describeShortage', () => {
     [{ ...base, available: undefined, requested: 3 }, 'the service says so'],
   ])('%j → %s', (shortage, text) => {
     expect(describeShortage(shortage)).toBe(text);
+  });
+});
+
+describe('openShortages', () => {
+  const shortage = (productId: number | undefined, available: number | undefined) => ({ productId, name: 'x', message: 'short', available, requested: 3 });
+
+  it.each([
+    ['a line still above what is left', shortage(2, 0), true],
+    ['a line brought down to what is left', shortage(1, 2), false],
+    ['a line the cart no longer has', shortage(7, 1), false],
+    ['a line with no number left given, while the cart has it', shortage(1, undefined), true],
+    ['a shortage that names no line', shortage(undefined, 1), true],
+  ])('keeps %s: %s', (_case, item, open) => {
+    expect(openShortages([item], cart)).toEqual(open ? [item] : []);
   });
 });

@@ -102,6 +102,16 @@ export function stockShortages(problem: Problem | undefined, cart: Cart | undefi
   });
 }
 
+/** The shortages that still apply to the cart as it is now (a line fixed or removed drops out). */
+export function openShortages(shortages: StockShortage[], cart: Cart): StockShortage[] {
+  return shortages.filter((shortage) => {
+    if (!shortage.productId) return true;
+    const line = cart.items.find((item) => item.productId === shortage.productId);
+    if (!line) return false;
+    return shortage.available === undefined || line.quantity > shortage.available;
+  });
+}
+
 /** `cart` with the line for `productId` as it is in `source` (put back, or removed when `source` has none). */
 export function withLineFrom(cart: Cart, source: Cart, productId: ProductId): Cart {
   const original = source.items.find((line) => line.productId === productId);

@@ -36,21 +36,30 @@ export function useCart(): CartStore {
   return store;
 }
 
-export function CartProvider({ children }: { children: ReactNode }) {
+/** The cart as the service last answered (or as a change shows it meanwhile), loaded on mount and on retry. */
+function useLoadedCart() {
   const [cart, setCart] = useState<Cart>();
   const [status, setStatus] = useState<CartStore['status']>('loading');
   const [loadError, setLoadError] = useState<unknown>();
   const [attempt, setAttempt] = useState(0);
-  const [pending, setPending] = useState<ReadonlySet<ProductId>>(new Set());
-  const [actionError, setActionError] = useState<CartActionError>();
+  // What a change starts from and puts back: the latest cart without waiting for a render.
   const cartRef = useRef<Cart | undefined>(undefined);
 
-  const accept = useCallback((next: Cart) => {
+  /** Shows `next`, without saying whether the service has it yet. */
+  const show = useCallback((next: Cart) => {
     cartRef.current = next;
     setCart(next);
-    setStatus('ready');
-    setLoadError(undefined);
   }, []);
+
+  /** Takes the cart the service answered with. */
+  const accept = useCallback(
+    (next: Cart) => {
+      show(next);
+      setStatus('ready');
+      setLoadError(undefined);
+    },
+    [show],
+  );
 
   useEffect(() => {
     const controller = new AbortController();
@@ -83,6 +92,12 @@ export function CartProvider({ children }: { children: ReactNode }) {
     }
   }, [accept]);
 
+  return { cart, status, loadError, cartRef, show, accept, retry, refresh };
+}
+
+/** The products with a change on its way to the cart service. */
+function usePendingProducts() {
+  const [pending, setPending] = useState<ReadonlySet<ProductId>>(new Set());
   const markPending = useCallback((productId: ProductId, on: boolean) => {
     setPending((current) => {
       const next = new Set(current);
@@ -91,6 +106,14 @@ export function CartProvider({ children }: { children: ReactNode }) {
       return next;
     });
   }, []);
+  return { pending, markPending };
+}
+
+type LoadedCart = ReturnType<typeof useLoadedCart>;
+
+/** The shopper's changes: each one shown at once where it can be, and put back if the service refuses it. */
+function useCartChanges({ cartRef, show, accept }: Pick<LoadedCart, 'cartRef' | 'show' | 'accept'>, markPending: (productId: ProductId, on: boolean) => void) {
+  const [actionError, setActionError] = useState<CartActionError>();
 
   /** Runs one change; `preview` is shown until the answer comes, and put back on failure. */
   const change = useCallback(
@@ -98,25 +121,19 @@ export function CartProvider({ children }: { children: ReactNode }) {
       const before = cartRef.current;
       setActionError(undefined);
       markPending(productId, true);
-      if (preview && before) {
-        cartRef.current = preview(before);
-        setCart(cartRef.current);
-      }
+      if (preview && before) show(preview(before));
       try {
         accept(await send());
         return true;
       } catch (error) {
-        if (preview && before && cartRef.current) {
-          cartRef.current = withLineFrom(cartRef.current, before, productId);
-          setCart(cartRef.current);
-        }
+        if (preview && before && cartRef.current) show(withLineFrom(cartRef.current, before, productId));
         setActionError({ productId, message: describeFailure(error) });
         return false;
       } finally {
         markPending(productId, false);
       }
     },
-    [accept, markPending],
+    [cartRef, show, accept, markPending],
   );
 
   const add = useCallback(
@@ -133,6 +150,13 @@ export function CartProvider({ children }: { children: ReactNode }) {
     [change],
   );
   const dismissError = useCallback(() => setActionError(undefined), []);
+  return { actionError, add, setQuantity, remove, dismissError };
+}
+
+export function CartProvider({ children }: { children: ReactNode }) {
+  const { cart, status, loadError, cartRef, show, accept, retry, refresh } = useLoadedCart();
+  const { pending, markPending } = usePendingProducts();
+  const { actionError, add, setQuantity, remove, dismissError } = useCartChanges({ cartRef, show, accept }, markPending);
 
   const store = useMemo<CartStore>(
     () => ({ cart, status, loadError, pending, actionError, retry, refresh, add, setQuantity, remove, dismissError }),

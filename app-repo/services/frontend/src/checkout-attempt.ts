@@ -1,7 +1,9 @@
 // Which Idempotency-Key a checkout sends. One key per checkout attempt: a retry or a second click of
 // the same attempt (same customer, same cart) reuses it, so the order service places one order.
+import { RequestError, describeFailure } from './api/request-error.ts';
 import type { RequestFailure } from './api/request-error.ts';
 import type { Cart, Customer, Problem } from './api/shop-types.ts';
+import { customerErrorsOfProblem } from './customer-form.ts';
 
 export interface CheckoutAttempt {
   key: string;
@@ -27,7 +29,12 @@ export function attemptFor(previous: CheckoutAttempt | undefined, fingerprint: s
  * attempt: the service would repeat that answer for the same key.
  */
 export function attemptAfterFailure(attempt: CheckoutAttempt, failure: RequestFailure | undefined): CheckoutAttempt | undefined {
-  return failure === 'unavailable' || failure === 'server' || failure === undefined ? attempt : undefined;
+  return outcomeUnknown(failure) ? attempt : undefined;
+}
+
+/** No definite answer (unreachable, a 5xx, an error without an answer): the order may exist. */
+function outcomeUnknown(failure: RequestFailure | undefined): boolean {
+  return failure === 'unavailable' || failure === 'server' || failure === undefined;
 }
 
 /** A random UUID v4. crypto.randomUUID needs a secure context; getRandomValues works on plain http too. */
@@ -45,4 +52,31 @@ export function newIdempotencyKey(random: (bytes: Uint8Array) => Uint8Array = (b
  */
 export function isStillRunning(problem: Problem | undefined): boolean {
   return problem?.status === 409 && (problem.type ?? '').endsWith('/request-in-progress');
+}
+
+/** A failed checkout as the page shows it. */
+export interface CheckoutFailure {
+  /** What the service answered; a request still running after every retry counts as `server` (outcome unknown). */
+  kind: RequestFailure | undefined;
+  problem: Problem | undefined;
+  /** The sentence to show. */
+  message: string;
+  /** The order may have got through: trying again with the same key is safe and worth it. */
+  canRetry: boolean;
+  /** Shown above the form: anything but a stock conflict or a refusal that names the customer's fields (shown beside them). */
+  showsOnTop: boolean;
+}
+
+export function checkoutFailureOf(error: unknown): CheckoutFailure {
+  const problem = error instanceof RequestError ? error.problem : undefined;
+  const kind = error instanceof RequestError ? (isStillRunning(problem) ? 'server' : error.failure) : undefined;
+  const fieldErrors = customerErrorsOfProblem(problem);
+  const namesFields = Boolean(fieldErrors.name || fieldErrors.email);
+  return {
+    kind,
+    problem,
+    message: describeFailure(error),
+    canRetry: outcomeUnknown(kind),
+    showsOnTop: kind !== 'conflict' && !(kind === 'invalid' && namesFields),
+  };
 }

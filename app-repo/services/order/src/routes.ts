@@ -1,7 +1,8 @@
 /** The order service's HTTP surface: a thin shell over checkout.ts and orders.ts. */
 import type { Express } from 'express';
 import type { ServiceClient, ServiceContext } from '@slipway/service-kit';
-import { badRequest, bodyValidator, cartIdOf, notFound, queryValidator, requestContext, uuidParam } from '@slipway/service-kit';
+import { badRequest, bodyValidator, notFound, queryValidator, requestContext, uuidParam } from '@slipway/service-kit';
+import { cartIdOf } from '@slipway/cart/cart-id';
 import { checkout } from './checkout.ts';
 import { getOrder, listOrders } from './orders.ts';
 

@@ -8,6 +8,63 @@ import { Link } from '../navigation.tsx';
 import { paths } from '../routes.ts';
 import { Price } from './price.tsx';
 
+interface QuantityStepperProps {
+  line: CartLine;
+  /** What the box shows: the typed text, or the line's quantity. */
+  text: string;
+  busy: boolean;
+  inputId: string;
+  /** The id of the message about this line, when there is one. */
+  describedBy: string | undefined;
+  onType: (text: string) => void;
+  /** Saves what was typed (Enter, or leaving the box). */
+  onCommit: (event?: FormEvent) => void;
+  onStep: (quantity: number) => void;
+}
+
+/** − [quantity] +: a step saves at once; a typed quantity on Enter or when the box loses focus. */
+function QuantityStepper({ line, text, busy, inputId, describedBy, onType, onCommit, onStep }: QuantityStepperProps) {
+  return (
+    <form className="cart-line-quantity" onSubmit={onCommit}>
+      <label htmlFor={inputId}>Quantity of {line.name}</label>
+      <div className="stepper">
+        <button
+          type="button"
+          className="button stepper-button"
+          aria-label={`Decrease quantity of ${line.name}`}
+          disabled={busy || line.quantity <= 1}
+          onClick={() => onStep(line.quantity - 1)}
+        >
+          −
+        </button>
+        <input
+          id={inputId}
+          className="quantity-input"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX_QUANTITY}
+          value={text}
+          aria-invalid={describedBy !== undefined}
+          aria-describedby={describedBy}
+          disabled={busy}
+          onChange={(event) => onType(event.target.value)}
+          onBlur={() => onCommit()}
+        />
+        <button
+          type="button"
+          className="button stepper-button"
+          aria-label={`Increase quantity of ${line.name}`}
+          disabled={busy || line.quantity >= MAX_QUANTITY}
+          onClick={() => onStep(line.quantity + 1)}
+        >
+          +
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function CartLineRow({ line, currency, problem }: { line: CartLine; currency: string; problem?: string | undefined }) {
   const { setQuantity, remove, pending, actionError } = useCart();
   const busy = pending.has(line.productId);
@@ -45,43 +102,16 @@ export function CartLineRow({ line, currency, problem }: { line: CartLine; curre
           </p>
         )}
       </div>
-      <form className="cart-line-quantity" onSubmit={commit}>
-        <label htmlFor={inputId}>Quantity of {line.name}</label>
-        <div className="stepper">
-          <button
-            type="button"
-            className="button stepper-button"
-            aria-label={`Decrease quantity of ${line.name}`}
-            disabled={busy || line.quantity <= 1}
-            onClick={() => void save(line.quantity - 1)}
-          >
-            −
-          </button>
-          <input
-            id={inputId}
-            className="quantity-input"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_QUANTITY}
-            value={text}
-            aria-invalid={Boolean(message)}
-            aria-describedby={message ? errorId : undefined}
-            disabled={busy}
-            onChange={(event) => setDraft(event.target.value)}
-            onBlur={() => commit()}
-          />
-          <button
-            type="button"
-            className="button stepper-button"
-            aria-label={`Increase quantity of ${line.name}`}
-            disabled={busy || line.quantity >= MAX_QUANTITY}
-            onClick={() => void save(line.quantity + 1)}
-          >
-            +
-          </button>
-        </div>
-      </form>
+      <QuantityStepper
+        line={line}
+        text={text}
+        busy={busy}
+        inputId={inputId}
+        describedBy={message ? errorId : undefined}
+        onType={setDraft}
+        onCommit={commit}
+        onStep={(quantity) => void save(quantity)}
+      />
       <p className="cart-line-total">
         <span className="visually-hidden">Line total </span>
         <Price cents={line.lineTotalCents} currency={currency} />
