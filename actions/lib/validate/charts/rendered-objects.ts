@@ -4,11 +4,11 @@
  * none (as Argo CD applies them), and the project and workload checks on the result. Used for
  * the charts in this checkout and for the charts pulled from repositories.
  */
-import { projectRefusesObject } from '../argo-tree.ts';
+import { clusterScopedKinds, projectRefusesObject } from '../argo-tree.ts';
 import type { Finding } from '../finding.ts';
 import type { WorkloadPolicy } from '../workload-policy.ts';
 import { checkWorkloads } from '../workload-policy.ts';
-import { parseYaml } from '../yaml-documents.ts';
+import { parseYaml, yamlLimits } from '../yaml-documents.ts';
 
 type Json = Record<string, unknown>;
 
@@ -30,14 +30,17 @@ export function renderedPrefix(object: Json): string {
   return `rendered ${String(object.kind)}/${typeof name === 'string' ? name : '?'} `;
 }
 
+/** Largest render parsed: charts shipping big CRDs (kube-prometheus-stack) render several MiB. */
+export const maxRenderedBytes = 64 * 1024 * 1024;
+
 /** The objects of a render (namespaced ones without a namespace get `namespace`), and YAML problems. */
 export function renderedObjects(manifest: string, namespace: string, where: RenderWhere): { objects: Json[]; findings: Finding[] } {
-  const parsed = parseYaml(`${where.file} (rendered)`, manifest);
+  const parsed = parseYaml(`${where.file} (rendered)`, manifest, { ...yamlLimits, maxBytes: maxRenderedBytes });
   const findings = parsed.findings.map((finding) => ({ ...finding, file: where.file, document: where.document, field: `${where.sourceField}.helm` }));
   const objects = parsed.documents.map((doc) => doc.value).filter(isObject);
   for (const object of objects) {
     const metadata = (object.metadata as Json | undefined) ?? {};
-    if (typeof metadata.namespace !== 'string') object.metadata = { ...metadata, namespace };
+    if (typeof metadata.namespace !== 'string' && !clusterScopedKinds.has(String(object.kind))) object.metadata = { ...metadata, namespace };
   }
   return { objects, findings };
 }
