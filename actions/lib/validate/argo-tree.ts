@@ -384,7 +384,8 @@ export function checkTree(tree: GitopsTree): TreeResult {
       });
 
       if (!chartDir && !remote) continue;
-      const { inline, ...settings } = helmSettingsOf(source, field, nameOf(app), namespace);
+      const { inline, ignoredValues, ...settings } = helmSettingsOf(source, field, nameOf(app), namespace);
+      if (ignoredValues) add(app, app.file, ignoredValues, 'ignored-values', 'helm.values is ignored: helm.valuesObject is set and takes precedence (Argo CD uses one of them, not both)', 'move these values into valuesObject (or valuesObject into values)');
       if (remote) {
         const chart: RemoteChartSource = { ...settings, application: app, sourceField: field, chart: remote, valueFiles: resolvedFiles };
         if (inline) chart.inline = inline;

@@ -19,7 +19,7 @@ export interface RenderRequest {
   /** `--include-crds` (Argo CD passes it unless the source sets helm.skipCrds). */
   includeCrds?: boolean;
   skipTests?: boolean;
-  /** `--api-versions`: the cluster's API groups; extraApiVersions when not given. */
+  /** `--api-versions`: the cluster's API groups; extraApiVersions when not given or empty. */
   apiVersions?: string[];
   kubeVersion?: string;
 }
@@ -31,7 +31,7 @@ export const extraApiVersions = ['monitoring.coreos.com/v1', 'postgresql.cnpg.io
 
 export function helmTemplateArguments(request: RenderRequest, inlineFiles: string[]): string[] {
   const args = ['template', request.releaseName, request.chartDir, '--namespace', request.namespace || 'default'];
-  for (const version of request.apiVersions ?? extraApiVersions) args.push('--api-versions', version);
+  for (const version of request.apiVersions?.length ? request.apiVersions : extraApiVersions) args.push('--api-versions', version);
   for (const file of [...request.valueFiles, ...inlineFiles]) args.push('--values', file);
   for (const parameter of request.parameters) args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
   if (request.includeCrds) args.push('--include-crds');

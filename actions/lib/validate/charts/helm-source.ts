@@ -34,6 +34,8 @@ export interface HelmSettings {
   /** `helm.apiVersions` of the source; empty: the cluster's (what the tree installs). */
   apiVersions: string[];
   kubeVersion?: string;
+  /** Field of `helm.values` when `valuesObject` is set too: Argo CD ignores it. */
+  ignoredValues?: string;
 }
 
 function record(value: unknown): Json | undefined {
@@ -61,6 +63,8 @@ export function helmSettingsOf(source: Json, sourceField: string, applicationNam
   const kubeVersion = text(helm.kubeVersion);
   if (kubeVersion) settings.kubeVersion = kubeVersion;
   const helmField = childPath(sourceField, 'helm');
+  const hasValues = typeof helm.values === 'string' && helm.values.trim() !== '';
+  if (record(helm.valuesObject) && hasValues) settings.ignoredValues = childPath(helmField, 'values');
   if (record(helm.valuesObject)) settings.inline = { field: childPath(helmField, 'valuesObject'), value: helm.valuesObject };
   else if (typeof helm.values === 'string' && helm.values.trim() !== '') settings.inline = { field: childPath(helmField, 'values'), value: helm.values };
   return settings;
