@@ -4,7 +4,7 @@
  * none (as Argo CD applies them), and the project and workload checks on the result. Used for
  * the charts in this checkout and for the charts pulled from repositories.
  */
-import { clusterScopedKinds, projectRefusesObject } from '../argo-tree.ts';
+import { clusterScopedKinds, projectRefusesObject } from '../argo/app-project.ts';
 import type { Finding } from '../finding.ts';
 import type { WorkloadPolicy } from '../workload-policy.ts';
 import { checkWorkloads } from '../workload-policy.ts';
