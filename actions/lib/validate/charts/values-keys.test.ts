@@ -40,6 +40,20 @@ describe('chartDefinitions', () => {
   });
 });
 
+describe('keys the templates read', () => {
+  it('count as defined (values.yaml often documents them only as comments); maps values.yaml defines stay strict', () => {
+    const dir = chart({
+      'Chart.yaml': { apiVersion: 'v2', name: 'dns', version: '1.0.0' },
+      'values.yaml': '# priorityClassName: ""\nserviceMonitor:\n  enabled: false\nextra: {}\n',
+      'templates/deployment.yaml':
+        '{{ with .Values.priorityClassName }}{{ . }}{{ end }}\n{{ with .Values.serviceMonitor }}{{ .interval }}{{ end }}\n{{ toYaml .Values.tls }} {{ .Values.tls.secretName }}\n{{ .Values.extra.key }} {{ $.Values.global.domain }}\n',
+    });
+    const definitions = chartDefinitions(dir);
+    expect(definitions).toEqual({ priorityClassName: null, serviceMonitor: { enabled: false }, tls: null, extra: {}, global: { domain: null } });
+    expect(unknownValueKeys(definitions, { priorityClassName: 'high', tls: { anything: true }, extra: { other: 1 }, serviceMonitor: { interval: '30s' } })).toEqual(['serviceMonitor.interval']);
+  });
+});
+
 describe('unknownValueKeys', () => {
   const definitions = {
     replicas: 1,

@@ -2,9 +2,10 @@
  * Values keys a chart does not define. Helm merges whatever values it is given and templates
  * read only the keys they know: a misspelt or outdated key is silently ignored. The rule:
  *
- * - The chart's definitions are its `values.yaml`, plus, under each dependency's `alias` (or
- *   name), that subchart's own definitions (recursively), and under `global` the union of every
- *   chart's `global`.
+ * - The chart's definitions are its `values.yaml` and the `.Values.<path>` its templates read
+ *   (charts often document optional keys only as comments and read them in a template), plus,
+ *   under each dependency's `alias` (or name), that subchart's own definitions (recursively),
+ *   and under `global` the union of every chart's `global`.
  * - A key given in the tree's values (an Application's valuesObject / values / parameters, or a
  *   values file of the tree) is unknown when the definitions at that place do not have it.
  * - Checking stops, and anything below is accepted, where the chart passes a map through
@@ -15,7 +16,7 @@
  *   tolerations or probe (any field Kubernetes accepts there is valid).
  * - Values files shipped inside the chart are the chart's own and are not checked.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { childPath } from '../finding.ts';
@@ -42,11 +43,49 @@ function union(a: unknown, b: unknown): unknown {
   return merged;
 }
 
-/** The definitions of a chart folder (its values.yaml with its subcharts' under their names). */
+/**
+ * Adds a path a template reads. A key values.yaml lacks becomes defined (null, free-form below,
+ * when the template reads it whole); maps values.yaml defines stay as strict as it defines them.
+ */
+function addReadPath(definitions: Json, keys: string[], created: WeakSet<object>): void {
+  let node = definitions;
+  for (const [index, key] of keys.entries()) {
+    const last = index === keys.length - 1;
+    const existing = node[key];
+    if (!(key in node) || (last && created.has(record(existing) ?? {}))) {
+      node[key] = last ? null : {};
+      if (!last) created.add(node[key] as object);
+    }
+    const next = record(node[key]);
+    if (!next || (!created.has(next) && Object.keys(next).length === 0)) return;
+    node = next;
+  }
+}
+
+/** Every `.Values.a.b` path the templates of a chart folder read (its own templates/, not its subcharts'). */
+export function templateReadPaths(chartDir: string): string[][] {
+  const paths: string[][] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 10 || !existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path, depth + 1);
+      else if (entry.isFile() && statSync(path).size < 4 * 1024 * 1024) {
+        for (const match of readFileSync(path, 'utf8').matchAll(/\.Values((?:\.[A-Za-z_]\w*)+)/g)) paths.push((match[1] ?? '').slice(1).split('.'));
+      }
+    }
+  };
+  walk(join(chartDir, 'templates'), 0);
+  return paths;
+}
+
+/** The definitions of a chart folder (its values.yaml and template reads, with its subcharts' under their names). */
 export function chartDefinitions(chartDir: string, depth = 0): Json {
   const own = record(readYaml(join(chartDir, 'values.yaml'))) ?? {};
-  const definitions: Json = { ...own };
-  let globals: unknown = own.global ?? {};
+  const definitions: Json = structuredClone(own);
+  const created = new WeakSet<object>();
+  for (const keys of templateReadPaths(chartDir)) addReadPath(definitions, keys, created);
+  let globals: unknown = definitions.global ?? {};
   const chartsDir = join(chartDir, 'charts');
   if (depth > 10 || !existsSync(chartsDir)) return definitions;
   const dependencies = (record(readYaml(join(chartDir, 'Chart.yaml')))?.dependencies ?? []) as unknown[];
