@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { command as validateCommand } from '../../actions/cli/commands/validate.ts';
 import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
 import { actionlint } from './actionlint.ts';
 import { condition } from './workflow-replay.ts';
@@ -186,6 +187,18 @@ describe('the pull request gates', () => {
     const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { env: { ...process.env, RESULTS: results(overrides) }, encoding: 'utf8' });
     expect(run.status === 0, run.stdout + run.stderr).toBe(passes);
     expect(run.stdout).toContain('unit: ');
+  });
+});
+
+describe('the GitOps gate', () => {
+  it('runs slipway validate with --charts, a flag the command accepts (the third-party charts are pulled there, with the network)', async () => {
+    const runs = (workflow('pull-request.yml').jobs['gitops']?.steps ?? []).map((step) => step.run).filter((run): run is string => run !== undefined);
+    const validate = runs.find((run) => run.startsWith('npx slipway validate'));
+    expect(validate).toBe('npx slipway validate gitops-repo --charts');
+    const args = (validate ?? '').split(' ').slice(3);
+    const io = { cwd: root, env: {}, out: () => undefined, err: () => undefined };
+    // Parsed as a flag: the error is about the folder, not an unknown option.
+    await expect(validateCommand.run(['no-such-folder', ...args.slice(1)], io)).rejects.toThrow('no-such-folder is not a folder');
   });
 });
 

@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chartApplication, operatorCharts, writeTree } from '../../lib/test-support/chart-fixtures.ts';
+import { startChartRepository } from '../../lib/test-support/chart-repository.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { command } from './validate.ts';
@@ -39,6 +41,25 @@ describe('slipway validate (command)', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('--charts pulls the charts Applications install from chart repositories; without it validation stays offline', async () => {
+    const charts = await startChartRepository(operatorCharts);
+    const root = writeTree({ operator: chartApplication({ name: 'operator', wave: -5, repoURL: charts.url, chart: 'operator', version: '1.1.5', namespace: 'operators' }) });
+    try {
+      const offline = capture(root);
+      expect(await command.run(['gitops'], offline.io)).toBe(0);
+      expect(charts.requests.size).toBe(0);
+      const online = capture(root);
+      expect(await command.run(['gitops', '--charts'], online.io)).toBe(1);
+      expect(online.out).toEqual([
+        `gitops/environments/dev/platform/operator.yaml (document 0) spec.source.targetRevision: Application operator: chart operator version 1.1.5 is not published in ${charts.url}; nearest published: 1.1.0, 1.2.0 — pin targetRevision to a published version (a Git tag of the chart project is not a release of the chart) [chart-version]`,
+        'gitops: 1 finding',
+      ]);
+    } finally {
+      await charts.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('refuses a folder that does not exist and extra folders as usage errors', async () => {
     await expect(command.run(['no-such-folder'], capture().io)).rejects.toThrow(UsageError);

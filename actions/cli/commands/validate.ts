@@ -1,8 +1,9 @@
 /**
- * `slipway validate [folder] [--json]`: checks a GitOps tree (default gitops-repo) — YAML,
- * strict schemas, Applications and projects, the shop chart rendered per service and
- * environment, workload policy, secrets. One line per finding; exit 0 clean, 1 findings,
- * 2 bad usage.
+ * `slipway validate [folder] [--json] [--charts]`: checks a GitOps tree (default gitops-repo) —
+ * YAML, strict schemas, Applications and projects, the shop chart rendered per service and
+ * environment, workload policy, secrets. Offline unless `--charts`: then the charts the
+ * Applications install from chart repositories are pulled at their pinned versions, rendered
+ * and checked too (network). One line per finding; exit 0 clean, 1 findings, 2 bad usage.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,15 +13,15 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 
 export const command: Command = {
-  summary: 'validate a GitOps folder (schemas, projects, paths, rendered charts, policy, secrets); exit 1 on any finding',
-  usage: 'slipway validate [folder] [--json]   (folder defaults to gitops-repo)',
+  summary: 'validate a GitOps folder (schemas, projects, paths, rendered charts, policy, secrets); --charts also pulls and checks third-party charts; exit 1 on any finding',
+  usage: 'slipway validate [folder] [--json] [--charts]   (folder defaults to gitops-repo; --charts needs the network)',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, charts: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     if (positionals.length > 1) throw new UsageError('give at most one folder');
     const folder = positionals[0] ?? 'gitops-repo';
     let findings;
     try {
-      findings = await validateFolder(resolve(io.cwd, folder));
+      findings = await validateFolder(resolve(io.cwd, folder), { charts: values.charts });
     } catch (error) {
       if (error instanceof ValidateInputError) throw new UsageError(error.message);
       throw error;

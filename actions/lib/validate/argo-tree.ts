@@ -9,12 +9,19 @@
  * - every file a folder source syncs holds Kubernetes objects only;
  * - sync waves are integers, Application names are unique per environment, charts from Helm
  *   repositories are pinned to an exact version.
- * It also lists the charts to render (sources whose folder holds a Chart.yaml) and the plain
- * manifests each Application deploys, for the policy checks.
+ * It also lists the charts to render (sources whose folder holds a Chart.yaml), the charts
+ * Applications install from chart repositories (for `validate --charts`) and the plain
+ * manifests each Application deploys, for the policy checks. Project rules: argo/app-project.ts.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { allowedByList, destinationAllowed, globMatches } from './argo/app-project.ts';
 import type { RenderRequest } from './chart-render.ts';
+import type { HelmSettings } from './charts/helm-source.ts';
+import { helmSettingsOf } from './charts/helm-source.ts';
+import type { RemoteChart } from './charts/remote-chart.ts';
+import { remoteChartOf } from './charts/remote-chart.ts';
+import { cleanRelativePath, resolveValueFile } from './charts/value-files.ts';
 import type { Finding } from './finding.ts';
 import { childPath } from './finding.ts';
 
@@ -48,6 +55,23 @@ export interface ChartToRender extends RenderRequest {
   project?: Json;
 }
 
+/** A values file a chart from a repository reads: a file of this checkout or a path inside the chart. */
+export interface RemoteValueFile {
+  /** Field of the entry in the Application (spec.sources[0].helm.valueFiles[1]). */
+  field: string;
+  inTree?: string;
+  inChart?: string;
+}
+
+/** A chart an Application installs from a chart repository (HTTP or OCI): pulled and rendered by `validate --charts`. */
+export interface RemoteChartSource extends HelmSettings {
+  application: ManifestDocument;
+  sourceField: string;
+  project?: Json;
+  chart: RemoteChart;
+  valueFiles: RemoteValueFile[];
+}
+
 export interface PlainDeployment {
   application: ManifestDocument;
   project?: Json;
@@ -58,6 +82,7 @@ export interface PlainDeployment {
 export interface TreeResult {
   findings: Finding[];
   charts: ChartToRender[];
+  remoteCharts: RemoteChartSource[];
   deployments: PlainDeployment[];
 }
 
@@ -67,89 +92,6 @@ function record(value: unknown): Json | undefined {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Argo CD's glob: `*` for any run of characters, a leading `!` denies. */
-export function globMatches(pattern: string, value: string): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`).test(value);
-}
-
-function allowedByList(patterns: string[], value: string): boolean {
-  const denied = patterns.filter((p) => p.startsWith('!')).some((p) => globMatches(p.slice(1), value));
-  return !denied && patterns.filter((p) => !p.startsWith('!')).some((p) => globMatches(p, value));
-}
-
-/** Kinds Kubernetes keeps at cluster scope (the ones Slipway's charts and manifests can create). */
-export const clusterScopedKinds = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'IngressClass',
-  'IngressClassParams',
-  'PriorityClass',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'APIService',
-  'CSIDriver',
-  'RuntimeClass',
-  'VolumeAttachment',
-]);
-
-function groupOf(apiVersion: unknown): string {
-  const value = typeof apiVersion === 'string' ? apiVersion : '';
-  const slash = value.indexOf('/');
-  return slash < 0 ? '' : value.slice(0, slash);
-}
-
-function kindListed(list: unknown, group: string, kind: string): boolean {
-  if (!Array.isArray(list)) return false;
-  return list.some((entry) => {
-    const item = record(entry);
-    return item !== undefined && globMatches(String(item.group ?? ''), group) && globMatches(String(item.kind ?? ''), kind);
-  });
-}
-
-/** Why a project refuses an object of this kind in this namespace, or undefined when it allows it. */
-export function projectRefusesObject(project: Json, object: Json, namespace: string, destination: Json): string | undefined {
-  const spec = record(project.spec) ?? {};
-  const kind = String(object.kind ?? '');
-  const group = groupOf(object.apiVersion);
-  const name = String(record(project.metadata)?.name ?? '');
-  if (clusterScopedKinds.has(kind)) {
-    if (!kindListed(spec.clusterResourceWhitelist, group, kind)) return `project ${name} does not allow the cluster-scoped ${group || 'core'}/${kind} (clusterResourceWhitelist)`;
-    return undefined;
-  }
-  if (Array.isArray(spec.namespaceResourceWhitelist) && !kindListed(spec.namespaceResourceWhitelist, group, kind)) {
-    return `project ${name} does not allow ${group || 'core'}/${kind} (namespaceResourceWhitelist)`;
-  }
-  if (kindListed(spec.namespaceResourceBlacklist, group, kind)) return `project ${name} forbids ${group || 'core'}/${kind} (namespaceResourceBlacklist)`;
-  // The destination's own namespace is reported once, on spec.destination.
-  if (namespace !== String(destination.namespace ?? '') && !destinationAllowed(project, { ...destination, namespace })) {
-    return `project ${name} does not allow namespace ${namespace}`;
-  }
-  return undefined;
-}
-
-function destinationAllowed(project: Json, destination: Json): boolean {
-  const destinations = record(project.spec)?.destinations;
-  if (!Array.isArray(destinations)) return false;
-  const server = text(destination.server);
-  const name = text(destination.name);
-  const namespace = String(destination.namespace ?? '');
-  return destinations.some((entry) => {
-    const allowed = record(entry);
-    if (!allowed) return false;
-    const serverOk = (server !== undefined && text(allowed.server) !== undefined && globMatches(String(allowed.server), server)) || (name !== undefined && text(allowed.name) !== undefined && globMatches(String(allowed.name), name));
-    const namespaceOk = allowed.namespace === undefined ? false : globMatches(String(allowed.namespace), namespace);
-    return serverOk && namespaceOk;
-  });
 }
 
 /** The environment a file belongs to: `environments/<env>` under the folder, else '' (shared). */
@@ -188,20 +130,6 @@ function sourcesOf(application: Json): SourceEntry[] {
   return single ? [{ source: single, field: 'spec.source' }] : [];
 }
 
-/** A repository-relative path, normalised; undefined when it climbs out with `..` or is absolute. */
-function cleanRepoPath(path: string): string | undefined {
-  if (path.startsWith('/') || path.includes('\0')) return undefined;
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -216,6 +144,7 @@ const unsyncedFolders = new Set(['bootstrap', 'test', 'tests']);
 export function checkTree(tree: GitopsTree): TreeResult {
   const findings: Finding[] = [];
   const charts: ChartToRender[] = [];
+  const remoteCharts: RemoteChartSource[] = [];
   const deployments: PlainDeployment[] = [];
   const displayPath = (absolute: string) => relative(tree.base, absolute).split(sep).join('/');
   const add = (doc: ManifestDocument | undefined, file: string, field: string, rule: string, message: string, fix: string) => {
@@ -226,7 +155,7 @@ export function checkTree(tree: GitopsTree): TreeResult {
 
   /** A repository path as a file or folder of this checkout: tried at `base`, then at `folder`. */
   const resolveRepoPath = (path: string): string | undefined => {
-    const clean = cleanRepoPath(path);
+    const clean = cleanRelativePath(path);
     if (clean === undefined) return undefined;
     for (const root of [tree.base, tree.folder]) {
       const candidate = join(root, clean);
@@ -271,6 +200,37 @@ export function checkTree(tree: GitopsTree): TreeResult {
   const syncedBy = new Map<string, ManifestDocument[]>();
   const valueFilesUsed = new Set<string>();
 
+  /** The manifests a directory source syncs (recording which Application syncs each file). */
+  const directoryDeployment = (app: ManifestDocument, source: Json, field: string, path: string, folder: string): PlainDeployment => {
+    const directory = record(source.directory) ?? {};
+    const recurse = directory.recurse === true;
+    const include = text(directory.include);
+    const exclude = text(directory.exclude);
+    const manifests: ManifestDocument[] = [];
+    for (const file of tree.yamlFiles) {
+      const rel = relative(folder, file);
+      if (rel.startsWith('..') || rel === '') continue;
+      if (!recurse && rel.includes(sep)) continue;
+      const name = basename(file);
+      if (include && !include.split(',').some((p) => globMatches(p.replace(/[{}]/g, ''), name))) continue;
+      if (exclude && exclude.split(',').some((p) => globMatches(p.replace(/[{}]/g, ''), name))) continue;
+      syncedBy.set(file, [...(syncedBy.get(file) ?? []), app]);
+      for (const doc of tree.documents.filter((d) => d.absolute === file)) {
+        if (!isKubernetesObject(doc.object)) {
+          if (doc.object !== null) add(doc, doc.file, '', 'not-a-manifest', `Application ${nameOf(app)} (${app.file}) syncs this file, but the document is not a Kubernetes object (no apiVersion/kind)`, 'move values and other data out of folders that Applications sync');
+          continue;
+        }
+        manifests.push(doc);
+      }
+    }
+    if (manifests.length === 0) {
+      add(app, app.file, `${field}.path`, 'empty-folder', `path ${path} holds no Kubernetes manifests${recurse ? '' : ' (directory.recurse is off)'}`, 'point the path at the folder of the manifests, or remove the Application');
+    }
+    const namespace = String(record(record(app.object.spec)?.destination)?.namespace ?? '');
+    return { application: app, namespace, manifests };
+  };
+
+
   for (const app of applications) {
     const spec = record(app.object.spec) ?? {};
     const destination = record(spec.destination) ?? {};
@@ -304,10 +264,12 @@ export function checkTree(tree: GitopsTree): TreeResult {
 
     for (const entry of sources) {
       const { source, field } = entry;
-      const path = text(source.path);
-      // A chart from a Helm repository is pinned to one exact version.
-      if (text(source.chart) !== undefined && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(source.targetRevision ?? ''))) {
-        add(app, app.file, `${field}.targetRevision`, 'pinned-chart', `chart ${String(source.chart)} is not pinned to an exact version (${JSON.stringify(source.targetRevision ?? null)})`, 'set targetRevision to one released chart version, e.g. 1.2.3');
+      const remote = remoteChartOf(source);
+      // oci:// sources name the chart in repoURL; their `path: .` is inside the artifact, not this checkout.
+      const path = remote ? undefined : text(source.path);
+      // A chart from a chart repository is pinned to one exact version.
+      if (remote && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(remote.version)) {
+        add(app, app.file, `${field}.targetRevision`, 'pinned-chart', `chart ${remote.chart} is not pinned to an exact version (${JSON.stringify(source.targetRevision ?? null)})`, 'set targetRevision to one released chart version, e.g. 1.2.3');
       }
       const helm = record(source.helm) ?? {};
       const valueFiles = Array.isArray(helm.valueFiles) ? helm.valueFiles.map(String) : [];
@@ -320,88 +282,42 @@ export function checkTree(tree: GitopsTree): TreeResult {
         } else if (existsSync(join(resolved, 'Chart.yaml'))) {
           chartDir = resolved;
         } else {
-          const directory = record(source.directory) ?? {};
-          const recurse = directory.recurse === true;
-          const include = text(directory.include);
-          const exclude = text(directory.exclude);
-          const manifests: ManifestDocument[] = [];
-          for (const file of tree.yamlFiles) {
-            const rel = relative(resolved, file);
-            if (rel.startsWith('..') || rel === '') continue;
-            if (!recurse && rel.includes(sep)) continue;
-            const name = basename(file);
-            if (include && !include.split(',').some((p) => globMatches(p.replace(/[{}]/g, ''), name))) continue;
-            if (exclude && exclude.split(',').some((p) => globMatches(p.replace(/[{}]/g, ''), name))) continue;
-            syncedBy.set(file, [...(syncedBy.get(file) ?? []), app]);
-            for (const doc of tree.documents.filter((d) => d.absolute === file)) {
-              if (!isKubernetesObject(doc.object)) {
-                if (doc.object !== null) add(doc, doc.file, '', 'not-a-manifest', `Application ${nameOf(app)} (${app.file}) syncs this file, but the document is not a Kubernetes object (no apiVersion/kind)`, 'move values and other data out of folders that Applications sync');
-                continue;
-              }
-              manifests.push(doc);
-            }
-          }
-          if (manifests.length === 0) {
-            add(app, app.file, `${field}.path`, 'empty-folder', `path ${path} holds no Kubernetes manifests${recurse ? '' : ' (directory.recurse is off)'}`, 'point the path at the folder of the manifests, or remove the Application');
-          }
-          const deployment: PlainDeployment = { application: app, namespace, manifests };
+          const deployment = directoryDeployment(app, source, field, path, resolved);
           if (project) deployment.project = project;
           deployments.push(deployment);
         }
       }
 
       // Values files: `$ref/path` from another source, or relative to the chart folder.
+      const context = { refs: new Set(refs.keys()), resolveRepoPath, remoteChart: remote !== undefined, base: tree.base, ...(chartDir && path !== undefined ? { chartPath: path } : {}) };
+      const resolvedFiles: RemoteValueFile[] = [];
       valueFiles.forEach((valueFile, index) => {
         const valueField = `${field}.helm.valueFiles[${index}]`;
-        const match = /^\$([^/]+)\/(.*)$/.exec(valueFile);
-        let resolved: string | undefined;
-        if (match) {
-          const [, ref = '', rest = ''] = match;
-          if (!refs.has(ref)) {
-            add(app, app.file, valueField, 'values-file', `no source of this Application has ref: ${ref}`, `add a source with ref: ${ref}, or fix the $${ref} prefix`);
-            return;
-          }
-          resolved = resolveRepoPath(rest);
-          if (!resolved || isDirectory(resolved)) {
-            add(app, app.file, valueField, 'values-file', `values file ${rest} does not exist in this checkout`, 'point valueFiles at an existing file of the referenced repository');
-            return;
-          }
-        } else if (path !== undefined && chartDir) {
-          const clean = cleanRepoPath(`${cleanRepoPath(path) ?? path}/${valueFile}`);
-          resolved = clean === undefined ? undefined : resolveRepoPath(clean);
-          if (!resolved) {
-            add(app, app.file, valueField, 'values-file', `values file ${valueFile} does not exist next to the chart ${path}`, 'point valueFiles at an existing file (relative to the chart folder)');
-            return;
-          }
-        } else {
-          return; // a file inside a chart from a Helm repository: not in this checkout
+        const target = resolveValueFile(valueFile, context);
+        if (!target) return;
+        if ('problem' in target) add(app, app.file, valueField, 'values-file', target.problem, target.fix);
+        else {
+          if ('inTree' in target) valueFilesUsed.add(target.inTree);
+          resolvedFiles.push({ field: valueField, ...target });
         }
-        valueFilesUsed.add(resolved);
       });
 
-      if (chartDir) {
-        const inlineValues: unknown[] = [];
-        if (typeof helm.values === 'string' && helm.values.trim() !== '') inlineValues.push(helm.values);
-        if (record(helm.valuesObject)) inlineValues.push(helm.valuesObject);
-        const parameters = (Array.isArray(helm.parameters) ? helm.parameters : []).flatMap((raw) => {
-          const parameter = record(raw);
-          return parameter && typeof parameter.name === 'string'
-            ? [{ name: parameter.name, value: String(parameter.value ?? ''), forceString: parameter.forceString === true }]
-            : [];
-        });
+      if (!chartDir && !remote) continue;
+      const { inline, ignoredValues, ...settings } = helmSettingsOf(source, field, nameOf(app), namespace);
+      if (ignoredValues) add(app, app.file, ignoredValues, 'ignored-values', 'helm.values is ignored: helm.valuesObject is set and takes precedence (Argo CD uses one of them, not both)', 'move these values into valuesObject (or valuesObject into values)');
+      if (remote) {
+        const chart: RemoteChartSource = { ...settings, application: app, sourceField: field, chart: remote, valueFiles: resolvedFiles };
+        if (inline) chart.inline = inline;
+        if (project) chart.project = project;
+        remoteCharts.push(chart);
+      } else if (chartDir) {
         const chart: ChartToRender = {
+          ...settings,
           application: app,
           sourceField: field,
           chartDir,
-          releaseName: text(helm.releaseName) ?? nameOf(app),
-          namespace,
-          valueFiles: valueFiles.flatMap((valueFile) => {
-            const match = /^\$([^/]+)\/(.*)$/.exec(valueFile);
-            const resolved = match ? resolveRepoPath(match[2] ?? '') : resolveRepoPath(`${cleanRepoPath(path ?? '') ?? ''}/${valueFile}`);
-            return resolved ? [resolved] : [];
-          }),
-          inlineValues,
-          parameters,
+          valueFiles: resolvedFiles.flatMap((file) => (file.inTree ? [file.inTree] : [])),
+          inlineValues: inline ? [inline.value] : [],
         };
         if (project) chart.project = project;
         charts.push(chart);
@@ -431,5 +347,5 @@ export function checkTree(tree: GitopsTree): TreeResult {
     add(undefined, display, '', 'coverage', 'no Application syncs this file or reads it as values', 'put it in a folder an Application syncs, reference it from valueFiles, or delete it');
   }
 
-  return { findings, charts, deployments };
+  return { findings, charts, remoteCharts, deployments };
 }

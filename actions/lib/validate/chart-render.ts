@@ -16,6 +16,12 @@ export interface RenderRequest {
   /** Inline values: a YAML text (helm.values) or an object (helm.valuesObject). */
   inlineValues: unknown[];
   parameters: { name: string; value: string; forceString: boolean }[];
+  /** `--include-crds` (Argo CD passes it unless the source sets helm.skipCrds). */
+  includeCrds?: boolean;
+  skipTests?: boolean;
+  /** `--api-versions`: the cluster's API groups; extraApiVersions when not given or empty. */
+  apiVersions?: string[];
+  kubeVersion?: string;
 }
 
 export type RenderResult = { ok: true; manifest: string } | { ok: false; error: string };
@@ -25,9 +31,12 @@ export const extraApiVersions = ['monitoring.coreos.com/v1', 'postgresql.cnpg.io
 
 export function helmTemplateArguments(request: RenderRequest, inlineFiles: string[]): string[] {
   const args = ['template', request.releaseName, request.chartDir, '--namespace', request.namespace || 'default'];
-  for (const version of extraApiVersions) args.push('--api-versions', version);
+  for (const version of request.apiVersions?.length ? request.apiVersions : extraApiVersions) args.push('--api-versions', version);
   for (const file of [...request.valueFiles, ...inlineFiles]) args.push('--values', file);
   for (const parameter of request.parameters) args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
+  if (request.includeCrds) args.push('--include-crds');
+  if (request.skipTests) args.push('--skip-tests');
+  if (request.kubeVersion) args.push('--kube-version', request.kubeVersion);
   return args;
 }
 
@@ -65,13 +74,14 @@ async function withInlineFiles<T>(request: RenderRequest, use: (files: string[])
   }
 }
 
-export async function renderChart(helm: string, request: RenderRequest): Promise<RenderResult> {
+export async function renderChart(helm: string, request: RenderRequest, timeoutMs = 120_000): Promise<RenderResult> {
   return withInlineFiles(
     request,
     (inlineFiles) =>
       new Promise<RenderResult>((resolve) => {
-        execFile(helm, helmTemplateArguments(request, inlineFiles), { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-          if (error) resolve({ ok: false, error: (stderr || error.message).trim().split('\n').slice(-3).join(' ') });
+        execFile(helm, helmTemplateArguments(request, inlineFiles), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+          if (error?.killed) resolve({ ok: false, error: `helm template did not finish within ${timeoutMs / 1000} s` });
+          else if (error) resolve({ ok: false, error: (stderr || error.message).trim().split('\n').slice(-3).join(' ') });
           else resolve({ ok: true, manifest: stdout });
         });
       }),

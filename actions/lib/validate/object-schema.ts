@@ -14,6 +14,7 @@
  *   Application.spec.source.helm.valuesObject, or no schema) — anything goes;
  * - otherwise: a declared object — every own key that was never read is unknown.
  */
+import type { Finding } from './finding.ts';
 import { fieldPath } from './finding.ts';
 
 export interface SchemaProblem {
@@ -83,6 +84,28 @@ function loadModule(specifier: string): Promise<Record<string, unknown> | undefi
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/** Does the validator carry schemas for this apiVersion's group (Kubernetes, Argo CD, prometheus-operator)? */
+export function hasBundledSchema(apiVersion: string): boolean {
+  const { group } = splitApiVersion(apiVersion);
+  return group === '' || kubernetesGroups.has(group) || group === 'argoproj.io' || group === 'monitoring.coreos.com';
+}
+
+/** What to do about a schema problem of each kind. */
+export function schemaProblemFix(kind: SchemaProblem['kind']): string {
+  if (kind === 'unknown-field') return 'remove the field or fix its spelling (the API server rejects unknown fields with strict validation)';
+  if (kind === 'unknown-kind') return 'use a kind this apiVersion serves';
+  return 'give the field a value of the type the schema asks for';
+}
+
+/** Findings of schema problems of one object (file, document and a prefix for the field paths). */
+export function schemaProblemFindings(problems: SchemaProblem[], where: { file: string; document?: number }, prefix = ''): Finding[] {
+  return problems.map((problem) => {
+    const finding: Finding = { file: where.file, field: `${prefix}${problem.field}`, rule: problem.kind, message: problem.message, fix: schemaProblemFix(problem.kind) };
+    if (where.document !== undefined) finding.document = where.document;
+    return finding;
+  });
 }
 
 async function modelFor(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
@@ -175,8 +198,7 @@ export async function validateObject(object: Record<string, unknown>): Promise<S
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
     return [{ field: typeof apiVersion !== 'string' ? 'apiVersion' : 'kind', message: 'is required and must be a string', kind: 'schema' }];
   }
-  const { group } = splitApiVersion(apiVersion);
-  if (!(group === '' || kubernetesGroups.has(group) || group === 'argoproj.io' || group === 'monitoring.coreos.com')) return undefined;
+  if (!hasBundledSchema(apiVersion)) return undefined;
   const model = await modelFor(apiVersion, kind);
   if (!model) {
     return [{ field: 'kind', message: `${apiVersion} has no kind ${kind}`, kind: 'unknown-kind' }];

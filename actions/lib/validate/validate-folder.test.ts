@@ -206,6 +206,13 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(findings[0]?.message).toContain('Additional property hostname is not allowed');
   });
 
+  it('reports helm.values next to helm.valuesObject: Argo CD renders with valuesObject only', async () => {
+    const root = copyTree();
+    edit(root, 'gitops-repo/environments/dev/services/frontend.yaml', '      valuesObject:\n', '      values: |\n        replicas: 5\n      valuesObject:\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm.values', rule: 'ignored-values' }]);
+  });
+
   it('reports what helm lint --strict finds in the values an Application gives the chart', async () => {
     const root = copyTree();
     const file = 'gitops-repo/environments/dev/services/cart.yaml';

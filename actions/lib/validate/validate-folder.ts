@@ -6,11 +6,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findHelm } from '../helm-binary.ts';
 import type { ChartToRender, ManifestDocument } from './argo-tree.ts';
-import { checkTree, projectRefusesObject } from './argo-tree.ts';
+import { projectRefusesObject } from './argo/app-project.ts';
+import { checkTree } from './argo-tree.ts';
 import { lintChart, renderChart } from './chart-render.ts';
+import { checkCharts } from './charts/check-charts.ts';
+import { projectFindings, renderedObjects, renderedPrefix, renderedWorkloadFindings } from './charts/rendered-objects.ts';
 import type { Finding } from './finding.ts';
 import { sortFindings } from './finding.ts';
-import { validateObject } from './object-schema.ts';
+import { schemaProblemFindings, validateObject } from './object-schema.ts';
 import { findPlaintextSecrets } from './plaintext-secrets.ts';
 import { checkWorkloads } from './workload-policy.ts';
 import { parseYaml } from './yaml-documents.ts';
@@ -20,6 +23,10 @@ type Json = Record<string, unknown>;
 export interface ValidateOptions {
   /** The helm binary; found with findHelm() when not given. */
   helm?: string;
+  /** Also pull, render and check the charts Applications install from chart repositories (network). */
+  charts?: boolean;
+  /** Bound of each network step (index, tags, helm pull) with `charts`; default 60 s. */
+  chartTimeoutMs?: number;
 }
 
 export class ValidateInputError extends Error {
@@ -44,24 +51,8 @@ function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as Json).apiVersion === 'string' && typeof (value as Json).kind === 'string';
 }
 
-function label(object: Json): string {
-  const name = (object.metadata as Json | undefined)?.name;
-  return `${String(object.kind)}/${typeof name === 'string' ? name : '?'}`;
-}
-
 async function schemaFindings(object: Json, where: { file: string; document?: number }, prefix = ''): Promise<Finding[]> {
-  const problems = (await validateObject(object)) ?? [];
-  return problems.map((problem) => {
-    const fix =
-      problem.kind === 'unknown-field'
-        ? 'remove the field or fix its spelling (the API server rejects unknown fields with strict validation)'
-        : problem.kind === 'unknown-kind'
-          ? 'use a kind this apiVersion serves'
-          : 'give the field a value of the type the schema asks for';
-    const finding: Finding = { file: where.file, field: `${prefix}${problem.field}`, rule: problem.kind, message: problem.message, fix };
-    if (where.document !== undefined) finding.document = where.document;
-    return finding;
-  });
+  return schemaProblemFindings((await validateObject(object)) ?? [], where, prefix);
 }
 
 function secretFindings(value: unknown, where: { file: string; document?: number }, prefix = ''): Finding[] {
@@ -78,37 +69,24 @@ function secretFindings(value: unknown, where: { file: string; document?: number
   });
 }
 
-async function renderedFindings(chart: ChartToRender, helm: string): Promise<Finding[]> {
-  const where = { file: chart.application.file, document: chart.application.document };
+/** A chart of this checkout rendered (and linted) for one Application: its findings and objects. */
+async function renderLocalChart(chart: ChartToRender, helm: string): Promise<{ findings: Finding[]; objects: Json[] }> {
+  const where = { file: chart.application.file, document: chart.application.document, sourceField: chart.sourceField };
   const [result, lint] = await Promise.all([renderChart(helm, chart), lintChart(helm, chart)]);
   if (!result.ok) {
-    return [{ ...where, field: `${chart.sourceField}.helm`, rule: 'render', message: `helm template fails: ${result.error}`, fix: 'fix the values this Application gives the chart (or the chart)' }];
+    return { findings: [{ file: where.file, document: where.document, field: `${chart.sourceField}.helm`, rule: 'render', message: `helm template fails: ${result.error}`, fix: 'fix the values this Application gives the chart (or the chart)' }], objects: [] };
   }
-  const parsed = parseYaml(`${chart.application.file} (rendered)`, result.manifest);
-  const findings: Finding[] = parsed.findings.map((finding) => ({ ...finding, file: where.file, document: where.document, field: `${chart.sourceField}.helm` }));
+  const { objects, findings } = renderedObjects(result.manifest, chart.namespace, where);
   for (const line of lint) {
-    findings.push({ ...where, field: `${chart.sourceField}.helm`, rule: 'helm-lint', message: `helm lint --strict: ${line}`, fix: 'fix the chart or the values this Application gives it' });
-  }
-  const objects = parsed.documents.map((doc) => doc.value).filter(isObject);
-  const destination = ((chart.application.object.spec as Json | undefined)?.destination as Json | undefined) ?? {};
-  for (const object of objects) {
-    const metadata = (object.metadata as Json | undefined) ?? {};
-    if (typeof metadata.namespace !== 'string') object.metadata = { ...metadata, namespace: chart.namespace };
+    findings.push({ file: where.file, document: where.document, field: `${chart.sourceField}.helm`, rule: 'helm-lint', message: `helm lint --strict: ${line}`, fix: 'fix the chart or the values this Application gives it' });
   }
   for (const object of objects) {
-    const prefix = `rendered ${label(object)} `;
-    findings.push(...(await schemaFindings(object, where, prefix)));
-    findings.push(...secretFindings(object, where, prefix));
-    if (chart.project) {
-      const refusal = projectRefusesObject(chart.project, object, String((object.metadata as Json).namespace ?? ''), destination);
-      if (refusal) findings.push({ ...where, field: `${prefix}kind`, rule: 'project', message: refusal, fix: 'allow the kind in the project or stop rendering it' });
-    }
+    findings.push(...(await schemaFindings(object, where, renderedPrefix(object))));
+    findings.push(...secretFindings(object, where, renderedPrefix(object)));
   }
-  for (const problem of checkWorkloads(objects)) {
-    const object = objects[problem.object] ?? {};
-    findings.push({ ...where, field: `rendered ${label(object)} ${problem.field}`, rule: problem.rule, message: problem.message, fix: problem.fix });
-  }
-  return findings;
+  findings.push(...projectFindings(chart.project, chart.application.object, objects, where));
+  findings.push(...renderedWorkloadFindings(objects, where));
+  return { findings, objects };
 }
 
 export async function validateFolder(folderArgument: string, options: ValidateOptions = {}): Promise<Finding[]> {
@@ -160,10 +138,14 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
     }
   }
 
-  if (tree.charts.length > 0) {
+  if (tree.charts.length > 0 || (options.charts && tree.remoteCharts.length > 0)) {
     const helm = options.helm ?? findHelm();
-    const rendered = await Promise.all(tree.charts.map((chart) => renderedFindings(chart, helm)));
-    for (const list of rendered) findings.push(...list);
+    const rendered = await Promise.all(tree.charts.map((chart) => renderLocalChart(chart, helm)));
+    for (const { findings: list } of rendered) findings.push(...list);
+    if (options.charts) {
+      const localRenders = tree.charts.map((chart, index) => ({ chart, objects: rendered[index]?.objects ?? [] }));
+      findings.push(...(await checkCharts({ folder, base, tree, localRenders }, { helm, timeoutMs: options.chartTimeoutMs ?? 60_000 })));
+    }
   }
   return sortFindings(findings);
 }

@@ -41,7 +41,7 @@ describe('checkWorkloads', () => {
     ['privileged', workload(security({ privileged: true })), ['spec.template.spec.containers[0].securityContext.privileged pod-security']],
     ['privilege escalation allowed', workload(security({ allowPrivilegeEscalation: true })), ['spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation pod-security']],
     ['capabilities kept', workload({ securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }), ['spec.template.spec.containers[0].securityContext.capabilities.drop pod-security']],
-    ['a writable root filesystem', workload(security({ readOnlyRootFilesystem: false })), ['spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem pod-security']],
+    ['a writable root filesystem', workload(security({ readOnlyRootFilesystem: false })), ['spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem read-only-root-filesystem']],
     ['root allowed', workload({}, { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }), ['spec.template.spec.securityContext.runAsNonRoot pod-security']],
     ['no seccomp profile', workload({}, { securityContext: { runAsNonRoot: true } }), ['spec.template.spec.securityContext.seccompProfile.type pod-security']],
     ['host network', workload({}, { hostNetwork: true }), ['spec.template.spec.hostNetwork pod-security']],

@@ -1,14 +1,32 @@
 /**
  * Slipway's workload policy, applied to every object a set of manifests (one Application's
  * files, or one chart render) deploys:
- * - the Pod Security Standard "restricted" (non-root, no privilege escalation, capabilities
- *   dropped, RuntimeDefault seccomp, no host namespaces or hostPath) plus a read-only root
+ * - the Pod Security Standard "restricted" (workloads/pod-security.ts) plus a read-only root
  *   filesystem;
  * - requests and limits for CPU and memory, liveness and readiness probes on long-running pods;
  * - images pinned: a tag that is not `latest` and a sha256 digest;
  * - a NetworkPolicy and (for replicated workloads) a PodDisruptionBudget selecting each workload.
+ * Charts from other projects get a subset (`WorkloadPolicy`): the Pod Security level their
+ * namespace enforces, resources and probes.
  */
 import { childPath } from './finding.ts';
+import type { PodSecurityLevel } from './workloads/pod-security.ts';
+import { podSecurityProblems } from './workloads/pod-security.ts';
+
+/** The rules besides Pod Security that a policy can ask for. */
+export type WorkloadRule = 'read-only-root-filesystem' | 'resources' | 'probes' | 'image' | 'network-policy' | 'disruption-budget';
+
+export interface WorkloadPolicy {
+  /** The Pod Security Standard to hold pods in `namespace` to (undefined: none). */
+  podSecurity(namespace: string): PodSecurityLevel | undefined;
+  rules: ReadonlySet<WorkloadRule>;
+}
+
+/** Slipway's own workloads (the shop chart, the tree's manifests): everything, restricted everywhere. */
+export const slipwayWorkloadPolicy: WorkloadPolicy = {
+  podSecurity: () => 'restricted',
+  rules: new Set(['read-only-root-filesystem', 'resources', 'probes', 'image', 'network-policy', 'disruption-budget']),
+};
 
 export interface PolicyProblem {
   /** Index of the object in the list given to checkWorkloads. */
@@ -32,6 +50,7 @@ function list(value: unknown): unknown[] {
 interface PodTemplate {
   spec: Json;
   labels: Record<string, string>;
+  annotations: Json;
   /** Field path of the pod spec inside the object. */
   path: string;
   longRunning: boolean;
@@ -47,30 +66,31 @@ export function podTemplateOf(object: Json): PodTemplate | undefined {
     const labels = record(record(metadata)?.labels) ?? {};
     return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   };
+  const template = (metadata: unknown) => ({ labels: labelsOf(metadata), annotations: record(record(metadata)?.annotations) ?? {} });
   switch (kind) {
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet':
     case 'ReplicaSet': {
-      const template = record(spec.template);
-      const podSpec = record(template?.spec);
+      const podTemplate = record(spec.template);
+      const podSpec = record(podTemplate?.spec);
       if (!podSpec) return undefined;
-      return { spec: podSpec, labels: labelsOf(template?.metadata), path: 'spec.template.spec', longRunning: true, replicated: kind !== 'DaemonSet' };
+      return { spec: podSpec, ...template(podTemplate?.metadata), path: 'spec.template.spec', longRunning: true, replicated: kind !== 'DaemonSet' };
     }
     case 'Job': {
-      const template = record(spec.template);
-      const podSpec = record(template?.spec);
+      const podTemplate = record(spec.template);
+      const podSpec = record(podTemplate?.spec);
       if (!podSpec) return undefined;
-      return { spec: podSpec, labels: labelsOf(template?.metadata), path: 'spec.template.spec', longRunning: false, replicated: false };
+      return { spec: podSpec, ...template(podTemplate?.metadata), path: 'spec.template.spec', longRunning: false, replicated: false };
     }
     case 'CronJob': {
-      const template = record(record(record(spec.jobTemplate)?.spec)?.template);
-      const podSpec = record(template?.spec);
+      const podTemplate = record(record(record(spec.jobTemplate)?.spec)?.template);
+      const podSpec = record(podTemplate?.spec);
       if (!podSpec) return undefined;
-      return { spec: podSpec, labels: labelsOf(template?.metadata), path: 'spec.jobTemplate.spec.template.spec', longRunning: false, replicated: false };
+      return { spec: podSpec, ...template(podTemplate?.metadata), path: 'spec.jobTemplate.spec.template.spec', longRunning: false, replicated: false };
     }
     case 'Pod':
-      return { spec, labels: labelsOf(object.metadata), path: 'spec', longRunning: false, replicated: false };
+      return { spec, ...template(object.metadata), path: 'spec', longRunning: false, replicated: false };
     default:
       return undefined;
   }
@@ -135,56 +155,32 @@ function namespaceOf(object: Json): string {
 }
 
 /** Checks every workload among `objects` (one deployable set) against the policy. */
-export function checkWorkloads(objects: Json[]): PolicyProblem[] {
+export function checkWorkloads(objects: Json[], policy: WorkloadPolicy = slipwayWorkloadPolicy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   objects.forEach((object, index) => {
     const pod = podTemplateOf(object);
     if (!pod) return;
     const add = (field: string, rule: string, message: string, fix: string) => problems.push({ object: index, field, rule, message, fix });
-    const podSecurity = record(pod.spec.securityContext) ?? {};
+    const level = policy.podSecurity(namespaceOf(object));
+    if (level) for (const problem of podSecurityProblems(pod.spec, pod.path, pod.annotations, level)) add(problem.field, 'pod-security', problem.message, problem.fix);
     const containers = [
       ...list(pod.spec.initContainers).map((c, i) => ({ container: record(c) ?? {}, path: childPath(childPath(pod.path, 'initContainers'), i), init: true })),
       ...list(pod.spec.containers).map((c, i) => ({ container: record(c) ?? {}, path: childPath(childPath(pod.path, 'containers'), i), init: false })),
     ];
-
-    for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) {
-      if (pod.spec[flag] === true) add(childPath(pod.path, flag), 'pod-security', `${flag} is true`, `remove ${flag}: the restricted Pod Security Standard forbids host namespaces`);
-    }
-    list(pod.spec.volumes).forEach((volume, i) => {
-      if (record(volume)?.hostPath) add(childPath(childPath(childPath(pod.path, 'volumes'), i), 'hostPath'), 'pod-security', 'mounts a hostPath volume', 'use an emptyDir, ConfigMap or PersistentVolumeClaim instead');
-    });
-    if (podSecurity.runAsUser === 0) add(`${pod.path}.securityContext.runAsUser`, 'pod-security', 'runs as root (uid 0)', 'run as a fixed non-zero uid');
-    const everyContainer = (test: (security: Json) => boolean) => containers.length > 0 && containers.every(({ container }) => test(record(container.securityContext) ?? {}));
-    if (podSecurity.runAsNonRoot !== true && !everyContainer((s) => s.runAsNonRoot === true)) {
-      add(`${pod.path}.securityContext.runAsNonRoot`, 'pod-security', 'runAsNonRoot is not true', 'set securityContext.runAsNonRoot: true');
-    }
-    const seccompOk = (security: Json) => ['RuntimeDefault', 'Localhost'].includes(String(record(security.seccompProfile)?.type ?? ''));
-    if (!seccompOk(podSecurity) && !everyContainer(seccompOk)) {
-      add(`${pod.path}.securityContext.seccompProfile.type`, 'pod-security', 'no RuntimeDefault (or Localhost) seccomp profile', 'set securityContext.seccompProfile.type: RuntimeDefault');
-    }
-
     for (const { container, path, init } of containers) {
-      const security = record(container.securityContext) ?? {};
-      const securityPath = `${path}.securityContext`;
-      if (security.privileged === true) add(`${securityPath}.privileged`, 'pod-security', 'the container is privileged', 'remove privileged: true; grant nothing beyond the restricted profile');
-      if (security.allowPrivilegeEscalation !== false) add(`${securityPath}.allowPrivilegeEscalation`, 'pod-security', 'allowPrivilegeEscalation is not false', 'set allowPrivilegeEscalation: false');
-      if (security.runAsUser === 0) add(`${securityPath}.runAsUser`, 'pod-security', 'runs as root (uid 0)', 'run as a fixed non-zero uid');
-      const capabilities = record(security.capabilities) ?? {};
-      if (!list(capabilities.drop).includes('ALL')) add(`${securityPath}.capabilities.drop`, 'pod-security', 'capabilities are not dropped', 'set capabilities.drop: ["ALL"]');
-      const added = list(capabilities.add).filter((c) => c !== 'NET_BIND_SERVICE');
-      if (added.length > 0) add(`${securityPath}.capabilities.add`, 'pod-security', `adds capabilities ${added.join(', ')}`, 'add at most NET_BIND_SERVICE');
-      if (security.readOnlyRootFilesystem !== true) add(`${securityPath}.readOnlyRootFilesystem`, 'pod-security', 'the root filesystem is writable', 'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes');
-
+      if (policy.rules.has('read-only-root-filesystem') && record(container.securityContext)?.readOnlyRootFilesystem !== true) {
+        add(`${path}.securityContext.readOnlyRootFilesystem`, 'read-only-root-filesystem', 'the root filesystem is writable', 'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes');
+      }
       const resources = record(container.resources) ?? {};
-      for (const section of ['requests', 'limits']) {
+      for (const section of policy.rules.has('resources') ? ['requests', 'limits'] : []) {
         for (const resource of ['cpu', 'memory']) {
           if (record(resources[section])?.[resource] === undefined) {
             add(`${path}.resources.${section}.${resource}`, 'resources', `no ${resource} ${section === 'requests' ? 'request' : 'limit'}`, `set resources.${section}.${resource}`);
           }
         }
       }
-      for (const problem of imageProblems(container.image)) add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
-      if (pod.longRunning && !init) {
+      if (policy.rules.has('image')) for (const problem of imageProblems(container.image)) add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
+      if (policy.rules.has('probes') && pod.longRunning && !init) {
         if (!record(container.livenessProbe)) add(`${path}.livenessProbe`, 'probes', 'no liveness probe', 'add a livenessProbe (GET /health)');
         if (!record(container.readinessProbe)) add(`${path}.readinessProbe`, 'probes', 'no readiness probe', 'add a readinessProbe (GET /ready)');
       }
@@ -196,8 +192,8 @@ export function checkWorkloads(objects: Json[]): PolicyProblem[] {
     const networkPolicy = sameNamespace.some(
       (other) => other.kind === 'NetworkPolicy' && !isEmptySelector(record(other.spec)?.podSelector) && selectorMatches(record(other.spec)?.podSelector, pod.labels),
     );
-    if (!networkPolicy) add('metadata', 'network-policy', `no NetworkPolicy selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`, 'ship a NetworkPolicy whose podSelector matches the pod labels and allows exactly its callers');
-    if (pod.replicated) {
+    if (policy.rules.has('network-policy') && !networkPolicy) add('metadata', 'network-policy', `no NetworkPolicy selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`, 'ship a NetworkPolicy whose podSelector matches the pod labels and allows exactly its callers');
+    if (policy.rules.has('disruption-budget') && pod.replicated) {
       const budget = sameNamespace.some((other) => other.kind === 'PodDisruptionBudget' && selectorMatches(record(other.spec)?.selector, pod.labels));
       if (!budget) add('metadata', 'disruption-budget', `no PodDisruptionBudget selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`, 'ship a PodDisruptionBudget whose selector matches the pod labels');
     }
