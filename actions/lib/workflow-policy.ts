@@ -56,17 +56,12 @@ const untrustedContext = /\bgithub\.event\.|\bgithub\.head_ref\b|(?<![\w.])input
 /** `slipway promote <environment> …` / `slipway rollback <environment> …` in a script. */
 const slipwayPromotion = /\bslipway\s+(?:promote|rollback)(?:\s+(\S+))?/;
 
-interface Located {
-  node: YamlNode | undefined;
-}
-
 /** Checks one workflow file's text. */
 export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   const findings: WorkflowFinding[] = [];
-  const lineOf = (located: Located | YamlNode | undefined): number => {
-    const node = located && 'node' in located ? located.node : (located as YamlNode | undefined);
+  const lineOf = (node: YamlNode | undefined): number => {
     const offset = node?.range?.[0];
     return offset === undefined ? 1 : lineCounter.linePos(offset).line;
   };
