@@ -43,6 +43,27 @@ function lookup(context: ExpressionContext, path: string): Value {
   return value as Value;
 }
 
+/**
+ * GitHub's `==`: strings compare ignoring case; values of different types are compared as numbers
+ * (null → 0, true → 1, false → 0, a string → its JSON number, '' → 0, anything else → NaN), so a
+ * variable that is not set equals ''. (GitHub Docs, "Evaluate expressions in workflows and actions",
+ * Operators.)
+ */
+function looselyEqual(left: Value, right: Value): boolean {
+  const a = left ?? null;
+  const b = right ?? null;
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  if (typeof a === typeof b && (typeof a !== 'object' || a === null)) return a === b;
+  const number = (value: Value): number => {
+    if (value === null || value === undefined) return 0;
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string') return value.trim() === '' ? 0 : /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value.trim()) || /^0x[0-9a-f]+$/i.test(value.trim()) ? Number(value.trim()) : NaN;
+    return NaN;
+  };
+  return number(a) === number(b);
+}
+
 /** Evaluates the text between `${{` and `}}`. */
 export function evaluate(expression: string, context: ExpressionContext): Value {
   const tokens: string[] = [];
@@ -105,7 +126,7 @@ export function evaluate(expression: string, context: ExpressionContext): Value 
     if (operator !== '==' && operator !== '!=') return left;
     next();
     const right = primary();
-    const equal = typeof left === 'string' && typeof right === 'string' ? left.toLowerCase() === right.toLowerCase() : (left ?? null) === (right ?? null);
+    const equal = looselyEqual(left, right);
     return operator === '==' ? equal : !equal;
   };
   const and = (): Value => {

@@ -81,7 +81,7 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
     const fork = await slipway('release-run', '--run', '66');
     expect(fork.code).toBe(1);
     expect(fork.err.join('\n')).toMatch(/run 66 ran code from mallory\/slipway, not from example\/slipway/);
-    expect(await slipway('release-run', '--run', '502')).toMatchObject({ code: 0, out: [`release-id=${release}`] });
+    expect(await slipway('release-run', '--run', '502')).toMatchObject({ code: 0, out: [`verified-release=${release}`] });
     expect(await slipway('release-run', '--run', '599')).toMatchObject({ code: 0, out: ['skip=true'], err: ['Release run 599 verified no new release in dev: nothing to promote.'] });
   });
 

@@ -6,7 +6,7 @@ import { UsageError } from '../command.ts';
 import { githubRepository } from '../github-context.ts';
 
 export const command: Command = {
-  summary: 'find the Release run (a push of release.yml to main of this repository) that built and verified a release; prints key=value lines for GITHUB_OUTPUT',
+  summary: 'find the Release run (a push of release.yml to main of this repository) that built and verified a release; prints key=value lines for GITHUB_OUTPUT (release-run, release-id; with --run: verified-release or skip)',
   usage: 'slipway release-run (--release <release id> | --run <run id>) [--repository owner/name]',
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, options: { release: { type: 'string' }, run: { type: 'string' }, repository: { type: 'string' } }, allowPositionals: false, strict: true });
@@ -35,7 +35,7 @@ export const command: Command = {
       return 0;
     }
     io.err(`run ${runId} built and verified release ${found.releaseId} in dev`);
-    io.out(`release-id=${found.releaseId}`);
+    io.out(`verified-release=${found.releaseId}`);
     return 0;
   },
 };
