@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { releaseWorkflowPath, rollbackRunName } from '../../actions/lib/release-runs.ts';
-import { condition, substitute } from './workflow-replay.ts';
+import { condition, substitute } from './workflow-expressions.ts';
 import type { WorkflowStep } from './workflow-replay.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -22,8 +22,10 @@ import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../.
 import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/lib/test-support/github-actions-api.ts';
 import { run } from '../../actions/lib/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/lib/test-support/gitops-repository.ts';
-import { jobOutputs, ReplayError } from './workflow-replay.ts';
-import type { ExpressionContext, JobReplay, ReplayHarness, WorkflowStep } from './workflow-replay.ts';
+import { ReplayError } from './workflow-expressions.ts';
+import type { ExpressionContext } from './workflow-expressions.ts';
+import { jobOutputs } from './workflow-replay.ts';
+import type { JobReplay, ReplayHarness, WorkflowStep } from './workflow-replay.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const workflows = join(root, '.github', 'workflows');

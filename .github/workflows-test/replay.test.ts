@@ -20,7 +20,8 @@ import { createGitopsRemote, run } from '../../actions/lib/test-support/gitops-r
 import type { GitopsRemoteFixture } from '../../actions/lib/test-support/gitops-repository.ts';
 import { appToken, context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
 import type { Pin } from './replay-stage.ts';
-import { condition, evaluate, jobOutputs, replayJob, substitute } from './workflow-replay.ts';
+import { condition, evaluate, substitute } from './workflow-expressions.ts';
+import { jobOutputs, replayJob } from './workflow-replay.ts';
 import type { JobReplay, WorkflowStep } from './workflow-replay.ts';
 
 const workflows = join(root, '.github', 'workflows');

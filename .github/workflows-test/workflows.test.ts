@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
 import { actionlint } from './actionlint.ts';
-import { condition } from './workflow-replay.ts';
+import { condition } from './workflow-expressions.ts';
 import type { WorkflowStep } from './workflow-replay.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
