@@ -89,17 +89,7 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
   const onWorkflowRun = checkTriggers(root, lineOf, add);
   checkTopLevelPermissions(root, lineOf, add);
   const workflowConcurrency = get(root, 'concurrency');
-  if (onWorkflowRun) {
-    for (const [job, missing] of uncheckedWorkflowRunJobs(jobs)) {
-      const key = jobs.items.find((pair) => scalarText(pair.key) === job)?.key as YamlNode | undefined;
-      add({
-        line: lineOf(key),
-        job,
-        rule: 'workflow-run-unchecked',
-        message: `job ${job} runs on workflow_run without checking which run triggered it: any workflow of that name (one a fork's pull request adds, or one run by pull_request) can start it; add to its if: ${missing.join(' && ')}`,
-      });
-    }
-  }
+  if (onWorkflowRun) checkWorkflowRunJobs(jobs, lineOf, add);
 
   for (const jobPair of jobs.items) {
     const job = scalarText(jobPair.key) ?? '?';
@@ -172,6 +162,14 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
 
 type LineOf = (node: YamlNode | undefined) => number;
 type Add = (finding: Omit<WorkflowFinding, 'file'>) => void;
+
+function checkWorkflowRunJobs(jobs: YAMLMap, lineOf: LineOf, add: Add): void {
+  for (const [job, missing] of uncheckedWorkflowRunJobs(jobs)) {
+    const key = jobs.items.find((pair) => scalarText(pair.key) === job)?.key as YamlNode | undefined;
+    const why = "any workflow of that name (one a fork's pull request adds, or one run by pull_request) can start it";
+    add({ line: lineOf(key), job, rule: 'workflow-run-unchecked', message: `job ${job} runs on workflow_run without checking which run triggered it: ${why}; add to its if: ${missing.join(' && ')}` });
+  }
+}
 
 /** Checks the triggers; true when the workflow runs on `workflow_run`. */
 function checkTriggers(root: YAMLMap, lineOf: LineOf, add: Add): boolean {
