@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { command as validateCommand } from '../../actions/cli/commands/validate.ts';
 import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
 import { actionlint } from './actionlint.ts';
-import { condition } from './workflow-replay.ts';
+import { condition } from './workflow-expressions.ts';
 import type { WorkflowStep } from './workflow-replay.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,8 +44,8 @@ function needsOf(job: Job): string[] {
 }
 
 describe('the workflows', () => {
-  it('are the five of the pipeline', () => {
-    expect(files).toEqual(['cluster-e2e.yml', 'promote-prod.yml', 'pull-request.yml', 'release.yml', 'rollback.yml']);
+  it('are the five of the pipeline and the weekly Scorecard', () => {
+    expect(files).toEqual(['cluster-e2e.yml', 'promote-prod.yml', 'pull-request.yml', 'release.yml', 'rollback.yml', 'scorecard.yml']);
   });
 
   it.each(files)('%s follows the hardening policy', (name) => {

@@ -12,6 +12,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   verify: () => import('./commands/verify.ts'),
   'scan-policy': () => import('./commands/scan-policy.ts'),
   'changed-services': () => import('./commands/changed-services.ts'),
+  'release-run': () => import('./commands/release-run.ts'),
+  'pending-rollback': () => import('./commands/pending-rollback.ts'),
 };
 
 async function help(io: CommandIo): Promise<void> {

@@ -113,6 +113,19 @@ describe('sticky PR comment (local server following GitHub REST issue-comment sh
     expect(api.requests).toContain('GET /repos/acme/shop/issues/15/comments?per_page=100&page=2');
   });
 
+  it('never takes a comment someone else wrote with the marker for its own: it comments anew, and leaves that one alone', async () => {
+    const forged = { id: 7, body: `${marker}\n### Quality gates — ✅ every gate passed\n`, user: { login: 'mallory', type: 'User' } };
+    api = await startGitHubCommentsApi({ token: 'ghs_test', owner: 'acme', repo: 'shop', issue: 15, comments: [forged] });
+    const target = { owner: 'acme', repo: 'shop', issueNumber: 15, token: 'ghs_test', apiUrl: api.url };
+    const first = await upsertStickyComment(target, marker, `${marker}\nrun 1\n`);
+    expect(first.created).toBe(true);
+    expect(first.id).not.toBe(7);
+    expect(api.comments.find((comment) => comment.id === 7)?.body).toBe(forged.body);
+    const second = await upsertStickyComment(target, marker, `${marker}\nrun 2\n`);
+    expect(second).toMatchObject({ created: false, id: first.id });
+    expect(api.requests.filter((request) => request.startsWith('PATCH'))).toEqual([`PATCH /repos/acme/shop/issues/comments/${first.id}`]);
+  });
+
   it('names the token input on 401 Bad credentials and writes nothing', async () => {
     api = await startGitHubCommentsApi({ token: 'ghs_test', owner: 'acme', repo: 'shop', issue: 15 });
     await expect(upsertStickyComment({ owner: 'acme', repo: 'shop', issueNumber: 15, token: 'wrong', apiUrl: api.url }, marker, `${marker}\nx`)).rejects.toThrow(

@@ -41,7 +41,11 @@ export async function openGitopsTarget(options: GitopsTargetOptions): Promise<Op
   if (repository === '') {
     const gitopsPath = repositoryPath(options.gitopsPath ?? 'gitops-repo', 'gitops-path');
     await git(['rev-parse', '--git-dir'], { cwd: options.checkout });
-    return { remote: { repoDir: options.checkout, remote: options.remote ?? 'origin', branch: options.branch }, gitopsPath, close: () => undefined };
+    // The token goes to git through the environment: a checkout made with persist-credentials: false
+    // has none. One whose checkout kept its own header keeps using it (two would conflict).
+    const persisted = await git(['config', '--local', '--get-regexp', '^http\\..*\\.extraheader$'], { cwd: options.checkout }).catch(() => '');
+    const credentials = options.token && persisted.trim() === '' ? { credentials: { token: options.token } } : {};
+    return { remote: { repoDir: options.checkout, remote: options.remote ?? 'origin', branch: options.branch, ...credentials }, gitopsPath, close: () => undefined };
   }
   const url = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ? `${(options.serverUrl ?? 'https://github.com').replace(/\/$/, '')}/${repository}.git` : repository;
   if (url.startsWith('-')) throw new Error(`gitops-repository: '${repository}' is not a repository URL`);

@@ -35,7 +35,8 @@ describe('promote with real git and a bare remote on disk', () => {
     const remote = createGitopsRemote(gitopsTree(services));
     const checkout = remote.clone('runner');
     const before = remote.show('gitops-repo/environments/dev/services/product.yaml');
-    const manifest = release('product', '1a2b3c4', '2026-11-22T03:00:00Z', undefined, '1a2b3c4d');
+    const chart = '1a2b3c4d'.padEnd(40, '0');
+    const manifest = release('product', '1a2b3c4', '2026-11-22T03:00:00Z', undefined, chart);
 
     const first = await promote(options(checkout, 'dev', { kind: 'release', manifest }, { approver: 'alice' }));
     expect(first.commit).toBe(remote.head());
@@ -45,14 +46,14 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(changedLines).toEqual([
       '          tag: sha-1a2b3c4',
       `          digest: ${digestOf('product-1a2b3c4')}`,
-      '    targetRevision: 1a2b3c4d',
+      `    targetRevision: ${chart}`,
     ]);
     expect(run(remote.bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('gitops-repo/environments/dev/services/product.yaml');
     const message = run(remote.bare, 'log', '-1', '--format=%B', 'main');
     expect(message).toMatch(/^promote dev: product sha-1a2b3c4\n/);
     expect(message).toContain(`Slipway-Release: ${manifest.id}\n`);
     expect(message).toContain('Source-Commit: abcdef0123456789abcdef0123456789abcdef01\n');
-    expect(message).toContain(`Slipway-Image: product ${registry}/product:sha-1a2b3c4@${digestOf('product-1a2b3c4')} chart=1a2b3c4d source=abcdef0123456789abcdef0123456789abcdef01 created=2026-11-22T03:00:00.000Z release=${manifest.id}\n`);
+    expect(message).toContain(`Slipway-Image: product ${registry}/product:sha-1a2b3c4@${digestOf('product-1a2b3c4')} chart=${chart} source=abcdef0123456789abcdef0123456789abcdef01 created=2026-11-22T03:00:00.000Z release=${manifest.id}\n`);
     expect(message).toContain('Approved-By: alice\n');
     // The runner's checkout is untouched: no working-tree or index change, no leftover scratch refs.
     expect(run(checkout, 'status', '--porcelain')).toBe('');
@@ -119,15 +120,15 @@ describe('promote with real git and a bare remote on disk', () => {
   it('rolls back to the previous release with one commit, and promotes prod from dev by exact digest', async () => {
     const remote = createGitopsRemote(gitopsTree(services));
     const checkout = remote.clone('runner');
-    const first = release('frontend', '1111111', '2026-11-22T01:00:00Z', '1111111111111111111111111111111111111111', 'rev-1');
-    const second = release('frontend', '2222222', '2026-11-22T02:00:00Z', '2222222222222222222222222222222222222222', 'rev-2');
+    const first = release('frontend', '1111111', '2026-11-22T01:00:00Z', '1111111111111111111111111111111111111111', 'c1'.repeat(20));
+    const second = release('frontend', '2222222', '2026-11-22T02:00:00Z', '2222222222222222222222222222222222222222', 'c2'.repeat(20));
     await promote(options(checkout, 'dev', { kind: 'release', manifest: first }));
     const bad = await promote(options(checkout, 'dev', { kind: 'release', manifest: second }));
 
     const prod = await promote(options(checkout, 'prod', { kind: 'environment', from: 'dev' }, { approver: 'release-managers' }));
     // prod gets dev's exact images: frontend with its recorded origin, the others as dev pins them.
     const frontend = prod.plan.changes.find((change) => change.service === 'frontend');
-    expect([frontend?.image.digest, frontend?.chartRevision, frontend?.sourceCommit]).toEqual([digestOf('frontend-2222222'), 'rev-2', '2222222222222222222222222222222222222222']);
+    expect([frontend?.image.digest, frontend?.chartRevision, frontend?.sourceCommit]).toEqual([digestOf('frontend-2222222'), 'c2'.repeat(20), '2222222222222222222222222222222222222222']);
     expect(prod.plan.changes.map((change) => change.service).sort()).toEqual([...services].sort());
     for (const service of services) {
       const digestLine = (environment: string) => remote.show(`gitops-repo/environments/${environment}/services/${service}.yaml`).split('\n').find((line) => line.includes('digest:'));
@@ -139,7 +140,7 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(rollback.commit).toBe(remote.head());
     const dev = remote.show('gitops-repo/environments/dev/services/frontend.yaml');
     expect(dev).toContain(`digest: ${digestOf('frontend-1111111')}`);
-    expect(dev).toContain('targetRevision: rev-1');
+    expect(dev).toContain(`targetRevision: ${'c1'.repeat(20)}`);
     expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${bad.commit}`);
     expect(run(remote.bare, 'diff', '--name-only', 'main~1', 'main').trim()).toBe('gitops-repo/environments/dev/services/frontend.yaml');
 

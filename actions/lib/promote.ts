@@ -95,6 +95,8 @@ export async function environmentPins(head: HeadSnapshot, gitopsPath: string, en
   return [...files].flatMap(([path, text]) => readPins(text, path, limits));
 }
 
+const fullCommit = /^[0-9a-f]{40}$/;
+
 function synthesizedRelease(request: PromotionRequest, sourceRepository: string): ReleaseManifest {
   return validateReleaseManifest(
     {
@@ -107,7 +109,9 @@ function synthesizedRelease(request: PromotionRequest, sourceRepository: string)
           entry.service,
           {
             image: entry.image,
-            ...(entry.chartRevision === undefined ? {} : { chart: { revision: entry.chartRevision } }),
+            // Recorded only when it is a commit: a copy of what an environment runs may carry the branch
+            // its Application follows, which the manifest schema refuses (it is still copied as is).
+            ...(entry.chartRevision !== undefined && fullCommit.test(entry.chartRevision) ? { chart: { revision: entry.chartRevision } } : {}),
             origin: entry.origin,
           },
         ]),

@@ -77,6 +77,9 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return `${at}: unknown field '${String(error.params['additionalProperty'])}'`;
   if (error.keyword === 'required') return `${at}: missing field '${String(error.params['missingProperty'])}'`;
   if (error.keyword === 'enum') return `${at}: must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`;
+  if (error.keyword === 'pattern' && /\/chart\/revision$/.test(error.instancePath)) {
+    return `${at}: must be a full 40-hex commit SHA (the Argo CD targetRevision the service is pinned to), not a branch, tag or short SHA that could move after the release was reviewed`;
+  }
   return `${at}: ${error.message ?? error.keyword}`;
 }
 

@@ -51,6 +51,23 @@ export function parseReportTask(text: string, where: string): ReportTask {
   };
 }
 
+/**
+ * The report-task.txt the scanner wrote, with its server replaced by the one the workflow configured:
+ * the token is sent only there. A report naming another server (written by a changed build, or by
+ * anything else that ran before) is refused.
+ */
+export function onConfiguredServer(task: ReportTask, configuredUrl: string, where: string): ReportTask {
+  if (!URL.canParse(configuredUrl) || !/^https?:$/.test(new URL(configuredUrl).protocol)) throw new QualityGateError(`${where}: '${configuredUrl}' is not an http(s) URL`);
+  const configured = new URL(configuredUrl);
+  const reported = new URL(task.serverUrl);
+  if (reported.origin !== configured.origin) {
+    throw new QualityGateError(
+      `report-task.txt names the server ${reported.origin}, but this action talks only to ${configured.origin} (${where}); the token was not sent. Scan against ${configured.origin}, or set ${where} to the SonarQube server you use`,
+    );
+  }
+  return { ...task, serverUrl: configuredUrl.replace(/\/+$/, '') };
+}
+
 export interface GateCondition {
   status: string;
   metricKey: string;

@@ -1,6 +1,8 @@
 /**
- * One sticky pull-request comment: found by its hidden marker among the issue's comments (GitHub
- * REST: GET /repos/{owner}/{repo}/issues/{number}/comments, every page) and edited in place
+ * One sticky pull-request comment: found by its hidden marker among the issue's comments written by
+ * the token's own identity (GitHub REST: GET /repos/{owner}/{repo}/issues/{number}/comments, every
+ * page, each with its `user.login`), so a comment anyone else wrote with the marker is never taken
+ * for it, and edited in place
  * (PATCH /repos/{owner}/{repo}/issues/comments/{id}); created (POST …/issues/{number}/comments) only
  * when no comment carries the marker, so re-runs never pile up comments.
  */
@@ -13,7 +15,12 @@ export interface StickyCommentTarget {
   token: string;
   /** REST API root (GITHUB_API_URL); the public API when absent. */
   apiUrl?: string;
+  /** Login the comment is written as: `github-actions[bot]` for the workflow's token (the default), `<app-slug>[bot]` for a GitHub App's. */
+  author?: string;
 }
+
+/** The login comments written with a workflow's GITHUB_TOKEN carry. */
+export const workflowTokenAuthor = 'github-actions[bot]';
 
 export interface StickyCommentResult {
   id: number;
@@ -43,7 +50,8 @@ export async function upsertStickyComment(target: StickyCommentTarget, marker: s
   let existing: { id: number } | undefined;
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    existing = comments.find((comment) => comment.body?.includes(marker));
+    const author = target.author ?? workflowTokenAuthor;
+    existing = comments.find((comment) => comment.body?.includes(marker) && comment.user?.login === author);
   } catch (error) {
     throw explain(error, `listing the comments of ${owner}/${repo}#${issueNumber}`);
   }

@@ -2,28 +2,34 @@
  * The hardening rules every GitHub workflow of this repository follows, as a pure check over the
  * workflow's YAML text: each finding names the file, line, job and step and says what to do.
  *
- *   - third-party actions pinned to a full 40-hex commit SHA, the version in a trailing comment;
+ *   - third-party actions pinned to a full 40-hex commit SHA, the exact version (v1.2.3) in a
+ *     trailing comment;
  *   - top-level `permissions` read-only (e.g. `contents: read`), writes granted per job;
  *   - no untrusted context (`github.event.*`, `github.head_ref`, `inputs.*`) inside `run:` or an
  *     actions/github-script `script:`;
  *   - a job that promotes or rolls back prod (the promote action, `slipway promote|rollback`, the
  *     verify action with rollback) runs in the `production` environment;
  *   - promotions queue in a concurrency group that never cancels a run in progress;
- *   - no `pull_request_target` trigger.
+ *   - no `pull_request_target` trigger;
+ *   - and the production-gate rules of workflow-policy-gates.ts (workflow_run, artifacts, secrets, credentials).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
+import { checkJobGates, get, scalarText, uncheckedWorkflowRunJobs } from './workflow-policy-gates.ts';
+import type { GateRule } from './workflow-policy-gates.ts';
 
 export type WorkflowRule =
   | 'invalid-workflow'
   | 'unpinned-action'
   | 'pin-without-version'
+  | 'inexact-version-comment'
   | 'top-level-permissions'
   | 'write-all-permissions'
   | 'untrusted-context-in-run'
   | 'prod-promotion-outside-production'
   | 'promotion-concurrency'
-  | 'pull-request-target';
+  | 'pull-request-target'
+  | GateRule;
 
 export interface WorkflowFinding {
   file: string;
@@ -41,34 +47,21 @@ export const productionEnvironment = 'production';
 const prodTargets = new Set(['prod', 'production']);
 
 const pinnedUses = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(?:\/[^@\s]+)?@[0-9a-f]{40}$/;
-const versionComment = /#\s*v?\d+(?:\.\d+)*\S*/;
+const versionComment = /#\s*(v?\d+(?:\.\d+)*\S*)/;
+/** An exact release: major.minor.patch, with an optional pre-release or build suffix. */
+const exactVersion = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 const expression = /\$\{\{([\s\S]*?)\}\}/g;
 /** Contexts an outsider (a pull request's author, whoever starts a dispatch) can write. */
 const untrustedContext = /\bgithub\.event\.|\bgithub\.head_ref\b|(?<![\w.])inputs\.|\bgithub\.event\b(?!_)/;
 /** `slipway promote <environment> …` / `slipway rollback <environment> …` in a script. */
 const slipwayPromotion = /\bslipway\s+(?:promote|rollback)(?:\s+(\S+))?/;
 
-interface Located {
-  node: YamlNode | undefined;
-}
-
-function get(map: unknown, key: string): unknown {
-  return isMap(map) ? map.get(key, true) : undefined;
-}
-
-function scalarText(node: unknown): string | undefined {
-  if (!isScalar(node)) return undefined;
-  const value = node.value;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}
-
 /** Checks one workflow file's text. */
 export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   const findings: WorkflowFinding[] = [];
-  const lineOf = (located: Located | YamlNode | undefined): number => {
-    const node = located && 'node' in located ? located.node : (located as YamlNode | undefined);
+  const lineOf = (node: YamlNode | undefined): number => {
     const offset = node?.range?.[0];
     return offset === undefined ? 1 : lineCounter.linePos(offset).line;
   };
@@ -93,9 +86,10 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
     return findings;
   }
 
-  checkTriggers(root, lineOf, add);
+  const onWorkflowRun = checkTriggers(root, lineOf, add);
   checkTopLevelPermissions(root, lineOf, add);
   const workflowConcurrency = get(root, 'concurrency');
+  if (onWorkflowRun) checkWorkflowRunJobs(jobs, lineOf, add);
 
   for (const jobPair of jobs.items) {
     const job = scalarText(jobPair.key) ?? '?';
@@ -107,6 +101,7 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
     }
     const reusable = get(jobNode, 'uses');
     if (reusable !== undefined) checkUses(reusable as YamlNode, text, { job }, lineOf, add);
+    for (const finding of checkJobGates(job, jobNode, lineOf)) add(finding);
 
     const steps = get(jobNode, 'steps');
     let promotes: { target: string | undefined; line: number; step: string } | undefined;
@@ -168,7 +163,16 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
 type LineOf = (node: YamlNode | undefined) => number;
 type Add = (finding: Omit<WorkflowFinding, 'file'>) => void;
 
-function checkTriggers(root: YAMLMap, lineOf: LineOf, add: Add): void {
+function checkWorkflowRunJobs(jobs: YAMLMap, lineOf: LineOf, add: Add): void {
+  for (const [job, missing] of uncheckedWorkflowRunJobs(jobs)) {
+    const key = jobs.items.find((pair) => scalarText(pair.key) === job)?.key as YamlNode | undefined;
+    const why = "any workflow of that name (one a fork's pull request adds, or one run by pull_request) can start it";
+    add({ line: lineOf(key), job, rule: 'workflow-run-unchecked', message: `job ${job} runs on workflow_run without checking which run triggered it: ${why}; add to its if: ${missing.join(' && ')}` });
+  }
+}
+
+/** Checks the triggers; true when the workflow runs on `workflow_run`. */
+function checkTriggers(root: YAMLMap, lineOf: LineOf, add: Add): boolean {
   const on = get(root, 'on');
   const names: { name: string; node: YamlNode }[] = [];
   if (isScalar(on)) names.push({ name: String(on.value), node: on });
@@ -184,6 +188,7 @@ function checkTriggers(root: YAMLMap, lineOf: LineOf, add: Add): void {
       });
     }
   }
+  return names.some(({ name }) => name === 'workflow_run');
 }
 
 function checkTopLevelPermissions(root: YAMLMap, lineOf: LineOf, add: Add): void {
@@ -225,8 +230,16 @@ function checkUses(node: YamlNode, text: string, where: { job: string; step?: st
   const end = node.range?.[1] ?? 0;
   const lineEnd = text.indexOf('\n', end);
   const rest = text.slice(end, lineEnd === -1 ? undefined : lineEnd);
-  if (!versionComment.test(rest)) {
+  const version = versionComment.exec(rest)?.[1];
+  if (version === undefined) {
     add({ line: lineOf(node), ...where, rule: 'pin-without-version', message: `${uses}: add the version the SHA stands for as a trailing comment (\`# v1.2.3\`) so updates can be reviewed` });
+  } else if (!exactVersion.test(version)) {
+    add({
+      line: lineOf(node),
+      ...where,
+      rule: 'inexact-version-comment',
+      message: `${uses}: the comment '# ${version}' names a moving version, not the release this SHA is; write the exact version the SHA was tagged as (\`# v1.2.3\`), so a reviewer and Dependabot compare the right releases`,
+    });
   }
 }
 

@@ -46,7 +46,7 @@ describe('the quality-gate action bundle against a local server following SonarC
 
   it('pending → in progress → success: OK passes and is recorded in the manifest and summary', async () => {
     const { workspace } = await start({ taskStatuses: ['PENDING', 'IN_PROGRESS', 'SUCCESS'] });
-    const run = await runAction(action, { workspace, inputs: { token: 'sonar-token', 'release-manifest': 'release-manifest.json', 'poll-interval-seconds': '0.01' } });
+    const run = await runAction(action, { workspace, inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', 'poll-interval-seconds': '0.01' } });
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('::add-mask::sonar-token');
@@ -68,7 +68,7 @@ describe('the quality-gate action bundle against a local server following SonarC
         ],
       },
     });
-    const run = await runAction(action, { workspace, inputs: { token: 'sonar-token', 'release-manifest': 'release-manifest.json', services: 'cart' } });
+    const run = await runAction(action, { workspace, inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', services: 'cart' } });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toEqual([`SonarCloud quality gate of acme_slipway is ERROR:\n- new_coverage is 72.5 (fails when < 80)\nDetails: ${api?.url}/dashboard?id=acme_slipway&branch=main`]);
     expect(run.outputs['status']).toBe('ERROR');
@@ -81,7 +81,7 @@ describe('the quality-gate action bundle against a local server following SonarC
 
   it('times out while the task stays in progress and records pending', async () => {
     const { workspace } = await start({ taskStatuses: ['IN_PROGRESS'] });
-    const run = await runAction(action, { workspace, inputs: { token: 'sonar-token', 'release-manifest': 'release-manifest.json', 'timeout-seconds': '0.3', 'poll-interval-seconds': '0.05' } });
+    const run = await runAction(action, { workspace, inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', 'timeout-seconds': '0.3', 'poll-interval-seconds': '0.05' } });
     expect(run.code).toBe(1);
     expect(errorLines(run)[0]).toMatch(/^SonarCloud task AYtask is still IN_PROGRESS after 300ms \(input 'timeout-seconds'\)/);
     expect(manifestOf(workspace).services['cart']?.qualityGate?.status).toBe('pending');
@@ -90,7 +90,7 @@ describe('the quality-gate action bundle against a local server following SonarC
   it('401 names the token input and leaves the manifest alone', async () => {
     const { workspace } = await start({});
     const before = readFileSync(join(workspace, 'release-manifest.json'), 'utf8');
-    const run = await runAction(action, { workspace, inputs: { token: 'expired', 'release-manifest': 'release-manifest.json' } });
+    const run = await runAction(action, { workspace, inputs: { 'server-url': api?.url ?? '', token: 'expired', 'release-manifest': 'release-manifest.json' } });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toEqual([
       "SonarCloud refused the token (HTTP 401) at GET /api/ce/task: check input 'token' (a SonarCloud token with Browse permission on the project, usually secrets.SONAR_TOKEN)",
@@ -98,13 +98,32 @@ describe('the quality-gate action bundle against a local server following SonarC
     expect(readFileSync(join(workspace, 'release-manifest.json'), 'utf8')).toBe(before);
   });
 
+  it('sends the token only to server-url: a report-task.txt naming another server fails before any request', async () => {
+    const configured = await startSonarApi({ token: 'sonar-token', taskId: 'AYtask', taskStatuses: ['SUCCESS'], analysisId: 'AYanalysis', projectStatus: { status: 'OK' } });
+    const { api: elsewhere, workspace } = await start({});
+    try {
+      const before = readFileSync(join(workspace, 'release-manifest.json'), 'utf8');
+      const run = await runAction(action, { workspace, inputs: { 'server-url': configured.url, token: 'sonar-token', 'release-manifest': 'release-manifest.json' } });
+      expect(run.code).toBe(1);
+      expect(errorLines(run)).toEqual([
+        `report-task.txt names the server ${elsewhere.url}, but this action talks only to ${configured.url} (input 'server-url'); the token was not sent. Scan against ${configured.url}, or set input 'server-url' to the SonarQube server you use`,
+      ]);
+      expect(elsewhere.requests).toEqual([]);
+      expect(configured.requests).toEqual([]);
+      expect(readFileSync(join(workspace, 'release-manifest.json'), 'utf8')).toBe(before);
+    } finally {
+      await configured.close();
+    }
+  });
+
   it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
     { name: 'a missing report-task.txt', inputs: { 'report-task': 'nowhere/report-task.txt' }, message: /^input 'report-task': nowhere\/report-task\.txt does not exist; run the SonarCloud scan in this job first/ },
     { name: 'a bad timeout', inputs: { 'timeout-seconds': 'soon' }, message: /^input 'timeout-seconds' must be a number of seconds/ },
+    { name: 'a server that is not a URL', inputs: { 'server-url': 'sonarcloud' }, message: /^input 'server-url': 'sonarcloud' is not an http\(s\) URL/ },
     { name: 'a service not in the manifest', inputs: { 'release-manifest': 'release-manifest.json', services: 'payment' }, message: /^input 'services': 'payment' is not in the release manifest/ },
   ])('names the input for $name', async ({ inputs, message }) => {
     const { workspace } = await start({});
-    const run = await runAction(action, { workspace, inputs: { token: 'sonar-token', ...inputs } });
+    const run = await runAction(action, { workspace, inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', ...inputs } });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toHaveLength(1);
     expect(errorLines(run)[0]).toMatch(message);

@@ -7397,7 +7397,11 @@ var release_manifest_schema_default = {
           additionalProperties: false,
           required: ["revision"],
           properties: {
-            revision: { type: "string", minLength: 1, description: "Chart revision: Argo CD targetRevision of the source holding the image." },
+            revision: {
+              type: "string",
+              pattern: "^[0-9a-f]{40}$",
+              description: "Chart revision: the full 40-hex commit SHA the Argo CD source holding the image is pinned to (its targetRevision). A branch or tag name would let the environment follow whatever it points to later, past every review."
+            },
             path: { type: "string", description: "Chart path in its repository." }
           }
         },
@@ -7462,6 +7466,9 @@ function describe(error) {
   if (error.keyword === "additionalProperties") return `${at}: unknown field '${String(error.params["additionalProperty"])}'`;
   if (error.keyword === "required") return `${at}: missing field '${String(error.params["missingProperty"])}'`;
   if (error.keyword === "enum") return `${at}: must be one of ${error.params["allowedValues"].join(", ")}`;
+  if (error.keyword === "pattern" && /\/chart\/revision$/.test(error.instancePath)) {
+    return `${at}: must be a full 40-hex commit SHA (the Argo CD targetRevision the service is pinned to), not a branch, tag or short SHA that could move after the release was reviewed`;
+  }
   return `${at}: ${error.message ?? error.keyword}`;
 }
 function validateReleaseManifest(value, where = "release manifest") {

@@ -31608,6 +31608,7 @@ function parseRepositoryName(text, option) {
 }
 
 // actions/lib/sticky-comment.ts
+var workflowTokenAuthor = "github-actions[bot]";
 var StickyCommentError = class extends Error {
   name = "StickyCommentError";
 };
@@ -31628,7 +31629,8 @@ async function upsertStickyComment(target, marker, body) {
   let existing;
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    existing = comments.find((comment) => comment.body?.includes(marker));
+    const author = target.author ?? workflowTokenAuthor;
+    existing = comments.find((comment) => comment.body?.includes(marker) && comment.user?.login === author);
   } catch (error) {
     throw explain(error, `listing the comments of ${owner}/${repo}#${issueNumber}`);
   }
@@ -31692,7 +31694,8 @@ async function run(runner = actionRunner()) {
     if (token === "") throw new ActionInputError("input 'token' is required to comment on the pull request (the default is github.token; the job needs permissions: pull-requests: write)");
     const { owner, repo } = parseRepositoryName(repository ?? "", "GITHUB_REPOSITORY");
     const apiUrl = runner.env("GITHUB_API_URL");
-    const result = await upsertStickyComment({ owner, repo, issueNumber: number, token, ...apiUrl ? { apiUrl } : {} }, marker, body);
+    const author = runner.input("comment-author") || workflowTokenAuthor;
+    const result = await upsertStickyComment({ owner, repo, issueNumber: number, token, author, ...apiUrl ? { apiUrl } : {} }, marker, body);
     runner.setOutput("comment-id", String(result.id));
     runner.setOutput("comment-url", result.url);
     runner.info(`${result.created ? "created" : "updated"} the gate comment: ${result.url}`);

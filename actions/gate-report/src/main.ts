@@ -7,7 +7,7 @@ import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
 import type { ActionRunner } from '../../lib/action-runner.ts';
 import { commentMarker, gateReportMarkdown, gateTable, parseGates } from '../../lib/gate-report.ts';
 import { parseRepositoryName } from '../../lib/pull-request.ts';
-import { upsertStickyComment } from '../../lib/sticky-comment.ts';
+import { upsertStickyComment, workflowTokenAuthor } from '../../lib/sticky-comment.ts';
 
 type Json = Record<string, unknown>;
 
@@ -59,7 +59,8 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     if (token === '') throw new ActionInputError("input 'token' is required to comment on the pull request (the default is github.token; the job needs permissions: pull-requests: write)");
     const { owner, repo } = parseRepositoryName(repository ?? '', 'GITHUB_REPOSITORY');
     const apiUrl = runner.env('GITHUB_API_URL');
-    const result = await upsertStickyComment({ owner, repo, issueNumber: number, token, ...(apiUrl ? { apiUrl } : {}) }, marker, body);
+    const author = runner.input('comment-author') || workflowTokenAuthor;
+    const result = await upsertStickyComment({ owner, repo, issueNumber: number, token, author, ...(apiUrl ? { apiUrl } : {}) }, marker, body);
     runner.setOutput('comment-id', String(result.id));
     runner.setOutput('comment-url', result.url);
     runner.info(`${result.created ? 'created' : 'updated'} the gate comment: ${result.url}`);

@@ -7071,7 +7071,11 @@ var release_manifest_schema_default = {
           additionalProperties: false,
           required: ["revision"],
           properties: {
-            revision: { type: "string", minLength: 1, description: "Chart revision: Argo CD targetRevision of the source holding the image." },
+            revision: {
+              type: "string",
+              pattern: "^[0-9a-f]{40}$",
+              description: "Chart revision: the full 40-hex commit SHA the Argo CD source holding the image is pinned to (its targetRevision). A branch or tag name would let the environment follow whatever it points to later, past every review."
+            },
             path: { type: "string", description: "Chart path in its repository." }
           }
         },
@@ -7136,6 +7140,9 @@ function describe(error) {
   if (error.keyword === "additionalProperties") return `${at}: unknown field '${String(error.params["additionalProperty"])}'`;
   if (error.keyword === "required") return `${at}: missing field '${String(error.params["missingProperty"])}'`;
   if (error.keyword === "enum") return `${at}: must be one of ${error.params["allowedValues"].join(", ")}`;
+  if (error.keyword === "pattern" && /\/chart\/revision$/.test(error.instancePath)) {
+    return `${at}: must be a full 40-hex commit SHA (the Argo CD targetRevision the service is pinned to), not a branch, tag or short SHA that could move after the release was reviewed`;
+  }
   return `${at}: ${error.message ?? error.keyword}`;
 }
 function validateReleaseManifest(value, where = "release manifest") {
@@ -7205,6 +7212,17 @@ function parseReportTask(text, where) {
     ceTaskUrl: required("ceTaskUrl"),
     ...organization ? { organization } : {}
   };
+}
+function onConfiguredServer(task, configuredUrl, where) {
+  if (!URL.canParse(configuredUrl) || !/^https?:$/.test(new URL(configuredUrl).protocol)) throw new QualityGateError(`${where}: '${configuredUrl}' is not an http(s) URL`);
+  const configured = new URL(configuredUrl);
+  const reported = new URL(task.serverUrl);
+  if (reported.origin !== configured.origin) {
+    throw new QualityGateError(
+      `report-task.txt names the server ${reported.origin}, but this action talks only to ${configured.origin} (${where}); the token was not sent. Scan against ${configured.origin}, or set ${where} to the SonarQube server you use`
+    );
+  }
+  return { ...task, serverUrl: configuredUrl.replace(/\/+$/, "") };
 }
 async function getJson(url, options) {
   const request = options.fetch ?? fetch;
@@ -7332,7 +7350,7 @@ async function run(runner = actionRunner()) {
     const reportPath = runner.input("report-task") || ".scannerwork/report-task.txt";
     const reportFile = insideRoot(workspace, reportPath, "input 'report-task'");
     if (!existsSync(reportFile)) throw new ActionInputError(`input 'report-task': ${reportPath} does not exist; run the SonarCloud scan in this job first (it writes .scannerwork/report-task.txt)`);
-    const task = parseReportTask(readFileSync2(reportFile, "utf8"), `input 'report-task' (${reportPath})`);
+    const task = onConfiguredServer(parseReportTask(readFileSync2(reportFile, "utf8"), `input 'report-task' (${reportPath})`), runner.input("server-url") || "https://sonarcloud.io", "input 'server-url'");
     const timeoutMs = seconds(runner, "timeout-seconds", 300, 3600) * 1e3;
     const initialDelayMs = seconds(runner, "poll-interval-seconds", 2, 600) * 1e3;
     const manifestPath = runner.input("release-manifest");

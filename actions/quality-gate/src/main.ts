@@ -1,5 +1,6 @@
 /**
- * The quality-gate action: reads SonarCloud's report-task.txt, waits (bounded, with backoff) for the
+ * The quality-gate action: reads SonarCloud's report-task.txt (its server must be input server-url,
+ * the only host the token is sent to), waits (bounded, with backoff) for the
  * compute-engine task, fetches the quality gate and its conditions, records the status in the
  * release manifest and the job summary, and fails on ERROR.
  */
@@ -8,7 +9,7 @@ import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
 import type { ActionRunner } from '../../lib/action-runner.ts';
 import { formatReleaseManifest, parseReleaseManifest, recordQualityGate } from '../../lib/release-manifest.ts';
 import type { QualityGate, ReleaseManifest } from '../../lib/release-manifest.ts';
-import { decideQualityGate, describeCondition, fetchGateStatus, parseReportTask, QualityGateError, qualityGateSummary, waitForAnalysis } from '../../lib/sonar-quality-gate.ts';
+import { decideQualityGate, describeCondition, fetchGateStatus, onConfiguredServer, parseReportTask, QualityGateError, qualityGateSummary, waitForAnalysis } from '../../lib/sonar-quality-gate.ts';
 import { insideRoot } from '../../lib/workspace-paths.ts';
 
 function seconds(runner: ActionRunner, name: string, fallback: number, max: number): number {
@@ -30,7 +31,7 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     const reportPath = runner.input('report-task') || '.scannerwork/report-task.txt';
     const reportFile = insideRoot(workspace, reportPath, "input 'report-task'");
     if (!existsSync(reportFile)) throw new ActionInputError(`input 'report-task': ${reportPath} does not exist; run the SonarCloud scan in this job first (it writes .scannerwork/report-task.txt)`);
-    const task = parseReportTask(readFileSync(reportFile, 'utf8'), `input 'report-task' (${reportPath})`);
+    const task = onConfiguredServer(parseReportTask(readFileSync(reportFile, 'utf8'), `input 'report-task' (${reportPath})`), runner.input('server-url') || 'https://sonarcloud.io', "input 'server-url'");
     const timeoutMs = seconds(runner, 'timeout-seconds', 300, 3600) * 1000;
     const initialDelayMs = seconds(runner, 'poll-interval-seconds', 2, 600) * 1000;
 

@@ -90477,7 +90477,9 @@ async function openGitopsTarget(options) {
   if (repository === "") {
     const gitopsPath2 = repositoryPath(options.gitopsPath ?? "gitops-repo", "gitops-path");
     await git(["rev-parse", "--git-dir"], { cwd: options.checkout });
-    return { remote: { repoDir: options.checkout, remote: options.remote ?? "origin", branch: options.branch }, gitopsPath: gitopsPath2, close: () => void 0 };
+    const persisted = await git(["config", "--local", "--get-regexp", "^http\\..*\\.extraheader$"], { cwd: options.checkout }).catch(() => "");
+    const credentials = options.token && persisted.trim() === "" ? { credentials: { token: options.token } } : {};
+    return { remote: { repoDir: options.checkout, remote: options.remote ?? "origin", branch: options.branch, ...credentials }, gitopsPath: gitopsPath2, close: () => void 0 };
   }
   const url = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ? `${(options.serverUrl ?? "https://github.com").replace(/\/$/, "")}/${repository}.git` : repository;
   if (url.startsWith("-")) throw new Error(`gitops-repository: '${repository}' is not a repository URL`);
@@ -91561,7 +91563,11 @@ var release_manifest_schema_default = {
           additionalProperties: false,
           required: ["revision"],
           properties: {
-            revision: { type: "string", minLength: 1, description: "Chart revision: Argo CD targetRevision of the source holding the image." },
+            revision: {
+              type: "string",
+              pattern: "^[0-9a-f]{40}$",
+              description: "Chart revision: the full 40-hex commit SHA the Argo CD source holding the image is pinned to (its targetRevision). A branch or tag name would let the environment follow whatever it points to later, past every review."
+            },
             path: { type: "string", description: "Chart path in its repository." }
           }
         },
@@ -91626,6 +91632,9 @@ function describe(error) {
   if (error.keyword === "additionalProperties") return `${at}: unknown field '${String(error.params["additionalProperty"])}'`;
   if (error.keyword === "required") return `${at}: missing field '${String(error.params["missingProperty"])}'`;
   if (error.keyword === "enum") return `${at}: must be one of ${error.params["allowedValues"].join(", ")}`;
+  if (error.keyword === "pattern" && /\/chart\/revision$/.test(error.instancePath)) {
+    return `${at}: must be a full 40-hex commit SHA (the Argo CD targetRevision the service is pinned to), not a branch, tag or short SHA that could move after the release was reviewed`;
+  }
   return `${at}: ${error.message ?? error.keyword}`;
 }
 function validateReleaseManifest(value, where = "release manifest") {
@@ -95997,6 +96006,7 @@ async function environmentPins(head, gitopsPath, environment, limits) {
   const files = await head.manifests(environmentPath(environment, known, gitopsPath));
   return [...files].flatMap(([path2, text]) => readPins(text, path2, limits));
 }
+var fullCommit = /^[0-9a-f]{40}$/;
 function synthesizedRelease(request2, sourceRepository) {
   return validateReleaseManifest(
     {
@@ -96009,7 +96019,9 @@ function synthesizedRelease(request2, sourceRepository) {
           entry2.service,
           {
             image: entry2.image,
-            ...entry2.chartRevision === void 0 ? {} : { chart: { revision: entry2.chartRevision } },
+            // Recorded only when it is a commit: a copy of what an environment runs may carry the branch
+            // its Application follows, which the manifest schema refuses (it is still copied as is).
+            ...entry2.chartRevision !== void 0 && fullCommit.test(entry2.chartRevision) ? { chart: { revision: entry2.chartRevision } } : {},
             origin: entry2.origin
           }
         ])

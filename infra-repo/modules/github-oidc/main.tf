@@ -113,7 +113,8 @@ resource "aws_iam_role_policy" "build_push" {
 
 # ---------------------------------------------------------------- deploy (verify) roles
 # Promotion itself is a git commit to the GitOps repo; AWS access is only needed
-# to verify the rollout on the cluster (Argo CD status, Prometheus SLOs).
+# to verify the rollout on the cluster (Argo CD status, Prometheus SLOs). Inside the
+# cluster the roles get exactly that, through a Kubernetes group (see "cluster access").
 
 data "aws_iam_policy_document" "dev_deploy_trust" {
   statement {
@@ -130,13 +131,12 @@ data "aws_iam_policy_document" "dev_deploy_trust" {
       values   = ["sts.amazonaws.com"]
     }
 
+    # Only a job bound to the `dev` environment (whose deployment branches are main only): a job of
+    # any workflow on main without an environment cannot assume it.
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values = [
-        "repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main",
-        "repo:${var.github_org}/${var.github_repo}:environment:dev",
-      ]
+      values   = ["repo:${var.github_org}/${var.github_repo}:environment:dev"]
     }
   }
 }
@@ -208,4 +208,24 @@ resource "aws_iam_role_policy" "prod_deploy" {
   name   = "eks-describe"
   role   = aws_iam_role.prod_deploy[0].id
   policy = data.aws_iam_policy_document.deploy.json
+}
+
+# ---------------------------------------------------------------- cluster access
+# What verification does in the cluster, and nothing else: read (and, to ask for a refresh, patch)
+# Argo CD Applications in the Argo CD namespace, and GET Prometheus through the API server's service
+# proxy. No EKS access policy fits: AmazonEKSViewPolicy and AmazonEKSEditPolicy grant no
+# argoproj.io resource, and Edit in the Argo CD namespace would control Argo CD itself (its
+# secrets, config maps and workloads) — AWS EKS User Guide, "Review access policy permissions".
+# So the access entry only names a Kubernetes group, and deploy_kubernetes_rbac binds that group.
+
+locals {
+  prometheus_namespace = split("/", var.prometheus_service)[0]
+  # The API server authorizes GET /api/v1/namespaces/<ns>/services/<name>:<port>/proxy/... as verb
+  # get on services/proxy named "<name>:<port>" (the path segment; k8s.io/apiserver requestinfo.go).
+  prometheus_proxy_name = split("/", var.prometheus_service)[1]
+
+  deploy_access = {
+    kubernetes_groups   = [var.deploy_kubernetes_group]
+    policy_associations = {}
+  }
 }

@@ -1,0 +1,122 @@
+/**
+ * The ways around the production gate, replayed against the workflows as an attacker (or a hurried
+ * colleague) would try them: each is refused, or the thing it would have displaced is kept, with a
+ * message that says why. Prod's pins are compared before and after every attempt.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { formatReleaseManifest } from '../../actions/lib/release-manifest.ts';
+import type { ReleaseManifest } from '../../actions/lib/release-manifest.ts';
+import { createGitopsRemote, run } from '../../actions/lib/test-support/gitops-repository.ts';
+import type { GitopsRemoteFixture } from '../../actions/lib/test-support/gitops-repository.ts';
+import { context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
+import { replayJob } from './workflow-replay.ts';
+
+withGitHubApi();
+
+let remote: GitopsRemoteFixture;
+let stage: Stage;
+let first: ReleaseManifest;
+
+/** release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main). */
+function merge(manifest: ReleaseManifest, runId: number): void {
+  stage.releaseRun(runId, manifest.source.commit);
+  stage.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
+  stage.runId = runId;
+  const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+  replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
+}
+
+const dispatch = (release: string) => ({ event_name: 'workflow_dispatch', actor: 'mallory', inputs: { release, mode: 'commit' } });
+
+/** Plans and, when the plan lets it, promotes: what an approved run would do. */
+function promoteWith(values: Parameters<typeof context>[0]): void {
+  const plan = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(values), stage.harness()));
+  replayJob(root, promoteProd, 'promote', context({ ...values, needs: { plan } }), stage.harness());
+}
+
+beforeAll(() => {
+  remote = createGitopsRemote(gitopsFiles());
+  stage = new Stage(remote);
+  first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
+  merge(first, 501);
+});
+
+describe('the ways around the production gate, replayed', () => {
+  it('a release manifest uploaded by a pull request’s run (a fork’s, for its own main) is refused: no artifact of that name counts unless a push run of release.yml on main uploaded it', () => {
+    const evil = releaseOf(remote, 'e0e0e0e'.padEnd(40, '1'), '2026-11-23T00:00:00Z', ['cart']);
+    stage.releaseRun(901, evil.source.commit, { event: 'pull_request', headBranch: 'main', headRepository: 'mallory/slipway' });
+    stage.artifact(`release-manifest-${evil.id}`, 901, { 'release-manifest.json': formatReleaseManifest(evil) });
+    stage.artifact(`release-verified-dev-${evil.id}`, 901, { 'verified.json': '{}' });
+    const prodBefore = pins(remote, 'prod');
+    const downloads = stage.ghLog().length;
+    expect(() => promoteWith(dispatch(evil.id))).toThrow(/comes only from runs that may not promote \(run 901 was triggered by pull_request, not by push\); a release manifest counts only from a push of \.github\/workflows\/release\.yml to main of example\/slipway/);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+    expect(stage.ghLog().length).toBe(downloads);
+  });
+
+  it('a verified-in-dev marker from another run than the one that built the release is refused', () => {
+    const unverified = releaseOf(remote, 'abcabca'.padEnd(40, '2'), '2026-11-23T01:00:00Z', ['order']);
+    stage.releaseRun(801, unverified.source.commit);
+    stage.artifact(`release-manifest-${unverified.id}`, 801, { 'release-manifest.json': formatReleaseManifest(unverified) });
+    stage.releaseRun(803, 'f00f00f'.padEnd(40, '3'), { event: 'pull_request', headBranch: 'add-marker' });
+    stage.artifact(`release-verified-dev-${unverified.id}`, 803, { 'verified.json': '{}' });
+    const prodBefore = pins(remote, 'prod');
+    expect(() => promoteWith(dispatch(unverified.id))).toThrow(/marker comes from run 803 was triggered by pull_request, not by push, not from run 801 that built the release; a marker counts only from the run that built and verified it/);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+  });
+
+  it.each([
+    ['a fork’s pull request whose workflow is named Release, from the fork’s main', { event: 'pull_request', head_repository: { full_name: 'mallory/slipway' } }],
+    ['a fork’s workflow named Release at another path', { event: 'pull_request', path: '.github/workflows/evil.yml', head_repository: { full_name: 'mallory/slipway' } }],
+    ['this repository’s pull request run of release.yml', { event: 'pull_request', head_branch: 'main' }],
+  ])('%s does not start a prod promotion: the plan job’s if names what it checks', (_, run) => {
+    stage.releaseRun(66, first.source.commit, { event: 'pull_request', headRepository: 'mallory/slipway' });
+    stage.artifact(`release-verified-dev-${first.id}`, 66, { 'verified.json': '{}' });
+    const prodBefore = pins(remote, 'prod');
+    const fork = context({ event_name: 'workflow_run', actor: 'mallory', event: releaseCompleted(66, run) });
+    expect(() => replayJob(root, promoteProd, 'plan', fork, stage.harness())).toThrow(/the job's if \(.*github\.event\.workflow_run\.event == 'push'.*github\.event\.workflow_run\.path == '\.github\/workflows\/release\.yml'.*github\.event\.workflow_run\.head_repository\.full_name == github\.repository.*\) is false/s);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+  });
+
+  it('a release whose chart revision is a branch, not a commit, is refused before anything is written', () => {
+    const branchy = releaseOf(remote, 'c4a47c4'.padEnd(40, '4'), '2026-11-23T02:00:00Z', ['cart']);
+    const text = formatReleaseManifest(branchy).replace('"scan": {', '"chart": { "revision": "main" },\n      "scan": {');
+    expect(text).toContain('"revision": "main"');
+    stage.releaseRun(811, branchy.source.commit);
+    stage.artifact(`release-manifest-${branchy.id}`, 811, { 'release-manifest.json': text });
+    stage.artifact(`release-verified-dev-${branchy.id}`, 811, { 'verified.json': '{}' });
+    const prodBefore = pins(remote, 'prod');
+    const head = remote.head();
+    expect(() => promoteWith(dispatch(branchy.id))).toThrow(/\/services\/cart\/chart\/revision: must be a full 40-hex commit SHA/);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+    expect(remote.head()).toBe(head);
+  });
+
+  it('a rollback of prod waiting for its reviewer is kept: a promotion behind it writes nothing and says why, then the rollback runs', () => {
+    // Prod runs the first release, then a promotion the on-call wants to undo.
+    promoteWith(dispatch(first.id));
+    const second = releaseOf(remote, '2222222'.padEnd(40, '5'), '2026-11-24T00:00:00Z', ['cart']);
+    merge(second, 502);
+    stage.artifact(`release-verified-dev-${second.id}`, 502, { 'verified.json': '{}' });
+    promoteWith(dispatch(second.id));
+    expect(pins(remote, 'prod')['cart']).toEqual(second.services['cart']?.image);
+
+    // The rollback waits for a reviewer in its own queue; a newer promotion comes in behind it.
+    stage.rollbackRun(41, 'prod', 'waiting');
+    const groups = { rollback: parse(readFileSync(rollback, 'utf8')).jobs['rollback-prod'].concurrency.group, promotion: parse(readFileSync(promoteProd, 'utf8')).concurrency.group };
+    expect(groups.rollback).not.toBe(groups.promotion);
+    const third = releaseOf(remote, '3333333'.padEnd(40, '6'), '2026-11-25T00:00:00Z', ['cart']);
+    merge(third, 503);
+    const head = remote.head();
+    expect(() => promoteWith({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(503) })).toThrow(/a rollback of prod has not finished \(run 41: waiting\): this promotion writes nothing, so the rollback is not overtaken/);
+    expect(remote.head()).toBe(head);
+    expect(pins(remote, 'prod')['cart']).toEqual(second.services['cart']?.image);
+
+    // Approved, the rollback runs (it is the unfinished run the promotion saw) and lands.
+    replayJob(root, rollback, 'rollback-prod', context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'prod', reason: 'cart errors' } }), stage.harness());
+    expect(pins(remote, 'prod')['cart']).toEqual(first.services['cart']?.image);
+    expect(run(remote.bare, 'log', '-1', '--format=%s', 'main')).toMatch(/^rollback prod:/);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The subset of GitHub's expression language the workflows use, evaluated the way the runner does:
+ * `${{ }}` substitution, `if:` conditions, literals, property access, ! && || == != (GitHub's loose
+ * equality), and the functions always, success, failure, cancelled, format, toJSON, startsWith,
+ * contains. Anything else is an error, so a workflow change cannot slip past the replay.
+ */
+export type Value = string | number | boolean | null | undefined | Record<string, unknown> | unknown[];
+export type ExpressionContext = Record<string, unknown>;
+
+export class ReplayError extends Error {
+  override name = 'ReplayError';
+}
+
+const tokenPattern = /\s*(?:('(?:[^']|'')*')|(\d+(?:\.\d+)?)|(==|!=|&&|\|\||!|\(|\)|,)|([A-Za-z_][\w-]*(?:\.[\w-]+|\.\*|\[[^\]]+\])*))/y;
+
+function truthy(value: Value): boolean {
+  return !(value === '' || value === 0 || value === false || value === null || value === undefined);
+}
+
+export function asString(value: Value): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value, null, 2);
+  return String(value);
+}
+
+export function lookup(context: ExpressionContext, path: string): Value {
+  const parts = path.replace(/\[\s*'([^']*)'\s*\]/g, '.$1').split('.');
+  let value: unknown = context;
+  for (const part of parts) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value as Value;
+}
+
+/**
+ * GitHub's `==`: strings compare ignoring case; values of different types are compared as numbers
+ * (null → 0, true → 1, false → 0, a string → its JSON number, '' → 0, anything else → NaN), so a
+ * variable that is not set equals ''. (GitHub Docs, "Evaluate expressions in workflows and actions",
+ * Operators.)
+ */
+function looselyEqual(left: Value, right: Value): boolean {
+  const a = left ?? null;
+  const b = right ?? null;
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  if (typeof a === typeof b && (typeof a !== 'object' || a === null)) return a === b;
+  const number = (value: Value): number => {
+    if (value === null || value === undefined) return 0;
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string') return value.trim() === '' ? 0 : /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value.trim()) || /^0x[0-9a-f]+$/i.test(value.trim()) ? Number(value.trim()) : NaN;
+    return NaN;
+  };
+  return number(a) === number(b);
+}
+
+/** Evaluates the text between `${{` and `}}`. */
+export function evaluate(expression: string, context: ExpressionContext): Value {
+  const tokens: string[] = [];
+  tokenPattern.lastIndex = 0;
+  let position = 0;
+  while (position < expression.length) {
+    if (expression.slice(position).trim() === '') break;
+    tokenPattern.lastIndex = position;
+    const match = tokenPattern.exec(expression);
+    if (!match) throw new ReplayError(`cannot read the expression '${expression}' at '${expression.slice(position)}'`);
+    tokens.push(match[0].trim());
+    position = tokenPattern.lastIndex;
+  }
+  let index = 0;
+  const peek = (): string | undefined => tokens[index];
+  const next = (): string => {
+    const token = tokens[index++];
+    if (token === undefined) throw new ReplayError(`the expression '${expression}' ends too early`);
+    return token;
+  };
+  const functions: Record<string, (...args: Value[]) => Value> = {
+    always: () => true,
+    success: () => true,
+    failure: () => false,
+    cancelled: () => false,
+    format: (template, ...args) => asString(template).replace(/\{(\d+)\}/g, (_, n: string) => asString(args[Number(n)])),
+    toJSON: (value) => JSON.stringify(value ?? null, null, 2),
+    startsWith: (text, prefix) => asString(text).toLowerCase().startsWith(asString(prefix).toLowerCase()),
+    contains: (text, part) => (Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase())),
+  };
+  const primary = (): Value => {
+    const token = next();
+    if (token === '(') {
+      const value = or();
+      if (next() !== ')') throw new ReplayError(`missing ) in '${expression}'`);
+      return value;
+    }
+    if (token === '!') return !truthy(primary());
+    if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
+    if (/^\d/.test(token)) return Number(token);
+    if (token === 'true' || token === 'false') return token === 'true';
+    if (token === 'null') return null;
+    if (peek() === '(') {
+      const call = functions[token];
+      if (!call) throw new ReplayError(`the replay does not know the function ${token}() (in '${expression}')`);
+      next();
+      const args: Value[] = [];
+      while (peek() !== ')') {
+        args.push(or());
+        if (peek() === ',') next();
+      }
+      next();
+      return call(...args);
+    }
+    return lookup(context, token);
+  };
+  const comparison = (): Value => {
+    const left = primary();
+    const operator = peek();
+    if (operator !== '==' && operator !== '!=') return left;
+    next();
+    const right = primary();
+    const equal = looselyEqual(left, right);
+    return operator === '==' ? equal : !equal;
+  };
+  const and = (): Value => {
+    let value = comparison();
+    while (peek() === '&&') {
+      next();
+      const right = comparison();
+      value = truthy(value) ? right : value;
+    }
+    return value;
+  };
+  const or = (): Value => {
+    let value = and();
+    while (peek() === '||') {
+      next();
+      const right = and();
+      value = truthy(value) ? value : right;
+    }
+    return value;
+  };
+  const value = or();
+  if (index !== tokens.length) throw new ReplayError(`cannot read the expression '${expression}' past '${tokens.slice(index).join(' ')}'`);
+  return value;
+}
+
+/** Replaces every `${{ … }}` in a text with its value. */
+export function substitute(text: string, context: ExpressionContext): string {
+  return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, inner: string) => asString(evaluate(inner, context)));
+}
+
+/** An `if:` condition (with or without `${{ }}`) as the runner reads it. */
+export function condition(text: string | undefined, context: ExpressionContext): boolean {
+  if (text === undefined) return true;
+  const trimmed = text.trim();
+  const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(trimmed)?.[1] ?? trimmed;
+  return truthy(evaluate(inner, context));
+}
+

@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { actionsRuns, unfinishedRollbacks } from '../../lib/github-runs.ts';
+import { rollbackRuns, rollbackRunName } from '../../lib/release-runs.ts';
+import type { Command } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { githubRepository } from '../github-context.ts';
+
+export const command: Command = {
+  summary: 'fail when a rollback of the environment is waiting, queued or running (rollback.yml runs named "Rollback <environment>"), so a promotion never writes ahead of it',
+  usage: 'slipway pending-rollback <environment> [--repository owner/name]',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, options: { repository: { type: 'string' } }, allowPositionals: true, strict: true });
+    const [environment, ...extra] = positionals;
+    if (!environment || extra.length > 0 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(environment)) throw new UsageError('give one environment, e.g. slipway pending-rollback prod');
+    const repository = githubRepository(io, values.repository);
+    const trusted = rollbackRuns(`${repository.owner}/${repository.repo}`);
+    const pending = await unfinishedRollbacks(actionsRuns(repository), environment, trusted);
+    if (pending.length === 0) {
+      io.out(`no "${rollbackRunName(environment)}" run is waiting, queued or running`);
+      return 0;
+    }
+    io.err(
+      `a rollback of ${environment} has not finished (${pending.map((run) => `run ${run.id}: ${run.status ?? 'unknown'}`).join(', ')}): this promotion writes nothing, so the rollback is not overtaken. Approve or reject the rollback, then run the promotion again.`,
+    );
+    return 1;
+  },
+};
