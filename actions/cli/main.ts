@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   verify: () => import('./commands/verify.ts'),
   'scan-policy': () => import('./commands/scan-policy.ts'),
   'changed-services': () => import('./commands/changed-services.ts'),
+  'verify-provenance': () => import('./commands/verify-provenance.ts'),
 };
 
 async function help(io: CommandIo): Promise<void> {

@@ -103,3 +103,15 @@ export function describeReason(reason: RefusalReason): string {
 export function refusalMessage(subject: string, refusal: Refusal & { digest: string }): string {
   return `${subject}: ${refusal.digest} refused: ${describeReason(refusal.reason)} — ${refusal.detail}`;
 }
+
+/** What was verified, one fact a line, for the CLI and the job summary. */
+export function verifiedLines(provenance: VerifiedProvenance): string[] {
+  return [
+    `predicate type   ${provenance.predicateType}`,
+    `signed by        ${provenance.signer}`,
+    `OIDC issuer      ${provenance.issuer}`,
+    `source           ${provenance.sourceRepository} ${provenance.sourceRef}${provenance.sourceCommit ? ` at ${provenance.sourceCommit}` : ''}`,
+    ...(provenance.runUrl ? [`build run        ${provenance.runUrl}`] : []),
+    `transparency log entry ${provenance.logIndex}, logged ${provenance.loggedAt}`,
+  ];
+}
