@@ -131,6 +131,19 @@ describe('image provenance against a local stand-in of the GitHub attestations A
     await expect(verify(digestOf('any'))).rejects.toThrow(/HTTP 401 .*attestations: read/);
   });
 
+  it('trusts every root of a JSON Lines file, as `gh attestation trusted-root` prints them', async () => {
+    const digest = digestOf('json lines root');
+    await stored(digest);
+    const root = sigstore.trustedRoot as { certificateAuthorities: unknown[] };
+    const lines = join(mkdtempSync(join(tmpdir(), 'slipway-trust-')), 'trusted_root.jsonl');
+    // A first root without our CA (say GitHub's own instance), then the one that signed.
+    writeFileSync(lines, `${JSON.stringify({ ...root, certificateAuthorities: [] })}\n${JSON.stringify(root)}\n`);
+    const { verify } = await provenanceVerifier(verifierOptions({ trust: { trustedRootFile: lines } }));
+    expect(await verify(digest)).toMatchObject({ ok: true });
+    writeFileSync(lines, `${JSON.stringify({ ...root, tlogs: [] })}\n`);
+    await expect(provenanceVerifier(verifierOptions({ trust: { trustedRootFile: lines } }))).rejects.toThrow('names no transparency log');
+  });
+
   it('refuses a policy or trusted root it cannot use, before asking the API', async () => {
     const before = api.requests.length;
     await expect(provenanceVerifier(verifierOptions({ repository: 'not-a-repository' }))).rejects.toThrow("repository 'not-a-repository' is not owner/name");
