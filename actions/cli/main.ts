@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   'changed-services': () => import('./commands/changed-services.ts'),
   'release-run': () => import('./commands/release-run.ts'),
   'pending-rollback': () => import('./commands/pending-rollback.ts'),
+  'verify-provenance': () => import('./commands/verify-provenance.ts'),
 };
 
 async function help(io: CommandIo): Promise<void> {

@@ -13,7 +13,7 @@ import type { PinnedImage } from './image-reference.ts';
 import { readPins } from './pins.ts';
 import type { Pin } from './pins.ts';
 import { PromotionError, planPromotion, releaseServices } from './promotion-plan.ts';
-import type { PromotionPlan, PromotionRequest, ServicePromotion } from './promotion-plan.ts';
+import type { PlannedChange, PromotionPlan, PromotionRequest, ServicePromotion } from './promotion-plan.ts';
 import { latestImages, rollbackTarget } from './promotion-record.ts';
 import { formatReleaseManifest, validateReleaseManifest } from './release-manifest.ts';
 import type { ReleaseManifest } from './release-manifest.ts';
@@ -45,6 +45,11 @@ export interface PromoteOptions {
   log?: (line: string) => void;
   /** Plan and show the change without pushing: `result.diff` holds it, no ref changes. */
   dryRun?: boolean;
+  /**
+   * Called with the images a plan is about to pin, before anything is written (on every attempt);
+   * throwing refuses the promotion with nothing written (e.g. an image without signed provenance).
+   */
+  checkImages?: (changes: readonly PlannedChange[]) => Promise<void>;
 }
 
 export interface PromoteResult {
@@ -207,6 +212,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       const files = await head.manifests(environmentDir);
       const plan = planPromotion(files, request, await history, limits);
       const change = plan.message && plan.files.size > 0 ? { files: plan.files, message: plan.message } : undefined;
+      if (change && options.checkImages) await options.checkImages(plan.changes);
       return { ...(change ? { change } : {}), result: { plan, release } };
     },
     {

@@ -20,7 +20,8 @@ const actionFolder = fileURLToPath(new URL('.', import.meta.url));
 function runAction(workspace: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
   return runBundle(actionFolder, {
     workspace,
-    inputs,
+    // Provenance verification has its own tests (provenance.test.ts); these images carry no attestations.
+    inputs: { 'require-provenance': 'false', ...inputs },
     event: { ref: 'refs/heads/main', repository: { full_name: 'example/slipway' } },
     env: {
       HOME: mkdtempSync(join(tmpdir(), 'slipway-home-')),

@@ -11,6 +11,7 @@ import { parseRepositoryName } from '../../lib/pull-request.ts';
 import { parseReleaseManifest } from '../../lib/release-manifest.ts';
 import { runApprovers } from '../../lib/run-approvals.ts';
 import { insideRoot } from '../../lib/workspace-paths.ts';
+import { provenanceStep } from './provenance.ts';
 
 function source(runner: ActionRunner, workspace: string): PromotionSource {
   const services = runner.listInput('services', true);
@@ -72,6 +73,7 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     const githubToken = runner.input('github-token');
     if (githubToken) runner.setSecret(githubToken);
     const approver = runner.input('approver') || (await approversOfRun(runner, githubToken || token));
+    const provenance = provenanceStep(runner, workspace, githubToken || token);
     let pullRequest;
     if (mode === 'pull-request') {
       const name = gitopsRepository || runner.env('GITHUB_REPOSITORY') || '';
@@ -95,6 +97,7 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
         maxAttempts,
         ...(approver ? { approver } : {}),
         ...(pullRequest ? { pullRequest } : {}),
+        ...(provenance.checkImages ? { checkImages: provenance.checkImages } : {}),
         log: runner.info,
       });
       for (const skipped of result.plan.skipped) runner.warning(`${skipped.service}: ${skipped.reason}`);
@@ -112,6 +115,8 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
           ...(runner.env('GITHUB_REPOSITORY') ? { sourceRepository: String(runner.env('GITHUB_REPOSITORY')) } : {}),
         }),
       );
+      const provenanceNote = provenance.summary();
+      if (provenanceNote) runner.appendSummary(provenanceNote);
       runner.info(result.commit ? `${environment}: commit ${result.commit}` : `${environment}: nothing to change, no commit`);
     } finally {
       target.close();

@@ -7603,9 +7603,9 @@ var require_build = __commonJS({
   }
 });
 
-// actions/node_modules/agent-base/dist/helpers.js
+// node_modules/agent-base/dist/helpers.js
 var require_helpers3 = __commonJS({
-  "actions/node_modules/agent-base/dist/helpers.js"(exports) {
+  "node_modules/agent-base/dist/helpers.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -7673,9 +7673,9 @@ var require_helpers3 = __commonJS({
   }
 });
 
-// actions/node_modules/agent-base/dist/index.js
+// node_modules/agent-base/dist/index.js
 var require_dist = __commonJS({
-  "actions/node_modules/agent-base/dist/index.js"(exports) {
+  "node_modules/agent-base/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -8592,9 +8592,9 @@ var require_src = __commonJS({
   }
 });
 
-// actions/node_modules/socks-proxy-agent/dist/index.js
+// node_modules/socks-proxy-agent/dist/index.js
 var require_dist2 = __commonJS({
-  "actions/node_modules/socks-proxy-agent/dist/index.js"(exports) {
+  "node_modules/socks-proxy-agent/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -96108,6 +96108,7 @@ async function promote(options) {
       const files = await head.manifests(environmentDir);
       const plan2 = planPromotion(files, request2, await history, limits);
       const change = plan2.message && plan2.files.size > 0 ? { files: plan2.files, message: plan2.message } : void 0;
+      if (change && options.checkImages) await options.checkImages(plan2.changes);
       return { ...change ? { change } : {}, result: { plan: plan2, release: release2 } };
     },
     {
