@@ -12,12 +12,12 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { HeadSnapshot } from '../actions/lib/git-promotion.ts';
-import { promote } from '../actions/lib/promote.ts';
-import { planPromotion, releaseServices } from '../actions/lib/promotion-plan.ts';
-import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../actions/lib/release-manifest.ts';
-import type { ReleaseManifest } from '../actions/lib/release-manifest.ts';
-import { createGitopsRemote, digestOf, gitopsTree, registry, run } from '../actions/lib/test-support/gitops-repository.ts';
+import { HeadSnapshot } from '../actions/lib/promotion/landing.ts';
+import { promote } from '../actions/lib/promotion/promote.ts';
+import { planPromotion, releaseServices } from '../actions/lib/promotion/plan.ts';
+import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../actions/lib/release/release-manifest.ts';
+import type { ReleaseManifest } from '../actions/lib/release/release-manifest.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, run } from '../actions/test-support/gitops-repository.ts';
 import { startProvenanceBench } from './provenance-cost.ts';
 
 const servicesPerEnvironment = 150;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { provenanceVerifier } from '../actions/lib/provenance/verify-image.ts';
-import { startGitHubAttestationsApi } from '../actions/lib/test-support/github-attestations-api.ts';
-import { startSigstoreServices } from '../actions/lib/test-support/sigstore-services.ts';
+import { startGitHubAttestationsApi } from '../actions/test-support/github-attestations-api.ts';
+import { startSigstoreServices } from '../actions/test-support/sigstore-services.ts';
 
 export interface ProvenanceTimings {
   /** Each service: fetch its bundles from the API stand-in, then verify. */

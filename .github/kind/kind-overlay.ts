@@ -7,7 +7,7 @@
  */
 import { isMap, parse, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
-import { parsePinnedImage } from '../../actions/lib/image-reference.ts';
+import { parsePinnedImage } from '../../actions/lib/release/image-reference.ts';
 
 export interface KindOverlay {
   environment: string;

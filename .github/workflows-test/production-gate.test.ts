@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { releaseWorkflowPath, rollbackRunName } from '../../actions/lib/release-runs.ts';
+import { releaseWorkflowPath, rollbackRunName } from '../../actions/lib/release/release-runs.ts';
 import { condition, substitute } from './workflow-expressions.ts';
 import type { WorkflowStep } from './workflow-replay.ts';
 

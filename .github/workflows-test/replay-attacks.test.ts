@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatReleaseManifest } from '../../actions/lib/release-manifest.ts';
-import type { ReleaseManifest } from '../../actions/lib/release-manifest.ts';
-import { createGitopsRemote, run } from '../../actions/lib/test-support/gitops-repository.ts';
-import type { GitopsRemoteFixture } from '../../actions/lib/test-support/gitops-repository.ts';
+import { formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
+import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
 import { replayJob } from './workflow-replay.ts';
 

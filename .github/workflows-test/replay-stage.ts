@@ -1,7 +1,7 @@
 /**
  * What the replay tests run the workflows against, in place of GitHub and AWS:
  *   - GitHub's REST API (workflow runs, artifacts, approvals, pulls) — the stand-in of
- *     actions/lib/test-support/github-actions-api.ts in a child process (the replay runs steps
+ *     actions/test-support/github-actions-api.ts in a child process (the replay runs steps
  *     synchronously, so a server in the test's process could not answer), fed a state file;
  *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact), `npx slipway`
  *     (this repository's CLI), actions/download-artifact and upload-artifact (this run's files),
@@ -16,12 +16,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
-import { createReleaseManifest } from '../../actions/lib/release-manifest.ts';
-import type { ReleaseManifest } from '../../actions/lib/release-manifest.ts';
-import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../../actions/lib/release-runs.ts';
-import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/lib/test-support/github-actions-api.ts';
-import { run } from '../../actions/lib/test-support/gitops-repository.ts';
-import type { GitopsRemoteFixture } from '../../actions/lib/test-support/gitops-repository.ts';
+import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../../actions/lib/release/release-runs.ts';
+import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/test-support/github-actions-api.ts';
+import { run } from '../../actions/test-support/gitops-repository.ts';
+import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { ReplayError } from './workflow-expressions.ts';
 import type { ExpressionContext } from './workflow-expressions.ts';
 import { jobOutputs } from './workflow-replay.ts';
@@ -97,7 +97,7 @@ let githubApi: { url: string; stop: () => void } | undefined;
 export function withGitHubApi(): void {
   beforeAll(async () => {
     writeFileSync(apiState, JSON.stringify({ tokens: [], runs: [], artifacts: [] }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'actions/lib/test-support/github-api-process.ts'), apiState], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'actions/test-support/github-api-process.ts'), apiState], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     const port = await new Promise<string>((resolve, reject) => {
       child.once('error', reject);
       child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));

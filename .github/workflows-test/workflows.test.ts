@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { command as validateCommand } from '../../actions/cli/commands/validate.ts';
-import { checkWorkflow, formatWorkflowFinding } from '../../actions/lib/workflow-policy.ts';
+import { checkWorkflow, formatWorkflowFinding } from './workflow-policy.ts';
 import { actionlint } from './actionlint.ts';
 import { condition } from './workflow-expressions.ts';
 import type { WorkflowStep } from './workflow-replay.ts';

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseReleaseManifest } from '../lib/release-manifest.ts';
-import { errorLines, runAction } from '../lib/test-support/action-run.ts';
-import { startLocalRegistry } from '../lib/test-support/local-registry.ts';
-import type { LocalRegistry } from '../lib/test-support/local-registry.ts';
+import { parseReleaseManifest } from '../lib/release/release-manifest.ts';
+import { errorLines, runAction } from '../test-support/action-run.ts';
+import { startLocalRegistry } from '../test-support/local-registry.ts';
+import type { LocalRegistry } from '../test-support/local-registry.ts';
 
 const action = import.meta.dirname;
 

@@ -3,12 +3,12 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../lib/test-support/gitops-repository.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../test-support/gitops-repository.ts';
 
 afterAll(removeGitopsRemotes);
 
 const bin = new URL('./slipway.js', import.meta.url).pathname;
-const corpus = new URL('../lib/fixtures/corpus/', import.meta.url).pathname;
+const corpus = new URL('../test-support/fixtures/corpus/', import.meta.url).pathname;
 const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway';
 const digest = `sha256:${'ef'.repeat(32)}`;
 

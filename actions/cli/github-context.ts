@@ -1,6 +1,6 @@
 /** The GitHub repository and token a command reads runs with: --repository or GITHUB_REPOSITORY, GH_TOKEN or GITHUB_TOKEN, GITHUB_API_URL. */
-import type { GitHubRepository } from '../lib/pull-request.ts';
-import { parseRepositoryName } from '../lib/pull-request.ts';
+import type { GitHubRepository } from '../lib/github/pull-request.ts';
+import { parseRepositoryName } from '../lib/github/pull-request.ts';
 import type { CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
 

@@ -1,12 +1,12 @@
 /** Options shared by the commands that land commits in a GitOps repository (promote, rollback). */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { openGitopsTarget } from '../lib/gitops-target.ts';
-import type { OpenedGitopsTarget } from '../lib/gitops-target.ts';
-import { formatImageReference, shortDigest } from '../lib/image-reference.ts';
-import type { PromoteResult } from '../lib/promote.ts';
-import { parseRepositoryName } from '../lib/pull-request.ts';
-import type { GitHubRepository } from '../lib/pull-request.ts';
+import { openGitopsTarget } from '../lib/promotion/gitops-target.ts';
+import type { OpenedGitopsTarget } from '../lib/promotion/gitops-target.ts';
+import { formatImageReference, shortDigest } from '../lib/release/image-reference.ts';
+import type { PromoteResult } from '../lib/promotion/promote.ts';
+import { parseRepositoryName } from '../lib/github/pull-request.ts';
+import type { GitHubRepository } from '../lib/github/pull-request.ts';
 import type { CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
 

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorLines, runAction } from '../lib/test-support/action-run.ts';
-import { startGitHubCommentsApi } from '../lib/test-support/github-comments-api.ts';
-import type { GitHubCommentsApi } from '../lib/test-support/github-comments-api.ts';
+import { errorLines, runAction } from '../test-support/action-run.ts';
+import { startGitHubCommentsApi } from '../test-support/github-comments-api.ts';
+import type { GitHubCommentsApi } from '../test-support/github-comments-api.ts';
 
 const action = import.meta.dirname;
 const pullRequestEvent = { action: 'synchronize', number: 15, pull_request: { number: 15, head: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', ref: 'feature' } } };

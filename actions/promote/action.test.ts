@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createReleaseManifest, formatReleaseManifest } from '../lib/release-manifest.ts';
-import { runAction as runBundle } from '../lib/test-support/action-run.ts';
-import type { ActionRun } from '../lib/test-support/action-run.ts';
-import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../lib/test-support/gitops-repository.ts';
+import { createReleaseManifest, formatReleaseManifest } from '../lib/release/release-manifest.ts';
+import { runAction as runBundle } from '../test-support/action-run.ts';
+import type { ActionRun } from '../test-support/action-run.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../test-support/gitops-repository.ts';
 
 afterAll(removeGitopsRemotes);
 

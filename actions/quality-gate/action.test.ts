@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release-manifest.ts';
-import { errorLines, runAction } from '../lib/test-support/action-run.ts';
-import { reportTaskText, startSonarApi } from '../lib/test-support/sonarcloud-api.ts';
-import type { SonarApi, SonarScenario } from '../lib/test-support/sonarcloud-api.ts';
+import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
+import { errorLines, runAction } from '../test-support/action-run.ts';
+import { reportTaskText, startSonarApi } from '../test-support/sonarcloud-api.ts';
+import type { SonarApi, SonarScenario } from '../test-support/sonarcloud-api.ts';
 
 const action = import.meta.dirname;
 

@@ -2,11 +2,11 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release-manifest.ts';
-import { errorLines, runAction } from '../lib/test-support/action-run.ts';
+import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
+import { errorLines, runAction } from '../test-support/action-run.ts';
 
 const action = import.meta.dirname;
-const fixtures = join(action, '..', 'lib', 'fixtures', 'trivy');
+const fixtures = join(action, '..', 'test-support', 'fixtures', 'trivy');
 const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
 
 function workspaceWith(files: Record<string, string> = {}): string {

@@ -6939,7 +6939,7 @@ var require_ajv = __commonJS({
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname as dirname2 } from "node:path";
 
-// actions/lib/action-runner.ts
+// actions/lib/shell/action-runner.ts
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 var ActionInputError = class extends Error {
@@ -7005,11 +7005,11 @@ ${delimiter}
   };
 }
 
-// actions/lib/build-release.ts
+// actions/lib/images/build-release.ts
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-// actions/lib/git.ts
+// actions/lib/git/git.ts
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 var GitError = class extends Error {
@@ -7070,7 +7070,7 @@ function git(args, options) {
   });
 }
 
-// actions/lib/changed-services.ts
+// actions/lib/images/changed-services.ts
 var defaultChangeRules = {
   servicesRoot: "app-repo/services",
   sharedPatterns: ["app-repo/packages/**", "package-lock.json"]
@@ -7127,7 +7127,7 @@ async function changedPathsSince(cwd, since, head = "HEAD") {
   return output.split("\0").filter((path) => path !== "");
 }
 
-// actions/lib/image-build-plan.ts
+// actions/lib/images/build-plan.ts
 var BuildPlanError = class extends Error {
   name = "BuildPlanError";
 };
@@ -7188,7 +7188,7 @@ function imageRepository(registry, prefix, service) {
   return `${host}/${path}`;
 }
 
-// actions/lib/image-builder.ts
+// actions/lib/images/builder.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createHash } from "node:crypto";
 var ImageBuildError = class extends Error {
@@ -7247,7 +7247,7 @@ async function chooseBuilder(requested, env) {
   return daemon ? "buildx" : "buildah";
 }
 
-// actions/lib/image-reference.ts
+// actions/lib/release/image-reference.ts
 var pathComponent = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 var hostComponent = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 function isRepository(text) {
@@ -7264,7 +7264,7 @@ function formatImageReference(reference) {
   return `${reference.repository}${reference.tag === void 0 ? "" : `:${reference.tag}`}${reference.digest === void 0 ? "" : `@${reference.digest}`}`;
 }
 
-// actions/lib/image-tags.ts
+// actions/lib/images/tags.ts
 var TagRuleError = class extends Error {
   name = "TagRuleError";
 };
@@ -7330,7 +7330,7 @@ function ociLabels(context) {
   return labels;
 }
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
 // actions/schemas/release-manifest.schema.json
@@ -7445,7 +7445,7 @@ var release_manifest_schema_default = {
   }
 };
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var releaseManifestSchemaPath = "actions/schemas/release-manifest.schema.json";
 var ReleaseManifestError = class extends Error {
   name = "ReleaseManifestError";
@@ -7490,7 +7490,7 @@ function createReleaseManifest(release) {
   return validateReleaseManifest({ schemaVersion: 1, id, createdAt, source: release.source, services: release.services });
 }
 
-// actions/lib/workspace-paths.ts
+// actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
 var PathOptionError = class extends Error {
   name = "PathOptionError";
@@ -7505,7 +7505,7 @@ function insideRoot(root, value, option) {
   return absolute;
 }
 
-// actions/lib/build-release.ts
+// actions/lib/images/build-release.ts
 var noCommit = /^0+$/;
 function discoverServices(workspace, servicesPath, dockerfile) {
   const root = insideRoot(workspace, servicesPath, "input 'services-path'");

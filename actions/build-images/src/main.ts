@@ -1,14 +1,14 @@
-/** The build action: reads inputs, builds the changed services (actions/lib/build-release.ts), writes the release manifest and outputs. */
+/** The build action: reads inputs, builds the changed services (actions/lib/images/build-release.ts), writes the release manifest and outputs. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
-import type { ActionRunner } from '../../lib/action-runner.ts';
-import { buildRelease, buildSummary } from '../../lib/build-release.ts';
-import { parseKeyValues, parsePlatforms } from '../../lib/image-build-plan.ts';
-import type { CacheMode } from '../../lib/image-build-plan.ts';
-import { formatImageReference } from '../../lib/image-reference.ts';
-import { formatReleaseManifest } from '../../lib/release-manifest.ts';
-import { insideRoot } from '../../lib/workspace-paths.ts';
+import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
+import { buildRelease, buildSummary } from '../../lib/images/build-release.ts';
+import { parseKeyValues, parsePlatforms } from '../../lib/images/build-plan.ts';
+import type { CacheMode } from '../../lib/images/build-plan.ts';
+import { formatImageReference } from '../../lib/release/image-reference.ts';
+import { formatReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 
 type Json = Record<string, unknown>;
 

@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { discoverServices } from '../../lib/build-release.ts';
-import { changedPathsSince, changedServices, defaultChangeRules } from '../../lib/changed-services.ts';
+import { discoverServices } from '../../lib/images/build-release.ts';
+import { changedPathsSince, changedServices, defaultChangeRules } from '../../lib/images/changed-services.ts';
 import type { Command } from '../command.ts';
 
 export const command: Command = {

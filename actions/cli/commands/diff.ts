@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { diffEnvironments } from '../../lib/environment-diff.ts';
-import type { EnvironmentImage } from '../../lib/environment-diff.ts';
-import { git } from '../../lib/git.ts';
-import { HeadSnapshot } from '../../lib/git-promotion.ts';
-import { shortDigest } from '../../lib/image-reference.ts';
-import { environmentPins } from '../../lib/promote.ts';
-import { defaultYamlLimits } from '../../lib/yaml-edit.ts';
-import { repositoryPath } from '../../lib/workspace-paths.ts';
+import { diffEnvironments } from '../../lib/promotion/environment-diff.ts';
+import type { EnvironmentImage } from '../../lib/promotion/environment-diff.ts';
+import { git } from '../../lib/git/git.ts';
+import { HeadSnapshot } from '../../lib/promotion/landing.ts';
+import { shortDigest } from '../../lib/release/image-reference.ts';
+import { environmentPins } from '../../lib/promotion/promote.ts';
+import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
+import { repositoryPath } from '../../lib/shell/workspace-paths.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 

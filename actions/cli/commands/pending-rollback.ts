@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { actionsRuns, unfinishedRollbacks } from '../../lib/github-runs.ts';
-import { rollbackRuns, rollbackRunName } from '../../lib/release-runs.ts';
+import { actionsRuns, unfinishedRollbacks } from '../../lib/github/workflow-runs.ts';
+import { rollbackRuns, rollbackRunName } from '../../lib/release/release-runs.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { githubRepository } from '../github-context.ts';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parsePinnedImage } from '../../lib/image-reference.ts';
-import { promote } from '../../lib/promote.ts';
-import type { PromotionSource } from '../../lib/promote.ts';
-import { parseReleaseManifest } from '../../lib/release-manifest.ts';
-import { insideRoot } from '../../lib/workspace-paths.ts';
+import { parsePinnedImage } from '../../lib/release/image-reference.ts';
+import { promote } from '../../lib/promotion/promote.ts';
+import type { PromotionSource } from '../../lib/promotion/promote.ts';
+import { parseReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { gitopsUsage, openTarget, parseCommandArgs, pullRequestTarget, reportPromotion } from '../gitops-options.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubActionsApi } from '../../lib/test-support/github-actions-api.ts';
-import type { ActionsApiState, StandInRun } from '../../lib/test-support/github-actions-api.ts';
+import { startGitHubActionsApi } from '../../test-support/github-actions-api.ts';
+import type { ActionsApiState, StandInRun } from '../../test-support/github-actions-api.ts';
 import type { CommandIo } from '../command.ts';
 import { main } from '../main.ts';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { actionsRuns, findReleaseRun, releaseOfRun } from '../../lib/github-runs.ts';
-import { releaseRuns } from '../../lib/release-runs.ts';
+import { actionsRuns, findReleaseRun, releaseOfRun } from '../../lib/github/workflow-runs.ts';
+import { releaseRuns } from '../../lib/release/release-runs.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { githubRepository } from '../github-context.ts';

@@ -1,4 +1,4 @@
-import { promote } from '../../lib/promote.ts';
+import { promote } from '../../lib/promotion/promote.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { gitopsUsage, openTarget, parseCommandArgs, pullRequestTarget, reportPromotion } from '../gitops-options.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.ts';
 
-const fixtures = join(import.meta.dirname, '..', '..', 'lib', 'fixtures', 'trivy');
+const fixtures = join(import.meta.dirname, '..', '..', 'test-support', 'fixtures', 'trivy');
 
 async function slipway(cwd: string, ...args: string[]) {
   const out: string[] = [];

@@ -7,11 +7,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { scanSarif } from '../../lib/sarif.ts';
-import { describeBlocking, evaluateScan, parseSeverities, ScanPolicyError } from '../../lib/scan-policy.ts';
-import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../lib/trivy-ignore.ts';
-import type { IgnoreRule } from '../../lib/trivy-ignore.ts';
-import { parseTrivyReport } from '../../lib/trivy-report.ts';
+import { scanSarif } from '../../lib/scan/sarif.ts';
+import { describeBlocking, evaluateScan, parseSeverities, ScanPolicyError } from '../../lib/scan/policy.ts';
+import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../lib/scan/trivy-ignore.ts';
+import type { IgnoreRule } from '../../lib/scan/trivy-ignore.ts';
+import { parseTrivyReport } from '../../lib/scan/trivy-report.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { collectManifestFiles, readManifestFiles, writeManifestFiles } from '../../lib/manifest-files.ts';
-import { parseImageAssignment, setImages } from '../../lib/set-image.ts';
-import { formatImageReference } from '../../lib/image-reference.ts';
+import { collectManifestFiles, readManifestFiles, writeManifestFiles } from '../../lib/manifests/manifest-files.ts';
+import { parseImageAssignment, setImages } from '../../lib/manifests/set-image.ts';
+import { formatImageReference } from '../../lib/release/image-reference.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 

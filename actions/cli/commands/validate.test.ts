@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chartApplication, operatorCharts, writeTree } from '../../lib/test-support/chart-fixtures.ts';
-import { startChartRepository } from '../../lib/test-support/chart-repository.ts';
+import { chartApplication, operatorCharts, writeTree } from '../../test-support/chart-fixtures.ts';
+import { startChartRepository } from '../../test-support/chart-repository.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { command } from './validate.ts';

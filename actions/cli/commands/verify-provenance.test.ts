@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubAttestationsApi } from '../../lib/test-support/github-attestations-api.ts';
-import type { GitHubAttestationsApi } from '../../lib/test-support/github-attestations-api.ts';
-import { startSigstoreServices } from '../../lib/test-support/sigstore-services.ts';
-import type { SigstoreServices } from '../../lib/test-support/sigstore-services.ts';
+import { startGitHubAttestationsApi } from '../../test-support/github-attestations-api.ts';
+import type { GitHubAttestationsApi } from '../../test-support/github-attestations-api.ts';
+import { startSigstoreServices } from '../../test-support/sigstore-services.ts';
+import type { SigstoreServices } from '../../test-support/sigstore-services.ts';
 
 const bin = new URL('../slipway.js', import.meta.url).pathname;
 const repository = 'example/slipway';

@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseImageReference } from '../../lib/image-reference.ts';
+import { parseImageReference } from '../../lib/release/image-reference.ts';
 import { ProvenancePolicyError, refusalMessage, verifiedLines } from '../../lib/provenance/policy.ts';
 import { provenanceVerifier } from '../../lib/provenance/verify-image.ts';
 import type { Command } from '../command.ts';

@@ -27252,7 +27252,7 @@ var require_lib = __commonJS({
   }
 });
 
-// actions/lib/action-runner.ts
+// actions/lib/shell/action-runner.ts
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 var ActionInputError = class extends Error {
@@ -27318,15 +27318,15 @@ ${delimiter}
   };
 }
 
-// actions/lib/gate-report.ts
+// actions/lib/github/gate-report.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// actions/lib/markdown-cell.ts
+// actions/lib/github/markdown-cell.ts
 function markdownCell(text) {
   return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
 }
 
-// actions/lib/gate-report.ts
+// actions/lib/github/gate-report.ts
 var standardGates = [
   { gate: "tests", name: "Tests" },
   { gate: "coverage", name: "Coverage" },
@@ -31600,14 +31600,14 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// actions/lib/pull-request.ts
+// actions/lib/github/pull-request.ts
 function parseRepositoryName(text, option) {
   const match = /^(?:https:\/\/[^/]+\/)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(text.trim());
   if (!match?.[1] || !match[2]) throw new Error(`${option}: '${text}' is not a GitHub repository (owner/name)`);
   return { owner: match[1], repo: match[2] };
 }
 
-// actions/lib/sticky-comment.ts
+// actions/lib/github/sticky-comment.ts
 var workflowTokenAuthor = "github-actions[bot]";
 var StickyCommentError = class extends Error {
   name = "StickyCommentError";

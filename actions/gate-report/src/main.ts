@@ -3,11 +3,11 @@
  * validation, Terraform, workflow lint, and any other) in the job summary and in one sticky
  * pull-request comment, found by its hidden marker and edited in place on every run.
  */
-import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
-import type { ActionRunner } from '../../lib/action-runner.ts';
-import { commentMarker, gateReportMarkdown, gateTable, parseGates } from '../../lib/gate-report.ts';
-import { parseRepositoryName } from '../../lib/pull-request.ts';
-import { upsertStickyComment, workflowTokenAuthor } from '../../lib/sticky-comment.ts';
+import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
+import { commentMarker, gateReportMarkdown, gateTable, parseGates } from '../../lib/github/gate-report.ts';
+import { parseRepositoryName } from '../../lib/github/pull-request.ts';
+import { upsertStickyComment, workflowTokenAuthor } from '../../lib/github/sticky-comment.ts';
 
 type Json = Record<string, unknown>;
 

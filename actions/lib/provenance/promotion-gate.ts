@@ -3,9 +3,9 @@
  * release workflow, or the promotion is refused before anything is written. Also the job summary's
  * account of it — including, in bold, that nothing was checked when a promotion did not require it.
  */
-import { shortDigest } from '../image-reference.ts';
-import { markdownCell } from '../markdown-cell.ts';
-import type { PlannedChange } from '../promotion-plan.ts';
+import { shortDigest } from '../release/image-reference.ts';
+import { markdownCell } from '../github/markdown-cell.ts';
+import type { PlannedChange } from '../promotion/plan.ts';
 import { refusalMessage } from './policy.ts';
 import type { ProvenancePolicy, ProvenanceResult, VerifiedProvenance } from './policy.ts';
 import type { VerifyDigest } from './verify-image.ts';

@@ -5,7 +5,7 @@
  * action are thin shells over `provenanceVerifier`.
  */
 import type { Verifier } from '@sigstore/verify';
-import { isDigest } from '../image-reference.ts';
+import { isDigest } from '../release/image-reference.ts';
 import { listAttestationBundles } from './attestations-api.ts';
 import type { AttestationsApi } from './attestations-api.ts';
 import { cachedBundleSource } from './bundle-cache.ts';

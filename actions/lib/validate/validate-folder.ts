@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findHelm } from '../helm-binary.ts';
+import { findHelm } from './helm-binary.ts';
 import type { ChartToRender, ManifestDocument } from './argo-tree.ts';
 import { projectRefusesObject } from './argo/app-project.ts';
 import { checkTree } from './argo-tree.ts';

@@ -71099,7 +71099,7 @@ var require_dist13 = __commonJS({
 // actions/promote/src/main.ts
 import { readFileSync as readFileSync5 } from "node:fs";
 
-// actions/lib/action-runner.ts
+// actions/lib/shell/action-runner.ts
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 var ActionInputError = class extends Error {
@@ -71165,12 +71165,12 @@ ${delimiter}
   };
 }
 
-// actions/lib/gitops-target.ts
+// actions/lib/promotion/gitops-target.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-// actions/lib/git.ts
+// actions/lib/git/git.ts
 import { spawn } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { performance as performance2 } from "node:perf_hooks";
@@ -71285,7 +71285,7 @@ async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
   });
 }
 
-// actions/lib/workspace-paths.ts
+// actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
 var PathOptionError = class extends Error {
   name = "PathOptionError";
@@ -71313,7 +71313,7 @@ function repositoryPath(value, option) {
   return parts.join("/");
 }
 
-// actions/lib/gitops-target.ts
+// actions/lib/promotion/gitops-target.ts
 var branchName = /^(?!.*\.\.)(?!.*\/\/)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/;
 async function openGitopsTarget(options) {
   if (!branchName.test(options.branch) || options.branch.startsWith("-")) {
@@ -71342,7 +71342,7 @@ async function openGitopsTarget(options) {
   };
 }
 
-// actions/lib/image-reference.ts
+// actions/lib/release/image-reference.ts
 var ImageReferenceError = class extends Error {
   name = "ImageReferenceError";
 };
@@ -71415,12 +71415,12 @@ function shortDigest(digest) {
   return digest.slice(0, "sha256:".length + 12);
 }
 
-// actions/lib/git-promotion.ts
+// actions/lib/promotion/landing.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join as join2 } from "node:path";
 
-// actions/lib/git-objects.ts
+// actions/lib/git/git-objects.ts
 import { spawn as spawn2 } from "node:child_process";
 var GitObjectReader = class {
   child;
@@ -71520,7 +71520,7 @@ function parseTree(content, idBytes) {
   return entries;
 }
 
-// actions/lib/environments.ts
+// actions/lib/manifests/environments.ts
 var EnvironmentError = class extends Error {
   name = "EnvironmentError";
 };
@@ -71555,7 +71555,7 @@ function serviceOfRepository(repository) {
   return repository.slice(repository.lastIndexOf("/") + 1);
 }
 
-// actions/lib/promotion-record.ts
+// actions/lib/promotion/record.ts
 function formatPromotionMessage(record, changes) {
   const verb = record.rollsBack ? "rollback" : "promote";
   const subject = `${verb} ${record.environment}: ${changes.map((change) => `${change.service} ${change.image.tag}`).join(", ")}`;
@@ -71668,7 +71668,7 @@ function rolledBackImages(history) {
   return rolledBack;
 }
 
-// actions/lib/git-promotion.ts
+// actions/lib/promotion/landing.ts
 var HeadSnapshot = class _HeadSnapshot {
   constructor(repoDir, commit, objects) {
     this.repoDir = repoDir;
@@ -71815,11 +71815,11 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   return { commit, pushed: true };
 }
 
-// actions/lib/pins.ts
+// actions/lib/manifests/pins.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { basename } from "node:path";
 
-// actions/lib/yaml-edit.ts
+// actions/lib/manifests/yaml-edit.ts
 var import_yaml = __toESM(require_dist(), 1);
 var defaultYamlLimits = { maxBytes: 1024 * 1024, maxAliasCount: 100 };
 var YamlFileError = class extends Error {
@@ -71999,7 +71999,7 @@ function textOf(node) {
   return (0, import_yaml.isScalar)(node) && node.value !== null ? scalarText(node) : void 0;
 }
 
-// actions/lib/pins.ts
+// actions/lib/manifests/pins.ts
 function entry(map, key) {
   return map.items.find((pair) => (0, import_yaml2.isPair)(pair) && textOf(pair.key) === key);
 }
@@ -72351,7 +72351,7 @@ function openPins(source2, file, limits = defaultYamlLimits) {
   };
 }
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
 // actions/schemas/release-manifest.schema.json
@@ -72466,7 +72466,7 @@ var release_manifest_schema_default = {
   }
 };
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var releaseManifestSchemaPath = "actions/schemas/release-manifest.schema.json";
 var ReleaseManifestError = class extends Error {
   name = "ReleaseManifestError";
@@ -72519,7 +72519,7 @@ function serviceOrigin(manifest, service) {
   return entry2?.origin ?? { releaseId: manifest.id, sourceCommit: manifest.source.commit, createdAt: manifest.createdAt };
 }
 
-// actions/lib/promotion-plan.ts
+// actions/lib/promotion/plan.ts
 var PromotionError = class extends Error {
   name = "PromotionError";
 };
@@ -76827,7 +76827,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// actions/lib/pull-request.ts
+// actions/lib/github/pull-request.ts
 function parseRepositoryName(text, option) {
   const match = /^(?:https:\/\/[^/]+\/)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(text.trim());
   if (!match?.[1] || !match[2]) throw new Error(`${option}: '${text}' is not a GitHub repository (owner/name)`);
@@ -76847,7 +76847,7 @@ async function upsertPullRequest(repository, content) {
   return { url: created.data.html_url, number: created.data.number, created: true };
 }
 
-// actions/lib/promote.ts
+// actions/lib/promotion/promote.ts
 var unknownSourceCommit = "0000000";
 function pinnedImages(pins, environment) {
   const images = /* @__PURE__ */ new Map();
@@ -77033,12 +77033,12 @@ function pullRequestBody(plan, release, diff) {
   ].join("\n");
 }
 
-// actions/lib/markdown-cell.ts
+// actions/lib/github/markdown-cell.ts
 function markdownCell(text) {
   return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
 }
 
-// actions/lib/promotion-summary.ts
+// actions/lib/promotion/summary.ts
 function promotionSummary(result, links) {
   const repository = result.release.source.repository !== "unknown" ? result.release.source.repository : links.sourceRepository;
   const source2 = (commit) => {
@@ -77065,7 +77065,7 @@ function promotionSummary(result, links) {
 `;
 }
 
-// actions/lib/run-approvals.ts
+// actions/lib/github/run-approvals.ts
 async function runApprovers(repository, runId) {
   const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
   const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});

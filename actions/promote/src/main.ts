@@ -1,16 +1,16 @@
 /** The promote action: reads inputs, calls the library's promote, writes outputs and the job summary. */
 import { readFileSync } from 'node:fs';
-import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
-import type { ActionRunner } from '../../lib/action-runner.ts';
-import { openGitopsTarget } from '../../lib/gitops-target.ts';
-import { parsePinnedImage } from '../../lib/image-reference.ts';
-import { promote } from '../../lib/promote.ts';
-import type { PromotionSource } from '../../lib/promote.ts';
-import { promotionSummary } from '../../lib/promotion-summary.ts';
-import { parseRepositoryName } from '../../lib/pull-request.ts';
-import { parseReleaseManifest } from '../../lib/release-manifest.ts';
-import { runApprovers } from '../../lib/run-approvals.ts';
-import { insideRoot } from '../../lib/workspace-paths.ts';
+import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
+import { openGitopsTarget } from '../../lib/promotion/gitops-target.ts';
+import { parsePinnedImage } from '../../lib/release/image-reference.ts';
+import { promote } from '../../lib/promotion/promote.ts';
+import type { PromotionSource } from '../../lib/promotion/promote.ts';
+import { promotionSummary } from '../../lib/promotion/summary.ts';
+import { parseRepositoryName } from '../../lib/github/pull-request.ts';
+import { parseReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { runApprovers } from '../../lib/github/run-approvals.ts';
+import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 import { provenanceStep } from './provenance.ts';
 
 function source(runner: ActionRunner, workspace: string): PromotionSource {

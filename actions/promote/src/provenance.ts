@@ -3,13 +3,13 @@
  * promotion pins must carry SLSA provenance signed by this repository's release workflow on main)
  * and `trusted-root` (a trusted root file in the workspace instead of Sigstore's public-good root).
  */
-import type { ActionRunner } from '../../lib/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
 import { provenancePolicy } from '../../lib/provenance/policy.ts';
 import { provenanceGate, provenanceSummary } from '../../lib/provenance/promotion-gate.ts';
 import type { ProvenanceGate } from '../../lib/provenance/promotion-gate.ts';
 import { provenanceVerifier } from '../../lib/provenance/verify-image.ts';
-import type { PlannedChange } from '../../lib/promotion-plan.ts';
-import { insideRoot } from '../../lib/workspace-paths.ts';
+import type { PlannedChange } from '../../lib/promotion/plan.ts';
+import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 
 export interface ProvenanceStep {
   checkImages?: (changes: readonly PlannedChange[]) => Promise<void>;

@@ -6938,7 +6938,7 @@ var require_ajv = __commonJS({
 // actions/quality-gate/src/main.ts
 import { existsSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
 
-// actions/lib/action-runner.ts
+// actions/lib/shell/action-runner.ts
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 var ActionInputError = class extends Error {
@@ -7004,7 +7004,7 @@ ${delimiter}
   };
 }
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
 // actions/schemas/release-manifest.schema.json
@@ -7119,7 +7119,7 @@ var release_manifest_schema_default = {
   }
 };
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var releaseManifestSchemaPath = "actions/schemas/release-manifest.schema.json";
 var ReleaseManifestError = class extends Error {
   name = "ReleaseManifestError";
@@ -7178,12 +7178,12 @@ function recordQualityGate(manifest, service, qualityGate) {
   return withService(manifest, service, (entry) => ({ ...entry, qualityGate }));
 }
 
-// actions/lib/markdown-cell.ts
+// actions/lib/github/markdown-cell.ts
 function markdownCell(text) {
   return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
 }
 
-// actions/lib/sonar-quality-gate.ts
+// actions/lib/scan/sonar-quality-gate.ts
 var QualityGateError = class extends Error {
   name = "QualityGateError";
 };
@@ -7317,7 +7317,7 @@ function qualityGateSummary(task, gate, decision) {
 `;
 }
 
-// actions/lib/workspace-paths.ts
+// actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
 var PathOptionError = class extends Error {
   name = "PathOptionError";

@@ -5,12 +5,12 @@
  * release manifest and the job summary, and fails on ERROR.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
-import type { ActionRunner } from '../../lib/action-runner.ts';
-import { formatReleaseManifest, parseReleaseManifest, recordQualityGate } from '../../lib/release-manifest.ts';
-import type { QualityGate, ReleaseManifest } from '../../lib/release-manifest.ts';
-import { decideQualityGate, describeCondition, fetchGateStatus, onConfiguredServer, parseReportTask, QualityGateError, qualityGateSummary, waitForAnalysis } from '../../lib/sonar-quality-gate.ts';
-import { insideRoot } from '../../lib/workspace-paths.ts';
+import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
+import { formatReleaseManifest, parseReleaseManifest, recordQualityGate } from '../../lib/release/release-manifest.ts';
+import type { QualityGate, ReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { decideQualityGate, describeCondition, fetchGateStatus, onConfiguredServer, parseReportTask, QualityGateError, qualityGateSummary, waitForAnalysis } from '../../lib/scan/sonar-quality-gate.ts';
+import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 
 function seconds(runner: ActionRunner, name: string, fallback: number, max: number): number {
   const text = runner.input(name);

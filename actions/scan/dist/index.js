@@ -14276,7 +14276,7 @@ import { existsSync, mkdtempSync, readFileSync as readFileSync2, rmSync, writeFi
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
-// actions/lib/action-runner.ts
+// actions/lib/shell/action-runner.ts
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 var ActionInputError = class extends Error {
@@ -14342,12 +14342,12 @@ ${delimiter}
   };
 }
 
-// actions/lib/image-reference.ts
+// actions/lib/release/image-reference.ts
 function formatImageReference(reference) {
   return `${reference.repository}${reference.tag === void 0 ? "" : `:${reference.tag}`}${reference.digest === void 0 ? "" : `@${reference.digest}`}`;
 }
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
 // actions/schemas/release-manifest.schema.json
@@ -14462,7 +14462,7 @@ var release_manifest_schema_default = {
   }
 };
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var releaseManifestSchemaPath = "actions/schemas/release-manifest.schema.json";
 var ReleaseManifestError = class extends Error {
   name = "ReleaseManifestError";
@@ -14521,7 +14521,7 @@ function annotateScan(manifest, service, scan) {
   return withService(manifest, service, (entry) => ({ ...entry, scan }));
 }
 
-// actions/lib/sarif.ts
+// actions/lib/scan/sarif.ts
 var securitySeverity = { CRITICAL: "9.5", HIGH: "8.0", MEDIUM: "5.5", LOW: "2.0", UNKNOWN: "0.0" };
 var levelOf = (finding) => {
   if (finding.decision === "blocking") return "error";
@@ -14579,10 +14579,10 @@ Link: ${v.primaryUrl}` : ""}`,
   };
 }
 
-// actions/lib/trivy-ignore.ts
+// actions/lib/scan/trivy-ignore.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// actions/lib/changed-services.ts
+// actions/lib/images/changed-services.ts
 function globPattern(glob) {
   let source = "";
   for (let i = 0; i < glob.length; i += 1) {
@@ -14598,7 +14598,7 @@ function globPattern(glob) {
   return new RegExp(`^${source}$`);
 }
 
-// actions/lib/trivy-ignore.ts
+// actions/lib/scan/trivy-ignore.ts
 var TrivyIgnoreError = class extends Error {
   name = "TrivyIgnoreError";
 };
@@ -14680,7 +14680,7 @@ function ruleMatches(rule, id, file) {
   return rule.paths.some((glob) => globPattern(glob.replace(/^\/+/, "")).test(path));
 }
 
-// actions/lib/trivy-report.ts
+// actions/lib/scan/trivy-report.ts
 var severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
 var TrivyReportError = class extends Error {
   name = "TrivyReportError";
@@ -14750,7 +14750,7 @@ function parseTrivyReport(text, where) {
   return { artifactName, ...typeof value["ArtifactType"] === "string" ? { artifactType: value["ArtifactType"] } : {}, results };
 }
 
-// actions/lib/scan-policy.ts
+// actions/lib/scan/policy.ts
 var ScanPolicyError = class extends Error {
   name = "ScanPolicyError";
 };
@@ -14803,12 +14803,12 @@ function scanSummary(result, scanner, reportUrl) {
   };
 }
 
-// actions/lib/markdown-cell.ts
+// actions/lib/github/markdown-cell.ts
 function markdownCell(text) {
   return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
 }
 
-// actions/lib/scan-summary.ts
+// actions/lib/scan/summary.ts
 function scanJobSummary(results, policy) {
   const lines = [
     "### Image scan (Trivy)",
@@ -14843,11 +14843,11 @@ function scanJobSummary(results, policy) {
 `;
 }
 
-// actions/lib/trivy-scanner.ts
+// actions/lib/scan/trivy-scanner.ts
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-// actions/lib/image-builder.ts
+// actions/lib/images/builder.ts
 import { spawn } from "node:child_process";
 var ImageBuildError = class extends Error {
   name = "ImageBuildError";
@@ -14886,7 +14886,7 @@ ${tail}`));
   });
 }
 
-// actions/lib/trivy-scanner.ts
+// actions/lib/scan/trivy-scanner.ts
 async function trivyVersion(env) {
   const output = (await runStep({ command: "trivy", args: ["--version"] }, { ...env ? { env } : {}, purpose: "asking trivy for its version" })).toString("utf8");
   return /Version:\s*(\S+)/.exec(output)?.[1] ?? "unknown";
@@ -14900,7 +14900,7 @@ async function runTrivyImage(reference, outputFile, scratch, extraArgs = [], env
   );
 }
 
-// actions/lib/workspace-paths.ts
+// actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
 var PathOptionError = class extends Error {
   name = "PathOptionError";

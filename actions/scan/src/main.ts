@@ -6,20 +6,20 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
-import type { ActionRunner } from '../../lib/action-runner.ts';
-import { formatImageReference } from '../../lib/image-reference.ts';
-import { annotateScan, formatReleaseManifest, parseReleaseManifest } from '../../lib/release-manifest.ts';
-import type { ReleaseManifest } from '../../lib/release-manifest.ts';
-import { scanSarif } from '../../lib/sarif.ts';
-import { describeBlocking, evaluateScan, parseSeverities, scanSummary } from '../../lib/scan-policy.ts';
-import type { ScanResult } from '../../lib/scan-policy.ts';
-import { scanJobSummary } from '../../lib/scan-summary.ts';
-import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../lib/trivy-ignore.ts';
-import type { IgnoreRule } from '../../lib/trivy-ignore.ts';
-import { parseTrivyReport } from '../../lib/trivy-report.ts';
-import { runTrivyImage, trivyVersion } from '../../lib/trivy-scanner.ts';
-import { insideRoot } from '../../lib/workspace-paths.ts';
+import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
+import { formatImageReference } from '../../lib/release/image-reference.ts';
+import { annotateScan, formatReleaseManifest, parseReleaseManifest } from '../../lib/release/release-manifest.ts';
+import type { ReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { scanSarif } from '../../lib/scan/sarif.ts';
+import { describeBlocking, evaluateScan, parseSeverities, scanSummary } from '../../lib/scan/policy.ts';
+import type { ScanResult } from '../../lib/scan/policy.ts';
+import { scanJobSummary } from '../../lib/scan/summary.ts';
+import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../lib/scan/trivy-ignore.ts';
+import type { IgnoreRule } from '../../lib/scan/trivy-ignore.ts';
+import { parseTrivyReport } from '../../lib/scan/trivy-report.ts';
+import { runTrivyImage, trivyVersion } from '../../lib/scan/trivy-scanner.ts';
+import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 
 function readInputFile(workspace: string, path: string, input: string): string {
   const file = insideRoot(workspace, path, `input '${input}'`);

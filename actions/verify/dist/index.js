@@ -50102,7 +50102,7 @@ var require_lib3 = __commonJS({
   }
 });
 
-// actions/lib/action-runner.ts
+// actions/lib/shell/action-runner.ts
 import { randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 var ActionInputError = class extends Error {
@@ -90112,7 +90112,7 @@ var import_node_fetch6 = __toESM(require_lib2(), 1);
 // actions/node_modules/@kubernetes/client-node/dist/index.js
 var import_node_fetch7 = __toESM(require_lib2(), 1);
 
-// actions/lib/argocd-applications.ts
+// actions/lib/verify/argocd-applications.ts
 function loadKubeConfig(kubeconfigPath = "") {
   const config = new KubeConfig();
   try {
@@ -90143,7 +90143,7 @@ function applicationReader(config, namespace) {
   };
 }
 
-// actions/lib/git.ts
+// actions/lib/git/git.ts
 import { spawn } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { performance as performance2 } from "node:perf_hooks";
@@ -90258,7 +90258,7 @@ async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
   });
 }
 
-// actions/lib/commit-ancestry.ts
+// actions/lib/git/commit-ancestry.ts
 function laterCommitCheck(checkout, remote, expected, credentials) {
   return async (revision) => {
     if (!/^[0-9a-f]{40}$/i.test(revision)) return false;
@@ -90272,7 +90272,7 @@ function laterCommitCheck(checkout, remote, expected, credentials) {
   };
 }
 
-// actions/lib/argo-sync-check.ts
+// actions/lib/verify/argo-sync-check.ts
 var short = (revision) => revision ? revision.slice(0, 12) : "no revision yet";
 function sameRevision(reported, expected) {
   return reported !== void 0 && expected.length >= 7 && reported.toLowerCase().startsWith(expected.toLowerCase());
@@ -90365,7 +90365,7 @@ async function waitForApplications(options) {
   return { ok: false, reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy \u2014 ${reasons.join("; ")}`, applications: outcomes, waitedMs: now() - started };
 }
 
-// actions/lib/http-transport.ts
+// actions/lib/verify/http-transport.ts
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 var fetchTransport = async (url, init) => {
@@ -90401,7 +90401,7 @@ function serviceProxy(config, service, where) {
   return { baseUrl: baseUrl2, transport };
 }
 
-// actions/lib/grafana-annotation.ts
+// actions/lib/verify/grafana-annotation.ts
 function annotationBody(mark) {
   const text = [
     `${mark.service} ${mark.version} deployed to ${mark.environment} (GitOps ${mark.commit.slice(0, 12)}): verification ${mark.outcome}`,
@@ -90444,12 +90444,12 @@ async function postAnnotation(grafanaUrl, token, mark, transport = fetchTranspor
   return id;
 }
 
-// actions/lib/gitops-target.ts
+// actions/lib/promotion/gitops-target.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-// actions/lib/workspace-paths.ts
+// actions/lib/shell/workspace-paths.ts
 var PathOptionError = class extends Error {
   name = "PathOptionError";
 };
@@ -90467,7 +90467,7 @@ function repositoryPath(value, option) {
   return parts.join("/");
 }
 
-// actions/lib/gitops-target.ts
+// actions/lib/promotion/gitops-target.ts
 var branchName = /^(?!.*\.\.)(?!.*\/\/)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/;
 async function openGitopsTarget(options) {
   if (!branchName.test(options.branch) || options.branch.startsWith("-")) {
@@ -90496,12 +90496,12 @@ async function openGitopsTarget(options) {
   };
 }
 
-// actions/lib/git-promotion.ts
+// actions/lib/promotion/landing.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join as join2 } from "node:path";
 
-// actions/lib/git-objects.ts
+// actions/lib/git/git-objects.ts
 import { spawn as spawn2 } from "node:child_process";
 var GitObjectReader = class {
   child;
@@ -90601,7 +90601,7 @@ function parseTree(content, idBytes) {
   return entries;
 }
 
-// actions/lib/environments.ts
+// actions/lib/manifests/environments.ts
 var EnvironmentError = class extends Error {
   name = "EnvironmentError";
 };
@@ -90636,7 +90636,7 @@ function serviceOfRepository(repository) {
   return repository.slice(repository.lastIndexOf("/") + 1);
 }
 
-// actions/lib/image-reference.ts
+// actions/lib/release/image-reference.ts
 var ImageReferenceError = class extends Error {
   name = "ImageReferenceError";
 };
@@ -90700,7 +90700,7 @@ function shortDigest(digest) {
   return digest.slice(0, "sha256:".length + 12);
 }
 
-// actions/lib/promotion-record.ts
+// actions/lib/promotion/record.ts
 function formatPromotionMessage(record, changes) {
   const verb = record.rollsBack ? "rollback" : "promote";
   const subject = `${verb} ${record.environment}: ${changes.map((change) => `${change.service} ${change.image.tag}`).join(", ")}`;
@@ -90813,7 +90813,7 @@ function rolledBackImages(history) {
   return rolledBack;
 }
 
-// actions/lib/git-promotion.ts
+// actions/lib/promotion/landing.ts
 var HeadSnapshot = class _HeadSnapshot {
   constructor(repoDir, commit, objects) {
     this.repoDir = repoDir;
@@ -90960,11 +90960,11 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   return { commit, pushed: true };
 }
 
-// actions/lib/pins.ts
+// actions/lib/manifests/pins.ts
 var import_yaml2 = __toESM(require_dist3(), 1);
 import { basename } from "node:path";
 
-// actions/lib/yaml-edit.ts
+// actions/lib/manifests/yaml-edit.ts
 var import_yaml = __toESM(require_dist3(), 1);
 var defaultYamlLimits = { maxBytes: 1024 * 1024, maxAliasCount: 100 };
 var YamlFileError = class extends Error {
@@ -91144,7 +91144,7 @@ function textOf(node) {
   return (0, import_yaml.isScalar)(node) && node.value !== null ? scalarText(node) : void 0;
 }
 
-// actions/lib/pins.ts
+// actions/lib/manifests/pins.ts
 function entry(map3, key) {
   return map3.items.find((pair) => (0, import_yaml2.isPair)(pair) && textOf(pair.key) === key);
 }
@@ -91496,7 +91496,7 @@ function openPins(source, file, limits = defaultYamlLimits) {
   };
 }
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
 // actions/schemas/release-manifest.schema.json
@@ -91611,7 +91611,7 @@ var release_manifest_schema_default = {
   }
 };
 
-// actions/lib/release-manifest.ts
+// actions/lib/release/release-manifest.ts
 var releaseManifestSchemaPath = "actions/schemas/release-manifest.schema.json";
 var ReleaseManifestError = class extends Error {
   name = "ReleaseManifestError";
@@ -91655,7 +91655,7 @@ function serviceOrigin(manifest, service) {
   return entry2?.origin ?? { releaseId: manifest.id, sourceCommit: manifest.source.commit, createdAt: manifest.createdAt };
 }
 
-// actions/lib/promotion-plan.ts
+// actions/lib/promotion/plan.ts
 var PromotionError = class extends Error {
   name = "PromotionError";
 };
@@ -95963,7 +95963,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// actions/lib/pull-request.ts
+// actions/lib/github/pull-request.ts
 async function upsertPullRequest(repository, content) {
   const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
   const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
@@ -95978,7 +95978,7 @@ async function upsertPullRequest(repository, content) {
   return { url: created.data.html_url, number: created.data.number, created: true };
 }
 
-// actions/lib/promote.ts
+// actions/lib/promotion/promote.ts
 var unknownSourceCommit = "0000000";
 function pinnedImages(pins, environment) {
   const images = /* @__PURE__ */ new Map();
@@ -96164,7 +96164,7 @@ function pullRequestBody(plan, release, diff) {
   ].join("\n");
 }
 
-// actions/lib/slo-check.ts
+// actions/lib/verify/slo-check.ts
 var defaultObjectives = { availability: 0.995, latency: 0.99, latencySeconds: 0.5, maxBurnRate: 6, minRequests: 10, requireTraffic: false };
 var labelValue = (value) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 function sloQueries(target, namespace, windowSeconds, latencySeconds) {
@@ -96265,7 +96265,7 @@ async function soak(options) {
   }
 }
 
-// actions/lib/verify.ts
+// actions/lib/verify/pipeline.ts
 async function verifyPromotion(steps) {
   const now = steps.now ?? Date.now;
   steps.log(`Waiting for Argo CD to sync ${steps.commit.slice(0, 12)} in ${steps.environment} and report Healthy`);

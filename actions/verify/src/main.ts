@@ -1,17 +1,17 @@
 /** The verify action: reads inputs, wires the library's checks to the cluster, Prometheus, Grafana and git, writes outputs and the job summary. */
-import { actionRunner, ActionInputError } from '../../lib/action-runner.ts';
-import type { ActionRunner } from '../../lib/action-runner.ts';
-import { applicationReader, loadKubeConfig } from '../../lib/argocd-applications.ts';
-import { laterCommitCheck } from '../../lib/commit-ancestry.ts';
-import { waitForApplications } from '../../lib/argo-sync-check.ts';
-import { postAnnotation } from '../../lib/grafana-annotation.ts';
-import { serviceProxy } from '../../lib/http-transport.ts';
-import { openGitopsTarget } from '../../lib/gitops-target.ts';
-import { promote } from '../../lib/promote.ts';
-import { defaultObjectives, prometheusScalarQuery, soak } from '../../lib/slo-check.ts';
-import type { SloObjectives } from '../../lib/slo-check.ts';
-import { parseVerifyTargets, verifyPromotion } from '../../lib/verify.ts';
-import type { VerifyResult } from '../../lib/verify.ts';
+import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
+import type { ActionRunner } from '../../lib/shell/action-runner.ts';
+import { applicationReader, loadKubeConfig } from '../../lib/verify/argocd-applications.ts';
+import { laterCommitCheck } from '../../lib/git/commit-ancestry.ts';
+import { waitForApplications } from '../../lib/verify/argo-sync-check.ts';
+import { postAnnotation } from '../../lib/verify/grafana-annotation.ts';
+import { serviceProxy } from '../../lib/verify/http-transport.ts';
+import { openGitopsTarget } from '../../lib/promotion/gitops-target.ts';
+import { promote } from '../../lib/promotion/promote.ts';
+import { defaultObjectives, prometheusScalarQuery, soak } from '../../lib/verify/slo-check.ts';
+import type { SloObjectives } from '../../lib/verify/slo-check.ts';
+import { parseVerifyTargets, verifyPromotion } from '../../lib/verify/pipeline.ts';
+import type { VerifyResult } from '../../lib/verify/pipeline.ts';
 
 function numberInput(runner: ActionRunner, name: string, fallback: number, check: (value: number) => boolean, rule: string): number {
   const text = runner.input(name);

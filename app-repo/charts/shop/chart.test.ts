@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findHelm } from '../../../actions/lib/helm-binary.ts';
+import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
 import { selectorMatches } from '../../../actions/lib/validate/workload-policy.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

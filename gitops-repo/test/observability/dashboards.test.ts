@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dashboardQueries, lintDashboard } from '../../../actions/lib/dashboard-lint.ts';
-import { annotationBody } from '../../../actions/lib/grafana-annotation.ts';
+import { dashboardQueries, lintDashboard } from './dashboard-lint.ts';
+import { annotationBody } from '../../../actions/lib/verify/grafana-annotation.ts';
 import { alloyStreamLabels, dashboards, gitopsRoot, grafanaValues, provisionedDatasources } from './observability-tree.ts';
 
 type Json = Record<string, unknown>;

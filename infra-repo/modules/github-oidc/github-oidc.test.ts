@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { serviceProxy } from '../../../actions/lib/http-transport.ts';
+import { serviceProxy } from '../../../actions/lib/verify/http-transport.ts';
 import { locateTerraform } from '../../checks/terraform-binary.ts';
 import { childBlocks, loadTerraformModule, namedBlocks, typedBlocks } from '../../checks/terraform-config.ts';
 import type { HclBody, TerraformModule } from '../../checks/terraform-config.ts';

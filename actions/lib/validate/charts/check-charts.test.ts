@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChartApplication } from '../../test-support/chart-fixtures.ts';
-import { appChart, chartApplication, operatorCharts, writeTree } from '../../test-support/chart-fixtures.ts';
-import type { ChartRepository } from '../../test-support/chart-repository.ts';
-import { startChartRepository, startSilentServer } from '../../test-support/chart-repository.ts';
+import type { ChartApplication } from '../../../test-support/chart-fixtures.ts';
+import { appChart, chartApplication, operatorCharts, writeTree } from '../../../test-support/chart-fixtures.ts';
+import type { ChartRepository } from '../../../test-support/chart-repository.ts';
+import { startChartRepository, startSilentServer } from '../../../test-support/chart-repository.ts';
 import type { Finding } from '../finding.ts';
 import { validateFolder } from '../validate-folder.ts';
 

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appChart, chartApplication, operatorCharts, writeTree } from '../../test-support/chart-fixtures.ts';
-import { pushCharts } from '../../test-support/chart-repository.ts';
-import type { LocalRegistry } from '../../test-support/local-registry.ts';
-import { startLocalRegistry } from '../../test-support/local-registry.ts';
+import { appChart, chartApplication, operatorCharts, writeTree } from '../../../test-support/chart-fixtures.ts';
+import { pushCharts } from '../../../test-support/chart-repository.ts';
+import type { LocalRegistry } from '../../../test-support/local-registry.ts';
+import { startLocalRegistry } from '../../../test-support/local-registry.ts';
 import type { Finding } from '../finding.ts';
 import { validateFolder } from '../validate-folder.ts';
 

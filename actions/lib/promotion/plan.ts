@@ -1,0 +1,218 @@
+/**
+ * Decides what a promotion changes in one environment: which files, which services, which are
+ * skipped because the environment already runs a newer release. Pure: file texts and recorded
+ * history in, new file texts, changes and a commit message out.
+ */
+import type { PinnedImage } from '../release/image-reference.ts';
+import { openPins, readPins } from '../manifests/pins.ts';
+import type { Pin, PinnedFile } from '../manifests/pins.ts';
+import { formatPromotionMessage, latestImages, rolledBackImages } from './record.ts';
+import type { ImageChange, RecordedPromotion } from './record.ts';
+import type { ReleaseManifest, ServiceOrigin } from '../release/release-manifest.ts';
+import { serviceOrigin } from '../release/release-manifest.ts';
+import { serviceOfRepository } from '../manifests/environments.ts';
+import { defaultYamlLimits } from '../manifests/yaml-edit.ts';
+import type { YamlLimits } from '../manifests/yaml-edit.ts';
+
+export class PromotionError extends Error {
+  override name = 'PromotionError';
+}
+
+export interface ServicePromotion {
+  service: string;
+  image: PinnedImage;
+  chartRevision?: string;
+  origin: ServiceOrigin;
+}
+
+export interface PromotionRequest {
+  environment: string;
+  /** The release as a whole (trailers Slipway-Release, Source-Commit, Slipway-Release-Created). */
+  release: ServiceOrigin;
+  services: ServicePromotion[];
+  /** Set for an explicit rollback: the promotion commit undone. Rollbacks may go to older releases. */
+  rollsBack?: string;
+  /**
+   * Automated promotions (a release, another environment) skip an image an explicit rollback took
+   * out of this environment, so re-running a failed pipeline does not bring it back.
+   */
+  refuseRolledBack?: boolean;
+  approver?: string;
+}
+
+export interface PlannedChange extends ImageChange {
+  files: string[];
+}
+
+export interface SkippedService {
+  service: string;
+  reason: string;
+}
+
+export interface PromotionPlan {
+  /** Changed files: repository path → new text. Empty when nothing changes. */
+  files: Map<string, string>;
+  changes: PlannedChange[];
+  unchanged: string[];
+  skipped: SkippedService[];
+  message?: string;
+}
+
+/** The services of a release manifest as promotion requests. */
+export function releaseServices(manifest: ReleaseManifest, only?: readonly string[]): ServicePromotion[] {
+  const names = only && only.length > 0 ? only : Object.keys(manifest.services);
+  return names.map((service) => {
+    const entry = manifest.services[service];
+    if (!entry) throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(', ')})`);
+    return {
+      service,
+      image: entry.image,
+      ...(entry.chart ? { chartRevision: entry.chart.revision } : {}),
+      origin: serviceOrigin(manifest, service),
+    };
+  });
+}
+
+function knownServices(files: ReadonlyMap<string, string>, limits: YamlLimits): string {
+  const repositories = new Set<string>();
+  for (const [path, text] of files) {
+    try {
+      for (const pin of readPins(text, path, limits)) repositories.add(pin.repository);
+    } catch {
+      // unreadable files are reported when they matter
+    }
+  }
+  return [...repositories].map((repository) => `${serviceOfRepository(repository)} (${repository})`).sort().join(', ') || 'none';
+}
+
+function checkRequest(request: PromotionRequest): void {
+  if (request.services.length === 0) throw new PromotionError('nothing to promote: no services given');
+  const seen = new Map<string, string>();
+  for (const entry of request.services) {
+    const other = seen.get(entry.image.repository);
+    if (other !== undefined) throw new PromotionError(`services '${other}' and '${entry.service}' both name image repository ${entry.image.repository}; give each repository once`);
+    seen.set(entry.image.repository, entry.service);
+  }
+}
+
+/** Plans the promotion of `request` into the environment files `files` (path → text). */
+export function planPromotion(
+  files: ReadonlyMap<string, string>,
+  request: PromotionRequest,
+  history: readonly RecordedPromotion[],
+  limits: YamlLimits = defaultYamlLimits,
+): PromotionPlan {
+  checkRequest(request);
+  // Current pins of the requested repositories (each relevant file parsed once, rewritten below).
+  const current = new Map<string, Pin[]>();
+  const opened = new Map<string, PinnedFile>();
+  for (const [path, text] of files) {
+    if (!request.services.some((entry) => text.includes(entry.image.repository))) continue;
+    const file = openPins(text, path, limits);
+    opened.set(path, file);
+    for (const pin of file.pins) current.set(pin.repository, [...(current.get(pin.repository) ?? []), pin]);
+  }
+  const missing = request.services.filter((entry) => !current.has(entry.image.repository));
+  if (missing.length > 0) {
+    throw new PromotionError(
+      `${missing.map((entry) => `${entry.service} (${entry.image.repository})`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} pinned nowhere in environment ${request.environment}; ` +
+        `pinned there: ${knownServices(files, limits)}. Check the service name and image repository.`,
+    );
+  }
+
+  const latest = latestImages(history);
+  const rolledBack = request.refuseRolledBack ? rolledBackImages(history) : new Map<string, Map<string, string>>();
+  const skipped: SkippedService[] = [];
+  const proceed: ServicePromotion[] = [];
+  for (const entry of request.services) {
+    const recorded = latest.get(entry.service);
+    const pins = current.get(entry.image.repository) ?? [];
+    const runsRecorded = recorded !== undefined && pins.every((pin) => pin.digest === recorded.image.digest);
+    const older = recorded !== undefined && Date.parse(entry.origin.createdAt) < Date.parse(recorded.createdAt);
+    const rollback = rolledBack.get(entry.service)?.get(entry.image.digest);
+    if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
+      skipped.push({
+        service: entry.service,
+        reason: `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`,
+      });
+    } else if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
+      skipped.push({
+        service: entry.service,
+        reason:
+          `${request.environment} already runs ${entry.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), ` +
+          `newer than release ${entry.origin.releaseId} (created ${entry.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`,
+      });
+    } else proceed.push(entry);
+  }
+
+  const targets = proceed.map((entry) => ({ ...entry.image, ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }) }));
+  const changedFiles = new Map<string, string>();
+  const touched = new Map<string, Set<string>>();
+  const chartSet = new Set<string>();
+  for (const [path, file] of opened) {
+    const result = file.rewrite(targets);
+    for (const repository of result.chartRevisionSet) chartSet.add(repository);
+    if (!result.changed) continue;
+    changedFiles.set(path, result.text);
+    for (const edit of result.edits) {
+      if (edit.changed) touched.set(edit.repository, (touched.get(edit.repository) ?? new Set()).add(path));
+    }
+  }
+  // Validate before anything is committed: every changed file parses again and reads back as the promoted images.
+  for (const [path, text] of changedFiles) {
+    for (const pin of readPins(text, path, limits)) {
+      const target = targets.find((candidate) => candidate.repository === pin.repository);
+      if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
+        throw new PromotionError(`${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? '?'}@${pin.digest ?? '?'}, not ${target.tag}@${target.digest}; nothing was committed — please report this file`);
+      }
+    }
+  }
+  const noChart = proceed.filter((entry) => entry.chartRevision !== undefined && !chartSet.has(entry.image.repository));
+  if (noChart.length > 0) {
+    throw new PromotionError(
+      `chart revision for ${noChart.map((entry) => entry.service).join(', ')} has nowhere to go in environment ${request.environment}: ` +
+        'no Argo CD Application source holding the image has a targetRevision. Drop chart.revision from the release or pin the image in an Application.',
+    );
+  }
+
+  const changes: PlannedChange[] = [];
+  const unchanged: string[] = [];
+  for (const entry of proceed) {
+    const paths = touched.get(entry.image.repository);
+    if (!paths) {
+      unchanged.push(entry.service);
+      continue;
+    }
+    const [first] = current.get(entry.image.repository) ?? [];
+    changes.push({
+      service: entry.service,
+      image: entry.image,
+      ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }),
+      sourceCommit: entry.origin.sourceCommit,
+      createdAt: entry.origin.createdAt,
+      releaseId: entry.origin.releaseId,
+      from: {
+        ...(first?.tag === undefined ? {} : { tag: first.tag }),
+        ...(first?.digest === undefined ? {} : { digest: first.digest }),
+        ...(first?.chartRevision === undefined ? {} : { chartRevision: first.chartRevision }),
+      },
+      files: [...paths].sort(),
+    });
+  }
+  const plan: PromotionPlan = { files: changedFiles, changes, unchanged, skipped };
+  if (changes.length > 0) {
+    plan.message = formatPromotionMessage(
+      {
+        environment: request.environment,
+        releaseId: request.release.releaseId,
+        createdAt: request.release.createdAt,
+        sourceCommit: request.release.sourceCommit,
+        images: changes.map(({ from: _from, files: _files, ...image }) => image),
+        ...(request.approver ? { approvedBy: request.approver } : {}),
+        ...(request.rollsBack ? { rollsBack: request.rollsBack } : {}),
+      },
+      changes,
+    );
+  }
+  return plan;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { WaitResult } from './argo-sync-check.ts';
+import type { SoakResult } from './slo-check.ts';
+import { parseVerifyTargets, verifyPromotion } from './pipeline.ts';
+import type { VerifySteps } from './pipeline.ts';
+
+describe('parseVerifyTargets', () => {
+  const sha = 'abcdef0123456789abcdef0123456789abcdef01';
+  it.each([
+    ['', []],
+    ['cart=sha-1a2b3c4', [{ service: 'cart', version: 'sha-1a2b3c4' }]],
+    ['cart=1.2.0, order=1.3.0\nproduct = 2.0.0', [{ service: 'cart', version: '1.2.0' }, { service: 'order', version: '1.3.0' }, { service: 'product', version: '2.0.0' }]],
+    [JSON.stringify([{ service: 'cart', from: { tag: 'sha-0000001' }, to: { tag: 'sha-1a2b3c4', digest: 'sha256:00' }, sourceCommit: sha }]), [{ service: 'cart', version: 'sha-1a2b3c4', commit: sha }]],
+    [JSON.stringify([{ service: 'cart', to: { tag: 'sha-1a2b3c4' }, sourceCommit: '0000000' }]), [{ service: 'cart', version: 'sha-1a2b3c4' }]],
+    [JSON.stringify([{ service: 'order', version: '2.0.0' }]), [{ service: 'order', version: '2.0.0' }]],
+  ])('reads %j', (text, targets) => {
+    expect(parseVerifyTargets(text)).toEqual(targets);
+  });
+
+  it.each([
+    ['cart', "services: 'cart' is not service=version"],
+    ['Cart=1', "services: 'Cart=1' is not service=version"],
+    ['[{"service":"cart"}]', 'services[0]: needs "service" and "to.tag" (or "version") strings'],
+    ['[{"service":', 'services: not valid JSON'],
+  ])('rejects %j', (text, message) => {
+    expect(() => parseVerifyTargets(text)).toThrow(message);
+  });
+});
+
+describe('verifyPromotion', () => {
+  const synced: WaitResult = { ok: true, reason: '', applications: [{ name: 'cart', judgement: { state: 'ready', revision: 'abc1234' } }], waitedMs: 1000 };
+  const stuck: WaitResult = { ok: false, reason: 'timed out', applications: [{ name: 'cart', judgement: { state: 'waiting', reason: 'OutOfSync' } }], waitedMs: 5000 };
+  const met: SoakResult = { ok: true, reason: '', verdicts: [] };
+  const breached: SoakResult = { ok: false, reason: 'cart 2.0.0: 20% 5xx', verdicts: [] };
+
+  function steps(sync: WaitResult, slo: SoakResult | undefined, extra: Partial<VerifySteps> = {}) {
+    const calls: string[] = [];
+    const warnings: string[] = [];
+    const value: VerifySteps = {
+      environment: 'dev',
+      commit: 'abc1234def',
+      targets: [{ service: 'cart', version: '2.0.0' }],
+      waitForSync: async () => (calls.push('sync'), sync),
+      ...(slo ? { soak: async () => (calls.push('soak'), slo) } : {}),
+      annotate: async (mark) => (calls.push(`annotate ${mark.service} ${mark.outcome}`), 7),
+      rollback: async () => (calls.push('rollback'), 'feed123'),
+      log: () => undefined,
+      warn: (line) => warnings.push(line),
+      now: () => 1_000,
+      ...extra,
+    };
+    return { value, calls, warnings };
+  }
+
+  it.each([
+    ['synced and SLOs met', synced, met, { ok: true, stage: 'passed', reason: '' }, ['sync', 'soak', 'annotate cart passed']],
+    ['not synced: no soak, annotated as failed, rolled back', stuck, met, { ok: false, stage: 'sync', reason: 'timed out', rollbackCommit: 'feed123' }, ['sync', 'annotate cart failed', 'rollback']],
+    ['SLO breached: rolled back', synced, breached, { ok: false, stage: 'slo', reason: 'cart 2.0.0: 20% 5xx', rollbackCommit: 'feed123' }, ['sync', 'soak', 'annotate cart failed', 'rollback']],
+  ] as const)('%s', async (_name, sync, slo, expected, calls) => {
+    const run = steps(sync, slo);
+    expect(await verifyPromotion(run.value)).toMatchObject({ ...expected, annotationIds: [7] });
+    expect(run.calls).toEqual(calls);
+  });
+
+  it('skips the SLO check with a warning without Prometheus, and a failing annotation only warns', async () => {
+    const run = steps(synced, undefined, {
+      annotate: async () => {
+        throw new Error('Grafana refused the annotation for cart: 401');
+      },
+    });
+    const result = await verifyPromotion(run.value);
+    expect(result).toMatchObject({ ok: true, stage: 'passed', annotationIds: [] });
+    expect(run.warnings).toEqual(['no Prometheus given: the SLO check was skipped', 'Grafana refused the annotation for cart: 401']);
+  });
+});
