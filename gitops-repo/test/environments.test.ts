@@ -36,8 +36,8 @@ const byEnvironment = { dev: applications('dev'), prod: applications('prod') };
 /** The Application with the differences the README documents taken out and the environment's name replaced. */
 function withoutDocumentedDifferences(application: Json, environment: Environment): Json {
   // The environment's name as a word (environments/dev, values-dev.yaml, dev-root), not inside the
-  // repository's owner slipway-dev nor as a domain name's last label (sigstore.dev).
-  const copy = JSON.parse(JSON.stringify(application).replace(new RegExp(`(?<!slipway-|\\.)\\b${environment}\\b`, 'g'), 'ENV')) as Json;
+  // repository's owner slipway-dev.
+  const copy = JSON.parse(JSON.stringify(application).replace(new RegExp(`(?<!slipway-)\\b${environment}\\b`, 'g'), 'ENV')) as Json;
   delete copy.spec.syncPolicy.automated.prune;
   const values = copy.spec.source?.helm?.valuesObject as Json | undefined;
   if (values) {
@@ -95,7 +95,7 @@ describe.each(environments)('%s sync waves', (environment) => {
   });
 
   it('inside the platform: namespaces, then CRDs and operators, then the add-ons, then the database and dashboards', () => {
-    const order = [['namespaces'], ['cloudnative-pg', 'kube-prometheus-stack', 'aws-load-balancer-controller', 'policy-controller'], ['loki', 'alloy', 'external-dns', 'cluster-autoscaler', 'admission-policy'], ['shop-database', 'observability']];
+    const order = [['namespaces'], ['cloudnative-pg', 'kube-prometheus-stack', 'aws-load-balancer-controller', 'kyverno'], ['loki', 'alloy', 'external-dns', 'cluster-autoscaler', 'admission-policy'], ['shop-database', 'observability']];
     const waves = order.map((step) => step.map((name) => waveOf(`platform/${name}.yaml`)));
     for (let i = 1; i < waves.length; i++) {
       expect(Math.min(...(waves[i] ?? [])), order[i]?.join(', ')).toBeGreaterThan(Math.max(...(waves[i - 1] ?? [])));

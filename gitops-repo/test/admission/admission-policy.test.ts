@@ -1,7 +1,7 @@
 // The admission policy for the shop's images as gitops-repo/README.md ("Admission: image
 // provenance") describes it: rendered with the real helm the way Argo CD renders it, validated
-// against the ClusterImagePolicy CRD of the pinned policy-controller and the rules its webhook
-// adds, audit (warn) in dev and enforce in prod, its identity from the chart's values.yaml alone.
+// against the ImageValidatingPolicy CRD of the pinned Kyverno, audit in dev and enforce in prod,
+// its identity from the chart's values.yaml alone, covering the shop's images and only those.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
 import type { Environment, Json } from './admission-tree.ts';
-import { application, environments, gitops, policyGlobMatches, readYaml, renderAdmissionPolicy, repository, shopImages, upstream, webhookRuleProblems } from './admission-tree.ts';
+import { application, environments, gitops, kyvernoGlobMatches, policyRuleProblems, readYaml, renderAdmissionPolicy, repository, shopImages, upstream } from './admission-tree.ts';
 
-const facts = upstream('clusterimagepolicy-v1alpha1.json');
-const crd = facts.crd as Json;
-const rules = facts.webhookRules as Json;
+const crd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
 const validateAgainstCrd = crdValidator(crd.openAPIV3Schema as Json, `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`);
-const validGlob = new RegExp(rules.glob.pattern as string);
 
 const chartFolder = 'apps/platform/admission-policy';
 const identity = readYaml(`${chartFolder}/values.yaml`).identity as { repository: string; workflow: string; ref: string };
@@ -36,30 +33,38 @@ const policy = (environment: Environment): Json => rendered[environment][0] as J
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('the admission policy for the shop images', () => {
-  it('renders one ClusterImagePolicy per environment, of the CRD version the pinned controller stores', () => {
+  it('renders one ImageValidatingPolicy per environment, of a CRD version the pinned Kyverno serves', () => {
     for (const environment of environments) {
       expect(rendered[environment].map((object) => `${String(object.apiVersion)} ${String(object.kind)}`)).toEqual([`${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`]);
     }
-    expect(crd.storage).toBe(true);
+    expect(crd.served).toBe(true);
   });
 
-  it.each(environments)('%s: validates against the CRD schema of policy-controller v0.13.1 and the rules its webhook adds', (environment) => {
+  it.each(environments)('%s: validates against the CRD schema of Kyverno v1.19.0, and names only what it declares', (environment) => {
     expect(validateAgainstCrd(policy(environment))).toEqual([]);
-    expect(webhookRuleProblems(policy(environment), rules)).toEqual([]);
+    expect(policyRuleProblems(policy(environment))).toEqual([]);
   });
 
-  it('dev audits (warn), prod enforces', () => {
-    expect({ dev: policy('dev').spec.mode, prod: policy('prod').spec.mode }).toEqual({ dev: 'warn', prod: 'enforce' });
+  it('dev audits (admits, warns, reports; fails open), prod enforces (refuses; fails closed)', () => {
+    const mode = (environment: Environment) => ({ validationActions: policy(environment).spec.validationActions, failurePolicy: policy(environment).spec.failurePolicy });
+    expect({ dev: mode('dev'), prod: mode('prod') }).toEqual({
+      dev: { validationActions: ['Audit', 'Warn'], failurePolicy: 'Ignore' },
+      prod: { validationActions: ['Deny'], failurePolicy: 'Fail' },
+    });
   });
 
-  it.each(environments)("%s: every authority requires the SLSA provenance attestation, as a Sigstore bundle, signed by the release workflow's identity", (environment) => {
-    const authorities = policy(environment).spec.authorities as Json[];
-    expect(authorities.length).toBeGreaterThan(0);
-    for (const authority of authorities) {
-      expect(authority.signatureFormat).toBe('bundle');
-      expect(authority.keyless.identities).toEqual([{ issuer: 'https://token.actions.githubusercontent.com', subject: subjectOf(identity) }]);
-      expect(authority.attestations).toEqual([{ name: 'slsa-build-provenance', predicateType: 'https://slsa.dev/provenance/v1' }]);
-    }
+  it.each(environments)("%s: requires on every pod's shop images the SLSA provenance attestation signed by the release workflow's identity", (environment) => {
+    const spec = policy(environment).spec as Json;
+    expect(spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }]);
+    expect(spec.attestors).toEqual([
+      { name: 'release', cosign: { keyless: { identities: [{ issuer: 'https://token.actions.githubusercontent.com', subject: subjectOf(identity) }] }, ctlog: { url: 'https://rekor.sigstore.dev' } } },
+    ]);
+    expect(spec.attestations).toEqual([{ name: 'provenance', intoto: { type: 'https://slsa.dev/provenance/v1' } }]);
+    expect(spec.validations.map((validation: Json) => validation.expression)).toEqual([
+      'images.containers.map(image, verifyAttestationSignatures(image, attestations.provenance, [attestors.release])).all(e, e > 0)',
+    ]);
+    // Verified images only, none rewritten: the database's pods in the same namespace stay as they are.
+    expect(spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: true, required: true });
   });
 
   it("the identity is this repository's release workflow on main", () => {
@@ -81,74 +86,61 @@ describe('the admission policy for the shop images', () => {
     cpSync(join(gitops, chartFolder), folder, { recursive: true });
     const values = parse(readFileSync(join(folder, 'values.yaml'), 'utf8')) as Json;
     const fork = { repository: 'someone/fork', workflow: '.github/workflows/ship.yml', ref: 'refs/heads/trunk' };
-    writeFileSync(join(folder, 'values.yaml'), stringify({ ...values, identity: fork, images: ['registry.example/fork/**'] }));
+    writeFileSync(join(folder, 'values.yaml'), stringify({ ...values, identity: fork, images: ['registry.example/fork/*'] }));
     for (const environment of environments) {
       const [changed] = await renderAdmissionPolicy(environment, folder);
-      expect(changed?.spec.images).toEqual([{ glob: 'registry.example/fork/**' }]);
-      for (const authority of changed?.spec.authorities as Json[]) expect(authority.keyless.identities[0].subject).toBe(subjectOf(fork));
+      expect(changed?.spec.matchImageReferences).toEqual([{ glob: 'registry.example/fork/*' }]);
+      expect(changed?.spec.attestors[0].cosign.keyless.identities[0].subject).toBe(subjectOf(fork));
     }
   });
 
   it.each(environments)("%s: covers every image the shop's services deploy, and not the platform images in the shop namespace", (environment) => {
-    const globs = (policy(environment).spec.images as Json[]).map((image) => String(image.glob));
-    const covered = (image: string) => globs.some((glob) => policyGlobMatches(glob, image, validGlob));
+    const globs = (policy(environment).spec.matchImageReferences as Json[]).map((reference) => String(reference.glob));
+    const covered = (image: string) => globs.some((glob) => kyvernoGlobMatches(glob, image));
     const images = shopImages(environment);
     expect(images).toHaveLength(4);
     for (const image of images) expect(covered(image), image).toBe(true);
     const database = String(readYaml(`apps/platform/database/${environment}/cluster.yaml`).spec.imageName);
     expect(covered(database), database).toBe(false);
-    expect(covered('ghcr.io/sigstore/policy-controller/policy-controller@sha256:' + 'a'.repeat(64))).toBe(false);
+    expect(covered('reg.kyverno.io/kyverno/kyverno:v1.19.0')).toBe(false);
   });
 });
 
-describe('policy-controller globs, matched as the controller matches them', () => {
-  // Rows of pkg/apis/glob/glob_test.go in sigstore/policy-controller v0.13.1 (image, glob, match).
+describe('Kyverno image globs, matched as Kyverno matches them', () => {
+  // The first two rows are Kyverno's own (pkg/cel/compiler/image_test.go, v1.19.0); gobwas/glob
+  // without separators lets `*` cross `/`.
   it.each([
-    ['foo', 'index.docker.io/library/foo:latest', true],
-    ['foo', 'index.docker.io/library/*', true],
-    ['foo', 'foo', true],
-    ['foo', '*', true],
-    ['myuser/myapp', 'index.docker.io/myuser/*', true],
-    ['myuser/myapp', '*/*', true],
-    ['ghcr.io/foo/bar', 'ghcr.io/*/*', true],
-    ['ghcr.io/foo/bar', 'ghcr.io/**', true],
-    ['ghcr.io/foo', 'ghcr.io/*/*', false],
-    ['ghcr.io/foo', '*/**', true],
-    ['prefix-ghcr.io/foo', 'ghcr.io/foo', false],
-    ['ghcr.io/foo-suffix', 'ghcr.io/foo', false],
-    ['ghcrxio/foo', 'ghcr.io/**', false],
-    [`ghcr.io/foo@sha256:${'5'.repeat(64)}`, `ghcr.io/foo@sha256:${'5'.repeat(64)}`, true],
-  ])('%s against %s: %s', (image, glob, expected) => {
-    expect(policyGlobMatches(glob, image, validGlob)).toBe(expected);
-  });
-
-  it('refuses a glob the controller refuses', () => {
-    expect(() => policyGlobMatches('[a-z]*', 'invalid-glob', validGlob)).toThrow('policy-controller refuses the glob');
+    ['ghcr.io/*', 'ghcr.io/kyverno/kyverno', true],
+    ['ghcr.io/*/foo', 'ghcr.io/kyverno/kyverno', false],
+    ['registry.example/shop/*', `registry.example/shop/cart:1.0.0@sha256:${'a'.repeat(64)}`, true],
+    ['registry.example/shop/*', 'registry.example/shopfront/cart:1.0.0', false],
+    ['registry.example/shop/?art:*', 'registry.example/shop/cart:1', true],
+    ['registry.example/shop/cart', 'registryXexample/shop/cart', false],
+  ])('%s against %s: %s', (glob, image, expected) => {
+    expect(kyvernoGlobMatches(glob, image)).toBe(expected);
   });
 });
 
 describe('the checks above refuse a broken policy', () => {
-  it('a prod policy in audit mode, or with a mode the controller does not know', () => {
-    const audit = copy(policy('prod'));
-    audit.spec.mode = 'audit';
-    expect(webhookRuleProblems(audit, rules)).toEqual(['spec.mode: "audit" is not one of enforce, warn']);
+  it('a validation action the CRD does not know', () => {
+    const enforce = copy(policy('prod'));
+    enforce.spec.validationActions = ['Enforce'];
+    expect(validateAgainstCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([{ field: 'spec.validationActions[0]', kind: 'schema' }]);
   });
 
   it('a misspelled field, as strict field validation would', () => {
     const typo = copy(policy('prod'));
-    const authority = (typo.spec.authorities as Json[])[0] as Json;
-    authority.signatureFormt = authority.signatureFormat;
-    delete authority.signatureFormat;
-    expect(validateAgainstCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([{ field: 'spec.authorities[0].signatureFormt', kind: 'unknown-field' }]);
+    typo.spec.validationConfigurations = { mutateDigests: false };
+    expect(validateAgainstCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([{ field: 'spec.validationConfigurations.mutateDigests', kind: 'unknown-field' }]);
   });
 
-  it('an authority without an identity, or a glob the controller refuses', () => {
+  it('an expression naming an attestor the policy does not declare, and no image to match', () => {
     const broken = copy(policy('dev'));
-    ((broken.spec.authorities as Json[])[0] as Json).keyless.identities = [];
-    (broken.spec.images as Json[]).push({ glob: 'registry.example/[a-z]*' });
-    expect(webhookRuleProblems(broken, rules)).toEqual([
-      'spec.images[1].glob: "registry.example/[a-z]*" is not a glob the controller accepts',
-      'spec.authorities[0].keyless.identities: at least one identity is required',
+    broken.spec.attestors[0].name = 'releases';
+    broken.spec.matchImageReferences = [];
+    expect(policyRuleProblems(broken)).toEqual([
+      'spec.matchImageReferences: at least one is required, or every image of every pod is checked',
+      'spec.validations[0].expression: attestors.release is not declared',
     ]);
   });
 });

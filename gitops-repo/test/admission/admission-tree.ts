@@ -1,13 +1,12 @@
 /**
  * What the admission tests read from the GitOps tree: the Applications of an environment, the
- * admission policy rendered the way Argo CD renders it (the real helm), the policy-controller's
- * values, the platform's namespaces, and the upstream facts recorded under upstream/.
+ * admission policy rendered the way Argo CD renders it (the real helm), Kyverno's values, the
+ * platform's namespaces, and the upstream facts recorded under upstream/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { findHelm } from '../../../actions/lib/helm-binary.ts';
-import { parseImageReference } from '../../../actions/lib/image-reference.ts';
 import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,7 +23,7 @@ export const upstream = (file: string): Json => JSON.parse(readFileSync(join(git
 export const application = (environment: Environment, name: string): Json => readYaml(`environments/${environment}/platform/${name}.yaml`);
 
 /**
- * The ClusterImagePolicy documents of the admission-policy Application of an environment, rendered
+ * The ImageValidatingPolicy documents of the admission-policy Application of an environment, rendered
  * with the chart folder, release name, namespace and values files that Application names.
  * `chartDir` renders another copy of the chart with the same Application (for what-if tests).
  */
@@ -44,12 +43,12 @@ export async function renderAdmissionPolicy(environment: Environment, chartDir?:
   if (!result.ok) throw new Error(`admission-policy (${environment}) does not render: ${result.error}`);
   return parseAllDocuments(result.manifest)
     .map((doc) => doc.toJS() as Json)
-    .filter((object) => object?.kind === 'ClusterImagePolicy');
+    .filter((object) => object?.kind === 'ImageValidatingPolicy');
 }
 
-/** The policy-controller values an environment's Application gives the chart, merged in order. */
-export function policyControllerValues(environment: Environment): Json {
-  const app = application(environment, 'policy-controller');
+/** The Kyverno values an environment's Application gives the chart, merged in order. */
+export function kyvernoValues(environment: Environment): Json {
+  const app = application(environment, 'kyverno');
   const files = (app.spec.sources as Json[]).flatMap((source) => (source.helm?.valueFiles ?? []) as string[]);
   return files.map((file) => readYaml(file.replace(/^\$values\/gitops-repo\//, ''))).reduce((merged, values) => deepMerge(merged, values), {});
 }
@@ -94,68 +93,46 @@ export function shopImages(environment: Environment): string[] {
 }
 
 /**
- * Whether a policy-controller glob matches an image, with the controller's semantics
- * (sigstore/policy-controller v0.13.1, pkg/apis/glob/glob.go): the glob is matched against the
- * reference's full name (Docker Hub defaults filled in; a digest replaces the tag), `*` matches
- * any run of characters but `/`, `**` any run at all. A glob of other characters is refused.
+ * Whether a Kyverno image glob matches an image (kyverno/kyverno v1.19.0: github.com/gobwas/glob
+ * compiled without separators, matched against the image as the pod spec writes it): `*` matches
+ * any run of characters, `/` included, `?` one character. Character classes and alternatives are
+ * refused here: the policy does not use them.
  */
-export function policyGlobMatches(pattern: string, image: string, validGlob: RegExp): boolean {
-  // The controller reads the two bare globs as Docker Hub's.
-  const glob = pattern === '*/*' ? 'index.docker.io/*/*' : pattern === '*' ? 'index.docker.io/library/*' : pattern;
-  if (!validGlob.test(glob)) throw new Error(`policy-controller refuses the glob ${JSON.stringify(glob)}: only ${validGlob.source}`);
-  const regexp = glob
-    .split('**')
-    .map((part) => part.replace(/\./g, '\\.').replace(/\*/g, '[^/]*'))
-    .join('.*');
-  const reference = parseImageReference(image);
-  const [first = '', ...rest] = reference.repository.split('/');
-  const hasRegistry = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const repositoryName = hasRegistry ? reference.repository : `index.docker.io/${rest.length > 0 ? '' : 'library/'}${reference.repository}`;
-  const name = reference.digest ? `${repositoryName}@${reference.digest}` : `${repositoryName}:${reference.tag ?? 'latest'}`;
-  const matcher = new RegExp(`^${regexp}$`);
-  // An image written without its registry is also matched as written (a deprecated fallback).
-  return matcher.test(name) || (name !== image && matcher.test(image));
+export function kyvernoGlobMatches(glob: string, image: string): boolean {
+  if (/[[\]{}\\]/.test(glob)) throw new Error(`glob ${JSON.stringify(glob)}: only * and ? are supported here`);
+  const pattern = glob
+    .split('')
+    .map((character) => (character === '*' ? '.*' : character === '?' ? '.' : character.replace(/[.+^$()|]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}$`, 's').test(image);
 }
 
 /**
- * What policy-controller's own webhook would refuse in a ClusterImagePolicy beyond the CRD's schema
- * (recorded in upstream/clusterimagepolicy-v1alpha1.json, webhookRules): the mode, the globs, one
- * kind of authority each, keyless with a URL and identities, each identity with one issuer and one
- * subject, each attestation named and typed, the bundle format only for keyless authorities.
+ * What would make the policy fail at admission although its schema is right: no image to match,
+ * a glob that is not one, or a validation expression naming an attestation or attestor the policy
+ * does not declare (CEL reads them as attestations.<name> and attestors.<name>).
  */
-export function webhookRuleProblems(policy: Json, rules: Json): string[] {
+export function policyRuleProblems(policy: Json): string[] {
   const problems: string[] = [];
   const spec = (policy.spec ?? {}) as Json;
-  const modes = rules.modes.values as string[];
-  if (spec.mode !== undefined && !modes.includes(spec.mode as string)) problems.push(`spec.mode: ${JSON.stringify(spec.mode)} is not one of ${modes.join(', ')}`);
-  const validGlob = new RegExp(rules.glob.pattern as string);
-  const images = (spec.images ?? []) as Json[];
-  if (images.length === 0) problems.push('spec.images: at least one glob is required');
+  const images = (spec.matchImageReferences ?? []) as Json[];
+  if (images.length === 0) problems.push('spec.matchImageReferences: at least one is required, or every image of every pod is checked');
   images.forEach((image, i) => {
-    if (typeof image.glob !== 'string' || !validGlob.test(image.glob)) problems.push(`spec.images[${i}].glob: ${JSON.stringify(image.glob)} is not a glob the controller accepts`);
+    if (typeof image.glob !== 'string' || image.glob === '' || /[[\]{}\\\s]/.test(image.glob)) problems.push(`spec.matchImageReferences[${i}].glob: ${JSON.stringify(image.glob)} is not a plain glob`);
   });
-  const authorities = (spec.authorities ?? []) as Json[];
-  if (authorities.length === 0) problems.push('spec.authorities: at least one authority is required');
-  authorities.forEach((authority, i) => {
-    const at = `spec.authorities[${i}]`;
-    const kinds = (rules.authority.oneOf as string[]).filter((kind) => authority[kind] !== undefined);
-    if (kinds.length !== 1) problems.push(`${at}: exactly one of ${(rules.authority.oneOf as string[]).join(', ')} (found ${kinds.join(', ') || 'none'})`);
-    if (authority.signatureFormat !== undefined && !(rules.signatureFormats.values as string[]).includes(authority.signatureFormat as string)) problems.push(`${at}.signatureFormat: ${JSON.stringify(authority.signatureFormat)} is unknown`);
-    if (authority.signatureFormat === 'bundle' && authority.keyless === undefined) problems.push(`${at}: the bundle format needs a keyless authority`);
-    const keyless = authority.keyless as Json | undefined;
-    if (keyless) {
-      if ((rules.keyless.oneOf as string[]).filter((field) => keyless[field] !== undefined).length !== 1) problems.push(`${at}.keyless: exactly one of url, ca-cert`);
-      const identities = (keyless.identities ?? []) as Json[];
-      if (identities.length === 0) problems.push(`${at}.keyless.identities: at least one identity is required`);
-      identities.forEach((identity, j) => {
-        for (const pair of [rules.identity.oneOfIssuer, rules.identity.oneOfSubject] as string[][]) {
-          if (pair.filter((field) => identity[field]).length !== 1) problems.push(`${at}.keyless.identities[${j}]: exactly one of ${pair.join(', ')}`);
-        }
-      });
+  const declared = {
+    attestations: ((spec.attestations ?? []) as Json[]).map((entry) => String(entry.name)),
+    attestors: ((spec.attestors ?? []) as Json[]).map((entry) => String(entry.name)),
+  };
+  for (const [kind, names] of Object.entries(declared)) {
+    if (new Set(names).size !== names.length) problems.push(`spec.${kind}: names must be unique (${names.join(', ')})`);
+  }
+  const validations = (spec.validations ?? []) as Json[];
+  if (validations.length === 0) problems.push('spec.validations: at least one is required');
+  validations.forEach((validation, i) => {
+    for (const [, kind, name] of String(validation.expression).matchAll(/\b(attestations|attestors)\.([A-Za-z_][\w]*)/g)) {
+      if (!declared[kind as keyof typeof declared].includes(name ?? '')) problems.push(`spec.validations[${i}].expression: ${kind}.${String(name)} is not declared`);
     }
-    ((authority.attestations ?? []) as Json[]).forEach((attestation, j) => {
-      for (const field of rules.attestation.required as string[]) if (!attestation[field]) problems.push(`${at}.attestations[${j}].${field} is required`);
-    });
   });
   return problems;
 }

@@ -1,12 +1,12 @@
 /**
  * The admission check of the cluster end-to-end job, on kind after the dev tree is Synced and
- * Healthy (the policy-controller and admission-policy Applications among it):
+ * Healthy (the kyverno and admission-policy Applications among it):
  *
  *   npx tsx gitops-repo/test/admission/kind-admission-check.ts --image 172.18.0.2:5000/slipway/cart@sha256:…
  *
  * --image is an image the release did not attest, in the kind registry given by its address on the
- * kind network. For warn, then enforce: renders the admission policy from the chart with that
- * mode's values file (helm), points it at the image, applies it, waits until the controller has it,
+ * kind network. For audit, then enforce: renders the admission policy from the chart with that
+ * mode's values file (helm), points it at the image, applies it, waits until Kyverno has it,
  * creates a Pod with the image by server-side dry run in `shop`, judges the answer, deletes the
  * policy. Exit 1 with what went wrong. Needs kubectl (the job's context) and helm.
  */
@@ -39,32 +39,31 @@ async function must(command: string, args: string[], input?: string): Promise<st
 }
 
 async function renderPolicy(mode: Mode): Promise<Json> {
-  const result = await renderChart(findHelm(), { chartDir, releaseName: 'kind-admission-check', namespace: 'cosign-system', valueFiles: [join(chartDir, valuesFileOfMode[mode])], inlineValues: [], parameters: [] });
+  const result = await renderChart(findHelm(), { chartDir, releaseName: 'kind-admission-check', namespace: 'kyverno', valueFiles: [join(chartDir, valuesFileOfMode[mode])], inlineValues: [], parameters: [] });
   if (!result.ok) throw new Error(`the admission policy does not render with ${valuesFileOfMode[mode]}: ${result.error}`);
-  const policy = parseAllDocuments(result.manifest).map((doc) => doc.toJS() as Json).find((object) => object?.kind === 'ClusterImagePolicy');
-  if (!policy) throw new Error(`no ClusterImagePolicy rendered with ${valuesFileOfMode[mode]}`);
+  const policy = parseAllDocuments(result.manifest).map((doc) => doc.toJS() as Json).find((object) => object?.kind === 'ImageValidatingPolicy');
+  if (!policy) throw new Error(`no ImageValidatingPolicy rendered with ${valuesFileOfMode[mode]}`);
   return policy;
 }
 
 async function checkMode(mode: Mode, image: string, repository: string): Promise<string> {
   const policy = checkPolicy(await renderPolicy(mode), mode, repository);
   const name = String(policy.metadata.name);
-  const authority = String((policy.spec.authorities as Json[])[0]?.name);
   await must('kubectl', ['apply', '-f', '-'], JSON.stringify(policy));
   try {
-    await must('kubectl', ['wait', '--for=condition=Ready', `clusterimagepolicy/${name}`, '--timeout=120s']);
+    await must('kubectl', ['wait', '--for=jsonpath={.status.conditionStatus.ready}=true', `imagevalidatingpolicy/${name}`, '--timeout=120s']);
     let verdict = { ok: false, message: '' };
-    // The first verification warms the controller's caches (trust root, registry); bounded retries.
+    // The first verification warms Kyverno's caches (trust root, registry); bounded retries.
     for (let attempt = 1; attempt <= attempts && !verdict.ok; attempt++) {
       const result = await run('kubectl', ['create', '--dry-run=server', '-f', '-'], JSON.stringify(unattestedPod(image, 'shop')));
-      verdict = judge(mode, result, authority);
+      verdict = judge(mode, result, name);
       console.log(`${mode} attempt ${attempt}: ${verdict.message}`);
       if (!verdict.ok && attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 10_000));
     }
     if (!verdict.ok) throw new Error(verdict.message);
     return verdict.message;
   } finally {
-    await run('kubectl', ['delete', 'clusterimagepolicy', name, '--ignore-not-found']);
+    await run('kubectl', ['delete', 'imagevalidatingpolicy', name, '--ignore-not-found']);
   }
 }
 
@@ -72,9 +71,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { image: { type: 'string' } }, strict: true });
   if (!values.image) throw new Error('--image is required (usage: kind-admission-check.ts --image HOST:PORT/REPOSITORY@sha256:…)');
   const { repository, registryPort } = parseCheckImage(values.image);
-  await must('kubectl', ['wait', '--for=condition=Available', 'deployment/policy-controller-webhook', '-n', 'cosign-system', '--timeout=300s']);
+  await must('kubectl', ['wait', '--for=condition=Available', 'deployment/kyverno-admission-controller', '-n', 'kyverno', '--timeout=300s']);
   await must('kubectl', ['apply', '-f', '-'], JSON.stringify(registryEgressPolicy(registryPort)));
-  for (const mode of ['warn', 'enforce'] as const) console.log(await checkMode(mode, values.image, repository));
+  for (const mode of ['audit', 'enforce'] as const) console.log(await checkMode(mode, values.image, repository));
 }
 
 main().catch((error: unknown) => {

@@ -4,21 +4,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateObject } from '../../../actions/lib/validate/object-schema.ts';
 import type { Json } from './admission-tree.ts';
-import { application, policyGlobMatches, renderAdmissionPolicy, upstream } from './admission-tree.ts';
+import { application, kyvernoGlobMatches, renderAdmissionPolicy } from './admission-tree.ts';
 import { checkPolicy, judge, parseCheckImage, registryEgressPolicy, unattestedPod, valuesFileOfMode } from './kind-admission.ts';
 
 const image = `172.18.0.2:5000/slipway/cart@sha256:${'c'.repeat(64)}`;
-const validGlob = new RegExp(upstream('clusterimagepolicy-v1alpha1.json').webhookRules.glob.pattern as string);
-const policies = {} as Record<'warn' | 'enforce', Json>;
+const policies = {} as Record<'audit' | 'enforce', Json>;
 
 beforeAll(async () => {
-  policies.warn = (await renderAdmissionPolicy('dev'))[0] as Json;
+  policies.audit = (await renderAdmissionPolicy('dev'))[0] as Json;
   policies.enforce = (await renderAdmissionPolicy('prod'))[0] as Json;
 });
 
 describe('the kind admission check', () => {
   it('tries each mode with the values file of the environment that runs it', () => {
-    expect(application('dev', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.warn]);
+    expect(application('dev', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.audit]);
     expect(application('prod', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.enforce]);
   });
 
@@ -28,18 +27,19 @@ describe('the kind admission check', () => {
     expect(() => parseCheckImage(`172.18.0.2:5000/slipway/cart:e2e@sha256:${'c'.repeat(64)}`)).toThrow('without a tag');
   });
 
-  it.each(['warn', 'enforce'] as const)('%s: keeps the real policy (mode, authorities) and matches only the image to try', (mode) => {
+  it.each(['audit', 'enforce'] as const)('%s: keeps the real policy (actions, attestors, validations) and matches only the image to try', (mode) => {
     const check = checkPolicy(policies[mode], mode, '172.18.0.2:5000/slipway/cart');
     expect(check.metadata).toEqual({ name: `kind-admission-check-${mode}` });
-    expect(check.spec.mode).toBe(mode);
-    expect(check.spec.authorities).toEqual(policies[mode].spec.authorities);
-    const [glob] = (check.spec.images as Json[]).map((entry) => String(entry.glob));
-    expect(policyGlobMatches(String(glob), image, validGlob)).toBe(true);
-    expect(policyGlobMatches(String(glob), `172.18.0.2:5000/slipway/cart-other@sha256:${'c'.repeat(64)}`, validGlob)).toBe(false);
+    for (const field of ['validationActions', 'failurePolicy', 'attestors', 'attestations', 'validations', 'validationConfigurations']) {
+      expect(check.spec[field], field).toEqual(policies[mode].spec[field]);
+    }
+    const [glob] = (check.spec.matchImageReferences as Json[]).map((entry) => String(entry.glob));
+    expect(kyvernoGlobMatches(String(glob), image)).toBe(true);
+    expect(kyvernoGlobMatches(String(glob), `172.18.0.2:5000/slipway/cart-other@sha256:${'c'.repeat(64)}`)).toBe(false);
   });
 
   it('refuses to check a policy of the wrong mode', () => {
-    expect(() => checkPolicy(policies.warn, 'enforce', '172.18.0.2:5000/slipway/cart')).toThrow('values-prod.yaml policy is in mode warn');
+    expect(() => checkPolicy(policies.audit, 'enforce', '172.18.0.2:5000/slipway/cart')).toThrow('values-prod.yaml policy has validationActions ["Audit","Warn"]');
   });
 
   it('tries a Pod that Pod Security "restricted" admits, and an egress policy the API accepts', async () => {
@@ -50,15 +50,16 @@ describe('the kind admission check', () => {
     expect(pod.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   });
 
-  const denied = `Error from server (BadRequest): admission webhook "policy.sigstore.dev" denied the request: validation failed: failed policy: kind-admission-check-enforce: spec.containers[0].image\n${image} no matching attestations for authority sigstore-public-good`;
+  const name = 'kind-admission-check-enforce';
+  const denied = `Error from server: admission webhook "ivpol.validate.kyverno.svc-fail" denied the request: Policy ${name} failed: no SLSA build provenance attestation signed by slipway-dev/slipway/.github/workflows/release.yml at refs/heads/main`;
   it.each([
     ['enforce', { code: 1, output: denied }, true],
     ['enforce', { code: 0, output: 'pod/kind-admission-check created (server dry run)' }, false],
     ['enforce', { code: 1, output: 'Error from server (Forbidden): pods "kind-admission-check" is forbidden: violates PodSecurity "restricted:latest"' }, false],
-    ['warn', { code: 0, output: `Warning: failed policy: kind-admission-check-warn: spec.containers[0].image ${image} no matching attestations for authority sigstore-public-good\npod/kind-admission-check created (server dry run)` }, true],
-    ['warn', { code: 0, output: 'pod/kind-admission-check created (server dry run)' }, false],
-    ['warn', { code: 1, output: denied }, false],
+    ['audit', { code: 0, output: `Warning: Policy ${name} failed\npod/kind-admission-check created (server dry run)` }, true],
+    ['audit', { code: 0, output: 'pod/kind-admission-check created (server dry run)' }, true],
+    ['audit', { code: 1, output: denied }, false],
   ] as const)('judges %s: %j → %s', (mode, result, ok) => {
-    expect(judge(mode, result, 'sigstore-public-good').ok).toBe(ok);
+    expect(judge(mode, result, name).ok).toBe(ok);
   });
 });

@@ -2,26 +2,26 @@
  * The cluster check of the admission policy on kind (kind-admission-check.ts runs it): the
  * policy of each mode, rendered from the real chart and values, is pointed at one unattested image
  * of the kind registry; a Pod with that image is then created with a server-side dry run in the
- * shop namespace. In warn mode it must be admitted with the controller's warning; in enforce mode
- * it must be refused by the controller's webhook. Pure functions; the script does the calls.
+ * shop namespace. In audit mode it must be admitted; in enforce mode it must be refused by
+ * Kyverno's webhook, naming the policy. Pure functions; the script does the calls.
  */
 import { parseImageReference } from '../../../actions/lib/image-reference.ts';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export type Mode = 'warn' | 'enforce';
+export type Mode = 'audit' | 'enforce';
 
 /** Which values file of the admission-policy chart gives each mode (as the environments do). */
-export const valuesFileOfMode: Record<Mode, string> = { warn: 'values-dev.yaml', enforce: 'values-prod.yaml' };
+export const valuesFileOfMode: Record<Mode, string> = { audit: 'values-dev.yaml', enforce: 'values-prod.yaml' };
 
 export class KindAdmissionError extends Error {
   override name = 'KindAdmissionError';
 }
 
 /**
- * The image to try, `host:port/repository@sha256:…`. The controller reads a registry over plain
- * HTTP only at a private or loopback address (go-containerregistry's name.Registry.Scheme), so the
- * kind registry is given by its address on the kind network, e.g. 172.18.0.2:5000.
+ * The image to try, `host:port/repository@sha256:…`. Kyverno reads a registry over plain HTTP only
+ * at a private or loopback address (go-containerregistry's name.Registry.Scheme), so the kind
+ * registry is given by its address on the kind network, e.g. 172.18.0.2:5000.
  */
 export function parseCheckImage(text: string): { repository: string; digest: string; registryPort: number } {
   const reference = parseImageReference(text, '--image');
@@ -32,11 +32,15 @@ export function parseCheckImage(text: string): { repository: string; digest: str
   return { repository: reference.repository, digest: reference.digest, registryPort: Number(port) };
 }
 
+/** The validation actions each mode renders (apps/platform/admission-policy/templates). */
+export const actionsOfMode: Record<Mode, string[]> = { audit: ['Audit', 'Warn'], enforce: ['Deny'] };
+
 /** The rendered policy, renamed for the check and matching exactly the image's repository. */
 export function checkPolicy(rendered: Json, mode: Mode, repository: string): Json {
-  if (rendered.kind !== 'ClusterImagePolicy') throw new KindAdmissionError(`expected a ClusterImagePolicy, got ${String(rendered.kind)}`);
-  if (rendered.spec?.mode !== mode) throw new KindAdmissionError(`the ${valuesFileOfMode[mode]} policy is in mode ${String(rendered.spec?.mode)}, not ${mode}`);
-  return { ...rendered, metadata: { name: `kind-admission-check-${mode}` }, spec: { ...rendered.spec, images: [{ glob: `${repository}@*` }] } };
+  if (rendered.kind !== 'ImageValidatingPolicy') throw new KindAdmissionError(`expected an ImageValidatingPolicy, got ${String(rendered.kind)}`);
+  const actions = JSON.stringify(rendered.spec?.validationActions);
+  if (actions !== JSON.stringify(actionsOfMode[mode])) throw new KindAdmissionError(`the ${valuesFileOfMode[mode]} policy has validationActions ${actions}, not those of ${mode}`);
+  return { ...rendered, metadata: { name: `kind-admission-check-${mode}` }, spec: { ...rendered.spec, matchImageReferences: [{ glob: `${repository}@*` }] } };
 }
 
 /** A Pod that Pod Security "restricted" admits, so only the image policy can refuse it. */
@@ -59,30 +63,27 @@ export function unattestedPod(image: string, namespace: string): Json {
   };
 }
 
-/** On kind only: lets the controller reach the kind registry's port (its own policy allows HTTPS). */
+/** On kind only: lets Kyverno reach the kind registry's port (its own policy allows HTTPS). */
 export function registryEgressPolicy(port: number): Json {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: 'kind-allow-registry', namespace: 'cosign-system' },
+    metadata: { name: 'kind-allow-registry', namespace: 'kyverno' },
     spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port, protocol: 'TCP' }] }] },
   };
 }
 
 /**
- * Whether the dry run came out as the mode demands. The controller names the failing authority
- * in its message (pkg/webhook/validator.go, v0.13.1), which tells its refusal from any other.
+ * Whether the dry run came out as the mode demands. Kyverno names the policy in a refusal (and in
+ * a warning), which tells the image policy's answer from any other (Pod Security, say).
  */
-export function judge(mode: Mode, result: { code: number; output: string }, authority: string): { ok: boolean; message: string } {
-  const named = result.output.includes(authority);
+export function judge(mode: Mode, result: { code: number; output: string }, policyName: string): { ok: boolean; message: string } {
+  const named = result.output.includes(policyName);
   if (mode === 'enforce') {
     if (result.code === 0) return { ok: false, message: 'enforce: the unattested image was admitted' };
-    if (!result.output.includes('admission webhook "policy.sigstore.dev" denied the request') || !named) {
-      return { ok: false, message: `enforce: refused, but not by the image policy: ${result.output.trim()}` };
-    }
+    if (!result.output.includes('denied the request') || !named) return { ok: false, message: `enforce: refused, but not by the image policy: ${result.output.trim()}` };
     return { ok: true, message: 'enforce: the unattested image was refused by the image policy' };
   }
-  if (result.code !== 0) return { ok: false, message: `warn: the unattested image was refused: ${result.output.trim()}` };
-  if (!/^Warning:/m.test(result.output) || !named) return { ok: false, message: `warn: admitted without the image policy's warning: ${result.output.trim()}` };
-  return { ok: true, message: 'warn: the unattested image was admitted with the image policy warning' };
+  if (result.code !== 0) return { ok: false, message: `audit: the unattested image was refused: ${result.output.trim()}` };
+  return { ok: true, message: `audit: the unattested image was admitted${/^Warning:/m.test(result.output) && named ? ', with the policy warning' : ''}` };
 }
