@@ -96,7 +96,7 @@ describe.each(environments)('%s sync waves', (environment) => {
 
   it('inside the platform: namespaces and the default StorageClass, the prometheus-operator CRDs, the other operators, the add-ons, then the database and dashboards', () => {
     // kube-prometheus-stack comes before cloudnative-pg, whose chart renders a PodMonitor.
-    const order = [['namespaces', 'storage'], ['kube-prometheus-stack'], ['cloudnative-pg', 'aws-load-balancer-controller'], ['loki', 'alloy', 'external-dns', 'cluster-autoscaler'], ['shop-database', 'observability']];
+    const order = [['namespaces', 'storage'], ['kube-prometheus-stack'], ['cloudnative-pg', 'aws-load-balancer-controller', 'kyverno'], ['loki', 'alloy', 'external-dns', 'cluster-autoscaler', 'admission-policy'], ['shop-database', 'observability']];
     const waves = order.map((step) => step.map((name) => waveOf(`platform/${name}.yaml`)));
     for (let i = 1; i < waves.length; i++) {
       expect(Math.min(...(waves[i] ?? [])), order[i]?.join(', ')).toBeGreaterThan(Math.max(...(waves[i - 1] ?? [])));

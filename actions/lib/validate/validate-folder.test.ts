@@ -251,6 +251,18 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(where(findings)).toEqual([{ file: 'gitops-repo/stray.yaml', document: undefined, field: '', rule: 'coverage' }]);
   });
 
+  it('renders a chart kept inside the tree instead of parsing its templates, and reports one no Application renders', async () => {
+    const root = copyTree();
+    const chart = join(root, 'gitops-repo/apps/platform/orphan');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: orphan\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'values.yaml'), 'name: orphan\n');
+    writeFileSync(join(chart, 'templates/config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n');
+    const findings = await validateFolder(join(root, 'gitops-repo'));
+    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/orphan/Chart.yaml', document: undefined, field: '', rule: 'coverage' }]);
+    expect(findings[0]?.message).toContain('no Application renders this chart');
+  });
+
   it('reports a chart the values of an Application cannot render', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/services/product.yaml', 'service: product', 'service: catalog');

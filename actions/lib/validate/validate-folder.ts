@@ -33,18 +33,29 @@ export class ValidateInputError extends Error {
   override name = 'ValidateInputError';
 }
 
-function listYamlFiles(folder: string): string[] {
-  const files: string[] = [];
+/**
+ * The YAML files of a GitOps tree, and its chart folders (those holding a Chart.yaml). A chart's
+ * files are Helm templates and values, not manifests: they are checked by rendering the chart
+ * for each Application that uses it (helm template + helm lint), so they are not listed here.
+ */
+function listTree(folder: string): { yamlFiles: string[]; chartFolders: string[] } {
+  const yamlFiles: string[] = [];
+  const chartFolders: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    if (entries.some((entry) => entry.isFile() && entry.name === 'Chart.yaml')) {
+      chartFolders.push(dir);
+      return;
+    }
+    for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) files.push(path);
+      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) yamlFiles.push(path);
     }
   };
   walk(folder);
-  return files;
+  return { yamlFiles, chartFolders };
 }
 
 function isObject(value: unknown): value is Json {
@@ -101,7 +112,7 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
   const base = dirname(folder);
   const display = (absolute: string) => relative(base, absolute).split(sep).join('/');
 
-  const yamlFiles = listYamlFiles(folder);
+  const { yamlFiles, chartFolders } = listTree(folder);
   const findings: Finding[] = [];
   const documents: ManifestDocument[] = [];
   for (const absolute of yamlFiles) {
@@ -119,6 +130,16 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
 
   const tree = checkTree({ folder, base, yamlFiles, documents });
   findings.push(...tree.findings);
+  for (const chartFolder of chartFolders) {
+    if (tree.charts.some((chart) => resolve(chart.chartDir) === chartFolder)) continue;
+    findings.push({
+      file: display(join(chartFolder, 'Chart.yaml')),
+      field: '',
+      rule: 'coverage',
+      message: 'no Application renders this chart, so nothing checks or deploys it',
+      fix: 'point an Application source path at the chart folder, or delete it',
+    });
+  }
 
   for (const deployment of tree.deployments) {
     const objects = deployment.manifests.map((doc) => {

@@ -1,0 +1,151 @@
+/**
+ * What the admission tests read from the GitOps tree: the Applications of an environment, the
+ * admission policy rendered the way Argo CD renders it (the real helm), Kyverno's values, the
+ * platform's namespaces, and the upstream facts recorded under upstream/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { findHelm } from '../../../actions/lib/helm-binary.ts';
+import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const gitops = new URL('../../', import.meta.url).pathname;
+export const repository = join(gitops, '..');
+export const environments = ['dev', 'prod'] as const;
+export type Environment = (typeof environments)[number];
+
+export const readYaml = (path: string): Json => parse(readFileSync(join(gitops, path), 'utf8')) as Json;
+export const readYamlDocuments = (path: string): Json[] => parseAllDocuments(readFileSync(join(gitops, path), 'utf8')).map((doc) => doc.toJS() as Json);
+export const upstream = (file: string): Json => JSON.parse(readFileSync(join(gitops, 'test/admission/upstream', file), 'utf8')) as Json;
+
+export const application = (environment: Environment, name: string): Json => readYaml(`environments/${environment}/platform/${name}.yaml`);
+
+/**
+ * The ImageValidatingPolicy documents of the admission-policy Application of an environment, rendered
+ * with the chart folder, release name, namespace and values files that Application names.
+ * `chartDir` renders another copy of the chart with the same Application (for what-if tests).
+ */
+export async function renderAdmissionPolicy(environment: Environment, chartDir?: string): Promise<Json[]> {
+  const app = application(environment, 'admission-policy');
+  const source = app.spec.source as Json;
+  const dir = chartDir ?? join(repository, source.path as string);
+  const valueFiles = ((source.helm?.valueFiles ?? []) as string[]).map((file) => join(dir, file));
+  const result = await renderChart(findHelm(), {
+    chartDir: dir,
+    releaseName: source.helm.releaseName as string,
+    namespace: app.spec.destination.namespace as string,
+    valueFiles,
+    inlineValues: [],
+    parameters: [],
+  });
+  if (!result.ok) throw new Error(`admission-policy (${environment}) does not render: ${result.error}`);
+  return parseAllDocuments(result.manifest)
+    .map((doc) => doc.toJS() as Json)
+    .filter((object) => object?.kind === 'ImageValidatingPolicy');
+}
+
+/** The Kyverno values an environment's Application gives the chart, merged in order. */
+export function kyvernoValues(environment: Environment): Json {
+  const app = application(environment, 'kyverno');
+  const files = (app.spec.sources as Json[]).flatMap((source) => (source.helm?.valueFiles ?? []) as string[]);
+  return files.map((file) => readYaml(file.replace(/^\$values\/gitops-repo\//, ''))).reduce((merged, values) => deepMerge(merged, values), {});
+}
+
+function deepMerge(base: Json, over: Json): Json {
+  const merged: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = merged[key];
+    const bothMaps = [current, value].every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    merged[key] = bothMaps ? deepMerge(current as Json, value as Json) : value;
+  }
+  return merged;
+}
+
+/**
+ * The platform's namespaces in an environment, as the tree declares them: the destinations of the
+ * platform AppProject, the Namespaces it creates, and the cluster's own argocd and kube-system —
+ * less the namespaces the shop's project deploys to (the shop's database lives in `shop`).
+ */
+export function platformNamespaces(environment: Environment): string[] {
+  const projects = readYamlDocuments(`environments/${environment}/projects.yaml`);
+  const destinations = (name: string) => ((projects.find((p) => p.metadata.name === name)?.spec.destinations ?? []) as Json[]).map((d) => String(d.namespace));
+  const folder = join(gitops, 'apps/platform/namespaces');
+  const declared = readdirSync(folder)
+    .filter((file) => file.endsWith('.yaml'))
+    .flatMap((file) => readYamlDocuments(`apps/platform/namespaces/${file}`))
+    .filter((object) => object?.kind === 'Namespace')
+    .map((object) => String(object.metadata.name));
+  const shop = new Set(destinations('shop'));
+  return [...new Set([...destinations('platform'), ...declared, 'argocd', 'kube-system'])].filter((namespace) => !shop.has(namespace)).sort();
+}
+
+/** The image references the shop's service Applications of an environment deploy (repository:tag@digest). */
+export function shopImages(environment: Environment): string[] {
+  const folder = join(gitops, 'environments', environment, 'services');
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => {
+      const image = readYaml(`environments/${environment}/services/${file}`).spec.source.helm.valuesObject.image as Json;
+      return `${String(image.repository)}:${String(image.tag)}@${String(image.digest)}`;
+    });
+}
+
+/**
+ * Whether a Kyverno image glob matches an image (kyverno/kyverno v1.19.0: github.com/gobwas/glob
+ * compiled without separators, matched against the image as the pod spec writes it): `*` matches
+ * any run of characters, `/` included, `?` one character. Character classes and alternatives are
+ * refused here: the policy does not use them.
+ */
+export function kyvernoGlobMatches(glob: string, image: string): boolean {
+  if (/[[\]{}\\]/.test(glob)) throw new Error(`glob ${JSON.stringify(glob)}: only * and ? are supported here`);
+  const pattern = glob
+    .split('')
+    .map((character) => (character === '*' ? '.*' : character === '?' ? '.' : character.replace(/[.+^$()|]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}$`, 's').test(image);
+}
+
+/**
+ * What would make the policy fail at admission although its schema is right: no image to match,
+ * a glob that is not one, or a validation expression naming an attestation or attestor the policy
+ * does not declare (CEL reads them as attestations.<name> and attestors.<name>).
+ */
+export function policyRuleProblems(policy: Json): string[] {
+  const problems: string[] = [];
+  const spec = (policy.spec ?? {}) as Json;
+  const images = (spec.matchImageReferences ?? []) as Json[];
+  if (images.length === 0) problems.push('spec.matchImageReferences: at least one is required, or every image of every pod is checked');
+  images.forEach((image, i) => {
+    if (typeof image.glob !== 'string' || image.glob === '' || /[[\]{}\\\s]/.test(image.glob)) problems.push(`spec.matchImageReferences[${i}].glob: ${JSON.stringify(image.glob)} is not a plain glob`);
+  });
+  const declared = {
+    attestations: ((spec.attestations ?? []) as Json[]).map((entry) => String(entry.name)),
+    attestors: ((spec.attestors ?? []) as Json[]).map((entry) => String(entry.name)),
+  };
+  for (const [kind, names] of Object.entries(declared)) {
+    if (new Set(names).size !== names.length) problems.push(`spec.${kind}: names must be unique (${names.join(', ')})`);
+  }
+  const validations = (spec.validations ?? []) as Json[];
+  if (validations.length === 0) problems.push('spec.validations: at least one is required');
+  validations.forEach((validation, i) => {
+    for (const [, kind, name] of String(validation.expression).matchAll(/\b(attestations|attestors)\.([A-Za-z_][\w]*)/g)) {
+      if (!declared[kind as keyof typeof declared].includes(name ?? '')) problems.push(`spec.validations[${i}].expression: ${kind}.${String(name)} is not declared`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * Keys of `values` the chart does not define: every key path must be one the chart's values.yaml
+ * has, except below a key whose whole value the chart renders as Kubernetes YAML (`passThrough`).
+ */
+export function unknownValueKeys(values: Json, keys: string[], passThrough: string[], prefix = ''): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (!keys.includes(path)) return [path];
+    if (passThrough.includes(path) || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+    return unknownValueKeys(value as Json, keys, passThrough, path);
+  });
+}
