@@ -82,10 +82,14 @@ function yamlFilesUnder(folder: string, recurse: boolean): string[] {
     .sort();
 }
 
-function helmValues(helm: Json | undefined, where: string): Json {
+/**
+ * The values an Application gives its chart. A `$values/…` file is read from the repository root (the
+ * tree's own `ref` source); any other value file from the source's path, as Argo CD resolves it.
+ */
+function helmValues(helm: Json | undefined, where: string, sourceFolder = repositoryRoot): Json {
   let values: Json = {};
   for (const file of (helm?.valueFiles ?? []) as string[]) {
-    const path = join(repositoryRoot, file.replace(/^\$values\//, ''));
+    const path = file.startsWith('$values/') ? join(repositoryRoot, file.slice('$values/'.length)) : join(sourceFolder, file);
     if (!existsSync(path)) throw new Error(`${where}: values file ${file} is not in the repository`);
     values = mergeValues(values, (parse(readFileSync(path, 'utf8')) ?? {}) as Json);
   }
@@ -109,7 +113,7 @@ function readApplication(file: string, object: Json, parentPosition: number[], o
     if (existsSync(join(folder, 'Chart.yaml'))) {
       // The chart's own values.yaml first, as helm does.
       const defaults = existsSync(join(folder, 'values.yaml')) ? ((parse(readFileSync(join(folder, 'values.yaml'), 'utf8')) ?? {}) as Json) : {};
-      charts.push({ chart: source.path, repoURL: source.repoURL, targetRevision: String(source.targetRevision), values: mergeValues(defaults, helmValues(source.helm, file)) });
+      charts.push({ chart: source.path, repoURL: source.repoURL, targetRevision: String(source.targetRevision), values: mergeValues(defaults, helmValues(source.helm, file, folder)) });
       continue;
     }
     for (const path of yamlFilesUnder(folder, source.directory?.recurse === true)) {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { findHelm } from '../../../actions/lib/helm-binary.ts';
+import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
 import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

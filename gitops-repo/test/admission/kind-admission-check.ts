@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { findHelm } from '../../../actions/lib/helm-binary.ts';
+import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
 import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
 import type { Json, Mode } from './kind-admission.ts';
 import { checkPolicy, judge, parseCheckImage, registryEgressPolicy, unattestedPod, valuesFileOfMode } from './kind-admission.ts';
