@@ -76,7 +76,8 @@ module "external_dns_pod_identity" {
 # role gets AWS's managed AmazonEC2ContainerRegistryReadOnly through the module's additional_policy_arns
 # (variables.tf: map(string), attached by aws_iam_role_policy_attachment.this in main.tf). Its v3
 # (AWS Managed Policy Reference) is read-only: ecr:GetAuthorizationToken, BatchGetImage,
-# GetDownloadUrlForLayer, ListImages, DescribeImages and the like, no write. With prod in its own account, list this role in dev's
+# GetDownloadUrlForLayer, ListImages, DescribeImages and the like, no write; listing an image's
+# referrers needs ecr:BatchGetImage (ECR API Reference, ListImageReferrers). With prod in its own account, list this role in dev's
 # ecr_pull_principal_arns (prod output kyverno_role_arn) as well as the node roles.
 module "kyverno_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
