@@ -18,9 +18,9 @@ const agent = [
 ];
 
 /**
- * The workloads infra-repo associates a Pod Identity role with (modules/platform-iam: the load balancer
- * controller, external-dns, the database's backups; modules/eks: the EBS CSI controller, the cluster
- * autoscaler), with the labels their pods carry.
+ * The workloads infra-repo associates a Pod Identity role with (modules/controller-iam: the load balancer
+ * controller, external-dns, Kyverno's admission controller; modules/db-backups: the database's backups;
+ * modules/eks: the EBS CSI controller, the cluster autoscaler), with the labels their pods carry.
  */
 interface PodIdentityWorkload {
   workload: string;
@@ -38,6 +38,9 @@ const podIdentityWorkloads: PodIdentityWorkload[] = [
   { workload: 'cluster-autoscaler', namespace: 'kube-system', serviceAccount: 'cluster-autoscaler', podLabels: { 'app.kubernetes.io/name': 'aws-cluster-autoscaler', 'app.kubernetes.io/instance': 'cluster-autoscaler' } },
   // The EKS add-on aws-ebs-csi-driver: its chart (v1.64.0) templates/controller.yaml selector.
   { workload: 'EBS CSI controller', namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa', podLabels: { app: 'ebs-csi-controller', 'app.kubernetes.io/name': 'aws-ebs-csi-driver' } },
+  // kyverno chart 3.9.0 (kyverno/kyverno, tag kyverno-chart-3.9.0), templates/admission-controller/_helpers.tpl
+  // "kyverno.admission-controller.labels" (release kyverno): the admission controller reads the attestations from ECR.
+  { workload: 'kyverno admission controller', namespace: 'kyverno', serviceAccount: 'kyverno-admission-controller', podLabels: { 'app.kubernetes.io/name': 'kyverno-admission-controller', 'app.kubernetes.io/component': 'admission-controller', 'app.kubernetes.io/instance': 'kyverno', 'app.kubernetes.io/part-of': 'kyverno' } },
   // CloudNativePG labels every instance pod cnpg.io/cluster=<cluster>; its service account is named after the Cluster.
   { workload: 'shop-db (CloudNativePG backups)', namespace: 'shop', serviceAccount: 'shop-db', podLabels: { 'cnpg.io/cluster': 'shop-db' } },
 ];
@@ -101,6 +104,9 @@ describe.each(environments)('%s: Pod Identity workloads reach the agent', (envir
     // Not vacuous: the restricted namespaces do isolate these workloads' egress.
     expect(egressAllowed(policies, 'external-dns', podIdentityWorkloads[0]?.podLabels ?? {}, '192.0.2.10', 80)).toBe(false);
     expect(egressAllowed(policies, 'shop', { 'cnpg.io/cluster': 'shop-db' }, '192.0.2.10', 80)).toBe(false);
+    expect(egressAllowed(policies, 'kyverno', podIdentityWorkloads.find((w) => w.namespace === 'kyverno')?.podLabels ?? {}, '192.0.2.10', 80)).toBe(false);
+    // Only the admission controller, which has the role, reaches the agent; Kyverno's other controllers do not.
+    expect(egressAllowed(policies, 'kyverno', { 'app.kubernetes.io/component': 'reports-controller', 'app.kubernetes.io/instance': 'kyverno' }, '169.254.170.23', 80)).toBe(false);
     expect(blockedWorkloads(policies)).toEqual([]);
   });
 
@@ -109,6 +115,8 @@ describe.each(environments)('%s: Pod Identity workloads reach the agent', (envir
     expect(blockedWorkloads(withoutAgent)).toEqual([
       'external-dns (external-dns) cannot reach the Pod Identity agent at 169.254.170.23:80',
       'external-dns (external-dns) cannot reach the Pod Identity agent at fd00:ec2::23:80',
+      'kyverno admission controller (kyverno) cannot reach the Pod Identity agent at 169.254.170.23:80',
+      'kyverno admission controller (kyverno) cannot reach the Pod Identity agent at fd00:ec2::23:80',
       'shop-db (CloudNativePG backups) (shop) cannot reach the Pod Identity agent at 169.254.170.23:80',
       'shop-db (CloudNativePG backups) (shop) cannot reach the Pod Identity agent at fd00:ec2::23:80',
     ]);

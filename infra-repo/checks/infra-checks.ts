@@ -1,6 +1,7 @@
 // All structural checks over the infra repository, each a pure function of the
 // parsed configuration that returns findings (empty = pass).
 import { declarationFindings } from './declarations.ts';
+import { deployAccessFindings } from './deploy-access.ts';
 import { hardcodedLiteralFindings } from './literals.ts';
 import { moduleCallFindings, moduleOutputFindings } from './module-calls.ts';
 import type { ModuleIndex } from './module-calls.ts';
@@ -25,6 +26,7 @@ export function infraFindings(modules: TerraformModule[], upstream: UpstreamModu
     ...moduleCallFindings(module, index),
     ...moduleOutputFindings(module, index),
     ...oidcTrustFindings(module),
+    ...deployAccessFindings(module),
     ...(isEnvironmentRoot(module) ? stateBackendFindings(module) : []),
   ]);
 }

@@ -93,6 +93,8 @@ function databaseServiceAccount(env: string): string {
 const EXPECTED: Record<string, (env: string) => string> = {
   'modules/controller-iam load_balancer_controller_pod_identity': (env) => gitopsServiceAccount(env, 'aws-load-balancer-controller', ['serviceAccount', 'name']),
   'modules/controller-iam external_dns_pod_identity': (env) => gitopsServiceAccount(env, 'external-dns', ['serviceAccount', 'name']),
+  // kyverno chart 3.9.0 values.yaml: admissionController.rbac.serviceAccount.name.
+  'modules/controller-iam kyverno_pod_identity': (env) => gitopsServiceAccount(env, 'kyverno', ['admissionController', 'rbac', 'serviceAccount', 'name']),
   'modules/eks cluster_autoscaler_pod_identity': (env) => gitopsServiceAccount(env, 'cluster-autoscaler', ['rbac', 'serviceAccount', 'name']),
   'modules/db-backups pod_identity': databaseServiceAccount,
 };
@@ -129,6 +131,13 @@ describe('controller identities from terraform-aws-modules/eks-pod-identity', ()
     const autoscaler = calls.get('modules/eks cluster_autoscaler_pod_identity')?.call.body;
     expect(autoscaler?.attach_cluster_autoscaler_policy).toBe(true);
     expect(autoscaler?.cluster_autoscaler_cluster_names).toEqual(['${var.cluster_name}']);
+  });
+
+  it('Kyverno\'s admission controller reads ECR with AWS\'s managed read-only policy (eks-pod-identity 2.8.1 has no ECR switch: additional_policy_arns)', () => {
+    const kyverno = podIdentityCalls().get('modules/controller-iam kyverno_pod_identity')?.call.body;
+    expect(kyverno?.version).toBe('2.8.1');
+    expect(kyverno?.additional_policy_arns).toEqual({ AmazonEC2ContainerRegistryReadOnly: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly' });
+    expect(Object.keys(kyverno ?? {}).filter((key) => key.startsWith('attach_') || key === 'policy_statements')).toEqual([]);
   });
 
   it('the EBS CSI add-on gets its Pod Identity role (kube-system/ebs-csi-controller-sa) and sets no default StorageClass', () => {

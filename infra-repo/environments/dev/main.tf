@@ -65,14 +65,11 @@ module "eks" {
   }
 
   sso_admin_permission_set_name = var.sso_admin_permission_set_name
+  # The deploy role joins its Kubernetes group and gets no EKS access policy: none grants Argo CD's
+  # Applications, and Edit in argocd would control Argo CD itself. The group's RBAC (read
+  # Applications, proxy to Prometheus) is gitops-repo/apps/platform/namespaces/deploy-access.yaml.
   access_entries = {
-    github-deploy = {
-      principal_arn = module.github_oidc.dev_deploy_role_arn
-      policy_associations = {
-        view = { policy_name = "AmazonEKSViewPolicy" }
-        edit = { policy_name = "AmazonEKSEditPolicy", namespaces = ["argocd", "monitoring"] }
-      }
-    }
+    github-deploy = module.github_oidc.dev_deploy_access_entry
   }
 
   tags = local.tags

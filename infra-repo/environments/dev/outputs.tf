@@ -24,7 +24,7 @@ output "github_build_push_role_arn" {
 }
 
 output "github_deploy_role_arn" {
-  description = "Role the release workflow assumes to verify dev rollouts (GitHub variable AWS_DEV_DEPLOY_ROLE_ARN)."
+  description = "Role the release workflow assumes to verify dev rollouts (environment variable AWS_DEPLOY_ROLE_ARN of the GitHub Environment dev)."
   value       = module.github_oidc.dev_deploy_role_arn
 }
 
@@ -51,4 +51,9 @@ output "argocd_root_application" {
 output "vpc_id" {
   description = "ID of the dev VPC: vpcId in gitops-repo/apps/platform/aws-load-balancer-controller/values-dev.yaml."
   value       = module.vpc.vpc_id
+}
+
+output "kyverno_role_arn" {
+  description = "Pod Identity role of Kyverno's admission controller in dev (ECR read-only, to verify the shop images' attestations)."
+  value       = module.controller_iam.kyverno_role_arn
 }

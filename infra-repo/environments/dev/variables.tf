@@ -58,7 +58,7 @@ variable "endpoint_public_access_cidrs" {
 }
 
 variable "ecr_pull_principal_arns" {
-  description = "IAM principals in other accounts allowed to pull the service images: the prod node roles (prod output node_role_arns) when prod has its own account."
+  description = "IAM principals in other accounts allowed to pull the service images: the prod node roles (prod output node_role_arns) and prod's Kyverno admission controller role (prod output kyverno_role_arn), which reads the attestations, when prod has its own account."
   type        = list(string)
   default     = []
 }

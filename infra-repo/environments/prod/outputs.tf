@@ -19,7 +19,7 @@ output "node_role_arns" {
 }
 
 output "github_deploy_role_arn" {
-  description = "Role the promote-prod job (environment: production) assumes to verify rollouts (GitHub environment variable AWS_PROD_DEPLOY_ROLE_ARN)."
+  description = "Role the promote-prod job (environment: production) assumes to verify rollouts (environment variable AWS_DEPLOY_ROLE_ARN of the GitHub Environment production)."
   value       = module.github_oidc.prod_deploy_role_arn
 }
 
@@ -46,4 +46,9 @@ output "argocd_root_application" {
 output "vpc_id" {
   description = "ID of the prod VPC: vpcId in gitops-repo/apps/platform/aws-load-balancer-controller/values-prod.yaml."
   value       = module.vpc.vpc_id
+}
+
+output "kyverno_role_arn" {
+  description = "Pod Identity role of Kyverno's admission controller in prod (ECR read-only, to verify the shop images' attestations): list it in dev's ecr_pull_principal_arns when prod has its own account."
+  value       = module.controller_iam.kyverno_role_arn
 }

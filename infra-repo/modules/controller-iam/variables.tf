@@ -38,6 +38,15 @@ variable "external_dns_service_account" {
   default     = { namespace = "external-dns", name = "external-dns" }
 }
 
+# kyverno chart 3.9.0 names the admission controller's ServiceAccount <chart name>-admission-controller
+# unless admissionController.rbac.serviceAccount.name is set (charts/kyverno/templates/admission-controller/
+# _helpers.tpl, "kyverno.admission-controller.serviceAccountName"); gitops-repo sets it explicitly.
+variable "kyverno_service_account" {
+  description = "Namespace and service account of Kyverno's admission controller, which reads the shop images' attestations from ECR."
+  type        = object({ namespace = string, name = string })
+  default     = { namespace = "kyverno", name = "kyverno-admission-controller" }
+}
+
 variable "tags" {
   description = "Tags added to every resource of this module."
   type        = map(string)

@@ -39,20 +39,23 @@ locals {
 
   # for-if filters rather than `cond ? {...} : {}`, whose branch types differ.
   sso_admin_entries = {
-    for k, v in { sso-admin = { principal_arn = local.sso_admin_arn, policy_associations = local.cluster_admin } } :
+    for k, v in { sso-admin = { principal_arn = local.sso_admin_arn, kubernetes_groups = null, policy_associations = local.cluster_admin } } :
     k => v if var.sso_admin_permission_set_name != null
   }
   # An access entry per principal: no second entry when Terraform runs as the SSO admin role
   # (so upstream's enable_cluster_creator_admin_permissions stays off).
   terraform_caller_entries = {
-    for k, v in { terraform-caller = { principal_arn = local.terraform_role, policy_associations = local.cluster_admin } } :
+    for k, v in { terraform-caller = { principal_arn = local.terraform_role, kubernetes_groups = null, policy_associations = local.cluster_admin } } :
     k => v if var.terraform_caller_admin && local.terraform_role != local.sso_admin_arn
   }
 
-  # Our access_entries shape (policy_name, namespaces) in upstream's (policy_arn, access_scope).
+  # Our access_entries shape (policy_name, namespaces) in upstream's (policy_arn, access_scope); the
+  # Kubernetes groups as they are (upstream v21.19.0 variables.tf, access_entries:
+  # kubernetes_groups = optional(list(string)), set on aws_eks_access_entry.this in main.tf).
   access_entries = {
     for key, entry in merge(local.sso_admin_entries, local.terraform_caller_entries, var.access_entries) : key => {
-      principal_arn = entry.principal_arn
+      principal_arn     = entry.principal_arn
+      kubernetes_groups = entry.kubernetes_groups
       policy_associations = {
         for name, association in entry.policy_associations : name => {
           policy_arn   = "${local.access_policy_arn}/${association.policy_name}"

@@ -47,3 +47,14 @@ output "region" {
   description = "Region the cluster runs in, for `aws eks update-kubeconfig --region`."
   value       = data.aws_region.current.region
 }
+
+output "access_entries" {
+  description = "The cluster's access entries by key: the principal, the Kubernetes groups it joins and the EKS access policies associated with it (upstream's access_entries and access_policy_associations)."
+  value = {
+    for key, entry in module.eks.access_entries : key => {
+      principal_arn     = entry.principal_arn
+      kubernetes_groups = entry.kubernetes_groups == null ? [] : sort(tolist(entry.kubernetes_groups))
+      policy_arns       = sort([for association in values(module.eks.access_policy_associations) : association.policy_arn if association.principal_arn == entry.principal_arn])
+    }
+  }
+}

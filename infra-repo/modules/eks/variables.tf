@@ -137,15 +137,27 @@ variable "sso_admin_permission_set_name" {
 }
 
 variable "access_entries" {
-  description = "Extra access entries by key: an IAM principal and the EKS access policies it gets, cluster-wide or limited to namespaces (e.g. the GitHub deploy role)."
+  description = "Extra access entries by key: an IAM principal, the Kubernetes groups it joins (bound by RBAC in the cluster, e.g. the GitHub deploy roles' group from modules/github-oidc) and the EKS access policies it gets, cluster-wide or limited to namespaces."
+  # kubernetes_groups as upstream types it (terraform-aws-modules/eks v21.19.0, variables.tf, access_entries).
   type = map(object({
-    principal_arn = string
-    policy_associations = map(object({
+    principal_arn     = string
+    kubernetes_groups = optional(list(string))
+    policy_associations = optional(map(object({
       policy_name = string
       namespaces  = optional(list(string))
-    }))
+    })), {})
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for e in values(var.access_entries) : length(e.policy_associations) > 0 || length(coalesce(e.kubernetes_groups, [])) > 0])
+    error_message = "Each access entry needs an EKS access policy (policy_associations) or a Kubernetes group bound by RBAC (kubernetes_groups): an entry with neither may do nothing in the cluster."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for e in values(var.access_entries) : [for g in coalesce(e.kubernetes_groups, []) : !can(regex("^(system|eks|aws|amazon|iam):", g))]]))
+    error_message = "kubernetes_groups may not start with system:, eks:, aws:, amazon: or iam: (EKS reserves them; CreateAccessEntry refuses them)."
+  }
 
   validation {
     condition = alltrue(flatten([

@@ -211,19 +211,15 @@ resource "aws_iam_role_policy" "prod_deploy" {
 }
 
 # ---------------------------------------------------------------- cluster access
-# What verification does in the cluster, and nothing else: read (and, to ask for a refresh, patch)
-# Argo CD Applications in the Argo CD namespace, and GET Prometheus through the API server's service
-# proxy. No EKS access policy fits: AmazonEKSViewPolicy and AmazonEKSEditPolicy grant no
-# argoproj.io resource, and Edit in the Argo CD namespace would control Argo CD itself (its
-# secrets, config maps and workloads) — AWS EKS User Guide, "Review access policy permissions".
-# So the access entry only names a Kubernetes group, and deploy_kubernetes_rbac binds that group.
+# What verification does in the cluster, and nothing else: read Argo CD Applications in the Argo CD
+# namespace, and GET Prometheus through the API server's service proxy. No EKS access policy fits:
+# AmazonEKSViewPolicy and AmazonEKSEditPolicy grant no argoproj.io resource, and Edit in the Argo CD
+# namespace would control Argo CD itself (its secrets, config maps and workloads) — AWS EKS User
+# Guide, "Review access policy permissions". So the access entry only names a Kubernetes group, and
+# gitops-repo/apps/platform/namespaces/deploy-access.yaml binds that group (Argo CD syncs it with the
+# namespaces; infra-repo/test/deploy-access.test.ts checks both trees name the same group).
 
 locals {
-  prometheus_namespace = split("/", var.prometheus_service)[0]
-  # The API server authorizes GET /api/v1/namespaces/<ns>/services/<name>:<port>/proxy/... as verb
-  # get on services/proxy named "<name>:<port>" (the path segment; k8s.io/apiserver requestinfo.go).
-  prometheus_proxy_name = split("/", var.prometheus_service)[1]
-
   deploy_access = {
     kubernetes_groups   = [var.deploy_kubernetes_group]
     policy_associations = {}

@@ -19,21 +19,11 @@ output "prod_deploy_role_arn" {
 }
 
 output "dev_deploy_access_entry" {
-  description = "EKS access entry of the dev deploy role (null when create_dev_deploy_role is false): its Kubernetes group only, no EKS access policy. Pass it to the cluster's access entries and apply deploy_kubernetes_rbac."
+  description = "EKS access entry of the dev deploy role (null when create_dev_deploy_role is false): its Kubernetes group only, no EKS access policy. Pass it to the cluster's access entries; gitops-repo/apps/platform/namespaces/deploy-access.yaml binds the group."
   value       = var.create_dev_deploy_role ? merge(local.deploy_access, { principal_arn = aws_iam_role.dev_deploy[0].arn }) : null
 }
 
 output "prod_deploy_access_entry" {
   description = "EKS access entry of the prod deploy role (null when create_prod_deploy_role is false): its Kubernetes group only, no EKS access policy."
   value       = var.create_prod_deploy_role ? merge(local.deploy_access, { principal_arn = aws_iam_role.prod_deploy[0].arn }) : null
-}
-
-output "deploy_kubernetes_rbac" {
-  description = "Kubernetes Roles and RoleBindings (YAML) giving deploy_kubernetes_group what verification needs: Applications in the Argo CD namespace, the Prometheus service proxy."
-  value = templatefile("${path.module}/deploy-rbac.yaml.tftpl", {
-    group                 = var.deploy_kubernetes_group
-    argocd_namespace      = var.argocd_namespace
-    prometheus_namespace  = local.prometheus_namespace
-    prometheus_proxy_name = local.prometheus_proxy_name
-  })
 }

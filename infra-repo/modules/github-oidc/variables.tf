@@ -66,29 +66,12 @@ variable "tags" {
 }
 
 variable "deploy_kubernetes_group" {
-  description = "Kubernetes group of the deploy roles (their EKS access entry's kubernetes_groups); deploy_kubernetes_rbac binds only this group."
+  description = "Kubernetes group of the deploy roles (their EKS access entry's kubernetes_groups). gitops-repo/apps/platform/namespaces/deploy-access.yaml binds it by name: change both together."
   type        = string
   default     = "slipway-deploy-verifiers"
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{0,62}$", var.deploy_kubernetes_group)) && !can(regex("^(system|eks|aws|amazon|iam)[:-]", var.deploy_kubernetes_group))
     error_message = "deploy_kubernetes_group must be a lower-case name (letters, digits, '.', '-') not starting with system, eks, aws, amazon or iam, which EKS reserves."
-  }
-}
-
-variable "argocd_namespace" {
-  description = "Namespace of Argo CD's Applications, which the deploy roles read (and patch, to ask for a refresh)."
-  type        = string
-  default     = "argocd"
-}
-
-variable "prometheus_service" {
-  description = "The Prometheus Service the verify action reads through the API server's service proxy, as namespace/name:port: the workflows' PROMETHEUS_SERVICE variable."
-  type        = string
-  default     = "monitoring/kube-prometheus-stack-prometheus:9090"
-
-  validation {
-    condition     = can(regex("^[a-z0-9-]+/[a-z0-9-]+:[0-9]+$", var.prometheus_service))
-    error_message = "prometheus_service must be namespace/name:port, e.g. monitoring/kube-prometheus-stack-prometheus:9090."
   }
 }

@@ -125,9 +125,21 @@ run "apply" {
     error_message = "dev has the build/push and dev deploy roles, and no prod deploy role."
   }
 
+  # The deploy role joins the group that gitops-repo/apps/platform/namespaces/deploy-access.yaml binds
+  # (read Applications in argocd, proxy to Prometheus) and gets no EKS access policy.
   assert {
-    condition     = alltrue([for arn in [module.controller_iam.load_balancer_controller_role_arn, module.controller_iam.external_dns_role_arn, module.eks.cluster_autoscaler_role_arn, module.eks.ebs_csi_role_arn, module.db_backups.db_backups_role_arn] : arn != null])
-    error_message = "Every controller has its Pod Identity role: load balancer controller, external-dns, cluster autoscaler, EBS CSI driver, database backups."
+    condition     = jsonencode(module.eks.access_entries["github-deploy"].kubernetes_groups) == jsonencode(["slipway-deploy-verifiers"]) && length(module.eks.access_entries["github-deploy"].policy_arns) == 0
+    error_message = "dev's deploy role must be in the Kubernetes group slipway-deploy-verifiers only, with no EKS access policy (AmazonEKSEditPolicy in argocd controls Argo CD)."
+  }
+
+  assert {
+    condition     = module.eks.access_entries["github-deploy"].principal_arn == module.github_oidc.dev_deploy_role_arn
+    error_message = "The github-deploy access entry is dev's deploy role's."
+  }
+
+  assert {
+    condition     = alltrue([for arn in [module.controller_iam.load_balancer_controller_role_arn, module.controller_iam.external_dns_role_arn, module.controller_iam.kyverno_role_arn, module.eks.cluster_autoscaler_role_arn, module.eks.ebs_csi_role_arn, module.db_backups.db_backups_role_arn] : arn != null])
+    error_message = "Every controller has its Pod Identity role: load balancer controller, external-dns, Kyverno's admission controller, cluster autoscaler, EBS CSI driver, database backups."
   }
 
   assert {
