@@ -27318,15 +27318,32 @@ function createReleaseManifest(release) {
 
 // actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
-var PathOptionError = class extends Error {
-  name = "PathOptionError";
+
+// actions/lib/shell/inputs/raw-inputs.ts
+var InputError = class extends Error {
+  name = "InputError";
 };
+function splitList(text, commas = false) {
+  return text.split(commas ? /[\n,]/ : /\n/).map((entry) => entry.trim()).filter((entry) => entry !== "");
+}
+function required(raw, field, hint = "") {
+  const value = raw.text(field);
+  if (value === "") throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ""}`);
+  return value;
+}
+function choice(raw, field, allowed, fallback) {
+  const value = raw.text(field) || fallback;
+  if (!allowed.includes(value)) throw new InputError(`${raw.label(field)} must be one of ${allowed.join(", ")}, not '${value}'`);
+  return value;
+}
+
+// actions/lib/shell/workspace-paths.ts
 function insideRoot(root, value, option) {
-  if (value.includes("\0")) throw new PathOptionError(`${option}: '${value}' contains a NUL byte`);
+  if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
   const absolute = resolve(root, value);
   const fromRoot = relative(resolve(root), absolute);
   if (fromRoot === ".." || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
-    throw new PathOptionError(`${option}: '${value}' points outside ${resolve(root)}; give a path inside the repository`);
+    throw new InputError(`${option}: '${value}' points outside ${resolve(root)}; give a path inside the repository`);
   }
   return absolute;
 }
@@ -32075,24 +32092,6 @@ function warning(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
-}
-
-// actions/lib/shell/inputs/raw-inputs.ts
-var InputError = class extends Error {
-  name = "InputError";
-};
-function splitList(text, commas = false) {
-  return text.split(commas ? /[\n,]/ : /\n/).map((entry) => entry.trim()).filter((entry) => entry !== "");
-}
-function required(raw, field, hint = "") {
-  const value = raw.text(field);
-  if (value === "") throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ""}`);
-  return value;
-}
-function choice(raw, field, allowed, fallback) {
-  const value = raw.text(field) || fallback;
-  if (!allowed.includes(value)) throw new InputError(`${raw.label(field)} must be one of ${allowed.join(", ")}, not '${value}'`);
-  return value;
 }
 
 // actions/lib/shell/shell-context.ts

@@ -77571,26 +77571,23 @@ import { readFileSync as readFileSync2 } from "node:fs";
 
 // actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep as sep2 } from "node:path";
-var PathOptionError = class extends Error {
-  name = "PathOptionError";
-};
 function insideRoot(root, value, option) {
-  if (value.includes("\0")) throw new PathOptionError(`${option}: '${value}' contains a NUL byte`);
+  if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
   const absolute = resolve(root, value);
   const fromRoot = relative(resolve(root), absolute);
   if (fromRoot === ".." || fromRoot.startsWith(`..${sep2}`) || isAbsolute(fromRoot)) {
-    throw new PathOptionError(`${option}: '${value}' points outside ${resolve(root)}; give a path inside the repository`);
+    throw new InputError(`${option}: '${value}' points outside ${resolve(root)}; give a path inside the repository`);
   }
   return absolute;
 }
 function repositoryPath(value, option) {
-  if (value.includes("\0")) throw new PathOptionError(`${option}: '${value}' contains a NUL byte`);
-  if (value.startsWith("/") || /^[A-Za-z]:/.test(value)) throw new PathOptionError(`${option}: '${value}' must be relative to the repository root`);
+  if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
+  if (value.startsWith("/") || /^[A-Za-z]:/.test(value)) throw new InputError(`${option}: '${value}' must be relative to the repository root`);
   const parts = [];
   for (const part of value.split(/[\\/]+/)) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      if (parts.length === 0) throw new PathOptionError(`${option}: '${value}' climbs out of the repository with '..'; give a path inside it`);
+      if (parts.length === 0) throw new InputError(`${option}: '${value}' climbs out of the repository with '..'; give a path inside it`);
       parts.pop();
     } else parts.push(part);
   }

@@ -34544,15 +34544,12 @@ import { basename, resolve as resolve2 } from "node:path";
 
 // actions/lib/shell/workspace-paths.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
-var PathOptionError = class extends Error {
-  name = "PathOptionError";
-};
 function insideRoot(root, value, option) {
-  if (value.includes("\0")) throw new PathOptionError(`${option}: '${value}' contains a NUL byte`);
+  if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
   const absolute = resolve(root, value);
   const fromRoot = relative(resolve(root), absolute);
   if (fromRoot === ".." || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
-    throw new PathOptionError(`${option}: '${value}' points outside ${resolve(root)}; give a path inside the repository`);
+    throw new InputError(`${option}: '${value}' points outside ${resolve(root)}; give a path inside the repository`);
   }
   return absolute;
 }

@@ -50845,17 +50845,14 @@ async function soak(options) {
 }
 
 // actions/lib/shell/workspace-paths.ts
-var PathOptionError = class extends Error {
-  name = "PathOptionError";
-};
 function repositoryPath(value, option) {
-  if (value.includes("\0")) throw new PathOptionError(`${option}: '${value}' contains a NUL byte`);
-  if (value.startsWith("/") || /^[A-Za-z]:/.test(value)) throw new PathOptionError(`${option}: '${value}' must be relative to the repository root`);
+  if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
+  if (value.startsWith("/") || /^[A-Za-z]:/.test(value)) throw new InputError(`${option}: '${value}' must be relative to the repository root`);
   const parts = [];
   for (const part of value.split(/[\\/]+/)) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      if (parts.length === 0) throw new PathOptionError(`${option}: '${value}' climbs out of the repository with '..'; give a path inside it`);
+      if (parts.length === 0) throw new InputError(`${option}: '${value}' climbs out of the repository with '..'; give a path inside it`);
       parts.pop();
     } else parts.push(part);
   }
