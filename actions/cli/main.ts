@@ -1,6 +1,7 @@
 /** The slipway CLI: one verb per command module in ./commands; each is a thin shell over actions/lib. */
 import type { Command, CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
+import { InputError } from '../lib/shell/inputs/raw-inputs.ts';
 
 /** Add a command: one file in ./commands and one line here. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CommandIo = defaultIo()): Promise
     return await command.run(args, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof InputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`slipway ${verb}: ${message}\nusage: ${command.usage}`);
       return 2;
     }

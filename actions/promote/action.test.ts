@@ -237,13 +237,13 @@ describe('Approved-By with a GitOps token that cannot read this repository, via 
 describe('bad input gives a clear error and changes nothing', () => {
   const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`)].join('\n');
   const cases: { name: string; inputs: (workspace: string) => Record<string, string>; extraFiles?: Record<string, string>; error: RegExp }[] = [
-    { name: 'an invalid image reference', inputs: () => ({ environment: 'dev', images: `cart=${registry}/Cart:latest` }), error: /input images \(cart\): '.*\/Cart:latest' is not a valid image reference: the repository/ },
+    { name: 'an invalid image reference', inputs: () => ({ environment: 'dev', images: `cart=${registry}/Cart:latest` }), error: /input 'images' \(cart\): '.*\/Cart:latest' is not a valid image reference: the repository/ },
     { name: 'an image without a digest', inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:latest` }), error: /is not pinned: promotion needs both a tag and a digest/ },
     { name: 'an unknown service', inputs: () => ({ environment: 'dev', images: `payments=${registry}/payments:v1@${digestOf('x')}` }), error: /payments \(.*\/payments\) is pinned nowhere in environment dev; pinned there: cart \(.*\), frontend/ },
     { name: 'an unknown environment', inputs: () => ({ environment: 'staging', images: `cart=${registry}/cart:v1@${digestOf('x')}` }), error: /unknown environment 'staging': gitops-repo\/environments\/ has dev, prod/ },
     { name: 'a malformed environment name', inputs: () => ({ environment: '../prod', images: `cart=${registry}/cart:v1@${digestOf('x')}` }), error: /environment '\.\.\/prod' is not a valid name/ },
-    { name: 'path traversal in release-manifest', inputs: () => ({ environment: 'dev', 'release-manifest': '../../etc/passwd' }), error: /input release-manifest: '\.\.\/\.\.\/etc\/passwd' points outside/ },
-    { name: 'path traversal in gitops-path', inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:v1@${digestOf('x')}`, 'gitops-path': '../elsewhere' }), error: /gitops-path: '\.\.\/elsewhere' climbs out of the repository/ },
+    { name: 'path traversal in release-manifest', inputs: () => ({ environment: 'dev', 'release-manifest': '../../etc/passwd' }), error: /input 'release-manifest': '\.\.\/\.\.\/etc\/passwd' points outside/ },
+    { name: 'path traversal in gitops-path', inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:v1@${digestOf('x')}`, 'gitops-path': '../elsewhere' }), error: /input 'gitops-path': '\.\.\/elsewhere' climbs out of the repository/ },
     {
       name: 'a schema-invalid release manifest',
       inputs: (workspace) => {

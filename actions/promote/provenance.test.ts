@@ -134,6 +134,6 @@ describe('the promote action verifies provenance before writing, against a stand
     const workspace = remote.clone('workspace');
     const result = await runAction(workspace, { environment: 'dev', images: `cart=${registry}/cart:sha-0d0d0d0@${digestOf('cart-0d0d0d0')}`, 'trusted-root': '../root.json' });
     expect(result.code).toBe(1);
-    expect(errorLines(result)).toEqual([expect.stringMatching(/^input trusted-root: '\.\.\/root\.json' points outside /)]);
+    expect(errorLines(result)).toEqual([expect.stringMatching(/^input 'trusted-root': '\.\.\/root\.json' points outside /)]);
   });
 });

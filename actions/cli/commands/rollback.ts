@@ -1,30 +1,16 @@
-import { promote } from '../../lib/promotion/promote.ts';
+/** `slipway rollback`: the landing flags (lib/shell/inputs/promote.ts), a promotion whose source is the environment's previous release. */
+import { landingFields, parseRollbackInputs } from '../../lib/shell/inputs/promote.ts';
+import { landPromotion } from '../../lib/shell/land-promotion.ts';
+import { shellContext } from '../../lib/shell/shell-context.ts';
+import { cliInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
-import { gitopsUsage, openTarget, parseCommandArgs, pullRequestTarget, reportPromotion } from '../gitops-options.ts';
+import { gitopsUsage, reportPromotion } from '../gitops-options.ts';
 
 export const command: Command = {
   summary: 'restore the release an environment ran before its latest promotion (one commit)',
   usage: `slipway rollback <environment> ${gitopsUsage}`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {});
-    const [environment, ...extra] = positionals;
-    if (!environment || extra.length > 0) throw new UsageError('give exactly one environment');
-    const pullRequest = pullRequestTarget(values, io);
-    const target = await openTarget(values, io);
-    try {
-      const result = await promote({
-        remote: target.remote,
-        gitopsPath: target.gitopsPath,
-        environment,
-        source: { kind: 'rollback' },
-        ...(values.approver ? { approver: values.approver } : {}),
-        ...(pullRequest ? { pullRequest } : {}),
-        log: io.err,
-      });
-      return reportPromotion(result, io);
-    } finally {
-      target.close();
-    }
+    const inputs = parseRollbackInputs(cliInputs(landingFields, args, io.env), shellContext(io.env, io.cwd, io.cwd));
+    return reportPromotion(await landPromotion(inputs, { source: inputs.source, log: io.err }), io);
   },
 };

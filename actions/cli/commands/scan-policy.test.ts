@@ -45,7 +45,7 @@ describe('slipway scan-policy', () => {
   it.each([
     [['scan-policy'], /give at least one Trivy JSON report/],
     [['scan-policy', 'cart-alpine.json', '--severity', 'SEVERE'], /--severity: 'SEVERE' is not a Trivy severity/],
-    [['scan-policy', 'missing.json'], /report missing\.json does not exist/],
+    [['scan-policy', 'missing.json'], /<report\.\.\.>: missing\.json does not exist/],
     [['scan-policy', 'cart-alpine.json', '--ignore-file', 'nope'], /--ignore-file nope does not exist/],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const result = await slipway(workspace(), ...args);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argoApplication, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
 import type { CommandIo } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { InputError } from '../../lib/shell/inputs/raw-inputs.ts';
 import { command } from './verify.ts';
 
 const commit = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -44,10 +44,12 @@ describe('slipway verify against a local server following the Kubernetes API', (
 
   it.each([
     [['--commit', commit, '--services', 'cart=1'], 'give exactly one environment'],
-    [['dev', '--services', 'cart=1'], '--commit must be the promoted GitOps commit SHA'],
-    [['dev', '--commit', commit], '--services must name at least one service=version'],
-    [['dev', '--commit', commit, '--services', 'cart=1', '--timeout', 'soon'], "--timeout must be a number of seconds, not 'soon'"],
-  ])('rejects %j with a usage error', async (args, message) => {
-    await expect(command.run(args, io())).rejects.toThrow(new UsageError(message));
+    [['dev', '--services', 'cart=1'], '--commit is required: the GitOps commit the promotion made'],
+    [['dev', '--commit', 'main', '--services', 'cart=1'], "--commit must be a commit SHA (7 to 64 hex characters), not 'main'"],
+    [['dev', '--commit', commit], "--services is required: the services and versions to check: service=version, or the promote action's services output"],
+    [['dev', '--commit', commit, '--services', '[]'], '--services must name at least one service=version'],
+    [['dev', '--commit', commit, '--services', 'cart=1', '--timeout', 'soon'], "--timeout must be seconds between 1 and 21600, not 'soon'"],
+  ])('rejects %j with an input error (exit 2 with the usage)', async (args, message) => {
+    await expect(command.run(args, io())).rejects.toThrow(new InputError(message));
   });
 });

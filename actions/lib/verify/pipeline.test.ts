@@ -1,31 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitResult } from './argo-sync-check.ts';
 import type { SoakResult } from './slo-check.ts';
-import { parseVerifyTargets, verifyPromotion } from './pipeline.ts';
+import { verifyPromotion } from './pipeline.ts';
 import type { VerifySteps } from './pipeline.ts';
-
-describe('parseVerifyTargets', () => {
-  const sha = 'abcdef0123456789abcdef0123456789abcdef01';
-  it.each([
-    ['', []],
-    ['cart=sha-1a2b3c4', [{ service: 'cart', version: 'sha-1a2b3c4' }]],
-    ['cart=1.2.0, order=1.3.0\nproduct = 2.0.0', [{ service: 'cart', version: '1.2.0' }, { service: 'order', version: '1.3.0' }, { service: 'product', version: '2.0.0' }]],
-    [JSON.stringify([{ service: 'cart', from: { tag: 'sha-0000001' }, to: { tag: 'sha-1a2b3c4', digest: 'sha256:00' }, sourceCommit: sha }]), [{ service: 'cart', version: 'sha-1a2b3c4', commit: sha }]],
-    [JSON.stringify([{ service: 'cart', to: { tag: 'sha-1a2b3c4' }, sourceCommit: '0000000' }]), [{ service: 'cart', version: 'sha-1a2b3c4' }]],
-    [JSON.stringify([{ service: 'order', version: '2.0.0' }]), [{ service: 'order', version: '2.0.0' }]],
-  ])('reads %j', (text, targets) => {
-    expect(parseVerifyTargets(text)).toEqual(targets);
-  });
-
-  it.each([
-    ['cart', "services: 'cart' is not service=version"],
-    ['Cart=1', "services: 'Cart=1' is not service=version"],
-    ['[{"service":"cart"}]', 'services[0]: needs "service" and "to.tag" (or "version") strings'],
-    ['[{"service":', 'services: not valid JSON'],
-  ])('rejects %j', (text, message) => {
-    expect(() => parseVerifyTargets(text)).toThrow(message);
-  });
-});
 
 describe('verifyPromotion', () => {
   const synced: WaitResult = { ok: true, reason: '', applications: [{ name: 'cart', judgement: { state: 'ready', revision: 'abc1234' } }], waitedMs: 1000 };

@@ -2,12 +2,22 @@
  * Verification of a promotion, in order: Argo CD has synced the promoted GitOps commit and reports
  * Healthy; the new versions meet their SLOs over a soak window; every service gets a deployment
  * annotation in Grafana. A failed check fails the verification and, when asked, rolls the
- * environment back with one GitOps commit. The steps come in as functions so the action, the CLI
- * and the tests wire them to real or local endpoints.
+ * environment back with one GitOps commit. `verifyPromotion` takes the steps as functions (the
+ * tests give their own); `verifyRelease` wires them, once for both shells, from the typed request
+ * the verify action and `slipway verify` read (lib/shell/inputs/verify.ts) to the cluster,
+ * Prometheus, Grafana and git.
  */
+import { laterCommitCheck } from '../git/commit-ancestry.ts';
+import type { GitopsTargetOptions } from '../promotion/gitops-target.ts';
+import { landPromotion } from '../shell/land-promotion.ts';
+import { waitForApplications } from './argo-sync-check.ts';
 import type { WaitResult } from './argo-sync-check.ts';
+import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
+import { postAnnotation } from './grafana-annotation.ts';
 import type { DeploymentMark } from './grafana-annotation.ts';
-import type { SoakResult, VersionUnderTest } from './slo-check.ts';
+import { serviceProxy } from './http-transport.ts';
+import { prometheusScalarQuery, soak } from './slo-check.ts';
+import type { SloObjectives, SoakResult, VersionUnderTest } from './slo-check.ts';
 
 export interface VerifySteps {
   environment: string;
@@ -95,45 +105,75 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
   return { ok, stage, reason, sync, ...(slo ? { slo } : {}), annotationIds, ...(rollbackCommit ? { rollbackCommit } : {}) };
 }
 
-export class VerifyInputError extends Error {
-  override name = 'VerifyInputError';
+/** Everything a verification needs, read and checked by the input layer. */
+export interface VerifyRequest {
+  environment: string;
+  /** The promoted GitOps commit. */
+  commit: string;
+  targets: VersionUnderTest[];
+  /** Argo CD Applications to wait for. */
+  applications: string[];
+  argocdNamespace: string;
+  /** '' : KUBECONFIG, ~/.kube/config or the in-cluster account. */
+  kubeconfig: string;
+  timeoutMs: number;
+  intervalMs: number;
+  /** A runner-reachable URL, or a Service reached through the API server's proxy; absent: no SLO check. */
+  prometheus?: { url: string; token: string } | { service: string; label: string; token: string };
+  /** Namespace of the services (the metrics' namespace label). */
+  namespace: string;
+  soakMs: number;
+  objectives: SloObjectives;
+  grafana?: { url: string; token: string; dashboardUid?: string };
+  /** Where a failed verification rolls back to; absent: it is only reported. */
+  rollback?: GitopsTargetOptions;
+  /** Where a later commit of the branch containing `commit` is looked for; absent: only `commit` itself counts. */
+  laterCommits?: { checkout: string; remote: string };
+  runUrl?: string;
 }
 
-/**
- * The services and versions to check, from the promote action's `services` output (a JSON array of
- * {service, to: {tag}}) or lines / commas of `service=version`.
- */
-export function parseVerifyTargets(text: string, where = 'services'): VersionUnderTest[] {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
-  const servicePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
-  if (trimmed.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch (error) {
-      throw new VerifyInputError(`${where}: not valid JSON (${(error as Error).message}); give the promote action's services output or service=version lines`, { cause: error });
-    }
-    return (parsed as unknown[]).map((entry, index) => {
-      const record = entry as { service?: unknown; version?: unknown; to?: { tag?: unknown }; sourceCommit?: unknown; commit?: unknown };
-      const service = record.service;
-      const version = record.version ?? record.to?.tag;
-      if (typeof service !== 'string' || !servicePattern.test(service) || typeof version !== 'string' || version === '') {
-        throw new VerifyInputError(`${where}[${index}]: needs "service" and "to.tag" (or "version") strings`);
-      }
-      // A full commit SHA picks the pods exactly; the placeholder of hand-promoted images (zeros) does not.
-      const commit = record.commit ?? record.sourceCommit;
-      const known = typeof commit === 'string' && /^[0-9a-f]{40}$/i.test(commit) && !/^0+$/.test(commit);
-      return { service, version, ...(known ? { commit } : {}) };
-    });
-  }
-  return trimmed
-    .split(/[\n,]/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => {
-      const [service = '', version = ''] = line.split('=').map((part) => part.trim());
-      if (!servicePattern.test(service) || version === '') throw new VerifyInputError(`${where}: '${line}' is not service=version`);
-      return { service, version };
-    });
+/** Connects the request's steps to the cluster, Prometheus, Grafana and git, then verifies. */
+export async function verifyRelease(request: VerifyRequest, io: { log(line: string): void; warn(line: string): void }): Promise<VerifyResult> {
+  const kubeConfig = loadKubeConfig(request.kubeconfig);
+  const read = applicationReader(kubeConfig, request.argocdNamespace);
+  const given = request.prometheus;
+  const prometheus = given && ('url' in given ? { baseUrl: given.url, transport: undefined } : serviceProxy(kubeConfig, given.service, given.label));
+  const { grafana, rollback, laterCommits } = request;
+  return verifyPromotion({
+    environment: request.environment,
+    commit: request.commit,
+    targets: request.targets,
+    log: io.log,
+    warn: io.warn,
+    ...(request.runUrl ? { runUrl: request.runUrl } : {}),
+    ...(grafana?.dashboardUid ? { dashboardUid: grafana.dashboardUid } : {}),
+    waitForSync: () =>
+      waitForApplications({
+        applications: request.applications,
+        expected: request.commit,
+        read,
+        timeoutMs: request.timeoutMs,
+        intervalMs: request.intervalMs,
+        log: io.log,
+        ...(laterCommits ? { containsCommit: laterCommitCheck(laterCommits.checkout, laterCommits.remote, request.commit) } : {}),
+      }),
+    ...(prometheus && given
+      ? {
+          soak: () =>
+            soak({
+              query: prometheusScalarQuery(prometheus.baseUrl, given.token, prometheus.transport),
+              targets: request.targets,
+              namespace: request.namespace,
+              objectives: request.objectives,
+              soakMs: request.soakMs,
+              intervalMs: request.intervalMs,
+              log: io.log,
+            }),
+        }
+      : {}),
+    ...(grafana ? { annotate: (mark: DeploymentMark) => postAnnotation(grafana.url, grafana.token, mark) } : {}),
+    ...(rollback
+      ? { rollback: async () => (await landPromotion({ environment: request.environment, target: rollback }, { source: { kind: 'rollback' }, log: io.log })).commit }
+      : {}),
+  });
 }

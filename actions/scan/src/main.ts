@@ -6,96 +6,69 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionRunner, ActionInputError } from '../../lib/shell/action-runner.ts';
-import type { ActionRunner } from '../../lib/shell/action-runner.ts';
 import { formatImageReference } from '../../lib/release/image-reference.ts';
 import { annotateScan, formatReleaseManifest, parseReleaseManifest } from '../../lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../lib/release/release-manifest.ts';
 import { scanSarif } from '../../lib/scan/sarif.ts';
-import { describeBlocking, evaluateScan, parseSeverities, scanSummary } from '../../lib/scan/policy.ts';
-import type { ScanResult } from '../../lib/scan/policy.ts';
+import { describeBlocking, evaluateScan, scanSummary } from '../../lib/scan/policy.ts';
+import type { ScanPolicy, ScanResult } from '../../lib/scan/policy.ts';
 import { scanJobSummary } from '../../lib/scan/summary.ts';
-import { parseTrivyIgnore, parseTrivyIgnoreYaml } from '../../lib/scan/trivy-ignore.ts';
-import type { IgnoreRule } from '../../lib/scan/trivy-ignore.ts';
 import { parseTrivyReport } from '../../lib/scan/trivy-report.ts';
 import { runTrivyImage, trivyVersion } from '../../lib/scan/trivy-scanner.ts';
+import { actionContext, actionInputs, appendSummary, fail, log, runAction, setOutputs } from '../../lib/shell/action-io.ts';
+import { InputError } from '../../lib/shell/inputs/raw-inputs.ts';
+import { parseReports, parseScanPolicy, scanFields } from '../../lib/shell/inputs/scan.ts';
+import type { ReportFile } from '../../lib/shell/inputs/scan.ts';
 import { insideRoot } from '../../lib/shell/workspace-paths.ts';
 
-function readInputFile(workspace: string, path: string, input: string): string {
-  const file = insideRoot(workspace, path, `input '${input}'`);
-  if (!existsSync(file)) throw new ActionInputError(`input '${input}': ${path} does not exist in the workspace`);
-  return readFileSync(file, 'utf8');
-}
+type Raw = ReturnType<typeof actionInputs<typeof scanFields>>;
 
-function ignoreRules(runner: ActionRunner, workspace: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  for (const path of runner.listInput('ignore-files', true)) {
-    const file = insideRoot(workspace, path, "input 'ignore-files'");
-    if (!existsSync(file)) {
-      runner.info(`ignore file ${path} not found: nothing ignored from it`);
-      continue;
-    }
-    const text = readFileSync(file, 'utf8');
-    rules.push(...(/\.ya?ml$/.test(path) ? parseTrivyIgnoreYaml(text, path) : parseTrivyIgnore(text, path)));
+function releaseManifest(raw: Raw, workspace: string, reports: ReportFile[]): ReleaseManifest | undefined {
+  const path = raw.text('releaseManifest');
+  if (path === '') return undefined;
+  const file = insideRoot(workspace, path, raw.label('releaseManifest'));
+  if (!existsSync(file)) throw new InputError(`${raw.label('releaseManifest')}: ${path} does not exist in the workspace`);
+  const manifest = parseReleaseManifest(readFileSync(file, 'utf8'), `${raw.label('releaseManifest')} (${path})`);
+  for (const report of reports) {
+    if (!manifest.services[report.name]) throw new InputError(`${raw.label('reports')}: service '${report.name}' is not in the release manifest (it has ${Object.keys(manifest.services).join(', ')})`);
   }
-  return rules;
+  return manifest;
 }
 
-/** `service=path` lines; `where` names the input. */
-function reportInputs(lines: string[]): Array<{ name: string; path: string }> {
-  return lines.map((line) => {
-    const equals = line.indexOf('=');
-    const name = line.slice(0, equals).trim();
-    const path = line.slice(equals + 1).trim();
-    if (equals <= 0 || path === '' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) throw new ActionInputError(`input 'reports': '${line}' is not service=path/to/trivy-report.json`);
-    return { name, path };
-  });
+/** Scans the manifest's images that no report was given for; returns the scanner's name and version. */
+async function scanImages(raw: Raw, manifest: ReleaseManifest | undefined, reports: ReportFile[], policy: ScanPolicy, scratch: string, results: ScanResult[]): Promise<string> {
+  const toScan = manifest ? Object.entries(manifest.services).filter(([service]) => !reports.some((report) => report.name === service)) : [];
+  if (toScan.length === 0) return 'trivy';
+  const scanner = `trivy ${await trivyVersion()}`;
+  for (const [service, entry] of toScan) {
+    const reference = formatImageReference({ repository: entry.image.repository, digest: entry.image.digest });
+    log.info(`scanning ${service}: ${reference}`);
+    const output = join(scratch, `${service}.json`);
+    await runTrivyImage(reference, output, scratch, raw.text('trivyArgs') ? raw.text('trivyArgs').split(/\s+/) : []);
+    const parsed = parseTrivyReport(readFileSync(output, 'utf8'), `trivy report of ${service}`);
+    results.push(evaluateScan(service, { ...parsed, artifactName: formatImageReference(entry.image) }, policy));
+  }
+  return scanner;
 }
 
-export async function run(runner: ActionRunner = actionRunner()): Promise<void> {
+export function run(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'slipway-scan-'));
-  try {
-    const workspace = runner.env('GITHUB_WORKSPACE') ?? process.cwd();
-    const manifestPath = runner.input('release-manifest');
-    const reports = reportInputs(runner.listInput('reports'));
-    if (manifestPath === '' && reports.length === 0) throw new ActionInputError("input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
-    const failOn = parseSeverities(runner.input('severity') || 'CRITICAL,HIGH', "input 'severity'");
-    const ignoreUnfixed = runner.booleanInput('ignore-unfixed');
-    const policy = { failOn, ignoreUnfixed, ignores: ignoreRules(runner, workspace), now: new Date() };
-    let manifest: ReleaseManifest | undefined;
-    if (manifestPath !== '') manifest = parseReleaseManifest(readInputFile(workspace, manifestPath, 'release-manifest'), `input 'release-manifest' (${manifestPath})`);
-    if (manifest) {
-      for (const report of reports) {
-        if (!manifest.services[report.name]) throw new ActionInputError(`input 'reports': service '${report.name}' is not in the release manifest (it has ${Object.keys(manifest.services).join(', ')})`);
-      }
-    }
+  return runAction(async () => {
+    const raw = actionInputs(scanFields);
+    const context = actionContext();
+    const workspace = context.workspace;
+    const shell = { root: workspace, loosePaths: false, skippedIgnoreFile: (path: string) => log.info(`ignore file ${path} not found: nothing ignored from it`) };
+    const reports = parseReports(raw, shell);
+    if (raw.text('releaseManifest') === '' && reports.length === 0) throw new InputError("input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
+    const policy = parseScanPolicy(raw, shell);
+    const manifest = releaseManifest(raw, workspace, reports);
+    const sarifPath = raw.text('sarifFile') || 'trivy-results.sarif';
+    const sarifFile = insideRoot(workspace, sarifPath, raw.label('sarifFile'));
 
-    const results: ScanResult[] = [];
-    let scanner = 'trivy';
-    for (const report of reports) {
-      results.push(evaluateScan(report.name, parseTrivyReport(readInputFile(workspace, report.path, 'reports'), `input 'reports' (${report.path})`), policy));
-    }
-    const toScan = manifest ? Object.entries(manifest.services).filter(([service]) => !reports.some((report) => report.name === service)) : [];
-    if (toScan.length > 0) {
-      const version = await trivyVersion();
-      scanner = `trivy ${version}`;
-      for (const [service, entry] of toScan) {
-        const reference = formatImageReference({ repository: entry.image.repository, digest: entry.image.digest });
-        runner.info(`scanning ${service}: ${reference}`);
-        const output = join(scratch, `${service}.json`);
-        await runTrivyImage(reference, output, scratch, runner.input('trivy-args') ? runner.input('trivy-args').split(/\s+/) : []);
-        const parsed = parseTrivyReport(readFileSync(output, 'utf8'), `trivy report of ${service}`);
-        results.push(evaluateScan(service, { ...parsed, artifactName: formatImageReference(entry.image) }, policy));
-      }
-    }
-
-    const sarifPath = runner.input('sarif-file') || 'trivy-results.sarif';
-    const sarifFile = insideRoot(workspace, sarifPath, "input 'sarif-file'");
-    const serverUrl = (runner.env('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/$/, '');
-    const repository = runner.env('GITHUB_REPOSITORY');
-    const runId = runner.env('GITHUB_RUN_ID');
-    const reportUrl = runner.input('report-url') || (repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : '');
-    const servicesPath = runner.input('services-path') || 'app-repo/services';
+    const results = reports.map((report) => evaluateScan(report.name, parseTrivyReport(readFileSync(report.file, 'utf8'), `${raw.label('reports')} (${report.path})`), policy));
+    const scanner = await scanImages(raw, manifest, reports, policy, scratch, results);
+    const reportUrl = raw.text('reportUrl') || context.runUrl || '';
+    const servicesPath = raw.text('servicesPath') || 'app-repo/services';
     const sarif = scanSarif(
       results.map((result) => {
         const dockerfile = `${servicesPath}/${result.name}/Dockerfile`;
@@ -107,24 +80,20 @@ export async function run(runner: ActionRunner = actionRunner()): Promise<void> 
     let annotated = manifest;
     if (annotated) for (const result of results) annotated = annotateScan(annotated, result.name, scanSummary(result, scanner, reportUrl || undefined));
     writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
-    if (annotated && manifestPath !== '') writeFileSync(insideRoot(workspace, manifestPath, "input 'release-manifest'"), formatReleaseManifest(annotated));
+    if (annotated) writeFileSync(insideRoot(workspace, raw.text('releaseManifest'), raw.label('releaseManifest')), formatReleaseManifest(annotated));
 
     const blocking = describeBlocking(results);
-    runner.setOutput('passed', String(blocking.length === 0));
-    runner.setOutput('blocking', String(blocking.length));
-    runner.setOutput('sarif-file', sarifPath);
-    runner.setOutput('release-manifest', manifestPath);
-    runner.setOutput('results', JSON.stringify(results.map((result) => ({ name: result.name, artifact: result.artifact, passed: result.passed, counts: result.counts, blocking: result.blocking.map((finding) => finding.vulnerability.id) }))));
-    runner.appendSummary(scanJobSummary(results, policy));
-    for (const result of results) runner.info(`${result.name}: ${result.passed ? 'passed' : `${result.blocking.length} blocking`} (critical ${result.counts.CRITICAL}, high ${result.counts.HIGH}, medium ${result.counts.MEDIUM}, low ${result.counts.LOW})`);
+    setOutputs({
+      passed: String(blocking.length === 0),
+      blocking: String(blocking.length),
+      'sarif-file': sarifPath,
+      'release-manifest': raw.text('releaseManifest'),
+      results: JSON.stringify(results.map((result) => ({ name: result.name, artifact: result.artifact, passed: result.passed, counts: result.counts, blocking: result.blocking.map((finding) => finding.vulnerability.id) }))),
+    });
+    await appendSummary(scanJobSummary(results, policy));
+    for (const result of results) log.info(`${result.name}: ${result.passed ? 'passed' : `${result.blocking.length} blocking`} (critical ${result.counts.CRITICAL}, high ${result.counts.HIGH}, medium ${result.counts.MEDIUM}, low ${result.counts.LOW})`);
     if (blocking.length > 0) {
-      process.exitCode = 1;
-      runner.error(`${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (policy: fail on ${failOn.join(', ')}${ignoreUnfixed ? ', unfixed ignored' : ''}):\n${blocking.map((line) => `- ${line}`).join('\n')}`);
+      fail(`${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (policy: fail on ${policy.failOn.join(', ')}${policy.ignoreUnfixed ? ', unfixed ignored' : ''}):\n${blocking.map((line) => `- ${line}`).join('\n')}`);
     }
-  } catch (error) {
-    process.exitCode = 1;
-    runner.error(error instanceof Error ? error.message : String(error));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  }).finally(() => rmSync(scratch, { recursive: true, force: true }));
 }

@@ -1,5 +1,5 @@
 /**
- * The verify action driven through its real inputs (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
+ * The verify action's committed bundle run as the runner runs it (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
  * against a local server following the Kubernetes API (Argo CD Applications valid against the CRD
  * schema), a real Prometheus scraping simulated service pods, a local server following Grafana's
  * annotation API, and a bare git remote on disk for the rollback.
@@ -8,8 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { actionRunner } from '../../lib/shell/action-runner.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promote } from '../../lib/promotion/promote.ts';
 import { createReleaseManifest } from '../../lib/release/release-manifest.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, run as git } from '../../test-support/gitops-repository.ts';
@@ -19,7 +18,7 @@ import { argoApplication, startKubernetesApi } from '../../test-support/kubernet
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
 import { SimulatedServicePod, startExpositionServer, startPrometheus } from '../../test-support/prometheus-server.ts';
 import type { ExpositionServer, PrometheusServer } from '../../test-support/prometheus-server.ts';
-import { run } from './main.ts';
+import { runAction } from '../../test-support/action-run.ts';
 
 const commit = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -59,9 +58,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
+const actionFolder = new URL('..', import.meta.url).pathname;
 
 interface ActionRun {
   outputs: Record<string, string>;
@@ -70,12 +67,8 @@ interface ActionRun {
   exitCode: number | undefined;
 }
 
-/** Runs the action with these inputs as the runner passes them; returns its outputs. */
+/** Runs the action's bundle with these inputs as the runner passes them; returns its outputs. */
 async function verify(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  const dir = mkdtempSync(join(work, 'run-'));
-  const [outputFile, summaryFile] = [join(dir, 'output'), join(dir, 'summary')];
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
   const defaults: Record<string, string> = {
     environment: 'dev',
     'gitops-commit': commit,
@@ -93,16 +86,9 @@ async function verify(inputs: Record<string, string>, env: Record<string, string
     'min-requests': '10',
   };
   // The workspace is an empty folder unless a test gives a GitOps checkout.
-  const environment: NodeJS.ProcessEnv = { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', GITHUB_WORKSPACE: dir, ...env };
-  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) environment[`INPUT_${name.toUpperCase()}`] = value;
-  let stdout = '';
-  process.exitCode = undefined;
-  await run(actionRunner(environment, (text) => (stdout += text)));
-  const outputs: Record<string, string> = {};
-  for (const match of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1] as string] = match[3] as string;
-  const exitCode = typeof process.exitCode === 'number' ? process.exitCode : undefined;
-  process.exitCode = undefined;
-  return { outputs, summary: readFileSync(summaryFile, 'utf8'), stdout, exitCode };
+  const { GITHUB_WORKSPACE: workspace = mkdtempSync(join(work, 'run-')), ...rest } = env;
+  const result = await runAction(actionFolder, { workspace, inputs: { ...defaults, ...inputs }, env: { GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', ...rest } });
+  return { outputs: result.outputs, summary: result.summary, stdout: result.stdout, exitCode: result.code === 0 ? undefined : result.code };
 }
 
 const healthy = (name: string, revision = commit) => argoApplication(name, { sync: { status: 'Synced', revision }, health: { status: 'Healthy' } });
@@ -234,13 +220,13 @@ describe('the verify action', () => {
 
   it.each([
     [{ 'gitops-commit': '' }, "input 'gitops-commit' is required"],
-    [{ 'gitops-commit': 'main' }, "input gitops-commit must be a commit SHA, not 'main'"],
-    [{ services: 'cart' }, "input services: 'cart' is not service=version"],
-    [{ 'soak-seconds': 'ten' }, "input soak-seconds must be seconds between 0 and 21600, not 'ten'"],
-    [{ 'availability-objective': '99.5' }, "input availability-objective must be a ratio between 0 and 1 (e.g. 0.995), not '99.5'"],
+    [{ 'gitops-commit': 'main' }, "input 'gitops-commit' must be a commit SHA (7 to 64 hex characters), not 'main'"],
+    [{ services: 'cart' }, "input 'services': 'cart' is not service=version"],
+    [{ 'soak-seconds': 'ten' }, "input 'soak-seconds' must be seconds between 0 and 21600, not 'ten'"],
+    [{ 'availability-objective': '99.5' }, "input 'availability-objective' must be a ratio between 0 and 1 (e.g. 0.995), not '99.5'"],
     [{ rollback: 'yes' }, "input 'rollback' must be true or false, not 'yes'"],
-    [{ 'prometheus-service': 'monitoring/prometheus:9090' }, 'give prometheus-url or prometheus-service, not both'],
-    [{ 'prometheus-url': '', 'prometheus-service': 'prometheus:9090' }, "input prometheus-service: 'prometheus:9090' is not namespace/service:port (e.g. monitoring/kube-prometheus-stack-prometheus:9090)"],
+    [{ 'prometheus-service': 'monitoring/prometheus:9090' }, "give input 'prometheus-url' or input 'prometheus-service', not both"],
+    [{ 'prometheus-url': '', 'prometheus-service': 'prometheus:9090' }, "input 'prometheus-service': 'prometheus:9090' is not namespace/service:port (e.g. monitoring/kube-prometheus-stack-prometheus:9090)"],
     [{ kubeconfig: '/nonexistent/kubeconfig' }, 'cannot load the kubeconfig /nonexistent/kubeconfig: ENOENT'],
   ])('rejects bad input %j with a clear error', async (inputs, message) => {
     const result = await verify(inputs);
