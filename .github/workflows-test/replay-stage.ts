@@ -13,9 +13,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
@@ -25,7 +25,8 @@ import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../.
 import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/test-support/github-actions-api.ts';
 import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
-import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles, writeTrivyStandIn } from './replay-attestations.ts';
+import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
+import { filesOf, writeToolStandIns } from './replay-tools.ts';
 import type { AttestRecord } from './replay-attestations.ts';
 import { ReplayError } from './workflow-expressions.ts';
 import type { ExpressionContext } from './workflow-expressions.ts';
@@ -134,33 +135,7 @@ export class Stage {
     readonly remote: GitopsRemoteFixture,
     readonly gitops?: GitopsRemoteFixture,
   ) {
-    // npx: `npx slipway …` runs this repository's CLI (in CI it is the workspace's own bin).
-    writeFileSync(join(this.bin, 'npx'), `#!/usr/bin/env bash\nif [ "$1" = slipway ]; then shift; exec "${process.execPath}" "${join(root, 'actions/cli/slipway.js')}" "$@"; fi\necho "npx stand-in: only slipway" >&2\nexit 1\n`);
-    // gh: `gh run download <run> --name <artifact> --dir <dir>`, from that run's artifacts only.
-    writeFileSync(
-      join(this.bin, 'gh'),
-      `#!${process.execPath}
-const fs = require('fs'), path = require('path');
-const config = JSON.parse(fs.readFileSync(process.env.GH_STAND_IN, 'utf8'));
-const args = process.argv.slice(2);
-fs.appendFileSync(config.log, JSON.stringify(args) + '\\n');
-if (!process.env.GH_TOKEN) { console.error('gh: GH_TOKEN is not set'); process.exit(4); }
-if (args[0] === 'run' && args[1] === 'download') {
-  const name = args[args.indexOf('--name') + 1];
-  const artifact = config.artifacts.find((candidate) => candidate.name === name && String(candidate.runId) === args[2]);
-  if (!artifact) { console.error('no valid artifacts found to download'); process.exit(1); }
-  const dir = args[args.indexOf('--dir') + 1];
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(artifact.files)) { fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true }); fs.writeFileSync(path.join(dir, file), text); }
-  process.exit(0);
-}
-console.error('gh stand-in: not a command the workflows use: ' + args.join(' '));
-process.exit(1);
-`,
-    );
-    chmodSync(join(this.bin, 'npx'), 0o755);
-    chmodSync(join(this.bin, 'gh'), 0o755);
-    writeTrivyStandIn(this.bin);
+    writeToolStandIns(this.bin, join(root, 'actions/cli/slipway.js'));
   }
 
   /** Signs the release's provenance and SBOM bundles (as release.yml on main would), for its build job's attest steps. */
@@ -277,19 +252,6 @@ process.exit(1);
       .filter(Boolean)
       .map((line) => JSON.parse(line) as string[]);
   }
-}
-
-function filesOf(path: string): Record<string, string> {
-  if (!statSync(path).isDirectory()) return { [basename(path)]: readFileSync(path, 'utf8') };
-  const files: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else files[relative(path, join(dir, entry.name))] = readFileSync(join(dir, entry.name), 'utf8');
-    }
-  };
-  walk(path);
-  return files;
 }
 
 /** A `workflow_run` event of a Release run: by default a successful push run of release.yml on main of this repository. */
