@@ -300,3 +300,24 @@ describe('the fork setup', () => {
     expect([...used].filter((name) => !setup.includes(`\`${name}\``)).sort()).toEqual([]);
   });
 });
+
+describe('release.yml attests every image it can build', () => {
+  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) => existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')));
+  const build = workflow('release.yml').jobs['build'];
+  const steps = build?.steps ?? [];
+  const images = steps.find((step) => step.id === 'images');
+
+  it.each(services)('%s: a provenance and an SBOM attestation of its pushed digest, pushed to the registry, and the images script knows it', (service) => {
+    expect(services.length).toBeGreaterThanOrEqual(4);
+    for (const kind of ['provenance', 'sbom']) {
+      const step = steps.find((candidate) => candidate.id === `${kind}-${service}`);
+      expect(step?.uses, `${kind}-${service}`).toMatch(/^actions\/attest@[0-9a-f]{40}$/);
+      expect(step?.if).toBe(`steps.images.outputs.${service}-digest != ''`);
+      expect(step?.with).toMatchObject({ 'subject-name': `\${{ steps.images.outputs.${service}-name }}`, 'subject-digest': `\${{ steps.images.outputs.${service}-digest }}`, 'push-to-registry': true });
+      expect(step?.with?.['sbom-path'], `${kind}-${service}`).toBe(kind === 'sbom' ? `release/sbom/${service}.cdx.json` : undefined);
+    }
+    expect(images?.run).toMatch(new RegExp(`^\\s+[a-z|-]*\\b${service}\\b[a-z|-]*\\) ;;$`, 'm'));
+    const record = steps.find((step) => step.name === 'Record the attestations in the release manifest');
+    expect(Object.keys(record?.env ?? {})).toEqual(expect.arrayContaining(['PROVENANCE_ID', 'PROVENANCE_URL', 'SBOM_ID', 'SBOM_URL'].map((name) => `${service.toUpperCase().replace(/-/g, '_')}_${name}`)));
+  });
+});
