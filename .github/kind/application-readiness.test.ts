@@ -23,9 +23,9 @@ function allReady(names: string[]): string {
 }
 
 describe('the Applications the prepared tree declares', () => {
-  it('are the root, the two groups, every platform Application kind runs and the four services', () => {
+  it('are the root, the two groups, every platform Application kind runs (Kyverno and the admission policy among them) and the four services', () => {
     expect(declaredApplications(prepared, 'dev')).toEqual(
-      ['alloy', 'cart', 'cloudnative-pg', 'dev-platform', 'dev-root', 'dev-services', 'frontend', 'kube-prometheus-stack', 'loki', 'namespaces', 'observability', 'order', 'product', 'shop-database'].sort(),
+      ['admission-policy', 'alloy', 'cart', 'cloudnative-pg', 'dev-platform', 'dev-root', 'dev-services', 'frontend', 'kube-prometheus-stack', 'kyverno', 'loki', 'namespaces', 'observability', 'order', 'product', 'shop-database'].sort(),
     );
   });
 });
@@ -36,14 +36,14 @@ describe('readiness against kubectl get applications -o json (stand-in output)',
   it('names every Application not Synced and Healthy, and those not created yet', () => {
     const result = readiness(declared, applicationStates(sample, 'applications.json'));
     expect(result.ok).toBe(false);
-    expect(result.summary).toBe('9 of 14 Applications Synced and Healthy (14 declared by the tree)');
+    expect(result.summary).toBe('11 of 16 Applications Synced and Healthy (16 declared by the tree)');
     expect(result.notReady).toEqual(['cart (OutOfSync/Missing)', 'dev-platform (Synced/Progressing)', 'dev-services (OutOfSync/Missing)', 'loki (Synced/Progressing)', 'observability (not created yet)']);
     expect(result.table).toContain('observability          (not created yet)');
   });
 
   it('passes when every declared Application is Synced and Healthy', () => {
     const result = readiness(declared, applicationStates(allReady(declared), 'applications.json'));
-    expect(result).toMatchObject({ ok: true, notReady: [], summary: '14 of 14 Applications Synced and Healthy (14 declared by the tree)' });
+    expect(result).toMatchObject({ ok: true, notReady: [], summary: '16 of 16 Applications Synced and Healthy (16 declared by the tree)' });
   });
 
   it('counts an Application the tree does not declare, and one without a status yet', () => {
@@ -51,7 +51,7 @@ describe('readiness against kubectl get applications -o json (stand-in output)',
     list.items.push({ metadata: { name: 'leftover' }, status: { sync: { status: 'Synced' }, health: { status: 'Degraded' } } }, { metadata: { name: 'fresh' } });
     const result = readiness(declared, applicationStates(JSON.stringify(list), 'applications.json'));
     expect(result.notReady).toEqual(['fresh (Unknown/Unknown)', 'leftover (Synced/Degraded)']);
-    expect(result.summary).toBe('14 of 16 Applications Synced and Healthy (14 declared by the tree)');
+    expect(result.summary).toBe('16 of 18 Applications Synced and Healthy (16 declared by the tree)');
   });
 
   it.each([
@@ -77,12 +77,12 @@ describe('wait-applications.ts, run as the workflow runs it', () => {
 
     const waiting = run(fixture);
     expect(waiting.status).toBe(1);
-    expect(waiting.stdout).toContain('9 of 14 Applications Synced and Healthy');
+    expect(waiting.stdout).toContain('11 of 16 Applications Synced and Healthy');
     expect(waiting.stdout).toContain('not Synced and Healthy: cart (OutOfSync/Missing), dev-platform (Synced/Progressing), dev-services (OutOfSync/Missing), loki (Synced/Progressing), observability (not created yet)');
 
     const readyFile = join(work, 'ready.json');
     writeFileSync(readyFile, allReady(declaredApplications(prepared, 'dev')));
-    expect(execFileSync(tsx, [script, '--tree', tree, '--applications', readyFile], { encoding: 'utf8' })).toContain('14 of 14 Applications Synced and Healthy');
+    expect(execFileSync(tsx, [script, '--tree', tree, '--applications', readyFile], { encoding: 'utf8' })).toContain('16 of 16 Applications Synced and Healthy');
 
     const broken = join(work, 'broken.json');
     writeFileSync(broken, 'Unable to connect to the server');

@@ -97,3 +97,19 @@ jobs:
     expect(String(pinned)).toBe(infra);
   });
 });
+
+describe('the admission check of the cluster end-to-end job', () => {
+  const steps = (parse(workflowText) as Workflow).jobs['cluster']?.steps ?? [];
+  const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step.run ?? ''));
+
+  it('runs kind-admission-check.ts once every Application (Kyverno and the policy among them) is Synced and Healthy, on an image just built, by digest at the registry on the kind network', () => {
+    const check = at(/kind-admission-check\.ts/);
+    expect(check, 'a step runs gitops-repo/test/admission/kind-admission-check.ts').toBeGreaterThan(-1);
+    expect(check).toBeGreaterThan(at(/wait-applications\.ts/));
+    expect(at(/wait-applications\.ts/)).toBeGreaterThan(-1);
+    const run = steps[check]?.run ?? '';
+    expect(run).toMatch(/--image "\$registry:5000\/slipway\/cart@\$digest"/);
+    expect(run).toContain('"$RUNNER_TEMP/images.txt"');
+    expect(run).toContain('docker inspect kind-registry');
+  });
+});

@@ -67,7 +67,10 @@ describe('the kind overlay, applied to the real gitops-repo', () => {
     // provider, or a StorageClass of the EBS CSI driver.
     expect(dropped).toEqual(platform(before).filter((name) => needsAws(before, name)));
     expect(dropped).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'storage']);
-    expect(platform(after)).toEqual(['alloy', 'cloudnative-pg', 'kube-prometheus-stack', 'loki', 'namespaces', 'observability', 'shop-database']);
+    expect(platform(after)).toEqual(['admission-policy', 'alloy', 'cloudnative-pg', 'kube-prometheus-stack', 'kyverno', 'loki', 'namespaces', 'observability', 'shop-database']);
+    // The admission check of the job needs Kyverno and the policy: kept, each saying what for.
+    expect(Object.keys(overlay.keepPlatform).sort()).toEqual(['admission-policy', 'kyverno']);
+    for (const name of Object.keys(overlay.keepPlatform)) expect(platform(after), name).toContain(name);
     for (const name of dropped) expect(overlay.dropPlatform[name], name).toMatch(/^AWS-only — .{20,}/);
     // kube-prometheus-stack runs on kind too, so the PodMonitors and the shop's ServiceMonitors stay.
     expect(after.get('apps/platform/database/dev/monitoring.yaml')).toBe(before.get('apps/platform/database/dev/monitoring.yaml'));
@@ -106,6 +109,9 @@ describe('the kind overlay, applied to the real gitops-repo', () => {
     { case: 'an image without a digest', change: () => applyKindOverlay(before, overlay, { repoUrl, images: { ...images, order: 'kind-registry:5000/slipway/order:e2e-1' } }), error: /images \(order\).*not pinned/ },
     { case: 'a platform component that does not exist', change: () => applyKindOverlay(before, { ...overlay, dropPlatform: { 'postgres-operator': 'AWS-only — nothing' } }, { repoUrl, images }), error: /dropPlatform: environments\/dev\/platform\/postgres-operator\.yaml does not exist \(there are: .*cloudnative-pg/ },
     { case: 'a platform Application left out without a reason', change: () => parseKindOverlay('environment: dev\ndropPlatform:\n  storage: ""\n', 'overlay.yaml'), error: /overlay\.yaml: dropPlatform\.storage needs a reason/ },
+    { case: 'a kept platform Application that does not exist', change: () => applyKindOverlay(before, { ...overlay, keepPlatform: { gatekeeper: 'admission' } }, { repoUrl, images }), error: /keepPlatform: environments\/dev\/platform\/gatekeeper\.yaml does not exist, and the kind run needs it \(admission\)/ },
+    { case: 'a platform Application both kept and left out', change: () => parseKindOverlay('environment: dev\ndropPlatform:\n  kyverno: AWS-only — no\nkeepPlatform:\n  kyverno: admission\n', 'overlay.yaml'), error: /overlay\.yaml: keepPlatform\.kyverno is also in dropPlatform/ },
+    { case: 'a kept platform Application without a reason', change: () => parseKindOverlay('environment: dev\nkeepPlatform:\n  kyverno: ""\n', 'overlay.yaml'), error: /overlay\.yaml: keepPlatform\.kyverno needs a reason/ },
     { case: 'a file to drop that does not exist', change: () => applyKindOverlay(before, { ...overlay, dropFiles: ['apps/nowhere.yaml'] }, { repoUrl, images }), error: /dropFiles: apps\/nowhere\.yaml is not in the GitOps tree/ },
     { case: 'an overlay without an environment', change: () => parseKindOverlay('keepPlatform: []\n', 'overlay.yaml'), error: /overlay\.yaml: environment must be/ },
   ])('refuses $case with a clear error', ({ change, error }) => {

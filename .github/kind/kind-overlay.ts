@@ -13,6 +13,8 @@ export interface KindOverlay {
   environment: string;
   /** Platform Application (environments/<env>/platform/<name>.yaml) → why kind cannot run it. */
   dropPlatform: Record<string, string>;
+  /** Platform Application the kind run needs → what for (kept: refused if missing or also dropped). */
+  keepPlatform: Record<string, string>;
   dropFiles: string[];
   patches: Record<string, Record<string, unknown>>;
   serviceValues: Record<string, unknown>;
@@ -42,16 +44,22 @@ export function parseKindOverlay(text: string, where: string): KindOverlay {
   if (typeof overlay.environment !== 'string' || !/^[a-z0-9-]+$/.test(overlay.environment)) fail('environment', 'must be an environment name such as dev');
   const dropFiles = overlay.dropFiles ?? [];
   if (!Array.isArray(dropFiles) || !dropFiles.every((item) => typeof item === 'string')) fail('dropFiles', 'must be a list of file names');
-  const dropPlatform = overlay.dropPlatform ?? {};
-  if (typeof dropPlatform !== 'object' || Array.isArray(dropPlatform)) fail('dropPlatform', 'must map each platform Application left out to the reason kind cannot run it');
-  for (const [name, reason] of Object.entries(dropPlatform)) {
-    if (typeof reason !== 'string' || reason.trim() === '') fail(`dropPlatform.${name}`, 'needs a reason: why kind cannot run it');
-  }
+  const reasons = (field: 'dropPlatform' | 'keepPlatform', what: string): Record<string, string> => {
+    const map = overlay[field] ?? {};
+    if (typeof map !== 'object' || Array.isArray(map)) fail(field, `must map each platform Application to ${what}`);
+    for (const [name, reason] of Object.entries(map)) {
+      if (typeof reason !== 'string' || reason.trim() === '') fail(`${field}.${name}`, `needs a reason: ${what}`);
+    }
+    return map;
+  };
+  const dropPlatform = reasons('dropPlatform', 'why kind cannot run it');
+  const keepPlatform = reasons('keepPlatform', 'what the kind run needs it for');
+  for (const name of Object.keys(keepPlatform)) if (name in dropPlatform) fail(`keepPlatform.${name}`, 'is also in dropPlatform: keep it or leave it out, not both');
   for (const field of ['patches', 'serviceValues'] as const) {
     const map = overlay[field] ?? {};
     if (typeof map !== 'object' || Array.isArray(map)) fail(field, 'must be a mapping');
   }
-  return { environment: overlay.environment as string, dropPlatform, dropFiles, patches: overlay.patches ?? {}, serviceValues: overlay.serviceValues ?? {} };
+  return { environment: overlay.environment as string, dropPlatform, keepPlatform, dropFiles, patches: overlay.patches ?? {}, serviceValues: overlay.serviceValues ?? {} };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -93,6 +101,10 @@ export function applyKindOverlay(tree: Tree, overlay: KindOverlay, options: Kind
     const file = `${env}/platform/${name}.yaml`;
     if (!platform.includes(file)) throw new KindOverlayError(`overlay dropPlatform: ${file} does not exist (there are: ${platform.map((path) => path.slice(env.length + 10, -5)).join(', ')})`);
     result.delete(file);
+  }
+  for (const name of Object.keys(overlay.keepPlatform)) {
+    const file = `${env}/platform/${name}.yaml`;
+    if (!platform.includes(file)) throw new KindOverlayError(`overlay keepPlatform: ${file} does not exist, and the kind run needs it (${overlay.keepPlatform[name] ?? ''})`);
   }
   for (const file of overlay.dropFiles) {
     if (!result.delete(file)) throw new KindOverlayError(`overlay dropFiles: ${file} is not in the GitOps tree`);

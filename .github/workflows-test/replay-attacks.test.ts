@@ -11,21 +11,29 @@ import type { ReleaseManifest } from '../../actions/lib/release/release-manifest
 import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
+import { withSigstore } from './replay-attestations.ts';
 import { replayJob } from './workflow-replay.ts';
+import type { JobReplay } from './workflow-replay.ts';
 
 withGitHubApi();
+withSigstore();
 
 let remote: GitopsRemoteFixture;
 let stage: Stage;
 let first: ReleaseManifest;
 
-/** release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main). */
-function merge(manifest: ReleaseManifest, runId: number): void {
+/**
+ * release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main). The
+ * images' attestations are published as the build's attest steps would (`attest: false`: a release
+ * that did not attest; `vars`: the repository's variables).
+ */
+async function merge(manifest: ReleaseManifest, runId: number, options: { attest?: boolean; vars?: Record<string, string> } = {}): Promise<JobReplay> {
   stage.releaseRun(runId, manifest.source.commit);
   stage.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
   stage.runId = runId;
+  if (options.attest !== false) await stage.publish(manifest);
   const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-  replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
+  return replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }), stage.harness());
 }
 
 const dispatch = (release: string) => ({ event_name: 'workflow_dispatch', actor: 'mallory', inputs: { release, mode: 'commit' } });
@@ -36,11 +44,11 @@ function promoteWith(values: Parameters<typeof context>[0]): void {
   replayJob(root, promoteProd, 'promote', context({ ...values, needs: { plan } }), stage.harness());
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   remote = createGitopsRemote(gitopsFiles());
   stage = new Stage(remote);
   first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
-  merge(first, 501);
+  await merge(first, 501);
 });
 
 describe('the ways around the production gate, replayed', () => {
@@ -94,11 +102,11 @@ describe('the ways around the production gate, replayed', () => {
     expect(remote.head()).toBe(head);
   });
 
-  it('a rollback of prod waiting for its reviewer is kept: a promotion behind it writes nothing and says why, then the rollback runs', () => {
+  it('a rollback of prod waiting for its reviewer is kept: a promotion behind it writes nothing and says why, then the rollback runs', async () => {
     // Prod runs the first release, then a promotion the on-call wants to undo.
     promoteWith(dispatch(first.id));
     const second = releaseOf(remote, '2222222'.padEnd(40, '5'), '2026-11-24T00:00:00Z', ['cart']);
-    merge(second, 502);
+    await merge(second, 502);
     stage.artifact(`release-verified-dev-${second.id}`, 502, { 'verified.json': '{}' });
     promoteWith(dispatch(second.id));
     expect(pins(remote, 'prod')['cart']).toEqual(second.services['cart']?.image);
@@ -108,7 +116,7 @@ describe('the ways around the production gate, replayed', () => {
     const groups = { rollback: parse(readFileSync(rollback, 'utf8')).jobs['rollback-prod'].concurrency.group, promotion: parse(readFileSync(promoteProd, 'utf8')).concurrency.group };
     expect(groups.rollback).not.toBe(groups.promotion);
     const third = releaseOf(remote, '3333333'.padEnd(40, '6'), '2026-11-25T00:00:00Z', ['cart']);
-    merge(third, 503);
+    await merge(third, 503);
     const head = remote.head();
     expect(() => promoteWith({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(503) })).toThrow(/a rollback of prod has not finished \(run 41: waiting\): this promotion writes nothing, so the rollback is not overtaken/);
     expect(remote.head()).toBe(head);
@@ -118,5 +126,41 @@ describe('the ways around the production gate, replayed', () => {
     replayJob(root, rollback, 'rollback-prod', context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'prod', reason: 'cart errors' } }), stage.harness());
     expect(pins(remote, 'prod')['cart']).toEqual(first.services['cart']?.image);
     expect(run(remote.bare, 'log', '-1', '--format=%s', 'main')).toMatch(/^rollback prod:/);
+  });
+
+  it('an image without an attestation reaches dev only while DEV_REQUIRE_PROVENANCE is false, and the summary says so in bold; prod refuses it, naming the service, digest and reason, and writes nothing', async () => {
+    // The rollback of the case above has finished.
+    for (const waiting of stage.runs.filter((candidate) => candidate.status === 'waiting')) waiting.status = 'completed';
+    const unattested = releaseOf(remote, '7777777'.padEnd(40, '7'), '2026-11-26T00:00:00Z', ['order']);
+    const digest = unattested.services['order']?.image.digest ?? '';
+    // Required by default: dev refuses it too, before any write.
+    const devBefore = remote.head();
+    await expect(merge(unattested, 520, { attest: false })).rejects.toThrow(new RegExp(`order: ${digest} refused: no attestation`));
+    expect(remote.head()).toBe(devBefore);
+
+    const promoted = await merge(unattested, 521, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
+    const step = promoted.steps.find((candidate) => candidate.id === 'promote');
+    expect(step?.inputs['require-provenance']).toBe('false');
+    expect(step?.summary).toContain('**Provenance was not verified: `require-provenance` is `false`');
+    expect(pins(remote, 'dev')['order']).toEqual(unattested.services['order']?.image);
+
+    stage.artifact(`release-verified-dev-${unattested.id}`, 521, { 'verified.json': '{}' });
+    const prodBefore = pins(remote, 'prod');
+    const head = remote.head();
+    // DEV_REQUIRE_PROVENANCE does not reach prod.
+    const dispatched = { ...dispatch('dev'), vars: { DEV_REQUIRE_PROVENANCE: 'false' } };
+    expect(() => promoteWith(dispatched)).toThrow(new RegExp(`provenance refused for 1 image\\(s\\); nothing was written to the GitOps repository:(%0A|\\s)+order: ${digest} refused: no attestation`));
+    expect(remote.head()).toBe(head);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+  });
+
+  it('an image attested by another workflow of the repository (not release.yml) is refused at prod, and nothing is written', async () => {
+    const elsewhere = releaseOf(remote, '8888888'.padEnd(40, '8'), '2026-11-27T00:00:00Z', ['frontend']);
+    await stage.publish(elsewhere, { workflow: '.github/workflows/pull-request.yml' });
+    await merge(elsewhere, 530, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
+    stage.artifact(`release-verified-dev-${elsewhere.id}`, 530, { 'verified.json': '{}' });
+    const head = remote.head();
+    expect(() => promoteWith(dispatch(elsewhere.id))).toThrow(new RegExp(`frontend: ${elsewhere.services['frontend']?.image.digest} refused: wrong workflow`));
+    expect(remote.head()).toBe(head);
   });
 });

@@ -6,22 +6,28 @@
  *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact), `npx slipway`
  *     (this repository's CLI), actions/download-artifact and upload-artifact (this run's files),
  *     actions/create-github-app-token (a fixed App token), AWS logins and the verify action (no
- *     cluster here: its inputs are recorded).
+ *     cluster here: its inputs are recorded);
+ *   - the build job's builder and registry (./actions/build-images writes the release manifest the
+ *     test staged; ./actions/scan, Buildx, setup-trivy and the SARIF upload are recorded), and its
+ *     attestations (replay-attestations.ts: real bundles, served by the GitHub API stand-in).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
-import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import { createReleaseManifest, formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../../actions/lib/release/release-runs.ts';
 import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/test-support/github-actions-api.ts';
 import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
+import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
+import { filesOf, writeToolStandIns } from './replay-tools.ts';
+import type { AttestRecord } from './replay-attestations.ts';
 import { ReplayError } from './workflow-expressions.ts';
 import type { ExpressionContext } from './workflow-expressions.ts';
 import { jobOutputs } from './workflow-replay.ts';
@@ -115,6 +121,12 @@ export class Stage {
   readonly approvals: Record<string, StandInApproval[]> = { [replayedRun]: [{ login: 'octocat', state: 'approved', environment: 'production' }] };
   readonly uploads = new Map<string, Record<string, string>>();
   readonly verifications: Record<string, string>[] = [];
+  /** Bundles signed for the releases of this scenario, and those the attestations API lists (repository → digest → bundles). */
+  readonly signed = new SignedBundles();
+  readonly attestations: Record<string, Record<string, unknown[]>> = {};
+  readonly attested: AttestRecord[] = [];
+  /** The release the next replayed build job builds (./actions/build-images stand-in). */
+  building: ReleaseManifest | undefined;
   /** The id of the workflow run being replayed (its uploads belong to it). */
   runId = 0;
 
@@ -123,32 +135,25 @@ export class Stage {
     readonly remote: GitopsRemoteFixture,
     readonly gitops?: GitopsRemoteFixture,
   ) {
-    // npx: `npx slipway …` runs this repository's CLI (in CI it is the workspace's own bin).
-    writeFileSync(join(this.bin, 'npx'), `#!/usr/bin/env bash\nif [ "$1" = slipway ]; then shift; exec "${process.execPath}" "${join(root, 'actions/cli/slipway.js')}" "$@"; fi\necho "npx stand-in: only slipway" >&2\nexit 1\n`);
-    // gh: `gh run download <run> --name <artifact> --dir <dir>`, from that run's artifacts only.
-    writeFileSync(
-      join(this.bin, 'gh'),
-      `#!${process.execPath}
-const fs = require('fs'), path = require('path');
-const config = JSON.parse(fs.readFileSync(process.env.GH_STAND_IN, 'utf8'));
-const args = process.argv.slice(2);
-fs.appendFileSync(config.log, JSON.stringify(args) + '\\n');
-if (!process.env.GH_TOKEN) { console.error('gh: GH_TOKEN is not set'); process.exit(4); }
-if (args[0] === 'run' && args[1] === 'download') {
-  const name = args[args.indexOf('--name') + 1];
-  const artifact = config.artifacts.find((candidate) => candidate.name === name && String(candidate.runId) === args[2]);
-  if (!artifact) { console.error('no valid artifacts found to download'); process.exit(1); }
-  const dir = args[args.indexOf('--dir') + 1];
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(artifact.files)) fs.writeFileSync(path.join(dir, file), text);
-  process.exit(0);
-}
-console.error('gh stand-in: not a command the workflows use: ' + args.join(' '));
-process.exit(1);
-`,
-    );
-    chmodSync(join(this.bin, 'npx'), 0o755);
-    chmodSync(join(this.bin, 'gh'), 0o755);
+    writeToolStandIns(this.bin, join(root, 'actions/cli/slipway.js'));
+  }
+
+  /** Signs the release's provenance and SBOM bundles (as release.yml on main would), for its build job's attest steps. */
+  async sign(manifest: ReleaseManifest, request: Parameters<SignedBundles['sign']>[2] = {}): Promise<void> {
+    await this.signed.sign(manifest, repository, request);
+  }
+
+  /** Signs and publishes the release's attestations directly, for scenarios that do not replay its build job. */
+  async publish(manifest: ReleaseManifest, request: Parameters<SignedBundles['sign']>[2] = {}): Promise<void> {
+    await this.sign(manifest, request);
+    for (const [name, entry] of Object.entries(manifest.services)) {
+      if (!name) continue;
+      attestStandIn({ 'subject-name': entry.image.repository, 'subject-digest': entry.image.digest, 'push-to-registry': 'true' }, this.attestContext(this.bin));
+    }
+  }
+
+  private attestContext(workspace: string): Parameters<typeof attestStandIn>[1] {
+    return { workspace, repository, signed: this.signed, published: this.attestations, records: this.attested };
   }
 
   /** A run of release.yml: by default a push to main of this repository, of the commit `headSha`. */
@@ -169,7 +174,7 @@ process.exit(1);
     const config = join(this.bin, 'gh.json');
     const log = join(this.bin, 'gh.log');
     writeFileSync(config, JSON.stringify({ artifacts: this.artifacts, log }));
-    const state: ActionsApiState = { tokens: ['ghs_replayToken', appToken], runs: this.runs, artifacts: this.artifacts.map(({ name, runId }) => ({ name, runId })), approvals: this.approvals };
+    const state: ActionsApiState = { tokens: ['ghs_replayToken', appToken], runs: this.runs, artifacts: this.artifacts.map(({ name, runId }) => ({ name, runId })), approvals: this.approvals, attestations: this.attestations };
     writeFileSync(apiState, JSON.stringify(state));
     if (!existsSync(log)) writeFileSync(log, '');
     let clones = 0;
@@ -177,7 +182,11 @@ process.exit(1);
       environment: { PATH: `${this.bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? tmpdir(), GH_STAND_IN: config },
       checkout: (inputs, workspace) => {
         const name = `runner-${Date.now()}-${clones++}`;
-        if (!inputs['repository']) return this.remote.clone(name);
+        if (!inputs['repository']) {
+          const checkout = this.remote.clone(name);
+          placeTrustedRoot(checkout);
+          return checkout;
+        }
         if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace) throw new ReplayError(`checkout: no repository ${inputs['repository']} here`);
         run(this.gitops.root, 'clone', '--quiet', this.gitops.bare, join(workspace, inputs['path'] ?? '.'));
         return undefined;
@@ -193,12 +202,16 @@ process.exit(1);
       if (!artifact || !workspace) throw new ReplayError(`download-artifact: run ${this.runId} has no artifact named '${inputs['name']}'`);
       const dir = join(workspace, inputs['path'] ?? '.');
       mkdirSync(dir, { recursive: true });
-      for (const [file, text] of Object.entries(artifact.files)) writeFileSync(join(dir, file), text);
+      for (const [file, text] of Object.entries(artifact.files)) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), text);
+      }
       return {};
     }
     if (uses.startsWith('actions/upload-artifact@')) {
+      // A file is uploaded by its name; a folder's files by their paths inside it (upload-artifact's layout).
       const path = join(workspace ?? '', inputs['path'] ?? '');
-      const files = existsSync(path) ? { [relative(dirname(path), path)]: readFileSync(path, 'utf8') } : {};
+      const files = existsSync(path) ? filesOf(path) : {};
       this.uploads.set(inputs['name'] ?? '', files);
       // Later runs find it through the artifacts API, as on GitHub.
       this.artifact(inputs['name'] ?? '', this.runId, files);
@@ -209,6 +222,11 @@ process.exit(1);
       return { token: appToken, 'app-slug': 'slipway-gitops' };
     }
     if (uses.startsWith('actions/setup-node@') || uses.startsWith('aws-actions/configure-aws-credentials@')) return {};
+    if (uses.startsWith('aws-actions/amazon-ecr-login@')) return { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' };
+    // The builder, the scanner's setup and its upload run in their own tests (actions/build-images, actions/scan).
+    if (uses.startsWith('docker/setup-buildx-action@') || uses.startsWith('aquasecurity/setup-trivy@') || uses.startsWith('github/codeql-action/upload-sarif@') || uses === './actions/scan') return {};
+    if (uses === './actions/build-images') return this.build(inputs, workspace);
+    if (uses.startsWith('actions/attest@')) return attestStandIn(inputs, this.attestContext(workspace ?? this.bin));
     // No cluster here: the verify action's own tests run it against Kubernetes and Prometheus servers.
     if (uses === './actions/verify') {
       this.verifications.push(inputs);
@@ -216,6 +234,16 @@ process.exit(1);
     }
     if (step.run?.startsWith('npm ci') || step.run?.startsWith('aws eks update-kubeconfig')) return {};
     return undefined;
+  }
+
+  /** The build-images stand-in: the release the test staged, written where the workflow asks. */
+  private build(inputs: Record<string, string>, workspace: string | undefined): Record<string, string> {
+    const manifest = this.building;
+    if (!manifest || !workspace) throw new ReplayError('build-images: no release staged for this build (set stage.building)');
+    const file = join(workspace, inputs['release-manifest'] ?? '');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, formatReleaseManifest(manifest));
+    return { changed: 'true', 'release-id': manifest.id };
   }
 
   ghLog(): string[][] {
@@ -254,7 +282,7 @@ export function context(overrides: {
       event_name: overrides.event_name,
       event: overrides.event ?? {},
     },
-    vars: { AWS_REGION: 'eu-west-1', AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy', EKS_CLUSTER_NAME: 'slipway', ...overrides.vars },
+    vars: { AWS_REGION: 'eu-west-1', AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy', EKS_CLUSTER_NAME: 'slipway', SIGSTORE_TRUSTED_ROOT: replayTrustedRoot, ...overrides.vars },
     secrets: { ...overrides.secrets },
     inputs: overrides.inputs ?? {},
     needs: overrides.needs ?? {},

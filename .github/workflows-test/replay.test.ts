@@ -14,18 +14,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import { slsaProvenanceV1 } from '../../actions/lib/provenance/policy.ts';
+import { formatReleaseManifest, parseReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { appToken, context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
 import type { Pin } from './replay-stage.ts';
+import { cycloneDxBom, withSigstore } from './replay-attestations.ts';
 import { condition, evaluate, substitute } from './workflow-expressions.ts';
 import { jobOutputs, replayJob } from './workflow-replay.ts';
 import type { JobReplay, WorkflowStep } from './workflow-replay.ts';
 
 const workflows = join(root, '.github', 'workflows');
 withGitHubApi();
+withSigstore();
 
 describe('the expression subset the replay evaluates', () => {
   const values = { inputs: { mode: '', release: 'dev' }, vars: { MODE: 'pull-request' }, needs: { plan: { outputs: { differs: 'true', 'release-id': '' } } }, github: { event_name: 'workflow_run', event: { workflow_run: { conclusion: 'success' } } } };
@@ -64,20 +67,41 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     stage = new Stage(remote);
   });
 
-  /** release.yml after a merge: build's outputs → promote-dev (promote, then verify). */
-  function merge(manifest: ReleaseManifest, runId: number): { promote: JobReplay; promoteOutputs: Record<string, string> } {
+  /**
+   * release.yml after a merge: the build job (the release's images attested with bundles signed for
+   * their digests) → promote-dev (provenance verified against the test trusted root, then promote and verify).
+   */
+  async function merge(manifest: ReleaseManifest, runId: number): Promise<{ build: JobReplay; promote: JobReplay; promoteOutputs: Record<string, string> }> {
     stage.releaseRun(runId, manifest.source.commit);
-    stage.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
     stage.runId = runId;
-    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-    const promote = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
+    stage.building = manifest;
+    await stage.sign(manifest);
+    const build = replayJob(root, release, 'build', context({ event_name: 'push' }), stage.harness());
+    const promote = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build: outputsOf(release, 'build', build) } }), stage.harness());
     const promoteOutputs = jobOutputs(release, 'promote-dev', promote);
-    return { promote, promoteOutputs };
+    return { build, promote, promoteOutputs };
   }
 
-  it('merge → release: dev runs the release, verified at the GitOps commit promote made', () => {
+  it('merge → release: the build attests each image it pushes and records it; dev runs the release once its provenance verifies, verified at the GitOps commit promote made', async () => {
     first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
-    const { promote, promoteOutputs } = merge(first, 501);
+    const { build, promote, promoteOutputs } = await merge(first, 501);
+    // Two attestations per image (SLSA provenance, CycloneDX SBOM), each for the image's own name and digest.
+    expect(stage.attested.map(({ subjectName, subjectDigest, predicateType }) => `${subjectName}@${subjectDigest} ${predicateType}`).sort()).toEqual(
+      services.flatMap((service) => [slsaProvenanceV1, cycloneDxBom].map((type) => `${first.services[service]?.image.repository}@${first.services[service]?.image.digest} ${type}`)).sort(),
+    );
+    expect(build.steps.filter((step) => step.label.startsWith('actions/attest@') || /^(provenance|sbom)-/.test(step.id ?? '')).map((step) => step.ran)).toEqual(Array(8).fill('harness'));
+    const kept = parseReleaseManifest(stage.uploads.get(`release-manifest-${first.id}`)?.['release-manifest.json'] ?? '', 'uploaded manifest');
+    for (const service of services) {
+      const attestations = kept.services[service]?.attestations ?? [];
+      expect(attestations.map((attestation) => attestation.predicateType), service).toEqual([slsaProvenanceV1, cycloneDxBom]);
+      for (const attestation of attestations) {
+        expect(stage.attested.find((record) => record.attestationId === attestation.attestationId)?.subjectDigest, service).toBe(first.services[service]?.image.digest);
+        expect(attestation.url).toBe(`https://github.com/example/slipway/attestations/${attestation.attestationId}`);
+        expect(attestation.referrersOf).toBe(`${first.services[service]?.image.repository}@${first.services[service]?.image.digest}`);
+      }
+    }
+    expect(Object.keys(stage.uploads.get(`release-manifest-${first.id}`) ?? {}).sort()).toEqual(['release-manifest.json', ...services.map((service) => `sbom/${service}.cdx.json`)].sort());
+    expect(promote.steps.find((step) => step.id === 'promote')?.summary).toContain('Provenance verified');
     expect(promote.steps.map((step) => [step.label, step.ran])).toEqual([
       ['actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8', 'harness'],
       ['GitOps token', 'skipped'],
@@ -104,9 +128,9 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     devAfter['first'] = pins(remote, 'dev');
   });
 
-  it('a second merge changes only the services it built', () => {
+  it('a second merge changes only the services it built', async () => {
     second = releaseOf(remote, '2222222222222222222222222222222222222222', '2026-11-21T10:00:00Z', ['product', 'cart']);
-    merge(second, 502);
+    await merge(second, 502);
     const dev = pins(remote, 'dev');
     expect(dev['product']).toEqual(second.services['product']?.image);
     expect(dev['cart']).toEqual(second.services['cart']?.image);
@@ -218,7 +242,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
 });
 
 describe('the same workflows with the GitOps tree in its own repository (the trio split in three)', () => {
-  it('release → dev and approval → prod land at the root of the separate repository; the application repository is untouched', () => {
+  it('release → dev and approval → prod land at the root of the separate repository; the application repository is untouched', async () => {
     const gitops = createGitopsRemote(new Map([...gitopsFiles()].map(([path, text]) => [path.replace(/^gitops-repo\//, ''), text])));
     const app = createGitopsRemote(new Map([['README.md', 'The application repository.\n']]));
     const appHead = app.head();
@@ -227,6 +251,7 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     const manifest = releaseOf(gitops, '3333333333333333333333333333333333333333', '2026-11-22T01:00:00Z', services, '');
     stage.releaseRun(601, manifest.source.commit);
     stage.artifact(`release-manifest-${manifest.id}`, 601, { 'release-manifest.json': formatReleaseManifest(manifest) });
+    await stage.publish(manifest);
 
     const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
     stage.runId = 601;
@@ -287,12 +312,13 @@ describe('the pull request gate report, replayed with the gate-report action’s
 });
 
 describe('a prod promotion in pull-request mode, replayed against a local server following GitHub REST API shapes', () => {
-  it('opens the pull request and leaves prod alone and unverified; once merged, verify-merged checks the promoted versions at the merge commit', () => {
+  it('opens the pull request and leaves prod alone and unverified; once merged, verify-merged checks the promoted versions at the merge commit', async () => {
     const remote = createGitopsRemote(gitopsFiles());
     const stage = new Stage(remote);
     const manifest = releaseOf(remote, '4444444444444444444444444444444444444444', '2026-11-22T02:00:00Z', ['cart']);
     stage.releaseRun(701, manifest.source.commit);
     stage.artifact(`release-manifest-${manifest.id}`, 701, { 'release-manifest.json': formatReleaseManifest(manifest) });
+    await stage.publish(manifest);
     stage.runId = 701;
     const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
     replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());

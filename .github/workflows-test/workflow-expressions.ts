@@ -2,7 +2,8 @@
  * The subset of GitHub's expression language the workflows use, evaluated the way the runner does:
  * `${{ }}` substitution, `if:` conditions, literals, property access, ! && || == != (GitHub's loose
  * equality), and the functions always, success, failure, cancelled, format, toJSON, startsWith,
- * contains. Anything else is an error, so a workflow change cannot slip past the replay.
+ * contains, and hashFiles when the context carries the job's (`hashFiles`, set by the replay of a
+ * job with a workspace). Anything else is an error, so a workflow change cannot slip past the replay.
  */
 export type Value = string | number | boolean | null | undefined | Record<string, unknown> | unknown[];
 export type ExpressionContext = Record<string, unknown>;
@@ -82,6 +83,7 @@ export function evaluate(expression: string, context: ExpressionContext): Value 
     format: (template, ...args) => asString(template).replace(/\{(\d+)\}/g, (_, n: string) => asString(args[Number(n)])),
     toJSON: (value) => JSON.stringify(value ?? null, null, 2),
     startsWith: (text, prefix) => asString(text).toLowerCase().startsWith(asString(prefix).toLowerCase()),
+    ...(typeof context['hashFiles'] === 'function' ? { hashFiles: (...patterns: Value[]) => (context['hashFiles'] as (patterns: string[]) => string)(patterns.map(asString)) } : {}),
     contains: (text, part) => (Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase())),
   };
   const primary = (): Value => {

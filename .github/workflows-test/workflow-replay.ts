@@ -7,6 +7,7 @@
  * cloud logins, a cluster) is handed to the harness, which says what it stands for.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,16 +77,33 @@ function label(step: WorkflowStep, index: number): string {
   return step.name ?? step.id ?? step.uses ?? `step ${index + 1}`;
 }
 
+/** The runner's hashFiles over the job's workspace: '' when no file matches, else a sha256; literal paths only here. */
+function hashFilesIn(workspace: () => string): (patterns: string[]) => string {
+  return (patterns) => {
+    const hash = createHash('sha256');
+    let matched = false;
+    for (const pattern of patterns) {
+      if (/[*?[\]!]/.test(pattern)) throw new ReplayError(`hashFiles('${pattern}'): the replay reads literal paths only`);
+      const file = join(workspace(), pattern);
+      if (existsSync(file)) {
+        hash.update(readFileSync(file));
+        matched = true;
+      }
+    }
+    return matched ? hash.digest('hex') : '';
+  };
+}
+
 /** Replays `jobId` of the workflow file with the given context (github, vars, secrets, inputs, needs). */
 export function replayJob(repositoryRoot: string, workflowFile: string, jobId: string, context: ExpressionContext, harness: ReplayHarness): JobReplay {
   const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps?: WorkflowStep[]; if?: string; env?: Record<string, unknown> }> };
   const job = workflow.jobs[jobId];
   if (!job) throw new ReplayError(`${workflowFile}: no job ${jobId}`);
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
-  const full = { ...context, steps: stepsContext } as JobReplay['context'];
+  const runnerFiles = mkdtempSync(join(tmpdir(), 'slipway-replay-'));
   const records: StepRecord[] = [];
   let workspace: string | undefined;
-  const runnerFiles = mkdtempSync(join(tmpdir(), 'slipway-replay-'));
+  const full = { ...context, steps: stepsContext, hashFiles: hashFilesIn(() => workspace ?? runnerFiles) } as JobReplay['context'];
   const eventFile = join(runnerFiles, 'event.json');
   writeFileSync(eventFile, JSON.stringify(lookup(context, 'github.event') ?? {}));
   const github = (lookup(context, 'github') ?? {}) as Record<string, string>;

@@ -81,11 +81,12 @@ describe('the workflows', () => {
     for (const [action, versions] of pins) expect([...versions], action).toHaveLength(1);
   });
 
-  it.each(files)('%s grants id-token: write only to jobs that assume an AWS role, and takes the role from a variable', (name) => {
+  it.each(files)('%s grants id-token: write only to jobs that assume an AWS role or sign attestations, and takes the role from a variable', (name) => {
     for (const [id, job] of Object.entries(workflow(name).jobs)) {
       const permissions = typeof job.permissions === 'object' ? job.permissions : {};
       const awsSteps = (job.steps ?? []).filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-      expect(permissions['id-token'] === 'write', `${name} ${id}: id-token: write exactly when it assumes an AWS role`).toBe(awsSteps.length > 0);
+      const signs = (job.steps ?? []).some((step) => step.uses?.startsWith('actions/attest@'));
+      expect(permissions['id-token'] === 'write', `${name} ${id}: id-token: write exactly when it assumes an AWS role or signs an attestation (Sigstore's OIDC identity)`).toBe(awsSteps.length > 0 || signs);
       for (const step of awsSteps) expect(String(step.with?.['role-to-assume']), `${name} ${id}`).toMatch(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
     }
   });
@@ -95,8 +96,9 @@ describe('the workflows', () => {
     contents: { needs: 'a GitOps commit (the promote action, or verify with rollback)', uses: (step) => step.uses === './actions/promote' || (step.uses === './actions/verify' && String(step.with?.['rollback'] ?? 'false') !== 'false') },
     'pull-requests': { needs: 'the sticky comment or a promotion pull request', uses: (step) => step.uses === './actions/gate-report' || (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit') },
     'security-events': { needs: 'a SARIF upload to code scanning', uses: (step) => step.uses?.startsWith('github/codeql-action/upload-sarif@') === true },
+    attestations: { needs: 'an attestation (actions/attest)', uses: (step) => step.uses?.startsWith('actions/attest@') === true },
   };
-  it.each(files)('%s grants contents, pull-requests and security-events write only to jobs with a step that writes there', (name) => {
+  it.each(files)('%s grants contents, pull-requests, security-events and attestations write only to jobs with a step that writes there', (name) => {
     for (const [id, job] of Object.entries(workflow(name).jobs)) {
       const permissions = typeof job.permissions === 'object' ? job.permissions : {};
       expect(job.permissions, `${name} ${id}: permissions as a mapping of scopes`).not.toBe('write-all');
@@ -296,5 +298,26 @@ describe('the fork setup', () => {
     const used = new Set(files.flatMap((name) => [...readFileSync(join(workflowsDir, name), 'utf8').matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1] ?? '')));
     expect(used.size).toBeGreaterThanOrEqual(10);
     expect([...used].filter((name) => !setup.includes(`\`${name}\``)).sort()).toEqual([]);
+  });
+});
+
+describe('release.yml attests every image it can build', () => {
+  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) => existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')));
+  const build = workflow('release.yml').jobs['build'];
+  const steps = build?.steps ?? [];
+  const images = steps.find((step) => step.id === 'images');
+
+  it.each(services)('%s: a provenance and an SBOM attestation of its pushed digest, pushed to the registry, and the images script knows it', (service) => {
+    expect(services.length).toBeGreaterThanOrEqual(4);
+    for (const kind of ['provenance', 'sbom']) {
+      const step = steps.find((candidate) => candidate.id === `${kind}-${service}`);
+      expect(step?.uses, `${kind}-${service}`).toMatch(/^actions\/attest@[0-9a-f]{40}$/);
+      expect(step?.if).toBe(`steps.images.outputs.${service}-digest != ''`);
+      expect(step?.with).toMatchObject({ 'subject-name': `\${{ steps.images.outputs.${service}-name }}`, 'subject-digest': `\${{ steps.images.outputs.${service}-digest }}`, 'push-to-registry': true });
+      expect(step?.with?.['sbom-path'], `${kind}-${service}`).toBe(kind === 'sbom' ? `release/sbom/${service}.cdx.json` : undefined);
+    }
+    expect(images?.run).toMatch(new RegExp(`^\\s+[a-z|-]*\\b${service}\\b[a-z|-]*\\) ;;$`, 'm'));
+    const record = steps.find((step) => step.name === 'Record the attestations in the release manifest');
+    expect(Object.keys(record?.env ?? {})).toEqual(expect.arrayContaining(['PROVENANCE_ID', 'PROVENANCE_URL', 'SBOM_ID', 'SBOM_URL'].map((name) => `${service.toUpperCase().replace(/-/g, '_')}_${name}`)));
   });
 });

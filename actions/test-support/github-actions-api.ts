@@ -9,6 +9,7 @@
  *   GET  /repos/{o}/{r}/actions/artifacts?name=                                         { total_count, artifacts }
  *   GET  /repos/{o}/{r}/actions/runs/{id}/approvals                                     [ { state, user, environments, comment } ]
  *   GET|POST|PATCH /repos/{o}/{r}/pulls[/{n}]                                           pull requests (kept in memory)
+ *   GET  /repos/{o}/{r}/attestations/{subject_digest}                                   { attestations } (github-attestations-api.ts's answer)
  *
  * The state (runs, artifacts, approvals) is read through a function on every request, so a test
  * may change it between calls; `github-api-process.ts` serves it from a JSON file in a child process.
@@ -16,6 +17,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listAttestationsPage } from './github-attestations-api.ts';
 
 export interface StandInRun {
   id: number;
@@ -50,6 +52,8 @@ export interface ActionsApiState {
   artifacts: StandInArtifact[];
   /** By run id. */
   approvals?: Record<string, StandInApproval[]>;
+  /** Sigstore bundles the attestations API lists: by repository (owner/name), then subject digest (sha256:…). */
+  attestations?: Record<string, Record<string, unknown[]>>;
 }
 
 interface Pull {
@@ -151,6 +155,13 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
       if (request.method === 'GET' && (match = /^actions\/runs\/(\d+)\/approvals$/.exec(rest))) {
         const approvals = state.approvals?.[match[1] ?? ''] ?? [];
         return send(200, approvals.map((approval) => ({ environments: [{ id: 1, name: approval.environment }], state: approval.state, user: { login: approval.login, id: 1, type: 'User' }, comment: '' })));
+      }
+      // Clients percent-encode the digest's colon (Octokit sends sha256%3A…).
+      if (request.method === 'GET' && (match = /^attestations\/(sha256:[0-9a-f]{64})$/.exec(decodeURIComponent(rest)))) {
+        const bundles = state.attestations?.[repository]?.[match[1] ?? ''] ?? [];
+        const page = listAttestationsPage(bundles.map((bundle, index) => ({ id: index + 1, bundle, viaUrl: false })), url, `http://${request.headers.host ?? 'localhost'}`);
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...page.headers });
+        return response.end(JSON.stringify(page.body));
       }
       if ((match = /^pulls(?:\/(\d+))?$/.exec(rest))) {
         const body = text ? (JSON.parse(text) as Record<string, string>) : {};

@@ -19,14 +19,37 @@ export interface GitHubAttestationsApi {
   close(): Promise<void>;
 }
 
-interface Stored {
+export interface StoredAttestation {
   id: number;
   bundle: unknown;
   viaUrl: boolean;
 }
 
+/**
+ * The "List attestations" answer for the attestations stored for one digest: a page of `per_page`
+ * (at most 100) after the `after` cursor, with the next page's address in a Link header. `base` is
+ * the server's own root, where `bundle_url` points (`/blobs/{id}`).
+ */
+export function listAttestationsPage(all: readonly StoredAttestation[], url: URL, base: string): { body: unknown; headers: Record<string, string> } {
+  const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+  const after = Number(url.searchParams.get('after') ?? 0);
+  const page = all.filter((stored) => stored.id > after).slice(0, perPage);
+  const last = page[page.length - 1];
+  const more = last !== undefined && all.some((stored) => stored.id > last.id);
+  const next = new URLSearchParams(url.searchParams);
+  if (last) next.set('after', String(last.id));
+  return {
+    body: {
+      attestations: page.map((stored) =>
+        stored.viaUrl ? { repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` } : { bundle: stored.bundle, repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` },
+      ),
+    },
+    headers: more ? { link: `<${base}${url.pathname}?${next.toString()}>; rel="next"` } : {},
+  };
+}
+
 export async function startGitHubAttestationsApi(options: { token?: string; repositories: string[] }): Promise<GitHubAttestationsApi> {
-  const store = new Map<string, Map<string, Stored[]>>(options.repositories.map((name) => [name.toLowerCase(), new Map()]));
+  const store = new Map<string, Map<string, StoredAttestation[]>>(options.repositories.map((name) => [name.toLowerCase(), new Map()]));
   const blobs = new Map<number, unknown>();
   const requests: string[] = [];
   let nextId = 100;
@@ -52,24 +75,8 @@ export async function startGitHubAttestationsApi(options: { token?: string; repo
     if (!list || request.method !== 'GET') return send(404, { message: 'Not Found', status: '404' });
     const repository = store.get((list[1] as string).toLowerCase());
     if (!repository) return send(404, { message: 'Not Found', status: '404' });
-    const all = repository.get(list[2] as string) ?? [];
-    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
-    const after = Number(url.searchParams.get('after') ?? 0);
-    const page = all.filter((stored) => stored.id > after).slice(0, perPage);
-    const last = page[page.length - 1];
-    const more = last !== undefined && all.some((stored) => stored.id > last.id);
-    const base = `http://${request.headers.host}`;
-    const next = new URLSearchParams(url.searchParams);
-    if (last) next.set('after', String(last.id));
-    send(
-      200,
-      {
-        attestations: page.map((stored) =>
-          stored.viaUrl ? { repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` } : { bundle: stored.bundle, repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` },
-        ),
-      },
-      more ? { link: `<${base}${url.pathname}?${next.toString()}>; rel="next"` } : {},
-    );
+    const { body, headers } = listAttestationsPage(repository.get(list[2] as string) ?? [], url, `http://${request.headers.host}`);
+    send(200, body, headers);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -94,7 +94,8 @@ async function serve(routes: Record<string, HandlerFn>): Promise<{ url: string; 
         return;
       }
       handler(Buffer.concat(chunks).toString('utf8')).then(
-        (result) => response.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'application/json' }).end(result.response),
+        // Connection: close — a client's idle keep-alive socket would be reset by the server's keep-alive timeout while a test runs synchronous steps.
+        (result) => response.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'application/json', connection: 'close' }).end(result.response),
         (error: unknown) => response.writeHead(500).end(String(error)),
       );
     });

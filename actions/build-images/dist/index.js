@@ -27256,6 +27256,29 @@ var release_manifest_schema_default = {
             reportUrl: { type: "string", format: "uri" }
           }
         },
+        attestations: {
+          type: "array",
+          description: "The signed attestations the release made of this image (release.yml: actions/attest, Sigstore-signed with the workflow's OIDC identity): one per predicate type, each stored in GitHub's attestation store and pushed to the registry as a referrer of the image. The promote action and the admission policy verify the provenance itself; this records that it exists and where.",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["predicateType", "attestationId"],
+            properties: {
+              predicateType: {
+                type: "string",
+                format: "uri",
+                description: "in-toto predicate type, e.g. https://slsa.dev/provenance/v1 (SLSA build provenance) or https://cyclonedx.org/bom (CycloneDX SBOM)."
+              },
+              attestationId: { type: "string", pattern: "^[0-9]+$", description: "The attestation's id in GitHub's attestation store (actions/attest output attestation-id)." },
+              url: { type: "string", format: "uri", description: "Its page on GitHub (actions/attest output attestation-url)." },
+              referrersOf: {
+                type: "string",
+                pattern: "^[^@\\s]+@sha256:[a-f0-9]{64}$",
+                description: "repository@sha256:\u2026 of the image whose OCI referrers hold the attestation in the registry (push-to-registry)."
+              }
+            }
+          }
+        },
         qualityGate: {
           type: "object",
           additionalProperties: false,

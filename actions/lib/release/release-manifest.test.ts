@@ -33,6 +33,9 @@ describe('release manifest', () => {
     ['an upper-case service', (m: Spoilable) => (m['services'] = { Product: m.services.product } as unknown as Spoilable['services']), /\/services: property name must be valid/],
     ['a chart revision that is a branch', (m: Spoilable) => (m.services.product['chart'] = { revision: 'main' }), /\/services\/product\/chart\/revision: must be a full 40-hex commit SHA/],
     ['a chart revision that is a short SHA', (m: Spoilable) => (m.services.product['chart'] = { revision: '1a2b3c4' }), /\/services\/product\/chart\/revision: must be a full 40-hex commit SHA .*not a branch, tag or short SHA/],
+    ['an attestation without its id', (m: Spoilable) => (m.services.product['attestations'] = [{ predicateType: 'https://slsa.dev/provenance/v1' }]), /\/services\/product\/attestations\/0: missing field 'attestationId'/],
+    ['an attestation id that is not a number', (m: Spoilable) => (m.services.product['attestations'] = [{ predicateType: 'https://slsa.dev/provenance/v1', attestationId: '' }]), /\/services\/product\/attestations\/0\/attestationId: must match pattern/],
+    ['an attestation in the registry by tag', (m: Spoilable) => (m.services.product['attestations'] = [{ predicateType: 'https://slsa.dev/provenance/v1', attestationId: '1', referrersOf: 'registry.example.com/slipway/product:latest' }]), /\/services\/product\/attestations\/0\/referrersOf: must match pattern/],
     ['a bad scan status', (m: Spoilable) => (m.services.product.scan = { status: 'ok' }), /\/services\/product\/scan\/status: must be one of passed, failed, not-scanned/],
   ])('rejects %s with the field path', (_name, spoil, message) => {
     const manifest = JSON.parse(JSON.stringify(release())) as Spoilable;
@@ -47,7 +50,9 @@ describe('release manifest', () => {
 
   it('accepts the documented example (actions/schemas/examples/release-manifest.json)', () => {
     const text = readFileSync(new URL('../../schemas/examples/release-manifest.json', import.meta.url), 'utf8');
-    expect(Object.keys(parseReleaseManifest(text, 'example').services)).toEqual(['product', 'cart']);
+    const example = parseReleaseManifest(text, 'example');
+    expect(Object.keys(example.services)).toEqual(['product', 'cart']);
+    expect(example.services['product']?.attestations?.map((attestation) => attestation.predicateType)).toEqual(['https://slsa.dev/provenance/v1', 'https://cyclonedx.org/bom']);
   });
 
   it('publishes its schema at the documented path', () => {

@@ -35,11 +35,24 @@ export interface ServiceOrigin {
   createdAt: string;
 }
 
+/**
+ * A signed attestation the release made of a service's image (actions/attest in release.yml): its
+ * predicate type, its id and page in GitHub's attestation store, and the image whose registry
+ * referrers hold it.
+ */
+export interface ServiceAttestation {
+  predicateType: string;
+  attestationId: string;
+  url?: string;
+  referrersOf?: string;
+}
+
 export interface ReleaseService {
   image: PinnedImage;
   chart?: { revision: string; path?: string };
   origin?: ServiceOrigin;
   scan?: ScanSummary;
+  attestations?: ServiceAttestation[];
   qualityGate?: QualityGate;
 }
 

@@ -5,7 +5,7 @@
  * shop namespace. In audit mode it must be admitted; in enforce mode it must be refused by
  * Kyverno's webhook, naming the policy. Pure functions; the script does the calls.
  */
-import { parseImageReference } from '../../../actions/lib/image-reference.ts';
+import { parseImageReference } from '../../../actions/lib/release/image-reference.ts';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
