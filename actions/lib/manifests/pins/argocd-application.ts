@@ -21,10 +21,7 @@ export function isArgoApplication(kind: string | undefined, apiVersion: string):
 function pinHelmValuesString(file: PinFile, values: unknown, context: SourceContext): void {
   if (!isScalar(values) || typeof values.value !== 'string' || values.value.trim() === '') return;
   const inner = new PinFile(file.yaml.embeddedYaml(values, 'helm.values'));
-  for (const document of inner.yaml.documents) {
-    inner.document = document;
-    walkValues(inner, document.contents, context);
-  }
+  for (const document of inner.yaml.documents) walkValues(inner, document.contents, context);
   file.sites.push(...inner.sites);
 }
 

@@ -45,7 +45,6 @@ export function collectSites(yaml: EditableYaml): PinSite[] {
   const file = new PinFile(yaml);
   const kustomizationFile = /^kustomization\.ya?ml$/i.test(basename(yaml.file));
   for (const document of yaml.documents) {
-    file.document = document;
     const root = document.contents;
     if (isMap(root)) collectDocument(file, root, kustomizationFile);
     else walkValues(file, root, undefined);

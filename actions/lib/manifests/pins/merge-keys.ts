@@ -8,11 +8,11 @@ import { textOf } from '../yaml-edit.ts';
 import { entry } from './pin-file.ts';
 import type { PinFile } from './pin-file.ts';
 
-/** The maps a `<<` merge key brings into `map` (one, or a list; aliases resolved), in merge order. */
+/** The maps a `<<` merge key brings into `map` (one, or a list; aliases resolved in their own document), in merge order. */
 export function mergeSources(file: PinFile, map: YAMLMap): YAMLMap[] {
   const merge = entry(map, '<<')?.value;
   if (merge === undefined || merge === null) return [];
-  const resolve = (node: unknown): unknown => (isAlias(node) && file.document ? node.resolve(file.document) : node);
+  const resolve = (node: unknown): unknown => (isAlias(node) ? file.resolveAlias(node) : node);
   return (isSeq(merge) ? merge.items : [merge]).map(resolve).filter((node): node is YAMLMap => isMap(node));
 }
 

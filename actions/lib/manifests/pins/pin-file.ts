@@ -3,7 +3,7 @@
  * read its nodes (lines, map entries) and write them safely (no shared anchors, chart revisions).
  */
 import { isAlias, isMap, isPair, isScalar, visit } from 'yaml';
-import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import type { Alias, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { YamlFileError, textOf } from '../yaml-edit.ts';
 import type { EditableYaml } from '../yaml-edit.ts';
 import type { Pin, PinSite, PinStyle, SourceContext } from './pin-types.ts';
@@ -23,12 +23,24 @@ export type ChartRevisionSetter = (revision: string | undefined) => { changed: b
 
 export class PinFile {
   readonly sites: PinSite[] = [];
-  /** The document being walked, to resolve the aliases of `<<` merge keys. */
-  document: Document.Parsed | undefined;
+  /** Every alias of the text and the node it stands for, each resolved in its own document (read when first needed). */
+  private aliasTargets: Map<Alias, unknown> | undefined;
   /** Maps merged into other maps with `<<`, and the maps that merge them. */
   readonly mergedInto = new Map<YAMLMap, YAMLMap[]>();
 
   constructor(readonly yaml: EditableYaml) {}
+
+  /** The node an alias stands for, resolved in the document that holds the alias. */
+  resolveAlias(alias: Alias): unknown {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, unknown>();
+      for (const document of this.yaml.documents) {
+        visit(document, { Alias: (_key, node) => void targets.set(node, node.resolve(document)) });
+      }
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
 
   line(node: unknown): number {
     return this.yaml.lineOfNode(node as Node);
