@@ -55,8 +55,8 @@ function looselyEqual(left: Value, right: Value): boolean {
   return number(a) === number(b);
 }
 
-/** Evaluates the text between `${{` and `}}`. */
-export function evaluate(expression: string, context: ExpressionContext): Value {
+/** The expression's tokens: quoted strings, numbers, operators and parentheses, names and property paths. */
+function tokenize(expression: string): string[] {
   const tokens: string[] = [];
   tokenPattern.lastIndex = 0;
   let position = 0;
@@ -68,79 +68,112 @@ export function evaluate(expression: string, context: ExpressionContext): Value 
     tokens.push(match[0].trim());
     position = tokenPattern.lastIndex;
   }
-  let index = 0;
-  const peek = (): string | undefined => tokens[index];
-  const next = (): string => {
-    const token = tokens[index++];
-    if (token === undefined) throw new ReplayError(`the expression '${expression}' ends too early`);
+  return tokens;
+}
+
+/** The functions the workflows call (the status functions as in a job where every step so far succeeded). */
+const functions: Record<string, (...args: Value[]) => Value> = {
+  always: () => true,
+  success: () => true,
+  failure: () => false,
+  cancelled: () => false,
+  format: (template, ...args) => asString(template).replace(/\{(\d+)\}/g, (_, n: string) => asString(args[Number(n)])),
+  toJSON: (value) => JSON.stringify(value ?? null, null, 2),
+  startsWith: (text, prefix) => asString(text).toLowerCase().startsWith(asString(prefix).toLowerCase()),
+  contains: (text, part) => (Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase())),
+};
+
+/** A recursive-descent reading of one expression: or → and → comparison → primary. */
+class ExpressionReader {
+  index = 0;
+
+  constructor(
+    private readonly expression: string,
+    readonly tokens: string[],
+    private readonly context: ExpressionContext,
+  ) {}
+
+  private peek(): string | undefined {
+    return this.tokens[this.index];
+  }
+
+  private next(): string {
+    const token = this.tokens[this.index++];
+    if (token === undefined) throw new ReplayError(`the expression '${this.expression}' ends too early`);
     return token;
-  };
-  const functions: Record<string, (...args: Value[]) => Value> = {
-    always: () => true,
-    success: () => true,
-    failure: () => false,
-    cancelled: () => false,
-    format: (template, ...args) => asString(template).replace(/\{(\d+)\}/g, (_, n: string) => asString(args[Number(n)])),
-    toJSON: (value) => JSON.stringify(value ?? null, null, 2),
-    startsWith: (text, prefix) => asString(text).toLowerCase().startsWith(asString(prefix).toLowerCase()),
-    ...(typeof context['hashFiles'] === 'function' ? { hashFiles: (...patterns: Value[]) => (context['hashFiles'] as (patterns: string[]) => string)(patterns.map(asString)) } : {}),
-    contains: (text, part) => (Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase())),
-  };
-  const primary = (): Value => {
-    const token = next();
+  }
+
+  private call(name: string): Value {
+    const call = functions[name] ?? (name === 'hashFiles' ? this.hashFiles() : undefined);
+    if (!call) throw new ReplayError(`the replay does not know the function ${name}() (in '${this.expression}')`);
+    this.next();
+    const args: Value[] = [];
+    while (this.peek() !== ')') {
+      args.push(this.or());
+      if (this.peek() === ',') this.next();
+    }
+    this.next();
+    return call(...args);
+  }
+
+  /** hashFiles(), when the context of the replay provides one (it hashes the workspace's files). */
+  private hashFiles(): ((...patterns: Value[]) => Value) | undefined {
+    const hash = this.context['hashFiles'];
+    return typeof hash === 'function' ? (...patterns) => (hash as (patterns: string[]) => string)(patterns.map(asString)) : undefined;
+  }
+
+  private primary(): Value {
+    const token = this.next();
     if (token === '(') {
-      const value = or();
-      if (next() !== ')') throw new ReplayError(`missing ) in '${expression}'`);
+      const value = this.or();
+      if (this.next() !== ')') throw new ReplayError(`missing ) in '${this.expression}'`);
       return value;
     }
-    if (token === '!') return !truthy(primary());
+    if (token === '!') return !truthy(this.primary());
     if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
     if (/^\d/.test(token)) return Number(token);
     if (token === 'true' || token === 'false') return token === 'true';
     if (token === 'null') return null;
-    if (peek() === '(') {
-      const call = functions[token];
-      if (!call) throw new ReplayError(`the replay does not know the function ${token}() (in '${expression}')`);
-      next();
-      const args: Value[] = [];
-      while (peek() !== ')') {
-        args.push(or());
-        if (peek() === ',') next();
-      }
-      next();
-      return call(...args);
-    }
-    return lookup(context, token);
-  };
-  const comparison = (): Value => {
-    const left = primary();
-    const operator = peek();
+    if (this.peek() === '(') return this.call(token);
+    return lookup(this.context, token);
+  }
+
+  private comparison(): Value {
+    const left = this.primary();
+    const operator = this.peek();
     if (operator !== '==' && operator !== '!=') return left;
-    next();
-    const right = primary();
+    this.next();
+    const right = this.primary();
     const equal = looselyEqual(left, right);
     return operator === '==' ? equal : !equal;
-  };
-  const and = (): Value => {
-    let value = comparison();
-    while (peek() === '&&') {
-      next();
-      const right = comparison();
-      value = truthy(value) ? right : value;
+  }
+
+  /** `a && b && …` or `a || b || …`: each operand read, the value the operator gives (an operand, not a boolean). */
+  private chain(operator: '&&' | '||', operand: () => Value): Value {
+    let value = operand();
+    while (this.peek() === operator) {
+      this.next();
+      const right = operand();
+      // && keeps the first falsy operand, || the first truthy one.
+      value = truthy(value) === (operator === '&&') ? right : value;
     }
     return value;
-  };
-  const or = (): Value => {
-    let value = and();
-    while (peek() === '||') {
-      next();
-      const right = and();
-      value = truthy(value) ? value : right;
-    }
-    return value;
-  };
-  const value = or();
-  if (index !== tokens.length) throw new ReplayError(`cannot read the expression '${expression}' past '${tokens.slice(index).join(' ')}'`);
+  }
+
+  private and(): Value {
+    return this.chain('&&', () => this.comparison());
+  }
+
+  or(): Value {
+    return this.chain('||', () => this.and());
+  }
+}
+
+/** Evaluates the text between `${{` and `}}`. */
+export function evaluate(expression: string, context: ExpressionContext): Value {
+  const reader = new ExpressionReader(expression, tokenize(expression), context);
+  const value = reader.or();
+  if (reader.index !== reader.tokens.length) throw new ReplayError(`cannot read the expression '${expression}' past '${reader.tokens.slice(reader.index).join(' ')}'`);
   return value;
 }
 

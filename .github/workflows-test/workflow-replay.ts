@@ -94,27 +94,35 @@ function hashFilesIn(workspace: () => string): (patterns: string[]) => string {
   };
 }
 
-/** Replays `jobId` of the workflow file with the given context (github, vars, secrets, inputs, needs). */
-export function replayJob(repositoryRoot: string, workflowFile: string, jobId: string, context: ExpressionContext, harness: ReplayHarness): JobReplay {
-  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps?: WorkflowStep[]; if?: string; env?: Record<string, unknown> }> };
-  const job = workflow.jobs[jobId];
-  if (!job) throw new ReplayError(`${workflowFile}: no job ${jobId}`);
-  const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
-  const runnerFiles = mkdtempSync(join(tmpdir(), 'slipway-replay-'));
-  const records: StepRecord[] = [];
-  let workspace: string | undefined;
-  const full = { ...context, steps: stepsContext, hashFiles: hashFilesIn(() => workspace ?? runnerFiles) } as JobReplay['context'];
-  const eventFile = join(runnerFiles, 'event.json');
-  writeFileSync(eventFile, JSON.stringify(lookup(context, 'github.event') ?? {}));
-  const github = (lookup(context, 'github') ?? {}) as Record<string, string>;
-  const runnerEnv = (outputFile: string, summaryFile: string): Record<string, string> => ({
-    ...harness.environment,
+/** One job being replayed: its runner files, its context (with the steps so far) and its workspace. */
+interface JobRun {
+  repositoryRoot: string;
+  harness: ReplayHarness;
+  full: JobReplay['context'];
+  runnerFiles: string;
+  eventFile: string;
+  github: Record<string, string>;
+  /** GITHUB_WORKSPACE once a checkout made one. */
+  workspace: string | undefined;
+}
+
+/** The files a step writes its outputs and summary to. */
+interface StepFiles {
+  output: string;
+  summary: string;
+}
+
+/** The variables the runner gives every step. */
+function runnerEnv(run: JobRun, files: StepFiles): Record<string, string> {
+  const { github } = run;
+  return {
+    ...run.harness.environment,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
-    GITHUB_WORKSPACE: workspace ?? runnerFiles,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_WORKSPACE: run.workspace ?? run.runnerFiles,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: run.eventFile,
     GITHUB_EVENT_NAME: github['event_name'] ?? '',
     GITHUB_REPOSITORY: github['repository'] ?? '',
     GITHUB_SHA: github['sha'] ?? '',
@@ -123,67 +131,94 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
     GITHUB_RUN_ID: github['run_id'] ?? '',
     GITHUB_SERVER_URL: github['server_url'] ?? 'https://github.com',
     GITHUB_API_URL: github['api_url'] ?? 'https://api.github.com',
-    RUNNER_TEMP: runnerFiles,
-  });
+    RUNNER_TEMP: run.runnerFiles,
+  };
+}
+
+/** Every value of a map (a step's `with:` or `env:`) with its `${{ }}` substituted. */
+function substituteValues(values: Record<string, unknown>, context: JobReplay['context']): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, substitute(String(value), context)]));
+}
+
+/** Runs one process as a step (an action's main, a script); a failure stops the replay with its output. */
+function runStepProcess(run: JobRun, record: StepRecord, spawn: { command: string; args: string[]; env: Record<string, string>; failure: string }, files: StepFiles): void {
+  const result = spawnSync(spawn.command, spawn.args, { cwd: run.workspace ?? run.runnerFiles, env: { ...runnerEnv(run, files), ...spawn.env }, encoding: 'utf8' });
+  record.stdout = result.stdout + result.stderr;
+  if (result.status !== 0) throw new ReplayError(`${record.label}: ${spawn.failure} (exit ${result.status}):\n${record.stdout}`);
+  record.outputs = readOutputs(files.output);
+  record.summary = readFileSync(files.summary, 'utf8');
+}
+
+/** A local action (`./actions/<name>`): its inputs (given, else action.yml's defaults), run from its committed main unless the harness stands in. */
+function runLocalAction(run: JobRun, step: WorkflowStep, uses: string, record: StepRecord, env: Record<string, string>, files: StepFiles): void {
+  const metadata = parse(readFileSync(join(run.repositoryRoot, uses, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }>; runs: { main: string } };
+  const given = substituteValues(step.with ?? {}, run.full);
+  for (const [input, spec] of Object.entries(metadata.inputs ?? {})) {
+    record.inputs[input] = given[input] ?? substitute(asString(spec.default as Value), run.full);
+  }
+  const standIn = run.harness.standIn(step, record.inputs, run.workspace);
+  if (standIn) {
+    record.ran = 'harness';
+    record.outputs = standIn;
+    return;
+  }
+  const main = join(run.repositoryRoot, uses, metadata.runs.main);
+  if (!existsSync(main)) throw new ReplayError(`${record.label}: ${uses} has no ${metadata.runs.main}`);
+  const inputEnv = Object.fromEntries(Object.entries(record.inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, value]));
+  record.ran = 'action';
+  runStepProcess(run, record, { command: process.execPath, args: [main], env: { ...env, ...inputEnv }, failure: `${uses} failed` }, files);
+}
+
+/** Any other step: the harness stands in for it, or its `run:` script runs in bash as the runner runs it. */
+function runOtherStep(run: JobRun, step: WorkflowStep, record: StepRecord, env: Record<string, string>, files: StepFiles): void {
+  record.inputs = substituteValues(step.with ?? {}, run.full);
+  const standIn = run.harness.standIn(step, record.inputs, run.workspace);
+  if (standIn) {
+    record.ran = 'harness';
+    record.outputs = standIn;
+  } else if (step.run !== undefined) {
+    record.ran = 'script';
+    runStepProcess(run, record, { command: 'bash', args: ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run], env, failure: 'the script failed' }, files);
+  } else {
+    throw new ReplayError(`${record.label}: the harness has no stand-in for ${step.uses}`);
+  }
+}
+
+function replayStep(run: JobRun, jobEnv: Record<string, unknown>, step: WorkflowStep, index: number): StepRecord {
+  const record: StepRecord = { label: label(step, index), ...(step.id ? { id: step.id } : {}), ran: 'skipped', inputs: {}, outputs: {}, stdout: '', summary: '' };
+  if (!condition(step.if, run.full)) return record;
+  const env = substituteValues({ ...jobEnv, ...(step.env ?? {}) }, run.full);
+  const files = { output: join(run.runnerFiles, `output-${index}`), summary: join(run.runnerFiles, `summary-${index}`) };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const { uses } = step;
+  if (uses?.startsWith('./')) runLocalAction(run, step, uses, record, env, files);
+  else if (uses?.startsWith('actions/checkout@')) {
+    record.inputs = substituteValues(step.with ?? {}, run.full);
+    run.workspace = run.harness.checkout(record.inputs, run.workspace) ?? run.workspace;
+    record.ran = 'harness';
+  } else if (uses !== undefined || step.run !== undefined) runOtherStep(run, step, record, env, files);
+  if (step.id) run.full.steps[step.id] = { outputs: record.outputs, outcome: 'success' };
+  return record;
+}
+
+/** Replays `jobId` of the workflow file with the given context (github, vars, secrets, inputs, needs). */
+export function replayJob(repositoryRoot: string, workflowFile: string, jobId: string, context: ExpressionContext, harness: ReplayHarness): JobReplay {
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps?: WorkflowStep[]; if?: string; env?: Record<string, unknown> }> };
+  const job = workflow.jobs[jobId];
+  if (!job) throw new ReplayError(`${workflowFile}: no job ${jobId}`);
+  const runnerFiles = mkdtempSync(join(tmpdir(), 'slipway-replay-'));
+  const full = { ...context, steps: {}, hashFiles: hashFilesIn(() => run.workspace ?? runnerFiles) } as JobReplay['context'];
+  const eventFile = join(runnerFiles, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(lookup(context, 'github.event') ?? {}));
+  const github = (lookup(context, 'github') ?? {}) as Record<string, string>;
+  const run: JobRun = { repositoryRoot, harness, full, runnerFiles, eventFile, github, workspace: undefined };
   if (job.if !== undefined && !condition(job.if, full)) throw new ReplayError(`${workflowFile} ${jobId}: the job's if (${job.if}) is false for this context`);
-
+  const records: StepRecord[] = [];
   (job.steps ?? []).forEach((step, index) => {
-    const name = label(step, index);
-    const record: StepRecord = { label: name, ...(step.id ? { id: step.id } : {}), ran: 'skipped', inputs: {}, outputs: {}, stdout: '', summary: '' };
-    records.push(record);
-    if (!condition(step.if, full)) return;
-    const env = Object.fromEntries(Object.entries({ ...(job.env ?? {}), ...(step.env ?? {}) }).map(([key, value]) => [key, substitute(String(value), full)]));
-    const outputFile = join(runnerFiles, `output-${index}`);
-    const summaryFile = join(runnerFiles, `summary-${index}`);
-    writeFileSync(outputFile, '');
-    writeFileSync(summaryFile, '');
-
-    if (step.uses?.startsWith('./')) {
-      const metadata = parse(readFileSync(join(repositoryRoot, step.uses, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }>; runs: { main: string } };
-      const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
-      for (const [input, spec] of Object.entries(metadata.inputs ?? {})) {
-        record.inputs[input] = given[input] ?? substitute(asString(spec.default as Value), full);
-      }
-      const standIn = harness.standIn(step, record.inputs, workspace);
-      if (standIn) {
-        record.ran = 'harness';
-        record.outputs = standIn;
-      } else {
-        const main = join(repositoryRoot, step.uses, metadata.runs.main);
-        if (!existsSync(main)) throw new ReplayError(`${name}: ${step.uses} has no ${metadata.runs.main}`);
-        const inputEnv = Object.fromEntries(Object.entries(record.inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, value]));
-        const result = spawnSync(process.execPath, [main], { cwd: workspace ?? runnerFiles, env: { ...runnerEnv(outputFile, summaryFile), ...env, ...inputEnv }, encoding: 'utf8' });
-        record.ran = 'action';
-        record.stdout = result.stdout + result.stderr;
-        if (result.status !== 0) throw new ReplayError(`${name}: ${step.uses} failed (exit ${result.status}):\n${record.stdout}`);
-        record.outputs = readOutputs(outputFile);
-        record.summary = readFileSync(summaryFile, 'utf8');
-      }
-    } else if (step.uses?.startsWith('actions/checkout@')) {
-      record.inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
-      workspace = harness.checkout(record.inputs, workspace) ?? workspace;
-      record.ran = 'harness';
-    } else if (step.uses !== undefined || step.run !== undefined) {
-      const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, substitute(String(value), full)]));
-      record.inputs = given;
-      const standIn = harness.standIn(step, given, workspace);
-      if (standIn) {
-        record.ran = 'harness';
-        record.outputs = standIn;
-      } else if (step.run !== undefined) {
-        const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run], { cwd: workspace ?? runnerFiles, env: { ...runnerEnv(outputFile, summaryFile), ...env }, encoding: 'utf8' });
-        record.ran = 'script';
-        record.stdout = result.stdout + result.stderr;
-        if (result.status !== 0) throw new ReplayError(`${name}: the script failed (exit ${result.status}):\n${record.stdout}`);
-        record.outputs = readOutputs(outputFile);
-        record.summary = readFileSync(summaryFile, 'utf8');
-      } else {
-        throw new ReplayError(`${name}: the harness has no stand-in for ${step.uses}`);
-      }
-    }
-    if (step.id) stepsContext[step.id] = { outputs: record.outputs, outcome: 'success' };
+    records.push(replayStep(run, job.env ?? {}, step, index));
   });
-  return { steps: records, context: full, workspace };
+  return { steps: records, context: full, workspace: run.workspace };
 }
 
 /** The job's declared outputs, evaluated after the replay. */

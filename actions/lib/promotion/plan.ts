@@ -5,9 +5,9 @@
  */
 import type { PinnedImage } from '../release/image-reference.ts';
 import { openPins, readPins } from '../manifests/pins.ts';
-import type { Pin, PinnedFile } from '../manifests/pins.ts';
+import type { ImageRewrite, Pin, PinnedFile } from '../manifests/pins.ts';
 import { formatPromotionMessage, latestImages, rolledBackImages } from './record.ts';
-import type { ImageChange, RecordedPromotion } from './record.ts';
+import type { ImageChange, RecordedImage, RecordedPromotion } from './record.ts';
 import type { ReleaseManifest, ServiceOrigin } from '../release/release-manifest.ts';
 import { serviceOrigin } from '../release/release-manifest.ts';
 import { serviceOfRepository } from '../manifests/environments.ts';
@@ -95,15 +95,13 @@ function checkRequest(request: PromotionRequest): void {
   }
 }
 
-/** Plans the promotion of `request` into the environment files `files` (path → text). */
-export function planPromotion(
-  files: ReadonlyMap<string, string>,
-  request: PromotionRequest,
-  history: readonly RecordedPromotion[],
-  limits: YamlLimits = defaultYamlLimits,
-): PromotionPlan {
-  checkRequest(request);
-  // Current pins of the requested repositories (each relevant file parsed once, rewritten below).
+/** The current pins of the requested repositories: each file that names one parsed once (and rewritten later). */
+interface OpenedEnvironment {
+  current: Map<string, Pin[]>;
+  opened: Map<string, PinnedFile>;
+}
+
+function openRequestedFiles(files: ReadonlyMap<string, string>, request: PromotionRequest, limits: YamlLimits): OpenedEnvironment {
   const current = new Map<string, Pin[]>();
   const opened = new Map<string, PinnedFile>();
   for (const [path, text] of files) {
@@ -119,46 +117,65 @@ export function planPromotion(
         `pinned there: ${knownServices(files, limits)}. Check the service name and image repository.`,
     );
   }
+  return { current, opened };
+}
 
+/** Why the recorded history keeps a service from being promoted, or undefined when it may proceed. */
+function historySkipReason(entry: ServicePromotion, pins: Pin[], request: PromotionRequest, recorded: RecordedImage | undefined, rollback: string | undefined): string | undefined {
+  if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
+    return `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
+  }
+  const runsRecorded = recorded !== undefined && pins.every((pin) => pin.digest === recorded.image.digest);
+  const older = recorded !== undefined && Date.parse(entry.origin.createdAt) < Date.parse(recorded.createdAt);
+  if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
+    return (
+      `${request.environment} already runs ${entry.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), ` +
+      `newer than release ${entry.origin.releaseId} (created ${entry.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`
+    );
+  }
+  return undefined;
+}
+
+/** The services that proceed, and those the environment's history skips (a newer release running, a rollback). */
+function sortByHistory(request: PromotionRequest, current: Map<string, Pin[]>, history: readonly RecordedPromotion[]): { proceed: ServicePromotion[]; skipped: SkippedService[] } {
   const latest = latestImages(history);
   const rolledBack = request.refuseRolledBack ? rolledBackImages(history) : new Map<string, Map<string, string>>();
   const skipped: SkippedService[] = [];
   const proceed: ServicePromotion[] = [];
   for (const entry of request.services) {
-    const recorded = latest.get(entry.service);
     const pins = current.get(entry.image.repository) ?? [];
-    const runsRecorded = recorded !== undefined && pins.every((pin) => pin.digest === recorded.image.digest);
-    const older = recorded !== undefined && Date.parse(entry.origin.createdAt) < Date.parse(recorded.createdAt);
-    const rollback = rolledBack.get(entry.service)?.get(entry.image.digest);
-    if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
-      skipped.push({
-        service: entry.service,
-        reason: `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`,
-      });
-    } else if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
-      skipped.push({
-        service: entry.service,
-        reason:
-          `${request.environment} already runs ${entry.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), ` +
-          `newer than release ${entry.origin.releaseId} (created ${entry.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`,
-      });
-    } else proceed.push(entry);
+    const reason = historySkipReason(entry, pins, request, latest.get(entry.service), rolledBack.get(entry.service)?.get(entry.image.digest));
+    if (reason === undefined) proceed.push(entry);
+    else skipped.push({ service: entry.service, reason });
   }
+  return { proceed, skipped };
+}
 
-  const targets = proceed.map((entry) => ({ ...entry.image, ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }) }));
-  const changedFiles = new Map<string, string>();
-  const touched = new Map<string, Set<string>>();
-  const chartSet = new Set<string>();
+interface Rewritten {
+  /** Changed files: path → new text. */
+  files: Map<string, string>;
+  /** Repository → the files where its pins changed. */
+  touched: Map<string, Set<string>>;
+  /** Repositories whose chart revision was set somewhere. */
+  chartSet: Set<string>;
+}
+
+function rewriteFiles(opened: Map<string, PinnedFile>, targets: readonly ImageRewrite[]): Rewritten {
+  const rewritten: Rewritten = { files: new Map(), touched: new Map(), chartSet: new Set() };
   for (const [path, file] of opened) {
     const result = file.rewrite(targets);
-    for (const repository of result.chartRevisionSet) chartSet.add(repository);
+    for (const repository of result.chartRevisionSet) rewritten.chartSet.add(repository);
     if (!result.changed) continue;
-    changedFiles.set(path, result.text);
+    rewritten.files.set(path, result.text);
     for (const edit of result.edits) {
-      if (edit.changed) touched.set(edit.repository, (touched.get(edit.repository) ?? new Set()).add(path));
+      if (edit.changed) rewritten.touched.set(edit.repository, (rewritten.touched.get(edit.repository) ?? new Set()).add(path));
     }
   }
-  // Validate before anything is committed: every changed file parses again and reads back as the promoted images.
+  return rewritten;
+}
+
+/** Before anything is committed: every changed file parses again and reads back as the promoted images. */
+function checkReadBack(changedFiles: Map<string, string>, targets: readonly ImageRewrite[], limits: YamlLimits): void {
   for (const [path, text] of changedFiles) {
     for (const pin of readPins(text, path, limits)) {
       const target = targets.find((candidate) => candidate.repository === pin.repository);
@@ -167,14 +184,20 @@ export function planPromotion(
       }
     }
   }
+}
+
+function requireChartTargets(proceed: ServicePromotion[], chartSet: Set<string>, environment: string): void {
   const noChart = proceed.filter((entry) => entry.chartRevision !== undefined && !chartSet.has(entry.image.repository));
   if (noChart.length > 0) {
     throw new PromotionError(
-      `chart revision for ${noChart.map((entry) => entry.service).join(', ')} has nowhere to go in environment ${request.environment}: ` +
+      `chart revision for ${noChart.map((entry) => entry.service).join(', ')} has nowhere to go in environment ${environment}: ` +
         'no Argo CD Application source holding the image has a targetRevision. Drop chart.revision from the release or pin the image in an Application.',
     );
   }
+}
 
+/** Each proceeding service as a change (from its first current pin to the new image), or unchanged. */
+function plannedChanges(proceed: ServicePromotion[], touched: Map<string, Set<string>>, current: Map<string, Pin[]>): { changes: PlannedChange[]; unchanged: string[] } {
   const changes: PlannedChange[] = [];
   const unchanged: string[] = [];
   for (const entry of proceed) {
@@ -199,20 +222,40 @@ export function planPromotion(
       files: [...paths].sort(),
     });
   }
-  const plan: PromotionPlan = { files: changedFiles, changes, unchanged, skipped };
-  if (changes.length > 0) {
-    plan.message = formatPromotionMessage(
-      {
-        environment: request.environment,
-        releaseId: request.release.releaseId,
-        createdAt: request.release.createdAt,
-        sourceCommit: request.release.sourceCommit,
-        images: changes.map(({ from: _from, files: _files, ...image }) => image),
-        ...(request.approver ? { approvedBy: request.approver } : {}),
-        ...(request.rollsBack ? { rollsBack: request.rollsBack } : {}),
-      },
-      changes,
-    );
-  }
+  return { changes, unchanged };
+}
+
+function promotionMessage(request: PromotionRequest, changes: PlannedChange[]): string {
+  return formatPromotionMessage(
+    {
+      environment: request.environment,
+      releaseId: request.release.releaseId,
+      createdAt: request.release.createdAt,
+      sourceCommit: request.release.sourceCommit,
+      images: changes.map(({ from: _from, files: _files, ...image }) => image),
+      ...(request.approver ? { approvedBy: request.approver } : {}),
+      ...(request.rollsBack ? { rollsBack: request.rollsBack } : {}),
+    },
+    changes,
+  );
+}
+
+/** Plans the promotion of `request` into the environment files `files` (path → text). */
+export function planPromotion(
+  files: ReadonlyMap<string, string>,
+  request: PromotionRequest,
+  history: readonly RecordedPromotion[],
+  limits: YamlLimits = defaultYamlLimits,
+): PromotionPlan {
+  checkRequest(request);
+  const { current, opened } = openRequestedFiles(files, request, limits);
+  const { proceed, skipped } = sortByHistory(request, current, history);
+  const targets = proceed.map((entry) => ({ ...entry.image, ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }) }));
+  const rewritten = rewriteFiles(opened, targets);
+  checkReadBack(rewritten.files, targets, limits);
+  requireChartTargets(proceed, rewritten.chartSet, request.environment);
+  const { changes, unchanged } = plannedChanges(proceed, rewritten.touched, current);
+  const plan: PromotionPlan = { files: rewritten.files, changes, unchanged, skipped };
+  if (changes.length > 0) plan.message = promotionMessage(request, changes);
   return plan;
 }

@@ -17,12 +17,8 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { fieldPath } from './finding.ts';
 import type { SchemaProblem } from './object-schema.ts';
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isRecord } from './json-values.ts';
+import type { Json } from './json-values.ts';
 
 /** One structural schema node as strict JSON Schema (recursively). */
 export function strictJsonSchema(node: unknown): unknown {

@@ -12,6 +12,8 @@
 import { childPath } from './finding.ts';
 import type { PodSecurityLevel } from './workloads/pod-security.ts';
 import { podSecurityProblems } from './workloads/pod-security.ts';
+import { list, record } from './json-values.ts';
+import type { Json } from './json-values.ts';
 
 /** The rules besides Pod Security that a policy can ask for. */
 export type WorkloadRule = 'read-only-root-filesystem' | 'resources' | 'probes' | 'image' | 'network-policy' | 'disruption-budget';
@@ -35,16 +37,6 @@ export interface PolicyProblem {
   rule: string;
   message: string;
   fix: string;
-}
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }
 
 interface PodTemplate {

@@ -19161,12 +19161,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19187,7 +19187,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19196,14 +19196,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap8;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar7;
+    exports.isSeq = isSeq5;
   }
 });
 
@@ -23311,9 +23311,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap8 = fc.start.source === "{";
+      const fcName = isMap8 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23349,7 +23349,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props2.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23389,7 +23389,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props2.found) {
+        if (!isMap8 && !sep2 && !props2.found) {
           const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep2, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23412,7 +23412,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props2.found && ctx.options.strict) {
+            if (!isMap8 && !props2.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -23444,7 +23444,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap8) {
             const map3 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map3.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23460,7 +23460,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap8 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24747,7 +24747,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24831,7 +24831,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar7;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -51624,8 +51624,8 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   return { commit, pushed: true };
 }
 
-// actions/lib/manifests/pins.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+// actions/lib/manifests/pins/index.ts
+var import_yaml9 = __toESM(require_dist(), 1);
 import { basename } from "node:path";
 
 // actions/lib/manifests/yaml-edit.ts
@@ -51808,44 +51808,63 @@ function textOf(node) {
   return (0, import_yaml.isScalar)(node) && node.value !== null ? scalarText(node) : void 0;
 }
 
-// actions/lib/manifests/pins.ts
+// actions/lib/manifests/pins/argocd-application.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+
+// actions/lib/manifests/pins/helm-parameters.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// actions/lib/manifests/pins/image-string.ts
+function pinReferenceScalar(file, pin, context3) {
+  const reference = tryParseImageReference(pin.reference);
+  if (!reference) return;
+  const { node, prefix = "" } = pin;
+  const setChart = file.chartSetter(context3);
+  file.sites.push({
+    ...file.base(node, pin.style, reference.repository, context3),
+    ...reference.tag === void 0 ? {} : { tag: reference.tag },
+    ...reference.digest === void 0 ? {} : { digest: reference.digest },
+    apply: (target) => {
+      const changed = file.yaml.setScalar(file.writable(node, pin.label) ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+      const chart = setChart(target.chartRevision);
+      return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+    }
+  });
+}
+function pinImageString(file, node, context3) {
+  const text = textOf(node);
+  if (text === void 0) return;
+  pinReferenceScalar(file, { node, reference: text, style: "image-string", label: "image" }, context3);
+}
+
+// actions/lib/manifests/pins/pin-file.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 function entry(map3, key) {
   return map3.items.find((pair) => (0, import_yaml2.isPair)(pair) && textOf(pair.key) === key);
 }
 function child(map3, key) {
   return (0, import_yaml2.isMap)(map3) ? entry(map3, key)?.value : void 0;
 }
-function splitTag(text) {
-  if (text === void 0) return {};
-  const at = text.indexOf("@");
-  if (at >= 0 && isDigest(text.slice(at + 1))) return { tag: text.slice(0, at), digest: text.slice(at + 1) };
-  return { tag: text };
-}
-var PinCollector = class _PinCollector {
+var PinFile = class {
   constructor(yaml2) {
     this.yaml = yaml2;
   }
   yaml;
   sites = [];
-  /** The document being walked, to resolve the aliases of `<<` merge keys. */
-  document;
+  /** Every alias of the text and the node it stands for, each resolved in its own document (read when first needed). */
+  aliasTargets;
   /** Maps merged into other maps with `<<`, and the maps that merge them. */
   mergedInto = /* @__PURE__ */ new Map();
-  collectFile() {
-    const kustomization = /^kustomization\.ya?ml$/i.test(basename(this.yaml.file));
-    for (const document2 of this.yaml.documents) {
-      this.document = document2;
-      const root = document2.contents;
-      if (!(0, import_yaml2.isMap)(root)) {
-        this.walk(root, void 0);
-        continue;
+  /** The node an alias stands for, resolved in the document that holds the alias. */
+  resolveAlias(alias) {
+    if (!this.aliasTargets) {
+      const targets = /* @__PURE__ */ new Map();
+      for (const document2 of this.yaml.documents) {
+        (0, import_yaml2.visit)(document2, { Alias: (_key, node) => void targets.set(node, node.resolve(document2)) });
       }
-      const kind = textOf(child(root, "kind"));
-      const apiVersion = textOf(child(root, "apiVersion")) ?? "";
-      if (kind === "Kustomization" || kustomization && kind === void 0) this.kustomizeImages(root);
-      if (kind === "Application" && apiVersion.startsWith("argoproj.io/")) this.application(root);
-      else this.walk(root, void 0);
+      this.aliasTargets = targets;
     }
+    return this.aliasTargets.get(alias);
   }
   line(node) {
     return this.yaml.lineOfNode(node);
@@ -51873,84 +51892,7 @@ var PinCollector = class _PinCollector {
       return found;
     });
   }
-  application(root) {
-    const name = textOf(child(child(root, "metadata"), "name"));
-    for (const pair of root.items) {
-      if (textOf(pair.key) !== "spec" || !(0, import_yaml2.isMap)(pair.value)) {
-        this.walk(pair.value, void 0);
-        continue;
-      }
-      for (const specPair of pair.value.items) {
-        const key = textOf(specPair.key);
-        if (key === "source" && (0, import_yaml2.isMap)(specPair.value)) this.argoSource(specPair.value, name);
-        else if (key === "sources" && (0, import_yaml2.isSeq)(specPair.value)) {
-          for (const source of specPair.value.items) {
-            if ((0, import_yaml2.isMap)(source)) this.argoSource(source, name);
-          }
-        } else this.walk(specPair.value, void 0);
-      }
-    }
-  }
-  argoSource(source, application) {
-    const context3 = { source, ...application === void 0 ? {} : { application } };
-    const helm = child(source, "helm");
-    if ((0, import_yaml2.isMap)(helm)) {
-      const parameters = child(helm, "parameters");
-      if ((0, import_yaml2.isSeq)(parameters)) this.helmParameters(parameters, context3);
-      const values = child(helm, "values");
-      if ((0, import_yaml2.isScalar)(values) && typeof values.value === "string" && values.value.trim() !== "") {
-        const inner = this.yaml.embeddedYaml(values, "helm.values");
-        const collector = new _PinCollector(inner);
-        for (const document2 of inner.documents) {
-          collector.document = document2;
-          collector.walk(document2.contents, context3);
-        }
-        this.sites.push(...collector.sites);
-      }
-      this.walk(child(helm, "valuesObject"), context3);
-    }
-    const kustomizeImages = child(child(source, "kustomize"), "images");
-    if ((0, import_yaml2.isSeq)(kustomizeImages)) {
-      for (const item of kustomizeImages.items) {
-        if ((0, import_yaml2.isScalar)(item) && typeof item.value === "string") this.argoKustomizeImage(item, context3);
-      }
-    }
-  }
-  /** Argo CD `kustomize.images` overrides: `[old-name=]repository[:tag][@digest]` strings. */
-  argoKustomizeImage(node, context3) {
-    const text = textOf(node) ?? "";
-    const equals = text.indexOf("=");
-    const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
-    const reference = tryParseImageReference(text.slice(prefix.length));
-    if (!reference) return;
-    const setChart = this.chartSetter(context3);
-    this.sites.push({
-      ...this.base(node, "kustomize-images", reference.repository, context3),
-      ...reference.tag === void 0 ? {} : { tag: reference.tag },
-      ...reference.digest === void 0 ? {} : { digest: reference.digest },
-      apply: (target) => {
-        const changed = this.yaml.setScalar(this.writable(node, "kustomize.images entry") ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
-        const chart = setChart(target.chartRevision);
-        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
-      }
-    });
-  }
-  walk(node, context3) {
-    if ((0, import_yaml2.isSeq)(node)) {
-      for (const item of node.items) this.walk(item, context3);
-      return;
-    }
-    if (!(0, import_yaml2.isMap)(node)) return;
-    for (const source of this.mergeSources(node)) this.mergedInto.set(source, [...this.mergedInto.get(source) ?? [], node]);
-    this.valuesMap(node, context3);
-    for (const pair of node.items) {
-      const key = textOf(pair.key);
-      if (key === "<<") continue;
-      if (key === "image" && (0, import_yaml2.isScalar)(pair.value)) {
-        if (typeof pair.value.value === "string") this.imageString(pair.value, context3);
-      } else this.walk(pair.value, context3);
-    }
-  }
+  /** What every pin reads as, whatever its style: file, line, repository, and its Argo CD source. */
   base(node, style, repository, context3) {
     const chartRevision = context3 ? textOf(child(context3.source, "targetRevision")) : void 0;
     return {
@@ -51962,7 +51904,6 @@ var PinCollector = class _PinCollector {
       ...context3?.application === void 0 ? {} : { application: context3.application }
     };
   }
-  /** Sets the chart revision on the Argo CD source holding a pin. */
   chartSetter(context3) {
     return (revision) => {
       if (revision === void 0 || !context3) return { changed: false, set: false };
@@ -51971,163 +51912,271 @@ var PinCollector = class _PinCollector {
       return { changed: this.yaml.setScalar(node, revision), set: true };
     };
   }
-  /** The maps a `<<` merge key brings into `map` (one, or a list; aliases resolved), in merge order. */
-  mergeSources(map3) {
-    const merge3 = entry(map3, "<<")?.value;
-    if (merge3 === void 0 || merge3 === null) return [];
-    const resolve = (node) => (0, import_yaml2.isAlias)(node) && this.document ? node.resolve(this.document) : node;
-    return ((0, import_yaml2.isSeq)(merge3) ? merge3.items : [merge3]).map(resolve).filter((node) => (0, import_yaml2.isMap)(node));
-  }
-  /** A key's value as YAML merge keys give it: the map's own entry, else the first merged map's (recursively). */
-  effective(map3, key, seen = /* @__PURE__ */ new Set()) {
-    const own = entry(map3, key);
-    if (own) return { value: own.value, holder: map3 };
-    seen.add(map3);
-    for (const source of this.mergeSources(map3)) {
-      if (seen.has(source)) continue;
-      const found = this.effective(source, key, seen);
-      if (found) return found;
-    }
-    return void 0;
-  }
-  valuesMap(map3, context3) {
-    const repositoryNode = this.effective(map3, "repository")?.value;
-    const repository = textOf(repositoryNode);
-    if (repository === void 0 || !isRepository(repository)) return;
-    const tagEntry = entry(map3, "tag");
-    const digestEntry = entry(map3, "digest");
-    if (!tagEntry && !digestEntry) return;
-    const anchor = entry(map3, "repository") ? repositoryNode : map3;
-    this.pinPair(anchor, repository, tagEntry?.value, digestEntry?.value, "values-map", context3, "tag", "digest", {
-      check: () => this.checkMerges(map3, repository),
-      ...tagEntry ? {} : { inheritedTag: this.effective(map3, "tag")?.value },
-      ...digestEntry ? {} : { inheritedDigest: this.effective(map3, "digest")?.value }
-    });
-  }
-  /**
-   * YAML merge keys share values between maps, so a pin is rewritten only when every map it shares
-   * its tag and digest with reads as the same image afterwards: a tag or digest this map merges in
-   * must come from a map that pins the same repository (it is rewritten too), and a map that
-   * merges this one must not take another repository's image from it.
-   */
-  checkMerges(map3, repository) {
-    for (const key of ["tag", "digest"]) {
-      if (entry(map3, key)) continue;
-      const inherited = this.effective(map3, key);
-      if (inherited && textOf(this.effective(inherited.holder, "repository")?.value) !== repository) {
-        this.fail(map3, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
-      }
-    }
-    for (const dependent of this.mergedInto.get(map3) ?? []) {
-      if (textOf(this.effective(dependent, "repository")?.value) === repository) continue;
-      const shared = ["tag", "digest"].filter((key) => entry(map3, key) && this.effective(dependent, key)?.holder === map3);
-      if (shared.length > 0) {
-        this.fail(dependent, `this map merges the ${shared.join(" and ")} of ${repository} (line ${this.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`);
-      }
-    }
-  }
-  /** A pin spread over a tag value and a digest value (values maps and Helm parameters). */
-  pinPair(anchor, repository, tagValue, digestValue, style, context3, tagLabel, digestLabel, merged = { check: () => void 0 }) {
-    const readTag = tagValue ?? merged.inheritedTag;
-    const readDigest = digestValue ?? merged.inheritedDigest;
-    const current = { ...splitTag((0, import_yaml2.isScalar)(readTag) ? textOf(readTag) : void 0) };
-    const digestText = (0, import_yaml2.isScalar)(readDigest) ? textOf(readDigest) : void 0;
-    if (digestText !== void 0 && digestText !== "") current.digest = digestText;
-    const setChart = this.chartSetter(context3);
-    this.sites.push({
-      ...this.base(anchor, style, repository, context3),
-      ...current,
-      apply: (target) => {
-        merged.check();
-        const tagNode = this.writable(tagValue, tagLabel);
-        const digestNode = this.writable(digestValue, digestLabel);
-        let changed = false;
-        if (digestNode) changed = this.yaml.setScalar(digestNode, target.digest) || changed;
-        if (tagNode) changed = this.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`) || changed;
-        const chart = setChart(target.chartRevision);
-        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
-      }
-    });
-  }
-  imageString(node, context3, style = "image-string") {
-    const text = textOf(node);
-    const reference = text === void 0 ? void 0 : tryParseImageReference(text);
-    if (!reference) return;
-    const setChart = this.chartSetter(context3);
-    this.sites.push({
-      ...this.base(node, style, reference.repository, context3),
-      ...reference.tag === void 0 ? {} : { tag: reference.tag },
-      ...reference.digest === void 0 ? {} : { digest: reference.digest },
-      apply: (target) => {
-        const changed = this.yaml.setScalar(this.writable(node, style === "image-string" ? "image" : "helm parameter image") ?? node, formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest }));
-        const chart = setChart(target.chartRevision);
-        return { changed: changed || chart.changed, chartRevisionSet: chart.set };
-      }
-    });
-  }
-  helmParameters(parameters, context3) {
-    const byName = /* @__PURE__ */ new Map();
-    for (const item of parameters.items) {
-      const name = (0, import_yaml2.isMap)(item) ? textOf(child(item, "name")) : void 0;
-      if (name !== void 0 && (0, import_yaml2.isMap)(item)) byName.set(name, item);
-    }
-    for (const [name, parameter] of byName) {
-      const value = child(parameter, "value");
-      if (name === "repository" || name.endsWith(".repository")) {
-        const repository = textOf(value);
-        if (repository === void 0 || !isRepository(repository)) continue;
-        const prefix = name.slice(0, name.length - "repository".length);
-        const tag = byName.get(`${prefix}tag`);
-        const digest = byName.get(`${prefix}digest`);
-        if (!tag && !digest) continue;
-        this.pinPair(value, repository, tag ? child(tag, "value") : void 0, digest ? child(digest, "value") : void 0, "helm-parameters", context3, `helm parameter ${prefix}tag`, `helm parameter ${prefix}digest`);
-      } else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml2.isScalar)(value)) {
-        this.imageString(value, context3, "helm-parameters");
-      }
-    }
-  }
-  kustomizeImages(root) {
-    const images = child(root, "images");
-    if (!(0, import_yaml2.isSeq)(images)) return;
-    for (const image of images.items) {
-      if (!(0, import_yaml2.isMap)(image)) continue;
-      const name = textOf(child(image, "name"));
-      const newName = textOf(child(image, "newName"));
-      const repository = newName ?? name;
-      if (repository === void 0 || !isRepository(repository)) continue;
-      const newTagNode = child(image, "newTag");
-      const digestNode = child(image, "digest");
-      const tag = textOf(newTagNode);
-      const digest = textOf(digestNode);
-      this.sites.push({
-        ...this.base(image, "kustomize-images", repository, void 0),
-        ...tag === void 0 ? {} : { tag },
-        ...digest === void 0 ? {} : { digest },
-        apply: (target) => {
-          const tagScalar = this.writable(newTagNode, "newTag");
-          const digestScalar = this.writable(digestNode, "digest");
-          let changed = false;
-          if (tagScalar) changed = this.yaml.setScalar(tagScalar, target.tag) || changed;
-          else {
-            this.yaml.insertAfter(image, newName === void 0 ? "name" : "newName", "newTag", target.tag);
-            changed = true;
-          }
-          if (digestScalar) changed = this.yaml.setScalar(digestScalar, target.digest) || changed;
-          else {
-            this.yaml.insertAfter(image, "newTag", "digest", target.digest);
-            changed = true;
-          }
-          return { changed, chartRevisionSet: false };
-        }
-      });
-    }
-  }
 };
-function collectSites(yaml2) {
-  const collector = new PinCollector(yaml2);
-  collector.collectFile();
-  return collector.sites;
+
+// actions/lib/manifests/pins/tag-and-digest.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+function splitTag(text) {
+  if (text === void 0) return {};
+  const at = text.indexOf("@");
+  if (at >= 0 && isDigest(text.slice(at + 1))) return { tag: text.slice(0, at), digest: text.slice(at + 1) };
+  return { tag: text };
 }
+function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) {
+  const { tagValue, digestValue } = pin;
+  const readTag = tagValue ?? merged.inheritedTag;
+  const readDigest = digestValue ?? merged.inheritedDigest;
+  const current = { ...splitTag((0, import_yaml3.isScalar)(readTag) ? textOf(readTag) : void 0) };
+  const digestText = (0, import_yaml3.isScalar)(readDigest) ? textOf(readDigest) : void 0;
+  if (digestText !== void 0 && digestText !== "") current.digest = digestText;
+  const setChart = file.chartSetter(context3);
+  file.sites.push({
+    ...file.base(pin.anchor, pin.style, pin.repository, context3),
+    ...current,
+    apply: (target) => {
+      merged.check();
+      const tagNode = file.writable(tagValue, pin.tagLabel);
+      const digestNode = file.writable(digestValue, pin.digestLabel);
+      let changed = false;
+      if (digestNode) changed = file.yaml.setScalar(digestNode, target.digest) || changed;
+      if (tagNode) changed = file.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`) || changed;
+      const chart = setChart(target.chartRevision);
+      return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+    }
+  });
+}
+
+// actions/lib/manifests/pins/helm-parameters.ts
+function parametersByName(parameters) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const item of parameters.items) {
+    const name = (0, import_yaml4.isMap)(item) ? textOf(child(item, "name")) : void 0;
+    if (name !== void 0 && (0, import_yaml4.isMap)(item)) byName.set(name, item);
+  }
+  return byName;
+}
+function pinRepositoryParameter(file, name, value, byName, context3) {
+  const repository = textOf(value);
+  if (repository === void 0 || !isRepository(repository)) return;
+  const prefix = name.slice(0, name.length - "repository".length);
+  const tag = byName.get(`${prefix}tag`);
+  const digest = byName.get(`${prefix}digest`);
+  if (!tag && !digest) return;
+  pinTagAndDigest(file, {
+    anchor: value,
+    repository,
+    tagValue: tag ? child(tag, "value") : void 0,
+    digestValue: digest ? child(digest, "value") : void 0,
+    style: "helm-parameters",
+    tagLabel: `helm parameter ${prefix}tag`,
+    digestLabel: `helm parameter ${prefix}digest`
+  }, context3);
+}
+function pinHelmParameters(file, parameters, context3) {
+  const byName = parametersByName(parameters);
+  for (const [name, parameter] of byName) {
+    const value = child(parameter, "value");
+    if (name === "repository" || name.endsWith(".repository")) pinRepositoryParameter(file, name, value, byName, context3);
+    else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml4.isScalar)(value)) {
+      const text = textOf(value);
+      if (text !== void 0) pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
+    }
+  }
+}
+
+// actions/lib/manifests/pins/kustomize-images.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+function rewriteKustomizeImage(file, image, target) {
+  const tagScalar = file.writable(image.newTagNode, "newTag");
+  const digestScalar = file.writable(image.digestNode, "digest");
+  let changed = false;
+  if (tagScalar) changed = file.yaml.setScalar(tagScalar, target.tag) || changed;
+  else {
+    file.yaml.insertAfter(image.map, image.newName === void 0 ? "name" : "newName", "newTag", target.tag);
+    changed = true;
+  }
+  if (digestScalar) changed = file.yaml.setScalar(digestScalar, target.digest) || changed;
+  else {
+    file.yaml.insertAfter(image.map, "newTag", "digest", target.digest);
+    changed = true;
+  }
+  return { changed, chartRevisionSet: false };
+}
+function pinKustomizationImages(file, root) {
+  const images = child(root, "images");
+  if (!(0, import_yaml5.isSeq)(images)) return;
+  for (const image of images.items) {
+    if (!(0, import_yaml5.isMap)(image)) continue;
+    const newName = textOf(child(image, "newName"));
+    const repository = newName ?? textOf(child(image, "name"));
+    if (repository === void 0 || !isRepository(repository)) continue;
+    const entry2 = { map: image, newName, newTagNode: child(image, "newTag"), digestNode: child(image, "digest") };
+    const tag = textOf(entry2.newTagNode);
+    const digest = textOf(entry2.digestNode);
+    file.sites.push({
+      ...file.base(image, "kustomize-images", repository, void 0),
+      ...tag === void 0 ? {} : { tag },
+      ...digest === void 0 ? {} : { digest },
+      apply: (target) => rewriteKustomizeImage(file, entry2, target)
+    });
+  }
+}
+function pinArgoKustomizeImage(file, node, context3) {
+  const text = textOf(node) ?? "";
+  const equals = text.indexOf("=");
+  const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
+  pinReferenceScalar(file, { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix }, context3);
+}
+
+// actions/lib/manifests/pins/values-walk.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+
+// actions/lib/manifests/pins/merge-keys.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+function mergeSources(file, map3) {
+  const merge3 = entry(map3, "<<")?.value;
+  if (merge3 === void 0 || merge3 === null) return [];
+  const resolve = (node) => (0, import_yaml6.isAlias)(node) ? file.resolveAlias(node) : node;
+  return ((0, import_yaml6.isSeq)(merge3) ? merge3.items : [merge3]).map(resolve).filter((node) => (0, import_yaml6.isMap)(node));
+}
+function recordMerges(file, map3) {
+  for (const source of mergeSources(file, map3)) file.mergedInto.set(source, [...file.mergedInto.get(source) ?? [], map3]);
+}
+function effective(file, map3, key, seen = /* @__PURE__ */ new Set()) {
+  const own = entry(map3, key);
+  if (own) return { value: own.value, holder: map3 };
+  seen.add(map3);
+  for (const source of mergeSources(file, map3)) {
+    if (seen.has(source)) continue;
+    const found = effective(file, source, key, seen);
+    if (found) return found;
+  }
+  return void 0;
+}
+function checkMerges(file, map3, repository) {
+  for (const key of ["tag", "digest"]) {
+    if (entry(map3, key)) continue;
+    const inherited = effective(file, map3, key);
+    if (inherited && textOf(effective(file, inherited.holder, "repository")?.value) !== repository) {
+      file.fail(map3, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
+    }
+  }
+  for (const dependent of file.mergedInto.get(map3) ?? []) {
+    if (textOf(effective(file, dependent, "repository")?.value) === repository) continue;
+    const shared = ["tag", "digest"].filter((key) => entry(map3, key) && effective(file, dependent, key)?.holder === map3);
+    if (shared.length > 0) {
+      file.fail(dependent, `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`);
+    }
+  }
+}
+
+// actions/lib/manifests/pins/values-map.ts
+function pinValuesMap(file, map3, context3) {
+  const repositoryNode = effective(file, map3, "repository")?.value;
+  const repository = textOf(repositoryNode);
+  if (repository === void 0 || !isRepository(repository)) return;
+  const tagEntry = entry(map3, "tag");
+  const digestEntry = entry(map3, "digest");
+  if (!tagEntry && !digestEntry) return;
+  const anchor = entry(map3, "repository") ? repositoryNode : map3;
+  const pin = { anchor, repository, tagValue: tagEntry?.value, digestValue: digestEntry?.value, style: "values-map", tagLabel: "tag", digestLabel: "digest" };
+  pinTagAndDigest(file, pin, context3, {
+    check: () => checkMerges(file, map3, repository),
+    ...tagEntry ? {} : { inheritedTag: effective(file, map3, "tag")?.value },
+    ...digestEntry ? {} : { inheritedDigest: effective(file, map3, "digest")?.value }
+  });
+}
+
+// actions/lib/manifests/pins/values-walk.ts
+function walkValues(file, node, context3) {
+  if ((0, import_yaml7.isSeq)(node)) {
+    for (const item of node.items) walkValues(file, item, context3);
+    return;
+  }
+  if (!(0, import_yaml7.isMap)(node)) return;
+  recordMerges(file, node);
+  pinValuesMap(file, node, context3);
+  for (const pair of node.items) {
+    const key = textOf(pair.key);
+    if (key === "<<") continue;
+    if (key === "image" && (0, import_yaml7.isScalar)(pair.value)) {
+      if (typeof pair.value.value === "string") pinImageString(file, pair.value, context3);
+    } else walkValues(file, pair.value, context3);
+  }
+}
+
+// actions/lib/manifests/pins/argocd-application.ts
+function isArgoApplication(kind, apiVersion) {
+  return kind === "Application" && apiVersion.startsWith("argoproj.io/");
+}
+function pinHelmValuesString(file, values, context3) {
+  if (!(0, import_yaml8.isScalar)(values) || typeof values.value !== "string" || values.value.trim() === "") return;
+  const inner = new PinFile(file.yaml.embeddedYaml(values, "helm.values"));
+  for (const document2 of inner.yaml.documents) walkValues(inner, document2.contents, context3);
+  file.sites.push(...inner.sites);
+}
+function pinArgoSource(file, source, application) {
+  const context3 = { source, ...application === void 0 ? {} : { application } };
+  const helm = child(source, "helm");
+  if ((0, import_yaml8.isMap)(helm)) {
+    const parameters = child(helm, "parameters");
+    if ((0, import_yaml8.isSeq)(parameters)) pinHelmParameters(file, parameters, context3);
+    pinHelmValuesString(file, child(helm, "values"), context3);
+    walkValues(file, child(helm, "valuesObject"), context3);
+  }
+  const kustomizeImages = child(child(source, "kustomize"), "images");
+  if ((0, import_yaml8.isSeq)(kustomizeImages)) {
+    for (const item of kustomizeImages.items) {
+      if ((0, import_yaml8.isScalar)(item) && typeof item.value === "string") pinArgoKustomizeImage(file, item, context3);
+    }
+  }
+}
+function pinArgoApplication(file, root) {
+  const name = textOf(child(child(root, "metadata"), "name"));
+  for (const pair of root.items) {
+    if (textOf(pair.key) !== "spec" || !(0, import_yaml8.isMap)(pair.value)) {
+      walkValues(file, pair.value, void 0);
+      continue;
+    }
+    for (const specPair of pair.value.items) {
+      const key = textOf(specPair.key);
+      if (key === "source" && (0, import_yaml8.isMap)(specPair.value)) pinArgoSource(file, specPair.value, name);
+      else if (key === "sources" && (0, import_yaml8.isSeq)(specPair.value)) {
+        for (const source of specPair.value.items) {
+          if ((0, import_yaml8.isMap)(source)) pinArgoSource(file, source, name);
+        }
+      } else walkValues(file, specPair.value, void 0);
+    }
+  }
+}
+
+// actions/lib/manifests/pins/index.ts
+var documentStyles = [
+  { applies: ({ kind, kustomizationFile }) => kind === "Kustomization" || kustomizationFile && kind === void 0, collect: pinKustomizationImages, walksDocument: false },
+  { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true }
+];
+function collectDocument(file, root, kustomizationFile) {
+  const facts = { kind: textOf(child(root, "kind")), apiVersion: textOf(child(root, "apiVersion")) ?? "", kustomizationFile };
+  let walked = false;
+  for (const style of documentStyles) {
+    if (!style.applies(facts)) continue;
+    style.collect(file, root);
+    walked ||= style.walksDocument;
+  }
+  if (!walked) walkValues(file, root, void 0);
+}
+function collectSites(yaml2) {
+  const file = new PinFile(yaml2);
+  const kustomizationFile = /^kustomization\.ya?ml$/i.test(basename(yaml2.file));
+  for (const document2 of yaml2.documents) {
+    const root = document2.contents;
+    if ((0, import_yaml9.isMap)(root)) collectDocument(file, root, kustomizationFile);
+    else walkValues(file, root, void 0);
+  }
+  return file.sites;
+}
+
+// actions/lib/manifests/pins.ts
 function publicPin(site) {
   const { apply: _apply, ...pin } = site;
   return pin;
@@ -52378,8 +52427,7 @@ function checkRequest(request2) {
     seen.set(entry2.image.repository, entry2.service);
   }
 }
-function planPromotion(files, request2, history, limits = defaultYamlLimits) {
-  checkRequest(request2);
+function openRequestedFiles(files, request2, limits) {
   const current = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Map();
   for (const [path2, text] of files) {
@@ -52394,41 +52442,46 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
       `${missing.map((entry2) => `${entry2.service} (${entry2.image.repository})`).join(", ")} ${missing.length === 1 ? "is" : "are"} pinned nowhere in environment ${request2.environment}; pinned there: ${knownServices(files, limits)}. Check the service name and image repository.`
     );
   }
+  return { current, opened };
+}
+function historySkipReason(entry2, pins, request2, recorded, rollback) {
+  if (rollback && !pins.every((pin) => pin.digest === entry2.image.digest)) {
+    return `${entry2.service} ${entry2.image.tag} was rolled back in ${request2.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
+  }
+  const runsRecorded = recorded !== void 0 && pins.every((pin) => pin.digest === recorded.image.digest);
+  const older = recorded !== void 0 && Date.parse(entry2.origin.createdAt) < Date.parse(recorded.createdAt);
+  if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
+    return `${request2.environment} already runs ${entry2.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), newer than release ${entry2.origin.releaseId} (created ${entry2.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`;
+  }
+  return void 0;
+}
+function sortByHistory(request2, current, history) {
   const latest = latestImages(history);
   const rolledBack = request2.refuseRolledBack ? rolledBackImages(history) : /* @__PURE__ */ new Map();
   const skipped = [];
   const proceed = [];
   for (const entry2 of request2.services) {
-    const recorded = latest.get(entry2.service);
     const pins = current.get(entry2.image.repository) ?? [];
-    const runsRecorded = recorded !== void 0 && pins.every((pin) => pin.digest === recorded.image.digest);
-    const older = recorded !== void 0 && Date.parse(entry2.origin.createdAt) < Date.parse(recorded.createdAt);
-    const rollback = rolledBack.get(entry2.service)?.get(entry2.image.digest);
-    if (rollback && !pins.every((pin) => pin.digest === entry2.image.digest)) {
-      skipped.push({
-        service: entry2.service,
-        reason: `${entry2.service} ${entry2.image.tag} was rolled back in ${request2.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`
-      });
-    } else if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
-      skipped.push({
-        service: entry2.service,
-        reason: `${request2.environment} already runs ${entry2.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), newer than release ${entry2.origin.releaseId} (created ${entry2.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`
-      });
-    } else proceed.push(entry2);
+    const reason = historySkipReason(entry2, pins, request2, latest.get(entry2.service), rolledBack.get(entry2.service)?.get(entry2.image.digest));
+    if (reason === void 0) proceed.push(entry2);
+    else skipped.push({ service: entry2.service, reason });
   }
-  const targets = proceed.map((entry2) => ({ ...entry2.image, ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision } }));
-  const changedFiles = /* @__PURE__ */ new Map();
-  const touched = /* @__PURE__ */ new Map();
-  const chartSet = /* @__PURE__ */ new Set();
+  return { proceed, skipped };
+}
+function rewriteFiles(opened, targets) {
+  const rewritten = { files: /* @__PURE__ */ new Map(), touched: /* @__PURE__ */ new Map(), chartSet: /* @__PURE__ */ new Set() };
   for (const [path2, file] of opened) {
     const result = file.rewrite(targets);
-    for (const repository of result.chartRevisionSet) chartSet.add(repository);
+    for (const repository of result.chartRevisionSet) rewritten.chartSet.add(repository);
     if (!result.changed) continue;
-    changedFiles.set(path2, result.text);
+    rewritten.files.set(path2, result.text);
     for (const edit of result.edits) {
-      if (edit.changed) touched.set(edit.repository, (touched.get(edit.repository) ?? /* @__PURE__ */ new Set()).add(path2));
+      if (edit.changed) rewritten.touched.set(edit.repository, (rewritten.touched.get(edit.repository) ?? /* @__PURE__ */ new Set()).add(path2));
     }
   }
+  return rewritten;
+}
+function checkReadBack(changedFiles, targets, limits) {
   for (const [path2, text] of changedFiles) {
     for (const pin of readPins(text, path2, limits)) {
       const target = targets.find((candidate) => candidate.repository === pin.repository);
@@ -52437,12 +52490,16 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
       }
     }
   }
+}
+function requireChartTargets(proceed, chartSet, environment) {
   const noChart = proceed.filter((entry2) => entry2.chartRevision !== void 0 && !chartSet.has(entry2.image.repository));
   if (noChart.length > 0) {
     throw new PromotionError(
-      `chart revision for ${noChart.map((entry2) => entry2.service).join(", ")} has nowhere to go in environment ${request2.environment}: no Argo CD Application source holding the image has a targetRevision. Drop chart.revision from the release or pin the image in an Application.`
+      `chart revision for ${noChart.map((entry2) => entry2.service).join(", ")} has nowhere to go in environment ${environment}: no Argo CD Application source holding the image has a targetRevision. Drop chart.revision from the release or pin the image in an Application.`
     );
   }
+}
+function plannedChanges(proceed, touched, current) {
   const changes = [];
   const unchanged = [];
   for (const entry2 of proceed) {
@@ -52467,21 +52524,33 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
       files: [...paths].sort()
     });
   }
-  const plan = { files: changedFiles, changes, unchanged, skipped };
-  if (changes.length > 0) {
-    plan.message = formatPromotionMessage(
-      {
-        environment: request2.environment,
-        releaseId: request2.release.releaseId,
-        createdAt: request2.release.createdAt,
-        sourceCommit: request2.release.sourceCommit,
-        images: changes.map(({ from: _from, files: _files, ...image }) => image),
-        ...request2.approver ? { approvedBy: request2.approver } : {},
-        ...request2.rollsBack ? { rollsBack: request2.rollsBack } : {}
-      },
-      changes
-    );
-  }
+  return { changes, unchanged };
+}
+function promotionMessage(request2, changes) {
+  return formatPromotionMessage(
+    {
+      environment: request2.environment,
+      releaseId: request2.release.releaseId,
+      createdAt: request2.release.createdAt,
+      sourceCommit: request2.release.sourceCommit,
+      images: changes.map(({ from: _from, files: _files, ...image }) => image),
+      ...request2.approver ? { approvedBy: request2.approver } : {},
+      ...request2.rollsBack ? { rollsBack: request2.rollsBack } : {}
+    },
+    changes
+  );
+}
+function planPromotion(files, request2, history, limits = defaultYamlLimits) {
+  checkRequest(request2);
+  const { current, opened } = openRequestedFiles(files, request2, limits);
+  const { proceed, skipped } = sortByHistory(request2, current, history);
+  const targets = proceed.map((entry2) => ({ ...entry2.image, ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision } }));
+  const rewritten = rewriteFiles(opened, targets);
+  checkReadBack(rewritten.files, targets, limits);
+  requireChartTargets(proceed, rewritten.chartSet, request2.environment);
+  const { changes, unchanged } = plannedChanges(proceed, rewritten.touched, current);
+  const plan = { files: rewritten.files, changes, unchanged, skipped };
+  if (changes.length > 0) plan.message = promotionMessage(request2, changes);
   return plan;
 }
 

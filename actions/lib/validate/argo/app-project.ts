@@ -4,15 +4,8 @@
  * cluster-scoped kinds (`clusterResourceWhitelist`) and namespaced kinds
  * (`namespaceResourceWhitelist` / `namespaceResourceBlacklist`).
  */
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+import { record, text } from '../json-values.ts';
+import type { Json } from '../json-values.ts';
 
 /** Argo CD's glob: `*` for any run of characters, a leading `!` denies. */
 export function globMatches(pattern: string, value: string): boolean {

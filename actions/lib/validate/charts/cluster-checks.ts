@@ -22,8 +22,8 @@ import { childPath } from '../finding.ts';
 import type { PodSecurityLevel } from '../workloads/pod-security.ts';
 import { podSecurityLevel } from '../workloads/pod-security.ts';
 import { crdKey, kindKey } from './crd-schema.ts';
-
-type Json = Record<string, unknown>;
+import { record } from '../json-values.ts';
+import type { Json } from '../json-values.ts';
 
 /** One object an Application syncs, and where a finding about it is filed. */
 export interface PlacedObject {
@@ -37,10 +37,6 @@ export interface PlacedObject {
 export interface ApplicationObjects {
   application: ManifestDocument;
   objects: PlacedObject[];
-}
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 function nameOf(doc: ManifestDocument): string {

@@ -12,12 +12,8 @@ import type { ValidateFunction } from 'ajv';
 import { fieldPath } from '../finding.ts';
 import type { SchemaProblem } from '../object-schema.ts';
 import { splitApiVersion } from '../object-schema.ts';
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
+import { record } from '../json-values.ts';
+import type { Json } from '../json-values.ts';
 
 /** `group/Kind` of the objects a CRD defines, or undefined for objects that are not CRDs. */
 export function crdKey(object: Json): string | undefined {

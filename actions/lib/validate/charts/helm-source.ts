@@ -9,8 +9,8 @@
  * `helm.apiVersions` and `helm.kubeVersion` when given.
  */
 import { childPath } from '../finding.ts';
-
-type Json = Record<string, unknown>;
+import { record, text } from '../json-values.ts';
+import type { Json } from '../json-values.ts';
 
 export interface HelmParameter {
   name: string;
@@ -36,14 +36,6 @@ export interface HelmSettings {
   kubeVersion?: string;
   /** Field of `helm.values` when `valuesObject` is set too: Argo CD ignores it. */
   ignoredValues?: string;
-}
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The helm settings of the source at `sourceField` (e.g. spec.sources[0]) of an Application. */

@@ -20,14 +20,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { childPath } from '../finding.ts';
-
-type Json = Record<string, unknown>;
+import { record } from '../json-values.ts';
+import type { Json } from '../json-values.ts';
 
 export const freeFormKey = /(annotations|labels|nodeselector|selector|extraargs|env|securitycontext|resources|affinity|tolerations|probe)$/i;
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
 
 function readYaml(file: string): unknown {
   return existsSync(file) ? (parse(readFileSync(file, 'utf8'), { maxAliasCount: 1000 }) as unknown) : undefined;

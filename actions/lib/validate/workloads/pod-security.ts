@@ -7,6 +7,8 @@
  * Windows pods and user-namespace relaxations are not modelled (Slipway runs Linux nodes).
  */
 import { childPath } from '../finding.ts';
+import { list, record } from '../json-values.ts';
+import type { Json } from '../json-values.ts';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -14,16 +16,6 @@ export interface PodSecurityProblem {
   field: string;
   message: string;
   fix: string;
-}
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }
 
 /** The level a namespace label names, or undefined for a missing or unknown label. */

@@ -1,0 +1,62 @@
+/**
+ * The Argo CD walk: an Application's `spec.source` / `spec.sources[]`, where each source may pin
+ * images through `helm.parameters`, a `helm.values` string (YAML inside a scalar), `helm.valuesObject`
+ * and `kustomize.images`. Every pin found there also pins the chart: the source's `targetRevision`.
+ * The rest of the Application is walked as plain values.
+ */
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { YAMLMap } from 'yaml';
+import { textOf } from '../yaml-edit.ts';
+import { pinHelmParameters } from './helm-parameters.ts';
+import { pinArgoKustomizeImage } from './kustomize-images.ts';
+import { PinFile, child } from './pin-file.ts';
+import type { SourceContext } from './pin-types.ts';
+import { walkValues } from './values-walk.ts';
+
+export function isArgoApplication(kind: string | undefined, apiVersion: string): boolean {
+  return kind === 'Application' && apiVersion.startsWith('argoproj.io/');
+}
+
+/** Pins in a `helm.values` string: its YAML is opened for editing in place and walked as values. */
+function pinHelmValuesString(file: PinFile, values: unknown, context: SourceContext): void {
+  if (!isScalar(values) || typeof values.value !== 'string' || values.value.trim() === '') return;
+  const inner = new PinFile(file.yaml.embeddedYaml(values, 'helm.values'));
+  for (const document of inner.yaml.documents) walkValues(inner, document.contents, context);
+  file.sites.push(...inner.sites);
+}
+
+function pinArgoSource(file: PinFile, source: YAMLMap, application: string | undefined): void {
+  const context: SourceContext = { source, ...(application === undefined ? {} : { application }) };
+  const helm = child(source, 'helm');
+  if (isMap(helm)) {
+    const parameters = child(helm, 'parameters');
+    if (isSeq(parameters)) pinHelmParameters(file, parameters, context);
+    pinHelmValuesString(file, child(helm, 'values'), context);
+    walkValues(file, child(helm, 'valuesObject'), context);
+  }
+  const kustomizeImages = child(child(source, 'kustomize'), 'images');
+  if (isSeq(kustomizeImages)) {
+    for (const item of kustomizeImages.items) {
+      if (isScalar(item) && typeof item.value === 'string') pinArgoKustomizeImage(file, item, context);
+    }
+  }
+}
+
+export function pinArgoApplication(file: PinFile, root: YAMLMap): void {
+  const name = textOf(child(child(root, 'metadata'), 'name'));
+  for (const pair of root.items) {
+    if (textOf(pair.key) !== 'spec' || !isMap(pair.value)) {
+      walkValues(file, pair.value, undefined);
+      continue;
+    }
+    for (const specPair of pair.value.items) {
+      const key = textOf(specPair.key);
+      if (key === 'source' && isMap(specPair.value)) pinArgoSource(file, specPair.value, name);
+      else if (key === 'sources' && isSeq(specPair.value)) {
+        for (const source of specPair.value.items) {
+          if (isMap(source)) pinArgoSource(file, source, name);
+        }
+      } else walkValues(file, specPair.value, undefined);
+    }
+  }
+}
