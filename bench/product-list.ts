@@ -20,7 +20,10 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -28,13 +31,22 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
 }
 
 function startNode(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function load(url: string, options: { connections: number; overallRate?: number }) {
   // A short warm-up so JIT and caches are settled before measuring.
   await autocannon({ url, connections: options.connections, duration: 1 });
-  const result = await autocannon({ url, connections: options.connections, duration: seconds, ...(options.overallRate ? { overallRate: options.overallRate } : {}) });
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: seconds,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+  });
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
@@ -47,7 +59,12 @@ async function load(url: string, options: { connections: number; overallRate?: n
 
 const productPort = await freePort();
 const barePort = await freePort();
-const product = startNode(['app-repo/services/product/src/main.ts'], { HOST: '127.0.0.1', PORT: String(productPort), DATA_DIR: 'memory://', LOG_LEVEL: 'info' });
+const product = startNode(['app-repo/services/product/src/main.ts'], {
+  HOST: '127.0.0.1',
+  PORT: String(productPort),
+  DATA_DIR: 'memory://',
+  LOG_LEVEL: 'info',
+});
 const productUrl = `http://127.0.0.1:${productPort}${path}`;
 try {
   await waitFor(productUrl, product);
@@ -68,7 +85,10 @@ try {
   try {
     await waitFor(bareUrl, bare);
     const throughput = { product: await load(productUrl, { connections: 50 }), bare: await load(bareUrl, { connections: 50 }) };
-    const at500 = { product: await load(productUrl, { connections: 20, overallRate: 500 }), bare: await load(bareUrl, { connections: 20, overallRate: 500 }) };
+    const at500 = {
+      product: await load(productUrl, { connections: 20, overallRate: 500 }),
+      bare: await load(bareUrl, { connections: 20, overallRate: 500 }),
+    };
     const ratio = Math.round((throughput.product.requestsPerSecond / throughput.bare.requestsPerSecond) * 100) / 100;
     const results = {
       when: new Date().toISOString(),
@@ -81,12 +101,19 @@ try {
       targets: {
         throughputRatio: { want: '>= 0.7', got: ratio, met: ratio >= 0.7 },
         p99At500: { want: '< 25 ms', got: at500.product.p99Ms, met: at500.product.p99Ms < 25 },
-        noErrors: { want: 0, got: throughput.product.errors + throughput.product.non2xx + at500.product.errors + at500.product.non2xx, met: throughput.product.errors + throughput.product.non2xx + at500.product.errors + at500.product.non2xx === 0 },
+        noErrors: {
+          want: 0,
+          got: throughput.product.errors + throughput.product.non2xx + at500.product.errors + at500.product.non2xx,
+          met: throughput.product.errors + throughput.product.non2xx + at500.product.errors + at500.product.non2xx === 0,
+        },
       },
     };
     writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`product list: ${throughput.product.requestsPerSecond} req/s vs bare Express ${throughput.bare.requestsPerSecond} req/s (×${ratio}); p99 at 500 req/s: ${at500.product.p99Ms} ms (bare ${at500.bare.p99Ms} ms)`);
-    for (const [name, target] of Object.entries(results.targets)) console.log(`${target.met ? 'met ' : 'MISSED'} ${name}: want ${target.want}, got ${target.got}`);
+    console.log(
+      `product list: ${throughput.product.requestsPerSecond} req/s vs bare Express ${throughput.bare.requestsPerSecond} req/s (×${ratio}); p99 at 500 req/s: ${at500.product.p99Ms} ms (bare ${at500.bare.p99Ms} ms)`,
+    );
+    for (const [name, target] of Object.entries(results.targets))
+      console.log(`${target.met ? 'met ' : 'MISSED'} ${name}: want ${target.want}, got ${target.got}`);
     process.exitCode = Object.values(results.targets).every((t) => t.met) ? 0 : 1;
   } finally {
     bare.kill('SIGTERM');

@@ -33,7 +33,10 @@ function release(iteration: number): ReleaseManifest {
     services: Object.fromEntries(
       services.slice(0, promoted).map((service) => [
         service,
-        { image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) }, chart: { revision: `rev-${version}` } },
+        {
+          image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) },
+          chart: { revision: `rev-${version}` },
+        },
       ]),
     ),
   });
@@ -41,7 +44,12 @@ function release(iteration: number): ReleaseManifest {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const round = (value: number): number => Math.round(value * 10) / 10;
-const stats = (values: number[]) => ({ median: round(median(values)), min: round(Math.min(...values)), max: round(Math.max(...values)), runs: values.map(round) });
+const stats = (values: number[]) => ({
+  median: round(median(values)),
+  min: round(Math.min(...values)),
+  max: round(Math.max(...values)),
+  runs: values.map(round),
+});
 
 const tree = gitopsTree(services);
 const applications = [...tree.keys()].filter((path) => /environments\/[^/]+\/services\//.test(path)).length;
@@ -71,13 +79,26 @@ try {
     head.close();
     const engineStart = performance.now();
     const parsed = parseReleaseManifest(manifestText, 'release.json');
-    const plan = planPromotion(files, { environment: 'dev', release: { releaseId: parsed.id, createdAt: parsed.createdAt, sourceCommit: parsed.source.commit }, services: releaseServices(parsed) }, history);
+    const plan = planPromotion(
+      files,
+      {
+        environment: 'dev',
+        release: { releaseId: parsed.id, createdAt: parsed.createdAt, sourceCommit: parsed.source.commit },
+        services: releaseServices(parsed),
+      },
+      history,
+    );
     const engine = performance.now() - engineStart;
     if (plan.files.size !== promoted) throw new Error(`engine planned ${plan.files.size} files, expected ${promoted}`);
 
     // The whole promotion: fetch, read, plan, commit, push.
     const promotionStart = performance.now();
-    const result = await promote({ remote: { repoDir: runner, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: parsed } });
+    const result = await promote({
+      remote: { repoDir: runner, remote: 'origin', branch: 'main' },
+      gitopsPath: 'gitops-repo',
+      environment: 'dev',
+      source: { kind: 'release', manifest: parsed },
+    });
     const promotion = performance.now() - promotionStart;
     if (!result.commit || result.plan.changes.length !== promoted) throw new Error('the promotion did not land all services');
     run(runner, 'fetch', '--quiet', 'origin');
@@ -92,13 +113,16 @@ try {
     execFileSync('git', ['commit', '--quiet', '-m', plan.message ?? 'promote'], { cwd: plain });
     execFileSync('git', ['push', '--quiet', 'origin', 'main'], { cwd: plain });
     const plainGit = performance.now() - plainStart;
-    if (run(floor.bare, 'rev-parse', 'main^{tree}') !== run(ours.bare, 'rev-parse', 'main^{tree}')) throw new Error('the floor and the promotion produced different trees');
+    if (run(floor.bare, 'rev-parse', 'main^{tree}') !== run(ours.bare, 'rev-parse', 'main^{tree}'))
+      throw new Error('the floor and the promotion produced different trees');
 
     if (iteration === 0) continue;
     engineMs.push(engine);
     promotionMs.push(promotion);
     plainGitMs.push(plainGit);
-    console.log(`run ${iteration}: engine ${engine.toFixed(1)} ms, promotion ${promotion.toFixed(1)} ms, plain git ${plainGit.toFixed(1)} ms`);
+    console.log(
+      `run ${iteration}: engine ${engine.toFixed(1)} ms, promotion ${promotion.toFixed(1)} ms, plain git ${plainGit.toFixed(1)} ms`,
+    );
   }
   // The provenance check of each release's images, after the promotions so it does not disturb their timings.
   for (let iteration = 0; iteration <= iterations; iteration += 1) {
@@ -146,6 +170,10 @@ const results = {
 };
 const output = join(dirname(fileURLToPath(import.meta.url)), 'results-promote.json');
 writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`provenance per service: ${results.provenance.perServiceColdMs.median} ms fetched, ${results.provenance.perServiceCachedMs.median} ms cached; ${promoted} services cached ${results.provenance.servicesCachedMs.median} ms, max ${results.provenance.servicesCachedMs.max} ms (target < 1000)`);
-console.log(`engine ${results.engineMs.median} ms (target < 250), promotion ${results.promotionMs.median} ms vs plain git ${results.plainGitMs.median} ms = ${results.promotionToPlainGitRatio}x; paired ${results.medianPairedRatio}x, best runs ${results.bestRunRatio}x (target <= 1.5x)`);
+console.log(
+  `provenance per service: ${results.provenance.perServiceColdMs.median} ms fetched, ${results.provenance.perServiceCachedMs.median} ms cached; ${promoted} services cached ${results.provenance.servicesCachedMs.median} ms, max ${results.provenance.servicesCachedMs.max} ms (target < 1000)`,
+);
+console.log(
+  `engine ${results.engineMs.median} ms (target < 250), promotion ${results.promotionMs.median} ms vs plain git ${results.plainGitMs.median} ms = ${results.promotionToPlainGitRatio}x; paired ${results.medianPairedRatio}x, best runs ${results.bestRunRatio}x (target <= 1.5x)`,
+);
 console.log(`wrote ${output}`);

@@ -7,7 +7,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const isTestCode = (file: string): boolean => /(\.test\.|\.spec\.|\/test-support\/|\/test\/|\/e2e\/|\/dist\/|\/workflows-test\/replay)/.test(file);
+const isTestCode = (file: string): boolean =>
+  /(\.test\.|\.spec\.|\/test-support\/|\/test\/|\/e2e\/|\/dist\/|\/workflows-test\/replay)/.test(file);
 const sources = execFileSync('git', ['ls-files', '*.ts', '*.tsx', '*.mjs'], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter((file) => file !== '' && !isTestCode(file));
@@ -30,7 +31,9 @@ export function longFunctions(file: string, text: string, limit: number): string
 
 describe('code size', () => {
   it('no file in actions/ is over 300 lines outside tests', () => {
-    const long = sources.filter((file) => file.startsWith('actions/')).filter((file) => readFileSync(root + file, 'utf8').split('\n').length > 300);
+    const long = sources
+      .filter((file) => file.startsWith('actions/'))
+      .filter((file) => readFileSync(root + file, 'utf8').split('\n').length > 300);
     expect(long).toEqual([]);
   });
 

@@ -48,7 +48,12 @@ const vitestReport = join(reports, 'vitest.json');
 const vitestStatus = run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 const vitest = readJson(vitestReport);
 if (vitest) {
-  record('vitest', vitest.numPassedTests, vitest.numFailedTests + (vitestStatus !== 0 && vitest.numFailedTests === 0 ? 1 : 0), vitest.numPendingTests + vitest.numTodoTests);
+  record(
+    'vitest',
+    vitest.numPassedTests,
+    vitest.numFailedTests + (vitestStatus !== 0 && vitest.numFailedTests === 0 ? 1 : 0),
+    vitest.numPendingTests + vitest.numTodoTests,
+  );
 } else {
   record('vitest', 0, 1);
 }

@@ -38,7 +38,8 @@ export function declaredApplications(tree: ReadonlyMap<string, string>, environm
   for (const [file, text] of tree) {
     if (!file.startsWith(`environments/${environment}/`) || !/\.ya?ml$/.test(file)) continue;
     for (const document of parseAllDocuments(text)) {
-      if (document.errors.length > 0) throw new ReadinessInputError(`${file}: not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`);
+      if (document.errors.length > 0)
+        throw new ReadinessInputError(`${file}: not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`);
       const object = record(document.toJS());
       if (object?.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'Application') names.push(String(record(object.metadata)?.name));
     }
@@ -53,10 +54,13 @@ export function applicationStates(text: string, where: string): ApplicationState
   try {
     list = JSON.parse(text);
   } catch (error) {
-    throw new ReadinessInputError(`${where}: not JSON (${error instanceof Error ? error.message : String(error)}); pass the output of kubectl get applications -n argocd -o json`);
+    throw new ReadinessInputError(
+      `${where}: not JSON (${error instanceof Error ? error.message : String(error)}); pass the output of kubectl get applications -n argocd -o json`,
+    );
   }
   const items = record(list)?.items;
-  if (!Array.isArray(items)) throw new ReadinessInputError(`${where}: no items list; pass the output of kubectl get applications -n argocd -o json`);
+  if (!Array.isArray(items))
+    throw new ReadinessInputError(`${where}: no items list; pass the output of kubectl get applications -n argocd -o json`);
   return items.map((item, index) => {
     const name = record(record(item)?.metadata)?.name;
     if (typeof name !== 'string' || name === '') throw new ReadinessInputError(`${where}: items[${index}] has no metadata.name`);

@@ -29,18 +29,23 @@ function unpinned(text: string): string[] {
     for (const [key, value] of Object.entries(env)) {
       if (key.endsWith('_SHA256') && !/^[0-9a-f]{64}$/.test(value)) findings.push(`${jobName}: env ${key} is not a sha256 digest`);
       for (const url of value.match(/https:\/\/raw\.githubusercontent\.com\/\S+/g) ?? []) {
-        if (!/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//.test(url)) findings.push(`${jobName}: env ${key} fetches ${url} by a name that can move; use a commit`);
+        if (!/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//.test(url))
+          findings.push(`${jobName}: env ${key} fetches ${url} by a name that can move; use a commit`);
       }
     }
     for (const [index, step] of job.steps.entries()) {
       const where = `${jobName}: step ${step.name ?? step.uses ?? index + 1}`;
       const run = step.run ?? '';
       for (const url of run.match(/https:\/\/raw\.githubusercontent\.com\/\S+/g) ?? []) {
-        if (!/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//.test(url)) findings.push(`${where} fetches ${url} by a name that can move; use a commit`);
+        if (!/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//.test(url))
+          findings.push(`${where} fetches ${url} by a name that can move; use a commit`);
       }
-      if (/kubectl (apply|create)[^\n]*-f\s+"?https?:/.test(run)) findings.push(`${where} applies a manifest straight from a URL; download it and check its sha256 first`);
-      if (/helm (repo add|install [^\n]*\s[\w-]+\/[\w-]+\s)/.test(run)) findings.push(`${where} installs a chart from a repository by name; download the release asset and check its sha256`);
-      if (/\b(curl|wget)\b[^\n]*(https:|\$[A-Z_]+)/.test(run) && !/sha256sum --check/.test(run)) findings.push(`${where} downloads without checking a sha256`);
+      if (/kubectl (apply|create)[^\n]*-f\s+"?https?:/.test(run))
+        findings.push(`${where} applies a manifest straight from a URL; download it and check its sha256 first`);
+      if (/helm (repo add|install [^\n]*\s[\w-]+\/[\w-]+\s)/.test(run))
+        findings.push(`${where} installs a chart from a repository by name; download the release asset and check its sha256`);
+      if (/\b(curl|wget)\b[^\n]*(https:|\$[A-Z_]+)/.test(run) && !/sha256sum --check/.test(run))
+        findings.push(`${where} downloads without checking a sha256`);
       if (step.uses?.startsWith('helm/kind-action@')) {
         for (const input of ['node_image', 'registry_image']) {
           if (!/@sha256:[0-9a-f]{64}$/.test(String(step.with?.[input] ?? ''))) findings.push(`${where}: ${input} is not pinned by digest`);
@@ -80,10 +85,15 @@ jobs:
   });
 
   it('gives Argo CD on kind the Application health check infra-repo gives it on EKS', () => {
-    const kind = (parse(readFileSync(`${root}.github/kind/argocd-values.yaml`, 'utf8')) as { configs: { cm: Record<string, string> } }).configs.cm['resource.customizations.health.argoproj.io_Application'];
+    const kind = (parse(readFileSync(`${root}.github/kind/argocd-values.yaml`, 'utf8')) as { configs: { cm: Record<string, string> } })
+      .configs.cm['resource.customizations.health.argoproj.io_Application'];
     const main = readFileSync(`${root}infra-repo/modules/argocd/main.tf`, 'utf8');
     const eks = /"resource\.customizations\.health\.argoproj\.io_Application"\s*=\s*<<-EOT\n([\s\S]*?)\n\s*EOT/.exec(main)?.[1];
-    const lines = (text: string | undefined) => (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = (text: string | undefined) =>
+      (text ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
     expect(lines(kind).length).toBeGreaterThan(5);
     expect(lines(kind)).toEqual(lines(eks));
     expect(workflowText).toContain('--values .github/kind/argocd-values.yaml');

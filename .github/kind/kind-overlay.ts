@@ -41,7 +41,8 @@ export function parseKindOverlay(text: string, where: string): KindOverlay {
   };
   if (!value || typeof value !== 'object') fail('(the document)', 'must be a mapping');
   const overlay = value as Partial<KindOverlay>;
-  if (typeof overlay.environment !== 'string' || !/^[a-z0-9-]+$/.test(overlay.environment)) fail('environment', 'must be an environment name such as dev');
+  if (typeof overlay.environment !== 'string' || !/^[a-z0-9-]+$/.test(overlay.environment))
+    fail('environment', 'must be an environment name such as dev');
   const dropFiles = overlay.dropFiles ?? [];
   if (!Array.isArray(dropFiles) || !dropFiles.every((item) => typeof item === 'string')) fail('dropFiles', 'must be a list of file names');
   const reasons = (field: 'dropPlatform' | 'keepPlatform', what: string): Record<string, string> => {
@@ -54,12 +55,20 @@ export function parseKindOverlay(text: string, where: string): KindOverlay {
   };
   const dropPlatform = reasons('dropPlatform', 'why kind cannot run it');
   const keepPlatform = reasons('keepPlatform', 'what the kind run needs it for');
-  for (const name of Object.keys(keepPlatform)) if (name in dropPlatform) fail(`keepPlatform.${name}`, 'is also in dropPlatform: keep it or leave it out, not both');
+  for (const name of Object.keys(keepPlatform))
+    if (name in dropPlatform) fail(`keepPlatform.${name}`, 'is also in dropPlatform: keep it or leave it out, not both');
   for (const field of ['patches', 'serviceValues'] as const) {
     const map = overlay[field] ?? {};
     if (typeof map !== 'object' || Array.isArray(map)) fail(field, 'must be a mapping');
   }
-  return { environment: overlay.environment as string, dropPlatform, keepPlatform, dropFiles, patches: overlay.patches ?? {}, serviceValues: overlay.serviceValues ?? {} };
+  return {
+    environment: overlay.environment as string,
+    dropPlatform,
+    keepPlatform,
+    dropFiles,
+    patches: overlay.patches ?? {},
+    serviceValues: overlay.serviceValues ?? {},
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -78,7 +87,8 @@ function edit(tree: Tree, file: string, change: (document: Document) => void): s
   const text = tree.get(file);
   if (text === undefined) throw new KindOverlayError(`${file}: not in the GitOps tree`);
   const document = parseDocument(text);
-  if (document.errors.length > 0) throw new KindOverlayError(`${file}: not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`);
+  if (document.errors.length > 0)
+    throw new KindOverlayError(`${file}: not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`);
   change(document);
   return document.toString();
 }
@@ -99,24 +109,37 @@ export function applyKindOverlay(tree: Tree, overlay: KindOverlay, options: Kind
   const platform = [...tree.keys()].filter((file) => file.startsWith(`${env}/platform/`) && file.endsWith('.yaml'));
   for (const name of Object.keys(overlay.dropPlatform)) {
     const file = `${env}/platform/${name}.yaml`;
-    if (!platform.includes(file)) throw new KindOverlayError(`overlay dropPlatform: ${file} does not exist (there are: ${platform.map((path) => path.slice(env.length + 10, -5)).join(', ')})`);
+    if (!platform.includes(file))
+      throw new KindOverlayError(
+        `overlay dropPlatform: ${file} does not exist (there are: ${platform.map((path) => path.slice(env.length + 10, -5)).join(', ')})`,
+      );
     result.delete(file);
   }
   for (const name of Object.keys(overlay.keepPlatform)) {
     const file = `${env}/platform/${name}.yaml`;
-    if (!platform.includes(file)) throw new KindOverlayError(`overlay keepPlatform: ${file} does not exist, and the kind run needs it (${overlay.keepPlatform[name] ?? ''})`);
+    if (!platform.includes(file))
+      throw new KindOverlayError(
+        `overlay keepPlatform: ${file} does not exist, and the kind run needs it (${overlay.keepPlatform[name] ?? ''})`,
+      );
   }
   for (const file of overlay.dropFiles) {
     if (!result.delete(file)) throw new KindOverlayError(`overlay dropFiles: ${file} is not in the GitOps tree`);
   }
-  for (const [file, patch] of Object.entries(overlay.patches)) result.set(file, edit(result, file, (document) => mergeInto(document, [], patch)));
+  for (const [file, patch] of Object.entries(overlay.patches))
+    result.set(
+      file,
+      edit(result, file, (document) => mergeInto(document, [], patch)),
+    );
 
   const serviceFiles = [...result.keys()].filter((file) => file.startsWith(`${env}/services/`) && file.endsWith('.yaml'));
   if (serviceFiles.length === 0) throw new KindOverlayError(`${env}/services/: no service Applications`);
   for (const file of serviceFiles) {
     const service = file.slice(env.length + 10, -5);
     const reference = options.images[service];
-    if (reference === undefined) throw new KindOverlayError(`images: no image for the service ${service} (${file}); build it and pass service=repository:tag@sha256:…`);
+    if (reference === undefined)
+      throw new KindOverlayError(
+        `images: no image for the service ${service} (${file}); build it and pass service=repository:tag@sha256:…`,
+      );
     const image = parsePinnedImage(reference, `images (${service})`);
     result.set(
       file,
@@ -130,7 +153,8 @@ export function applyKindOverlay(tree: Tree, overlay: KindOverlay, options: Kind
   }
   // Only what the kind cluster deploys: the environment's Applications and the shared apps/ tree.
   for (const [file, text] of result) {
-    if ((file.startsWith(`${env}/`) || file.startsWith('apps/')) && text.includes(upstream)) result.set(file, text.split(upstream).join(options.repoUrl));
+    if ((file.startsWith(`${env}/`) || file.startsWith('apps/')) && text.includes(upstream))
+      result.set(file, text.split(upstream).join(options.repoUrl));
   }
   return result;
 }

@@ -24,7 +24,8 @@ function main(): number {
     },
     strict: true,
   });
-  if (!values.tree || !values.applications) throw new ReadinessInputError('--tree and --applications are required (usage: wait-applications.ts --tree DIR --applications FILE)');
+  if (!values.tree || !values.applications)
+    throw new ReadinessInputError('--tree and --applications are required (usage: wait-applications.ts --tree DIR --applications FILE)');
   const declared = declaredApplications(filesUnder(join(values.tree, values['gitops-path'])), values.environment);
   const result = readiness(declared, applicationStates(readFileSync(values.applications, 'utf8'), values.applications));
   for (const line of result.table) console.log(line);

@@ -26,7 +26,8 @@ let runLint: RunLint | undefined;
 const knownLimitations: { kind: string; message: RegExp; reason: string }[] = [
   {
     kind: 'action',
-    message: /^invalid runner name "node24" at runs\.using in "[^"]+" action defined at "[^"]+"\. valid runners are "composite", "docker", and "node20"\./,
+    message:
+      /^invalid runner name "node24" at runs\.using in "[^"]+" action defined at "[^"]+"\. valid runners are "composite", "docker", and "node20"\./,
     reason: 'actionlint 1.7.7 predates the node24 runtime our actions declare (GitHub runners run it; later actionlint releases know it)',
   },
 ];
@@ -57,7 +58,14 @@ function load(): RunLint {
     close: synchronous('close'),
     readdir: synchronous('readdir'),
     readlink: synchronous('readlink'),
-    read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null, callback: (error: unknown, bytes?: number) => void): void {
+    read(
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: number | null,
+      callback: (error: unknown, bytes?: number) => void,
+    ): void {
       let bytes: number;
       try {
         bytes = nodeFs.readSync(fd, buffer, offset, length, position);

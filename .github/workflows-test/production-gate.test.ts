@@ -15,8 +15,13 @@ import type { WorkflowStep } from './workflow-replay.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workflowsDir = join(root, '.github', 'workflows');
-const files = readdirSync(workflowsDir).filter((name) => /\.ya?ml$/.test(name)).sort();
-const upstream = JSON.parse(readFileSync(join(root, '.github/workflows-test/upstream-actions.json'), 'utf8')) as Record<string, { version: string; commit: string; inputs: string[] }>;
+const files = readdirSync(workflowsDir)
+  .filter((name) => /\.ya?ml$/.test(name))
+  .sort();
+const upstream = JSON.parse(readFileSync(join(root, '.github/workflows-test/upstream-actions.json'), 'utf8')) as Record<
+  string,
+  { version: string; commit: string; inputs: string[] }
+>;
 
 interface Job {
   if?: string;
@@ -43,30 +48,64 @@ describe('the GitOps credential', () => {
   });
 
   it('is a GitHub App token minted inside a job bound to dev or production, from that environment’s secret, with the upstream inputs', () => {
-    const minting = allJobs.flatMap(({ file, id, job }) => (job.steps ?? []).filter((step) => step.uses?.startsWith('actions/create-github-app-token@')).map((step) => ({ file, id, job, step })));
-    expect(minting.map(({ file, id }) => `${file} ${id}`).sort()).toEqual(['promote-prod.yml promote', 'promote-prod.yml verify-merged', 'release.yml promote-dev', 'rollback.yml rollback-dev', 'rollback.yml rollback-prod']);
+    const minting = allJobs.flatMap(({ file, id, job }) =>
+      (job.steps ?? [])
+        .filter((step) => step.uses?.startsWith('actions/create-github-app-token@'))
+        .map((step) => ({ file, id, job, step })),
+    );
+    expect(minting.map(({ file, id }) => `${file} ${id}`).sort()).toEqual([
+      'promote-prod.yml promote',
+      'promote-prod.yml verify-merged',
+      'release.yml promote-dev',
+      'rollback.yml rollback-dev',
+      'rollback.yml rollback-prod',
+    ]);
     for (const { file, id, job, step } of minting) {
       expect(['dev', 'production'], `${file} ${id}`).toContain(environmentOf(job));
       expect(step.uses).toBe(`actions/create-github-app-token@${upstream['actions/create-github-app-token']?.commit}`);
       expect(step.with?.['private-key']).toBe('${{ secrets.GITOPS_APP_PRIVATE_KEY }}');
-      expect(Object.keys(step.with ?? {}).filter((input) => !upstream['actions/create-github-app-token']?.inputs.includes(input))).toEqual([]);
+      expect(Object.keys(step.with ?? {}).filter((input) => !upstream['actions/create-github-app-token']?.inputs.includes(input))).toEqual(
+        [],
+      );
       // Every later step that writes takes this token (or the job's own, when no App is set up).
-      for (const writer of (job.steps ?? []).filter((candidate) => candidate.uses === './actions/promote' || candidate.uses === './actions/verify')) {
-        if (writer.with?.['token'] !== undefined) expect(writer.with['token'], `${file} ${id}`).toBe('${{ steps.gitops-token.outputs.token || github.token }}');
+      for (const writer of (job.steps ?? []).filter(
+        (candidate) => candidate.uses === './actions/promote' || candidate.uses === './actions/verify',
+      )) {
+        if (writer.with?.['token'] !== undefined)
+          expect(writer.with['token'], `${file} ${id}`).toBe('${{ steps.gitops-token.outputs.token || github.token }}');
       }
     }
-    for (const { file, id, job } of allJobs.filter(({ job }) => JSON.stringify(job).includes('GITOPS_APP_PRIVATE_KEY'))) expect(environmentOf(job), `${file} ${id}`).toBeDefined();
+    for (const { file, id, job } of allJobs.filter(({ job }) => JSON.stringify(job).includes('GITOPS_APP_PRIVATE_KEY')))
+      expect(environmentOf(job), `${file} ${id}`).toBeDefined();
   });
 
   it('every checkout leaves no credentials behind (persist-credentials: false)', () => {
-    const keeping = allJobs.flatMap(({ file, id, job }) => (job.steps ?? []).filter((step) => step.uses?.startsWith('actions/checkout@') && String(step.with?.['persist-credentials']) !== 'false').map(() => `${file} ${id}`));
+    const keeping = allJobs.flatMap(({ file, id, job }) =>
+      (job.steps ?? [])
+        .filter((step) => step.uses?.startsWith('actions/checkout@') && String(step.with?.['persist-credentials']) !== 'false')
+        .map(() => `${file} ${id}`),
+    );
     expect(keeping).toEqual([]);
   });
 });
 
 describe('who may start a prod promotion after a release (workflow_run)', () => {
   const plan = workflow('promote-prod.yml').jobs['plan'];
-  const after = (run: Record<string, unknown>) => ({ github: { event_name: 'workflow_run', repository: 'example/slipway', event: { workflow_run: { conclusion: 'success', event: 'push', path: releaseWorkflowPath, head_repository: { full_name: 'example/slipway' }, ...run } } } });
+  const after = (run: Record<string, unknown>) => ({
+    github: {
+      event_name: 'workflow_run',
+      repository: 'example/slipway',
+      event: {
+        workflow_run: {
+          conclusion: 'success',
+          event: 'push',
+          path: releaseWorkflowPath,
+          head_repository: { full_name: 'example/slipway' },
+          ...run,
+        },
+      },
+    },
+  });
   it.each([
     ['a push run of release.yml on main of this repository', {}, true],
     ['a pull request run of release.yml', { event: 'pull_request' }, false],
@@ -83,7 +122,11 @@ describe('the prod queue', () => {
   const rollbackProd = workflow('rollback.yml').jobs['rollback-prod'];
   it('a prod rollback waits in its own group, which no promotion shares, so none can take its waiting place', () => {
     expect(rollbackProd?.concurrency?.group).toBe('slipway-rollback-prod');
-    const prodWriters = [promoteProd.concurrency?.group, ...Object.values(promoteProd.jobs).map((job) => job.concurrency?.group), workflow('release.yml').jobs['promote-dev']?.concurrency?.group];
+    const prodWriters = [
+      promoteProd.concurrency?.group,
+      ...Object.values(promoteProd.jobs).map((job) => job.concurrency?.group),
+      workflow('release.yml').jobs['promote-dev']?.concurrency?.group,
+    ];
     expect(prodWriters).not.toContain('slipway-rollback-prod');
   });
 
@@ -96,26 +139,41 @@ describe('the prod queue', () => {
   });
 
   it('rollback runs carry the name slipway pending-rollback looks for', () => {
-    for (const environment of ['dev', 'prod']) expect(substitute(workflow('rollback.yml')['run-name'] ?? '', { inputs: { environment } })).toBe(rollbackRunName(environment));
+    for (const environment of ['dev', 'prod'])
+      expect(substitute(workflow('rollback.yml')['run-name'] ?? '', { inputs: { environment } })).toBe(rollbackRunName(environment));
   });
 });
 
 describe('Approved-By and the prod verification', () => {
   it('no job names the approver itself: the promote action reads the run’s approvals (the environment reviewers)', () => {
-    const named = allJobs.flatMap(({ file, id, job }) => (job.steps ?? []).filter((step) => step.uses === './actions/promote' && step.with?.['approver'] !== undefined).map(() => `${file} ${id}`));
+    const named = allJobs.flatMap(({ file, id, job }) =>
+      (job.steps ?? [])
+        .filter((step) => step.uses === './actions/promote' && step.with?.['approver'] !== undefined)
+        .map(() => `${file} ${id}`),
+    );
     expect(named).toEqual([]);
     for (const { file, id, job } of allJobs.filter(({ job }) => (job.steps ?? []).some((step) => step.uses === './actions/promote'))) {
-      expect((job as { permissions?: Record<string, string> }).permissions?.['actions'], `${file} ${id}: actions: read for the approvals`).toBe('read');
+      expect(
+        (job as { permissions?: Record<string, string> }).permissions?.['actions'],
+        `${file} ${id}: actions: read for the approvals`,
+      ).toBe('read');
     }
   });
 
   const verifyMerged = workflow('promote-prod.yml').jobs['verify-merged'];
-  const push = (actor: string, message: string) => ({ github: { event_name: 'push', actor, event: { head_commit: { message } } }, vars: { GITOPS_APP_SLUG: 'slipway-gitops' } });
+  const push = (actor: string, message: string) => ({
+    github: { event_name: 'push', actor, event: { head_commit: { message } } },
+    vars: { GITOPS_APP_SLUG: 'slipway-gitops' },
+  });
   it.each([
     ['a merged pull request whose message starts with "promote prod:"', push('mallory', 'promote prod: cart sha-4444444'), true],
     ['a merged pull request whose message starts with "rollback prod:"', push('mallory', 'rollback prod: cart'), true],
     ['a merged promotion pull request', push('release-manager', 'Merge pull request #1 from example/slipway/promote-prod'), true],
-    ['a commit-mode promotion pushed by the GitOps App (its job verified it)', push('slipway-gitops[bot]', 'promote prod: cart sha-4444444'), false],
+    [
+      'a commit-mode promotion pushed by the GitOps App (its job verified it)',
+      push('slipway-gitops[bot]', 'promote prod: cart sha-4444444'),
+      false,
+    ],
   ])('verify-merged after %s: runs %s', (_, values, runs) => {
     expect(condition(verifyMerged?.if, values)).toBe(runs);
   });
@@ -126,15 +184,25 @@ describe('Approved-By and the prod verification', () => {
 });
 
 describe('the pinned security actions, as upstream defines them at the pinned tag', () => {
-  const uses = files.flatMap((file) => [...text(file).matchAll(/uses: ([^@\s]+)@([0-9a-f]{40}) # (\S+)/g)].map((match) => ({ file, action: match[1] ?? '', commit: match[2], version: match[3] })));
-  it.each(Object.keys(upstream).filter((name) => !name.startsWith('$')))('%s: the upstream commit of the version in the comment, given only inputs it declares', (action) => {
-    const facts = upstream[action];
-    const found = uses.filter((use) => use.action === action);
-    expect(found.length, `${action} is used`).toBeGreaterThan(0);
-    for (const use of found) expect([use.commit, use.version], use.file).toEqual([facts?.commit, facts?.version]);
-    const steps = allJobs.flatMap(({ job }) => (job.steps ?? []).filter((step) => step.uses?.startsWith(`${action}@`)));
-    for (const step of steps) expect(Object.keys(step.with ?? {}).filter((input) => !facts?.inputs.includes(input))).toEqual([]);
-  });
+  const uses = files.flatMap((file) =>
+    [...text(file).matchAll(/uses: ([^@\s]+)@([0-9a-f]{40}) # (\S+)/g)].map((match) => ({
+      file,
+      action: match[1] ?? '',
+      commit: match[2],
+      version: match[3],
+    })),
+  );
+  it.each(Object.keys(upstream).filter((name) => !name.startsWith('$')))(
+    '%s: the upstream commit of the version in the comment, given only inputs it declares',
+    (action) => {
+      const facts = upstream[action];
+      const found = uses.filter((use) => use.action === action);
+      expect(found.length, `${action} is used`).toBeGreaterThan(0);
+      for (const use of found) expect([use.commit, use.version], use.file).toEqual([facts?.commit, facts?.version]);
+      const steps = allJobs.flatMap(({ job }) => (job.steps ?? []).filter((step) => step.uses?.startsWith(`${action}@`)));
+      for (const step of steps) expect(Object.keys(step.with ?? {}).filter((input) => !facts?.inputs.includes(input))).toEqual([]);
+    },
+  );
 
   it('sonarqube-scan-action is at a version with the advisories fixed (5.3.1 or later)', () => {
     const version = uses.find((use) => use.action === 'SonarSource/sonarqube-scan-action')?.version ?? '';
@@ -159,7 +227,9 @@ describe('zizmor and Scorecard', () => {
     expect(String(step?.with?.['version'])).toMatch(/^\d+\.\d+\.\d+$/);
     expect(zizmor?.if).toBe("needs.changes.outputs.workflows == 'true'");
     expect(pullRequest.jobs['gates']?.needs).toContain('zizmor');
-    const gates = String(pullRequest.jobs['report']?.steps?.find((candidate) => candidate.uses === './actions/gate-report')?.with?.['gates'] ?? '');
+    const gates = String(
+      pullRequest.jobs['report']?.steps?.find((candidate) => candidate.uses === './actions/gate-report')?.with?.['gates'] ?? '',
+    );
     expect(gates).toContain('status: ${{ needs.zizmor.result }}');
     expect(gates).toContain('needs.zizmor.outputs.findings');
   });
@@ -178,11 +248,15 @@ describe('zizmor and Scorecard', () => {
 describe('Dependabot and CODEOWNERS', () => {
   /** Folders (from the repository root) holding a file whose name matches. */
   function foldersWith(match: RegExp, dir = root): string[] {
-    const entries = readdirSync(dir, { withFileTypes: true }).filter((entry) => !['node_modules', '.git', '.terraform'].includes(entry.name));
+    const entries = readdirSync(dir, { withFileTypes: true }).filter(
+      (entry) => !['node_modules', '.git', '.terraform'].includes(entry.name),
+    );
     const here = entries.some((entry) => entry.isFile() && match.test(entry.name)) ? [`/${relative(root, dir)}`] : [];
     return [...here, ...entries.filter((entry) => entry.isDirectory()).flatMap((entry) => foldersWith(match, join(dir, entry.name)))];
   }
-  const dependabot = parse(readFileSync(join(root, '.github/dependabot.yml'), 'utf8')) as { updates: { 'package-ecosystem': string; directory?: string; directories?: string[]; cooldown?: { 'default-days'?: number } }[] };
+  const dependabot = parse(readFileSync(join(root, '.github/dependabot.yml'), 'utf8')) as {
+    updates: { 'package-ecosystem': string; directory?: string; directories?: string[]; cooldown?: { 'default-days'?: number } }[];
+  };
   const covers = (ecosystem: string, folder: string): boolean =>
     dependabot.updates
       .filter((update) => update['package-ecosystem'] === ecosystem)
@@ -190,8 +264,14 @@ describe('Dependabot and CODEOWNERS', () => {
       .some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`).test(folder));
 
   it('updates GitHub Actions, npm, every Dockerfile and every Terraform folder, each after a cooldown', () => {
-    expect(dependabot.updates.map((update) => update['package-ecosystem']).sort()).toEqual(['docker', 'github-actions', 'npm', 'terraform']);
-    for (const update of dependabot.updates) expect(update.cooldown?.['default-days'], update['package-ecosystem']).toBeGreaterThanOrEqual(1);
+    expect(dependabot.updates.map((update) => update['package-ecosystem']).sort()).toEqual([
+      'docker',
+      'github-actions',
+      'npm',
+      'terraform',
+    ]);
+    for (const update of dependabot.updates)
+      expect(update.cooldown?.['default-days'], update['package-ecosystem']).toBeGreaterThanOrEqual(1);
     const dockerfiles = foldersWith(/^Dockerfile$/);
     const terraform = foldersWith(/\.tf$/).filter((folder) => folder.startsWith('/infra-repo/'));
     expect(dockerfiles.length).toBeGreaterThanOrEqual(4);
@@ -205,8 +285,15 @@ describe('Dependabot and CODEOWNERS', () => {
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith('#'))
       .map((line) => line.trim().split(/\s+/));
-    const owned = (path: string) => rules.filter(([pattern]) => pattern !== undefined && path.startsWith(pattern.replace(/^\//, ''))).at(-1);
-    for (const path of ['gitops-repo/environments/prod/services/cart.yaml', 'infra-repo/environments/prod/main.tf', '.github/workflows/promote-prod.yml', '.github/CODEOWNERS', 'actions/promote/action.yml']) {
+    const owned = (path: string) =>
+      rules.filter(([pattern]) => pattern !== undefined && path.startsWith(pattern.replace(/^\//, ''))).at(-1);
+    for (const path of [
+      'gitops-repo/environments/prod/services/cart.yaml',
+      'infra-repo/environments/prod/main.tf',
+      '.github/workflows/promote-prod.yml',
+      '.github/CODEOWNERS',
+      'actions/promote/action.yml',
+    ]) {
       expect(owned(path)?.slice(1).length, path).toBeGreaterThan(0);
     }
     expect(owned('app-repo/services/cart/src/index.ts')).toBeUndefined();

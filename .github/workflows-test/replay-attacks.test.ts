@@ -10,7 +10,21 @@ import { formatReleaseManifest } from '../../actions/lib/release/release-manifes
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
-import { context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
+import {
+  context,
+  gitopsFiles,
+  outputsOf,
+  pins,
+  promoteProd,
+  release,
+  releaseCompleted,
+  releaseOf,
+  rollback,
+  root,
+  services,
+  Stage,
+  withGitHubApi,
+} from './replay-stage.ts';
 import { withSigstore } from './replay-attestations.ts';
 import { replayJob } from './workflow-replay.ts';
 import type { JobReplay } from './workflow-replay.ts';
@@ -27,13 +41,23 @@ let first: ReleaseManifest;
  * images' attestations are published as the build's attest steps would (`attest: false`: a release
  * that did not attest; `vars`: the repository's variables).
  */
-async function merge(manifest: ReleaseManifest, runId: number, options: { attest?: boolean; vars?: Record<string, string> } = {}): Promise<JobReplay> {
+async function merge(
+  manifest: ReleaseManifest,
+  runId: number,
+  options: { attest?: boolean; vars?: Record<string, string> } = {},
+): Promise<JobReplay> {
   stage.releaseRun(runId, manifest.source.commit);
   stage.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
   stage.runId = runId;
   if (options.attest !== false) await stage.publish(manifest);
   const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-  return replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }), stage.harness());
+  return replayJob(
+    root,
+    release,
+    'promote-dev',
+    context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }),
+    stage.harness(),
+  );
 }
 
 const dispatch = (release: string) => ({ event_name: 'workflow_dispatch', actor: 'mallory', inputs: { release, mode: 'commit' } });
@@ -59,7 +83,9 @@ describe('the ways around the production gate, replayed', () => {
     stage.artifact(`release-verified-dev-${evil.id}`, 901, { 'verified.json': '{}' });
     const prodBefore = pins(remote, 'prod');
     const downloads = stage.ghLog().length;
-    expect(() => promoteWith(dispatch(evil.id))).toThrow(/comes only from runs that may not promote \(run 901 was triggered by pull_request, not by push\); a release manifest counts only from a push of \.github\/workflows\/release\.yml to main of example\/slipway/);
+    expect(() => promoteWith(dispatch(evil.id))).toThrow(
+      /comes only from runs that may not promote \(run 901 was triggered by pull_request, not by push\); a release manifest counts only from a push of \.github\/workflows\/release\.yml to main of example\/slipway/,
+    );
     expect(pins(remote, 'prod')).toEqual(prodBefore);
     expect(stage.ghLog().length).toBe(downloads);
   });
@@ -71,20 +97,30 @@ describe('the ways around the production gate, replayed', () => {
     stage.releaseRun(803, 'f00f00f'.padEnd(40, '3'), { event: 'pull_request', headBranch: 'add-marker' });
     stage.artifact(`release-verified-dev-${unverified.id}`, 803, { 'verified.json': '{}' });
     const prodBefore = pins(remote, 'prod');
-    expect(() => promoteWith(dispatch(unverified.id))).toThrow(/marker comes from run 803 was triggered by pull_request, not by push, not from run 801 that built the release; a marker counts only from the run that built and verified it/);
+    expect(() => promoteWith(dispatch(unverified.id))).toThrow(
+      /marker comes from run 803 was triggered by pull_request, not by push, not from run 801 that built the release; a marker counts only from the run that built and verified it/,
+    );
     expect(pins(remote, 'prod')).toEqual(prodBefore);
   });
 
   it.each([
-    ['a fork’s pull request whose workflow is named Release, from the fork’s main', { event: 'pull_request', head_repository: { full_name: 'mallory/slipway' } }],
-    ['a fork’s workflow named Release at another path', { event: 'pull_request', path: '.github/workflows/evil.yml', head_repository: { full_name: 'mallory/slipway' } }],
+    [
+      'a fork’s pull request whose workflow is named Release, from the fork’s main',
+      { event: 'pull_request', head_repository: { full_name: 'mallory/slipway' } },
+    ],
+    [
+      'a fork’s workflow named Release at another path',
+      { event: 'pull_request', path: '.github/workflows/evil.yml', head_repository: { full_name: 'mallory/slipway' } },
+    ],
     ['this repository’s pull request run of release.yml', { event: 'pull_request', head_branch: 'main' }],
   ])('%s does not start a prod promotion: the plan job’s if names what it checks', (_, run) => {
     stage.releaseRun(66, first.source.commit, { event: 'pull_request', headRepository: 'mallory/slipway' });
     stage.artifact(`release-verified-dev-${first.id}`, 66, { 'verified.json': '{}' });
     const prodBefore = pins(remote, 'prod');
     const fork = context({ event_name: 'workflow_run', actor: 'mallory', event: releaseCompleted(66, run) });
-    expect(() => replayJob(root, promoteProd, 'plan', fork, stage.harness())).toThrow(/the job's if \(.*github\.event\.workflow_run\.event == 'push'.*github\.event\.workflow_run\.path == '\.github\/workflows\/release\.yml'.*github\.event\.workflow_run\.head_repository\.full_name == github\.repository.*\) is false/s);
+    expect(() => replayJob(root, promoteProd, 'plan', fork, stage.harness())).toThrow(
+      /the job's if \(.*github\.event\.workflow_run\.event == 'push'.*github\.event\.workflow_run\.path == '\.github\/workflows\/release\.yml'.*github\.event\.workflow_run\.head_repository\.full_name == github\.repository.*\) is false/s,
+    );
     expect(pins(remote, 'prod')).toEqual(prodBefore);
   });
 
@@ -113,17 +149,28 @@ describe('the ways around the production gate, replayed', () => {
 
     // The rollback waits for a reviewer in its own queue; a newer promotion comes in behind it.
     stage.rollbackRun(41, 'prod', 'waiting');
-    const groups = { rollback: parse(readFileSync(rollback, 'utf8')).jobs['rollback-prod'].concurrency.group, promotion: parse(readFileSync(promoteProd, 'utf8')).concurrency.group };
+    const groups = {
+      rollback: parse(readFileSync(rollback, 'utf8')).jobs['rollback-prod'].concurrency.group,
+      promotion: parse(readFileSync(promoteProd, 'utf8')).concurrency.group,
+    };
     expect(groups.rollback).not.toBe(groups.promotion);
     const third = releaseOf(remote, '3333333'.padEnd(40, '6'), '2026-11-25T00:00:00Z', ['cart']);
     await merge(third, 503);
     const head = remote.head();
-    expect(() => promoteWith({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(503) })).toThrow(/a rollback of prod has not finished \(run 41: waiting\): this promotion writes nothing, so the rollback is not overtaken/);
+    expect(() => promoteWith({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(503) })).toThrow(
+      /a rollback of prod has not finished \(run 41: waiting\): this promotion writes nothing, so the rollback is not overtaken/,
+    );
     expect(remote.head()).toBe(head);
     expect(pins(remote, 'prod')['cart']).toEqual(second.services['cart']?.image);
 
     // Approved, the rollback runs (it is the unfinished run the promotion saw) and lands.
-    replayJob(root, rollback, 'rollback-prod', context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'prod', reason: 'cart errors' } }), stage.harness());
+    replayJob(
+      root,
+      rollback,
+      'rollback-prod',
+      context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'prod', reason: 'cart errors' } }),
+      stage.harness(),
+    );
     expect(pins(remote, 'prod')['cart']).toEqual(first.services['cart']?.image);
     expect(run(remote.bare, 'log', '-1', '--format=%s', 'main')).toMatch(/^rollback prod:/);
   });
@@ -149,7 +196,11 @@ describe('the ways around the production gate, replayed', () => {
     const head = remote.head();
     // DEV_REQUIRE_PROVENANCE does not reach prod.
     const dispatched = { ...dispatch('dev'), vars: { DEV_REQUIRE_PROVENANCE: 'false' } };
-    expect(() => promoteWith(dispatched)).toThrow(new RegExp(`provenance refused for 1 image\\(s\\); nothing was written to the GitOps repository:(%0A|\\s)+order: ${digest} refused: no attestation`));
+    expect(() => promoteWith(dispatched)).toThrow(
+      new RegExp(
+        `provenance refused for 1 image\\(s\\); nothing was written to the GitOps repository:(%0A|\\s)+order: ${digest} refused: no attestation`,
+      ),
+    );
     expect(remote.head()).toBe(head);
     expect(pins(remote, 'prod')).toEqual(prodBefore);
   });
@@ -160,7 +211,9 @@ describe('the ways around the production gate, replayed', () => {
     await merge(elsewhere, 530, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
     stage.artifact(`release-verified-dev-${elsewhere.id}`, 530, { 'verified.json': '{}' });
     const head = remote.head();
-    expect(() => promoteWith(dispatch(elsewhere.id))).toThrow(new RegExp(`frontend: ${elsewhere.services['frontend']?.image.digest} refused: wrong workflow`));
+    expect(() => promoteWith(dispatch(elsewhere.id))).toThrow(
+      new RegExp(`frontend: ${elsewhere.services['frontend']?.image.digest} refused: wrong workflow`),
+    );
     expect(remote.head()).toBe(head);
   });
 });

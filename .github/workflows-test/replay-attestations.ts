@@ -84,27 +84,47 @@ export interface AttestRecord {
  */
 export function attestStandIn(
   inputs: Record<string, string>,
-  context: { workspace: string; repository: string; signed: SignedBundles; published: Record<string, Record<string, unknown[]>>; records: AttestRecord[] },
+  context: {
+    workspace: string;
+    repository: string;
+    signed: SignedBundles;
+    published: Record<string, Record<string, unknown[]>>;
+    records: AttestRecord[];
+  },
 ): Record<string, string> {
   const name = inputs['subject-name'] ?? '';
   const digest = inputs['subject-digest'] ?? '';
-  if (inputs['push-to-registry'] !== 'true') throw new ReplayError('actions/attest: the release pushes every attestation to the registry (push-to-registry: true)');
-  if (name === '' || !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new ReplayError(`actions/attest: push-to-registry needs subject-name and a sha256 subject-digest (got '${name}', '${digest}')`);
+  if (inputs['push-to-registry'] !== 'true')
+    throw new ReplayError('actions/attest: the release pushes every attestation to the registry (push-to-registry: true)');
+  if (name === '' || !/^sha256:[0-9a-f]{64}$/.test(digest))
+    throw new ReplayError(`actions/attest: push-to-registry needs subject-name and a sha256 subject-digest (got '${name}', '${digest}')`);
   let predicateType = slsaProvenanceV1;
   if (inputs['sbom-path']) {
-    const sbom = JSON.parse(readFileSync(join(context.workspace, inputs['sbom-path']), 'utf8')) as { bomFormat?: string; serialNumber?: string; specVersion?: string };
-    if (!sbom.bomFormat || !sbom.serialNumber || !sbom.specVersion) throw new ReplayError(`actions/attest: ${inputs['sbom-path']} is not a CycloneDX SBOM`);
+    const sbom = JSON.parse(readFileSync(join(context.workspace, inputs['sbom-path']), 'utf8')) as {
+      bomFormat?: string;
+      serialNumber?: string;
+      specVersion?: string;
+    };
+    if (!sbom.bomFormat || !sbom.serialNumber || !sbom.specVersion)
+      throw new ReplayError(`actions/attest: ${inputs['sbom-path']} is not a CycloneDX SBOM`);
     predicateType = cycloneDxBom;
   }
   const bundle = context.signed.get(digest, predicateType);
-  if (!bundle) throw new ReplayError(`actions/attest: no bundle was signed for ${digest} (${predicateType}); sign the release before replaying its build`);
+  if (!bundle)
+    throw new ReplayError(
+      `actions/attest: no bundle was signed for ${digest} (${predicateType}); sign the release before replaying its build`,
+    );
   const forDigest = ((context.published[context.repository] ??= {})[digest] ??= []);
   forDigest.push(bundle);
   const attestationId = String(9_000_000 + context.records.length + 1);
   context.records.push({ subjectName: name, subjectDigest: digest, predicateType, attestationId });
   const bundlePath = join(context.workspace, '..', `attestation-${attestationId}.jsonl`);
   writeFileSync(bundlePath, `${JSON.stringify(bundle)}\n`);
-  return { 'bundle-path': bundlePath, 'attestation-id': attestationId, 'attestation-url': `https://github.com/${context.repository}/attestations/${attestationId}` };
+  return {
+    'bundle-path': bundlePath,
+    'attestation-id': attestationId,
+    'attestation-url': `https://github.com/${context.repository}/attestations/${attestationId}`,
+  };
 }
 
 /** Writes the `trivy` stand-in into `bin`: `trivy image … --format cyclonedx --output FILE IMAGE` only. */

@@ -73,19 +73,33 @@ function pinIn(text: string): Pin {
 
 /** The image each service runs in an environment, read from the remote's branch head. */
 export function pins(remote: GitopsRemoteFixture, environment: string, gitopsPath = 'gitops-repo/'): Record<string, Pin> {
-  return Object.fromEntries(services.map((service) => [service, pinIn(remote.show(`${gitopsPath}environments/${environment}/services/${service}.yaml`))]));
+  return Object.fromEntries(
+    services.map((service) => [service, pinIn(remote.show(`${gitopsPath}environments/${environment}/services/${service}.yaml`))]),
+  );
 }
 
 const hex = (seed: string): string => `sha256:${Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64)}`;
 
 /** A release of some services, built from `commit`, with the registry the real tree pins. */
-export function releaseOf(remote: GitopsRemoteFixture, commit: string, createdAt: string, names: string[], gitopsPath = 'gitops-repo/'): ReleaseManifest {
+export function releaseOf(
+  remote: GitopsRemoteFixture,
+  commit: string,
+  createdAt: string,
+  names: string[],
+  gitopsPath = 'gitops-repo/',
+): ReleaseManifest {
   const current = pins(remote, 'dev', gitopsPath);
   return createReleaseManifest({
     createdAt,
     source: { repository, commit },
     services: Object.fromEntries(
-      names.map((service) => [service, { image: { repository: current[service]?.repository ?? '', tag: `sha-${commit.slice(0, 7)}`, digest: hex(`${service}-${commit}`) }, scan: { status: 'passed', critical: 0 } }]),
+      names.map((service) => [
+        service,
+        {
+          image: { repository: current[service]?.repository ?? '', tag: `sha-${commit.slice(0, 7)}`, digest: hex(`${service}-${commit}`) },
+          scan: { status: 'passed', critical: 0 },
+        },
+      ]),
     ),
   });
 }
@@ -103,7 +117,10 @@ let githubApi: { url: string; stop: () => void } | undefined;
 export function withGitHubApi(): void {
   beforeAll(async () => {
     writeFileSync(apiState, JSON.stringify({ tokens: [], runs: [], artifacts: [] }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'actions/test-support/github-api-process.ts'), apiState], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'actions/test-support/github-api-process.ts'), apiState], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const port = await new Promise<string>((resolve, reject) => {
       child.once('error', reject);
       child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
@@ -118,7 +135,9 @@ export class Stage {
   readonly bin = mkdtempSync(join(tmpdir(), 'slipway-stand-ins-'));
   readonly artifacts: StageArtifact[] = [];
   readonly runs: StandInRun[] = [];
-  readonly approvals: Record<string, StandInApproval[]> = { [replayedRun]: [{ login: 'octocat', state: 'approved', environment: 'production' }] };
+  readonly approvals: Record<string, StandInApproval[]> = {
+    [replayedRun]: [{ login: 'octocat', state: 'approved', environment: 'production' }],
+  };
   readonly uploads = new Map<string, Record<string, string>>();
   readonly verifications: Record<string, string>[] = [];
   /** Bundles signed for the releases of this scenario, and those the attestations API lists (repository → digest → bundles). */
@@ -148,7 +167,10 @@ export class Stage {
     await this.sign(manifest, request);
     for (const [name, entry] of Object.entries(manifest.services)) {
       if (!name) continue;
-      attestStandIn({ 'subject-name': entry.image.repository, 'subject-digest': entry.image.digest, 'push-to-registry': 'true' }, this.attestContext(this.bin));
+      attestStandIn(
+        { 'subject-name': entry.image.repository, 'subject-digest': entry.image.digest, 'push-to-registry': 'true' },
+        this.attestContext(this.bin),
+      );
     }
   }
 
@@ -158,12 +180,30 @@ export class Stage {
 
   /** A run of release.yml: by default a push to main of this repository, of the commit `headSha`. */
   releaseRun(id: number, headSha: string, overrides: Partial<StandInRun> = {}): void {
-    this.runs.push({ id, path: releaseWorkflowPath, event: 'push', headBranch: 'main', headSha, headRepository: repository, name: 'Release', ...overrides });
+    this.runs.push({
+      id,
+      path: releaseWorkflowPath,
+      event: 'push',
+      headBranch: 'main',
+      headSha,
+      headRepository: repository,
+      name: 'Release',
+      ...overrides,
+    });
   }
 
   /** A run of rollback.yml for `environment`, in the given status. */
   rollbackRun(id: number, environment: string, status: string): void {
-    this.runs.push({ id, path: rollbackWorkflowPath, event: 'workflow_dispatch', headBranch: 'main', headSha: '9'.repeat(40), headRepository: repository, status, displayTitle: rollbackRunName(environment) });
+    this.runs.push({
+      id,
+      path: rollbackWorkflowPath,
+      event: 'workflow_dispatch',
+      headBranch: 'main',
+      headSha: '9'.repeat(40),
+      headRepository: repository,
+      status,
+      displayTitle: rollbackRunName(environment),
+    });
   }
 
   artifact(name: string, runId: number, files: Record<string, string> = {}): void {
@@ -174,7 +214,13 @@ export class Stage {
     const config = join(this.bin, 'gh.json');
     const log = join(this.bin, 'gh.log');
     writeFileSync(config, JSON.stringify({ artifacts: this.artifacts, log }));
-    const state: ActionsApiState = { tokens: ['ghs_replayToken', appToken], runs: this.runs, artifacts: this.artifacts.map(({ name, runId }) => ({ name, runId })), approvals: this.approvals, attestations: this.attestations };
+    const state: ActionsApiState = {
+      tokens: ['ghs_replayToken', appToken],
+      runs: this.runs,
+      artifacts: this.artifacts.map(({ name, runId }) => ({ name, runId })),
+      approvals: this.approvals,
+      attestations: this.attestations,
+    };
     writeFileSync(apiState, JSON.stringify(state));
     if (!existsSync(log)) writeFileSync(log, '');
     let clones = 0;
@@ -187,7 +233,8 @@ export class Stage {
           placeTrustedRoot(checkout);
           return checkout;
         }
-        if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace) throw new ReplayError(`checkout: no repository ${inputs['repository']} here`);
+        if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace)
+          throw new ReplayError(`checkout: no repository ${inputs['repository']} here`);
         run(this.gitops.root, 'clone', '--quiet', this.gitops.bare, join(workspace, inputs['path'] ?? '.'));
         return undefined;
       },
@@ -218,13 +265,20 @@ export class Stage {
       return {};
     }
     if (uses.startsWith('actions/create-github-app-token@')) {
-      if (!inputs['client-id'] || !inputs['private-key']) throw new ReplayError('create-github-app-token: client-id and private-key are required');
+      if (!inputs['client-id'] || !inputs['private-key'])
+        throw new ReplayError('create-github-app-token: client-id and private-key are required');
       return { token: appToken, 'app-slug': 'slipway-gitops' };
     }
     if (uses.startsWith('actions/setup-node@') || uses.startsWith('aws-actions/configure-aws-credentials@')) return {};
     if (uses.startsWith('aws-actions/amazon-ecr-login@')) return { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' };
     // The builder, the scanner's setup and its upload run in their own tests (actions/build-images, actions/scan).
-    if (uses.startsWith('docker/setup-buildx-action@') || uses.startsWith('aquasecurity/setup-trivy@') || uses.startsWith('github/codeql-action/upload-sarif@') || uses === './actions/scan') return {};
+    if (
+      uses.startsWith('docker/setup-buildx-action@') ||
+      uses.startsWith('aquasecurity/setup-trivy@') ||
+      uses.startsWith('github/codeql-action/upload-sarif@') ||
+      uses === './actions/scan'
+    )
+      return {};
     if (uses === './actions/build-images') return this.build(inputs, workspace);
     if (uses.startsWith('actions/attest@')) return attestStandIn(inputs, this.attestContext(workspace ?? this.bin));
     // No cluster here: the verify action's own tests run it against Kubernetes and Prometheus servers.
@@ -256,7 +310,18 @@ export class Stage {
 
 /** A `workflow_run` event of a Release run: by default a successful push run of release.yml on main of this repository. */
 export function releaseCompleted(id: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { workflow_run: { id, conclusion: 'success', name: 'Release', event: 'push', path: releaseWorkflowPath, head_branch: 'main', head_repository: { full_name: repository }, ...overrides } };
+  return {
+    workflow_run: {
+      id,
+      conclusion: 'success',
+      name: 'Release',
+      event: 'push',
+      path: releaseWorkflowPath,
+      head_branch: 'main',
+      head_repository: { full_name: repository },
+      ...overrides,
+    },
+  };
 }
 
 export function context(overrides: {
@@ -282,7 +347,13 @@ export function context(overrides: {
       event_name: overrides.event_name,
       event: overrides.event ?? {},
     },
-    vars: { AWS_REGION: 'eu-west-1', AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy', EKS_CLUSTER_NAME: 'slipway', SIGSTORE_TRUSTED_ROOT: replayTrustedRoot, ...overrides.vars },
+    vars: {
+      AWS_REGION: 'eu-west-1',
+      AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy',
+      EKS_CLUSTER_NAME: 'slipway',
+      SIGSTORE_TRUSTED_ROOT: replayTrustedRoot,
+      ...overrides.vars,
+    },
     secrets: { ...overrides.secrets },
     inputs: overrides.inputs ?? {},
     needs: overrides.needs ?? {},

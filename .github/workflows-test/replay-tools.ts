@@ -11,7 +11,10 @@ import { writeTrivyStandIn } from './replay-attestations.ts';
 
 export function writeToolStandIns(bin: string, slipwayCli: string): void {
   // npx: `npx slipway …` runs this repository's CLI (in CI it is the workspace's own bin).
-  writeFileSync(join(bin, 'npx'), `#!/usr/bin/env bash\nif [ "$1" = slipway ]; then shift; exec "${process.execPath}" "${slipwayCli}" "$@"; fi\necho "npx stand-in: only slipway" >&2\nexit 1\n`);
+  writeFileSync(
+    join(bin, 'npx'),
+    `#!/usr/bin/env bash\nif [ "$1" = slipway ]; then shift; exec "${process.execPath}" "${slipwayCli}" "$@"; fi\necho "npx stand-in: only slipway" >&2\nexit 1\n`,
+  );
   // gh: `gh run download <run> --name <artifact> --dir <dir>`, from that run's artifacts only.
   writeFileSync(
     join(bin, 'gh'),

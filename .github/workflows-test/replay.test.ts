@@ -19,7 +19,22 @@ import { formatReleaseManifest, parseReleaseManifest } from '../../actions/lib/r
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
-import { appToken, context, gitopsFiles, outputsOf, pins, promoteProd, release, releaseCompleted, releaseOf, rollback, root, services, Stage, withGitHubApi } from './replay-stage.ts';
+import {
+  appToken,
+  context,
+  gitopsFiles,
+  outputsOf,
+  pins,
+  promoteProd,
+  release,
+  releaseCompleted,
+  releaseOf,
+  rollback,
+  root,
+  services,
+  Stage,
+  withGitHubApi,
+} from './replay-stage.ts';
 import type { Pin } from './replay-stage.ts';
 import { cycloneDxBom, withSigstore } from './replay-attestations.ts';
 import { condition, evaluate, substitute } from './workflow-expressions.ts';
@@ -31,19 +46,27 @@ withGitHubApi();
 withSigstore();
 
 describe('the expression subset the replay evaluates', () => {
-  const values = { inputs: { mode: '', release: 'dev' }, vars: { MODE: 'pull-request' }, needs: { plan: { outputs: { differs: 'true', 'release-id': '' } } }, github: { event_name: 'workflow_run', event: { workflow_run: { conclusion: 'success' } } } };
+  const values = {
+    inputs: { mode: '', release: 'dev' },
+    vars: { MODE: 'pull-request' },
+    needs: { plan: { outputs: { differs: 'true', 'release-id': '' } } },
+    github: { event_name: 'workflow_run', event: { workflow_run: { conclusion: 'success' } } },
+  };
   it.each([
     ["inputs.mode || vars.MODE || 'commit'", 'pull-request'],
     ["inputs.mode || vars.NONE || 'commit'", 'commit'],
     ["needs.plan.outputs.differs == 'true' || needs.plan.outputs.release-id != ''", true],
-    ["github.event_name == 'workflow_dispatch' || (github.event_name == 'workflow_run' && github.event.workflow_run.conclusion == 'success')", true],
+    [
+      "github.event_name == 'workflow_dispatch' || (github.event_name == 'workflow_run' && github.event.workflow_run.conclusion == 'success')",
+      true,
+    ],
     ["!startsWith('promote prod: cart', 'promote prod:')", false],
     ["format('{0}% of lines', '81.5')", '81.5% of lines'],
     // GitHub's loose equality: a variable that is not set is null, which equals ''.
     ["vars.NONE != ''", false],
     ["vars.NONE == ''", true],
     ["vars.MODE == 'PULL-REQUEST'", true],
-    ["needs.plan.outputs.differs == true", false],
+    ['needs.plan.outputs.differs == true', false],
   ])('%s → %s', (expression, value) => {
     expect(evaluate(expression, values)).toBe(value);
   });
@@ -71,13 +94,22 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
    * release.yml after a merge: the build job (the release's images attested with bundles signed for
    * their digests) → promote-dev (provenance verified against the test trusted root, then promote and verify).
    */
-  async function merge(manifest: ReleaseManifest, runId: number): Promise<{ build: JobReplay; promote: JobReplay; promoteOutputs: Record<string, string> }> {
+  async function merge(
+    manifest: ReleaseManifest,
+    runId: number,
+  ): Promise<{ build: JobReplay; promote: JobReplay; promoteOutputs: Record<string, string> }> {
     stage.releaseRun(runId, manifest.source.commit);
     stage.runId = runId;
     stage.building = manifest;
     await stage.sign(manifest);
     const build = replayJob(root, release, 'build', context({ event_name: 'push' }), stage.harness());
-    const promote = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build: outputsOf(release, 'build', build) } }), stage.harness());
+    const promote = replayJob(
+      root,
+      release,
+      'promote-dev',
+      context({ event_name: 'push', needs: { build: outputsOf(release, 'build', build) } }),
+      stage.harness(),
+    );
     const promoteOutputs = jobOutputs(release, 'promote-dev', promote);
     return { build, promote, promoteOutputs };
   }
@@ -86,21 +118,43 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
     const { build, promote, promoteOutputs } = await merge(first, 501);
     // Two attestations per image (SLSA provenance, CycloneDX SBOM), each for the image's own name and digest.
-    expect(stage.attested.map(({ subjectName, subjectDigest, predicateType }) => `${subjectName}@${subjectDigest} ${predicateType}`).sort()).toEqual(
-      services.flatMap((service) => [slsaProvenanceV1, cycloneDxBom].map((type) => `${first.services[service]?.image.repository}@${first.services[service]?.image.digest} ${type}`)).sort(),
+    expect(
+      stage.attested.map(({ subjectName, subjectDigest, predicateType }) => `${subjectName}@${subjectDigest} ${predicateType}`).sort(),
+    ).toEqual(
+      services
+        .flatMap((service) =>
+          [slsaProvenanceV1, cycloneDxBom].map(
+            (type) => `${first.services[service]?.image.repository}@${first.services[service]?.image.digest} ${type}`,
+          ),
+        )
+        .sort(),
     );
-    expect(build.steps.filter((step) => step.label.startsWith('actions/attest@') || /^(provenance|sbom)-/.test(step.id ?? '')).map((step) => step.ran)).toEqual(Array(8).fill('harness'));
-    const kept = parseReleaseManifest(stage.uploads.get(`release-manifest-${first.id}`)?.['release-manifest.json'] ?? '', 'uploaded manifest');
+    expect(
+      build.steps
+        .filter((step) => step.label.startsWith('actions/attest@') || /^(provenance|sbom)-/.test(step.id ?? ''))
+        .map((step) => step.ran),
+    ).toEqual(Array(8).fill('harness'));
+    const kept = parseReleaseManifest(
+      stage.uploads.get(`release-manifest-${first.id}`)?.['release-manifest.json'] ?? '',
+      'uploaded manifest',
+    );
     for (const service of services) {
       const attestations = kept.services[service]?.attestations ?? [];
-      expect(attestations.map((attestation) => attestation.predicateType), service).toEqual([slsaProvenanceV1, cycloneDxBom]);
+      expect(
+        attestations.map((attestation) => attestation.predicateType),
+        service,
+      ).toEqual([slsaProvenanceV1, cycloneDxBom]);
       for (const attestation of attestations) {
-        expect(stage.attested.find((record) => record.attestationId === attestation.attestationId)?.subjectDigest, service).toBe(first.services[service]?.image.digest);
+        expect(stage.attested.find((record) => record.attestationId === attestation.attestationId)?.subjectDigest, service).toBe(
+          first.services[service]?.image.digest,
+        );
         expect(attestation.url).toBe(`https://github.com/example/slipway/attestations/${attestation.attestationId}`);
         expect(attestation.referrersOf).toBe(`${first.services[service]?.image.repository}@${first.services[service]?.image.digest}`);
       }
     }
-    expect(Object.keys(stage.uploads.get(`release-manifest-${first.id}`) ?? {}).sort()).toEqual(['release-manifest.json', ...services.map((service) => `sbom/${service}.cdx.json`)].sort());
+    expect(Object.keys(stage.uploads.get(`release-manifest-${first.id}`) ?? {}).sort()).toEqual(
+      ['release-manifest.json', ...services.map((service) => `sbom/${service}.cdx.json`)].sort(),
+    );
     expect(promote.steps.find((step) => step.id === 'promote')?.summary).toContain('Provenance verified');
     expect(promote.steps.map((step) => [step.label, step.ran])).toEqual([
       ['actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8', 'harness'],
@@ -115,16 +169,39 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     ]);
     expect(promote.steps[3]?.stdout).not.toContain('::warning::');
     const inputs = promote.steps[3]?.inputs ?? {};
-    expect(inputs).toMatchObject({ environment: 'dev', 'release-manifest': 'release/release-manifest.json', branch: 'main', mode: 'commit', token: 'ghs_replayToken', 'gitops-repository': '', rollback: 'false' });
+    expect(inputs).toMatchObject({
+      environment: 'dev',
+      'release-manifest': 'release/release-manifest.json',
+      branch: 'main',
+      mode: 'commit',
+      token: 'ghs_replayToken',
+      'gitops-repository': '',
+      rollback: 'false',
+    });
     expect(promoteOutputs).toMatchObject({ 'commit-sha': remote.head(), changed: 'true' });
     for (const service of services) expect(pins(remote, 'dev')[service]).toEqual(first.services[service]?.image);
     expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Release: ${first.id}`);
 
-    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'dev', 'gitops-commit': remote.head(), rollback: 'true', branch: 'main' });
+    expect(stage.verifications.at(-1)).toMatchObject({
+      environment: 'dev',
+      'gitops-commit': remote.head(),
+      rollback: 'true',
+      branch: 'main',
+    });
     expect(JSON.parse(stage.verifications.at(-1)?.['services'] ?? '[]')).toEqual(
-      services.map((service) => expect.objectContaining({ service, to: { tag: first.services[service]?.image.tag, digest: first.services[service]?.image.digest } })),
+      services.map((service) =>
+        expect.objectContaining({
+          service,
+          to: { tag: first.services[service]?.image.tag, digest: first.services[service]?.image.digest },
+        }),
+      ),
     );
-    expect(JSON.parse(stage.uploads.get(`release-verified-dev-${first.id}`)?.['verified.json'] ?? '{}')).toEqual({ releaseId: first.id, environment: 'dev', gitopsCommit: remote.head(), verified: true });
+    expect(JSON.parse(stage.uploads.get(`release-verified-dev-${first.id}`)?.['verified.json'] ?? '{}')).toEqual({
+      releaseId: first.id,
+      environment: 'dev',
+      gitopsCommit: remote.head(),
+      verified: true,
+    });
     devAfter['first'] = pins(remote, 'dev');
   });
 
@@ -140,11 +217,17 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   });
 
   it('the next release builds what changed since the source commit dev runs (the build job’s last-release script, run by bash)', () => {
-    const step = (parse(readFileSync(release, 'utf8')) as { jobs: { build: { steps: WorkflowStep[] } } }).jobs.build.steps.find((candidate) => candidate.id === 'last-release');
+    const step = (parse(readFileSync(release, 'utf8')) as { jobs: { build: { steps: WorkflowStep[] } } }).jobs.build.steps.find(
+      (candidate) => candidate.id === 'last-release',
+    );
     const checkout = remote.clone(`last-release-${Date.now()}`);
     const output = join(checkout, '.github-output');
     writeFileSync(output, '');
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step?.run ?? 'exit 1'], { cwd: checkout, env: { ...process.env, GITOPS_PATH: 'gitops-repo', GITHUB_OUTPUT: output }, encoding: 'utf8' });
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step?.run ?? 'exit 1'], {
+      cwd: checkout,
+      env: { ...process.env, GITOPS_PATH: 'gitops-repo', GITHUB_OUTPUT: output },
+      encoding: 'utf8',
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(readFileSync(output, 'utf8')).toBe(`since=${second.source.commit}\n`);
   });
@@ -157,13 +240,29 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(plan.steps.find((step) => step.id === 'diff')?.stdout).toContain('services differ; promoting dev -> prod would change');
 
     const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
-    expect(promote.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({ environment: 'prod', 'release-manifest': 'release/release-manifest.json', 'from-environment': '', mode: 'commit', approver: '' });
+    expect(promote.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({
+      environment: 'prod',
+      'release-manifest': 'release/release-manifest.json',
+      'from-environment': '',
+      mode: 'commit',
+      approver: '',
+    });
     for (const service of services) expect(pins(remote, 'prod')[service]).toEqual(first.services[service]?.image);
     // The production reviewer from the run's approvals, not the release manager who started it.
     const message = run(remote.bare, 'log', '-1', '--format=%B', 'main');
     expect(message).toContain('Approved-By: octocat');
     expect(message).not.toContain('release-manager');
-    expect(stage.ghLog()).toContainEqual(['run', 'download', '501', '--repo', 'example/slipway', '--name', `release-manifest-${first.id}`, '--dir', 'release']);
+    expect(stage.ghLog()).toContainEqual([
+      'run',
+      'download',
+      '501',
+      '--repo',
+      'example/slipway',
+      '--name',
+      `release-manifest-${first.id}`,
+      '--dir',
+      'release',
+    ]);
     expect(stage.verifications.at(-1)).toMatchObject({ environment: 'prod', 'gitops-commit': remote.head() });
   });
 
@@ -180,7 +279,9 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     // Nothing left to promote: the plan says so, and the approval job is not started.
     const again = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness()));
     expect(again.outputs['differs']).toBe('false');
-    expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: again } }))).toBe(false);
+    expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: again } }))).toBe(
+      false,
+    );
   });
 
   it('a Release run that verified nothing new in dev (it built nothing) asks no one to approve a prod promotion', () => {
@@ -190,15 +291,26 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(plan.steps.find((step) => step.id === 'diff')?.ran).toBe('skipped');
     expect(plan.steps.find((step) => step.id === 'source')?.summary).toContain('Release run 599 verified no new release in dev');
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
-    expect(condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: planOutputs } }))).toBe(false);
+    expect(
+      condition(parse(readFileSync(promoteProd, 'utf8')).jobs.promote.if, context({ ...afterRelease, needs: { plan: planOutputs } })),
+    ).toBe(false);
   });
 
   const marker = join(tmpdir(), `slipway-injected-${process.pid}`);
   const unverified = 'badc0de-20261121T120000Z';
   it.each([
     { release: `$(touch ${marker}); x`, error: /is not a release id/ },
-    { release: 'deadbee-20990101T000000Z', error: /no release-manifest-deadbee-20990101T000000Z artifact from a push of \.github\/workflows\/release\.yml to main of example\/slipway: the release id is unknown/ },
-    { release: unverified, error: new RegExp(`release ${unverified} has not passed verification in dev \\(run 503 built it but uploaded no release-verified-dev-${unverified} artifact\\)`) },
+    {
+      release: 'deadbee-20990101T000000Z',
+      error:
+        /no release-manifest-deadbee-20990101T000000Z artifact from a push of \.github\/workflows\/release\.yml to main of example\/slipway: the release id is unknown/,
+    },
+    {
+      release: unverified,
+      error: new RegExp(
+        `release ${unverified} has not passed verification in dev \\(run 503 built it but uploaded no release-verified-dev-${unverified} artifact\\)`,
+      ),
+    },
   ])('a dispatch asking for $release stops at the plan with a clear error, promoting nothing', ({ release: asked, error }) => {
     // Built and promoted to dev, but its verification failed (dev was rolled back): no verified marker.
     if (!stage.runs.some((candidate) => candidate.id === 503)) {
@@ -235,7 +347,13 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
 
   it('rollback of dev → dev runs the first release again; prod is left alone', () => {
     const prodBefore = pins(remote, 'prod');
-    replayJob(root, rollback, 'rollback-dev', context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'dev', reason: '' } }), stage.harness());
+    replayJob(
+      root,
+      rollback,
+      'rollback-dev',
+      context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs: { environment: 'dev', reason: '' } }),
+      stage.harness(),
+    );
     expect(pins(remote, 'dev')).toEqual(devAfter['first']);
     expect(pins(remote, 'prod')).toEqual(prodBefore);
   });
@@ -247,7 +365,10 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     const app = createGitopsRemote(new Map([['README.md', 'The application repository.\n']]));
     const appHead = app.head();
     const stage = new Stage(app, gitops);
-    const split = { vars: { GITOPS_REPOSITORY: gitops.bare, GITOPS_PATH: '', GITOPS_APP_CLIENT_ID: 'Iv23liTestClient' }, secrets: { GITOPS_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----' } };
+    const split = {
+      vars: { GITOPS_REPOSITORY: gitops.bare, GITOPS_PATH: '', GITOPS_APP_CLIENT_ID: 'Iv23liTestClient' },
+      secrets: { GITOPS_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----' },
+    };
     const manifest = releaseOf(gitops, '3333333333333333333333333333333333333333', '2026-11-22T01:00:00Z', services, '');
     stage.releaseRun(601, manifest.source.commit);
     stage.artifact(`release-manifest-${manifest.id}`, 601, { 'release-manifest.json': formatReleaseManifest(manifest) });
@@ -257,13 +378,26 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     stage.runId = 601;
     const dev = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...split }), stage.harness());
     // The GitOps App's token, minted in the job from the environment's key.
-    expect(dev.steps.find((step) => step.id === 'gitops-token')?.inputs).toMatchObject({ 'client-id': 'Iv23liTestClient', 'private-key': '-----BEGIN RSA PRIVATE KEY-----', 'permission-contents': 'write', owner: 'example' });
-    expect(dev.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({ 'gitops-repository': gitops.bare, 'gitops-path': '', token: appToken });
+    expect(dev.steps.find((step) => step.id === 'gitops-token')?.inputs).toMatchObject({
+      'client-id': 'Iv23liTestClient',
+      'private-key': '-----BEGIN RSA PRIVATE KEY-----',
+      'permission-contents': 'write',
+      owner: 'example',
+    });
+    expect(dev.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({
+      'gitops-repository': gitops.bare,
+      'gitops-path': '',
+      token: appToken,
+    });
     expect(dev.steps.find((step) => step.id === 'promote')?.stdout).not.toContain('::warning::');
     for (const service of services) expect(pins(gitops, 'dev', '')[service]).toEqual(manifest.services[service]?.image);
     expect(app.head()).toBe(appHead);
 
-    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'dev', 'gitops-commit': gitops.head(), 'gitops-repository': gitops.bare });
+    expect(stage.verifications.at(-1)).toMatchObject({
+      environment: 'dev',
+      'gitops-commit': gitops.head(),
+      'gitops-repository': gitops.bare,
+    });
 
     const afterRelease = { event_name: 'workflow_run', event: releaseCompleted(601), ...split };
     const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
@@ -330,11 +464,17 @@ describe('a prod promotion in pull-request mode, replayed against a local server
     const verifications = stage.verifications.length;
     const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
     const promoted = promote.steps.find((step) => step.id === 'promote');
-    expect(promoted?.outputs).toMatchObject({ 'pull-request-url': 'https://github.com/example/slipway/pull/1', 'commit-sha': remote.head('slipway/promote-prod'), changed: 'true' });
+    expect(promoted?.outputs).toMatchObject({
+      'pull-request-url': 'https://github.com/example/slipway/pull/1',
+      'commit-sha': remote.head('slipway/promote-prod'),
+      changed: 'true',
+    });
     expect(remote.head()).toBe(mainBefore);
     expect(pins(remote, 'prod')).toEqual(prodBefore);
     // The branch is not what Argo CD deploys: verifying (and rolling back on its timeout) would hit prod's current release.
-    expect(promote.steps.slice(promote.steps.indexOf(promoted as NonNullable<typeof promoted>) + 1).map((step) => [step.label, step.ran])).toEqual([
+    expect(
+      promote.steps.slice(promote.steps.indexOf(promoted as NonNullable<typeof promoted>) + 1).map((step) => [step.label, step.ran]),
+    ).toEqual([
       ['aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df', 'skipped'],
       ['kubeconfig for the prod cluster', 'skipped'],
       ['./actions/verify', 'skipped'],
@@ -344,20 +484,54 @@ describe('a prod promotion in pull-request mode, replayed against a local server
     // A reviewer merges the pull request with a merge commit.
     const reviewer = remote.clone('reviewer');
     run(reviewer, 'fetch', '--quiet', 'origin', 'slipway/promote-prod');
-    run(reviewer, '-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.com', 'merge', '--quiet', '--no-ff', '-m', 'Merge pull request #1 from example/slipway/promote-prod', 'FETCH_HEAD');
+    run(
+      reviewer,
+      '-c',
+      'user.name=Reviewer',
+      '-c',
+      'user.email=reviewer@example.com',
+      'merge',
+      '--quiet',
+      '--no-ff',
+      '-m',
+      'Merge pull request #1 from example/slipway/promote-prod',
+      'FETCH_HEAD',
+    );
     run(reviewer, 'push', '--quiet', 'origin', 'main');
     const merged = remote.head();
     expect(pins(remote, 'prod')['cart']).toEqual(manifest.services['cart']?.image);
 
-    const push = context({ event_name: 'push', actor: 'reviewer', vars: { GITOPS_APP_SLUG: 'slipway-gitops' }, event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } } });
-    const verifyMerged = replayJob(root, promoteProd, 'verify-merged', { ...push, github: { ...(push['github'] as Record<string, unknown>), sha: merged } }, stage.harness());
+    const push = context({
+      event_name: 'push',
+      actor: 'reviewer',
+      vars: { GITOPS_APP_SLUG: 'slipway-gitops' },
+      event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } },
+    });
+    const verifyMerged = replayJob(
+      root,
+      promoteProd,
+      'verify-merged',
+      { ...push, github: { ...(push['github'] as Record<string, unknown>), sha: merged } },
+      stage.harness(),
+    );
     expect(verifyMerged.steps.find((step) => step.label === './actions/verify')?.ran).toBe('harness');
-    expect(stage.verifications.at(-1)).toMatchObject({ environment: 'prod', 'gitops-commit': merged, services: `cart=${manifest.services['cart']?.image.tag}`, rollback: 'true' });
+    expect(stage.verifications.at(-1)).toMatchObject({
+      environment: 'prod',
+      'gitops-commit': merged,
+      services: `cart=${manifest.services['cart']?.image.tag}`,
+      rollback: 'true',
+    });
 
     // A commit-mode promotion pushed to main by the GitOps App was verified by its own run; a merged
     // pull request is verified whatever its message says (it cannot pass for the App's push).
     const verifyIf = parse(readFileSync(promoteProd, 'utf8')).jobs['verify-merged'].if;
-    const pushed = (actor: string) => context({ event_name: 'push', actor, vars: { GITOPS_APP_SLUG: 'slipway-gitops' }, event: { head_commit: { message: 'promote prod: cart sha-4444444' } } });
+    const pushed = (actor: string) =>
+      context({
+        event_name: 'push',
+        actor,
+        vars: { GITOPS_APP_SLUG: 'slipway-gitops' },
+        event: { head_commit: { message: 'promote prod: cart sha-4444444' } },
+      });
     expect(condition(verifyIf, pushed('slipway-gitops[bot]'))).toBe(false);
     expect(condition(verifyIf, pushed('reviewer'))).toBe(true);
   });

@@ -49,7 +49,12 @@ function looselyEqual(left: Value, right: Value): boolean {
     if (value === null || value === undefined) return 0;
     if (typeof value === 'boolean') return value ? 1 : 0;
     if (typeof value === 'number') return value;
-    if (typeof value === 'string') return value.trim() === '' ? 0 : /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value.trim()) || /^0x[0-9a-f]+$/i.test(value.trim()) ? Number(value.trim()) : NaN;
+    if (typeof value === 'string')
+      return value.trim() === ''
+        ? 0
+        : /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value.trim()) || /^0x[0-9a-f]+$/i.test(value.trim())
+          ? Number(value.trim())
+          : NaN;
     return NaN;
   };
   return number(a) === number(b);
@@ -80,7 +85,8 @@ const functions: Record<string, (...args: Value[]) => Value> = {
   format: (template, ...args) => asString(template).replace(/\{(\d+)\}/g, (_, n: string) => asString(args[Number(n)])),
   toJSON: (value) => JSON.stringify(value ?? null, null, 2),
   startsWith: (text, prefix) => asString(text).toLowerCase().startsWith(asString(prefix).toLowerCase()),
-  contains: (text, part) => (Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase())),
+  contains: (text, part) =>
+    Array.isArray(text) ? text.includes(part) : asString(text).toLowerCase().includes(asString(part).toLowerCase()),
 };
 
 /** A recursive-descent reading of one expression: or → and → comparison → primary. */
@@ -173,7 +179,8 @@ class ExpressionReader {
 export function evaluate(expression: string, context: ExpressionContext): Value {
   const reader = new ExpressionReader(expression, tokenize(expression), context);
   const value = reader.or();
-  if (reader.index !== reader.tokens.length) throw new ReplayError(`cannot read the expression '${expression}' past '${reader.tokens.slice(reader.index).join(' ')}'`);
+  if (reader.index !== reader.tokens.length)
+    throw new ReplayError(`cannot read the expression '${expression}' past '${reader.tokens.slice(reader.index).join(' ')}'`);
   return value;
 }
 
@@ -189,4 +196,3 @@ export function condition(text: string | undefined, context: ExpressionContext):
   const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(trimmed)?.[1] ?? trimmed;
   return truthy(evaluate(inner, context));
 }
-

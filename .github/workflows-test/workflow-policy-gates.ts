@@ -17,7 +17,13 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
 
-export type GateRule = 'workflow-run-unchecked' | 'cross-run-artifact' | 'write-secret-outside-environment' | 'persisted-credentials' | 'output-in-run' | 'secrets-inherit';
+export type GateRule =
+  | 'workflow-run-unchecked'
+  | 'cross-run-artifact'
+  | 'write-secret-outside-environment'
+  | 'persisted-credentials'
+  | 'output-in-run'
+  | 'secrets-inherit';
 
 export interface JobFinding {
   line: number;
@@ -41,11 +47,19 @@ export function scalarText(node: unknown): string | undefined {
 
 /** The three facts of a `workflow_run` event that say which run triggered it (GitHub webhook payload `workflow_run`). */
 const workflowRunChecks: { fact: string; pattern: RegExp }[] = [
-  { fact: "github.event.workflow_run.event == 'push'", pattern: /github\.event\.workflow_run\.event\s*==\s*'push'|'push'\s*==\s*github\.event\.workflow_run\.event/ },
-  { fact: "github.event.workflow_run.path == '.github/workflows/<file>'", pattern: /github\.event\.workflow_run\.path\s*==\s*'\.github\/workflows\/[^']+'|'\.github\/workflows\/[^']+'\s*==\s*github\.event\.workflow_run\.path/ },
+  {
+    fact: "github.event.workflow_run.event == 'push'",
+    pattern: /github\.event\.workflow_run\.event\s*==\s*'push'|'push'\s*==\s*github\.event\.workflow_run\.event/,
+  },
+  {
+    fact: "github.event.workflow_run.path == '.github/workflows/<file>'",
+    pattern:
+      /github\.event\.workflow_run\.path\s*==\s*'\.github\/workflows\/[^']+'|'\.github\/workflows\/[^']+'\s*==\s*github\.event\.workflow_run\.path/,
+  },
   {
     fact: 'github.event.workflow_run.head_repository.full_name == github.repository',
-    pattern: /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.workflow_run\.head_repository\.full_name/,
+    pattern:
+      /github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.workflow_run\.head_repository\.full_name/,
   },
 ];
 
@@ -175,7 +189,12 @@ export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): Jo
   const findings: JobFinding[] = [];
   const inherit = get(jobNode, 'secrets');
   if (scalarText(inherit) === 'inherit') {
-    findings.push({ line: lineOf(inherit as YamlNode), job, rule: 'secrets-inherit', message: `job ${job} passes every secret of the repository to the called workflow (secrets: inherit); pass only the secrets it needs by name` });
+    findings.push({
+      line: lineOf(inherit as YamlNode),
+      job,
+      rule: 'secrets-inherit',
+      message: `job ${job} passes every secret of the repository to the called workflow (secrets: inherit); pass only the secrets it needs by name`,
+    });
   }
   const environment = get(jobNode, 'environment');
   const steps = get(jobNode, 'steps');
@@ -188,7 +207,8 @@ export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): Jo
       const uses = scalarText(get(step, 'uses')) ?? '';
       for (const { uses: pattern, inputs } of writeTokenInputs) {
         if (!pattern.test(uses)) continue;
-        for (const input of inputs) for (const name of secretNames(scalarText(get(get(step, 'with'), input)) ?? '')) if (name !== 'GITHUB_TOKEN') used.add(name);
+        for (const input of inputs)
+          for (const name of secretNames(scalarText(get(get(step, 'with'), input)) ?? '')) if (name !== 'GITHUB_TOKEN') used.add(name);
       }
     });
     for (const name of [...used].sort()) {
@@ -219,16 +239,39 @@ export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): Jo
       }
     }
     if (/^dawidd6\/action-download-artifact@/.test(uses) && get(inputs, 'run_id') === undefined) {
-      findings.push({ line: lineOf(step), job, step: label, rule: 'cross-run-artifact', message: `${uses.split('@')[0] ?? uses} without run_id takes the artifact of whichever run matches; name the run (run_id) after checking who produced it` });
+      findings.push({
+        line: lineOf(step),
+        job,
+        step: label,
+        rule: 'cross-run-artifact',
+        message: `${uses.split('@')[0] ?? uses} without run_id takes the artifact of whichever run matches; name the run (run_id) after checking who produced it`,
+      });
     }
-    if (/^actions\/download-artifact@/.test(uses) && (get(inputs, 'github-token') !== undefined || get(inputs, 'repository') !== undefined) && get(inputs, 'run-id') === undefined) {
-      findings.push({ line: lineOf(step), job, step: label, rule: 'cross-run-artifact', message: 'actions/download-artifact with a token or repository but no run-id reads another run; give run-id after checking who produced that run' });
+    if (
+      /^actions\/download-artifact@/.test(uses) &&
+      (get(inputs, 'github-token') !== undefined || get(inputs, 'repository') !== undefined) &&
+      get(inputs, 'run-id') === undefined
+    ) {
+      findings.push({
+        line: lineOf(step),
+        job,
+        step: label,
+        rule: 'cross-run-artifact',
+        message:
+          'actions/download-artifact with a token or repository but no run-id reads another run; give run-id after checking who produced that run',
+      });
     }
     const run = get(step, 'run');
     const script = scalarText(run);
     if (script === undefined) return;
     for (const reason of crossRunArtifactReads(script)) {
-      findings.push({ line: lineOf(run as YamlNode), job, step: label, rule: 'cross-run-artifact', message: `${reason}; list the artifacts of one run (actions/runs/<id>/artifacts) after checking that run's workflow, event, branch and repository` });
+      findings.push({
+        line: lineOf(run as YamlNode),
+        job,
+        step: label,
+        rule: 'cross-run-artifact',
+        message: `${reason}; list the artifacts of one run (actions/runs/<id>/artifacts) after checking that run's workflow, event, branch and repository`,
+      });
     }
     for (const inner of outputsInScript(script)) {
       findings.push({

@@ -33,7 +33,8 @@ export function checkSteps(job: string, jobNode: YAMLMap, text: string, lineOf: 
   if (!isSeq(steps)) return promotes;
   steps.items.forEach((stepNode, index) => {
     if (!isMap(stepNode)) return;
-    const step = scalarText(get(stepNode, 'name')) ?? scalarText(get(stepNode, 'id')) ?? scalarText(get(stepNode, 'uses')) ?? `step ${index + 1}`;
+    const step =
+      scalarText(get(stepNode, 'name')) ?? scalarText(get(stepNode, 'id')) ?? scalarText(get(stepNode, 'uses')) ?? `step ${index + 1}`;
     const uses = get(stepNode, 'uses');
     if (uses !== undefined) checkUses(uses as YamlNode, text, { job, step }, lineOf, add);
     const run = get(stepNode, 'run');
@@ -53,12 +54,18 @@ export function checkUses(node: YamlNode, text: string, where: { job: string; st
   const uses = scalarText(node) ?? '';
   if (uses.startsWith('./')) return;
   if (uses.startsWith('docker://')) {
-    if (!/@sha256:[0-9a-f]{64}$/.test(uses)) add({ line: lineOf(node), ...where, rule: 'unpinned-action', message: `${uses}: pin the image by digest (docker://image@sha256:…)` });
+    if (!/@sha256:[0-9a-f]{64}$/.test(uses))
+      add({ line: lineOf(node), ...where, rule: 'unpinned-action', message: `${uses}: pin the image by digest (docker://image@sha256:…)` });
     return;
   }
   if (!pinnedUses.test(uses)) {
     const name = uses.split('@')[0] ?? uses;
-    add({ line: lineOf(node), ...where, rule: 'unpinned-action', message: `${uses}: pin ${name} to a full 40-hex commit SHA with its version in a trailing comment, e.g. \`uses: ${name}@<commit sha> # v1.2.3\`` });
+    add({
+      line: lineOf(node),
+      ...where,
+      rule: 'unpinned-action',
+      message: `${uses}: pin ${name} to a full 40-hex commit SHA with its version in a trailing comment, e.g. \`uses: ${name}@<commit sha> # v1.2.3\``,
+    });
     return;
   }
   const end = node.range?.[1] ?? 0;
@@ -66,7 +73,12 @@ export function checkUses(node: YamlNode, text: string, where: { job: string; st
   const rest = text.slice(end, lineEnd === -1 ? undefined : lineEnd);
   const version = versionComment.exec(rest)?.[1];
   if (version === undefined) {
-    add({ line: lineOf(node), ...where, rule: 'pin-without-version', message: `${uses}: add the version the SHA stands for as a trailing comment (\`# v1.2.3\`) so updates can be reviewed` });
+    add({
+      line: lineOf(node),
+      ...where,
+      rule: 'pin-without-version',
+      message: `${uses}: add the version the SHA stands for as a trailing comment (\`# v1.2.3\`) so updates can be reviewed`,
+    });
   } else if (!exactVersion.test(version)) {
     add({
       line: lineOf(node),

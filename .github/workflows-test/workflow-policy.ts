@@ -60,12 +60,20 @@ function parseWorkflow(text: string): ParsedWorkflow {
   if (document.errors.length > 0) {
     // The first error is the cause; the rest usually follow from it.
     const [error] = document.errors;
-    return { invalid: { line: error?.linePos?.[0]?.line ?? 1, rule: 'invalid-workflow', message: `not valid YAML: ${error?.message.split('\n')[0] ?? ''}; fix the syntax` } };
+    return {
+      invalid: {
+        line: error?.linePos?.[0]?.line ?? 1,
+        rule: 'invalid-workflow',
+        message: `not valid YAML: ${error?.message.split('\n')[0] ?? ''}; fix the syntax`,
+      },
+    };
   }
   const root = document.contents;
-  if (!isMap(root)) return { invalid: { line: 1, rule: 'invalid-workflow', message: 'a workflow is a mapping with on: and jobs:; this file is not' } };
+  if (!isMap(root))
+    return { invalid: { line: 1, rule: 'invalid-workflow', message: 'a workflow is a mapping with on: and jobs:; this file is not' } };
   const jobs = get(root, 'jobs');
-  if (!isMap(jobs)) return { invalid: { line: lineOf(root), rule: 'invalid-workflow', message: 'the workflow has no jobs: mapping; add one' } };
+  if (!isMap(jobs))
+    return { invalid: { line: lineOf(root), rule: 'invalid-workflow', message: 'the workflow has no jobs: mapping; add one' } };
   return { root, jobs, lineOf };
 }
 
@@ -98,7 +106,12 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
 function checkJob(job: string, jobNode: YAMLMap, text: string, lineOf: LineOf, add: Add): Promotion | undefined {
   const jobPermissions = get(jobNode, 'permissions');
   if (scalarText(jobPermissions) === 'write-all') {
-    add({ line: lineOf(jobPermissions as YamlNode), job, rule: 'write-all-permissions', message: `job ${job} asks for write-all; list only the scopes it writes (e.g. contents: write)` });
+    add({
+      line: lineOf(jobPermissions as YamlNode),
+      job,
+      rule: 'write-all-permissions',
+      message: `job ${job} asks for write-all; list only the scopes it writes (e.g. contents: write)`,
+    });
   }
   const reusable = get(jobNode, 'uses');
   if (reusable !== undefined) checkUses(reusable as YamlNode, text, { job }, lineOf, add);
@@ -107,10 +120,17 @@ function checkJob(job: string, jobNode: YAMLMap, text: string, lineOf: LineOf, a
 }
 
 /** A job that promotes: prod only in the production environment, and always in a concurrency group that queues. */
-function checkPromotingJob(jobOf: { job: string; key: YamlNode; node: YAMLMap }, promotes: Promotion, workflowConcurrency: unknown, lineOf: LineOf, add: Add): void {
+function checkPromotingJob(
+  jobOf: { job: string; key: YamlNode; node: YAMLMap },
+  promotes: Promotion,
+  workflowConcurrency: unknown,
+  lineOf: LineOf,
+  add: Add,
+): void {
   const { job, node: jobNode } = jobOf;
   if (isProd(promotes.target) && jobEnvironment(jobNode) !== productionEnvironment) {
-    const what = promotes.target === undefined ? 'may promote prod (its target environment is an expression)' : `promotes ${promotes.target}`;
+    const what =
+      promotes.target === undefined ? 'may promote prod (its target environment is an expression)' : `promotes ${promotes.target}`;
     add({
       line: promotes.line,
       job,
@@ -121,7 +141,12 @@ function checkPromotingJob(jobOf: { job: string; key: YamlNode; node: YAMLMap },
   }
   const jobConcurrency = get(jobNode, 'concurrency');
   if ((jobConcurrency ?? workflowConcurrency) === undefined) {
-    add({ line: lineOf(jobOf.key), job, rule: 'promotion-concurrency', message: `job ${job} promotes without a concurrency group; add \`concurrency: { group: slipway-promote-<environment>, cancel-in-progress: false }\` so promotions queue` });
+    add({
+      line: lineOf(jobOf.key),
+      job,
+      rule: 'promotion-concurrency',
+      message: `job ${job} promotes without a concurrency group; add \`concurrency: { group: slipway-promote-<environment>, cancel-in-progress: false }\` so promotions queue`,
+    });
   }
   for (const [where, node] of [
     ['job', jobConcurrency],
@@ -148,7 +173,12 @@ function checkWorkflowRunJobs(jobs: YAMLMap, lineOf: LineOf, add: Add): void {
   for (const [job, missing] of uncheckedWorkflowRunJobs(jobs)) {
     const key = jobs.items.find((pair) => scalarText(pair.key) === job)?.key as YamlNode | undefined;
     const why = "any workflow of that name (one a fork's pull request adds, or one run by pull_request) can start it";
-    add({ line: lineOf(key), job, rule: 'workflow-run-unchecked', message: `job ${job} runs on workflow_run without checking which run triggered it: ${why}; add to its if: ${missing.join(' && ')}` });
+    add({
+      line: lineOf(key),
+      job,
+      rule: 'workflow-run-unchecked',
+      message: `job ${job} runs on workflow_run without checking which run triggered it: ${why}; add to its if: ${missing.join(' && ')}`,
+    });
   }
 }
 
@@ -165,7 +195,8 @@ function checkTriggers(root: YAMLMap, lineOf: LineOf, add: Add): boolean {
       add({
         line: lineOf(node),
         rule: 'pull-request-target',
-        message: 'pull_request_target runs with write access and secrets on code from forks; use pull_request (and workflow_run for anything that must write)',
+        message:
+          'pull_request_target runs with write access and secrets on code from forks; use pull_request (and workflow_run for anything that must write)',
       });
     }
   }
@@ -176,22 +207,38 @@ function checkTopLevelPermissions(root: YAMLMap, lineOf: LineOf, add: Add): void
   const permissions = get(root, 'permissions');
   const fix = 'set top-level `permissions: { contents: read }` and grant writes in the jobs that need them';
   if (permissions === undefined) {
-    add({ line: lineOf(root), rule: 'top-level-permissions', message: `no top-level permissions: the token gets the repository default, which may be write; ${fix}` });
+    add({
+      line: lineOf(root),
+      rule: 'top-level-permissions',
+      message: `no top-level permissions: the token gets the repository default, which may be write; ${fix}`,
+    });
     return;
   }
   const asText = scalarText(permissions);
   if (asText !== undefined) {
-    add({ line: lineOf(permissions as YamlNode), rule: asText === 'write-all' ? 'write-all-permissions' : 'top-level-permissions', message: `top-level permissions: ${asText}; ${fix}` });
+    add({
+      line: lineOf(permissions as YamlNode),
+      rule: asText === 'write-all' ? 'write-all-permissions' : 'top-level-permissions',
+      message: `top-level permissions: ${asText}; ${fix}`,
+    });
     return;
   }
   if (!isMap(permissions)) {
-    add({ line: lineOf(permissions as YamlNode), rule: 'top-level-permissions', message: `top-level permissions is not a mapping; ${fix}` });
+    add({
+      line: lineOf(permissions as YamlNode),
+      rule: 'top-level-permissions',
+      message: `top-level permissions is not a mapping; ${fix}`,
+    });
     return;
   }
   for (const pair of permissions.items) {
     const level = scalarText(pair.value);
     if (level !== 'read' && level !== 'none') {
-      add({ line: lineOf(pair.value as YamlNode), rule: 'top-level-permissions', message: `top-level permissions grant ${scalarText(pair.key) ?? '?'}: ${level ?? '?'} to every job; ${fix}` });
+      add({
+        line: lineOf(pair.value as YamlNode),
+        rule: 'top-level-permissions',
+        message: `top-level permissions grant ${scalarText(pair.key) ?? '?'}: ${level ?? '?'} to every job; ${fix}`,
+      });
     }
   }
 }

@@ -141,8 +141,17 @@ function substituteValues(values: Record<string, unknown>, context: JobReplay['c
 }
 
 /** Runs one process as a step (an action's main, a script); a failure stops the replay with its output. */
-function runStepProcess(run: JobRun, record: StepRecord, spawn: { command: string; args: string[]; env: Record<string, string>; failure: string }, files: StepFiles): void {
-  const result = spawnSync(spawn.command, spawn.args, { cwd: run.workspace ?? run.runnerFiles, env: { ...runnerEnv(run, files), ...spawn.env }, encoding: 'utf8' });
+function runStepProcess(
+  run: JobRun,
+  record: StepRecord,
+  spawn: { command: string; args: string[]; env: Record<string, string>; failure: string },
+  files: StepFiles,
+): void {
+  const result = spawnSync(spawn.command, spawn.args, {
+    cwd: run.workspace ?? run.runnerFiles,
+    env: { ...runnerEnv(run, files), ...spawn.env },
+    encoding: 'utf8',
+  });
   record.stdout = result.stdout + result.stderr;
   if (result.status !== 0) throw new ReplayError(`${record.label}: ${spawn.failure} (exit ${result.status}):\n${record.stdout}`);
   record.outputs = readOutputs(files.output);
@@ -150,8 +159,18 @@ function runStepProcess(run: JobRun, record: StepRecord, spawn: { command: strin
 }
 
 /** A local action (`./actions/<name>`): its inputs (given, else action.yml's defaults), run from its committed main unless the harness stands in. */
-function runLocalAction(run: JobRun, step: WorkflowStep, uses: string, record: StepRecord, env: Record<string, string>, files: StepFiles): void {
-  const metadata = parse(readFileSync(join(run.repositoryRoot, uses, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }>; runs: { main: string } };
+function runLocalAction(
+  run: JobRun,
+  step: WorkflowStep,
+  uses: string,
+  record: StepRecord,
+  env: Record<string, string>,
+  files: StepFiles,
+): void {
+  const metadata = parse(readFileSync(join(run.repositoryRoot, uses, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+    runs: { main: string };
+  };
   const given = substituteValues(step.with ?? {}, run.full);
   for (const [input, spec] of Object.entries(metadata.inputs ?? {})) {
     record.inputs[input] = given[input] ?? substitute(asString(spec.default as Value), run.full);
@@ -164,7 +183,9 @@ function runLocalAction(run: JobRun, step: WorkflowStep, uses: string, record: S
   }
   const main = join(run.repositoryRoot, uses, metadata.runs.main);
   if (!existsSync(main)) throw new ReplayError(`${record.label}: ${uses} has no ${metadata.runs.main}`);
-  const inputEnv = Object.fromEntries(Object.entries(record.inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, value]));
+  const inputEnv = Object.fromEntries(
+    Object.entries(record.inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, value]),
+  );
   record.ran = 'action';
   runStepProcess(run, record, { command: process.execPath, args: [main], env: { ...env, ...inputEnv }, failure: `${uses} failed` }, files);
 }
@@ -178,14 +199,27 @@ function runOtherStep(run: JobRun, step: WorkflowStep, record: StepRecord, env: 
     record.outputs = standIn;
   } else if (step.run !== undefined) {
     record.ran = 'script';
-    runStepProcess(run, record, { command: 'bash', args: ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run], env, failure: 'the script failed' }, files);
+    runStepProcess(
+      run,
+      record,
+      { command: 'bash', args: ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', step.run], env, failure: 'the script failed' },
+      files,
+    );
   } else {
     throw new ReplayError(`${record.label}: the harness has no stand-in for ${step.uses}`);
   }
 }
 
 function replayStep(run: JobRun, jobEnv: Record<string, unknown>, step: WorkflowStep, index: number): StepRecord {
-  const record: StepRecord = { label: label(step, index), ...(step.id ? { id: step.id } : {}), ran: 'skipped', inputs: {}, outputs: {}, stdout: '', summary: '' };
+  const record: StepRecord = {
+    label: label(step, index),
+    ...(step.id ? { id: step.id } : {}),
+    ran: 'skipped',
+    inputs: {},
+    outputs: {},
+    stdout: '',
+    summary: '',
+  };
   if (!condition(step.if, run.full)) return record;
   const env = substituteValues({ ...jobEnv, ...(step.env ?? {}) }, run.full);
   const files = { output: join(run.runnerFiles, `output-${index}`), summary: join(run.runnerFiles, `summary-${index}`) };
@@ -203,8 +237,16 @@ function replayStep(run: JobRun, jobEnv: Record<string, unknown>, step: Workflow
 }
 
 /** Replays `jobId` of the workflow file with the given context (github, vars, secrets, inputs, needs). */
-export function replayJob(repositoryRoot: string, workflowFile: string, jobId: string, context: ExpressionContext, harness: ReplayHarness): JobReplay {
-  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps?: WorkflowStep[]; if?: string; env?: Record<string, unknown> }> };
+export function replayJob(
+  repositoryRoot: string,
+  workflowFile: string,
+  jobId: string,
+  context: ExpressionContext,
+  harness: ReplayHarness,
+): JobReplay {
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as {
+    jobs: Record<string, { steps?: WorkflowStep[]; if?: string; env?: Record<string, unknown> }>;
+  };
   const job = workflow.jobs[jobId];
   if (!job) throw new ReplayError(`${workflowFile}: no job ${jobId}`);
   const runnerFiles = mkdtempSync(join(tmpdir(), 'slipway-replay-'));
@@ -213,7 +255,8 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
   writeFileSync(eventFile, JSON.stringify(lookup(context, 'github.event') ?? {}));
   const github = (lookup(context, 'github') ?? {}) as Record<string, string>;
   const run: JobRun = { repositoryRoot, harness, full, runnerFiles, eventFile, github, workspace: undefined };
-  if (job.if !== undefined && !condition(job.if, full)) throw new ReplayError(`${workflowFile} ${jobId}: the job's if (${job.if}) is false for this context`);
+  if (job.if !== undefined && !condition(job.if, full))
+    throw new ReplayError(`${workflowFile} ${jobId}: the job's if (${job.if}) is false for this context`);
   const records: StepRecord[] = [];
   (job.steps ?? []).forEach((step, index) => {
     records.push(replayStep(run, job.env ?? {}, step, index));
@@ -224,5 +267,7 @@ export function replayJob(repositoryRoot: string, workflowFile: string, jobId: s
 /** The job's declared outputs, evaluated after the replay. */
 export function jobOutputs(workflowFile: string, jobId: string, replay: JobReplay): Record<string, string> {
   const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { outputs?: Record<string, string> }> };
-  return Object.fromEntries(Object.entries(workflow.jobs[jobId]?.outputs ?? {}).map(([name, value]) => [name, substitute(value, replay.context)]));
+  return Object.fromEntries(
+    Object.entries(workflow.jobs[jobId]?.outputs ?? {}).map(([name, value]) => [name, substitute(value, replay.context)]),
+  );
 }

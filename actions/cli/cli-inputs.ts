@@ -15,7 +15,8 @@ function optionsOf(fields: Fields): Options {
   for (const field of Object.values(fields)) {
     if (!field.flag?.startsWith('--')) continue;
     const name = field.flag.slice(2);
-    options[name] = field.kind === 'flag' ? { type: 'boolean' } : field.kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' };
+    options[name] =
+      field.kind === 'flag' ? { type: 'boolean' } : field.kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' };
   }
   return options;
 }

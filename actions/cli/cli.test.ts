@@ -50,14 +50,21 @@ describe('slipway set-image', () => {
     expect(result.stdout).toContain('manifests/overlays/prod/kustomization.yaml:8 kustomize-images');
     expect(result.stdout).toContain('2 file(s) changed');
     const after = snapshot(folder);
-    const changed = Object.keys(after).filter((path) => after[path] !== before[path]).sort();
+    const changed = Object.keys(after)
+      .filter((path) => after[path] !== before[path])
+      .sort();
     expect(changed).toEqual(['/manifests/overlays/prod/kustomization.yaml', '/manifests/workloads.yaml']);
     expect(after['/manifests/workloads.yaml']).toContain(`image: "${ecr}/app:sha-1234567@${digest}"   # pinned by promotion`);
     expect(after['/manifests/workloads.yaml']).toContain(`image: ${ecr}/app-sidecar:1.4.0`);
   });
 
   it.each([
-    ['a repository pinned nowhere', [`${ecr}/payments=${ecr}/payments:v1@${digest}`], 1, /is pinned nowhere in the 11 file\(s\) given; nothing was changed/],
+    [
+      'a repository pinned nowhere',
+      [`${ecr}/payments=${ecr}/payments:v1@${digest}`],
+      1,
+      /is pinned nowhere in the 11 file\(s\) given; nothing was changed/,
+    ],
     ['an invalid reference', [`${ecr}/app=${ecr}/app:v1@sha256:short`], 1, /the digest 'sha256:short'/],
     ['a reference without digest', [`${ecr}/app=${ecr}/app:v1`], 1, /give both tag and digest/],
     ['no assignment', [], 2, /usage: slipway set-image/],
@@ -75,26 +82,55 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
   it('promotes dev, shows what prod lacks with source commits, promotes prod from dev and rolls dev back', async () => {
     const remote = createGitopsRemote(gitopsTree(['product', 'cart']));
     const checkout = remote.clone('checkout');
-    const preview = await slipway(checkout, 'promote', 'dev', '--dry-run', '--set', `product=${registry}/product:sha-1111111@${digestOf('p1')}`);
+    const preview = await slipway(
+      checkout,
+      'promote',
+      'dev',
+      '--dry-run',
+      '--set',
+      `product=${registry}/product:sha-1111111@${digestOf('p1')}`,
+    );
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain('\n-          tag: sha-0000000\n');
     expect(preview.stdout).toContain('\n+          tag: sha-1111111\n');
     expect(remote.head()).toBe(run(remote.bare, 'rev-parse', 'main').trim());
     expect(Number(run(remote.bare, 'rev-list', '--count', 'main').trim())).toBe(1);
-    const first = await slipway(checkout, 'promote', 'dev', '--set', `product=${registry}/product:sha-1111111@${digestOf('p1')}`, '--source-commit', '1111111111111111111111111111111111111111');
+    const first = await slipway(
+      checkout,
+      'promote',
+      'dev',
+      '--set',
+      `product=${registry}/product:sha-1111111@${digestOf('p1')}`,
+      '--source-commit',
+      '1111111111111111111111111111111111111111',
+    );
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/product: sha-0000000 -> sha-1111111 \(sha256:[0-9a-f]{12}\) in gitops-repo\/environments\/dev\/services\/product\.yaml\ndev: commit [0-9a-f]{40}/);
-    const second = await slipway(checkout, 'promote', 'dev', '--set', `product=${registry}/product:sha-2222222@${digestOf('p2')}`, '--source-commit', '2222222222222222222222222222222222222222');
+    expect(first.stdout).toMatch(
+      /product: sha-0000000 -> sha-1111111 \(sha256:[0-9a-f]{12}\) in gitops-repo\/environments\/dev\/services\/product\.yaml\ndev: commit [0-9a-f]{40}/,
+    );
+    const second = await slipway(
+      checkout,
+      'promote',
+      'dev',
+      '--set',
+      `product=${registry}/product:sha-2222222@${digestOf('p2')}`,
+      '--source-commit',
+      '2222222222222222222222222222222222222222',
+    );
     expect(second.code).toBe(0);
     run(checkout, 'pull', '--quiet', 'origin', 'main');
 
     const diff = await slipway(checkout, 'diff', 'dev', 'prod');
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('2 of 2 services differ; promoting dev -> prod would change:');
-    expect(diff.stdout).toMatch(/product: prod sha-0000000 sha256:[0-9a-f]{12} {2}<- {2}dev sha-2222222 sha256:[0-9a-f]{12} source 222222222222/);
+    expect(diff.stdout).toMatch(
+      /product: prod sha-0000000 sha256:[0-9a-f]{12} {2}<- {2}dev sha-2222222 sha256:[0-9a-f]{12} source 222222222222/,
+    );
 
-    const json = JSON.parse((await slipway(checkout, 'diff', 'dev', 'prod', '--json')).stdout) as { differences: { service: string; differs: boolean; from?: { sourceCommit?: string } }[] };
+    const json = JSON.parse((await slipway(checkout, 'diff', 'dev', 'prod', '--json')).stdout) as {
+      differences: { service: string; differs: boolean; from?: { sourceCommit?: string } }[];
+    };
     expect(json.differences.map((difference) => [difference.service, difference.differs, difference.from?.sourceCommit])).toEqual([
       ['cart', true, undefined],
       ['product', true, '2222222222222222222222222222222222222222'],
@@ -114,7 +150,9 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     run(checkout, 'pull', '--quiet', 'origin', 'main');
     const after = await slipway(checkout, 'diff', 'dev', 'prod');
     expect(after.stdout).toContain('2 of 2 services differ; promoting dev -> prod would change:\n  cart: ');
-    expect(after.stdout).toMatch(/prod runs a newer release than dev of these; a promotion keeps them \(slipway rollback prod goes back\):\n {2}product: prod sha-2222222 sha256:[0-9a-f]{12} source 222222222222 {2}newer than {2}dev sha-1111111/);
+    expect(after.stdout).toMatch(
+      /prod runs a newer release than dev of these; a promotion keeps them \(slipway rollback prod goes back\):\n {2}product: prod sha-2222222 sha256:[0-9a-f]{12} source 222222222222 {2}newer than {2}dev sha-1111111/,
+    );
     const kept = await slipway(checkout, 'promote', 'prod', '--from', 'dev', '--service', 'product');
     expect(kept.stdout).toContain('product: skipped — prod already runs product');
   });

@@ -8,7 +8,8 @@ export function githubRepository(io: CommandIo, given: string | undefined): GitH
   const name = given ?? io.env['GITHUB_REPOSITORY'] ?? '';
   if (name === '') throw new UsageError('give --repository owner/name (or set GITHUB_REPOSITORY)');
   const token = io.env['GH_TOKEN'] || io.env['GITHUB_TOKEN'] || '';
-  if (token === '') throw new UsageError('set GH_TOKEN (or GITHUB_TOKEN) to a token that may read Actions runs (permissions: actions: read)');
+  if (token === '')
+    throw new UsageError('set GH_TOKEN (or GITHUB_TOKEN) to a token that may read Actions runs (permissions: actions: read)');
   const apiUrl = io.env['GITHUB_API_URL'];
   return { ...parseRepositoryName(name, '--repository'), token, ...(apiUrl ? { apiUrl } : {}) };
 }

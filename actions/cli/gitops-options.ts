@@ -9,7 +9,9 @@ export const gitopsUsage = `${gitopsTargetUsage} [--approver NAME] [--pull-reque
 /** Prints what a promotion did; the exit code is 0 for landed, unchanged and skipped alike. */
 export function reportPromotion(result: PromoteResult, io: CommandIo): number {
   for (const change of result.plan.changes) {
-    io.out(`${change.service}: ${change.from?.tag ?? 'unpinned'} -> ${change.image.tag} (${shortDigest(change.image.digest)}) in ${change.files.join(', ')}`);
+    io.out(
+      `${change.service}: ${change.from?.tag ?? 'unpinned'} -> ${change.image.tag} (${shortDigest(change.image.digest)}) in ${change.files.join(', ')}`,
+    );
   }
   for (const service of result.plan.unchanged) io.out(`${service}: already at the requested image`);
   for (const skipped of result.plan.skipped) io.out(`${skipped.service}: skipped — ${skipped.reason}`);

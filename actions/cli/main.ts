@@ -25,7 +25,7 @@ async function help(io: CommandIo): Promise<void> {
     const { command } = await load();
     io.out(`  ${verb.padEnd(width)}  ${command.summary}`);
   }
-  io.out('\nslipway <command> --help shows a command\'s options.');
+  io.out("\nslipway <command> --help shows a command's options.");
 }
 
 export async function main(argv: string[], io: CommandIo = defaultIo()): Promise<number> {

@@ -7,7 +7,11 @@ import { startGitHubCommentsApi } from '../test-support/github-comments-api.ts';
 import type { GitHubCommentsApi } from '../test-support/github-comments-api.ts';
 
 const action = import.meta.dirname;
-const pullRequestEvent = { action: 'synchronize', number: 15, pull_request: { number: 15, head: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', ref: 'feature' } } };
+const pullRequestEvent = {
+  action: 'synchronize',
+  number: 15,
+  pull_request: { number: 15, head: { sha: '860c1904a1ce19322e91ac35af1ab07466440c37', ref: 'feature' } },
+};
 const gates = (sonar: string) => `
 - gate: tests
   status: success
@@ -36,7 +40,13 @@ describe('the gate-report action bundle against a local server following GitHub 
     await api?.close();
     api = undefined;
   });
-  const env = () => ({ GITHUB_REPOSITORY: 'acme/slipway', GITHUB_RUN_ID: '42', GITHUB_SERVER_URL: 'https://github.com', GITHUB_API_URL: api?.url ?? '', GITHUB_EVENT_NAME: 'pull_request' });
+  const env = () => ({
+    GITHUB_REPOSITORY: 'acme/slipway',
+    GITHUB_RUN_ID: '42',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: api?.url ?? '',
+    GITHUB_EVENT_NAME: 'pull_request',
+  });
 
   it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
     const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
@@ -46,13 +56,29 @@ describe('the gate-report action bundle against a local server following GitHub 
   });
 
   it('comments once and edits that comment on every later run, never duplicating it', async () => {
-    api = await startGitHubCommentsApi({ token: 'ghs_test', owner: 'acme', repo: 'slipway', issue: 15, comments: [{ id: 1, body: 'LGTM', user: { login: 'octocat', type: 'User' } }] });
+    api = await startGitHubCommentsApi({
+      token: 'ghs_test',
+      owner: 'acme',
+      repo: 'slipway',
+      issue: 15,
+      comments: [{ id: 1, body: 'LGTM', user: { login: 'octocat', type: 'User' } }],
+    });
     const workspace = mkdtempSync(join(tmpdir(), 'slipway-report-'));
-    const first = await runAction(action, { workspace, inputs: { gates: gates('in_progress'), token: 'ghs_test' }, event: pullRequestEvent, env: env() });
+    const first = await runAction(action, {
+      workspace,
+      inputs: { gates: gates('in_progress'), token: 'ghs_test' },
+      event: pullRequestEvent,
+      env: env(),
+    });
     expect(errorLines(first)).toEqual([]);
     expect(first.code).toBe(0);
     expect(first.outputs['overall']).toBe('pending');
-    const second = await runAction(action, { workspace, inputs: { gates: gates('failure'), token: 'ghs_test' }, event: pullRequestEvent, env: env() });
+    const second = await runAction(action, {
+      workspace,
+      inputs: { gates: gates('failure'), token: 'ghs_test' },
+      event: pullRequestEvent,
+      env: env(),
+    });
     expect(second.code).toBe(0);
     expect(second.outputs['overall']).toBe('failed');
     expect(second.outputs['comment-id']).toBe(first.outputs['comment-id']);
@@ -68,7 +94,12 @@ describe('the gate-report action bundle against a local server following GitHub 
   });
 
   it('writes only the job summary outside a pull request', async () => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')), inputs: { gates: gates('success') }, event: { ref: 'refs/heads/main' }, env: { GITHUB_REPOSITORY: 'acme/slipway' } });
+    const run = await runAction(action, {
+      workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')),
+      inputs: { gates: gates('success') },
+      event: { ref: 'refs/heads/main' },
+      env: { GITHUB_REPOSITORY: 'acme/slipway' },
+    });
     expect(run.code).toBe(0);
     expect(run.outputs['overall']).toBe('passed');
     expect(run.outputs['comment-id']).toBe('');
@@ -77,22 +108,46 @@ describe('the gate-report action bundle against a local server following GitHub 
 
   it('names the token input on 401 Bad credentials', async () => {
     api = await startGitHubCommentsApi({ token: 'ghs_test', owner: 'acme', repo: 'slipway', issue: 15 });
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')), inputs: { gates: gates('success'), token: 'ghs_revoked' }, event: pullRequestEvent, env: env() });
+    const run = await runAction(action, {
+      workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')),
+      inputs: { gates: gates('success'), token: 'ghs_revoked' },
+      event: pullRequestEvent,
+      env: env(),
+    });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toHaveLength(1);
-    expect(errorLines(run)[0]).toMatch(/^GitHub refused the token \(HTTP 401: Bad credentials.*\) while listing the comments of acme\/slipway#15: check input 'token'$/);
+    expect(errorLines(run)[0]).toMatch(
+      /^GitHub refused the token \(HTTP 401: Bad credentials.*\) while listing the comments of acme\/slipway#15: check input 'token'$/,
+    );
     expect(run.stdout).toContain('::add-mask::ghs_revoked');
     expect(errorLines(run)[0]).not.toContain('ghs_revoked');
     expect(api.comments).toHaveLength(0);
   });
 
   it.each<{ name: string; inputs: Record<string, string>; message: RegExp }>([
-    { name: 'an unknown status', inputs: { gates: '- gate: tests\n  status: green\n' }, message: /^input 'gates' line 1 \(gate tests\): status 'green' is not one of/ },
+    {
+      name: 'an unknown status',
+      inputs: { gates: '- gate: tests\n  status: green\n' },
+      message: /^input 'gates' line 1 \(gate tests\): status 'green' is not one of/,
+    },
     { name: 'gates that are not a list', inputs: { gates: 'tests: success' }, message: /^input 'gates': must be a YAML list/ },
-    { name: 'a bad pull request number', inputs: { gates: '- {gate: tests, status: success}', 'pull-request': 'abc' }, message: /^input 'pull-request' must be a pull request number/ },
-    { name: 'a bad marker', inputs: { gates: '- {gate: tests, status: success}', marker: 'two words' }, message: /^input 'marker': marker 'two words' may only hold/ },
+    {
+      name: 'a bad pull request number',
+      inputs: { gates: '- {gate: tests, status: success}', 'pull-request': 'abc' },
+      message: /^input 'pull-request' must be a pull request number/,
+    },
+    {
+      name: 'a bad marker',
+      inputs: { gates: '- {gate: tests, status: success}', marker: 'two words' },
+      message: /^input 'marker': marker 'two words' may only hold/,
+    },
   ])('names the input for $name', async ({ inputs, message }) => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')), inputs, event: pullRequestEvent, env: { GITHUB_REPOSITORY: 'acme/slipway' } });
+    const run = await runAction(action, {
+      workspace: mkdtempSync(join(tmpdir(), 'slipway-report-')),
+      inputs,
+      event: pullRequestEvent,
+      env: { GITHUB_REPOSITORY: 'acme/slipway' },
+    });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toHaveLength(1);
     expect(errorLines(run)[0]).toMatch(message);

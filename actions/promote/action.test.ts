@@ -38,7 +38,12 @@ function manifestFile(workspace: string, service: string, version: string, creat
   const manifest = createReleaseManifest({
     createdAt,
     source: { repository: 'example/slipway', commit: '1234567890abcdef1234567890abcdef12345678' },
-    services: { [service]: { image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) }, scan: { status: 'passed', critical: 0 } } },
+    services: {
+      [service]: {
+        image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) },
+        scan: { status: 'passed', critical: 0 },
+      },
+    },
   });
   writeFileSync(join(workspace, 'release.json'), formatReleaseManifest(manifest));
   return 'release.json';
@@ -48,12 +53,21 @@ describe('the promote action bundle, run as the GitHub runner runs it', () => {
   it('commits the promotion and writes outputs and a job summary table', async () => {
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
-    const result = await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'product', '7a7a7a7'), approver: 'octocat' });
+    const result = await runAction(workspace, {
+      environment: 'dev',
+      'release-manifest': manifestFile(workspace, 'product', '7a7a7a7'),
+      approver: 'octocat',
+    });
     expect(result.code).toBe(0);
     expect(result.outputs['commit-sha']).toBe(remote.head());
     expect(result.outputs['changed']).toBe('true');
     expect(JSON.parse(result.outputs['services'] ?? '[]')).toEqual([
-      { service: 'product', from: { tag: 'sha-0000000', digest: digestOf('dev/product/sha-0000000'), chartRevision: 'main' }, to: { tag: 'sha-7a7a7a7', digest: digestOf('product-7a7a7a7') }, sourceCommit: '1234567890abcdef1234567890abcdef12345678' },
+      {
+        service: 'product',
+        from: { tag: 'sha-0000000', digest: digestOf('dev/product/sha-0000000'), chartRevision: 'main' },
+        to: { tag: 'sha-7a7a7a7', digest: digestOf('product-7a7a7a7') },
+        sourceCommit: '1234567890abcdef1234567890abcdef12345678',
+      },
     ]);
     expect(result.summary).toContain('| Service | From → To | Digest | Source commit |');
     expect(result.summary).toContain(
@@ -73,8 +87,14 @@ describe('the promote action bundle, run as the GitHub runner runs it', () => {
   it('rolls back to the previous release with one commit when asked', async () => {
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
-    const good = await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'cart', '600d000', '2026-11-22T01:00:00Z') });
-    const bad = await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'cart', 'bad0000', '2026-11-22T02:00:00Z') });
+    const good = await runAction(workspace, {
+      environment: 'dev',
+      'release-manifest': manifestFile(workspace, 'cart', '600d000', '2026-11-22T01:00:00Z'),
+    });
+    const bad = await runAction(workspace, {
+      environment: 'dev',
+      'release-manifest': manifestFile(workspace, 'cart', 'bad0000', '2026-11-22T02:00:00Z'),
+    });
     expect([good.code, bad.code]).toEqual([0, 0]);
     const rollback = await runAction(workspace, { environment: 'dev', rollback: 'true' });
     expect(rollback.code).toBe(0);
@@ -88,15 +108,27 @@ describe('the promote action bundle, run as the GitHub runner runs it', () => {
     const remote = createGitopsRemote(gitopsTree(services, ['dev'], ''));
     const workspace = mkdtempSync(join(tmpdir(), 'slipway-app-'));
     const token = 'ghs_secretTokenValue1234567890';
-    const result = await runAction(workspace, { environment: 'dev', images: `cart=${registry}/cart:sha-5151515@${digestOf('cart-5151515')}`, 'gitops-repository': remote.bare, token });
+    const result = await runAction(workspace, {
+      environment: 'dev',
+      images: `cart=${registry}/cart:sha-5151515@${digestOf('cart-5151515')}`,
+      'gitops-repository': remote.bare,
+      token,
+    });
     expect(result.code).toBe(0);
     expect(result.outputs['commit-sha']).toBe(remote.head());
     expect(remote.show('environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf('cart-5151515')}`);
-    expect(run(remote.bare, 'log', '-1', '--format=%an <%ae>', 'main').trim()).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>');
+    expect(run(remote.bare, 'log', '-1', '--format=%an <%ae>', 'main').trim()).toBe(
+      'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
+    );
     expect(result.stdout).toContain('::add-mask::ghs_secretTokenValue1234567890');
     expect(result.stdout.replace('::add-mask::ghs_secretTokenValue1234567890', '')).not.toContain(token);
 
-    const missing = await runAction(workspace, { environment: 'dev', images: `cart=${registry}/cart:sha-5151515@${digestOf('cart-5151515')}`, 'gitops-repository': join(remote.root, 'nowhere.git'), token });
+    const missing = await runAction(workspace, {
+      environment: 'dev',
+      images: `cart=${registry}/cart:sha-5151515@${digestOf('cart-5151515')}`,
+      'gitops-repository': join(remote.root, 'nowhere.git'),
+      token,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stdout.replace('::add-mask::ghs_secretTokenValue1234567890', '')).not.toContain(token);
   });
@@ -111,7 +143,15 @@ interface RecordedRequest {
 /** A local server following GitHub's REST API shapes for the pulls endpoints (list, create, update). */
 async function fakeGitHub(): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
   const requests: RecordedRequest[] = [];
-  const pulls: { number: number; head: { ref: string }; base: { ref: string }; title: string; body: string; html_url: string; state: string }[] = [];
+  const pulls: {
+    number: number;
+    head: { ref: string };
+    base: { ref: string };
+    title: string;
+    body: string;
+    html_url: string;
+    state: string;
+  }[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -134,10 +174,21 @@ async function fakeGitHub(): Promise<{ url: string; requests: RecordedRequest[];
       if (!match) return send(404, { message: 'Not Found' });
       if (request.method === 'GET') {
         const head = url.searchParams.get('head') ?? '';
-        return send(200, pulls.filter((pull) => pull.state === 'open' && `${match[1]}:${pull.head.ref}` === head));
+        return send(
+          200,
+          pulls.filter((pull) => pull.state === 'open' && `${match[1]}:${pull.head.ref}` === head),
+        );
       }
       if (request.method === 'POST') {
-        const pull = { number: pulls.length + 1, head: { ref: String(body['head']) }, base: { ref: String(body['base']) }, title: String(body['title']), body: String(body['body']), html_url: `https://github.com/${match[1]}/${match[2]}/pull/${pulls.length + 1}`, state: 'open' };
+        const pull = {
+          number: pulls.length + 1,
+          head: { ref: String(body['head']) },
+          base: { ref: String(body['base']) },
+          title: String(body['title']),
+          body: String(body['body']),
+          html_url: `https://github.com/${match[1]}/${match[2]}/pull/${pulls.length + 1}`,
+          state: 'open',
+        };
         pulls.push(pull);
         return send(201, pull);
       }
@@ -161,18 +212,31 @@ describe('pull-request mode against a local server following GitHub REST API sha
     try {
       const remote = createGitopsRemote(gitopsTree(services));
       const workspace = remote.clone('workspace');
-      const devRelease = await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'order', '0a0a0a0') });
+      const devRelease = await runAction(workspace, {
+        environment: 'dev',
+        'release-manifest': manifestFile(workspace, 'order', '0a0a0a0'),
+      });
       expect(devRelease.code).toBe(0);
       const mainHead = remote.head();
       const env = { GITHUB_API_URL: github.url };
-      const inputs = { environment: 'prod', 'from-environment': 'dev', services: 'order', mode: 'pull-request', token: 'ghs_prToken', 'gitops-repository': '', approver: 'release-managers' };
+      const inputs = {
+        environment: 'prod',
+        'from-environment': 'dev',
+        services: 'order',
+        mode: 'pull-request',
+        token: 'ghs_prToken',
+        'gitops-repository': '',
+        approver: 'release-managers',
+      };
 
       const first = await runAction(workspace, inputs, env);
       expect(first.code).toBe(0);
       expect(first.outputs['pull-request-url']).toBe('https://github.com/example/slipway/pull/1');
       expect(remote.head()).toBe(mainHead);
       expect(remote.head('slipway/promote-prod')).toBe(first.outputs['commit-sha']);
-      expect(remote.show('gitops-repo/environments/prod/services/order.yaml', 'slipway/promote-prod')).toContain(`digest: ${digestOf('order-0a0a0a0')}`);
+      expect(remote.show('gitops-repo/environments/prod/services/order.yaml', 'slipway/promote-prod')).toContain(
+        `digest: ${digestOf('order-0a0a0a0')}`,
+      );
       const created = github.requests.find((request) => request.method === 'POST');
       expect(created?.url).toBe('/repos/example/slipway/pulls');
       expect(created?.body).toMatchObject({ head: 'slipway/promote-prod', base: 'main', title: 'promote prod: order sha-0a0a0a0' });
@@ -180,7 +244,10 @@ describe('pull-request mode against a local server following GitHub REST API sha
       expect(String(created?.body['body'])).toContain('"schemaVersion": 1');
 
       // dev moves on; the re-run updates the same PR instead of opening another.
-      await runAction(workspace, { environment: 'dev', 'release-manifest': manifestFile(workspace, 'order', '0b0b0b0', '2026-11-22T04:00:00Z') });
+      await runAction(workspace, {
+        environment: 'dev',
+        'release-manifest': manifestFile(workspace, 'order', '0b0b0b0', '2026-11-22T04:00:00Z'),
+      });
       const second = await runAction(workspace, inputs, env);
       expect(second.code).toBe(0);
       expect(second.outputs['pull-request-url']).toBe('https://github.com/example/slipway/pull/1');
@@ -188,14 +255,16 @@ describe('pull-request mode against a local server following GitHub REST API sha
       const updated = github.requests.find((request) => request.method === 'PATCH');
       expect(updated?.url).toBe('/repos/example/slipway/pulls/1');
       expect(String(updated?.body['body'])).toContain(`+          digest: ${digestOf('order-0b0b0b0')}`);
-      expect(remote.show('gitops-repo/environments/prod/services/order.yaml', 'slipway/promote-prod')).toContain(`digest: ${digestOf('order-0b0b0b0')}`);
+      expect(remote.show('gitops-repo/environments/prod/services/order.yaml', 'slipway/promote-prod')).toContain(
+        `digest: ${digestOf('order-0b0b0b0')}`,
+      );
     } finally {
       await github.close();
     }
   });
 });
 
-describe('Approved-By from the run\'s environment review, via a local server following GitHub REST API shapes', () => {
+describe("Approved-By from the run's environment review, via a local server following GitHub REST API shapes", () => {
   it('records the approvers of the run when no approver input is given', async () => {
     const github = await fakeGitHub();
     try {
@@ -223,7 +292,12 @@ describe('Approved-By with a GitOps token that cannot read this repository, via 
       const workspace = remote.clone('workspace');
       const result = await runAction(
         workspace,
-        { environment: 'prod', images: `cart=${registry}/cart:sha-7171717@${digestOf('cart-7171717')}`, token: 'ghs_gitopsOnly', 'github-token': 'ghs_prToken' },
+        {
+          environment: 'prod',
+          images: `cart=${registry}/cart:sha-7171717@${digestOf('cart-7171717')}`,
+          token: 'ghs_gitopsOnly',
+          'github-token': 'ghs_prToken',
+        },
         { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '4242' },
       );
       expect(result.code).toBe(0);
@@ -235,22 +309,62 @@ describe('Approved-By with a GitOps token that cannot read this repository, via 
 });
 
 describe('bad input gives a clear error and changes nothing', () => {
-  const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`)].join('\n');
-  const cases: { name: string; inputs: (workspace: string) => Record<string, string>; extraFiles?: Record<string, string>; error: RegExp }[] = [
-    { name: 'an invalid image reference', inputs: () => ({ environment: 'dev', images: `cart=${registry}/Cart:latest` }), error: /input 'images' \(cart\): '.*\/Cart:latest' is not a valid image reference: the repository/ },
-    { name: 'an image without a digest', inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:latest` }), error: /is not pinned: promotion needs both a tag and a digest/ },
-    { name: 'an unknown service', inputs: () => ({ environment: 'dev', images: `payments=${registry}/payments:v1@${digestOf('x')}` }), error: /payments \(.*\/payments\) is pinned nowhere in environment dev; pinned there: cart \(.*\), frontend/ },
-    { name: 'an unknown environment', inputs: () => ({ environment: 'staging', images: `cart=${registry}/cart:v1@${digestOf('x')}` }), error: /unknown environment 'staging': gitops-repo\/environments\/ has dev, prod/ },
-    { name: 'a malformed environment name', inputs: () => ({ environment: '../prod', images: `cart=${registry}/cart:v1@${digestOf('x')}` }), error: /environment '\.\.\/prod' is not a valid name/ },
-    { name: 'path traversal in release-manifest', inputs: () => ({ environment: 'dev', 'release-manifest': '../../etc/passwd' }), error: /input 'release-manifest': '\.\.\/\.\.\/etc\/passwd' points outside/ },
-    { name: 'path traversal in gitops-path', inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:v1@${digestOf('x')}`, 'gitops-path': '../elsewhere' }), error: /input 'gitops-path': '\.\.\/elsewhere' climbs out of the repository/ },
+  const bomb = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`),
+  ].join('\n');
+  const cases: {
+    name: string;
+    inputs: (workspace: string) => Record<string, string>;
+    extraFiles?: Record<string, string>;
+    error: RegExp;
+  }[] = [
+    {
+      name: 'an invalid image reference',
+      inputs: () => ({ environment: 'dev', images: `cart=${registry}/Cart:latest` }),
+      error: /input 'images' \(cart\): '.*\/Cart:latest' is not a valid image reference: the repository/,
+    },
+    {
+      name: 'an image without a digest',
+      inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:latest` }),
+      error: /is not pinned: promotion needs both a tag and a digest/,
+    },
+    {
+      name: 'an unknown service',
+      inputs: () => ({ environment: 'dev', images: `payments=${registry}/payments:v1@${digestOf('x')}` }),
+      error: /payments \(.*\/payments\) is pinned nowhere in environment dev; pinned there: cart \(.*\), frontend/,
+    },
+    {
+      name: 'an unknown environment',
+      inputs: () => ({ environment: 'staging', images: `cart=${registry}/cart:v1@${digestOf('x')}` }),
+      error: /unknown environment 'staging': gitops-repo\/environments\/ has dev, prod/,
+    },
+    {
+      name: 'a malformed environment name',
+      inputs: () => ({ environment: '../prod', images: `cart=${registry}/cart:v1@${digestOf('x')}` }),
+      error: /environment '\.\.\/prod' is not a valid name/,
+    },
+    {
+      name: 'path traversal in release-manifest',
+      inputs: () => ({ environment: 'dev', 'release-manifest': '../../etc/passwd' }),
+      error: /input 'release-manifest': '\.\.\/\.\.\/etc\/passwd' points outside/,
+    },
+    {
+      name: 'path traversal in gitops-path',
+      inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:v1@${digestOf('x')}`, 'gitops-path': '../elsewhere' }),
+      error: /input 'gitops-path': '\.\.\/elsewhere' climbs out of the repository/,
+    },
     {
       name: 'a schema-invalid release manifest',
       inputs: (workspace) => {
-        writeFileSync(join(workspace, 'bad.json'), JSON.stringify({ schemaVersion: 1, id: 'r1', createdAt: 'now', source: { repository: 'x/y', commit: 'zzz' }, services: {} }));
+        writeFileSync(
+          join(workspace, 'bad.json'),
+          JSON.stringify({ schemaVersion: 1, id: 'r1', createdAt: 'now', source: { repository: 'x/y', commit: 'zzz' }, services: {} }),
+        );
         return { environment: 'dev', 'release-manifest': 'bad.json' };
       },
-      error: /bad\.json does not match actions\/schemas\/release-manifest\.schema\.json:%0A {2}\/createdAt: must match format "date-time"%0A {2}\/source\/commit: must match pattern/,
+      error:
+        /bad\.json does not match actions\/schemas\/release-manifest\.schema\.json:%0A {2}\/createdAt: must match format "date-time"%0A {2}\/source\/commit: must match pattern/,
     },
     {
       name: 'an alias bomb in the environment',
@@ -260,7 +374,9 @@ describe('bad input gives a clear error and changes nothing', () => {
     },
     {
       name: 'a huge file in the environment',
-      extraFiles: { 'gitops-repo/environments/dev/services/huge.yaml': `# ${registry}/cart\n${'padding: 0123456789012345678901234567890123456789\n'.repeat(25_000)}` },
+      extraFiles: {
+        'gitops-repo/environments/dev/services/huge.yaml': `# ${registry}/cart\n${'padding: 0123456789012345678901234567890123456789\n'.repeat(25_000)}`,
+      },
       inputs: () => ({ environment: 'dev', images: `cart=${registry}/cart:v1@${digestOf('x')}` }),
       error: /huge\.yaml: file is 1250\d+ bytes, over the 1048576-byte limit/,
     },
@@ -284,6 +400,10 @@ describe('bad input gives a clear error and changes nothing', () => {
     expect(result.stdout).toMatch(error);
     expect(result.outputs).toEqual({});
     expect(remote.head()).toBe(head);
-    expect(run(workspace, 'status', '--porcelain').split('\n').filter((line) => line !== '' && !line.endsWith('.json'))).toEqual([]);
+    expect(
+      run(workspace, 'status', '--porcelain')
+        .split('\n')
+        .filter((line) => line !== '' && !line.endsWith('.json')),
+    ).toEqual([]);
   });
 });

@@ -53,7 +53,13 @@ function release(workspace: string, versions: Record<string, string>): string {
     createdAt: '2026-11-22T03:00:00Z',
     source: { repository, commit: '1234567890abcdef1234567890abcdef12345678' },
     services: Object.fromEntries(
-      Object.entries(versions).map(([service, version]) => [service, { image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) }, scan: { status: 'passed' as const, critical: 0 } }]),
+      Object.entries(versions).map(([service, version]) => [
+        service,
+        {
+          image: { repository: `${registry}/${service}`, tag: `sha-${version}`, digest: digestOf(`${service}-${version}`) },
+          scan: { status: 'passed' as const, critical: 0 },
+        },
+      ]),
     ),
   });
   writeFileSync(join(workspace, 'release.json'), formatReleaseManifest(manifest));
@@ -74,20 +80,35 @@ describe('the promote action verifies provenance before writing, against a stand
     await attest('cart', '1a1a1a1');
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
-    const result = await runAction(workspace, { environment: 'prod', 'release-manifest': release(workspace, { product: '1a1a1a1', cart: '1a1a1a1' }) });
+    const result = await runAction(workspace, {
+      environment: 'prod',
+      'release-manifest': release(workspace, { product: '1a1a1a1', cart: '1a1a1a1' }),
+    });
     expect(errorLines(result)).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.outputs['commit-sha']).toBe(remote.head());
-    expect(result.summary).toContain("Provenance verified: each image's SLSA provenance is signed by `.github/workflows/release.yml` of example/slipway at `refs/heads/main` (Sigstore).");
-    expect(result.summary).toMatch(new RegExp(`\\| product \\| \`${digestOf('product-1a1a1a1').slice(0, 19)}\` \\| \`abcdef012345\` \\| \\d+ \\|`));
+    expect(result.summary).toContain(
+      "Provenance verified: each image's SLSA provenance is signed by `.github/workflows/release.yml` of example/slipway at `refs/heads/main` (Sigstore).",
+    );
+    expect(result.summary).toMatch(
+      new RegExp(`\\| product \\| \`${digestOf('product-1a1a1a1').slice(0, 19)}\` \\| \`abcdef012345\` \\| \\d+ \\|`),
+    );
     expect(result.summary).toContain('| cart |');
   });
 
   it.each([
     ['built on another branch', { ref: 'refs/heads/feature' }, 'wrong ref — built from refs/heads/feature, not refs/heads/main'],
     ['built by another repository', { repository: 'mallory/slipway' }, 'wrong repository — built from https://github.com/mallory/slipway'],
-    ['signed by another workflow', { workflow: '.github/workflows/pull-request.yml' }, 'wrong workflow — signed by https://github.com/example/slipway/.github/workflows/pull-request.yml@refs/heads/main'],
-    ['signed by a CA outside the trusted root', { untrustedCa: true }, 'untrusted CA — the signing certificate does not chain to the trusted root'],
+    [
+      'signed by another workflow',
+      { workflow: '.github/workflows/pull-request.yml' },
+      'wrong workflow — signed by https://github.com/example/slipway/.github/workflows/pull-request.yml@refs/heads/main',
+    ],
+    [
+      'signed by a CA outside the trusted root',
+      { untrustedCa: true },
+      'untrusted CA — the signing certificate does not chain to the trusted root',
+    ],
     ['tampered with', { tamper: true }, 'bad signature — TLOG_BODY_ERROR: DSSE payload hash mismatch'],
   ] as const)('refuses an image %s, naming service, digest and reason, and writes nothing', async (name, request, reason) => {
     const version = name.replace(/ /g, '-');
@@ -96,11 +117,16 @@ describe('the promote action verifies provenance before writing, against a stand
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
     const before = refs(remote.bare);
-    const result = await runAction(workspace, { environment: 'prod', 'release-manifest': release(workspace, { order: version, cart: version }) });
+    const result = await runAction(workspace, {
+      environment: 'prod',
+      'release-manifest': release(workspace, { order: version, cart: version }),
+    });
     expect(result.code).toBe(1);
     const [error, ...more] = errorLines(result);
     expect(more).toEqual([]);
-    expect(error).toContain(`provenance refused for 1 image(s); nothing was written to the GitOps repository:\n  cart: ${digestOf(`cart-${version}`)} refused: ${reason}`);
+    expect(error).toContain(
+      `provenance refused for 1 image(s); nothing was written to the GitOps repository:\n  cart: ${digestOf(`cart-${version}`)} refused: ${reason}`,
+    );
     expect(result.outputs).toEqual({});
     expect(refs(remote.bare)).toBe(before);
   });
@@ -109,7 +135,12 @@ describe('the promote action verifies provenance before writing, against a stand
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
     const before = refs(remote.bare);
-    const result = await runAction(workspace, { environment: 'prod', images: `cart=${registry}/cart:sha-0f0f0f0@${digestOf('cart-0f0f0f0')}`, mode: 'pull-request', token: 'ghs_gitops' });
+    const result = await runAction(workspace, {
+      environment: 'prod',
+      images: `cart=${registry}/cart:sha-0f0f0f0@${digestOf('cart-0f0f0f0')}`,
+      mode: 'pull-request',
+      token: 'ghs_gitops',
+    });
     expect(result.code).toBe(1);
     expect(errorLines(result)).toEqual([
       `provenance refused for 1 image(s); nothing was written to the GitOps repository:\n  cart: ${digestOf('cart-0f0f0f0')} refused: no attestation — example/slipway has no SLSA provenance attestation for this digest (GitHub attestations API)`,
@@ -121,10 +152,16 @@ describe('the promote action verifies provenance before writing, against a stand
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
     const asked = api.requests.length;
-    const result = await runAction(workspace, { environment: 'dev', images: `cart=${registry}/cart:sha-0e0e0e0@${digestOf('cart-0e0e0e0')}`, 'require-provenance': 'false' });
+    const result = await runAction(workspace, {
+      environment: 'dev',
+      images: `cart=${registry}/cart:sha-0e0e0e0@${digestOf('cart-0e0e0e0')}`,
+      'require-provenance': 'false',
+    });
     expect(result.code).toBe(0);
     expect(result.outputs['commit-sha']).toBe(remote.head());
-    expect(result.summary).toContain('**Provenance was not verified: `require-provenance` is `false`, so these images were pinned without checking their signed build provenance.**');
+    expect(result.summary).toContain(
+      '**Provenance was not verified: `require-provenance` is `false`, so these images were pinned without checking their signed build provenance.**',
+    );
     expect(result.stdout).toContain('::warning::require-provenance is false');
     expect(api.requests.length).toBe(asked);
   });
@@ -132,7 +169,11 @@ describe('the promote action verifies provenance before writing, against a stand
   it('refuses a trusted root outside the workspace before anything else', async () => {
     const remote = createGitopsRemote(gitopsTree(services));
     const workspace = remote.clone('workspace');
-    const result = await runAction(workspace, { environment: 'dev', images: `cart=${registry}/cart:sha-0d0d0d0@${digestOf('cart-0d0d0d0')}`, 'trusted-root': '../root.json' });
+    const result = await runAction(workspace, {
+      environment: 'dev',
+      images: `cart=${registry}/cart:sha-0d0d0d0@${digestOf('cart-0d0d0d0')}`,
+      'trusted-root': '../root.json',
+    });
     expect(result.code).toBe(1);
     expect(errorLines(result)).toEqual([expect.stringMatching(/^input 'trusted-root': '\.\.\/root\.json' points outside /)]);
   });

@@ -7,8 +7,11 @@ describe('committed action bundles', () => {
     expect(actionNames()).toContain('promote');
   });
 
-  it.each(actionNames())('actions/%s/dist/index.js is identical to a fresh build (run `npm run build -w @slipway/actions` and commit dist/)', async (name) => {
-    const committed = readFileSync(distPath(name), 'utf8');
-    expect(committed === (await bundleAction(name))).toBe(true);
-  });
+  it.each(actionNames())(
+    'actions/%s/dist/index.js is identical to a fresh build (run `npm run build -w @slipway/actions` and commit dist/)',
+    async (name) => {
+      const committed = readFileSync(distPath(name), 'utf8');
+      expect(committed === (await bundleAction(name))).toBe(true);
+    },
+  );
 });

@@ -14,7 +14,12 @@ export const actionsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Folders under actions/ that hold an action (an action.yml and src/index.ts). */
 export function actionNames(): string[] {
   return readdirSync(actionsRoot, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(actionsRoot, entry.name, 'action.yml')) && existsSync(join(actionsRoot, entry.name, 'src', 'index.ts')))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        existsSync(join(actionsRoot, entry.name, 'action.yml')) &&
+        existsSync(join(actionsRoot, entry.name, 'src', 'index.ts')),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -33,7 +38,9 @@ export async function bundleAction(name: string): Promise<string> {
     absWorkingDir: join(actionsRoot, '..'),
     logLevel: 'silent',
     // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __slipwayCreateRequire } from 'node:module';\nconst require = __slipwayCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __slipwayCreateRequire } from 'node:module';\nconst require = __slipwayCreateRequire(import.meta.url);",
+    },
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced no output for ${name}`);

@@ -56,11 +56,17 @@ export function runAction(actionFolder: string, options: ActionRunOptions): Prom
     ...options.env,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(actionFolder, 'dist', 'index.js')], { cwd: options.workspace, env, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const outputs: Record<string, string> = {};
-      for (const match of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1] ?? ''] = match[3] ?? '';
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, outputs, summary: readFileSync(summaryFile, 'utf8') });
-    });
+    execFile(
+      process.execPath,
+      [join(actionFolder, 'dist', 'index.js')],
+      { cwd: options.workspace, env, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const outputs: Record<string, string> = {};
+        for (const match of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+          outputs[match[1] ?? ''] = match[3] ?? '';
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, outputs, summary: readFileSync(summaryFile, 'utf8') });
+      },
+    );
   });
 }
 

@@ -78,10 +78,19 @@ export const operatorCharts: ChartSpec[] = ['1.0.0', '1.1.0', '1.2.0'].map((vers
 export const appChart: ChartSpec = {
   name: 'app',
   version: '0.1.0',
-  values: { replicas: 1, hardened: true, podAnnotations: {}, resources, widget: { enabled: false, spec: { size: 1 } }, persistence: { enabled: false, storageClass: '' }, fail: false },
+  values: {
+    replicas: 1,
+    hardened: true,
+    podAnnotations: {},
+    resources,
+    widget: { enabled: false, spec: { size: 1 } },
+    persistence: { enabled: false, storageClass: '' },
+    fail: false,
+  },
   files: {
     'templates/deployment.yaml': deployment(`{{- if .Values.hardened }}\n${hardened}\n{{- else }}\n        runAsUser: 0\n{{- end }}`),
-    'templates/widget.yaml': '{{- if .Values.widget.enabled }}\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}\nspec: {{ toYaml .Values.widget.spec | nindent 2 }}\n{{- end }}\n',
+    'templates/widget.yaml':
+      '{{- if .Values.widget.enabled }}\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}\nspec: {{ toYaml .Values.widget.spec | nindent 2 }}\n{{- end }}\n',
     'templates/pvc.yaml':
       '{{- if .Values.persistence.enabled }}\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ .Release.Name }}-data\nspec:\n  accessModes: [ReadWriteOnce]\n  {{- with .Values.persistence.storageClass }}\n  storageClassName: {{ . }}\n  {{- end }}\n  resources:\n    requests:\n      storage: 1Gi\n{{- end }}\n',
     'templates/fail.yaml': '{{- if .Values.fail }}{{ fail "the chart refuses these values" }}{{- end }}\n',
@@ -105,21 +114,46 @@ export interface ChartApplication {
 }
 
 function application(name: string, wave: number, spec: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': String(wave) } }, spec: { project: 'platform', ...spec } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': String(wave) } },
+    spec: { project: 'platform', ...spec },
+  };
 }
 
 export function chartApplication(app: ChartApplication): string {
   const helm = { ...(app.helm ?? {}), ...(app.valueFiles ? { valueFiles: app.valueFiles } : {}) };
-  const source = { repoURL: app.repoURL, ...(app.chart ? { chart: app.chart } : { path: '.' }), targetRevision: app.version, ...(Object.keys(helm).length > 0 ? { helm } : {}) };
+  const source = {
+    repoURL: app.repoURL,
+    ...(app.chart ? { chart: app.chart } : { path: '.' }),
+    targetRevision: app.version,
+    ...(Object.keys(helm).length > 0 ? { helm } : {}),
+  };
   const sources = app.valueFiles ? { sources: [source, { repoURL: gitRepository, targetRevision: 'main', ref: 'values' }] } : { source };
   const syncPolicy = app.syncOptions ? { syncPolicy: { syncOptions: app.syncOptions } } : {};
-  return stringify(application(app.name, app.wave, { ...sources, destination: { server: 'https://kubernetes.default.svc', namespace: app.namespace }, ...syncPolicy }));
+  return stringify(
+    application(app.name, app.wave, {
+      ...sources,
+      destination: { server: 'https://kubernetes.default.svc', namespace: app.namespace },
+      ...syncPolicy,
+    }),
+  );
 }
 
 const folderApplication = (name: string, wave: number, path: string) =>
-  stringify(application(name, wave, { source: { repoURL: gitRepository, targetRevision: 'main', path }, destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' } }));
+  stringify(
+    application(name, wave, {
+      source: { repoURL: gitRepository, targetRevision: 'main', path },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+    }),
+  );
 
-const namespace = (name: string, level: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level } } });
+const namespace = (name: string, level: string) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level } },
+});
 
 /**
  * A tree in a new temp folder: `<root>/gitops` with the given platform Applications (file name →
@@ -128,13 +162,24 @@ const namespace = (name: string, level: string) => ({ apiVersion: 'v1', kind: 'N
  */
 export function writeTree(applications: Record<string, string>, extraFiles: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'slipway-charts-tree-'));
-  const project = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'platform', namespace: 'argocd' }, spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] } };
+  const project = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: 'platform', namespace: 'argocd' },
+    spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
+  };
   const files: Record<string, string> = {
     'environments/dev/bootstrap/root.yaml': folderApplication('dev-root', 0, 'gitops/environments/dev'),
     'environments/dev/projects.yaml': stringify(project),
     'environments/dev/platform.yaml': folderApplication('dev-platform', 0, 'gitops/environments/dev/platform'),
     'environments/dev/platform/namespaces.yaml': folderApplication('namespaces', -8, 'gitops/apps/namespaces'),
-    'apps/namespaces/namespaces.yaml': [namespace('apps', 'restricted'), namespace('operators', 'restricted'), namespace('tools', 'privileged')].map((doc) => stringify(doc)).join('---\n'),
+    'apps/namespaces/namespaces.yaml': [
+      namespace('apps', 'restricted'),
+      namespace('operators', 'restricted'),
+      namespace('tools', 'privileged'),
+    ]
+      .map((doc) => stringify(doc))
+      .join('---\n'),
     ...Object.fromEntries(Object.entries(applications).map(([name, text]) => [`environments/dev/platform/${name}.yaml`, text])),
     ...extraFiles,
   };

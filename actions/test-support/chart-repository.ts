@@ -25,9 +25,16 @@ export interface ChartSpec {
 
 /** Runs helm with a private home (config, cache, data) under `home`; rejects with helm's error. */
 export function runHelm(home: string, args: string[]): Promise<string> {
-  const env = { ...process.env, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  const env = {
+    ...process.env,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
   return new Promise((resolve, reject) => {
-    execFile(findHelm(), args, { env, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(`helm ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)));
+    execFile(findHelm(), args, { env, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`helm ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    );
   });
 }
 

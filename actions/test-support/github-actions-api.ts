@@ -102,7 +102,13 @@ function artifactView(artifact: StandInArtifact, index: number, runs: StandInRun
     created_at: '2026-11-22T00:00:00Z',
     expires_at: '2027-02-20T00:00:00Z',
     updated_at: '2026-11-22T00:00:00Z',
-    workflow_run: { id: artifact.runId, repository_id: 1, head_repository_id: run?.headRepository === repository ? 1 : 2, head_branch: run?.headBranch ?? 'main', head_sha: run?.headSha ?? '' },
+    workflow_run: {
+      id: artifact.runId,
+      repository_id: 1,
+      head_repository_id: run?.headRepository === repository ? 1 : 2,
+      head_branch: run?.headBranch ?? 'main',
+      head_sha: run?.headSha ?? '',
+    },
   };
 }
 
@@ -118,7 +124,11 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
         response.end(JSON.stringify(value));
       };
       const state = readState();
-      if (!state.tokens.some((token) => request.headers.authorization === `token ${token}` || request.headers.authorization === `Bearer ${token}`)) {
+      if (
+        !state.tokens.some(
+          (token) => request.headers.authorization === `token ${token}` || request.headers.authorization === `Bearer ${token}`,
+        )
+      ) {
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
       }
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -127,7 +137,10 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
       const repository = `${route[1]}/${route[2]}`;
       const rest = route[3] ?? '';
       const name = url.searchParams.get('name');
-      const artifacts = (list: StandInArtifact[]) => list.filter((artifact) => name === null || artifact.name === name).map((artifact) => artifactView(artifact, state.artifacts.indexOf(artifact), state.runs, repository));
+      const artifacts = (list: StandInArtifact[]) =>
+        list
+          .filter((artifact) => name === null || artifact.name === name)
+          .map((artifact) => artifactView(artifact, state.artifacts.indexOf(artifact), state.runs, repository));
       let match: RegExpExecArray | null;
       if (request.method === 'GET' && (match = /^actions\/workflows\/([^/]+)\/runs$/.exec(rest))) {
         const file = decodeURIComponent(match[1] ?? '');
@@ -136,9 +149,17 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
         const page = Number(url.searchParams.get('page') ?? 1);
         const runs = state.runs
-          .filter((run) => run.path.split('/').pop() === file && (event === null || run.event === event) && (branch === null || run.headBranch === branch))
+          .filter(
+            (run) =>
+              run.path.split('/').pop() === file &&
+              (event === null || run.event === event) &&
+              (branch === null || run.headBranch === branch),
+          )
           .sort((a, b) => b.id - a.id);
-        return send(200, { total_count: runs.length, workflow_runs: runs.slice((page - 1) * perPage, page * perPage).map((run) => runView(run, repository)) });
+        return send(200, {
+          total_count: runs.length,
+          workflow_runs: runs.slice((page - 1) * perPage, page * perPage).map((run) => runView(run, repository)),
+        });
       }
       if (request.method === 'GET' && (match = /^actions\/runs\/(\d+)$/.exec(rest))) {
         const run = state.runs.find((candidate) => candidate.id === Number(match?.[1]));
@@ -154,21 +175,45 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
       }
       if (request.method === 'GET' && (match = /^actions\/runs\/(\d+)\/approvals$/.exec(rest))) {
         const approvals = state.approvals?.[match[1] ?? ''] ?? [];
-        return send(200, approvals.map((approval) => ({ environments: [{ id: 1, name: approval.environment }], state: approval.state, user: { login: approval.login, id: 1, type: 'User' }, comment: '' })));
+        return send(
+          200,
+          approvals.map((approval) => ({
+            environments: [{ id: 1, name: approval.environment }],
+            state: approval.state,
+            user: { login: approval.login, id: 1, type: 'User' },
+            comment: '',
+          })),
+        );
       }
       // Clients percent-encode the digest's colon (Octokit sends sha256%3A…).
       if (request.method === 'GET' && (match = /^attestations\/(sha256:[0-9a-f]{64})$/.exec(decodeURIComponent(rest)))) {
         const bundles = state.attestations?.[repository]?.[match[1] ?? ''] ?? [];
-        const page = listAttestationsPage(bundles.map((bundle, index) => ({ id: index + 1, bundle, viaUrl: false })), url, `http://${request.headers.host ?? 'localhost'}`);
+        const page = listAttestationsPage(
+          bundles.map((bundle, index) => ({ id: index + 1, bundle, viaUrl: false })),
+          url,
+          `http://${request.headers.host ?? 'localhost'}`,
+        );
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...page.headers });
         return response.end(JSON.stringify(page.body));
       }
       if ((match = /^pulls(?:\/(\d+))?$/.exec(rest))) {
         const body = text ? (JSON.parse(text) as Record<string, string>) : {};
-        if (request.method === 'GET') return send(200, pulls.filter((pull) => `${route[1]}:${pull.head.ref}` === url.searchParams.get('head')));
+        if (request.method === 'GET')
+          return send(
+            200,
+            pulls.filter((pull) => `${route[1]}:${pull.head.ref}` === url.searchParams.get('head')),
+          );
         if (request.method === 'POST') {
           const number = pulls.length + 1;
-          const pull = { number, head: { ref: body['head'] ?? '' }, base: { ref: body['base'] ?? '' }, title: body['title'] ?? '', body: body['body'] ?? '', state: 'open', html_url: `https://github.com/${repository}/pull/${number}` };
+          const pull = {
+            number,
+            head: { ref: body['head'] ?? '' },
+            base: { ref: body['base'] ?? '' },
+            title: body['title'] ?? '',
+            body: body['body'] ?? '',
+            state: 'open',
+            html_url: `https://github.com/${repository}/pull/${number}`,
+          };
           pulls.push(pull);
           return send(201, pull);
         }

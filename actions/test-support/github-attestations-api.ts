@@ -30,7 +30,11 @@ export interface StoredAttestation {
  * (at most 100) after the `after` cursor, with the next page's address in a Link header. `base` is
  * the server's own root, where `bundle_url` points (`/blobs/{id}`).
  */
-export function listAttestationsPage(all: readonly StoredAttestation[], url: URL, base: string): { body: unknown; headers: Record<string, string> } {
+export function listAttestationsPage(
+  all: readonly StoredAttestation[],
+  url: URL,
+  base: string,
+): { body: unknown; headers: Record<string, string> } {
   const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
   const after = Number(url.searchParams.get('after') ?? 0);
   const page = all.filter((stored) => stored.id > after).slice(0, perPage);
@@ -41,7 +45,9 @@ export function listAttestationsPage(all: readonly StoredAttestation[], url: URL
   return {
     body: {
       attestations: page.map((stored) =>
-        stored.viaUrl ? { repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` } : { bundle: stored.bundle, repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` },
+        stored.viaUrl
+          ? { repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` }
+          : { bundle: stored.bundle, repository_id: 1, bundle_url: `${base}/blobs/${stored.id}` },
       ),
     },
     headers: more ? { link: `<${base}${url.pathname}?${next.toString()}>; rel="next"` } : {},
@@ -67,7 +73,11 @@ export async function startGitHubAttestationsApi(options: { token?: string; repo
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       return response.end(Buffer.from(compress(new Uint8Array(Buffer.from(JSON.stringify(bundle))))));
     }
-    if (options.token && request.headers.authorization !== `token ${options.token}` && request.headers.authorization !== `Bearer ${options.token}`) {
+    if (
+      options.token &&
+      request.headers.authorization !== `token ${options.token}` &&
+      request.headers.authorization !== `Bearer ${options.token}`
+    ) {
       return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
     // Clients percent-encode the digest's colon (Octokit sends sha256%3A…).

@@ -19,7 +19,13 @@ export interface GitHubCommentsApi {
   close(): Promise<void>;
 }
 
-export async function startGitHubCommentsApi(options: { token: string; owner: string; repo: string; issue: number; comments?: StoredComment[] }): Promise<GitHubCommentsApi> {
+export async function startGitHubCommentsApi(options: {
+  token: string;
+  owner: string;
+  repo: string;
+  issue: number;
+  comments?: StoredComment[];
+}): Promise<GitHubCommentsApi> {
   const comments = options.comments ?? [];
   const requests: string[] = [];
   let nextId = 9000;
@@ -55,7 +61,11 @@ export async function startGitHubCommentsApi(options: { token: string; owner: st
         const page = Number(url.searchParams.get('page') ?? 1);
         const last = Math.max(1, Math.ceil(comments.length / perPage));
         const links: string[] = [];
-        if (page < last) links.push(`<${base}${list}?per_page=${perPage}&page=${page + 1}>; rel="next"`, `<${base}${list}?per_page=${perPage}&page=${last}>; rel="last"`);
+        if (page < last)
+          links.push(
+            `<${base}${list}?per_page=${perPage}&page=${page + 1}>; rel="next"`,
+            `<${base}${list}?per_page=${perPage}&page=${last}>; rel="last"`,
+          );
         return send(200, comments.slice((page - 1) * perPage, page * perPage).map(view), links.length ? { link: links.join(', ') } : {});
       }
       if (url.pathname === list && request.method === 'POST') {
@@ -76,5 +86,10 @@ export async function startGitHubCommentsApi(options: { token: string; owner: st
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, comments, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    comments,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

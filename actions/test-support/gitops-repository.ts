@@ -72,18 +72,33 @@ spec:
 }
 
 /** The files of a GitOps tree (repository path → text) with the given services in each environment. */
-export function gitopsTree(services: readonly string[], environments: readonly string[] = ['dev', 'prod'], root = 'gitops-repo'): Map<string, string> {
+export function gitopsTree(
+  services: readonly string[],
+  environments: readonly string[] = ['dev', 'prod'],
+  root = 'gitops-repo',
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const environment of environments) {
     files.set(`${root}/environments/${environment}/services.yaml`, rootApplication(environment));
-    for (const service of services) files.set(`${root}/environments/${environment}/services/${service}.yaml`, serviceApplication(environment, service));
+    for (const service of services)
+      files.set(`${root}/environments/${environment}/services/${service}.yaml`, serviceApplication(environment, service));
   }
   files.set(`${root}/apps/services/README.md`, 'Shared service configuration.\n');
   return files;
 }
 
 export function run(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' } });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    },
+  });
 }
 
 export interface GitopsRemoteFixture {

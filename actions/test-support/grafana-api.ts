@@ -23,7 +23,8 @@ export interface GrafanaApiServer {
 export async function startGrafanaApi(token = 'glsa_test_token'): Promise<GrafanaApiServer> {
   const annotations: ReceivedAnnotation[] = [];
   const server = createServer((request, response) => {
-    const send = (code: number, body: unknown) => response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (code: number, body: unknown) =>
+      response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (request.url !== '/api/annotations' || request.method !== 'POST') return send(404, { message: 'Not found' });
     if (request.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Unauthorized' });
     let body = '';
@@ -35,7 +36,8 @@ export async function startGrafanaApi(token = 'glsa_test_token'): Promise<Grafan
       } catch {
         return send(400, { message: 'bad request data' });
       }
-      if (typeof annotation.text !== 'string' || annotation.text === '' || !Array.isArray(annotation.tags)) return send(400, { message: 'Failed to save annotation: text and tags are required' });
+      if (typeof annotation.text !== 'string' || annotation.text === '' || !Array.isArray(annotation.tags))
+        return send(400, { message: 'Failed to save annotation: text and tags are required' });
       annotations.push(annotation);
       return send(200, { message: 'Annotation added', id: annotations.length });
     });

@@ -51,7 +51,27 @@ export function argoApplication(name: string, status: NonNullable<ArgoApplicatio
 
 export async function startKubernetesApi(): Promise<KubernetesApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-kube-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const cert = readFileSync(join(dir, 'cert.pem'));
   const objects = new Map<string, ArgoApplication | ((reads: number) => ArgoApplication)>();
   const counts = new Map<string, number>();
@@ -68,8 +88,16 @@ export async function startKubernetesApi(): Promise<KubernetesApiServer> {
       request.on('end', () => {
         const headers: Record<string, string> = {};
         if (request.headers['content-type']) headers['content-type'] = request.headers['content-type'];
-        fetch(`${target}/${proxy[4] ?? ''}`, { method: request.method ?? 'GET', headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) })
-          .then(async (answer) => response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(await answer.text()))
+        fetch(`${target}/${proxy[4] ?? ''}`, {
+          method: request.method ?? 'GET',
+          headers,
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        })
+          .then(async (answer) =>
+            response
+              .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' })
+              .end(await answer.text()),
+          )
           .catch((error: Error) => send(503, status(503, 'ServiceUnavailable', error.message)));
       });
       return;

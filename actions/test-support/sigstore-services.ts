@@ -78,7 +78,10 @@ function statement(request: AttestationRequest): Buffer {
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: 'registry.example.com/shop/cart', digest: { sha256: request.digest.replace(/^sha256:/, '') } }],
       predicateType: request.predicateType ?? slsaProvenanceV1,
-      predicate: { buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' }, runDetails: { builder: { id: 'https://github.com/actions/runner/github-hosted' } } },
+      predicate: {
+        buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' },
+        runDetails: { builder: { id: 'https://github.com/actions/runner/github-hosted' } },
+      },
     }),
   );
 }
@@ -95,7 +98,10 @@ async function serve(routes: Record<string, HandlerFn>): Promise<{ url: string; 
       }
       handler(Buffer.concat(chunks).toString('utf8')).then(
         // Connection: close — a client's idle keep-alive socket would be reset by the server's keep-alive timeout while a test runs synchronous steps.
-        (result) => response.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'application/json', connection: 'close' }).end(result.response),
+        (result) =>
+          response
+            .writeHead(result.statusCode, { 'content-type': result.contentType ?? 'application/json', connection: 'close' })
+            .end(result.response),
         (error: unknown) => response.writeHead(500).end(String(error)),
       );
     });
@@ -139,7 +145,11 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
       {
         subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
         uri: `${server.url}/trusted`,
-        certChain: { certificates: [{ rawBytes: Buffer.from(ca.rootCertificate.buffer, ca.rootCertificate.byteOffset, ca.rootCertificate.byteLength) }] },
+        certChain: {
+          certificates: [
+            { rawBytes: Buffer.from(ca.rootCertificate.buffer, ca.rootCertificate.byteOffset, ca.rootCertificate.byteLength) },
+          ],
+        },
         validFor,
         operator: 'slipway-test',
       },
@@ -157,10 +167,15 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
       });
       // The mock Rekor keeps the proposed entry as the logged body: for `intoto` entries that is the
       // body a real Rekor logs; `dsse` entries Rekor canonicalizes, which the mock does not.
-      const builder = new DSSEBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: server.url, entryType: 'intoto', retry: 0 })] });
+      const builder = new DSSEBundleBuilder({
+        signer,
+        witnesses: [new RekorWitness({ rekorBaseURL: server.url, entryType: 'intoto', retry: 0 })],
+      });
       const bundle = bundleToJSON(await builder.create({ data: statement(request), type: 'application/vnd.in-toto+json' }));
       if (request.tamper && bundle.dsseEnvelope) {
-        const payload = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as { predicate: Record<string, unknown> };
+        const payload = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as {
+          predicate: Record<string, unknown>;
+        };
         payload.predicate['tampered'] = true;
         bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(payload)).toString('base64');
       }

@@ -39,7 +39,8 @@ export async function startSonarApi(scenario: SonarScenario): Promise<SonarApi> 
       return;
     }
     if (url.pathname === '/api/ce/task') {
-      if (url.searchParams.get('id') !== scenario.taskId) return send(404, { errors: [{ msg: `No activity found for task '${url.searchParams.get('id')}'` }] });
+      if (url.searchParams.get('id') !== scenario.taskId)
+        return send(404, { errors: [{ msg: `No activity found for task '${url.searchParams.get('id')}'` }] });
       const status = scenario.taskStatuses[Math.min(taskCalls, scenario.taskStatuses.length - 1)] ?? 'PENDING';
       taskCalls += 1;
       return send(200, {

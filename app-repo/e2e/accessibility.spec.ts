@@ -62,7 +62,9 @@ test.describe('on a phone', () => {
 });
 
 test('the axe-core check reports what it should: a button named unlike its text, an image without alt', async ({ page }) => {
-  await page.setContent('<main><h1>Check</h1><button aria-label="Buy now">Add to cart</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main>');
+  await page.setContent(
+    '<main><h1>Check</h1><button aria-label="Buy now">Add to cart</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main>',
+  );
   const rules = (await axeViolations(page)).map((violation) => violation.rule);
   expect(rules).toEqual(expect.arrayContaining(['label-content-name-mismatch', 'image-alt']));
 });

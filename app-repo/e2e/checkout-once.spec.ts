@@ -15,7 +15,8 @@ test('a double-clicked checkout creates one order', async ({ page, step }) => {
 
   const posts: Array<string | null> = [];
   page.on('request', (request) => {
-    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/orders') posts.push(request.headers()['idempotency-key'] ?? null);
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/orders')
+      posts.push(request.headers()['idempotency-key'] ?? null);
   });
   await page.getByRole('button', { name: 'Place order' }).dblclick();
   await confirmedOrderId(page);

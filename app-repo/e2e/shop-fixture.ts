@@ -50,7 +50,9 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
 function deployedShop(url: string): Shop {
   const unavailable = (name: string) => {
     const refuse = async () => {
-      throw new Error(`SHOP_URL=${url}: the ${name} service of a deployed shop cannot be stopped or started from a test; run this test against a local shop (unset SHOP_URL)`);
+      throw new Error(
+        `SHOP_URL=${url}: the ${name} service of a deployed shop cannot be stopped or started from a test; run this test against a local shop (unset SHOP_URL)`,
+      );
     };
     return { name, url, port: 0, logFile: undefined, running: () => true, stop: refuse, start: refuse } as Shop['services']['product'];
   };

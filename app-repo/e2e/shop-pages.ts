@@ -46,7 +46,9 @@ export const imageLoaded = (image: Locator): Promise<boolean> =>
   image.evaluate((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth > 0);
 
 /** What a person using a keyboard or a screen reader needs from every page, checked on the page shown. */
-export async function accessibilityBasics(page: Page): Promise<{ h1: number; imagesWithoutAlt: number; unlabelledControls: string[]; overflowPx: number }> {
+export async function accessibilityBasics(
+  page: Page,
+): Promise<{ h1: number; imagesWithoutAlt: number; unlabelledControls: string[]; overflowPx: number }> {
   return page.evaluate(() => ({
     h1: document.querySelectorAll('h1').length,
     imagesWithoutAlt: Array.from(document.images).filter((image) => !image.hasAttribute('alt')).length,

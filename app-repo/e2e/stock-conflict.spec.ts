@@ -6,7 +6,12 @@ interface ProductList {
   items: Array<{ id: number; name: string; stock: number }>;
 }
 
-test('checking out an item that just ran out shows the conflict, and the shopper can fix the cart', async ({ page, step, shop, playwright }) => {
+test('checking out an item that just ran out shows the conflict, and the shopper can fix the cart', async ({
+  page,
+  step,
+  shop,
+  playwright,
+}) => {
   // Another shopper, with a cart of their own, on the same shop.
   const rival = await playwright.request.newContext({ baseURL: shop.url });
   const found = (await (await rival.get('/api/products?q=Roasting')).json()) as ProductList;

@@ -4,7 +4,19 @@
 // outside the workspace.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +80,9 @@ function bundledWorkspaces(service: string): string[] {
   const bundled = new Set([`@slipway/${service}`]);
   const folders = [join('app-repo/services', service)];
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    const sources = readdirSync(join(repository, folder, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.tsx?$/.test(file));
+    const sources = readdirSync(join(repository, folder, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      /\.tsx?$/.test(file),
+    );
     for (const file of sources) {
       const text = readFileSync(join(repository, folder, 'src', file), 'utf8');
       for (const [, name = ''] of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+'(@slipway\/[^/']+)/gm)) {
@@ -89,7 +103,10 @@ describe.each(services)('the %s image', (service) => {
   const list = instructions(dockerfile);
   const globalArgs = new Map(
     list
-      .slice(0, list.findIndex((i) => i.keyword === 'FROM'))
+      .slice(
+        0,
+        list.findIndex((i) => i.keyword === 'FROM'),
+      )
       .filter((i) => i.keyword === 'ARG')
       .map((i) => {
         const [name = '', value = ''] = i.args.split('=');
@@ -126,7 +143,10 @@ describe.each(services)('the %s image', (service) => {
 
   it('labels the image with the OCI annotations from build arguments', () => {
     const args = final.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=')[0]);
-    const label = final.filter((i) => i.keyword === 'LABEL').map((i) => i.args).join(' ');
+    const label = final
+      .filter((i) => i.keyword === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
     for (const [key, arg] of [
       ['revision', 'REVISION'],
       ['version', 'VERSION'],
@@ -145,10 +165,14 @@ describe.each(services)('the %s image', (service) => {
   });
 
   it('installs from the lockfile and never copies node_modules from the context', () => {
-    const runs = list.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+    const runs = list
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' ');
     expect(runs).toContain('npm ci');
     expect(runs).not.toMatch(/npm install\b/);
-    for (const copy of list.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))) expect(copy.args).not.toContain('node_modules');
+    for (const copy of list.filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from')))
+      expect(copy.args).not.toContain('node_modules');
   });
 
   it('installs every workspace package the bundle takes code from (npm ci links only the workspaces named)', () => {
@@ -159,7 +183,8 @@ describe.each(services)('the %s image', (service) => {
 
   it('keeps secrets, tests and node_modules out of the build context', () => {
     const ignore = readFileSync(join(folder, '.dockerignore'), 'utf8').split('\n');
-    for (const pattern of ['**/node_modules', '**/.env', '**/.env.*', '**/test', '**/*.test.ts', '**/.git']) expect(ignore).toContain(pattern);
+    for (const pattern of ['**/node_modules', '**/.env', '**/.env.*', '**/test', '**/*.test.ts', '**/.git'])
+      expect(ignore).toContain(pattern);
     // docker build looks for <Dockerfile>.dockerignore beside the Dockerfile; buildah takes --ignorefile.
     expect(lstatSync(join(folder, 'Dockerfile.dockerignore')).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(folder, 'Dockerfile.dockerignore'))).toBe('.dockerignore');
@@ -201,7 +226,13 @@ describe('the frontend nginx configuration, served by a real nginx', () => {
     nginx = spawn('nginx', ['-p', scratch, '-c', join(scratch, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
     base = `http://127.0.0.1:${port}`;
     for (let attempt = 0; attempt < 100; attempt++) {
-      if (await fetch(`${base}/health`).then(() => true, () => false)) break;
+      if (
+        await fetch(`${base}/health`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const health = await fetch(`${base}/health`);

@@ -88,7 +88,9 @@ describe.each(environments)('%s sync waves', (environment) => {
   const waveOf = (file: string) => wave(apps.get(file) as Json);
 
   it('projects, then the platform group, then the services group', () => {
-    const projects = parseAllDocuments(readFileSync(join(gitops, `environments/${environment}/projects.yaml`), 'utf8')).map((doc) => doc.toJS() as Json);
+    const projects = parseAllDocuments(readFileSync(join(gitops, `environments/${environment}/projects.yaml`), 'utf8')).map(
+      (doc) => doc.toJS() as Json,
+    );
     expect(projects.map((project) => project.kind)).toEqual(['AppProject', 'AppProject', 'AppProject']);
     for (const project of projects) expect(wave(project)).toBeLessThan(waveOf('platform.yaml'));
     expect(waveOf('platform.yaml')).toBeLessThan(waveOf('services.yaml'));
@@ -96,7 +98,13 @@ describe.each(environments)('%s sync waves', (environment) => {
 
   it('inside the platform: namespaces and the default StorageClass, the prometheus-operator CRDs, the other operators, the add-ons, then the database and dashboards', () => {
     // kube-prometheus-stack comes before cloudnative-pg, whose chart renders a PodMonitor.
-    const order = [['namespaces', 'storage'], ['kube-prometheus-stack'], ['cloudnative-pg', 'aws-load-balancer-controller', 'kyverno'], ['loki', 'alloy', 'external-dns', 'cluster-autoscaler', 'admission-policy'], ['shop-database', 'observability']];
+    const order = [
+      ['namespaces', 'storage'],
+      ['kube-prometheus-stack'],
+      ['cloudnative-pg', 'aws-load-balancer-controller', 'kyverno'],
+      ['loki', 'alloy', 'external-dns', 'cluster-autoscaler', 'admission-policy'],
+      ['shop-database', 'observability'],
+    ];
     const waves = order.map((step) => step.map((name) => waveOf(`platform/${name}.yaml`)));
     for (let i = 1; i < waves.length; i++) {
       expect(Math.min(...(waves[i] ?? [])), order[i]?.join(', ')).toBeGreaterThan(Math.max(...(waves[i - 1] ?? [])));

@@ -20,7 +20,10 @@ interface CustomResourceFacts {
 }
 
 const facts = parse(readFileSync(join(gitopsRoot, 'test/upstream/custom-resources.yaml'), 'utf8')) as CustomResourceFacts;
-const byEnvironment = Object.fromEntries(environments.map((environment) => [environment, environmentApplications(environment)])) as Record<Environment, TreeApplication[]>;
+const byEnvironment = Object.fromEntries(environments.map((environment) => [environment, environmentApplications(environment)])) as Record<
+  Environment,
+  TreeApplication[]
+>;
 const skipDryRun = 'SkipDryRunOnMissingResource=true';
 
 interface Claim {
@@ -38,8 +41,10 @@ function claimsInValues(values: Json, path: string): { where: string; storageCla
   return Object.entries(values).flatMap(([key, value]) => {
     const here = path ? `${path}.${key}` : key;
     if (key === 'volumeClaimTemplate' && isRecord(value)) return [{ where: here, storageClass: valueAt(value, 'spec.storageClassName') }];
-    if (key === 'volumeClaimTemplates' && Array.isArray(value)) return value.map((template: Json, i) => ({ where: `${here}[${i}]`, storageClass: valueAt(template, 'spec.storageClassName') }));
-    if (key === 'persistence' && isRecord(value) && value.enabled === true) return [{ where: here, storageClass: value.storageClass ?? value.storageClassName }];
+    if (key === 'volumeClaimTemplates' && Array.isArray(value))
+      return value.map((template: Json, i) => ({ where: `${here}[${i}]`, storageClass: valueAt(template, 'spec.storageClassName') }));
+    if (key === 'persistence' && isRecord(value) && value.enabled === true)
+      return [{ where: here, storageClass: value.storageClass ?? value.storageClassName }];
     return isRecord(value) ? claimsInValues(value, here) : [];
   });
 }
@@ -48,44 +53,64 @@ function claimsOf(application: TreeApplication): Claim[] {
   const claims: Claim[] = [];
   for (const { file, object } of application.manifests) {
     const name = `${object.kind} ${object.metadata?.name}`;
-    if (object.kind === 'PersistentVolumeClaim') claims.push({ application, where: `${file}: ${name}`, storageClass: object.spec?.storageClassName });
+    if (object.kind === 'PersistentVolumeClaim')
+      claims.push({ application, where: `${file}: ${name}`, storageClass: object.spec?.storageClassName });
     for (const [i, template] of ((object.kind === 'StatefulSet' ? object.spec?.volumeClaimTemplates : undefined) ?? []).entries()) {
       claims.push({ application, where: `${file}: ${name} volumeClaimTemplates[${i}]`, storageClass: template.spec?.storageClassName });
     }
     if (object.apiVersion?.startsWith('postgresql.cnpg.io/') && object.kind === 'Cluster') {
-      for (const field of ['storage', 'walStorage']) if (isRecord(object.spec?.[field])) claims.push({ application, where: `${file}: ${name} spec.${field}`, storageClass: object.spec[field].storageClass });
+      for (const field of ['storage', 'walStorage'])
+        if (isRecord(object.spec?.[field]))
+          claims.push({ application, where: `${file}: ${name} spec.${field}`, storageClass: object.spec[field].storageClass });
     }
   }
-  for (const chart of application.charts) for (const claim of claimsInValues(chart.values, '')) claims.push({ application, where: `${application.file}: ${chart.chart} values ${claim.where}`, storageClass: claim.storageClass });
+  for (const chart of application.charts)
+    for (const claim of claimsInValues(chart.values, ''))
+      claims.push({ application, where: `${application.file}: ${chart.chart} values ${claim.where}`, storageClass: claim.storageClass });
   return claims;
 }
 
 function storageFindings(applications: TreeApplication[]): string[] {
   const defaults = applications.filter((application) =>
-    application.manifests.some(({ object }) => object.kind === 'StorageClass' && object.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true'),
+    application.manifests.some(
+      ({ object }) =>
+        object.kind === 'StorageClass' && object.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+    ),
   );
   return applications
     .flatMap(claimsOf)
     .filter((claim) => typeof claim.storageClass !== 'string' || claim.storageClass === '')
     .filter((claim) => !defaults.some((declaring) => syncsBefore(declaring.position, claim.application.position)))
-    .map((claim) => `${claim.where} names no StorageClass and no default StorageClass is synced before Application ${claim.application.name}`);
+    .map(
+      (claim) => `${claim.where} names no StorageClass and no default StorageClass is synced before Application ${claim.application.name}`,
+    );
 }
 
 function crdOrderFindings(applications: TreeApplication[]): string[] {
   const installers = new Map<string, TreeApplication>();
   for (const application of applications) {
-    for (const chart of application.charts) for (const kind of facts.crds.find((entry) => entry.chart === chart.chart)?.kinds ?? []) installers.set(kind, application);
-    for (const { object } of application.manifests) if (object.kind === 'CustomResourceDefinition') installers.set(`${object.spec?.group}/${object.spec?.names?.kind}`, application);
+    for (const chart of application.charts)
+      for (const kind of facts.crds.find((entry) => entry.chart === chart.chart)?.kinds ?? []) installers.set(kind, application);
+    for (const { object } of application.manifests)
+      if (object.kind === 'CustomResourceDefinition') installers.set(`${object.spec?.group}/${object.spec?.names?.kind}`, application);
   }
   const findings: string[] = [];
   const check = (application: TreeApplication, kind: string, where: string, options: string[]) => {
     const installer = installers.get(kind);
     if (!installer || installer === application || syncsBefore(installer.position, application.position)) return;
     if ([...application.syncOptions, ...options].includes(skipDryRun)) return;
-    findings.push(`${where}: ${kind} is synced by Application ${application.name} (waves ${application.position.join('/')}), no later than Application ${installer.name} that installs its CRD (waves ${installer.position.join('/')}), without ${skipDryRun}`);
+    findings.push(
+      `${where}: ${kind} is synced by Application ${application.name} (waves ${application.position.join('/')}), no later than Application ${installer.name} that installs its CRD (waves ${installer.position.join('/')}), without ${skipDryRun}`,
+    );
   };
   for (const application of applications) {
-    for (const { file, object } of application.manifests) check(application, `${String(object.apiVersion).split('/')[0]}/${object.kind}`, `${file}: ${object.kind} ${object.metadata?.name}`, annotatedSyncOptions(object));
+    for (const { file, object } of application.manifests)
+      check(
+        application,
+        `${String(object.apiVersion).split('/')[0]}/${object.kind}`,
+        `${file}: ${object.kind} ${object.metadata?.name}`,
+        annotatedSyncOptions(object),
+      );
     for (const chart of application.charts) {
       for (const rendered of facts.rendered.filter((entry) => entry.chart === chart.chart && valueAt(chart.values, entry.when) === true)) {
         check(application, rendered.kind, `${application.file}: ${chart.chart} with ${rendered.when} (${rendered.source})`, []);
@@ -113,9 +138,17 @@ describe.each(environments)('%s: storage for a first sync', (environment) => {
   it('reports the claims that would stay Pending without the default class', () => {
     const withoutDefault = applications.filter((application) => application.name !== 'storage');
     const findings = storageFindings(withoutDefault);
-    expect(findings).toContainEqual(expect.stringMatching(/kube-prometheus-stack values prometheus\.prometheusSpec\.storageSpec\.volumeClaimTemplate names no StorageClass/));
+    expect(findings).toContainEqual(
+      expect.stringMatching(
+        /kube-prometheus-stack values prometheus\.prometheusSpec\.storageSpec\.volumeClaimTemplate names no StorageClass/,
+      ),
+    );
     expect(findings).toContainEqual(expect.stringMatching(/loki values singleBinary\.persistence names no StorageClass/));
-    expect(findings).toContainEqual(expect.stringMatching(/cluster\.yaml: Cluster shop-db spec\.storage names no StorageClass and no default StorageClass is synced before Application shop-database/));
+    expect(findings).toContainEqual(
+      expect.stringMatching(
+        /cluster\.yaml: Cluster shop-db spec\.storage names no StorageClass and no default StorageClass is synced before Application shop-database/,
+      ),
+    );
   });
 
   it('the default class is gp3: encrypted EBS gp3 volumes in the pod’s zone, expandable, in the earliest wave', () => {
@@ -131,7 +164,9 @@ describe.each(environments)('%s: storage for a first sync', (environment) => {
         allowVolumeExpansion: true,
       }),
     ]);
-    const platformWaves = applications.filter((application) => application.file.includes('/platform/')).map((application) => application.position.at(-1) ?? 0);
+    const platformWaves = applications
+      .filter((application) => application.file.includes('/platform/'))
+      .map((application) => application.position.at(-1) ?? 0);
     expect(storage.position.at(-1)).toBe(Math.min(...platformWaves));
   });
 });
@@ -144,11 +179,19 @@ describe.each(environments)('%s: custom resources after their CRDs', (environmen
   });
 
   it('reports cloudnative-pg’s PodMonitor when kube-prometheus-stack shares its wave, unless the dry run is skipped', () => {
-    const sameWave = applications.map((application) => (application.name === 'kube-prometheus-stack' ? { ...application, position: named(environment, 'cloudnative-pg').position } : application));
+    const sameWave = applications.map((application) =>
+      application.name === 'kube-prometheus-stack'
+        ? { ...application, position: named(environment, 'cloudnative-pg').position }
+        : application,
+    );
     expect(crdOrderFindings(sameWave)).toEqual([
-      expect.stringMatching(/cloudnative-pg\.yaml: cloudnative-pg with monitoring\.podMonitorEnabled .*monitoring\.coreos\.com\/PodMonitor is synced by Application cloudnative-pg \(waves 0\/-5\), no later than Application kube-prometheus-stack that installs its CRD \(waves 0\/-5\), without SkipDryRunOnMissingResource=true/),
+      expect.stringMatching(
+        /cloudnative-pg\.yaml: cloudnative-pg with monitoring\.podMonitorEnabled .*monitoring\.coreos\.com\/PodMonitor is synced by Application cloudnative-pg \(waves 0\/-5\), no later than Application kube-prometheus-stack that installs its CRD \(waves 0\/-5\), without SkipDryRunOnMissingResource=true/,
+      ),
     ]);
-    const skipping = sameWave.map((application) => (application.name === 'cloudnative-pg' ? { ...application, syncOptions: [...application.syncOptions, skipDryRun] } : application));
+    const skipping = sameWave.map((application) =>
+      application.name === 'cloudnative-pg' ? { ...application, syncOptions: [...application.syncOptions, skipDryRun] } : application,
+    );
     expect(crdOrderFindings(skipping)).toEqual([]);
   });
 });

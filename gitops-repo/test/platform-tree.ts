@@ -67,7 +67,8 @@ export function annotatedSyncOptions(object: Json): string[] {
 /** Helm's merge of values: maps merge key by key, anything else is replaced. */
 export function mergeValues(base: Json, over: Json): Json {
   const merged: Json = { ...base };
-  for (const [key, value] of Object.entries(over)) merged[key] = isRecord(value) && isRecord(merged[key]) ? mergeValues(merged[key], value) : value;
+  for (const [key, value] of Object.entries(over))
+    merged[key] = isRecord(value) && isRecord(merged[key]) ? mergeValues(merged[key], value) : value;
   return merged;
 }
 
@@ -104,16 +105,29 @@ function readApplication(file: string, object: Json, parentPosition: number[], o
   for (const source of sourcesOf(object)) {
     if (source.ref) continue;
     if (source.chart) {
-      charts.push({ chart: source.chart, repoURL: source.repoURL, targetRevision: String(source.targetRevision), values: helmValues(source.helm, file) });
+      charts.push({
+        chart: source.chart,
+        repoURL: source.repoURL,
+        targetRevision: String(source.targetRevision),
+        values: helmValues(source.helm, file),
+      });
       continue;
     }
     if (source.repoURL !== ownRepository || typeof source.path !== 'string') continue;
     const folder = join(repositoryRoot, source.path);
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`${file}: source path ${source.path} is not a folder of this repository`);
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      throw new Error(`${file}: source path ${source.path} is not a folder of this repository`);
     if (existsSync(join(folder, 'Chart.yaml'))) {
       // The chart's own values.yaml first, as helm does.
-      const defaults = existsSync(join(folder, 'values.yaml')) ? ((parse(readFileSync(join(folder, 'values.yaml'), 'utf8')) ?? {}) as Json) : {};
-      charts.push({ chart: source.path, repoURL: source.repoURL, targetRevision: String(source.targetRevision), values: mergeValues(defaults, helmValues(source.helm, file, folder)) });
+      const defaults = existsSync(join(folder, 'values.yaml'))
+        ? ((parse(readFileSync(join(folder, 'values.yaml'), 'utf8')) ?? {}) as Json)
+        : {};
+      charts.push({
+        chart: source.path,
+        repoURL: source.repoURL,
+        targetRevision: String(source.targetRevision),
+        values: mergeValues(defaults, helmValues(source.helm, file, folder)),
+      });
       continue;
     }
     for (const path of yamlFilesUnder(folder, source.directory?.recurse === true)) {
@@ -121,7 +135,15 @@ function readApplication(file: string, object: Json, parentPosition: number[], o
     }
   }
   const syncOptions = (object.spec?.syncPolicy?.syncOptions ?? []) as string[];
-  return { file, object, name: String(object.metadata?.name), position: [...parentPosition, waveOf(object)], manifests, charts, syncOptions };
+  return {
+    file,
+    object,
+    name: String(object.metadata?.name),
+    position: [...parentPosition, waveOf(object)],
+    manifests,
+    charts,
+    syncOptions,
+  };
 }
 
 /** Every Application of an environment, from its root (bootstrap/root.yaml) down. */

@@ -18,7 +18,10 @@ interface ChartFacts {
 }
 
 const catalogue = (parse(readFileSync(join(gitopsRoot, 'test/upstream/charts.yaml'), 'utf8')) as { charts: ChartFacts[] }).charts;
-const byEnvironment = Object.fromEntries(environments.map((environment) => [environment, environmentApplications(environment)])) as Record<Environment, TreeApplication[]>;
+const byEnvironment = Object.fromEntries(environments.map((environment) => [environment, environmentApplications(environment)])) as Record<
+  Environment,
+  TreeApplication[]
+>;
 
 function versionParts(version: string): number[] {
   return version.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
@@ -45,9 +48,14 @@ function chartPinFindings(applications: TreeApplication[]): string[] {
     for (const source of application.charts) {
       if (source.repoURL.endsWith('.git')) continue; // a chart folder of this repository, pinned by commit
       const facts = catalogue.find((entry) => entry.chart === source.chart && entry.repoURL === source.repoURL);
-      if (!facts) findings.push(`${application.file}: chart ${source.chart} from ${source.repoURL} is not in test/upstream/charts.yaml; add its published versions from the repository's index.yaml`);
+      if (!facts)
+        findings.push(
+          `${application.file}: chart ${source.chart} from ${source.repoURL} is not in test/upstream/charts.yaml; add its published versions from the repository's index.yaml`,
+        );
       else if (!facts.published.includes(source.targetRevision)) {
-        findings.push(`${application.file}: Application ${application.name} pins ${source.chart} ${source.targetRevision}, which ${source.repoURL} does not publish (nearest: ${nearest(source.targetRevision, facts.published).join(', ')}; ${facts.source})`);
+        findings.push(
+          `${application.file}: Application ${application.name} pins ${source.chart} ${source.targetRevision}, which ${source.repoURL} does not publish (nearest: ${nearest(source.targetRevision, facts.published).join(', ')}; ${facts.source})`,
+        );
       }
     }
   }
@@ -73,7 +81,10 @@ function application(environment: Environment, name: string): TreeApplication {
 }
 
 function withChartValues(app: TreeApplication, change: (values: Json) => Json, revision?: string): TreeApplication {
-  return { ...app, charts: app.charts.map((source) => ({ ...source, targetRevision: revision ?? source.targetRevision, values: change(source.values) })) };
+  return {
+    ...app,
+    charts: app.charts.map((source) => ({ ...source, targetRevision: revision ?? source.targetRevision, values: change(source.values) })),
+  };
 }
 
 describe('chart pins against the chart repositories’ indexes', () => {
@@ -85,7 +96,9 @@ describe('chart pins against the chart repositories’ indexes', () => {
   it('reports a version the index does not list, naming the Application and the nearest published ones', () => {
     const unpublished = withChartValues(application('dev', 'external-dns'), (values) => values, '1.21.0');
     expect(chartPinFindings([unpublished])).toEqual([
-      expect.stringMatching(/^gitops-repo\/environments\/dev\/platform\/external-dns\.yaml: Application external-dns pins external-dns 1\.21\.0, which https:\/\/kubernetes-sigs\.github\.io\/external-dns\/ does not publish \(nearest: 1\.20\.0, 1\.21\.1; kubernetes-sigs\/external-dns, branch gh-pages/),
+      expect.stringMatching(
+        /^gitops-repo\/environments\/dev\/platform\/external-dns\.yaml: Application external-dns pins external-dns 1\.21\.0, which https:\/\/kubernetes-sigs\.github\.io\/external-dns\/ does not publish \(nearest: 1\.20\.0, 1\.21\.1; kubernetes-sigs\/external-dns, branch gh-pages/,
+      ),
     ]);
   });
 });
@@ -96,8 +109,15 @@ describe('external-dns values against the pinned chart', () => {
   });
 
   it('reports a misspelt key', () => {
-    const misspelt = withChartValues(application('dev', 'external-dns'), ({ domainFilters, ...rest }) => ({ ...rest, domainFilter: domainFilters }));
-    expect(unknownValueKeys(misspelt, 'external-dns')).toEqual([expect.stringContaining('external-dns has no value domainFilter (kubernetes-sigs/external-dns, charts/external-dns/values.yaml, tag external-dns-helm-chart-1.21.1)')]);
+    const misspelt = withChartValues(application('dev', 'external-dns'), ({ domainFilters, ...rest }) => ({
+      ...rest,
+      domainFilter: domainFilters,
+    }));
+    expect(unknownValueKeys(misspelt, 'external-dns')).toEqual([
+      expect.stringContaining(
+        'external-dns has no value domainFilter (kubernetes-sigs/external-dns, charts/external-dns/values.yaml, tag external-dns-helm-chart-1.21.1)',
+      ),
+    ]);
   });
 
   /** The hosted zone infra-repo's example settings give the environment (hosted_zone_name). */
@@ -127,6 +147,8 @@ describe('external-dns values against the pinned chart', () => {
 
   it('reports a domain inside the zone without --aws-zone-match-parent', () => {
     const without = withChartValues(application('dev', 'external-dns'), ({ extraArgs: _dropped, ...rest }) => rest);
-    expect(zoneMatchProblem(without, 'shop.example.com')).toMatch(/domainFilters dev\.shop\.example\.com name a domain inside the hosted zone shop\.example\.com/);
+    expect(zoneMatchProblem(without, 'shop.example.com')).toMatch(
+      /domainFilters dev\.shop\.example\.com name a domain inside the hosted zone shop\.example\.com/,
+    );
   });
 });

@@ -11,10 +11,16 @@ export function declarationFindings(module: TerraformModule): Finding[] {
   for (const variable of namedBlocks(module, 'variable')) {
     const where = { check: 'variable-declaration', file: variable.file.path, line: blockLine(variable.file, 'variable', variable.name) };
     if (!hasText(variable.body.type)) {
-      findings.push({ ...where, message: `variable "${variable.name}" has no type: add \`type = ...\` (string, number, bool, list(...), object({...}))` });
+      findings.push({
+        ...where,
+        message: `variable "${variable.name}" has no type: add \`type = ...\` (string, number, bool, list(...), object({...}))`,
+      });
     }
     if (!hasText(variable.body.description)) {
-      findings.push({ ...where, message: `variable "${variable.name}" has no description: add \`description = "..."\` saying what it is for` });
+      findings.push({
+        ...where,
+        message: `variable "${variable.name}" has no description: add \`description = "..."\` saying what it is for`,
+      });
     }
   }
   for (const output of namedBlocks(module, 'output')) {

@@ -16,8 +16,12 @@ function accessPolicies(entry: HclBody): string[] {
   return Object.values(associations)
     .filter(isBody)
     .map((association) => {
-      const policy = String(association.policy_name ?? association.policy_arn ?? '?').split('/').at(-1);
-      const namespaces = stringsIn(association.namespaces ?? (isBody(association.access_scope) ? association.access_scope.namespaces : undefined)).map((s) => s.value);
+      const policy = String(association.policy_name ?? association.policy_arn ?? '?')
+        .split('/')
+        .at(-1);
+      const namespaces = stringsIn(
+        association.namespaces ?? (isBody(association.access_scope) ? association.access_scope.namespaces : undefined),
+      ).map((s) => s.value);
       return namespaces.length > 0 ? `${policy} on ${namespaces.join(', ')}` : `${policy} cluster-wide`;
     });
 }
@@ -36,7 +40,10 @@ export function deployAccessFindings(module: TerraformModule): Finding[] {
       const where = { check: 'deploy-access', file: call.file.path, line };
       const fix = `use module.github_oidc.${role}_deploy_access_entry (the deploy roles' Kubernetes group; its RBAC is in gitops-repo/apps/platform/namespaces/deploy-access.yaml)`;
       if (policies.length > 0) {
-        findings.push({ ...where, message: `access entry "${key}" gives the ${role} deploy role the EKS access policies ${policies.join('; ')}: AmazonEKSEditPolicy in argocd controls Argo CD itself, and verification only reads Applications and proxies to Prometheus; ${fix}` });
+        findings.push({
+          ...where,
+          message: `access entry "${key}" gives the ${role} deploy role the EKS access policies ${policies.join('; ')}: AmazonEKSEditPolicy in argocd controls Argo CD itself, and verification only reads Applications and proxies to Prometheus; ${fix}`,
+        });
       } else {
         findings.push({ ...where, message: `access entry "${key}" of the ${role} deploy role is written by hand: ${fix}` });
       }

@@ -11,7 +11,8 @@ import type { Finding, TerraformModule } from './terraform-config.ts';
 const ACCOUNT_ID = /(?<![\w-])\d{12}(?![\w-])/;
 
 /** AWS region codes (eu-west-1, us-gov-west-1, ap-southeast-2) and availability zones (eu-west-1a). */
-const REGION = /(?<![\w-])(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d[a-z]?(?![\w-])/;
+const REGION =
+  /(?<![\w-])(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d[a-z]?(?![\w-])/;
 
 const SECRET_VALUES: { pattern: RegExp; what: string }[] = [
   { pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/, what: 'an AWS access key id' },
@@ -53,7 +54,10 @@ export function hardcodedLiteralFindings(module: TerraformModule): Finding[] {
       for (const { pattern, what } of SECRET_VALUES) {
         const secret = pattern.exec(value);
         if (secret) {
-          findings.push({ ...where(secret[0]), message: `a string at ${path.join('.')} looks like ${what}: never commit credentials; pass them at run time or use a secret store` });
+          findings.push({
+            ...where(secret[0]),
+            message: `a string at ${path.join('.')} looks like ${what}: never commit credentials; pass them at run time or use a secret store`,
+          });
         }
       }
       const key = path[path.length - 1] ?? '';

@@ -50,7 +50,12 @@ function resolveCallee(caller: TerraformModule, call: NamedBlock, index: ModuleI
     const local = index.local.get(dir);
     if (local === undefined) return `module "${call.name}": source "${source}" is not a module directory of this repository`;
     const declared = declaredInterface(local);
-    return { label: local.dir, variables: new Set(declared.variables), required: new Set(declared.required), outputs: new Set(declared.outputs) };
+    return {
+      label: local.dir,
+      variables: new Set(declared.variables),
+      required: new Set(declared.required),
+      outputs: new Set(declared.outputs),
+    };
   }
   if (!isRegistrySource(source)) {
     return `module "${call.name}": source "${source}" is neither a module directory of this repository (../../modules/<name>) nor a registry module (namespace/name/provider): the call cannot be checked`;
@@ -63,7 +68,12 @@ function resolveCallee(caller: TerraformModule, call: NamedBlock, index: ModuleI
   if (upstream === undefined) {
     return `module "${call.name}": no recorded inputs for ${source} ${version} in checks/upstream-inputs/: record its variables.tf and outputs.tf at that release's tag (npm run record-upstream -w @slipway/infra-repo)`;
   }
-  return { label: `${source} ${version}`, variables: new Set(upstream.variables), required: new Set(upstream.required), outputs: new Set(upstream.outputs) };
+  return {
+    label: `${source} ${version}`,
+    variables: new Set(upstream.variables),
+    required: new Set(upstream.required),
+    outputs: new Set(upstream.outputs),
+  };
 }
 
 /** ' (did you mean "x"?)' with the declared name nearest to name, or '' when nothing is declared. */
@@ -90,7 +100,10 @@ export function moduleCallFindings(caller: TerraformModule, index: ModuleIndex):
       });
     }
     for (const name of [...callee.required].filter((r) => !passed.includes(r))) {
-      findings.push({ ...where, message: `module "${call.name}" does not pass "${name}", which ${callee.label} requires (it has no default)` });
+      findings.push({
+        ...where,
+        message: `module "${call.name}" does not pass "${name}", which ${callee.label} requires (it has no default)`,
+      });
     }
   }
   return findings;

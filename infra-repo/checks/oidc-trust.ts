@@ -39,19 +39,31 @@ function isProdRole(role: TypedBlock): boolean {
 
 export function oidcTrustFindings(module: TerraformModule): Finding[] {
   const findings: Finding[] = [];
-  const documents = new Map(typedBlocks(module, 'data').filter((d) => d.type === 'aws_iam_policy_document').map((d) => [d.name, d]));
+  const documents = new Map(
+    typedBlocks(module, 'data')
+      .filter((d) => d.type === 'aws_iam_policy_document')
+      .map((d) => [d.name, d]),
+  );
   const roles = typedBlocks(module, 'resource').filter((r) => r.type === 'aws_iam_role');
 
   for (const document of documents.values()) {
     const where = { check: 'oidc-trust', file: document.file.path, line: blockLine(document.file, 'data', document.type, document.name) };
     for (const statement of childBlocks(document.body, 'statement').filter(isWebIdentityStatement)) {
       const audiences = conditionsOn(statement, `${GITHUB}:aud`);
-      if (!audiences.some((c) => c.test === 'StringEquals' && strings(c.values).length === 1 && strings(c.values)[0] === 'sts.amazonaws.com')) {
-        findings.push({ ...where, message: `trust policy "${document.name}" must require ${GITHUB}:aud StringEquals ["sts.amazonaws.com"]` });
+      if (
+        !audiences.some((c) => c.test === 'StringEquals' && strings(c.values).length === 1 && strings(c.values)[0] === 'sts.amazonaws.com')
+      ) {
+        findings.push({
+          ...where,
+          message: `trust policy "${document.name}" must require ${GITHUB}:aud StringEquals ["sts.amazonaws.com"]`,
+        });
       }
       const subjects = conditionsOn(statement, `${GITHUB}:sub`);
       if (subjects.length === 0) {
-        findings.push({ ...where, message: `trust policy "${document.name}" has no ${GITHUB}:sub condition: any repository on GitHub could assume the role` });
+        findings.push({
+          ...where,
+          message: `trust policy "${document.name}" has no ${GITHUB}:sub condition: any repository on GitHub could assume the role`,
+        });
       }
       for (const condition of subjects) {
         const values = strings(condition.values);
@@ -67,7 +79,10 @@ export function oidcTrustFindings(module: TerraformModule): Finding[] {
           }
         }
         if (condition.test !== 'StringEquals' && values.some((v) => /[*?]/.test(v))) {
-          findings.push({ ...where, message: `trust policy "${document.name}": use StringEquals with exact subjects, not ${String(condition.test)} with wildcards` });
+          findings.push({
+            ...where,
+            message: `trust policy "${document.name}": use StringEquals with exact subjects, not ${String(condition.test)} with wildcards`,
+          });
         }
       }
     }
@@ -79,13 +94,19 @@ export function oidcTrustFindings(module: TerraformModule): Finding[] {
     const documentName = trustDocumentName(role);
     if (documentName === undefined) {
       if (typeof policy === 'string' && policy.includes(WEB_IDENTITY)) {
-        findings.push({ ...where, message: `role "${role.name}" writes its OIDC trust policy inline: use an aws_iam_policy_document so its conditions can be checked` });
+        findings.push({
+          ...where,
+          message: `role "${role.name}" writes its OIDC trust policy inline: use an aws_iam_policy_document so its conditions can be checked`,
+        });
       }
       continue;
     }
     const document = documents.get(documentName);
     if (document === undefined) {
-      findings.push({ ...where, message: `role "${role.name}" uses data.aws_iam_policy_document.${documentName}, which this module does not define` });
+      findings.push({
+        ...where,
+        message: `role "${role.name}" uses data.aws_iam_policy_document.${documentName}, which this module does not define`,
+      });
       continue;
     }
     const webIdentity = childBlocks(document.body, 'statement').filter(isWebIdentityStatement);

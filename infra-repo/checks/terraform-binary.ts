@@ -30,5 +30,7 @@ export function locateTerraform(env: NodeJS.ProcessEnv = process.env, executable
     const candidate = join(dir, 'terraform');
     if (executable(candidate)) return candidate;
   }
-  throw new Error(`terraform not found: TERRAFORM_BIN is unset and no directory on PATH (${dirs.join(delimiter) || 'empty'}) holds an executable terraform. ${TERRAFORM_INSTALL_HINT}`);
+  throw new Error(
+    `terraform not found: TERRAFORM_BIN is unset and no directory on PATH (${dirs.join(delimiter) || 'empty'}) holds an executable terraform. ${TERRAFORM_INSTALL_HINT}`,
+  );
 }

@@ -58,7 +58,9 @@ export async function parseTerraformModule(dir: string, sources: { path: string;
     try {
       json = (await parse(source.path, source.text)) as HclBody;
     } catch (error) {
-      throw new Error(`${source.path}: not valid HCL (${(error as Error).message}). Run \`terraform fmt ${source.path}\` to see where.`, { cause: error });
+      throw new Error(`${source.path}: not valid HCL (${(error as Error).message}). Run \`terraform fmt ${source.path}\` to see where.`, {
+        cause: error,
+      });
     }
     files.push({ path: source.path, text: source.text, json });
   }

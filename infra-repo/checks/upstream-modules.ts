@@ -53,21 +53,27 @@ export function parseUpstreamModule(file: string, text: string): UpstreamModule 
   const problems = [
     typeof record.module === 'string' ? '' : 'module (the registry source, a string)',
     typeof record.version === 'string' && /^\d+\.\d+\.\d+$/.test(record.version) ? '' : 'version (an exact x.y.z)',
-    typeof source.repository === 'string' && typeof source.tag === 'string' && typeof source.commit === 'string' && isStringList(source.files)
+    typeof source.repository === 'string' &&
+    typeof source.tag === 'string' &&
+    typeof source.commit === 'string' &&
+    isStringList(source.files)
       ? ''
       : 'source { repository, tag, commit, files }',
     isStringList(record.variables) ? '' : 'variables (a list of names)',
     isStringList(record.required) ? '' : 'required (a list of names)',
     isStringList(record.outputs) ? '' : 'outputs (a list of names)',
   ].filter(Boolean);
-  if (problems.length > 0) throw new Error(`${file}: missing or malformed ${problems.join(', ')}; record it again from the module's release tag`);
+  if (problems.length > 0)
+    throw new Error(`${file}: missing or malformed ${problems.join(', ')}; record it again from the module's release tag`);
   return data as UpstreamModule;
 }
 
 /** Reads every recorded interface in dir; throws on a malformed file or two files for one module version. */
 export function loadUpstreamModules(dir: string): Map<string, UpstreamModule> {
   const modules = new Map<string, UpstreamModule>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const recorded = parseUpstreamModule(name, readFileSync(join(dir, name), 'utf8'));
     const key = upstreamKey(recorded.module, recorded.version);
     if (modules.has(key)) throw new Error(`${name}: ${key} is recorded twice in ${dir}; keep one file per module version`);
@@ -81,8 +87,13 @@ export function declaredInterface(module: TerraformModule): Pick<UpstreamModule,
   const variables = namedBlocks(module, 'variable');
   return {
     variables: variables.map((v) => v.name).sort(),
-    required: variables.filter((v) => !('default' in v.body)).map((v) => v.name).sort(),
-    outputs: namedBlocks(module, 'output').map((o) => o.name).sort(),
+    required: variables
+      .filter((v) => !('default' in v.body))
+      .map((v) => v.name)
+      .sort(),
+    outputs: namedBlocks(module, 'output')
+      .map((o) => o.name)
+      .sort(),
   };
 }
 

@@ -42,15 +42,30 @@ export function versionPinFindings(module: TerraformModule): Finding[] {
       for (const [name, requirement] of Object.entries(providers)) {
         const line = lineOf(file.text, `${name} = {`) ?? lineOf(file.text, name);
         if (!isBody(requirement)) {
-          findings.push({ check: 'version-pin', file: file.path, line, message: `provider "${name}" must be { source = "...", version = "..." }` });
+          findings.push({
+            check: 'version-pin',
+            file: file.path,
+            line,
+            message: `provider "${name}" must be { source = "...", version = "..." }`,
+          });
           continue;
         }
         if (typeof requirement.source !== 'string') {
-          findings.push({ check: 'version-pin', file: file.path, line, message: `provider "${name}" has no source (e.g. "hashicorp/${name}")` });
+          findings.push({
+            check: 'version-pin',
+            file: file.path,
+            line,
+            message: `provider "${name}" has no source (e.g. "hashicorp/${name}")`,
+          });
         }
         const version = requirement.version;
         if (typeof version !== 'string') {
-          findings.push({ check: 'version-pin', file: file.path, line, message: `provider "${name}" has no version constraint: add e.g. version = ">= 6.9, < 7.0"` });
+          findings.push({
+            check: 'version-pin',
+            file: file.path,
+            line,
+            message: `provider "${name}" has no version constraint: add e.g. version = ">= 6.9, < 7.0"`,
+          });
         } else if (!constraintHasUpperBound(version)) {
           findings.push({
             check: 'version-pin',

@@ -25,7 +25,11 @@ beforeAll(async () => {
 /** The pod-identity module calls of the infra repository, by "<module dir> <call name>". */
 function podIdentityCalls(): Map<string, { dir: string; call: NamedBlock }> {
   return new Map(
-    repo.flatMap((m) => namedBlocks(m, 'module').filter((c) => c.body.source === POD_IDENTITY).map((call) => [`${m.dir} ${call.name}`, { dir: m.dir, call }] as const)),
+    repo.flatMap((m) =>
+      namedBlocks(m, 'module')
+        .filter((c) => c.body.source === POD_IDENTITY)
+        .map((call) => [`${m.dir} ${call.name}`, { dir: m.dir, call }] as const),
+    ),
   );
 }
 
@@ -75,27 +79,38 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
 
 /** namespace/service account a chart Application runs with: its destination and its merged valueFiles. */
 function gitopsServiceAccount(env: string, application: string, path: string[]): string {
-  const app = readYaml(`gitops-repo/environments/${env}/platform/${application}.yaml`) as { spec: { destination: { namespace: string }; sources: { helm?: { valueFiles?: string[] } }[] } };
+  const app = readYaml(`gitops-repo/environments/${env}/platform/${application}.yaml`) as {
+    spec: { destination: { namespace: string }; sources: { helm?: { valueFiles?: string[] } }[] };
+  };
   const valueFiles = app.spec.sources.flatMap((s) => s.helm?.valueFiles ?? []).map((f) => f.replace(/^\$values\//, ''));
   const values = valueFiles.reduce((merged, file) => deepMerge(merged, readYaml(file) ?? {}), {} as Record<string, unknown>);
   const name = path.reduce<unknown>((node, key) => (isBody(node) ? node[key] : undefined), values);
-  expect(name, `${application} (${env}): ${path.join('.')} is unset in ${valueFiles.join(', ')}, so the chart derives a name; set it explicitly`).toEqual(expect.any(String));
+  expect(
+    name,
+    `${application} (${env}): ${path.join('.')} is unset in ${valueFiles.join(', ')}, so the chart derives a name; set it explicitly`,
+  ).toEqual(expect.any(String));
   return `${app.spec.destination.namespace}/${String(name)}`;
 }
 
 /** namespace/service account of the CloudNativePG database: the Cluster's namespace and name. */
 function databaseServiceAccount(env: string): string {
-  const cluster = readYaml(`gitops-repo/apps/platform/database/${env}/cluster.yaml`) as { metadata: { name: string; namespace: string }; spec: { serviceAccountName?: string } };
+  const cluster = readYaml(`gitops-repo/apps/platform/database/${env}/cluster.yaml`) as {
+    metadata: { name: string; namespace: string };
+    spec: { serviceAccountName?: string };
+  };
   return `${cluster.metadata.namespace}/${cluster.spec.serviceAccountName ?? cluster.metadata.name}`;
 }
 
 /** What each pod-identity call must associate, read from gitops-repo. */
 const EXPECTED: Record<string, (env: string) => string> = {
-  'modules/controller-iam load_balancer_controller_pod_identity': (env) => gitopsServiceAccount(env, 'aws-load-balancer-controller', ['serviceAccount', 'name']),
+  'modules/controller-iam load_balancer_controller_pod_identity': (env) =>
+    gitopsServiceAccount(env, 'aws-load-balancer-controller', ['serviceAccount', 'name']),
   'modules/controller-iam external_dns_pod_identity': (env) => gitopsServiceAccount(env, 'external-dns', ['serviceAccount', 'name']),
   // kyverno chart 3.9.0 values.yaml: admissionController.rbac.serviceAccount.name.
-  'modules/controller-iam kyverno_pod_identity': (env) => gitopsServiceAccount(env, 'kyverno', ['admissionController', 'rbac', 'serviceAccount', 'name']),
-  'modules/eks cluster_autoscaler_pod_identity': (env) => gitopsServiceAccount(env, 'cluster-autoscaler', ['rbac', 'serviceAccount', 'name']),
+  'modules/controller-iam kyverno_pod_identity': (env) =>
+    gitopsServiceAccount(env, 'kyverno', ['admissionController', 'rbac', 'serviceAccount', 'name']),
+  'modules/eks cluster_autoscaler_pod_identity': (env) =>
+    gitopsServiceAccount(env, 'cluster-autoscaler', ['rbac', 'serviceAccount', 'name']),
   'modules/db-backups pod_identity': databaseServiceAccount,
 };
 
@@ -111,7 +126,7 @@ describe('controller identities from terraform-aws-modules/eks-pod-identity', ()
     }
   });
 
-  it('the Load Balancer Controller role attaches the module\'s maintained policy and no hand-written one remains', () => {
+  it("the Load Balancer Controller role attaches the module's maintained policy and no hand-written one remains", () => {
     const lbc = podIdentityCalls().get('modules/controller-iam load_balancer_controller_pod_identity')?.call.body;
     expect(lbc?.version).toBe('2.8.1');
     expect(lbc?.attach_aws_lb_controller_policy).toBe(true);
@@ -119,7 +134,7 @@ describe('controller identities from terraform-aws-modules/eks-pod-identity', ()
     expect(handWritten.map((f) => f.path)).toEqual([]);
   });
 
-  it('external-dns may change the environment\'s hosted zone only; the autoscaler is scoped to its cluster', () => {
+  it("external-dns may change the environment's hosted zone only; the autoscaler is scoped to its cluster", () => {
     const calls = podIdentityCalls();
     const dns = calls.get('modules/controller-iam external_dns_pod_identity')?.call.body;
     expect(dns?.attach_external_dns_policy).toBe(true);
@@ -133,10 +148,12 @@ describe('controller identities from terraform-aws-modules/eks-pod-identity', ()
     expect(autoscaler?.cluster_autoscaler_cluster_names).toEqual(['${var.cluster_name}']);
   });
 
-  it('Kyverno\'s admission controller reads ECR with AWS\'s managed read-only policy (eks-pod-identity 2.8.1 has no ECR switch: additional_policy_arns)', () => {
+  it("Kyverno's admission controller reads ECR with AWS's managed read-only policy (eks-pod-identity 2.8.1 has no ECR switch: additional_policy_arns)", () => {
     const kyverno = podIdentityCalls().get('modules/controller-iam kyverno_pod_identity')?.call.body;
     expect(kyverno?.version).toBe('2.8.1');
-    expect(kyverno?.additional_policy_arns).toEqual({ AmazonEC2ContainerRegistryReadOnly: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly' });
+    expect(kyverno?.additional_policy_arns).toEqual({
+      AmazonEC2ContainerRegistryReadOnly: 'arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+    });
     expect(Object.keys(kyverno ?? {}).filter((key) => key.startsWith('attach_') || key === 'policy_statements')).toEqual([]);
   });
 
@@ -146,14 +163,18 @@ describe('controller identities from terraform-aws-modules/eks-pod-identity', ()
     const eksLocals = locals(module('modules/eks'));
     expect(eksLocals.ebs_csi_service_account).toBe('ebs-csi-controller-sa');
     const addon = (eksLocals.addon_settings as Record<string, HclBody>)['aws-ebs-csi-driver'];
-    expect(addon?.pod_identity_association).toEqual([{ role_arn: '${module.ebs_csi_pod_identity.iam_role_arn}', service_account: '${local.ebs_csi_service_account}' }]);
+    expect(addon?.pod_identity_association).toEqual([
+      { role_arn: '${module.ebs_csi_pod_identity.iam_role_arn}', service_account: '${local.ebs_csi_service_account}' },
+    ]);
     expect(JSON.stringify(eksLocals.addon_settings)).not.toMatch(/defaultStorageClass/);
   });
 
   it('no role trusted by pods.eks.amazonaws.com and no association is written by hand', () => {
     const handWritten = repo.flatMap((m) => [
       ...typedBlocks(m, 'resource').filter((r) => r.type === 'aws_eks_pod_identity_association'),
-      ...typedBlocks(m, 'data').filter((d) => d.type === 'aws_iam_policy_document' && JSON.stringify(d.body).includes('pods.eks.amazonaws.com')),
+      ...typedBlocks(m, 'data').filter(
+        (d) => d.type === 'aws_iam_policy_document' && JSON.stringify(d.body).includes('pods.eks.amazonaws.com'),
+      ),
     ]);
     expect(handWritten.map((b) => `${b.file.path} ${b.type}.${b.name}`)).toEqual([]);
   });

@@ -40,17 +40,31 @@ function accessEntryGroups(): string[] {
   });
 }
 
-const rbac = (): Record<string, unknown>[] => parseAllDocuments(readFileSync(join(repoRoot, RBAC_FILE), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+const rbac = (): Record<string, unknown>[] =>
+  parseAllDocuments(readFileSync(join(repoRoot, RBAC_FILE), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
 
 /** What the RBAC gives each subject: "<namespace> <subject> <apiGroup>/<resource>[<names>] <verbs>". */
 function grants(objects: Record<string, unknown>[]): string[] {
-  const roles = objects.filter((o) => o.kind === 'Role') as { metadata: { name: string; namespace: string }; rules: Record<string, string[]>[] }[];
-  const bindings = objects.filter((o) => o.kind === 'RoleBinding') as { metadata: { namespace: string }; roleRef: { kind: string; name: string }; subjects: { kind: string; name: string }[] }[];
+  const roles = objects.filter((o) => o.kind === 'Role') as {
+    metadata: { name: string; namespace: string };
+    rules: Record<string, string[]>[];
+  }[];
+  const bindings = objects.filter((o) => o.kind === 'RoleBinding') as {
+    metadata: { namespace: string };
+    roleRef: { kind: string; name: string };
+    subjects: { kind: string; name: string }[];
+  }[];
   return bindings.flatMap((binding) => {
-    const role = roles.find((r) => binding.roleRef.kind === 'Role' && r.metadata.name === binding.roleRef.name && r.metadata.namespace === binding.metadata.namespace);
+    const role = roles.find(
+      (r) =>
+        binding.roleRef.kind === 'Role' && r.metadata.name === binding.roleRef.name && r.metadata.namespace === binding.metadata.namespace,
+    );
     return binding.subjects.flatMap((subject) =>
       (role?.rules ?? []).flatMap((rule) =>
-        (rule.resources ?? []).map((resource) => `${binding.metadata.namespace} ${subject.kind}:${subject.name} ${(rule.apiGroups ?? []).join(',') || 'core'}/${resource}${rule.resourceNames ? `[${rule.resourceNames.join(',')}]` : ''} ${(rule.verbs ?? []).join(',')}`),
+        (rule.resources ?? []).map(
+          (resource) =>
+            `${binding.metadata.namespace} ${subject.kind}:${subject.name} ${(rule.apiGroups ?? []).join(',') || 'core'}/${resource}${rule.resourceNames ? `[${rule.resourceNames.join(',')}]` : ''} ${(rule.verbs ?? []).join(',')}`,
+        ),
       ),
     );
   });
@@ -63,12 +77,20 @@ describe('the deploy roles get no EKS access policy', () => {
       const eks = namedBlocks(module(`environments/${env}`), 'module').find((c) => c.name === 'eks');
       expect((eks?.body.access_entries as HclBody)['github-deploy'], env).toBe(`\${module.github_oidc.${env}_deploy_access_entry}`);
     }
-    expect(localsOf(module('modules/github-oidc')).deploy_access).toEqual({ kubernetes_groups: ['${var.deploy_kubernetes_group}'], policy_associations: {} });
+    expect(localsOf(module('modules/github-oidc')).deploy_access).toEqual({
+      kubernetes_groups: ['${var.deploy_kubernetes_group}'],
+      policy_associations: {},
+    });
   });
 
   it('reports a deploy role given AmazonEKSEditPolicy on argocd, and passes the access entry output', async () => {
     const root = (entry: string) =>
-      parseTerraformModule('environments/dev', [{ path: 'environments/dev/main.tf', text: `module "eks" {\n  source = "../../modules/eks"\n  access_entries = {\n    github-deploy = ${entry}\n  }\n}\n` }]);
+      parseTerraformModule('environments/dev', [
+        {
+          path: 'environments/dev/main.tf',
+          text: `module "eks" {\n  source = "../../modules/eks"\n  access_entries = {\n    github-deploy = ${entry}\n  }\n}\n`,
+        },
+      ]);
     const edit = `{
       principal_arn = module.github_oidc.dev_deploy_role_arn
       policy_associations = {
@@ -77,12 +99,14 @@ describe('the deploy roles get no EKS access policy', () => {
       }
     }`;
     expect(deployAccessFindings(await root(edit)).map(formatFinding)).toEqual([
-      expect.stringMatching(/^environments\/dev\/main\.tf:4: \[deploy-access\] access entry "github-deploy" gives the dev deploy role the EKS access policies AmazonEKSEditPolicy on argocd, monitoring; AmazonEKSViewPolicy cluster-wide: .*use module\.github_oidc\.dev_deploy_access_entry/),
+      expect.stringMatching(
+        /^environments\/dev\/main\.tf:4: \[deploy-access\] access entry "github-deploy" gives the dev deploy role the EKS access policies AmazonEKSEditPolicy on argocd, monitoring; AmazonEKSViewPolicy cluster-wide: .*use module\.github_oidc\.dev_deploy_access_entry/,
+      ),
     ]);
     expect(deployAccessFindings(await root('module.github_oidc.dev_deploy_access_entry'))).toEqual([]);
   });
 
-  it('the eks module passes an entry\'s Kubernetes groups to upstream (terraform-aws-modules/eks 21.19.0 variables.tf: kubernetes_groups = optional(list(string)))', () => {
+  it("the eks module passes an entry's Kubernetes groups to upstream (terraform-aws-modules/eks 21.19.0 variables.tf: kubernetes_groups = optional(list(string)))", () => {
     const eks = module('modules/eks');
     const variable = namedBlocks(eks, 'variable').find((v) => v.name === 'access_entries')?.body;
     expect(String(variable?.type)).toMatch(/kubernetes_groups\s*=\s*"?\$?\{?optional\(list\(string\)\)/);
@@ -93,8 +117,8 @@ describe('the deploy roles get no EKS access policy', () => {
   });
 });
 
-describe('the deploy roles\' group in the cluster (gitops-repo)', () => {
-  it('is bound, in argocd and monitoring only, to reading Applications and to GET the workflows\' Prometheus through the service proxy', () => {
+describe("the deploy roles' group in the cluster (gitops-repo)", () => {
+  it("is bound, in argocd and monitoring only, to reading Applications and to GET the workflows' Prometheus through the service proxy", () => {
     const [group, ...others] = accessEntryGroups();
     expect(others).toEqual([]);
     expect(group).toBe('slipway-deploy-verifiers');
@@ -105,34 +129,58 @@ describe('the deploy roles\' group in the cluster (gitops-repo)', () => {
   });
 
   it('fails when the RBAC binds another group than the access entry, or grants a write', () => {
-    const renamed = rbac().map((o) => (o.kind === 'RoleBinding' ? { ...o, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'slipway-deployers' }] } : o));
+    const renamed = rbac().map((o) =>
+      o.kind === 'RoleBinding'
+        ? { ...o, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'slipway-deployers' }] }
+        : o,
+    );
     expect(grants(renamed).filter((g) => g.includes(`Group:${accessEntryGroups()[0]} `))).toEqual([]);
-    const patching = rbac().map((o) => (o.kind === 'Role' && (o.metadata as HclBody).namespace === 'argocd' ? { ...o, rules: [{ apiGroups: ['argoproj.io'], resources: ['applications'], verbs: ['get', 'patch'] }] } : o));
+    const patching = rbac().map((o) =>
+      o.kind === 'Role' && (o.metadata as HclBody).namespace === 'argocd'
+        ? { ...o, rules: [{ apiGroups: ['argoproj.io'], resources: ['applications'], verbs: ['get', 'patch'] }] }
+        : o,
+    );
     expect(grants(patching)).toContain(`argocd Group:${accessEntryGroups()[0]} argoproj.io/applications get,patch`);
   });
 
   it('the proxied Service is the one the verify action requests and kube-prometheus-stack runs', async () => {
     // GET …/namespaces/<ns>/services/<name>:<port>/proxy/…, which the API server authorizes as get on
     // services/proxy named by that path segment. @kubernetes/client-node as the actions workspace resolves it.
-    const client = (await import(createRequire(join(repoRoot, 'actions/package.json')).resolve('@kubernetes/client-node'))) as { KubeConfig: new () => Parameters<typeof serviceProxy>[0] };
+    const client = (await import(createRequire(join(repoRoot, 'actions/package.json')).resolve('@kubernetes/client-node'))) as {
+      KubeConfig: new () => Parameters<typeof serviceProxy>[0];
+    };
     const config = new client.KubeConfig();
-    config.loadFromOptions({ clusters: [{ name: 'eks', server: 'https://eks.example' }], users: [{ name: 'ci' }], contexts: [{ name: 'ci', cluster: 'eks', user: 'ci' }], currentContext: 'ci' });
+    config.loadFromOptions({
+      clusters: [{ name: 'eks', server: 'https://eks.example' }],
+      users: [{ name: 'ci' }],
+      contexts: [{ name: 'ci', cluster: 'eks', user: 'ci' }],
+      currentContext: 'ci',
+    });
     const path = new URL(serviceProxy(config, PROMETHEUS_SERVICE, 'PROMETHEUS_SERVICE').baseUrl).pathname.split('/');
     expect([path[4], path[5], path[6], path[7]]).toEqual(['monitoring', 'services', 'kube-prometheus-stack-prometheus:9090', 'proxy']);
     expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toContain(`\`${PROMETHEUS_SERVICE}\``);
     for (const environment of environments) {
       const stack = environmentApplications(environment).find((a) => a.name === 'kube-prometheus-stack')?.object;
       // The chart names its Prometheus Service <release>-prometheus (kube-prometheus-stack templates/prometheus/service.yaml).
-      expect([stack?.spec.destination.namespace, `${stack?.spec.sources?.[0]?.helm?.releaseName}-prometheus`], environment).toEqual(['monitoring', 'kube-prometheus-stack-prometheus']);
+      expect([stack?.spec.destination.namespace, `${stack?.spec.sources?.[0]?.helm?.releaseName}-prometheus`], environment).toEqual([
+        'monitoring',
+        'kube-prometheus-stack-prometheus',
+      ]);
     }
   });
 
   it('the platform project reaches argocd only for this RBAC: no platform Application installs there', () => {
     for (const environment of environments) {
       const platform = environmentApplications(environment).filter((a) => a.object.spec?.project === 'platform');
-      expect(platform.filter((a) => a.object.spec.destination.namespace === 'argocd').map((a) => a.name), environment).toEqual([]);
+      expect(
+        platform.filter((a) => a.object.spec.destination.namespace === 'argocd').map((a) => a.name),
+        environment,
+      ).toEqual([]);
       const inArgocd = platform.flatMap((a) => a.manifests).filter(({ object }) => object.metadata?.namespace === 'argocd');
-      expect(inArgocd.map(({ file, object }) => `${file} ${object.kind}`), environment).toEqual([`${RBAC_FILE} Role`, `${RBAC_FILE} RoleBinding`]);
+      expect(
+        inArgocd.map(({ file, object }) => `${file} ${object.kind}`),
+        environment,
+      ).toEqual([`${RBAC_FILE} Role`, `${RBAC_FILE} RoleBinding`]);
     }
   });
 });

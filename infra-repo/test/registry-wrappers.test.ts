@@ -13,13 +13,28 @@ beforeAll(async () => {
 });
 
 describe.each([
-  ['modules/vpc', 'vpc', 'terraform-aws-modules/vpc/aws', '6.6.0', ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_nat_gateway', 'aws_eip', 'aws_route_table', 'aws_route', 'aws_vpc_endpoint']],
+  [
+    'modules/vpc',
+    'vpc',
+    'terraform-aws-modules/vpc/aws',
+    '6.6.0',
+    ['aws_vpc', 'aws_subnet', 'aws_internet_gateway', 'aws_nat_gateway', 'aws_eip', 'aws_route_table', 'aws_route', 'aws_vpc_endpoint'],
+  ],
   [
     'modules/eks',
     'eks',
     'terraform-aws-modules/eks/aws',
     '21.19.0',
-    ['aws_eks_cluster', 'aws_eks_node_group', 'aws_eks_addon', 'aws_eks_access_entry', 'aws_eks_access_policy_association', 'aws_iam_role', 'aws_kms_key', 'aws_cloudwatch_log_group'],
+    [
+      'aws_eks_cluster',
+      'aws_eks_node_group',
+      'aws_eks_addon',
+      'aws_eks_access_entry',
+      'aws_eks_access_policy_association',
+      'aws_iam_role',
+      'aws_kms_key',
+      'aws_cloudwatch_log_group',
+    ],
   ],
 ])('%s', (dir, callName, source, version, upstreamTypes) => {
   it(`calls ${source} ${version}`, () => {

@@ -45,7 +45,9 @@ function snippet(dir: string, files: Record<string, string>): Promise<TerraformM
 describe('infra-repo layout', () => {
   it.each([
     ...MODULES.flatMap((m) => ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md'].map((f) => `modules/${m}/${f}`)),
-    ...['dev', 'prod'].flatMap((e) => ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'providers.tf'].map((f) => `environments/${e}/${f}`)),
+    ...['dev', 'prod'].flatMap((e) =>
+      ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'providers.tf'].map((f) => `environments/${e}/${f}`),
+    ),
     'bootstrap/main.tf',
     'bootstrap/variables.tf',
     'bootstrap/outputs.tf',
@@ -92,18 +94,34 @@ describe('the infra repository passes every structural check', () => {
   it('the prod deploy role trusts exactly repo:<org>/<repo>:environment:production', () => {
     const oidc = byDir.get('modules/github-oidc')!;
     const text = oidc.files.map((f) => f.text).join('\n');
-    expect(text).toMatch(/resource "aws_iam_role" "prod_deploy"[\s\S]*?assume_role_policy\s*=\s*data\.aws_iam_policy_document\.prod_deploy_trust\.json/);
-    expect(text).toMatch(/data "aws_iam_policy_document" "prod_deploy_trust"[\s\S]*?values\s*=\s*\["repo:\$\{var\.github_org\}\/\$\{var\.github_repo\}:environment:production"\]/);
+    expect(text).toMatch(
+      /resource "aws_iam_role" "prod_deploy"[\s\S]*?assume_role_policy\s*=\s*data\.aws_iam_policy_document\.prod_deploy_trust\.json/,
+    );
+    expect(text).toMatch(
+      /data "aws_iam_policy_document" "prod_deploy_trust"[\s\S]*?values\s*=\s*\["repo:\$\{var\.github_org\}\/\$\{var\.github_repo\}:environment:production"\]/,
+    );
   });
 
   it('the VPC CNI add-on enforces NetworkPolicies (EKS ignores them by default) and metrics-server feeds the HPAs', () => {
     const main = byDir.get('modules/eks')!.files.find((f) => f.path.endsWith('main.tf'))!;
-    const locals = (main.json.locals as Record<string, unknown>[]).find((l) => 'addon_settings' in l) as Record<string, Record<string, Record<string, unknown>>>;
-    expect(locals.addon_settings?.['vpc-cni']?.configuration_values).toMatch(/^\$\{jsonencode\(\{\s*"?enableNetworkPolicy"?\s*=\s*"true"\s*\}\)\}$/);
+    const locals = (main.json.locals as Record<string, unknown>[]).find((l) => 'addon_settings' in l) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    expect(locals.addon_settings?.['vpc-cni']?.configuration_values).toMatch(
+      /^\$\{jsonencode\(\{\s*"?enableNetworkPolicy"?\s*=\s*"true"\s*\}\)\}$/,
+    );
     const eks = (main.json.module as Record<string, Record<string, unknown>[]>).eks?.[0];
     expect(eks?.addons).toBe('${local.addons}');
-    const variable = (byDir.get('modules/eks')!.files.find((f) => f.path.endsWith('variables.tf'))!.json.variable as Record<string, Record<string, unknown>[]>).addon_versions?.[0];
-    expect(Object.keys(variable?.default as object)).toEqual(expect.arrayContaining(['vpc-cni', 'metrics-server', 'eks-pod-identity-agent', 'aws-ebs-csi-driver']));
+    const variable = (
+      byDir.get('modules/eks')!.files.find((f) => f.path.endsWith('variables.tf'))!.json.variable as Record<
+        string,
+        Record<string, unknown>[]
+      >
+    ).addon_versions?.[0];
+    expect(Object.keys(variable?.default as object)).toEqual(
+      expect.arrayContaining(['vpc-cni', 'metrics-server', 'eks-pod-identity-agent', 'aws-ebs-csi-driver']),
+    );
   });
 
   it('all checks together report nothing', () => {
@@ -144,8 +162,10 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
 
   it('version pins: no required_version, an unbounded provider, a provider without version, an unpinned chart', async () => {
     const broken = await snippet('modules/x', {
-      'versions.tf': 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 6.0"\n    }\n    helm = {\n      source = "hashicorp/helm"\n    }\n  }\n}\n',
-      'main.tf': 'resource "helm_release" "argocd" {\n  name    = "argocd"\n  chart   = "argo-cd"\n  version = var.chart_version\n}\nvariable "chart_version" {\n  type        = string\n  description = "Chart."\n  default     = "~> 9.0"\n}\n',
+      'versions.tf':
+        'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 6.0"\n    }\n    helm = {\n      source = "hashicorp/helm"\n    }\n  }\n}\n',
+      'main.tf':
+        'resource "helm_release" "argocd" {\n  name    = "argocd"\n  chart   = "argo-cd"\n  version = var.chart_version\n}\nvariable "chart_version" {\n  type        = string\n  description = "Chart."\n  default     = "~> 9.0"\n}\n',
     });
     const found = messages(versionPinFindings(broken));
     expect(found).toHaveLength(4);
@@ -155,7 +175,8 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
     expect(found[3]).toContain('helm_release "argocd" chart version "~> 9.0" is not an exact version');
 
     const fixed = await snippet('modules/x', {
-      'versions.tf': 'terraform {\n  required_version = ">= 1.10"\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 6.9, < 7.0"\n    }\n  }\n}\n',
+      'versions.tf':
+        'terraform {\n  required_version = ">= 1.10"\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 6.9, < 7.0"\n    }\n  }\n}\n',
       'main.tf': 'resource "helm_release" "argocd" {\n  name    = "argocd"\n  chart   = "argo-cd"\n  version = "9.5.4"\n}\n',
     });
     expect(versionPinFindings(fixed)).toEqual([]);
@@ -164,7 +185,11 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
   it.each([
     ['an account id in an ARN', 'locals {\n  role = "arn:aws:iam::123456789012:role/admin"\n}\n', 'looks like an AWS account id'],
     ['a region in a provider', 'provider "aws" {\n  region = "eu-west-1"\n}\n', '"eu-west-1" is a hard-coded region'],
-    ['an availability zone', 'resource "aws_subnet" "a" {\n  availability_zone = "us-east-1a"\n}\n', '"us-east-1a" is a hard-coded region or AZ'],
+    [
+      'an availability zone',
+      'resource "aws_subnet" "a" {\n  availability_zone = "us-east-1a"\n}\n',
+      '"us-east-1a" is a hard-coded region or AZ',
+    ],
     ['a region in a service name', 'locals {\n  s3 = "com.amazonaws.ap-southeast-2.s3"\n}\n', '"ap-southeast-2" is a hard-coded region'],
     ['an AWS access key id', 'locals {\n  k = "AKIAABCDEFGHIJKLMNOP"\n}\n', 'looks like an AWS access key id'],
     ['a literal password', 'resource "aws_db_instance" "d" {\n  password = "hunter2hunter2"\n}\n', '"password" is set to a literal'],
@@ -172,7 +197,10 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
     ['a private key', 'locals {\n  k = "-----BEGIN RSA PRIVATE KEY-----"\n}\n', 'looks like a private key'],
   ])('literals: %s', async (_what, text, expected) => {
     const found = messages(hardcodedLiteralFindings(await snippet('modules/x', { 'main.tf': text })));
-    expect(found.some((f) => f.includes(expected)), found.join('\n') || 'no findings').toBe(true);
+    expect(
+      found.some((f) => f.includes(expected)),
+      found.join('\n') || 'no findings',
+    ).toBe(true);
     expect(found[0]).toMatch(/^modules\/x\/main\.tf:2: \[hardcoded-literal\]/);
   });
 
@@ -233,13 +261,21 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
   describe('state backend', () => {
     it.each([
       ['no backend', 'terraform {\n  required_version = ">= 1.10"\n}\n', 'has no backend'],
-      ['no use_lockfile', 'terraform {\n  backend "s3" {\n    key     = "dev"\n    encrypt = true\n  }\n}\n', 'does not set use_lockfile = true'],
+      [
+        'no use_lockfile',
+        'terraform {\n  backend "s3" {\n    key     = "dev"\n    encrypt = true\n  }\n}\n',
+        'does not set use_lockfile = true',
+      ],
       [
         'a DynamoDB lock table',
         'terraform {\n  backend "s3" {\n    key            = "dev"\n    encrypt        = true\n    use_lockfile   = true\n    dynamodb_table = "locks"\n  }\n}\n',
         'sets dynamodb_table: DynamoDB locking is deprecated',
       ],
-      ['no encryption', 'terraform {\n  backend "s3" {\n    key          = "dev"\n    use_lockfile = true\n  }\n}\n', 'does not set encrypt = true'],
+      [
+        'no encryption',
+        'terraform {\n  backend "s3" {\n    key          = "dev"\n    use_lockfile = true\n  }\n}\n',
+        'does not set encrypt = true',
+      ],
       ['a local backend', 'terraform {\n  backend "local" {\n    path = "x"\n  }\n}\n', 'environments keep state in the S3 bucket'],
     ])('%s is found', async (_what, text, expected) => {
       const found = messages(stateBackendFindings(await snippet('environments/dev', { 'versions.tf': text })));
@@ -249,7 +285,8 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
 
     it('an encrypted S3 backend with use_lockfile passes', async () => {
       const root = await snippet('environments/dev', {
-        'versions.tf': 'terraform {\n  backend "s3" {\n    key          = "dev"\n    encrypt      = true\n    use_lockfile = true\n  }\n}\n',
+        'versions.tf':
+          'terraform {\n  backend "s3" {\n    key          = "dev"\n    encrypt      = true\n    use_lockfile = true\n  }\n}\n',
       });
       expect(stateBackendFindings(root)).toEqual([]);
     });
@@ -268,7 +305,8 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
       ['no sub condition', trust('t', aud) + role('build', 't'), 'has no token.actions.githubusercontent.com:sub condition'],
       [
         'no aud condition',
-        trust('t', condition('StringEquals', 'sub', '["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"]')) + role('build', 't'),
+        trust('t', condition('StringEquals', 'sub', '["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"]')) +
+          role('build', 't'),
         'must require token.actions.githubusercontent.com:aud',
       ],
       [
@@ -307,13 +345,19 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
       ],
     ])('%s is found', async (_what, text, expected) => {
       const found = messages(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': text })));
-      expect(found.some((f) => f.includes(expected)), found.join('\n') || 'no findings').toBe(true);
+      expect(
+        found.some((f) => f.includes(expected)),
+        found.join('\n') || 'no findings',
+      ).toBe(true);
     });
 
     it('exact subjects with a pinned audience pass, prod only from environment:production', async () => {
       const text =
         trust('build_trust', aud + condition('StringEquals', 'sub', '["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"]')) +
-        trust('prod_trust', aud + condition('StringEquals', 'sub', '["repo:${var.github_org}/${var.github_repo}:environment:production"]')) +
+        trust(
+          'prod_trust',
+          aud + condition('StringEquals', 'sub', '["repo:${var.github_org}/${var.github_repo}:environment:production"]'),
+        ) +
         role('build_push', 'build_trust') +
         role('prod_deploy', 'prod_trust');
       expect(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': text }))).toEqual([]);

@@ -55,9 +55,9 @@ describe('locating terraform', () => {
   });
 
   it('then the first terraform on PATH', () => {
-    expect(locateTerraform({ PATH: '/usr/bin:/usr/local/bin:/opt/bin' }, (p) => p.startsWith('/usr/local/bin') || p.startsWith('/opt/bin'))).toBe(
-      '/usr/local/bin/terraform',
-    );
+    expect(
+      locateTerraform({ PATH: '/usr/bin:/usr/local/bin:/opt/bin' }, (p) => p.startsWith('/usr/local/bin') || p.startsWith('/opt/bin')),
+    ).toBe('/usr/local/bin/terraform');
   });
 
   it('fails with what was searched and how to install when terraform is missing', () => {

@@ -35,13 +35,19 @@ describe('registry module inputs', () => {
   });
 
   it('the correctly spelt inputs pass', async () => {
-    const call = await caller(podIdentity('2.8.1', '  name                            = "lbc"\n  attach_aws_lb_controller_policy = true\n'));
+    const call = await caller(
+      podIdentity('2.8.1', '  name                            = "lbc"\n  attach_aws_lb_controller_policy = true\n'),
+    );
     expect(moduleCallFindings(call, recorded)).toEqual([]);
   });
 
   it.each([
     ['a range', '~> 2.8', 'has version "~> 2.8", not an exact version'],
-    ['a version with no recorded inputs', '2.7.0', 'no recorded inputs for terraform-aws-modules/eks-pod-identity/aws 2.7.0 in checks/upstream-inputs/'],
+    [
+      'a version with no recorded inputs',
+      '2.7.0',
+      'no recorded inputs for terraform-aws-modules/eks-pod-identity/aws 2.7.0 in checks/upstream-inputs/',
+    ],
   ])('%s is a finding', async (_what, version, expected) => {
     const found = moduleCallFindings(await caller(podIdentity(version, '  name = "lbc"\n')), recorded).map(formatFinding);
     expect(found).toHaveLength(1);
@@ -73,14 +79,23 @@ describe('registry module inputs', () => {
   });
 
   it('a required upstream variable that is not passed is a finding', async () => {
-    const strict: UpstreamModule = { ...upstream.get(upstreamKey('terraform-aws-modules/eks-pod-identity/aws', '2.8.1'))!, required: ['name'] };
+    const strict: UpstreamModule = {
+      ...upstream.get(upstreamKey('terraform-aws-modules/eks-pod-identity/aws', '2.8.1'))!,
+      required: ['name'],
+    };
     const index: ModuleIndex = { local: new Map(), upstream: new Map([[upstreamKey(strict.module, strict.version), strict]]) };
-    const found = moduleCallFindings(await caller(podIdentity('2.8.1', '  attach_aws_lb_controller_policy = true\n')), index).map(formatFinding);
-    expect(found).toEqual(['environments/dev/main.tf:1: [module-call] module "lbc" does not pass "name", which terraform-aws-modules/eks-pod-identity/aws 2.8.1 requires (it has no default)']);
+    const found = moduleCallFindings(await caller(podIdentity('2.8.1', '  attach_aws_lb_controller_policy = true\n')), index).map(
+      formatFinding,
+    );
+    expect(found).toEqual([
+      'environments/dev/main.tf:1: [module-call] module "lbc" does not pass "name", which terraform-aws-modules/eks-pod-identity/aws 2.8.1 requires (it has no default)',
+    ]);
   });
 
   it('a reference to an output the registry module does not have is a finding', async () => {
-    const call = await caller(`${podIdentity('2.8.1', '  name = "lbc"\n')}locals {\n  ok  = module.lbc.iam_role_arn\n  bad = module.lbc.role_arn\n}\n`);
+    const call = await caller(
+      `${podIdentity('2.8.1', '  name = "lbc"\n')}locals {\n  ok  = module.lbc.iam_role_arn\n  bad = module.lbc.role_arn\n}\n`,
+    );
     expect(moduleOutputFindings(call, recorded).map(formatFinding)).toEqual([
       'environments/dev/main.tf:9: [module-output] module.lbc.role_arn: terraform-aws-modules/eks-pod-identity/aws 2.8.1 has no output "role_arn" (did you mean "iam_role_arn"?)',
     ]);
@@ -88,13 +103,16 @@ describe('registry module inputs', () => {
 });
 
 describe('the recorded upstream interfaces', () => {
-  it.each([...upstream.values()].map((m) => [upstreamKey(m.module, m.version), m] as const))('%s names its repository, tag, commit and files', (_key, m) => {
-    expect(m.source.repository).toMatch(/^github\.com\/terraform-aws-modules\/terraform-aws-[a-z-]+$/);
-    expect(m.source.tag).toBe(`v${m.version}`);
-    expect(m.source.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(m.source.files).toEqual(['outputs.tf', 'variables.tf']);
-    expect(m.variables.length).toBeGreaterThan(0);
-  });
+  it.each([...upstream.values()].map((m) => [upstreamKey(m.module, m.version), m] as const))(
+    '%s names its repository, tag, commit and files',
+    (_key, m) => {
+      expect(m.source.repository).toMatch(/^github\.com\/terraform-aws-modules\/terraform-aws-[a-z-]+$/);
+      expect(m.source.tag).toBe(`v${m.version}`);
+      expect(m.source.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(m.source.files).toEqual(['outputs.tf', 'variables.tf']);
+      expect(m.variables.length).toBeGreaterThan(0);
+    },
+  );
 
   it('each is the interface of a module version this repository calls (no stale records)', async () => {
     const repo = await loadInfraRepo(infraRoot);
@@ -115,14 +133,23 @@ describe('the recorded upstream interfaces', () => {
     });
 
     it('a record without its source or with a loose version', () => {
-      expect(() => parseUpstreamModule('x.json', JSON.stringify({ module: 'a/b/aws', version: '~> 1.0', variables: [], required: [], outputs: [] }))).toThrow(
-        'x.json: missing or malformed version (an exact x.y.z), source { repository, tag, commit, files }; record it again from the module\'s release tag',
+      expect(() =>
+        parseUpstreamModule('x.json', JSON.stringify({ module: 'a/b/aws', version: '~> 1.0', variables: [], required: [], outputs: [] })),
+      ).toThrow(
+        "x.json: missing or malformed version (an exact x.y.z), source { repository, tag, commit, files }; record it again from the module's release tag",
       );
     });
 
     it('two records of one module version', () => {
       rmSync(join(scratch, 'not-json.json'));
-      const record = JSON.stringify({ module: 'a/b/aws', version: '1.0.0', source: { repository: 'r', tag: 'v1.0.0', commit: 'c', files: [] }, variables: [], required: [], outputs: [] });
+      const record = JSON.stringify({
+        module: 'a/b/aws',
+        version: '1.0.0',
+        source: { repository: 'r', tag: 'v1.0.0', commit: 'c', files: [] },
+        variables: [],
+        required: [],
+        outputs: [],
+      });
       writeFileSync(join(scratch, 'one.json'), record);
       writeFileSync(join(scratch, 'two.json'), record);
       expect(() => loadUpstreamModules(scratch)).toThrow(/^two\.json: a\/b\/aws@1\.0\.0 is recorded twice/);

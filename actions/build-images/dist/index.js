@@ -26885,14 +26885,19 @@ function git(args, options) {
       if (code === 0) resolve2(stdout);
       else {
         const shown = args.map((arg) => redact(arg, options.credentials)).join(" ");
-        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
+        reject(
+          new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials))
+        );
       }
     });
     child.stdin.on("error", () => void 0);
     child.stdin.end(options.input ?? "");
   }).finally(() => {
-    if (started) process.stderr.write(`git ${args.find((arg, index) => !arg.startsWith("-") && args[index - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
-`);
+    if (started)
+      process.stderr.write(
+        `git ${args.find((arg, index) => !arg.startsWith("-") && args[index - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+`
+      );
   });
 }
 
@@ -26947,7 +26952,9 @@ async function hasCommit(cwd, revision) {
 }
 async function changedPathsSince(cwd, since, head = "HEAD") {
   if (!await hasCommit(cwd, since)) {
-    throw new ChangeDetectionError(`commit '${since}' is not in this clone: fetch more history (actions/checkout fetch-depth: 0) or give another 'since'`);
+    throw new ChangeDetectionError(
+      `commit '${since}' is not in this clone: fetch more history (actions/checkout fetch-depth: 0) or give another 'since'`
+    );
   }
   const output = await git(["diff", "--name-only", "--no-renames", "-z", since, head, "--"], { cwd });
   return output.split("\0").filter((path) => path !== "");
@@ -26963,11 +26970,26 @@ function buildSteps(build, builder) {
   const references = build.tags.map((tag) => `${build.repository}:${tag}`);
   const common = ["-f", build.dockerfile, ...pairs("--label", build.labels), ...pairs("--build-arg", build.buildArgs)];
   if (builder === "buildx") {
-    const cache2 = build.cache === "gha" ? ["--cache-from", `type=gha,scope=${build.service}`, "--cache-to", `type=gha,mode=max,scope=${build.service}`] : build.cache === "registry" ? ["--cache-from", `type=registry,ref=${build.repository}:buildcache`, "--cache-to", `type=registry,ref=${build.repository}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`] : [];
+    const cache2 = build.cache === "gha" ? ["--cache-from", `type=gha,scope=${build.service}`, "--cache-to", `type=gha,mode=max,scope=${build.service}`] : build.cache === "registry" ? [
+      "--cache-from",
+      `type=registry,ref=${build.repository}:buildcache`,
+      "--cache-to",
+      `type=registry,ref=${build.repository}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`
+    ] : [];
     return [
       {
         command: "docker",
-        args: ["buildx", "build", "--push", ...common, "--platform", build.platforms.join(","), ...cache2, ...references.flatMap((reference) => ["-t", reference]), build.context]
+        args: [
+          "buildx",
+          "build",
+          "--push",
+          ...common,
+          "--platform",
+          build.platforms.join(","),
+          ...cache2,
+          ...references.flatMap((reference) => ["-t", reference]),
+          build.context
+        ]
       }
     ];
   }
@@ -26979,12 +27001,40 @@ function buildSteps(build, builder) {
   if (first === void 0) return [];
   if (build.platforms.length > 1) {
     return [
-      { command: "buildah", args: ["build", "--isolation", "chroot", ...common, ...ignore, "--platform", build.platforms.join(","), ...cache, "--manifest", first, build.context] },
+      {
+        command: "buildah",
+        args: [
+          "build",
+          "--isolation",
+          "chroot",
+          ...common,
+          ...ignore,
+          "--platform",
+          build.platforms.join(","),
+          ...cache,
+          "--manifest",
+          first,
+          build.context
+        ]
+      },
       ...references.map((reference) => ({ command: "buildah", args: ["manifest", "push", "--all", tls, first, `docker://${reference}`] }))
     ];
   }
   return [
-    { command: "buildah", args: ["build", "--isolation", "chroot", ...common, ...ignore, ...build.platforms.flatMap((platform2) => ["--platform", platform2]), ...cache, ...references.flatMap((reference) => ["-t", reference]), build.context] },
+    {
+      command: "buildah",
+      args: [
+        "build",
+        "--isolation",
+        "chroot",
+        ...common,
+        ...ignore,
+        ...build.platforms.flatMap((platform2) => ["--platform", platform2]),
+        ...cache,
+        ...references.flatMap((reference) => ["-t", reference]),
+        build.context
+      ]
+    },
     ...references.map((reference) => ({ command: "buildah", args: ["push", tls, reference, `docker://${reference}`] }))
   ];
 }
@@ -27001,7 +27051,8 @@ function parseKeyValues(lines, where) {
 function parsePlatforms(list, where) {
   if (list.length === 0) throw new BuildPlanError(`${where}: give at least one platform, e.g. linux/amd64`);
   for (const platform2 of list) {
-    if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform2)) throw new BuildPlanError(`${where}: '${platform2}' is not os/arch[/variant], e.g. linux/amd64`);
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform2))
+      throw new BuildPlanError(`${where}: '${platform2}' is not os/arch[/variant], e.g. linux/amd64`);
   }
   return list;
 }
@@ -27039,7 +27090,11 @@ function runStep(step, options = {}) {
       if (err.length > 64e3) err = err.slice(-32e3);
     });
     child.on("error", (error2) => {
-      reject(new ImageBuildError(error2.code === "ENOENT" ? `${step.command} is not installed on this runner: ${installHint[step.command] ?? "install it"}` : `could not run ${step.command}: ${error2.message}`));
+      reject(
+        new ImageBuildError(
+          error2.code === "ENOENT" ? `${step.command} is not installed on this runner: ${installHint[step.command] ?? "install it"}` : `could not run ${step.command}: ${error2.message}`
+        )
+      );
     });
     child.on("close", (code) => {
       const stdout = Buffer.concat(out);
@@ -27048,13 +27103,20 @@ function runStep(step, options = {}) {
       }
       if (code === 0) return resolve2(stdout);
       const tail = err.trim().split("\n").slice(-6).join("\n");
-      reject(new ImageBuildError(`${options.purpose ?? `${step.command} ${step.args[0] ?? ""}`} failed (${step.command} exit ${code}):
-${tail}`));
+      reject(
+        new ImageBuildError(
+          `${options.purpose ?? `${step.command} ${step.args[0] ?? ""}`} failed (${step.command} exit ${code}):
+${tail}`
+        )
+      );
     });
   });
 }
 async function registryDigest(reference, tlsVerify, options = {}) {
-  const raw = await runStep({ command: "skopeo", args: ["inspect", "--raw", `--tls-verify=${String(tlsVerify)}`, `docker://${reference}`] }, { ...options, purpose: `reading the digest of ${reference} back from the registry` });
+  const raw = await runStep(
+    { command: "skopeo", args: ["inspect", "--raw", `--tls-verify=${String(tlsVerify)}`, `docker://${reference}`] },
+    { ...options, purpose: `reading the digest of ${reference} back from the registry` }
+  );
   if (raw.length === 0) throw new ImageBuildError(`the registry returned an empty manifest for ${reference}`);
   return `sha256:${createHash("sha256").update(raw).digest("hex")}`;
 }
@@ -27068,7 +27130,8 @@ async function succeeds(step, env) {
 }
 async function chooseBuilder(requested, env) {
   if (requested === "buildx" || requested === "buildah") return requested;
-  if (requested !== "auto" && requested !== "") throw new ImageBuildError(`input 'builder' must be auto, buildx or buildah, not '${requested}'`);
+  if (requested !== "auto" && requested !== "")
+    throw new ImageBuildError(`input 'builder' must be auto, buildx or buildah, not '${requested}'`);
   const daemon = await succeeds({ command: "docker", args: ["buildx", "version"] }, env) && await succeeds({ command: "docker", args: ["info", "--format", "{{.ServerVersion}}"] }, env);
   return daemon ? "buildx" : "buildah";
 }
@@ -27113,7 +27176,8 @@ function imageTags(context3) {
   const isPullRequest = context3.eventName === "pull_request" || context3.eventName === "pull_request_target";
   if (isPullRequest) {
     const number = context3.pullRequestNumber ?? Number(/^refs\/pull\/(\d+)\//.exec(context3.ref)?.[1]);
-    if (!Number.isInteger(number) || number <= 0) throw new TagRuleError(`${context3.eventName} event without a pull request number (ref '${context3.ref}')`);
+    if (!Number.isInteger(number) || number <= 0)
+      throw new TagRuleError(`${context3.eventName} event without a pull request number (ref '${context3.ref}')`);
     version = `pr-${number}`;
     add(version, true);
   } else if (context3.ref.startsWith("refs/heads/")) {
@@ -27356,7 +27420,8 @@ function required(raw, field, hint = "") {
 }
 function choice(raw, field, allowed, fallback) {
   const value = raw.text(field) || fallback;
-  if (!allowed.includes(value)) throw new InputError(`${raw.label(field)} must be one of ${allowed.join(", ")}, not '${value}'`);
+  if (!allowed.includes(value))
+    throw new InputError(`${raw.label(field)} must be one of ${allowed.join(", ")}, not '${value}'`);
   return value;
 }
 
@@ -27375,8 +27440,11 @@ function insideRoot(root, value, option) {
 var noCommit = /^0+$/;
 function discoverServices(workspace, servicesPath, dockerfile) {
   const root = insideRoot(workspace, servicesPath, "input 'services-path'");
-  if (!existsSync(root)) throw new ImageBuildError(`input 'services-path': ${servicesPath} does not exist in the workspace (did actions/checkout run?)`);
-  return readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry.name) && existsSync(join(workspace, dockerfile.replaceAll("{service}", entry.name)))).map((entry) => entry.name).sort();
+  if (!existsSync(root))
+    throw new ImageBuildError(`input 'services-path': ${servicesPath} does not exist in the workspace (did actions/checkout run?)`);
+  return readdirSync(root, { withFileTypes: true }).filter(
+    (entry) => entry.isDirectory() && /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry.name) && existsSync(join(workspace, dockerfile.replaceAll("{service}", entry.name)))
+  ).map((entry) => entry.name).sort();
 }
 async function selectServices(options, all) {
   const everything = (why) => ({ services: all, reasons: Object.fromEntries(all.map((service) => [service, why])) });
@@ -27394,12 +27462,19 @@ async function buildRelease(options) {
   const now = options.now ?? /* @__PURE__ */ new Date();
   const dockerfile = options.dockerfile || `${options.servicesPath.replace(/\/+$/, "")}/{service}/Dockerfile`;
   for (const service of options.services ?? []) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(service)) throw new ImageBuildError(`input 'services': '${service}' is not a service name (lowercase letters, digits, '-')`);
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(service))
+      throw new ImageBuildError(`input 'services': '${service}' is not a service name (lowercase letters, digits, '-')`);
   }
   const probe = imageRepository(options.registry, options.repositoryPrefix, "service");
-  if (!isRepository(probe)) throw new ImageBuildError(`inputs 'registry' and 'repository-prefix' give '${probe}', which is not an image repository (lowercase; registry host[:port], then path)`);
+  if (!isRepository(probe))
+    throw new ImageBuildError(
+      `inputs 'registry' and 'repository-prefix' give '${probe}', which is not an image repository (lowercase; registry host[:port], then path)`
+    );
   const all = options.services && options.services.length > 0 ? [...options.services].sort() : discoverServices(options.workspace, options.servicesPath, dockerfile);
-  if (all.length === 0) throw new ImageBuildError(`no service found: no ${dockerfile.replaceAll("{service}", "*")} in the workspace; give input 'services' or 'dockerfile'`);
+  if (all.length === 0)
+    throw new ImageBuildError(
+      `no service found: no ${dockerfile.replaceAll("{service}", "*")} in the workspace; give input 'services' or 'dockerfile'`
+    );
   const selection = await selectServices(options, all);
   if (selection.services.length === 0) return { selection, images: [] };
   const decision = imageTags(options.git);
@@ -27412,7 +27487,8 @@ async function buildRelease(options) {
   for (const service of selection.services) {
     const repository = imageRepository(options.registry, options.repositoryPrefix, service);
     const file = insideRoot(options.workspace, dockerfile.replaceAll("{service}", service), "input 'dockerfile'");
-    if (!existsSync(file)) throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll("{service}", service)} (input 'dockerfile')`);
+    if (!existsSync(file))
+      throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll("{service}", service)} (input 'dockerfile')`);
     const labels = {
       ...ociLabels({
         title: service,
@@ -27426,10 +27502,28 @@ async function buildRelease(options) {
       }),
       ...options.labels
     };
-    const buildArgs = { REVISION: options.git.sha, VERSION: decision.primary, CREATED: now.toISOString(), ...labels["org.opencontainers.image.source"] ? { SOURCE: labels["org.opencontainers.image.source"] } : {}, ...options.buildArgs };
+    const buildArgs = {
+      REVISION: options.git.sha,
+      VERSION: decision.primary,
+      CREATED: now.toISOString(),
+      ...labels["org.opencontainers.image.source"] ? { SOURCE: labels["org.opencontainers.image.source"] } : {},
+      ...options.buildArgs
+    };
     const ignoreFile = join(dirname(file), ".dockerignore");
     const steps = buildSteps(
-      { service, repository, tags, labels, buildArgs, ...existsSync(ignoreFile) ? { ignoreFile } : {}, platforms: options.platforms, context: options.context.includes("{service}") ? insideRoot(options.workspace, options.context.replaceAll("{service}", service), "input 'context'") : context3, dockerfile: file, cache: options.cache, tlsVerify: options.tlsVerify },
+      {
+        service,
+        repository,
+        tags,
+        labels,
+        buildArgs,
+        ...existsSync(ignoreFile) ? { ignoreFile } : {},
+        platforms: options.platforms,
+        context: options.context.includes("{service}") ? insideRoot(options.workspace, options.context.replaceAll("{service}", service), "input 'context'") : context3,
+        dockerfile: file,
+        cache: options.cache,
+        tlsVerify: options.tlsVerify
+      },
       builder
     );
     options.log?.(`\u2500\u2500 ${service}: ${repository} (${selection.reasons[service] ?? ""})`);
@@ -27442,10 +27536,14 @@ async function buildRelease(options) {
       });
     }
     const digests = /* @__PURE__ */ new Map();
-    for (const tag of tags) digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
+    for (const tag of tags)
+      digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
     const digest = digests.get(decision.primary) ?? [...digests.values()][0] ?? "";
     const differing = [...digests].filter(([, other]) => other !== digest);
-    if (differing.length > 0) throw new ImageBuildError(`${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(", ")} than for ${decision.primary}: another build pushed the same tags meanwhile`);
+    if (differing.length > 0)
+      throw new ImageBuildError(
+        `${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(", ")} than for ${decision.primary}: another build pushed the same tags meanwhile`
+      );
     images.push({ service, image: { repository, tag: decision.primary, digest }, tags, reason: selection.reasons[service] ?? "" });
     options.log?.(`${service}: ${repository}:${decision.primary}@${digest}`);
   }
@@ -27470,7 +27568,9 @@ function buildSummary(result) {
   }
   lines.push("| Service | Image | Digest | Tags | Why |", "| --- | --- | --- | --- | --- |");
   for (const built of result.images) {
-    lines.push(`| ${built.service} | \`${built.image.repository}:${built.image.tag}\` | \`${built.image.digest.slice(0, 19)}\` | ${built.tags.join(", ")} | ${built.reason.replace(/\|/g, "\\|")} |`);
+    lines.push(
+      `| ${built.service} | \`${built.image.repository}:${built.image.tag}\` | \`${built.image.digest.slice(0, 19)}\` | ${built.tags.join(", ")} | ${built.reason.replace(/\|/g, "\\|")} |`
+    );
   }
   if (result.manifest) lines.push("", `Release \`${result.manifest.id}\` (builder: ${result.builder ?? "none"}).`);
   return `${lines.join("\n")}
@@ -32213,7 +32313,8 @@ function sinceCommit(given, event) {
 function parseBuildImagesInputs(raw, context3, event) {
   const registry = required(raw, "registry");
   const sha = context3.sha ?? "";
-  if (sha === "") throw new InputError("GITHUB_SHA is not set: run inside a GitHub Actions job (or set GITHUB_SHA to the commit being built)");
+  if (sha === "")
+    throw new InputError("GITHUB_SHA is not set: run inside a GitHub Actions job (or set GITHUB_SHA to the commit being built)");
   const pullRequest = event["pull_request"]?.["number"] ?? event["number"];
   const mutable = choice(raw, "mutableTags", ["auto", "true", "false"], "auto");
   const manifestPath = raw.text("releaseManifest") || "release-manifest.json";
@@ -32241,7 +32342,12 @@ function parseBuildImagesInputs(raw, context3, event) {
       builder: choice(raw, "builder", ["auto", "buildx", "buildah"], "auto"),
       tlsVerify: raw.flag("tlsVerify") ?? true,
       mutableTags: mutable === "auto" ? "auto" : mutable === "true",
-      git: { eventName: context3.eventName ?? "push", ref: context3.ref ?? "", sha, ...typeof pullRequest === "number" ? { pullRequestNumber: pullRequest } : {} },
+      git: {
+        eventName: context3.eventName ?? "push",
+        ref: context3.ref ?? "",
+        sha,
+        ...typeof pullRequest === "number" ? { pullRequestNumber: pullRequest } : {}
+      },
       ...context3.repository ? { repository: context3.repository } : {},
       serverUrl: context3.serverUrl,
       ...context3.runUrl ? { runUrl: context3.runUrl } : {},
@@ -32263,7 +32369,9 @@ function run() {
       changed: String(result.images.length > 0),
       services: JSON.stringify(result.images.map((built) => built.service)),
       images: result.images.map((built) => `${built.service}=${formatImageReference(built.image)}`).join("\n"),
-      tags: JSON.stringify(Object.fromEntries(result.images.map((built) => [built.service, built.tags.map((tag) => `${built.image.repository}:${tag}`)]))),
+      tags: JSON.stringify(
+        Object.fromEntries(result.images.map((built) => [built.service, built.tags.map((tag) => `${built.image.repository}:${tag}`)]))
+      ),
       "release-manifest": result.manifest ? inputs.manifestPath : "",
       "release-id": result.manifest?.id ?? ""
     });

@@ -20,7 +20,9 @@ export function run(): Promise<void> {
       changed: String(result.images.length > 0),
       services: JSON.stringify(result.images.map((built) => built.service)),
       images: result.images.map((built) => `${built.service}=${formatImageReference(built.image)}`).join('\n'),
-      tags: JSON.stringify(Object.fromEntries(result.images.map((built) => [built.service, built.tags.map((tag) => `${built.image.repository}:${tag}`)]))),
+      tags: JSON.stringify(
+        Object.fromEntries(result.images.map((built) => [built.service, built.tags.map((tag) => `${built.image.repository}:${tag}`)])),
+      ),
       'release-manifest': result.manifest ? inputs.manifestPath : '',
       'release-id': result.manifest?.id ?? '',
     });

@@ -26,11 +26,22 @@ describe('slipway changed-services (a real git repository)', () => {
     git('commit', '-q', '-m', 'two');
     const run = async (...args: string[]) => {
       const out: string[] = [];
-      const code = await main(['changed-services', ...args], { cwd, env: {}, out: (line) => out.push(line), err: (line) => out.push(line) });
+      const code = await main(['changed-services', ...args], {
+        cwd,
+        env: {},
+        out: (line) => out.push(line),
+        err: (line) => out.push(line),
+      });
       return { code, out };
     };
     expect(await run('--since', since, '--json')).toEqual({ code: 0, out: ['["order"]'] });
     expect(await run()).toEqual({ code: 0, out: ['cart\tno commit given', 'order\tno commit given'] });
-    expect(await run('--since', since, '--shared', 'app-repo/services/order/**')).toEqual({ code: 0, out: ['cart\tapp-repo/services/order/src.ts changed (shared: app-repo/services/order/**)', 'order\tapp-repo/services/order/src.ts changed (shared: app-repo/services/order/**)'] });
+    expect(await run('--since', since, '--shared', 'app-repo/services/order/**')).toEqual({
+      code: 0,
+      out: [
+        'cart\tapp-repo/services/order/src.ts changed (shared: app-repo/services/order/**)',
+        'order\tapp-repo/services/order/src.ts changed (shared: app-repo/services/order/**)',
+      ],
+    });
   });
 });

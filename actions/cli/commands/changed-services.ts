@@ -26,7 +26,10 @@ export const command: Command = {
     const servicesPath = values['services-path'];
     const all = discoverServices(resolve(io.cwd), servicesPath, `${servicesPath}/{service}/Dockerfile`);
     const selection = values.since
-      ? changedServices(await changedPathsSince(io.cwd, values.since), all, { servicesRoot: servicesPath, sharedPatterns: values.shared ?? defaultChangeRules.sharedPatterns })
+      ? changedServices(await changedPathsSince(io.cwd, values.since), all, {
+          servicesRoot: servicesPath,
+          sharedPatterns: values.shared ?? defaultChangeRules.sharedPatterns,
+        })
       : { services: all, reasons: Object.fromEntries(all.map((service) => [service, 'no commit given'])) };
     if (values.json) io.out(JSON.stringify(selection.services));
     else for (const service of selection.services) io.out(`${service}\t${selection.reasons[service] ?? ''}`);

@@ -32,7 +32,11 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { 'gitops-path': { type: 'string', default: 'gitops-repo' }, ref: { type: 'string', default: 'HEAD' }, json: { type: 'boolean', default: false } },
+      options: {
+        'gitops-path': { type: 'string', default: 'gitops-repo' },
+        ref: { type: 'string', default: 'HEAD' },
+        json: { type: 'boolean', default: false },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -62,14 +66,17 @@ export const command: Command = {
       io.out(`${from} and ${to} run the same images (${differences.length} services).`);
       return 0;
     }
-    io.out(`${differing.length} of ${differences.length} services differ; promoting ${from} -> ${to} would change${changed.length === 0 ? ' nothing.' : ':'}`);
+    io.out(
+      `${differing.length} of ${differences.length} services differ; promoting ${from} -> ${to} would change${changed.length === 0 ? ' nothing.' : ':'}`,
+    );
     for (const difference of changed) {
       io.out(`  ${difference.service}: ${to} ${show(difference.to)}  <-  ${from} ${show(difference.from)}`);
       for (const line of await commitsBetween(io.cwd, difference.to?.sourceCommit, difference.from?.sourceCommit)) io.out(`      ${line}`);
     }
     if (kept.length > 0) {
       io.out(`${to} runs a newer release than ${from} of these; a promotion keeps them (slipway rollback ${to} goes back):`);
-      for (const difference of kept) io.out(`  ${difference.service}: ${to} ${show(difference.to)}  newer than  ${from} ${show(difference.from)}`);
+      for (const difference of kept)
+        io.out(`  ${difference.service}: ${to} ${show(difference.to)}  newer than  ${from} ${show(difference.from)}`);
     }
     return 0;
   },

@@ -6,12 +6,14 @@ import { UsageError } from '../command.ts';
 import { githubRepository } from '../github-context.ts';
 
 export const command: Command = {
-  summary: 'fail when a rollback of the environment is waiting, queued or running (rollback.yml runs named "Rollback <environment>"), so a promotion never writes ahead of it',
+  summary:
+    'fail when a rollback of the environment is waiting, queued or running (rollback.yml runs named "Rollback <environment>"), so a promotion never writes ahead of it',
   usage: 'slipway pending-rollback <environment> [--repository owner/name]',
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, options: { repository: { type: 'string' } }, allowPositionals: true, strict: true });
     const [environment, ...extra] = positionals;
-    if (!environment || extra.length > 0 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(environment)) throw new UsageError('give one environment, e.g. slipway pending-rollback prod');
+    if (!environment || extra.length > 0 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(environment))
+      throw new UsageError('give one environment, e.g. slipway pending-rollback prod');
     const repository = githubRepository(io, values.repository);
     const trusted = rollbackRuns(`${repository.owner}/${repository.repo}`);
     const pending = await unfinishedRollbacks(actionsRuns(repository), environment, trusted);

@@ -7,7 +7,7 @@ import type { Command } from '../command.ts';
 import { gitopsUsage, reportPromotion } from '../gitops-options.ts';
 
 export const command: Command = {
-  summary: 'promote a release manifest, explicit images, or another environment\'s exact digests into an environment',
+  summary: "promote a release manifest, explicit images, or another environment's exact digests into an environment",
   usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … [--source-commit SHA] | --from ENVIRONMENT) [--service NAME …] [--dry-run] ${gitopsUsage}`,
   async run(args, io) {
     const inputs = parsePromoteInputs(cliInputs(promoteFields, args, io.env), shellContext(io.env, io.cwd, io.cwd));

@@ -6,16 +6,24 @@ import { UsageError } from '../command.ts';
 import { githubRepository } from '../github-context.ts';
 
 export const command: Command = {
-  summary: 'find the Release run (a push of release.yml to main of this repository) that built and verified a release; prints key=value lines for GITHUB_OUTPUT (release-run, release-id; with --run: verified-release or skip)',
+  summary:
+    'find the Release run (a push of release.yml to main of this repository) that built and verified a release; prints key=value lines for GITHUB_OUTPUT (release-run, release-id; with --run: verified-release or skip)',
   usage: 'slipway release-run (--release <release id> | --run <run id>) [--repository owner/name]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { release: { type: 'string' }, run: { type: 'string' }, repository: { type: 'string' } }, allowPositionals: false, strict: true });
-    if (positionals.length > 0 || (values.release === undefined) === (values.run === undefined)) throw new UsageError('give exactly one of --release and --run');
+    const { values, positionals } = parseArgs({
+      args,
+      options: { release: { type: 'string' }, run: { type: 'string' }, repository: { type: 'string' } },
+      allowPositionals: false,
+      strict: true,
+    });
+    if (positionals.length > 0 || (values.release === undefined) === (values.run === undefined))
+      throw new UsageError('give exactly one of --release and --run');
     const repository = githubRepository(io, values.repository);
     const trusted = releaseRuns(`${repository.owner}/${repository.repo}`);
     const api = actionsRuns(repository);
     if (values.release !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(values.release)) throw new UsageError(`--release '${values.release}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(values.release))
+        throw new UsageError(`--release '${values.release}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
       const runId = await findReleaseRun(api, values.release, trusted);
       io.err(`release ${values.release}: built and verified in dev by run ${runId} of ${trusted.workflowPath} (push to ${trusted.branch})`);
       io.out(`release-run=${runId}`);

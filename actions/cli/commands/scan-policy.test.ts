@@ -15,7 +15,8 @@ async function slipway(cwd: string, ...args: string[]) {
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-scan-cli-'));
-  for (const name of ['cart-alpine.json', 'order-debian.json', 'product-distroless-clean.json']) copyFileSync(join(fixtures, name), join(dir, name));
+  for (const name of ['cart-alpine.json', 'order-debian.json', 'product-distroless-clean.json'])
+    copyFileSync(join(fixtures, name), join(dir, name));
   return dir;
 }
 
@@ -35,10 +36,24 @@ describe('slipway scan-policy', () => {
   });
 
   it('exits 0 when nothing blocks, with JSON output', async () => {
-    const result = await slipway(workspace(), 'scan-policy', 'order=order-debian.json', '--severity', 'critical', '--ignore-unfixed', '--json');
+    const result = await slipway(
+      workspace(),
+      'scan-policy',
+      'order=order-debian.json',
+      '--severity',
+      'critical',
+      '--ignore-unfixed',
+      '--json',
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out.join('\n'))).toEqual([
-      { name: 'order', artifact: '123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/order:sha-860c190', passed: true, counts: { CRITICAL: 0, HIGH: 2, MEDIUM: 0, LOW: 0, UNKNOWN: 0 }, blocking: [] },
+      {
+        name: 'order',
+        artifact: '123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/order:sha-860c190',
+        passed: true,
+        counts: { CRITICAL: 0, HIGH: 2, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
+        blocking: [],
+      },
     ]);
   });
 

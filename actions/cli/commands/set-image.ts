@@ -11,7 +11,8 @@ export const command: Command = {
   async run(args, io) {
     const assignments = args.filter((arg) => arg.includes('=') && !arg.startsWith('-'));
     const paths = args.filter((arg) => !assignments.includes(arg));
-    if (assignments.length === 0 || paths.length === 0) throw new UsageError('give at least one file or folder and one <repository>=<reference>');
+    if (assignments.length === 0 || paths.length === 0)
+      throw new UsageError('give at least one file or folder and one <repository>=<reference>');
     const unknownOption = paths.find((path) => path.startsWith('-'));
     if (unknownOption) throw new UsageError(`unknown option ${unknownOption}`);
     const images = assignments.map(parseImageAssignment);

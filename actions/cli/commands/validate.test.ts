@@ -33,10 +33,19 @@ describe('slipway validate (command)', () => {
       writeFileSync(file, readFileSync(file, 'utf8').replace('project: shop', 'project: shops'));
       const text = capture(root);
       expect(await command.run(['gitops-repo'], text.io)).toBe(1);
-      expect(text.out[0]).toContain('gitops-repo/environments/dev/services/cart.yaml (document 0) spec.project: project shops is not defined in this environment');
+      expect(text.out[0]).toContain(
+        'gitops-repo/environments/dev/services/cart.yaml (document 0) spec.project: project shops is not defined in this environment',
+      );
       const json = capture(root);
       expect(await command.run(['gitops-repo', '--json'], json.io)).toBe(1);
-      expect(JSON.parse(json.out.join('\n'))).toEqual([expect.objectContaining({ file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.project', rule: 'project' })]);
+      expect(JSON.parse(json.out.join('\n'))).toEqual([
+        expect.objectContaining({
+          file: 'gitops-repo/environments/dev/services/cart.yaml',
+          document: 0,
+          field: 'spec.project',
+          rule: 'project',
+        }),
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -44,7 +53,16 @@ describe('slipway validate (command)', () => {
 
   it('--charts pulls the charts Applications install from chart repositories; without it validation stays offline', async () => {
     const charts = await startChartRepository(operatorCharts);
-    const root = writeTree({ operator: chartApplication({ name: 'operator', wave: -5, repoURL: charts.url, chart: 'operator', version: '1.1.5', namespace: 'operators' }) });
+    const root = writeTree({
+      operator: chartApplication({
+        name: 'operator',
+        wave: -5,
+        repoURL: charts.url,
+        chart: 'operator',
+        version: '1.1.5',
+        namespace: 'operators',
+      }),
+    });
     try {
       const offline = capture(root);
       expect(await command.run(['gitops'], offline.io)).toBe(0);

@@ -34,7 +34,9 @@ afterAll(async () => {
 function slipway(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = { PATH: process.env['PATH'] ?? '', HOME: cwd, GITHUB_TOKEN: token, GITHUB_API_URL: api.url };
-    execFile(process.execPath, [bin, ...args], { cwd, env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [bin, ...args], { cwd, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -42,28 +44,54 @@ describe('slipway verify-provenance against a stand-in of the GitHub attestation
   it('prints what it verified and exits 0', async () => {
     const digest = digestOf('cli good');
     api.add(repository, digest, await sigstore.attest({ digest, repository }));
-    const result = await slipway('verify-provenance', `${image}@${digest}`, '--repository', repository, '--trusted-root', 'trusted_root.json');
+    const result = await slipway(
+      'verify-provenance',
+      `${image}@${digest}`,
+      '--repository',
+      repository,
+      '--trusted-root',
+      'trusted_root.json',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`verified ${image}@${digest}\n`);
     expect(result.stdout).toContain('  predicate type   https://slsa.dev/provenance/v1\n');
-    expect(result.stdout).toContain('  signed by        https://github.com/example/slipway/.github/workflows/release.yml@refs/heads/main\n');
-    expect(result.stdout).toContain('  source           https://github.com/example/slipway refs/heads/main at abcdef0123456789abcdef0123456789abcdef01\n');
-    expect(result.stdout).toContain('against trusted root trusted_root.json; identity .github/workflows/release.yml of example/slipway at refs/heads/main');
+    expect(result.stdout).toContain(
+      '  signed by        https://github.com/example/slipway/.github/workflows/release.yml@refs/heads/main\n',
+    );
+    expect(result.stdout).toContain(
+      '  source           https://github.com/example/slipway refs/heads/main at abcdef0123456789abcdef0123456789abcdef01\n',
+    );
+    expect(result.stdout).toContain(
+      'against trusted root trusted_root.json; identity .github/workflows/release.yml of example/slipway at refs/heads/main',
+    );
   });
 
   it('exits 1 naming the image, the digest and the reason of a refusal', async () => {
     const digest = digestOf('cli wrong ref');
     api.add(repository, digest, await sigstore.attest({ digest, repository, ref: 'refs/heads/feature' }));
-    const result = await slipway('verify-provenance', `${image}:v2@${digest}`, '--repository', repository, '--trusted-root', 'trusted_root.json');
+    const result = await slipway(
+      'verify-provenance',
+      `${image}:v2@${digest}`,
+      '--repository',
+      repository,
+      '--trusted-root',
+      'trusted_root.json',
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim()).toBe(`${image}:v2@${digest}: ${digest} refused: wrong ref — built from refs/heads/feature, not refs/heads/main (signer https://github.com/example/slipway/.github/workflows/release.yml@refs/heads/feature)`);
+    expect(result.stderr.trim()).toBe(
+      `${image}:v2@${digest}: ${digest} refused: wrong ref — built from refs/heads/feature, not refs/heads/main (signer https://github.com/example/slipway/.github/workflows/release.yml@refs/heads/feature)`,
+    );
   });
 
   it('checks the workflow and ref it is given', async () => {
     const digest = digestOf('cli nightly');
-    api.add(repository, digest, await sigstore.attest({ digest, repository, workflow: '.github/workflows/nightly.yml', ref: 'refs/tags/v1.0.0' }));
+    api.add(
+      repository,
+      digest,
+      await sigstore.attest({ digest, repository, workflow: '.github/workflows/nightly.yml', ref: 'refs/tags/v1.0.0' }),
+    );
     const args = ['verify-provenance', `${image}@${digest}`, '--repository', repository, '--trusted-root', 'trusted_root.json'];
     expect((await slipway(...args)).code).toBe(1);
     expect((await slipway(...args, '--workflow', '.github/workflows/nightly.yml', '--ref', 'refs/tags/v1.0.0')).code).toBe(0);

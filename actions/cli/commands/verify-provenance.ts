@@ -14,8 +14,10 @@ import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 
 export const command: Command = {
-  summary: "verify images' signed SLSA provenance (Sigstore, GitHub attestations) against this repository's release workflow; exit 1 on a refusal",
-  usage: 'slipway verify-provenance <repository@sha256:…>... --repository owner/name [--workflow .github/workflows/release.yml] [--ref refs/heads/main] [--trusted-root FILE] [--cache-dir DIR]',
+  summary:
+    "verify images' signed SLSA provenance (Sigstore, GitHub attestations) against this repository's release workflow; exit 1 on a refusal",
+  usage:
+    'slipway verify-provenance <repository@sha256:…>... --repository owner/name [--workflow .github/workflows/release.yml] [--ref refs/heads/main] [--trusted-root FILE] [--cache-dir DIR]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -30,10 +32,12 @@ export const command: Command = {
       strict: true,
     });
     if (positionals.length === 0) throw new UsageError('give at least one image by digest (repository@sha256:…)');
-    if (!values.repository) throw new UsageError('--repository owner/name is required: the repository whose release workflow must have signed');
+    if (!values.repository)
+      throw new UsageError('--repository owner/name is required: the repository whose release workflow must have signed');
     const images = positionals.map((text) => {
       const image = parseImageReference(text, 'image');
-      if (!image.digest) throw new UsageError(`image '${text}' has no digest; give repository@sha256:… (what runs is the digest, not the tag)`);
+      if (!image.digest)
+        throw new UsageError(`image '${text}' has no digest; give repository@sha256:… (what runs is the digest, not the tag)`);
       return { text, digest: image.digest };
     });
     const token = io.env['GH_TOKEN'] || io.env['GITHUB_TOKEN'];
@@ -65,7 +69,9 @@ export const command: Command = {
       }
       io.out(`verified ${image.text}`);
       for (const line of verifiedLines(result)) io.out(`  ${line}`);
-      io.out(`  checked: DSSE signature, certificate chain, SCT and transparency-log inclusion against ${trust}; identity ${verifier.policy.workflow} of ${verifier.policy.repository} at ${verifier.policy.ref}; subject digest`);
+      io.out(
+        `  checked: DSSE signature, certificate chain, SCT and transparency-log inclusion against ${trust}; identity ${verifier.policy.workflow} of ${verifier.policy.repository} at ${verifier.policy.ref}; subject digest`,
+      );
     }
     return refused === 0 ? 0 : 1;
   },

@@ -30,15 +30,31 @@ describe('slipway verify against a local server following the Kubernetes API', (
   it('exits 0 when the Applications synced the commit and are Healthy (no Prometheus: SLOs skipped with a warning)', async () => {
     kube.set('cart', argoApplication('cart', { sync: { status: 'Synced', revision: commit }, health: { status: 'Healthy' } }));
     const out = io();
-    expect(await command.run(['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'], out)).toBe(0);
+    expect(
+      await command.run(
+        ['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'],
+        out,
+      ),
+    ).toBe(0);
     expect(out.lines).toEqual(['verify dev: passed']);
     expect(out.errors).toContain('warning: no Prometheus given: the SLO check was skipped');
   });
 
   it('exits 1 with the reason when an Application is Degraded', async () => {
-    kube.set('cart', argoApplication('cart', { sync: { status: 'Synced', revision: commit }, health: { status: 'Degraded', message: 'ImagePullBackOff' } }));
+    kube.set(
+      'cart',
+      argoApplication('cart', {
+        sync: { status: 'Synced', revision: commit },
+        health: { status: 'Degraded', message: 'ImagePullBackOff' },
+      }),
+    );
     const out = io();
-    expect(await command.run(['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'], out)).toBe(1);
+    expect(
+      await command.run(
+        ['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'],
+        out,
+      ),
+    ).toBe(1);
     expect(out.lines).toEqual(['verify dev: failed (sync): cart: Degraded at 4f6d2a1c9b8e: ImagePullBackOff']);
   });
 
@@ -46,7 +62,10 @@ describe('slipway verify against a local server following the Kubernetes API', (
     [['--commit', commit, '--services', 'cart=1'], 'give exactly one environment'],
     [['dev', '--services', 'cart=1'], '--commit is required: the GitOps commit the promotion made'],
     [['dev', '--commit', 'main', '--services', 'cart=1'], "--commit must be a commit SHA (7 to 64 hex characters), not 'main'"],
-    [['dev', '--commit', commit], "--services is required: the services and versions to check: service=version, or the promote action's services output"],
+    [
+      ['dev', '--commit', commit],
+      "--services is required: the services and versions to check: service=version, or the promote action's services output",
+    ],
     [['dev', '--commit', commit, '--services', '[]'], '--services must name at least one service=version'],
     [['dev', '--commit', commit, '--services', 'cart=1', '--timeout', 'soon'], "--timeout must be seconds between 1 and 21600, not 'soon'"],
   ])('rejects %j with an input error (exit 2 with the usage)', async (args, message) => {

@@ -16,7 +16,9 @@ export const command: Command = {
   async run(args, io) {
     const request = parseVerifyInputs(cliInputs(verifyFields, args, io.env), shellContext(io.env, io.cwd, io.cwd));
     const result = await verifyRelease(request, { log: io.err, warn: (line) => io.err(`warning: ${line}`) });
-    io.out(result.ok ? `verify ${request.environment}: passed` : `verify ${request.environment}: failed (${result.stage}): ${result.reason}`);
+    io.out(
+      result.ok ? `verify ${request.environment}: passed` : `verify ${request.environment}: failed (${result.stage}): ${result.reason}`,
+    );
     if (result.rollbackCommit) io.out(`rolled back: ${result.rollbackCommit}`);
     return result.ok ? 0 : 1;
   },

@@ -27291,7 +27291,8 @@ var outcomes = {
 };
 function parseOutcome(text, where) {
   const outcome = outcomes[text.trim().toLowerCase()];
-  if (!outcome) throw new GateReportError(`${where}: status '${text}' is not one of success, failure, cancelled, skipped, pending (or passed, failed)`);
+  if (!outcome)
+    throw new GateReportError(`${where}: status '${text}' is not one of success, failure, cancelled, skipped, pending (or passed, failed)`);
   return outcome;
 }
 function parseGates(text, where) {
@@ -27302,7 +27303,8 @@ function parseGates(text, where) {
     throw new GateReportError(`${where} line ${first?.linePos?.[0].line ?? "?"}: not valid YAML: ${first?.message.split("\n")[0] ?? ""}`);
   }
   const root = document.contents;
-  if (!(0, import_yaml.isSeq)(root)) throw new GateReportError(`${where}: must be a YAML list of entries with gate and status (e.g. "- gate: tests\\n  status: success")`);
+  if (!(0, import_yaml.isSeq)(root))
+    throw new GateReportError(`${where}: must be a YAML list of entries with gate and status (e.g. "- gate: tests\\n  status: success")`);
   const seen = /* @__PURE__ */ new Set();
   return root.items.map((item) => {
     const line = (0, import_yaml.isMap)(item) && item.range ? lineCounter.linePos(item.range[0]).line : "?";
@@ -27310,16 +27312,19 @@ function parseGates(text, where) {
     if (!(0, import_yaml.isMap)(item)) throw new GateReportError(`${at}: each entry must be a mapping with gate and status`);
     const entry = item.toJSON();
     for (const key of Object.keys(entry)) {
-      if (!["gate", "name", "status", "summary", "url"].includes(key)) throw new GateReportError(`${at}: unknown key '${key}' (expected gate, name, status, summary, url)`);
+      if (!["gate", "name", "status", "summary", "url"].includes(key))
+        throw new GateReportError(`${at}: unknown key '${key}' (expected gate, name, status, summary, url)`);
     }
     const gate = entry["gate"];
-    if (typeof gate !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(gate)) throw new GateReportError(`${at}: 'gate' must be an id such as tests, sonarcloud, trivy`);
+    if (typeof gate !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(gate))
+      throw new GateReportError(`${at}: 'gate' must be an id such as tests, sonarcloud, trivy`);
     if (seen.has(gate)) throw new GateReportError(`${at}: gate '${gate}' is listed twice`);
     seen.add(gate);
     const status = entry["status"];
     const outcome = parseOutcome(typeof status === "string" ? status : String(status ?? ""), `${at} (gate ${gate})`);
     const url = entry["url"];
-    if (url !== void 0 && url !== null && url !== "" && (typeof url !== "string" || !/^https?:\/\//.test(url))) throw new GateReportError(`${at}: url '${String(url)}' must be an http(s) link`);
+    if (url !== void 0 && url !== null && url !== "" && (typeof url !== "string" || !/^https?:\/\//.test(url)))
+      throw new GateReportError(`${at}: url '${String(url)}' must be an http(s) link`);
     const name = typeof entry["name"] === "string" ? entry["name"] : standardGates.find((standard) => standard.gate === gate)?.name ?? gate;
     const summary2 = entry["summary"];
     return {
@@ -27333,7 +27338,9 @@ function parseGates(text, where) {
 }
 function gateTable(results) {
   const byGate = new Map(results.map((result) => [result.gate, result]));
-  const rows = standardGates.map((standard) => byGate.get(standard.gate) ?? { ...standard, outcome: "missing" });
+  const rows = standardGates.map(
+    (standard) => byGate.get(standard.gate) ?? { ...standard, outcome: "missing" }
+  );
   for (const result of results) if (!standardGates.some((standard) => standard.gate === result.gate)) rows.push(result);
   const failed = rows.filter((row) => row.outcome === "failed" || row.outcome === "cancelled").map((row) => row.name);
   const waiting = rows.some((row) => row.outcome === "pending" || row.outcome === "missing");
@@ -27353,7 +27360,13 @@ function commentMarker(id) {
 }
 function gateReportMarkdown(table, context3) {
   const headline = table.overall === "passed" ? "\u2705 every gate passed" : table.overall === "failed" ? `\u274C failed: ${table.failed.map(markdownCell).join(", ")}` : "\u23F3 some gates have not finished";
-  const lines = [commentMarker(context3.marker), `### Quality gates \u2014 ${headline}`, "", "| Gate | Result | Details |", "| --- | --- | --- |"];
+  const lines = [
+    commentMarker(context3.marker),
+    `### Quality gates \u2014 ${headline}`,
+    "",
+    "| Gate | Result | Details |",
+    "| --- | --- | --- |"
+  ];
   for (const row of table.rows) {
     const name = "url" in row && row.url ? `[${markdownCell(row.name)}](${row.url})` : markdownCell(row.name);
     const summary2 = "summary" in row && row.summary ? markdownCell(row.summary) : "";
@@ -31551,7 +31564,9 @@ function explain(error2, action) {
   const message = error2 instanceof Error ? error2.message : String(error2);
   if (status === 401) return new StickyCommentError(`GitHub refused the token (HTTP 401: ${message}) while ${action}: check input 'token'`);
   if (status === 403 || status === 404) {
-    return new StickyCommentError(`GitHub answered HTTP ${status} (${message}) while ${action}: the token needs 'pull-requests: write' (or 'issues: write') on this repository`);
+    return new StickyCommentError(
+      `GitHub answered HTTP ${status} (${message}) while ${action}: the token needs 'pull-requests: write' (or 'issues: write') on this repository`
+    );
   }
   return new StickyCommentError(`GitHub API error while ${action}: ${message}`);
 }
@@ -32198,7 +32213,8 @@ function pullRequestNumber(raw, event) {
   const given = raw.text("pullRequest");
   if (given !== "") {
     const number2 = Number(given);
-    if (!Number.isInteger(number2) || number2 <= 0) throw new InputError(`${raw.label("pullRequest")} must be a pull request number, not '${given}'`);
+    if (!Number.isInteger(number2) || number2 <= 0)
+      throw new InputError(`${raw.label("pullRequest")} must be a pull request number, not '${given}'`);
     return number2;
   }
   const number = event["pull_request"]?.["number"] ?? event["issue"]?.["number"];
@@ -32240,13 +32256,25 @@ function run() {
     await appendSummary(body);
     setOutputs({ overall: table.overall });
     if (!inputs.comment || inputs.pullRequest === void 0) {
-      log.info(inputs.pullRequest === void 0 ? "not a pull request: the gate table is in the job summary only" : "comment: false \u2014 the gate table is in the job summary only");
+      log.info(
+        inputs.pullRequest === void 0 ? "not a pull request: the gate table is in the job summary only" : "comment: false \u2014 the gate table is in the job summary only"
+      );
       setOutputs({ "comment-id": "", "comment-url": "" });
       return;
     }
-    if (inputs.token === "") throw new InputError("input 'token' is required to comment on the pull request (the default is github.token; the job needs permissions: pull-requests: write)");
+    if (inputs.token === "")
+      throw new InputError(
+        "input 'token' is required to comment on the pull request (the default is github.token; the job needs permissions: pull-requests: write)"
+      );
     const { owner, repo } = parseRepositoryName(context3.repository ?? "", "GITHUB_REPOSITORY");
-    const target = { owner, repo, issueNumber: inputs.pullRequest, token: inputs.token, author: inputs.author, ...context3.apiUrl ? { apiUrl: context3.apiUrl } : {} };
+    const target = {
+      owner,
+      repo,
+      issueNumber: inputs.pullRequest,
+      token: inputs.token,
+      author: inputs.author,
+      ...context3.apiUrl ? { apiUrl: context3.apiUrl } : {}
+    };
     const result = await upsertStickyComment(target, inputs.marker, body);
     setOutputs({ "comment-id": String(result.id), "comment-url": result.url });
     log.info(`${result.created ? "created" : "updated"} the gate comment: ${result.url}`);

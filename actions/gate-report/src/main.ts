@@ -27,13 +27,27 @@ export function run(): Promise<void> {
     await appendSummary(body);
     setOutputs({ overall: table.overall });
     if (!inputs.comment || inputs.pullRequest === undefined) {
-      log.info(inputs.pullRequest === undefined ? 'not a pull request: the gate table is in the job summary only' : 'comment: false — the gate table is in the job summary only');
+      log.info(
+        inputs.pullRequest === undefined
+          ? 'not a pull request: the gate table is in the job summary only'
+          : 'comment: false — the gate table is in the job summary only',
+      );
       setOutputs({ 'comment-id': '', 'comment-url': '' });
       return;
     }
-    if (inputs.token === '') throw new InputError("input 'token' is required to comment on the pull request (the default is github.token; the job needs permissions: pull-requests: write)");
+    if (inputs.token === '')
+      throw new InputError(
+        "input 'token' is required to comment on the pull request (the default is github.token; the job needs permissions: pull-requests: write)",
+      );
     const { owner, repo } = parseRepositoryName(context.repository ?? '', 'GITHUB_REPOSITORY');
-    const target = { owner, repo, issueNumber: inputs.pullRequest, token: inputs.token, author: inputs.author, ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}) };
+    const target = {
+      owner,
+      repo,
+      issueNumber: inputs.pullRequest,
+      token: inputs.token,
+      author: inputs.author,
+      ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}),
+    };
     const result = await upsertStickyComment(target, inputs.marker, body);
     setOutputs({ 'comment-id': String(result.id), 'comment-url': result.url });
     log.info(`${result.created ? 'created' : 'updated'} the gate comment: ${result.url}`);

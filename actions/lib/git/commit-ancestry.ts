@@ -6,7 +6,12 @@
 import { git } from './git.ts';
 import type { GitCredentials } from './git.ts';
 
-export function laterCommitCheck(checkout: string, remote: string, expected: string, credentials?: GitCredentials): (revision: string) => Promise<boolean> {
+export function laterCommitCheck(
+  checkout: string,
+  remote: string,
+  expected: string,
+  credentials?: GitCredentials,
+): (revision: string) => Promise<boolean> {
   return async (revision) => {
     // Argo CD also reports chart versions (multi-source) and branch names; only commits can contain commits.
     if (!/^[0-9a-f]{40}$/i.test(revision)) return false;

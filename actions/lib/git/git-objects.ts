@@ -45,7 +45,8 @@ export class GitObjectReader {
     };
     this.child.on('error', (error) => fail(new GitError(`could not run git cat-file: ${error.message}`, ['cat-file'], null, '')));
     this.child.on('close', (code) => {
-      if (this.pending.length > 0) fail(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ['cat-file'], code, stderr));
+      if (this.pending.length > 0)
+        fail(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ['cat-file'], code, stderr));
     });
     this.child.stdin.on('error', () => undefined);
   }
@@ -53,7 +54,8 @@ export class GitObjectReader {
   /** One object by name (any revision expression, e.g. `main^{commit}` or `<sha>:path`); undefined when missing. */
   read(name: string): Promise<GitObject | undefined> {
     if (this.failure) return Promise.reject(this.failure);
-    if (/[\n\r]/.test(name)) return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ['cat-file'], null, ''));
+    if (/[\n\r]/.test(name))
+      return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ['cat-file'], null, ''));
     return new Promise((resolve, reject) => {
       this.pending.push({ name, resolve, reject });
       this.child.stdin.write(`${name}\n`);

@@ -68,14 +68,19 @@ export function git(args: readonly string[], options: GitRunOptions): Promise<st
       if (code === 0) resolve(stdout);
       else {
         const shown = args.map((arg) => redact(arg, options.credentials)).join(' ');
-        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
+        reject(
+          new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)),
+        );
       }
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   }).finally(() => {
     // SLIPWAY_TRACE_GIT=1 prints each git call and its duration (arguments redacted), for profiling.
-    if (started) process.stderr.write(`git ${args.find((arg, index) => !arg.startsWith('-') && args[index - 1] !== '-c') ?? ''} ${(performance.now() - started).toFixed(1)} ms\n`);
+    if (started)
+      process.stderr.write(
+        `git ${args.find((arg, index) => !arg.startsWith('-') && args[index - 1] !== '-c') ?? ''} ${(performance.now() - started).toFixed(1)} ms\n`,
+      );
   });
 }
 
@@ -97,7 +102,12 @@ export async function committerIdentity(cwd: string): Promise<Identity> {
   if (name && email) return { name, email };
   try {
     const lines = (await git(['config', '--get-regexp', '^user\\.(name|email)$'], { cwd })).split('\n');
-    const value = (key: string): string | undefined => lines.filter((line) => line.startsWith(`${key} `)).at(-1)?.slice(key.length + 1).trim();
+    const value = (key: string): string | undefined =>
+      lines
+        .filter((line) => line.startsWith(`${key} `))
+        .at(-1)
+        ?.slice(key.length + 1)
+        .trim();
     const configuredName = value('user.name');
     const configuredEmail = value('user.email');
     if (configuredName && configuredEmail) return { name: configuredName, email: configuredEmail };
@@ -136,7 +146,8 @@ export async function writeCommit(cwd: string, commit: NewCommit): Promise<strin
   // (a third of a promotion's time); `git gc --auto` folds small packs together later.
   const output = await git(['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--force'], { cwd, input: stream });
   const sha = output.trim().split('\n').at(-1) ?? '';
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ['fast-import'], 0, '');
+  if (!/^[0-9a-f]{40,64}$/.test(sha))
+    throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ['fast-import'], 0, '');
   return sha;
 }
 
@@ -148,7 +159,10 @@ export interface HistoryEntry {
 
 /** Commits reachable from `commit` whose message mentions `grep`, newest first, with their trailers. */
 export async function historyWithTrailers(cwd: string, commit: string, grep: string, limit = 1000): Promise<HistoryEntry[]> {
-  const output = await git(['log', `-n${limit}`, '-F', `--grep=${grep}`, '--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e', commit, '--'], { cwd });
+  const output = await git(
+    ['log', `-n${limit}`, '-F', `--grep=${grep}`, '--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e', commit, '--'],
+    { cwd },
+  );
   return output
     .split('\x1e')
     .map((record) => record.replace(/^\n/, ''))

@@ -43,16 +43,35 @@ describe('gate table', () => {
       ['Playwright end-to-end', 'passed'],
     ]);
     expect(table.overall).toBe('failed');
-    const markdown = gateReportMarkdown(table, { marker: 'slipway-gate-report', commit: '860c1904a1ce19322e91ac35af1ab07466440c37', runUrl: 'https://github.com/acme/shop/actions/runs/7', updatedAt: new Date('2026-11-22T04:30:00.123Z') });
-    expect(markdown.split('\n').slice(0, 5)).toEqual(['<!-- slipway-gate-report -->', '### Quality gates — ❌ failed: SonarCloud', '', '| Gate | Result | Details |', '| --- | --- | --- |']);
+    const markdown = gateReportMarkdown(table, {
+      marker: 'slipway-gate-report',
+      commit: '860c1904a1ce19322e91ac35af1ab07466440c37',
+      runUrl: 'https://github.com/acme/shop/actions/runs/7',
+      updatedAt: new Date('2026-11-22T04:30:00.123Z'),
+    });
+    expect(markdown.split('\n').slice(0, 5)).toEqual([
+      '<!-- slipway-gate-report -->',
+      '### Quality gates — ❌ failed: SonarCloud',
+      '',
+      '| Gate | Result | Details |',
+      '| --- | --- | --- |',
+    ]);
     expect(markdown).toContain('| [Tests](https://github.com/acme/shop/actions/runs/7/job/1) | ✅ passed | 412 passed |');
-    expect(markdown).toContain('| [SonarCloud](https://sonarcloud.io/dashboard?id=acme_shop&pullRequest=15) | ❌ failed | new_coverage is 72.5 (fails when < 80) |');
+    expect(markdown).toContain(
+      '| [SonarCloud](https://sonarcloud.io/dashboard?id=acme_shop&pullRequest=15) | ❌ failed | new_coverage is 72.5 (fails when < 80) |',
+    );
     expect(markdown).toContain('| Trivy image scan | ⏭️ skipped |  |');
-    expect(markdown).toContain('<sub>commit `860c190` · [workflow run](https://github.com/acme/shop/actions/runs/7) · updated 2026-11-22T04:30:00Z</sub>');
+    expect(markdown).toContain(
+      '<sub>commit `860c190` · [workflow run](https://github.com/acme/shop/actions/runs/7) · updated 2026-11-22T04:30:00Z</sub>',
+    );
   });
 
   it.each([
-    { name: 'all passed', yaml: '[{gate: tests, status: success}, {gate: coverage, status: ok}, {gate: sonarcloud, status: passed}, {gate: trivy, status: success}, {gate: manifest-validation, status: success}, {gate: terraform, status: success}, {gate: workflow-lint, status: success}]', overall: 'passed' },
+    {
+      name: 'all passed',
+      yaml: '[{gate: tests, status: success}, {gate: coverage, status: ok}, {gate: sonarcloud, status: passed}, {gate: trivy, status: success}, {gate: manifest-validation, status: success}, {gate: terraform, status: success}, {gate: workflow-lint, status: success}]',
+      overall: 'passed',
+    },
     { name: 'a gate not reported', yaml: '[{gate: tests, status: success}]', overall: 'pending' },
     { name: 'a cancelled gate fails', yaml: '[{gate: tests, status: cancelled}]', overall: 'failed' },
     { name: 'in progress', yaml: '[{gate: tests, status: in_progress}]', overall: 'pending' },
@@ -61,7 +80,10 @@ describe('gate table', () => {
   });
 
   it('marks a gate that did not report', () => {
-    const markdown = gateReportMarkdown(gateTable(parseGates('- {gate: tests, status: success}', 'gates')), { marker: 'm', updatedAt: new Date(0) });
+    const markdown = gateReportMarkdown(gateTable(parseGates('- {gate: tests, status: success}', 'gates')), {
+      marker: 'm',
+      updatedAt: new Date(0),
+    });
     expect(markdown).toContain('| Terraform | ➖ not reported |  |');
   });
 
@@ -79,7 +101,10 @@ describe('gate table', () => {
   });
 
   it('keeps summaries from closing the hidden marker or the table', () => {
-    const markdown = gateReportMarkdown(gateTable(parseGates('- {gate: tests, status: success, summary: "a|b <!-- x"}', 'gates')), { marker: 'm', updatedAt: new Date(0) });
+    const markdown = gateReportMarkdown(gateTable(parseGates('- {gate: tests, status: success, summary: "a|b <!-- x"}', 'gates')), {
+      marker: 'm',
+      updatedAt: new Date(0),
+    });
     expect(markdown).toContain('| Tests | ✅ passed | a\\|b &lt;!-- x |');
     expect(() => commentMarker('bad marker -->')).toThrow(GateReportError);
   });
@@ -94,7 +119,11 @@ describe('sticky PR comment (local server following GitHub REST issue-comment sh
   const marker = commentMarker('slipway-gate-report');
 
   it('creates the comment once, then finds it by its marker on a later page and edits it in place', async () => {
-    const others = Array.from({ length: 130 }, (_, index) => ({ id: index + 1, body: `review comment ${index}`, user: { login: 'octocat', type: 'User' } }));
+    const others = Array.from({ length: 130 }, (_, index) => ({
+      id: index + 1,
+      body: `review comment ${index}`,
+      user: { login: 'octocat', type: 'User' },
+    }));
     api = await startGitHubCommentsApi({ token: 'ghs_test', owner: 'acme', repo: 'shop', issue: 15, comments: others });
     const target = { owner: 'acme', repo: 'shop', issueNumber: 15, token: 'ghs_test', apiUrl: api.url };
     const first = await upsertStickyComment(target, marker, `${marker}\nrun 1\n`);
@@ -109,7 +138,10 @@ describe('sticky PR comment (local server following GitHub REST issue-comment sh
     expect(ours[0]?.body).toBe(`${marker}\nrun 3\n`);
     expect(api.comments).toHaveLength(131);
     expect(api.requests.filter((request) => request.startsWith('POST'))).toHaveLength(1);
-    expect(api.requests.filter((request) => request.startsWith('PATCH'))).toEqual([`PATCH /repos/acme/shop/issues/comments/${first.id}`, `PATCH /repos/acme/shop/issues/comments/${first.id}`]);
+    expect(api.requests.filter((request) => request.startsWith('PATCH'))).toEqual([
+      `PATCH /repos/acme/shop/issues/comments/${first.id}`,
+      `PATCH /repos/acme/shop/issues/comments/${first.id}`,
+    ]);
     expect(api.requests).toContain('GET /repos/acme/shop/issues/15/comments?per_page=100&page=2');
   });
 
@@ -128,13 +160,17 @@ describe('sticky PR comment (local server following GitHub REST issue-comment sh
 
   it('names the token input on 401 Bad credentials and writes nothing', async () => {
     api = await startGitHubCommentsApi({ token: 'ghs_test', owner: 'acme', repo: 'shop', issue: 15 });
-    await expect(upsertStickyComment({ owner: 'acme', repo: 'shop', issueNumber: 15, token: 'wrong', apiUrl: api.url }, marker, `${marker}\nx`)).rejects.toThrow(
+    await expect(
+      upsertStickyComment({ owner: 'acme', repo: 'shop', issueNumber: 15, token: 'wrong', apiUrl: api.url }, marker, `${marker}\nx`),
+    ).rejects.toThrow(
       /GitHub refused the token \(HTTP 401: Bad credentials.*\) while listing the comments of acme\/shop#15: check input 'token'/,
     );
     expect(api.comments).toHaveLength(0);
   });
 
   it('refuses a body without its marker', async () => {
-    await expect(upsertStickyComment({ owner: 'a', repo: 'b', issueNumber: 1, token: 't', apiUrl: 'http://127.0.0.1:9' }, marker, 'no marker')).rejects.toThrow(/must carry its marker/);
+    await expect(
+      upsertStickyComment({ owner: 'a', repo: 'b', issueNumber: 1, token: 't', apiUrl: 'http://127.0.0.1:9' }, marker, 'no marker'),
+    ).rejects.toThrow(/must carry its marker/);
   });
 });

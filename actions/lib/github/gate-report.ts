@@ -52,7 +52,8 @@ const outcomes: Record<string, GateOutcome> = {
 
 export function parseOutcome(text: string, where: string): GateOutcome {
   const outcome = outcomes[text.trim().toLowerCase()];
-  if (!outcome) throw new GateReportError(`${where}: status '${text}' is not one of success, failure, cancelled, skipped, pending (or passed, failed)`);
+  if (!outcome)
+    throw new GateReportError(`${where}: status '${text}' is not one of success, failure, cancelled, skipped, pending (or passed, failed)`);
   return outcome;
 }
 
@@ -68,7 +69,8 @@ export function parseGates(text: string, where: string): GateResult[] {
     throw new GateReportError(`${where} line ${first?.linePos?.[0].line ?? '?'}: not valid YAML: ${first?.message.split('\n')[0] ?? ''}`);
   }
   const root = document.contents;
-  if (!isSeq(root)) throw new GateReportError(`${where}: must be a YAML list of entries with gate and status (e.g. "- gate: tests\\n  status: success")`);
+  if (!isSeq(root))
+    throw new GateReportError(`${where}: must be a YAML list of entries with gate and status (e.g. "- gate: tests\\n  status: success")`);
   const seen = new Set<string>();
   return root.items.map((item) => {
     const line = isMap(item) && item.range ? lineCounter.linePos(item.range[0]).line : '?';
@@ -76,17 +78,21 @@ export function parseGates(text: string, where: string): GateResult[] {
     if (!isMap(item)) throw new GateReportError(`${at}: each entry must be a mapping with gate and status`);
     const entry = item.toJSON() as Record<string, unknown>;
     for (const key of Object.keys(entry)) {
-      if (!['gate', 'name', 'status', 'summary', 'url'].includes(key)) throw new GateReportError(`${at}: unknown key '${key}' (expected gate, name, status, summary, url)`);
+      if (!['gate', 'name', 'status', 'summary', 'url'].includes(key))
+        throw new GateReportError(`${at}: unknown key '${key}' (expected gate, name, status, summary, url)`);
     }
     const gate = entry['gate'];
-    if (typeof gate !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(gate)) throw new GateReportError(`${at}: 'gate' must be an id such as tests, sonarcloud, trivy`);
+    if (typeof gate !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(gate))
+      throw new GateReportError(`${at}: 'gate' must be an id such as tests, sonarcloud, trivy`);
     if (seen.has(gate)) throw new GateReportError(`${at}: gate '${gate}' is listed twice`);
     seen.add(gate);
     const status = entry['status'];
     const outcome = parseOutcome(typeof status === 'string' ? status : String(status ?? ''), `${at} (gate ${gate})`);
     const url = entry['url'];
-    if (url !== undefined && url !== null && url !== '' && (typeof url !== 'string' || !/^https?:\/\//.test(url))) throw new GateReportError(`${at}: url '${String(url)}' must be an http(s) link`);
-    const name = typeof entry['name'] === 'string' ? entry['name'] : (standardGates.find((standard) => standard.gate === gate)?.name ?? gate);
+    if (url !== undefined && url !== null && url !== '' && (typeof url !== 'string' || !/^https?:\/\//.test(url)))
+      throw new GateReportError(`${at}: url '${String(url)}' must be an http(s) link`);
+    const name =
+      typeof entry['name'] === 'string' ? entry['name'] : (standardGates.find((standard) => standard.gate === gate)?.name ?? gate);
     const summary = entry['summary'];
     return {
       gate,
@@ -109,7 +115,9 @@ export interface GateTable {
 /** The standard gates first (missing ones marked), then any other gate in the order given. */
 export function gateTable(results: readonly GateResult[]): GateTable {
   const byGate = new Map(results.map((result) => [result.gate, result]));
-  const rows: GateTable['rows'] = standardGates.map((standard) => byGate.get(standard.gate) ?? { ...standard, outcome: 'missing' as const });
+  const rows: GateTable['rows'] = standardGates.map(
+    (standard) => byGate.get(standard.gate) ?? { ...standard, outcome: 'missing' as const },
+  );
   for (const result of results) if (!standardGates.some((standard) => standard.gate === result.gate)) rows.push(result);
   const failed = rows.filter((row) => row.outcome === 'failed' || row.outcome === 'cancelled').map((row) => row.name);
   const waiting = rows.some((row) => row.outcome === 'pending' || row.outcome === 'missing');
@@ -139,8 +147,19 @@ export interface ReportContext {
 }
 
 export function gateReportMarkdown(table: GateTable, context: ReportContext): string {
-  const headline = table.overall === 'passed' ? '✅ every gate passed' : table.overall === 'failed' ? `❌ failed: ${table.failed.map(markdownCell).join(', ')}` : '⏳ some gates have not finished';
-  const lines = [commentMarker(context.marker), `### Quality gates — ${headline}`, '', '| Gate | Result | Details |', '| --- | --- | --- |'];
+  const headline =
+    table.overall === 'passed'
+      ? '✅ every gate passed'
+      : table.overall === 'failed'
+        ? `❌ failed: ${table.failed.map(markdownCell).join(', ')}`
+        : '⏳ some gates have not finished';
+  const lines = [
+    commentMarker(context.marker),
+    `### Quality gates — ${headline}`,
+    '',
+    '| Gate | Result | Details |',
+    '| --- | --- | --- |',
+  ];
   for (const row of table.rows) {
     const name = 'url' in row && row.url ? `[${markdownCell(row.name)}](${row.url})` : markdownCell(row.name);
     const summary = 'summary' in row && row.summary ? markdownCell(row.summary) : '';

@@ -4,5 +4,8 @@
  * the sticky comment's hidden marker early).
  */
 export function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ').replace(/<!--/g, '&lt;!--');
+  return text
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/<!--/g, '&lt;!--');
 }

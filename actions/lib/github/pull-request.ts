@@ -37,12 +37,32 @@ export async function upsertPullRequest(repository: GitHubRepository, content: P
   const apiUrl = repository.apiUrl ?? process.env['GITHUB_API_URL'];
   const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
   const { owner, repo } = repository;
-  const open = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${content.head}`, base: content.base, state: 'open', per_page: 10 });
+  const open = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${content.head}`,
+    base: content.base,
+    state: 'open',
+    per_page: 10,
+  });
   const existing = open.data.find((pull) => pull.head.ref === content.head);
   if (existing) {
-    const updated = await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title: content.title, body: content.body });
+    const updated = await octokit.rest.pulls.update({
+      owner,
+      repo,
+      pull_number: existing.number,
+      title: content.title,
+      body: content.body,
+    });
     return { url: updated.data.html_url, number: updated.data.number, created: false };
   }
-  const created = await octokit.rest.pulls.create({ owner, repo, head: content.head, base: content.base, title: content.title, body: content.body });
+  const created = await octokit.rest.pulls.create({
+    owner,
+    repo,
+    head: content.head,
+    base: content.base,
+    title: content.title,
+    body: content.body,
+  });
   return { url: created.data.html_url, number: created.data.number, created: true };
 }

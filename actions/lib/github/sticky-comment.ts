@@ -37,7 +37,9 @@ function explain(error: unknown, action: string): StickyCommentError {
   const message = error instanceof Error ? error.message : String(error);
   if (status === 401) return new StickyCommentError(`GitHub refused the token (HTTP 401: ${message}) while ${action}: check input 'token'`);
   if (status === 403 || status === 404) {
-    return new StickyCommentError(`GitHub answered HTTP ${status} (${message}) while ${action}: the token needs 'pull-requests: write' (or 'issues: write') on this repository`);
+    return new StickyCommentError(
+      `GitHub answered HTTP ${status} (${message}) while ${action}: the token needs 'pull-requests: write' (or 'issues: write') on this repository`,
+    );
   }
   return new StickyCommentError(`GitHub API error while ${action}: ${message}`);
 }

@@ -9,7 +9,16 @@
 import { basename } from 'node:path';
 import { getOctokit } from '@actions/github';
 import type { GitHubRepository } from './pull-request.ts';
-import { candidateRuns, explainMissingRelease, manifestArtifact, pendingRollbacks, ReleaseRunError, releaseInRun, verifiedArtifact, verifiedReleaseOfRun } from '../release/release-runs.ts';
+import {
+  candidateRuns,
+  explainMissingRelease,
+  manifestArtifact,
+  pendingRollbacks,
+  ReleaseRunError,
+  releaseInRun,
+  verifiedArtifact,
+  verifiedReleaseOfRun,
+} from '../release/release-runs.ts';
 import type { ArtifactFacts, RunRelease, TrustedRuns, WorkflowRunFacts } from '../release/release-runs.ts';
 
 export interface ActionsRuns {
@@ -63,7 +72,15 @@ export function actionsRuns(repository: GitHubRepository): ActionsRuns {
     async workflowRuns(trusted, limit) {
       const runs: WorkflowRunFacts[] = [];
       for (let page = 1; runs.length < limit; page += 1) {
-        const response = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: basename(trusted.workflowPath), event: trusted.event, branch: trusted.branch, per_page: 100, page });
+        const response = await octokit.rest.actions.listWorkflowRuns({
+          owner,
+          repo,
+          workflow_id: basename(trusted.workflowPath),
+          event: trusted.event,
+          branch: trusted.branch,
+          per_page: 100,
+          page,
+        });
         runs.push(...response.data.workflow_runs.map((run) => runFacts(run as RunData)));
         if (response.data.workflow_runs.length < 100) break;
       }
@@ -78,7 +95,12 @@ export function actionsRuns(repository: GitHubRepository): ActionsRuns {
       }
     },
     async runArtifacts(runId) {
-      const artifacts = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { owner, repo, run_id: runId, per_page: 100 });
+      const artifacts = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+        owner,
+        repo,
+        run_id: runId,
+        per_page: 100,
+      });
       return artifacts.map((artifact) => artifactFacts(artifact as ArtifactData));
     },
     async artifactsNamed(name) {
@@ -104,9 +126,14 @@ export async function findReleaseRun(api: ActionsRuns, releaseId: string, truste
       break;
     }
   }
-  const named = { manifests: await api.artifactsNamed(manifestArtifact(releaseId)), markers: await api.artifactsNamed(verifiedArtifact(releaseId)) };
+  const named = {
+    manifests: await api.artifactsNamed(manifestArtifact(releaseId)),
+    markers: await api.artifactsNamed(verifiedArtifact(releaseId)),
+  };
   const known = new Map(runs.map((run) => [run.id, run]));
-  const unknown = [...new Set([...named.manifests, ...named.markers].map((artifact) => artifact.runId))].filter((id): id is number => id !== undefined && !known.has(id));
+  const unknown = [...new Set([...named.manifests, ...named.markers].map((artifact) => artifact.runId))].filter(
+    (id): id is number => id !== undefined && !known.has(id),
+  );
   for (const runId of unknown.slice(0, 10)) {
     const run = await api.run(runId);
     if (run) known.set(runId, run);

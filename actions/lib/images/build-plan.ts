@@ -37,7 +37,8 @@ export class BuildPlanError extends Error {
   override name = 'BuildPlanError';
 }
 
-const pairs = (flag: string, values: Record<string, string>): string[] => Object.entries(values).flatMap(([key, value]) => [flag, `${key}=${value}`]);
+const pairs = (flag: string, values: Record<string, string>): string[] =>
+  Object.entries(values).flatMap(([key, value]) => [flag, `${key}=${value}`]);
 
 export function buildSteps(build: ImageBuild, builder: Builder): BuildStep[] {
   if (build.tags.length === 0) throw new BuildPlanError(`${build.service}: no tags to push`);
@@ -48,12 +49,27 @@ export function buildSteps(build: ImageBuild, builder: Builder): BuildStep[] {
       build.cache === 'gha'
         ? ['--cache-from', `type=gha,scope=${build.service}`, '--cache-to', `type=gha,mode=max,scope=${build.service}`]
         : build.cache === 'registry'
-          ? ['--cache-from', `type=registry,ref=${build.repository}:buildcache`, '--cache-to', `type=registry,ref=${build.repository}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`]
+          ? [
+              '--cache-from',
+              `type=registry,ref=${build.repository}:buildcache`,
+              '--cache-to',
+              `type=registry,ref=${build.repository}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
+            ]
           : [];
     return [
       {
         command: 'docker',
-        args: ['buildx', 'build', '--push', ...common, '--platform', build.platforms.join(','), ...cache, ...references.flatMap((reference) => ['-t', reference]), build.context],
+        args: [
+          'buildx',
+          'build',
+          '--push',
+          ...common,
+          '--platform',
+          build.platforms.join(','),
+          ...cache,
+          ...references.flatMap((reference) => ['-t', reference]),
+          build.context,
+        ],
       },
     ];
   }
@@ -65,12 +81,40 @@ export function buildSteps(build: ImageBuild, builder: Builder): BuildStep[] {
   if (first === undefined) return [];
   if (build.platforms.length > 1) {
     return [
-      { command: 'buildah', args: ['build', '--isolation', 'chroot', ...common, ...ignore, '--platform', build.platforms.join(','), ...cache, '--manifest', first, build.context] },
+      {
+        command: 'buildah',
+        args: [
+          'build',
+          '--isolation',
+          'chroot',
+          ...common,
+          ...ignore,
+          '--platform',
+          build.platforms.join(','),
+          ...cache,
+          '--manifest',
+          first,
+          build.context,
+        ],
+      },
       ...references.map((reference) => ({ command: 'buildah', args: ['manifest', 'push', '--all', tls, first, `docker://${reference}`] })),
     ];
   }
   return [
-    { command: 'buildah', args: ['build', '--isolation', 'chroot', ...common, ...ignore, ...build.platforms.flatMap((platform) => ['--platform', platform]), ...cache, ...references.flatMap((reference) => ['-t', reference]), build.context] },
+    {
+      command: 'buildah',
+      args: [
+        'build',
+        '--isolation',
+        'chroot',
+        ...common,
+        ...ignore,
+        ...build.platforms.flatMap((platform) => ['--platform', platform]),
+        ...cache,
+        ...references.flatMap((reference) => ['-t', reference]),
+        build.context,
+      ],
+    },
     ...references.map((reference) => ({ command: 'buildah', args: ['push', tls, reference, `docker://${reference}`] })),
   ];
 }
@@ -91,7 +135,8 @@ export function parseKeyValues(lines: readonly string[], where: string): Record<
 export function parsePlatforms(list: string[], where: string): string[] {
   if (list.length === 0) throw new BuildPlanError(`${where}: give at least one platform, e.g. linux/amd64`);
   for (const platform of list) {
-    if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) throw new BuildPlanError(`${where}: '${platform}' is not os/arch[/variant], e.g. linux/amd64`);
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform))
+      throw new BuildPlanError(`${where}: '${platform}' is not os/arch[/variant], e.g. linux/amd64`);
   }
   return list;
 }

@@ -111,9 +111,17 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
     return git('rev-parse', 'HEAD');
   };
   const skopeoDigest = (reference: string): string =>
-    (JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${reference}`], { encoding: 'utf8', env: registry.env })) as { Digest: string }).Digest;
+    (
+      JSON.parse(
+        execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${reference}`], { encoding: 'utf8', env: registry.env }),
+      ) as { Digest: string }
+    ).Digest;
   const inspectLabels = (reference: string): Record<string, string> =>
-    (JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${reference}`], { encoding: 'utf8', env: registry.env })) as { Labels: Record<string, string> }).Labels;
+    (
+      JSON.parse(
+        execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${reference}`], { encoding: 'utf8', env: registry.env }),
+      ) as { Labels: Record<string, string> }
+    ).Labels;
   let release = '';
   let head = '';
 
@@ -145,7 +153,10 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
     git('config', 'user.email', 'test@example.com');
     git('config', 'user.name', 'Test');
     for (const service of ['cart', 'order']) {
-      write(`app-repo/services/${service}/Dockerfile`, `FROM scratch\nARG GREETING\nARG VERSION\nLABEL dev.slipway.service-version=$VERSION\nCOPY app-repo/services/${service}/index.txt /index.txt\n`);
+      write(
+        `app-repo/services/${service}/Dockerfile`,
+        `FROM scratch\nARG GREETING\nARG VERSION\nLABEL dev.slipway.service-version=$VERSION\nCOPY app-repo/services/${service}/index.txt /index.txt\n`,
+      );
       write(`app-repo/services/${service}/index.txt`, `${service} v1\n`);
     }
     write('app-repo/services/README.md', 'not a service\n');
@@ -199,11 +210,17 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
   });
 
   it('names the registry when it cannot be reached', async () => {
-    await expect(buildRelease(options({ registry: '127.0.0.1:1', services: ['cart'] }))).rejects.toThrow(/pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed/);
+    await expect(buildRelease(options({ registry: '127.0.0.1:1', services: ['cart'] }))).rejects.toThrow(
+      /pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed/,
+    );
   });
 
   it('names the inputs for a bad registry or a missing Dockerfile', async () => {
-    await expect(buildRelease(options({ registry: 'Bad Host' }))).rejects.toThrow(/inputs 'registry' and 'repository-prefix' give 'Bad Host\/slipway\/service'/);
-    await expect(buildRelease(options({ services: ['payment'] }))).rejects.toThrow(/payment: no Dockerfile at app-repo\/services\/payment\/Dockerfile \(input 'dockerfile'\)/);
+    await expect(buildRelease(options({ registry: 'Bad Host' }))).rejects.toThrow(
+      /inputs 'registry' and 'repository-prefix' give 'Bad Host\/slipway\/service'/,
+    );
+    await expect(buildRelease(options({ services: ['payment'] }))).rejects.toThrow(
+      /payment: no Dockerfile at app-repo\/services\/payment\/Dockerfile \(input 'dockerfile'\)/,
+    );
   });
 });

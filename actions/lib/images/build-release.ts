@@ -70,9 +70,15 @@ const noCommit = /^0+$/;
 /** Service folders under `servicesPath` that hold the Dockerfile the build would use. */
 export function discoverServices(workspace: string, servicesPath: string, dockerfile: string): string[] {
   const root = insideRoot(workspace, servicesPath, "input 'services-path'");
-  if (!existsSync(root)) throw new ImageBuildError(`input 'services-path': ${servicesPath} does not exist in the workspace (did actions/checkout run?)`);
+  if (!existsSync(root))
+    throw new ImageBuildError(`input 'services-path': ${servicesPath} does not exist in the workspace (did actions/checkout run?)`);
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry.name) && existsSync(join(workspace, dockerfile.replaceAll('{service}', entry.name))))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry.name) &&
+        existsSync(join(workspace, dockerfile.replaceAll('{service}', entry.name))),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -94,12 +100,22 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
   const now = options.now ?? new Date();
   const dockerfile = options.dockerfile || `${options.servicesPath.replace(/\/+$/, '')}/{service}/Dockerfile`;
   for (const service of options.services ?? []) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(service)) throw new ImageBuildError(`input 'services': '${service}' is not a service name (lowercase letters, digits, '-')`);
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(service))
+      throw new ImageBuildError(`input 'services': '${service}' is not a service name (lowercase letters, digits, '-')`);
   }
   const probe = imageRepository(options.registry, options.repositoryPrefix, 'service');
-  if (!isRepository(probe)) throw new ImageBuildError(`inputs 'registry' and 'repository-prefix' give '${probe}', which is not an image repository (lowercase; registry host[:port], then path)`);
-  const all = options.services && options.services.length > 0 ? [...options.services].sort() : discoverServices(options.workspace, options.servicesPath, dockerfile);
-  if (all.length === 0) throw new ImageBuildError(`no service found: no ${dockerfile.replaceAll('{service}', '*')} in the workspace; give input 'services' or 'dockerfile'`);
+  if (!isRepository(probe))
+    throw new ImageBuildError(
+      `inputs 'registry' and 'repository-prefix' give '${probe}', which is not an image repository (lowercase; registry host[:port], then path)`,
+    );
+  const all =
+    options.services && options.services.length > 0
+      ? [...options.services].sort()
+      : discoverServices(options.workspace, options.servicesPath, dockerfile);
+  if (all.length === 0)
+    throw new ImageBuildError(
+      `no service found: no ${dockerfile.replaceAll('{service}', '*')} in the workspace; give input 'services' or 'dockerfile'`,
+    );
   const selection = await selectServices(options, all);
   if (selection.services.length === 0) return { selection, images: [] };
 
@@ -113,7 +129,8 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
   for (const service of selection.services) {
     const repository = imageRepository(options.registry, options.repositoryPrefix, service);
     const file = insideRoot(options.workspace, dockerfile.replaceAll('{service}', service), "input 'dockerfile'");
-    if (!existsSync(file)) throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll('{service}', service)} (input 'dockerfile')`);
+    if (!existsSync(file))
+      throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll('{service}', service)} (input 'dockerfile')`);
     const labels = {
       ...ociLabels({
         title: service,
@@ -130,10 +147,30 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
     // The shop's Dockerfiles take these as build args for their own LABEL lines; inputs override them.
     // VERSION becomes the running service's version (`app_info`, the dashboards' version split), so
     // it is the release's own tag (sha-<short> or the semver), never a branch name shared by releases.
-    const buildArgs = { REVISION: options.git.sha, VERSION: decision.primary, CREATED: now.toISOString(), ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}), ...options.buildArgs };
+    const buildArgs = {
+      REVISION: options.git.sha,
+      VERSION: decision.primary,
+      CREATED: now.toISOString(),
+      ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}),
+      ...options.buildArgs,
+    };
     const ignoreFile = join(dirname(file), '.dockerignore');
     const steps = buildSteps(
-      { service, repository, tags, labels, buildArgs, ...(existsSync(ignoreFile) ? { ignoreFile } : {}), platforms: options.platforms, context: options.context.includes('{service}') ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'") : context, dockerfile: file, cache: options.cache, tlsVerify: options.tlsVerify },
+      {
+        service,
+        repository,
+        tags,
+        labels,
+        buildArgs,
+        ...(existsSync(ignoreFile) ? { ignoreFile } : {}),
+        platforms: options.platforms,
+        context: options.context.includes('{service}')
+          ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'")
+          : context,
+        dockerfile: file,
+        cache: options.cache,
+        tlsVerify: options.tlsVerify,
+      },
       builder,
     );
     options.log?.(`── ${service}: ${repository} (${selection.reasons[service] ?? ''})`);
@@ -142,14 +179,20 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
       await runStep(step, {
         ...(options.env ? { env: options.env } : {}),
         ...(options.log ? { log: options.log } : {}),
-        purpose: pushing ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)` : `building ${service}`,
+        purpose: pushing
+          ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)`
+          : `building ${service}`,
       });
     }
     const digests = new Map<string, string>();
-    for (const tag of tags) digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
+    for (const tag of tags)
+      digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
     const digest = digests.get(decision.primary) ?? [...digests.values()][0] ?? '';
     const differing = [...digests].filter(([, other]) => other !== digest);
-    if (differing.length > 0) throw new ImageBuildError(`${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(', ')} than for ${decision.primary}: another build pushed the same tags meanwhile`);
+    if (differing.length > 0)
+      throw new ImageBuildError(
+        `${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(', ')} than for ${decision.primary}: another build pushed the same tags meanwhile`,
+      );
     images.push({ service, image: { repository, tag: decision.primary, digest }, tags, reason: selection.reasons[service] ?? '' });
     options.log?.(`${service}: ${repository}:${decision.primary}@${digest}`);
   }
@@ -174,7 +217,9 @@ export function buildSummary(result: BuildReleaseResult): string {
   }
   lines.push('| Service | Image | Digest | Tags | Why |', '| --- | --- | --- | --- | --- |');
   for (const built of result.images) {
-    lines.push(`| ${built.service} | \`${built.image.repository}:${built.image.tag}\` | \`${built.image.digest.slice(0, 19)}\` | ${built.tags.join(', ')} | ${built.reason.replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| ${built.service} | \`${built.image.repository}:${built.image.tag}\` | \`${built.image.digest.slice(0, 19)}\` | ${built.tags.join(', ')} | ${built.reason.replace(/\|/g, '\\|')} |`,
+    );
   }
   if (result.manifest) lines.push('', `Release \`${result.manifest.id}\` (builder: ${result.builder ?? 'none'}).`);
   return `${lines.join('\n')}\n`;

@@ -39,21 +39,35 @@ export function runStep(step: BuildStep, options: RunOptions = {}): Promise<Buff
       if (err.length > 64_000) err = err.slice(-32_000);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new ImageBuildError(error.code === 'ENOENT' ? `${step.command} is not installed on this runner: ${installHint[step.command] ?? 'install it'}` : `could not run ${step.command}: ${error.message}`));
+      reject(
+        new ImageBuildError(
+          error.code === 'ENOENT'
+            ? `${step.command} is not installed on this runner: ${installHint[step.command] ?? 'install it'}`
+            : `could not run ${step.command}: ${error.message}`,
+        ),
+      );
     });
     child.on('close', (code) => {
       const stdout = Buffer.concat(out);
-      if (options.log) for (const line of stdout.toString('utf8').split('\n')) if (line.trim() !== '' && step.command !== 'skopeo') options.log(line);
+      if (options.log)
+        for (const line of stdout.toString('utf8').split('\n')) if (line.trim() !== '' && step.command !== 'skopeo') options.log(line);
       if (code === 0) return resolve(stdout);
       const tail = err.trim().split('\n').slice(-6).join('\n');
-      reject(new ImageBuildError(`${options.purpose ?? `${step.command} ${step.args[0] ?? ''}`} failed (${step.command} exit ${code}):\n${tail}`));
+      reject(
+        new ImageBuildError(
+          `${options.purpose ?? `${step.command} ${step.args[0] ?? ''}`} failed (${step.command} exit ${code}):\n${tail}`,
+        ),
+      );
     });
   });
 }
 
 /** The digest the registry serves for `reference` (repository:tag). */
 export async function registryDigest(reference: string, tlsVerify: boolean, options: RunOptions = {}): Promise<string> {
-  const raw = await runStep({ command: 'skopeo', args: ['inspect', '--raw', `--tls-verify=${String(tlsVerify)}`, `docker://${reference}`] }, { ...options, purpose: `reading the digest of ${reference} back from the registry` });
+  const raw = await runStep(
+    { command: 'skopeo', args: ['inspect', '--raw', `--tls-verify=${String(tlsVerify)}`, `docker://${reference}`] },
+    { ...options, purpose: `reading the digest of ${reference} back from the registry` },
+  );
   if (raw.length === 0) throw new ImageBuildError(`the registry returned an empty manifest for ${reference}`);
   return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
@@ -70,7 +84,10 @@ async function succeeds(step: BuildStep, env: NodeJS.ProcessEnv | undefined): Pr
 /** `auto`: buildx when a Docker daemon and buildx answer, else buildah. */
 export async function chooseBuilder(requested: string, env?: NodeJS.ProcessEnv): Promise<Builder> {
   if (requested === 'buildx' || requested === 'buildah') return requested;
-  if (requested !== 'auto' && requested !== '') throw new ImageBuildError(`input 'builder' must be auto, buildx or buildah, not '${requested}'`);
-  const daemon = (await succeeds({ command: 'docker', args: ['buildx', 'version'] }, env)) && (await succeeds({ command: 'docker', args: ['info', '--format', '{{.ServerVersion}}'] }, env));
+  if (requested !== 'auto' && requested !== '')
+    throw new ImageBuildError(`input 'builder' must be auto, buildx or buildah, not '${requested}'`);
+  const daemon =
+    (await succeeds({ command: 'docker', args: ['buildx', 'version'] }, env)) &&
+    (await succeeds({ command: 'docker', args: ['info', '--format', '{{.ServerVersion}}'] }, env));
   return daemon ? 'buildx' : 'buildah';
 }

@@ -10,11 +10,19 @@ const services = ['cart', 'frontend', 'order', 'product'];
 describe('changed services (rule table)', () => {
   it.each([
     { name: 'one service file', paths: ['app-repo/services/cart/src/cart.ts'], expected: ['cart'] },
-    { name: 'two services', paths: ['app-repo/services/order/package.json', 'app-repo/services/product/Dockerfile'], expected: ['order', 'product'] },
+    {
+      name: 'two services',
+      paths: ['app-repo/services/order/package.json', 'app-repo/services/product/Dockerfile'],
+      expected: ['order', 'product'],
+    },
     { name: 'the shared package affects all', paths: ['app-repo/packages/service-kit/src/http.ts'], expected: services },
     { name: 'the lockfile affects all', paths: ['package-lock.json'], expected: services },
     { name: 'a nested lockfile is not the root lockfile', paths: ['app-repo/services/cart/package-lock.json'], expected: ['cart'] },
-    { name: 'docs, gitops and infra affect none', paths: ['README.md', 'gitops-repo/environments/dev/services/cart.yaml', 'infra-repo/modules/ecr/main.tf'], expected: [] },
+    {
+      name: 'docs, gitops and infra affect none',
+      paths: ['README.md', 'gitops-repo/environments/dev/services/cart.yaml', 'infra-repo/modules/ecr/main.tf'],
+      expected: [],
+    },
     { name: 'a folder that is not a known service', paths: ['app-repo/services/legacy/main.go'], expected: [] },
     { name: 'a file directly in the services root', paths: ['app-repo/services/README.md'], expected: [] },
     { name: 'a service whose name prefixes another', paths: ['app-repo/services/cartography/x.ts'], expected: [] },
@@ -25,7 +33,10 @@ describe('changed services (rule table)', () => {
 
   it('says why each service is built', () => {
     const result = changedServices(['app-repo/services/cart/a.ts', 'package-lock.json'], ['cart', 'order']);
-    expect(result.reasons).toEqual({ cart: 'app-repo/services/cart/a.ts changed', order: 'package-lock.json changed (shared: package-lock.json)' });
+    expect(result.reasons).toEqual({
+      cart: 'app-repo/services/cart/a.ts changed',
+      order: 'package-lock.json changed (shared: package-lock.json)',
+    });
   });
 
   it('takes other roots and shared patterns', () => {

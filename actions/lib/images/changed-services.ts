@@ -44,7 +44,11 @@ export function globPattern(glob: string): RegExp {
 }
 
 /** Decides the affected services from the changed paths (repository-relative, posix separators). */
-export function changedServices(changedPaths: readonly string[], services: readonly string[], rules: ChangeRules = defaultChangeRules): ChangedServices {
+export function changedServices(
+  changedPaths: readonly string[],
+  services: readonly string[],
+  rules: ChangeRules = defaultChangeRules,
+): ChangedServices {
   const root = rules.servicesRoot.replace(/\/+$/, '');
   const shared = rules.sharedPatterns.map((pattern) => ({ pattern, regexp: globPattern(pattern) }));
   const reasons: Record<string, string> = {};
@@ -81,7 +85,9 @@ export async function hasCommit(cwd: string, revision: string): Promise<boolean>
 /** Files that differ between `since` and `head` (renames count on both sides). */
 export async function changedPathsSince(cwd: string, since: string, head = 'HEAD'): Promise<string[]> {
   if (!(await hasCommit(cwd, since))) {
-    throw new ChangeDetectionError(`commit '${since}' is not in this clone: fetch more history (actions/checkout fetch-depth: 0) or give another 'since'`);
+    throw new ChangeDetectionError(
+      `commit '${since}' is not in this clone: fetch more history (actions/checkout fetch-depth: 0) or give another 'since'`,
+    );
   }
   const output = await git(['diff', '--name-only', '--no-renames', '-z', since, head, '--'], { cwd });
   return output.split('\0').filter((path) => path !== '');

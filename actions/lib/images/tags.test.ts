@@ -6,7 +6,14 @@ const sha = '860c1904a1ce19322e91ac35af1ab07466440c37';
 
 describe('image tags (docker/metadata-action default rules)', () => {
   const table: Array<{ name: string; context: GitContext; tags: string[]; immutable: string[]; primary: string; version: string }> = [
-    { name: 'push to main', context: { eventName: 'push', ref: 'refs/heads/main', sha }, tags: ['main', 'sha-860c190'], immutable: ['sha-860c190'], primary: 'sha-860c190', version: 'main' },
+    {
+      name: 'push to main',
+      context: { eventName: 'push', ref: 'refs/heads/main', sha },
+      tags: ['main', 'sha-860c190'],
+      immutable: ['sha-860c190'],
+      primary: 'sha-860c190',
+      version: 'main',
+    },
     {
       name: 'push to a branch with a slash',
       context: { eventName: 'push', ref: 'refs/heads/feature/Cart#2', sha },
@@ -71,8 +78,22 @@ describe('image tags (docker/metadata-action default rules)', () => {
       primary: 'release-2026-11',
       version: 'release-2026-11',
     },
-    { name: 'workflow_dispatch on a branch', context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha }, tags: ['main', 'sha-860c190'], immutable: ['sha-860c190'], primary: 'sha-860c190', version: 'main' },
-    { name: 'detached (no ref)', context: { eventName: 'push', ref: '', sha }, tags: ['sha-860c190'], immutable: ['sha-860c190'], primary: 'sha-860c190', version: 'sha-860c190' },
+    {
+      name: 'workflow_dispatch on a branch',
+      context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha },
+      tags: ['main', 'sha-860c190'],
+      immutable: ['sha-860c190'],
+      primary: 'sha-860c190',
+      version: 'main',
+    },
+    {
+      name: 'detached (no ref)',
+      context: { eventName: 'push', ref: '', sha },
+      tags: ['sha-860c190'],
+      immutable: ['sha-860c190'],
+      primary: 'sha-860c190',
+      version: 'sha-860c190',
+    },
   ];
 
   it.each(table)('$name', ({ context, tags, immutable, primary, version }) => {
@@ -85,7 +106,11 @@ describe('image tags (docker/metadata-action default rules)', () => {
 
   it.each([
     { name: 'short sha', context: { eventName: 'push', ref: 'refs/heads/main', sha: 'abc' }, message: /not a hexadecimal Git SHA/ },
-    { name: 'pull request without a number', context: { eventName: 'pull_request', ref: 'refs/heads/x', sha }, message: /without a pull request number/ },
+    {
+      name: 'pull request without a number',
+      context: { eventName: 'pull_request', ref: 'refs/heads/x', sha },
+      message: /without a pull request number/,
+    },
   ])('refuses $name', ({ context, message }) => {
     expect(() => imageTags(context)).toThrow(TagRuleError);
     expect(() => imageTags(context)).toThrow(message);

@@ -40,7 +40,8 @@ export class TagRuleError extends Error {
   override name = 'TagRuleError';
 }
 
-const semver = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const semver =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /** A Git ref name as a Docker tag: runs of other characters become '-', no leading '.'/'-', at most 128. */
 export function sanitizeTag(name: string): string {
@@ -66,7 +67,8 @@ export function imageTags(context: GitContext): TagDecision {
   const isPullRequest = context.eventName === 'pull_request' || context.eventName === 'pull_request_target';
   if (isPullRequest) {
     const number = context.pullRequestNumber ?? Number(/^refs\/pull\/(\d+)\//.exec(context.ref)?.[1]);
-    if (!Number.isInteger(number) || number <= 0) throw new TagRuleError(`${context.eventName} event without a pull request number (ref '${context.ref}')`);
+    if (!Number.isInteger(number) || number <= 0)
+      throw new TagRuleError(`${context.eventName} event without a pull request number (ref '${context.ref}')`);
     version = `pr-${number}`;
     add(version, true);
   } else if (context.ref.startsWith('refs/heads/')) {

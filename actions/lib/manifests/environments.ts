@@ -28,10 +28,14 @@ export function listEnvironments(paths: Iterable<string>, gitopsPath: string): s
 /** The folder of a known environment; a clear error for a malformed or unknown name. */
 export function environmentPath(name: string, known: readonly string[], gitopsPath: string): string {
   if (!environmentName.test(name)) {
-    throw new EnvironmentError(`environment '${name}' is not a valid name (lowercase letters, digits and '-'); known environments: ${known.join(', ') || 'none'}`);
+    throw new EnvironmentError(
+      `environment '${name}' is not a valid name (lowercase letters, digits and '-'); known environments: ${known.join(', ') || 'none'}`,
+    );
   }
   if (!known.includes(name)) {
-    throw new EnvironmentError(`unknown environment '${name}': ${environmentsRoot(gitopsPath)}/ has ${known.length ? known.join(', ') : 'no environments'}`);
+    throw new EnvironmentError(
+      `unknown environment '${name}': ${environmentsRoot(gitopsPath)}/ has ${known.length ? known.join(', ') : 'no environments'}`,
+    );
   }
   return `${environmentsRoot(gitopsPath)}/${name}`;
 }

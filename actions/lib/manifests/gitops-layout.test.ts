@@ -27,31 +27,41 @@ const environments = listEnvironments(
   'gitops-repo',
 );
 
-describe('promotion over the repository\'s gitops-repo/', () => {
+describe("promotion over the repository's gitops-repo/", () => {
   it('has dev and prod', () => {
     expect(environments).toEqual(expect.arrayContaining(['dev', 'prod']));
   });
 
-  it.each(environments.flatMap((environment) => shopServices.map((service) => [environment, service])))('%s pins %s once and a promotion rewrites only its image and chart revision', (environment, service) => {
-    const files = filesUnder(join(root, 'gitops-repo/environments', environment));
-    const pins = [...files].flatMap(([path, text]) => readPins(text, path)).filter((pin) => pin.repository.endsWith(`/${service}`));
-    expect(pins).toHaveLength(1);
-    const [pin] = pins;
-    const digest = `sha256:${'9'.repeat(64)}`;
-    const plan = planPromotion(
-      files,
-      {
-        environment,
-        release: { releaseId: 'r1', createdAt: '2030-01-01T00:00:00Z', sourceCommit: '1234567' },
-        services: [{ service, image: { repository: pin?.repository ?? '', tag: 'sha-9999999', digest }, chartRevision: '9f9e9d9', origin: { releaseId: 'r1', createdAt: '2030-01-01T00:00:00Z', sourceCommit: '1234567' } }],
-      },
-      [],
-    );
-    expect([...plan.files.keys()]).toEqual([pin?.file]);
-    const before = (files.get(pin?.file ?? '') ?? '').split('\n');
-    const after = (plan.files.get(pin?.file ?? '') ?? '').split('\n');
-    expect(after).toHaveLength(before.length);
-    const changed = after.filter((line, index) => line !== before[index]).map((line) => line.trim());
-    expect(changed.sort()).toEqual([`digest: ${digest}`, 'tag: sha-9999999', 'targetRevision: 9f9e9d9'].sort());
-  });
+  it.each(environments.flatMap((environment) => shopServices.map((service) => [environment, service])))(
+    '%s pins %s once and a promotion rewrites only its image and chart revision',
+    (environment, service) => {
+      const files = filesUnder(join(root, 'gitops-repo/environments', environment));
+      const pins = [...files].flatMap(([path, text]) => readPins(text, path)).filter((pin) => pin.repository.endsWith(`/${service}`));
+      expect(pins).toHaveLength(1);
+      const [pin] = pins;
+      const digest = `sha256:${'9'.repeat(64)}`;
+      const plan = planPromotion(
+        files,
+        {
+          environment,
+          release: { releaseId: 'r1', createdAt: '2030-01-01T00:00:00Z', sourceCommit: '1234567' },
+          services: [
+            {
+              service,
+              image: { repository: pin?.repository ?? '', tag: 'sha-9999999', digest },
+              chartRevision: '9f9e9d9',
+              origin: { releaseId: 'r1', createdAt: '2030-01-01T00:00:00Z', sourceCommit: '1234567' },
+            },
+          ],
+        },
+        [],
+      );
+      expect([...plan.files.keys()]).toEqual([pin?.file]);
+      const before = (files.get(pin?.file ?? '') ?? '').split('\n');
+      const after = (plan.files.get(pin?.file ?? '') ?? '').split('\n');
+      expect(after).toHaveLength(before.length);
+      const changed = after.filter((line, index) => line !== before[index]).map((line) => line.trim());
+      expect(changed.sort()).toEqual([`digest: ${digest}`, 'tag: sha-9999999', 'targetRevision: 9f9e9d9'].sort());
+    },
+  );
 });

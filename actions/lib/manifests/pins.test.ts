@@ -140,14 +140,70 @@ describe('readPins', () => {
       ...readPins(read('argocd-values-object.yaml'), 'a.yaml'),
       ...readPins(read('argocd-helm-parameters.yaml'), 'b.yaml'),
       ...readPins(read('overlays/prod/kustomization.yaml'), 'kustomization.yaml'),
-    ].map(({ style, repository, tag: pinTag, digest: pinDigest, chartRevision, application, line }) => ({ style, repository, tag: pinTag, digest: pinDigest, chartRevision, application, line }));
+    ].map(({ style, repository, tag: pinTag, digest: pinDigest, chartRevision, application, line }) => ({
+      style,
+      repository,
+      tag: pinTag,
+      digest: pinDigest,
+      chartRevision,
+      application,
+      line,
+    }));
     expect(pins).toEqual([
-      { style: 'values-map', repository: `${ecr}/product`, tag: 'sha-1a2b3c4', digest: `sha256:${'0'.repeat(64)}`, chartRevision: 'main', application: 'product', line: 26 },
-      { style: 'helm-parameters', repository: `${ecr}/order-sidecar`, tag: '1.0.0', digest: undefined, chartRevision: '0.3.0', application: 'order', line: 19 },
-      { style: 'helm-parameters', repository: `${ecr}/order`, tag: 'sha-bbbbbbb', digest: `sha256:${'2'.repeat(64)}`, chartRevision: '0.3.0', application: 'order', line: 26 },
-      { style: 'kustomize-images', repository: `${ecr}/app`, tag: 'sha-ddddddd', digest: `sha256:${'4'.repeat(64)}`, chartRevision: undefined, application: undefined, line: 8 },
-      { style: 'kustomize-images', repository: `${ecr}/app-sidecar`, tag: '1.4.0', digest: undefined, chartRevision: undefined, application: undefined, line: 12 },
-      { style: 'kustomize-images', repository: `${ecr}/worker`, tag: 'sha-eeeeeee', digest: undefined, chartRevision: undefined, application: undefined, line: 14 },
+      {
+        style: 'values-map',
+        repository: `${ecr}/product`,
+        tag: 'sha-1a2b3c4',
+        digest: `sha256:${'0'.repeat(64)}`,
+        chartRevision: 'main',
+        application: 'product',
+        line: 26,
+      },
+      {
+        style: 'helm-parameters',
+        repository: `${ecr}/order-sidecar`,
+        tag: '1.0.0',
+        digest: undefined,
+        chartRevision: '0.3.0',
+        application: 'order',
+        line: 19,
+      },
+      {
+        style: 'helm-parameters',
+        repository: `${ecr}/order`,
+        tag: 'sha-bbbbbbb',
+        digest: `sha256:${'2'.repeat(64)}`,
+        chartRevision: '0.3.0',
+        application: 'order',
+        line: 26,
+      },
+      {
+        style: 'kustomize-images',
+        repository: `${ecr}/app`,
+        tag: 'sha-ddddddd',
+        digest: `sha256:${'4'.repeat(64)}`,
+        chartRevision: undefined,
+        application: undefined,
+        line: 8,
+      },
+      {
+        style: 'kustomize-images',
+        repository: `${ecr}/app-sidecar`,
+        tag: '1.4.0',
+        digest: undefined,
+        chartRevision: undefined,
+        application: undefined,
+        line: 12,
+      },
+      {
+        style: 'kustomize-images',
+        repository: `${ecr}/worker`,
+        tag: 'sha-eeeeeee',
+        digest: undefined,
+        chartRevision: undefined,
+        application: undefined,
+        line: 14,
+      },
     ]);
   });
 });
@@ -202,14 +258,19 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
     expect(result.text).toBe(
       text
         .replace('    targetRevision: HEAD', '    targetRevision: v2')
-        .replace("'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.1'", `'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.2@${digest}'`),
+        .replace(
+          "'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.1'",
+          `'gcr.io/heptio-images/ks-guestbook-demo=r.example/guestbook:0.2@${digest}'`,
+        ),
     );
   });
 
   it('edits inside flow maps in place', () => {
     const text = 'image: {repository: r.example/app, tag: v1, digest: ""}  # flow\nc: {image: r.example/app:v1}\n';
     const result = rewritePins(text, 'flow.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }]);
-    expect(result.text).toBe(`image: {repository: r.example/app, tag: v2, digest: "${digest}"}  # flow\nc: {image: r.example/app:v2@${digest}}\n`);
+    expect(result.text).toBe(
+      `image: {repository: r.example/app, tag: v2, digest: "${digest}"}  # flow\nc: {image: r.example/app:v2@${digest}}\n`,
+    );
   });
 
   it('refuses a tag that is an alias of an anchor used elsewhere', () => {
@@ -219,9 +280,13 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
 
   it('refuses a tag that carries an anchor another place uses as an alias', () => {
     const text = 'image:\n  repository: r.example/app\n  tag: &v sha-1\nother:\n  tag: *v\n';
-    expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/v\.yaml:3: tag carries the anchor &v, used elsewhere as \*v/);
+    expect(() => rewritePins(text, 'v.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(
+      /v\.yaml:3: tag carries the anchor &v, used elsewhere as \*v/,
+    );
     const image = 'containers:\n  - image: &img r.example/app:1\n  - image: *img\n';
-    expect(() => rewritePins(image, 'w.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(/w\.yaml:2: image carries the anchor &img/);
+    expect(() => rewritePins(image, 'w.yaml', [{ repository: 'r.example/app', tag, digest }])).toThrow(
+      /w\.yaml:2: image carries the anchor &img/,
+    );
   });
 
   const old = `sha256:${'00'.repeat(32)}`;
@@ -254,15 +319,23 @@ describe('rewritePins keeps values strings and refuses what it cannot edit safel
 
   it('refuses to move a tag that another image merges in with <<, and a digest merged from another image', () => {
     const shared = 'defaults: &d\n  repository: r.example/app\n  tag: v1\nworker:\n  <<: *d\n  repository: r.example/worker\n';
-    expect(() => rewritePins(shared, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }])).toThrow(/values\.yaml:5: this map merges the tag of r\.example\/app \(line 2\)/);
+    expect(() => rewritePins(shared, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }])).toThrow(
+      /values\.yaml:5: this map merges the tag of r\.example\/app \(line 2\)/,
+    );
     const own = `${shared}  tag: w1\n`;
-    expect(rewritePins(own, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }]).text).toBe(own.replace('  tag: v1', `  tag: v2@${digest}`));
+    expect(rewritePins(own, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }]).text).toBe(
+      own.replace('  tag: v1', `  tag: v2@${digest}`),
+    );
     const borrowed = `defaults: &d\n  repository: r.example/other\n  tag: v1\n  digest: ${old}\napp:\n  <<: *d\n  repository: r.example/app\n  tag: v1\n`;
-    expect(() => rewritePins(borrowed, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }])).toThrow(/takes its digest from a map merged in with <</);
+    expect(() => rewritePins(borrowed, 'values.yaml', [{ repository: 'r.example/app', tag: 'v2', digest }])).toThrow(
+      /takes its digest from a map merged in with <</,
+    );
   });
 
   it('refuses a chart revision when the Application source has no targetRevision', () => {
     const text = read('argocd-values-object.yaml').replace('    targetRevision: main   # chart revision\n', '');
-    expect(() => rewritePins(text, 'app.yaml', [{ repository: `${ecr}/product`, tag, digest, chartRevision: '1.0.0' }])).toThrow(/no targetRevision/);
+    expect(() => rewritePins(text, 'app.yaml', [{ repository: `${ecr}/product`, tag, digest, chartRevision: '1.0.0' }])).toThrow(
+      /no targetRevision/,
+    );
   });
 });

@@ -57,7 +57,11 @@ export function openPins(source: string, file: string, limits: YamlLimits = defa
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
-          to: { tag: target.tag, digest: target.digest, ...(target.chartRevision === undefined ? {} : { chartRevision: target.chartRevision }) },
+          to: {
+            tag: target.tag,
+            digest: target.digest,
+            ...(target.chartRevision === undefined ? {} : { chartRevision: target.chartRevision }),
+          },
           changed: result.changed,
         });
       }
@@ -71,7 +75,12 @@ export function openPins(source: string, file: string, limits: YamlLimits = defa
  * Rewrites every pin of the given repositories in one file's text. Pure: text in, text out.
  * Files without any of the repositories' names are returned untouched without parsing.
  */
-export function rewritePins(source: string, file: string, targets: readonly ImageRewrite[], limits: YamlLimits = defaultYamlLimits): FileRewrite {
+export function rewritePins(
+  source: string,
+  file: string,
+  targets: readonly ImageRewrite[],
+  limits: YamlLimits = defaultYamlLimits,
+): FileRewrite {
   const relevant = targets.filter((target) => source.includes(target.repository));
   if (relevant.length === 0) return { text: source, changed: false, edits: [], chartRevisionSet: new Set() };
   return openPins(source, file, limits).rewrite(relevant);

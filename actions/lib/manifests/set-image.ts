@@ -19,13 +19,22 @@ export class SetImageError extends Error {
  */
 export function parseImageAssignment(text: string): PinnedImage {
   const equals = text.indexOf('=');
-  if (equals <= 0) throw new SetImageError(`'${text}' is not <repository>=<reference> (e.g. registry.example.com/shop/cart=registry.example.com/shop/cart:v2@sha256:…)`);
+  if (equals <= 0)
+    throw new SetImageError(
+      `'${text}' is not <repository>=<reference> (e.g. registry.example.com/shop/cart=registry.example.com/shop/cart:v2@sha256:…)`,
+    );
   const repository = text.slice(0, equals);
   const value = text.slice(equals + 1);
-  if (!isRepository(repository)) throw new ImageReferenceError(`'${repository}' is not an image repository (lowercase path, optional registry host, no tag)`);
-  const reference = parseImageReference(value.includes('/') || value.startsWith(repository) ? value : `${repository}:${value}`, `image for ${repository}`);
+  if (!isRepository(repository))
+    throw new ImageReferenceError(`'${repository}' is not an image repository (lowercase path, optional registry host, no tag)`);
+  const reference = parseImageReference(
+    value.includes('/') || value.startsWith(repository) ? value : `${repository}:${value}`,
+    `image for ${repository}`,
+  );
   if (reference.repository !== repository) {
-    throw new SetImageError(`'${text}': the reference names repository ${reference.repository}, not ${repository}; set-image changes tags and digests, never repositories`);
+    throw new SetImageError(
+      `'${text}': the reference names repository ${reference.repository}, not ${repository}; set-image changes tags and digests, never repositories`,
+    );
   }
   if (reference.tag === undefined || reference.digest === undefined) {
     throw new SetImageError(`'${text}': give both tag and digest (repository:tag@sha256:<64 hex>) so the pin is exact`);
@@ -39,7 +48,11 @@ export interface SetImageResult {
 }
 
 /** Rewrites the pins of each image in `files` (path → text). Pure. */
-export function setImages(files: ReadonlyMap<string, string>, images: readonly PinnedImage[], limits: YamlLimits = defaultYamlLimits): SetImageResult {
+export function setImages(
+  files: ReadonlyMap<string, string>,
+  images: readonly PinnedImage[],
+  limits: YamlLimits = defaultYamlLimits,
+): SetImageResult {
   const changed = new Map<string, string>();
   const edits: PinEdit[] = [];
   for (const [path, text] of files) {
@@ -49,7 +62,9 @@ export function setImages(files: ReadonlyMap<string, string>, images: readonly P
   }
   const nowhere = images.filter((image) => !edits.some((edit) => edit.repository === image.repository));
   if (nowhere.length > 0) {
-    throw new SetImageError(`${nowhere.map((image) => image.repository).join(', ')} ${nowhere.length === 1 ? 'is' : 'are'} pinned nowhere in the ${files.size} file(s) given; nothing was changed`);
+    throw new SetImageError(
+      `${nowhere.map((image) => image.repository).join(', ')} ${nowhere.length === 1 ? 'is' : 'are'} pinned nowhere in the ${files.size} file(s) given; nothing was changed`,
+    );
   }
   return { files: changed, edits };
 }

@@ -53,7 +53,11 @@ export class EditableYaml {
   ) {
     const bytes = Buffer.byteLength(source, 'utf8');
     if (bytes > limits.maxBytes) {
-      throw new YamlFileError(file, undefined, `${within ? 'embedded YAML' : 'file'} is ${bytes} bytes, over the ${limits.maxBytes}-byte limit for a GitOps manifest; split it or raise the limit`);
+      throw new YamlFileError(
+        file,
+        undefined,
+        `${within ? 'embedded YAML' : 'file'} is ${bytes} bytes, over the ${limits.maxBytes}-byte limit for a GitOps manifest; split it or raise the limit`,
+      );
     }
     this.lines = new LineCounter();
     this.tokens = Array.from(new Parser(this.lines.addNewLine).parse(source));
@@ -88,14 +92,23 @@ export class EditableYaml {
     if (!token) throw new YamlFileError(this.file, this.lineOfNode(node), 'value has no source position and cannot be edited in place');
     if (scalarText(node) === value) return false;
     if (token.type === 'block-scalar') {
-      throw new YamlFileError(this.file, this.lineOfNode(node), `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(node),
+        `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`,
+      );
     }
     if (token.type === 'double-quoted-scalar') {
       // Written as one escaped line (a JSON string is a valid YAML double-quoted scalar), so embedded
       // YAML with line breaks stays on its line instead of being folded over several.
       token.source = JSON.stringify(value);
     } else if (value.includes('\n')) {
-      throw new YamlFileError(this.file, this.lineOfNode(node), 'a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string', this.within);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(node),
+        'a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string',
+        this.within,
+      );
     } else {
       // A plain scalar that would read back as a number, boolean or null must be quoted to stay a string.
       const type = token.type === 'scalar' && typeof parseYamlValue(value) !== 'string' ? 'QUOTE_DOUBLE' : undefined;
@@ -113,7 +126,11 @@ export class EditableYaml {
   insertAfter(map: YAMLMap, afterKey: string, key: string, value: string): void {
     const token = map.srcToken as CST.BlockMap | CST.FlowCollection | undefined;
     if (!token || token.type !== 'block-map') {
-      throw new YamlFileError(this.file, this.lineOfNode(map), `cannot add '${key}' to a flow map ({ … }); add '${key}:' by hand once, promotion then keeps it current`);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(map),
+        `cannot add '${key}' to a flow map ({ … }); add '${key}:' by hand once, promotion then keeps it current`,
+      );
     }
     const index = token.items.findIndex((item) => item.key && isScalarToken(item.key) && CST.resolveAsScalar(item.key)?.value === afterKey);
     const previous = token.items[index];
@@ -124,7 +141,13 @@ export class EditableYaml {
     const end = (previous.value as CST.FlowScalar).end ?? [];
     if (!end.some((part) => part.type === 'newline')) end.push({ type: 'newline', offset: 0, indent: 0, source: eol });
     (previous.value as CST.FlowScalar).end = end;
-    const newValue: CST.FlowScalar = { type: 'scalar', offset: 0, indent: token.indent, source: '', end: [{ type: 'newline', offset: 0, indent: 0, source: eol }] };
+    const newValue: CST.FlowScalar = {
+      type: 'scalar',
+      offset: 0,
+      indent: token.indent,
+      source: '',
+      end: [{ type: 'newline', offset: 0, indent: 0, source: eol }],
+    };
     CST.setScalarValue(newValue, value, { type: typeof parseYamlValue(value) !== 'string' ? 'QUOTE_DOUBLE' : 'PLAIN' });
     token.items.splice(index + 1, 0, {
       start: [{ type: 'space', offset: 0, indent: 0, source: ' '.repeat(token.indent) }],
@@ -169,7 +192,11 @@ export class EditableYaml {
     const header = (token.props.find((prop) => prop.type === 'block-scalar-header') as CST.SourceToken | undefined)?.source ?? '';
     const where = this.lineOfNode(node);
     if (!header.startsWith('|')) {
-      throw new YamlFileError(this.file, where, `embedded YAML in a folded block scalar (${header}) cannot be edited line by line; use a literal block (|)`);
+      throw new YamlFileError(
+        this.file,
+        where,
+        `embedded YAML in a folded block scalar (${header}) cannot be edited line by line; use a literal block (|)`,
+      );
     }
     const bodyLines = token.source.split('\n');
     const oldLines = scalarText(node).split('\n');
@@ -182,7 +209,11 @@ export class EditableYaml {
       if (oldLines[i] === newLines[i]) continue;
       const bodyLine = bodyLines[i];
       if (bodyLine === undefined || bodyLine.replace(/\r$/, '').slice(indent) !== oldLines[i]) {
-        throw new YamlFileError(this.file, where + i + 1, 'embedded YAML line does not map onto the block scalar; rewrite the block without tabs or indentation indicators');
+        throw new YamlFileError(
+          this.file,
+          where + i + 1,
+          'embedded YAML line does not map onto the block scalar; rewrite the block without tabs or indentation indicators',
+        );
       }
       bodyLines[i] = bodyLine.slice(0, indent) + (newLines[i] ?? '') + (bodyLine.endsWith('\r') ? '\r' : '');
     }
@@ -196,14 +227,24 @@ export class EditableYaml {
         document.toJS({ maxAliasCount: this.limits.maxAliasCount });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new YamlFileError(this.file, this.lineOf(document.range[0]), `refusing a document whose aliases expand too far (${reason}); a YAML alias bomb?`, this.within);
+        throw new YamlFileError(
+          this.file,
+          this.lineOf(document.range[0]),
+          `refusing a document whose aliases expand too far (${reason}); a YAML alias bomb?`,
+          this.within,
+        );
       }
     }
   }
 }
 
 function isScalarToken(token: CST.Token): token is ScalarToken {
-  return token.type === 'scalar' || token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar' || token.type === 'block-scalar';
+  return (
+    token.type === 'scalar' ||
+    token.type === 'single-quoted-scalar' ||
+    token.type === 'double-quoted-scalar' ||
+    token.type === 'block-scalar'
+  );
 }
 
 /** A scalar's value as text, as written (so `1.10` stays `1.10`, not the number 1.1). */

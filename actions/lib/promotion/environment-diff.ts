@@ -58,7 +58,8 @@ export function diffEnvironments(
   return repositories.map((repository) => {
     const a = fromImages.get(repository);
     const b = toImages.get(repository);
-    const differs = !a || !b || a.image.digest !== b.image.digest || a.image.tag !== b.image.tag || a.image.chartRevision !== b.image.chartRevision;
+    const differs =
+      !a || !b || a.image.digest !== b.image.digest || a.image.tag !== b.image.tag || a.image.chartRevision !== b.image.chartRevision;
     const created = (image: EnvironmentImage | undefined): number => (image?.createdAt ? Date.parse(image.createdAt) : Number.NaN);
     const targetNewer = differs && a?.image.digest !== b?.image.digest && created(b?.image) > created(a?.image);
     return {

@@ -39,7 +39,14 @@ async function checkoutWithoutCredentials(): Promise<string> {
 /** One promotion-shaped commit on main through the target: a new file under the GitOps tree. */
 async function landOn(checkout: string, withToken: string | undefined): Promise<string | undefined> {
   const target = await openGitopsTarget({ checkout, branch: 'main', ...(withToken ? { token: withToken } : {}) });
-  const landed = await landOnBranch(target.remote, async () => ({ change: { files: new Map([[`gitops-repo/environments/dev/note-${Date.now()}.yaml`, 'note: true\n']]), message: 'promote dev: note' }, result: undefined }), { maxAttempts: 1 });
+  const landed = await landOnBranch(
+    target.remote,
+    async () => ({
+      change: { files: new Map([[`gitops-repo/environments/dev/note-${Date.now()}.yaml`, 'note: true\n']]), message: 'promote dev: note' },
+      result: undefined,
+    }),
+    { maxAttempts: 1 },
+  );
   return landed.commit;
 }
 

@@ -43,11 +43,19 @@ export async function openGitopsTarget(options: GitopsTargetOptions): Promise<Op
     await git(['rev-parse', '--git-dir'], { cwd: options.checkout });
     // The token goes to git through the environment: a checkout made with persist-credentials: false
     // has none. One whose checkout kept its own header keeps using it (two would conflict).
-    const persisted = await git(['config', '--local', '--get-regexp', '^http\\..*\\.extraheader$'], { cwd: options.checkout }).catch(() => '');
+    const persisted = await git(['config', '--local', '--get-regexp', '^http\\..*\\.extraheader$'], { cwd: options.checkout }).catch(
+      () => '',
+    );
     const credentials = options.token && persisted.trim() === '' ? { credentials: { token: options.token } } : {};
-    return { remote: { repoDir: options.checkout, remote: options.remote ?? 'origin', branch: options.branch, ...credentials }, gitopsPath, close: () => undefined };
+    return {
+      remote: { repoDir: options.checkout, remote: options.remote ?? 'origin', branch: options.branch, ...credentials },
+      gitopsPath,
+      close: () => undefined,
+    };
   }
-  const url = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ? `${(options.serverUrl ?? 'https://github.com').replace(/\/$/, '')}/${repository}.git` : repository;
+  const url = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)
+    ? `${(options.serverUrl ?? 'https://github.com').replace(/\/$/, '')}/${repository}.git`
+    : repository;
   if (url.startsWith('-')) throw new Error(`gitops-repository: '${repository}' is not a repository URL`);
   if (/^[a-z]+:\/\/[^/]*@/i.test(url)) {
     throw new Error('gitops-repository: put the token in the token input, not in the URL (it would be shown in logs)');

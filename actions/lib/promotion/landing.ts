@@ -76,7 +76,9 @@ export class HeadSnapshot {
 
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix: string): Promise<Map<string, string>> {
-    const entries = (await this.listing(prefix)).filter((entry) => (entry.mode === '100644' || entry.mode === '100755') && isManifestFile(entry.path));
+    const entries = (await this.listing(prefix)).filter(
+      (entry) => (entry.mode === '100644' || entry.mode === '100755') && isManifestFile(entry.path),
+    );
     for (const entry of entries) this.modes.set(entry.path, entry.mode);
     const blobs = await Promise.all(entries.map((entry) => this.objects.read(entry.sha)));
     return new Map(entries.map((entry, index) => [entry.path, blobs[index]?.content.toString('utf8') ?? '']));
@@ -142,7 +144,9 @@ function isFullCheckoutRemote(target: GitopsRemote): boolean {
 function isRejectedPush(error: unknown): boolean {
   if (!(error instanceof GitError)) return false;
   // A lost race (the branch moved, or the remote's ref lock was held); never a hook or protection refusal.
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(`${error.stdout}\n${error.stderr}`);
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(
+    `${error.stdout}\n${error.stderr}`,
+  );
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -170,13 +174,28 @@ export async function landOnBranch<T>(
     for (let attempt = 1; ; attempt += 1) {
       // First attempt in a checkout: start from its remote-tracking branch (fresh after checkout, and
       // kept fresh by our own pushes); the push is the compare-and-swap, so a stale start only costs a retry.
-      let head = attempt === 1 && optimistic && isFullCheckoutRemote(target) ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`) : undefined;
+      let head =
+        attempt === 1 && optimistic && isFullCheckoutRemote(target)
+          ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`)
+          : undefined;
       if (!head) {
         scratchRefs = true;
         const deepen = existsSync(join(target.repoDir, '.git', 'shallow')) && attempt === 1 ? ['--unshallow'] : [];
         // `--refmap=` keeps fetch from also updating refs/remotes/<remote>/<branch>: promotions running
         // at once in one checkout would race for that ref's lock and fail ("cannot lock ref").
-        await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        await git(
+          [
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--refmap=',
+            ...deepen,
+            target.remote,
+            `+refs/heads/${target.branch}:${baseRef}`,
+          ],
+          gitIn,
+        );
         head = await HeadSnapshot.open(target.repoDir, baseRef);
         if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, '');
       }
@@ -202,7 +221,12 @@ export async function landOnBranch<T>(
       } catch (error) {
         if (!isRejectedPush(error) || attempt >= maxAttempts) {
           if (isRejectedPush(error)) {
-            throw new GitError(`push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`, [], null, '');
+            throw new GitError(
+              `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
+              [],
+              null,
+              '',
+            );
           }
           throw error;
         }
@@ -229,7 +253,10 @@ async function pushPullRequestBranch(
   const gitIn = { cwd: target.repoDir, ...(target.credentials ? { credentials: target.credentials } : {}) };
   const exists = (await git(['ls-remote', '--heads', target.remote, `refs/heads/${branch}`], gitIn)).trim() !== '';
   if (exists) {
-    await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
+    await git(
+      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', target.remote, `+refs/heads/${branch}:${prRef}`],
+      gitIn,
+    );
     const [theirs, ours, theirParent, theirCommit = commit] = (
       await git(['rev-parse', `${prRef}^{tree}`, `${commit}^{tree}`, `${prRef}^`, prRef], gitIn)
     )

@@ -63,7 +63,8 @@ export function releaseServices(manifest: ReleaseManifest, only?: readonly strin
   const names = only && only.length > 0 ? only : Object.keys(manifest.services);
   return names.map((service) => {
     const entry = manifest.services[service];
-    if (!entry) throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(', ')})`);
+    if (!entry)
+      throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(', ')})`);
     return {
       service,
       image: entry.image,
@@ -82,7 +83,12 @@ function knownServices(files: ReadonlyMap<string, string>, limits: YamlLimits): 
       // unreadable files are reported when they matter
     }
   }
-  return [...repositories].map((repository) => `${serviceOfRepository(repository)} (${repository})`).sort().join(', ') || 'none';
+  return (
+    [...repositories]
+      .map((repository) => `${serviceOfRepository(repository)} (${repository})`)
+      .sort()
+      .join(', ') || 'none'
+  );
 }
 
 function checkRequest(request: PromotionRequest): void {
@@ -90,7 +96,10 @@ function checkRequest(request: PromotionRequest): void {
   const seen = new Map<string, string>();
   for (const entry of request.services) {
     const other = seen.get(entry.image.repository);
-    if (other !== undefined) throw new PromotionError(`services '${other}' and '${entry.service}' both name image repository ${entry.image.repository}; give each repository once`);
+    if (other !== undefined)
+      throw new PromotionError(
+        `services '${other}' and '${entry.service}' both name image repository ${entry.image.repository}; give each repository once`,
+      );
     seen.set(entry.image.repository, entry.service);
   }
 }
@@ -121,7 +130,13 @@ function openRequestedFiles(files: ReadonlyMap<string, string>, request: Promoti
 }
 
 /** Why the recorded history keeps a service from being promoted, or undefined when it may proceed. */
-function historySkipReason(entry: ServicePromotion, pins: Pin[], request: PromotionRequest, recorded: RecordedImage | undefined, rollback: string | undefined): string | undefined {
+function historySkipReason(
+  entry: ServicePromotion,
+  pins: Pin[],
+  request: PromotionRequest,
+  recorded: RecordedImage | undefined,
+  rollback: string | undefined,
+): string | undefined {
   if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
     return `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
   }
@@ -137,14 +152,24 @@ function historySkipReason(entry: ServicePromotion, pins: Pin[], request: Promot
 }
 
 /** The services that proceed, and those the environment's history skips (a newer release running, a rollback). */
-function sortByHistory(request: PromotionRequest, current: Map<string, Pin[]>, history: readonly RecordedPromotion[]): { proceed: ServicePromotion[]; skipped: SkippedService[] } {
+function sortByHistory(
+  request: PromotionRequest,
+  current: Map<string, Pin[]>,
+  history: readonly RecordedPromotion[],
+): { proceed: ServicePromotion[]; skipped: SkippedService[] } {
   const latest = latestImages(history);
   const rolledBack = request.refuseRolledBack ? rolledBackImages(history) : new Map<string, Map<string, string>>();
   const skipped: SkippedService[] = [];
   const proceed: ServicePromotion[] = [];
   for (const entry of request.services) {
     const pins = current.get(entry.image.repository) ?? [];
-    const reason = historySkipReason(entry, pins, request, latest.get(entry.service), rolledBack.get(entry.service)?.get(entry.image.digest));
+    const reason = historySkipReason(
+      entry,
+      pins,
+      request,
+      latest.get(entry.service),
+      rolledBack.get(entry.service)?.get(entry.image.digest),
+    );
     if (reason === undefined) proceed.push(entry);
     else skipped.push({ service: entry.service, reason });
   }
@@ -180,7 +205,9 @@ function checkReadBack(changedFiles: Map<string, string>, targets: readonly Imag
     for (const pin of readPins(text, path, limits)) {
       const target = targets.find((candidate) => candidate.repository === pin.repository);
       if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
-        throw new PromotionError(`${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? '?'}@${pin.digest ?? '?'}, not ${target.tag}@${target.digest}; nothing was committed — please report this file`);
+        throw new PromotionError(
+          `${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? '?'}@${pin.digest ?? '?'}, not ${target.tag}@${target.digest}; nothing was committed — please report this file`,
+        );
       }
     }
   }
@@ -197,7 +224,11 @@ function requireChartTargets(proceed: ServicePromotion[], chartSet: Set<string>,
 }
 
 /** Each proceeding service as a change (from its first current pin to the new image), or unchanged. */
-function plannedChanges(proceed: ServicePromotion[], touched: Map<string, Set<string>>, current: Map<string, Pin[]>): { changes: PlannedChange[]; unchanged: string[] } {
+function plannedChanges(
+  proceed: ServicePromotion[],
+  touched: Map<string, Set<string>>,
+  current: Map<string, Pin[]>,
+): { changes: PlannedChange[]; unchanged: string[] } {
   const changes: PlannedChange[] = [];
   const unchanged: string[] = [];
   for (const entry of proceed) {
@@ -250,7 +281,10 @@ export function planPromotion(
   checkRequest(request);
   const { current, opened } = openRequestedFiles(files, request, limits);
   const { proceed, skipped } = sortByHistory(request, current, history);
-  const targets = proceed.map((entry) => ({ ...entry.image, ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }) }));
+  const targets = proceed.map((entry) => ({
+    ...entry.image,
+    ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }),
+  }));
   const rewritten = rewriteFiles(opened, targets);
   checkReadBack(rewritten.files, targets, limits);
   requireChartTargets(proceed, rewritten.chartSet, request.environment);

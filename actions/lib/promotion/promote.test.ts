@@ -11,7 +11,13 @@ afterAll(removeGitopsRemotes);
 
 const services = ['frontend', 'product', 'cart', 'order'];
 
-function release(service: string, version: string, createdAt: string, commit = 'abcdef0123456789abcdef0123456789abcdef01', chartRevision?: string): ReleaseManifest {
+function release(
+  service: string,
+  version: string,
+  createdAt: string,
+  commit = 'abcdef0123456789abcdef0123456789abcdef01',
+  chartRevision?: string,
+): ReleaseManifest {
   return createReleaseManifest({
     createdAt,
     source: { repository: 'example/slipway', commit },
@@ -24,7 +30,12 @@ function release(service: string, version: string, createdAt: string, commit = '
   });
 }
 
-function options(checkout: string, environment: string, source: PromoteOptions['source'], extra: Partial<PromoteOptions> = {}): PromoteOptions {
+function options(
+  checkout: string,
+  environment: string,
+  source: PromoteOptions['source'],
+  extra: Partial<PromoteOptions> = {},
+): PromoteOptions {
   return { remote: { repoDir: checkout, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment, source, ...extra };
 }
 
@@ -53,7 +64,9 @@ describe('promote with real git and a bare remote on disk', () => {
     expect(message).toMatch(/^promote dev: product sha-1a2b3c4\n/);
     expect(message).toContain(`Slipway-Release: ${manifest.id}\n`);
     expect(message).toContain('Source-Commit: abcdef0123456789abcdef0123456789abcdef01\n');
-    expect(message).toContain(`Slipway-Image: product ${registry}/product:sha-1a2b3c4@${digestOf('product-1a2b3c4')} chart=${chart} source=abcdef0123456789abcdef0123456789abcdef01 created=2026-11-22T03:00:00.000Z release=${manifest.id}\n`);
+    expect(message).toContain(
+      `Slipway-Image: product ${registry}/product:sha-1a2b3c4@${digestOf('product-1a2b3c4')} chart=${chart} source=abcdef0123456789abcdef0123456789abcdef01 created=2026-11-22T03:00:00.000Z release=${manifest.id}\n`,
+    );
     expect(message).toContain('Approved-By: alice\n');
     // The runner's checkout is untouched: no working-tree or index change, no leftover scratch refs.
     expect(run(checkout, 'status', '--porcelain')).toBe('');
@@ -71,7 +84,9 @@ describe('promote with real git and a bare remote on disk', () => {
     const remote = createGitopsRemote(gitopsTree(many, ['dev']));
     const checkouts = many.map((service) => remote.clone(`runner-${service}`));
     const results = await Promise.all(
-      many.map((service, index) => promote(options(checkouts[index] ?? '', 'dev', { kind: 'release', manifest: release(service, 'c0ffee1', '2026-11-22T03:00:00Z') }))),
+      many.map((service, index) =>
+        promote(options(checkouts[index] ?? '', 'dev', { kind: 'release', manifest: release(service, 'c0ffee1', '2026-11-22T03:00:00Z') })),
+      ),
     );
     expect(results.every((result) => result.commit !== undefined)).toBe(true);
     expect(results.some((result) => result.attempts > 1)).toBe(true);
@@ -79,7 +94,7 @@ describe('promote with real git and a bare remote on disk', () => {
     for (const service of many) {
       expect(remote.show(`gitops-repo/environments/dev/services/${service}.yaml`)).toContain(`digest: ${digestOf(`${service}-c0ffee1`)}`);
     }
-   }, 180_000);
+  }, 180_000);
 
   it('ends racing promotions of the same service with the later release, whichever lands first', async () => {
     const remote = createGitopsRemote(gitopsTree(services, ['dev']));
@@ -88,15 +103,24 @@ describe('promote with real git and a bare remote on disk', () => {
       const newer = release('cart', `0ew${round}bbb`, `2026-11-22T0${round + 1}:30:00Z`);
       const [a, b] = [remote.clone(`older-${round}`), remote.clone(`newer-${round}`)];
       // Start the newer one first in odd rounds so both orders of arrival are exercised.
-      const runs = round % 2 === 0
-        ? [promote(options(a, 'dev', { kind: 'release', manifest: older })), promote(options(b, 'dev', { kind: 'release', manifest: newer }))]
-        : [promote(options(b, 'dev', { kind: 'release', manifest: newer })), promote(options(a, 'dev', { kind: 'release', manifest: older }))];
+      const runs =
+        round % 2 === 0
+          ? [
+              promote(options(a, 'dev', { kind: 'release', manifest: older })),
+              promote(options(b, 'dev', { kind: 'release', manifest: newer })),
+            ]
+          : [
+              promote(options(b, 'dev', { kind: 'release', manifest: newer })),
+              promote(options(a, 'dev', { kind: 'release', manifest: older })),
+            ];
       await Promise.all(runs);
       expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`digest: ${digestOf(`cart-0ew${round}bbb`)}`);
     }
     // An older release arriving late is skipped with a reason, and makes no commit.
     const count = commitCount(remote.bare);
-    const late = await promote(options(remote.clone('late'), 'dev', { kind: 'release', manifest: release('cart', 'late000', '2026-11-22T00:00:00Z') }));
+    const late = await promote(
+      options(remote.clone('late'), 'dev', { kind: 'release', manifest: release('cart', 'late000', '2026-11-22T00:00:00Z') }),
+    );
     expect(late.commit).toBeUndefined();
     expect(late.plan.skipped[0]?.reason).toMatch(/already runs cart from release .* newer than release/);
     expect(commitCount(remote.bare)).toBe(count);
@@ -109,12 +133,16 @@ describe('promote with real git and a bare remote on disk', () => {
     const hook = join(remote.bare, 'hooks', 'pre-receive');
     writeFileSync(hook, '#!/bin/sh\necho "branch protection says no" >&2\nexit 1\n');
     chmodSync(hook, 0o755);
-    await expect(promote(options(checkout, 'dev', { kind: 'release', manifest: release('order', 'f00d123', '2026-11-22T03:00:00Z') }))).rejects.toThrow(/branch protection says no/);
+    await expect(
+      promote(options(checkout, 'dev', { kind: 'release', manifest: release('order', 'f00d123', '2026-11-22T03:00:00Z') })),
+    ).rejects.toThrow(/branch protection says no/);
     expect(remote.head()).toBe(head);
     expect(run(checkout, 'status', '--porcelain')).toBe('');
     expect(run(checkout, 'rev-parse', 'HEAD').trim()).toBe(head);
     expect(run(checkout, 'for-each-ref', 'refs/slipway')).toBe('');
-    expect(readFileSync(join(checkout, 'gitops-repo/environments/dev/services/order.yaml'), 'utf8')).toBe(remote.show('gitops-repo/environments/dev/services/order.yaml'));
+    expect(readFileSync(join(checkout, 'gitops-repo/environments/dev/services/order.yaml'), 'utf8')).toBe(
+      remote.show('gitops-repo/environments/dev/services/order.yaml'),
+    );
   });
 
   it('rolls back to the previous release with one commit, and promotes prod from dev by exact digest', async () => {
@@ -128,10 +156,18 @@ describe('promote with real git and a bare remote on disk', () => {
     const prod = await promote(options(checkout, 'prod', { kind: 'environment', from: 'dev' }, { approver: 'release-managers' }));
     // prod gets dev's exact images: frontend with its recorded origin, the others as dev pins them.
     const frontend = prod.plan.changes.find((change) => change.service === 'frontend');
-    expect([frontend?.image.digest, frontend?.chartRevision, frontend?.sourceCommit]).toEqual([digestOf('frontend-2222222'), 'c2'.repeat(20), '2222222222222222222222222222222222222222']);
+    expect([frontend?.image.digest, frontend?.chartRevision, frontend?.sourceCommit]).toEqual([
+      digestOf('frontend-2222222'),
+      'c2'.repeat(20),
+      '2222222222222222222222222222222222222222',
+    ]);
     expect(prod.plan.changes.map((change) => change.service).sort()).toEqual([...services].sort());
     for (const service of services) {
-      const digestLine = (environment: string) => remote.show(`gitops-repo/environments/${environment}/services/${service}.yaml`).split('\n').find((line) => line.includes('digest:'));
+      const digestLine = (environment: string) =>
+        remote
+          .show(`gitops-repo/environments/${environment}/services/${service}.yaml`)
+          .split('\n')
+          .find((line) => line.includes('digest:'));
       expect(digestLine('prod')).toBe(digestLine('dev'));
     }
     expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: release-managers');
@@ -162,22 +198,30 @@ describe('promote with real git and a bare remote on disk', () => {
     ]);
     const failed = results.filter((result) => result.status === 'rejected');
     expect(failed).toHaveLength(1);
-    expect(String((failed[0] as PromiseRejectedResult).reason)).toMatch(/push to main was rejected 1 times: other promotions kept landing first; re-run the promotion/);
+    expect(String((failed[0] as PromiseRejectedResult).reason)).toMatch(
+      /push to main was rejected 1 times: other promotions kept landing first; re-run the promotion/,
+    );
     expect(commitCount(remote.bare)).toBe(2);
   });
 
   it('reads the full promotion history from a shallow checkout, so order still holds', async () => {
     const remote = createGitopsRemote(gitopsTree(services, ['dev']));
-    await promote(options(remote.clone('first'), 'dev', { kind: 'release', manifest: release('product', '2000002', '2026-11-22T05:00:00Z') }));
-    await promote(options(remote.clone('second'), 'dev', { kind: 'release', manifest: release('cart', '2000003', '2026-11-22T05:00:00Z') }));
+    await promote(
+      options(remote.clone('first'), 'dev', { kind: 'release', manifest: release('product', '2000002', '2026-11-22T05:00:00Z') }),
+    );
+    await promote(
+      options(remote.clone('second'), 'dev', { kind: 'release', manifest: release('cart', '2000003', '2026-11-22T05:00:00Z') }),
+    );
     const shallow = join(remote.root, 'shallow');
     run(remote.root, 'clone', '--quiet', '--depth', '1', `file://${remote.bare}`, shallow);
-    const late = await promote(options(shallow, 'dev', { kind: 'release', manifest: release('product', '2000001', '2026-11-22T04:00:00Z') }));
+    const late = await promote(
+      options(shallow, 'dev', { kind: 'release', manifest: release('product', '2000001', '2026-11-22T04:00:00Z') }),
+    );
     expect(late.commit).toBeUndefined();
     expect(late.plan.skipped.map((skipped) => skipped.service)).toEqual(['product']);
   });
 
-  it('starts from the checkout\'s remote-tracking branch and re-applies on the fresh head when that was stale', async () => {
+  it("starts from the checkout's remote-tracking branch and re-applies on the fresh head when that was stale", async () => {
     const remote = createGitopsRemote(gitopsTree(services, ['dev']));
     const [fresh, stale] = [remote.clone('fresh'), remote.clone('stale')];
     const first = await promote(options(fresh, 'dev', { kind: 'release', manifest: release('cart', '3000001', '2026-11-22T03:00:00Z') }));
@@ -192,9 +236,14 @@ describe('promote with real git and a bare remote on disk', () => {
   it('lands concurrent promotions started from one and the same checkout', async () => {
     const remote = createGitopsRemote(gitopsTree(services, ['dev']));
     const checkout = remote.clone('shared');
-    await Promise.all(services.map((service) => promote(options(checkout, 'dev', { kind: 'release', manifest: release(service, '4000004', '2026-11-22T03:00:00Z') }))));
+    await Promise.all(
+      services.map((service) =>
+        promote(options(checkout, 'dev', { kind: 'release', manifest: release(service, '4000004', '2026-11-22T03:00:00Z') })),
+      ),
+    );
     expect(commitCount(remote.bare)).toBe(1 + services.length);
-    for (const service of services) expect(remote.show(`gitops-repo/environments/dev/services/${service}.yaml`)).toContain(`digest: ${digestOf(`${service}-4000004`)}`);
+    for (const service of services)
+      expect(remote.show(`gitops-repo/environments/dev/services/${service}.yaml`)).toContain(`digest: ${digestOf(`${service}-4000004`)}`);
     expect(run(checkout, 'for-each-ref', 'refs/slipway')).toBe('');
   });
 
@@ -209,7 +258,9 @@ describe('promote with real git and a bare remote on disk', () => {
         payments: { image: { repository: `${registry}/payments`, tag: 'sha-5000005', digest: digestOf('payments-5') } },
       },
     });
-    await expect(promote(options(remote.clone('runner'), 'dev', { kind: 'release', manifest }))).rejects.toThrow(/payments \(.*\/payments\) is pinned nowhere in environment dev/);
+    await expect(promote(options(remote.clone('runner'), 'dev', { kind: 'release', manifest }))).rejects.toThrow(
+      /payments \(.*\/payments\) is pinned nowhere in environment dev/,
+    );
     expect(remote.head()).toBe(head);
   });
 
@@ -223,7 +274,8 @@ describe('promote with real git and a bare remote on disk', () => {
     const result = await promote(options(remote.clone('runner'), 'prod', { kind: 'environment', from: 'dev' }));
     expect(result.plan.changes.map((change) => change.service)).toEqual(['product']);
     expect(remote.show('gitops-repo/environments/prod/platform/grafana.yaml')).toContain('tag: "11.0.0"');
-    await expect(promote(options(remote.clone('named'), 'prod', { kind: 'environment', from: 'dev', services: ['grafana'] }))).rejects.toThrow(/dev pins docker\.io\/grafana\/grafana without a digest/);
+    await expect(
+      promote(options(remote.clone('named'), 'prod', { kind: 'environment', from: 'dev', services: ['grafana'] })),
+    ).rejects.toThrow(/dev pins docker\.io\/grafana\/grafana without a digest/);
   });
 });
-

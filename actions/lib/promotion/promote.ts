@@ -27,7 +27,12 @@ export const unknownSourceCommit = '0000000';
 
 export type PromotionSource =
   | { kind: 'release'; manifest: ReleaseManifest; services?: string[] }
-  | { kind: 'images'; images: { service: string; image: PinnedImage; chartRevision?: string }[]; sourceCommit?: string; sourceRepository?: string }
+  | {
+      kind: 'images';
+      images: { service: string; image: PinnedImage; chartRevision?: string }[];
+      sourceCommit?: string;
+      sourceRepository?: string;
+    }
   | { kind: 'environment'; from: string; services?: string[] }
   | { kind: 'rollback' };
 
@@ -76,11 +81,15 @@ function pinnedImages(pins: readonly Pin[], environment: string): Map<string, { 
   for (const pin of pins) {
     const at = `${pin.file}:${pin.line}`;
     if (pin.tag === undefined || pin.digest === undefined) {
-      throw new PromotionError(`${at}: ${environment} pins ${pin.repository} without ${pin.digest === undefined ? 'a digest' : 'a tag'}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`);
+      throw new PromotionError(
+        `${at}: ${environment} pins ${pin.repository} without ${pin.digest === undefined ? 'a digest' : 'a tag'}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`,
+      );
     }
     const seen = images.get(pin.repository);
     if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
-      throw new PromotionError(`${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`);
+      throw new PromotionError(
+        `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`,
+      );
     }
     if (!seen) {
       images.set(pin.repository, {
@@ -116,7 +125,9 @@ function synthesizedRelease(request: PromotionRequest, sourceRepository: string)
             image: entry.image,
             // Recorded only when it is a commit: a copy of what an environment runs may carry the branch
             // its Application follows, which the manifest schema refuses (it is still copied as is).
-            ...(entry.chartRevision !== undefined && fullCommit.test(entry.chartRevision) ? { chart: { revision: entry.chartRevision } } : {}),
+            ...(entry.chartRevision !== undefined && fullCommit.test(entry.chartRevision)
+              ? { chart: { revision: entry.chartRevision } }
+              : {}),
             origin: entry.origin,
           },
         ]),
@@ -130,7 +141,11 @@ function compactTime(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-async function resolveRequest(head: HeadSnapshot, options: PromoteOptions, limits: YamlLimits): Promise<{ request: PromotionRequest; release: ReleaseManifest }> {
+async function resolveRequest(
+  head: HeadSnapshot,
+  options: PromoteOptions,
+  limits: YamlLimits,
+): Promise<{ request: PromotionRequest; release: ReleaseManifest }> {
   const { source, environment } = options;
   const approver = options.approver ? { approver: options.approver } : {};
   const now = new Date().toISOString();
@@ -157,7 +172,9 @@ async function resolveRequest(head: HeadSnapshot, options: PromoteOptions, limit
     const recorded = latestImages(await head.promotions(source.from));
     const byService = new Map<string, ServicePromotion>();
     for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find((candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository);
+      const record = [...recorded.values()].find(
+        (candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository,
+      );
       const service = record?.service ?? serviceOfRepository(image.repository);
       const origin = record
         ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt }
@@ -167,7 +184,10 @@ async function resolveRequest(head: HeadSnapshot, options: PromoteOptions, limit
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services = wanted.map((service) => {
       const entry = byService.get(service);
-      if (!entry) throw new PromotionError(`environment ${source.from} pins no service '${service}' (it pins: ${[...byService.keys()].sort().join(', ') || 'none'})`);
+      if (!entry)
+        throw new PromotionError(
+          `environment ${source.from} pins no service '${service}' (it pins: ${[...byService.keys()].sort().join(', ') || 'none'})`,
+        );
       return entry;
     });
     if (services.length === 0) throw new PromotionError(`environment ${source.from} pins no images to promote`);

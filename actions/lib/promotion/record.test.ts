@@ -22,8 +22,14 @@ const promotion = (commit: string, images: RecordedImage[], rollsBack?: string):
 
 describe('promotion trailers', () => {
   it('round-trip through the commit message', () => {
-    const record = { ...promotion('c1', [image('product', 1, 'rel-1'), { ...image('cart', 2, 'rel-1'), chartRevision: '0.4.0' }]), approvedBy: 'Alice Example <alice@example.com>' };
-    const message = formatPromotionMessage(record, record.images.map((entry) => ({ ...entry, from: { tag: 'sha-0' } })));
+    const record = {
+      ...promotion('c1', [image('product', 1, 'rel-1'), { ...image('cart', 2, 'rel-1'), chartRevision: '0.4.0' }]),
+      approvedBy: 'Alice Example <alice@example.com>',
+    };
+    const message = formatPromotionMessage(
+      record,
+      record.images.map((entry) => ({ ...entry, from: { tag: 'sha-0' } })),
+    );
     expect(message.split('\n')[0]).toBe('promote dev: product sha-1, cart sha-2');
     const trailers = message.slice(message.lastIndexOf('\n\n') + 2);
     const { commit: _commit, ...expected } = record;
@@ -32,13 +38,19 @@ describe('promotion trailers', () => {
 
   it('ignore commits that are not promotions and image trailers that are not references', () => {
     expect(parsePromotionTrailers('Signed-off-by: someone\n')).toBeUndefined();
-    expect(parsePromotionTrailers('Slipway-Release: r1\nSlipway-Environment: dev\nSlipway-Image: product not-a-reference\n')?.images).toEqual([]);
+    expect(
+      parsePromotionTrailers('Slipway-Release: r1\nSlipway-Environment: dev\nSlipway-Image: product not-a-reference\n')?.images,
+    ).toEqual([]);
   });
 });
 
 describe('history decisions', () => {
   it('latest image per service is the newest record naming it', () => {
-    const history = [promotion('c3', [image('cart', 3)]), promotion('c2', [image('product', 2)]), promotion('c1', [image('product', 1), image('cart', 1)])];
+    const history = [
+      promotion('c3', [image('cart', 3)]),
+      promotion('c2', [image('product', 2)]),
+      promotion('c1', [image('product', 1), image('cart', 1)]),
+    ];
     const latest = latestImages(history);
     expect([latest.get('product')?.commit, latest.get('cart')?.commit]).toEqual(['c2', 'c3']);
   });
@@ -52,7 +64,12 @@ describe('history decisions', () => {
     },
     {
       name: 'skips a promotion already rolled back and the rollback itself',
-      history: [promotion('c4', [image('product', 1)], 'c3'), promotion('c3', [image('product', 3)]), promotion('c2', [image('product', 2)]), promotion('c1', [image('product', 1)])],
+      history: [
+        promotion('c4', [image('product', 1)], 'c3'),
+        promotion('c3', [image('product', 3)]),
+        promotion('c2', [image('product', 2)]),
+        promotion('c1', [image('product', 1)]),
+      ],
       undo: 'c2',
       images: [['product', 1]],
     },

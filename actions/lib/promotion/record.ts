@@ -137,11 +137,14 @@ export function rollbackTarget(history: readonly RecordedPromotion[]): RollbackT
   const undone = new Set(history.flatMap((record) => (record.rollsBack ? [record.rollsBack] : [])));
   const live = history.filter((record) => !record.rollsBack && !undone.has(record.commit));
   const [undo, ...older] = live;
-  if (!undo) return { error: 'no promotion recorded in this environment\'s history to roll back' };
+  if (!undo) return { error: "no promotion recorded in this environment's history to roll back" };
   const images: RecordedImage[] = [];
   for (const image of undo.images) {
     const previous = older.flatMap((record) => record.images).find((candidate) => candidate.service === image.service);
-    if (!previous) return { error: `no release of ${image.service} recorded before ${undo.commit.slice(0, 12)} (${undo.releaseId}); nothing to roll back to` };
+    if (!previous)
+      return {
+        error: `no release of ${image.service} recorded before ${undo.commit.slice(0, 12)} (${undo.releaseId}); nothing to roll back to`,
+      };
     images.push(previous);
   }
   return { undo, images };

@@ -23,7 +23,9 @@ export function promotionSummary(result: PromoteResult, links: SummaryLinks): st
     lines.push('| Service | From → To | Digest | Source commit |', '| --- | --- | --- | --- |');
     for (const change of result.plan.changes) {
       const from = change.from?.tag ?? (change.from?.digest ? shortDigest(change.from.digest) : 'unpinned');
-      lines.push(`| ${markdownCell(change.service)} | ${markdownCell(from)} → ${markdownCell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source(change.sourceCommit)} |`);
+      lines.push(
+        `| ${markdownCell(change.service)} | ${markdownCell(from)} → ${markdownCell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source(change.sourceCommit)} |`,
+      );
     }
     lines.push('');
   }

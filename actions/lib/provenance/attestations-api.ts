@@ -36,12 +36,15 @@ async function bundleFromUrl(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   if (!response.ok) throw new AttestationsApiError(`bundle_url answered HTTP ${response.status}`);
   const compressed = new Uint8Array(await response.arrayBuffer());
-  if (compressed.byteLength > maxBundleBytes) throw new AttestationsApiError(`bundle_url sent ${compressed.byteLength} bytes, more than a bundle can be`);
+  if (compressed.byteLength > maxBundleBytes)
+    throw new AttestationsApiError(`bundle_url sent ${compressed.byteLength} bytes, more than a bundle can be`);
   let text: string;
   try {
     text = Buffer.from(uncompress(compressed, maxBundleBytes)).toString('utf8');
   } catch (error) {
-    throw new AttestationsApiError(`bundle_url content is not snappy-compressed (${error instanceof Error ? error.message : String(error)})`);
+    throw new AttestationsApiError(
+      `bundle_url content is not snappy-compressed (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -57,7 +60,13 @@ export async function listAttestationBundles(api: AttestationsApi, digest: strin
   const entries: AttestationEntry[] = [];
   try {
     let pages = 0;
-    const iterator = octokit.paginate.iterator(octokit.rest.repos.listAttestations, { owner: api.owner, repo: api.repo, subject_digest: digest, per_page: 100, predicate_type: 'provenance' });
+    const iterator = octokit.paginate.iterator(octokit.rest.repos.listAttestations, {
+      owner: api.owner,
+      repo: api.repo,
+      subject_digest: digest,
+      per_page: 100,
+      predicate_type: 'provenance',
+    });
     for await (const page of iterator) {
       // The paginate plugin hands bodies without `total_count` through unchanged; its typing
       // assumes a list key, hence the cast to the documented shape.

@@ -37,7 +37,10 @@ function utf8Extension(certificate: X509Certificate, oid: string): string | unde
 }
 
 /** The claims of a certificate whose chain @sigstore/verify has verified; `signer` is its verified identity. */
-export function certificateIdentity(certificate: X509Certificate, signer: { subjectAlternativeName?: string; issuer?: string }): CertificateIdentity {
+export function certificateIdentity(
+  certificate: X509Certificate,
+  signer: { subjectAlternativeName?: string; issuer?: string },
+): CertificateIdentity {
   const identity: CertificateIdentity = {};
   const set = (key: keyof CertificateIdentity, value: string | undefined): void => {
     if (value !== undefined && value !== '') identity[key] = value;
@@ -66,11 +69,17 @@ function workflowUri(uri: string, serverUrl: string): { repository: string; work
 export function identityRefusal(identity: CertificateIdentity, policy: ProvenancePolicy): Refusal | undefined {
   const expected = signerWorkflowUri(policy);
   if (identity.issuer !== githubActionsIssuer) {
-    return { reason: 'wrong-issuer', detail: `signed through OIDC issuer ${identity.issuer ?? '(none)'}, not GitHub Actions (${githubActionsIssuer})` };
+    return {
+      reason: 'wrong-issuer',
+      detail: `signed through OIDC issuer ${identity.issuer ?? '(none)'}, not GitHub Actions (${githubActionsIssuer})`,
+    };
   }
   const repositoryUri = `${policy.serverUrl}/${policy.repository}`;
   if (!identity.sourceRepositoryUri || !sameRepository(identity.sourceRepositoryUri, repositoryUri)) {
-    return { reason: 'wrong-repository', detail: `built from ${identity.sourceRepositoryUri ?? '(no source repository in the certificate)'}, not ${repositoryUri}` };
+    return {
+      reason: 'wrong-repository',
+      detail: `built from ${identity.sourceRepositoryUri ?? '(no source repository in the certificate)'}, not ${repositoryUri}`,
+    };
   }
   const san = identity.subjectAlternativeName ?? '';
   const signer = workflowUri(san, policy.serverUrl);
@@ -78,7 +87,10 @@ export function identityRefusal(identity: CertificateIdentity, policy: Provenanc
     return { reason: 'wrong-workflow', detail: `signed by ${san || '(no subject)'}, not ${expected}` };
   }
   const starter = identity.buildConfigUri ? workflowUri(identity.buildConfigUri, policy.serverUrl) : undefined;
-  if (identity.buildConfigUri && (!starter || !sameRepository(starter.repository, policy.repository) || starter.workflow !== policy.workflow)) {
+  if (
+    identity.buildConfigUri &&
+    (!starter || !sameRepository(starter.repository, policy.repository) || starter.workflow !== policy.workflow)
+  ) {
     return { reason: 'wrong-workflow', detail: `the run was started by ${identity.buildConfigUri}, not ${expected}` };
   }
   if (signer.ref !== policy.ref || identity.sourceRepositoryRef !== policy.ref || (starter && starter.ref !== policy.ref)) {

@@ -36,13 +36,17 @@ export function provenancePolicy(input: { repository: string; workflow?: string;
   const ref = (input.ref ?? defaultReleaseRef).trim();
   const serverUrl = (input.serverUrl ?? 'https://github.com').trim().replace(/\/+$/, '');
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new ProvenancePolicyError(`repository '${input.repository}' is not owner/name (the GitHub repository whose release workflow builds the images)`);
+    throw new ProvenancePolicyError(
+      `repository '${input.repository}' is not owner/name (the GitHub repository whose release workflow builds the images)`,
+    );
   }
   if (!/^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/.test(workflow)) {
     throw new ProvenancePolicyError(`workflow '${workflow}' is not a workflow file path such as ${defaultReleaseWorkflow}`);
   }
-  if (!/^refs\/(heads|tags)\/[^\s@]+$/.test(ref)) throw new ProvenancePolicyError(`ref '${ref}' is not a full git ref such as ${defaultReleaseRef}`);
-  if (!/^https?:\/\/[^\s/]+$/.test(serverUrl)) throw new ProvenancePolicyError(`server URL '${input.serverUrl}' is not a web root such as https://github.com`);
+  if (!/^refs\/(heads|tags)\/[^\s@]+$/.test(ref))
+    throw new ProvenancePolicyError(`ref '${ref}' is not a full git ref such as ${defaultReleaseRef}`);
+  if (!/^https?:\/\/[^\s/]+$/.test(serverUrl))
+    throw new ProvenancePolicyError(`server URL '${input.serverUrl}' is not a web root such as https://github.com`);
   return { repository, workflow, ref, serverUrl };
 }
 

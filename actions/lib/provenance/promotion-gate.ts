@@ -35,7 +35,9 @@ export function provenanceGate(verify: VerifyDigest): ProvenanceGate {
     verified,
     async checkImages(changes) {
       verified.clear();
-      const results = await Promise.all(changes.map(async (change) => ({ service: change.service, result: await verify(change.image.digest) })));
+      const results = await Promise.all(
+        changes.map(async (change) => ({ service: change.service, result: await verify(change.image.digest) })),
+      );
       const refusals = results.flatMap(({ service, result }) => (result.ok ? [] : [{ service, result }]));
       if (refusals.length > 0) throw new ProvenanceRefusedError(refusals);
       for (const { service, result } of results) if (result.ok) verified.set(service, result);
@@ -44,7 +46,9 @@ export function provenanceGate(verify: VerifyDigest): ProvenanceGate {
 }
 
 /** The job summary's provenance section: what was verified, or in bold that nothing was. */
-export function provenanceSummary(check: { required: false } | { required: true; policy: ProvenancePolicy; verified: ReadonlyMap<string, VerifiedProvenance> }): string {
+export function provenanceSummary(
+  check: { required: false } | { required: true; policy: ProvenancePolicy; verified: ReadonlyMap<string, VerifiedProvenance> },
+): string {
   if (!check.required) {
     return '**Provenance was not verified: `require-provenance` is `false`, so these images were pinned without checking their signed build provenance.**\n';
   }
@@ -56,8 +60,9 @@ export function provenanceSummary(check: { required: false } | { required: true;
     '| --- | --- | --- | --- |',
   ];
   for (const [service, provenance] of check.verified) {
-    lines.push(`| ${markdownCell(service)} | \`${shortDigest(provenance.digest)}\` | ${provenance.sourceCommit ? `\`${provenance.sourceCommit.slice(0, 12)}\`` : 'unknown'} | ${markdownCell(provenance.logIndex)} |`);
+    lines.push(
+      `| ${markdownCell(service)} | \`${shortDigest(provenance.digest)}\` | ${provenance.sourceCommit ? `\`${provenance.sourceCommit.slice(0, 12)}\`` : 'unknown'} | ${markdownCell(provenance.logIndex)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
-

@@ -22,7 +22,8 @@ export function readStatement(payloadType: string, payload: Buffer): InTotoState
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const statement = parsed as { _type?: unknown; predicateType?: unknown; subject?: unknown };
-  if (statement._type !== inTotoStatementV1 || typeof statement.predicateType !== 'string' || !Array.isArray(statement.subject)) return undefined;
+  if (statement._type !== inTotoStatementV1 || typeof statement.predicateType !== 'string' || !Array.isArray(statement.subject))
+    return undefined;
   const subjectDigests = statement.subject
     .map((subject: unknown) => (subject as { digest?: { sha256?: unknown } } | null)?.digest?.sha256)
     .filter((hex): hex is string => typeof hex === 'string')

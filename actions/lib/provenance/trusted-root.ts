@@ -29,7 +29,9 @@ function parseJsonDocuments(text: string, where: string): unknown[] {
       try {
         return JSON.parse(line) as unknown;
       } catch (error) {
-        throw new TrustedRootError(`${where}: line ${index + 1} is not JSON (${error instanceof Error ? error.message : String(error)}); give a Sigstore trusted root such as \`gh attestation trusted-root\` prints`);
+        throw new TrustedRootError(
+          `${where}: line ${index + 1} is not JSON (${error instanceof Error ? error.message : String(error)}); give a Sigstore trusted root such as \`gh attestation trusted-root\` prints`,
+        );
       }
     });
 }
@@ -44,7 +46,9 @@ export function parseTrustedRoot(text: string, where: string): TrustedRoot {
   const roots = documents.map((json, index) => {
     const mediaType = (json as { mediaType?: unknown } | null)?.mediaType;
     if (typeof mediaType !== 'string' || !trustedRootMediaType.test(mediaType)) {
-      throw new TrustedRootError(`${where}${documents.length > 1 ? ` line ${index + 1}` : ''}: mediaType '${String(mediaType)}' is not a Sigstore trusted root (application/vnd.dev.sigstore.trustedroot+json)`);
+      throw new TrustedRootError(
+        `${where}${documents.length > 1 ? ` line ${index + 1}` : ''}: mediaType '${String(mediaType)}' is not a Sigstore trusted root (application/vnd.dev.sigstore.trustedroot+json)`,
+      );
     }
     return TrustedRoot.fromJSON(json);
   });
@@ -56,7 +60,8 @@ export function parseTrustedRoot(text: string, where: string): TrustedRoot {
     ctlogs: roots.flatMap((each) => each.ctlogs),
     timestampAuthorities: roots.flatMap((each) => each.timestampAuthorities),
   };
-  if (root.certificateAuthorities.length === 0) throw new TrustedRootError(`${where}: names no certificate authority, so no signing certificate could be trusted`);
+  if (root.certificateAuthorities.length === 0)
+    throw new TrustedRootError(`${where}: names no certificate authority, so no signing certificate could be trusted`);
   if (root.tlogs.length === 0) throw new TrustedRootError(`${where}: names no transparency log, so no log inclusion could be verified`);
   return root;
 }
@@ -80,7 +85,9 @@ export async function trustedVerifier(source: TrustSource = {}): Promise<Verifie
     try {
       text = readFileSync(source.trustedRootFile, 'utf8');
     } catch (error) {
-      throw new TrustedRootError(`trusted root ${source.trustedRootFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new TrustedRootError(
+        `trusted root ${source.trustedRootFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
     root = parseTrustedRoot(text, `trusted root ${source.trustedRootFile}`);
   } else {

@@ -53,13 +53,17 @@ export function checkBundle(json: unknown, digest: string, policy: ProvenancePol
   } catch (error) {
     return refused(1, { reason: 'bad-signature', detail: `not a valid Sigstore bundle: ${errorText(error)}` });
   }
-  if (!isBundleWithDsseEnvelope(bundle)) return refused(0, { reason: 'no-attestation', detail: 'a bundle signs a message, not an in-toto attestation' });
+  if (!isBundleWithDsseEnvelope(bundle))
+    return refused(0, { reason: 'no-attestation', detail: 'a bundle signs a message, not an in-toto attestation' });
   const envelope = bundle.content.dsseEnvelope;
   // Read before the signature check only to pick SLSA provenance among the attestations; the
   // statement is trusted once the signature over it has verified below.
   const statement = readStatement(envelope.payloadType, envelope.payload);
   if (!statement || statement.predicateType !== slsaProvenanceV1) {
-    return refused(0, { reason: 'no-attestation', detail: `an attestation of type ${statement?.predicateType ?? envelope.payloadType}, not ${slsaProvenanceV1}` });
+    return refused(0, {
+      reason: 'no-attestation',
+      detail: `an attestation of type ${statement?.predicateType ?? envelope.payloadType}, not ${slsaProvenanceV1}`,
+    });
   }
   const entity = toSignedEntity(bundle);
   let signer;
@@ -68,7 +72,8 @@ export function checkBundle(json: unknown, digest: string, policy: ProvenancePol
   } catch (error) {
     return refused(1, signatureRefusal(error));
   }
-  if (entity.key.$case !== 'certificate') return refused(1, { reason: 'untrusted-ca', detail: 'signed with a public key, not a Fulcio certificate' });
+  if (entity.key.$case !== 'certificate')
+    return refused(1, { reason: 'untrusted-ca', detail: 'signed with a public key, not a Fulcio certificate' });
   const identity = certificateIdentity(entity.key.certificate, {
     ...(signer.identity?.subjectAlternativeName ? { subjectAlternativeName: signer.identity.subjectAlternativeName } : {}),
     ...(signer.identity?.extensions?.issuer ? { issuer: signer.identity.extensions.issuer } : {}),

@@ -61,9 +61,24 @@ describe('image provenance against a local stand-in of the GitHub attestations A
   });
 
   it.each([
-    ['another repository', { repository: 'mallory/slipway' }, 'wrong-repository', 'built from https://github.com/mallory/slipway, not https://github.com/example/slipway'],
-    ['another workflow', { workflow: '.github/workflows/pull-request.yml' }, 'wrong-workflow', 'signed by https://github.com/example/slipway/.github/workflows/pull-request.yml@refs/heads/main'],
-    ['a run started by another workflow', { startedBy: 'example/slipway/.github/workflows/nightly.yml@refs/heads/main' }, 'wrong-workflow', 'the run was started by https://github.com/example/slipway/.github/workflows/nightly.yml@refs/heads/main'],
+    [
+      'another repository',
+      { repository: 'mallory/slipway' },
+      'wrong-repository',
+      'built from https://github.com/mallory/slipway, not https://github.com/example/slipway',
+    ],
+    [
+      'another workflow',
+      { workflow: '.github/workflows/pull-request.yml' },
+      'wrong-workflow',
+      'signed by https://github.com/example/slipway/.github/workflows/pull-request.yml@refs/heads/main',
+    ],
+    [
+      'a run started by another workflow',
+      { startedBy: 'example/slipway/.github/workflows/nightly.yml@refs/heads/main' },
+      'wrong-workflow',
+      'the run was started by https://github.com/example/slipway/.github/workflows/nightly.yml@refs/heads/main',
+    ],
     ['a branch other than main', { ref: 'refs/heads/feature' }, 'wrong-ref', 'built from refs/heads/feature, not refs/heads/main'],
     ['a tampered payload', { tamper: true }, 'bad-signature', 'DSSE payload hash mismatch'],
     ['a certificate from a CA outside the trusted root', { untrustedCa: true }, 'untrusted-ca', 'does not chain to the trusted root'],
@@ -80,7 +95,11 @@ describe('image provenance against a local stand-in of the GitHub attestations A
     const digest = digestOf('listed under this digest');
     api.add(repository, digest, await sigstore.attest({ digest: digestOf('another image'), repository }));
     const { verify } = await provenanceVerifier(verifierOptions());
-    expect(await verify(digest)).toMatchObject({ ok: false, reason: 'digest-mismatch', detail: `the attestation is about ${digestOf('another image')}, not ${digest}` });
+    expect(await verify(digest)).toMatchObject({
+      ok: false,
+      reason: 'digest-mismatch',
+      detail: `the attestation is about ${digestOf('another image')}, not ${digest}`,
+    });
     expect(await verify(digestOf('never attested'))).toMatchObject({ ok: false, reason: 'no-attestation' });
   });
 
@@ -93,7 +112,11 @@ describe('image provenance against a local stand-in of the GitHub attestations A
     await stored(sbomOnly, { predicateType: 'https://cyclonedx.org/bom' });
     const { verify } = await provenanceVerifier(verifierOptions());
     expect(await verify(mixed)).toMatchObject({ ok: true });
-    expect(await verify(sbomOnly)).toMatchObject({ ok: false, reason: 'no-attestation', detail: 'an attestation of type https://cyclonedx.org/bom, not https://slsa.dev/provenance/v1' });
+    expect(await verify(sbomOnly)).toMatchObject({
+      ok: false,
+      reason: 'no-attestation',
+      detail: 'an attestation of type https://cyclonedx.org/bom, not https://slsa.dev/provenance/v1',
+    });
   });
 
   it('reads bundles listed by bundle_url only, and follows the Link header past the first 100', async () => {
@@ -146,11 +169,17 @@ describe('image provenance against a local stand-in of the GitHub attestations A
 
   it('refuses a policy or trusted root it cannot use, before asking the API', async () => {
     const before = api.requests.length;
-    await expect(provenanceVerifier(verifierOptions({ repository: 'not-a-repository' }))).rejects.toThrow("repository 'not-a-repository' is not owner/name");
-    await expect(provenanceVerifier(verifierOptions({ ref: 'main' }))).rejects.toThrow("ref 'main' is not a full git ref such as refs/heads/main");
+    await expect(provenanceVerifier(verifierOptions({ repository: 'not-a-repository' }))).rejects.toThrow(
+      "repository 'not-a-repository' is not owner/name",
+    );
+    await expect(provenanceVerifier(verifierOptions({ ref: 'main' }))).rejects.toThrow(
+      "ref 'main' is not a full git ref such as refs/heads/main",
+    );
     const notRoot = join(mkdtempSync(join(tmpdir(), 'slipway-trust-')), 'root.json');
     writeFileSync(notRoot, JSON.stringify({ mediaType: 'application/json' }));
-    await expect(provenanceVerifier(verifierOptions({ trust: { trustedRootFile: notRoot } }))).rejects.toThrow(`trusted root ${notRoot}: mediaType 'application/json' is not a Sigstore trusted root`);
+    await expect(provenanceVerifier(verifierOptions({ trust: { trustedRootFile: notRoot } }))).rejects.toThrow(
+      `trusted root ${notRoot}: mediaType 'application/json' is not a Sigstore trusted root`,
+    );
     expect(api.requests.length).toBe(before);
   });
 });

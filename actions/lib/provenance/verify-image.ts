@@ -20,11 +20,21 @@ import type { BundleCheck } from './verify-bundle.ts';
 export type VerifyDigest = (digest: string) => Promise<ProvenanceResult>;
 
 /** Verifies one digest with its bundles from `bundles`; pure apart from the source. */
-export async function verifyDigest(digest: string, policy: ProvenancePolicy, verifier: Verifier, bundles: BundleSource): Promise<ProvenanceResult> {
+export async function verifyDigest(
+  digest: string,
+  policy: ProvenancePolicy,
+  verifier: Verifier,
+  bundles: BundleSource,
+): Promise<ProvenanceResult> {
   if (!isDigest(digest)) throw new Error(`'${digest}' is not an image digest (sha256: followed by 64 lowercase hex characters)`);
   const found = await bundles(digest);
   if (found.length === 0) {
-    return { ok: false, digest, reason: 'no-attestation', detail: `${policy.repository} has no SLSA provenance attestation for this digest (GitHub attestations API)` };
+    return {
+      ok: false,
+      digest,
+      reason: 'no-attestation',
+      detail: `${policy.repository} has no SLSA provenance attestation for this digest (GitHub attestations API)`,
+    };
   }
   const checks: BundleCheck[] = found.map((bundle) => checkBundle(bundle, digest, policy, verifier));
   const passed = checks.find((check) => check.ok);
@@ -55,6 +65,9 @@ export async function provenanceVerifier(options: ProvenanceVerifierOptions): Pr
   const [owner, repo] = policy.repository.split('/') as [string, string];
   const verifier = await trustedVerifier(options.trust ?? {});
   const source = options.bundleSource ?? ((digest: string) => listAttestationBundles({ ...options.api, owner, repo }, digest));
-  const bundles = cachedBundleSource(source, { scope: policy.repository, ...(options.cacheDirectory ? { directory: options.cacheDirectory } : {}) });
+  const bundles = cachedBundleSource(source, {
+    scope: policy.repository,
+    ...(options.cacheDirectory ? { directory: options.cacheDirectory } : {}),
+  });
   return { policy, verify: (digest) => verifyDigest(digest, policy, verifier, bundles) };
 }

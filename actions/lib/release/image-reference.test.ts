@@ -8,7 +8,10 @@ describe('parseImageReference', () => {
     ['nginx', { repository: 'nginx' }],
     ['library/nginx:1.27', { repository: 'library/nginx', tag: '1.27' }],
     ['localhost:5000/shop/cart:sha-1a2b3c4', { repository: 'localhost:5000/shop/cart', tag: 'sha-1a2b3c4' }],
-    [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway/product:sha-1a2b3c4@${digest}`, { repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway/product', tag: 'sha-1a2b3c4', digest }],
+    [
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway/product:sha-1a2b3c4@${digest}`,
+      { repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway/product', tag: 'sha-1a2b3c4', digest },
+    ],
     [`ghcr.io/stefanprodan/podinfo@${digest}`, { repository: 'ghcr.io/stefanprodan/podinfo', digest }],
   ])('%s', (text, expected) => {
     expect(parseImageReference(text)).toEqual(expected);

@@ -74,7 +74,8 @@ export function parseImageReference(text: string, where = 'image reference'): Im
     rest = rest.slice(0, colon);
     if (!isTag(tag)) fail(`the tag '${tag}' must be 1-128 characters of letters, digits, '_', '.', '-' and not start with '.' or '-'`);
   }
-  if (!isRepository(rest)) fail(`the repository '${rest}' must be lowercase path components separated by '/', optionally after a registry host`);
+  if (!isRepository(rest))
+    fail(`the repository '${rest}' must be lowercase path components separated by '/', optionally after a registry host`);
   return { repository: rest, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
 

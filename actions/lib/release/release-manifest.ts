@@ -138,7 +138,9 @@ export function createReleaseManifest(release: NewRelease): ReleaseManifest {
 function withService(manifest: ReleaseManifest, service: string, change: (entry: ReleaseService) => ReleaseService): ReleaseManifest {
   const entry = manifest.services[service];
   if (!entry) {
-    throw new ReleaseManifestError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(', ')})`);
+    throw new ReleaseManifestError(
+      `release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(', ')})`,
+    );
   }
   return validateReleaseManifest({ ...manifest, services: { ...manifest.services, [service]: change(entry) } });
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { candidateRuns, explainMissingRelease, manifestArtifact, pendingRollbacks, releaseInRun, releaseRuns, rollbackRunName, rollbackRuns, runRefusal, verifiedArtifact, verifiedReleaseOfRun } from './release-runs.ts';
+import {
+  candidateRuns,
+  explainMissingRelease,
+  manifestArtifact,
+  pendingRollbacks,
+  releaseInRun,
+  releaseRuns,
+  rollbackRunName,
+  rollbackRuns,
+  runRefusal,
+  verifiedArtifact,
+  verifiedReleaseOfRun,
+} from './release-runs.ts';
 import type { ArtifactFacts, WorkflowRunFacts } from './release-runs.ts';
 
 const repository = 'example/slipway';
@@ -7,7 +19,17 @@ const trusted = releaseRuns(repository);
 const release = '1a2b3c4-20261122T030000Z';
 
 function run(id: number, overrides: Partial<WorkflowRunFacts> = {}): WorkflowRunFacts {
-  return { id, path: '.github/workflows/release.yml', event: 'push', headBranch: 'main', headSha: `1a2b3c4${'0'.repeat(33)}`, headRepository: repository, status: 'completed', displayTitle: 'Release', ...overrides };
+  return {
+    id,
+    path: '.github/workflows/release.yml',
+    event: 'push',
+    headBranch: 'main',
+    headSha: `1a2b3c4${'0'.repeat(33)}`,
+    headRepository: repository,
+    status: 'completed',
+    displayTitle: 'Release',
+    ...overrides,
+  };
 }
 const artifact = (name: string, runId: number, expired = false): ArtifactFacts => ({ name, runId, expired });
 
@@ -19,8 +41,16 @@ describe('which runs a release may come from', () => {
 
   it.each([
     ['a pull request run', { event: 'pull_request', headBranch: 'feature' }, /run 7 was triggered by pull_request, not by push/],
-    ['a fork whose own workflow is named Release, from its main', { headRepository: 'mallory/slipway' }, /run 7 ran code from mallory\/slipway, not from example\/slipway/],
-    ['another workflow file', { path: '.github/workflows/release-copy.yml' }, /run 7 ran \.github\/workflows\/release-copy\.yml, not \.github\/workflows\/release\.yml/],
+    [
+      'a fork whose own workflow is named Release, from its main',
+      { headRepository: 'mallory/slipway' },
+      /run 7 ran code from mallory\/slipway, not from example\/slipway/,
+    ],
+    [
+      'another workflow file',
+      { path: '.github/workflows/release-copy.yml' },
+      /run 7 ran \.github\/workflows\/release-copy\.yml, not \.github\/workflows\/release\.yml/,
+    ],
     ['a push to another branch', { headBranch: 'hotfix' }, /run 7 ran for branch hotfix, not main/],
   ])('refuses %s', (_, overrides, reason) => {
     expect(runRefusal(run(7, overrides), trusted)).toMatch(reason);
@@ -43,37 +73,81 @@ describe('why no trusted run holds a release', () => {
   const none = { manifests: [], markers: [] };
   it('a manifest uploaded only by a pull request run: refused, naming the run and why', () => {
     const runs = new Map([[901, run(901, { event: 'pull_request', headBranch: 'main', headRepository: 'mallory/slipway' })]]);
-    const reason = explainMissingRelease(release, {}, { manifests: [artifact(manifestArtifact(release), 901)], markers: [artifact(verifiedArtifact(release), 901)] }, runs, trusted);
-    expect(reason).toMatch(/release-manifest-1a2b3c4-20261122T030000Z comes only from runs that may not promote \(run 901 was triggered by pull_request, not by push\)/);
+    const reason = explainMissingRelease(
+      release,
+      {},
+      { manifests: [artifact(manifestArtifact(release), 901)], markers: [artifact(verifiedArtifact(release), 901)] },
+      runs,
+      trusted,
+    );
+    expect(reason).toMatch(
+      /release-manifest-1a2b3c4-20261122T030000Z comes only from runs that may not promote \(run 901 was triggered by pull_request, not by push\)/,
+    );
     expect(reason).toContain('a release manifest counts only from a push of .github/workflows/release.yml to main of example/slipway');
   });
 
   it('a marker uploaded by another run than the one that built the release: refused', () => {
-    const runs = new Map([[501, run(501)], [777, run(777, { path: '.github/workflows/other.yml' })]]);
-    const reason = explainMissingRelease(release, { manifestRun: 501 }, { manifests: [artifact(manifestArtifact(release), 501)], markers: [artifact(verifiedArtifact(release), 777)] }, runs, trusted);
-    expect(reason).toMatch(/its release-verified-dev-1a2b3c4-20261122T030000Z marker comes from run 777 ran \.github\/workflows\/other\.yml.*not from run 501 that built the release/);
+    const runs = new Map([
+      [501, run(501)],
+      [777, run(777, { path: '.github/workflows/other.yml' })],
+    ]);
+    const reason = explainMissingRelease(
+      release,
+      { manifestRun: 501 },
+      { manifests: [artifact(manifestArtifact(release), 501)], markers: [artifact(verifiedArtifact(release), 777)] },
+      runs,
+      trusted,
+    );
+    expect(reason).toMatch(
+      /its release-verified-dev-1a2b3c4-20261122T030000Z marker comes from run 777 ran \.github\/workflows\/other\.yml.*not from run 501 that built the release/,
+    );
   });
 
   it('a release built but never verified in dev, an unknown id, an expired manifest', () => {
-    expect(explainMissingRelease(release, { manifestRun: 501 }, none, new Map(), trusted)).toMatch(/has not passed verification in dev \(run 501 built it but uploaded no release-verified-dev-/);
-    expect(explainMissingRelease(release, {}, none, new Map(), trusted)).toMatch(/^no release-manifest-1a2b3c4-20261122T030000Z artifact from a push of .*: the release id is unknown; promote 'dev' instead$/);
-    expect(explainMissingRelease(release, {}, { manifests: [artifact(manifestArtifact(release), 501, true)], markers: [] }, new Map(), trusted)).toContain('or its manifest expired (90 days)');
+    expect(explainMissingRelease(release, { manifestRun: 501 }, none, new Map(), trusted)).toMatch(
+      /has not passed verification in dev \(run 501 built it but uploaded no release-verified-dev-/,
+    );
+    expect(explainMissingRelease(release, {}, none, new Map(), trusted)).toMatch(
+      /^no release-manifest-1a2b3c4-20261122T030000Z artifact from a push of .*: the release id is unknown; promote 'dev' instead$/,
+    );
+    expect(
+      explainMissingRelease(release, {}, { manifests: [artifact(manifestArtifact(release), 501, true)], markers: [] }, new Map(), trusted),
+    ).toContain('or its manifest expired (90 days)');
   });
 });
 
 describe('the release a finished Release run verified (workflow_run)', () => {
   it('is the one whose marker and manifest the run uploaded', () => {
-    expect(verifiedReleaseOfRun(run(502), [artifact(manifestArtifact(release), 502), artifact(verifiedArtifact(release), 502)], trusted)).toEqual({ releaseId: release });
+    expect(
+      verifiedReleaseOfRun(run(502), [artifact(manifestArtifact(release), 502), artifact(verifiedArtifact(release), 502)], trusted),
+    ).toEqual({ releaseId: release });
   });
 
   it('is none when the run verified nothing (it built nothing)', () => {
-    expect(verifiedReleaseOfRun(run(599), [], trusted)).toEqual({ skip: 'Release run 599 verified no new release in dev: nothing to promote.' });
+    expect(verifiedReleaseOfRun(run(599), [], trusted)).toEqual({
+      skip: 'Release run 599 verified no new release in dev: nothing to promote.',
+    });
   });
 
   it.each([
-    ['a run from a fork', run(66, { headRepository: 'mallory/slipway' }), [], /ran code from mallory\/slipway.*starts only after \.github\/workflows\/release\.yml pushed to main of example\/slipway/],
-    ['a marker without its manifest', run(67), [artifact(verifiedArtifact(release), 67)], /has the marker of release .* but not its release-manifest-/],
-    ['two markers', run(68), [artifact(verifiedArtifact('a'), 68), artifact(verifiedArtifact('b'), 68)], /uploaded 2 verified-in-dev markers/],
+    [
+      'a run from a fork',
+      run(66, { headRepository: 'mallory/slipway' }),
+      [],
+      /ran code from mallory\/slipway.*starts only after \.github\/workflows\/release\.yml pushed to main of example\/slipway/,
+    ],
+    [
+      'a marker without its manifest',
+      run(67),
+      [artifact(verifiedArtifact(release), 67)],
+      /has the marker of release .* but not its release-manifest-/,
+    ],
+    [
+      'two markers',
+      run(68),
+      [artifact(verifiedArtifact('a'), 68), artifact(verifiedArtifact('b'), 68)],
+      /uploaded 2 verified-in-dev markers/,
+    ],
   ])('refuses %s', (_, theRun, artifacts, reason) => {
     const result = verifiedReleaseOfRun(theRun, artifacts, trusted);
     expect('refused' in result && result.refused).toMatch(reason);
@@ -83,9 +157,21 @@ describe('the release a finished Release run verified (workflow_run)', () => {
 describe('rollbacks a prod writer must let through', () => {
   const rollbacks = rollbackRuns(repository);
   const rollback = (id: number, status: string, environment = 'prod', overrides: Partial<WorkflowRunFacts> = {}) =>
-    run(id, { path: '.github/workflows/rollback.yml', event: 'workflow_dispatch', status, displayTitle: rollbackRunName(environment), ...overrides });
+    run(id, {
+      path: '.github/workflows/rollback.yml',
+      event: 'workflow_dispatch',
+      status,
+      displayTitle: rollbackRunName(environment),
+      ...overrides,
+    });
   it('are the unfinished rollback runs of that environment on main', () => {
-    const runs = [rollback(1, 'completed'), rollback(2, 'waiting'), rollback(3, 'pending'), rollback(4, 'in_progress', 'dev'), rollback(5, 'queued', 'prod', { headBranch: 'feature' })];
+    const runs = [
+      rollback(1, 'completed'),
+      rollback(2, 'waiting'),
+      rollback(3, 'pending'),
+      rollback(4, 'in_progress', 'dev'),
+      rollback(5, 'queued', 'prod', { headBranch: 'feature' }),
+    ];
     expect(pendingRollbacks(runs, 'prod', rollbacks).map((candidate) => candidate.id)).toEqual([2, 3]);
     expect(pendingRollbacks(runs, 'dev', rollbacks).map((candidate) => candidate.id)).toEqual([4]);
   });

@@ -76,7 +76,8 @@ export function runRefusal(run: WorkflowRunFacts, trusted: TrustedRuns): string 
   return undefined;
 }
 
-const live = (artifacts: readonly ArtifactFacts[], name: string): ArtifactFacts[] => artifacts.filter((artifact) => artifact.name === name && !artifact.expired);
+const live = (artifacts: readonly ArtifactFacts[], name: string): ArtifactFacts[] =>
+  artifacts.filter((artifact) => artifact.name === name && !artifact.expired);
 
 /**
  * The trusted runs that may have built `releaseId`, newest first: a release id made by the build
@@ -135,19 +136,31 @@ export type RunRelease = { refused: string } | { skip: string } | { releaseId: s
 /** After a Release run (workflow_run): the release it verified in dev, if that run is trusted and verified one. */
 export function verifiedReleaseOfRun(run: WorkflowRunFacts, artifacts: readonly ArtifactFacts[], trusted: TrustedRuns): RunRelease {
   const refusal = runRefusal(run, trusted);
-  if (refusal) return { refused: `${refusal}: a prod promotion starts only after ${trusted.workflowPath} pushed to ${trusted.branch} of ${trusted.repository}` };
-  const markers = artifacts.filter((artifact) => !artifact.expired && artifact.name.startsWith(verifiedPrefix) && artifact.runId === run.id);
+  if (refusal)
+    return {
+      refused: `${refusal}: a prod promotion starts only after ${trusted.workflowPath} pushed to ${trusted.branch} of ${trusted.repository}`,
+    };
+  const markers = artifacts.filter(
+    (artifact) => !artifact.expired && artifact.name.startsWith(verifiedPrefix) && artifact.runId === run.id,
+  );
   const [marker, ...more] = markers;
   if (!marker) return { skip: `Release run ${run.id} verified no new release in dev: nothing to promote.` };
-  if (more.length > 0) return { refused: `run ${run.id} uploaded ${markers.length} verified-in-dev markers (${markers.map((artifact) => artifact.name).join(', ')}); a Release run verifies one release` };
+  if (more.length > 0)
+    return {
+      refused: `run ${run.id} uploaded ${markers.length} verified-in-dev markers (${markers.map((artifact) => artifact.name).join(', ')}); a Release run verifies one release`,
+    };
   const releaseId = marker.name.slice(verifiedPrefix.length);
   if (live(artifacts, manifestArtifact(releaseId)).length === 0) {
-    return { refused: `run ${run.id} has the marker of release ${releaseId} but not its ${manifestArtifact(releaseId)}: both must come from the run that built the release` };
+    return {
+      refused: `run ${run.id} has the marker of release ${releaseId} but not its ${manifestArtifact(releaseId)}: both must come from the run that built the release`,
+    };
   }
   return { releaseId };
 }
 
 /** Rollbacks of `environment` not yet finished (waiting for a reviewer, queued, running): a writer of that environment must let them through. */
 export function pendingRollbacks(runs: readonly WorkflowRunFacts[], environment: string, trusted: TrustedRuns): WorkflowRunFacts[] {
-  return runs.filter((run) => run.status !== 'completed' && run.displayTitle === rollbackRunName(environment) && runRefusal(run, trusted) === undefined);
+  return runs.filter(
+    (run) => run.status !== 'completed' && run.displayTitle === rollbackRunName(environment) && runRefusal(run, trusted) === undefined,
+  );
 }

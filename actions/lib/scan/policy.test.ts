@@ -30,12 +30,19 @@ describe('scan policy on real-format Trivy reports (SchemaVersion 2)', () => {
       counts: [1, 2, 2, 1, 0],
     },
     { name: 'only CRITICAL fails', file: 'cart-alpine.json', failOn: 'critical', blocking: ['CVE-2024-45491'], counts: [1, 2, 2, 1, 0] },
-    { name: 'MEDIUM and LOW fail', file: 'cart-alpine.json', failOn: 'MEDIUM, LOW', blocking: ['CVE-2024-9143', 'CVE-2024-9143', 'CVE-2025-5889'], counts: [1, 2, 2, 1, 0] },
+    {
+      name: 'MEDIUM and LOW fail',
+      file: 'cart-alpine.json',
+      failOn: 'MEDIUM, LOW',
+      blocking: ['CVE-2024-9143', 'CVE-2024-9143', 'CVE-2025-5889'],
+      counts: [1, 2, 2, 1, 0],
+    },
     {
       name: 'ignored until a future date, and by path in the YAML file',
       file: 'cart-alpine.json',
       trivyignore: '# accepted until the base image bump\nCVE-2024-45491 exp:2027-01-01\n',
-      trivyignoreYaml: 'vulnerabilities:\n  - id: CVE-2024-21538\n    paths:\n      - "usr/local/lib/node_modules/npm/**"\n    statement: npm is not run in production\n',
+      trivyignoreYaml:
+        'vulnerabilities:\n  - id: CVE-2024-21538\n    paths:\n      - "usr/local/lib/node_modules/npm/**"\n    statement: npm is not run in production\n',
       blocking: ['CVE-2024-52798'],
       counts: [0, 1, 2, 1, 0],
     },
@@ -91,23 +98,45 @@ describe('scan policy on real-format Trivy reports (SchemaVersion 2)', () => {
       blocking: ['CVE-2025-0395', 'CVE-2024-56171'],
       counts: [0, 2, 0, 0, 0],
     },
-    { name: 'no Status and no FixedVersion is unfixed', file: 'frontend-legacy-no-status.json', ignoreUnfixed: true, blocking: ['CVE-2023-0464'], counts: [0, 1, 0, 0, 0] },
-    { name: 'no Status: both count without ignore-unfixed', file: 'frontend-legacy-no-status.json', blocking: ['CVE-2023-0464', 'CVE-2022-48174'], counts: [1, 1, 0, 0, 0] },
-    { name: 'results without a Vulnerabilities key pass', file: 'product-distroless-clean.json', failOn: 'CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN', blocking: [], counts: [0, 0, 0, 0, 0] },
+    {
+      name: 'no Status and no FixedVersion is unfixed',
+      file: 'frontend-legacy-no-status.json',
+      ignoreUnfixed: true,
+      blocking: ['CVE-2023-0464'],
+      counts: [0, 1, 0, 0, 0],
+    },
+    {
+      name: 'no Status: both count without ignore-unfixed',
+      file: 'frontend-legacy-no-status.json',
+      blocking: ['CVE-2023-0464', 'CVE-2022-48174'],
+      counts: [1, 1, 0, 0, 0],
+    },
+    {
+      name: 'results without a Vulnerabilities key pass',
+      file: 'product-distroless-clean.json',
+      failOn: 'CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN',
+      blocking: [],
+      counts: [0, 0, 0, 0, 0],
+    },
   ];
 
   it.each(table)('$name', ({ file, failOn, ignoreUnfixed, trivyignore, trivyignoreYaml, at, blocking, counts, expiredIgnores }) => {
     const policy: ScanPolicy = {
       failOn: parseSeverities(failOn ?? 'CRITICAL,HIGH', 'severity'),
       ignoreUnfixed: ignoreUnfixed ?? false,
-      ignores: [...(trivyignore ? parseTrivyIgnore(trivyignore, '.trivyignore') : []), ...(trivyignoreYaml ? parseTrivyIgnoreYaml(trivyignoreYaml, '.trivyignore.yaml') : [])],
+      ignores: [
+        ...(trivyignore ? parseTrivyIgnore(trivyignore, '.trivyignore') : []),
+        ...(trivyignoreYaml ? parseTrivyIgnoreYaml(trivyignoreYaml, '.trivyignore.yaml') : []),
+      ],
       now: at ?? now,
     };
     const result = evaluateScan('svc', report(file), policy);
     expect(result.blocking.map((finding) => finding.vulnerability.id)).toEqual(blocking);
     expect([result.counts.CRITICAL, result.counts.HIGH, result.counts.MEDIUM, result.counts.LOW, result.counts.UNKNOWN]).toEqual(counts);
     expect(result.passed).toBe(blocking.length === 0);
-    expect(result.findings.filter((finding) => finding.ignoreExpired).map((finding) => finding.vulnerability.id)).toEqual(expiredIgnores ?? []);
+    expect(result.findings.filter((finding) => finding.ignoreExpired).map((finding) => finding.vulnerability.id)).toEqual(
+      expiredIgnores ?? [],
+    );
   });
 
   it('records which entry ignored a finding', () => {
@@ -119,7 +148,12 @@ describe('scan policy on real-format Trivy reports (SchemaVersion 2)', () => {
   });
 
   it('describes blocking findings and the manifest summary', () => {
-    const result = evaluateScan('order', report('order-debian.json'), { failOn: ['CRITICAL', 'HIGH'], ignoreUnfixed: true, ignores: [], now });
+    const result = evaluateScan('order', report('order-debian.json'), {
+      failOn: ['CRITICAL', 'HIGH'],
+      ignoreUnfixed: true,
+      ignores: [],
+      now,
+    });
     expect(describeBlocking([result])).toEqual([
       'order: CVE-2025-0395 HIGH in libc6 2.36-9+deb12u9 (no fix yet)',
       'order: CVE-2024-56171 HIGH in libxml2 2.9.14+dfsg-1.3~deb12u1 (fixed in 2.9.14+dfsg-1.3~deb12u2)',

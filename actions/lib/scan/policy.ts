@@ -81,7 +81,9 @@ export function evaluateFinding(vulnerability: Vulnerability, target: string, po
 }
 
 export function evaluateScan(name: string, report: TrivyReport, policy: ScanPolicy): ScanResult {
-  const findings = report.results.flatMap((result) => result.vulnerabilities.map((vulnerability) => evaluateFinding(vulnerability, result.target, policy)));
+  const findings = report.results.flatMap((result) =>
+    result.vulnerabilities.map((vulnerability) => evaluateFinding(vulnerability, result.target, policy)),
+  );
   const counts = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const finding of findings) {
     if (finding.decision === 'blocking' || finding.decision === 'allowed') counts[finding.vulnerability.severity] += 1;
@@ -93,7 +95,10 @@ export function evaluateScan(name: string, report: TrivyReport, policy: ScanPoli
 /** One line per blocking finding, for the failure message. */
 export function describeBlocking(results: readonly ScanResult[]): string[] {
   return results.flatMap((result) =>
-    result.blocking.map(({ vulnerability: v }) => `${result.name}: ${v.id} ${v.severity} in ${v.pkgName} ${v.installedVersion}${v.fixedVersion ? ` (fixed in ${v.fixedVersion})` : ' (no fix yet)'}`),
+    result.blocking.map(
+      ({ vulnerability: v }) =>
+        `${result.name}: ${v.id} ${v.severity} in ${v.pkgName} ${v.installedVersion}${v.fixedVersion ? ` (fixed in ${v.fixedVersion})` : ' (no fix yet)'}`,
+    ),
   );
 }
 

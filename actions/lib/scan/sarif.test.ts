@@ -44,7 +44,10 @@ describe('SARIF 2.1.0 for code scanning', () => {
       ['CVE-2024-21538', '8.0'],
       ['CVE-2025-5889', '2.0'],
     ]);
-    const first = run?.results?.[0] as unknown as { ruleIndex: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> };
+    const first = run?.results?.[0] as unknown as {
+      ruleIndex: number;
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+    };
     expect(first.ruleIndex).toBe(0);
     expect(first.locations[0]?.physicalLocation.artifactLocation.uri).toBe('app-repo/services/cart/Dockerfile');
     expect(sarif.runs[1]?.results?.map((result) => result['ruleId'])).toEqual(['CVE-2025-0395', 'CVE-2024-56171']);
@@ -53,10 +56,16 @@ describe('SARIF 2.1.0 for code scanning', () => {
   it('summarises each image and lists blocking findings and expired ignores', () => {
     const summary = scanJobSummary([cart, order, evaluateScan('product', report('product-distroless-clean.json'), policy)], policy);
     expect(summary).toContain('Policy: fail on CRITICAL, HIGH; findings without a fix ignored.');
-    expect(summary).toContain('| cart<br>`123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/cart:sha-860c190` | 1 | 1 | 2 | 1 | 0 | 1 | ❌ 2 blocking |');
-    expect(summary).toContain('| order<br>`123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/order:sha-860c190` | 0 | 2 | 0 | 0 | 0 | 5 | ❌ 2 blocking |');
+    expect(summary).toContain(
+      '| cart<br>`123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/cart:sha-860c190` | 1 | 1 | 2 | 1 | 0 | 1 | ❌ 2 blocking |',
+    );
+    expect(summary).toContain(
+      '| order<br>`123456789012.dkr.ecr.ap-south-1.amazonaws.com/slipway/order:sha-860c190` | 0 | 2 | 0 | 0 | 0 | 5 | ❌ 2 blocking |',
+    );
     expect(summary).toMatch(/\| product<br>.* \| 0 \| 0 \| 0 \| 0 \| 0 \| 0 \| ✅ passed \|/);
-    expect(summary).toContain('| [CVE-2024-45491](https://avd.aquasec.com/nvd/cve-2024-45491) | CRITICAL | expat | 2.6.2-r0 | 2.6.3-r0 | fixed |');
+    expect(summary).toContain(
+      '| [CVE-2024-45491](https://avd.aquasec.com/nvd/cve-2024-45491) | CRITICAL | expat | 2.6.2-r0 | 2.6.3-r0 | fixed |',
+    );
     expect(summary).toContain('- ignore entry for CVE-2024-45491 at `.trivyignore:1` expired on 2026-01-01: it counts again');
   });
 });

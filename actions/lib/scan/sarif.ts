@@ -43,12 +43,23 @@ export function scanSarif(images: readonly SarifImage[], trivyVersion?: string):
             markdown: `**Vulnerability ${v.id}**\n| Severity | Package | Fixed version | Link |\n| --- | --- | --- | --- |\n| ${v.severity} | ${v.pkgName} | ${v.fixedVersion ?? 'none yet'} | ${v.primaryUrl ? `[${v.id}](${v.primaryUrl})` : ''} |`,
           },
           defaultConfiguration: { level: v.severity === 'CRITICAL' || v.severity === 'HIGH' ? 'error' : 'warning' },
-          properties: { tags: ['vulnerability', 'security', v.severity], precision: 'very-high', 'security-severity': securitySeverity[v.severity] },
+          properties: {
+            tags: ['vulnerability', 'security', v.severity],
+            precision: 'very-high',
+            'security-severity': securitySeverity[v.severity],
+          },
         });
       }
       const uri = (location ?? result.artifact ?? result.name).replace(/^\/+/, '');
       return {
-        tool: { driver: { name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy', ...(trivyVersion ? { version: trivyVersion } : {}), rules: [...rules.values()] } },
+        tool: {
+          driver: {
+            name: 'Trivy',
+            informationUri: 'https://github.com/aquasecurity/trivy',
+            ...(trivyVersion ? { version: trivyVersion } : {}),
+            rules: [...rules.values()],
+          },
+        },
         automationDetails: { id: `slipway-scan/${result.name}/` },
         results: counted.map((finding): Result => {
           const v = finding.vulnerability;
@@ -59,7 +70,14 @@ export function scanSarif(images: readonly SarifImage[], trivyVersion?: string):
             message: {
               text: `${result.name}: ${v.pkgName} ${v.installedVersion} has ${v.id} (${v.severity})${v.fixedVersion ? `, fixed in ${v.fixedVersion}` : ', no fix yet'}${v.pkgPath ? ` at ${v.pkgPath}` : ''} in ${result.artifact || result.name}`,
             },
-            locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: 'ROOTPATH' }, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } } }],
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri, uriBaseId: 'ROOTPATH' },
+                  region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+                },
+              },
+            ],
           };
         }),
       };

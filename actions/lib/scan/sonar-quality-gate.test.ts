@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decideQualityGate, describeCondition, fetchGateStatus, parseReportTask, QualityGateError, qualityGateSummary, waitForAnalysis } from './sonar-quality-gate.ts';
+import {
+  decideQualityGate,
+  describeCondition,
+  fetchGateStatus,
+  parseReportTask,
+  QualityGateError,
+  qualityGateSummary,
+  waitForAnalysis,
+} from './sonar-quality-gate.ts';
 import { reportTaskText, startSonarApi } from '../../test-support/sonarcloud-api.ts';
 import type { SonarApi, SonarScenario } from '../../test-support/sonarcloud-api.ts';
 
@@ -41,7 +49,14 @@ describe('SonarCloud Web API (local server following the documented shapes)', ()
     api = undefined;
   });
   const start = async (overrides: Partial<SonarScenario>) => {
-    api = await startSonarApi({ token: 'sonar-token', taskId: 'AYtask', taskStatuses: ['SUCCESS'], analysisId: 'AYanalysis', projectStatus: { status: 'OK' }, ...overrides });
+    api = await startSonarApi({
+      token: 'sonar-token',
+      taskId: 'AYtask',
+      taskStatuses: ['SUCCESS'],
+      analysisId: 'AYanalysis',
+      projectStatus: { status: 'OK' },
+      ...overrides,
+    });
     return parseReportTask(reportTaskText(api.url, 'AYtask'), 'report-task.txt');
   };
   const fast = { token: 'sonar-token', timeoutMs: 5000, initialDelayMs: 5, maxDelayMs: 20 };
@@ -66,7 +81,9 @@ describe('SonarCloud Web API (local server following the documented shapes)', ()
   it('gives up after the timeout while the task stays IN_PROGRESS', async () => {
     const task = await start({ taskStatuses: ['IN_PROGRESS'] });
     const startedAt = Date.now();
-    await expect(waitForAnalysis(task, { ...fast, timeoutMs: 150 })).rejects.toThrow(/task AYtask is still IN_PROGRESS after 150ms \(input 'timeout-seconds'\)/);
+    await expect(waitForAnalysis(task, { ...fast, timeoutMs: 150 })).rejects.toThrow(
+      /task AYtask is still IN_PROGRESS after 150ms \(input 'timeout-seconds'\)/,
+    );
     expect(Date.now() - startedAt).toBeLessThan(5000);
     expect((api?.requests.length ?? 0) >= 2).toBe(true);
   });
@@ -96,7 +113,9 @@ describe('SonarCloud Web API (local server following the documented shapes)', ()
 
   it('names the token input on 401', async () => {
     const task = await start({});
-    await expect(waitForAnalysis(task, { ...fast, token: 'wrong' })).rejects.toThrow(/SonarCloud refused the token \(HTTP 401\) at GET \/api\/ce\/task: check input 'token'/);
+    await expect(waitForAnalysis(task, { ...fast, token: 'wrong' })).rejects.toThrow(
+      /SonarCloud refused the token \(HTTP 401\) at GET \/api\/ce\/task: check input 'token'/,
+    );
   });
 
   it('says where it could not connect', async () => {

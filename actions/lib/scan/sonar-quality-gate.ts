@@ -30,12 +30,22 @@ export function parseReportTask(text: string, where: string): ReportTask {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
     const equals = line.indexOf('=');
-    if (equals <= 0) throw new QualityGateError(`${where}: '${line}' is not a key=value line; give the report-task.txt the Sonar scanner wrote`);
-    values.set(line.slice(0, equals).trim(), line.slice(equals + 1).trim().replace(/\\:/g, ':'));
+    if (equals <= 0)
+      throw new QualityGateError(`${where}: '${line}' is not a key=value line; give the report-task.txt the Sonar scanner wrote`);
+    values.set(
+      line.slice(0, equals).trim(),
+      line
+        .slice(equals + 1)
+        .trim()
+        .replace(/\\:/g, ':'),
+    );
   }
   const required = (key: string): string => {
     const value = values.get(key);
-    if (!value) throw new QualityGateError(`${where}: missing '${key}' (a report-task.txt has projectKey, serverUrl, dashboardUrl, ceTaskId, ceTaskUrl)`);
+    if (!value)
+      throw new QualityGateError(
+        `${where}: missing '${key}' (a report-task.txt has projectKey, serverUrl, dashboardUrl, ceTaskId, ceTaskUrl)`,
+      );
     return value;
   };
   const serverUrl = required('serverUrl');
@@ -57,7 +67,8 @@ export function parseReportTask(text: string, where: string): ReportTask {
  * anything else that ran before) is refused.
  */
 export function onConfiguredServer(task: ReportTask, configuredUrl: string, where: string): ReportTask {
-  if (!URL.canParse(configuredUrl) || !/^https?:$/.test(new URL(configuredUrl).protocol)) throw new QualityGateError(`${where}: '${configuredUrl}' is not an http(s) URL`);
+  if (!URL.canParse(configuredUrl) || !/^https?:$/.test(new URL(configuredUrl).protocol))
+    throw new QualityGateError(`${where}: '${configuredUrl}' is not an http(s) URL`);
   const configured = new URL(configuredUrl);
   const reported = new URL(task.serverUrl);
   if (reported.origin !== configured.origin) {
@@ -103,7 +114,9 @@ async function getJson(url: string, options: PollOptions): Promise<Record<string
     response = await request(url, { headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/json' } });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    throw new QualityGateError(`could not reach SonarCloud at ${new URL(url).origin} (${error instanceof Error ? error.message : String(error)}${cause}); check serverUrl in report-task.txt`);
+    throw new QualityGateError(
+      `could not reach SonarCloud at ${new URL(url).origin} (${error instanceof Error ? error.message : String(error)}${cause}); check serverUrl in report-task.txt`,
+    );
   }
   const body = await response.text();
   if (response.status === 401 || response.status === 403) {
@@ -119,9 +132,12 @@ async function getJson(url: string, options: PollOptions): Promise<Record<string
   }
   if (!response.ok) {
     const errors = (json as { errors?: Array<{ msg?: string }> } | undefined)?.errors?.map((error) => error.msg).filter(Boolean);
-    throw new QualityGateError(`SonarCloud answered HTTP ${response.status} to GET ${new URL(url).pathname}${errors?.length ? `: ${errors.join('; ')}` : ''}`);
+    throw new QualityGateError(
+      `SonarCloud answered HTTP ${response.status} to GET ${new URL(url).pathname}${errors?.length ? `: ${errors.join('; ')}` : ''}`,
+    );
   }
-  if (typeof json !== 'object' || json === null) throw new QualityGateError(`SonarCloud answered GET ${new URL(url).pathname} with something that is not JSON`);
+  if (typeof json !== 'object' || json === null)
+    throw new QualityGateError(`SonarCloud answered GET ${new URL(url).pathname} with something that is not JSON`);
   return json as Record<string, unknown>;
 }
 
@@ -142,12 +158,17 @@ export async function waitForAnalysis(task: ReportTask, options: PollOptions): P
       return current.analysisId;
     }
     if (status === 'FAILED' || status === 'CANCELED') {
-      throw new QualityGateError(`SonarCloud task ${task.ceTaskId} ${status}${current?.errorMessage ? `: ${current.errorMessage}` : ''} (see ${task.ceTaskUrl})`);
+      throw new QualityGateError(
+        `SonarCloud task ${task.ceTaskId} ${status}${current?.errorMessage ? `: ${current.errorMessage}` : ''} (see ${task.ceTaskUrl})`,
+      );
     }
-    if (status !== 'PENDING' && status !== 'IN_PROGRESS') throw new QualityGateError(`SonarCloud task ${task.ceTaskId} has an unknown status '${String(status)}'`);
+    if (status !== 'PENDING' && status !== 'IN_PROGRESS')
+      throw new QualityGateError(`SonarCloud task ${task.ceTaskId} has an unknown status '${String(status)}'`);
     const left = deadline - now();
     if (left <= 0) {
-      throw new QualityGateError(`SonarCloud task ${task.ceTaskId} is still ${status} after ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)}s` : `${options.timeoutMs}ms`} (input 'timeout-seconds'); see ${task.ceTaskUrl}`);
+      throw new QualityGateError(
+        `SonarCloud task ${task.ceTaskId} is still ${status} after ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)}s` : `${options.timeoutMs}ms`} (input 'timeout-seconds'); see ${task.ceTaskUrl}`,
+      );
     }
     options.log?.(`SonarCloud task ${task.ceTaskId} is ${status}; asking again in ${Math.min(delay, left)} ms`);
     await sleep(Math.min(delay, left));
@@ -158,7 +179,8 @@ export async function waitForAnalysis(task: ReportTask, options: PollOptions): P
 export async function fetchGateStatus(task: ReportTask, analysisId: string, options: PollOptions): Promise<GateStatus> {
   const json = await getJson(`${task.serverUrl}/api/qualitygates/project_status?analysisId=${encodeURIComponent(analysisId)}`, options);
   const projectStatus = json['projectStatus'] as { status?: string; conditions?: GateCondition[] } | undefined;
-  if (!projectStatus?.status) throw new QualityGateError(`SonarCloud's project_status for analysis ${analysisId} has no projectStatus.status`);
+  if (!projectStatus?.status)
+    throw new QualityGateError(`SonarCloud's project_status for analysis ${analysisId} has no projectStatus.status`);
   return { status: projectStatus.status, conditions: Array.isArray(projectStatus.conditions) ? projectStatus.conditions : [], analysisId };
 }
 
@@ -166,8 +188,11 @@ const comparatorText: Record<string, string> = { LT: '<', GT: '>', EQ: '=', NE: 
 
 /** `new_coverage 72.5 < 80` — a failed condition as people read it. */
 export function describeCondition(condition: GateCondition): string {
-  const comparator = condition.comparator ? comparatorText[condition.comparator] ?? condition.comparator : '';
-  return `${condition.metricKey} is ${condition.actualValue ?? '?'} (fails when ${comparator} ${condition.errorThreshold ?? '?'})`.replace(/ {2,}/g, ' ');
+  const comparator = condition.comparator ? (comparatorText[condition.comparator] ?? condition.comparator) : '';
+  return `${condition.metricKey} is ${condition.actualValue ?? '?'} (fails when ${comparator} ${condition.errorThreshold ?? '?'})`.replace(
+    / {2,}/g,
+    ' ',
+  );
 }
 
 export interface GateDecision {
@@ -181,16 +206,26 @@ export function decideQualityGate(gate: GateStatus, dashboardUrl: string): GateD
   const failedConditions = gate.conditions.filter((condition) => condition.status === 'ERROR');
   const url = URL.canParse(dashboardUrl) ? { url: dashboardUrl } : {};
   if (gate.status === 'ERROR') {
-    const details = failedConditions.length > 0 ? `SonarCloud ERROR: ${failedConditions.map(describeCondition).join('; ')}` : 'SonarCloud ERROR';
+    const details =
+      failedConditions.length > 0 ? `SonarCloud ERROR: ${failedConditions.map(describeCondition).join('; ')}` : 'SonarCloud ERROR';
     return { passed: false, record: { status: 'failed', details, ...url }, failedConditions };
   }
-  if (gate.status === 'NONE') return { passed: true, record: { status: 'skipped', details: 'SonarCloud: no quality gate on this project', ...url }, failedConditions };
+  if (gate.status === 'NONE')
+    return {
+      passed: true,
+      record: { status: 'skipped', details: 'SonarCloud: no quality gate on this project', ...url },
+      failedConditions,
+    };
   return { passed: true, record: { status: 'passed', details: `SonarCloud ${gate.status}`, ...url }, failedConditions };
 }
 
 export function qualityGateSummary(task: ReportTask, gate: GateStatus, decision: GateDecision): string {
   const icon = gate.status === 'ERROR' ? '❌' : gate.status === 'WARN' ? '⚠️' : '✅';
-  const lines = [`### SonarCloud quality gate: ${icon} ${gate.status}`, '', `Project [${markdownCell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`];
+  const lines = [
+    `### SonarCloud quality gate: ${icon} ${gate.status}`,
+    '',
+    `Project [${markdownCell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`,
+  ];
   if (gate.conditions.length > 0) {
     lines.push('', '| Metric | Actual | Comparator | Threshold | Status |', '| --- | ---: | --- | ---: | --- |');
     for (const condition of gate.conditions) {

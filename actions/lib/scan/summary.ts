@@ -18,7 +18,9 @@ export function scanJobSummary(results: readonly ScanResult[], policy: Pick<Scan
     const ignored = result.findings.filter((finding) => finding.decision === 'ignored' || finding.decision === 'unfixed').length;
     const verdict = result.passed ? '✅ passed' : `❌ ${result.blocking.length} blocking`;
     const c = result.counts;
-    lines.push(`| ${markdownCell(result.name)}<br>\`${markdownCell(result.artifact || '(report)')}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`);
+    lines.push(
+      `| ${markdownCell(result.name)}<br>\`${markdownCell(result.artifact || '(report)')}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`,
+    );
   }
   for (const result of results) {
     const expired = result.findings.filter((finding) => finding.ignoreExpired);
@@ -28,11 +30,16 @@ export function scanJobSummary(results: readonly ScanResult[], policy: Pick<Scan
       lines.push('', '| Vulnerability | Severity | Package | Installed | Fixed in | Status |', '| --- | --- | --- | --- | --- | --- |');
       for (const { vulnerability: v } of result.blocking) {
         const id = v.primaryUrl ? `[${markdownCell(v.id)}](${v.primaryUrl})` : markdownCell(v.id);
-        lines.push(`| ${id} | ${v.severity} | ${markdownCell(v.pkgName)} | ${markdownCell(v.installedVersion)} | ${markdownCell(v.fixedVersion ?? '—')} | ${markdownCell(v.status ?? '—')} |`);
+        lines.push(
+          `| ${id} | ${v.severity} | ${markdownCell(v.pkgName)} | ${markdownCell(v.installedVersion)} | ${markdownCell(v.fixedVersion ?? '—')} | ${markdownCell(v.status ?? '—')} |`,
+        );
       }
     }
     for (const finding of expired) {
-      lines.push('', `- ignore entry for ${markdownCell(finding.vulnerability.id)} at \`${markdownCell(finding.ignore?.source ?? '')}\` expired on ${finding.ignore?.expiresOn ?? ''}: it counts again`);
+      lines.push(
+        '',
+        `- ignore entry for ${markdownCell(finding.vulnerability.id)} at \`${markdownCell(finding.ignore?.source ?? '')}\` expired on ${finding.ignore?.expiresOn ?? ''}: it counts again`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -76,10 +76,13 @@ export function parseTrivyIgnoreYaml(text: string, file: string): IgnoreRule[] {
     if (!isMap(item)) throw new TrivyIgnoreError(`${where}: each vulnerabilities entry must be a mapping with an id`);
     const entry = item.toJSON() as Record<string, unknown>;
     for (const key of Object.keys(entry)) {
-      if (!['id', 'paths', 'statement', 'expired_at', 'purls'].includes(key)) throw new TrivyIgnoreError(`${where}: unknown key '${key}' (expected id, paths, statement, expired_at)`);
+      if (!['id', 'paths', 'statement', 'expired_at', 'purls'].includes(key))
+        throw new TrivyIgnoreError(`${where}: unknown key '${key}' (expected id, paths, statement, expired_at)`);
     }
     if (entry['purls'] !== undefined) {
-      throw new TrivyIgnoreError(`${where}: 'purls' is not supported by the Slipway scan policy; narrow the entry with 'paths' instead (an entry it cannot narrow would ignore too much)`);
+      throw new TrivyIgnoreError(
+        `${where}: 'purls' is not supported by the Slipway scan policy; narrow the entry with 'paths' instead (an entry it cannot narrow would ignore too much)`,
+      );
     }
     const id = entry['id'];
     if (typeof id !== 'string' || id === '') throw new TrivyIgnoreError(`${where}: 'id' must be a non-empty string`);
@@ -91,7 +94,8 @@ export function parseTrivyIgnoreYaml(text: string, file: string): IgnoreRule[] {
     }
     const paths = entry['paths'];
     if (paths !== undefined && paths !== null) {
-      if (!Array.isArray(paths) || paths.some((path) => typeof path !== 'string' || path === '')) throw new TrivyIgnoreError(`${where}: 'paths' must be a list of file globs`);
+      if (!Array.isArray(paths) || paths.some((path) => typeof path !== 'string' || path === ''))
+        throw new TrivyIgnoreError(`${where}: 'paths' must be a list of file globs`);
       rule.paths = paths as string[];
     }
     if (typeof entry['statement'] === 'string') rule.statement = entry['statement'];

@@ -42,7 +42,10 @@ describe('Trivy JSON report (SchemaVersion 2)', () => {
       '{"SchemaVersion": 2, "Results": [{"Target": "t", "Vulnerabilities": [{"VulnerabilityID": "CVE-1", "PkgName": "p", "Severity": "SEVERE"}]}]}',
       /^bad\.json: Results\[0\]\.Vulnerabilities\[0\]\.Severity 'SEVERE' is not one of CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN$/,
     ],
-    ['{"SchemaVersion": 2, "Results": [{"Target": "t", "Vulnerabilities": [{"PkgName": "p", "Severity": "LOW"}]}]}', /Vulnerabilities\[0\]\.VulnerabilityID is missing/],
+    [
+      '{"SchemaVersion": 2, "Results": [{"Target": "t", "Vulnerabilities": [{"PkgName": "p", "Severity": "LOW"}]}]}',
+      /Vulnerabilities\[0\]\.VulnerabilityID is missing/,
+    ],
   ])('refuses %s naming the file and field', (text, message) => {
     expect(() => parseTrivyReport(text, 'bad.json')).toThrow(TrivyReportError);
     expect(() => parseTrivyReport(text, 'bad.json')).toThrow(message);
@@ -51,7 +54,9 @@ describe('Trivy JSON report (SchemaVersion 2)', () => {
 
 describe('Trivy ignore files', () => {
   it('reads .trivyignore lines with comments and expiry', () => {
-    expect(parseTrivyIgnore('# header\n\nCVE-2024-1\nCVE-2024-2 exp:2027-02-28\n  GHSA-xxxx-yyyy-zzzz   # trailing note\n', '.trivyignore')).toEqual([
+    expect(
+      parseTrivyIgnore('# header\n\nCVE-2024-1\nCVE-2024-2 exp:2027-02-28\n  GHSA-xxxx-yyyy-zzzz   # trailing note\n', '.trivyignore'),
+    ).toEqual([
       { id: 'CVE-2024-1', source: '.trivyignore:3' },
       { id: 'CVE-2024-2', expiresOn: '2027-02-28', source: '.trivyignore:4' },
       { id: 'GHSA-xxxx-yyyy-zzzz', source: '.trivyignore:5' },
@@ -59,7 +64,8 @@ describe('Trivy ignore files', () => {
   });
 
   it('reads .trivyignore.yaml entries (other sections are not about images)', () => {
-    const yaml = 'vulnerabilities:\n  - id: CVE-2024-1\n  - id: CVE-2024-2\n    paths: ["usr/lib/**"]\n    statement: "Review in 6 months"\n    expired_at: 2027-05-01\nmisconfigurations:\n  - id: AVD-DS-0002\n';
+    const yaml =
+      'vulnerabilities:\n  - id: CVE-2024-1\n  - id: CVE-2024-2\n    paths: ["usr/lib/**"]\n    statement: "Review in 6 months"\n    expired_at: 2027-05-01\nmisconfigurations:\n  - id: AVD-DS-0002\n';
     expect(parseTrivyIgnoreYaml(yaml, '.trivyignore.yaml')).toEqual([
       { id: 'CVE-2024-1', source: '.trivyignore.yaml:2' },
       { id: 'CVE-2024-2', paths: ['usr/lib/**'], statement: 'Review in 6 months', expiresOn: '2027-05-01', source: '.trivyignore.yaml:3' },
@@ -73,7 +79,11 @@ describe('Trivy ignore files', () => {
     ['.trivyignore', 'CVE-1 until:2026-01-01\n', /^\.trivyignore:1: unexpected 'until:2026-01-01'/],
     ['.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    expired_at: next week\n', /^\.trivyignore\.yaml:2: expiry 'next week'/],
     ['.trivyignore.yaml', 'vulnerabilities:\n  - statement: x\n', /^\.trivyignore\.yaml:2: 'id' must be a non-empty string/],
-    ['.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    purls: ["pkg:npm/a@1"]\n', /^\.trivyignore\.yaml:2: 'purls' is not supported/],
+    [
+      '.trivyignore.yaml',
+      'vulnerabilities:\n  - id: CVE-1\n    purls: ["pkg:npm/a@1"]\n',
+      /^\.trivyignore\.yaml:2: 'purls' is not supported/,
+    ],
     ['.trivyignore.yaml', 'vulnerabilities:\n  - id: CVE-1\n    path: a\n', /unknown key 'path'/],
     ['.trivyignore.yaml', 'vulnerabilities: [\n', /^\.trivyignore\.yaml:\d+: not valid YAML/],
     ['.trivyignore.yaml', 'vulnerabilities: CVE-1\n', /'vulnerabilities' must be a list/],

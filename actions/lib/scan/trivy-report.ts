@@ -53,13 +53,19 @@ export function parseTrivyReport(text: string, where: string): TrivyReport {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new TrivyReportError(`${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}): give the file trivy wrote with --format json`);
+    throw new TrivyReportError(
+      `${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}): give the file trivy wrote with --format json`,
+    );
   }
   const fail = (path: string, why: string): never => {
     throw new TrivyReportError(`${where}: ${path} ${why}`);
   };
   if (!isObject(value)) return fail('(top level)', 'must be an object: a Trivy JSON report (SchemaVersion 2)');
-  if (value['SchemaVersion'] !== 2) fail('SchemaVersion', `is ${JSON.stringify(value['SchemaVersion'])}; only Trivy's SchemaVersion 2 JSON report is understood (trivy --format json)`);
+  if (value['SchemaVersion'] !== 2)
+    fail(
+      'SchemaVersion',
+      `is ${JSON.stringify(value['SchemaVersion'])}; only Trivy's SchemaVersion 2 JSON report is understood (trivy --format json)`,
+    );
   const artifactName = typeof value['ArtifactName'] === 'string' ? value['ArtifactName'] : '';
   const rawResults = value['Results'] ?? [];
   if (!Array.isArray(rawResults)) return fail('Results', 'must be an array');

@@ -8,15 +8,39 @@ import { join } from 'node:path';
 import { runStep } from '../images/builder.ts';
 
 export async function trivyVersion(env?: NodeJS.ProcessEnv): Promise<string> {
-  const output = (await runStep({ command: 'trivy', args: ['--version'] }, { ...(env ? { env } : {}), purpose: 'asking trivy for its version' })).toString('utf8');
+  const output = (
+    await runStep({ command: 'trivy', args: ['--version'] }, { ...(env ? { env } : {}), purpose: 'asking trivy for its version' })
+  ).toString('utf8');
   return /Version:\s*(\S+)/.exec(output)?.[1] ?? 'unknown';
 }
 
-export async function runTrivyImage(reference: string, outputFile: string, scratch: string, extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<void> {
+export async function runTrivyImage(
+  reference: string,
+  outputFile: string,
+  scratch: string,
+  extraArgs: string[] = [],
+  env?: NodeJS.ProcessEnv,
+): Promise<void> {
   const emptyIgnore = join(scratch, 'empty.trivyignore');
   writeFileSync(emptyIgnore, '');
   await runStep(
-    { command: 'trivy', args: ['image', '--quiet', '--format', 'json', '--scanners', 'vuln', '--ignorefile', emptyIgnore, '--output', outputFile, ...extraArgs, reference] },
+    {
+      command: 'trivy',
+      args: [
+        'image',
+        '--quiet',
+        '--format',
+        'json',
+        '--scanners',
+        'vuln',
+        '--ignorefile',
+        emptyIgnore,
+        '--output',
+        outputFile,
+        ...extraArgs,
+        reference,
+      ],
+    },
     { ...(env ? { env } : {}), purpose: `scanning ${reference} with trivy` },
   );
 }

@@ -4,9 +4,13 @@ import { promote } from '../promotion/promote.ts';
 import type { PromoteOptions, PromoteResult } from '../promotion/promote.ts';
 import type { LandingInputs } from './inputs/promote.ts';
 
-export type Landing = Pick<LandingInputs, 'environment' | 'target'> & Partial<Pick<LandingInputs, 'approver' | 'pullRequest' | 'maxAttempts'>>;
+export type Landing = Pick<LandingInputs, 'environment' | 'target'> &
+  Partial<Pick<LandingInputs, 'approver' | 'pullRequest' | 'maxAttempts'>>;
 
-export async function landPromotion(landing: Landing, options: Pick<PromoteOptions, 'source'> & Partial<PromoteOptions>): Promise<PromoteResult> {
+export async function landPromotion(
+  landing: Landing,
+  options: Pick<PromoteOptions, 'source'> & Partial<PromoteOptions>,
+): Promise<PromoteResult> {
   const target = await openGitopsTarget(landing.target);
   try {
     return await promote({

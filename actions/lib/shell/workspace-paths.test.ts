@@ -24,7 +24,9 @@ describe('paths given in options', () => {
 
   it('keeps files inside the workspace', () => {
     expect(insideRoot('/ws', 'release/manifest.json', 'release-manifest')).toBe('/ws/release/manifest.json');
-    expect(() => insideRoot('/ws', '../etc/passwd', 'release-manifest')).toThrow(/release-manifest: '\.\.\/etc\/passwd' points outside \/ws/);
+    expect(() => insideRoot('/ws', '../etc/passwd', 'release-manifest')).toThrow(
+      /release-manifest: '\.\.\/etc\/passwd' points outside \/ws/,
+    );
     expect(() => insideRoot('/ws', '/etc/passwd', 'release-manifest')).toThrow(/points outside/);
   });
 });

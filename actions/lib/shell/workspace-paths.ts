@@ -19,7 +19,8 @@ export function insideRoot(root: string, value: string, option: string): string 
 /** The same check for a repository-relative path (posix separators), returned normalised ('' for the root). */
 export function repositoryPath(value: string, option: string): string {
   if (value.includes('\0')) throw new InputError(`${option}: '${value}' contains a NUL byte`);
-  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) throw new InputError(`${option}: '${value}' must be relative to the repository root`);
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value))
+    throw new InputError(`${option}: '${value}' must be relative to the repository root`);
   const parts: string[] = [];
   for (const part of value.split(/[\\/]+/)) {
     if (part === '' || part === '.') continue;

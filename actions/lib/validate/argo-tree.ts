@@ -24,7 +24,15 @@ import { record, text } from './json-values.ts';
 import type { Json } from './json-values.ts';
 
 export { scopeOf } from './argo/tree-check.ts';
-export type { ChartToRender, GitopsTree, ManifestDocument, PlainDeployment, RemoteChartSource, RemoteValueFile, TreeResult } from './argo/tree-types.ts';
+export type {
+  ChartToRender,
+  GitopsTree,
+  ManifestDocument,
+  PlainDeployment,
+  RemoteChartSource,
+  RemoteValueFile,
+  TreeResult,
+} from './argo/tree-types.ts';
 
 function isArgoObject(object: Json, kind: string): boolean {
   return object.apiVersion === 'argoproj.io/v1alpha1' && object.kind === kind;
@@ -36,7 +44,15 @@ function checkUniqueNames(check: TreeCheck, kind: 'Application' | 'AppProject', 
   for (const doc of docs) {
     const key = `${check.scope(doc)} ${nameOf(doc)}`;
     const first = seen.get(key);
-    if (first) check.add(doc, doc.file, 'metadata.name', 'duplicate-name', `${kind} ${nameOf(doc)} is also defined in ${first.file} (document ${first.document})`, `give each ${kind} of an environment its own name`);
+    if (first)
+      check.add(
+        doc,
+        doc.file,
+        'metadata.name',
+        'duplicate-name',
+        `${kind} ${nameOf(doc)} is also defined in ${first.file} (document ${first.document})`,
+        `give each ${kind} of an environment its own name`,
+      );
     else seen.set(key, doc);
   }
 }
@@ -45,7 +61,14 @@ function checkSyncWaves(check: TreeCheck, objects: ManifestDocument[]): void {
   for (const doc of objects) {
     const wave = record(record(doc.object.metadata)?.annotations)?.['argocd.argoproj.io/sync-wave'];
     if (wave !== undefined && !(typeof wave === 'string' && /^-?\d+$/.test(wave))) {
-      check.add(doc, doc.file, 'metadata.annotations["argocd.argoproj.io/sync-wave"]', 'sync-wave', `sync wave ${JSON.stringify(wave)} is not an integer in quotes`, 'write the wave as a quoted integer, e.g. "-5"');
+      check.add(
+        doc,
+        doc.file,
+        'metadata.annotations["argocd.argoproj.io/sync-wave"]',
+        'sync-wave',
+        `sync wave ${JSON.stringify(wave)} is not an integer in quotes`,
+        'write the wave as a quoted integer, e.g. "-5"',
+      );
     }
   }
 }
@@ -57,19 +80,40 @@ function checkProject(check: TreeCheck, app: ManifestDocument, sources: SourceEn
   const projectName = text(spec.project);
   const projectDoc = projectName ? check.findProject(app, projectName) : undefined;
   if (projectName && !projectDoc) {
-    check.add(app, app.file, 'spec.project', 'project', `project ${projectName} is not defined in this environment`, `add an AppProject named ${projectName} to ${check.scope(app) || 'the tree'} or use an existing project`);
+    check.add(
+      app,
+      app.file,
+      'spec.project',
+      'project',
+      `project ${projectName} is not defined in this environment`,
+      `add an AppProject named ${projectName} to ${check.scope(app) || 'the tree'} or use an existing project`,
+    );
   }
   const project = projectDoc?.object;
   if (!project) return undefined;
   const repos = record(project.spec)?.sourceRepos;
   const patterns = Array.isArray(repos) ? repos.map(String) : [];
   if (!destinationAllowed(project, destination)) {
-    check.add(app, app.file, 'spec.destination', 'project', `project ${projectName} does not allow destination ${String(destination.server ?? destination.name ?? '')} namespace ${String(destination.namespace ?? '')}`, `deploy to a destination listed in project ${projectName}'s spec.destinations, or add it there`);
+    check.add(
+      app,
+      app.file,
+      'spec.destination',
+      'project',
+      `project ${projectName} does not allow destination ${String(destination.server ?? destination.name ?? '')} namespace ${String(destination.namespace ?? '')}`,
+      `deploy to a destination listed in project ${projectName}'s spec.destinations, or add it there`,
+    );
   }
   for (const { source, field } of sources) {
     const repo = String(source.repoURL ?? '');
     if (!allowedByList(patterns, repo)) {
-      check.add(app, app.file, `${field}.repoURL`, 'project', `project ${projectName} does not allow source ${repo}`, `use a repository listed in project ${projectName}'s spec.sourceRepos, or add it there`);
+      check.add(
+        app,
+        app.file,
+        `${field}.repoURL`,
+        'project',
+        `project ${projectName} does not allow source ${repo}`,
+        `use a repository listed in project ${projectName}'s spec.sourceRepos, or add it there`,
+      );
     }
   }
   return project;

@@ -33,7 +33,8 @@ export function helmTemplateArguments(request: RenderRequest, inlineFiles: strin
   const args = ['template', request.releaseName, request.chartDir, '--namespace', request.namespace || 'default'];
   for (const version of request.apiVersions?.length ? request.apiVersions : extraApiVersions) args.push('--api-versions', version);
   for (const file of [...request.valueFiles, ...inlineFiles]) args.push('--values', file);
-  for (const parameter of request.parameters) args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
+  for (const parameter of request.parameters)
+    args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
   if (request.includeCrds) args.push('--include-crds');
   if (request.skipTests) args.push('--skip-tests');
   if (request.kubeVersion) args.push('--kube-version', request.kubeVersion);
@@ -45,14 +46,16 @@ export async function lintChart(helm: string, request: RenderRequest): Promise<s
   return withInlineFiles(request, (inlineFiles) => {
     const args = ['lint', request.chartDir, '--strict', '--namespace', request.namespace || 'default'];
     for (const file of [...request.valueFiles, ...inlineFiles]) args.push('--values', file);
-    for (const parameter of request.parameters) args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
+    for (const parameter of request.parameters)
+      args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
     return new Promise<string[]>((resolve) => {
       execFile(helm, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
         const problems = `${stdout}\n${stderr}`
           .split('\n')
           .map((line) => line.trim())
           .filter((line) => /^\[(WARNING|ERROR)\]/.test(line));
-        if (error && problems.length === 0) problems.push(`helm lint failed: ${(stderr || error.message).trim().split('\n').slice(-1)[0] ?? ''}`);
+        if (error && problems.length === 0)
+          problems.push(`helm lint failed: ${(stderr || error.message).trim().split('\n').slice(-1)[0] ?? ''}`);
         resolve(problems);
       });
     });
@@ -79,11 +82,16 @@ export async function renderChart(helm: string, request: RenderRequest, timeoutM
     request,
     (inlineFiles) =>
       new Promise<RenderResult>((resolve) => {
-        execFile(helm, helmTemplateArguments(request, inlineFiles), { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-          if (error?.killed) resolve({ ok: false, error: `helm template did not finish within ${timeoutMs / 1000} s` });
-          else if (error) resolve({ ok: false, error: (stderr || error.message).trim().split('\n').slice(-3).join(' ') });
-          else resolve({ ok: true, manifest: stdout });
-        });
+        execFile(
+          helm,
+          helmTemplateArguments(request, inlineFiles),
+          { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            if (error?.killed) resolve({ ok: false, error: `helm template did not finish within ${timeoutMs / 1000} s` });
+            else if (error) resolve({ ok: false, error: (stderr || error.message).trim().split('\n').slice(-3).join(' ') });
+            else resolve({ ok: true, manifest: stdout });
+          },
+        );
       }),
   );
 }

@@ -22,12 +22,21 @@ const schema = {
   },
 };
 
-const object = (spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, ...spec } });
+const object = (spec: Record<string, unknown>) => ({
+  apiVersion: 'example.com/v1',
+  kind: 'Widget',
+  metadata: { name: 'w' },
+  spec: { size: 1, ...spec },
+});
 const validate = crdValidator(schema, 'example.com/v1 Widget');
 
 describe('crdValidator: a CRD openAPIV3Schema, strictly', () => {
   it.each([
-    ['a conforming object', object({ mode: 'a', port: 'http', owner: null, labels: { any: 'x' }, items: [{ name: 'n' }], extra: { known: 'k', anything: [1] } }), []],
+    [
+      'a conforming object',
+      object({ mode: 'a', port: 'http', owner: null, labels: { any: 'x' }, items: [{ name: 'n' }], extra: { known: 'k', anything: [1] } }),
+      [],
+    ],
     ['an integer where int-or-string is allowed', object({ port: 8080 }), []],
     ['neither integer nor string where int-or-string is allowed', object({ port: true }), [{ field: 'spec.port', kind: 'schema' }]],
     ['null where the schema is not nullable', object({ mode: null }), [{ field: 'spec.mode', kind: 'schema' }]],
@@ -35,9 +44,17 @@ describe('crdValidator: a CRD openAPIV3Schema, strictly', () => {
     ['an unknown field inside a list item', object({ items: [{ nmae: 'n' }] }), [{ field: 'spec.items[0].nmae', kind: 'unknown-field' }]],
     ['a wrong type', object({ size: 'big' }), [{ field: 'spec.size', kind: 'schema' }]],
     ['a value outside the enum', object({ mode: 'c' }), [{ field: 'spec.mode', kind: 'schema' }]],
-    ['a missing required field', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} }, [{ field: 'spec.size', kind: 'schema' }]],
+    [
+      'a missing required field',
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} },
+      [{ field: 'spec.size', kind: 'schema' }],
+    ],
     ['a top-level field the CRD does not declare', { ...object({}), data: {} }, [{ field: 'data', kind: 'unknown-field' }]],
-    ['no metadata.name', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: {}, spec: { size: 1 } }, [{ field: 'metadata.name', kind: 'schema' }]],
+    [
+      'no metadata.name',
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: {}, spec: { size: 1 } },
+      [{ field: 'metadata.name', kind: 'schema' }],
+    ],
   ])('%s', (_name, candidate, expected) => {
     expect(validate(candidate).map(({ field, kind }) => ({ field, kind }))).toEqual(expected);
   });

@@ -28,7 +28,8 @@ export function strictJsonSchema(node: unknown): unknown {
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('x-kubernetes-') || key === 'nullable') continue;
     // Property names and enum values are data, not schemas.
-    if (key === 'properties' && isRecord(value)) out[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, strictJsonSchema(child)]));
+    if (key === 'properties' && isRecord(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, strictJsonSchema(child)]));
     else if (key === 'enum' || key === 'default' || key === 'example') out[key] = value;
     else out[key] = strictJsonSchema(value);
   }
@@ -85,11 +86,13 @@ export function crdValidator(openAPIV3Schema: Json, label: string): (object: unk
     // would each say it again).
     const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf');
     const seen = new Set<string>();
-    return errors.map((error) => problemOf(error, label)).filter((problem) => {
-      const key = `${problem.field} ${problem.kind}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    return errors
+      .map((error) => problemOf(error, label))
+      .filter((problem) => {
+        const key = `${problem.field} ${problem.kind}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
   };
 }

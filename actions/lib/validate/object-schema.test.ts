@@ -17,10 +17,23 @@ describe('validateObject: real schemas from kubernetes-models, strictly', () => 
   it.each([
     ['a valid Deployment', deployment(), []],
     ['a misspelled field at the top of spec', deployment({ replica: 2 }), [{ field: 'spec.replica', kind: 'unknown-field' }]],
-    ['an unknown field deep in a container', deployment({}, { securityContext: { runAsNonRot: true } }), [{ field: 'spec.template.spec.containers[0].securityContext.runAsNonRot', kind: 'unknown-field' }]],
+    [
+      'an unknown field deep in a container',
+      deployment({}, { securityContext: { runAsNonRot: true } }),
+      [{ field: 'spec.template.spec.containers[0].securityContext.runAsNonRot', kind: 'unknown-field' }],
+    ],
     ['a wrong type', deployment({ replicas: 'two' }), [{ field: 'spec.replicas', kind: 'schema' }]],
     ['a missing required field', deployment({ selector: undefined }), [{ field: 'spec.selector', kind: 'schema' }]],
-    ['any key in a map (labels)', deployment({ template: { metadata: { labels: { 'example.com/anything': 'x', app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } } }), []],
+    [
+      'any key in a map (labels)',
+      deployment({
+        template: {
+          metadata: { labels: { 'example.com/anything': 'x', app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'web:1' }] },
+        },
+      }),
+      [],
+    ],
   ])('%s', async (_name, object, expected) => {
     const problems = await validateObject(JSON.parse(JSON.stringify(object)) as Record<string, unknown>);
     expect(problems?.map(({ field, kind }) => ({ field, kind }))).toEqual(expected);
@@ -40,25 +53,44 @@ describe('validateObject: real schemas from kubernetes-models, strictly', () => 
       spec: {
         project: 'shop',
         destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' },
-        source: { repoURL: 'https://example.com/r.git', path: 'chart', targetRevision: 'main', helm: { valuesObject: { any: { thing: [1, 2] } }, valuesObjekt: {} } },
+        source: {
+          repoURL: 'https://example.com/r.git',
+          path: 'chart',
+          targetRevision: 'main',
+          helm: { valuesObject: { any: { thing: [1, 2] } }, valuesObjekt: {} },
+        },
       },
     };
     const problems = await validateObject(application);
-    expect(problems).toEqual([{ field: 'spec.source.helm.valuesObjekt', message: 'unknown field for argoproj.io/v1alpha1 Application', kind: 'unknown-field' }]);
+    expect(problems).toEqual([
+      { field: 'spec.source.helm.valuesObjekt', message: 'unknown field for argoproj.io/v1alpha1 Application', kind: 'unknown-field' },
+    ]);
   });
 
   it('validates prometheus-operator objects', async () => {
-    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web' }, spec: { selector: {}, endpoints: [{ port: 'http', pth: '/metrics' }] } };
+    const monitor = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'web' },
+      spec: { selector: {}, endpoints: [{ port: 'http', pth: '/metrics' }] },
+    };
     expect((await validateObject(monitor))?.map((p) => p.field)).toEqual(['spec.endpoints[0].pth']);
   });
 
   it('names an unknown kind of a known group, and skips groups it has no schema for', async () => {
-    expect(await validateObject({ apiVersion: 'apps/v1', kind: 'Deploymnt' })).toEqual([{ field: 'kind', message: 'apps/v1 has no kind Deploymnt', kind: 'unknown-kind' }]);
+    expect(await validateObject({ apiVersion: 'apps/v1', kind: 'Deploymnt' })).toEqual([
+      { field: 'kind', message: 'apps/v1 has no kind Deploymnt', kind: 'unknown-kind' },
+    ]);
     expect(await validateObject({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', spec: { anything: true } })).toBeUndefined();
   });
 
   it('accepts AppProject spec.description, which the real CRD has and the generated model lost', async () => {
-    const project = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'p' }, spec: { description: 'x', sourceRepos: ['*'], descripton: 'typo' } };
+    const project = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'p' },
+      spec: { description: 'x', sourceRepos: ['*'], descripton: 'typo' },
+    };
     expect((await validateObject(project))?.map((p) => p.field)).toEqual(['spec.descripton']);
   });
 });

@@ -94,7 +94,8 @@ export function hasBundledSchema(apiVersion: string): boolean {
 
 /** What to do about a schema problem of each kind. */
 export function schemaProblemFix(kind: SchemaProblem['kind']): string {
-  if (kind === 'unknown-field') return 'remove the field or fix its spelling (the API server rejects unknown fields with strict validation)';
+  if (kind === 'unknown-field')
+    return 'remove the field or fix its spelling (the API server rejects unknown fields with strict validation)';
   if (kind === 'unknown-kind') return 'use a kind this apiVersion serves';
   return 'give the field a value of the type the schema asks for';
 }
@@ -102,7 +103,13 @@ export function schemaProblemFix(kind: SchemaProblem['kind']): string {
 /** Findings of schema problems of one object (file, document and a prefix for the field paths). */
 export function schemaProblemFindings(problems: SchemaProblem[], where: { file: string; document?: number }, prefix = ''): Finding[] {
   return problems.map((problem) => {
-    const finding: Finding = { file: where.file, field: `${prefix}${problem.field}`, rule: problem.kind, message: problem.message, fix: schemaProblemFix(problem.kind) };
+    const finding: Finding = {
+      file: where.file,
+      field: `${prefix}${problem.field}`,
+      rule: problem.kind,
+      message: problem.message,
+      fix: schemaProblemFix(problem.kind),
+    };
     if (where.document !== undefined) finding.document = where.document;
     return finding;
   });
@@ -141,7 +148,9 @@ function traced(root: Record<string, unknown>): { proxy: Record<string, unknown>
         const child = Reflect.get(target, key, receiver) as unknown;
         if (typeof key !== 'string') return child;
         visit.read.add(key);
-        return Object.prototype.hasOwnProperty.call(target, key) ? wrap(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`) : child;
+        return Object.prototype.hasOwnProperty.call(target, key)
+          ? wrap(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+          : child;
       },
       has(target, key) {
         if (typeof key === 'string') visit.read.add(key);
@@ -183,7 +192,10 @@ function describe(error: NonNullable<ValidationErrorLike['errors']>[number]): { 
     return { pointer: `${error.instancePath}/${error.params.missingProperty}`, message: 'is required' };
   }
   if (error.keyword === 'enum' && Array.isArray(error.params?.allowedValues)) {
-    return { pointer: error.instancePath, message: `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    return {
+      pointer: error.instancePath,
+      message: `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+    };
   }
   return { pointer: error.instancePath, message: error.message ?? error.keyword };
 }

@@ -12,7 +12,8 @@ export interface SecretProblem {
 }
 
 /** Keys whose value is the secret itself (not the name of a Secret or key holding it). */
-const secretKey = /(^|[-_.]|[a-z])(password|passwd|pwd|token|secret[-_]?key|secret[-_]?access[-_]?key|access[-_]?key|api[-_]?key|client[-_]?secret|private[-_]?key|credentials?)$/i;
+const secretKey =
+  /(^|[-_.]|[a-z])(password|passwd|pwd|token|secret[-_]?key|secret[-_]?access[-_]?key|access[-_]?key|api[-_]?key|client[-_]?secret|private[-_]?key|credentials?)$/i;
 
 const secretShapes: { pattern: RegExp; what: string }[] = [
   { pattern: /\bAKIA[0-9A-Z]{16}\b/, what: 'an AWS access key id' },
@@ -33,7 +34,8 @@ function literal(value: unknown): value is string | number {
 /** Secret values in one document (a Kubernetes object, values file or anything YAML). */
 export function findPlaintextSecrets(document: unknown): SecretProblem[] {
   const problems: SecretProblem[] = [];
-  const top = document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>) : undefined;
+  const top =
+    document !== null && typeof document === 'object' && !Array.isArray(document) ? (document as Record<string, unknown>) : undefined;
   if (top?.kind === 'Secret' && typeof top.apiVersion === 'string' && top.apiVersion === 'v1') {
     for (const section of ['data', 'stringData']) {
       const values = top[section];

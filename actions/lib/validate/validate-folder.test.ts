@@ -93,27 +93,49 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     const root = copyTree();
     edit(root, 'gitops-repo/environments/dev/services/product.yaml', 'path: app-repo/charts/shop', 'path: app-repo/charts/shopp');
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/product.yaml', document: 0, field: 'spec.source.path', rule: 'path' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/dev/services/product.yaml', document: 0, field: 'spec.source.path', rule: 'path' },
+    ]);
     expect(findings[0]?.message).toContain('app-repo/charts/shopp does not exist');
   });
 
   it('reports an unknown field, as strict field validation would', async () => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/dev/services/cart.yaml', '    namespace: shop\n', '    namespace: shop\n    cluster: in-cluster\n');
+    edit(
+      root,
+      'gitops-repo/environments/dev/services/cart.yaml',
+      '    namespace: shop\n',
+      '    namespace: shop\n    cluster: in-cluster\n',
+    );
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.destination.cluster', rule: 'unknown-field' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.destination.cluster', rule: 'unknown-field' },
+    ]);
   });
 
   it('reports unknown fields deep in a Deployment pod template and in an Application', async () => {
     const root = copyTree();
-    const deployment = compliantDeployment('').replace('readinessProbe: {httpGet: {path: /ready, port: 8080}}', 'readinessProbe: {httpGet: {path: /ready, port: 8080, sheme: HTTPS}}');
+    const deployment = compliantDeployment('').replace(
+      'readinessProbe: {httpGet: {path: /ready, port: 8080}}',
+      'readinessProbe: {httpGet: {path: /ready, port: 8080, sheme: HTTPS}}',
+    );
     writeFileSync(join(root, 'gitops-repo/apps/platform/observability/debug.yaml'), deployment);
     // A misspelled selfHeal would silently turn drift correction off in prod.
     edit(root, 'gitops-repo/environments/prod/services/order.yaml', '      selfHeal: true\n', '      selfHael: true\n');
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([
-      { file: 'gitops-repo/apps/platform/observability/debug.yaml', document: 0, field: 'spec.template.spec.containers[0].readinessProbe.httpGet.sheme', rule: 'unknown-field' },
-      { file: 'gitops-repo/environments/prod/services/order.yaml', document: 0, field: 'spec.syncPolicy.automated.selfHael', rule: 'unknown-field' },
+      {
+        file: 'gitops-repo/apps/platform/observability/debug.yaml',
+        document: 0,
+        field: 'spec.template.spec.containers[0].readinessProbe.httpGet.sheme',
+        rule: 'unknown-field',
+      },
+      {
+        file: 'gitops-repo/environments/prod/services/order.yaml',
+        document: 0,
+        field: 'spec.syncPolicy.automated.selfHael',
+        rule: 'unknown-field',
+      },
     ]);
   });
 
@@ -121,7 +143,9 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     const root = copyTree();
     edit(root, 'gitops-repo/apps/platform/namespaces/default-deny.yaml', 'policyTypes: [Ingress, Egress]', 'policyTypes: Ingress');
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/namespaces/default-deny.yaml', document: 0, field: 'spec.policyTypes', rule: 'schema' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/namespaces/default-deny.yaml', document: 0, field: 'spec.policyTypes', rule: 'schema' },
+    ]);
     expect(findings[0]?.message).toBe('must be array');
   });
 
@@ -130,7 +154,12 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     writeFileSync(join(root, 'gitops-repo/apps/platform/observability/debug.yaml'), compliantDeployment('\n            privileged: true'));
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([
-      { file: 'gitops-repo/apps/platform/observability/debug.yaml', document: 0, field: 'spec.template.spec.containers[0].securityContext.privileged', rule: 'pod-security' },
+      {
+        file: 'gitops-repo/apps/platform/observability/debug.yaml',
+        document: 0,
+        field: 'spec.template.spec.containers[0].securityContext.privileged',
+        rule: 'pod-security',
+      },
     ]);
   });
 
@@ -145,8 +174,18 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     edit(root, 'gitops-repo/environments/dev/services/order.yaml', `digest: sha256:${'0'.repeat(64)}`, 'digest: ""');
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([
-      { file: 'gitops-repo/environments/dev/services/order.yaml', document: 0, field: 'rendered Deployment/order spec.template.spec.containers[0].image', rule: 'image' },
-      { file: 'gitops-repo/environments/dev/services/order.yaml', document: 0, field: 'rendered Pod/order-test-ready spec.containers[0].image', rule: 'image' },
+      {
+        file: 'gitops-repo/environments/dev/services/order.yaml',
+        document: 0,
+        field: 'rendered Deployment/order spec.template.spec.containers[0].image',
+        rule: 'image',
+      },
+      {
+        file: 'gitops-repo/environments/dev/services/order.yaml',
+        document: 0,
+        field: 'rendered Pod/order-test-ready spec.containers[0].image',
+        rule: 'image',
+      },
     ]);
     expect(findings[0]?.message).toContain('not pinned by digest');
   });
@@ -154,7 +193,12 @@ describe('slipway validate on the repository and on broken copies of it', () => 
   it('refuses an Application outside its project (destination and source)', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/services/frontend.yaml', '    namespace: shop\n', '    namespace: monitoring\n');
-    edit(root, 'gitops-repo/environments/prod/services/cart.yaml', 'repoURL: https://github.com/slipway-dev/slipway.git', 'repoURL: https://github.com/someone-else/fork.git');
+    edit(
+      root,
+      'gitops-repo/environments/prod/services/cart.yaml',
+      'repoURL: https://github.com/slipway-dev/slipway.git',
+      'repoURL: https://github.com/someone-else/fork.git',
+    );
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([
       { file: 'gitops-repo/environments/prod/services/cart.yaml', document: 0, field: 'spec.source.repoURL', rule: 'project' },
@@ -167,7 +211,11 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     writeFileSync(join(root, 'gitops-repo/apps/platform/observability/broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: [unclosed\n');
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(findings.length).toBeGreaterThan(0);
-    expect(where(findings).every((f) => f.file === 'gitops-repo/apps/platform/observability/broken.yaml' && f.rule === 'yaml' && f.document === 0)).toBe(true);
+    expect(
+      where(findings).every(
+        (f) => f.file === 'gitops-repo/apps/platform/observability/broken.yaml' && f.rule === 'yaml' && f.document === 0,
+      ),
+    ).toBe(true);
     expect(findings[0]?.message).toMatch(/^line \d+, column \d+: /);
   });
 
@@ -175,7 +223,9 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     const root = copyTree();
     writeFileSync(join(root, 'gitops-repo/apps/platform/observability/bomb.yaml'), `${billionLaughs}\n`);
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/observability/bomb.yaml', document: 0, field: '', rule: 'yaml-aliases' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/observability/bomb.yaml', document: 0, field: '', rule: 'yaml-aliases' },
+    ]);
   });
 
   it('reports a Secret committed in plain text', async () => {
@@ -185,32 +235,63 @@ describe('slipway validate on the repository and on broken copies of it', () => 
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: grafana-admin\nstringData:\n  admin-user: admin\n  admin-password: hunter2\n',
     );
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/observability/grafana-admin.yaml', document: 0, field: 'stringData', rule: 'plaintext-secret' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/observability/grafana-admin.yaml', document: 0, field: 'stringData', rule: 'plaintext-secret' },
+    ]);
   });
 
   it('reports a missing values file and the values file no Application reads any more', async () => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/dev/platform/loki.yaml', 'apps/platform/loki/values-dev.yaml', 'apps/platform/loki/values-qa.yaml');
+    edit(
+      root,
+      'gitops-repo/environments/dev/platform/loki.yaml',
+      'apps/platform/loki/values-dev.yaml',
+      'apps/platform/loki/values-qa.yaml',
+    );
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(where(findings)).toEqual([
       { file: 'gitops-repo/apps/platform/loki/values-dev.yaml', document: undefined, field: '', rule: 'coverage' },
-      { file: 'gitops-repo/environments/dev/platform/loki.yaml', document: 0, field: 'spec.sources[0].helm.valueFiles[1]', rule: 'values-file' },
+      {
+        file: 'gitops-repo/environments/dev/platform/loki.yaml',
+        document: 0,
+        field: 'spec.sources[0].helm.valueFiles[1]',
+        rule: 'values-file',
+      },
     ]);
   });
 
   it('reports a misspelled value in an Application valuesObject (the chart has a values schema)', async () => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/dev/services/frontend.yaml', '        ingress:\n          host:', '        ingress:\n          hostname:');
+    edit(
+      root,
+      'gitops-repo/environments/dev/services/frontend.yaml',
+      '        ingress:\n          host:',
+      '        ingress:\n          hostname:',
+    );
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm', rule: 'render' },
+    ]);
     expect(findings[0]?.message).toContain('Additional property hostname is not allowed');
   });
 
   it('reports helm.values next to helm.valuesObject: Argo CD renders with valuesObject only', async () => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/dev/services/frontend.yaml', '      valuesObject:\n', '      values: |\n        replicas: 5\n      valuesObject:\n');
+    edit(
+      root,
+      'gitops-repo/environments/dev/services/frontend.yaml',
+      '      valuesObject:\n',
+      '      values: |\n        replicas: 5\n      valuesObject:\n',
+    );
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm.values', rule: 'ignored-values' }]);
+    expect(where(findings)).toEqual([
+      {
+        file: 'gitops-repo/environments/dev/services/frontend.yaml',
+        document: 0,
+        field: 'spec.source.helm.values',
+        rule: 'ignored-values',
+      },
+    ]);
   });
 
   it('reports what helm lint --strict finds in the values an Application gives the chart', async () => {
@@ -220,18 +301,30 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     edit(root, file, '        services:\n', '        services:\n          Cart: {port: 3002, testCommand: ["node", "-e", "0"]}\n');
     const findings = await validateFolder(join(root, 'gitops-repo'));
     expect(findings.length).toBeGreaterThan(0);
-    expect(new Set(findings.map((f) => `${f.file} ${f.field} ${f.rule}`))).toEqual(new Set(['gitops-repo/environments/dev/services/cart.yaml spec.source.helm helm-lint']));
+    expect(new Set(findings.map((f) => `${f.file} ${f.field} ${f.rule}`))).toEqual(
+      new Set(['gitops-repo/environments/dev/services/cart.yaml spec.source.helm helm-lint']),
+    );
     expect(findings[0]?.message).toContain('does not conform to Kubernetes naming requirements');
   });
 
   it('reports an Application whose folder holds no manifests', async () => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/prod/services.yaml', 'path: gitops-repo/environments/prod/services', 'path: gitops-repo/apps/services');
+    edit(
+      root,
+      'gitops-repo/environments/prod/services.yaml',
+      'path: gitops-repo/environments/prod/services',
+      'path: gitops-repo/apps/services',
+    );
     const findings = await validateFolder(join(root, 'gitops-repo'));
     // The prod service Applications are no longer synced by anything either.
     expect(where(findings)).toEqual([
       { file: 'gitops-repo/environments/prod/services.yaml', document: 0, field: 'spec.source.path', rule: 'empty-folder' },
-      ...['cart', 'frontend', 'order', 'product'].map((service) => ({ file: `gitops-repo/environments/prod/services/${service}.yaml`, document: undefined, field: '', rule: 'coverage' })),
+      ...['cart', 'frontend', 'order', 'product'].map((service) => ({
+        file: `gitops-repo/environments/prod/services/${service}.yaml`,
+        document: undefined,
+        field: '',
+        rule: 'coverage',
+      })),
     ]);
   });
 
@@ -239,7 +332,14 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.1', 'targetRevision: 1.21.*');
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/prod/platform/external-dns.yaml', document: 0, field: 'spec.sources[0].targetRevision', rule: 'pinned-chart' }]);
+    expect(where(findings)).toEqual([
+      {
+        file: 'gitops-repo/environments/prod/platform/external-dns.yaml',
+        document: 0,
+        field: 'spec.sources[0].targetRevision',
+        rule: 'pinned-chart',
+      },
+    ]);
   });
 
   it('reports a manifest no Application syncs (but not fixtures under test/)', async () => {
@@ -259,7 +359,9 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     writeFileSync(join(chart, 'values.yaml'), 'name: orphan\n');
     writeFileSync(join(chart, 'templates/config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n');
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/apps/platform/orphan/Chart.yaml', document: undefined, field: '', rule: 'coverage' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/apps/platform/orphan/Chart.yaml', document: undefined, field: '', rule: 'coverage' },
+    ]);
     expect(findings[0]?.message).toContain('no Application renders this chart');
   });
 
@@ -267,7 +369,9 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/services/product.yaml', 'service: product', 'service: catalog');
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([{ file: 'gitops-repo/environments/prod/services/product.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }]);
+    expect(where(findings)).toEqual([
+      { file: 'gitops-repo/environments/prod/services/product.yaml', document: 0, field: 'spec.source.helm', rule: 'render' },
+    ]);
     expect(findings[0]?.message).toContain('service "catalog" has no block under `services`');
   });
 });

@@ -59,7 +59,13 @@ function listTree(folder: string): { yamlFiles: string[]; chartFolders: string[]
 }
 
 function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as Json).apiVersion === 'string' && typeof (value as Json).kind === 'string';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as Json).apiVersion === 'string' &&
+    typeof (value as Json).kind === 'string'
+  );
 }
 
 async function schemaFindings(object: Json, where: { file: string; document?: number }, prefix = ''): Promise<Finding[]> {
@@ -85,11 +91,30 @@ async function renderLocalChart(chart: ChartToRender, helm: string): Promise<{ f
   const where = { file: chart.application.file, document: chart.application.document, sourceField: chart.sourceField };
   const [result, lint] = await Promise.all([renderChart(helm, chart), lintChart(helm, chart)]);
   if (!result.ok) {
-    return { findings: [{ file: where.file, document: where.document, field: `${chart.sourceField}.helm`, rule: 'render', message: `helm template fails: ${result.error}`, fix: 'fix the values this Application gives the chart (or the chart)' }], objects: [] };
+    return {
+      findings: [
+        {
+          file: where.file,
+          document: where.document,
+          field: `${chart.sourceField}.helm`,
+          rule: 'render',
+          message: `helm template fails: ${result.error}`,
+          fix: 'fix the values this Application gives the chart (or the chart)',
+        },
+      ],
+      objects: [],
+    };
   }
   const { objects, findings } = renderedObjects(result.manifest, chart.namespace, where);
   for (const line of lint) {
-    findings.push({ file: where.file, document: where.document, field: `${chart.sourceField}.helm`, rule: 'helm-lint', message: `helm lint --strict: ${line}`, fix: 'fix the chart or the values this Application gives it' });
+    findings.push({
+      file: where.file,
+      document: where.document,
+      field: `${chart.sourceField}.helm`,
+      rule: 'helm-lint',
+      message: `helm lint --strict: ${line}`,
+      fix: 'fix the chart or the values this Application gives it',
+    });
   }
   for (const object of objects) {
     findings.push(...(await schemaFindings(object, where, renderedPrefix(object))));
@@ -144,18 +169,36 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
   for (const deployment of tree.deployments) {
     const objects = deployment.manifests.map((doc) => {
       const metadata = (doc.object.metadata as Json | undefined) ?? {};
-      return typeof metadata.namespace === 'string' ? doc.object : { ...doc.object, metadata: { ...metadata, namespace: deployment.namespace } };
+      return typeof metadata.namespace === 'string'
+        ? doc.object
+        : { ...doc.object, metadata: { ...metadata, namespace: deployment.namespace } };
     });
     const destination = ((deployment.application.object.spec as Json | undefined)?.destination as Json | undefined) ?? {};
     objects.forEach((object, index) => {
       const doc = deployment.manifests[index];
       if (!doc || !deployment.project) return;
       const refusal = projectRefusesObject(deployment.project, object, String((object.metadata as Json).namespace ?? ''), destination);
-      if (refusal) findings.push({ file: doc.file, document: doc.document, field: 'kind', rule: 'project', message: `${refusal} (synced by ${deployment.application.file})`, fix: 'allow it in the project or move it to an Application of a project that allows it' });
+      if (refusal)
+        findings.push({
+          file: doc.file,
+          document: doc.document,
+          field: 'kind',
+          rule: 'project',
+          message: `${refusal} (synced by ${deployment.application.file})`,
+          fix: 'allow it in the project or move it to an Application of a project that allows it',
+        });
     });
     for (const problem of checkWorkloads(objects)) {
       const doc = deployment.manifests[problem.object];
-      if (doc) findings.push({ file: doc.file, document: doc.document, field: problem.field, rule: problem.rule, message: problem.message, fix: problem.fix });
+      if (doc)
+        findings.push({
+          file: doc.file,
+          document: doc.document,
+          field: problem.field,
+          rule: problem.rule,
+          message: problem.message,
+          fix: problem.fix,
+        });
     }
   }
 

@@ -31,22 +31,62 @@ function workload(container: Record<string, unknown> = {}, pod: Record<string, u
     },
   };
 }
-const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'web' } } } };
-const budget = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } } } };
-const security = (extra: Record<string, unknown>) => ({ securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, ...extra } });
+const policy = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'web', namespace: 'shop' },
+  spec: { podSelector: { matchLabels: { app: 'web' } } },
+};
+const budget = {
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name: 'web', namespace: 'shop' },
+  spec: { selector: { matchLabels: { app: 'web' } } },
+};
+const security = (extra: Record<string, unknown>) => ({
+  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, ...extra },
+});
 
 describe('checkWorkloads', () => {
   it.each([
     ['a compliant workload', workload(), []],
     ['privileged', workload(security({ privileged: true })), ['spec.template.spec.containers[0].securityContext.privileged pod-security']],
-    ['privilege escalation allowed', workload(security({ allowPrivilegeEscalation: true })), ['spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation pod-security']],
-    ['capabilities kept', workload({ securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }), ['spec.template.spec.containers[0].securityContext.capabilities.drop pod-security']],
-    ['a writable root filesystem', workload(security({ readOnlyRootFilesystem: false })), ['spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem read-only-root-filesystem']],
-    ['root allowed', workload({}, { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }), ['spec.template.spec.securityContext.runAsNonRoot pod-security']],
-    ['no seccomp profile', workload({}, { securityContext: { runAsNonRoot: true } }), ['spec.template.spec.securityContext.seccompProfile.type pod-security']],
+    [
+      'privilege escalation allowed',
+      workload(security({ allowPrivilegeEscalation: true })),
+      ['spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation pod-security'],
+    ],
+    [
+      'capabilities kept',
+      workload({ securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }),
+      ['spec.template.spec.containers[0].securityContext.capabilities.drop pod-security'],
+    ],
+    [
+      'a writable root filesystem',
+      workload(security({ readOnlyRootFilesystem: false })),
+      ['spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem read-only-root-filesystem'],
+    ],
+    [
+      'root allowed',
+      workload({}, { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }),
+      ['spec.template.spec.securityContext.runAsNonRoot pod-security'],
+    ],
+    [
+      'no seccomp profile',
+      workload({}, { securityContext: { runAsNonRoot: true } }),
+      ['spec.template.spec.securityContext.seccompProfile.type pod-security'],
+    ],
     ['host network', workload({}, { hostNetwork: true }), ['spec.template.spec.hostNetwork pod-security']],
-    ['no memory limit', workload({ resources: { requests: { cpu: '1m', memory: '1Mi' }, limits: { cpu: '1m' } } }), ['spec.template.spec.containers[0].resources.limits.memory resources']],
-    ['no probes', workload({ livenessProbe: undefined, readinessProbe: undefined }), ['spec.template.spec.containers[0].livenessProbe probes', 'spec.template.spec.containers[0].readinessProbe probes']],
+    [
+      'no memory limit',
+      workload({ resources: { requests: { cpu: '1m', memory: '1Mi' }, limits: { cpu: '1m' } } }),
+      ['spec.template.spec.containers[0].resources.limits.memory resources'],
+    ],
+    [
+      'no probes',
+      workload({ livenessProbe: undefined, readinessProbe: undefined }),
+      ['spec.template.spec.containers[0].livenessProbe probes', 'spec.template.spec.containers[0].readinessProbe probes'],
+    ],
     ['the latest tag', workload({ image: `registry/web:latest@${digest}` }), ['spec.template.spec.containers[0].image image']],
     ['no digest', workload({ image: 'registry/web:1.0.0' }), ['spec.template.spec.containers[0].image image']],
   ])('%s', (_name, object, expected) => {
@@ -66,7 +106,10 @@ describe('imageProblems', () => {
   it.each([
     [`r/web:1@${digest}`, []],
     [`registry:5000/web:1@${digest}`, []],
-    [`registry:5000/web@${digest}`, ['image registry:5000/web@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc has no tag']],
+    [
+      `registry:5000/web@${digest}`,
+      ['image registry:5000/web@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc has no tag'],
+    ],
     ['web', ['image web has no tag', 'image web is not pinned by digest (@sha256:…)']],
   ])('%s', (image, expected) => {
     expect(imageProblems(image)).toEqual(expected);

@@ -67,7 +67,13 @@ export function podTemplateOf(object: Json): PodTemplate | undefined {
       const podTemplate = record(spec.template);
       const podSpec = record(podTemplate?.spec);
       if (!podSpec) return undefined;
-      return { spec: podSpec, ...template(podTemplate?.metadata), path: 'spec.template.spec', longRunning: true, replicated: kind !== 'DaemonSet' };
+      return {
+        spec: podSpec,
+        ...template(podTemplate?.metadata),
+        path: 'spec.template.spec',
+        longRunning: true,
+        replicated: kind !== 'DaemonSet',
+      };
     }
     case 'Job': {
       const podTemplate = record(spec.template);
@@ -79,7 +85,13 @@ export function podTemplateOf(object: Json): PodTemplate | undefined {
       const podTemplate = record(record(record(spec.jobTemplate)?.spec)?.template);
       const podSpec = record(podTemplate?.spec);
       if (!podSpec) return undefined;
-      return { spec: podSpec, ...template(podTemplate?.metadata), path: 'spec.jobTemplate.spec.template.spec', longRunning: false, replicated: false };
+      return {
+        spec: podSpec,
+        ...template(podTemplate?.metadata),
+        path: 'spec.jobTemplate.spec.template.spec',
+        longRunning: false,
+        replicated: false,
+      };
     }
     case 'Pod':
       return { spec, ...template(object.metadata), path: 'spec', longRunning: false, replicated: false };
@@ -154,27 +166,51 @@ export function checkWorkloads(objects: Json[], policy: WorkloadPolicy = slipway
     if (!pod) return;
     const add = (field: string, rule: string, message: string, fix: string) => problems.push({ object: index, field, rule, message, fix });
     const level = policy.podSecurity(namespaceOf(object));
-    if (level) for (const problem of podSecurityProblems(pod.spec, pod.path, pod.annotations, level)) add(problem.field, 'pod-security', problem.message, problem.fix);
+    if (level)
+      for (const problem of podSecurityProblems(pod.spec, pod.path, pod.annotations, level))
+        add(problem.field, 'pod-security', problem.message, problem.fix);
     const containers = [
-      ...list(pod.spec.initContainers).map((c, i) => ({ container: record(c) ?? {}, path: childPath(childPath(pod.path, 'initContainers'), i), init: true })),
-      ...list(pod.spec.containers).map((c, i) => ({ container: record(c) ?? {}, path: childPath(childPath(pod.path, 'containers'), i), init: false })),
+      ...list(pod.spec.initContainers).map((c, i) => ({
+        container: record(c) ?? {},
+        path: childPath(childPath(pod.path, 'initContainers'), i),
+        init: true,
+      })),
+      ...list(pod.spec.containers).map((c, i) => ({
+        container: record(c) ?? {},
+        path: childPath(childPath(pod.path, 'containers'), i),
+        init: false,
+      })),
     ];
     for (const { container, path, init } of containers) {
       if (policy.rules.has('read-only-root-filesystem') && record(container.securityContext)?.readOnlyRootFilesystem !== true) {
-        add(`${path}.securityContext.readOnlyRootFilesystem`, 'read-only-root-filesystem', 'the root filesystem is writable', 'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes');
+        add(
+          `${path}.securityContext.readOnlyRootFilesystem`,
+          'read-only-root-filesystem',
+          'the root filesystem is writable',
+          'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes',
+        );
       }
       const resources = record(container.resources) ?? {};
       for (const section of policy.rules.has('resources') ? ['requests', 'limits'] : []) {
         for (const resource of ['cpu', 'memory']) {
           if (record(resources[section])?.[resource] === undefined) {
-            add(`${path}.resources.${section}.${resource}`, 'resources', `no ${resource} ${section === 'requests' ? 'request' : 'limit'}`, `set resources.${section}.${resource}`);
+            add(
+              `${path}.resources.${section}.${resource}`,
+              'resources',
+              `no ${resource} ${section === 'requests' ? 'request' : 'limit'}`,
+              `set resources.${section}.${resource}`,
+            );
           }
         }
       }
-      if (policy.rules.has('image')) for (const problem of imageProblems(container.image)) add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
+      if (policy.rules.has('image'))
+        for (const problem of imageProblems(container.image))
+          add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
       if (policy.rules.has('probes') && pod.longRunning && !init) {
-        if (!record(container.livenessProbe)) add(`${path}.livenessProbe`, 'probes', 'no liveness probe', 'add a livenessProbe (GET /health)');
-        if (!record(container.readinessProbe)) add(`${path}.readinessProbe`, 'probes', 'no readiness probe', 'add a readinessProbe (GET /ready)');
+        if (!record(container.livenessProbe))
+          add(`${path}.livenessProbe`, 'probes', 'no liveness probe', 'add a livenessProbe (GET /health)');
+        if (!record(container.readinessProbe))
+          add(`${path}.readinessProbe`, 'probes', 'no readiness probe', 'add a readinessProbe (GET /ready)');
       }
     }
 
@@ -182,12 +218,29 @@ export function checkWorkloads(objects: Json[], policy: WorkloadPolicy = slipway
     const namespace = namespaceOf(object);
     const sameNamespace = objects.filter((other) => namespaceOf(other) === namespace);
     const networkPolicy = sameNamespace.some(
-      (other) => other.kind === 'NetworkPolicy' && !isEmptySelector(record(other.spec)?.podSelector) && selectorMatches(record(other.spec)?.podSelector, pod.labels),
+      (other) =>
+        other.kind === 'NetworkPolicy' &&
+        !isEmptySelector(record(other.spec)?.podSelector) &&
+        selectorMatches(record(other.spec)?.podSelector, pod.labels),
     );
-    if (policy.rules.has('network-policy') && !networkPolicy) add('metadata', 'network-policy', `no NetworkPolicy selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`, 'ship a NetworkPolicy whose podSelector matches the pod labels and allows exactly its callers');
+    if (policy.rules.has('network-policy') && !networkPolicy)
+      add(
+        'metadata',
+        'network-policy',
+        `no NetworkPolicy selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`,
+        'ship a NetworkPolicy whose podSelector matches the pod labels and allows exactly its callers',
+      );
     if (policy.rules.has('disruption-budget') && pod.replicated) {
-      const budget = sameNamespace.some((other) => other.kind === 'PodDisruptionBudget' && selectorMatches(record(other.spec)?.selector, pod.labels));
-      if (!budget) add('metadata', 'disruption-budget', `no PodDisruptionBudget selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`, 'ship a PodDisruptionBudget whose selector matches the pod labels');
+      const budget = sameNamespace.some(
+        (other) => other.kind === 'PodDisruptionBudget' && selectorMatches(record(other.spec)?.selector, pod.labels),
+      );
+      if (!budget)
+        add(
+          'metadata',
+          'disruption-budget',
+          `no PodDisruptionBudget selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`,
+          'ship a PodDisruptionBudget whose selector matches the pod labels',
+        );
     }
   });
   return problems;

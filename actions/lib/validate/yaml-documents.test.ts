@@ -18,7 +18,12 @@ describe('parseYaml', () => {
 
   it('turns a billion-laughs document into a finding', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 10; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const parsed = parseYaml('bomb.yaml', `ok: 1\n---\n${levels.join('\n')}\n`);
     expect(parsed.documents.map((d) => d.index)).toEqual([0]);
     expect(parsed.findings.map((f) => [f.file, f.document, f.rule])).toEqual([['bomb.yaml', 1, 'yaml-aliases']]);
@@ -35,6 +40,8 @@ describe('parseYaml', () => {
   });
 
   it('refuses a file above the size limit', () => {
-    expect(parseYaml('big.yaml', 'a: 1\n', { maxAliasCount: 100, maxBytes: 3 }).findings.map((f) => f.message)).toEqual(['file is larger than 3 bytes']);
+    expect(parseYaml('big.yaml', 'a: 1\n', { maxAliasCount: 100, maxBytes: 3 }).findings.map((f) => f.message)).toEqual([
+      'file is larger than 3 bytes',
+    ]);
   });
 });

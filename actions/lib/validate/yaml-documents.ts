@@ -29,7 +29,9 @@ export function parseYaml(file: string, text: string, limits = yamlLimits): Pars
   if (Buffer.byteLength(text) > limits.maxBytes) {
     return {
       documents: [],
-      findings: [{ file, field: '', rule: 'yaml', message: `file is larger than ${limits.maxBytes} bytes`, fix: 'split it into smaller files' }],
+      findings: [
+        { file, field: '', rule: 'yaml', message: `file is larger than ${limits.maxBytes} bytes`, fix: 'split it into smaller files' },
+      ],
     };
   }
   const lineCounter = new LineCounter();

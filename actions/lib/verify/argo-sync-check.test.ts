@@ -11,30 +11,79 @@ const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
 
 type Status = NonNullable<ArgoApplication['status']>;
 const app = (status: Status) => argoApplication('product', status);
-const synced = (revision: string, health: string, extra: Partial<Status> = {}): Status => ({ sync: { status: 'Synced', revision }, health: { status: health }, ...extra });
+const synced = (revision: string, health: string, extra: Partial<Status> = {}): Status => ({
+  sync: { status: 'Synced', revision },
+  health: { status: health },
+  ...extra,
+});
 
 describe('judgeApplication (Application status as Argo CD writes it, validated against the CRD schema)', () => {
   it.each<[string, Status, string, string]>([
     ['synced and healthy at the commit', synced(promoted, 'Healthy'), 'ready', ''],
     ['synced at the commit, still progressing', synced(promoted, 'Progressing'), 'waiting', 'Synced at 4f6d2a1c9b8e, health Progressing'],
-    ['out of sync at the commit', { sync: { status: 'OutOfSync', revision: promoted }, health: { status: 'Healthy' } }, 'waiting', 'OutOfSync at 4f6d2a1c9b8e (health Healthy)'],
-    ['still at the previous commit', { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }, 'waiting', 'OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e'],
-    ['synced and healthy at another commit', synced(previous, 'Healthy'), 'waiting', 'Synced and Healthy at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e'],
+    [
+      'out of sync at the commit',
+      { sync: { status: 'OutOfSync', revision: promoted }, health: { status: 'Healthy' } },
+      'waiting',
+      'OutOfSync at 4f6d2a1c9b8e (health Healthy)',
+    ],
+    [
+      'still at the previous commit',
+      { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } },
+      'waiting',
+      'OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e',
+    ],
+    [
+      'synced and healthy at another commit',
+      synced(previous, 'Healthy'),
+      'waiting',
+      'Synced and Healthy at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e',
+    ],
     ['no status yet', {}, 'waiting', 'Unknown at no revision yet, waiting for 4f6d2a1c9b8e'],
     [
       'degraded at the commit, naming the broken resources',
-      synced(promoted, 'Degraded', { resources: [{ kind: 'Deployment', namespace: 'shop', name: 'product', status: 'Synced', health: { status: 'Degraded', message: 'Deployment "product" exceeded its progress deadline' } }] }),
+      synced(promoted, 'Degraded', {
+        resources: [
+          {
+            kind: 'Deployment',
+            namespace: 'shop',
+            name: 'product',
+            status: 'Synced',
+            health: { status: 'Degraded', message: 'Deployment "product" exceeded its progress deadline' },
+          },
+        ],
+      }),
       'failed',
       'Degraded at 4f6d2a1c9b8e: Deployment shop/product: Degraded (Deployment "product" exceeded its progress deadline)',
     ],
-    ['degraded at the previous commit (not ours yet)', synced(previous, 'Degraded'), 'waiting', 'Synced and Degraded at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e'],
+    [
+      'degraded at the previous commit (not ours yet)',
+      synced(previous, 'Degraded'),
+      'waiting',
+      'Synced and Degraded at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e',
+    ],
     [
       'the sync of the commit failed',
-      { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' }, operationState: { operation: { sync: { revision: promoted } }, phase: 'Failed', message: 'one or more objects failed to apply', startedAt: '2026-11-22T04:00:00Z', syncResult: { revision: promoted } } } as Status,
+      {
+        sync: { status: 'OutOfSync', revision: previous },
+        health: { status: 'Healthy' },
+        operationState: {
+          operation: { sync: { revision: promoted } },
+          phase: 'Failed',
+          message: 'one or more objects failed to apply',
+          startedAt: '2026-11-22T04:00:00Z',
+          syncResult: { revision: promoted },
+        },
+      } as Status,
       'failed',
       'the sync of 4f6d2a1c9b8e failed: one or more objects failed to apply',
     ],
-    ['multi-source: one of the revisions is the commit', { sync: { status: 'Synced', revisions: ['87.17.0', promoted] }, health: { status: 'Healthy' } }, 'ready', ''],
+    [
+      'multi-source: one of the revisions is the commit',
+      { sync: { status: 'Synced', revisions: ['87.17.0', promoted] }, health: { status: 'Healthy' } },
+      'ready',
+      '',
+    ],
   ])('%s', (_name, status, state, reason) => {
     const object = app(status);
     expect(() => new Application(object as never).validate()).not.toThrow();
@@ -67,10 +116,20 @@ describe('waitForApplications against a local server following the Kubernetes AP
   });
   afterAll(() => kube.stop());
 
-  const wait = (applications: string[], timeoutMs = 1500, lines: string[] = []) => waitForApplications({ applications, expected: promoted, read, timeoutMs, intervalMs: 100, log: (line) => lines.push(line) });
+  const wait = (applications: string[], timeoutMs = 1500, lines: string[] = []) =>
+    waitForApplications({ applications, expected: promoted, read, timeoutMs, intervalMs: 100, log: (line) => lines.push(line) });
 
   it('passes once every Application has synced the commit and is Healthy, printing each change', async () => {
-    kube.set('cart', (reads) => argoApplication('cart', reads < 3 ? { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } } : reads < 5 ? synced(promoted, 'Progressing') : synced(promoted, 'Healthy')));
+    kube.set('cart', (reads) =>
+      argoApplication(
+        'cart',
+        reads < 3
+          ? { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }
+          : reads < 5
+            ? synced(promoted, 'Progressing')
+            : synced(promoted, 'Healthy'),
+      ),
+    );
     kube.set('order', argoApplication('order', synced(promoted, 'Healthy')));
     const lines: string[] = [];
     const result = await wait(['cart', 'order'], 10_000, lines);
@@ -86,7 +145,9 @@ describe('waitForApplications against a local server following the Kubernetes AP
     kube.set('product', argoApplication('product', { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }));
     const result = await wait(['product']);
     expect(result.ok).toBe(false);
-    expect(result.reason).toBe('timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — product: OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e');
+    expect(result.reason).toBe(
+      'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — product: OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e',
+    );
     expect(kube.reads('product')).toBeGreaterThan(3);
   });
 
@@ -97,7 +158,10 @@ describe('waitForApplications against a local server following the Kubernetes AP
   });
 
   it('fails at once when an Application is Degraded at the commit', async () => {
-    kube.set('product', argoApplication('product', synced(promoted, 'Degraded', { health: { status: 'Degraded', message: 'CrashLoopBackOff' } })));
+    kube.set(
+      'product',
+      argoApplication('product', synced(promoted, 'Degraded', { health: { status: 'Degraded', message: 'CrashLoopBackOff' } })),
+    );
     const result = await wait(['product'], 60_000);
     expect(result.ok).toBe(false);
     expect(result.waitedMs).toBeLessThan(60_000);

@@ -20,7 +20,8 @@ export interface ArgoApplication {
   };
 }
 
-export type Judgement = { state: 'ready'; revision: string } | { state: 'waiting'; reason: string; revision?: string } | { state: 'failed'; reason: string };
+export type Judgement =
+  { state: 'ready'; revision: string } | { state: 'waiting'; reason: string; revision?: string } | { state: 'failed'; reason: string };
 
 const short = (revision: string | undefined): string => (revision ? revision.slice(0, 12) : 'no revision yet');
 
@@ -36,8 +37,15 @@ function revisionsOf(record: { revision?: string; revisions?: string[] } | undef
 
 /** The resources that make the Application Degraded, for the failure reason. */
 function degradedResources(app: ArgoApplication): string {
-  const broken = (app.status?.resources ?? []).filter((resource) => resource.health?.status === 'Degraded' || resource.health?.status === 'Missing');
-  return broken.map((r) => `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '?'}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ''}`).join('; ');
+  const broken = (app.status?.resources ?? []).filter(
+    (resource) => resource.health?.status === 'Degraded' || resource.health?.status === 'Missing',
+  );
+  return broken
+    .map(
+      (r) =>
+        `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '?'}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ''}`,
+    )
+    .join('; ');
 }
 
 /**
@@ -45,23 +53,43 @@ function degradedResources(app: ArgoApplication): string {
  * is at the commit when any of its sources is, since only the GitOps repository's source moves.
  * `acceptedRevision` may widen "at the commit" to later commits that contain it.
  */
-export function judgeApplication(app: ArgoApplication, expected: string, acceptedRevision: (revision: string) => boolean = () => false): Judgement {
+export function judgeApplication(
+  app: ArgoApplication,
+  expected: string,
+  acceptedRevision: (revision: string) => boolean = () => false,
+): Judgement {
   const status = app.status ?? {};
   const synced = revisionsOf(status.sync);
   const current = synced.find((revision) => sameRevision(revision, expected) || acceptedRevision(revision));
   const operation = status.operationState;
-  if (operation && (operation.phase === 'Failed' || operation.phase === 'Error') && revisionsOf(operation.syncResult).some((revision) => sameRevision(revision, expected))) {
-    return { state: 'failed', reason: `the sync of ${short(expected)} ${operation.phase === 'Error' ? 'errored' : 'failed'}: ${operation.message ?? 'no message'}` };
+  if (
+    operation &&
+    (operation.phase === 'Failed' || operation.phase === 'Error') &&
+    revisionsOf(operation.syncResult).some((revision) => sameRevision(revision, expected))
+  ) {
+    return {
+      state: 'failed',
+      reason: `the sync of ${short(expected)} ${operation.phase === 'Error' ? 'errored' : 'failed'}: ${operation.message ?? 'no message'}`,
+    };
   }
   if (current === undefined) {
     const at = synced[0] ? { revision: synced[0] } : {};
     if (status.sync?.status === 'Synced' && synced[0]) {
-      return { state: 'waiting', reason: `Synced and ${status.health?.status ?? 'Unknown'} at ${short(synced[0])}, not the promoted commit ${short(expected)}`, ...at };
+      return {
+        state: 'waiting',
+        reason: `Synced and ${status.health?.status ?? 'Unknown'} at ${short(synced[0])}, not the promoted commit ${short(expected)}`,
+        ...at,
+      };
     }
-    return { state: 'waiting', reason: `${status.sync?.status ?? 'Unknown'} at ${short(synced[0])}, waiting for ${short(expected)}`, ...at };
+    return {
+      state: 'waiting',
+      reason: `${status.sync?.status ?? 'Unknown'} at ${short(synced[0])}, waiting for ${short(expected)}`,
+      ...at,
+    };
   }
   const health = status.health?.status ?? 'Unknown';
-  if (status.sync?.status !== 'Synced') return { state: 'waiting', reason: `${status.sync?.status ?? 'Unknown'} at ${short(current)} (health ${health})`, revision: current };
+  if (status.sync?.status !== 'Synced')
+    return { state: 'waiting', reason: `${status.sync?.status ?? 'Unknown'} at ${short(current)} (health ${health})`, revision: current };
   if (health === 'Degraded') {
     const detail = degradedResources(app) || status.health?.message || 'no message';
     return { state: 'failed', reason: `Degraded at ${short(current)}: ${detail}` };
@@ -124,7 +152,8 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
     return judgeApplication(app, options.expected, (revision) => later.get(revision) === true);
   };
   let outcomes: ApplicationOutcome[];
-  if (options.applications.length === 0) return { ok: false, reason: 'no Argo CD Applications to wait for: name at least one', applications: [], waitedMs: 0 };
+  if (options.applications.length === 0)
+    return { ok: false, reason: 'no Argo CD Applications to wait for: name at least one', applications: [], waitedMs: 0 };
   for (;;) {
     outcomes = await Promise.all(
       options.applications.map(async (name): Promise<ApplicationOutcome> => {
@@ -145,9 +174,15 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
     }
     const failed = outcomes.filter((o) => o.judgement.state === 'failed');
     if (failed.length > 0) {
-      return { ok: false, reason: failed.map((o) => `${o.name}: ${(o.judgement as { reason: string }).reason}`).join('; '), applications: outcomes, waitedMs: now() - started };
+      return {
+        ok: false,
+        reason: failed.map((o) => `${o.name}: ${(o.judgement as { reason: string }).reason}`).join('; '),
+        applications: outcomes,
+        waitedMs: now() - started,
+      };
     }
-    if (outcomes.every((o) => o.judgement.state === 'ready')) return { ok: true, reason: '', applications: outcomes, waitedMs: now() - started };
+    if (outcomes.every((o) => o.judgement.state === 'ready'))
+      return { ok: true, reason: '', applications: outcomes, waitedMs: now() - started };
     if (now() - started + options.intervalMs > options.timeoutMs) break;
     await sleep(options.intervalMs);
   }
@@ -157,5 +192,10 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
     const judgement = o.judgement as { reason: string; revision?: string };
     return `${o.name}: ${judgement.reason}`;
   });
-  return { ok: false, reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy — ${reasons.join('; ')}`, applications: outcomes, waitedMs: now() - started };
+  return {
+    ok: false,
+    reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy — ${reasons.join('; ')}`,
+    applications: outcomes,
+    waitedMs: now() - started,
+  };
 }

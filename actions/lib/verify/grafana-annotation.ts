@@ -43,7 +43,12 @@ export class GrafanaError extends Error {
 }
 
 /** Posts one annotation; returns its id. The token is a Grafana service account token. */
-export async function postAnnotation(grafanaUrl: string, token: string, mark: DeploymentMark, transport: HttpTransport = fetchTransport): Promise<number> {
+export async function postAnnotation(
+  grafanaUrl: string,
+  token: string,
+  mark: DeploymentMark,
+  transport: HttpTransport = fetchTransport,
+): Promise<number> {
   const url = new URL('api/annotations', grafanaUrl.endsWith('/') ? grafanaUrl : `${grafanaUrl}/`);
   let answer: HttpAnswer;
   try {
@@ -53,10 +58,15 @@ export async function postAnnotation(grafanaUrl: string, token: string, mark: De
       body: JSON.stringify(annotationBody(mark)),
     });
   } catch (error) {
-    throw new GrafanaError(`Grafana at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new GrafanaError(`Grafana at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   if (answer.status < 200 || answer.status > 299) {
-    const hint = answer.status === 401 || answer.status === 403 ? ' (the token needs the annotations:write permission, e.g. an Editor service account)' : '';
+    const hint =
+      answer.status === 401 || answer.status === 403
+        ? ' (the token needs the annotations:write permission, e.g. an Editor service account)'
+        : '';
     throw new GrafanaError(`Grafana refused the annotation for ${mark.service}: ${answer.status} ${answer.text.slice(0, 200)}${hint}`);
   }
   let id: unknown;

@@ -16,7 +16,12 @@ export interface HttpAnswer {
 export type HttpTransport = (url: URL, init: { method: string; headers?: Record<string, string>; body?: string }) => Promise<HttpAnswer>;
 
 export const fetchTransport: HttpTransport = async (url, init) => {
-  const answer = await fetch(url, { method: init.method, ...(init.headers ? { headers: init.headers } : {}), ...(init.body === undefined ? {} : { body: init.body }), signal: AbortSignal.timeout(30_000) });
+  const answer = await fetch(url, {
+    method: init.method,
+    ...(init.headers ? { headers: init.headers } : {}),
+    ...(init.body === undefined ? {} : { body: init.body }),
+    signal: AbortSignal.timeout(30_000),
+  });
   return { status: answer.status, text: await answer.text() };
 };
 

@@ -5,8 +5,18 @@ import { verifyPromotion } from './pipeline.ts';
 import type { VerifySteps } from './pipeline.ts';
 
 describe('verifyPromotion', () => {
-  const synced: WaitResult = { ok: true, reason: '', applications: [{ name: 'cart', judgement: { state: 'ready', revision: 'abc1234' } }], waitedMs: 1000 };
-  const stuck: WaitResult = { ok: false, reason: 'timed out', applications: [{ name: 'cart', judgement: { state: 'waiting', reason: 'OutOfSync' } }], waitedMs: 5000 };
+  const synced: WaitResult = {
+    ok: true,
+    reason: '',
+    applications: [{ name: 'cart', judgement: { state: 'ready', revision: 'abc1234' } }],
+    waitedMs: 1000,
+  };
+  const stuck: WaitResult = {
+    ok: false,
+    reason: 'timed out',
+    applications: [{ name: 'cart', judgement: { state: 'waiting', reason: 'OutOfSync' } }],
+    waitedMs: 5000,
+  };
   const met: SoakResult = { ok: true, reason: '', verdicts: [] };
   const breached: SoakResult = { ok: false, reason: 'cart 2.0.0: 20% 5xx', verdicts: [] };
 
@@ -31,8 +41,20 @@ describe('verifyPromotion', () => {
 
   it.each([
     ['synced and SLOs met', synced, met, { ok: true, stage: 'passed', reason: '' }, ['sync', 'soak', 'annotate cart passed']],
-    ['not synced: no soak, annotated as failed, rolled back', stuck, met, { ok: false, stage: 'sync', reason: 'timed out', rollbackCommit: 'feed123' }, ['sync', 'annotate cart failed', 'rollback']],
-    ['SLO breached: rolled back', synced, breached, { ok: false, stage: 'slo', reason: 'cart 2.0.0: 20% 5xx', rollbackCommit: 'feed123' }, ['sync', 'soak', 'annotate cart failed', 'rollback']],
+    [
+      'not synced: no soak, annotated as failed, rolled back',
+      stuck,
+      met,
+      { ok: false, stage: 'sync', reason: 'timed out', rollbackCommit: 'feed123' },
+      ['sync', 'annotate cart failed', 'rollback'],
+    ],
+    [
+      'SLO breached: rolled back',
+      synced,
+      breached,
+      { ok: false, stage: 'slo', reason: 'cart 2.0.0: 20% 5xx', rollbackCommit: 'feed123' },
+      ['sync', 'soak', 'annotate cart failed', 'rollback'],
+    ],
   ] as const)('%s', async (_name, sync, slo, expected, calls) => {
     const run = steps(sync, slo);
     expect(await verifyPromotion(run.value)).toMatchObject({ ...expected, annotationIds: [7] });

@@ -61,7 +61,9 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
     stage = 'sync';
     reason = sync.reason;
   } else if (steps.soak) {
-    steps.log(`Synced and Healthy after ${Math.round(sync.waitedMs / 1000)}s; checking the SLOs of ${steps.targets.map((t) => `${t.service} ${t.version}`).join(', ')}`);
+    steps.log(
+      `Synced and Healthy after ${Math.round(sync.waitedMs / 1000)}s; checking the SLOs of ${steps.targets.map((t) => `${t.service} ${t.version}`).join(', ')}`,
+    );
     slo = await steps.soak();
     if (!slo.ok) {
       stage = 'slo';
@@ -100,7 +102,11 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
   if (!ok && steps.rollback) {
     steps.log(`Verification failed (${stage}); rolling ${steps.environment} back to its previous release`);
     rollbackCommit = await steps.rollback();
-    steps.log(rollbackCommit ? `Rolled back with GitOps commit ${rollbackCommit}` : 'Rollback changed nothing: the environment already runs its previous release');
+    steps.log(
+      rollbackCommit
+        ? `Rolled back with GitOps commit ${rollbackCommit}`
+        : 'Rollback changed nothing: the environment already runs its previous release',
+    );
   }
   return { ok, stage, reason, sync, ...(slo ? { slo } : {}), annotationIds, ...(rollbackCommit ? { rollbackCommit } : {}) };
 }
@@ -133,11 +139,15 @@ export interface VerifyRequest {
 }
 
 /** Connects the request's steps to the cluster, Prometheus, Grafana and git, then verifies. */
-export async function verifyRelease(request: VerifyRequest, io: { log(line: string): void; warn(line: string): void }): Promise<VerifyResult> {
+export async function verifyRelease(
+  request: VerifyRequest,
+  io: { log(line: string): void; warn(line: string): void },
+): Promise<VerifyResult> {
   const kubeConfig = loadKubeConfig(request.kubeconfig);
   const read = applicationReader(kubeConfig, request.argocdNamespace);
   const given = request.prometheus;
-  const prometheus = given && ('url' in given ? { baseUrl: given.url, transport: undefined } : serviceProxy(kubeConfig, given.service, given.label));
+  const prometheus =
+    given && ('url' in given ? { baseUrl: given.url, transport: undefined } : serviceProxy(kubeConfig, given.service, given.label));
   const { grafana, rollback, laterCommits } = request;
   return verifyPromotion({
     environment: request.environment,
@@ -173,7 +183,11 @@ export async function verifyRelease(request: VerifyRequest, io: { log(line: stri
       : {}),
     ...(grafana ? { annotate: (mark: DeploymentMark) => postAnnotation(grafana.url, grafana.token, mark) } : {}),
     ...(rollback
-      ? { rollback: async () => (await landPromotion({ environment: request.environment, target: rollback }, { source: { kind: 'rollback' }, log: io.log })).commit }
+      ? {
+          rollback: async () =>
+            (await landPromotion({ environment: request.environment, target: rollback }, { source: { kind: 'rollback' }, log: io.log }))
+              .commit,
+        }
       : {}),
   });
 }

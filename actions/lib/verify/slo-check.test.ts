@@ -4,21 +4,43 @@ import type { SloMeasurement, VersionUnderTest } from './slo-check.ts';
 import { SimulatedServicePod, startExpositionServer, startPrometheus } from '../../test-support/prometheus-server.ts';
 import type { ExpositionServer, PrometheusServer } from '../../test-support/prometheus-server.ts';
 
-const measured = (requests: number, errors: number, slow: number): SloMeasurement => ({ service: 'cart', version: '2.0.0', windowSeconds: 300, requests, errors, slow });
+const measured = (requests: number, errors: number, slow: number): SloMeasurement => ({
+  service: 'cart',
+  version: '2.0.0',
+  windowSeconds: 300,
+  requests,
+  errors,
+  slow,
+});
 
 describe('judgeSlo with the default objectives (99.5% available, 99% within 500 ms, 6x burn)', () => {
   it.each([
     ['no errors, fast', measured(1000, 0, 0), true, ''],
     ['errors at the limit (3%)', measured(1000, 30, 0), true, ''],
-    ['errors over the limit', measured(1000, 31, 0), false, 'cart 2.0.0: 3.1% of 1000 requests answered 5xx over 300s; the limit is 3% (6x the 0.5% error budget)'],
-    ['slow over the limit', measured(200, 0, 20), false, 'cart 2.0.0: 10% of 200 requests took longer than 500 ms over 300s; the limit is 6% (6x the 1% latency budget)'],
+    [
+      'errors over the limit',
+      measured(1000, 31, 0),
+      false,
+      'cart 2.0.0: 3.1% of 1000 requests answered 5xx over 300s; the limit is 3% (6x the 0.5% error budget)',
+    ],
+    [
+      'slow over the limit',
+      measured(200, 0, 20),
+      false,
+      'cart 2.0.0: 10% of 200 requests took longer than 500 ms over 300s; the limit is 6% (6x the 1% latency budget)',
+    ],
     [
       'both over the limit',
       measured(100, 50, 50),
       false,
       'cart 2.0.0: 50% of 100 requests answered 5xx over 300s; the limit is 3% (6x the 0.5% error budget); 50% of 100 requests took longer than 500 ms over 300s; the limit is 6% (6x the 1% latency budget)',
     ],
-    ['too little traffic passes with a note', measured(4, 4, 0), true, 'cart 2.0.0 answered 4 requests in 300s, fewer than the 10 needed to judge its SLOs'],
+    [
+      'too little traffic passes with a note',
+      measured(4, 4, 0),
+      true,
+      'cart 2.0.0 answered 4 requests in 300s, fewer than the 10 needed to judge its SLOs',
+    ],
   ])('%s', (_name, measurement, ok, reason) => {
     const verdict = judgeSlo(measurement, defaultObjectives);
     expect([verdict.ok, verdict.reason]).toEqual([ok, reason]);
@@ -29,7 +51,9 @@ describe('judgeSlo with the default objectives (99.5% available, 99% within 500 
   });
 
   it('selects by commit instead of version when the commit is known', () => {
-    expect(sloQueries({ service: 'cart', version: 'main', commit: 'abc' }, 'shop', 60, 0.5).requests).toContain('app_info{namespace="shop", service="cart", commit="abc"}');
+    expect(sloQueries({ service: 'cart', version: 'main', commit: 'abc' }, 'shop', 60, 0.5).requests).toContain(
+      'app_info{namespace="shop", service="cart", commit="abc"}',
+    );
   });
 
   it('builds queries joined with app_info on the pod for exactly the version, quoting label values', () => {
@@ -78,7 +102,15 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
 
   const run = (soakMs: number, target: VersionUnderTest = { service: 'cart', version: '2.0.0' }) => {
     const lines: string[] = [];
-    return soak({ query: prometheusScalarQuery(prometheus.url), targets: [target], namespace: 'shop', objectives: defaultObjectives, soakMs, intervalMs: 1000, log: (line) => lines.push(line) }).then((result) => ({ result, lines }));
+    return soak({
+      query: prometheusScalarQuery(prometheus.url),
+      targets: [target],
+      namespace: 'shop',
+      objectives: defaultObjectives,
+      soakMs,
+      intervalMs: 1000,
+      log: (line) => lines.push(line),
+    }).then((result) => ({ result, lines }));
   };
 
   it('passes a healthy new version even while the old version fails (split by version)', async () => {
@@ -93,7 +125,10 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
 
   it('picks the pods by source commit when it is known (branch builds may share a version)', async () => {
     newPodShape = { errorShare: 0, slowShare: 0 };
-    const [ours, theirs] = await Promise.all([run(2000, { service: 'cart', version: 'main', commit: newCommit }), run(2000, { service: 'cart', version: 'main', commit: oldCommit })]);
+    const [ours, theirs] = await Promise.all([
+      run(2000, { service: 'cart', version: 'main', commit: newCommit }),
+      run(2000, { service: 'cart', version: 'main', commit: oldCommit }),
+    ]);
     expect(ours.result.ok).toBe(true);
     expect(ours.result.verdicts[0]?.requests).toBeGreaterThan(10);
     expect(theirs.result.ok).toBe(false);
@@ -105,7 +140,9 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
     await new Promise((r) => setTimeout(r, 3000));
     const { result } = await run(3000);
     expect(result.ok).toBe(false);
-    expect(result.reason).toMatch(/^cart 2\.0\.0: (1\d|2\d)(\.\d)?% of \d+ requests answered 5xx over \d+s; the limit is 3% \(6x the 0\.5% error budget\)$/);
+    expect(result.reason).toMatch(
+      /^cart 2\.0\.0: (1\d|2\d)(\.\d)?% of \d+ requests answered 5xx over \d+s; the limit is 3% \(6x the 0\.5% error budget\)$/,
+    );
   });
 
   it('fails a new version whose requests are slow', async () => {
@@ -117,6 +154,8 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
   });
 
   it('names a query Prometheus rejects', async () => {
-    await expect(prometheusScalarQuery(prometheus.url)('sum(rate(x[5m])')).rejects.toThrow(/Prometheus rejected the query \(.*\): sum\(rate\(x\[5m\]\)/);
+    await expect(prometheusScalarQuery(prometheus.url)('sum(rate(x[5m])')).rejects.toThrow(
+      /Prometheus rejected the query \(.*\): sum\(rate\(x\[5m\]\)/,
+    );
   });
 });

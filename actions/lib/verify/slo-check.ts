@@ -23,7 +23,14 @@ export interface SloObjectives {
   requireTraffic: boolean;
 }
 
-export const defaultObjectives: SloObjectives = { availability: 0.995, latency: 0.99, latencySeconds: 0.5, maxBurnRate: 6, minRequests: 10, requireTraffic: false };
+export const defaultObjectives: SloObjectives = {
+  availability: 0.995,
+  latency: 0.99,
+  latencySeconds: 0.5,
+  maxBurnRate: 6,
+  minRequests: 10,
+  requireTraffic: false,
+};
 
 export interface VersionUnderTest {
   service: string;
@@ -48,7 +55,8 @@ export function sloQueries(target: VersionUnderTest, namespace: string, windowSe
   const selector = `namespace="${labelValue(namespace)}", service="${labelValue(target.service)}"`;
   const identity = target.commit ? `commit="${labelValue(target.commit)}"` : `version="${labelValue(target.version)}"`;
   const version = `group by (namespace, pod) (app_info{${selector}, ${identity}})`;
-  const increase = (metric: string, extra = '') => `sum(increase(${metric}{${selector}${extra}}[${windowSeconds}s]) * on (namespace, pod) group_left ${version})`;
+  const increase = (metric: string, extra = '') =>
+    `sum(increase(${metric}{${selector}${extra}}[${windowSeconds}s]) * on (namespace, pod) group_left ${version})`;
   return {
     requests: increase('http_request_duration_seconds_count'),
     errors: increase('http_request_duration_seconds_count', ', status_code=~"5.."'),
@@ -71,7 +79,11 @@ export interface SloVerdict extends SloMeasurement {
   reason: string;
 }
 
-const percent = (ratio: number): string => `${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}%`;
+const percent = (ratio: number): string =>
+  `${(ratio * 100)
+    .toFixed(ratio < 0.01 ? 2 : 1)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '')}%`;
 
 /** Pass or fail one measured version against the objectives. */
 export function judgeSlo(measurement: SloMeasurement, objectives: SloObjectives): SloVerdict {
@@ -88,10 +100,14 @@ export function judgeSlo(measurement: SloMeasurement, objectives: SloObjectives)
   const latencyBudget = 1 - objectives.latency;
   const problems: string[] = [];
   if (errorRatio > errorBudget * objectives.maxBurnRate) {
-    problems.push(`${percent(errorRatio)} of ${Math.round(requests)} requests answered 5xx over ${measurement.windowSeconds}s; the limit is ${percent(errorBudget * objectives.maxBurnRate)} (${objectives.maxBurnRate}x the ${percent(errorBudget)} error budget)`);
+    problems.push(
+      `${percent(errorRatio)} of ${Math.round(requests)} requests answered 5xx over ${measurement.windowSeconds}s; the limit is ${percent(errorBudget * objectives.maxBurnRate)} (${objectives.maxBurnRate}x the ${percent(errorBudget)} error budget)`,
+    );
   }
   if (slowRatio > latencyBudget * objectives.maxBurnRate) {
-    problems.push(`${percent(slowRatio)} of ${Math.round(requests)} requests took longer than ${objectives.latencySeconds * 1000} ms over ${measurement.windowSeconds}s; the limit is ${percent(latencyBudget * objectives.maxBurnRate)} (${objectives.maxBurnRate}x the ${percent(latencyBudget)} latency budget)`);
+    problems.push(
+      `${percent(slowRatio)} of ${Math.round(requests)} requests took longer than ${objectives.latencySeconds * 1000} ms over ${measurement.windowSeconds}s; the limit is ${percent(latencyBudget * objectives.maxBurnRate)} (${objectives.maxBurnRate}x the ${percent(latencyBudget)} latency budget)`,
+    );
   }
   return { ...base, ok: problems.length === 0, reason: problems.length === 0 ? '' : `${who}: ${problems.join('; ')}` };
 }
@@ -115,7 +131,10 @@ export function prometheusScalarQuery(baseUrl: string, token = '', transport: Ht
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       });
     } catch (error) {
-      throw new PrometheusQueryError(`Prometheus at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new PrometheusQueryError(
+        `Prometheus at ${url.origin} is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     let json: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
     try {
@@ -123,7 +142,8 @@ export function prometheusScalarQuery(baseUrl: string, token = '', transport: Ht
     } catch {
       throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${answer.text.slice(0, 200)}`);
     }
-    if (json.status !== 'success') throw new PrometheusQueryError(`Prometheus rejected the query (${json.error ?? answer.status}): ${expr}`);
+    if (json.status !== 'success')
+      throw new PrometheusQueryError(`Prometheus rejected the query (${json.error ?? answer.status}): ${expr}`);
     const result = json.data?.result;
     if (json.data?.resultType === 'scalar') return Number((result as [number, string])[1]);
     const vector = (result ?? []) as { value: [number, string] }[];
@@ -132,7 +152,13 @@ export function prometheusScalarQuery(baseUrl: string, token = '', transport: Ht
   };
 }
 
-export async function measureVersion(query: ScalarQuery, target: VersionUnderTest, namespace: string, windowSeconds: number, latencySeconds: number): Promise<SloMeasurement> {
+export async function measureVersion(
+  query: ScalarQuery,
+  target: VersionUnderTest,
+  namespace: string,
+  windowSeconds: number,
+  latencySeconds: number,
+): Promise<SloMeasurement> {
   const queries = sloQueries(target, namespace, windowSeconds, latencySeconds);
   const [requests, errors, fast] = await Promise.all([query(queries.requests), query(queries.errors), query(queries.fast)]);
   return { ...target, windowSeconds, requests, errors, slow: Math.max(0, requests - fast) };
@@ -170,10 +196,17 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
     const done = elapsed >= options.soakMs;
     const windowSeconds = Math.max(1, Math.ceil((done ? options.soakMs : elapsed) / 1000));
     const verdicts = await Promise.all(
-      options.targets.map(async (target) => judgeSlo(await measureVersion(options.query, target, options.namespace, windowSeconds, options.objectives.latencySeconds), options.objectives)),
+      options.targets.map(async (target) =>
+        judgeSlo(
+          await measureVersion(options.query, target, options.namespace, windowSeconds, options.objectives.latencySeconds),
+          options.objectives,
+        ),
+      ),
     );
     for (const v of verdicts) {
-      options.log(`[${Math.round(elapsed / 1000)}s] ${v.service} ${v.version}: ${Math.round(v.requests)} requests, ${percent(v.errorRatio)} 5xx, ${percent(v.slowRatio)} over ${options.objectives.latencySeconds * 1000} ms${v.ok ? '' : ' — BREACH'}`);
+      options.log(
+        `[${Math.round(elapsed / 1000)}s] ${v.service} ${v.version}: ${Math.round(v.requests)} requests, ${percent(v.errorRatio)} 5xx, ${percent(v.slowRatio)} over ${options.objectives.latencySeconds * 1000} ms${v.ok ? '' : ' — BREACH'}`,
+      );
     }
     const breached = verdicts.filter((v) => !v.ok && v.requests >= options.objectives.minRequests);
     if (breached.length > 0) return { ok: false, reason: breached.map((v) => v.reason).join('; '), verdicts };

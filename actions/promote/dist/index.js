@@ -75280,13 +75280,33 @@ async function upsertPullRequest(repository, content) {
   const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
   const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
   const { owner, repo } = repository;
-  const open2 = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${content.head}`, base: content.base, state: "open", per_page: 10 });
+  const open2 = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${content.head}`,
+    base: content.base,
+    state: "open",
+    per_page: 10
+  });
   const existing = open2.data.find((pull) => pull.head.ref === content.head);
   if (existing) {
-    const updated = await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title: content.title, body: content.body });
+    const updated = await octokit.rest.pulls.update({
+      owner,
+      repo,
+      pull_number: existing.number,
+      title: content.title,
+      body: content.body
+    });
     return { url: updated.data.html_url, number: updated.data.number, created: false };
   }
-  const created = await octokit.rest.pulls.create({ owner, repo, head: content.head, base: content.base, title: content.title, body: content.body });
+  const created = await octokit.rest.pulls.create({
+    owner,
+    repo,
+    head: content.head,
+    base: content.base,
+    title: content.title,
+    body: content.body
+  });
   return { url: created.data.html_url, number: created.data.number, created: true };
 }
 
@@ -75337,7 +75357,8 @@ function parseImageReference(text, where = "image reference") {
     rest = rest.slice(0, colon);
     if (!isTag(tag)) fail2(`the tag '${tag}' must be 1-128 characters of letters, digits, '_', '.', '-' and not start with '.' or '-'`);
   }
-  if (!isRepository(rest)) fail2(`the repository '${rest}' must be lowercase path components separated by '/', optionally after a registry host`);
+  if (!isRepository(rest))
+    fail2(`the repository '${rest}' must be lowercase path components separated by '/', optionally after a registry host`);
   return { repository: rest, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
 }
 function parsePinnedImage(text, where = "image reference") {
@@ -75414,14 +75435,19 @@ function git(args, options) {
       if (code === 0) resolve2(stdout);
       else {
         const shown = args.map((arg) => redact(arg, options.credentials)).join(" ");
-        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
+        reject(
+          new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials))
+        );
       }
     });
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
   }).finally(() => {
-    if (started) process.stderr.write(`git ${args.find((arg, index) => !arg.startsWith("-") && args[index - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
-`);
+    if (started)
+      process.stderr.write(
+        `git ${args.find((arg, index) => !arg.startsWith("-") && args[index - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+`
+      );
   });
 }
 var actionsBotIdentity = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
@@ -75467,11 +75493,15 @@ done
 `;
   const output = await git(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--force"], { cwd, input: stream });
   const sha = output.trim().split("\n").at(-1) ?? "";
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
+  if (!/^[0-9a-f]{40,64}$/.test(sha))
+    throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
   return sha;
 }
 async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
-  const output = await git(["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"], { cwd });
+  const output = await git(
+    ["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"],
+    { cwd }
+  );
   return output.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.trim() !== "").map((record) => {
     const [commitSha = "", committedAt = "", trailers = ""] = record.split("");
     return { commit: commitSha, committedAt, trailers };
@@ -75504,14 +75534,16 @@ var GitObjectReader = class {
     };
     this.child.on("error", (error2) => fail2(new GitError(`could not run git cat-file: ${error2.message}`, ["cat-file"], null, "")));
     this.child.on("close", (code) => {
-      if (this.pending.length > 0) fail2(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ["cat-file"], code, stderr));
+      if (this.pending.length > 0)
+        fail2(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ["cat-file"], code, stderr));
     });
     this.child.stdin.on("error", () => void 0);
   }
   /** One object by name (any revision expression, e.g. `main^{commit}` or `<sha>:path`); undefined when missing. */
   read(name) {
     if (this.failure) return Promise.reject(this.failure);
-    if (/[\n\r]/.test(name)) return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ["cat-file"], null, ""));
+    if (/[\n\r]/.test(name))
+      return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ["cat-file"], null, ""));
     return new Promise((resolve2, reject) => {
       this.pending.push({ name, resolve: resolve2, reject });
       this.child.stdin.write(`${name}
@@ -75604,10 +75636,14 @@ function listEnvironments(paths, gitopsPath) {
 }
 function environmentPath(name, known, gitopsPath) {
   if (!environmentName.test(name)) {
-    throw new EnvironmentError(`environment '${name}' is not a valid name (lowercase letters, digits and '-'); known environments: ${known.join(", ") || "none"}`);
+    throw new EnvironmentError(
+      `environment '${name}' is not a valid name (lowercase letters, digits and '-'); known environments: ${known.join(", ") || "none"}`
+    );
   }
   if (!known.includes(name)) {
-    throw new EnvironmentError(`unknown environment '${name}': ${environmentsRoot(gitopsPath)}/ has ${known.length ? known.join(", ") : "no environments"}`);
+    throw new EnvironmentError(
+      `unknown environment '${name}': ${environmentsRoot(gitopsPath)}/ has ${known.length ? known.join(", ") : "no environments"}`
+    );
   }
   return `${environmentsRoot(gitopsPath)}/${name}`;
 }
@@ -75712,7 +75748,10 @@ function rollbackTarget(history) {
   const images = [];
   for (const image of undo.images) {
     const previous = older.flatMap((record) => record.images).find((candidate) => candidate.service === image.service);
-    if (!previous) return { error: `no release of ${image.service} recorded before ${undo.commit.slice(0, 12)} (${undo.releaseId}); nothing to roll back to` };
+    if (!previous)
+      return {
+        error: `no release of ${image.service} recorded before ${undo.commit.slice(0, 12)} (${undo.releaseId}); nothing to roll back to`
+      };
     images.push(previous);
   }
   return { undo, images };
@@ -75777,7 +75816,9 @@ var HeadSnapshot = class _HeadSnapshot {
   }
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix) {
-    const entries = (await this.listing(prefix)).filter((entry2) => (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path));
+    const entries = (await this.listing(prefix)).filter(
+      (entry2) => (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path)
+    );
     for (const entry2 of entries) this.modes.set(entry2.path, entry2.mode);
     const blobs = await Promise.all(entries.map((entry2) => this.objects.read(entry2.sha)));
     return new Map(entries.map((entry2, index) => [entry2.path, blobs[index]?.content.toString("utf8") ?? ""]));
@@ -75805,8 +75846,10 @@ function isFullCheckoutRemote(target) {
 }
 function isRejectedPush(error2) {
   if (!(error2 instanceof GitError)) return false;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(`${error2.stdout}
-${error2.stderr}`);
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(
+    `${error2.stdout}
+${error2.stderr}`
+  );
 }
 var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 async function landOnBranch(target, decide, options = {}) {
@@ -75824,7 +75867,19 @@ async function landOnBranch(target, decide, options = {}) {
       if (!head) {
         scratchRefs = true;
         const deepen = existsSync2(join(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
-        await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        await git(
+          [
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--refmap=",
+            ...deepen,
+            target.remote,
+            `+refs/heads/${target.branch}:${baseRef}`
+          ],
+          gitIn
+        );
         head = await HeadSnapshot.open(target.repoDir, baseRef);
         if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, "");
       }
@@ -75850,7 +75905,12 @@ async function landOnBranch(target, decide, options = {}) {
       } catch (error2) {
         if (!isRejectedPush(error2) || attempt >= maxAttempts) {
           if (isRejectedPush(error2)) {
-            throw new GitError(`push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`, [], null, "");
+            throw new GitError(
+              `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
+              [],
+              null,
+              ""
+            );
           }
           throw error2;
         }
@@ -75870,7 +75930,10 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   const gitIn = { cwd: target.repoDir, ...target.credentials ? { credentials: target.credentials } : {} };
   const exists2 = (await git(["ls-remote", "--heads", target.remote, `refs/heads/${branch}`], gitIn)).trim() !== "";
   if (exists2) {
-    await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
+    await git(
+      ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", target.remote, `+refs/heads/${branch}:${prRef}`],
+      gitIn
+    );
     const [theirs, ours, theirParent, theirCommit = commit] = (await git(["rev-parse", `${prRef}^{tree}`, `${commit}^{tree}`, `${prRef}^`, prRef], gitIn)).trim().split("\n");
     if (theirs === ours && theirParent === base) return { commit: theirCommit, pushed: false };
   }
@@ -75904,7 +75967,11 @@ var EditableYaml = class _EditableYaml {
     this.within = within;
     const bytes = Buffer.byteLength(source, "utf8");
     if (bytes > limits.maxBytes) {
-      throw new YamlFileError(file, void 0, `${within ? "embedded YAML" : "file"} is ${bytes} bytes, over the ${limits.maxBytes}-byte limit for a GitOps manifest; split it or raise the limit`);
+      throw new YamlFileError(
+        file,
+        void 0,
+        `${within ? "embedded YAML" : "file"} is ${bytes} bytes, over the ${limits.maxBytes}-byte limit for a GitOps manifest; split it or raise the limit`
+      );
     }
     this.lines = new import_yaml.LineCounter();
     this.tokens = Array.from(new import_yaml.Parser(this.lines.addNewLine).parse(source));
@@ -75944,12 +76011,21 @@ var EditableYaml = class _EditableYaml {
     if (!token) throw new YamlFileError(this.file, this.lineOfNode(node), "value has no source position and cannot be edited in place");
     if (scalarText(node) === value) return false;
     if (token.type === "block-scalar") {
-      throw new YamlFileError(this.file, this.lineOfNode(node), `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(node),
+        `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`
+      );
     }
     if (token.type === "double-quoted-scalar") {
       token.source = JSON.stringify(value);
     } else if (value.includes("\n")) {
-      throw new YamlFileError(this.file, this.lineOfNode(node), "a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string", this.within);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(node),
+        "a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string",
+        this.within
+      );
     } else {
       const type = token.type === "scalar" && typeof (0, import_yaml.parse)(value) !== "string" ? "QUOTE_DOUBLE" : void 0;
       import_yaml.CST.setScalarValue(token, value, type ? { type } : {});
@@ -75965,7 +76041,11 @@ var EditableYaml = class _EditableYaml {
   insertAfter(map, afterKey, key, value) {
     const token = map.srcToken;
     if (!token || token.type !== "block-map") {
-      throw new YamlFileError(this.file, this.lineOfNode(map), `cannot add '${key}' to a flow map ({ \u2026 }); add '${key}:' by hand once, promotion then keeps it current`);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(map),
+        `cannot add '${key}' to a flow map ({ \u2026 }); add '${key}:' by hand once, promotion then keeps it current`
+      );
     }
     const index = token.items.findIndex((item) => item.key && isScalarToken(item.key) && import_yaml.CST.resolveAsScalar(item.key)?.value === afterKey);
     const previous = token.items[index];
@@ -75976,7 +76056,13 @@ var EditableYaml = class _EditableYaml {
     const end = previous.value.end ?? [];
     if (!end.some((part) => part.type === "newline")) end.push({ type: "newline", offset: 0, indent: 0, source: eol });
     previous.value.end = end;
-    const newValue = { type: "scalar", offset: 0, indent: token.indent, source: "", end: [{ type: "newline", offset: 0, indent: 0, source: eol }] };
+    const newValue = {
+      type: "scalar",
+      offset: 0,
+      indent: token.indent,
+      source: "",
+      end: [{ type: "newline", offset: 0, indent: 0, source: eol }]
+    };
     import_yaml.CST.setScalarValue(newValue, value, { type: typeof (0, import_yaml.parse)(value) !== "string" ? "QUOTE_DOUBLE" : "PLAIN" });
     token.items.splice(index + 1, 0, {
       start: [{ type: "space", offset: 0, indent: 0, source: " ".repeat(token.indent) }],
@@ -76018,7 +76104,11 @@ var EditableYaml = class _EditableYaml {
     const header = token.props.find((prop) => prop.type === "block-scalar-header")?.source ?? "";
     const where = this.lineOfNode(node);
     if (!header.startsWith("|")) {
-      throw new YamlFileError(this.file, where, `embedded YAML in a folded block scalar (${header}) cannot be edited line by line; use a literal block (|)`);
+      throw new YamlFileError(
+        this.file,
+        where,
+        `embedded YAML in a folded block scalar (${header}) cannot be edited line by line; use a literal block (|)`
+      );
     }
     const bodyLines = token.source.split("\n");
     const oldLines = scalarText(node).split("\n");
@@ -76031,7 +76121,11 @@ var EditableYaml = class _EditableYaml {
       if (oldLines[i] === newLines[i]) continue;
       const bodyLine = bodyLines[i];
       if (bodyLine === void 0 || bodyLine.replace(/\r$/, "").slice(indent) !== oldLines[i]) {
-        throw new YamlFileError(this.file, where + i + 1, "embedded YAML line does not map onto the block scalar; rewrite the block without tabs or indentation indicators");
+        throw new YamlFileError(
+          this.file,
+          where + i + 1,
+          "embedded YAML line does not map onto the block scalar; rewrite the block without tabs or indentation indicators"
+        );
       }
       bodyLines[i] = bodyLine.slice(0, indent) + (newLines[i] ?? "") + (bodyLine.endsWith("\r") ? "\r" : "");
     }
@@ -76044,7 +76138,12 @@ var EditableYaml = class _EditableYaml {
         document2.toJS({ maxAliasCount: this.limits.maxAliasCount });
       } catch (error2) {
         const reason = error2 instanceof Error ? error2.message : String(error2);
-        throw new YamlFileError(this.file, this.lineOf(document2.range[0]), `refusing a document whose aliases expand too far (${reason}); a YAML alias bomb?`, this.within);
+        throw new YamlFileError(
+          this.file,
+          this.lineOf(document2.range[0]),
+          `refusing a document whose aliases expand too far (${reason}); a YAML alias bomb?`,
+          this.within
+        );
       }
     }
   }
@@ -76079,7 +76178,10 @@ function pinReferenceScalar(file, pin, context3) {
     ...reference.tag === void 0 ? {} : { tag: reference.tag },
     ...reference.digest === void 0 ? {} : { digest: reference.digest },
     apply: (target) => {
-      const changed = file.yaml.setScalar(file.writable(node, pin.label) ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+      const changed = file.yaml.setScalar(
+        file.writable(node, pin.label) ?? node,
+        `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`
+      );
       const chart = setChart(target.chartRevision);
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     }
@@ -76129,9 +76231,17 @@ var PinFile = class {
   /** A value that promotion writes must be a scalar of its own, never an alias shared with other places. */
   writable(node, what) {
     if (node === void 0 || node === null) return void 0;
-    if ((0, import_yaml2.isAlias)(node)) this.fail(node, `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`);
+    if ((0, import_yaml2.isAlias)(node))
+      this.fail(
+        node,
+        `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`
+      );
     if (!(0, import_yaml2.isScalar)(node)) this.fail(node, `${what} must be a scalar`);
-    if (node.anchor && this.aliased(node)) this.fail(node, `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`);
+    if (node.anchor && this.aliased(node))
+      this.fail(
+        node,
+        `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`
+      );
     return node;
   }
   aliased(node) {
@@ -76162,7 +76272,8 @@ var PinFile = class {
     return (revision) => {
       if (revision === void 0 || !context3) return { changed: false, set: false };
       const node = this.writable(child(context3.source, "targetRevision"), "targetRevision");
-      if (!node) this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
+      if (!node)
+        this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
       return { changed: this.yaml.setScalar(node, revision), set: true };
     };
   }
@@ -76193,7 +76304,11 @@ function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) 
       const digestNode = file.writable(digestValue, pin.digestLabel);
       let changed = false;
       if (digestNode) changed = file.yaml.setScalar(digestNode, target.digest) || changed;
-      if (tagNode) changed = file.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`) || changed;
+      if (tagNode)
+        changed = file.yaml.setScalar(
+          tagNode,
+          digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`
+        ) || changed;
       const chart = setChart(target.chartRevision);
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     }
@@ -76216,15 +76331,19 @@ function pinRepositoryParameter(file, name, value, byName, context3) {
   const tag = byName.get(`${prefix}tag`);
   const digest = byName.get(`${prefix}digest`);
   if (!tag && !digest) return;
-  pinTagAndDigest(file, {
-    anchor: value,
-    repository,
-    tagValue: tag ? child(tag, "value") : void 0,
-    digestValue: digest ? child(digest, "value") : void 0,
-    style: "helm-parameters",
-    tagLabel: `helm parameter ${prefix}tag`,
-    digestLabel: `helm parameter ${prefix}digest`
-  }, context3);
+  pinTagAndDigest(
+    file,
+    {
+      anchor: value,
+      repository,
+      tagValue: tag ? child(tag, "value") : void 0,
+      digestValue: digest ? child(digest, "value") : void 0,
+      style: "helm-parameters",
+      tagLabel: `helm parameter ${prefix}tag`,
+      digestLabel: `helm parameter ${prefix}digest`
+    },
+    context3
+  );
 }
 function pinHelmParameters(file, parameters, context3) {
   const byName = parametersByName(parameters);
@@ -76233,7 +76352,8 @@ function pinHelmParameters(file, parameters, context3) {
     if (name === "repository" || name.endsWith(".repository")) pinRepositoryParameter(file, name, value, byName, context3);
     else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml4.isScalar)(value)) {
       const text = textOf(value);
-      if (text !== void 0) pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
+      if (text !== void 0)
+        pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
     }
   }
 }
@@ -76279,7 +76399,11 @@ function pinArgoKustomizeImage(file, node, context3) {
   const text = textOf(node) ?? "";
   const equals = text.indexOf("=");
   const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
-  pinReferenceScalar(file, { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix }, context3);
+  pinReferenceScalar(
+    file,
+    { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix },
+    context3
+  );
 }
 
 // actions/lib/manifests/pins/values-walk.ts
@@ -76312,14 +76436,20 @@ function checkMerges(file, map, repository) {
     if (entry(map, key)) continue;
     const inherited = effective(file, map, key);
     if (inherited && textOf(effective(file, inherited.holder, "repository")?.value) !== repository) {
-      file.fail(map, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
+      file.fail(
+        map,
+        `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`
+      );
     }
   }
   for (const dependent of file.mergedInto.get(map) ?? []) {
     if (textOf(effective(file, dependent, "repository")?.value) === repository) continue;
     const shared = ["tag", "digest"].filter((key) => entry(map, key) && effective(file, dependent, key)?.holder === map);
     if (shared.length > 0) {
-      file.fail(dependent, `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`);
+      file.fail(
+        dependent,
+        `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`
+      );
     }
   }
 }
@@ -76333,7 +76463,15 @@ function pinValuesMap(file, map, context3) {
   const digestEntry = entry(map, "digest");
   if (!tagEntry && !digestEntry) return;
   const anchor = entry(map, "repository") ? repositoryNode : map;
-  const pin = { anchor, repository, tagValue: tagEntry?.value, digestValue: digestEntry?.value, style: "values-map", tagLabel: "tag", digestLabel: "digest" };
+  const pin = {
+    anchor,
+    repository,
+    tagValue: tagEntry?.value,
+    digestValue: digestEntry?.value,
+    style: "values-map",
+    tagLabel: "tag",
+    digestLabel: "digest"
+  };
   pinTagAndDigest(file, pin, context3, {
     check: () => checkMerges(file, map, repository),
     ...tagEntry ? {} : { inheritedTag: effective(file, map, "tag")?.value },
@@ -76406,7 +76544,11 @@ function pinArgoApplication(file, root) {
 
 // actions/lib/manifests/pins/index.ts
 var documentStyles = [
-  { applies: ({ kind, kustomizationFile }) => kind === "Kustomization" || kustomizationFile && kind === void 0, collect: pinKustomizationImages, walksDocument: false },
+  {
+    applies: ({ kind, kustomizationFile }) => kind === "Kustomization" || kustomizationFile && kind === void 0,
+    collect: pinKustomizationImages,
+    walksDocument: false
+  },
   { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true }
 ];
 function collectDocument(file, root, kustomizationFile) {
@@ -76453,7 +76595,11 @@ function openPins(source, file, limits = defaultYamlLimits) {
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
-          to: { tag: target.tag, digest: target.digest, ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision } },
+          to: {
+            tag: target.tag,
+            digest: target.digest,
+            ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision }
+          },
           changed: result.changed
         });
       }
@@ -76662,7 +76808,8 @@ function releaseServices(manifest, only) {
   const names = only && only.length > 0 ? only : Object.keys(manifest.services);
   return names.map((service) => {
     const entry2 = manifest.services[service];
-    if (!entry2) throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`);
+    if (!entry2)
+      throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`);
     return {
       service,
       image: entry2.image,
@@ -76686,7 +76833,10 @@ function checkRequest(request2) {
   const seen = /* @__PURE__ */ new Map();
   for (const entry2 of request2.services) {
     const other = seen.get(entry2.image.repository);
-    if (other !== void 0) throw new PromotionError(`services '${other}' and '${entry2.service}' both name image repository ${entry2.image.repository}; give each repository once`);
+    if (other !== void 0)
+      throw new PromotionError(
+        `services '${other}' and '${entry2.service}' both name image repository ${entry2.image.repository}; give each repository once`
+      );
     seen.set(entry2.image.repository, entry2.service);
   }
 }
@@ -76725,7 +76875,13 @@ function sortByHistory(request2, current, history) {
   const proceed = [];
   for (const entry2 of request2.services) {
     const pins = current.get(entry2.image.repository) ?? [];
-    const reason = historySkipReason(entry2, pins, request2, latest.get(entry2.service), rolledBack.get(entry2.service)?.get(entry2.image.digest));
+    const reason = historySkipReason(
+      entry2,
+      pins,
+      request2,
+      latest.get(entry2.service),
+      rolledBack.get(entry2.service)?.get(entry2.image.digest)
+    );
     if (reason === void 0) proceed.push(entry2);
     else skipped.push({ service: entry2.service, reason });
   }
@@ -76749,7 +76905,9 @@ function checkReadBack(changedFiles, targets, limits) {
     for (const pin of readPins(text, path, limits)) {
       const target = targets.find((candidate) => candidate.repository === pin.repository);
       if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
-        throw new PromotionError(`${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${target.tag}@${target.digest}; nothing was committed \u2014 please report this file`);
+        throw new PromotionError(
+          `${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${target.tag}@${target.digest}; nothing was committed \u2014 please report this file`
+        );
       }
     }
   }
@@ -76807,7 +76965,10 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
   checkRequest(request2);
   const { current, opened } = openRequestedFiles(files, request2, limits);
   const { proceed, skipped } = sortByHistory(request2, current, history);
-  const targets = proceed.map((entry2) => ({ ...entry2.image, ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision } }));
+  const targets = proceed.map((entry2) => ({
+    ...entry2.image,
+    ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision }
+  }));
   const rewritten = rewriteFiles(opened, targets);
   checkReadBack(rewritten.files, targets, limits);
   requireChartTargets(proceed, rewritten.chartSet, request2.environment);
@@ -76824,11 +76985,15 @@ function pinnedImages(pins, environment) {
   for (const pin of pins) {
     const at = `${pin.file}:${pin.line}`;
     if (pin.tag === void 0 || pin.digest === void 0) {
-      throw new PromotionError(`${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`);
+      throw new PromotionError(
+        `${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`
+      );
     }
     const seen = images.get(pin.repository);
     if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
-      throw new PromotionError(`${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`);
+      throw new PromotionError(
+        `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`
+      );
     }
     if (!seen) {
       images.set(pin.repository, {
@@ -76897,7 +77062,9 @@ async function resolveRequest(head, options, limits) {
     const recorded = latestImages(await head.promotions(source.from));
     const byService = /* @__PURE__ */ new Map();
     for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find((candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository);
+      const record = [...recorded.values()].find(
+        (candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository
+      );
       const service = record?.service ?? serviceOfRepository(image.repository);
       const origin = record ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
       byService.set(service, { service, image, ...chartRevision === void 0 ? {} : { chartRevision }, origin });
@@ -76905,7 +77072,10 @@ async function resolveRequest(head, options, limits) {
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services2 = wanted.map((service) => {
       const entry2 = byService.get(service);
-      if (!entry2) throw new PromotionError(`environment ${source.from} pins no service '${service}' (it pins: ${[...byService.keys()].sort().join(", ") || "none"})`);
+      if (!entry2)
+        throw new PromotionError(
+          `environment ${source.from} pins no service '${service}' (it pins: ${[...byService.keys()].sort().join(", ") || "none"})`
+        );
       return entry2;
     });
     if (services2.length === 0) throw new PromotionError(`environment ${source.from} pins no images to promote`);
@@ -77021,7 +77191,9 @@ function promotionSummary(result, links) {
     lines.push("| Service | From \u2192 To | Digest | Source commit |", "| --- | --- | --- | --- |");
     for (const change of result.plan.changes) {
       const from = change.from?.tag ?? (change.from?.digest ? shortDigest(change.from.digest) : "unpinned");
-      lines.push(`| ${markdownCell(change.service)} | ${markdownCell(from)} \u2192 ${markdownCell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source(change.sourceCommit)} |`);
+      lines.push(
+        `| ${markdownCell(change.service)} | ${markdownCell(from)} \u2192 ${markdownCell(change.image.tag)} | \`${shortDigest(change.image.digest)}\` | ${source(change.sourceCommit)} |`
+      );
     }
     lines.push("");
   }
@@ -77568,7 +77740,8 @@ function numberField(raw, field, fallback, accept, rule) {
 }
 function commitField(raw, field) {
   const value = raw.text(field);
-  if (value !== "" && !commitId.test(value)) throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
+  if (value !== "" && !commitId.test(value))
+    throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
   return value;
 }
 function servicePairs(raw, field, shape) {
@@ -77576,7 +77749,8 @@ function servicePairs(raw, field, shape) {
     const equals = entry2.indexOf("=");
     const service = entry2.slice(0, equals).trim();
     const value = entry2.slice(equals + 1).trim();
-    if (equals <= 0 || value === "" || !serviceName.test(service)) throw new InputError(`${raw.label(field)}: '${entry2}' is not service=${shape}`);
+    if (equals <= 0 || value === "" || !serviceName.test(service))
+      throw new InputError(`${raw.label(field)}: '${entry2}' is not service=${shape}`);
     return { service, value };
   });
 }
@@ -77674,7 +77848,8 @@ function insideRoot(root, value, option) {
 }
 function repositoryPath(value, option) {
   if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
-  if (value.startsWith("/") || /^[A-Za-z]:/.test(value)) throw new InputError(`${option}: '${value}' must be relative to the repository root`);
+  if (value.startsWith("/") || /^[A-Za-z]:/.test(value))
+    throw new InputError(`${option}: '${value}' must be relative to the repository root`);
   const parts = [];
   for (const part of value.split(/[\\/]+/)) {
     if (part === "" || part === ".") continue;
@@ -77735,12 +77910,16 @@ var promoteFields = {
 };
 function pullRequestTarget(raw, context3) {
   const mode = raw.text("mode") || "commit";
-  if (mode !== "commit" && mode !== "pull-request") throw new InputError(`${raw.label("mode")} must be commit or pull-request, not '${mode}'`);
+  if (mode !== "commit" && mode !== "pull-request")
+    throw new InputError(`${raw.label("mode")} must be commit or pull-request, not '${mode}'`);
   if (mode !== "pull-request" && !raw.flag("pullRequest")) return void 0;
   const asked = mode === "pull-request" ? `${raw.label("mode")} pull-request` : raw.label("pullRequest");
   const where = raw.text("githubRepository") ? "githubRepository" : "gitopsRepository";
   const name = raw.text(where) || context3.repository || "";
-  if (name === "") throw new InputError(`${asked} needs ${raw.label(raw.has("githubRepository") ? "githubRepository" : "gitopsRepository")} owner/name (or GITHUB_REPOSITORY)`);
+  if (name === "")
+    throw new InputError(
+      `${asked} needs ${raw.label(raw.has("githubRepository") ? "githubRepository" : "gitopsRepository")} owner/name (or GITHUB_REPOSITORY)`
+    );
   const token = raw.text("token");
   if (token === "") throw new InputError(`${asked} needs a token: ${raw.label("token")} is empty`);
   const repository = naming(raw.label(where), () => parseRepositoryName(name, "repository"));
@@ -77753,17 +77932,27 @@ function parseLandingInputs(raw, context3) {
     target: parseGitopsTarget(raw, context3),
     approver: raw.text("approver"),
     ...pullRequest ? { pullRequest } : {},
-    maxAttempts: numberField(raw, "maxAttempts", 25, (value) => Number.isInteger(value) && value >= 1 && value <= 100, "a whole number from 1 to 100")
+    maxAttempts: numberField(
+      raw,
+      "maxAttempts",
+      25,
+      (value) => Number.isInteger(value) && value >= 1 && value <= 100,
+      "a whole number from 1 to 100"
+    )
   };
 }
 function promotionSource(raw, context3) {
   const services = raw.list("services");
   const only = services.length > 0 ? { services } : {};
   const kinds = ["release", "images", "from", "rollback"].filter((field) => raw.has(field));
-  const given = kinds.filter((field) => field === "rollback" ? raw.flag(field) === true : field === "images" ? raw.list(field).length > 0 : raw.text(field) !== "");
+  const given = kinds.filter(
+    (field) => field === "rollback" ? raw.flag(field) === true : field === "images" ? raw.list(field).length > 0 : raw.text(field) !== ""
+  );
   if (given.length !== 1) {
     const names = kinds.map((field) => raw.label(field));
-    throw new InputError(`give exactly one of ${names.join(", ")}${given.length > 1 ? `, not ${given.map((field) => raw.label(field)).join(" and ")}` : ""}`);
+    throw new InputError(
+      `give exactly one of ${names.join(", ")}${given.length > 1 ? `, not ${given.map((field) => raw.label(field)).join(" and ")}` : ""}`
+    );
   }
   const sourceCommit = commitField(raw, "sourceCommit") || context3.sha || "";
   switch (given[0]) {
@@ -77775,7 +77964,10 @@ function promotionSource(raw, context3) {
     case "images":
       return {
         kind: "images",
-        images: servicePairs(raw, "images", "repository:tag@sha256:\u2026").map(({ service, value }) => ({ service, image: parsePinnedImage(value, `${raw.label("images")} (${service})`) })),
+        images: servicePairs(raw, "images", "repository:tag@sha256:\u2026").map(({ service, value }) => ({
+          service,
+          image: parsePinnedImage(value, `${raw.label("images")} (${service})`)
+        })),
         ...sourceCommit ? { sourceCommit } : {},
         ...context3.repository ? { sourceRepository: context3.repository } : {}
       };
@@ -77789,7 +77981,10 @@ function parsePromoteInputs(raw, context3) {
   const landing = parseLandingInputs(raw, context3);
   const source = promotionSource(raw, context3);
   const trustedRoot = raw.text("trustedRoot");
-  const provenance = raw.flag("requireProvenance") === false ? { required: false } : { required: true, ...trustedRoot ? { trustedRootFile: insideRoot(context3.workspace, trustedRoot, raw.label("trustedRoot")) } : {} };
+  const provenance = raw.flag("requireProvenance") === false ? { required: false } : {
+    required: true,
+    ...trustedRoot ? { trustedRootFile: insideRoot(context3.workspace, trustedRoot, raw.label("trustedRoot")) } : {}
+  };
   return { ...landing, source, dryRun: raw.flag("dryRun") === true, githubToken: raw.text("githubToken"), provenance };
 }
 
@@ -77806,9 +78001,15 @@ async function openGitopsTarget(options) {
   if (repository === "") {
     const gitopsPath2 = repositoryPath(options.gitopsPath ?? "gitops-repo", "gitops-path");
     await git(["rev-parse", "--git-dir"], { cwd: options.checkout });
-    const persisted = await git(["config", "--local", "--get-regexp", "^http\\..*\\.extraheader$"], { cwd: options.checkout }).catch(() => "");
+    const persisted = await git(["config", "--local", "--get-regexp", "^http\\..*\\.extraheader$"], { cwd: options.checkout }).catch(
+      () => ""
+    );
     const credentials = options.token && persisted.trim() === "" ? { credentials: { token: options.token } } : {};
-    return { remote: { repoDir: options.checkout, remote: options.remote ?? "origin", branch: options.branch, ...credentials }, gitopsPath: gitopsPath2, close: () => void 0 };
+    return {
+      remote: { repoDir: options.checkout, remote: options.remote ?? "origin", branch: options.branch, ...credentials },
+      gitopsPath: gitopsPath2,
+      close: () => void 0
+    };
   }
   const url = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ? `${(options.serverUrl ?? "https://github.com").replace(/\/$/, "")}/${repository}.git` : repository;
   if (url.startsWith("-")) throw new Error(`gitops-repository: '${repository}' is not a repository URL`);
@@ -77859,13 +78060,17 @@ function provenancePolicy(input) {
   const ref = (input.ref ?? defaultReleaseRef).trim();
   const serverUrl = (input.serverUrl ?? "https://github.com").trim().replace(/\/+$/, "");
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new ProvenancePolicyError(`repository '${input.repository}' is not owner/name (the GitHub repository whose release workflow builds the images)`);
+    throw new ProvenancePolicyError(
+      `repository '${input.repository}' is not owner/name (the GitHub repository whose release workflow builds the images)`
+    );
   }
   if (!/^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/.test(workflow)) {
     throw new ProvenancePolicyError(`workflow '${workflow}' is not a workflow file path such as ${defaultReleaseWorkflow}`);
   }
-  if (!/^refs\/(heads|tags)\/[^\s@]+$/.test(ref)) throw new ProvenancePolicyError(`ref '${ref}' is not a full git ref such as ${defaultReleaseRef}`);
-  if (!/^https?:\/\/[^\s/]+$/.test(serverUrl)) throw new ProvenancePolicyError(`server URL '${input.serverUrl}' is not a web root such as https://github.com`);
+  if (!/^refs\/(heads|tags)\/[^\s@]+$/.test(ref))
+    throw new ProvenancePolicyError(`ref '${ref}' is not a full git ref such as ${defaultReleaseRef}`);
+  if (!/^https?:\/\/[^\s/]+$/.test(serverUrl))
+    throw new ProvenancePolicyError(`server URL '${input.serverUrl}' is not a web root such as https://github.com`);
   return { repository, workflow, ref, serverUrl };
 }
 function signerWorkflowUri(policy) {
@@ -77908,7 +78113,9 @@ function provenanceGate(verify) {
     verified,
     async checkImages(changes) {
       verified.clear();
-      const results = await Promise.all(changes.map(async (change) => ({ service: change.service, result: await verify(change.image.digest) })));
+      const results = await Promise.all(
+        changes.map(async (change) => ({ service: change.service, result: await verify(change.image.digest) }))
+      );
       const refusals = results.flatMap(({ service, result }) => result.ok ? [] : [{ service, result }]);
       if (refusals.length > 0) throw new ProvenanceRefusedError(refusals);
       for (const { service, result } of results) if (result.ok) verified.set(service, result);
@@ -77927,7 +78134,9 @@ function provenanceSummary(check) {
     "| --- | --- | --- | --- |"
   ];
   for (const [service, provenance] of check.verified) {
-    lines.push(`| ${markdownCell(service)} | \`${shortDigest(provenance.digest)}\` | ${provenance.sourceCommit ? `\`${provenance.sourceCommit.slice(0, 12)}\`` : "unknown"} | ${markdownCell(provenance.logIndex)} |`);
+    lines.push(
+      `| ${markdownCell(service)} | \`${shortDigest(provenance.digest)}\` | ${provenance.sourceCommit ? `\`${provenance.sourceCommit.slice(0, 12)}\`` : "unknown"} | ${markdownCell(provenance.logIndex)} |`
+    );
   }
   return `${lines.join("\n")}
 `;
@@ -77944,12 +78153,15 @@ async function bundleFromUrl(url) {
   const response = await fetch(url, { signal: AbortSignal.timeout(3e4) });
   if (!response.ok) throw new AttestationsApiError(`bundle_url answered HTTP ${response.status}`);
   const compressed = new Uint8Array(await response.arrayBuffer());
-  if (compressed.byteLength > maxBundleBytes) throw new AttestationsApiError(`bundle_url sent ${compressed.byteLength} bytes, more than a bundle can be`);
+  if (compressed.byteLength > maxBundleBytes)
+    throw new AttestationsApiError(`bundle_url sent ${compressed.byteLength} bytes, more than a bundle can be`);
   let text;
   try {
     text = Buffer.from((0, import_snappyjs.uncompress)(compressed, maxBundleBytes)).toString("utf8");
   } catch (error2) {
-    throw new AttestationsApiError(`bundle_url content is not snappy-compressed (${error2 instanceof Error ? error2.message : String(error2)})`);
+    throw new AttestationsApiError(
+      `bundle_url content is not snappy-compressed (${error2 instanceof Error ? error2.message : String(error2)})`
+    );
   }
   try {
     return JSON.parse(text);
@@ -77963,7 +78175,13 @@ async function listAttestationBundles(api, digest) {
   const entries = [];
   try {
     let pages = 0;
-    const iterator2 = octokit.paginate.iterator(octokit.rest.repos.listAttestations, { owner: api.owner, repo: api.repo, subject_digest: digest, per_page: 100, predicate_type: "provenance" });
+    const iterator2 = octokit.paginate.iterator(octokit.rest.repos.listAttestations, {
+      owner: api.owner,
+      repo: api.repo,
+      subject_digest: digest,
+      per_page: 100,
+      predicate_type: "provenance"
+    });
     for await (const page of iterator2) {
       entries.push(...page.data.attestations ?? []);
       pages += 1;
@@ -78047,7 +78265,9 @@ function parseJsonDocuments(text, where) {
     try {
       return JSON.parse(line);
     } catch (error2) {
-      throw new TrustedRootError(`${where}: line ${index + 1} is not JSON (${error2 instanceof Error ? error2.message : String(error2)}); give a Sigstore trusted root such as \`gh attestation trusted-root\` prints`);
+      throw new TrustedRootError(
+        `${where}: line ${index + 1} is not JSON (${error2 instanceof Error ? error2.message : String(error2)}); give a Sigstore trusted root such as \`gh attestation trusted-root\` prints`
+      );
     }
   });
 }
@@ -78057,7 +78277,9 @@ function parseTrustedRoot(text, where) {
   const roots = documents.map((json, index) => {
     const mediaType = json?.mediaType;
     if (typeof mediaType !== "string" || !trustedRootMediaType.test(mediaType)) {
-      throw new TrustedRootError(`${where}${documents.length > 1 ? ` line ${index + 1}` : ""}: mediaType '${String(mediaType)}' is not a Sigstore trusted root (application/vnd.dev.sigstore.trustedroot+json)`);
+      throw new TrustedRootError(
+        `${where}${documents.length > 1 ? ` line ${index + 1}` : ""}: mediaType '${String(mediaType)}' is not a Sigstore trusted root (application/vnd.dev.sigstore.trustedroot+json)`
+      );
     }
     return import_protobuf_specs.TrustedRoot.fromJSON(json);
   });
@@ -78069,7 +78291,8 @@ function parseTrustedRoot(text, where) {
     ctlogs: roots.flatMap((each) => each.ctlogs),
     timestampAuthorities: roots.flatMap((each) => each.timestampAuthorities)
   };
-  if (root.certificateAuthorities.length === 0) throw new TrustedRootError(`${where}: names no certificate authority, so no signing certificate could be trusted`);
+  if (root.certificateAuthorities.length === 0)
+    throw new TrustedRootError(`${where}: names no certificate authority, so no signing certificate could be trusted`);
   if (root.tlogs.length === 0) throw new TrustedRootError(`${where}: names no transparency log, so no log inclusion could be verified`);
   return root;
 }
@@ -78080,7 +78303,9 @@ async function trustedVerifier(source = {}) {
     try {
       text = readFileSync4(source.trustedRootFile, "utf8");
     } catch (error2) {
-      throw new TrustedRootError(`trusted root ${source.trustedRootFile}: cannot be read (${error2.code ?? String(error2)})`);
+      throw new TrustedRootError(
+        `trusted root ${source.trustedRootFile}: cannot be read (${error2.code ?? String(error2)})`
+      );
     }
     root = parseTrustedRoot(text, `trusted root ${source.trustedRootFile}`);
   } else {
@@ -78130,11 +78355,17 @@ function workflowUri(uri, serverUrl) {
 function identityRefusal(identity, policy) {
   const expected = signerWorkflowUri(policy);
   if (identity.issuer !== githubActionsIssuer) {
-    return { reason: "wrong-issuer", detail: `signed through OIDC issuer ${identity.issuer ?? "(none)"}, not GitHub Actions (${githubActionsIssuer})` };
+    return {
+      reason: "wrong-issuer",
+      detail: `signed through OIDC issuer ${identity.issuer ?? "(none)"}, not GitHub Actions (${githubActionsIssuer})`
+    };
   }
   const repositoryUri = `${policy.serverUrl}/${policy.repository}`;
   if (!identity.sourceRepositoryUri || !sameRepository(identity.sourceRepositoryUri, repositoryUri)) {
-    return { reason: "wrong-repository", detail: `built from ${identity.sourceRepositoryUri ?? "(no source repository in the certificate)"}, not ${repositoryUri}` };
+    return {
+      reason: "wrong-repository",
+      detail: `built from ${identity.sourceRepositoryUri ?? "(no source repository in the certificate)"}, not ${repositoryUri}`
+    };
   }
   const san = identity.subjectAlternativeName ?? "";
   const signer = workflowUri(san, policy.serverUrl);
@@ -78162,7 +78393,8 @@ function readStatement(payloadType, payload) {
   }
   if (typeof parsed !== "object" || parsed === null) return void 0;
   const statement = parsed;
-  if (statement._type !== inTotoStatementV1 || typeof statement.predicateType !== "string" || !Array.isArray(statement.subject)) return void 0;
+  if (statement._type !== inTotoStatementV1 || typeof statement.predicateType !== "string" || !Array.isArray(statement.subject))
+    return void 0;
   const subjectDigests = statement.subject.map((subject) => subject?.digest?.sha256).filter((hex) => typeof hex === "string").map((hex) => `sha256:${hex.toLowerCase()}`);
   return { predicateType: statement.predicateType, subjectDigests };
 }
@@ -78198,11 +78430,15 @@ function checkBundle(json, digest, policy, verifier) {
   } catch (error2) {
     return refused(1, { reason: "bad-signature", detail: `not a valid Sigstore bundle: ${errorText(error2)}` });
   }
-  if (!(0, import_bundle.isBundleWithDsseEnvelope)(bundle)) return refused(0, { reason: "no-attestation", detail: "a bundle signs a message, not an in-toto attestation" });
+  if (!(0, import_bundle.isBundleWithDsseEnvelope)(bundle))
+    return refused(0, { reason: "no-attestation", detail: "a bundle signs a message, not an in-toto attestation" });
   const envelope = bundle.content.dsseEnvelope;
   const statement = readStatement(envelope.payloadType, envelope.payload);
   if (!statement || statement.predicateType !== slsaProvenanceV1) {
-    return refused(0, { reason: "no-attestation", detail: `an attestation of type ${statement?.predicateType ?? envelope.payloadType}, not ${slsaProvenanceV1}` });
+    return refused(0, {
+      reason: "no-attestation",
+      detail: `an attestation of type ${statement?.predicateType ?? envelope.payloadType}, not ${slsaProvenanceV1}`
+    });
   }
   const entity = (0, import_verify2.toSignedEntity)(bundle);
   let signer;
@@ -78211,7 +78447,8 @@ function checkBundle(json, digest, policy, verifier) {
   } catch (error2) {
     return refused(1, signatureRefusal(error2));
   }
-  if (entity.key.$case !== "certificate") return refused(1, { reason: "untrusted-ca", detail: "signed with a public key, not a Fulcio certificate" });
+  if (entity.key.$case !== "certificate")
+    return refused(1, { reason: "untrusted-ca", detail: "signed with a public key, not a Fulcio certificate" });
   const identity = certificateIdentity(entity.key.certificate, {
     ...signer.identity?.subjectAlternativeName ? { subjectAlternativeName: signer.identity.subjectAlternativeName } : {},
     ...signer.identity?.extensions?.issuer ? { issuer: signer.identity.extensions.issuer } : {}
@@ -78241,7 +78478,12 @@ async function verifyDigest(digest, policy, verifier, bundles) {
   if (!isDigest(digest)) throw new Error(`'${digest}' is not an image digest (sha256: followed by 64 lowercase hex characters)`);
   const found = await bundles(digest);
   if (found.length === 0) {
-    return { ok: false, digest, reason: "no-attestation", detail: `${policy.repository} has no SLSA provenance attestation for this digest (GitHub attestations API)` };
+    return {
+      ok: false,
+      digest,
+      reason: "no-attestation",
+      detail: `${policy.repository} has no SLSA provenance attestation for this digest (GitHub attestations API)`
+    };
   }
   const checks = found.map((bundle) => checkBundle(bundle, digest, policy, verifier));
   const passed = checks.find((check) => check.ok);
@@ -78256,7 +78498,10 @@ async function provenanceVerifier(options) {
   const [owner, repo] = policy.repository.split("/");
   const verifier = await trustedVerifier(options.trust ?? {});
   const source = options.bundleSource ?? ((digest) => listAttestationBundles({ ...options.api, owner, repo }, digest));
-  const bundles = cachedBundleSource(source, { scope: policy.repository, ...options.cacheDirectory ? { directory: options.cacheDirectory } : {} });
+  const bundles = cachedBundleSource(source, {
+    scope: policy.repository,
+    ...options.cacheDirectory ? { directory: options.cacheDirectory } : {}
+  });
   return { policy, verify: (digest) => verifyDigest(digest, policy, verifier, bundles) };
 }
 
@@ -78291,10 +78536,15 @@ async function approversOfRun(context3, token) {
   const runId = Number(context3.runId);
   if (!token || !context3.repository || !Number.isInteger(runId) || runId <= 0) return "";
   try {
-    const logins = await runApprovers({ ...parseRepositoryName(context3.repository, "GITHUB_REPOSITORY"), token, ...context3.apiUrl ? { apiUrl: context3.apiUrl } : {} }, runId);
+    const logins = await runApprovers(
+      { ...parseRepositoryName(context3.repository, "GITHUB_REPOSITORY"), token, ...context3.apiUrl ? { apiUrl: context3.apiUrl } : {} },
+      runId
+    );
     return logins.join(", ");
   } catch (error2) {
-    log.warning(`could not read who approved this run (Approved-By stays empty): ${error2 instanceof Error ? error2.message : String(error2)}`);
+    log.warning(
+      `could not read who approved this run (Approved-By stays empty): ${error2 instanceof Error ? error2.message : String(error2)}`
+    );
     return "";
   }
 }
@@ -78305,7 +78555,12 @@ function outputs(result) {
     changed: String(result.plan.changes.length > 0),
     "release-id": result.release.id,
     services: JSON.stringify(
-      result.plan.changes.map((change) => ({ service: change.service, from: change.from ?? {}, to: { tag: change.image.tag, digest: change.image.digest }, sourceCommit: change.sourceCommit }))
+      result.plan.changes.map((change) => ({
+        service: change.service,
+        from: change.from ?? {},
+        to: { tag: change.image.tag, digest: change.image.digest },
+        sourceCommit: change.sourceCommit
+      }))
     )
   };
 }
@@ -78325,7 +78580,9 @@ function run() {
     );
     for (const skipped of result.plan.skipped) log.warning(`${skipped.service}: ${skipped.reason}`);
     setOutputs(outputs(result));
-    await appendSummary(promotionSummary(result, { serverUrl: context3.serverUrl, ...context3.repository ? { sourceRepository: context3.repository } : {} }));
+    await appendSummary(
+      promotionSummary(result, { serverUrl: context3.serverUrl, ...context3.repository ? { sourceRepository: context3.repository } : {} })
+    );
     const provenanceNote = provenance.summary();
     if (provenanceNote) await appendSummary(provenanceNote);
     log.info(result.commit ? `${inputs.environment}: commit ${result.commit}` : `${inputs.environment}: nothing to change, no commit`);

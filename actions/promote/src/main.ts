@@ -14,10 +14,15 @@ async function approversOfRun(context: ShellContext, token: string): Promise<str
   const runId = Number(context.runId);
   if (!token || !context.repository || !Number.isInteger(runId) || runId <= 0) return '';
   try {
-    const logins = await runApprovers({ ...parseRepositoryName(context.repository, 'GITHUB_REPOSITORY'), token, ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}) }, runId);
+    const logins = await runApprovers(
+      { ...parseRepositoryName(context.repository, 'GITHUB_REPOSITORY'), token, ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}) },
+      runId,
+    );
     return logins.join(', ');
   } catch (error) {
-    log.warning(`could not read who approved this run (Approved-By stays empty): ${error instanceof Error ? error.message : String(error)}`);
+    log.warning(
+      `could not read who approved this run (Approved-By stays empty): ${error instanceof Error ? error.message : String(error)}`,
+    );
     return '';
   }
 }
@@ -29,7 +34,12 @@ function outputs(result: PromoteResult): Record<string, string> {
     changed: String(result.plan.changes.length > 0),
     'release-id': result.release.id,
     services: JSON.stringify(
-      result.plan.changes.map((change) => ({ service: change.service, from: change.from ?? {}, to: { tag: change.image.tag, digest: change.image.digest }, sourceCommit: change.sourceCommit })),
+      result.plan.changes.map((change) => ({
+        service: change.service,
+        from: change.from ?? {},
+        to: { tag: change.image.tag, digest: change.image.digest },
+        sourceCommit: change.sourceCommit,
+      })),
     ),
   };
 }
@@ -51,7 +61,9 @@ export function run(): Promise<void> {
     );
     for (const skipped of result.plan.skipped) log.warning(`${skipped.service}: ${skipped.reason}`);
     setOutputs(outputs(result));
-    await appendSummary(promotionSummary(result, { serverUrl: context.serverUrl, ...(context.repository ? { sourceRepository: context.repository } : {}) }));
+    await appendSummary(
+      promotionSummary(result, { serverUrl: context.serverUrl, ...(context.repository ? { sourceRepository: context.repository } : {}) }),
+    );
     const provenanceNote = provenance.summary();
     if (provenanceNote) await appendSummary(provenanceNote);
     log.info(result.commit ? `${inputs.environment}: commit ${result.commit}` : `${inputs.environment}: nothing to change, no commit`);

@@ -16,7 +16,12 @@ export interface ProvenanceStep {
   summary(): string;
 }
 
-export function provenanceStep(inputs: ProvenanceInputs, context: ShellContext, githubToken: string, warn: (line: string) => void): ProvenanceStep {
+export function provenanceStep(
+  inputs: ProvenanceInputs,
+  context: ShellContext,
+  githubToken: string,
+  warn: (line: string) => void,
+): ProvenanceStep {
   if (!inputs.required) {
     warn('require-provenance is false: images are pinned without verifying their signed build provenance');
     return { summary: () => provenanceSummary({ required: false }) };

@@ -26247,7 +26247,9 @@ function formatReleaseManifest(manifest) {
 function withService(manifest, service, change) {
   const entry = manifest.services[service];
   if (!entry) {
-    throw new ReleaseManifestError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`);
+    throw new ReleaseManifestError(
+      `release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`
+    );
   }
   return validateReleaseManifest({ ...manifest, services: { ...manifest.services, [service]: change(entry) } });
 }
@@ -26270,12 +26272,19 @@ function parseReportTask(text, where) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
     const equals = line.indexOf("=");
-    if (equals <= 0) throw new QualityGateError(`${where}: '${line}' is not a key=value line; give the report-task.txt the Sonar scanner wrote`);
-    values.set(line.slice(0, equals).trim(), line.slice(equals + 1).trim().replace(/\\:/g, ":"));
+    if (equals <= 0)
+      throw new QualityGateError(`${where}: '${line}' is not a key=value line; give the report-task.txt the Sonar scanner wrote`);
+    values.set(
+      line.slice(0, equals).trim(),
+      line.slice(equals + 1).trim().replace(/\\:/g, ":")
+    );
   }
   const required2 = (key) => {
     const value = values.get(key);
-    if (!value) throw new QualityGateError(`${where}: missing '${key}' (a report-task.txt has projectKey, serverUrl, dashboardUrl, ceTaskId, ceTaskUrl)`);
+    if (!value)
+      throw new QualityGateError(
+        `${where}: missing '${key}' (a report-task.txt has projectKey, serverUrl, dashboardUrl, ceTaskId, ceTaskUrl)`
+      );
     return value;
   };
   const serverUrl = required2("serverUrl");
@@ -26291,7 +26300,8 @@ function parseReportTask(text, where) {
   };
 }
 function onConfiguredServer(task, configuredUrl, where) {
-  if (!URL.canParse(configuredUrl) || !/^https?:$/.test(new URL(configuredUrl).protocol)) throw new QualityGateError(`${where}: '${configuredUrl}' is not an http(s) URL`);
+  if (!URL.canParse(configuredUrl) || !/^https?:$/.test(new URL(configuredUrl).protocol))
+    throw new QualityGateError(`${where}: '${configuredUrl}' is not an http(s) URL`);
   const configured = new URL(configuredUrl);
   const reported = new URL(task.serverUrl);
   if (reported.origin !== configured.origin) {
@@ -26308,7 +26318,9 @@ async function getJson(url, options) {
     response = await request(url, { headers: { Authorization: `Bearer ${options.token}`, Accept: "application/json" } });
   } catch (error2) {
     const cause = error2 instanceof Error && error2.cause instanceof Error ? `: ${error2.cause.message}` : "";
-    throw new QualityGateError(`could not reach SonarCloud at ${new URL(url).origin} (${error2 instanceof Error ? error2.message : String(error2)}${cause}); check serverUrl in report-task.txt`);
+    throw new QualityGateError(
+      `could not reach SonarCloud at ${new URL(url).origin} (${error2 instanceof Error ? error2.message : String(error2)}${cause}); check serverUrl in report-task.txt`
+    );
   }
   const body = await response.text();
   if (response.status === 401 || response.status === 403) {
@@ -26324,9 +26336,12 @@ async function getJson(url, options) {
   }
   if (!response.ok) {
     const errors = json?.errors?.map((error2) => error2.msg).filter(Boolean);
-    throw new QualityGateError(`SonarCloud answered HTTP ${response.status} to GET ${new URL(url).pathname}${errors?.length ? `: ${errors.join("; ")}` : ""}`);
+    throw new QualityGateError(
+      `SonarCloud answered HTTP ${response.status} to GET ${new URL(url).pathname}${errors?.length ? `: ${errors.join("; ")}` : ""}`
+    );
   }
-  if (typeof json !== "object" || json === null) throw new QualityGateError(`SonarCloud answered GET ${new URL(url).pathname} with something that is not JSON`);
+  if (typeof json !== "object" || json === null)
+    throw new QualityGateError(`SonarCloud answered GET ${new URL(url).pathname} with something that is not JSON`);
   return json;
 }
 async function waitForAnalysis(task, options) {
@@ -26345,12 +26360,17 @@ async function waitForAnalysis(task, options) {
       return current.analysisId;
     }
     if (status === "FAILED" || status === "CANCELED") {
-      throw new QualityGateError(`SonarCloud task ${task.ceTaskId} ${status}${current?.errorMessage ? `: ${current.errorMessage}` : ""} (see ${task.ceTaskUrl})`);
+      throw new QualityGateError(
+        `SonarCloud task ${task.ceTaskId} ${status}${current?.errorMessage ? `: ${current.errorMessage}` : ""} (see ${task.ceTaskUrl})`
+      );
     }
-    if (status !== "PENDING" && status !== "IN_PROGRESS") throw new QualityGateError(`SonarCloud task ${task.ceTaskId} has an unknown status '${String(status)}'`);
+    if (status !== "PENDING" && status !== "IN_PROGRESS")
+      throw new QualityGateError(`SonarCloud task ${task.ceTaskId} has an unknown status '${String(status)}'`);
     const left = deadline - now();
     if (left <= 0) {
-      throw new QualityGateError(`SonarCloud task ${task.ceTaskId} is still ${status} after ${options.timeoutMs >= 1e3 ? `${Math.round(options.timeoutMs / 1e3)}s` : `${options.timeoutMs}ms`} (input 'timeout-seconds'); see ${task.ceTaskUrl}`);
+      throw new QualityGateError(
+        `SonarCloud task ${task.ceTaskId} is still ${status} after ${options.timeoutMs >= 1e3 ? `${Math.round(options.timeoutMs / 1e3)}s` : `${options.timeoutMs}ms`} (input 'timeout-seconds'); see ${task.ceTaskUrl}`
+      );
     }
     options.log?.(`SonarCloud task ${task.ceTaskId} is ${status}; asking again in ${Math.min(delay, left)} ms`);
     await sleep(Math.min(delay, left));
@@ -26360,13 +26380,17 @@ async function waitForAnalysis(task, options) {
 async function fetchGateStatus(task, analysisId, options) {
   const json = await getJson(`${task.serverUrl}/api/qualitygates/project_status?analysisId=${encodeURIComponent(analysisId)}`, options);
   const projectStatus = json["projectStatus"];
-  if (!projectStatus?.status) throw new QualityGateError(`SonarCloud's project_status for analysis ${analysisId} has no projectStatus.status`);
+  if (!projectStatus?.status)
+    throw new QualityGateError(`SonarCloud's project_status for analysis ${analysisId} has no projectStatus.status`);
   return { status: projectStatus.status, conditions: Array.isArray(projectStatus.conditions) ? projectStatus.conditions : [], analysisId };
 }
 var comparatorText = { LT: "<", GT: ">", EQ: "=", NE: "\u2260" };
 function describeCondition(condition) {
   const comparator = condition.comparator ? comparatorText[condition.comparator] ?? condition.comparator : "";
-  return `${condition.metricKey} is ${condition.actualValue ?? "?"} (fails when ${comparator} ${condition.errorThreshold ?? "?"})`.replace(/ {2,}/g, " ");
+  return `${condition.metricKey} is ${condition.actualValue ?? "?"} (fails when ${comparator} ${condition.errorThreshold ?? "?"})`.replace(
+    / {2,}/g,
+    " "
+  );
 }
 function decideQualityGate(gate, dashboardUrl) {
   const failedConditions = gate.conditions.filter((condition) => condition.status === "ERROR");
@@ -26375,12 +26399,21 @@ function decideQualityGate(gate, dashboardUrl) {
     const details = failedConditions.length > 0 ? `SonarCloud ERROR: ${failedConditions.map(describeCondition).join("; ")}` : "SonarCloud ERROR";
     return { passed: false, record: { status: "failed", details, ...url }, failedConditions };
   }
-  if (gate.status === "NONE") return { passed: true, record: { status: "skipped", details: "SonarCloud: no quality gate on this project", ...url }, failedConditions };
+  if (gate.status === "NONE")
+    return {
+      passed: true,
+      record: { status: "skipped", details: "SonarCloud: no quality gate on this project", ...url },
+      failedConditions
+    };
   return { passed: true, record: { status: "passed", details: `SonarCloud ${gate.status}`, ...url }, failedConditions };
 }
 function qualityGateSummary(task, gate, decision) {
   const icon = gate.status === "ERROR" ? "\u274C" : gate.status === "WARN" ? "\u26A0\uFE0F" : "\u2705";
-  const lines = [`### SonarCloud quality gate: ${icon} ${gate.status}`, "", `Project [${markdownCell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`];
+  const lines = [
+    `### SonarCloud quality gate: ${icon} ${gate.status}`,
+    "",
+    `Project [${markdownCell(task.projectKey)}](${task.dashboardUrl}), analysis \`${gate.analysisId}\`.`
+  ];
   if (gate.conditions.length > 0) {
     lines.push("", "| Metric | Actual | Comparator | Threshold | Status |", "| --- | ---: | --- | ---: | --- |");
     for (const condition of gate.conditions) {
@@ -27029,7 +27062,10 @@ function release(raw, context) {
   const given = raw.list("services");
   const services = given.length > 0 ? given : Object.keys(manifest.services);
   for (const service of services) {
-    if (!manifest.services[service]) throw new InputError(`${raw.label("services")}: '${service}' is not in the release manifest (it has ${Object.keys(manifest.services).join(", ")})`);
+    if (!manifest.services[service])
+      throw new InputError(
+        `${raw.label("services")}: '${service}' is not in the release manifest (it has ${Object.keys(manifest.services).join(", ")})`
+      );
   }
   return { path, file, manifest, services };
 }
@@ -27037,8 +27073,15 @@ function parseQualityGateInputs(raw, context) {
   const token = required(raw, "token");
   const reportPath = raw.text("reportTask") || ".scannerwork/report-task.txt";
   const reportFile = insideRoot(context.workspace, reportPath, raw.label("reportTask"));
-  if (!existsSync2(reportFile)) throw new InputError(`${raw.label("reportTask")}: ${reportPath} does not exist; run the SonarCloud scan in this job first (it writes .scannerwork/report-task.txt)`);
-  const task = onConfiguredServer(parseReportTask(readFileSync(reportFile, "utf8"), `${raw.label("reportTask")} (${reportPath})`), raw.text("serverUrl") || "https://sonarcloud.io", raw.label("serverUrl"));
+  if (!existsSync2(reportFile))
+    throw new InputError(
+      `${raw.label("reportTask")}: ${reportPath} does not exist; run the SonarCloud scan in this job first (it writes .scannerwork/report-task.txt)`
+    );
+  const task = onConfiguredServer(
+    parseReportTask(readFileSync(reportFile, "utf8"), `${raw.label("reportTask")} (${reportPath})`),
+    raw.text("serverUrl") || "https://sonarcloud.io",
+    raw.label("serverUrl")
+  );
   const timeoutMs = seconds(raw, "timeoutSeconds", 300, 3600);
   const initialDelayMs = seconds(raw, "pollIntervalSeconds", 2, 600);
   const manifest = release(raw, context);
@@ -27048,7 +27091,10 @@ function parseQualityGateInputs(raw, context) {
 // actions/quality-gate/src/main.ts
 function writeManifest(release2, gate) {
   if (!release2) return;
-  writeFileSync(release2.file, formatReleaseManifest(release2.services.reduce((current, service) => recordQualityGate(current, service, gate), release2.manifest)));
+  writeFileSync(
+    release2.file,
+    formatReleaseManifest(release2.services.reduce((current, service) => recordQualityGate(current, service, gate), release2.manifest))
+  );
 }
 function run() {
   return runAction(async () => {
@@ -27057,10 +27103,20 @@ function run() {
     const { token, task, timeoutMs, initialDelayMs, release: release2 } = parseQualityGateInputs(raw, actionContext());
     let analysisId;
     try {
-      analysisId = await waitForAnalysis(task, { token, timeoutMs, initialDelayMs, maxDelayMs: Math.max(initialDelayMs, 15e3), log: log.info });
+      analysisId = await waitForAnalysis(task, {
+        token,
+        timeoutMs,
+        initialDelayMs,
+        maxDelayMs: Math.max(initialDelayMs, 15e3),
+        log: log.info
+      });
     } catch (error2) {
       if (error2 instanceof QualityGateError && /still (PENDING|IN_PROGRESS)/.test(error2.message)) {
-        writeManifest(release2, { status: "pending", details: error2.message, ...URL.canParse(task.dashboardUrl) ? { url: task.dashboardUrl } : {} });
+        writeManifest(release2, {
+          status: "pending",
+          details: error2.message,
+          ...URL.canParse(task.dashboardUrl) ? { url: task.dashboardUrl } : {}
+        });
       }
       throw error2;
     }

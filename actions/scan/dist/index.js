@@ -33584,7 +33584,9 @@ function formatReleaseManifest(manifest) {
 function withService(manifest, service, change) {
   const entry = manifest.services[service];
   if (!entry) {
-    throw new ReleaseManifestError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`);
+    throw new ReleaseManifestError(
+      `release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`
+    );
   }
   return validateReleaseManifest({ ...manifest, services: { ...manifest.services, [service]: change(entry) } });
 }
@@ -33626,12 +33628,23 @@ Link: ${v.primaryUrl}` : ""}`,
 | ${v.severity} | ${v.pkgName} | ${v.fixedVersion ?? "none yet"} | ${v.primaryUrl ? `[${v.id}](${v.primaryUrl})` : ""} |`
           },
           defaultConfiguration: { level: v.severity === "CRITICAL" || v.severity === "HIGH" ? "error" : "warning" },
-          properties: { tags: ["vulnerability", "security", v.severity], precision: "very-high", "security-severity": securitySeverity[v.severity] }
+          properties: {
+            tags: ["vulnerability", "security", v.severity],
+            precision: "very-high",
+            "security-severity": securitySeverity[v.severity]
+          }
         });
       }
       const uri = (location ?? result.artifact ?? result.name).replace(/^\/+/, "");
       return {
-        tool: { driver: { name: "Trivy", informationUri: "https://github.com/aquasecurity/trivy", ...trivyVersion2 ? { version: trivyVersion2 } : {}, rules: [...rules.values()] } },
+        tool: {
+          driver: {
+            name: "Trivy",
+            informationUri: "https://github.com/aquasecurity/trivy",
+            ...trivyVersion2 ? { version: trivyVersion2 } : {},
+            rules: [...rules.values()]
+          }
+        },
         automationDetails: { id: `slipway-scan/${result.name}/` },
         results: counted.map((finding) => {
           const v = finding.vulnerability;
@@ -33642,7 +33655,14 @@ Link: ${v.primaryUrl}` : ""}`,
             message: {
               text: `${result.name}: ${v.pkgName} ${v.installedVersion} has ${v.id} (${v.severity})${v.fixedVersion ? `, fixed in ${v.fixedVersion}` : ", no fix yet"}${v.pkgPath ? ` at ${v.pkgPath}` : ""} in ${result.artifact || result.name}`
             },
-            locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: "ROOTPATH" }, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } } }]
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri, uriBaseId: "ROOTPATH" },
+                  region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }
+                }
+              }
+            ]
           };
         })
       };
@@ -33719,10 +33739,13 @@ function parseTrivyIgnoreYaml(text, file) {
     if (!(0, import_yaml.isMap)(item)) throw new TrivyIgnoreError(`${where}: each vulnerabilities entry must be a mapping with an id`);
     const entry = item.toJSON();
     for (const key of Object.keys(entry)) {
-      if (!["id", "paths", "statement", "expired_at", "purls"].includes(key)) throw new TrivyIgnoreError(`${where}: unknown key '${key}' (expected id, paths, statement, expired_at)`);
+      if (!["id", "paths", "statement", "expired_at", "purls"].includes(key))
+        throw new TrivyIgnoreError(`${where}: unknown key '${key}' (expected id, paths, statement, expired_at)`);
     }
     if (entry["purls"] !== void 0) {
-      throw new TrivyIgnoreError(`${where}: 'purls' is not supported by the Slipway scan policy; narrow the entry with 'paths' instead (an entry it cannot narrow would ignore too much)`);
+      throw new TrivyIgnoreError(
+        `${where}: 'purls' is not supported by the Slipway scan policy; narrow the entry with 'paths' instead (an entry it cannot narrow would ignore too much)`
+      );
     }
     const id = entry["id"];
     if (typeof id !== "string" || id === "") throw new TrivyIgnoreError(`${where}: 'id' must be a non-empty string`);
@@ -33734,7 +33757,8 @@ function parseTrivyIgnoreYaml(text, file) {
     }
     const paths = entry["paths"];
     if (paths !== void 0 && paths !== null) {
-      if (!Array.isArray(paths) || paths.some((path) => typeof path !== "string" || path === "")) throw new TrivyIgnoreError(`${where}: 'paths' must be a list of file globs`);
+      if (!Array.isArray(paths) || paths.some((path) => typeof path !== "string" || path === ""))
+        throw new TrivyIgnoreError(`${where}: 'paths' must be a list of file globs`);
       rule.paths = paths;
     }
     if (typeof entry["statement"] === "string") rule.statement = entry["statement"];
@@ -33765,13 +33789,19 @@ function parseTrivyReport(text, where) {
   try {
     value = JSON.parse(text);
   } catch (error2) {
-    throw new TrivyReportError(`${where} is not valid JSON (${error2 instanceof Error ? error2.message : String(error2)}): give the file trivy wrote with --format json`);
+    throw new TrivyReportError(
+      `${where} is not valid JSON (${error2 instanceof Error ? error2.message : String(error2)}): give the file trivy wrote with --format json`
+    );
   }
   const fail2 = (path, why) => {
     throw new TrivyReportError(`${where}: ${path} ${why}`);
   };
   if (!isObject(value)) return fail2("(top level)", "must be an object: a Trivy JSON report (SchemaVersion 2)");
-  if (value["SchemaVersion"] !== 2) fail2("SchemaVersion", `is ${JSON.stringify(value["SchemaVersion"])}; only Trivy's SchemaVersion 2 JSON report is understood (trivy --format json)`);
+  if (value["SchemaVersion"] !== 2)
+    fail2(
+      "SchemaVersion",
+      `is ${JSON.stringify(value["SchemaVersion"])}; only Trivy's SchemaVersion 2 JSON report is understood (trivy --format json)`
+    );
   const artifactName = typeof value["ArtifactName"] === "string" ? value["ArtifactName"] : "";
   const rawResults = value["Results"] ?? [];
   if (!Array.isArray(rawResults)) return fail2("Results", "must be an array");
@@ -33849,7 +33879,9 @@ function evaluateFinding(vulnerability, target, policy) {
   return { ...base, decision: policy.failOn.includes(vulnerability.severity) ? "blocking" : "allowed" };
 }
 function evaluateScan(name, report, policy) {
-  const findings = report.results.flatMap((result) => result.vulnerabilities.map((vulnerability) => evaluateFinding(vulnerability, result.target, policy)));
+  const findings = report.results.flatMap(
+    (result) => result.vulnerabilities.map((vulnerability) => evaluateFinding(vulnerability, result.target, policy))
+  );
   const counts = Object.fromEntries(severities.map((severity) => [severity, 0]));
   for (const finding of findings) {
     if (finding.decision === "blocking" || finding.decision === "allowed") counts[finding.vulnerability.severity] += 1;
@@ -33859,7 +33891,9 @@ function evaluateScan(name, report, policy) {
 }
 function describeBlocking(results) {
   return results.flatMap(
-    (result) => result.blocking.map(({ vulnerability: v }) => `${result.name}: ${v.id} ${v.severity} in ${v.pkgName} ${v.installedVersion}${v.fixedVersion ? ` (fixed in ${v.fixedVersion})` : " (no fix yet)"}`)
+    (result) => result.blocking.map(
+      ({ vulnerability: v }) => `${result.name}: ${v.id} ${v.severity} in ${v.pkgName} ${v.installedVersion}${v.fixedVersion ? ` (fixed in ${v.fixedVersion})` : " (no fix yet)"}`
+    )
   );
 }
 function scanSummary(result, scanner, reportUrl) {
@@ -33893,7 +33927,9 @@ function scanJobSummary(results, policy) {
     const ignored = result.findings.filter((finding) => finding.decision === "ignored" || finding.decision === "unfixed").length;
     const verdict = result.passed ? "\u2705 passed" : `\u274C ${result.blocking.length} blocking`;
     const c = result.counts;
-    lines.push(`| ${markdownCell(result.name)}<br>\`${markdownCell(result.artifact || "(report)")}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`);
+    lines.push(
+      `| ${markdownCell(result.name)}<br>\`${markdownCell(result.artifact || "(report)")}\` | ${c.CRITICAL} | ${c.HIGH} | ${c.MEDIUM} | ${c.LOW} | ${c.UNKNOWN} | ${ignored} | ${verdict} |`
+    );
   }
   for (const result of results) {
     const expired = result.findings.filter((finding) => finding.ignoreExpired);
@@ -33903,11 +33939,16 @@ function scanJobSummary(results, policy) {
       lines.push("", "| Vulnerability | Severity | Package | Installed | Fixed in | Status |", "| --- | --- | --- | --- | --- | --- |");
       for (const { vulnerability: v } of result.blocking) {
         const id = v.primaryUrl ? `[${markdownCell(v.id)}](${v.primaryUrl})` : markdownCell(v.id);
-        lines.push(`| ${id} | ${v.severity} | ${markdownCell(v.pkgName)} | ${markdownCell(v.installedVersion)} | ${markdownCell(v.fixedVersion ?? "\u2014")} | ${markdownCell(v.status ?? "\u2014")} |`);
+        lines.push(
+          `| ${id} | ${v.severity} | ${markdownCell(v.pkgName)} | ${markdownCell(v.installedVersion)} | ${markdownCell(v.fixedVersion ?? "\u2014")} | ${markdownCell(v.status ?? "\u2014")} |`
+        );
       }
     }
     for (const finding of expired) {
-      lines.push("", `- ignore entry for ${markdownCell(finding.vulnerability.id)} at \`${markdownCell(finding.ignore?.source ?? "")}\` expired on ${finding.ignore?.expiresOn ?? ""}: it counts again`);
+      lines.push(
+        "",
+        `- ignore entry for ${markdownCell(finding.vulnerability.id)} at \`${markdownCell(finding.ignore?.source ?? "")}\` expired on ${finding.ignore?.expiresOn ?? ""}: it counts again`
+      );
     }
   }
   return `${lines.join("\n")}
@@ -33942,7 +33983,11 @@ function runStep(step, options = {}) {
       if (err.length > 64e3) err = err.slice(-32e3);
     });
     child.on("error", (error2) => {
-      reject(new ImageBuildError(error2.code === "ENOENT" ? `${step.command} is not installed on this runner: ${installHint[step.command] ?? "install it"}` : `could not run ${step.command}: ${error2.message}`));
+      reject(
+        new ImageBuildError(
+          error2.code === "ENOENT" ? `${step.command} is not installed on this runner: ${installHint[step.command] ?? "install it"}` : `could not run ${step.command}: ${error2.message}`
+        )
+      );
     });
     child.on("close", (code) => {
       const stdout = Buffer.concat(out);
@@ -33951,8 +33996,12 @@ function runStep(step, options = {}) {
       }
       if (code === 0) return resolve3(stdout);
       const tail = err.trim().split("\n").slice(-6).join("\n");
-      reject(new ImageBuildError(`${options.purpose ?? `${step.command} ${step.args[0] ?? ""}`} failed (${step.command} exit ${code}):
-${tail}`));
+      reject(
+        new ImageBuildError(
+          `${options.purpose ?? `${step.command} ${step.args[0] ?? ""}`} failed (${step.command} exit ${code}):
+${tail}`
+        )
+      );
     });
   });
 }
@@ -33966,7 +34015,23 @@ async function runTrivyImage(reference, outputFile, scratch, extraArgs = [], env
   const emptyIgnore = join(scratch, "empty.trivyignore");
   writeFileSync(emptyIgnore, "");
   await runStep(
-    { command: "trivy", args: ["image", "--quiet", "--format", "json", "--scanners", "vuln", "--ignorefile", emptyIgnore, "--output", outputFile, ...extraArgs, reference] },
+    {
+      command: "trivy",
+      args: [
+        "image",
+        "--quiet",
+        "--format",
+        "json",
+        "--scanners",
+        "vuln",
+        "--ignorefile",
+        emptyIgnore,
+        "--output",
+        outputFile,
+        ...extraArgs,
+        reference
+      ]
+    },
     { ...env ? { env } : {}, purpose: `scanning ${reference} with trivy` }
   );
 }
@@ -34621,7 +34686,8 @@ function parseReports(raw, shell) {
       throw new InputError(`${raw.label("reports")}: '${entry}' is not service=path/to/trivy-report.json`);
     }
     const file = shell.loosePaths ? resolve2(shell.root, path) : insideRoot(shell.root, path, raw.label("reports"));
-    if (!existsSync2(file)) throw new InputError(`${raw.label("reports")}: ${path} does not exist${shell.loosePaths ? "" : " in the workspace"}`);
+    if (!existsSync2(file))
+      throw new InputError(`${raw.label("reports")}: ${path} does not exist${shell.loosePaths ? "" : " in the workspace"}`);
     return { name, path, file };
   });
 }
@@ -34634,7 +34700,10 @@ function releaseManifest(raw, workspace, reports) {
   if (!existsSync3(file)) throw new InputError(`${raw.label("releaseManifest")}: ${path} does not exist in the workspace`);
   const manifest = parseReleaseManifest(readFileSync2(file, "utf8"), `${raw.label("releaseManifest")} (${path})`);
   for (const report of reports) {
-    if (!manifest.services[report.name]) throw new InputError(`${raw.label("reports")}: service '${report.name}' is not in the release manifest (it has ${Object.keys(manifest.services).join(", ")})`);
+    if (!manifest.services[report.name])
+      throw new InputError(
+        `${raw.label("reports")}: service '${report.name}' is not in the release manifest (it has ${Object.keys(manifest.services).join(", ")})`
+      );
   }
   return manifest;
 }
@@ -34658,14 +34727,21 @@ function run() {
     const raw = actionInputs(scanFields);
     const context = actionContext();
     const workspace = context.workspace;
-    const shell = { root: workspace, loosePaths: false, skippedIgnoreFile: (path) => log.info(`ignore file ${path} not found: nothing ignored from it`) };
+    const shell = {
+      root: workspace,
+      loosePaths: false,
+      skippedIgnoreFile: (path) => log.info(`ignore file ${path} not found: nothing ignored from it`)
+    };
     const reports = parseReports(raw, shell);
-    if (raw.text("releaseManifest") === "" && reports.length === 0) throw new InputError("input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
+    if (raw.text("releaseManifest") === "" && reports.length === 0)
+      throw new InputError("input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
     const policy = parseScanPolicy(raw, shell);
     const manifest = releaseManifest(raw, workspace, reports);
     const sarifPath = raw.text("sarifFile") || "trivy-results.sarif";
     const sarifFile = insideRoot(workspace, sarifPath, raw.label("sarifFile"));
-    const results = reports.map((report) => evaluateScan(report.name, parseTrivyReport(readFileSync2(report.file, "utf8"), `${raw.label("reports")} (${report.path})`), policy));
+    const results = reports.map(
+      (report) => evaluateScan(report.name, parseTrivyReport(readFileSync2(report.file, "utf8"), `${raw.label("reports")} (${report.path})`), policy)
+    );
     const scanner = await scanImages(raw, manifest, reports, policy, scratch, results);
     const reportUrl = raw.text("reportUrl") || context.runUrl || "";
     const servicesPath = raw.text("servicesPath") || "app-repo/services";
@@ -34677,23 +34753,38 @@ function run() {
       scanner.startsWith("trivy ") ? scanner.slice(6) : void 0
     );
     let annotated = manifest;
-    if (annotated) for (const result of results) annotated = annotateScan(annotated, result.name, scanSummary(result, scanner, reportUrl || void 0));
+    if (annotated)
+      for (const result of results) annotated = annotateScan(annotated, result.name, scanSummary(result, scanner, reportUrl || void 0));
     writeFileSync2(sarifFile, `${JSON.stringify(sarif, null, 2)}
 `);
-    if (annotated) writeFileSync2(insideRoot(workspace, raw.text("releaseManifest"), raw.label("releaseManifest")), formatReleaseManifest(annotated));
+    if (annotated)
+      writeFileSync2(insideRoot(workspace, raw.text("releaseManifest"), raw.label("releaseManifest")), formatReleaseManifest(annotated));
     const blocking = describeBlocking(results);
     setOutputs({
       passed: String(blocking.length === 0),
       blocking: String(blocking.length),
       "sarif-file": sarifPath,
       "release-manifest": raw.text("releaseManifest"),
-      results: JSON.stringify(results.map((result) => ({ name: result.name, artifact: result.artifact, passed: result.passed, counts: result.counts, blocking: result.blocking.map((finding) => finding.vulnerability.id) })))
+      results: JSON.stringify(
+        results.map((result) => ({
+          name: result.name,
+          artifact: result.artifact,
+          passed: result.passed,
+          counts: result.counts,
+          blocking: result.blocking.map((finding) => finding.vulnerability.id)
+        }))
+      )
     });
     await appendSummary(scanJobSummary(results, policy));
-    for (const result of results) log.info(`${result.name}: ${result.passed ? "passed" : `${result.blocking.length} blocking`} (critical ${result.counts.CRITICAL}, high ${result.counts.HIGH}, medium ${result.counts.MEDIUM}, low ${result.counts.LOW})`);
+    for (const result of results)
+      log.info(
+        `${result.name}: ${result.passed ? "passed" : `${result.blocking.length} blocking`} (critical ${result.counts.CRITICAL}, high ${result.counts.HIGH}, medium ${result.counts.MEDIUM}, low ${result.counts.LOW})`
+      );
     if (blocking.length > 0) {
-      fail(`${blocking.length} blocking finding${blocking.length === 1 ? "" : "s"} (policy: fail on ${policy.failOn.join(", ")}${policy.ignoreUnfixed ? ", unfixed ignored" : ""}):
-${blocking.map((line) => `- ${line}`).join("\n")}`);
+      fail(
+        `${blocking.length} blocking finding${blocking.length === 1 ? "" : "s"} (policy: fail on ${policy.failOn.join(", ")}${policy.ignoreUnfixed ? ", unfixed ignored" : ""}):
+${blocking.map((line) => `- ${line}`).join("\n")}`
+      );
     }
   }).finally(() => rmSync(scratch, { recursive: true, force: true }));
 }

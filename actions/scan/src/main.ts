@@ -30,14 +30,26 @@ function releaseManifest(raw: Raw, workspace: string, reports: ReportFile[]): Re
   if (!existsSync(file)) throw new InputError(`${raw.label('releaseManifest')}: ${path} does not exist in the workspace`);
   const manifest = parseReleaseManifest(readFileSync(file, 'utf8'), `${raw.label('releaseManifest')} (${path})`);
   for (const report of reports) {
-    if (!manifest.services[report.name]) throw new InputError(`${raw.label('reports')}: service '${report.name}' is not in the release manifest (it has ${Object.keys(manifest.services).join(', ')})`);
+    if (!manifest.services[report.name])
+      throw new InputError(
+        `${raw.label('reports')}: service '${report.name}' is not in the release manifest (it has ${Object.keys(manifest.services).join(', ')})`,
+      );
   }
   return manifest;
 }
 
 /** Scans the manifest's images that no report was given for; returns the scanner's name and version. */
-async function scanImages(raw: Raw, manifest: ReleaseManifest | undefined, reports: ReportFile[], policy: ScanPolicy, scratch: string, results: ScanResult[]): Promise<string> {
-  const toScan = manifest ? Object.entries(manifest.services).filter(([service]) => !reports.some((report) => report.name === service)) : [];
+async function scanImages(
+  raw: Raw,
+  manifest: ReleaseManifest | undefined,
+  reports: ReportFile[],
+  policy: ScanPolicy,
+  scratch: string,
+  results: ScanResult[],
+): Promise<string> {
+  const toScan = manifest
+    ? Object.entries(manifest.services).filter(([service]) => !reports.some((report) => report.name === service))
+    : [];
   if (toScan.length === 0) return 'trivy';
   const scanner = `trivy ${await trivyVersion()}`;
   for (const [service, entry] of toScan) {
@@ -57,15 +69,22 @@ export function run(): Promise<void> {
     const raw = actionInputs(scanFields);
     const context = actionContext();
     const workspace = context.workspace;
-    const shell = { root: workspace, loosePaths: false, skippedIgnoreFile: (path: string) => log.info(`ignore file ${path} not found: nothing ignored from it`) };
+    const shell = {
+      root: workspace,
+      loosePaths: false,
+      skippedIgnoreFile: (path: string) => log.info(`ignore file ${path} not found: nothing ignored from it`),
+    };
     const reports = parseReports(raw, shell);
-    if (raw.text('releaseManifest') === '' && reports.length === 0) throw new InputError("input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
+    if (raw.text('releaseManifest') === '' && reports.length === 0)
+      throw new InputError("input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
     const policy = parseScanPolicy(raw, shell);
     const manifest = releaseManifest(raw, workspace, reports);
     const sarifPath = raw.text('sarifFile') || 'trivy-results.sarif';
     const sarifFile = insideRoot(workspace, sarifPath, raw.label('sarifFile'));
 
-    const results = reports.map((report) => evaluateScan(report.name, parseTrivyReport(readFileSync(report.file, 'utf8'), `${raw.label('reports')} (${report.path})`), policy));
+    const results = reports.map((report) =>
+      evaluateScan(report.name, parseTrivyReport(readFileSync(report.file, 'utf8'), `${raw.label('reports')} (${report.path})`), policy),
+    );
     const scanner = await scanImages(raw, manifest, reports, policy, scratch, results);
     const reportUrl = raw.text('reportUrl') || context.runUrl || '';
     const servicesPath = raw.text('servicesPath') || 'app-repo/services';
@@ -78,9 +97,11 @@ export function run(): Promise<void> {
     );
     // Everything is decided before anything is written: no half-written outputs on bad input.
     let annotated = manifest;
-    if (annotated) for (const result of results) annotated = annotateScan(annotated, result.name, scanSummary(result, scanner, reportUrl || undefined));
+    if (annotated)
+      for (const result of results) annotated = annotateScan(annotated, result.name, scanSummary(result, scanner, reportUrl || undefined));
     writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
-    if (annotated) writeFileSync(insideRoot(workspace, raw.text('releaseManifest'), raw.label('releaseManifest')), formatReleaseManifest(annotated));
+    if (annotated)
+      writeFileSync(insideRoot(workspace, raw.text('releaseManifest'), raw.label('releaseManifest')), formatReleaseManifest(annotated));
 
     const blocking = describeBlocking(results);
     setOutputs({
@@ -88,12 +109,25 @@ export function run(): Promise<void> {
       blocking: String(blocking.length),
       'sarif-file': sarifPath,
       'release-manifest': raw.text('releaseManifest'),
-      results: JSON.stringify(results.map((result) => ({ name: result.name, artifact: result.artifact, passed: result.passed, counts: result.counts, blocking: result.blocking.map((finding) => finding.vulnerability.id) }))),
+      results: JSON.stringify(
+        results.map((result) => ({
+          name: result.name,
+          artifact: result.artifact,
+          passed: result.passed,
+          counts: result.counts,
+          blocking: result.blocking.map((finding) => finding.vulnerability.id),
+        })),
+      ),
     });
     await appendSummary(scanJobSummary(results, policy));
-    for (const result of results) log.info(`${result.name}: ${result.passed ? 'passed' : `${result.blocking.length} blocking`} (critical ${result.counts.CRITICAL}, high ${result.counts.HIGH}, medium ${result.counts.MEDIUM}, low ${result.counts.LOW})`);
+    for (const result of results)
+      log.info(
+        `${result.name}: ${result.passed ? 'passed' : `${result.blocking.length} blocking`} (critical ${result.counts.CRITICAL}, high ${result.counts.HIGH}, medium ${result.counts.MEDIUM}, low ${result.counts.LOW})`,
+      );
     if (blocking.length > 0) {
-      fail(`${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (policy: fail on ${policy.failOn.join(', ')}${policy.ignoreUnfixed ? ', unfixed ignored' : ''}):\n${blocking.map((line) => `- ${line}`).join('\n')}`);
+      fail(
+        `${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (policy: fail on ${policy.failOn.join(', ')}${policy.ignoreUnfixed ? ', unfixed ignored' : ''}):\n${blocking.map((line) => `- ${line}`).join('\n')}`,
+      );
     }
   }).finally(() => rmSync(scratch, { recursive: true, force: true }));
 }

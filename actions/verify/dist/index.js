@@ -50635,7 +50635,8 @@ function numberField(raw, field, fallback, accept, rule) {
 }
 function commitField(raw, field) {
   const value = raw.text(field);
-  if (value !== "" && !commitId.test(value)) throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
+  if (value !== "" && !commitId.test(value))
+    throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
   return value;
 }
 
@@ -50711,7 +50712,12 @@ async function runAction(main) {
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 var fetchTransport = async (url, init) => {
-  const answer = await fetch(url, { method: init.method, ...init.headers ? { headers: init.headers } : {}, ...init.body === void 0 ? {} : { body: init.body }, signal: AbortSignal.timeout(3e4) });
+  const answer = await fetch(url, {
+    method: init.method,
+    ...init.headers ? { headers: init.headers } : {},
+    ...init.body === void 0 ? {} : { body: init.body },
+    signal: AbortSignal.timeout(3e4)
+  });
   return { status: answer.status, text: await answer.text() };
 };
 function parseServiceReference(text, where) {
@@ -50744,7 +50750,14 @@ function serviceProxy(config, service, where) {
 }
 
 // actions/lib/verify/slo-check.ts
-var defaultObjectives = { availability: 0.995, latency: 0.99, latencySeconds: 0.5, maxBurnRate: 6, minRequests: 10, requireTraffic: false };
+var defaultObjectives = {
+  availability: 0.995,
+  latency: 0.99,
+  latencySeconds: 0.5,
+  maxBurnRate: 6,
+  minRequests: 10,
+  requireTraffic: false
+};
 var labelValue = (value) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 function sloQueries(target, namespace, windowSeconds, latencySeconds) {
   const selector = `namespace="${labelValue(namespace)}", service="${labelValue(target.service)}"`;
@@ -50772,10 +50785,14 @@ function judgeSlo(measurement, objectives2) {
   const latencyBudget = 1 - objectives2.latency;
   const problems = [];
   if (errorRatio > errorBudget * objectives2.maxBurnRate) {
-    problems.push(`${percent(errorRatio)} of ${Math.round(requests)} requests answered 5xx over ${measurement.windowSeconds}s; the limit is ${percent(errorBudget * objectives2.maxBurnRate)} (${objectives2.maxBurnRate}x the ${percent(errorBudget)} error budget)`);
+    problems.push(
+      `${percent(errorRatio)} of ${Math.round(requests)} requests answered 5xx over ${measurement.windowSeconds}s; the limit is ${percent(errorBudget * objectives2.maxBurnRate)} (${objectives2.maxBurnRate}x the ${percent(errorBudget)} error budget)`
+    );
   }
   if (slowRatio > latencyBudget * objectives2.maxBurnRate) {
-    problems.push(`${percent(slowRatio)} of ${Math.round(requests)} requests took longer than ${objectives2.latencySeconds * 1e3} ms over ${measurement.windowSeconds}s; the limit is ${percent(latencyBudget * objectives2.maxBurnRate)} (${objectives2.maxBurnRate}x the ${percent(latencyBudget)} latency budget)`);
+    problems.push(
+      `${percent(slowRatio)} of ${Math.round(requests)} requests took longer than ${objectives2.latencySeconds * 1e3} ms over ${measurement.windowSeconds}s; the limit is ${percent(latencyBudget * objectives2.maxBurnRate)} (${objectives2.maxBurnRate}x the ${percent(latencyBudget)} latency budget)`
+    );
   }
   return { ...base, ok: problems.length === 0, reason: problems.length === 0 ? "" : `${who}: ${problems.join("; ")}` };
 }
@@ -50793,7 +50810,10 @@ function prometheusScalarQuery(baseUrl2, token = "", transport = fetchTransport)
         headers: { "content-type": "application/x-www-form-urlencoded", ...token ? { authorization: `Bearer ${token}` } : {} }
       });
     } catch (error2) {
-      throw new PrometheusQueryError(`Prometheus at ${url.origin} is unreachable: ${error2 instanceof Error ? error2.message : String(error2)}`, { cause: error2 });
+      throw new PrometheusQueryError(
+        `Prometheus at ${url.origin} is unreachable: ${error2 instanceof Error ? error2.message : String(error2)}`,
+        { cause: error2 }
+      );
     }
     let json2;
     try {
@@ -50801,7 +50821,8 @@ function prometheusScalarQuery(baseUrl2, token = "", transport = fetchTransport)
     } catch {
       throw new PrometheusQueryError(`Prometheus at ${url.origin} answered ${answer.status} without JSON: ${answer.text.slice(0, 200)}`);
     }
-    if (json2.status !== "success") throw new PrometheusQueryError(`Prometheus rejected the query (${json2.error ?? answer.status}): ${expr}`);
+    if (json2.status !== "success")
+      throw new PrometheusQueryError(`Prometheus rejected the query (${json2.error ?? answer.status}): ${expr}`);
     const result = json2.data?.result;
     if (json2.data?.resultType === "scalar") return Number(result[1]);
     const vector = result ?? [];
@@ -50824,10 +50845,17 @@ async function soak(options) {
     const done = elapsed >= options.soakMs;
     const windowSeconds = Math.max(1, Math.ceil((done ? options.soakMs : elapsed) / 1e3));
     const verdicts = await Promise.all(
-      options.targets.map(async (target) => judgeSlo(await measureVersion(options.query, target, options.namespace, windowSeconds, options.objectives.latencySeconds), options.objectives))
+      options.targets.map(
+        async (target) => judgeSlo(
+          await measureVersion(options.query, target, options.namespace, windowSeconds, options.objectives.latencySeconds),
+          options.objectives
+        )
+      )
     );
     for (const v of verdicts) {
-      options.log(`[${Math.round(elapsed / 1e3)}s] ${v.service} ${v.version}: ${Math.round(v.requests)} requests, ${percent(v.errorRatio)} 5xx, ${percent(v.slowRatio)} over ${options.objectives.latencySeconds * 1e3} ms${v.ok ? "" : " \u2014 BREACH"}`);
+      options.log(
+        `[${Math.round(elapsed / 1e3)}s] ${v.service} ${v.version}: ${Math.round(v.requests)} requests, ${percent(v.errorRatio)} 5xx, ${percent(v.slowRatio)} over ${options.objectives.latencySeconds * 1e3} ms${v.ok ? "" : " \u2014 BREACH"}`
+      );
     }
     const breached = verdicts.filter((v) => !v.ok && v.requests >= options.objectives.minRequests);
     if (breached.length > 0) return { ok: false, reason: breached.map((v) => v.reason).join("; "), verdicts };
@@ -50847,7 +50875,8 @@ async function soak(options) {
 // actions/lib/shell/workspace-paths.ts
 function repositoryPath(value, option) {
   if (value.includes("\0")) throw new InputError(`${option}: '${value}' contains a NUL byte`);
-  if (value.startsWith("/") || /^[A-Za-z]:/.test(value)) throw new InputError(`${option}: '${value}' must be relative to the repository root`);
+  if (value.startsWith("/") || /^[A-Za-z]:/.test(value))
+    throw new InputError(`${option}: '${value}' must be relative to the repository root`);
   const parts = [];
   for (const part of value.split(/[\\/]+/)) {
     if (part === "" || part === ".") continue;
@@ -50922,7 +50951,10 @@ function parseVerifyTargets(text, where = "services") {
     try {
       parsed = JSON.parse(trimmed);
     } catch (error2) {
-      throw new VerifyInputError(`${where}: not valid JSON (${error2.message}); give the promote action's services output or service=version lines`, { cause: error2 });
+      throw new VerifyInputError(
+        `${where}: not valid JSON (${error2.message}); give the promote action's services output or service=version lines`,
+        { cause: error2 }
+      );
     }
     if (!Array.isArray(parsed)) throw new VerifyInputError(`${where}: expected a JSON array`);
     return parsed.map((entry2, index2) => {
@@ -50948,7 +50980,13 @@ function objectives(raw) {
   return {
     availability: numberField(raw, "availabilityObjective", defaultObjectives.availability, ratio, "a ratio between 0 and 1 (e.g. 0.995)"),
     latency: numberField(raw, "latencyObjective", defaultObjectives.latency, ratio, "a ratio between 0 and 1 (e.g. 0.99)"),
-    latencySeconds: numberField(raw, "latencyThresholdSeconds", defaultObjectives.latencySeconds, (v) => v > 0, "a positive number of seconds"),
+    latencySeconds: numberField(
+      raw,
+      "latencyThresholdSeconds",
+      defaultObjectives.latencySeconds,
+      (v) => v > 0,
+      "a positive number of seconds"
+    ),
     maxBurnRate: numberField(raw, "maxBurnRate", defaultObjectives.maxBurnRate, (v) => v >= 1, "a number of at least 1"),
     minRequests: numberField(raw, "minRequests", defaultObjectives.minRequests, (v) => Number.isInteger(v) && v >= 0, "a whole number"),
     requireTraffic: raw.flag("requireTraffic") ?? defaultObjectives.requireTraffic
@@ -50970,7 +51008,11 @@ function grafana(raw) {
 function parseVerifyInputs(raw, context3) {
   const environment = required(raw, "environment");
   const commit = commitField(raw, "commit") || required(raw, "commit", "the GitOps commit the promotion made");
-  const services = required(raw, "services", "the services and versions to check: service=version, or the promote action's services output");
+  const services = required(
+    raw,
+    "services",
+    "the services and versions to check: service=version, or the promote action's services output"
+  );
   const targets = parseVerifyTargets(services, raw.label("services"));
   if (targets.length === 0) throw new InputError(`${raw.label("services")} must name at least one service=version`);
   const applications = raw.list("applications");
@@ -51050,14 +51092,19 @@ function git(args, options) {
       if (code === 0) resolve(stdout);
       else {
         const shown = args.map((arg) => redact(arg, options.credentials)).join(" ");
-        reject(new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials)));
+        reject(
+          new GitError(`git ${shown} failed (exit ${code}): ${stderr.trim()}`, args, code, stderr, redact(stdout, options.credentials))
+        );
       }
     });
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
   }).finally(() => {
-    if (started) process.stderr.write(`git ${args.find((arg, index2) => !arg.startsWith("-") && args[index2 - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
-`);
+    if (started)
+      process.stderr.write(
+        `git ${args.find((arg, index2) => !arg.startsWith("-") && args[index2 - 1] !== "-c") ?? ""} ${(performance2.now() - started).toFixed(1)} ms
+`
+      );
   });
 }
 var actionsBotIdentity = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
@@ -51103,11 +51150,15 @@ done
 `;
   const output = await git(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--force"], { cwd, input: stream });
   const sha = output.trim().split("\n").at(-1) ?? "";
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
+  if (!/^[0-9a-f]{40,64}$/.test(sha))
+    throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
   return sha;
 }
 async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
-  const output = await git(["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"], { cwd });
+  const output = await git(
+    ["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"],
+    { cwd }
+  );
   return output.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.trim() !== "").map((record) => {
     const [commitSha = "", committedAt = "", trailers = ""] = record.split("");
     return { commit: commitSha, committedAt, trailers };
@@ -51141,9 +51192,15 @@ async function openGitopsTarget(options) {
   if (repository === "") {
     const gitopsPath2 = repositoryPath(options.gitopsPath ?? "gitops-repo", "gitops-path");
     await git(["rev-parse", "--git-dir"], { cwd: options.checkout });
-    const persisted = await git(["config", "--local", "--get-regexp", "^http\\..*\\.extraheader$"], { cwd: options.checkout }).catch(() => "");
+    const persisted = await git(["config", "--local", "--get-regexp", "^http\\..*\\.extraheader$"], { cwd: options.checkout }).catch(
+      () => ""
+    );
     const credentials = options.token && persisted.trim() === "" ? { credentials: { token: options.token } } : {};
-    return { remote: { repoDir: options.checkout, remote: options.remote ?? "origin", branch: options.branch, ...credentials }, gitopsPath: gitopsPath2, close: () => void 0 };
+    return {
+      remote: { repoDir: options.checkout, remote: options.remote ?? "origin", branch: options.branch, ...credentials },
+      gitopsPath: gitopsPath2,
+      close: () => void 0
+    };
   }
   const url = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) ? `${(options.serverUrl ?? "https://github.com").replace(/\/$/, "")}/${repository}.git` : repository;
   if (url.startsWith("-")) throw new Error(`gitops-repository: '${repository}' is not a repository URL`);
@@ -51186,14 +51243,16 @@ var GitObjectReader = class {
     };
     this.child.on("error", (error2) => fail2(new GitError(`could not run git cat-file: ${error2.message}`, ["cat-file"], null, "")));
     this.child.on("close", (code) => {
-      if (this.pending.length > 0) fail2(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ["cat-file"], code, stderr));
+      if (this.pending.length > 0)
+        fail2(new GitError(`git cat-file --batch ended early (exit ${code}): ${stderr.trim()}`, ["cat-file"], code, stderr));
     });
     this.child.stdin.on("error", () => void 0);
   }
   /** One object by name (any revision expression, e.g. `main^{commit}` or `<sha>:path`); undefined when missing. */
   read(name) {
     if (this.failure) return Promise.reject(this.failure);
-    if (/[\n\r]/.test(name)) return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ["cat-file"], null, ""));
+    if (/[\n\r]/.test(name))
+      return Promise.reject(new GitError(`object name with a line break: ${JSON.stringify(name)}`, ["cat-file"], null, ""));
     return new Promise((resolve, reject) => {
       this.pending.push({ name, resolve, reject });
       this.child.stdin.write(`${name}
@@ -51286,10 +51345,14 @@ function listEnvironments(paths, gitopsPath) {
 }
 function environmentPath(name, known, gitopsPath) {
   if (!environmentName.test(name)) {
-    throw new EnvironmentError(`environment '${name}' is not a valid name (lowercase letters, digits and '-'); known environments: ${known.join(", ") || "none"}`);
+    throw new EnvironmentError(
+      `environment '${name}' is not a valid name (lowercase letters, digits and '-'); known environments: ${known.join(", ") || "none"}`
+    );
   }
   if (!known.includes(name)) {
-    throw new EnvironmentError(`unknown environment '${name}': ${environmentsRoot(gitopsPath)}/ has ${known.length ? known.join(", ") : "no environments"}`);
+    throw new EnvironmentError(
+      `unknown environment '${name}': ${environmentsRoot(gitopsPath)}/ has ${known.length ? known.join(", ") : "no environments"}`
+    );
   }
   return `${environmentsRoot(gitopsPath)}/${name}`;
 }
@@ -51347,7 +51410,8 @@ function parseImageReference(text, where = "image reference") {
     rest = rest.slice(0, colon);
     if (!isTag(tag)) fail2(`the tag '${tag}' must be 1-128 characters of letters, digits, '_', '.', '-' and not start with '.' or '-'`);
   }
-  if (!isRepository(rest)) fail2(`the repository '${rest}' must be lowercase path components separated by '/', optionally after a registry host`);
+  if (!isRepository(rest))
+    fail2(`the repository '${rest}' must be lowercase path components separated by '/', optionally after a registry host`);
   return { repository: rest, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
 }
 function formatImageReference(reference) {
@@ -51458,7 +51522,10 @@ function rollbackTarget(history) {
   const images = [];
   for (const image of undo.images) {
     const previous = older.flatMap((record) => record.images).find((candidate) => candidate.service === image.service);
-    if (!previous) return { error: `no release of ${image.service} recorded before ${undo.commit.slice(0, 12)} (${undo.releaseId}); nothing to roll back to` };
+    if (!previous)
+      return {
+        error: `no release of ${image.service} recorded before ${undo.commit.slice(0, 12)} (${undo.releaseId}); nothing to roll back to`
+      };
     images.push(previous);
   }
   return { undo, images };
@@ -51523,7 +51590,9 @@ var HeadSnapshot = class _HeadSnapshot {
   }
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix) {
-    const entries = (await this.listing(prefix)).filter((entry2) => (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path));
+    const entries = (await this.listing(prefix)).filter(
+      (entry2) => (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path)
+    );
     for (const entry2 of entries) this.modes.set(entry2.path, entry2.mode);
     const blobs = await Promise.all(entries.map((entry2) => this.objects.read(entry2.sha)));
     return new Map(entries.map((entry2, index2) => [entry2.path, blobs[index2]?.content.toString("utf8") ?? ""]));
@@ -51551,8 +51620,10 @@ function isFullCheckoutRemote(target) {
 }
 function isRejectedPush(error2) {
   if (!(error2 instanceof GitError)) return false;
-  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(`${error2.stdout}
-${error2.stderr}`);
+  return /\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(
+    `${error2.stdout}
+${error2.stderr}`
+  );
 }
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function landOnBranch(target, decide, options = {}) {
@@ -51570,7 +51641,19 @@ async function landOnBranch(target, decide, options = {}) {
       if (!head) {
         scratchRefs = true;
         const deepen = existsSync2(join2(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
-        await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", ...deepen, target.remote, `+refs/heads/${target.branch}:${baseRef}`], gitIn);
+        await git(
+          [
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--refmap=",
+            ...deepen,
+            target.remote,
+            `+refs/heads/${target.branch}:${baseRef}`
+          ],
+          gitIn
+        );
         head = await HeadSnapshot.open(target.repoDir, baseRef);
         if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, "");
       }
@@ -51596,7 +51679,12 @@ async function landOnBranch(target, decide, options = {}) {
       } catch (error2) {
         if (!isRejectedPush(error2) || attempt >= maxAttempts) {
           if (isRejectedPush(error2)) {
-            throw new GitError(`push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`, [], null, "");
+            throw new GitError(
+              `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
+              [],
+              null,
+              ""
+            );
           }
           throw error2;
         }
@@ -51616,7 +51704,10 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   const gitIn = { cwd: target.repoDir, ...target.credentials ? { credentials: target.credentials } : {} };
   const exists2 = (await git(["ls-remote", "--heads", target.remote, `refs/heads/${branch}`], gitIn)).trim() !== "";
   if (exists2) {
-    await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", target.remote, `+refs/heads/${branch}:${prRef}`], gitIn);
+    await git(
+      ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", target.remote, `+refs/heads/${branch}:${prRef}`],
+      gitIn
+    );
     const [theirs, ours, theirParent, theirCommit = commit] = (await git(["rev-parse", `${prRef}^{tree}`, `${commit}^{tree}`, `${prRef}^`, prRef], gitIn)).trim().split("\n");
     if (theirs === ours && theirParent === base) return { commit: theirCommit, pushed: false };
   }
@@ -51650,7 +51741,11 @@ var EditableYaml = class _EditableYaml {
     this.within = within;
     const bytes = Buffer.byteLength(source, "utf8");
     if (bytes > limits.maxBytes) {
-      throw new YamlFileError(file, void 0, `${within ? "embedded YAML" : "file"} is ${bytes} bytes, over the ${limits.maxBytes}-byte limit for a GitOps manifest; split it or raise the limit`);
+      throw new YamlFileError(
+        file,
+        void 0,
+        `${within ? "embedded YAML" : "file"} is ${bytes} bytes, over the ${limits.maxBytes}-byte limit for a GitOps manifest; split it or raise the limit`
+      );
     }
     this.lines = new import_yaml.LineCounter();
     this.tokens = Array.from(new import_yaml.Parser(this.lines.addNewLine).parse(source));
@@ -51690,12 +51785,21 @@ var EditableYaml = class _EditableYaml {
     if (!token) throw new YamlFileError(this.file, this.lineOfNode(node), "value has no source position and cannot be edited in place");
     if (scalarText(node) === value) return false;
     if (token.type === "block-scalar") {
-      throw new YamlFileError(this.file, this.lineOfNode(node), `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(node),
+        `a block scalar (| or >) holds an image value; write it as a plain or quoted scalar`
+      );
     }
     if (token.type === "double-quoted-scalar") {
       token.source = JSON.stringify(value);
     } else if (value.includes("\n")) {
-      throw new YamlFileError(this.file, this.lineOfNode(node), "a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string", this.within);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(node),
+        "a value spanning lines is written as a plain or single-quoted scalar; use a literal block (|) or a double-quoted string",
+        this.within
+      );
     } else {
       const type2 = token.type === "scalar" && typeof (0, import_yaml.parse)(value) !== "string" ? "QUOTE_DOUBLE" : void 0;
       import_yaml.CST.setScalarValue(token, value, type2 ? { type: type2 } : {});
@@ -51711,7 +51815,11 @@ var EditableYaml = class _EditableYaml {
   insertAfter(map3, afterKey, key, value) {
     const token = map3.srcToken;
     if (!token || token.type !== "block-map") {
-      throw new YamlFileError(this.file, this.lineOfNode(map3), `cannot add '${key}' to a flow map ({ \u2026 }); add '${key}:' by hand once, promotion then keeps it current`);
+      throw new YamlFileError(
+        this.file,
+        this.lineOfNode(map3),
+        `cannot add '${key}' to a flow map ({ \u2026 }); add '${key}:' by hand once, promotion then keeps it current`
+      );
     }
     const index2 = token.items.findIndex((item) => item.key && isScalarToken(item.key) && import_yaml.CST.resolveAsScalar(item.key)?.value === afterKey);
     const previous = token.items[index2];
@@ -51722,7 +51830,13 @@ var EditableYaml = class _EditableYaml {
     const end = previous.value.end ?? [];
     if (!end.some((part) => part.type === "newline")) end.push({ type: "newline", offset: 0, indent: 0, source: eol });
     previous.value.end = end;
-    const newValue = { type: "scalar", offset: 0, indent: token.indent, source: "", end: [{ type: "newline", offset: 0, indent: 0, source: eol }] };
+    const newValue = {
+      type: "scalar",
+      offset: 0,
+      indent: token.indent,
+      source: "",
+      end: [{ type: "newline", offset: 0, indent: 0, source: eol }]
+    };
     import_yaml.CST.setScalarValue(newValue, value, { type: typeof (0, import_yaml.parse)(value) !== "string" ? "QUOTE_DOUBLE" : "PLAIN" });
     token.items.splice(index2 + 1, 0, {
       start: [{ type: "space", offset: 0, indent: 0, source: " ".repeat(token.indent) }],
@@ -51764,7 +51878,11 @@ var EditableYaml = class _EditableYaml {
     const header = token.props.find((prop) => prop.type === "block-scalar-header")?.source ?? "";
     const where = this.lineOfNode(node);
     if (!header.startsWith("|")) {
-      throw new YamlFileError(this.file, where, `embedded YAML in a folded block scalar (${header}) cannot be edited line by line; use a literal block (|)`);
+      throw new YamlFileError(
+        this.file,
+        where,
+        `embedded YAML in a folded block scalar (${header}) cannot be edited line by line; use a literal block (|)`
+      );
     }
     const bodyLines = token.source.split("\n");
     const oldLines = scalarText(node).split("\n");
@@ -51777,7 +51895,11 @@ var EditableYaml = class _EditableYaml {
       if (oldLines[i] === newLines[i]) continue;
       const bodyLine = bodyLines[i];
       if (bodyLine === void 0 || bodyLine.replace(/\r$/, "").slice(indent) !== oldLines[i]) {
-        throw new YamlFileError(this.file, where + i + 1, "embedded YAML line does not map onto the block scalar; rewrite the block without tabs or indentation indicators");
+        throw new YamlFileError(
+          this.file,
+          where + i + 1,
+          "embedded YAML line does not map onto the block scalar; rewrite the block without tabs or indentation indicators"
+        );
       }
       bodyLines[i] = bodyLine.slice(0, indent) + (newLines[i] ?? "") + (bodyLine.endsWith("\r") ? "\r" : "");
     }
@@ -51790,7 +51912,12 @@ var EditableYaml = class _EditableYaml {
         document2.toJS({ maxAliasCount: this.limits.maxAliasCount });
       } catch (error2) {
         const reason = error2 instanceof Error ? error2.message : String(error2);
-        throw new YamlFileError(this.file, this.lineOf(document2.range[0]), `refusing a document whose aliases expand too far (${reason}); a YAML alias bomb?`, this.within);
+        throw new YamlFileError(
+          this.file,
+          this.lineOf(document2.range[0]),
+          `refusing a document whose aliases expand too far (${reason}); a YAML alias bomb?`,
+          this.within
+        );
       }
     }
   }
@@ -51825,7 +51952,10 @@ function pinReferenceScalar(file, pin, context3) {
     ...reference.tag === void 0 ? {} : { tag: reference.tag },
     ...reference.digest === void 0 ? {} : { digest: reference.digest },
     apply: (target) => {
-      const changed = file.yaml.setScalar(file.writable(node, pin.label) ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+      const changed = file.yaml.setScalar(
+        file.writable(node, pin.label) ?? node,
+        `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`
+      );
       const chart = setChart(target.chartRevision);
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     }
@@ -51875,9 +52005,17 @@ var PinFile = class {
   /** A value that promotion writes must be a scalar of its own, never an alias shared with other places. */
   writable(node, what) {
     if (node === void 0 || node === null) return void 0;
-    if ((0, import_yaml2.isAlias)(node)) this.fail(node, `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`);
+    if ((0, import_yaml2.isAlias)(node))
+      this.fail(
+        node,
+        `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`
+      );
     if (!(0, import_yaml2.isScalar)(node)) this.fail(node, `${what} must be a scalar`);
-    if (node.anchor && this.aliased(node)) this.fail(node, `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`);
+    if (node.anchor && this.aliased(node))
+      this.fail(
+        node,
+        `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`
+      );
     return node;
   }
   aliased(node) {
@@ -51908,7 +52046,8 @@ var PinFile = class {
     return (revision) => {
       if (revision === void 0 || !context3) return { changed: false, set: false };
       const node = this.writable(child(context3.source, "targetRevision"), "targetRevision");
-      if (!node) this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
+      if (!node)
+        this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
       return { changed: this.yaml.setScalar(node, revision), set: true };
     };
   }
@@ -51939,7 +52078,11 @@ function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) 
       const digestNode = file.writable(digestValue, pin.digestLabel);
       let changed = false;
       if (digestNode) changed = file.yaml.setScalar(digestNode, target.digest) || changed;
-      if (tagNode) changed = file.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`) || changed;
+      if (tagNode)
+        changed = file.yaml.setScalar(
+          tagNode,
+          digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`
+        ) || changed;
       const chart = setChart(target.chartRevision);
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     }
@@ -51962,15 +52105,19 @@ function pinRepositoryParameter(file, name, value, byName, context3) {
   const tag = byName.get(`${prefix}tag`);
   const digest = byName.get(`${prefix}digest`);
   if (!tag && !digest) return;
-  pinTagAndDigest(file, {
-    anchor: value,
-    repository,
-    tagValue: tag ? child(tag, "value") : void 0,
-    digestValue: digest ? child(digest, "value") : void 0,
-    style: "helm-parameters",
-    tagLabel: `helm parameter ${prefix}tag`,
-    digestLabel: `helm parameter ${prefix}digest`
-  }, context3);
+  pinTagAndDigest(
+    file,
+    {
+      anchor: value,
+      repository,
+      tagValue: tag ? child(tag, "value") : void 0,
+      digestValue: digest ? child(digest, "value") : void 0,
+      style: "helm-parameters",
+      tagLabel: `helm parameter ${prefix}tag`,
+      digestLabel: `helm parameter ${prefix}digest`
+    },
+    context3
+  );
 }
 function pinHelmParameters(file, parameters, context3) {
   const byName = parametersByName(parameters);
@@ -51979,7 +52126,8 @@ function pinHelmParameters(file, parameters, context3) {
     if (name === "repository" || name.endsWith(".repository")) pinRepositoryParameter(file, name, value, byName, context3);
     else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml4.isScalar)(value)) {
       const text = textOf(value);
-      if (text !== void 0) pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
+      if (text !== void 0)
+        pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
     }
   }
 }
@@ -52025,7 +52173,11 @@ function pinArgoKustomizeImage(file, node, context3) {
   const text = textOf(node) ?? "";
   const equals = text.indexOf("=");
   const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
-  pinReferenceScalar(file, { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix }, context3);
+  pinReferenceScalar(
+    file,
+    { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix },
+    context3
+  );
 }
 
 // actions/lib/manifests/pins/values-walk.ts
@@ -52058,14 +52210,20 @@ function checkMerges(file, map3, repository) {
     if (entry(map3, key)) continue;
     const inherited = effective(file, map3, key);
     if (inherited && textOf(effective(file, inherited.holder, "repository")?.value) !== repository) {
-      file.fail(map3, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
+      file.fail(
+        map3,
+        `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`
+      );
     }
   }
   for (const dependent of file.mergedInto.get(map3) ?? []) {
     if (textOf(effective(file, dependent, "repository")?.value) === repository) continue;
     const shared = ["tag", "digest"].filter((key) => entry(map3, key) && effective(file, dependent, key)?.holder === map3);
     if (shared.length > 0) {
-      file.fail(dependent, `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`);
+      file.fail(
+        dependent,
+        `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`
+      );
     }
   }
 }
@@ -52079,7 +52237,15 @@ function pinValuesMap(file, map3, context3) {
   const digestEntry = entry(map3, "digest");
   if (!tagEntry && !digestEntry) return;
   const anchor = entry(map3, "repository") ? repositoryNode : map3;
-  const pin = { anchor, repository, tagValue: tagEntry?.value, digestValue: digestEntry?.value, style: "values-map", tagLabel: "tag", digestLabel: "digest" };
+  const pin = {
+    anchor,
+    repository,
+    tagValue: tagEntry?.value,
+    digestValue: digestEntry?.value,
+    style: "values-map",
+    tagLabel: "tag",
+    digestLabel: "digest"
+  };
   pinTagAndDigest(file, pin, context3, {
     check: () => checkMerges(file, map3, repository),
     ...tagEntry ? {} : { inheritedTag: effective(file, map3, "tag")?.value },
@@ -52152,7 +52318,11 @@ function pinArgoApplication(file, root) {
 
 // actions/lib/manifests/pins/index.ts
 var documentStyles = [
-  { applies: ({ kind, kustomizationFile }) => kind === "Kustomization" || kustomizationFile && kind === void 0, collect: pinKustomizationImages, walksDocument: false },
+  {
+    applies: ({ kind, kustomizationFile }) => kind === "Kustomization" || kustomizationFile && kind === void 0,
+    collect: pinKustomizationImages,
+    walksDocument: false
+  },
   { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true }
 ];
 function collectDocument(file, root, kustomizationFile) {
@@ -52199,7 +52369,11 @@ function openPins(source, file, limits = defaultYamlLimits) {
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
-          to: { tag: target.tag, digest: target.digest, ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision } },
+          to: {
+            tag: target.tag,
+            digest: target.digest,
+            ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision }
+          },
           changed: result.changed
         });
       }
@@ -52399,7 +52573,8 @@ function releaseServices(manifest, only) {
   const names = only && only.length > 0 ? only : Object.keys(manifest.services);
   return names.map((service) => {
     const entry2 = manifest.services[service];
-    if (!entry2) throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`);
+    if (!entry2)
+      throw new PromotionError(`release ${manifest.id} has no service '${service}' (it has: ${Object.keys(manifest.services).join(", ")})`);
     return {
       service,
       image: entry2.image,
@@ -52423,7 +52598,10 @@ function checkRequest(request2) {
   const seen = /* @__PURE__ */ new Map();
   for (const entry2 of request2.services) {
     const other = seen.get(entry2.image.repository);
-    if (other !== void 0) throw new PromotionError(`services '${other}' and '${entry2.service}' both name image repository ${entry2.image.repository}; give each repository once`);
+    if (other !== void 0)
+      throw new PromotionError(
+        `services '${other}' and '${entry2.service}' both name image repository ${entry2.image.repository}; give each repository once`
+      );
     seen.set(entry2.image.repository, entry2.service);
   }
 }
@@ -52462,7 +52640,13 @@ function sortByHistory(request2, current, history) {
   const proceed = [];
   for (const entry2 of request2.services) {
     const pins = current.get(entry2.image.repository) ?? [];
-    const reason = historySkipReason(entry2, pins, request2, latest.get(entry2.service), rolledBack.get(entry2.service)?.get(entry2.image.digest));
+    const reason = historySkipReason(
+      entry2,
+      pins,
+      request2,
+      latest.get(entry2.service),
+      rolledBack.get(entry2.service)?.get(entry2.image.digest)
+    );
     if (reason === void 0) proceed.push(entry2);
     else skipped.push({ service: entry2.service, reason });
   }
@@ -52486,7 +52670,9 @@ function checkReadBack(changedFiles, targets, limits) {
     for (const pin of readPins(text, path2, limits)) {
       const target = targets.find((candidate) => candidate.repository === pin.repository);
       if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
-        throw new PromotionError(`${path2}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${target.tag}@${target.digest}; nothing was committed \u2014 please report this file`);
+        throw new PromotionError(
+          `${path2}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${target.tag}@${target.digest}; nothing was committed \u2014 please report this file`
+        );
       }
     }
   }
@@ -52544,7 +52730,10 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
   checkRequest(request2);
   const { current, opened } = openRequestedFiles(files, request2, limits);
   const { proceed, skipped } = sortByHistory(request2, current, history);
-  const targets = proceed.map((entry2) => ({ ...entry2.image, ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision } }));
+  const targets = proceed.map((entry2) => ({
+    ...entry2.image,
+    ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision }
+  }));
   const rewritten = rewriteFiles(opened, targets);
   checkReadBack(rewritten.files, targets, limits);
   requireChartTargets(proceed, rewritten.chartSet, request2.environment);
@@ -56724,13 +56913,33 @@ async function upsertPullRequest(repository, content) {
   const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
   const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
   const { owner, repo } = repository;
-  const open2 = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${content.head}`, base: content.base, state: "open", per_page: 10 });
+  const open2 = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${content.head}`,
+    base: content.base,
+    state: "open",
+    per_page: 10
+  });
   const existing = open2.data.find((pull) => pull.head.ref === content.head);
   if (existing) {
-    const updated = await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title: content.title, body: content.body });
+    const updated = await octokit.rest.pulls.update({
+      owner,
+      repo,
+      pull_number: existing.number,
+      title: content.title,
+      body: content.body
+    });
     return { url: updated.data.html_url, number: updated.data.number, created: false };
   }
-  const created = await octokit.rest.pulls.create({ owner, repo, head: content.head, base: content.base, title: content.title, body: content.body });
+  const created = await octokit.rest.pulls.create({
+    owner,
+    repo,
+    head: content.head,
+    base: content.base,
+    title: content.title,
+    body: content.body
+  });
   return { url: created.data.html_url, number: created.data.number, created: true };
 }
 
@@ -56741,11 +56950,15 @@ function pinnedImages(pins, environment) {
   for (const pin of pins) {
     const at = `${pin.file}:${pin.line}`;
     if (pin.tag === void 0 || pin.digest === void 0) {
-      throw new PromotionError(`${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`);
+      throw new PromotionError(
+        `${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`
+      );
     }
     const seen = images.get(pin.repository);
     if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
-      throw new PromotionError(`${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`);
+      throw new PromotionError(
+        `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`
+      );
     }
     if (!seen) {
       images.set(pin.repository, {
@@ -56814,7 +57027,9 @@ async function resolveRequest(head, options, limits) {
     const recorded = latestImages(await head.promotions(source.from));
     const byService = /* @__PURE__ */ new Map();
     for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find((candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository);
+      const record = [...recorded.values()].find(
+        (candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository
+      );
       const service = record?.service ?? serviceOfRepository(image.repository);
       const origin = record ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
       byService.set(service, { service, image, ...chartRevision === void 0 ? {} : { chartRevision }, origin });
@@ -56822,7 +57037,10 @@ async function resolveRequest(head, options, limits) {
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services2 = wanted.map((service) => {
       const entry2 = byService.get(service);
-      if (!entry2) throw new PromotionError(`environment ${source.from} pins no service '${service}' (it pins: ${[...byService.keys()].sort().join(", ") || "none"})`);
+      if (!entry2)
+        throw new PromotionError(
+          `environment ${source.from} pins no service '${service}' (it pins: ${[...byService.keys()].sort().join(", ") || "none"})`
+        );
       return entry2;
     });
     if (services2.length === 0) throw new PromotionError(`environment ${source.from} pins no images to promote`);
@@ -56948,8 +57166,12 @@ function revisionsOf(record) {
   return [...record.revisions ?? [], ...record.revision ? [record.revision] : []];
 }
 function degradedResources(app) {
-  const broken = (app.status?.resources ?? []).filter((resource) => resource.health?.status === "Degraded" || resource.health?.status === "Missing");
-  return broken.map((r) => `${r.kind ?? "?"} ${r.namespace ? `${r.namespace}/` : ""}${r.name ?? "?"}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`).join("; ");
+  const broken = (app.status?.resources ?? []).filter(
+    (resource) => resource.health?.status === "Degraded" || resource.health?.status === "Missing"
+  );
+  return broken.map(
+    (r) => `${r.kind ?? "?"} ${r.namespace ? `${r.namespace}/` : ""}${r.name ?? "?"}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`
+  ).join("; ");
 }
 function judgeApplication(app, expected, acceptedRevision = () => false) {
   const status = app.status ?? {};
@@ -56957,17 +57179,29 @@ function judgeApplication(app, expected, acceptedRevision = () => false) {
   const current = synced.find((revision) => sameRevision(revision, expected) || acceptedRevision(revision));
   const operation = status.operationState;
   if (operation && (operation.phase === "Failed" || operation.phase === "Error") && revisionsOf(operation.syncResult).some((revision) => sameRevision(revision, expected))) {
-    return { state: "failed", reason: `the sync of ${short(expected)} ${operation.phase === "Error" ? "errored" : "failed"}: ${operation.message ?? "no message"}` };
+    return {
+      state: "failed",
+      reason: `the sync of ${short(expected)} ${operation.phase === "Error" ? "errored" : "failed"}: ${operation.message ?? "no message"}`
+    };
   }
   if (current === void 0) {
     const at = synced[0] ? { revision: synced[0] } : {};
     if (status.sync?.status === "Synced" && synced[0]) {
-      return { state: "waiting", reason: `Synced and ${status.health?.status ?? "Unknown"} at ${short(synced[0])}, not the promoted commit ${short(expected)}`, ...at };
+      return {
+        state: "waiting",
+        reason: `Synced and ${status.health?.status ?? "Unknown"} at ${short(synced[0])}, not the promoted commit ${short(expected)}`,
+        ...at
+      };
     }
-    return { state: "waiting", reason: `${status.sync?.status ?? "Unknown"} at ${short(synced[0])}, waiting for ${short(expected)}`, ...at };
+    return {
+      state: "waiting",
+      reason: `${status.sync?.status ?? "Unknown"} at ${short(synced[0])}, waiting for ${short(expected)}`,
+      ...at
+    };
   }
   const health = status.health?.status ?? "Unknown";
-  if (status.sync?.status !== "Synced") return { state: "waiting", reason: `${status.sync?.status ?? "Unknown"} at ${short(current)} (health ${health})`, revision: current };
+  if (status.sync?.status !== "Synced")
+    return { state: "waiting", reason: `${status.sync?.status ?? "Unknown"} at ${short(current)} (health ${health})`, revision: current };
   if (health === "Degraded") {
     const detail = degradedResources(app) || status.health?.message || "no message";
     return { state: "failed", reason: `Degraded at ${short(current)}: ${detail}` };
@@ -56995,7 +57229,8 @@ async function waitForApplications(options) {
     return judgeApplication(app, options.expected, (revision) => later.get(revision) === true);
   };
   let outcomes;
-  if (options.applications.length === 0) return { ok: false, reason: "no Argo CD Applications to wait for: name at least one", applications: [], waitedMs: 0 };
+  if (options.applications.length === 0)
+    return { ok: false, reason: "no Argo CD Applications to wait for: name at least one", applications: [], waitedMs: 0 };
   for (; ; ) {
     outcomes = await Promise.all(
       options.applications.map(async (name) => {
@@ -57016,9 +57251,15 @@ async function waitForApplications(options) {
     }
     const failed = outcomes.filter((o) => o.judgement.state === "failed");
     if (failed.length > 0) {
-      return { ok: false, reason: failed.map((o) => `${o.name}: ${o.judgement.reason}`).join("; "), applications: outcomes, waitedMs: now() - started };
+      return {
+        ok: false,
+        reason: failed.map((o) => `${o.name}: ${o.judgement.reason}`).join("; "),
+        applications: outcomes,
+        waitedMs: now() - started
+      };
     }
-    if (outcomes.every((o) => o.judgement.state === "ready")) return { ok: true, reason: "", applications: outcomes, waitedMs: now() - started };
+    if (outcomes.every((o) => o.judgement.state === "ready"))
+      return { ok: true, reason: "", applications: outcomes, waitedMs: now() - started };
     if (now() - started + options.intervalMs > options.timeoutMs) break;
     await sleep2(options.intervalMs);
   }
@@ -57028,7 +57269,12 @@ async function waitForApplications(options) {
     const judgement = o.judgement;
     return `${o.name}: ${judgement.reason}`;
   });
-  return { ok: false, reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy \u2014 ${reasons.join("; ")}`, applications: outcomes, waitedMs: now() - started };
+  return {
+    ok: false,
+    reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy \u2014 ${reasons.join("; ")}`,
+    applications: outcomes,
+    waitedMs: now() - started
+  };
 }
 
 // actions/node_modules/@kubernetes/client-node/dist/config.js
@@ -96982,10 +97228,15 @@ function loadKubeConfig(kubeconfigPath = "") {
     if (kubeconfigPath) config.loadFromFile(kubeconfigPath);
     else config.loadFromDefault();
   } catch (error2) {
-    throw new Error(`cannot load the kubeconfig ${kubeconfigPath || "(KUBECONFIG or ~/.kube/config)"}: ${error2 instanceof Error ? error2.message : String(error2)}`, { cause: error2 });
+    throw new Error(
+      `cannot load the kubeconfig ${kubeconfigPath || "(KUBECONFIG or ~/.kube/config)"}: ${error2 instanceof Error ? error2.message : String(error2)}`,
+      { cause: error2 }
+    );
   }
   if (!config.getCurrentCluster()) {
-    throw new Error(`no Kubernetes cluster in the kubeconfig${kubeconfigPath ? ` ${kubeconfigPath}` : " (KUBECONFIG, ~/.kube/config or in-cluster)"}: give the kubeconfig input or run aws eks update-kubeconfig first`);
+    throw new Error(
+      `no Kubernetes cluster in the kubeconfig${kubeconfigPath ? ` ${kubeconfigPath}` : " (KUBECONFIG, ~/.kube/config or in-cluster)"}: give the kubeconfig input or run aws eks update-kubeconfig first`
+    );
   }
   return config;
 }
@@ -96993,7 +97244,13 @@ function applicationReader(config, namespace) {
   const api = config.makeApiClient(ObjectCustomObjectsApi);
   return async (name) => {
     try {
-      return await api.getNamespacedCustomObject({ group: "argoproj.io", version: "v1alpha1", namespace, plural: "applications", name });
+      return await api.getNamespacedCustomObject({
+        group: "argoproj.io",
+        version: "v1alpha1",
+        namespace,
+        plural: "applications",
+        name
+      });
     } catch (error2) {
       if (error2 instanceof ApiException) {
         const code = error2.code;
@@ -97001,7 +97258,10 @@ function applicationReader(config, namespace) {
         const failure = Object.assign(new Error(hint, { cause: error2 }), { statusCode: code });
         throw failure;
       }
-      throw new Error(`cannot reach the Kubernetes API for Application ${namespace}/${name}: ${error2 instanceof Error ? error2.message : String(error2)}`, { cause: error2 });
+      throw new Error(
+        `cannot reach the Kubernetes API for Application ${namespace}/${name}: ${error2 instanceof Error ? error2.message : String(error2)}`,
+        { cause: error2 }
+      );
     }
   };
 }
@@ -97033,7 +97293,9 @@ async function postAnnotation(grafanaUrl, token, mark, transport = fetchTranspor
       body: JSON.stringify(annotationBody(mark))
     });
   } catch (error2) {
-    throw new GrafanaError(`Grafana at ${url.origin} is unreachable: ${error2 instanceof Error ? error2.message : String(error2)}`, { cause: error2 });
+    throw new GrafanaError(`Grafana at ${url.origin} is unreachable: ${error2 instanceof Error ? error2.message : String(error2)}`, {
+      cause: error2
+    });
   }
   if (answer.status < 200 || answer.status > 299) {
     const hint = answer.status === 401 || answer.status === 403 ? " (the token needs the annotations:write permission, e.g. an Editor service account)" : "";
@@ -97061,7 +97323,9 @@ async function verifyPromotion(steps) {
     stage = "sync";
     reason = sync.reason;
   } else if (steps.soak) {
-    steps.log(`Synced and Healthy after ${Math.round(sync.waitedMs / 1e3)}s; checking the SLOs of ${steps.targets.map((t) => `${t.service} ${t.version}`).join(", ")}`);
+    steps.log(
+      `Synced and Healthy after ${Math.round(sync.waitedMs / 1e3)}s; checking the SLOs of ${steps.targets.map((t) => `${t.service} ${t.version}`).join(", ")}`
+    );
     slo = await steps.soak();
     if (!slo.ok) {
       stage = "slo";
@@ -97097,7 +97361,9 @@ async function verifyPromotion(steps) {
   if (!ok && steps.rollback) {
     steps.log(`Verification failed (${stage}); rolling ${steps.environment} back to its previous release`);
     rollbackCommit = await steps.rollback();
-    steps.log(rollbackCommit ? `Rolled back with GitOps commit ${rollbackCommit}` : "Rollback changed nothing: the environment already runs its previous release");
+    steps.log(
+      rollbackCommit ? `Rolled back with GitOps commit ${rollbackCommit}` : "Rollback changed nothing: the environment already runs its previous release"
+    );
   }
   return { ok, stage, reason, sync, ...slo ? { slo } : {}, annotationIds, ...rollbackCommit ? { rollbackCommit } : {} };
 }
@@ -97136,21 +97402,32 @@ async function verifyRelease(request2, io) {
       })
     } : {},
     ...grafana2 ? { annotate: (mark) => postAnnotation(grafana2.url, grafana2.token, mark) } : {},
-    ...rollback ? { rollback: async () => (await landPromotion({ environment: request2.environment, target: rollback }, { source: { kind: "rollback" }, log: io.log })).commit } : {}
+    ...rollback ? {
+      rollback: async () => (await landPromotion({ environment: request2.environment, target: rollback }, { source: { kind: "rollback" }, log: io.log })).commit
+    } : {}
   });
 }
 
 // actions/verify/src/main.ts
 function summary2(environment, commit, result) {
-  const lines = [`### Verify ${environment}: ${result.ok ? "passed" : `failed (${result.stage})`}`, "", `GitOps commit \`${commit.slice(0, 12)}\``, ""];
+  const lines = [
+    `### Verify ${environment}: ${result.ok ? "passed" : `failed (${result.stage})`}`,
+    "",
+    `GitOps commit \`${commit.slice(0, 12)}\``,
+    ""
+  ];
   lines.push("| Application | Argo CD |", "|---|---|");
   for (const app of result.sync.applications) {
-    lines.push(`| ${app.name} | ${app.judgement.state === "ready" ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, "\\|")} |`);
+    lines.push(
+      `| ${app.name} | ${app.judgement.state === "ready" ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, "\\|")} |`
+    );
   }
   if (result.slo) {
     lines.push("", "| Service | Version | Requests | 5xx | Slow | SLO |", "|---|---|---|---|---|---|");
     for (const v of result.slo.verdicts) {
-      lines.push(`| ${v.service} | ${v.version} | ${Math.round(v.requests)} | ${(v.errorRatio * 100).toFixed(2)}% | ${(v.slowRatio * 100).toFixed(2)}% | ${v.ok ? "met" : "breached"} |`);
+      lines.push(
+        `| ${v.service} | ${v.version} | ${Math.round(v.requests)} | ${(v.errorRatio * 100).toFixed(2)}% | ${(v.slowRatio * 100).toFixed(2)}% | ${v.ok ? "met" : "breached"} |`
+      );
     }
   }
   if (result.reason) lines.push("", `> ${result.reason}`);
@@ -97163,8 +97440,21 @@ function outputs(result) {
     result: result.ok ? "passed" : "failed",
     "failed-check": result.ok ? "" : result.stage,
     reason: result.reason,
-    "synced-revision": JSON.stringify(Object.fromEntries(result.sync.applications.map((app) => [app.name, "revision" in app.judgement ? app.judgement.revision ?? "" : ""]))),
-    slo: JSON.stringify((result.slo?.verdicts ?? []).map((v) => ({ service: v.service, version: v.version, requests: v.requests, errorRatio: v.errorRatio, slowRatio: v.slowRatio, ok: v.ok }))),
+    "synced-revision": JSON.stringify(
+      Object.fromEntries(
+        result.sync.applications.map((app) => [app.name, "revision" in app.judgement ? app.judgement.revision ?? "" : ""])
+      )
+    ),
+    slo: JSON.stringify(
+      (result.slo?.verdicts ?? []).map((v) => ({
+        service: v.service,
+        version: v.version,
+        requests: v.requests,
+        errorRatio: v.errorRatio,
+        slowRatio: v.slowRatio,
+        ok: v.ok
+      }))
+    ),
     "annotation-ids": result.annotationIds.join(","),
     "rollback-commit": result.rollbackCommit ?? ""
   };

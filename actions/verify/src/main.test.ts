@@ -45,7 +45,12 @@ beforeAll(async () => {
     pods[0]?.set(simulated[0]?.tick(seconds, 40, cartErrors, 0) ?? '');
     pods[1]?.set(simulated[1]?.tick(seconds, 40, 0, 0) ?? '');
   }, 100);
-  prometheus = await startPrometheus(simulated.map((pod, index) => ({ address: pods[index]?.address ?? '', labels: { namespace: 'shop', service: pod.service, job: pod.service, pod: `${pod.service}-5d6c7-abcde`, environment: 'dev' } })));
+  prometheus = await startPrometheus(
+    simulated.map((pod, index) => ({
+      address: pods[index]?.address ?? '',
+      labels: { namespace: 'shop', service: pod.service, job: pod.service, pod: `${pod.service}-5d6c7-abcde`, environment: 'dev' },
+    })),
+  );
   await prometheus.waitFor('app_info{service="order"}');
 });
 
@@ -87,11 +92,16 @@ async function verify(inputs: Record<string, string>, env: Record<string, string
   };
   // The workspace is an empty folder unless a test gives a GitOps checkout.
   const { GITHUB_WORKSPACE: workspace = mkdtempSync(join(work, 'run-')), ...rest } = env;
-  const result = await runAction(actionFolder, { workspace, inputs: { ...defaults, ...inputs }, env: { GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', ...rest } });
+  const result = await runAction(actionFolder, {
+    workspace,
+    inputs: { ...defaults, ...inputs },
+    env: { GITHUB_REPOSITORY: 'example/slipway', GITHUB_RUN_ID: '42', ...rest },
+  });
   return { outputs: result.outputs, summary: result.summary, stdout: result.stdout, exitCode: result.code === 0 ? undefined : result.code };
 }
 
-const healthy = (name: string, revision = commit) => argoApplication(name, { sync: { status: 'Synced', revision }, health: { status: 'Healthy' } });
+const healthy = (name: string, revision = commit) =>
+  argoApplication(name, { sync: { status: 'Synced', revision }, health: { status: 'Healthy' } });
 
 describe('the verify action', () => {
   it('passes when Argo CD synced the commit and is Healthy and the new versions meet their SLOs, marking Grafana', async () => {
@@ -122,10 +132,26 @@ describe('the verify action', () => {
   });
 
   it.each([
-    ['stuck OutOfSync', { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }, 'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e'],
-    ['at the wrong revision', { sync: { status: 'Synced', revision: previous }, health: { status: 'Healthy' } }, 'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced and Healthy at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e'],
-    ['Degraded', { sync: { status: 'Synced', revision: commit }, health: { status: 'Degraded', message: 'back-off restarting failed container' } }, 'cart: Degraded at 4f6d2a1c9b8e: back-off restarting failed container'],
-    ['still Progressing at the timeout', { sync: { status: 'Synced', revision: commit }, health: { status: 'Progressing' } }, 'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced at 4f6d2a1c9b8e, health Progressing'],
+    [
+      'stuck OutOfSync',
+      { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } },
+      'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e',
+    ],
+    [
+      'at the wrong revision',
+      { sync: { status: 'Synced', revision: previous }, health: { status: 'Healthy' } },
+      'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced and Healthy at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e',
+    ],
+    [
+      'Degraded',
+      { sync: { status: 'Synced', revision: commit }, health: { status: 'Degraded', message: 'back-off restarting failed container' } },
+      'cart: Degraded at 4f6d2a1c9b8e: back-off restarting failed container',
+    ],
+    [
+      'still Progressing at the timeout',
+      { sync: { status: 'Synced', revision: commit }, health: { status: 'Progressing' } },
+      'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced at 4f6d2a1c9b8e, health Progressing',
+    ],
   ])('fails when an Application is %s, with the reason, and skips the SLO check', async (_name, status, reason) => {
     kube.set('cart', argoApplication('cart', status as never));
     kube.set('order', healthy('order'));
@@ -140,8 +166,17 @@ describe('the verify action', () => {
     const remote = createGitopsRemote(gitopsTree(['cart', 'order'], ['dev']));
     const workspace = remote.clone('runner');
     const release = (tag: string, at: string) =>
-      createReleaseManifest({ createdAt: at, source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' }, services: { cart: { image: { repository: `${registry}/cart`, tag, digest: digestOf(`cart-${tag}`) } } } });
-    const options = (manifest: ReturnType<typeof release>) => ({ remote: { repoDir: workspace, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release' as const, manifest } });
+      createReleaseManifest({
+        createdAt: at,
+        source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' },
+        services: { cart: { image: { repository: `${registry}/cart`, tag, digest: digestOf(`cart-${tag}`) } } },
+      });
+    const options = (manifest: ReturnType<typeof release>) => ({
+      remote: { repoDir: workspace, remote: 'origin', branch: 'main' },
+      gitopsPath: 'gitops-repo',
+      environment: 'dev',
+      source: { kind: 'release' as const, manifest },
+    });
     await promote(options(release('sha-1111111', '2026-11-22T01:00:00Z')));
     const bad = await promote(options(release('sha-2222222', '2026-11-22T02:00:00Z')));
     const promoted = bad.commit ?? '';
@@ -149,11 +184,16 @@ describe('the verify action', () => {
     cartErrors = 0.5;
     await new Promise((r) => setTimeout(r, 2000));
 
-    const result = await verify({ 'gitops-commit': promoted, services: 'cart=sha-2222222', rollback: 'true', token: '' }, { GITHUB_WORKSPACE: workspace });
+    const result = await verify(
+      { 'gitops-commit': promoted, services: 'cart=sha-2222222', rollback: 'true', token: '' },
+      { GITHUB_WORKSPACE: workspace },
+    );
     cartErrors = 0;
     expect(result.exitCode).toBe(1);
     expect(result.outputs['failed-check']).toBe('slo');
-    expect(result.outputs['reason']).toMatch(/^cart sha-2222222: \d+(\.\d)?% of \d+ requests answered 5xx over \d+s; the limit is 3% \(6x the 0\.5% error budget\)$/);
+    expect(result.outputs['reason']).toMatch(
+      /^cart sha-2222222: \d+(\.\d)?% of \d+ requests answered 5xx over \d+s; the limit is 3% \(6x the 0\.5% error budget\)$/,
+    );
     expect(result.outputs['rollback-commit']).toBe(remote.head());
     expect(git(remote.bare, 'rev-list', '--count', `${promoted}..main`).trim()).toBe('1');
     expect(git(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${promoted}`);
@@ -165,11 +205,29 @@ describe('the verify action', () => {
     const remote = createGitopsRemote(gitopsTree(['cart', 'order'], ['dev']));
     const workspace = remote.clone('runner');
     const release = (service: string, tag: string) =>
-      createReleaseManifest({ createdAt: '2026-11-22T03:00:00Z', source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' }, services: { [service]: { image: { repository: `${registry}/${service}`, tag, digest: digestOf(`${service}-${tag}`) } } } });
-    const land = (service: string, tag: string) => promote({ remote: { repoDir: workspace, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: release(service, tag) } });
+      createReleaseManifest({
+        createdAt: '2026-11-22T03:00:00Z',
+        source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' },
+        services: { [service]: { image: { repository: `${registry}/${service}`, tag, digest: digestOf(`${service}-${tag}`) } } },
+      });
+    const land = (service: string, tag: string) =>
+      promote({
+        remote: { repoDir: workspace, remote: 'origin', branch: 'main' },
+        gitopsPath: 'gitops-repo',
+        environment: 'dev',
+        source: { kind: 'release', manifest: release(service, tag) },
+      });
     const ours = (await land('cart', 'sha-2222222')).commit ?? '';
     // Another promotion lands from another runner before Argo CD syncs: it syncs that one.
-    const theirs = (await promote({ remote: { repoDir: remote.clone('other'), remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: release('order', 'sha-3333333') } })).commit ?? '';
+    const theirs =
+      (
+        await promote({
+          remote: { repoDir: remote.clone('other'), remote: 'origin', branch: 'main' },
+          gitopsPath: 'gitops-repo',
+          environment: 'dev',
+          source: { kind: 'release', manifest: release('order', 'sha-3333333') },
+        })
+      ).commit ?? '';
     kube.set('cart', healthy('cart', theirs));
     kube.set('order', healthy('order', theirs));
     // The sync check is under test here: no Prometheus, so no SLO soak.
@@ -179,8 +237,13 @@ describe('the verify action', () => {
     expect(JSON.parse(result.outputs['synced-revision'] ?? '{}')).toEqual({ cart: theirs, order: theirs });
 
     expect(result.stdout).toContain('::warning::no Prometheus given: the SLO check was skipped');
-    const refused = await verify({ 'gitops-commit': ours, 'accept-later-commits': 'false', 'prometheus-url': '' }, { GITHUB_WORKSPACE: workspace });
-    expect(refused.outputs['reason']).toContain(`cart: Synced and Healthy at ${theirs.slice(0, 12)}, not the promoted commit ${ours.slice(0, 12)}`);
+    const refused = await verify(
+      { 'gitops-commit': ours, 'accept-later-commits': 'false', 'prometheus-url': '' },
+      { GITHUB_WORKSPACE: workspace },
+    );
+    expect(refused.outputs['reason']).toContain(
+      `cart: Synced and Healthy at ${theirs.slice(0, 12)}, not the promoted commit ${ours.slice(0, 12)}`,
+    );
   });
 
   it('reaches Prometheus through the Kubernetes API server service proxy with the kubeconfig credentials', async () => {
@@ -188,7 +251,11 @@ describe('the verify action', () => {
     kube.set('cart', healthy('cart'));
     kube.set('order', healthy('order'));
     kube.proxyService('monitoring/kube-prometheus-stack-prometheus:9090', prometheus.url);
-    const result = await verify({ 'prometheus-url': '', 'prometheus-service': 'monitoring/kube-prometheus-stack-prometheus:9090', 'grafana-url': '' });
+    const result = await verify({
+      'prometheus-url': '',
+      'prometheus-service': 'monitoring/kube-prometheus-stack-prometheus:9090',
+      'grafana-url': '',
+    });
     expect(result.exitCode, result.stdout).toBeUndefined();
     const slo = JSON.parse(result.outputs['slo'] ?? '[]') as { service: string; requests: number; ok: boolean }[];
     expect(slo.map((v) => [v.service, v.ok, v.requests >= 10])).toEqual([
@@ -212,8 +279,21 @@ describe('the verify action', () => {
     writeFileSync(join(dir, 'output'), '');
     writeFileSync(join(dir, 'summary'), '');
     const bundle = new URL('../dist/index.js', import.meta.url).pathname;
-    const env = { ...process.env, GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_WORKSPACE: dir, INPUT_ENVIRONMENT: 'dev', 'INPUT_GITOPS-COMMIT': commit, INPUT_SERVICES: 'cart=sha-2222222', INPUT_KUBECONFIG: kube.kubeconfig, 'INPUT_SYNC-TIMEOUT': '2', 'INPUT_POLL-INTERVAL': '1' };
-    const stdout = await new Promise<string>((resolve, reject) => execFile(process.execPath, [bundle], { env }, (error, out) => (error ? reject(error) : resolve(out))));
+    const env = {
+      ...process.env,
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      GITHUB_WORKSPACE: dir,
+      INPUT_ENVIRONMENT: 'dev',
+      'INPUT_GITOPS-COMMIT': commit,
+      INPUT_SERVICES: 'cart=sha-2222222',
+      INPUT_KUBECONFIG: kube.kubeconfig,
+      'INPUT_SYNC-TIMEOUT': '2',
+      'INPUT_POLL-INTERVAL': '1',
+    };
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [bundle], { env }, (error, out) => (error ? reject(error) : resolve(out))),
+    );
     expect(stdout).toContain('verify dev: passed');
     expect(readFileSync(join(dir, 'output'), 'utf8')).toMatch(/^result<<(\S+)\npassed\n\1$/m);
   });
@@ -226,7 +306,10 @@ describe('the verify action', () => {
     [{ 'availability-objective': '99.5' }, "input 'availability-objective' must be a ratio between 0 and 1 (e.g. 0.995), not '99.5'"],
     [{ rollback: 'yes' }, "input 'rollback' must be true or false, not 'yes'"],
     [{ 'prometheus-service': 'monitoring/prometheus:9090' }, "give input 'prometheus-url' or input 'prometheus-service', not both"],
-    [{ 'prometheus-url': '', 'prometheus-service': 'prometheus:9090' }, "input 'prometheus-service': 'prometheus:9090' is not namespace/service:port (e.g. monitoring/kube-prometheus-stack-prometheus:9090)"],
+    [
+      { 'prometheus-url': '', 'prometheus-service': 'prometheus:9090' },
+      "input 'prometheus-service': 'prometheus:9090' is not namespace/service:port (e.g. monitoring/kube-prometheus-stack-prometheus:9090)",
+    ],
     [{ kubeconfig: '/nonexistent/kubeconfig' }, 'cannot load the kubeconfig /nonexistent/kubeconfig: ENOENT'],
   ])('rejects bad input %j with a clear error', async (inputs, message) => {
     const result = await verify(inputs);

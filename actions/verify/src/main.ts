@@ -5,15 +5,24 @@ import { verifyRelease } from '../../lib/verify/pipeline.ts';
 import type { VerifyResult } from '../../lib/verify/pipeline.ts';
 
 function summary(environment: string, commit: string, result: VerifyResult): string {
-  const lines = [`### Verify ${environment}: ${result.ok ? 'passed' : `failed (${result.stage})`}`, '', `GitOps commit \`${commit.slice(0, 12)}\``, ''];
+  const lines = [
+    `### Verify ${environment}: ${result.ok ? 'passed' : `failed (${result.stage})`}`,
+    '',
+    `GitOps commit \`${commit.slice(0, 12)}\``,
+    '',
+  ];
   lines.push('| Application | Argo CD |', '|---|---|');
   for (const app of result.sync.applications) {
-    lines.push(`| ${app.name} | ${app.judgement.state === 'ready' ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| ${app.name} | ${app.judgement.state === 'ready' ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, '\\|')} |`,
+    );
   }
   if (result.slo) {
     lines.push('', '| Service | Version | Requests | 5xx | Slow | SLO |', '|---|---|---|---|---|---|');
     for (const v of result.slo.verdicts) {
-      lines.push(`| ${v.service} | ${v.version} | ${Math.round(v.requests)} | ${(v.errorRatio * 100).toFixed(2)}% | ${(v.slowRatio * 100).toFixed(2)}% | ${v.ok ? 'met' : 'breached'} |`);
+      lines.push(
+        `| ${v.service} | ${v.version} | ${Math.round(v.requests)} | ${(v.errorRatio * 100).toFixed(2)}% | ${(v.slowRatio * 100).toFixed(2)}% | ${v.ok ? 'met' : 'breached'} |`,
+      );
     }
   }
   if (result.reason) lines.push('', `> ${result.reason}`);
@@ -26,8 +35,21 @@ function outputs(result: VerifyResult): Record<string, string> {
     result: result.ok ? 'passed' : 'failed',
     'failed-check': result.ok ? '' : result.stage,
     reason: result.reason,
-    'synced-revision': JSON.stringify(Object.fromEntries(result.sync.applications.map((app) => [app.name, 'revision' in app.judgement ? (app.judgement.revision ?? '') : '']))),
-    slo: JSON.stringify((result.slo?.verdicts ?? []).map((v) => ({ service: v.service, version: v.version, requests: v.requests, errorRatio: v.errorRatio, slowRatio: v.slowRatio, ok: v.ok }))),
+    'synced-revision': JSON.stringify(
+      Object.fromEntries(
+        result.sync.applications.map((app) => [app.name, 'revision' in app.judgement ? (app.judgement.revision ?? '') : '']),
+      ),
+    ),
+    slo: JSON.stringify(
+      (result.slo?.verdicts ?? []).map((v) => ({
+        service: v.service,
+        version: v.version,
+        requests: v.requests,
+        errorRatio: v.errorRatio,
+        slowRatio: v.slowRatio,
+        ok: v.ok,
+      })),
+    ),
     'annotation-ids': result.annotationIds.join(','),
     'rollback-commit': result.rollbackCommit ?? '',
   };

@@ -22,7 +22,9 @@ const services = ['frontend', 'product', 'cart', 'order'] as const;
 type Service = (typeof services)[number];
 
 function applicationValues(environment: string, service: string): Json {
-  const application = parse(readFileSync(join(repository, `gitops-repo/environments/${environment}/services/${service}.yaml`), 'utf8')) as Json;
+  const application = parse(
+    readFileSync(join(repository, `gitops-repo/environments/${environment}/services/${service}.yaml`), 'utf8'),
+  ) as Json;
   return application.spec.source.helm.valuesObject as Json;
 }
 
@@ -34,8 +36,12 @@ function valuesFile(values: Json): string {
 
 function render(environment: string, service: string, override: Json = {}): Json[] {
   const values = { ...applicationValues(environment, service), ...override };
-  const output = execFileSync(helm, ['template', service, chart, '--namespace', 'shop', '--values', valuesFile(values)], { encoding: 'utf8' });
-  return parseAllDocuments(output).map((doc) => doc.toJS() as Json).filter((doc) => doc !== null);
+  const output = execFileSync(helm, ['template', service, chart, '--namespace', 'shop', '--values', valuesFile(values)], {
+    encoding: 'utf8',
+  });
+  return parseAllDocuments(output)
+    .map((doc) => doc.toJS() as Json)
+    .filter((doc) => doc !== null);
 }
 
 function one(objects: Json[], kind: string, hook = false): Json {
@@ -56,12 +62,17 @@ const loadBalancerCidrs: Record<(typeof environments)[number], string[]> = {
 };
 
 describe('helm lint', () => {
-  it.each(environments.flatMap((environment) => services.map((service) => [environment, service] as const)))('%s %s lints clean (--strict)', (environment, service) => {
-    const result = spawnSync(helm, ['lint', chart, '--strict', '--values', valuesFile(applicationValues(environment, service))], { encoding: 'utf8' });
-    expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
-    expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
-  });
+  it.each(environments.flatMap((environment) => services.map((service) => [environment, service] as const)))(
+    '%s %s lints clean (--strict)',
+    (environment, service) => {
+      const result = spawnSync(helm, ['lint', chart, '--strict', '--values', valuesFile(applicationValues(environment, service))], {
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+      expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    },
+  );
 });
 
 describe.each(environments)('rendered for %s', (environment) => {
@@ -71,7 +82,17 @@ describe.each(environments)('rendered for %s', (environment) => {
 
     it('renders exactly the kinds the shop AppProject allows', () => {
       const kinds = new Set(objects.map((o) => o.kind));
-      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount'];
+      const expected = [
+        'ConfigMap',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'Ingress',
+        'NetworkPolicy',
+        'Pod',
+        'PodDisruptionBudget',
+        'Service',
+        'ServiceAccount',
+      ];
       if (service !== 'frontend') expected.push('ServiceMonitor');
       expect([...kinds].sort()).toEqual(expected.sort());
     });
@@ -96,7 +117,10 @@ describe.each(environments)('rendered for %s', (environment) => {
       expect(container.resources.requests).toHaveProperty('cpu');
       expect(container.resources.limits).toHaveProperty('memory');
       expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-      expect(pod.topologySpreadConstraints.map((c: Json) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+      expect(pod.topologySpreadConstraints.map((c: Json) => c.topologyKey)).toEqual([
+        'topology.kubernetes.io/zone',
+        'kubernetes.io/hostname',
+      ]);
       expect(pod.automountServiceAccountToken).toBe(false);
     });
 
@@ -116,24 +140,37 @@ describe.each(environments)('rendered for %s', (environment) => {
       const hpa = one(objects, 'HorizontalPodAutoscaler');
       expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual(environment === 'dev' ? [1, 3] : [3, 10]);
       expect(one(objects, 'Deployment').spec.replicas).toBeUndefined();
-      expect(one(objects, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': 'shop' } } });
+      expect(one(objects, 'PodDisruptionBudget').spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: { 'app.kubernetes.io/name': service, 'app.kubernetes.io/part-of': 'shop' } },
+      });
     });
 
     it('lets in exactly its documented callers and lets out exactly DNS, the database and its callees', () => {
       const policy = one(objects, 'NetworkPolicy');
       // Peers in the shop namespace (no namespaceSelector) named by service.
       const fromServices = policy.spec.ingress
-        .flatMap((rule: Json) => rule.from.filter((peer: Json) => !peer.namespaceSelector).map((peer: Json) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']))
+        .flatMap((rule: Json) =>
+          rule.from
+            .filter((peer: Json) => !peer.namespaceSelector)
+            .map((peer: Json) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']),
+        )
         .filter(Boolean);
       expect(fromServices.sort()).toEqual([...callers[service]].sort());
       const fromCidrs = policy.spec.ingress.flatMap((rule: Json) => rule.from.map((peer: Json) => peer.ipBlock?.cidr)).filter(Boolean);
       // The ALB's public subnets only: pods take addresses from the rest of the VPC.
       expect(fromCidrs).toEqual(loadBalancerCidrs[environment]);
-      const fromMonitoring = policy.spec.ingress.some((rule: Json) => rule.from.some((peer: Json) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring'));
+      const fromMonitoring = policy.spec.ingress.some((rule: Json) =>
+        rule.from.some((peer: Json) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring'),
+      );
       expect(fromMonitoring).toBe(service !== 'frontend');
-      const toServices = policy.spec.egress.flatMap((rule: Json) => (rule.to ?? []).map((peer: Json) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'])).filter(Boolean);
+      const toServices = policy.spec.egress
+        .flatMap((rule: Json) => (rule.to ?? []).map((peer: Json) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']))
+        .filter(Boolean);
       expect(toServices.sort()).toEqual([...calls[service]].sort());
-      const toDatabase = policy.spec.egress.some((rule: Json) => rule.to?.some((peer: Json) => peer.podSelector?.matchLabels?.['cnpg.io/cluster'] === 'shop-db'));
+      const toDatabase = policy.spec.egress.some((rule: Json) =>
+        rule.to?.some((peer: Json) => peer.podSelector?.matchLabels?.['cnpg.io/cluster'] === 'shop-db'),
+      );
       expect(toDatabase).toBe(service !== 'frontend');
       for (const rule of policy.spec.ingress) expect(rule.ports).toEqual([{ port: ports[service], protocol: 'TCP' }]);
     });
@@ -142,7 +179,10 @@ describe.each(environments)('rendered for %s', (environment) => {
       const ingress = one(objects, 'Ingress');
       expect(ingress.spec.ingressClassName).toBe('alb');
       expect(ingress.spec.rules).toEqual([
-        { host: environment === 'dev' ? 'dev.shop.example.com' : 'shop.example.com', http: { paths: [{ path: paths[service], pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } },
+        {
+          host: environment === 'dev' ? 'dev.shop.example.com' : 'shop.example.com',
+          http: { paths: [{ path: paths[service], pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] },
+        },
       ]);
       expect(ingress.metadata.annotations).toMatchObject({
         'alb.ingress.kubernetes.io/target-type': 'ip',
@@ -160,7 +200,11 @@ describe.each(environments)('rendered for %s', (environment) => {
       expect(pod.metadata.labels['slipway.dev/test-of']).toBe(service);
       expect(one(objects, 'NetworkPolicy', true).spec.podSelector.matchLabels).toEqual({ 'slipway.dev/test-of': service });
       // The test pod is no replica: the Service must not send it traffic (or its own call to itself).
-      for (const selector of [one(objects, 'Service').spec.selector, one(objects, 'PodDisruptionBudget').spec.selector, one(objects, 'NetworkPolicy').spec.podSelector]) {
+      for (const selector of [
+        one(objects, 'Service').spec.selector,
+        one(objects, 'PodDisruptionBudget').spec.selector,
+        one(objects, 'NetworkPolicy').spec.podSelector,
+      ]) {
         expect(selectorMatches(selector.matchLabels ? selector : { matchLabels: selector }, pod.metadata.labels)).toBe(false);
       }
     });
@@ -178,12 +222,17 @@ describe('agreement with the platform', () => {
 
   it('the database admits exactly the services that keep data (not the frontend, not test pods)', () => {
     for (const environment of environments) {
-      const policy = parse(readFileSync(join(repository, `gitops-repo/apps/platform/database/${environment}/network-policy.yaml`), 'utf8')) as Json;
+      const policy = parse(
+        readFileSync(join(repository, `gitops-repo/apps/platform/database/${environment}/network-policy.yaml`), 'utf8'),
+      ) as Json;
       const postgres = (policy.spec.ingress as Json[]).find((rule) => rule.ports.some((port: Json) => port.port === 5432)) as Json;
-      const admitted = (labels: Record<string, string>) => (postgres.from as Json[]).some((peer) => !peer.namespaceSelector && selectorMatches(peer.podSelector, labels));
+      const admitted = (labels: Record<string, string>) =>
+        (postgres.from as Json[]).some((peer) => !peer.namespaceSelector && selectorMatches(peer.podSelector, labels));
       for (const service of services) {
         const objects = render(environment, service);
-        expect(admitted(one(objects, 'Deployment').spec.template.metadata.labels), `${environment} ${service}`).toBe(service !== 'frontend');
+        expect(admitted(one(objects, 'Deployment').spec.template.metadata.labels), `${environment} ${service}`).toBe(
+          service !== 'frontend',
+        );
         expect(admitted(one(objects, 'Pod', true).metadata.labels), `${environment} ${service} test pod`).toBe(false);
       }
     }
@@ -191,7 +240,9 @@ describe('agreement with the platform', () => {
 
   it('reads the secret the database Cluster generates', () => {
     for (const environment of environments) {
-      const cluster = parse(readFileSync(join(repository, `gitops-repo/apps/platform/database/${environment}/cluster.yaml`), 'utf8')) as Json;
+      const cluster = parse(
+        readFileSync(join(repository, `gitops-repo/apps/platform/database/${environment}/cluster.yaml`), 'utf8'),
+      ) as Json;
       const env = one(render(environment, 'order'), 'Deployment').spec.template.spec.containers[0].env as Json[];
       expect(env.find((e) => e.name === 'DATABASE_URL')?.valueFrom.secretKeyRef.name).toBe(`${cluster.metadata.name}-app`);
     }

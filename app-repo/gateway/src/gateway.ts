@@ -42,7 +42,10 @@ function proxy(req: IncomingMessage, res: ServerResponse, backend: Backend, upst
   const target = new URL(req.url ?? '/', upstream);
   const outgoing = request(
     target,
-    { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': 'http' } },
+    {
+      method: req.method,
+      headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': 'http' },
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);

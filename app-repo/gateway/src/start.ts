@@ -24,7 +24,9 @@ try {
     const logs = service.logFile ? `  logs: ${relative(process.cwd(), service.logFile)}` : '';
     console.log(`${service.name.padEnd(8)} ${service.url}${logs}`);
   }
-  console.log(`gateway  ${shop.url.replace('127.0.0.1', 'localhost')}  ← open this (started in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops)`);
+  console.log(
+    `gateway  ${shop.url.replace('127.0.0.1', 'localhost')}  ← open this (started in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops)`,
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -53,7 +53,11 @@ function applicationValues(): Map<string, Json[]> {
 function renderRoutes(values: Json): IngressRoute[] {
   const file = join(scratch, `values-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, stringify(values));
-  const output = execFileSync(helm, ['template', String(values.service), join(repository, chartFolder), '--namespace', 'shop', '--values', file], { encoding: 'utf8' });
+  const output = execFileSync(
+    helm,
+    ['template', String(values.service), join(repository, chartFolder), '--namespace', 'shop', '--values', file],
+    { encoding: 'utf8' },
+  );
   const ingresses = parseAllDocuments(output)
     .map((document) => document.toJS() as Json | null)
     .filter((object): object is Json => object?.kind === 'Ingress');
@@ -83,7 +87,10 @@ function albPatterns(path: string): string[] {
 
 /** ALB path pattern matching: case-sensitive, `*` any run of characters, `?` one character. */
 function albMatches(pattern: string, path: string): boolean {
-  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const expression = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${expression}$`).test(path);
 }
 
@@ -94,7 +101,9 @@ function albMatches(pattern: string, path: string): boolean {
  * longest first.
  */
 function albServiceFor(routes: IngressRoute[], path: string): string | undefined {
-  const ordered = [...routes].sort((a, b) => a.groupOrder - b.groupOrder || a.ingress.localeCompare(b.ingress) || b.path.length - a.path.length);
+  const ordered = [...routes].sort(
+    (a, b) => a.groupOrder - b.groupOrder || a.ingress.localeCompare(b.ingress) || b.path.length - a.path.length,
+  );
   return ordered.find((route) => albPatterns(route.path).some((pattern) => albMatches(pattern, path)))?.service;
 }
 
@@ -109,7 +118,9 @@ const layouts: [string, Json[]][] = [
 describe('the gateway and the chart Ingress route the same prefixes to the same services', () => {
   it('finds the chart and every environment that deploys it', () => {
     expect(chartServices.length).toBeGreaterThan(0);
-    expect(layouts.map(([name]) => name)).toEqual(expect.arrayContaining(['the chart values', 'the dev Applications', 'the prod Applications']));
+    expect(layouts.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['the chart values', 'the dev Applications', 'the prod Applications']),
+    );
   });
 
   describe.each(layouts)('with %s', (_name, releases) => {

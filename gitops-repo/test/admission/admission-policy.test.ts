@@ -9,7 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
 import type { Environment, Json } from './admission-tree.ts';
-import { application, environments, gitops, kyvernoGlobMatches, policyRuleProblems, readYaml, renderAdmissionPolicy, repository, shopImages, upstream } from './admission-tree.ts';
+import {
+  application,
+  environments,
+  gitops,
+  kyvernoGlobMatches,
+  policyRuleProblems,
+  readYaml,
+  renderAdmissionPolicy,
+  repository,
+  shopImages,
+  upstream,
+} from './admission-tree.ts';
 
 const crd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
 const validateAgainstCrd = crdValidator(crd.openAPIV3Schema as Json, `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`);
@@ -35,7 +46,9 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 describe('the admission policy for the shop images', () => {
   it('renders one ImageValidatingPolicy per environment, of a CRD version the pinned Kyverno serves', () => {
     for (const environment of environments) {
-      expect(rendered[environment].map((object) => `${String(object.apiVersion)} ${String(object.kind)}`)).toEqual([`${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`]);
+      expect(rendered[environment].map((object) => `${String(object.apiVersion)} ${String(object.kind)}`)).toEqual([
+        `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`,
+      ]);
     }
     expect(crd.served).toBe(true);
   });
@@ -46,26 +59,40 @@ describe('the admission policy for the shop images', () => {
   });
 
   it('dev audits (admits, warns, reports; fails open), prod enforces (refuses; fails closed)', () => {
-    const mode = (environment: Environment) => ({ validationActions: policy(environment).spec.validationActions, failurePolicy: policy(environment).spec.failurePolicy });
+    const mode = (environment: Environment) => ({
+      validationActions: policy(environment).spec.validationActions,
+      failurePolicy: policy(environment).spec.failurePolicy,
+    });
     expect({ dev: mode('dev'), prod: mode('prod') }).toEqual({
       dev: { validationActions: ['Audit', 'Warn'], failurePolicy: 'Ignore' },
       prod: { validationActions: ['Deny'], failurePolicy: 'Fail' },
     });
   });
 
-  it.each(environments)("%s: requires on every pod's shop images the SLSA provenance attestation signed by the release workflow's identity", (environment) => {
-    const spec = policy(environment).spec as Json;
-    expect(spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }]);
-    expect(spec.attestors).toEqual([
-      { name: 'release', cosign: { keyless: { identities: [{ issuer: 'https://token.actions.githubusercontent.com', subject: subjectOf(identity) }] }, ctlog: { url: 'https://rekor.sigstore.dev' } } },
-    ]);
-    expect(spec.attestations).toEqual([{ name: 'provenance', intoto: { type: 'https://slsa.dev/provenance/v1' } }]);
-    expect(spec.validations.map((validation: Json) => validation.expression)).toEqual([
-      'images.containers.map(image, verifyAttestationSignatures(image, attestations.provenance, [attestors.release])).all(e, e > 0)',
-    ]);
-    // Verified images only, none rewritten: the database's pods in the same namespace stay as they are.
-    expect(spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: true, required: true });
-  });
+  it.each(environments)(
+    "%s: requires on every pod's shop images the SLSA provenance attestation signed by the release workflow's identity",
+    (environment) => {
+      const spec = policy(environment).spec as Json;
+      expect(spec.matchConstraints.resourceRules).toEqual([
+        { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+      ]);
+      expect(spec.attestors).toEqual([
+        {
+          name: 'release',
+          cosign: {
+            keyless: { identities: [{ issuer: 'https://token.actions.githubusercontent.com', subject: subjectOf(identity) }] },
+            ctlog: { url: 'https://rekor.sigstore.dev' },
+          },
+        },
+      ]);
+      expect(spec.attestations).toEqual([{ name: 'provenance', intoto: { type: 'https://slsa.dev/provenance/v1' } }]);
+      expect(spec.validations.map((validation: Json) => validation.expression)).toEqual([
+        'images.containers.map(image, verifyAttestationSignatures(image, attestations.provenance, [attestors.release])).all(e, e > 0)',
+      ]);
+      // Verified images only, none rewritten: the database's pods in the same namespace stay as they are.
+      expect(spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: true, required: true });
+    },
+  );
 
   it("the identity is this repository's release workflow on main", () => {
     const repoUrl = String(application('prod', 'admission-policy').spec.source.repoURL);
@@ -77,8 +104,12 @@ describe('the admission policy for the shop images', () => {
   it("takes the identity and the images from the chart's values.yaml alone, for both environments", async () => {
     for (const environment of environments) {
       const source = application(environment, 'admission-policy').spec.source as Json;
-      expect(Object.keys(source.helm).sort(), `${environment}: the Application passes nothing but its values file`).toEqual(['releaseName', 'valueFiles']);
-      for (const file of source.helm.valueFiles as string[]) expect(Object.keys(readYaml(`${chartFolder}/${file}`)), `${chartFolder}/${file}`).toEqual(['mode']);
+      expect(Object.keys(source.helm).sort(), `${environment}: the Application passes nothing but its values file`).toEqual([
+        'releaseName',
+        'valueFiles',
+      ]);
+      for (const file of source.helm.valueFiles as string[])
+        expect(Object.keys(readYaml(`${chartFolder}/${file}`)), `${chartFolder}/${file}`).toEqual(['mode']);
     }
     // Change it in that one place: both environments follow.
     const folder = mkdtempSync(join(tmpdir(), 'slipway-admission-'));
@@ -94,16 +125,19 @@ describe('the admission policy for the shop images', () => {
     }
   });
 
-  it.each(environments)("%s: covers every image the shop's services deploy, and not the platform images in the shop namespace", (environment) => {
-    const globs = (policy(environment).spec.matchImageReferences as Json[]).map((reference) => String(reference.glob));
-    const covered = (image: string) => globs.some((glob) => kyvernoGlobMatches(glob, image));
-    const images = shopImages(environment);
-    expect(images).toHaveLength(4);
-    for (const image of images) expect(covered(image), image).toBe(true);
-    const database = String(readYaml(`apps/platform/database/${environment}/cluster.yaml`).spec.imageName);
-    expect(covered(database), database).toBe(false);
-    expect(covered('reg.kyverno.io/kyverno/kyverno:v1.19.0')).toBe(false);
-  });
+  it.each(environments)(
+    "%s: covers every image the shop's services deploy, and not the platform images in the shop namespace",
+    (environment) => {
+      const globs = (policy(environment).spec.matchImageReferences as Json[]).map((reference) => String(reference.glob));
+      const covered = (image: string) => globs.some((glob) => kyvernoGlobMatches(glob, image));
+      const images = shopImages(environment);
+      expect(images).toHaveLength(4);
+      for (const image of images) expect(covered(image), image).toBe(true);
+      const database = String(readYaml(`apps/platform/database/${environment}/cluster.yaml`).spec.imageName);
+      expect(covered(database), database).toBe(false);
+      expect(covered('reg.kyverno.io/kyverno/kyverno:v1.19.0')).toBe(false);
+    },
+  );
 });
 
 describe('Kyverno image globs, matched as Kyverno matches them', () => {
@@ -125,13 +159,17 @@ describe('the checks above refuse a broken policy', () => {
   it('a validation action the CRD does not know', () => {
     const enforce = copy(policy('prod'));
     enforce.spec.validationActions = ['Enforce'];
-    expect(validateAgainstCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([{ field: 'spec.validationActions[0]', kind: 'schema' }]);
+    expect(validateAgainstCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([
+      { field: 'spec.validationActions[0]', kind: 'schema' },
+    ]);
   });
 
   it('a misspelled field, as strict field validation would', () => {
     const typo = copy(policy('prod'));
     typo.spec.validationConfigurations = { mutateDigests: false };
-    expect(validateAgainstCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([{ field: 'spec.validationConfigurations.mutateDigests', kind: 'unknown-field' }]);
+    expect(validateAgainstCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([
+      { field: 'spec.validationConfigurations.mutateDigests', kind: 'unknown-field' },
+    ]);
   });
 
   it('an expression naming an attestor the policy does not declare, and no image to match', () => {

@@ -17,7 +17,8 @@ export const environments = ['dev', 'prod'] as const;
 export type Environment = (typeof environments)[number];
 
 export const readYaml = (path: string): Json => parse(readFileSync(join(gitops, path), 'utf8')) as Json;
-export const readYamlDocuments = (path: string): Json[] => parseAllDocuments(readFileSync(join(gitops, path), 'utf8')).map((doc) => doc.toJS() as Json);
+export const readYamlDocuments = (path: string): Json[] =>
+  parseAllDocuments(readFileSync(join(gitops, path), 'utf8')).map((doc) => doc.toJS() as Json);
 export const upstream = (file: string): Json => JSON.parse(readFileSync(join(gitops, 'test/admission/upstream', file), 'utf8')) as Json;
 
 export const application = (environment: Environment, name: string): Json => readYaml(`environments/${environment}/platform/${name}.yaml`);
@@ -50,7 +51,9 @@ export async function renderAdmissionPolicy(environment: Environment, chartDir?:
 export function kyvernoValues(environment: Environment): Json {
   const app = application(environment, 'kyverno');
   const files = (app.spec.sources as Json[]).flatMap((source) => (source.helm?.valueFiles ?? []) as string[]);
-  return files.map((file) => readYaml(file.replace(/^\$values\/gitops-repo\//, ''))).reduce((merged, values) => deepMerge(merged, values), {});
+  return files
+    .map((file) => readYaml(file.replace(/^\$values\/gitops-repo\//, '')))
+    .reduce((merged, values) => deepMerge(merged, values), {});
 }
 
 function deepMerge(base: Json, over: Json): Json {
@@ -70,7 +73,8 @@ function deepMerge(base: Json, over: Json): Json {
  */
 export function platformNamespaces(environment: Environment): string[] {
   const projects = readYamlDocuments(`environments/${environment}/projects.yaml`);
-  const destinations = (name: string) => ((projects.find((p) => p.metadata.name === name)?.spec.destinations ?? []) as Json[]).map((d) => String(d.namespace));
+  const destinations = (name: string) =>
+    ((projects.find((p) => p.metadata.name === name)?.spec.destinations ?? []) as Json[]).map((d) => String(d.namespace));
   const folder = join(gitops, 'apps/platform/namespaces');
   const declared = readdirSync(folder)
     .filter((file) => file.endsWith('.yaml'))
@@ -78,7 +82,9 @@ export function platformNamespaces(environment: Environment): string[] {
     .filter((object) => object?.kind === 'Namespace')
     .map((object) => String(object.metadata.name));
   const shop = new Set(destinations('shop'));
-  return [...new Set([...destinations('platform'), ...declared, 'argocd', 'kube-system'])].filter((namespace) => !shop.has(namespace)).sort();
+  return [...new Set([...destinations('platform'), ...declared, 'argocd', 'kube-system'])]
+    .filter((namespace) => !shop.has(namespace))
+    .sort();
 }
 
 /** The image references the shop's service Applications of an environment deploy (repository:tag@digest). */
@@ -118,7 +124,8 @@ export function policyRuleProblems(policy: Json): string[] {
   const images = (spec.matchImageReferences ?? []) as Json[];
   if (images.length === 0) problems.push('spec.matchImageReferences: at least one is required, or every image of every pod is checked');
   images.forEach((image, i) => {
-    if (typeof image.glob !== 'string' || image.glob === '' || /[[\]{}\\\s]/.test(image.glob)) problems.push(`spec.matchImageReferences[${i}].glob: ${JSON.stringify(image.glob)} is not a plain glob`);
+    if (typeof image.glob !== 'string' || image.glob === '' || /[[\]{}\\\s]/.test(image.glob))
+      problems.push(`spec.matchImageReferences[${i}].glob: ${JSON.stringify(image.glob)} is not a plain glob`);
   });
   const declared = {
     attestations: ((spec.attestations ?? []) as Json[]).map((entry) => String(entry.name)),
@@ -131,7 +138,8 @@ export function policyRuleProblems(policy: Json): string[] {
   if (validations.length === 0) problems.push('spec.validations: at least one is required');
   validations.forEach((validation, i) => {
     for (const [, kind, name] of String(validation.expression).matchAll(/\b(attestations|attestors)\.([A-Za-z_][\w]*)/g)) {
-      if (!declared[kind as keyof typeof declared].includes(name ?? '')) problems.push(`spec.validations[${i}].expression: ${kind}.${String(name)} is not declared`);
+      if (!declared[kind as keyof typeof declared].includes(name ?? ''))
+        problems.push(`spec.validations[${i}].expression: ${kind}.${String(name)} is not declared`);
     }
   });
   return problems;

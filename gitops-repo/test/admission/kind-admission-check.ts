@@ -39,9 +39,18 @@ async function must(command: string, args: string[], input?: string): Promise<st
 }
 
 async function renderPolicy(mode: Mode): Promise<Json> {
-  const result = await renderChart(findHelm(), { chartDir, releaseName: 'kind-admission-check', namespace: 'kyverno', valueFiles: [join(chartDir, valuesFileOfMode[mode])], inlineValues: [], parameters: [] });
+  const result = await renderChart(findHelm(), {
+    chartDir,
+    releaseName: 'kind-admission-check',
+    namespace: 'kyverno',
+    valueFiles: [join(chartDir, valuesFileOfMode[mode])],
+    inlineValues: [],
+    parameters: [],
+  });
   if (!result.ok) throw new Error(`the admission policy does not render with ${valuesFileOfMode[mode]}: ${result.error}`);
-  const policy = parseAllDocuments(result.manifest).map((doc) => doc.toJS() as Json).find((object) => object?.kind === 'ImageValidatingPolicy');
+  const policy = parseAllDocuments(result.manifest)
+    .map((doc) => doc.toJS() as Json)
+    .find((object) => object?.kind === 'ImageValidatingPolicy');
   if (!policy) throw new Error(`no ImageValidatingPolicy rendered with ${valuesFileOfMode[mode]}`);
   return policy;
 }
@@ -51,7 +60,12 @@ async function checkMode(mode: Mode, image: string, repository: string): Promise
   const name = String(policy.metadata.name);
   await must('kubectl', ['apply', '-f', '-'], JSON.stringify(policy));
   try {
-    await must('kubectl', ['wait', '--for=jsonpath={.status.conditionStatus.ready}=true', `imagevalidatingpolicy/${name}`, '--timeout=120s']);
+    await must('kubectl', [
+      'wait',
+      '--for=jsonpath={.status.conditionStatus.ready}=true',
+      `imagevalidatingpolicy/${name}`,
+      '--timeout=120s',
+    ]);
     let verdict = { ok: false, message: '' };
     // The first verification warms Kyverno's caches (trust root, registry); bounded retries.
     for (let attempt = 1; attempt <= attempts && !verdict.ok; attempt++) {
@@ -71,7 +85,14 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { image: { type: 'string' } }, strict: true });
   if (!values.image) throw new Error('--image is required (usage: kind-admission-check.ts --image HOST:PORT/REPOSITORY@sha256:…)');
   const { repository, registryPort } = parseCheckImage(values.image);
-  await must('kubectl', ['wait', '--for=condition=Available', 'deployment/kyverno-admission-controller', '-n', 'kyverno', '--timeout=300s']);
+  await must('kubectl', [
+    'wait',
+    '--for=condition=Available',
+    'deployment/kyverno-admission-controller',
+    '-n',
+    'kyverno',
+    '--timeout=300s',
+  ]);
   await must('kubectl', ['apply', '-f', '-'], JSON.stringify(registryEgressPolicy(registryPort)));
   for (const mode of ['audit', 'enforce'] as const) console.log(await checkMode(mode, values.image, repository));
 }

@@ -22,24 +22,33 @@ describe('the kind admission check', () => {
   });
 
   it('takes an image of the kind registry by its private address, pinned by digest', () => {
-    expect(parseCheckImage(image)).toEqual({ repository: '172.18.0.2:5000/slipway/cart', digest: `sha256:${'c'.repeat(64)}`, registryPort: 5000 });
+    expect(parseCheckImage(image)).toEqual({
+      repository: '172.18.0.2:5000/slipway/cart',
+      digest: `sha256:${'c'.repeat(64)}`,
+      registryPort: 5000,
+    });
     expect(() => parseCheckImage('kind-registry:5000/slipway/cart@sha256:' + 'c'.repeat(64))).toThrow('private IPv4 address');
     expect(() => parseCheckImage(`172.18.0.2:5000/slipway/cart:e2e@sha256:${'c'.repeat(64)}`)).toThrow('without a tag');
   });
 
-  it.each(['audit', 'enforce'] as const)('%s: keeps the real policy (actions, attestors, validations) and matches only the image to try', (mode) => {
-    const check = checkPolicy(policies[mode], mode, '172.18.0.2:5000/slipway/cart');
-    expect(check.metadata).toEqual({ name: `kind-admission-check-${mode}` });
-    for (const field of ['validationActions', 'failurePolicy', 'attestors', 'attestations', 'validations', 'validationConfigurations']) {
-      expect(check.spec[field], field).toEqual(policies[mode].spec[field]);
-    }
-    const [glob] = (check.spec.matchImageReferences as Json[]).map((entry) => String(entry.glob));
-    expect(kyvernoGlobMatches(String(glob), image)).toBe(true);
-    expect(kyvernoGlobMatches(String(glob), `172.18.0.2:5000/slipway/cart-other@sha256:${'c'.repeat(64)}`)).toBe(false);
-  });
+  it.each(['audit', 'enforce'] as const)(
+    '%s: keeps the real policy (actions, attestors, validations) and matches only the image to try',
+    (mode) => {
+      const check = checkPolicy(policies[mode], mode, '172.18.0.2:5000/slipway/cart');
+      expect(check.metadata).toEqual({ name: `kind-admission-check-${mode}` });
+      for (const field of ['validationActions', 'failurePolicy', 'attestors', 'attestations', 'validations', 'validationConfigurations']) {
+        expect(check.spec[field], field).toEqual(policies[mode].spec[field]);
+      }
+      const [glob] = (check.spec.matchImageReferences as Json[]).map((entry) => String(entry.glob));
+      expect(kyvernoGlobMatches(String(glob), image)).toBe(true);
+      expect(kyvernoGlobMatches(String(glob), `172.18.0.2:5000/slipway/cart-other@sha256:${'c'.repeat(64)}`)).toBe(false);
+    },
+  );
 
   it('refuses to check a policy of the wrong mode', () => {
-    expect(() => checkPolicy(policies.audit, 'enforce', '172.18.0.2:5000/slipway/cart')).toThrow('values-prod.yaml policy has validationActions ["Audit","Warn"]');
+    expect(() => checkPolicy(policies.audit, 'enforce', '172.18.0.2:5000/slipway/cart')).toThrow(
+      'values-prod.yaml policy has validationActions ["Audit","Warn"]',
+    );
   });
 
   it('tries a Pod that Pod Security "restricted" admits, and an egress policy the API accepts', async () => {
@@ -47,7 +56,11 @@ describe('the kind admission check', () => {
     expect(await validateObject(pod)).toEqual([]);
     expect(await validateObject(registryEgressPolicy(5000))).toEqual([]);
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(pod.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.spec.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   const name = 'kind-admission-check-enforce';
@@ -55,7 +68,14 @@ describe('the kind admission check', () => {
   it.each([
     ['enforce', { code: 1, output: denied }, true],
     ['enforce', { code: 0, output: 'pod/kind-admission-check created (server dry run)' }, false],
-    ['enforce', { code: 1, output: 'Error from server (Forbidden): pods "kind-admission-check" is forbidden: violates PodSecurity "restricted:latest"' }, false],
+    [
+      'enforce',
+      {
+        code: 1,
+        output: 'Error from server (Forbidden): pods "kind-admission-check" is forbidden: violates PodSecurity "restricted:latest"',
+      },
+      false,
+    ],
     ['audit', { code: 0, output: `Warning: Policy ${name} failed\npod/kind-admission-check created (server dry run)` }, true],
     ['audit', { code: 0, output: 'pod/kind-admission-check created (server dry run)' }, true],
     ['audit', { code: 1, output: denied }, false],

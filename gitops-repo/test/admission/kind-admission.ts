@@ -28,7 +28,10 @@ export function parseCheckImage(text: string): { repository: string; digest: str
   if (!reference.digest || reference.tag) throw new KindAdmissionError(`--image: give repository@sha256:… without a tag (got ${text})`);
   const host = reference.repository.split('/')[0] ?? '';
   const port = /^(?:10\.\d+|127\.\d+|172\.(?:1[6-9]|2\d|3[01])|192\.168)\.\d+\.\d+:(\d+)$/.exec(host)?.[1];
-  if (!port) throw new KindAdmissionError(`--image: the registry must be a private IPv4 address with a port (the kind registry on the kind network), not ${host}`);
+  if (!port)
+    throw new KindAdmissionError(
+      `--image: the registry must be a private IPv4 address with a port (the kind registry on the kind network), not ${host}`,
+    );
   return { repository: reference.repository, digest: reference.digest, registryPort: Number(port) };
 }
 
@@ -37,10 +40,16 @@ export const actionsOfMode: Record<Mode, string[]> = { audit: ['Audit', 'Warn'],
 
 /** The rendered policy, renamed for the check and matching exactly the image's repository. */
 export function checkPolicy(rendered: Json, mode: Mode, repository: string): Json {
-  if (rendered.kind !== 'ImageValidatingPolicy') throw new KindAdmissionError(`expected an ImageValidatingPolicy, got ${String(rendered.kind)}`);
+  if (rendered.kind !== 'ImageValidatingPolicy')
+    throw new KindAdmissionError(`expected an ImageValidatingPolicy, got ${String(rendered.kind)}`);
   const actions = JSON.stringify(rendered.spec?.validationActions);
-  if (actions !== JSON.stringify(actionsOfMode[mode])) throw new KindAdmissionError(`the ${valuesFileOfMode[mode]} policy has validationActions ${actions}, not those of ${mode}`);
-  return { ...rendered, metadata: { name: `kind-admission-check-${mode}` }, spec: { ...rendered.spec, matchImageReferences: [{ glob: `${repository}@*` }] } };
+  if (actions !== JSON.stringify(actionsOfMode[mode]))
+    throw new KindAdmissionError(`the ${valuesFileOfMode[mode]} policy has validationActions ${actions}, not those of ${mode}`);
+  return {
+    ...rendered,
+    metadata: { name: `kind-admission-check-${mode}` },
+    spec: { ...rendered.spec, matchImageReferences: [{ glob: `${repository}@*` }] },
+  };
 }
 
 /** A Pod that Pod Security "restricted" admits, so only the image policy can refuse it. */
@@ -81,9 +90,13 @@ export function judge(mode: Mode, result: { code: number; output: string }, poli
   const named = result.output.includes(policyName);
   if (mode === 'enforce') {
     if (result.code === 0) return { ok: false, message: 'enforce: the unattested image was admitted' };
-    if (!result.output.includes('denied the request') || !named) return { ok: false, message: `enforce: refused, but not by the image policy: ${result.output.trim()}` };
+    if (!result.output.includes('denied the request') || !named)
+      return { ok: false, message: `enforce: refused, but not by the image policy: ${result.output.trim()}` };
     return { ok: true, message: 'enforce: the unattested image was refused by the image policy' };
   }
   if (result.code !== 0) return { ok: false, message: `audit: the unattested image was refused: ${result.output.trim()}` };
-  return { ok: true, message: `audit: the unattested image was admitted${/^Warning:/m.test(result.output) && named ? ', with the policy warning' : ''}` };
+  return {
+    ok: true,
+    message: `audit: the unattested image was admitted${/^Warning:/m.test(result.output) && named ? ', with the policy warning' : ''}`,
+  };
 }

@@ -3,7 +3,16 @@
 // never weakened), and the platform's namespaces excluded from Kyverno's webhooks by name.
 import { describe, expect, it } from 'vitest';
 import type { Json } from './admission-tree.ts';
-import { application, environments, kyvernoValues, platformNamespaces, readYaml, readYamlDocuments, unknownValueKeys, upstream } from './admission-tree.ts';
+import {
+  application,
+  environments,
+  kyvernoValues,
+  platformNamespaces,
+  readYaml,
+  readYamlDocuments,
+  unknownValueKeys,
+  upstream,
+} from './admission-tree.ts';
 
 const chart = upstream('kyverno-chart.json');
 const published = chart.published.entries as { version: string; appVersion: string }[];
@@ -13,7 +22,8 @@ const defaults = chart.values.defaultSecurityContexts as { containers: Record<st
 const valueFile = 'apps/platform/kyverno/values.yaml';
 
 /** The value at a dotted path, or undefined. */
-const at = (values: Json, path: string): unknown => path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Json)[key] : undefined), values);
+const at = (values: Json, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Json)[key] : undefined), values);
 
 /** What Pod Security "restricted" asks of a container, given its securityContext and its pod's. */
 function restrictedProblems(container: Json, pod: Json): string[] {
@@ -44,10 +54,13 @@ describe('Kyverno', () => {
   });
 
   it('the key check refuses a key the chart does not define', () => {
-    expect(unknownValueKeys({ admissionController: { replica: 2, container: { resources: { limits: { cpu: '1' } } } }, config: { webhook: {} } }, keys, passThrough)).toEqual([
-      'admissionController.replica',
-      'config.webhook',
-    ]);
+    expect(
+      unknownValueKeys(
+        { admissionController: { replica: 2, container: { resources: { limits: { cpu: '1' } } } }, config: { webhook: {} } },
+        keys,
+        passThrough,
+      ),
+    ).toEqual(['admissionController.replica', 'config.webhook']);
   });
 
   it.each(environments)('%s: excludes every platform namespace of the tree from the webhooks, by name, and not the shop', (environment) => {
@@ -59,7 +72,10 @@ describe('Kyverno', () => {
     const excluded = expression?.values as string[];
     const platform = platformNamespaces(environment);
     expect(platform).toEqual(expect.arrayContaining(['argocd', 'cnpg-system', 'kube-system', 'kyverno', 'monitoring']));
-    expect(platform.filter((namespace) => !excluded.includes(namespace)), 'platform namespaces the webhooks would see').toEqual([]);
+    expect(
+      platform.filter((namespace) => !excluded.includes(namespace)),
+      'platform namespaces the webhooks would see',
+    ).toEqual([]);
     expect(excluded).not.toContain('shop');
   });
 
@@ -77,7 +93,9 @@ describe('Kyverno', () => {
   });
 
   it('the restricted check refuses a container that may escalate or keeps its capabilities', () => {
-    expect(restrictedProblems({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['NET_RAW'] } }, {})).toEqual(['allowPrivilegeEscalation is not false', 'capabilities do not drop ALL']);
+    expect(
+      restrictedProblems({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['NET_RAW'] } }, {}),
+    ).toEqual(['allowPrivilegeEscalation is not false', 'capabilities do not drop ALL']);
   });
 
   it('sets requests and limits for the controllers it runs, with a replica of the admission controller to spare', () => {
@@ -89,6 +107,9 @@ describe('Kyverno', () => {
     }
     expect(at(values, 'admissionController.replicas')).toBeGreaterThanOrEqual(2);
     expect(at(values, 'admissionController.podDisruptionBudget')).toEqual({ enabled: true, minAvailable: 1 });
-    expect({ background: at(values, 'backgroundController.enabled'), cleanup: at(values, 'cleanupController.enabled') }).toEqual({ background: false, cleanup: false });
+    expect({ background: at(values, 'backgroundController.enabled'), cleanup: at(values, 'cleanupController.enabled') }).toEqual({
+      background: false,
+      cleanup: false,
+    });
   });
 });

@@ -14,7 +14,11 @@ function dashboard(change: (d: DashboardJson) => void = () => undefined): Dashbo
     uid: 'shop-test',
     title: 'Test',
     schemaVersion: 39,
-    templating: { list: [{ name: 'service', type: 'query', datasource: { type: 'prometheus', uid: 'prometheus' }, query: 'label_values(app_info, service)' }] },
+    templating: {
+      list: [
+        { name: 'service', type: 'query', datasource: { type: 'prometheus', uid: 'prometheus' }, query: 'label_values(app_info, service)' },
+      ],
+    },
     annotations: { list: [{ name: 'Deployments', datasource: { type: 'grafana', uid: '-- Grafana --' } }] },
     panels: [
       { id: 1, type: 'row', title: 'Row', gridPos: { x: 0, y: 0, w: 24, h: 1 } },
@@ -26,7 +30,13 @@ function dashboard(change: (d: DashboardJson) => void = () => undefined): Dashbo
         gridPos: { x: 0, y: 1, w: 12, h: 8 },
         targets: [{ refId: 'A', expr: 'sum(rate(http_request_duration_seconds_count{service="$service"}[$__rate_interval]))' }],
       },
-      { id: 3, type: 'logs', title: 'Logs', gridPos: { x: 12, y: 1, w: 12, h: 8 }, targets: [{ refId: 'A', datasource: { type: 'loki', uid: 'loki' }, expr: '{service="$service"}' }] },
+      {
+        id: 3,
+        type: 'logs',
+        title: 'Logs',
+        gridPos: { x: 12, y: 1, w: 12, h: 8 },
+        targets: [{ refId: 'A', datasource: { type: 'loki', uid: 'loki' }, expr: '{service="$service"}' }],
+      },
     ],
   };
   change(d);
@@ -45,16 +55,51 @@ describe('lintDashboard', () => {
     ['a fixed id', (d: DashboardJson) => (d['id'] = 7), 'd.json: id', 'remove id'],
     ['no panels', (d: DashboardJson) => (d['panels'] = []), 'd.json: panels', 'needs panels'],
     ['a duplicate panel id', (d: DashboardJson) => (d['panels'][2].id = 2), 'd.json: panels[2].id', 'id 2 is used by panels[1] too'],
-    ['a panel off the grid', (d: DashboardJson) => (d['panels'][2].gridPos.w = 13), 'd.json: panels[2].gridPos', 'does not fit the 24-column grid'],
+    [
+      'a panel off the grid',
+      (d: DashboardJson) => (d['panels'][2].gridPos.w = 13),
+      'd.json: panels[2].gridPos',
+      'does not fit the 24-column grid',
+    ],
     ['overlapping panels', (d: DashboardJson) => (d['panels'][2].gridPos.x = 6), 'd.json: panels[2].gridPos', 'overlaps panels[1]'],
-    ['an unknown datasource uid', (d: DashboardJson) => (d['panels'][1].datasource.uid = 'P1809F7CD0C75ACF3'), 'd.json: panels[1].datasource', "datasource uid 'P1809F7CD0C75ACF3' is not provisioned"],
-    ['a datasource of the wrong type', (d: DashboardJson) => (d['panels'][2].targets[0].datasource.type = 'prometheus'), 'd.json: panels[2].targets[0].datasource', "'loki' is a loki datasource, not prometheus"],
+    [
+      'an unknown datasource uid',
+      (d: DashboardJson) => (d['panels'][1].datasource.uid = 'P1809F7CD0C75ACF3'),
+      'd.json: panels[1].datasource',
+      "datasource uid 'P1809F7CD0C75ACF3' is not provisioned",
+    ],
+    [
+      'a datasource of the wrong type',
+      (d: DashboardJson) => (d['panels'][2].targets[0].datasource.type = 'prometheus'),
+      'd.json: panels[2].targets[0].datasource',
+      "'loki' is a loki datasource, not prometheus",
+    ],
     ['a panel without queries', (d: DashboardJson) => (d['panels'][1].targets = []), 'd.json: panels[1].targets', 'shows nothing'],
     ['an empty query', (d: DashboardJson) => (d['panels'][1].targets[0].expr = ''), 'd.json: panels[1].targets[0].expr', 'set the query'],
-    ['a duplicate refId', (d: DashboardJson) => d['panels'][1].targets.push({ refId: 'A', expr: 'up' }), 'd.json: panels[1].targets[1].refId', 'refId A is used twice'],
-    ['an undefined variable', (d: DashboardJson) => (d['panels'][1].targets[0].expr = 'up{env="$env"}'), 'd.json: panels[1].targets[0].expr', 'uses $env'],
-    ['a query without any datasource', (d: DashboardJson) => delete d['panels'][2].targets[0].datasource, 'd.json: panels[2].targets[0].datasource', 'set a datasource'],
-    ['an annotation on an unknown datasource', (d: DashboardJson) => (d['annotations'].list[0].datasource.uid = 'tempo'), 'd.json: annotations.list[0].datasource', "'tempo' is not provisioned"],
+    [
+      'a duplicate refId',
+      (d: DashboardJson) => d['panels'][1].targets.push({ refId: 'A', expr: 'up' }),
+      'd.json: panels[1].targets[1].refId',
+      'refId A is used twice',
+    ],
+    [
+      'an undefined variable',
+      (d: DashboardJson) => (d['panels'][1].targets[0].expr = 'up{env="$env"}'),
+      'd.json: panels[1].targets[0].expr',
+      'uses $env',
+    ],
+    [
+      'a query without any datasource',
+      (d: DashboardJson) => delete d['panels'][2].targets[0].datasource,
+      'd.json: panels[2].targets[0].datasource',
+      'set a datasource',
+    ],
+    [
+      'an annotation on an unknown datasource',
+      (d: DashboardJson) => (d['annotations'].list[0].datasource.uid = 'tempo'),
+      'd.json: annotations.list[0].datasource',
+      "'tempo' is not provisioned",
+    ],
   ])('reports %s', (_name, change, where, message) => {
     const findings = lintDashboard(dashboard(change), 'd.json', datasources);
     expect(findings).toHaveLength(1);
@@ -80,7 +125,9 @@ describe('dashboard queries and variables', () => {
   });
 
   it('fills variables and names one it has no value for', () => {
-    expect(fillVariables('rate(x{s=~"$service"}[${__rate_interval}])', { service: '.*', __rate_interval: '30s' })).toBe('rate(x{s=~".*"}[30s])');
+    expect(fillVariables('rate(x{s=~"$service"}[${__rate_interval}])', { service: '.*', __rate_interval: '30s' })).toBe(
+      'rate(x{s=~".*"}[30s])',
+    );
     expect(() => fillVariables('x{v="$version"}', {})).toThrow('no value for variable $version');
   });
 });

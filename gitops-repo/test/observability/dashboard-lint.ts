@@ -31,7 +31,23 @@ const builtInDatasources = new Map([
 ]);
 
 /** Variables Grafana defines itself. */
-export const builtInVariables = new Set(['__rate_interval', '__interval', '__interval_ms', '__range', '__range_s', '__range_ms', '__auto', '__all', '__dashboard', '__from', '__to', '__timeFilter', '__name', '__org', '__user']);
+export const builtInVariables = new Set([
+  '__rate_interval',
+  '__interval',
+  '__interval_ms',
+  '__range',
+  '__range_s',
+  '__range_ms',
+  '__auto',
+  '__all',
+  '__dashboard',
+  '__from',
+  '__to',
+  '__timeFilter',
+  '__name',
+  '__org',
+  '__user',
+]);
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -63,7 +79,8 @@ function allPanels(dashboard: Json): { panel: Json; path: string }[] {
 
 function datasourceOf(value: unknown): { uid: string; type?: string } | undefined {
   if (typeof value === 'string') return { uid: value };
-  if (isObject(value) && typeof value['uid'] === 'string') return { uid: value['uid'], ...(typeof value['type'] === 'string' ? { type: value['type'] } : {}) };
+  if (isObject(value) && typeof value['uid'] === 'string')
+    return { uid: value['uid'], ...(typeof value['type'] === 'string' ? { type: value['type'] } : {}) };
   return undefined;
 }
 
@@ -119,10 +136,13 @@ export function lintDashboard(dashboard: unknown, file: string, datasources: Dat
   const findings: DashboardFinding[] = [];
   const add = (path: string, message: string) => findings.push({ where: `${file}: ${path}`, message });
   if (!isObject(dashboard)) return [{ where: file, message: 'a dashboard must be a JSON object' }];
-  if (typeof dashboard['uid'] !== 'string' || !uidPattern.test(dashboard['uid'])) add('uid', 'set a uid of 1-40 letters, digits, - or _ (links and annotations refer to it)');
+  if (typeof dashboard['uid'] !== 'string' || !uidPattern.test(dashboard['uid']))
+    add('uid', 'set a uid of 1-40 letters, digits, - or _ (links and annotations refer to it)');
   if (typeof dashboard['title'] !== 'string' || dashboard['title'].trim() === '') add('title', 'set a title');
-  if ('id' in dashboard && dashboard['id'] !== null) add('id', 'remove id: Grafana assigns it; a provisioned dashboard is identified by uid');
-  if (typeof dashboard['schemaVersion'] !== 'number') add('schemaVersion', 'set schemaVersion (a number) so Grafana migrates the JSON correctly');
+  if ('id' in dashboard && dashboard['id'] !== null)
+    add('id', 'remove id: Grafana assigns it; a provisioned dashboard is identified by uid');
+  if (typeof dashboard['schemaVersion'] !== 'number')
+    add('schemaVersion', 'set schemaVersion (a number) so Grafana migrates the JSON correctly');
   if (!Array.isArray(dashboard['panels']) || dashboard['panels'].length === 0) add('panels', 'a dashboard needs panels');
 
   const variables = dashboardVariables(dashboard);
@@ -134,21 +154,30 @@ export function lintDashboard(dashboard: unknown, file: string, datasources: Dat
       return;
     }
     const type = datasources.get(datasource.uid) ?? builtInDatasources.get(datasource.uid);
-    if (type === undefined) return add(path, `datasource uid '${datasource.uid}' is not provisioned (known: ${[...datasources.keys()].join(', ')})`);
-    if (datasource.type !== undefined && type !== 'mixed' && datasource.type !== type && !(type === 'grafana' && datasource.type === 'datasource')) {
+    if (type === undefined)
+      return add(path, `datasource uid '${datasource.uid}' is not provisioned (known: ${[...datasources.keys()].join(', ')})`);
+    if (
+      datasource.type !== undefined &&
+      type !== 'mixed' &&
+      datasource.type !== type &&
+      !(type === 'grafana' && datasource.type === 'datasource')
+    ) {
       add(path, `datasource '${datasource.uid}' is a ${type} datasource, not ${datasource.type}`);
     }
-    if (expectedType && type !== expectedType && type !== 'mixed') add(path, `datasource '${datasource.uid}' is ${type}; this panel's queries need ${expectedType}`);
+    if (expectedType && type !== expectedType && type !== 'mixed')
+      add(path, `datasource '${datasource.uid}' is ${type}; this panel's queries need ${expectedType}`);
   };
 
   const ids = new Map<number, string>();
   const occupied: { x: number; y: number; w: number; h: number; path: string }[] = [];
   for (const { panel, path } of allPanels(dashboard)) {
     const id = panel['id'];
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) add(`${path}.id`, 'set a positive whole-number id, unique in the dashboard');
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1)
+      add(`${path}.id`, 'set a positive whole-number id, unique in the dashboard');
     else if (ids.has(id)) add(`${path}.id`, `id ${id} is used by ${ids.get(id)} too`);
     else ids.set(id, path);
-    if (typeof panel['type'] !== 'string' || panel['type'] === '') add(`${path}.type`, 'set the panel type (timeseries, stat, logs, row, ...)');
+    if (typeof panel['type'] !== 'string' || panel['type'] === '')
+      add(`${path}.type`, 'set the panel type (timeseries, stat, logs, row, ...)');
     if (typeof panel['title'] !== 'string' || panel['title'].trim() === '') add(`${path}.title`, 'set a title');
     const grid = panel['gridPos'];
     if (!isObject(grid) || !['x', 'y', 'w', 'h'].every((key) => typeof grid[key] === 'number')) {
@@ -177,10 +206,12 @@ export function lintDashboard(dashboard: unknown, file: string, datasources: Dat
       if (typeof target['expr'] !== 'string' || target['expr'].trim() === '') add(`${at}.expr`, 'set the query (expr)');
       else {
         for (const name of variablesIn(target['expr'])) {
-          if (!variables.has(name) && !builtInVariables.has(name)) add(`${at}.expr`, `uses $${name}, which is neither a dashboard variable nor one of Grafana's`);
+          if (!variables.has(name) && !builtInVariables.has(name))
+            add(`${at}.expr`, `uses $${name}, which is neither a dashboard variable nor one of Grafana's`);
         }
       }
-      if (target['datasource'] === undefined && panel['datasource'] === undefined) add(`${at}.datasource`, 'set a datasource on the query or the panel');
+      if (target['datasource'] === undefined && panel['datasource'] === undefined)
+        add(`${at}.datasource`, 'set a datasource on the query or the panel');
       if (target['datasource'] !== undefined) checkDatasource(target['datasource'], `${at}.datasource`);
     });
   }
@@ -192,11 +223,14 @@ export function lintDashboard(dashboard: unknown, file: string, datasources: Dat
       checkDatasource(variable['datasource'], `${at}.datasource`);
       const query = variableQuery(variable);
       if (!query) add(`${at}.query`, 'a query variable needs a query');
-      else for (const name of variablesIn(query)) if (!variables.has(name) && !builtInVariables.has(name)) add(`${at}.query`, `uses $${name}, which is not defined`);
+      else
+        for (const name of variablesIn(query))
+          if (!variables.has(name) && !builtInVariables.has(name)) add(`${at}.query`, `uses $${name}, which is not defined`);
     }
   });
 
-  const annotations = isObject(dashboard['annotations']) && Array.isArray(dashboard['annotations']['list']) ? dashboard['annotations']['list'] : [];
+  const annotations =
+    isObject(dashboard['annotations']) && Array.isArray(dashboard['annotations']['list']) ? dashboard['annotations']['list'] : [];
   annotations.forEach((annotation, index) => {
     if (!isObject(annotation)) return;
     checkDatasource(annotation['datasource'], `annotations.list[${index}].datasource`);

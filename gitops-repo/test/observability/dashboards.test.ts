@@ -38,7 +38,17 @@ describe('the shop dashboards as Grafana provisions them', () => {
   it('the overview shows request rate, error ratio, p50/p95/p99, orders per minute and conversion per service', () => {
     const overview = files.find((file) => file.dashboard['uid'] === 'shop-overview');
     const titles = ((overview?.dashboard['panels'] as Json[]) ?? []).map((panel) => panel['title']);
-    expect(titles).toEqual(expect.arrayContaining(['Request rate per service', 'Error ratio per service', 'Latency p50 per service', 'Latency p95 per service', 'Latency p99 per service', 'Orders per minute', 'Cart-to-order conversion']));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Request rate per service',
+        'Error ratio per service',
+        'Latency p50 per service',
+        'Latency p95 per service',
+        'Latency p99 per service',
+        'Orders per minute',
+        'Cart-to-order conversion',
+      ]),
+    );
   });
 
   it('the service dashboard splits by version, marks deployments and shows the service logs from Loki', () => {
@@ -49,7 +59,10 @@ describe('the shop dashboards as Grafana provisions them', () => {
     const variables = ((service['templating'] as Json)['list'] as Json[]).map((variable) => variable['name']);
     expect(variables).toEqual(['environment', 'service', 'version']);
     const annotations = (service['annotations'] as Json)['list'] as Json[];
-    expect(annotations.find((annotation) => annotation['name'] === 'Deployments')?.['target']).toMatchObject({ type: 'tags', tags: ['deploy', '$service'] });
+    expect(annotations.find((annotation) => annotation['name'] === 'Deployments')?.['target']).toMatchObject({
+      type: 'tags',
+      tags: ['deploy', '$service'],
+    });
   });
 
   it('the Deployments annotation query matches every tag set the verify action posts (passed and failed)', () => {
@@ -57,10 +70,19 @@ describe('the shop dashboards as Grafana provisions them', () => {
     const query = ((service['annotations'] as Json)['list'] as Json[]).find((annotation) => annotation['name'] === 'Deployments');
     const target = query?.['target'] as { tags: string[]; matchAny?: boolean };
     for (const outcome of ['passed', 'failed'] as const) {
-      const posted = annotationBody({ environment: 'prod', service: 'cart', version: 'sha-1234567', commit: 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe', outcome, time: 0 }).tags;
+      const posted = annotationBody({
+        environment: 'prod',
+        service: 'cart',
+        version: 'sha-1234567',
+        commit: 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe',
+        outcome,
+        time: 0,
+      }).tags;
       const wanted = target.tags.map((tag) => tag.replace('$service', 'cart'));
       // Grafana shows an annotation when it has every tag of the query (any one with matchAny).
-      expect(target.matchAny ? wanted.some((tag) => posted.includes(tag)) : wanted.every((tag) => posted.includes(tag)), outcome).toBe(true);
+      expect(target.matchAny ? wanted.some((tag) => posted.includes(tag)) : wanted.every((tag) => posted.includes(tag)), outcome).toBe(
+        true,
+      );
     }
   });
 
@@ -72,17 +94,22 @@ describe('the shop dashboards as Grafana provisions them', () => {
         const selector = /\{([^}]*)\}/.exec(query.expr)?.[1] ?? '';
         const used = [...selector.matchAll(/(\w+)\s*(?:=~|!=|!~|=)/g)].map((m) => m[1]);
         expect(used.length, `${file} panel ${query.panelId}`).toBeGreaterThan(0);
-        for (const label of used) expect(labels.has(label as string), `${file} panel ${query.panelId} selects ${label}, which Alloy does not set`).toBe(true);
+        for (const label of used)
+          expect(labels.has(label as string), `${file} panel ${query.panelId} selects ${label}, which Alloy does not set`).toBe(true);
       }
     }
   });
 
   it.each(['dev', 'prod'])('every series in %s carries the environment label the dashboards filter on', (environment) => {
-    const application = parse(readFileSync(join(gitopsRoot, `environments/${environment}/platform/kube-prometheus-stack.yaml`), 'utf8')) as { spec: { sources: { helm?: { valueFiles: string[] } }[] } };
+    const application = parse(
+      readFileSync(join(gitopsRoot, `environments/${environment}/platform/kube-prometheus-stack.yaml`), 'utf8'),
+    ) as { spec: { sources: { helm?: { valueFiles: string[] } }[] } };
     const valueFiles = application.spec.sources.flatMap((source) => source.helm?.valueFiles ?? []);
     expect(valueFiles).toContain(`$values/gitops-repo/apps/platform/kube-prometheus-stack/values-${environment}.yaml`);
     const values = parse(readFileSync(join(gitopsRoot, `apps/platform/kube-prometheus-stack/values-${environment}.yaml`), 'utf8')) as {
-      prometheus: { prometheusSpec: { scrapeClasses: { default?: boolean; relabelings: { targetLabel: string; replacement: string }[] }[] } };
+      prometheus: {
+        prometheusSpec: { scrapeClasses: { default?: boolean; relabelings: { targetLabel: string; replacement: string }[] }[] };
+      };
     };
     const defaults = values.prometheus.prometheusSpec.scrapeClasses.filter((scrapeClass) => scrapeClass.default === true);
     expect(defaults).toHaveLength(1);

@@ -43,7 +43,12 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   const { json, ...rest } = init;
   const response = await fetch(url, {
     ...rest,
-    ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string> | undefined) } }),
+    ...(json === undefined
+      ? {}
+      : {
+          body: JSON.stringify(json),
+          headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string> | undefined) },
+        }),
   });
   await response.arrayBuffer();
   return response;
@@ -64,17 +69,40 @@ async function traffic(): Promise<void> {
     expect((await call(`${product.url}/api/products/${id}`)).status).toBe(200);
     expect((await call(`${product.url}/api/products/999999`)).status).toBe(404);
     expect((await call(`${product.url}/no/such/path`)).status).toBe(404);
-    expect((await call(`${cart.url}/api/cart/items`, { method: 'POST', headers: asCart, json: { productId: id, quantity: 'many' } })).status).toBe(400);
-    expect((await call(`${cart.url}/api/cart/items`, { method: 'POST', headers: asCart, json: { productId: id, quantity: 1 } })).status).toBe(201);
-    const checkout = { method: 'POST', headers: { ...asCart, 'idempotency-key': `live-order-${round}` }, json: { customer: { name: 'Ada', email: 'ada@example.com' } } };
+    expect(
+      (await call(`${cart.url}/api/cart/items`, { method: 'POST', headers: asCart, json: { productId: id, quantity: 'many' } })).status,
+    ).toBe(400);
+    expect(
+      (await call(`${cart.url}/api/cart/items`, { method: 'POST', headers: asCart, json: { productId: id, quantity: 1 } })).status,
+    ).toBe(201);
+    const checkout = {
+      method: 'POST',
+      headers: { ...asCart, 'idempotency-key': `live-order-${round}` },
+      json: { customer: { name: 'Ada', email: 'ada@example.com' } },
+    };
     expect((await call(`${order.url}/api/orders`, checkout)).status).toBe(201);
-    expect((await call(`${order.url}/api/orders`, { ...checkout, headers: { 'x-cart-id': randomUUID(), 'idempotency-key': `refused-${round}` } })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (
+        await call(`${order.url}/api/orders`, {
+          ...checkout,
+          headers: { 'x-cart-id': randomUUID(), 'idempotency-key': `refused-${round}` },
+        })
+      ).status,
+    ).toBeGreaterThanOrEqual(400);
   }
   // The product service goes away: the cart's calls to it fail with 5xx, then it comes back (a restart).
   await product.stop();
   for (let attempt = 0; attempt < 4; attempt += 1) {
     await nextScrape();
-    expect((await call(`${cart.url}/api/cart/items`, { method: 'POST', headers: { 'x-cart-id': randomUUID() }, json: { productId: id, quantity: 1 } })).status).toBeGreaterThanOrEqual(500);
+    expect(
+      (
+        await call(`${cart.url}/api/cart/items`, {
+          method: 'POST',
+          headers: { 'x-cart-id': randomUUID() },
+          json: { productId: id, quantity: 1 },
+        })
+      ).status,
+    ).toBeGreaterThanOrEqual(500);
   }
   await nextScrape();
   await product.start();
@@ -88,14 +116,26 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'slipway-live-'));
   // The real PostgreSQL server (a fresh database) starts the services faster than embedded PGlite.
   database = await createPostgresDatabase();
-  shop = await startShop({ port: 0, dataDir: join(work, 'shop'), env: { SERVICE_VERSION: '1.4.0', GIT_COMMIT: 'a1b2c3d', LOG_LEVEL: 'warn', DATABASE_URL: database.url } });
+  shop = await startShop({
+    port: 0,
+    dataDir: join(work, 'shop'),
+    env: { SERVICE_VERSION: '1.4.0', GIT_COMMIT: 'a1b2c3d', LOG_LEVEL: 'warn', DATABASE_URL: database.url },
+  });
   cluster = await startExpositionServer(clusterSeries);
   writeFileSync(join(work, 'shop-rules.yaml'), ruleFileText());
   prometheus = await startPrometheus(
     [
       ...services.map((service) => ({
         address: new URL(shop.services[service].url).host,
-        labels: { namespace: 'shop', service, job: service, pod: `${service}-7c9d8-x1`, container: service, endpoint: 'http', environment: 'dev' },
+        labels: {
+          namespace: 'shop',
+          service,
+          job: service,
+          pod: `${service}-7c9d8-x1`,
+          container: service,
+          endpoint: 'http',
+          environment: 'dev',
+        },
       })),
       { address: cluster.address, labels: { job: 'kube-state-metrics', environment: 'dev' } },
     ],
@@ -151,7 +191,10 @@ async function emptyPanels(dashboard: Json): Promise<string[]> {
     for (const combination of combinations) {
       const expr = fillVariables(query.expr, combination);
       try {
-        if ((await prometheus.query(expr)).length === 0) problems.push(`panel ${query.panelId} "${query.panelTitle}" ${query.refId} shows nothing with ${JSON.stringify(combination)}: ${expr}`);
+        if ((await prometheus.query(expr)).length === 0)
+          problems.push(
+            `panel ${query.panelId} "${query.panelTitle}" ${query.refId} shows nothing with ${JSON.stringify(combination)}: ${expr}`,
+          );
       } catch (error) {
         problems.push(`panel ${query.panelId} "${query.panelTitle}" ${query.refId}: ${(error as Error).message}`);
       }
@@ -168,15 +211,20 @@ describe('dashboards and rules against the shop scraped by a real Prometheus', (
     expect(prometheusRules().length).toBeGreaterThan(0);
   });
 
-  it.each(files.map((file) => [String(file.dashboard['uid']), file] as const))('every Prometheus panel of %s returns data for every variable value', async (_uid, file) => {
-    expect(dashboardQueries(file.dashboard).filter((q) => q.datasourceType === 'prometheus').length).toBeGreaterThan(5);
-    expect(await emptyPanels(file.dashboard)).toEqual([]);
-  });
+  it.each(files.map((file) => [String(file.dashboard['uid']), file] as const))(
+    'every Prometheus panel of %s returns data for every variable value',
+    async (_uid, file) => {
+      expect(dashboardQueries(file.dashboard).filter((q) => q.datasourceType === 'prometheus').length).toBeGreaterThan(5);
+      expect(await emptyPanels(file.dashboard)).toEqual([]);
+    },
+  );
 
   it('the per-service dashboard splits by the version the services report', async () => {
     const service = files.find((file) => file.dashboard['uid'] === 'shop-service');
     const rate = dashboardQueries(service?.dashboard ?? {}).find((q) => q.panelTitle === 'Requests per second by version');
-    const result = await prometheus.query(fillVariables(rate?.expr ?? '', { ...windows, environment: 'dev', service: 'cart', version: '.*' }));
+    const result = await prometheus.query(
+      fillVariables(rate?.expr ?? '', { ...windows, environment: 'dev', service: 'cart', version: '.*' }),
+    );
     expect(result.map((series) => series.metric['version'])).toEqual(['1.4.0']);
   });
 

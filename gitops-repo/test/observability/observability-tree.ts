@@ -61,7 +61,11 @@ export interface DashboardFile {
 export function dashboards(): DashboardFile[] {
   return yamlFiles(observabilityDir).flatMap((file) =>
     documents(file)
-      .filter((object) => object['kind'] === 'ConfigMap' && ((object['metadata'] as Json)['labels'] as Json | undefined)?.['grafana_dashboard'] !== undefined)
+      .filter(
+        (object) =>
+          object['kind'] === 'ConfigMap' &&
+          ((object['metadata'] as Json)['labels'] as Json | undefined)?.['grafana_dashboard'] !== undefined,
+      )
       .flatMap((configMap) =>
         Object.entries(configMap['data'] as Record<string, string>).map(([key, text]) => {
           let dashboard: Json;
@@ -76,7 +80,8 @@ export function dashboards(): DashboardFile[] {
   );
 }
 
-const kubePrometheusStackValues = (): Json => parse(readFileSync(join(gitopsRoot, 'apps/platform/kube-prometheus-stack/values.yaml'), 'utf8')) as Json;
+const kubePrometheusStackValues = (): Json =>
+  parse(readFileSync(join(gitopsRoot, 'apps/platform/kube-prometheus-stack/values.yaml'), 'utf8')) as Json;
 
 export function grafanaValues(): Json {
   return kubePrometheusStackValues()['grafana'] as Json;
@@ -87,8 +92,10 @@ export function provisionedDatasources(): Map<string, string> {
   const grafana = grafanaValues();
   const sidecar = (grafana['sidecar'] as Json)['datasources'] as Json;
   const datasources = new Map<string, string>();
-  if (sidecar['enabled'] === true && sidecar['defaultDatasourceEnabled'] !== false) datasources.set(String(sidecar['uid'] ?? 'prometheus'), 'prometheus');
-  for (const extra of (grafana['additionalDataSources'] as Json[] | undefined) ?? []) datasources.set(String(extra['uid']), String(extra['type']));
+  if (sidecar['enabled'] === true && sidecar['defaultDatasourceEnabled'] !== false)
+    datasources.set(String(sidecar['uid'] ?? 'prometheus'), 'prometheus');
+  for (const extra of (grafana['additionalDataSources'] as Json[] | undefined) ?? [])
+    datasources.set(String(extra['uid']), String(extra['type']));
   return datasources;
 }
 

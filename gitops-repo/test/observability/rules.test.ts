@@ -24,7 +24,9 @@ async function promtool(...args: string[]): Promise<{ code: number; output: stri
   }
 }
 
-const alerts = prometheusRules().flatMap((rule) => rule.groups.flatMap((group) => group.rules.filter((r) => typeof r['alert'] === 'string').map((r) => ({ file: rule.file, rule: r }))));
+const alerts = prometheusRules().flatMap((rule) =>
+  rule.groups.flatMap((group) => group.rules.filter((r) => typeof r['alert'] === 'string').map((r) => ({ file: rule.file, rule: r }))),
+);
 
 describe('the shop PrometheusRules', () => {
   it('are valid prometheus-operator objects selected by kube-prometheus-stack', () => {
@@ -35,7 +37,9 @@ describe('the shop PrometheusRules', () => {
     };
     for (const { file, object } of rules) {
       expect(() => new PrometheusRule(object as never).validate(), file).not.toThrow();
-      expect((object['metadata'] as { labels: Record<string, string> }).labels, file).toMatchObject(values.prometheus.prometheusSpec.ruleSelector.matchLabels);
+      expect((object['metadata'] as { labels: Record<string, string> }).labels, file).toMatchObject(
+        values.prometheus.prometheusSpec.ruleSelector.matchLabels,
+      );
     }
   });
 
@@ -63,19 +67,33 @@ describe('the shop PrometheusRules', () => {
   });
 
   it('have a unit test where each alert fires and one where it does not', () => {
-    const tests = (parse(readFileSync(testFile, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] }).tests;
+    const tests = (
+      parse(readFileSync(testFile, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] }
+    ).tests;
     const cases = tests.flatMap((test) => test.alert_rule_test ?? []);
     expect(alerts.length).toBeGreaterThan(0);
     for (const { rule } of alerts) {
       const name = String(rule['alert']);
-      expect(cases.some((c) => c.alertname === name && c.exp_alerts.length > 0), `${name} has no case where it fires`).toBe(true);
-      expect(cases.some((c) => c.alertname === name && c.exp_alerts.length === 0), `${name} has no case where it stays quiet`).toBe(true);
+      expect(
+        cases.some((c) => c.alertname === name && c.exp_alerts.length > 0),
+        `${name} has no case where it fires`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.alertname === name && c.exp_alerts.length === 0),
+        `${name} has no case where it stays quiet`,
+      ).toBe(true);
     }
   });
 
   it('select the namespace the shop Applications deploy to, and every alert says how bad and what happened', () => {
     const namespaces = shopNamespaces();
-    const selected = new Set(prometheusRules().flatMap((rule) => rule.groups.flatMap((group) => group.rules.flatMap((r) => [...String(r['expr']).matchAll(/namespace="([^"]+)"/g)].map((m) => m[1] as string)))));
+    const selected = new Set(
+      prometheusRules().flatMap((rule) =>
+        rule.groups.flatMap((group) =>
+          group.rules.flatMap((r) => [...String(r['expr']).matchAll(/namespace="([^"]+)"/g)].map((m) => m[1] as string)),
+        ),
+      ),
+    );
     expect([...selected].sort()).toEqual([...namespaces].sort());
     for (const { file, rule } of alerts) {
       expect(['critical', 'warning'], `${file} ${String(rule['alert'])}`).toContain((rule['labels'] as Record<string, string>)['severity']);
@@ -85,7 +103,12 @@ describe('the shop PrometheusRules', () => {
 
   it('pair every burn-rate alert as the SRE workbook does: 14.4x over 1h and 5m, 6x over 6h and 30m', () => {
     const burn = alerts.filter(({ rule }) => String(rule['alert']).includes('BudgetBurn'));
-    expect(burn.map(({ rule }) => rule['alert']).sort()).toEqual(['ShopAvailabilityBudgetBurnFast', 'ShopAvailabilityBudgetBurnSlow', 'ShopLatencyBudgetBurnFast', 'ShopLatencyBudgetBurnSlow']);
+    expect(burn.map(({ rule }) => rule['alert']).sort()).toEqual([
+      'ShopAvailabilityBudgetBurnFast',
+      'ShopAvailabilityBudgetBurnSlow',
+      'ShopLatencyBudgetBurnFast',
+      'ShopLatencyBudgetBurnSlow',
+    ]);
     for (const { rule } of burn) {
       const expr = String(rule['expr']);
       const fast = String(rule['alert']).endsWith('Fast');

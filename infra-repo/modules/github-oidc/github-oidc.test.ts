@@ -38,9 +38,14 @@ describe('what the deploy roles may do in the cluster', () => {
     const text = oidc.files.map((file) => file.text).join('\n');
     expect(text).not.toMatch(/AmazonEKS(Edit|Admin|ClusterAdmin)Policy"/);
     const locals = oidc.files.flatMap((file) => (Array.isArray(file.json['locals']) ? (file.json['locals'] as HclBody[]) : []));
-    expect(locals.find((block) => 'deploy_access' in block)?.['deploy_access']).toEqual({ kubernetes_groups: ['${var.deploy_kubernetes_group}'], policy_associations: {} });
+    expect(locals.find((block) => 'deploy_access' in block)?.['deploy_access']).toEqual({
+      kubernetes_groups: ['${var.deploy_kubernetes_group}'],
+      policy_associations: {},
+    });
     for (const output of ['dev_deploy_access_entry', 'prod_deploy_access_entry']) {
-      expect(String(namedBlocks(oidc, 'output').find((block) => block.name === output)?.body['value']), output).toMatch(/merge\(local\.deploy_access, \{ ?principal_arn/);
+      expect(String(namedBlocks(oidc, 'output').find((block) => block.name === output)?.body['value']), output).toMatch(
+        /merge\(local\.deploy_access, \{ ?principal_arn/,
+      );
     }
   });
 });

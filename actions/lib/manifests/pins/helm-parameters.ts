@@ -29,15 +29,19 @@ function pinRepositoryParameter(file: PinFile, name: string, value: unknown, byN
   const tag = byName.get(`${prefix}tag`);
   const digest = byName.get(`${prefix}digest`);
   if (!tag && !digest) return;
-  pinTagAndDigest(file, {
-    anchor: value,
-    repository,
-    tagValue: tag ? child(tag, 'value') : undefined,
-    digestValue: digest ? child(digest, 'value') : undefined,
-    style: 'helm-parameters',
-    tagLabel: `helm parameter ${prefix}tag`,
-    digestLabel: `helm parameter ${prefix}digest`,
-  }, context);
+  pinTagAndDigest(
+    file,
+    {
+      anchor: value,
+      repository,
+      tagValue: tag ? child(tag, 'value') : undefined,
+      digestValue: digest ? child(digest, 'value') : undefined,
+      style: 'helm-parameters',
+      tagLabel: `helm parameter ${prefix}tag`,
+      digestLabel: `helm parameter ${prefix}digest`,
+    },
+    context,
+  );
 }
 
 export function pinHelmParameters(file: PinFile, parameters: YAMLSeq, context: SourceContext): void {
@@ -47,7 +51,8 @@ export function pinHelmParameters(file: PinFile, parameters: YAMLSeq, context: S
     if (name === 'repository' || name.endsWith('.repository')) pinRepositoryParameter(file, name, value, byName, context);
     else if ((name === 'image' || name.endsWith('.image')) && isScalar(value)) {
       const text = textOf(value);
-      if (text !== undefined) pinReferenceScalar(file, { node: value, reference: text, style: 'helm-parameters', label: 'helm parameter image' }, context);
+      if (text !== undefined)
+        pinReferenceScalar(file, { node: value, reference: text, style: 'helm-parameters', label: 'helm parameter image' }, context);
     }
   }
 }

@@ -31,7 +31,10 @@ export function pinReferenceScalar(file: PinFile, pin: ReferenceScalar, context:
     ...(reference.tag === undefined ? {} : { tag: reference.tag }),
     ...(reference.digest === undefined ? {} : { digest: reference.digest }),
     apply: (target) => {
-      const changed = file.yaml.setScalar(file.writable(node, pin.label) ?? node, `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`);
+      const changed = file.yaml.setScalar(
+        file.writable(node, pin.label) ?? node,
+        `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`,
+      );
       const chart = setChart(target.chartRevision);
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     },

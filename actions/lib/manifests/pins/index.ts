@@ -25,7 +25,11 @@ interface DocumentStyle {
 }
 
 const documentStyles: readonly DocumentStyle[] = [
-  { applies: ({ kind, kustomizationFile }) => kind === 'Kustomization' || (kustomizationFile && kind === undefined), collect: pinKustomizationImages, walksDocument: false },
+  {
+    applies: ({ kind, kustomizationFile }) => kind === 'Kustomization' || (kustomizationFile && kind === undefined),
+    collect: pinKustomizationImages,
+    walksDocument: false,
+  },
   { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true },
 ];
 

@@ -64,5 +64,9 @@ export function pinArgoKustomizeImage(file: PinFile, node: Scalar, context: Sour
   const text = textOf(node) ?? '';
   const equals = text.indexOf('=');
   const prefix = equals >= 0 ? text.slice(0, equals + 1) : '';
-  pinReferenceScalar(file, { node, reference: text.slice(prefix.length), style: 'kustomize-images', label: 'kustomize.images entry', prefix }, context);
+  pinReferenceScalar(
+    file,
+    { node, reference: text.slice(prefix.length), style: 'kustomize-images', label: 'kustomize.images entry', prefix },
+    context,
+  );
 }

@@ -36,7 +36,9 @@ describe('merge keys', () => {
   it('refuses to move a tag another image merges in, in a file with more than one document too', () => {
     const target = [{ repository: 'r.example/app', tag: 'v2', digest }];
     for (const text of [shared, `${shared}---\nkind: ConfigMap\n`, `${shared}---\ndefaults: &d {repository: r.example/other}\n`]) {
-      expect(() => rewritePins(text, 'values.yaml', target), text).toThrow(/values\.yaml:5: this map merges the tag of r\.example\/app \(line 2\)/);
+      expect(() => rewritePins(text, 'values.yaml', target), text).toThrow(
+        /values\.yaml:5: this map merges the tag of r\.example\/app \(line 2\)/,
+      );
     }
   });
 });

@@ -22,7 +22,12 @@ export function recordMerges(file: PinFile, map: YAMLMap): void {
 }
 
 /** A key's value as YAML merge keys give it: the map's own entry, else the first merged map's (recursively). */
-export function effective(file: PinFile, map: YAMLMap, key: string, seen: Set<YAMLMap> = new Set()): { value: unknown; holder: YAMLMap } | undefined {
+export function effective(
+  file: PinFile,
+  map: YAMLMap,
+  key: string,
+  seen: Set<YAMLMap> = new Set(),
+): { value: unknown; holder: YAMLMap } | undefined {
   const own = entry(map, key);
   if (own) return { value: own.value, holder: map };
   seen.add(map);
@@ -45,14 +50,20 @@ export function checkMerges(file: PinFile, map: YAMLMap, repository: string): vo
     if (entry(map, key)) continue;
     const inherited = effective(file, map, key);
     if (inherited && textOf(effective(file, inherited.holder, 'repository')?.value) !== repository) {
-      file.fail(map, `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`);
+      file.fail(
+        map,
+        `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`,
+      );
     }
   }
   for (const dependent of file.mergedInto.get(map) ?? []) {
     if (textOf(effective(file, dependent, 'repository')?.value) === repository) continue;
     const shared = ['tag', 'digest'].filter((key) => entry(map, key) && effective(file, dependent, key)?.holder === map);
     if (shared.length > 0) {
-      file.fail(dependent, `this map merges the ${shared.join(' and ')} of ${repository} (line ${file.line(map)}) with << but pins another image; give it its own ${shared.join(' and ')} so promoting ${repository} leaves it alone`);
+      file.fail(
+        dependent,
+        `this map merges the ${shared.join(' and ')} of ${repository} (line ${file.line(map)}) with << but pins another image; give it its own ${shared.join(' and ')} so promoting ${repository} leaves it alone`,
+      );
     }
   }
 }

@@ -53,9 +53,17 @@ export class PinFile {
   /** A value that promotion writes must be a scalar of its own, never an alias shared with other places. */
   writable(node: unknown, what: string): Scalar | undefined {
     if (node === undefined || node === null) return undefined;
-    if (isAlias(node)) this.fail(node, `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor — pin the value directly`);
+    if (isAlias(node))
+      this.fail(
+        node,
+        `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor — pin the value directly`,
+      );
     if (!isScalar(node)) this.fail(node, `${what} must be a scalar`);
-    if (node.anchor && this.aliased(node)) this.fail(node, `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too — pin the value directly`);
+    if (node.anchor && this.aliased(node))
+      this.fail(
+        node,
+        `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too — pin the value directly`,
+      );
     return node;
   }
 
@@ -89,7 +97,8 @@ export class PinFile {
     return (revision) => {
       if (revision === undefined || !context) return { changed: false, set: false };
       const node = this.writable(child(context.source, 'targetRevision'), 'targetRevision');
-      if (!node) this.fail(context.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
+      if (!node)
+        this.fail(context.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
       return { changed: this.yaml.setScalar(node, revision), set: true };
     };
   }

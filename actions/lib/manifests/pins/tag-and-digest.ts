@@ -32,7 +32,12 @@ export interface MergedValues {
   inheritedDigest?: unknown;
 }
 
-export function pinTagAndDigest(file: PinFile, pin: TagAndDigest, context: SourceContext | undefined, merged: MergedValues = { check: () => undefined }): void {
+export function pinTagAndDigest(
+  file: PinFile,
+  pin: TagAndDigest,
+  context: SourceContext | undefined,
+  merged: MergedValues = { check: () => undefined },
+): void {
   const { tagValue, digestValue } = pin;
   // What the pin reads as: its own values, else those it merges in with << (rewritten at their own pin).
   const readTag = tagValue ?? merged.inheritedTag;
@@ -50,7 +55,12 @@ export function pinTagAndDigest(file: PinFile, pin: TagAndDigest, context: Sourc
       const digestNode = file.writable(digestValue, pin.digestLabel);
       let changed = false;
       if (digestNode) changed = file.yaml.setScalar(digestNode, target.digest) || changed;
-      if (tagNode) changed = file.yaml.setScalar(tagNode, digestNode || merged.inheritedDigest !== undefined ? target.tag : `${target.tag}@${target.digest}`) || changed;
+      if (tagNode)
+        changed =
+          file.yaml.setScalar(
+            tagNode,
+            digestNode || merged.inheritedDigest !== undefined ? target.tag : `${target.tag}@${target.digest}`,
+          ) || changed;
       const chart = setChart(target.chartRevision);
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     },

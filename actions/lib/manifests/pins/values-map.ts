@@ -20,7 +20,15 @@ export function pinValuesMap(file: PinFile, map: YAMLMap, context: SourceContext
   // A map without a tag or digest of its own is pinned by the map it merges them from.
   if (!tagEntry && !digestEntry) return;
   const anchor = entry(map, 'repository') ? repositoryNode : map;
-  const pin = { anchor, repository, tagValue: tagEntry?.value, digestValue: digestEntry?.value, style: 'values-map' as const, tagLabel: 'tag', digestLabel: 'digest' };
+  const pin = {
+    anchor,
+    repository,
+    tagValue: tagEntry?.value,
+    digestValue: digestEntry?.value,
+    style: 'values-map' as const,
+    tagLabel: 'tag',
+    digestLabel: 'digest',
+  };
   pinTagAndDigest(file, pin, context, {
     check: () => checkMerges(file, map, repository),
     ...(tagEntry ? {} : { inheritedTag: effective(file, map, 'tag')?.value }),

@@ -52,10 +52,15 @@ function sinceCommit(given: string, event: EventPayload): string {
   return typeof base === 'string' ? base : '';
 }
 
-export function parseBuildImagesInputs(raw: RawInputs<typeof buildImagesFields>, context: ShellContext, event: EventPayload): BuildImagesInputs {
+export function parseBuildImagesInputs(
+  raw: RawInputs<typeof buildImagesFields>,
+  context: ShellContext,
+  event: EventPayload,
+): BuildImagesInputs {
   const registry = required(raw, 'registry');
   const sha = context.sha ?? '';
-  if (sha === '') throw new InputError('GITHUB_SHA is not set: run inside a GitHub Actions job (or set GITHUB_SHA to the commit being built)');
+  if (sha === '')
+    throw new InputError('GITHUB_SHA is not set: run inside a GitHub Actions job (or set GITHUB_SHA to the commit being built)');
   const pullRequest = (event['pull_request'] as Json | undefined)?.['number'] ?? event['number'];
   const mutable = choice(raw, 'mutableTags', ['auto', 'true', 'false'] as const, 'auto');
   const manifestPath = raw.text('releaseManifest') || 'release-manifest.json';
@@ -83,7 +88,12 @@ export function parseBuildImagesInputs(raw: RawInputs<typeof buildImagesFields>,
       builder: choice(raw, 'builder', ['auto', 'buildx', 'buildah'] as const, 'auto'),
       tlsVerify: raw.flag('tlsVerify') ?? true,
       mutableTags: mutable === 'auto' ? 'auto' : mutable === 'true',
-      git: { eventName: context.eventName ?? 'push', ref: context.ref ?? '', sha, ...(typeof pullRequest === 'number' ? { pullRequestNumber: pullRequest } : {}) },
+      git: {
+        eventName: context.eventName ?? 'push',
+        ref: context.ref ?? '',
+        sha,
+        ...(typeof pullRequest === 'number' ? { pullRequestNumber: pullRequest } : {}),
+      },
       ...(context.repository ? { repository: context.repository } : {}),
       serverUrl: context.serverUrl,
       ...(context.runUrl ? { runUrl: context.runUrl } : {}),

@@ -38,14 +38,19 @@ function pullRequestNumber(raw: RawInputs<typeof gateReportFields>, event: Event
   const given = raw.text('pullRequest');
   if (given !== '') {
     const number = Number(given);
-    if (!Number.isInteger(number) || number <= 0) throw new InputError(`${raw.label('pullRequest')} must be a pull request number, not '${given}'`);
+    if (!Number.isInteger(number) || number <= 0)
+      throw new InputError(`${raw.label('pullRequest')} must be a pull request number, not '${given}'`);
     return number;
   }
   const number = (event['pull_request'] as Json | undefined)?.['number'] ?? (event['issue'] as Json | undefined)?.['number'];
   return typeof number === 'number' ? number : undefined;
 }
 
-export function parseGateReportInputs(raw: RawInputs<typeof gateReportFields>, context: ShellContext, event: EventPayload): GateReportInputs {
+export function parseGateReportInputs(
+  raw: RawInputs<typeof gateReportFields>,
+  context: ShellContext,
+  event: EventPayload,
+): GateReportInputs {
   const gates = parseGates(required(raw, 'gates'), raw.label('gates'));
   const markerId = raw.text('marker') || 'slipway-gate-report';
   const marker = naming(raw.label('marker'), () => commentMarker(markerId));

@@ -63,12 +63,16 @@ export interface PromoteInputs extends LandingInputs {
 
 function pullRequestTarget(raw: RawInputs<typeof landingFields>, context: ShellContext): LandingInputs['pullRequest'] {
   const mode = raw.text('mode') || 'commit';
-  if (mode !== 'commit' && mode !== 'pull-request') throw new InputError(`${raw.label('mode')} must be commit or pull-request, not '${mode}'`);
+  if (mode !== 'commit' && mode !== 'pull-request')
+    throw new InputError(`${raw.label('mode')} must be commit or pull-request, not '${mode}'`);
   if (mode !== 'pull-request' && !raw.flag('pullRequest')) return undefined;
   const asked = mode === 'pull-request' ? `${raw.label('mode')} pull-request` : raw.label('pullRequest');
   const where = raw.text('githubRepository') ? 'githubRepository' : 'gitopsRepository';
   const name = raw.text(where) || context.repository || '';
-  if (name === '') throw new InputError(`${asked} needs ${raw.label(raw.has('githubRepository') ? 'githubRepository' : 'gitopsRepository')} owner/name (or GITHUB_REPOSITORY)`);
+  if (name === '')
+    throw new InputError(
+      `${asked} needs ${raw.label(raw.has('githubRepository') ? 'githubRepository' : 'gitopsRepository')} owner/name (or GITHUB_REPOSITORY)`,
+    );
   const token = raw.text('token');
   if (token === '') throw new InputError(`${asked} needs a token: ${raw.label('token')} is empty`);
   const repository = naming(raw.label(where), () => parseRepositoryName(name, 'repository'));
@@ -82,7 +86,13 @@ export function parseLandingInputs(raw: RawInputs<typeof landingFields>, context
     target: parseGitopsTarget(raw, context),
     approver: raw.text('approver'),
     ...(pullRequest ? { pullRequest } : {}),
-    maxAttempts: numberField(raw, 'maxAttempts', 25, (value) => Number.isInteger(value) && value >= 1 && value <= 100, 'a whole number from 1 to 100'),
+    maxAttempts: numberField(
+      raw,
+      'maxAttempts',
+      25,
+      (value) => Number.isInteger(value) && value >= 1 && value <= 100,
+      'a whole number from 1 to 100',
+    ),
   };
 }
 
@@ -90,10 +100,14 @@ function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellCon
   const services = raw.list('services');
   const only = services.length > 0 ? { services } : {};
   const kinds = (['release', 'images', 'from', 'rollback'] as const).filter((field) => raw.has(field));
-  const given = kinds.filter((field) => (field === 'rollback' ? raw.flag(field) === true : field === 'images' ? raw.list(field).length > 0 : raw.text(field) !== ''));
+  const given = kinds.filter((field) =>
+    field === 'rollback' ? raw.flag(field) === true : field === 'images' ? raw.list(field).length > 0 : raw.text(field) !== '',
+  );
   if (given.length !== 1) {
     const names = kinds.map((field) => raw.label(field));
-    throw new InputError(`give exactly one of ${names.join(', ')}${given.length > 1 ? `, not ${given.map((field) => raw.label(field)).join(' and ')}` : ''}`);
+    throw new InputError(
+      `give exactly one of ${names.join(', ')}${given.length > 1 ? `, not ${given.map((field) => raw.label(field)).join(' and ')}` : ''}`,
+    );
   }
   const sourceCommit = commitField(raw, 'sourceCommit') || context.sha || '';
   switch (given[0]) {
@@ -105,7 +119,10 @@ function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellCon
     case 'images':
       return {
         kind: 'images',
-        images: servicePairs(raw, 'images', 'repository:tag@sha256:…').map(({ service, value }) => ({ service, image: parsePinnedImage(value, `${raw.label('images')} (${service})`) })),
+        images: servicePairs(raw, 'images', 'repository:tag@sha256:…').map(({ service, value }) => ({
+          service,
+          image: parsePinnedImage(value, `${raw.label('images')} (${service})`),
+        })),
         ...(sourceCommit ? { sourceCommit } : {}),
         ...(context.repository ? { sourceRepository: context.repository } : {}),
       };
@@ -124,11 +141,17 @@ export function parsePromoteInputs(raw: RawInputs<typeof promoteFields>, context
   const provenance: ProvenanceInputs =
     raw.flag('requireProvenance') === false
       ? { required: false }
-      : { required: true, ...(trustedRoot ? { trustedRootFile: insideRoot(context.workspace, trustedRoot, raw.label('trustedRoot')) } : {}) };
+      : {
+          required: true,
+          ...(trustedRoot ? { trustedRootFile: insideRoot(context.workspace, trustedRoot, raw.label('trustedRoot')) } : {}),
+        };
   return { ...landing, source, dryRun: raw.flag('dryRun') === true, githubToken: raw.text('githubToken'), provenance };
 }
 
 /** `slipway rollback`: the landing inputs, the source always the environment's previous release. */
-export function parseRollbackInputs(raw: RawInputs<typeof landingFields>, context: ShellContext): LandingInputs & { source: PromotionSource } {
+export function parseRollbackInputs(
+  raw: RawInputs<typeof landingFields>,
+  context: ShellContext,
+): LandingInputs & { source: PromotionSource } {
   return { ...parseLandingInputs(raw, context), source: { kind: 'rollback' } };
 }

@@ -46,7 +46,10 @@ function release(raw: Raw, context: ShellContext): QualityGateInputs['release'] 
   const given = raw.list('services');
   const services = given.length > 0 ? given : Object.keys(manifest.services);
   for (const service of services) {
-    if (!manifest.services[service]) throw new InputError(`${raw.label('services')}: '${service}' is not in the release manifest (it has ${Object.keys(manifest.services).join(', ')})`);
+    if (!manifest.services[service])
+      throw new InputError(
+        `${raw.label('services')}: '${service}' is not in the release manifest (it has ${Object.keys(manifest.services).join(', ')})`,
+      );
   }
   return { path, file, manifest, services };
 }
@@ -55,8 +58,15 @@ export function parseQualityGateInputs(raw: Raw, context: ShellContext): Quality
   const token = required(raw, 'token');
   const reportPath = raw.text('reportTask') || '.scannerwork/report-task.txt';
   const reportFile = insideRoot(context.workspace, reportPath, raw.label('reportTask'));
-  if (!existsSync(reportFile)) throw new InputError(`${raw.label('reportTask')}: ${reportPath} does not exist; run the SonarCloud scan in this job first (it writes .scannerwork/report-task.txt)`);
-  const task = onConfiguredServer(parseReportTask(readFileSync(reportFile, 'utf8'), `${raw.label('reportTask')} (${reportPath})`), raw.text('serverUrl') || 'https://sonarcloud.io', raw.label('serverUrl'));
+  if (!existsSync(reportFile))
+    throw new InputError(
+      `${raw.label('reportTask')}: ${reportPath} does not exist; run the SonarCloud scan in this job first (it writes .scannerwork/report-task.txt)`,
+    );
+  const task = onConfiguredServer(
+    parseReportTask(readFileSync(reportFile, 'utf8'), `${raw.label('reportTask')} (${reportPath})`),
+    raw.text('serverUrl') || 'https://sonarcloud.io',
+    raw.label('serverUrl'),
+  );
   const timeoutMs = seconds(raw, 'timeoutSeconds', 300, 3600);
   const initialDelayMs = seconds(raw, 'pollIntervalSeconds', 2, 600);
   const manifest = release(raw, context);

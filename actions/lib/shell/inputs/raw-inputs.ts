@@ -58,14 +58,26 @@ export function required<F extends Fields>(raw: RawInputs<F>, field: keyof F & s
   return value;
 }
 
-export function choice<F extends Fields, T extends string>(raw: RawInputs<F>, field: keyof F & string, allowed: readonly T[], fallback: T): T {
+export function choice<F extends Fields, T extends string>(
+  raw: RawInputs<F>,
+  field: keyof F & string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = raw.text(field) || fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`${raw.label(field)} must be one of ${allowed.join(', ')}, not '${value}'`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new InputError(`${raw.label(field)} must be one of ${allowed.join(', ')}, not '${value}'`);
   return value as T;
 }
 
 /** A number checked by `accept`; `rule` says what is accepted (e.g. 'seconds between 1 and 600'). */
-export function numberField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string, fallback: number, accept: (value: number) => boolean, rule: string): number {
+export function numberField<F extends Fields>(
+  raw: RawInputs<F>,
+  field: keyof F & string,
+  fallback: number,
+  accept: (value: number) => boolean,
+  rule: string,
+): number {
   const text = raw.text(field);
   if (text === '') return fallback;
   const value = Number(text);
@@ -76,17 +88,23 @@ export function numberField<F extends Fields>(raw: RawInputs<F>, field: keyof F 
 /** A commit id, or '' when not given. */
 export function commitField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
   const value = raw.text(field);
-  if (value !== '' && !commitId.test(value)) throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
+  if (value !== '' && !commitId.test(value))
+    throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
   return value;
 }
 
 /** `service=value` entries; `shape` names the value in the error (e.g. 'REPOSITORY:TAG@sha256:…'). */
-export function servicePairs<F extends Fields>(raw: RawInputs<F>, field: keyof F & string, shape: string): Array<{ service: string; value: string }> {
+export function servicePairs<F extends Fields>(
+  raw: RawInputs<F>,
+  field: keyof F & string,
+  shape: string,
+): Array<{ service: string; value: string }> {
   return raw.list(field).map((entry) => {
     const equals = entry.indexOf('=');
     const service = entry.slice(0, equals).trim();
     const value = entry.slice(equals + 1).trim();
-    if (equals <= 0 || value === '' || !serviceName.test(service)) throw new InputError(`${raw.label(field)}: '${entry}' is not service=${shape}`);
+    if (equals <= 0 || value === '' || !serviceName.test(service))
+      throw new InputError(`${raw.label(field)}: '${entry}' is not service=${shape}`);
     return { service, value };
   });
 }

@@ -82,7 +82,8 @@ export function parseReports(raw: Raw, shell: ScanShell): ReportFile[] {
       throw new InputError(`${raw.label('reports')}: '${entry}' is not service=path/to/trivy-report.json`);
     }
     const file = shell.loosePaths ? resolve(shell.root, path) : insideRoot(shell.root, path, raw.label('reports'));
-    if (!existsSync(file)) throw new InputError(`${raw.label('reports')}: ${path} does not exist${shell.loosePaths ? '' : ' in the workspace'}`);
+    if (!existsSync(file))
+      throw new InputError(`${raw.label('reports')}: ${path} does not exist${shell.loosePaths ? '' : ' in the workspace'}`);
     return { name, path, file };
   });
 }

@@ -59,11 +59,20 @@ export function parseVerifyTargets(text: string, where = 'services'): VersionUnd
     try {
       parsed = JSON.parse(trimmed);
     } catch (error) {
-      throw new VerifyInputError(`${where}: not valid JSON (${(error as Error).message}); give the promote action's services output or service=version lines`, { cause: error });
+      throw new VerifyInputError(
+        `${where}: not valid JSON (${(error as Error).message}); give the promote action's services output or service=version lines`,
+        { cause: error },
+      );
     }
     if (!Array.isArray(parsed)) throw new VerifyInputError(`${where}: expected a JSON array`);
     return parsed.map((entry: unknown, index) => {
-      const record = (entry ?? {}) as { service?: unknown; version?: unknown; to?: { tag?: unknown }; sourceCommit?: unknown; commit?: unknown };
+      const record = (entry ?? {}) as {
+        service?: unknown;
+        version?: unknown;
+        to?: { tag?: unknown };
+        sourceCommit?: unknown;
+        commit?: unknown;
+      };
       const service = record.service;
       const version = record.version ?? record.to?.tag;
       if (typeof service !== 'string' || !serviceName.test(service) || typeof version !== 'string' || version === '') {
@@ -91,7 +100,13 @@ function objectives(raw: VerifyRaw): SloObjectives {
   return {
     availability: numberField(raw, 'availabilityObjective', defaultObjectives.availability, ratio, 'a ratio between 0 and 1 (e.g. 0.995)'),
     latency: numberField(raw, 'latencyObjective', defaultObjectives.latency, ratio, 'a ratio between 0 and 1 (e.g. 0.99)'),
-    latencySeconds: numberField(raw, 'latencyThresholdSeconds', defaultObjectives.latencySeconds, (v) => v > 0, 'a positive number of seconds'),
+    latencySeconds: numberField(
+      raw,
+      'latencyThresholdSeconds',
+      defaultObjectives.latencySeconds,
+      (v) => v > 0,
+      'a positive number of seconds',
+    ),
     maxBurnRate: numberField(raw, 'maxBurnRate', defaultObjectives.maxBurnRate, (v) => v >= 1, 'a number of at least 1'),
     minRequests: numberField(raw, 'minRequests', defaultObjectives.minRequests, (v) => Number.isInteger(v) && v >= 0, 'a whole number'),
     requireTraffic: raw.flag('requireTraffic') ?? defaultObjectives.requireTraffic,
@@ -116,7 +131,11 @@ function grafana(raw: VerifyRaw): VerifyRequest['grafana'] {
 export function parseVerifyInputs(raw: VerifyRaw, context: ShellContext): VerifyRequest {
   const environment = required(raw, 'environment');
   const commit = commitField(raw, 'commit') || required(raw, 'commit', 'the GitOps commit the promotion made');
-  const services = required(raw, 'services', "the services and versions to check: service=version, or the promote action's services output");
+  const services = required(
+    raw,
+    'services',
+    "the services and versions to check: service=version, or the promote action's services output",
+  );
   const targets = parseVerifyTargets(services, raw.label('services'));
   if (targets.length === 0) throw new InputError(`${raw.label('services')} must name at least one service=version`);
   const applications = raw.list('applications');

@@ -61,13 +61,15 @@ export function projectRefusesObject(project: Json, object: Json, namespace: str
   const group = groupOf(object.apiVersion);
   const name = String(record(project.metadata)?.name ?? '');
   if (clusterScopedKinds.has(kind)) {
-    if (!kindListed(spec.clusterResourceWhitelist, group, kind)) return `project ${name} does not allow the cluster-scoped ${group || 'core'}/${kind} (clusterResourceWhitelist)`;
+    if (!kindListed(spec.clusterResourceWhitelist, group, kind))
+      return `project ${name} does not allow the cluster-scoped ${group || 'core'}/${kind} (clusterResourceWhitelist)`;
     return undefined;
   }
   if (Array.isArray(spec.namespaceResourceWhitelist) && !kindListed(spec.namespaceResourceWhitelist, group, kind)) {
     return `project ${name} does not allow ${group || 'core'}/${kind} (namespaceResourceWhitelist)`;
   }
-  if (kindListed(spec.namespaceResourceBlacklist, group, kind)) return `project ${name} forbids ${group || 'core'}/${kind} (namespaceResourceBlacklist)`;
+  if (kindListed(spec.namespaceResourceBlacklist, group, kind))
+    return `project ${name} forbids ${group || 'core'}/${kind} (namespaceResourceBlacklist)`;
   // The destination's own namespace is reported once, on spec.destination.
   if (namespace !== String(destination.namespace ?? '') && !destinationAllowed(project, { ...destination, namespace })) {
     return `project ${name} does not allow namespace ${namespace}`;
@@ -84,7 +86,9 @@ export function destinationAllowed(project: Json, destination: Json): boolean {
   return destinations.some((entry) => {
     const allowed = record(entry);
     if (!allowed) return false;
-    const serverOk = (server !== undefined && text(allowed.server) !== undefined && globMatches(String(allowed.server), server)) || (name !== undefined && text(allowed.name) !== undefined && globMatches(String(allowed.name), name));
+    const serverOk =
+      (server !== undefined && text(allowed.server) !== undefined && globMatches(String(allowed.server), server)) ||
+      (name !== undefined && text(allowed.name) !== undefined && globMatches(String(allowed.name), name));
     const namespaceOk = allowed.namespace === undefined ? false : globMatches(String(allowed.namespace), namespace);
     return serverOk && namespaceOk;
   });

@@ -74,14 +74,29 @@ function directoryDeployment(check: TreeCheck, app: ManifestDocument, entry: Sou
     check.syncedBy.set(file, [...(check.syncedBy.get(file) ?? []), app]);
     for (const doc of check.tree.documents.filter((d) => d.absolute === file)) {
       if (!isKubernetesObject(doc.object)) {
-        if (doc.object !== null) check.add(doc, doc.file, '', 'not-a-manifest', `Application ${nameOf(app)} (${app.file}) syncs this file, but the document is not a Kubernetes object (no apiVersion/kind)`, 'move values and other data out of folders that Applications sync');
+        if (doc.object !== null)
+          check.add(
+            doc,
+            doc.file,
+            '',
+            'not-a-manifest',
+            `Application ${nameOf(app)} (${app.file}) syncs this file, but the document is not a Kubernetes object (no apiVersion/kind)`,
+            'move values and other data out of folders that Applications sync',
+          );
         continue;
       }
       manifests.push(doc);
     }
   }
   if (manifests.length === 0) {
-    check.add(app, app.file, `${entry.field}.path`, 'empty-folder', `path ${path} holds no Kubernetes manifests${recurse ? '' : ' (directory.recurse is off)'}`, 'point the path at the folder of the manifests, or remove the Application');
+    check.add(
+      app,
+      app.file,
+      `${entry.field}.path`,
+      'empty-folder',
+      `path ${path} holds no Kubernetes manifests${recurse ? '' : ' (directory.recurse is off)'}`,
+      'point the path at the folder of the manifests, or remove the Application',
+    );
   }
   const namespace = String(record(record(app.object.spec)?.destination)?.namespace ?? '');
   return { application: app, namespace, manifests };
@@ -92,7 +107,14 @@ function checkSourcePath(check: TreeCheck, context: ApplicationContext, entry: S
   const { app, project } = context;
   const resolved = check.resolveRepoPath(path);
   if (!resolved || !isDirectory(resolved)) {
-    check.add(app, app.file, `${entry.field}.path`, 'path', `path ${path} does not exist in this checkout`, 'point the path at an existing folder of the repository (paths are relative to the repository root)');
+    check.add(
+      app,
+      app.file,
+      `${entry.field}.path`,
+      'path',
+      `path ${path} does not exist in this checkout`,
+      'point the path at an existing folder of the repository (paths are relative to the repository root)',
+    );
     return undefined;
   }
   if (existsSync(join(resolved, 'Chart.yaml'))) return resolved;
@@ -103,11 +125,22 @@ function checkSourcePath(check: TreeCheck, context: ApplicationContext, entry: S
 }
 
 /** Values files: `$ref/path` from another source, or relative to the chart folder. */
-function resolveValueFiles(check: TreeCheck, context: ApplicationContext, entry: SourceEntry, chart: { path?: string; remote: boolean }): RemoteValueFile[] {
+function resolveValueFiles(
+  check: TreeCheck,
+  context: ApplicationContext,
+  entry: SourceEntry,
+  chart: { path?: string; remote: boolean },
+): RemoteValueFile[] {
   const helm = record(entry.source.helm) ?? {};
   const valueFiles = Array.isArray(helm.valueFiles) ? helm.valueFiles.map(String) : [];
   const { app } = context;
-  const resolving = { refs: new Set(context.refs), resolveRepoPath: check.resolveRepoPath, remoteChart: chart.remote, base: check.tree.base, ...(chart.path !== undefined ? { chartPath: chart.path } : {}) };
+  const resolving = {
+    refs: new Set(context.refs),
+    resolveRepoPath: check.resolveRepoPath,
+    remoteChart: chart.remote,
+    base: check.tree.base,
+    ...(chart.path !== undefined ? { chartPath: chart.path } : {}),
+  };
   const resolvedFiles: RemoteValueFile[] = [];
   valueFiles.forEach((valueFile, index) => {
     const valueField = `${entry.field}.helm.valueFiles[${index}]`;
@@ -123,11 +156,25 @@ function resolveValueFiles(check: TreeCheck, context: ApplicationContext, entry:
 }
 
 /** A chart source as what `validate` renders: from this checkout (`chartDir`) or pulled from a repository (`remote`). */
-function addChart(check: TreeCheck, context: ApplicationContext, entry: SourceEntry, where: { chartDir?: string; remote?: RemoteChart }, valueFiles: RemoteValueFile[]): void {
+function addChart(
+  check: TreeCheck,
+  context: ApplicationContext,
+  entry: SourceEntry,
+  where: { chartDir?: string; remote?: RemoteChart },
+  valueFiles: RemoteValueFile[],
+): void {
   const { app, project } = context;
   const { source, field } = entry;
   const { inline, ignoredValues, ...settings } = helmSettingsOf(source, field, nameOf(app), context.namespace);
-  if (ignoredValues) check.add(app, app.file, ignoredValues, 'ignored-values', 'helm.values is ignored: helm.valuesObject is set and takes precedence (Argo CD uses one of them, not both)', 'move these values into valuesObject (or valuesObject into values)');
+  if (ignoredValues)
+    check.add(
+      app,
+      app.file,
+      ignoredValues,
+      'ignored-values',
+      'helm.values is ignored: helm.valuesObject is set and takes precedence (Argo CD uses one of them, not both)',
+      'move these values into valuesObject (or valuesObject into values)',
+    );
   if (where.remote) {
     const chart: RemoteChartSource = { ...settings, application: app, sourceField: field, chart: where.remote, valueFiles };
     if (inline) chart.inline = inline;
@@ -155,7 +202,14 @@ export function checkSource(check: TreeCheck, context: ApplicationContext, entry
   const path = remote ? undefined : text(source.path);
   // A chart from a chart repository is pinned to one exact version.
   if (remote && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(remote.version)) {
-    check.add(app, app.file, `${field}.targetRevision`, 'pinned-chart', `chart ${remote.chart} is not pinned to an exact version (${JSON.stringify(source.targetRevision ?? null)})`, 'set targetRevision to one released chart version, e.g. 1.2.3');
+    check.add(
+      app,
+      app.file,
+      `${field}.targetRevision`,
+      'pinned-chart',
+      `chart ${remote.chart} is not pinned to an exact version (${JSON.stringify(source.targetRevision ?? null)})`,
+      'set targetRevision to one released chart version, e.g. 1.2.3',
+    );
   }
   const chartDir = path === undefined ? undefined : checkSourcePath(check, context, entry, path);
   const valueFiles = resolveValueFiles(check, context, entry, { remote: remote !== undefined, ...(chartDir ? { path } : {}) });

@@ -66,6 +66,9 @@ export class TreeCheck {
   /** The AppProject an Application names: its environment's, else a shared one. */
   findProject(doc: ManifestDocument, name: string): ManifestDocument | undefined {
     const scope = this.scope(doc);
-    return this.projects.find((p) => nameOf(p) === name && this.scope(p) === scope) ?? this.projects.find((p) => nameOf(p) === name && this.scope(p) === '');
+    return (
+      this.projects.find((p) => nameOf(p) === name && this.scope(p) === scope) ??
+      this.projects.find((p) => nameOf(p) === name && this.scope(p) === '')
+    );
   }
 }

@@ -19,7 +19,14 @@ function checkSyncedOncePerEnvironment(check: TreeCheck, display: string, apps: 
   }
   for (const sameScope of perScope.values()) {
     if (sameScope.length > 1) {
-      check.add(undefined, display, '', 'coverage', `synced by more than one Application: ${sameScope.map((a) => `${nameOf(a)} (${a.file})`).join(', ')}`, 'let exactly one Application of an environment sync each folder');
+      check.add(
+        undefined,
+        display,
+        '',
+        'coverage',
+        `synced by more than one Application: ${sameScope.map((a) => `${nameOf(a)} (${a.file})`).join(', ')}`,
+        'let exactly one Application of an environment sync each folder',
+      );
     }
   }
 }
@@ -33,6 +40,13 @@ export function checkCoverage(check: TreeCheck): void {
     if (apps.length > 0 || check.valueFilesUsed.has(file)) continue;
     const folders = relative(tree.folder, dirname(file)).split(sep);
     if (folders.some((folder) => unsyncedFolders.has(folder))) continue;
-    check.add(undefined, display, '', 'coverage', 'no Application syncs this file or reads it as values', 'put it in a folder an Application syncs, reference it from valueFiles, or delete it');
+    check.add(
+      undefined,
+      display,
+      '',
+      'coverage',
+      'no Application syncs this file or reads it as values',
+      'put it in a folder an Application syncs, reference it from valueFiles, or delete it',
+    );
   }
 }

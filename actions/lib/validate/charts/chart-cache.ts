@@ -16,8 +16,7 @@ import type { RemoteChart } from './remote-chart.ts';
 import { helmPullArguments } from './remote-chart.ts';
 
 export type PulledChart =
-  | { ok: true; chartDir: string }
-  | { ok: false; rule: 'chart-version' | 'chart-repository' | 'chart-pull'; message: string; fix: string };
+  { ok: true; chartDir: string } | { ok: false; rule: 'chart-version' | 'chart-repository' | 'chart-pull'; message: string; fix: string };
 
 /** Helm processes one run starts at once. */
 const parallelPulls = 4;
@@ -81,20 +80,37 @@ export class ChartCache {
   private async pullOnce(chart: RemoteChart, destination: string): Promise<PulledChart> {
     await mkdir(destination, { recursive: true });
     const result = await new Promise<{ error?: string; timedOut?: boolean }>((resolve) => {
-      execFile(this.helm, helmPullArguments(chart, destination), { env: this.helmEnvironment(), timeout: this.timeoutMs, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
-        if (error?.killed) resolve({ timedOut: true });
-        else if (error) resolve({ error: (stderr || error.message).trim().split('\n').slice(-2).join(' ') });
-        else resolve({});
-      });
+      execFile(
+        this.helm,
+        helmPullArguments(chart, destination),
+        { env: this.helmEnvironment(), timeout: this.timeoutMs, killSignal: 'SIGKILL' },
+        (error, _stdout, stderr) => {
+          if (error?.killed) resolve({ timedOut: true });
+          else if (error) resolve({ error: (stderr || error.message).trim().split('\n').slice(-2).join(' ') });
+          else resolve({});
+        },
+      );
     });
     if (result.timedOut) {
-      return { ok: false, rule: 'chart-repository', message: `helm pull of ${where(chart)} did not finish within ${this.timeoutMs / 1000} s`, fix: 'check that repoURL is the chart repository and that it answers' };
+      return {
+        ok: false,
+        rule: 'chart-repository',
+        message: `helm pull of ${where(chart)} did not finish within ${this.timeoutMs / 1000} s`,
+        fix: 'check that repoURL is the chart repository and that it answers',
+      };
     }
     if (result.error === undefined) {
       // helm unpacks the chart into a folder named after it (and keeps a folder named like the archive).
-      const folders = (await readdir(destination, { withFileTypes: true })).filter((entry) => entry.isDirectory() && existsSync(join(destination, entry.name, 'Chart.yaml')));
+      const folders = (await readdir(destination, { withFileTypes: true })).filter(
+        (entry) => entry.isDirectory() && existsSync(join(destination, entry.name, 'Chart.yaml')),
+      );
       if (folders.length === 1 && folders[0]) return { ok: true, chartDir: join(destination, folders[0].name) };
-      return { ok: false, rule: 'chart-pull', message: `helm pull of ${where(chart)} unpacked ${folders.length} charts, not one`, fix: 'point the Application at a chart archive' };
+      return {
+        ok: false,
+        rule: 'chart-pull',
+        message: `helm pull of ${where(chart)} unpacked ${folders.length} charts, not one`,
+        fix: 'point the Application at a chart archive',
+      };
     }
     return this.explainFailure(chart, result.error);
   }
@@ -102,10 +118,20 @@ export class ChartCache {
   private async explainFailure(chart: RemoteChart, helmError: string): Promise<PulledChart> {
     const published = await publishedVersions(chart, this.timeoutMs);
     if (!published.ok) {
-      return { ok: false, rule: 'chart-repository', message: `cannot read the repository of ${where(chart)}: ${published.error}`, fix: 'check repoURL (the chart repository, not a Git or web page address) and that the repository answers' };
+      return {
+        ok: false,
+        rule: 'chart-repository',
+        message: `cannot read the repository of ${where(chart)}: ${published.error}`,
+        fix: 'check repoURL (the chart repository, not a Git or web page address) and that the repository answers',
+      };
     }
     if (published.versions.length === 0) {
-      return { ok: false, rule: 'chart-version', message: `${chart.repoURL} publishes no chart named ${chart.chart}`, fix: 'check the chart name and repoURL against the chart project\'s installation notes' };
+      return {
+        ok: false,
+        rule: 'chart-version',
+        message: `${chart.repoURL} publishes no chart named ${chart.chart}`,
+        fix: "check the chart name and repoURL against the chart project's installation notes",
+      };
     }
     if (!isPublished(published.versions, chart.version)) {
       const nearest = nearestVersions(published.versions, chart.version);
@@ -116,6 +142,11 @@ export class ChartCache {
         fix: 'pin targetRevision to a published version (a Git tag of the chart project is not a release of the chart)',
       };
     }
-    return { ok: false, rule: 'chart-pull', message: `helm pull of ${where(chart)} fails: ${helmError}`, fix: 'check the repository and the chart archive it serves' };
+    return {
+      ok: false,
+      rule: 'chart-pull',
+      message: `helm pull of ${where(chart)} fails: ${helmError}`,
+      fix: 'check the repository and the chart archive it serves',
+    };
   }
 }

@@ -22,10 +22,26 @@ describe('nearestVersions', () => {
 
 describe('the sources that install charts from repositories (Argo CD v3.3.8 forms)', () => {
   it.each<[Record<string, unknown>, string | undefined, string[] | undefined]>([
-    [{ repoURL: 'https://charts.example.test/', chart: 'dns', targetRevision: '1.2.3' }, 'http', ['pull', 'dns', '--version', '1.2.3', '--destination', 'd', '--untar', '--repo', 'https://charts.example.test/']],
-    [{ repoURL: 'ghcr.io/org/charts', chart: 'dns', targetRevision: '1.2.3' }, 'oci', ['pull', 'oci://ghcr.io/org/charts/dns', '--version', '1.2.3', '--destination', 'd', '--untar']],
-    [{ repoURL: 'oci://ghcr.io/org/charts/dns', path: '.', targetRevision: '1.2.3' }, 'oci', ['pull', 'oci://ghcr.io/org/charts/dns', '--version', '1.2.3', '--destination', 'd', '--untar']],
-    [{ repoURL: 'oci://127.0.0.1:5000/charts/dns', targetRevision: '1.2.3' }, 'oci', ['pull', 'oci://127.0.0.1:5000/charts/dns', '--version', '1.2.3', '--destination', 'd', '--untar', '--plain-http']],
+    [
+      { repoURL: 'https://charts.example.test/', chart: 'dns', targetRevision: '1.2.3' },
+      'http',
+      ['pull', 'dns', '--version', '1.2.3', '--destination', 'd', '--untar', '--repo', 'https://charts.example.test/'],
+    ],
+    [
+      { repoURL: 'ghcr.io/org/charts', chart: 'dns', targetRevision: '1.2.3' },
+      'oci',
+      ['pull', 'oci://ghcr.io/org/charts/dns', '--version', '1.2.3', '--destination', 'd', '--untar'],
+    ],
+    [
+      { repoURL: 'oci://ghcr.io/org/charts/dns', path: '.', targetRevision: '1.2.3' },
+      'oci',
+      ['pull', 'oci://ghcr.io/org/charts/dns', '--version', '1.2.3', '--destination', 'd', '--untar'],
+    ],
+    [
+      { repoURL: 'oci://127.0.0.1:5000/charts/dns', targetRevision: '1.2.3' },
+      'oci',
+      ['pull', 'oci://127.0.0.1:5000/charts/dns', '--version', '1.2.3', '--destination', 'd', '--untar', '--plain-http'],
+    ],
     [{ repoURL: 'https://github.com/org/repo.git', path: 'charts/dns', targetRevision: 'main' }, undefined, undefined],
   ])('%j', (source, protocol, args) => {
     const chart = remoteChartOf(source);
@@ -36,9 +52,15 @@ describe('the sources that install charts from repositories (Argo CD v3.3.8 form
 
 describe('OCI tags listing', () => {
   it('parses a bearer challenge and a next-page link', () => {
-    expect(parseBearerChallenge('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:org/dns:pull"')).toEqual({ realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:org/dns:pull' });
+    expect(parseBearerChallenge('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:org/dns:pull"')).toEqual({
+      realm: 'https://ghcr.io/token',
+      service: 'ghcr.io',
+      scope: 'repository:org/dns:pull',
+    });
     expect(parseBearerChallenge('Basic realm="x"')).toBeUndefined();
-    expect(nextLink('</v2/org/dns/tags/list?n=2&last=b>; rel="next"', 'http://127.0.0.1:1/v2/org/dns/tags/list?n=2')).toBe('http://127.0.0.1:1/v2/org/dns/tags/list?n=2&last=b');
+    expect(nextLink('</v2/org/dns/tags/list?n=2&last=b>; rel="next"', 'http://127.0.0.1:1/v2/org/dns/tags/list?n=2')).toBe(
+      'http://127.0.0.1:1/v2/org/dns/tags/list?n=2&last=b',
+    );
   });
 
   it('gets an anonymous pull token and follows pages (a stand-in registry following the distribution token and tags APIs)', async () => {
@@ -47,11 +69,19 @@ describe('OCI tags listing', () => {
       const url = new URL(request.url ?? '/', 'http://x');
       seen.push(`${url.pathname}${url.search} ${request.headers.authorization ?? '-'}`);
       const { port } = server.address() as AddressInfo;
-      if (url.pathname === '/token') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 't0k3n' }));
+      if (url.pathname === '/token')
+        return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 't0k3n' }));
       if (request.headers.authorization !== 'Bearer t0k3n') {
-        return void response.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="registry.test",scope="repository:charts/dns:pull"` }).end();
+        return void response
+          .writeHead(401, {
+            'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="registry.test",scope="repository:charts/dns:pull"`,
+          })
+          .end();
       }
-      if (url.searchParams.get('last') === null) return void response.writeHead(200, { link: '</v2/charts/dns/tags/list?n=1000&last=1.0.0>; rel="next"' }).end(JSON.stringify({ tags: ['1.0.0'] }));
+      if (url.searchParams.get('last') === null)
+        return void response
+          .writeHead(200, { link: '</v2/charts/dns/tags/list?n=1000&last=1.0.0>; rel="next"' })
+          .end(JSON.stringify({ tags: ['1.0.0'] }));
       response.writeHead(200).end(JSON.stringify({ tags: ['1.1.0_build.1'] }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -22,7 +22,8 @@ const maxIndexBytes = 128 * 1024 * 1024;
 const maxTagPages = 50;
 
 function describeError(error: unknown, url: string, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `${url} did not answer within ${timeoutMs / 1000} s`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `${url} did not answer within ${timeoutMs / 1000} s`;
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${url} cannot be reached (${error instanceof Error ? error.message : String(error)}${cause})`;
 }
@@ -42,12 +43,17 @@ async function httpIndexVersions(chart: RemoteChart, timeoutMs: number): Promise
   try {
     index = parse(text, { maxAliasCount: 100 });
   } catch (error) {
-    return { ok: false, error: `${url} is not a chart repository index: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+    return {
+      ok: false,
+      error: `${url} is not a chart repository index: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    };
   }
   const entries = (index as { entries?: Record<string, unknown> } | null)?.entries;
   if (!entries || typeof entries !== 'object') return { ok: false, error: `${url} is not a chart repository index (no entries)` };
   const list = entries[chart.chart];
-  const versions = Array.isArray(list) ? list.map((entry) => String((entry as { version?: unknown } | null)?.version ?? '')).filter(Boolean) : [];
+  const versions = Array.isArray(list)
+    ? list.map((entry) => String((entry as { version?: unknown } | null)?.version ?? '')).filter(Boolean)
+    : [];
   return { ok: true, versions };
 }
 
@@ -86,7 +92,8 @@ async function ociTagVersions(chart: RemoteChart, timeoutMs: number): Promise<Pu
         const tokenResponse = await fetch(tokenUrl, { signal: AbortSignal.timeout(timeoutMs) });
         const body = (await tokenResponse.json().catch(() => ({}))) as { token?: string; access_token?: string };
         const token = body.token ?? body.access_token;
-        if (!tokenResponse.ok || !token) return { ok: false, error: `${tokenUrl.origin} gave no pull token for ${name} (HTTP ${tokenResponse.status})` };
+        if (!tokenResponse.ok || !token)
+          return { ok: false, error: `${tokenUrl.origin} gave no pull token for ${name} (HTTP ${tokenResponse.status})` };
         authorization = `Bearer ${token}`;
         response = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(timeoutMs) });
       }

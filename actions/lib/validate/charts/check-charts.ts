@@ -93,7 +93,14 @@ function readdirFiles(dir: string, folders = false): string[] {
 
 function pullFinding(chart: RemoteChartSource, pulled: Exclude<PulledChart, { ok: true }>): Finding {
   const field = pulled.rule === 'chart-version' ? 'targetRevision' : 'repoURL';
-  return { file: chart.application.file, document: chart.application.document, field: `${chart.sourceField}.${field}`, rule: pulled.rule, message: `Application ${nameOf(chart.application)}: ${pulled.message}`, fix: pulled.fix };
+  return {
+    file: chart.application.file,
+    document: chart.application.document,
+    field: `${chart.sourceField}.${field}`,
+    rule: pulled.rule,
+    message: `Application ${nameOf(chart.application)}: ${pulled.message}`,
+    fix: pulled.fix,
+  };
 }
 
 /** The chart's value files as helm reads them, or the finding about one missing from the chart. */
@@ -106,7 +113,16 @@ function chartValueFiles(chart: RemoteChartSource, chartDir: string): { files: s
       const isFile = existsSync(path) && statSync(path).isFile();
       if (!isFile) {
         const message = `Application ${nameOf(chart.application)}: values file ${file.inChart} is not in chart ${chart.chart.chart} ${chart.chart.version}`;
-        return { finding: { file: chart.application.file, document: chart.application.document, field: file.field, rule: 'values-file', message, fix: 'name a values file the chart ships, or keep the values in the tree as $values/<path>' } };
+        return {
+          finding: {
+            file: chart.application.file,
+            document: chart.application.document,
+            field: file.field,
+            rule: 'values-file',
+            message,
+            fix: 'name a values file the chart ships, or keep the values in the tree as $values/<path>',
+          },
+        };
       }
       files.push(path);
     }
@@ -114,18 +130,42 @@ function chartValueFiles(chart: RemoteChartSource, chartDir: string): { files: s
   return { files };
 }
 
-async function checkRemoteChart(chart: RemoteChartSource, pulled: PulledChart, apiVersions: string[], input: ChartCheckInput, helm: string): Promise<{ findings: Finding[]; render?: RemoteRender }> {
+async function checkRemoteChart(
+  chart: RemoteChartSource,
+  pulled: PulledChart,
+  apiVersions: string[],
+  input: ChartCheckInput,
+  helm: string,
+): Promise<{ findings: Finding[]; render?: RemoteRender }> {
   if (!pulled.ok) return { findings: [pullFinding(chart, pulled)] };
   const where: RenderWhere = { file: chart.application.file, document: chart.application.document, sourceField: chart.sourceField };
   const valueFiles = chartValueFiles(chart, pulled.chartDir);
   if ('finding' in valueFiles) return { findings: [valueFiles.finding] };
   const display = (absolute: string) => relative(input.base, absolute).split(sep).join('/');
   const findings = valueKeyFindings(chart, pulled.chartDir, display);
-  const request = { ...chart, chartDir: pulled.chartDir, valueFiles: valueFiles.files, inlineValues: chart.inline ? [chart.inline.value] : [], apiVersions: chart.apiVersions.length > 0 ? chart.apiVersions : apiVersions };
+  const request = {
+    ...chart,
+    chartDir: pulled.chartDir,
+    valueFiles: valueFiles.files,
+    inlineValues: chart.inline ? [chart.inline.value] : [],
+    apiVersions: chart.apiVersions.length > 0 ? chart.apiVersions : apiVersions,
+  };
   const result = await renderChart(helm, request);
   if (!result.ok) {
     const message = `Application ${nameOf(chart.application)}: chart ${chart.chart.chart} ${chart.chart.version} does not render with these values: ${result.error}`;
-    return { findings: [...findings, { file: where.file, document: where.document, field: `${chart.sourceField}.helm`, rule: 'render', message, fix: 'fix the values the Application gives the chart (see the chart\'s values.yaml at this version)' }] };
+    return {
+      findings: [
+        ...findings,
+        {
+          file: where.file,
+          document: where.document,
+          field: `${chart.sourceField}.helm`,
+          rule: 'render',
+          message,
+          fix: "fix the values the Application gives the chart (see the chart's values.yaml at this version)",
+        },
+      ],
+    };
   }
   const rendered = renderedObjects(result.manifest, chart.namespace, where);
   findings.push(...rendered.findings, ...projectFindings(chart.project, chart.application.object, rendered.objects, where));
@@ -138,13 +178,19 @@ function knownObjects(input: ChartCheckInput): ApplicationObjects[] {
     application: deployment.application,
     objects: deployment.manifests.map((doc) => {
       const metadata = (doc.object.metadata as Json | undefined) ?? {};
-      const object = typeof metadata.namespace === 'string' ? doc.object : { ...doc.object, metadata: { ...metadata, namespace: deployment.namespace } };
+      const object =
+        typeof metadata.namespace === 'string' ? doc.object : { ...doc.object, metadata: { ...metadata, namespace: deployment.namespace } };
       return { object, file: doc.file, document: doc.document, prefix: '' };
     }),
   }));
   const local = input.localRenders.map(({ chart, objects }) => ({
     application: chart.application,
-    objects: objects.map((object) => ({ object, file: chart.application.file, document: chart.application.document, prefix: renderedPrefix(object) })),
+    objects: objects.map((object) => ({
+      object,
+      file: chart.application.file,
+      document: chart.application.document,
+      prefix: renderedPrefix(object),
+    })),
   }));
   return [...plain, ...local];
 }
@@ -158,7 +204,12 @@ function parentsOf(tree: TreeResult): Map<ManifestDocument, ManifestDocument> {
   return parents;
 }
 
-async function environmentFindings(group: ApplicationObjects[], remote: ReadonlySet<ApplicationObjects>, renders: RemoteRender[], parents: Map<ManifestDocument, ManifestDocument>): Promise<Finding[]> {
+async function environmentFindings(
+  group: ApplicationObjects[],
+  remote: ReadonlySet<ApplicationObjects>,
+  renders: RemoteRender[],
+  parents: Map<ManifestDocument, ManifestDocument>,
+): Promise<Finding[]> {
   const findings = [...crdOrderFindings(group, parents), ...storageClassFindings(group)];
   const crds = new Map<string, Json>();
   for (const { object } of group.flatMap((set) => set.objects)) {
@@ -189,17 +240,32 @@ export async function checkCharts(input: ChartCheckInput, options: ChartCheckOpt
     const scope = (application: ManifestDocument) => scopeOf(input.folder, application.absolute);
     const pulled = await Promise.all(remoteCharts.map((chart) => cache.pull(chart.chart)));
     const crdObjects = new Map<string, Json[]>();
-    const addCrds = (key: string, objects: Json[]) => crdObjects.set(key, [...(crdObjects.get(key) ?? []), ...objects.filter((object) => crdKey(object))]);
-    for (const set of known) addCrds(scope(set.application), set.objects.map((placed) => placed.object));
+    const addCrds = (key: string, objects: Json[]) =>
+      crdObjects.set(key, [...(crdObjects.get(key) ?? []), ...objects.filter((object) => crdKey(object))]);
+    for (const set of known)
+      addCrds(
+        scope(set.application),
+        set.objects.map((placed) => placed.object),
+      );
     remoteCharts.forEach((chart, index) => {
       const result = pulled[index];
       if (result?.ok) addCrds(scope(chart.application), shippedCrds(result.chartDir));
     });
     const apiVersionsOf = (key: string) => [...new Set([...extraApiVersions, ...servedApiVersions(crdObjects.get(key) ?? [])])].sort();
-    const checked = await mapLimited(remoteCharts, 2, (chart, index) => checkRemoteChart(chart, pulled[index] as PulledChart, apiVersionsOf(scope(chart.application)), input, options.helm));
+    const checked = await mapLimited(remoteCharts, 2, (chart, index) =>
+      checkRemoteChart(chart, pulled[index] as PulledChart, apiVersionsOf(scope(chart.application)), input, options.helm),
+    );
     const findings = checked.flatMap((result) => result.findings);
     const renders = checked.flatMap((result) => (result.render ? [result.render] : []));
-    const remoteSets = renders.map((render) => ({ application: render.chart.application, objects: render.objects.map((object) => ({ object, file: render.where.file, document: render.where.document, prefix: renderedPrefix(object) })) }));
+    const remoteSets = renders.map((render) => ({
+      application: render.chart.application,
+      objects: render.objects.map((object) => ({
+        object,
+        file: render.where.file,
+        document: render.where.document,
+        prefix: renderedPrefix(object),
+      })),
+    }));
     const parents = parentsOf(input.tree);
     const scopes = new Set([...known, ...remoteSets].map((set) => scope(set.application)));
     for (const key of scopes) {

@@ -51,12 +51,17 @@ export function syncWave(object: Json): number {
 /** The Application's ancestry from the top: each level's Application and its wave. */
 function ancestry(application: ManifestDocument, parents: ReadonlyMap<ManifestDocument, ManifestDocument>): ManifestDocument[] {
   const chain = [application];
-  for (let parent = parents.get(application); parent && !chain.includes(parent) && chain.length < 50; parent = parents.get(parent)) chain.unshift(parent);
+  for (let parent = parents.get(application); parent && !chain.includes(parent) && chain.length < 50; parent = parents.get(parent))
+    chain.unshift(parent);
   return chain;
 }
 
 /** Does `later` start syncing only after `earlier` is done (strictly later in the wave order)? */
-export function syncsAfter(later: ManifestDocument, earlier: ManifestDocument, parents: ReadonlyMap<ManifestDocument, ManifestDocument>): boolean {
+export function syncsAfter(
+  later: ManifestDocument,
+  earlier: ManifestDocument,
+  parents: ReadonlyMap<ManifestDocument, ManifestDocument>,
+): boolean {
   const a = ancestry(later, parents);
   const b = ancestry(earlier, parents);
   let level = 0;
@@ -86,7 +91,8 @@ export function crdOrderFindings(applications: ApplicationObjects[], parents: Re
   for (const { application, objects } of applications) {
     for (const placed of objects) {
       const installer = installers.get(kindKey(placed.object));
-      if (!installer || installer === application || syncsAfter(application, installer, parents) || skipsDryRun(placed.object, application)) continue;
+      if (!installer || installer === application || syncsAfter(application, installer, parents) || skipsDryRun(placed.object, application))
+        continue;
       const finding: Finding = {
         file: placed.file,
         field: `${placed.prefix}metadata`.trim(),
@@ -110,7 +116,8 @@ function claimTemplates(value: unknown, path: string, found: { claim: Json; path
   }
   for (const [key, child] of Object.entries(value as Json)) {
     const at = childPath(path, key);
-    if (key === 'volumeClaimTemplates' && Array.isArray(child)) child.forEach((claim, index) => record(claim) && found.push({ claim: record(claim) ?? {}, path: childPath(at, index) }));
+    if (key === 'volumeClaimTemplates' && Array.isArray(child))
+      child.forEach((claim, index) => record(claim) && found.push({ claim: record(claim) ?? {}, path: childPath(at, index) }));
     else if (key === 'volumeClaimTemplate' && record(child)) found.push({ claim: record(child) ?? {}, path: at });
     else claimTemplates(child, at, found, depth + 1);
   }
@@ -120,7 +127,9 @@ function claimTemplates(value: unknown, path: string, found: { claim: Json; path
 export function storageClassFindings(applications: ApplicationObjects[]): Finding[] {
   const objects = applications.flatMap(({ objects: list }) => list);
   const hasDefault = objects.some(
-    ({ object }) => object.kind === 'StorageClass' && record(record(object.metadata)?.annotations)?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+    ({ object }) =>
+      object.kind === 'StorageClass' &&
+      record(record(object.metadata)?.annotations)?.['storageclass.kubernetes.io/is-default-class'] === 'true',
   );
   if (hasDefault) return [];
   const findings: Finding[] = [];

@@ -59,7 +59,8 @@ export function strictSchema(schema: unknown, root = true): unknown {
   if (node['x-kubernetes-embedded-resource'] === true || root) {
     out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...properties };
   }
-  if (record(out.properties) && out.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  if (record(out.properties) && out.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -71,7 +72,9 @@ function validatorFor(crd: Json, version: string): ValidateFunction | undefined 
   if (!versions) compiled.set(crd, (versions = new Map()));
   const existing = versions.get(version);
   if (existing) return existing;
-  const entry = (Array.isArray(record(crd.spec)?.versions) ? (record(crd.spec)?.versions as unknown[]) : []).map(record).find((candidate) => candidate?.name === version);
+  const entry = (Array.isArray(record(crd.spec)?.versions) ? (record(crd.spec)?.versions as unknown[]) : [])
+    .map(record)
+    .find((candidate) => candidate?.name === version);
   const schema = record(record(entry?.schema)?.openAPIV3Schema);
   if (!schema) return undefined;
   const validate = ajv.compile(strictSchema(schema) as Json);
@@ -83,18 +86,36 @@ function validatorFor(crd: Json, version: string): ValidateFunction | undefined 
 export function validateCustomResource(object: Json, crd: Json): SchemaProblem[] {
   const { version } = splitApiVersion(String(object.apiVersion ?? ''));
   const spec = record(crd.spec) ?? {};
-  const served = (Array.isArray(spec.versions) ? spec.versions : []).map(record).filter((entry) => entry?.served !== false).map((entry) => String(entry?.name));
+  const served = (Array.isArray(spec.versions) ? spec.versions : [])
+    .map(record)
+    .filter((entry) => entry?.served !== false)
+    .map((entry) => String(entry?.name));
   if (!served.includes(version)) {
-    return [{ field: 'apiVersion', message: `the CRD ${String(record(crd.metadata)?.name ?? '')} serves ${served.map((name) => `${String(spec.group)}/${name}`).join(', ') || 'no version'}, not ${String(object.apiVersion)}`, kind: 'unknown-kind' }];
+    return [
+      {
+        field: 'apiVersion',
+        message: `the CRD ${String(record(crd.metadata)?.name ?? '')} serves ${served.map((name) => `${String(spec.group)}/${name}`).join(', ') || 'no version'}, not ${String(object.apiVersion)}`,
+        kind: 'unknown-kind',
+      },
+    ];
   }
   const validate = validatorFor(crd, version);
   if (!validate || validate({ ...object, metadata: record(object.metadata) ?? {} })) return [];
   return (validate.errors ?? []).map((error) => {
     if (error.keyword === 'additionalProperties') {
       const pointer = `${error.instancePath}/${String(error.params.additionalProperty)}`;
-      return { field: fieldPath(pointer), message: `unknown field for ${String(object.apiVersion)} ${String(object.kind)} (its CRD)`, kind: 'unknown-field' as const };
+      return {
+        field: fieldPath(pointer),
+        message: `unknown field for ${String(object.apiVersion)} ${String(object.kind)} (its CRD)`,
+        kind: 'unknown-field' as const,
+      };
     }
-    if (error.keyword === 'required') return { field: fieldPath(`${error.instancePath}/${String(error.params.missingProperty)}`), message: 'is required', kind: 'schema' as const };
+    if (error.keyword === 'required')
+      return {
+        field: fieldPath(`${error.instancePath}/${String(error.params.missingProperty)}`),
+        message: 'is required',
+        kind: 'schema' as const,
+      };
     return { field: fieldPath(error.instancePath), message: error.message ?? error.keyword, kind: 'schema' as const };
   });
 }

@@ -46,7 +46,9 @@ export function helmSettingsOf(source: Json, sourceField: string, applicationNam
     namespace: text(helm.namespace) ?? destinationNamespace,
     parameters: (Array.isArray(helm.parameters) ? helm.parameters : []).flatMap((raw) => {
       const parameter = record(raw);
-      return parameter && typeof parameter.name === 'string' ? [{ name: parameter.name, value: String(parameter.value ?? ''), forceString: parameter.forceString === true }] : [];
+      return parameter && typeof parameter.name === 'string'
+        ? [{ name: parameter.name, value: String(parameter.value ?? ''), forceString: parameter.forceString === true }]
+        : [];
     }),
     includeCrds: helm.skipCrds !== true,
     skipTests: helm.skipTests === true,
@@ -58,6 +60,7 @@ export function helmSettingsOf(source: Json, sourceField: string, applicationNam
   const hasValues = typeof helm.values === 'string' && helm.values.trim() !== '';
   if (record(helm.valuesObject) && hasValues) settings.ignoredValues = childPath(helmField, 'values');
   if (record(helm.valuesObject)) settings.inline = { field: childPath(helmField, 'valuesObject'), value: helm.valuesObject };
-  else if (typeof helm.values === 'string' && helm.values.trim() !== '') settings.inline = { field: childPath(helmField, 'values'), value: helm.values };
+  else if (typeof helm.values === 'string' && helm.values.trim() !== '')
+    settings.inline = { field: childPath(helmField, 'values'), value: helm.values };
   return settings;
 }

@@ -21,7 +21,13 @@ export interface RenderWhere {
 }
 
 function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as Json).apiVersion === 'string' && typeof (value as Json).kind === 'string';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as Json).apiVersion === 'string' &&
+    typeof (value as Json).kind === 'string'
+  );
 }
 
 /** `rendered Kind/name `: the prefix of field paths inside a rendered object. */
@@ -36,11 +42,17 @@ export const maxRenderedBytes = 64 * 1024 * 1024;
 /** The objects of a render (namespaced ones without a namespace get `namespace`), and YAML problems. */
 export function renderedObjects(manifest: string, namespace: string, where: RenderWhere): { objects: Json[]; findings: Finding[] } {
   const parsed = parseYaml(`${where.file} (rendered)`, manifest, { ...yamlLimits, maxBytes: maxRenderedBytes });
-  const findings = parsed.findings.map((finding) => ({ ...finding, file: where.file, document: where.document, field: `${where.sourceField}.helm` }));
+  const findings = parsed.findings.map((finding) => ({
+    ...finding,
+    file: where.file,
+    document: where.document,
+    field: `${where.sourceField}.helm`,
+  }));
   const objects = parsed.documents.map((doc) => doc.value).filter(isObject);
   for (const object of objects) {
     const metadata = (object.metadata as Json | undefined) ?? {};
-    if (typeof metadata.namespace !== 'string' && !clusterScopedKinds.has(String(object.kind))) object.metadata = { ...metadata, namespace };
+    if (typeof metadata.namespace !== 'string' && !clusterScopedKinds.has(String(object.kind)))
+      object.metadata = { ...metadata, namespace };
   }
   return { objects, findings };
 }
@@ -51,7 +63,18 @@ export function projectFindings(project: Json | undefined, application: Json, ob
   const destination = ((application.spec as Json | undefined)?.destination as Json | undefined) ?? {};
   return objects.flatMap((object) => {
     const refusal = projectRefusesObject(project, object, String((object.metadata as Json).namespace ?? ''), destination);
-    return refusal ? [{ file: where.file, document: where.document, field: `${renderedPrefix(object)}kind`, rule: 'project', message: refusal, fix: 'allow the kind in the project or stop rendering it' }] : [];
+    return refusal
+      ? [
+          {
+            file: where.file,
+            document: where.document,
+            field: `${renderedPrefix(object)}kind`,
+            rule: 'project',
+            message: refusal,
+            fix: 'allow the kind in the project or stop rendering it',
+          },
+        ]
+      : [];
   });
 }
 

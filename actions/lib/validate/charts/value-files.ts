@@ -73,10 +73,15 @@ export function resolveValueFile(valueFile: string, context: ValueFileContext): 
   const reference = /^\$([^/]+)\/(.*)$/.exec(valueFile);
   if (reference) {
     const [, ref = '', rest = ''] = reference;
-    if (!context.refs.has(ref)) return { problem: `no source of this Application has ref: ${ref}`, fix: `add a source with ref: ${ref}, or fix the $${ref} prefix` };
+    if (!context.refs.has(ref))
+      return { problem: `no source of this Application has ref: ${ref}`, fix: `add a source with ref: ${ref}, or fix the $${ref} prefix` };
     if (cleanRelativePath(rest) === undefined) return outside(valueFile, 'the path leaves the repository');
     const resolved = context.resolveRepoPath(rest);
-    if (!resolved || !isFile(resolved)) return { problem: `values file ${rest} does not exist in this checkout`, fix: 'point valueFiles at an existing file of the referenced repository' };
+    if (!resolved || !isFile(resolved))
+      return {
+        problem: `values file ${rest} does not exist in this checkout`,
+        fix: 'point valueFiles at an existing file of the referenced repository',
+      };
     if (!insideCheckout(resolved, context.base)) return outside(valueFile, 'a link leads out of the checkout');
     return { inTree: resolved };
   }
@@ -84,7 +89,11 @@ export function resolveValueFile(valueFile: string, context: ValueFileContext): 
     const clean = cleanRelativePath(`${cleanRelativePath(context.chartPath) ?? context.chartPath}/${valueFile}`);
     if (clean === undefined) return outside(valueFile, 'the path leaves the repository');
     const resolved = context.resolveRepoPath(clean);
-    if (!resolved || !isFile(resolved)) return { problem: `values file ${valueFile} does not exist next to the chart ${context.chartPath}`, fix: 'point valueFiles at an existing file (relative to the chart folder)' };
+    if (!resolved || !isFile(resolved))
+      return {
+        problem: `values file ${valueFile} does not exist next to the chart ${context.chartPath}`,
+        fix: 'point valueFiles at an existing file (relative to the chart folder)',
+      };
     if (!insideCheckout(resolved, context.base)) return outside(valueFile, 'a link leads out of the checkout');
     return { inTree: resolved };
   }

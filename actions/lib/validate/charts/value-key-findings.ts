@@ -32,11 +32,14 @@ export function valueKeyFindings(chart: RemoteChartSource, chartDir: string, dis
     if (!file.inTree) continue;
     const shown = display(file.inTree);
     const parsed = parseYaml(shown, readFileSync(file.inTree, 'utf8'));
-    for (const doc of parsed.documents) for (const key of unknownValueKeys(definitions, doc.value)) findings.push(finding(shown, doc.index, key, key));
+    for (const doc of parsed.documents)
+      for (const key of unknownValueKeys(definitions, doc.value)) findings.push(finding(shown, doc.index, key, key));
   }
   if (chart.inline) {
-    const value = typeof chart.inline.value === 'string' ? parseYaml(application.file, chart.inline.value).documents[0]?.value : chart.inline.value;
-    for (const key of unknownValueKeys(definitions, value)) findings.push(finding(application.file, application.document, joinField(chart.inline.field, key), key));
+    const value =
+      typeof chart.inline.value === 'string' ? parseYaml(application.file, chart.inline.value).documents[0]?.value : chart.inline.value;
+    for (const key of unknownValueKeys(definitions, value))
+      findings.push(finding(application.file, application.document, joinField(chart.inline.field, key), key));
   }
   chart.parameters.forEach((parameter, index) => {
     for (const key of unknownValueKeys(definitions, parameterAsValues(parameter.name))) {

@@ -23,7 +23,12 @@ function chart(files: Record<string, unknown>): string {
 describe('chartDefinitions', () => {
   it('puts each subchart under its alias or name, and unions every global', () => {
     const dir = chart({
-      'Chart.yaml': { apiVersion: 'v2', name: 'stack', version: '1.0.0', dependencies: [{ name: 'grafana', alias: 'dashboards', version: '1.0.0' }] },
+      'Chart.yaml': {
+        apiVersion: 'v2',
+        name: 'stack',
+        version: '1.0.0',
+        dependencies: [{ name: 'grafana', alias: 'dashboards', version: '1.0.0' }],
+      },
       'values.yaml': { global: { registry: 'r' }, dashboards: { enabled: true } },
       'charts/grafana/Chart.yaml': { apiVersion: 'v2', name: 'grafana', version: '1.0.0' },
       'charts/grafana/values.yaml': { global: { imagePullSecrets: [] }, adminUser: 'admin', persistence: { enabled: false } },
@@ -49,8 +54,21 @@ describe('keys the templates read', () => {
         '{{ with .Values.priorityClassName }}{{ . }}{{ end }}\n{{ with .Values.serviceMonitor }}{{ .interval }}{{ end }}\n{{ toYaml .Values.tls }} {{ .Values.tls.secretName }}\n{{ .Values.extra.key }} {{ $.Values.global.domain }}\n',
     });
     const definitions = chartDefinitions(dir);
-    expect(definitions).toEqual({ priorityClassName: null, serviceMonitor: { enabled: false }, tls: null, extra: {}, global: { domain: null } });
-    expect(unknownValueKeys(definitions, { priorityClassName: 'high', tls: { anything: true }, extra: { other: 1 }, serviceMonitor: { interval: '30s' } })).toEqual(['serviceMonitor.interval']);
+    expect(definitions).toEqual({
+      priorityClassName: null,
+      serviceMonitor: { enabled: false },
+      tls: null,
+      extra: {},
+      global: { domain: null },
+    });
+    expect(
+      unknownValueKeys(definitions, {
+        priorityClassName: 'high',
+        tls: { anything: true },
+        extra: { other: 1 },
+        serviceMonitor: { interval: '30s' },
+      }),
+    ).toEqual(['serviceMonitor.interval']);
   });
 });
 
@@ -69,7 +87,11 @@ describe('unknownValueKeys', () => {
     ['defined keys', { replicas: 2, image: { tag: 'u' } }, []],
     ['a misspelt key, at the top and below', { replicaz: 2, image: { tga: 'u' } }, ['replicaz', 'image.tga']],
     ['anything under an empty map or a null default', { podAnnotations: { a: 'b' }, extra: { any: { thing: 1 } } }, []],
-    ['anything under maps named like Kubernetes ones', { serviceAccount: { annotations: { other: 'y' } }, securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }, []],
+    [
+      'anything under maps named like Kubernetes ones',
+      { serviceAccount: { annotations: { other: 'y' } }, securityContext: { seccompProfile: { type: 'RuntimeDefault' } } },
+      [],
+    ],
     ['a list given where the default is a list', { args: [{ x: 1 }] }, []],
     ['global keys', { global: { anything: true } }, []],
     ['a key with a dot', { image: { 'pull.policy': 'Always' } }, ['image["pull.policy"]']],

@@ -23,7 +23,8 @@ import { childPath } from '../finding.ts';
 import { record } from '../json-values.ts';
 import type { Json } from '../json-values.ts';
 
-export const freeFormKey = /(annotations|labels|nodeselector|selector|extraargs|env|securitycontext|resources|affinity|tolerations|probe)$/i;
+export const freeFormKey =
+  /(annotations|labels|nodeselector|selector|extraargs|env|securitycontext|resources|affinity|tolerations|probe)$/i;
 
 function readYaml(file: string): unknown {
   return existsSync(file) ? (parse(readFileSync(file, 'utf8'), { maxAliasCount: 1000 }) as unknown) : undefined;
@@ -67,7 +68,8 @@ export function templateReadPaths(chartDir: string): string[][] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path, depth + 1);
       else if (entry.isFile() && statSync(path).size < 4 * 1024 * 1024) {
-        for (const match of readFileSync(path, 'utf8').matchAll(/\.Values((?:\.[A-Za-z_]\w*)+)/g)) paths.push((match[1] ?? '').slice(1).split('.'));
+        for (const match of readFileSync(path, 'utf8').matchAll(/\.Values((?:\.[A-Za-z_]\w*)+)/g))
+          paths.push((match[1] ?? '').slice(1).split('.'));
       }
     }
   };
@@ -97,7 +99,10 @@ export function chartDefinitions(chartDir: string, depth = 0): Json {
     const sub = chartDefinitions(join(chartsDir, entry.name), depth + 1);
     globals = union(globals, sub.global ?? {});
     delete sub.global;
-    const aliases = dependencies.map(record).filter((dependency) => dependency?.name === name).map((dependency) => String(dependency?.alias ?? name));
+    const aliases = dependencies
+      .map(record)
+      .filter((dependency) => dependency?.name === name)
+      .map((dependency) => String(dependency?.alias ?? name));
     for (const key of aliases.length > 0 ? aliases : [name]) definitions[key] = union(sub, definitions[key]);
   }
   definitions.global = globals;

@@ -24,7 +24,21 @@ export function podSecurityLevel(label: unknown): PodSecurityLevel | undefined {
 }
 
 /** check_capabilities_baseline.go capabilities_allowed_1_0. */
-const baselineCapabilities = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const baselineCapabilities = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
 /** check_sysctls.go sysctlsAllowedV1Dot32 (the set in force from 1.32 on). */
 const safeSysctls = new Set([
   'kernel.shm_rmid_forced',
@@ -43,7 +57,17 @@ const safeSysctls = new Set([
 /** check_seLinuxOptions.go selinuxAllowedTypes1_31. */
 const seLinuxTypes = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 /** check_restrictedVolumes.go restrictedVolumes_1_0: the only volume sources `restricted` allows. */
-const restrictedVolumeSources = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
+const restrictedVolumeSources = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 
 interface Container {
   container: Json;
@@ -57,35 +81,65 @@ function containersOf(spec: Json, path: string): Container[] {
 }
 
 /** Baseline: checks that hold at both levels. */
-function baselineProblems(spec: Json, path: string, annotations: Json, containers: Container[], add: (field: string, message: string, fix: string) => void): void {
+function baselineProblems(
+  spec: Json,
+  path: string,
+  annotations: Json,
+  containers: Container[],
+  add: (field: string, message: string, fix: string) => void,
+): void {
   const podSecurity = record(spec.securityContext) ?? {};
-  const contexts = [{ security: podSecurity, path: `${path}.securityContext` }, ...containers.map(({ container, path: at }) => ({ security: record(container.securityContext) ?? {}, path: `${at}.securityContext` }))];
+  const contexts = [
+    { security: podSecurity, path: `${path}.securityContext` },
+    ...containers.map(({ container, path: at }) => ({ security: record(container.securityContext) ?? {}, path: `${at}.securityContext` })),
+  ];
   // check_hostNamespaces.go
   for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) {
     if (spec[flag] === true) add(childPath(path, flag), `${flag} is true`, `remove ${flag}: Pod Security baseline forbids host namespaces`);
   }
   // check_hostPathVolumes.go
   list(spec.volumes).forEach((volume, index) => {
-    if (record(volume)?.hostPath) add(`${childPath(childPath(path, 'volumes'), index)}.hostPath`, 'mounts a hostPath volume', 'use an emptyDir, ConfigMap or PersistentVolumeClaim instead');
+    if (record(volume)?.hostPath)
+      add(
+        `${childPath(childPath(path, 'volumes'), index)}.hostPath`,
+        'mounts a hostPath volume',
+        'use an emptyDir, ConfigMap or PersistentVolumeClaim instead',
+      );
   });
   // check_sysctls.go
   list(podSecurity.sysctls).forEach((sysctl, index) => {
     const name = String(record(sysctl)?.name ?? '');
-    if (!safeSysctls.has(name)) add(`${path}.securityContext.sysctls[${index}]`, `sets the unsafe sysctl ${name}`, 'set only the sysctls Pod Security calls safe');
+    if (!safeSysctls.has(name))
+      add(`${path}.securityContext.sysctls[${index}]`, `sets the unsafe sysctl ${name}`, 'set only the sysctls Pod Security calls safe');
   });
   for (const { security, path: at } of contexts) {
     // check_windowsHostProcess.go, check_seccompProfile_baseline.go, check_seLinuxOptions.go, check_appArmorProfile.go
-    if (record(security.windowsOptions)?.hostProcess === true) add(`${at}.windowsOptions.hostProcess`, 'runs a Windows HostProcess container', 'remove windowsOptions.hostProcess');
-    if (record(security.seccompProfile)?.type === 'Unconfined') add(`${at}.seccompProfile.type`, 'the seccomp profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
+    if (record(security.windowsOptions)?.hostProcess === true)
+      add(`${at}.windowsOptions.hostProcess`, 'runs a Windows HostProcess container', 'remove windowsOptions.hostProcess');
+    if (record(security.seccompProfile)?.type === 'Unconfined')
+      add(`${at}.seccompProfile.type`, 'the seccomp profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
     const seLinux = record(security.seLinuxOptions);
     if (seLinux && (!seLinuxTypes.has(String(seLinux.type ?? '')) || seLinux.user !== undefined || seLinux.role !== undefined)) {
-      add(`${at}.seLinuxOptions`, 'sets a custom SELinux user, role or type', 'remove seLinuxOptions.user and .role; use a container_* type');
+      add(
+        `${at}.seLinuxOptions`,
+        'sets a custom SELinux user, role or type',
+        'remove seLinuxOptions.user and .role; use a container_* type',
+      );
     }
-    if (record(security.appArmorProfile)?.type === 'Unconfined') add(`${at}.appArmorProfile.type`, 'the AppArmor profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
+    if (record(security.appArmorProfile)?.type === 'Unconfined')
+      add(`${at}.appArmorProfile.type`, 'the AppArmor profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
   }
   for (const [key, value] of Object.entries(annotations)) {
-    if (key.startsWith('container.apparmor.security.beta.kubernetes.io/') && value !== 'runtime/default' && !String(value).startsWith('localhost/')) {
-      add(`${path.replace(/spec$/, 'metadata')}.annotations[${JSON.stringify(key)}]`, `AppArmor profile ${String(value)}`, 'use runtime/default or a localhost/ profile');
+    if (
+      key.startsWith('container.apparmor.security.beta.kubernetes.io/') &&
+      value !== 'runtime/default' &&
+      !String(value).startsWith('localhost/')
+    ) {
+      add(
+        `${path.replace(/spec$/, 'metadata')}.annotations[${JSON.stringify(key)}]`,
+        `AppArmor profile ${String(value)}`,
+        'use runtime/default or a localhost/ profile',
+      );
     }
   }
   for (const { container, path: at } of containers) {
@@ -93,60 +147,90 @@ function baselineProblems(spec: Json, path: string, annotations: Json, container
     // check_privileged.go
     if (security.privileged === true) add(`${at}.securityContext.privileged`, 'the container is privileged', 'remove privileged: true');
     // check_procMount.go
-    if (security.procMount !== undefined && security.procMount !== 'Default') add(`${at}.securityContext.procMount`, `procMount is ${String(security.procMount)}`, 'leave procMount unset (Default)');
+    if (security.procMount !== undefined && security.procMount !== 'Default')
+      add(`${at}.securityContext.procMount`, `procMount is ${String(security.procMount)}`, 'leave procMount unset (Default)');
     // check_capabilities_baseline.go
-    const added = list(record(security.capabilities)?.add).map(String).filter((capability) => !baselineCapabilities.has(capability));
-    if (added.length > 0) add(`${at}.securityContext.capabilities.add`, `adds capabilities ${added.join(', ')}`, 'add none beyond the default set');
+    const added = list(record(security.capabilities)?.add)
+      .map(String)
+      .filter((capability) => !baselineCapabilities.has(capability));
+    if (added.length > 0)
+      add(`${at}.securityContext.capabilities.add`, `adds capabilities ${added.join(', ')}`, 'add none beyond the default set');
     // check_hostPorts.go
     list(container.ports).forEach((port, index) => {
       const hostPort = record(port)?.hostPort;
-      if (typeof hostPort === 'number' && hostPort !== 0) add(`${at}.ports[${index}].hostPort`, `uses hostPort ${hostPort}`, 'remove the hostPort; reach the pod through a Service');
+      if (typeof hostPort === 'number' && hostPort !== 0)
+        add(`${at}.ports[${index}].hostPort`, `uses hostPort ${hostPort}`, 'remove the hostPort; reach the pod through a Service');
     });
     // check_hostProbesAndhostLifecycle.go (1.34)
     for (const handler of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop']) {
       const value = handler.split('.').reduce<Json | undefined>((node, key) => record(node?.[key]), container);
       for (const kind of ['httpGet', 'tcpSocket']) {
         const host = record(value?.[kind])?.host;
-        if (typeof host === 'string' && host !== '') add(`${at}.${handler}.${kind}.host`, `the ${handler} reaches host ${host}`, 'leave host unset (the pod IP)');
+        if (typeof host === 'string' && host !== '')
+          add(`${at}.${handler}.${kind}.host`, `the ${handler} reaches host ${host}`, 'leave host unset (the pod IP)');
       }
     }
   }
 }
 
 /** Restricted: the checks `restricted` adds to baseline. */
-function restrictedProblems(spec: Json, path: string, containers: Container[], add: (field: string, message: string, fix: string) => void): void {
+function restrictedProblems(
+  spec: Json,
+  path: string,
+  containers: Container[],
+  add: (field: string, message: string, fix: string) => void,
+): void {
   const podSecurity = record(spec.securityContext) ?? {};
   // check_restrictedVolumes.go
   list(spec.volumes).forEach((raw, index) => {
     const volume = record(raw) ?? {};
     const source = Object.keys(volume).find((key) => key !== 'name');
     if (source !== undefined && source !== 'hostPath' && !restrictedVolumeSources.has(source)) {
-      add(`${childPath(childPath(path, 'volumes'), index)}.${source}`, `mounts a ${source} volume`, `use one of ${[...restrictedVolumeSources].join(', ')}`);
+      add(
+        `${childPath(childPath(path, 'volumes'), index)}.${source}`,
+        `mounts a ${source} volume`,
+        `use one of ${[...restrictedVolumeSources].join(', ')}`,
+      );
     }
   });
   // check_runAsNonRoot.go and check_seccompProfile_restricted.go: the pod's value covers containers that set none.
   const podNonRoot = podSecurity.runAsNonRoot === true;
-  if (podSecurity.runAsNonRoot === false) add(`${path}.securityContext.runAsNonRoot`, 'runAsNonRoot is false', 'set securityContext.runAsNonRoot: true');
+  if (podSecurity.runAsNonRoot === false)
+    add(`${path}.securityContext.runAsNonRoot`, 'runAsNonRoot is false', 'set securityContext.runAsNonRoot: true');
   const validSeccomp = (security: Json) => ['RuntimeDefault', 'Localhost'].includes(String(record(security.seccompProfile)?.type ?? ''));
   const podSeccomp = validSeccomp(podSecurity);
   if (podSecurity.runAsUser === 0) add(`${path}.securityContext.runAsUser`, 'runs as root (uid 0)', 'run as a fixed non-zero uid');
   const uncoveredRoot = containers.filter(({ container }) => record(container.securityContext)?.runAsNonRoot === undefined);
-  if (!podNonRoot && uncoveredRoot.length > 0) add(`${path}.securityContext.runAsNonRoot`, 'runAsNonRoot is not true', 'set securityContext.runAsNonRoot: true');
+  if (!podNonRoot && uncoveredRoot.length > 0)
+    add(`${path}.securityContext.runAsNonRoot`, 'runAsNonRoot is not true', 'set securityContext.runAsNonRoot: true');
   const uncoveredSeccomp = containers.filter(({ container }) => record(record(container.securityContext)?.seccompProfile) === undefined);
-  if (!podSeccomp && uncoveredSeccomp.length > 0) add(`${path}.securityContext.seccompProfile.type`, 'no RuntimeDefault (or Localhost) seccomp profile', 'set securityContext.seccompProfile.type: RuntimeDefault');
+  if (!podSeccomp && uncoveredSeccomp.length > 0)
+    add(
+      `${path}.securityContext.seccompProfile.type`,
+      'no RuntimeDefault (or Localhost) seccomp profile',
+      'set securityContext.seccompProfile.type: RuntimeDefault',
+    );
   for (const { container, path: at } of containers) {
     const security = record(container.securityContext) ?? {};
     const securityPath = `${at}.securityContext`;
     if (security.runAsNonRoot === false) add(`${securityPath}.runAsNonRoot`, 'runAsNonRoot is false', 'set runAsNonRoot: true');
     if (record(security.seccompProfile) && !validSeccomp(security) && record(security.seccompProfile)?.type !== 'Unconfined') {
-      add(`${securityPath}.seccompProfile.type`, `seccomp profile ${String(record(security.seccompProfile)?.type)}`, 'use RuntimeDefault or Localhost');
+      add(
+        `${securityPath}.seccompProfile.type`,
+        `seccomp profile ${String(record(security.seccompProfile)?.type)}`,
+        'use RuntimeDefault or Localhost',
+      );
     }
     // check_allowPrivilegeEscalation.go, check_runAsUser.go, check_capabilities_restricted.go
-    if (security.allowPrivilegeEscalation !== false) add(`${securityPath}.allowPrivilegeEscalation`, 'allowPrivilegeEscalation is not false', 'set allowPrivilegeEscalation: false');
+    if (security.allowPrivilegeEscalation !== false)
+      add(`${securityPath}.allowPrivilegeEscalation`, 'allowPrivilegeEscalation is not false', 'set allowPrivilegeEscalation: false');
     if (security.runAsUser === 0) add(`${securityPath}.runAsUser`, 'runs as root (uid 0)', 'run as a fixed non-zero uid');
     const capabilities = record(security.capabilities) ?? {};
-    if (!list(capabilities.drop).includes('ALL')) add(`${securityPath}.capabilities.drop`, 'capabilities are not dropped', 'set capabilities.drop: ["ALL"]');
-    const added = list(capabilities.add).map(String).filter((capability) => capability !== 'NET_BIND_SERVICE' && baselineCapabilities.has(capability));
+    if (!list(capabilities.drop).includes('ALL'))
+      add(`${securityPath}.capabilities.drop`, 'capabilities are not dropped', 'set capabilities.drop: ["ALL"]');
+    const added = list(capabilities.add)
+      .map(String)
+      .filter((capability) => capability !== 'NET_BIND_SERVICE' && baselineCapabilities.has(capability));
     if (added.length > 0) add(`${securityPath}.capabilities.add`, `adds capabilities ${added.join(', ')}`, 'add at most NET_BIND_SERVICE');
   }
 }

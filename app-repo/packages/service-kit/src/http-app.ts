@@ -94,9 +94,15 @@ export function createApp(options: AppOptions): Express {
   const requireJson: RequestHandler = (req, _res, next) => {
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
     if (hasBody && !req.is('application/json')) {
-      next(new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as JSON with Content-Type: application/json.', [
-        { field: 'body', message: 'must be application/json' },
-      ]));
+      next(
+        new HttpProblem(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'Send the body as JSON with Content-Type: application/json.',
+          [{ field: 'body', message: 'must be application/json' }],
+        ),
+      );
       return;
     }
     next();
@@ -133,7 +139,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
       { field: 'body', message: 'is too large' },
     ]);
   } else if (typeof parserError.type === 'string' && typeof parserError.status === 'number' && parserError.status < 500) {
-    problem = new HttpProblem(parserError.status, 'bad-body', 'Unreadable request body', parserError.message, [{ field: 'body', message: parserError.message }]);
+    problem = new HttpProblem(parserError.status, 'bad-body', 'Unreadable request body', parserError.message, [
+      { field: 'body', message: parserError.message },
+    ]);
   } else if (isDatabaseUnavailable(error)) {
     log.warn({ err: error }, 'database unavailable');
     problem = serviceUnavailable('The database is unavailable; try again shortly.');
@@ -142,8 +150,16 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     problem = serviceUnavailable(error.message);
   } else {
     log.error({ err: error }, 'unhandled error');
-    problem = new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on our side; the request id identifies it in the logs.');
+    problem = new HttpProblem(
+      500,
+      'internal',
+      'Internal error',
+      'Something went wrong on our side; the request id identifies it in the logs.',
+    );
   }
   if (problem.status === 503) res.setHeader('Retry-After', '1');
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.toBody(req.originalUrl)));
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem.toBody(req.originalUrl)));
 };

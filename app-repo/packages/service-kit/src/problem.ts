@@ -46,13 +46,11 @@ export class HttpProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new HttpProblem(400, 'bad-request', 'Bad request', detail, errors);
+export const badRequest = (detail: string, errors?: FieldError[]) => new HttpProblem(400, 'bad-request', 'Bad request', detail, errors);
 export const unauthorized = (detail: string) => new HttpProblem(401, 'unauthorized', 'Unauthorized', detail);
 export const notFound = (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail);
 export const conflict = (slug: string, title: string, detail: string, errors?: FieldError[]) =>
   new HttpProblem(409, slug, title, detail, errors);
 export const unprocessable = (detail: string, errors?: FieldError[]) =>
   new HttpProblem(422, 'unprocessable', 'Unprocessable request', detail, errors);
-export const serviceUnavailable = (detail: string) =>
-  new HttpProblem(503, 'service-unavailable', 'Service unavailable', detail);
+export const serviceUnavailable = (detail: string) => new HttpProblem(503, 'service-unavailable', 'Service unavailable', detail);

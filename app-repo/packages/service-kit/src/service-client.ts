@@ -72,7 +72,10 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           return { status: response.status, body };
         } catch (error) {
           const err = error as Error;
-          lastProblem = err.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : ((err.cause as Error | undefined)?.message ?? err.message);
+          lastProblem =
+            err.name === 'TimeoutError'
+              ? `no answer within ${options.timeoutMs} ms`
+              : ((err.cause as Error | undefined)?.message ?? err.message);
         }
       }
       throw new UpstreamUnavailable(options.service, lastProblem);

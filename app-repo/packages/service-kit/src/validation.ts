@@ -68,7 +68,9 @@ export function queryValidator<T>(schema: JSONSchemaType<T> | object): Validator
 export function idParam(raw: string | undefined, field: string): number {
   const value = Number(raw);
   if (raw === undefined || !/^\d{1,10}$/.test(raw) || value < 1 || value > 2_147_483_647) {
-    throw badRequest(`${field} must be a positive whole number, got '${raw ?? ''}'.`, [{ field, message: 'must be a positive whole number' }]);
+    throw badRequest(`${field} must be a positive whole number, got '${raw ?? ''}'.`, [
+      { field, message: 'must be a positive whole number' },
+    ]);
   }
   return value;
 }

@@ -16,12 +16,16 @@ describe('migrations on PostgreSQL', () => {
   afterAll(() => database?.drop());
 
   it('run once when several replicas start at the same moment', async () => {
-    const replicas = await Promise.all(Array.from({ length: 5 }, () => openDatabase({ url: database.url, dataDir: 'unused', schema: 'shop' })));
+    const replicas = await Promise.all(
+      Array.from({ length: 5 }, () => openDatabase({ url: database.url, dataDir: 'unused', schema: 'shop' })),
+    );
     try {
       const applied = await Promise.all(replicas.map((db) => migrate(db, 'shop', migrations)));
       expect(applied.filter((a) => a.length > 0)).toEqual([[1, 2]]);
       expect((await replicas[0]!.query('SELECT count(*)::int AS n FROM things')).rows).toEqual([{ n: 2 }]);
-      expect((await replicas[0]!.query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'things'")).rows).toEqual([{ table_schema: 'shop' }]);
+      expect((await replicas[0]!.query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'things'")).rows).toEqual([
+        { table_schema: 'shop' },
+      ]);
     } finally {
       await Promise.all(replicas.map((db) => db.close()));
     }
@@ -35,7 +39,9 @@ describe('migrations on PostgreSQL', () => {
         { version: 2, name: 'bad', up: async (tx) => void (await tx.query('CREATE TABLE syntax error')) },
       ];
       await expect(migrate(db, 'broken', failing)).rejects.toThrow(/syntax error/);
-      expect((await db.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'broken'")).rows).toEqual([{ n: 0 }]);
+      expect((await db.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'broken'")).rows).toEqual([
+        { n: 0 },
+      ]);
     } finally {
       await db.close();
     }
@@ -49,7 +55,9 @@ describe('migrations on PGlite', () => {
       expect(await migrate(db, 'shop', migrations.slice(0, 1))).toEqual([1]);
       expect(await migrate(db, 'shop', [...migrations].reverse())).toEqual([2]);
       expect(await migrate(db, 'shop', migrations)).toEqual([]);
-      await expect(migrate(db, 'shop', [migrations[0]!, { ...migrations[1]!, version: 1 }])).rejects.toThrow('two migrations share version 1');
+      await expect(migrate(db, 'shop', [migrations[0]!, { ...migrations[1]!, version: 1 }])).rejects.toThrow(
+        'two migrations share version 1',
+      );
     } finally {
       await db.close();
     }

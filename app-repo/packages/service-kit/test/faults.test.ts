@@ -43,7 +43,10 @@ describe('a service whose PostgreSQL goes away', () => {
     expect((await call(service.url, 'GET', '/api/products/1')).status).toBe(200);
     await proxy.cut();
 
-    const ready = await eventually(() => call(service.url, 'GET', '/ready'), (a) => a.status === 503);
+    const ready = await eventually(
+      () => call(service.url, 'GET', '/ready'),
+      (a) => a.status === 503,
+    );
     expect(ready.status).toBe(503);
     expect(ready.body.status).toBe('not ready');
     const started = Date.now();
@@ -57,8 +60,22 @@ describe('a service whose PostgreSQL goes away', () => {
     expect((await call(service.url, 'GET', '/health')).status).toBe(200);
 
     await proxy.restore();
-    expect((await eventually(() => call(service.url, 'GET', '/ready'), (a) => a.status === 200)).status).toBe(200);
-    expect((await eventually(() => call(service.url, 'GET', '/api/products/1'), (a) => a.status === 200)).body.id).toBe(1);
+    expect(
+      (
+        await eventually(
+          () => call(service.url, 'GET', '/ready'),
+          (a) => a.status === 200,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => call(service.url, 'GET', '/api/products/1'),
+          (a) => a.status === 200,
+        )
+      ).body.id,
+    ).toBe(1);
   });
 });
 
@@ -72,7 +89,15 @@ describe('a service process', () => {
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const url = `http://127.0.0.1:${port}`;
-    await eventually(() => fetch(`${url}/ready`).then((r) => r.status, () => 0), (s) => s === 200, 60_000);
+    await eventually(
+      () =>
+        fetch(`${url}/ready`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (s) => s === 200,
+      60_000,
+    );
 
     const outcome = { ok: 0, dropped: [] as string[] };
     let running = true;
@@ -95,7 +120,11 @@ describe('a service process', () => {
     const okBefore = outcome.ok;
     const signalled = Date.now();
     child.kill('SIGTERM');
-    const readiness = await eventually(() => fetch(`${url}/ready`).then((r) => r.status), (status) => status === 503, 1000);
+    const readiness = await eventually(
+      () => fetch(`${url}/ready`).then((r) => r.status),
+      (status) => status === 503,
+      1000,
+    );
     expect(readiness).toBe(503);
     // A load balancer stops sending new requests shortly after readiness fails, well within
     // SHUTDOWN_DELAY_MS; what is in flight then must still be answered.

@@ -44,7 +44,10 @@ export async function readCart(db: Queryable, cartId: string): Promise<Cart> {
 }
 
 export async function quantityInCart(db: Queryable, cartId: string, productId: number): Promise<number> {
-  const { rows } = await db.query<{ quantity: number }>('SELECT quantity FROM cart_items WHERE cart_id = $1 AND product_id = $2', [cartId, productId]);
+  const { rows } = await db.query<{ quantity: number }>('SELECT quantity FROM cart_items WHERE cart_id = $1 AND product_id = $2', [
+    cartId,
+    productId,
+  ]);
   return rows[0]?.quantity ?? 0;
 }
 
@@ -72,7 +75,11 @@ export async function addToCart(db: Queryable, cartId: string, product: ProductS
 }
 
 export async function setQuantity(db: Queryable, cartId: string, productId: number, quantity: number): Promise<boolean> {
-  const result = await db.query('UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND product_id = $2', [cartId, productId, quantity]);
+  const result = await db.query('UPDATE cart_items SET quantity = $3 WHERE cart_id = $1 AND product_id = $2', [
+    cartId,
+    productId,
+    quantity,
+  ]);
   return result.rowCount > 0;
 }
 

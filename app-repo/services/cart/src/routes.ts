@@ -58,11 +58,15 @@ export function cartRoutes(context: ServiceContext, products: ServiceClient) {
       const product = await productFor(res, line.productId);
       const total = (await quantityInCart(db, cartId, line.productId)) + line.quantity;
       if (total > MAX_QUANTITY) {
-        throw unprocessable(`A cart holds at most ${MAX_QUANTITY} of one product.`, [{ field: 'quantity', message: `would make ${total}; at most ${MAX_QUANTITY}` }]);
+        throw unprocessable(`A cart holds at most ${MAX_QUANTITY} of one product.`, [
+          { field: 'quantity', message: `would make ${total}; at most ${MAX_QUANTITY}` },
+        ]);
       }
       checkStock(product, total);
       if (!(await addToCart(db, cartId, product, line.quantity))) {
-        throw unprocessable(`A cart holds at most ${MAX_QUANTITY} of one product.`, [{ field: 'quantity', message: `at most ${MAX_QUANTITY}` }]);
+        throw unprocessable(`A cart holds at most ${MAX_QUANTITY} of one product.`, [
+          { field: 'quantity', message: `at most ${MAX_QUANTITY}` },
+        ]);
       }
       itemsAdded.inc(line.quantity);
       res.status(201).json(await readCart(db, cartId));

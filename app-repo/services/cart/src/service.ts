@@ -13,7 +13,10 @@ export const cartSettings = {
   HTTP_TIMEOUT_MS: settings.integer(2000, 50, 60_000),
 };
 
-export function startCartService(env: Record<string, string | undefined> = process.env, logDestination?: DestinationStream): Promise<RunningService> {
+export function startCartService(
+  env: Record<string, string | undefined> = process.env,
+  logDestination?: DestinationStream,
+): Promise<RunningService> {
   const config = readConfig(cartSettings, env);
   const products = createServiceClient({ service: 'product', baseUrl: config.PRODUCT_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
   return startService({

@@ -36,10 +36,16 @@ describe.each(backends)('cart service on $name', (backend) => {
 
     await call(url, 'POST', '/api/cart/items', { body: { productId: 2, quantity: 1 }, headers: cartHeaders(id) });
     const more = await call(url, 'POST', '/api/cart/items', { body: { productId: 1, quantity: 1 }, headers: cartHeaders(id) });
-    expect(more.body.items.map((i: { productId: number; quantity: number }) => [i.productId, i.quantity])).toEqual([[1, 3], [2, 1]]);
+    expect(more.body.items.map((i: { productId: number; quantity: number }) => [i.productId, i.quantity])).toEqual([
+      [1, 3],
+      [2, 1],
+    ]);
 
     // The catalog price changes; the cart keeps the price the shopper saw.
-    await call(shop.product.url, 'PATCH', '/api/products/1', { body: { priceCents: price + 500 }, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    await call(shop.product.url, 'PATCH', '/api/products/1', {
+      body: { priceCents: price + 500 },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const changed = await call(url, 'PUT', '/api/cart/items/1', { body: { quantity: 5 }, headers: cartHeaders(id) });
     expect(changed.status).toBe(200);
     expect(changed.body.items[0]).toMatchObject({ productId: 1, quantity: 5, unitPriceCents: price, lineTotalCents: 5 * price });
@@ -53,7 +59,9 @@ describe.each(backends)('cart service on $name', (backend) => {
   it('keeps one line at 99 or fewer even under concurrent adds', async () => {
     const id = randomUUID();
     const answers = await Promise.all(
-      Array.from({ length: 12 }, () => call(url, 'POST', '/api/cart/items', { body: { productId: 19, quantity: 10 }, headers: cartHeaders(id) })),
+      Array.from({ length: 12 }, () =>
+        call(url, 'POST', '/api/cart/items', { body: { productId: 19, quantity: 10 }, headers: cartHeaders(id) }),
+      ),
     );
     expect(answers.filter((a) => a.status === 201)).toHaveLength(9);
     expect(answers.filter((a) => a.status === 422).every((a) => a.body.errors[0].field === 'quantity')).toBe(true);
@@ -88,7 +96,14 @@ describe.each(backends)('cart service on $name', (backend) => {
   it('answers 503 when the product service does not answer, and writes nothing', async () => {
     const id = randomUUID();
     const { startCartService } = await import('../src/service.ts');
-    const orphan = await startCartService({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', PRODUCT_SERVICE_URL: 'http://127.0.0.1:9', HTTP_TIMEOUT_MS: '200' });
+    const orphan = await startCartService({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: 'memory://',
+      PRODUCT_SERVICE_URL: 'http://127.0.0.1:9',
+      HTTP_TIMEOUT_MS: '200',
+    });
     try {
       const answer = await call(orphan.url, 'POST', '/api/cart/items', { body: { productId: 1, quantity: 1 }, headers: cartHeaders(id) });
       expect(answer.status).toBe(503);

@@ -139,7 +139,13 @@ describe('describeShortage', () => {
 });
 
 describe('openShortages', () => {
-  const shortage = (productId: number | undefined, available: number | undefined) => ({ productId, name: 'x', message: 'short', available, requested: 3 });
+  const shortage = (productId: number | undefined, available: number | undefined) => ({
+    productId,
+    name: 'x',
+    message: 'short',
+    available,
+    requested: 3,
+  });
 
   it.each([
     ['a line still above what is left', shortage(2, 0), true],

@@ -15,7 +15,10 @@ export function parseQuantity(text: string, stock?: number): QuantityInput {
   if (quantity < MIN_QUANTITY) return { ok: false, message: `Enter at least ${MIN_QUANTITY}.` };
   const max = stock === undefined ? MAX_QUANTITY : Math.min(stock, MAX_QUANTITY);
   if (quantity > max) {
-    return { ok: false, message: stock !== undefined && stock < MAX_QUANTITY ? `Only ${stock} in stock.` : `At most ${MAX_QUANTITY} at a time.` };
+    return {
+      ok: false,
+      message: stock !== undefined && stock < MAX_QUANTITY ? `Only ${stock} in stock.` : `At most ${MAX_QUANTITY} at a time.`,
+    };
   }
   return { ok: true, quantity };
 }

@@ -112,7 +112,10 @@ function usePendingProducts() {
 type LoadedCart = ReturnType<typeof useLoadedCart>;
 
 /** The shopper's changes: each one shown at once where it can be, and put back if the service refuses it. */
-function useCartChanges({ cartRef, show, accept }: Pick<LoadedCart, 'cartRef' | 'show' | 'accept'>, markPending: (productId: ProductId, on: boolean) => void) {
+function useCartChanges(
+  { cartRef, show, accept }: Pick<LoadedCart, 'cartRef' | 'show' | 'accept'>,
+  markPending: (productId: ProductId, on: boolean) => void,
+) {
   const [actionError, setActionError] = useState<CartActionError>();
 
   /** Runs one change; `preview` is shown until the answer comes, and put back on failure. */
@@ -142,11 +145,20 @@ function useCartChanges({ cartRef, show, accept }: Pick<LoadedCart, 'cartRef' | 
   );
   const setQuantity = useCallback(
     (productId: ProductId, quantity: number) =>
-      change(productId, () => shopApi.setCartQuantity(productId, quantity), (current) => withQuantity(current, productId, quantity)),
+      change(
+        productId,
+        () => shopApi.setCartQuantity(productId, quantity),
+        (current) => withQuantity(current, productId, quantity),
+      ),
     [change],
   );
   const remove = useCallback(
-    (productId: ProductId) => change(productId, () => shopApi.removeFromCart(productId), (current) => withQuantity(current, productId, 0)),
+    (productId: ProductId) =>
+      change(
+        productId,
+        () => shopApi.removeFromCart(productId),
+        (current) => withQuantity(current, productId, 0),
+      ),
     [change],
   );
   const dismissError = useCallback(() => setActionError(undefined), []);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { RequestError } from './api/request-error.ts';
 import type { RequestFailure } from './api/request-error.ts';
 import type { Cart, Problem } from './api/shop-types.ts';
-import { attemptAfterFailure, attemptFor, checkoutFailureOf, checkoutFingerprint, isStillRunning, newIdempotencyKey } from './checkout-attempt.ts';
+import {
+  attemptAfterFailure,
+  attemptFor,
+  checkoutFailureOf,
+  checkoutFingerprint,
+  isStillRunning,
+  newIdempotencyKey,
+} from './checkout-attempt.ts';
 
 const cart: Cart = {
   id: 'c1',
@@ -81,19 +88,67 @@ describe('isStillRunning', () => {
 });
 
 describe('checkoutFailureOf', () => {
-  const refused = (failure: RequestFailure, status: number, problem: Problem) => new RequestError(failure, problem.detail ?? 'refused', status, problem);
-  const stock: Problem = { type: 'https://slipway.dev/problems/insufficient-stock', title: 'Insufficient stock', status: 409, detail: 'Some products ran out.', errors: [] };
-  const badEmail: Problem = { type: 'https://slipway.dev/problems/bad-request', title: 'Bad request', status: 400, detail: 'The request body is invalid.', errors: [{ field: 'customer.email', message: 'must match format "email"' }] };
-  const badKey: Problem = { type: 'https://slipway.dev/problems/bad-request', title: 'Bad request', status: 400, detail: 'Send an Idempotency-Key header.', errors: [{ field: 'Idempotency-Key', message: 'is required' }] };
-  const stillRunning: Problem = { type: 'https://slipway.dev/problems/request-in-progress', title: 'Request in progress', status: 409, detail: 'Still running.' };
+  const refused = (failure: RequestFailure, status: number, problem: Problem) =>
+    new RequestError(failure, problem.detail ?? 'refused', status, problem);
+  const stock: Problem = {
+    type: 'https://slipway.dev/problems/insufficient-stock',
+    title: 'Insufficient stock',
+    status: 409,
+    detail: 'Some products ran out.',
+    errors: [],
+  };
+  const badEmail: Problem = {
+    type: 'https://slipway.dev/problems/bad-request',
+    title: 'Bad request',
+    status: 400,
+    detail: 'The request body is invalid.',
+    errors: [{ field: 'customer.email', message: 'must match format "email"' }],
+  };
+  const badKey: Problem = {
+    type: 'https://slipway.dev/problems/bad-request',
+    title: 'Bad request',
+    status: 400,
+    detail: 'Send an Idempotency-Key header.',
+    errors: [{ field: 'Idempotency-Key', message: 'is required' }],
+  };
+  const stillRunning: Problem = {
+    type: 'https://slipway.dev/problems/request-in-progress',
+    title: 'Request in progress',
+    status: 409,
+    detail: 'Still running.',
+  };
 
   it.each([
-    ['a stock conflict: shown as the conflict, not on top; a new attempt', refused('conflict', 409, stock), { kind: 'conflict', canRetry: false, showsOnTop: false, message: 'Some products ran out.' }],
-    ['a refusal naming the customer: shown beside the fields', refused('invalid', 400, badEmail), { kind: 'invalid', canRetry: false, showsOnTop: false }],
-    ['a refusal naming anything else: shown on top', refused('invalid', 400, badKey), { kind: 'invalid', canRetry: false, showsOnTop: true, message: 'Send an Idempotency-Key header.' }],
-    ['a request still running after every retry: outcome unknown', refused('conflict', 409, stillRunning), { kind: 'server', canRetry: true, showsOnTop: true }],
-    ['a service not answering', new RequestError('unavailable', 'could not reach /api/orders'), { kind: 'unavailable', canRetry: true, showsOnTop: true, message: expect.stringMatching(/not responding right now/) }],
-    ['an error without an answer', new Error('boom'), { kind: undefined, canRetry: true, showsOnTop: true, message: 'Something went wrong. Please try again.' }],
+    [
+      'a stock conflict: shown as the conflict, not on top; a new attempt',
+      refused('conflict', 409, stock),
+      { kind: 'conflict', canRetry: false, showsOnTop: false, message: 'Some products ran out.' },
+    ],
+    [
+      'a refusal naming the customer: shown beside the fields',
+      refused('invalid', 400, badEmail),
+      { kind: 'invalid', canRetry: false, showsOnTop: false },
+    ],
+    [
+      'a refusal naming anything else: shown on top',
+      refused('invalid', 400, badKey),
+      { kind: 'invalid', canRetry: false, showsOnTop: true, message: 'Send an Idempotency-Key header.' },
+    ],
+    [
+      'a request still running after every retry: outcome unknown',
+      refused('conflict', 409, stillRunning),
+      { kind: 'server', canRetry: true, showsOnTop: true },
+    ],
+    [
+      'a service not answering',
+      new RequestError('unavailable', 'could not reach /api/orders'),
+      { kind: 'unavailable', canRetry: true, showsOnTop: true, message: expect.stringMatching(/not responding right now/) },
+    ],
+    [
+      'an error without an answer',
+      new Error('boom'),
+      { kind: undefined, canRetry: true, showsOnTop: true, message: 'Something went wrong. Please try again.' },
+    ],
   ])('%s', (_case, error, expected) => {
     expect(checkoutFailureOf(error)).toMatchObject(expected);
   });

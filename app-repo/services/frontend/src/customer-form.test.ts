@@ -7,7 +7,10 @@ describe('validateCustomer', () => {
     [{ name: '  ', email: 'ada@example.com' }, { name: 'Enter your name.' }],
     [{ name: 'Ada', email: '' }, { email: 'Enter your email address.' }],
     [{ name: 'Ada', email: 'ada@example' }, { email: 'Enter an email address like name@example.com.' }],
-    [{ name: 'x'.repeat(201), email: 'a b@c.de' }, { name: 'Keep your name under 200 characters.', email: 'Enter an email address like name@example.com.' }],
+    [
+      { name: 'x'.repeat(201), email: 'a b@c.de' },
+      { name: 'Keep your name under 200 characters.', email: 'Enter an email address like name@example.com.' },
+    ],
   ])('%j → %j', (customer, errors) => {
     expect(validateCustomer(customer)).toEqual(errors);
   });

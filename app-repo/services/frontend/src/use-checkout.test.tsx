@@ -32,7 +32,10 @@ async function checkoutWith(customer: Customer) {
   const invalid: (keyof Customer)[] = [];
   const wrapper = ({ children }: { children: ReactNode }) => <CartProvider>{children}</CartProvider>;
   const { result } = renderHook(
-    () => ({ checkout: useCheckout({ onPlaced: (order) => placed.push(order), onInvalid: (field) => invalid.push(field) }), cart: useCart() }),
+    () => ({
+      checkout: useCheckout({ onPlaced: (order) => placed.push(order), onInvalid: (field) => invalid.push(field) }),
+      cart: useCart(),
+    }),
     { wrapper },
   );
   await waitFor(() => expect(result.current.cart.status).toBe('ready'));
@@ -70,7 +73,10 @@ describe('useCheckout, against a local stand-in following the documented order A
     const { result, placed, invalid, submit } = await checkoutWith({ name: ' ', email: 'not-an-email' });
     await submit();
     expect(invalid).toEqual(['name']);
-    expect(result.current.checkout.fieldErrors).toEqual({ name: 'Enter your name.', email: 'Enter an email address like name@example.com.' });
+    expect(result.current.checkout.fieldErrors).toEqual({
+      name: 'Enter your name.',
+      email: 'Enter an email address like name@example.com.',
+    });
     expect(orderPosts()).toHaveLength(0);
     expect(placed).toEqual([]);
     expect(result.current.checkout.failure).toBeUndefined();

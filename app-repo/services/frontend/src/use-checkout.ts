@@ -8,7 +8,14 @@ import type { Customer, Order } from './api/shop-types.ts';
 import { stockShortages } from './cart-lines.ts';
 import type { StockShortage } from './cart-lines.ts';
 import { useCart } from './cart-store.tsx';
-import { attemptAfterFailure, attemptFor, checkoutFailureOf, checkoutFingerprint, isStillRunning, newIdempotencyKey } from './checkout-attempt.ts';
+import {
+  attemptAfterFailure,
+  attemptFor,
+  checkoutFailureOf,
+  checkoutFingerprint,
+  isStillRunning,
+  newIdempotencyKey,
+} from './checkout-attempt.ts';
 import type { CheckoutAttempt, CheckoutFailure } from './checkout-attempt.ts';
 import { customerErrorsOfProblem, validateCustomer } from './customer-form.ts';
 import type { CustomerErrors } from './customer-form.ts';
@@ -68,7 +75,10 @@ export function useCheckout({ onPlaced, onInvalid }: CheckoutOptions): Checkout 
   const inFlight = useRef(false);
   const attempt = useRef<CheckoutAttempt | undefined>(undefined);
 
-  const changeCustomer = useCallback((field: keyof Customer, value: string) => setCustomer((previous) => ({ ...previous, [field]: value })), []);
+  const changeCustomer = useCallback(
+    (field: keyof Customer, value: string) => setCustomer((previous) => ({ ...previous, [field]: value })),
+    [],
+  );
 
   const submit = async () => {
     if (inFlight.current || !cart) return;

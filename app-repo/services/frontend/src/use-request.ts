@@ -2,9 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 
 export type RequestState<T> =
-  | { status: 'loading' }
-  | { status: 'error'; error: unknown; retry: () => void }
-  | { status: 'ready'; data: T; reload: () => void };
+  { status: 'loading' } | { status: 'error'; error: unknown; retry: () => void } | { status: 'ready'; data: T; reload: () => void };
 
 interface Settled<T> {
   load: (signal: AbortSignal) => Promise<T>;

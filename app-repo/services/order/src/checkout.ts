@@ -4,7 +4,7 @@
  * answer are written in one transaction; if that fails the reservation is given back.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database, Logger, ProblemBody, ServiceClient , HttpProblem} from '@slipway/service-kit';
+import type { Database, Logger, ProblemBody, ServiceClient, HttpProblem } from '@slipway/service-kit';
 import { UpstreamUnavailable, conflict, unprocessable } from '@slipway/service-kit';
 import type { StoredResponse } from './idempotency.ts';
 import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.ts';
@@ -54,9 +54,12 @@ export async function checkout(request: CheckoutRequest, deps: CheckoutDependenc
     }
     if (claim.kind === 'claimed') break;
     if (Date.now() > deadline) {
-      throw conflict('request-in-progress', 'Request in progress', 'A checkout with this Idempotency-Key is still running; retry with the same key shortly.', [
-        { field: 'Idempotency-Key', message: 'is in use by a request still running' },
-      ]);
+      throw conflict(
+        'request-in-progress',
+        'Request in progress',
+        'A checkout with this Idempotency-Key is still running; retry with the same key shortly.',
+        [{ field: 'Idempotency-Key', message: 'is in use by a request still running' }],
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -83,7 +86,10 @@ async function placeOrder(request: CheckoutRequest, deps: CheckoutDependencies):
   if (cartAnswer.status !== 200) throw new UpstreamUnavailable('cart', `answered ${cartAnswer.status}`);
   const cart = cartAnswer.body;
   if (cart.items.length === 0) {
-    return problemResponse(unprocessable('The cart is empty; add a product before checking out.', [{ field: 'cart', message: 'is empty' }]), instance);
+    return problemResponse(
+      unprocessable('The cart is empty; add a product before checking out.', [{ field: 'cart', message: 'is empty' }]),
+      instance,
+    );
   }
 
   const orderId = randomUUID();
@@ -97,7 +103,12 @@ async function placeOrder(request: CheckoutRequest, deps: CheckoutDependencies):
     const upstream = reservation.body;
     const problem =
       reservation.status === 409
-        ? conflict('insufficient-stock', 'Insufficient stock', 'Some products in the cart ran out; nothing was ordered. Lower the quantities and check out again.', upstream.errors)
+        ? conflict(
+            'insufficient-stock',
+            'Insufficient stock',
+            'Some products in the cart ran out; nothing was ordered. Lower the quantities and check out again.',
+            upstream.errors,
+          )
         : unprocessable('The cart holds products that no longer exist; remove them and check out again.', upstream.errors);
     return problemResponse(problem, instance);
   }
@@ -111,15 +122,16 @@ async function placeOrder(request: CheckoutRequest, deps: CheckoutDependencies):
       await completeKey(tx, request.cartId, request.idempotencyKey, response);
     });
   } catch (error) {
-    await products.call('DELETE', `/internal/reservations/${orderId}`, { requestId: request.requestId }).catch((releaseError: Error) =>
-      log.error({ err: releaseError, orderId }, 'could not release the reservation of a failed order'),
-    );
+    await products
+      .call('DELETE', `/internal/reservations/${orderId}`, { requestId: request.requestId })
+      .catch((releaseError: Error) => log.error({ err: releaseError, orderId }, 'could not release the reservation of a failed order'));
     throw error;
   }
   deps.onOrderCreated(order);
 
   // The order stands whether or not the cart empties now; a full cart is only an inconvenience.
   const cleared = await carts.call('DELETE', '/api/cart', { headers, requestId: request.requestId }).catch((error: Error) => error);
-  if (cleared instanceof Error || cleared.status !== 204) log.warn({ orderId, problem: cleared instanceof Error ? cleared.message : cleared.status }, 'cart not cleared after checkout');
+  if (cleared instanceof Error || cleared.status !== 204)
+    log.warn({ orderId, problem: cleared instanceof Error ? cleared.message : cleared.status }, 'cart not cleared after checkout');
   return response;
 }

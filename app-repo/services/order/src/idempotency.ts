@@ -12,11 +12,7 @@ export interface StoredResponse {
   body: string;
 }
 
-export type Claim =
-  | { kind: 'claimed' }
-  | { kind: 'done'; response: StoredResponse }
-  | { kind: 'pending' }
-  | { kind: 'mismatch' };
+export type Claim = { kind: 'claimed' } | { kind: 'done'; response: StoredResponse } | { kind: 'pending' } | { kind: 'mismatch' };
 
 /** A pending claim older than this belongs to a request that died; the next one may take it over. */
 export const STALE_CLAIM_SECONDS = 60;
@@ -39,7 +35,10 @@ export async function claimKey(db: Queryable, cartId: string, key: string, hash:
     [cartId, key, hash],
   );
   if (inserted.rowCount > 0) return { kind: 'claimed' };
-  const { rows } = await db.query<KeyRow>('SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE cart_id = $1 AND key = $2', [cartId, key]);
+  const { rows } = await db.query<KeyRow>(
+    'SELECT request_hash, state, response_status, response_body FROM idempotency_keys WHERE cart_id = $1 AND key = $2',
+    [cartId, key],
+  );
   const row = rows[0];
   if (!row) return claimKey(db, cartId, key, hash); // released between our insert and select
   if (row.request_hash !== hash) return { kind: 'mismatch' };

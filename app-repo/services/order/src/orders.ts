@@ -10,8 +10,21 @@ export interface CartLineInput {
 }
 
 /** Builds the order from the cart's lines: the prices are the cart's snapshot, totals derived. */
-export function composeOrder(id: string, cartId: string, customer: { name: string; email: string }, lines: readonly CartLineInput[], currency: string, now: Date): Order {
-  const orderLines = lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceCents: l.unitPriceCents, quantity: l.quantity, lineTotalCents: l.unitPriceCents * l.quantity }));
+export function composeOrder(
+  id: string,
+  cartId: string,
+  customer: { name: string; email: string },
+  lines: readonly CartLineInput[],
+  currency: string,
+  now: Date,
+): Order {
+  const orderLines = lines.map((l) => ({
+    productId: l.productId,
+    name: l.name,
+    unitPriceCents: l.unitPriceCents,
+    quantity: l.quantity,
+    lineTotalCents: l.unitPriceCents * l.quantity,
+  }));
   const subtotalCents = orderLines.reduce((n, l) => n + l.lineTotalCents, 0);
   return {
     id,
@@ -32,7 +45,18 @@ export async function insertOrder(tx: Queryable, order: Order): Promise<void> {
   await tx.query(
     `INSERT INTO orders (id, cart_id, customer_id, customer_name, customer_email, status, subtotal_cents, total_cents, currency, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [order.id, order.cartId, order.customerId, order.customer.name, order.customer.email, order.status, order.subtotalCents, order.totalCents, order.currency, order.createdAt],
+    [
+      order.id,
+      order.cartId,
+      order.customerId,
+      order.customer.name,
+      order.customer.email,
+      order.status,
+      order.subtotalCents,
+      order.totalCents,
+      order.currency,
+      order.createdAt,
+    ],
   );
   for (const line of order.lines) {
     await tx.query(
@@ -66,9 +90,19 @@ interface LineRow {
 
 async function withLines(db: Queryable, rows: OrderRow[]): Promise<Order[]> {
   if (rows.length === 0) return [];
-  const { rows: lines } = await db.query<LineRow>('SELECT * FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY product_id', [rows.map((r) => r.id)]);
+  const { rows: lines } = await db.query<LineRow>('SELECT * FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY product_id', [
+    rows.map((r) => r.id),
+  ]);
   return rows.map((r) => {
-    const own = lines.filter((l) => l.order_id === r.id).map((l) => ({ productId: l.product_id, name: l.name, unitPriceCents: l.unit_price_cents, quantity: l.quantity, lineTotalCents: l.line_total_cents }));
+    const own = lines
+      .filter((l) => l.order_id === r.id)
+      .map((l) => ({
+        productId: l.product_id,
+        name: l.name,
+        unitPriceCents: l.unit_price_cents,
+        quantity: l.quantity,
+        lineTotalCents: l.line_total_cents,
+      }));
     return {
       id: r.id,
       cartId: r.cart_id,

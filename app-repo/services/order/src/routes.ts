@@ -44,12 +44,14 @@ export function orderRoutes(context: ServiceContext, clients: { carts: ServiceCl
     app.post('/api/orders', async (req, res) => {
       const key = req.get('idempotency-key');
       if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
-        throw badRequest('Send an Idempotency-Key header (1 to 255 visible characters, e.g. a UUID) so a retried checkout cannot order twice.', [
-          { field: 'Idempotency-Key', message: key === undefined ? 'is required' : 'must be 1 to 255 visible ASCII characters' },
-        ]);
+        throw badRequest(
+          'Send an Idempotency-Key header (1 to 255 visible characters, e.g. a UUID) so a retried checkout cannot order twice.',
+          [{ field: 'Idempotency-Key', message: key === undefined ? 'is required' : 'must be 1 to 255 visible ASCII characters' }],
+        );
       }
       const cartId = cartIdOf(req);
-      if (!cartId) throw badRequest('No cart: send the X-Cart-Id header or the cart_id cookie.', [{ field: 'X-Cart-Id', message: 'is required' }]);
+      if (!cartId)
+        throw badRequest('No cart: send the X-Cart-Id header or the cart_id cookie.', [{ field: 'X-Cart-Id', message: 'is required' }]);
       const body = checkoutBody(req.body);
       const result = await checkout(
         { cartId, idempotencyKey: key, customer: body.customer, requestId: requestContext(res).requestId },
@@ -63,16 +65,22 @@ export function orderRoutes(context: ServiceContext, clients: { carts: ServiceCl
           },
         },
       );
-      if (result.status !== 201 && !result.replayed) checkoutsRefused.inc({ reason: result.status === 409 ? 'insufficient_stock' : 'invalid_cart' });
+      if (result.status !== 201 && !result.replayed)
+        checkoutsRefused.inc({ reason: result.status === 409 ? 'insufficient_stock' : 'invalid_cart' });
       if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
       if (result.status === 201) res.location(`/api/orders/${(JSON.parse(result.body) as { id: string }).id}`);
-      res.status(result.status).type(result.status < 300 ? 'application/json' : 'application/problem+json').send(result.body);
+      res
+        .status(result.status)
+        .type(result.status < 300 ? 'application/json' : 'application/problem+json')
+        .send(result.body);
     });
     app.get('/api/orders', async (req, res) => {
       const query = orderQuery(req.query);
       const cartId = query.cartId ?? (query.customerId ? undefined : cartIdOf(req));
       if (!cartId && !query.customerId) {
-        throw badRequest('Say whose orders: ?cartId=…, ?customerId=…, or send the cart_id cookie.', [{ field: 'cartId', message: 'or customerId is required' }]);
+        throw badRequest('Say whose orders: ?cartId=…, ?customerId=…, or send the cart_id cookie.', [
+          { field: 'cartId', message: 'or customerId is required' },
+        ]);
       }
       res.json({ items: await listOrders(db, cartId ? { cartId } : { customerId: query.customerId! }) });
     });

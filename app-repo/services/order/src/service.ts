@@ -14,7 +14,10 @@ export const orderSettings = {
   HTTP_TIMEOUT_MS: settings.integer(2000, 50, 60_000),
 };
 
-export function startOrderService(env: Record<string, string | undefined> = process.env, logDestination?: DestinationStream): Promise<RunningService> {
+export function startOrderService(
+  env: Record<string, string | undefined> = process.env,
+  logDestination?: DestinationStream,
+): Promise<RunningService> {
   const config = readConfig(orderSettings, env);
   const products = createServiceClient({ service: 'product', baseUrl: config.PRODUCT_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
   const carts = createServiceClient({ service: 'cart', baseUrl: config.CART_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });

@@ -22,13 +22,17 @@ describe.each(backends)('checkout on $name', (backend) => {
     }
     return id;
   }
-  const stockOf = async (productId: number) => (await call(shop.product.url, 'GET', `/api/products/${productId}/stock`)).body.stock as number;
+  const stockOf = async (productId: number) =>
+    (await call(shop.product.url, 'GET', `/api/products/${productId}/stock`)).body.stock as number;
   const checkout = (cartId: string, key: string, body: unknown = { customer }) =>
     call(shop.order.url, 'POST', '/api/orders', { body, headers: { 'x-cart-id': cartId, 'idempotency-key': key } });
 
   it('turns a cart into an order, takes the stock and empties the cart', async () => {
     const [stock1, stock2] = [await stockOf(1), await stockOf(2)];
-    const cartId = await cartWith([[1, 2], [2, 1]]);
+    const cartId = await cartWith([
+      [1, 2],
+      [2, 1],
+    ]);
     const placed = await checkout(cartId, randomUUID());
     expect(placed.status).toBe(201);
     const order = placed.body;
@@ -68,7 +72,13 @@ describe.each(backends)('checkout on $name', (backend) => {
     await call(shop.product.url, 'PATCH', '/api/products/11', { body: { stock: 10 }, headers: admin });
     const plenty = await stockOf(19);
     const carts = [];
-    for (let i = 0; i < 50; i++) carts.push(await cartWith([[11, 1], [19, 1]]));
+    for (let i = 0; i < 50; i++)
+      carts.push(
+        await cartWith([
+          [11, 1],
+          [19, 1],
+        ]),
+      );
     const answers = await Promise.all(carts.map((cartId) => checkout(cartId, randomUUID())));
     const won = answers.filter((a) => a.status === 201);
     const lost = answers.filter((a) => a.status !== 201);
@@ -101,8 +111,20 @@ describe.each(backends)('checkout on $name', (backend) => {
     ['no cart id', { 'idempotency-key': 'k-1' }, { customer }, 400, 'X-Cart-Id'],
     ['a malformed cart id', { 'x-cart-id': 'abc', 'idempotency-key': 'k-1' }, { customer }, 400, 'X-Cart-Id'],
     ['no customer', { 'x-cart-id': cartId, 'idempotency-key': 'k-2' }, {}, 400, 'customer'],
-    ['a bad email', { 'x-cart-id': cartId, 'idempotency-key': 'k-3' }, { customer: { name: 'A', email: 'not-an-email' } }, 400, 'customer.email'],
-    ['a blank name', { 'x-cart-id': cartId, 'idempotency-key': 'k-4' }, { customer: { name: '   ', email: 'a@b.co' } }, 400, 'customer.name'],
+    [
+      'a bad email',
+      { 'x-cart-id': cartId, 'idempotency-key': 'k-3' },
+      { customer: { name: 'A', email: 'not-an-email' } },
+      400,
+      'customer.email',
+    ],
+    [
+      'a blank name',
+      { 'x-cart-id': cartId, 'idempotency-key': 'k-4' },
+      { customer: { name: '   ', email: 'a@b.co' } },
+      400,
+      'customer.name',
+    ],
     ['an unknown field', { 'x-cart-id': cartId, 'idempotency-key': 'k-5' }, { customer, totalCents: 1 }, 400, 'totalCents'],
     ['an empty cart', { 'x-cart-id': cartId, 'idempotency-key': 'k-6' }, { customer }, 422, 'cart'],
   ])('refuses a checkout with %s', async (_case, headers, body, status, field) => {

@@ -25,7 +25,8 @@ describe('request ids', () => {
     const lines = shop.logs.lines.filter((l) => l.requestId === requestId);
     const seen = new Set(lines.map((l) => `${l.service} ${l.route}`));
     expect(seen).toEqual(new Set(['order /api/orders', 'cart /api/cart', 'product /internal/reservations']));
-    for (const line of lines) expect(line).toMatchObject({ level: 'info', msg: 'request completed', status: expect.any(Number), time: expect.any(String) });
+    for (const line of lines)
+      expect(line).toMatchObject({ level: 'info', msg: 'request completed', status: expect.any(Number), time: expect.any(String) });
   });
 
   it('are made up when the caller sends none, or a malformed one', async () => {

@@ -65,7 +65,10 @@ for (const [index, product] of seedCatalog.entries()) {
   // Products of one category differ by a slight tilt and a tint, so a page of them is not a grid of clones.
   const tilt = ((index * 7) % 21) - 10;
   const lines = wrap(product.name, 20)
-    .map((line, i) => `<text x="200" y="${302 + i * 30}" text-anchor="middle" font-size="24" font-weight="600" font-family="sans-serif" fill="${ink}">${escapeXml(line)}</text>`)
+    .map(
+      (line, i) =>
+        `<text x="200" y="${302 + i * 30}" text-anchor="middle" font-size="24" font-weight="600" font-family="sans-serif" fill="${ink}">${escapeXml(line)}</text>`,
+    )
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" role="img" aria-label="${escapeXml(product.name)}"><rect width="400" height="400" fill="${paper}"/><circle cx="200" cy="150" r="115" fill="${ink}" opacity="${(0.08 + (index % 4) * 0.03).toFixed(2)}"/><g transform="rotate(${tilt} 200 150)">${drawing}</g>${lines}</svg>\n`;
   writeFileSync(new URL(imageFileOf(product.sku), dir), svg);

@@ -113,7 +113,16 @@ export async function createProduct(db: Queryable, product: NewProduct): Promise
     `INSERT INTO products (sku, name, description, price_cents, category, stock, image, featured)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (sku) DO NOTHING RETURNING *`,
-    [product.sku, product.name, product.description, product.priceCents, product.category, product.stock, product.image ?? 'placeholder.svg', product.featured ?? false],
+    [
+      product.sku,
+      product.name,
+      product.description,
+      product.priceCents,
+      product.category,
+      product.stock,
+      product.image ?? 'placeholder.svg',
+      product.featured ?? false,
+    ],
   );
   return rows[0] ? toProduct(rows[0]) : undefined;
 }

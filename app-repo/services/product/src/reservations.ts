@@ -32,7 +32,11 @@ async function existingReservation(tx: Queryable, reservationId: string): Promis
   return { reservationId, items: rows.map((r) => ({ productId: r.product_id, quantity: r.quantity, remaining: r.stock })) };
 }
 
-export async function reserveStock(db: Database, reservationId: string, lines: readonly ReservationLine[]): Promise<{ created: boolean; reservation: Reservation }> {
+export async function reserveStock(
+  db: Database,
+  reservationId: string,
+  lines: readonly ReservationLine[],
+): Promise<{ created: boolean; reservation: Reservation }> {
   const wanted = normaliseLines(lines);
   return db.transaction(async (tx) => {
     const inserted = await tx.query('INSERT INTO reservations (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id', [reservationId]);
@@ -55,7 +59,11 @@ export async function reserveStock(db: Database, reservationId: string, lines: r
       const current = await tx.query<{ stock: number; name: string }>('SELECT stock, name FROM products WHERE id = $1', [line.productId]);
       const product = current.rows[0];
       if (!product) {
-        unknown.push({ field: `items[${index}].productId`, message: `product ${line.productId} does not exist`, productId: line.productId });
+        unknown.push({
+          field: `items[${index}].productId`,
+          message: `product ${line.productId} does not exist`,
+          productId: line.productId,
+        });
       } else {
         shortages.push({
           field: `items[${index}].quantity`,
@@ -69,9 +77,14 @@ export async function reserveStock(db: Database, reservationId: string, lines: r
     }
     // Throwing rolls back every decrement made above: all lines or none.
     if (unknown.length) throw unprocessable('The reservation names products that do not exist.', unknown);
-    if (shortages.length) throw conflict('insufficient-stock', 'Insufficient stock', 'Not enough stock for every line; nothing was reserved.', shortages);
+    if (shortages.length)
+      throw conflict('insufficient-stock', 'Insufficient stock', 'Not enough stock for every line; nothing was reserved.', shortages);
     for (const item of items) {
-      await tx.query('INSERT INTO reservation_items (reservation_id, product_id, quantity) VALUES ($1, $2, $3)', [reservationId, item.productId, item.quantity]);
+      await tx.query('INSERT INTO reservation_items (reservation_id, product_id, quantity) VALUES ($1, $2, $3)', [
+        reservationId,
+        item.productId,
+        item.quantity,
+      ]);
     }
     return { created: true, reservation: { reservationId, items } };
   });
@@ -80,7 +93,9 @@ export async function reserveStock(db: Database, reservationId: string, lines: r
 /** Puts a reservation's stock back, once; releasing an unknown or released reservation does nothing. */
 export async function releaseStock(db: Database, reservationId: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const released = await tx.query('UPDATE reservations SET released_at = now() WHERE id = $1 AND released_at IS NULL RETURNING id', [reservationId]);
+    const released = await tx.query('UPDATE reservations SET released_at = now() WHERE id = $1 AND released_at IS NULL RETURNING id', [
+      reservationId,
+    ]);
     if (released.rowCount === 0) return false;
     await tx.query(
       `UPDATE products p SET stock = p.stock + ri.quantity, updated_at = now()

@@ -122,7 +122,10 @@ export function productRoutes(context: ServiceContext, adminToken: string | unde
       const body = newProduct(req.body);
       const product = await createProduct(db, body);
       pages.clear();
-      if (!product) throw conflict('duplicate-sku', 'Duplicate SKU', `A product with SKU '${body.sku}' exists already.`, [{ field: 'sku', message: 'is taken' }]);
+      if (!product)
+        throw conflict('duplicate-sku', 'Duplicate SKU', `A product with SKU '${body.sku}' exists already.`, [
+          { field: 'sku', message: 'is taken' },
+        ]);
       res.status(201).location(`/api/products/${product.id}`).json(product);
     });
     app.patch('/api/products/:id', async (req, res) => {

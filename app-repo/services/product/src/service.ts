@@ -14,7 +14,10 @@ export const productSettings = {
   CATALOG_CACHE_TTL_MS: settings.integer(1000, 0, 60_000),
 };
 
-export function startProductService(env: Record<string, string | undefined> = process.env, logDestination?: DestinationStream): Promise<RunningService> {
+export function startProductService(
+  env: Record<string, string | undefined> = process.env,
+  logDestination?: DestinationStream,
+): Promise<RunningService> {
   const config = readConfig(productSettings, env);
   return startService({
     name: 'product',

@@ -83,9 +83,13 @@ describe.each(backends)('product service on $name', (backend) => {
   });
 
   it('shows stock taken by a reservation in the next catalog page', async () => {
-    const stockInList = async () => ((await call(url, 'GET', '/api/products?category=Gifts')).body.items as { id: number; stock: number }[]).find((p) => p.id === 33)!.stock;
+    const stockInList = async () =>
+      ((await call(url, 'GET', '/api/products?category=Gifts')).body.items as { id: number; stock: number }[]).find((p) => p.id === 33)!
+        .stock;
     const before = await stockInList();
-    const reserved = await call(url, 'POST', '/internal/reservations', { body: { reservationId: '00000000-0000-4000-8000-0000000000c1', items: [{ productId: 33, quantity: 4 }] } });
+    const reserved = await call(url, 'POST', '/internal/reservations', {
+      body: { reservationId: '00000000-0000-4000-8000-0000000000c1', items: [{ productId: 33, quantity: 4 }] },
+    });
     expect(reserved.status).toBe(201);
     expect(await stockInList()).toBe(before - 4);
     await call(url, 'DELETE', '/internal/reservations/00000000-0000-4000-8000-0000000000c1');
@@ -95,14 +99,21 @@ describe.each(backends)('product service on $name', (backend) => {
   it('reserves stock for every line or none, once per reservation id', async () => {
     const before = (await call(url, 'GET', '/api/products/5/stock')).body.stock as number;
     const short = await call(url, 'POST', '/internal/reservations', {
-      body: { reservationId: '00000000-0000-4000-8000-000000000001', items: [{ productId: 5, quantity: 1 }, { productId: 6, quantity: 100_0 }] },
+      body: {
+        reservationId: '00000000-0000-4000-8000-000000000001',
+        items: [
+          { productId: 5, quantity: 1 },
+          { productId: 6, quantity: 100_0 },
+        ],
+      },
     });
     expect(short.status).toBe(409);
     expect(short.body.errors).toEqual([expect.objectContaining({ field: 'items[1].quantity', productId: 6, requested: 1000 })]);
     expect((await call(url, 'GET', '/api/products/5/stock')).body.stock).toBe(before);
 
     const id = '00000000-0000-4000-8000-000000000002';
-    const reserve = () => call(url, 'POST', '/internal/reservations', { body: { reservationId: id, items: [{ productId: 5, quantity: 2 }] } });
+    const reserve = () =>
+      call(url, 'POST', '/internal/reservations', { body: { reservationId: id, items: [{ productId: 5, quantity: 2 }] } });
     expect((await reserve()).status).toBe(201);
     const replay = await reserve();
     expect(replay.status).toBe(200);
@@ -128,19 +139,75 @@ describe.each(backends)('product service on $name', (backend) => {
     ['GET', '/api/products/99999', undefined, undefined, 404, undefined],
     ['GET', '/api/products/images/..%2F..%2Fpackage.json', undefined, undefined, 404, undefined],
     ['POST', '/api/products', '{"sku":', 'admin', 400, 'body'],
-    ['POST', '/api/products', JSON.stringify({ sku: 'ok-sku', name: 'x', description: '', priceCents: -1, category: 'c', stock: 1 }), 'admin', 400, 'priceCents'],
-    ['POST', '/api/products', JSON.stringify({ sku: 'ok-sku', name: 'x', description: '', priceCents: '5', category: 'c', stock: 1 }), 'admin', 400, 'priceCents'],
-    ['POST', '/api/products', JSON.stringify({ sku: 'ok-sku', name: 'x', description: '', priceCents: 1, category: 'c', stock: 1, colour: 'red' }), 'admin', 400, 'colour'],
+    [
+      'POST',
+      '/api/products',
+      JSON.stringify({ sku: 'ok-sku', name: 'x', description: '', priceCents: -1, category: 'c', stock: 1 }),
+      'admin',
+      400,
+      'priceCents',
+    ],
+    [
+      'POST',
+      '/api/products',
+      JSON.stringify({ sku: 'ok-sku', name: 'x', description: '', priceCents: '5', category: 'c', stock: 1 }),
+      'admin',
+      400,
+      'priceCents',
+    ],
+    [
+      'POST',
+      '/api/products',
+      JSON.stringify({ sku: 'ok-sku', name: 'x', description: '', priceCents: 1, category: 'c', stock: 1, colour: 'red' }),
+      'admin',
+      400,
+      'colour',
+    ],
     ['POST', '/api/products', JSON.stringify({ name: 'x', description: '', priceCents: 1, category: 'c', stock: 1 }), 'admin', 400, 'sku'],
-    ['POST', '/api/products', JSON.stringify({ sku: 'ok-sku', name: 'x'.repeat(20_000), description: '', priceCents: 1, category: 'c', stock: 1 }), 'admin', 413, 'body'],
+    [
+      'POST',
+      '/api/products',
+      JSON.stringify({ sku: 'ok-sku', name: 'x'.repeat(20_000), description: '', priceCents: 1, category: 'c', stock: 1 }),
+      'admin',
+      413,
+      'body',
+    ],
     ['PATCH', '/api/products/1', JSON.stringify({}), 'admin', 400, 'body'],
     ['PATCH', '/api/products/1', JSON.stringify({ stock: 1.5 }), 'admin', 400, 'stock'],
     ['PATCH', '/api/products/1', JSON.stringify({ sku: 'new' }), 'admin', 400, 'sku'],
-    ['POST', '/internal/reservations', JSON.stringify({ reservationId: 'nope', items: [{ productId: 1, quantity: 1 }] }), undefined, 400, 'reservationId'],
+    [
+      'POST',
+      '/internal/reservations',
+      JSON.stringify({ reservationId: 'nope', items: [{ productId: 1, quantity: 1 }] }),
+      undefined,
+      400,
+      'reservationId',
+    ],
     ['POST', '/internal/reservations', JSON.stringify({ reservationId: uuid, items: [] }), undefined, 400, 'items'],
-    ['POST', '/internal/reservations', JSON.stringify({ reservationId: uuid, items: [{ productId: 1, quantity: 0 }] }), undefined, 400, 'items[0].quantity'],
-    ['POST', '/internal/reservations', JSON.stringify({ reservationId: uuid, items: [{ productId: 1, quantity: 1e9 }] }), undefined, 400, 'items[0].quantity'],
-    ['POST', '/internal/reservations', JSON.stringify({ reservationId: uuid, items: [{ productId: 424242, quantity: 1 }] }), undefined, 422, 'items[0].productId'],
+    [
+      'POST',
+      '/internal/reservations',
+      JSON.stringify({ reservationId: uuid, items: [{ productId: 1, quantity: 0 }] }),
+      undefined,
+      400,
+      'items[0].quantity',
+    ],
+    [
+      'POST',
+      '/internal/reservations',
+      JSON.stringify({ reservationId: uuid, items: [{ productId: 1, quantity: 1e9 }] }),
+      undefined,
+      400,
+      'items[0].quantity',
+    ],
+    [
+      'POST',
+      '/internal/reservations',
+      JSON.stringify({ reservationId: uuid, items: [{ productId: 424242, quantity: 1 }] }),
+      undefined,
+      422,
+      'items[0].productId',
+    ],
     ['DELETE', '/internal/reservations/not-a-uuid', undefined, undefined, 400, 'reservationId'],
   ])('%s %s with body %s (auth %s) → %i naming %s', async (method, path, rawBody, auth, status, field) => {
     const stockBefore = (await call(url, 'GET', '/api/products/1/stock')).body.stock;

@@ -10,10 +10,24 @@ const server = createServer((request, response) => {
   const status = Number(url.searchParams.get('status') ?? 200);
   if (url.pathname === '/api/json') {
     response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ method: request.method, key: request.headers['idempotency-key'] ?? null, type: request.headers['content-type'] ?? null }));
+    response.end(
+      JSON.stringify({
+        method: request.method,
+        key: request.headers['idempotency-key'] ?? null,
+        type: request.headers['content-type'] ?? null,
+      }),
+    );
   } else if (url.pathname === '/api/problem') {
     response.writeHead(status, { 'content-type': 'application/problem+json' });
-    response.end(JSON.stringify({ type: 'about:blank', title: 'Refused', status, detail: `refused with ${status}`, errors: [{ field: 'quantity', message: 'too many' }] }));
+    response.end(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Refused',
+        status,
+        detail: `refused with ${status}`,
+        errors: [{ field: 'quantity', message: 'too many' }],
+      }),
+    );
   } else if (url.pathname === '/api/html') {
     response.writeHead(status, { 'content-type': 'text/html' });
     response.end('<h1>proxy error</h1>');

@@ -20,12 +20,7 @@ export function AddToCart({ product, quantity = 1, disabled = false }: { product
 
   return (
     <div className="add-to-cart">
-      <button
-        type="button"
-        className="button button-primary"
-        onClick={handleClick}
-        disabled={soldOut || busy || disabled}
-      >
+      <button type="button" className="button button-primary" onClick={handleClick} disabled={soldOut || busy || disabled}>
         {/* Named after its product for screen readers, starting with the words it shows (WCAG 2.5.3 label in name). */}
         <span aria-hidden="true">{label}</span>
         <span className="visually-hidden">{`${label}: ${product.name}`}</span>

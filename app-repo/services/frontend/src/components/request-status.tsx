@@ -11,7 +11,17 @@ export function Loading({ label }: { label: string }) {
 }
 
 /** `headingLevel` keeps the outline in order: 3 inside a section that has its own h2. */
-export function LoadFailed({ what, error, retry, headingLevel = 2 }: { what: string; error: unknown; retry: () => void; headingLevel?: 2 | 3 }) {
+export function LoadFailed({
+  what,
+  error,
+  retry,
+  headingLevel = 2,
+}: {
+  what: string;
+  error: unknown;
+  retry: () => void;
+  headingLevel?: 2 | 3;
+}) {
   const notFound = error instanceof RequestError && error.failure === 'not-found';
   const Heading = headingLevel === 3 ? 'h3' : 'h2';
   return (

@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 
 const subtotal = () => screen.getByText(/^Subtotal/).textContent;
-const writes = () => shop.requests.filter((request) => request.method !== 'GET').map((request) => [request.method, request.path, request.body]);
+const writes = () =>
+  shop.requests.filter((request) => request.method !== 'GET').map((request) => [request.method, request.path, request.body]);
 
 describe('cart page, against a local server following the documented cart API', () => {
   it('lists the lines with formatted prices and the subtotal', async () => {

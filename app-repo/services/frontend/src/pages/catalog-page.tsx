@@ -92,7 +92,11 @@ export function CatalogPage() {
               </p>
             )}
             <ProductGrid products={products.data.items} />
-            <Pagination page={products.data.page} totalPages={products.data.totalPages} hrefOf={(target) => catalogPath({ q, category, page: target })} />
+            <Pagination
+              page={products.data.page}
+              totalPages={products.data.totalPages}
+              hrefOf={(target) => catalogPath({ q, category, page: target })}
+            />
           </>
         )}
       </section>

@@ -86,7 +86,12 @@ export function CheckoutPage() {
     void checkout.submit();
   };
   const flagged = new Set(openShortages(shortages, cart).flatMap((shortage) => (shortage.productId ? [shortage.productId] : [])));
-  const field = (name: keyof Customer) => ({ name, value: customer[name], error: fieldErrors[name], onChange: (value: string) => changeCustomer(name, value) });
+  const field = (name: keyof Customer) => ({
+    name,
+    value: customer[name],
+    error: fieldErrors[name],
+    onChange: (value: string) => changeCustomer(name, value),
+  });
 
   return (
     <>

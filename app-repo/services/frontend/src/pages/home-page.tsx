@@ -23,7 +23,9 @@ export function HomePage() {
       <section aria-labelledby="featured-heading">
         <h2 id="featured-heading">Featured products</h2>
         {featured.status === 'loading' && <Loading label="Loading featured products…" />}
-        {featured.status === 'error' && <LoadFailed what="Featured products" error={featured.error} retry={featured.retry} headingLevel={3} />}
+        {featured.status === 'error' && (
+          <LoadFailed what="Featured products" error={featured.error} retry={featured.retry} headingLevel={3} />
+        )}
         {featured.status === 'ready' &&
           (featured.data.items.length > 0 ? <ProductGrid products={featured.data.items} /> : <p>Nothing featured right now.</p>)}
       </section>
@@ -31,7 +33,9 @@ export function HomePage() {
       <section aria-labelledby="categories-heading">
         <h2 id="categories-heading">Shop by category</h2>
         {categories.status === 'loading' && <Loading label="Loading categories…" />}
-        {categories.status === 'error' && <LoadFailed what="Categories" error={categories.error} retry={categories.retry} headingLevel={3} />}
+        {categories.status === 'error' && (
+          <LoadFailed what="Categories" error={categories.error} retry={categories.retry} headingLevel={3} />
+        )}
         {categories.status === 'ready' && (
           <ul className="category-list">
             {categories.data.items.map((category) => (

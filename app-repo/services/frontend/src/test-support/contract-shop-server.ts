@@ -83,7 +83,14 @@ function cartOf(state: ShopState, id: string): Cart {
   const items: CartLine[] = [...(state.carts.get(id) ?? new Map<number, number>())].map(([productId, quantity]) => {
     const item = state.shop.products.get(productId);
     if (!item) throw new Error(`contract shop: cart ${id} holds unknown product ${productId}`);
-    return { productId, name: item.name, imageUrl: item.imageUrl, unitPriceCents: item.priceCents, quantity, lineTotalCents: item.priceCents * quantity };
+    return {
+      productId,
+      name: item.name,
+      imageUrl: item.imageUrl,
+      unitPriceCents: item.priceCents,
+      quantity,
+      lineTotalCents: item.priceCents * quantity,
+    };
   });
   return {
     id,
@@ -121,7 +128,16 @@ function shortagesOf(state: ShopState, cart: Cart) {
   return cart.items.flatMap((line, index) => {
     const stock = state.shop.products.get(line.productId)?.stock ?? 0;
     return line.quantity > stock
-      ? [{ field: `items[${index}].quantity`, message: `only ${stock} of ${line.name} left, ${line.quantity} wanted`, productId: line.productId, name: line.name, requested: line.quantity, available: stock }]
+      ? [
+          {
+            field: `items[${index}].quantity`,
+            message: `only ${stock} of ${line.name} left, ${line.quantity} wanted`,
+            productId: line.productId,
+            name: line.name,
+            requested: line.quantity,
+            available: stock,
+          },
+        ]
       : [];
   });
 }
@@ -133,7 +149,13 @@ function newOrder(state: ShopState, cartId: string, cart: Cart, customer: Order[
     customerId: customer.email,
     customer,
     status: 'placed',
-    lines: cart.items.map(({ productId, name, unitPriceCents, quantity, lineTotalCents }) => ({ productId, name, unitPriceCents, quantity, lineTotalCents })),
+    lines: cart.items.map(({ productId, name, unitPriceCents, quantity, lineTotalCents }) => ({
+      productId,
+      name,
+      unitPriceCents,
+      quantity,
+      lineTotalCents,
+    })),
     itemCount: cart.itemCount,
     subtotalCents: cart.subtotalCents,
     totalCents: cart.subtotalCents,
@@ -146,7 +168,8 @@ function newOrder(state: ShopState, cartId: string, cart: Cart, customer: Order[
 function placeOrder(state: ShopState, request: IncomingMessage, response: ServerResponse, body: unknown) {
   const { shop, replies } = state;
   const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string' || !key) return problem(response, 400, 'Bad request', 'Idempotency-Key header is required', [{ field: 'Idempotency-Key', message: 'required' }]);
+  if (typeof key !== 'string' || !key)
+    return problem(response, 400, 'Bad request', 'Idempotency-Key header is required', [{ field: 'Idempotency-Key', message: 'required' }]);
   const customer = (body as { customer: Order['customer'] }).customer;
   // The order service's body schema (services/order/src/routes.ts) allows names up to 100 characters.
   if (customer.name.length > 100) {
@@ -158,15 +181,26 @@ function placeOrder(state: ShopState, request: IncomingMessage, response: Server
   if (replay) return json(response, replay.status, replay.body);
   if (shop.orderInProgressAnswers > 0) {
     shop.orderInProgressAnswers--;
-    return problem(response, 409, 'Request in progress', 'A checkout with this Idempotency-Key is still running; retry with the same key shortly.', [
-      { field: 'Idempotency-Key', message: 'is in use by a request still running' },
-    ], IN_PROGRESS);
+    return problem(
+      response,
+      409,
+      'Request in progress',
+      'A checkout with this Idempotency-Key is still running; retry with the same key shortly.',
+      [{ field: 'Idempotency-Key', message: 'is in use by a request still running' }],
+      IN_PROGRESS,
+    );
   }
   const cartId = cartIdOf(state, request, response);
   const cart = cartOf(state, cartId);
   const shortages = shortagesOf(state, cart);
   if (shortages.length > 0) {
-    const reply = { type: INSUFFICIENT_STOCK, title: 'Insufficient stock', status: 409, detail: 'Some products in the cart ran out; nothing was ordered.', errors: shortages };
+    const reply = {
+      type: INSUFFICIENT_STOCK,
+      title: 'Insufficient stock',
+      status: 409,
+      detail: 'Some products in the cart ran out; nothing was ordered.',
+      errors: shortages,
+    };
     replies.set(key, { status: 409, body: reply });
     return problem(response, 409, reply.title, reply.detail, reply.errors, reply.type);
   }
@@ -204,7 +238,13 @@ function routeCart(state: ShopState, request: IncomingMessage, response: ServerR
 }
 
 /** /api/orders…; says whether the path was the order service's. */
-async function routeOrders(state: ShopState, request: IncomingMessage, response: ServerResponse, pathname: string, body: unknown): Promise<boolean> {
+async function routeOrders(
+  state: ShopState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+  body: unknown,
+): Promise<boolean> {
   const { shop } = state;
   const method = request.method;
   if (shop.orderDelayMs) await new Promise((resolve) => setTimeout(resolve, shop.orderDelayMs));
@@ -215,7 +255,8 @@ async function routeOrders(state: ShopState, request: IncomingMessage, response:
   }
   const cartId = cartIdOf(state, request, response);
   const found = shop.orders.find((order) => pathname === `/api/orders/${order.id}`);
-  if (method === 'GET' && pathname === '/api/orders') json(response, 200, { items: shop.orders.filter((order) => order.cartId === cartId) });
+  if (method === 'GET' && pathname === '/api/orders')
+    json(response, 200, { items: shop.orders.filter((order) => order.cartId === cartId) });
   else if (method === 'GET' && found) json(response, 200, found);
   else return false;
   return true;
