@@ -44,8 +44,16 @@ function needsOf(job: Job): string[] {
 }
 
 describe('the workflows', () => {
-  it('are the five of the pipeline and the weekly Scorecard', () => {
-    expect(files).toEqual(['cluster-e2e.yml', 'promote-prod.yml', 'pull-request.yml', 'release.yml', 'rollback.yml', 'scorecard.yml']);
+  it('are the five of the pipeline, the weekly delivery metrics and the weekly Scorecard', () => {
+    expect(files).toEqual([
+      'cluster-e2e.yml',
+      'dora.yml',
+      'promote-prod.yml',
+      'pull-request.yml',
+      'release.yml',
+      'rollback.yml',
+      'scorecard.yml',
+    ]);
   });
 
   it.each(files)('%s follows the hardening policy', (name) => {

@@ -126,12 +126,31 @@ export interface NewCommit {
 }
 
 /**
+ * The commit time in seconds: now, or `GIT_COMMITTER_DATE` when set (as git honours it), written
+ * `@<seconds>` or as an ISO 8601 date with its zone; anything else is refused rather than guessed.
+ */
+export function commitSeconds(date: string | undefined, now = Date.now()): number {
+  if (date === undefined || date === '') return Math.floor(now / 1000);
+  const epoch = /^@(\d{1,12})$/.exec(date);
+  if (epoch) return Number(epoch[1]);
+  const parsed = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(date) ? Date.parse(date) : Number.NaN;
+  if (Number.isNaN(parsed))
+    throw new GitError(
+      `GIT_COMMITTER_DATE '${date}' is neither @<seconds> nor an ISO 8601 date with a zone (2025-01-31T12:00:00Z); unset it to commit at the current time`,
+      [],
+      null,
+      '',
+    );
+  return Math.floor(parsed / 1000);
+}
+
+/**
  * Writes one commit on top of `parent` without touching any working tree, index or ref: a single
  * `git fast-import` writes blobs, trees and the commit, reports the commit, and drops its scratch ref.
  */
 export async function writeCommit(cwd: string, commit: NewCommit): Promise<string> {
   const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const when = `${Math.floor(Date.now() / 1000)} +0000`;
+  const when = `${commitSeconds(process.env['GIT_COMMITTER_DATE'])} +0000`;
   const clean = (text: string): string => text.replace(/[<>\r\n]/g, '').trim();
   const ident = `${clean(commit.author.name)} <${clean(commit.author.email)}> ${when}`;
   const data = (text: string): string => `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
@@ -157,12 +176,18 @@ export interface HistoryEntry {
   trailers: string;
 }
 
-/** Commits reachable from `commit` whose message mentions `grep`, newest first, with their trailers. */
-export async function historyWithTrailers(cwd: string, commit: string, grep: string, limit = 1000): Promise<HistoryEntry[]> {
-  const output = await git(
-    ['log', `-n${limit}`, '-F', `--grep=${grep}`, '--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e', commit, '--'],
-    { cwd },
-  );
+/** Commits reachable from `commit` (whose message mentions `grep`, touching `paths`, when given), newest first, with their trailers. */
+export async function historyWithTrailers(
+  cwd: string,
+  commit: string,
+  grep: string | undefined,
+  limit = 1000,
+  paths: readonly string[] = [],
+): Promise<HistoryEntry[]> {
+  const filter = grep === undefined ? [] : ['-F', `--grep=${grep}`];
+  const output = await git(['log', `-n${limit}`, ...filter, '--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e', commit, '--', ...paths], {
+    cwd,
+  });
   return output
     .split('\x1e')
     .map((record) => record.replace(/^\n/, ''))

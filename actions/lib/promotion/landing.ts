@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { GitError, committerIdentity, git, historyWithTrailers, writeCommit } from '../git/git.ts';
 import type { GitCredentials, Identity } from '../git/git.ts';
 import { GitObjectReader } from '../git/git-objects.ts';
-import type { TreeFile } from '../git/git-objects.ts';
+import type { GitObject, TreeFile } from '../git/git-objects.ts';
 import { isManifestFile } from '../manifests/environments.ts';
 import { parsePromotionTrailers } from './record.ts';
 import type { RecordedPromotion } from './record.ts';
@@ -82,6 +82,11 @@ export class HeadSnapshot {
     for (const entry of entries) this.modes.set(entry.path, entry.mode);
     const blobs = await Promise.all(entries.map((entry) => this.objects.read(entry.sha)));
     return new Map(entries.map((entry, index) => [entry.path, blobs[index]?.content.toString('utf8') ?? '']));
+  }
+
+  /** Any object of the repository by name (a commit id, say); undefined when it does not have it. */
+  object(name: string): Promise<GitObject | undefined> {
+    return this.objects.read(name);
   }
 
   mode(path: string): string {

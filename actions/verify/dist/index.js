@@ -51122,9 +51122,23 @@ async function committerIdentity(cwd) {
   }
   return actionsBotIdentity;
 }
+function commitSeconds(date, now = Date.now()) {
+  if (date === void 0 || date === "") return Math.floor(now / 1e3);
+  const epoch = /^@(\d{1,12})$/.exec(date);
+  if (epoch) return Number(epoch[1]);
+  const parsed = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(date) ? Date.parse(date) : Number.NaN;
+  if (Number.isNaN(parsed))
+    throw new GitError(
+      `GIT_COMMITTER_DATE '${date}' is neither @<seconds> nor an ISO 8601 date with a zone (2025-01-31T12:00:00Z); unset it to commit at the current time`,
+      [],
+      null,
+      ""
+    );
+  return Math.floor(parsed / 1e3);
+}
 async function writeCommit(cwd, commit) {
   const scratchRef = `refs/slipway/commit-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const when = `${Math.floor(Date.now() / 1e3)} +0000`;
+  const when = `${commitSeconds(process.env["GIT_COMMITTER_DATE"])} +0000`;
   const clean = (text) => text.replace(/[<>\r\n]/g, "").trim();
   const ident = `${clean(commit.author.name)} <${clean(commit.author.email)}> ${when}`;
   const data = (text) => `data ${Buffer.byteLength(text, "utf8")}
@@ -51154,11 +51168,11 @@ done
     throw new GitError(`git fast-import did not report the new commit (got '${sha}')`, ["fast-import"], 0, "");
   return sha;
 }
-async function historyWithTrailers(cwd, commit, grep, limit = 1e3) {
-  const output = await git(
-    ["log", `-n${limit}`, "-F", `--grep=${grep}`, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--"],
-    { cwd }
-  );
+async function historyWithTrailers(cwd, commit, grep, limit = 1e3, paths = []) {
+  const filter = grep === void 0 ? [] : ["-F", `--grep=${grep}`];
+  const output = await git(["log", `-n${limit}`, ...filter, "--format=%H%x1f%cI%x1f%(trailers:unfold,only)%x1e", commit, "--", ...paths], {
+    cwd
+  });
   return output.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.trim() !== "").map((record) => {
     const [commitSha = "", committedAt = "", trailers = ""] = record.split("");
     return { commit: commitSha, committedAt, trailers };
@@ -51596,6 +51610,10 @@ var HeadSnapshot = class _HeadSnapshot {
     for (const entry2 of entries) this.modes.set(entry2.path, entry2.mode);
     const blobs = await Promise.all(entries.map((entry2) => this.objects.read(entry2.sha)));
     return new Map(entries.map((entry2, index2) => [entry2.path, blobs[index2]?.content.toString("utf8") ?? ""]));
+  }
+  /** Any object of the repository by name (a commit id, say); undefined when it does not have it. */
+  object(name) {
+    return this.objects.read(name);
   }
   mode(path2) {
     return this.modes.get(path2) ?? "100644";
