@@ -32,6 +32,7 @@ import { ReplayError } from './workflow-expressions.ts';
 import type { ExpressionContext } from './workflow-expressions.ts';
 import { jobOutputs } from './workflow-replay.ts';
 import type { JobReplay, ReplayHarness, WorkflowStep } from './workflow-replay.ts';
+import { parseVerifyTargets } from '../../actions/lib/shell/inputs/verify.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const workflows = join(root, '.github', 'workflows');
@@ -284,7 +285,16 @@ export class Stage {
     // No cluster here: the verify action's own tests run it against Kubernetes and Prometheus servers.
     if (uses === './actions/verify') {
       this.verifications.push(inputs);
-      return {};
+      // A passed verification's outputs (actions/verify/action.yml): the soak and the SLO figures of its window.
+      const slo = parseVerifyTargets(inputs['services'] ?? '').map(({ service, version }) => ({
+        service,
+        version,
+        requests: 500,
+        errorRatio: 0,
+        slowRatio: 0.002,
+        ok: true,
+      }));
+      return { result: 'passed', 'soak-seconds': '300', slo: JSON.stringify(slo) };
     }
     if (step.run?.startsWith('npm ci') || step.run?.startsWith('aws eks update-kubeconfig')) return {};
     return undefined;

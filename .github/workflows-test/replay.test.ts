@@ -201,6 +201,15 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
       environment: 'dev',
       gitopsCommit: remote.head(),
       verified: true,
+      soakSeconds: 300,
+      slo: services.map((service) => ({
+        service,
+        version: first.services[service]?.image.tag,
+        requests: 500,
+        errorRatio: 0,
+        slowRatio: 0.002,
+        ok: true,
+      })),
     });
     devAfter['first'] = pins(remote, 'dev');
   });

@@ -49,6 +49,34 @@ export function argoApplication(name: string, status: NonNullable<ArgoApplicatio
   } as ArgoApplication;
 }
 
+/**
+ * The status Argo CD writes once it has synced `revision` and reassessed health after it: a
+ * Succeeded operation for the revision (operationState.syncResult.revision, finishedAt) and
+ * reconciledAt after finishedAt (argoproj/argo-cd v3.3.8, pkg/apis/application/v1alpha1/types.go).
+ * `times` moves the clock: the sync starts at `startedAt`, finishes a second later, health is
+ * reassessed `reconciledAfterMs` after that (negative: a reconcile from before the sync finished).
+ */
+export function deployedStatus(
+  revision: string,
+  health: string,
+  times: { startedAt?: string; reconciledAfterMs?: number } = {},
+): NonNullable<ArgoApplication['status']> {
+  const started = Date.parse(times.startedAt ?? '2026-11-22T04:00:00Z');
+  const finished = started + 1000;
+  return {
+    sync: { status: 'Synced', revision },
+    health: { status: health },
+    reconciledAt: new Date(finished + (times.reconciledAfterMs ?? 2000)).toISOString().replace('.000Z', 'Z'),
+    operationState: {
+      operation: { sync: { revision } },
+      phase: 'Succeeded',
+      startedAt: new Date(started).toISOString().replace('.000Z', 'Z'),
+      finishedAt: new Date(finished).toISOString().replace('.000Z', 'Z'),
+      syncResult: { revision },
+    },
+  } as NonNullable<ArgoApplication['status']>;
+}
+
 export async function startKubernetesApi(): Promise<KubernetesApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-kube-'));
   execFileSync(

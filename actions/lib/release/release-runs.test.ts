@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  verifiedMarkerRefusal,
   candidateRuns,
   explainMissingRelease,
   manifestArtifact,
@@ -174,5 +175,35 @@ describe('rollbacks a prod writer must let through', () => {
     ];
     expect(pendingRollbacks(runs, 'prod', rollbacks).map((candidate) => candidate.id)).toEqual([2, 3]);
     expect(pendingRollbacks(runs, 'dev', rollbacks).map((candidate) => candidate.id)).toEqual([4]);
+  });
+});
+
+describe('verifiedMarkerRefusal: prod takes a release only after its dev soak and SLO figures', () => {
+  const id = '1a2b3c4-20261122T030000Z';
+  const marker = {
+    releaseId: id,
+    environment: 'dev',
+    gitopsCommit: '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0',
+    verified: true,
+    soakSeconds: 300,
+    slo: [{ service: 'cart', version: 'sha-2222222', requests: 812, errorRatio: 0.001, slowRatio: 0.004, ok: true }],
+  };
+  it('accepts a marker that records the soak and met SLOs', () => {
+    expect(verifiedMarkerRefusal(id, marker)).toBeUndefined();
+  });
+  it.each<[string, unknown, string]>([
+    [
+      'the marker of before (no soak recorded)',
+      { releaseId: id, environment: 'dev', gitopsCommit: marker.gitopsCommit, verified: true },
+      `release ${id} was verified in dev without a soak (release-verified-dev-${id}/verified.json records no soakSeconds); prod takes only a release that stayed Healthy through dev's soak window: verify it in dev again (a Release run of a newer commit) or promote 'dev'`,
+    ],
+    ['a soak of 0', { ...marker, soakSeconds: 0 }, 'was verified in dev without a soak'],
+    ['no SLO figures', { ...marker, slo: [] }, 'has no SLO figures from its dev soak'],
+    ['an SLO not met', { ...marker, slo: [{ ...marker.slo[0], ok: false }] }, 'records SLO figures that are incomplete or not met (cart)'],
+    ['figures missing', { ...marker, slo: [{ service: 'cart', ok: true }] }, 'incomplete or not met (cart)'],
+    ['another release', { ...marker, releaseId: 'other' }, 'names release other, not'],
+    ['not an object', 'verified', 'is not a JSON object'],
+  ])('refuses %s, saying why', (_name, given, reason) => {
+    expect(verifiedMarkerRefusal(id, given)).toContain(reason);
   });
 });

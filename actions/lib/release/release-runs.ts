@@ -164,3 +164,46 @@ export function pendingRollbacks(runs: readonly WorkflowRunFacts[], environment:
     (run) => run.status !== 'completed' && run.displayTitle === rollbackRunName(environment) && runRefusal(run, trusted) === undefined,
   );
 }
+
+/**
+ * What the verified-in-dev marker (release.yml, "Record the verified release") records: the release,
+ * the GitOps commit dev verified, how long dev soaked it Healthy, and the SLO figures of that window
+ * (the verify action's `soak-seconds` and `slo` outputs).
+ */
+export interface VerifiedMarker {
+  releaseId: string;
+  environment: 'dev';
+  gitopsCommit: string;
+  verified: true;
+  soakSeconds: number;
+  slo: { service: string; version: string; requests: number; errorRatio: number; slowRatio: number; ok: boolean }[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why a verified-in-dev marker does not make its release eligible for prod, or undefined when it
+ * does: prod takes only a release whose dev verification included a soak and met its SLOs over it.
+ */
+export function verifiedMarkerRefusal(releaseId: string, marker: unknown): string | undefined {
+  const where = `${verifiedArtifact(releaseId)}/verified.json`;
+  const again = `verify it in dev again (a Release run of a newer commit) or promote 'dev'`;
+  if (!isRecord(marker)) return `${where} is not a JSON object: ${again}`;
+  if (marker.releaseId !== releaseId) return `${where} names release ${String(marker.releaseId)}, not ${releaseId}: ${again}`;
+  if (marker.environment !== 'dev' || marker.verified !== true) return `${where} does not record a passed verification in dev: ${again}`;
+  const soak = marker.soakSeconds;
+  if (typeof soak !== 'number' || !(soak > 0))
+    return `release ${releaseId} was verified in dev without a soak (${where} records ${soak === undefined ? 'no soakSeconds' : `soakSeconds ${String(soak)}`}); prod takes only a release that stayed Healthy through dev's soak window: ${again}`;
+  const slo = marker.slo;
+  if (!Array.isArray(slo) || slo.length === 0)
+    return `release ${releaseId} has no SLO figures from its dev soak (${where} records no slo): the SLO check did not run (no Prometheus given?); ${again}`;
+  const figures = (entry: unknown): boolean =>
+    isRecord(entry) &&
+    typeof entry.service === 'string' &&
+    ['requests', 'errorRatio', 'slowRatio'].every((key) => typeof entry[key] === 'number') &&
+    entry.ok === true;
+  const bad = slo.filter((entry) => !figures(entry));
+  if (bad.length > 0)
+    return `release ${releaseId}: ${where} records SLO figures that are incomplete or not met (${bad.map((entry) => (isRecord(entry) ? String(entry.service) : '?')).join(', ')}): ${again}`;
+  return undefined;
+}

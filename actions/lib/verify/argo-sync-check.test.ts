@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
 import { judgeApplication, sameRevision, waitForApplications } from './argo-sync-check.ts';
 import type { ArgoApplication } from './argo-sync-check.ts';
-import { argoApplication, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
+import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -11,9 +11,9 @@ const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
 
 type Status = NonNullable<ArgoApplication['status']>;
 const app = (status: Status) => argoApplication('product', status);
+/** Synced and reassessed after a Succeeded sync of `revision` (what Argo CD writes once it deployed it). */
 const synced = (revision: string, health: string, extra: Partial<Status> = {}): Status => ({
-  sync: { status: 'Synced', revision },
-  health: { status: health },
+  ...deployedStatus(revision, health),
   ...extra,
 });
 
@@ -80,9 +80,49 @@ describe('judgeApplication (Application status as Argo CD writes it, validated a
     ],
     [
       'multi-source: one of the revisions is the commit',
-      { sync: { status: 'Synced', revisions: ['87.17.0', promoted] }, health: { status: 'Healthy' } },
+      {
+        ...deployedStatus(promoted, 'Healthy'),
+        sync: { status: 'Synced', revisions: ['87.17.0', promoted] },
+        operationState: {
+          ...deployedStatus(promoted, 'Healthy').operationState,
+          syncResult: { revision: '', revisions: ['87.17.0', promoted] },
+        },
+      } as Status,
       'ready',
       '',
+    ],
+    [
+      'Healthy left over from before the sync: Synced at the commit, no operation for it yet',
+      { sync: { status: 'Synced', revision: promoted }, health: { status: 'Healthy' } },
+      'waiting',
+      'Synced at 4f6d2a1c9b8e but no sync operation for it yet (health Healthy may be from before)',
+    ],
+    [
+      'Healthy left over: the last operation synced the previous commit',
+      { ...deployedStatus(previous, 'Healthy'), sync: { status: 'Synced', revision: promoted } },
+      'waiting',
+      'Synced at 4f6d2a1c9b8e but no sync operation for it yet (health Healthy may be from before)',
+    ],
+    [
+      'the sync of the commit is still running',
+      {
+        ...deployedStatus(promoted, 'Healthy'),
+        operationState: { operation: { sync: { revision: promoted } }, phase: 'Running', startedAt: '2026-11-22T04:00:00Z' },
+      } as Status,
+      'waiting',
+      'the sync of 4f6d2a1c9b8e is Running (health Healthy may be from before)',
+    ],
+    [
+      'Healthy read before health was reassessed after the sync',
+      deployedStatus(promoted, 'Healthy', { reconciledAfterMs: -500 }),
+      'waiting',
+      'the sync of 4f6d2a1c9b8e finished at 2026-11-22T04:00:01Z; waiting for Argo CD to reassess health after it',
+    ],
+    [
+      'Degraded left over from before the sync is not a failure yet',
+      deployedStatus(promoted, 'Degraded', { reconciledAfterMs: 0 }),
+      'waiting',
+      'the sync of 4f6d2a1c9b8e finished at 2026-11-22T04:00:01Z; waiting for Argo CD to reassess health after it',
     ],
   ])('%s', (_name, status, state, reason) => {
     const object = app(status);

@@ -5,15 +5,26 @@
  * whenever an Application's state changes.
  */
 
-/** The parts of an Argo CD Application (argoproj.io/v1alpha1) this check reads. */
+/**
+ * The parts of an Argo CD Application (argoproj.io/v1alpha1) this check reads, as argoproj/argo-cd
+ * v3.3.8 defines them in pkg/apis/application/v1alpha1/types.go: ApplicationStatus.reconciledAt
+ * ("when the application state was reconciled using the latest git version"), OperationState
+ * (phase, startedAt, finishedAt, syncResult) and SyncOperationResult.revision(s) ("the revision this
+ * sync operation was performed to").
+ */
 export interface ArgoApplication {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
   status?: {
     sync?: { status?: string; revision?: string; revisions?: string[] };
     health?: { status?: string; message?: string };
+    reconciledAt?: string;
     operationState?: {
+      /** The requested operation: a running sync names its revision here before syncResult exists. */
+      operation?: { sync?: { revision?: string; revisions?: string[] } };
       phase?: string;
       message?: string;
+      startedAt?: string;
+      finishedAt?: string;
       syncResult?: { revision?: string; revisions?: string[] };
     };
     resources?: { kind?: string; namespace?: string; name?: string; status?: string; health?: { status?: string; message?: string } }[];
@@ -30,7 +41,7 @@ export function sameRevision(reported: string | undefined, expected: string): bo
   return reported !== undefined && expected.length >= 7 && reported.toLowerCase().startsWith(expected.toLowerCase());
 }
 
-function revisionsOf(record: { revision?: string; revisions?: string[] } | undefined): string[] {
+export function revisionsOf(record: { revision?: string; revisions?: string[] } | undefined): string[] {
   if (!record) return [];
   return [...(record.revisions ?? []), ...(record.revision ? [record.revision] : [])];
 }
@@ -49,9 +60,30 @@ function degradedResources(app: ArgoApplication): string {
 }
 
 /**
+ * Why health may not be trusted yet at `current`: Argo CD must have finished an operation for that
+ * revision (phase Succeeded, syncResult.revision) and reconciled after it (reconciledAt later than
+ * the operation's finishedAt), or the Healthy read may be left over from before the sync.
+ */
+function notReassessed(status: NonNullable<ArgoApplication['status']>, current: string): string | undefined {
+  const operation = status.operationState;
+  const health = status.health?.status ?? 'Unknown';
+  const operated = [...revisionsOf(operation?.syncResult), ...revisionsOf(operation?.operation?.sync)];
+  if (!operation || !operated.includes(current))
+    return `Synced at ${short(current)} but no sync operation for it yet (health ${health} may be from before)`;
+  if (operation.phase !== 'Succeeded' || !operation.finishedAt)
+    return `the sync of ${short(current)} is ${operation.phase ?? 'in an unknown phase'} (health ${health} may be from before)`;
+  const finished = Date.parse(operation.finishedAt);
+  const reconciled = status.reconciledAt ? Date.parse(status.reconciledAt) : Number.NaN;
+  if (!(reconciled > finished))
+    return `the sync of ${short(current)} finished at ${operation.finishedAt}; waiting for Argo CD to reassess health after it`;
+  return undefined;
+}
+
+/**
  * One Application against the promoted commit. A multi-source Application (status.sync.revisions)
  * is at the commit when any of its sources is, since only the GitOps repository's source moves.
- * `acceptedRevision` may widen "at the commit" to later commits that contain it.
+ * `acceptedRevision` may widen "at the commit" to later commits that contain it. Health counts only
+ * once reassessed after the sync operation of that revision (`notReassessed`).
  */
 export function judgeApplication(
   app: ArgoApplication,
@@ -90,6 +122,8 @@ export function judgeApplication(
   const health = status.health?.status ?? 'Unknown';
   if (status.sync?.status !== 'Synced')
     return { state: 'waiting', reason: `${status.sync?.status ?? 'Unknown'} at ${short(current)} (health ${health})`, revision: current };
+  const untrusted = notReassessed(status, current);
+  if (untrusted) return { state: 'waiting', reason: untrusted, revision: current };
   if (health === 'Degraded') {
     const detail = degradedResources(app) || status.health?.message || 'no message';
     return { state: 'failed', reason: `Degraded at ${short(current)}: ${detail}` };

@@ -61,6 +61,23 @@ describe('verifyPromotion', () => {
     expect(run.calls).toEqual(calls);
   });
 
+  it('a health flip during the soak fails the soak stage (before the SLO verdict) and rolls back', async () => {
+    const run = steps(synced, met, {
+      soakHealth: async () => (
+        run.calls.push('soak health'),
+        { ok: false, reason: 'cart: health went Degraded after 40s of the 300s soak', soakedMs: 40_000 }
+      ),
+    });
+    expect(await verifyPromotion(run.value)).toMatchObject({
+      ok: false,
+      stage: 'soak',
+      reason: 'cart: health went Degraded after 40s of the 300s soak',
+      health: { ok: false, soakedMs: 40_000 },
+      rollbackCommit: 'feed123',
+    });
+    expect(run.calls).toEqual(['sync', 'soak health', 'soak', 'annotate cart failed', 'rollback']);
+  });
+
   it('skips the SLO check with a warning without Prometheus, and a failing annotation only warns', async () => {
     const run = steps(synced, undefined, {
       annotate: async () => {

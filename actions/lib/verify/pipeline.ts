@@ -13,6 +13,8 @@ import { landPromotion } from '../shell/land-promotion.ts';
 import { waitForApplications } from './argo-sync-check.ts';
 import type { WaitResult } from './argo-sync-check.ts';
 import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
+import { soakHealth } from './health-soak.ts';
+import type { HealthSoakResult } from './health-soak.ts';
 import { postAnnotation } from './grafana-annotation.ts';
 import type { DeploymentMark } from './grafana-annotation.ts';
 import { serviceProxy } from './http-transport.ts';
@@ -26,6 +28,8 @@ export interface VerifySteps {
   /** The services and the versions they should now run. */
   targets: readonly VersionUnderTest[];
   waitForSync(): Promise<WaitResult>;
+  /** Absent: no soak (a soak of 0). Health of the Applications through the soak window, read while the SLO check runs. */
+  soakHealth?: () => Promise<HealthSoakResult>;
   /** Absent: no SLO check (no Prometheus given). */
   soak?: () => Promise<SoakResult>;
   /** Absent: no annotations (no Grafana given). */
@@ -41,10 +45,11 @@ export interface VerifySteps {
 
 export interface VerifyResult {
   ok: boolean;
-  /** Which check decided: sync, slo, or passed. */
-  stage: 'sync' | 'slo' | 'passed';
+  /** Which check decided: sync, soak (health during the soak window), slo, or passed. */
+  stage: 'sync' | 'soak' | 'slo' | 'passed';
   reason: string;
   sync: WaitResult;
+  health?: HealthSoakResult;
   slo?: SoakResult;
   annotationIds: number[];
   rollbackCommit?: string;
@@ -54,24 +59,9 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
   const now = steps.now ?? Date.now;
   steps.log(`Waiting for Argo CD to sync ${steps.commit.slice(0, 12)} in ${steps.environment} and report Healthy`);
   const sync = await steps.waitForSync();
-  let slo: SoakResult | undefined;
-  let stage: VerifyResult['stage'] = 'passed';
-  let reason = '';
-  if (!sync.ok) {
-    stage = 'sync';
-    reason = sync.reason;
-  } else if (steps.soak) {
-    steps.log(
-      `Synced and Healthy after ${Math.round(sync.waitedMs / 1000)}s; checking the SLOs of ${steps.targets.map((t) => `${t.service} ${t.version}`).join(', ')}`,
-    );
-    slo = await steps.soak();
-    if (!slo.ok) {
-      stage = 'slo';
-      reason = slo.reason;
-    } else if (slo.reason) steps.warn(slo.reason);
-  } else {
-    steps.warn('no Prometheus given: the SLO check was skipped');
-  }
+  const { stage, reason, health, slo } = sync.ok
+    ? await soakWindow(steps, sync)
+    : { stage: 'sync' as const, reason: sync.reason, health: undefined, slo: undefined };
   const ok = stage === 'passed';
 
   const annotationIds: number[] = [];
@@ -108,7 +98,32 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
         : 'Rollback changed nothing: the environment already runs its previous release',
     );
   }
-  return { ok, stage, reason, sync, ...(slo ? { slo } : {}), annotationIds, ...(rollbackCommit ? { rollbackCommit } : {}) };
+  return {
+    ok,
+    stage,
+    reason,
+    sync,
+    ...(health ? { health } : {}),
+    ...(slo ? { slo } : {}),
+    annotationIds,
+    ...(rollbackCommit ? { rollbackCommit } : {}),
+  };
+}
+
+/** After the sync: the Applications stay Healthy through the soak window while the SLO check runs over it; health decides first. */
+async function soakWindow(
+  steps: VerifySteps,
+  sync: WaitResult,
+): Promise<{ stage: VerifyResult['stage']; reason: string; health: HealthSoakResult | undefined; slo: SoakResult | undefined }> {
+  steps.log(
+    `Synced and Healthy after ${Math.round(sync.waitedMs / 1000)}s; soaking ${steps.targets.map((t) => `${t.service} ${t.version}`).join(', ')}`,
+  );
+  if (!steps.soak) steps.warn('no Prometheus given: the SLO check was skipped');
+  const [health, slo] = await Promise.all([steps.soakHealth?.(), steps.soak?.()]);
+  if (health && !health.ok) return { stage: 'soak', reason: health.reason, health, slo };
+  if (slo && !slo.ok) return { stage: 'slo', reason: slo.reason, health, slo };
+  if (slo?.reason) steps.warn(slo.reason);
+  return { stage: 'passed', reason: '', health, slo };
 }
 
 /** Everything a verification needs, read and checked by the input layer. */
@@ -167,6 +182,18 @@ export async function verifyRelease(
         log: io.log,
         ...(laterCommits ? { containsCommit: laterCommitCheck(laterCommits.checkout, laterCommits.remote, request.commit) } : {}),
       }),
+    ...(request.soakMs > 0
+      ? {
+          soakHealth: () =>
+            soakHealth({
+              applications: request.applications,
+              read,
+              soakMs: request.soakMs,
+              intervalMs: request.intervalMs,
+              log: io.log,
+            }),
+        }
+      : {}),
     ...(prometheus && given
       ? {
           soak: () =>

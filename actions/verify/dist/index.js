@@ -51030,7 +51030,8 @@ function parseVerifyInputs(raw, context3) {
     kubeconfig: raw.text("kubeconfig"),
     timeoutMs: seconds("syncTimeout", 600, 1, 21600),
     intervalMs: seconds("pollInterval", 10, 1, 600),
-    soakMs: seconds("soakSeconds", 300, 0, 21600),
+    // The soak before the next stage: 5 minutes in dev (and any other stage), none by default in prod (the last stage).
+    soakMs: seconds("soakSeconds", environment === "prod" ? 0 : 300, 0, 21600),
     ...promQl ? { prometheus: promQl } : {},
     namespace: raw.text("namespace") || "shop",
     objectives: objectives(raw),
@@ -57191,6 +57192,20 @@ function degradedResources(app) {
     (r) => `${r.kind ?? "?"} ${r.namespace ? `${r.namespace}/` : ""}${r.name ?? "?"}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`
   ).join("; ");
 }
+function notReassessed(status, current) {
+  const operation = status.operationState;
+  const health = status.health?.status ?? "Unknown";
+  const operated = [...revisionsOf(operation?.syncResult), ...revisionsOf(operation?.operation?.sync)];
+  if (!operation || !operated.includes(current))
+    return `Synced at ${short(current)} but no sync operation for it yet (health ${health} may be from before)`;
+  if (operation.phase !== "Succeeded" || !operation.finishedAt)
+    return `the sync of ${short(current)} is ${operation.phase ?? "in an unknown phase"} (health ${health} may be from before)`;
+  const finished = Date.parse(operation.finishedAt);
+  const reconciled = status.reconciledAt ? Date.parse(status.reconciledAt) : Number.NaN;
+  if (!(reconciled > finished))
+    return `the sync of ${short(current)} finished at ${operation.finishedAt}; waiting for Argo CD to reassess health after it`;
+  return void 0;
+}
 function judgeApplication(app, expected, acceptedRevision = () => false) {
   const status = app.status ?? {};
   const synced = revisionsOf(status.sync);
@@ -57220,6 +57235,8 @@ function judgeApplication(app, expected, acceptedRevision = () => false) {
   const health = status.health?.status ?? "Unknown";
   if (status.sync?.status !== "Synced")
     return { state: "waiting", reason: `${status.sync?.status ?? "Unknown"} at ${short(current)} (health ${health})`, revision: current };
+  const untrusted = notReassessed(status, current);
+  if (untrusted) return { state: "waiting", reason: untrusted, revision: current };
   if (health === "Degraded") {
     const detail = degradedResources(app) || status.health?.message || "no message";
     return { state: "failed", reason: `Degraded at ${short(current)}: ${detail}` };
@@ -97284,6 +97301,61 @@ function applicationReader(config, namespace) {
   };
 }
 
+// actions/lib/verify/health-soak.ts
+function hpaScaleOut(app) {
+  const status = app.status ?? {};
+  if (status.health?.status !== "Progressing") return false;
+  const resources = status.resources ?? [];
+  const unhealthy = resources.filter((r) => r.health?.status !== void 0 && r.health.status !== "Healthy");
+  const scaled = (r) => r.kind === "Deployment" && r.health?.status === "Progressing" && !/old replicas are pending termination/.test(r.health.message ?? "") && resources.some((h) => h.kind === "HorizontalPodAutoscaler" && h.name === r.name && h.namespace === r.namespace);
+  return unhealthy.length > 0 && unhealthy.every(scaled);
+}
+function describe2(app) {
+  const status = app.status ?? {};
+  const broken = (status.resources ?? []).filter((r) => r.health?.status !== void 0 && r.health.status !== "Healthy");
+  const detail = broken.map(
+    (r) => `${r.kind ?? "?"} ${r.name ?? "?"}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`
+  );
+  return `${status.health?.status ?? "Unknown"}${detail.length > 0 ? `: ${detail.join("; ")}` : status.health?.message ? `: ${status.health.message}` : ""}`;
+}
+async function soakHealth(options) {
+  const now = options.now ?? Date.now;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const started = now();
+  const scaling = /* @__PURE__ */ new Set();
+  for (; ; ) {
+    const elapsed = now() - started;
+    for (const name of options.applications) {
+      let app;
+      try {
+        app = await options.read(name);
+      } catch (error2) {
+        const code = error2.statusCode;
+        if (code === 401 || code === 403 || code === 404)
+          return { ok: false, reason: `${name}: ${error2.message}`, soakedMs: elapsed };
+        continue;
+      }
+      const health = app.status?.health?.status;
+      if (health === "Healthy") {
+        if (scaling.delete(name)) options.log(`[${Math.round(elapsed / 1e3)}s] ${name}: Healthy again after scaling out`);
+        continue;
+      }
+      if (hpaScaleOut(app)) {
+        if (!scaling.has(name)) options.log(`[${Math.round(elapsed / 1e3)}s] ${name}: Progressing, an HPA scaling out (${describe2(app)})`);
+        scaling.add(name);
+        continue;
+      }
+      return {
+        ok: false,
+        reason: `${name}: health went ${describe2(app)} after ${Math.round(elapsed / 1e3)}s of the ${Math.round(options.soakMs / 1e3)}s soak`,
+        soakedMs: elapsed
+      };
+    }
+    if (elapsed >= options.soakMs) return { ok: true, reason: "", soakedMs: elapsed };
+    await sleep2(Math.min(options.intervalMs, options.soakMs - elapsed));
+  }
+}
+
 // actions/lib/verify/grafana-annotation.ts
 function annotationBody(mark) {
   const text = [
@@ -97334,24 +97406,7 @@ async function verifyPromotion(steps) {
   const now = steps.now ?? Date.now;
   steps.log(`Waiting for Argo CD to sync ${steps.commit.slice(0, 12)} in ${steps.environment} and report Healthy`);
   const sync = await steps.waitForSync();
-  let slo;
-  let stage = "passed";
-  let reason = "";
-  if (!sync.ok) {
-    stage = "sync";
-    reason = sync.reason;
-  } else if (steps.soak) {
-    steps.log(
-      `Synced and Healthy after ${Math.round(sync.waitedMs / 1e3)}s; checking the SLOs of ${steps.targets.map((t) => `${t.service} ${t.version}`).join(", ")}`
-    );
-    slo = await steps.soak();
-    if (!slo.ok) {
-      stage = "slo";
-      reason = slo.reason;
-    } else if (slo.reason) steps.warn(slo.reason);
-  } else {
-    steps.warn("no Prometheus given: the SLO check was skipped");
-  }
+  const { stage, reason, health, slo } = sync.ok ? await soakWindow(steps, sync) : { stage: "sync", reason: sync.reason, health: void 0, slo: void 0 };
   const ok = stage === "passed";
   const annotationIds = [];
   if (steps.annotate) {
@@ -97383,7 +97438,27 @@ async function verifyPromotion(steps) {
       rollbackCommit ? `Rolled back with GitOps commit ${rollbackCommit}` : "Rollback changed nothing: the environment already runs its previous release"
     );
   }
-  return { ok, stage, reason, sync, ...slo ? { slo } : {}, annotationIds, ...rollbackCommit ? { rollbackCommit } : {} };
+  return {
+    ok,
+    stage,
+    reason,
+    sync,
+    ...health ? { health } : {},
+    ...slo ? { slo } : {},
+    annotationIds,
+    ...rollbackCommit ? { rollbackCommit } : {}
+  };
+}
+async function soakWindow(steps, sync) {
+  steps.log(
+    `Synced and Healthy after ${Math.round(sync.waitedMs / 1e3)}s; soaking ${steps.targets.map((t) => `${t.service} ${t.version}`).join(", ")}`
+  );
+  if (!steps.soak) steps.warn("no Prometheus given: the SLO check was skipped");
+  const [health, slo] = await Promise.all([steps.soakHealth?.(), steps.soak?.()]);
+  if (health && !health.ok) return { stage: "soak", reason: health.reason, health, slo };
+  if (slo && !slo.ok) return { stage: "slo", reason: slo.reason, health, slo };
+  if (slo?.reason) steps.warn(slo.reason);
+  return { stage: "passed", reason: "", health, slo };
 }
 async function verifyRelease(request2, io) {
   const kubeConfig = loadKubeConfig(request2.kubeconfig);
@@ -97408,6 +97483,15 @@ async function verifyRelease(request2, io) {
       log: io.log,
       ...laterCommits ? { containsCommit: laterCommitCheck(laterCommits.checkout, laterCommits.remote, request2.commit) } : {}
     }),
+    ...request2.soakMs > 0 ? {
+      soakHealth: () => soakHealth({
+        applications: request2.applications,
+        read,
+        soakMs: request2.soakMs,
+        intervalMs: request2.intervalMs,
+        log: io.log
+      })
+    } : {},
     ...prometheus2 && given ? {
       soak: () => soak({
         query: prometheusScalarQuery(prometheus2.baseUrl, given.token, prometheus2.transport),
@@ -97440,6 +97524,8 @@ function summary2(environment, commit, result) {
       `| ${app.name} | ${app.judgement.state === "ready" ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, "\\|")} |`
     );
   }
+  if (result.health)
+    lines.push("", `Soak: ${result.health.ok ? "Healthy throughout" : "health failed"} (${Math.round(result.health.soakedMs / 1e3)}s)`);
   if (result.slo) {
     lines.push("", "| Service | Version | Requests | 5xx | Slow | SLO |", "|---|---|---|---|---|---|");
     for (const v of result.slo.verdicts) {
@@ -97473,6 +97559,7 @@ function outputs(result) {
         ok: v.ok
       }))
     ),
+    "soak-seconds": String(Math.round((result.health?.soakedMs ?? 0) / 1e3)),
     "annotation-ids": result.annotationIds.join(","),
     "rollback-commit": result.rollbackCommit ?? ""
   };

@@ -14,7 +14,7 @@ import { createReleaseManifest } from '../../lib/release/release-manifest.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, run as git } from '../../test-support/gitops-repository.ts';
 import { startGrafanaApi } from '../../test-support/grafana-api.ts';
 import type { GrafanaApiServer } from '../../test-support/grafana-api.ts';
-import { argoApplication, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
+import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
 import { SimulatedServicePod, startExpositionServer, startPrometheus } from '../../test-support/prometheus-server.ts';
 import type { ExpositionServer, PrometheusServer } from '../../test-support/prometheus-server.ts';
@@ -100,8 +100,7 @@ async function verify(inputs: Record<string, string>, env: Record<string, string
   return { outputs: result.outputs, summary: result.summary, stdout: result.stdout, exitCode: result.code === 0 ? undefined : result.code };
 }
 
-const healthy = (name: string, revision = commit) =>
-  argoApplication(name, { sync: { status: 'Synced', revision }, health: { status: 'Healthy' } });
+const healthy = (name: string, revision = commit) => argoApplication(name, deployedStatus(revision, 'Healthy'));
 
 describe('the verify action', () => {
   it('passes when Argo CD synced the commit and is Healthy and the new versions meet their SLOs, marking Grafana', async () => {
@@ -144,12 +143,12 @@ describe('the verify action', () => {
     ],
     [
       'Degraded',
-      { sync: { status: 'Synced', revision: commit }, health: { status: 'Degraded', message: 'back-off restarting failed container' } },
+      { ...deployedStatus(commit, 'Degraded'), health: { status: 'Degraded', message: 'back-off restarting failed container' } },
       'cart: Degraded at 4f6d2a1c9b8e: back-off restarting failed container',
     ],
     [
       'still Progressing at the timeout',
-      { sync: { status: 'Synced', revision: commit }, health: { status: 'Progressing' } },
+      deployedStatus(commit, 'Progressing'),
       'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — cart: Synced at 4f6d2a1c9b8e, health Progressing',
     ],
   ])('fails when an Application is %s, with the reason, and skips the SLO check', async (_name, status, reason) => {
@@ -289,6 +288,7 @@ describe('the verify action', () => {
       INPUT_SERVICES: 'cart=sha-2222222',
       INPUT_KUBECONFIG: kube.kubeconfig,
       'INPUT_SYNC-TIMEOUT': '2',
+      'INPUT_SOAK-SECONDS': '2',
       'INPUT_POLL-INTERVAL': '1',
     };
     const stdout = await new Promise<string>((resolve, reject) =>

@@ -17,6 +17,8 @@ function summary(environment: string, commit: string, result: VerifyResult): str
       `| ${app.name} | ${app.judgement.state === 'ready' ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, '\\|')} |`,
     );
   }
+  if (result.health)
+    lines.push('', `Soak: ${result.health.ok ? 'Healthy throughout' : 'health failed'} (${Math.round(result.health.soakedMs / 1000)}s)`);
   if (result.slo) {
     lines.push('', '| Service | Version | Requests | 5xx | Slow | SLO |', '|---|---|---|---|---|---|');
     for (const v of result.slo.verdicts) {
@@ -50,6 +52,7 @@ function outputs(result: VerifyResult): Record<string, string> {
         ok: v.ok,
       })),
     ),
+    'soak-seconds': String(Math.round((result.health?.soakedMs ?? 0) / 1000)),
     'annotation-ids': result.annotationIds.join(','),
     'rollback-commit': result.rollbackCommit ?? '',
   };

@@ -155,7 +155,8 @@ export function parseVerifyInputs(raw: VerifyRaw, context: ShellContext): Verify
     kubeconfig: raw.text('kubeconfig'),
     timeoutMs: seconds('syncTimeout', 600, 1, 21600),
     intervalMs: seconds('pollInterval', 10, 1, 600),
-    soakMs: seconds('soakSeconds', 300, 0, 21600),
+    // The soak before the next stage: 5 minutes in dev (and any other stage), none by default in prod (the last stage).
+    soakMs: seconds('soakSeconds', environment === 'prod' ? 0 : 300, 0, 21600),
     ...(promQl ? { prometheus: promQl } : {}),
     namespace: raw.text('namespace') || 'shop',
     objectives: objectives(raw),
