@@ -2,6 +2,7 @@
 import type { Command, CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
 import { InputError } from '../lib/shell/inputs/raw-inputs.ts';
+import actionsPackage from '../package.json' with { type: 'json' };
 
 /** Add a command: one file in ./commands and one line here. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -31,6 +32,10 @@ async function help(io: CommandIo): Promise<void> {
 
 export async function main(argv: string[], io: CommandIo = defaultIo()): Promise<number> {
   const [verb, ...args] = argv;
+  if (verb === '--version' || verb === 'version') {
+    io.out(`slipway ${actionsPackage.version}`);
+    return 0;
+  }
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     await help(io);
     return verb === undefined ? 2 : 0;

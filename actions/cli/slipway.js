@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `slipway` CLI: loads the TypeScript sources through tsx.
+// The `slipway` CLI from its TypeScript sources (through tsx), for tests and development; the
+// package's bin is the bundle actions/cli/dist/slipway.js (actions/scripts/bundle.ts).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -52063,7 +52063,7 @@ var PinFile = class {
   }
   chartSetter(context3) {
     return (revision) => {
-      if (revision === void 0 || !context3) return { changed: false, set: false };
+      if (revision === void 0 || !context3 || context3.writeBack) return { changed: false, set: false };
       const node = this.writable(child(context3.source, "targetRevision"), "targetRevision");
       if (!node)
         this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
@@ -52168,6 +52168,17 @@ function rewriteKustomizeImage(file, image, target) {
     changed = true;
   }
   return { changed, chartRevisionSet: false };
+}
+function isKustomizeFile(kind, apiVersion, kustomizationFile) {
+  if (kind === void 0) return kustomizationFile;
+  return (kind === "Kustomization" || kind === "Component") && (apiVersion === "" || apiVersion.startsWith("kustomize.config.k8s.io/"));
+}
+function isFluxKustomization(kind, apiVersion) {
+  return kind === "Kustomization" && apiVersion.startsWith("kustomize.toolkit.fluxcd.io/");
+}
+function pinFluxKustomizationImages(file, root) {
+  const spec = child(root, "spec");
+  if ((0, import_yaml5.isMap)(spec)) pinKustomizationImages(file, spec);
 }
 function pinKustomizationImages(file, root) {
   const images = child(root, "images");
@@ -52300,8 +52311,8 @@ function pinHelmValuesString(file, values, context3) {
   for (const document2 of inner.yaml.documents) walkValues(inner, document2.contents, context3);
   file.sites.push(...inner.sites);
 }
-function pinArgoSource(file, source, application) {
-  const context3 = { source, ...application === void 0 ? {} : { application } };
+function pinArgoSource(file, source, application, writeBack = false) {
+  const context3 = { source, ...application === void 0 ? {} : { application }, ...writeBack ? { writeBack } : {} };
   const helm = child(source, "helm");
   if ((0, import_yaml8.isMap)(helm)) {
     const parameters = child(helm, "parameters");
@@ -52334,18 +52345,32 @@ function pinArgoApplication(file, root) {
     }
   }
 }
+function argoWriteBackApplication(fileName) {
+  if (fileName === ".argocd-source.yaml") return null;
+  const match = /^\.argocd-source-(.+)\.yaml$/.exec(fileName);
+  return match ? match[1] : void 0;
+}
+function pinArgoWriteBack(file, root, application) {
+  pinArgoSource(file, root, application, true);
+}
 
 // actions/lib/manifests/pins/index.ts
 var documentStyles = [
   {
-    applies: ({ kind, kustomizationFile }) => kind === "Kustomization" || kustomizationFile && kind === void 0,
+    applies: ({ kind, apiVersion, kustomizationFile }) => isKustomizeFile(kind, apiVersion, kustomizationFile),
     collect: pinKustomizationImages,
     walksDocument: false
   },
-  { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true }
+  { applies: ({ kind, apiVersion }) => isFluxKustomization(kind, apiVersion), collect: pinFluxKustomizationImages, walksDocument: false },
+  { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true },
+  {
+    applies: ({ kind, writeBackOf }) => writeBackOf !== void 0 && kind === void 0,
+    collect: (file, root) => pinArgoWriteBack(file, root, argoWriteBackApplication(basename(file.yaml.file)) ?? void 0),
+    walksDocument: true
+  }
 ];
-function collectDocument(file, root, kustomizationFile) {
-  const facts = { kind: textOf(child(root, "kind")), apiVersion: textOf(child(root, "apiVersion")) ?? "", kustomizationFile };
+function collectDocument(file, root, names) {
+  const facts = { kind: textOf(child(root, "kind")), apiVersion: textOf(child(root, "apiVersion")) ?? "", ...names };
   let walked = false;
   for (const style of documentStyles) {
     if (!style.applies(facts)) continue;
@@ -52356,10 +52381,11 @@ function collectDocument(file, root, kustomizationFile) {
 }
 function collectSites(yaml2) {
   const file = new PinFile(yaml2);
-  const kustomizationFile = /^kustomization\.ya?ml$/i.test(basename(yaml2.file));
+  const name = basename(yaml2.file);
+  const names = { kustomizationFile: /^kustomization\.ya?ml$/i.test(name), writeBackOf: argoWriteBackApplication(name) };
   for (const document2 of yaml2.documents) {
     const root = document2.contents;
-    if ((0, import_yaml9.isMap)(root)) collectDocument(file, root, kustomizationFile);
+    if ((0, import_yaml9.isMap)(root)) collectDocument(file, root, names);
     else walkValues(file, root, void 0);
   }
   return file.sites;

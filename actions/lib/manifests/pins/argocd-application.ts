@@ -25,8 +25,8 @@ function pinHelmValuesString(file: PinFile, values: unknown, context: SourceCont
   file.sites.push(...inner.sites);
 }
 
-function pinArgoSource(file: PinFile, source: YAMLMap, application: string | undefined): void {
-  const context: SourceContext = { source, ...(application === undefined ? {} : { application }) };
+function pinArgoSource(file: PinFile, source: YAMLMap, application: string | undefined, writeBack = false): void {
+  const context: SourceContext = { source, ...(application === undefined ? {} : { application }), ...(writeBack ? { writeBack } : {}) };
   const helm = child(source, 'helm');
   if (isMap(helm)) {
     const parameters = child(helm, 'parameters');
@@ -59,4 +59,25 @@ export function pinArgoApplication(file: PinFile, root: YAMLMap): void {
       } else walkValues(file, specPair.value, undefined);
     }
   }
+}
+
+/**
+ * The Application a write-back file overrides: `.argocd-source-<app>.yaml` names it (with apps in any
+ * namespace, `<namespace>_<app>`), `.argocd-source.yaml` applies to every Application of its path (null);
+ * undefined for any other file name. Argo CD v3.3.8 `reposerver/repository/repository.go`
+ * (repoSourceFile, appSourceFile) and `docs/user-guide/parameters.md` "Store Overrides In Git".
+ */
+export function argoWriteBackApplication(fileName: string): string | null | undefined {
+  if (fileName === '.argocd-source.yaml') return null;
+  const match = /^\.argocd-source-(.+)\.yaml$/.exec(fileName);
+  return match ? match[1] : undefined;
+}
+
+/**
+ * An Argo CD write-back file: an ApplicationSource patch (`helm`, `kustomize`…) that Argo CD merges
+ * over the Application's source (`mergeSourceParameters`). Its pins are read as that source's; the
+ * chart revision stays in the Application.
+ */
+export function pinArgoWriteBack(file: PinFile, root: YAMLMap, application: string | undefined): void {
+  pinArgoSource(file, root, application, true);
 }

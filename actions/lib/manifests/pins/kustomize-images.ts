@@ -1,6 +1,7 @@
 /**
  * Pin style `kustomize-images`: a kustomization's `images:` entries (`name`/`newName`, `newTag`,
- * `digest`; a missing `newTag` or `digest` is added), and Argo CD `kustomize.images` overrides
+ * `digest`; a missing `newTag` or `digest` is added), the same list in a Kustomize Component and in a
+ * Flux Kustomization's `spec.images`, and Argo CD `kustomize.images` overrides
  * (`[old-name=]repository[:tag][@digest]` strings).
  */
 import { isMap, isSeq } from 'yaml';
@@ -38,7 +39,30 @@ function rewriteKustomizeImage(file: PinFile, image: KustomizeImage, target: Ima
   return { changed, chartRevisionSet: false };
 }
 
-/** The `images:` of a kustomization document. */
+/**
+ * A kustomization or Kustomize Component (kustomize v5.8.1, the one Argo CD v3.3.8 bundles:
+ * `api/types/kustomization.go` KustomizationVersion `kustomize.config.k8s.io/v1beta1`, ComponentVersion
+ * `kustomize.config.k8s.io/v1alpha1` kind Component), or a `kustomization.yaml` that names no kind.
+ */
+export function isKustomizeFile(kind: string | undefined, apiVersion: string, kustomizationFile: boolean): boolean {
+  if (kind === undefined) return kustomizationFile;
+  return (kind === 'Kustomization' || kind === 'Component') && (apiVersion === '' || apiVersion.startsWith('kustomize.config.k8s.io/'));
+}
+
+/**
+ * A Flux Kustomization (fluxcd/kustomize-controller `api/v1/kustomization_types.go`: `spec.images`
+ * is `[]kustomize.Image`, the same name/newName/newTag/digest entries as kustomize's).
+ */
+export function isFluxKustomization(kind: string | undefined, apiVersion: string): boolean {
+  return kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/');
+}
+
+export function pinFluxKustomizationImages(file: PinFile, root: YAMLMap): void {
+  const spec = child(root, 'spec');
+  if (isMap(spec)) pinKustomizationImages(file, spec);
+}
+
+/** The `images:` of a kustomization or Component document (or of a Flux Kustomization's spec). */
 export function pinKustomizationImages(file: PinFile, root: YAMLMap): void {
   const images = child(root, 'images');
   if (!isSeq(images)) return;

@@ -95,7 +95,7 @@ export class PinFile {
 
   chartSetter(context: SourceContext | undefined): ChartRevisionSetter {
     return (revision) => {
-      if (revision === undefined || !context) return { changed: false, set: false };
+      if (revision === undefined || !context || context.writeBack) return { changed: false, set: false };
       const node = this.writable(child(context.source, 'targetRevision'), 'targetRevision');
       if (!node)
         this.fail(context.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);

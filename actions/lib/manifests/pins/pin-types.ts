@@ -45,4 +45,6 @@ export interface SourceContext {
   /** The Argo CD source map (`spec.source` or an item of `spec.sources`). */
   source: YAMLMap;
   application?: string;
+  /** An Argo CD write-back file (`.argocd-source*.yaml`): the chart revision is the Application's, not set here. */
+  writeBack?: boolean;
 }
