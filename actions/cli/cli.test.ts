@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,22 @@ describe('slipway set-image', () => {
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);
     expect(snapshot(folder)).toEqual(before);
+  });
+});
+
+describe('slipway set-image on other layouts', () => {
+  it('says which spelling of a Docker Hub repository it matched, and keeps the file mode', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'slipway-cli-'));
+    cpSync(new URL('../test-support/fixtures/layouts/', import.meta.url).pathname, join(folder, 'layouts'), { recursive: true });
+    const file = join(folder, 'layouts', 'docker-hub-spellings.yaml');
+    chmodSync(file, 0o755);
+    const result = await slipway(folder, 'set-image', file, `docker.io/library/nginx=nginx:1.27.1@${digest}`);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(
+      `layouts/docker-hub-spellings.yaml:11 image-string nginx (matched as docker.io/library/nginx) -> nginx:1.27.1@${digest}`,
+    );
+    expect(result.stdout).toContain(`layouts/docker-hub-spellings.yaml:16 image-string -> docker.io/library/nginx:1.27.1@${digest}`);
+    expect(statSync(file).mode & 0o777).toBe(0o755);
   });
 });
 

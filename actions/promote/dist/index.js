@@ -75323,10 +75323,29 @@ function isRepository(text) {
   if (parts.some((part) => part === "")) return false;
   const [first, ...rest] = parts;
   if (first === void 0) return false;
-  const hasHost = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasHost = rest.length > 0 && isRegistryHost(first);
   if (hasHost && !hostComponent.test(first)) return false;
   const path = hasHost ? rest : parts;
   return path.length > 0 && path.every((part) => pathComponent.test(part));
+}
+function isRegistryHost(first) {
+  return first === "localhost" || first.includes(".") || first.includes(":") || first.toLowerCase() !== first;
+}
+var dockerHub = "docker.io";
+var legacyDockerHub = "index.docker.io";
+var officialPrefix = "library/";
+function canonicalRepository(repository) {
+  const slash = repository.indexOf("/");
+  const first = slash < 0 ? "" : repository.slice(0, slash);
+  const hasHost = slash >= 0 && isRegistryHost(first);
+  let host = hasHost ? first.toLowerCase() : dockerHub;
+  let path = hasHost ? repository.slice(slash + 1) : repository;
+  if (host === legacyDockerHub) host = dockerHub;
+  if (host === dockerHub && !path.includes("/")) path = `${officialPrefix}${path}`;
+  return `${host}/${path}`;
+}
+function sameRepository(a, b) {
+  return a === b || canonicalRepository(a) === canonicalRepository(b);
 }
 function isTag(text) {
   return tagPattern.test(text);
@@ -76589,12 +76608,13 @@ function openPins(source, file, limits = defaultYamlLimits) {
       const edits = [];
       const chartRevisionSet = /* @__PURE__ */ new Set();
       for (const site of sites) {
-        const target = targets.find((candidate) => candidate.repository === site.repository);
+        const target = targets.find((candidate) => sameRepository(candidate.repository, site.repository));
         if (!target) continue;
         const result = site.apply(target);
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
+          requested: target.repository,
           to: {
             tag: target.tag,
             digest: target.digest,
@@ -78345,7 +78365,7 @@ function certificateIdentity(certificate, signer) {
   for (const [key, oid] of Object.entries(fulcioOid)) set(key, utf8Extension(certificate, oid));
   return identity;
 }
-var sameRepository = (a, b) => a.toLowerCase() === b.toLowerCase();
+var sameRepository2 = (a, b) => a.toLowerCase() === b.toLowerCase();
 function workflowUri(uri, serverUrl) {
   if (!uri.startsWith(`${serverUrl}/`)) return void 0;
   const match = /^([^/]+\/[^/]+)\/([^@]+)@(.+)$/.exec(uri.slice(serverUrl.length + 1));
@@ -78361,7 +78381,7 @@ function identityRefusal(identity, policy) {
     };
   }
   const repositoryUri = `${policy.serverUrl}/${policy.repository}`;
-  if (!identity.sourceRepositoryUri || !sameRepository(identity.sourceRepositoryUri, repositoryUri)) {
+  if (!identity.sourceRepositoryUri || !sameRepository2(identity.sourceRepositoryUri, repositoryUri)) {
     return {
       reason: "wrong-repository",
       detail: `built from ${identity.sourceRepositoryUri ?? "(no source repository in the certificate)"}, not ${repositoryUri}`
@@ -78369,11 +78389,11 @@ function identityRefusal(identity, policy) {
   }
   const san = identity.subjectAlternativeName ?? "";
   const signer = workflowUri(san, policy.serverUrl);
-  if (!signer || !sameRepository(signer.repository, policy.repository) || signer.workflow !== policy.workflow) {
+  if (!signer || !sameRepository2(signer.repository, policy.repository) || signer.workflow !== policy.workflow) {
     return { reason: "wrong-workflow", detail: `signed by ${san || "(no subject)"}, not ${expected}` };
   }
   const starter = identity.buildConfigUri ? workflowUri(identity.buildConfigUri, policy.serverUrl) : void 0;
-  if (identity.buildConfigUri && (!starter || !sameRepository(starter.repository, policy.repository) || starter.workflow !== policy.workflow)) {
+  if (identity.buildConfigUri && (!starter || !sameRepository2(starter.repository, policy.repository) || starter.workflow !== policy.workflow)) {
     return { reason: "wrong-workflow", detail: `the run was started by ${identity.buildConfigUri}, not ${expected}` };
   }
   if (signer.ref !== policy.ref || identity.sourceRepositoryRef !== policy.ref || starter && starter.ref !== policy.ref) {

@@ -51376,10 +51376,29 @@ function isRepository(text) {
   if (parts.some((part) => part === "")) return false;
   const [first, ...rest] = parts;
   if (first === void 0) return false;
-  const hasHost = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasHost = rest.length > 0 && isRegistryHost(first);
   if (hasHost && !hostComponent.test(first)) return false;
   const path2 = hasHost ? rest : parts;
   return path2.length > 0 && path2.every((part) => pathComponent.test(part));
+}
+function isRegistryHost(first) {
+  return first === "localhost" || first.includes(".") || first.includes(":") || first.toLowerCase() !== first;
+}
+var dockerHub = "docker.io";
+var legacyDockerHub = "index.docker.io";
+var officialPrefix = "library/";
+function canonicalRepository(repository) {
+  const slash = repository.indexOf("/");
+  const first = slash < 0 ? "" : repository.slice(0, slash);
+  const hasHost = slash >= 0 && isRegistryHost(first);
+  let host = hasHost ? first.toLowerCase() : dockerHub;
+  let path2 = hasHost ? repository.slice(slash + 1) : repository;
+  if (host === legacyDockerHub) host = dockerHub;
+  if (host === dockerHub && !path2.includes("/")) path2 = `${officialPrefix}${path2}`;
+  return `${host}/${path2}`;
+}
+function sameRepository(a, b) {
+  return a === b || canonicalRepository(a) === canonicalRepository(b);
 }
 function isTag(text) {
   return tagPattern.test(text);
@@ -52363,12 +52382,13 @@ function openPins(source, file, limits = defaultYamlLimits) {
       const edits = [];
       const chartRevisionSet = /* @__PURE__ */ new Set();
       for (const site of sites) {
-        const target = targets.find((candidate) => candidate.repository === site.repository);
+        const target = targets.find((candidate) => sameRepository(candidate.repository, site.repository));
         if (!target) continue;
         const result = site.apply(target);
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
+          requested: target.repository,
           to: {
             tag: target.tag,
             digest: target.digest,

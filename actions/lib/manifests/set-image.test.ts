@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseImageAssignment, setImages } from './set-image.ts';
+
+const layouts = new URL('../../test-support/fixtures/layouts/', import.meta.url);
+const read = (name: string): string => readFileSync(new URL(name, layouts), 'utf8');
+const digest = `sha256:${'cd'.repeat(32)}`;
+const otherDigest = `sha256:${'ef'.repeat(32)}`;
+
+/** The text with the given 1-based lines replaced; every other byte as before. */
+function withLines(before: string, lines: Record<number, string>): string {
+  return before
+    .split('\n')
+    .map((line, index) => lines[index + 1] ?? line)
+    .join('\n');
+}
+
+describe('setImages: Docker Hub spellings are one repository (distribution/reference v0.6.0 normalize.go)', () => {
+  const file = 'docker-hub-spellings.yaml';
+  const expected = {
+    11: `          image: nginx:1.27.1@${digest}`,
+    13: `          image: library/nginx:1.27.1@${digest}   # official image, explicit namespace`,
+    16: `          image: "docker.io/library/nginx:1.27.1@${digest}"`,
+    18: `          image: index.docker.io/library/nginx:1.27.1@${digest}`,
+  };
+
+  it.each(['nginx', 'library/nginx', 'docker.io/library/nginx', 'index.docker.io/library/nginx', 'docker.io/nginx'])(
+    'asked as %s: every spelling changes, keeping its own spelling; other repositories stay',
+    (asked) => {
+      const before = read(file);
+      const result = setImages(new Map([[file, before]]), [{ repository: asked, tag: '1.27.1', digest }]);
+      expect(result.files.get(file)).toBe(withLines(before, expected));
+      expect(result.edits.map((edit) => [edit.line, edit.repository, edit.requested])).toEqual([
+        [11, 'nginx', asked],
+        [13, 'library/nginx', asked],
+        [16, 'docker.io/library/nginx', asked],
+        [18, 'index.docker.io/library/nginx', asked],
+      ]);
+    },
+  );
+
+  it('refuses one repository given twice with different images, in any spelling, and changes nothing', () => {
+    const files = new Map([[file, read(file)]]);
+    expect(() =>
+      setImages(files, [
+        { repository: 'nginx', tag: '1.27.1', digest },
+        { repository: 'docker.io/library/nginx', tag: '1.27.2', digest: otherDigest },
+      ]),
+    ).toThrow(
+      /docker\.io\/library\/nginx is given twice with different images: nginx:1\.27\.1@.* and docker\.io\/library\/nginx:1\.27\.2@.*give each repository once/,
+    );
+  });
+
+  it('accepts the same image given twice', () => {
+    const result = setImages(new Map([[file, read(file)]]), [
+      { repository: 'nginx', tag: '1.27.1', digest },
+      { repository: 'nginx', tag: '1.27.1', digest },
+    ]);
+    expect(result.edits).toHaveLength(4);
+  });
+
+  it('an assignment may spell the repository differently on each side', () => {
+    expect(parseImageAssignment(`nginx=docker.io/library/nginx:1.27.1@${digest}`)).toEqual({ repository: 'nginx', tag: '1.27.1', digest });
+    expect(() => parseImageAssignment(`nginx=quay.io/nginx:1.27.1@${digest}`)).toThrow(/names repository quay\.io\/nginx, not nginx/);
+  });
+});
