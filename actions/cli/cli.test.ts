@@ -94,6 +94,35 @@ describe('slipway set-image on other layouts', () => {
   });
 });
 
+describe('slipway set-image refuses what it cannot pin safely, writing nothing', () => {
+  it.each([
+    [
+      'a registry that is an alias',
+      `bitnami/redis=bitnami/redis:7.4.3@${digest}`,
+      /split-image-refusals\.yaml:6: the registry of this image is an alias/,
+    ],
+    [
+      'a shared repository prefix',
+      `registry.example.com/shop=registry.example.com/shop:v1@${digest}`,
+      /split-image-refusals\.yaml:19: 'images\.repository'/,
+    ],
+    [
+      'one repository given twice',
+      `nginx=nginx:1@${digest}`,
+      /given twice with different images/,
+      `docker.io/library/nginx=nginx:2@${digest}`,
+    ],
+  ])('%s', async (_name, assignment, message, second?: string) => {
+    const folder = mkdtempSync(join(tmpdir(), 'slipway-cli-'));
+    cpSync(new URL('../test-support/fixtures/layouts/', import.meta.url).pathname, join(folder, 'layouts'), { recursive: true });
+    const before = snapshot(folder);
+    const result = await slipway(folder, 'set-image', 'layouts', assignment, ...(second ? [second] : []));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(snapshot(folder)).toEqual(before);
+  });
+});
+
 describe('slipway promote, diff and rollback in a checkout with a bare remote', () => {
   it('promotes dev, shows what prod lacks with source commits, promotes prod from dev and rolls dev back', async () => {
     const remote = createGitopsRemote(gitopsTree(['product', 'cart']));

@@ -64,3 +64,56 @@ describe('setImages: Docker Hub spellings are one repository (distribution/refer
     expect(() => parseImageAssignment(`nginx=quay.io/nginx:1.27.1@${digest}`)).toThrow(/names repository quay\.io\/nginx, not nginx/);
   });
 });
+
+describe('setImages: Helm values split into registry + repository + tag (+ digest or sha)', () => {
+  const file = 'split-image-values.yaml';
+  const bitnamiOnHub = {
+    9: `  tag: 1.27.3   # chart default`,
+    10: `  digest: "${digest}"`,
+  };
+
+  it.each([
+    ['the full name', 'docker.io/bitnami/nginx', bitnamiOnHub],
+    ['the short name, which is on docker.io only', 'bitnami/nginx', bitnamiOnHub],
+    ['the mirror, another repository', 'registry.example.com/bitnami/nginx', { 18: `    tag: 1.27.3`, 19: `    digest: "${digest}"` }],
+    [
+      'kube-prometheus-stack style: sha stays bare hex',
+      'quay.io/prometheus/prometheus',
+      { 26: `      tag: 1.27.3`, 27: `      sha: "${digest.slice('sha256:'.length)}"` },
+    ],
+    ['Grafana style: sha keeps its sha256: prefix and quoting', 'grafana/grafana', { 33: `    tag: "1.27.3"`, 34: `    sha: '${digest}'` }],
+  ])('%s (%s) changes exactly its lines', (_name, repository, lines) => {
+    const before = read(file);
+    const result = setImages(new Map([[file, before]]), [{ repository, tag: '1.27.3', digest }]);
+    expect(result.files.get(file)).toBe(withLines(before, lines));
+    expect(result.edits.every((edit) => edit.style === 'values-map')).toBe(true);
+  });
+
+  it('reads each split image as its full name, its sha as a digest', () => {
+    const result = setImages(new Map([[file, read(file)]]), [{ repository: 'quay.io/prometheus/prometheus', tag: 'v3.5.0', digest }]);
+    expect(
+      result.edits.map(({ line, repository, tag: pinTag, digest: pinDigest }) => ({ line, repository, tag: pinTag, digest: pinDigest })),
+    ).toEqual([{ line: 25, repository: 'quay.io/prometheus/prometheus', tag: 'v3.5.0', digest: `sha256:${'1'.repeat(64)}` }]);
+  });
+
+  it.each([
+    [
+      'a registry that is an alias',
+      'bitnami/redis',
+      /split-image-refusals\.yaml:6: the registry of this image is an alias \(\*hub\).*write the registry here as plain text \(registry: docker\.io\)/,
+    ],
+    [
+      'an empty sha',
+      'quay.io/oliver006/redis_exporter',
+      /split-image-refusals\.yaml:16: sha is empty.*write the current digest once in the form this chart renders/,
+    ],
+    [
+      'a repository prefix shared by many images',
+      'registry.example.com/shop',
+      /split-image-refusals\.yaml:19: 'images\.repository' \(registry\.example\.com\/shop\) is a prefix the chart completes per image/,
+    ],
+  ])('refuses %s with file and line, writing nothing', (_name, repository, message) => {
+    const refusals = 'split-image-refusals.yaml';
+    expect(() => setImages(new Map([[refusals, read(refusals)]]), [{ repository, tag: '1.0.0', digest }])).toThrow(message);
+  });
+});
