@@ -3,7 +3,8 @@
  * Slipway supports, and the lossless rewrite of those places to a new pinned image.
  *
  * Styles (one module each under `pins/`, registered in `pins/index.ts`):
- * - values-map: a map with `repository` plus `tag` and/or `digest` (Helm values, Argo CD `helm.valuesObject`)
+ * - values-map: a map with `repository` plus `tag` and/or `digest` (Helm values, Argo CD `helm.valuesObject`),
+ *   optionally split with `registry` and `sha` (`pins/split-image.ts`)
  * - image-string: a key `image` whose value is a full reference (workload containers, Helm values)
  * - helm-parameters: Argo CD `helm.parameters` entries selected by name (`X.repository`/`X.tag`/`X.digest`, `X.image`)
  * - kustomize-images: kustomization `images:` entries (`name`/`newName`, `newTag`, `digest`), and
