@@ -116,4 +116,12 @@ describe('setImages: Helm values split into registry + repository + tag (+ diges
     const refusals = 'split-image-refusals.yaml';
     expect(() => setImages(new Map([[refusals, read(refusals)]]), [{ repository, tag: '1.0.0', digest }])).toThrow(message);
   });
+
+  it('global.imageRegistry replaces each image registry, as the charts render it', () => {
+    const globalFile = 'split-image-global-registry.yaml';
+    const files = new Map([[globalFile, read(globalFile)]]);
+    expect(() => setImages(files, [{ repository: 'docker.io/bitnami/nginx', tag: '1.27.3', digest }])).toThrow(/pinned nowhere/);
+    const result = setImages(files, [{ repository: 'mirror.example.com/bitnami/nginx', tag: '1.27.3', digest }]);
+    expect(result.files.get(globalFile)).toBe(withLines(read(globalFile), { 8: '  tag: 1.27.3', 9: `  digest: "${digest}"` }));
+  });
 });

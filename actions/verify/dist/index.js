@@ -52250,9 +52250,22 @@ function checkMerges(file, map3, repository) {
 
 // actions/lib/manifests/pins/split-image.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-function registryOf(file, map3) {
+function globalRegistry(file, context3) {
+  const roots = [
+    ...context3 ? [child(child(context3.source, "helm"), "valuesObject")] : [],
+    ...file.yaml.documents.map((document2) => document2.contents)
+  ];
+  for (const root of roots) {
+    const host = textOf(child(child(root, "global"), "imageRegistry"));
+    if (host) return host;
+  }
+  return void 0;
+}
+function registryOf(file, map3, context3) {
   const found = effective(file, map3, "registry");
   if (!found) return {};
+  const global2 = globalRegistry(file, context3);
+  if (global2) return { host: global2 };
   const node = found.value;
   if ((0, import_yaml7.isAlias)(node)) {
     const host2 = textOf(file.resolveAlias(node));
@@ -52297,7 +52310,7 @@ function pinValuesMap(file, map3, context3, key) {
   const repositoryNode = effective(file, map3, "repository")?.value;
   const written = textOf(repositoryNode);
   if (written === void 0) return;
-  const registry = registryOf(file, map3);
+  const registry = registryOf(file, map3, context3);
   const repository = registry.host ? `${registry.host.replace(/\/+$/, "")}/${written}` : written;
   if (!isRepository(repository)) return;
   const tagEntry = entry(map3, "tag");

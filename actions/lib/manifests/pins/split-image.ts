@@ -13,8 +13,9 @@ import type { YAMLMap } from 'yaml';
 import { isDigest } from '../../release/image-reference.ts';
 import { textOf } from '../yaml-edit.ts';
 import { effective } from './merge-keys.ts';
-import { entry } from './pin-file.ts';
+import { child, entry } from './pin-file.ts';
 import type { PinFile } from './pin-file.ts';
+import type { SourceContext } from './pin-types.ts';
 
 /** The registry a values map puts before its repository: none, a host, or a refusal to write the pin. */
 export interface SplitRegistry {
@@ -23,9 +24,28 @@ export interface SplitRegistry {
   refusal?: { node: unknown; reason: string };
 }
 
-export function registryOf(file: PinFile, map: YAMLMap): SplitRegistry {
+/**
+ * `global.imageRegistry` of the values holding a pin (an Application's `helm.valuesObject`, else the
+ * file's documents): when set, charts render it instead of each image's `registry` (bitnami/charts
+ * bitnami/common/templates/_images.tpl `common.images.image`; kube-prometheus-stack and Grafana read it the same way).
+ */
+function globalRegistry(file: PinFile, context: SourceContext | undefined): string | undefined {
+  const roots = [
+    ...(context ? [child(child(context.source, 'helm'), 'valuesObject')] : []),
+    ...file.yaml.documents.map((document) => document.contents),
+  ];
+  for (const root of roots) {
+    const host = textOf(child(child(root, 'global'), 'imageRegistry'));
+    if (host) return host;
+  }
+  return undefined;
+}
+
+export function registryOf(file: PinFile, map: YAMLMap, context: SourceContext | undefined): SplitRegistry {
   const found = effective(file, map, 'registry');
   if (!found) return {};
+  const global = globalRegistry(file, context);
+  if (global) return { host: global };
   const node = found.value;
   if (isAlias(node)) {
     const host = textOf(file.resolveAlias(node));

@@ -24,7 +24,7 @@ export function pinValuesMap(file: PinFile, map: YAMLMap, context: SourceContext
   const repositoryNode = effective(file, map, 'repository')?.value;
   const written = textOf(repositoryNode);
   if (written === undefined) return;
-  const registry = registryOf(file, map);
+  const registry = registryOf(file, map, context);
   const repository = registry.host ? `${registry.host.replace(/\/+$/, '')}/${written}` : written;
   if (!isRepository(repository)) return;
   const tagEntry = entry(map, 'tag');
