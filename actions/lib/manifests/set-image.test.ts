@@ -81,7 +81,16 @@ describe('setImages: Helm values split into registry + repository + tag (+ diges
       'quay.io/prometheus/prometheus',
       { 26: `      tag: 1.27.3`, 27: `      sha: "${digest.slice('sha256:'.length)}"` },
     ],
-    ['Grafana style: sha keeps its sha256: prefix and quoting', 'grafana/grafana', { 33: `    tag: "1.27.3"`, 34: `    sha: '${digest}'` }],
+    [
+      'Grafana style: sha stays bare hex, quoting kept',
+      'grafana/grafana',
+      { 33: `    tag: "1.27.3"`, 34: `    sha: '${digest.slice('sha256:'.length)}'` },
+    ],
+    [
+      'a chart that holds sha256:<hex> in sha: the prefix stays',
+      'quay.io/example/exporter',
+      { 41: `    tag: 1.27.3`, 42: `    sha: ${digest}   # rendered as @{{ sha }}` },
+    ],
   ])('%s (%s) changes exactly its lines', (_name, repository, lines) => {
     const before = read(file);
     const result = setImages(new Map([[file, before]]), [{ repository, tag: '1.27.3', digest }]);

@@ -52297,7 +52297,7 @@ function digestKey(file, map3) {
         if (bareHex.test(written)) return value.slice("sha256:".length);
         return file.fail(
           sha.value,
-          `sha is ${written === "" ? "empty" : `'${written}'`}, and charts differ on its form (kube-prometheus-stack wants bare hex, others sha256:<hex>); write the current digest once in the form this chart renders, and promotion keeps it current`
+          `sha is ${written === "" ? "empty" : `'${written}'`}, and charts differ on its form (kube-prometheus-stack and Grafana want bare hex, others sha256:<hex>); write the current digest once in the form this chart renders, and promotion keeps it current`
         );
       }
     }

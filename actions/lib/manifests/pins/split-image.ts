@@ -5,8 +5,10 @@
  *
  * `sha:` is written in the form it already has: kube-prometheus-stack renders
  * `{{ repository }}:{{ tag }}@sha256:{{ sha }}` (prometheus-community/helm-charts,
- * charts/kube-prometheus-stack/templates/prometheus/prometheus.yaml), so its `sha` is bare hex, while
- * other charts render `@{{ sha }}` and hold `sha256:<hex>`. An empty `sha` says neither, so it is refused.
+ * charts/kube-prometheus-stack/templates/prometheus/prometheus.yaml) and so does Grafana's chart
+ * (grafana/helm-charts, charts/grafana/templates/_pod.tpl), so their `sha` is bare hex, while other
+ * charts render `@{{ sha }}` (prometheus-community/helm-charts, azure-loganalytics-exporter `_helpers.tpl`)
+ * and hold `sha256:<hex>`. An empty `sha` says neither, so it is refused.
  */
 import { isAlias, isScalar } from 'yaml';
 import type { YAMLMap } from 'yaml';
@@ -27,7 +29,8 @@ export interface SplitRegistry {
 /**
  * `global.imageRegistry` of the values holding a pin (an Application's `helm.valuesObject`, else the
  * file's documents): when set, charts render it instead of each image's `registry` (bitnami/charts
- * bitnami/common/templates/_images.tpl `common.images.image`; kube-prometheus-stack and Grafana read it the same way).
+ * bitnami/common/templates/_images.tpl `common.images.image`; grafana/helm-charts charts/grafana/templates/_pod.tpl reads
+ * `.Values.global.imageRegistry | default .Values.image.registry` the same way).
  */
 function globalRegistry(file: PinFile, context: SourceContext | undefined): string | undefined {
   const roots = [
@@ -89,7 +92,7 @@ export function digestKey(file: PinFile, map: YAMLMap): { value: unknown; form: 
         if (bareHex.test(written)) return value.slice('sha256:'.length);
         return file.fail(
           sha.value,
-          `sha is ${written === '' ? 'empty' : `'${written}'`}, and charts differ on its form (kube-prometheus-stack wants bare hex, others sha256:<hex>); ` +
+          `sha is ${written === '' ? 'empty' : `'${written}'`}, and charts differ on its form (kube-prometheus-stack and Grafana want bare hex, others sha256:<hex>); ` +
             `write the current digest once in the form this chart renders, and promotion keeps it current`,
         );
       },
