@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,51 @@ describe('slipway set-image', () => {
     const before = snapshot(folder);
     const result = await slipway(folder, 'set-image', 'manifests', ...assignments);
     expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(snapshot(folder)).toEqual(before);
+  });
+});
+
+describe('slipway set-image on other layouts', () => {
+  it('says which spelling of a Docker Hub repository it matched, and keeps the file mode', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'slipway-cli-'));
+    cpSync(new URL('../test-support/fixtures/layouts/', import.meta.url).pathname, join(folder, 'layouts'), { recursive: true });
+    const file = join(folder, 'layouts', 'docker-hub-spellings.yaml');
+    chmodSync(file, 0o755);
+    const result = await slipway(folder, 'set-image', file, `docker.io/library/nginx=nginx:1.27.1@${digest}`);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(
+      `layouts/docker-hub-spellings.yaml:11 image-string nginx (matched as docker.io/library/nginx) -> nginx:1.27.1@${digest}`,
+    );
+    expect(result.stdout).toContain(`layouts/docker-hub-spellings.yaml:16 image-string -> docker.io/library/nginx:1.27.1@${digest}`);
+    expect(statSync(file).mode & 0o777).toBe(0o755);
+  });
+});
+
+describe('slipway set-image refuses what it cannot pin safely, writing nothing', () => {
+  it.each([
+    [
+      'a registry that is an alias',
+      `bitnami/redis=bitnami/redis:7.4.3@${digest}`,
+      /values-split-image-refusals\.yaml:6: the registry of this image is an alias/,
+    ],
+    [
+      'a shared repository prefix',
+      `registry.example.com/shop=registry.example.com/shop:v1@${digest}`,
+      /values-split-image-refusals\.yaml:19: 'images\.repository'/,
+    ],
+    [
+      'one repository given twice',
+      `nginx=nginx:1@${digest}`,
+      /given twice with different images/,
+      `docker.io/library/nginx=nginx:2@${digest}`,
+    ],
+  ])('%s', async (_name, assignment, message, second?: string) => {
+    const folder = mkdtempSync(join(tmpdir(), 'slipway-cli-'));
+    cpSync(new URL('../test-support/fixtures/layouts/', import.meta.url).pathname, join(folder, 'layouts'), { recursive: true });
+    const before = snapshot(folder);
+    const result = await slipway(folder, 'set-image', 'layouts', assignment, ...(second ? [second] : []));
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(snapshot(folder)).toEqual(before);
   });

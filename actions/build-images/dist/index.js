@@ -27144,10 +27144,13 @@ function isRepository(text) {
   if (parts.some((part) => part === "")) return false;
   const [first, ...rest] = parts;
   if (first === void 0) return false;
-  const hasHost = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasHost = rest.length > 0 && isRegistryHost(first);
   if (hasHost && !hostComponent.test(first)) return false;
   const path = hasHost ? rest : parts;
   return path.length > 0 && path.every((part) => pathComponent.test(part));
+}
+function isRegistryHost(first) {
+  return first === "localhost" || first.includes(".") || first.includes(":") || first.toLowerCase() !== first;
 }
 function formatImageReference(reference) {
   return `${reference.repository}${reference.tag === void 0 ? "" : `:${reference.tag}`}${reference.digest === void 0 ? "" : `@${reference.digest}`}`;

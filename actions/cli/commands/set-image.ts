@@ -36,7 +36,8 @@ export const command: Command = {
     writeManifestFiles(io.cwd, result.files);
     for (const edit of result.edits) {
       const to = formatImageReference({ repository: edit.repository, tag: edit.to.tag, digest: edit.to.digest });
-      io.out(`${edit.file}:${edit.line} ${edit.style} ${edit.changed ? `-> ${to}` : '(already pinned)'}`);
+      const spelling = edit.repository === edit.requested ? '' : ` ${edit.repository} (matched as ${edit.requested})`;
+      io.out(`${edit.file}:${edit.line} ${edit.style}${spelling} ${edit.changed ? `-> ${to}` : '(already pinned)'}`);
     }
     io.out(`${result.files.size} file(s) changed`);
     return 0;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argoApplication, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
+import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
 import type { CommandIo } from '../command.ts';
 import { InputError } from '../../lib/shell/inputs/raw-inputs.ts';
@@ -28,11 +28,25 @@ describe('slipway verify against a local server following the Kubernetes API', (
   }
 
   it('exits 0 when the Applications synced the commit and are Healthy (no Prometheus: SLOs skipped with a warning)', async () => {
-    kube.set('cart', argoApplication('cart', { sync: { status: 'Synced', revision: commit }, health: { status: 'Healthy' } }));
+    kube.set('cart', argoApplication('cart', deployedStatus(commit, 'Healthy')));
     const out = io();
     expect(
       await command.run(
-        ['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'],
+        [
+          'dev',
+          '--commit',
+          commit,
+          '--services',
+          'cart=sha-2222222',
+          '--kubeconfig',
+          kube.kubeconfig,
+          '--timeout',
+          '2',
+          '--interval',
+          '1',
+          '--soak',
+          '0',
+        ],
         out,
       ),
     ).toBe(0);
@@ -43,15 +57,26 @@ describe('slipway verify against a local server following the Kubernetes API', (
   it('exits 1 with the reason when an Application is Degraded', async () => {
     kube.set(
       'cart',
-      argoApplication('cart', {
-        sync: { status: 'Synced', revision: commit },
-        health: { status: 'Degraded', message: 'ImagePullBackOff' },
-      }),
+      argoApplication('cart', { ...deployedStatus(commit, 'Degraded'), health: { status: 'Degraded', message: 'ImagePullBackOff' } }),
     );
     const out = io();
     expect(
       await command.run(
-        ['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig, '--timeout', '2', '--interval', '1'],
+        [
+          'dev',
+          '--commit',
+          commit,
+          '--services',
+          'cart=sha-2222222',
+          '--kubeconfig',
+          kube.kubeconfig,
+          '--timeout',
+          '2',
+          '--interval',
+          '1',
+          '--soak',
+          '0',
+        ],
         out,
       ),
     ).toBe(1);

@@ -1,5 +1,5 @@
 /** Reading and writing GitOps manifest files on disk, all-or-nothing. */
-import { lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isManifestFile } from './environments.ts';
 
@@ -34,14 +34,28 @@ export function readManifestFiles(root: string, files: readonly string[]): Map<s
   return new Map(files.map((file) => [relative(root, file).split('\\').join('/'), readFileSync(file, 'utf8')]));
 }
 
-/** Writes every file through a temporary sibling and a rename, so no file is ever half-written. */
+/**
+ * Writes every file through a temporary sibling and a rename, so no file is ever half-written.
+ * A rewritten file keeps its permission bits (an executable file stays executable).
+ */
 export function writeManifestFiles(root: string, files: ReadonlyMap<string, string>): void {
   const staged: [string, string][] = [];
   for (const [path, text] of files) {
     const target = join(root, path);
     const temporary = `${target}.slipway-${process.pid}.tmp`;
-    writeFileSync(temporary, text);
+    const mode = existingMode(target);
+    writeFileSync(temporary, text, mode === undefined ? {} : { mode });
+    // The mode given to writeFileSync passes through the umask; chmod sets it exactly.
+    if (mode !== undefined) chmodSync(temporary, mode);
     staged.push([temporary, target]);
   }
   for (const [temporary, target] of staged) renameSync(temporary, target);
+}
+
+function existingMode(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,13 +3,15 @@
  * Slipway supports, and the lossless rewrite of those places to a new pinned image.
  *
  * Styles (one module each under `pins/`, registered in `pins/index.ts`):
- * - values-map: a map with `repository` plus `tag` and/or `digest` (Helm values, Argo CD `helm.valuesObject`)
+ * - values-map: a map with `repository` plus `tag` and/or `digest` (Helm values, Argo CD `helm.valuesObject`),
+ *   optionally split with `registry` and `sha` (`pins/split-image.ts`)
  * - image-string: a key `image` whose value is a full reference (workload containers, Helm values)
  * - helm-parameters: Argo CD `helm.parameters` entries selected by name (`X.repository`/`X.tag`/`X.digest`, `X.image`)
  * - kustomize-images: kustomization `images:` entries (`name`/`newName`, `newTag`, `digest`), and
  *   Argo CD `kustomize.images` overrides (`[old=]repository:tag@digest` strings)
  * Argo CD Applications also pin the chart: the `targetRevision` of the source that holds the image.
  */
+import { repositoryBaseName, sameRepository } from '../release/image-reference.ts';
 import { collectSites } from './pins/index.ts';
 import type { ImageRewrite, Pin, PinEdit, PinSite } from './pins/pin-types.ts';
 import { EditableYaml, defaultYamlLimits } from './yaml-edit.ts';
@@ -51,12 +53,14 @@ export function openPins(source: string, file: string, limits: YamlLimits = defa
       const edits: PinEdit[] = [];
       const chartRevisionSet = new Set<string>();
       for (const site of sites) {
-        const target = targets.find((candidate) => candidate.repository === site.repository);
+        // One repository, however spelled (Docker Hub's `nginx` is `docker.io/library/nginx`).
+        const target = targets.find((candidate) => sameRepository(candidate.repository, site.repository));
         if (!target) continue;
         const result = site.apply(target);
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
+          requested: target.repository,
           to: {
             tag: target.tag,
             digest: target.digest,
@@ -73,7 +77,8 @@ export function openPins(source: string, file: string, limits: YamlLimits = defa
 
 /**
  * Rewrites every pin of the given repositories in one file's text. Pure: text in, text out.
- * Files without any of the repositories' names are returned untouched without parsing.
+ * Files without any of the repositories' names (their last path component, present in every
+ * spelling and in split `registry` + `repository` values) are returned untouched without parsing.
  */
 export function rewritePins(
   source: string,
@@ -81,7 +86,7 @@ export function rewritePins(
   targets: readonly ImageRewrite[],
   limits: YamlLimits = defaultYamlLimits,
 ): FileRewrite {
-  const relevant = targets.filter((target) => source.includes(target.repository));
+  const relevant = targets.filter((target) => source.includes(repositoryBaseName(target.repository)));
   if (relevant.length === 0) return { text: source, changed: false, edits: [], chartRevisionSet: new Set() };
   return openPins(source, file, limits).rewrite(relevant);
 }

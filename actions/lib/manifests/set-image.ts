@@ -2,8 +2,9 @@
  * `set-image`: the promotion engine for any repository of manifests. Rewrites every pin of one
  * image repository in the given files; an image pinned nowhere is an error, and then nothing changes.
  */
-import { ImageReferenceError, isRepository, parseImageReference } from '../release/image-reference.ts';
+import { ImageReferenceError, isRepository, parseImageReference, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
+import { checkReadBack, distinctTargets, unmatchedTargets } from './image-targets.ts';
 import { rewritePins } from './pins.ts';
 import type { PinEdit } from './pins.ts';
 import { defaultYamlLimits } from './yaml-edit.ts';
@@ -27,11 +28,10 @@ export function parseImageAssignment(text: string): PinnedImage {
   const value = text.slice(equals + 1);
   if (!isRepository(repository))
     throw new ImageReferenceError(`'${repository}' is not an image repository (lowercase path, optional registry host, no tag)`);
-  const reference = parseImageReference(
-    value.includes('/') || value.startsWith(repository) ? value : `${repository}:${value}`,
-    `image for ${repository}`,
-  );
-  if (reference.repository !== repository) {
+  // A full reference has a '/' or a ':' before any '@' (`nginx:1.27@sha256:…`); a tag alone never holds ':'.
+  const fullReference = value.includes('/') || value.split('@')[0]?.includes(':') === true;
+  const reference = parseImageReference(fullReference ? value : `${repository}:${value}`, `image for ${repository}`);
+  if (!sameRepository(reference.repository, repository)) {
     throw new SetImageError(
       `'${text}': the reference names repository ${reference.repository}, not ${repository}; set-image changes tags and digests, never repositories`,
     );
@@ -50,9 +50,10 @@ export interface SetImageResult {
 /** Rewrites the pins of each image in `files` (path → text). Pure. */
 export function setImages(
   files: ReadonlyMap<string, string>,
-  images: readonly PinnedImage[],
+  requested: readonly PinnedImage[],
   limits: YamlLimits = defaultYamlLimits,
 ): SetImageResult {
+  const images = distinctTargets(requested);
   const changed = new Map<string, string>();
   const edits: PinEdit[] = [];
   for (const [path, text] of files) {
@@ -60,11 +61,12 @@ export function setImages(
     edits.push(...result.edits);
     if (result.changed) changed.set(path, result.text);
   }
-  const nowhere = images.filter((image) => !edits.some((edit) => edit.repository === image.repository));
+  const nowhere = unmatchedTargets(images, edits);
   if (nowhere.length > 0) {
     throw new SetImageError(
       `${nowhere.map((image) => image.repository).join(', ')} ${nowhere.length === 1 ? 'is' : 'are'} pinned nowhere in the ${files.size} file(s) given; nothing was changed`,
     );
   }
+  checkReadBack(changed, images, limits);
   return { files: changed, edits };
 }

@@ -33,10 +33,51 @@ export function isRepository(text: string): boolean {
   if (parts.some((part) => part === '')) return false;
   const [first, ...rest] = parts;
   if (first === undefined) return false;
-  const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasHost = rest.length > 0 && isRegistryHost(first);
   if (hasHost && !hostComponent.test(first)) return false;
   const path = hasHost ? rest : parts;
   return path.length > 0 && path.every((part) => pathComponent.test(part));
+}
+
+/**
+ * Whether the first component of a name is a registry host, as distribution/reference v0.6.0
+ * `normalize.go` (`splitDockerDomain`) decides: `localhost`, anything with `.` or `:`, or anything
+ * with an uppercase letter (repository paths are lowercase).
+ */
+function isRegistryHost(first: string): boolean {
+  return first === 'localhost' || first.includes('.') || first.includes(':') || first.toLowerCase() !== first;
+}
+
+/** Docker Hub's names (distribution/reference v0.6.0 `normalize.go`: defaultDomain, legacyDefaultDomain, officialRepoPrefix). */
+const dockerHub = 'docker.io';
+const legacyDockerHub = 'index.docker.io';
+const officialPrefix = 'library/';
+
+/**
+ * The canonical name of a repository, the one a registry sees: `nginx`, `library/nginx`,
+ * `docker.io/library/nginx` and `index.docker.io/library/nginx` are all `docker.io/library/nginx`.
+ * Follows `splitDockerDomain` in distribution/reference v0.6.0 `normalize.go`; in addition the
+ * registry host is lowercased, since host names are case-insensitive (RFC 4343).
+ */
+export function canonicalRepository(repository: string): string {
+  const slash = repository.indexOf('/');
+  const first = slash < 0 ? '' : repository.slice(0, slash);
+  const hasHost = slash >= 0 && isRegistryHost(first);
+  let host = hasHost ? first.toLowerCase() : dockerHub;
+  let path = hasHost ? repository.slice(slash + 1) : repository;
+  if (host === legacyDockerHub) host = dockerHub;
+  if (host === dockerHub && !path.includes('/')) path = `${officialPrefix}${path}`;
+  return `${host}/${path}`;
+}
+
+/** True when two spellings name one repository (see canonicalRepository). */
+export function sameRepository(a: string, b: string): boolean {
+  return a === b || canonicalRepository(a) === canonicalRepository(b);
+}
+
+/** The last path component: present in the text of every spelling of the repository (`nginx` for `docker.io/library/nginx`). */
+export function repositoryBaseName(repository: string): string {
+  return repository.slice(repository.lastIndexOf('/') + 1);
 }
 
 export function isTag(text: string): boolean {

@@ -19161,11 +19161,11 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -19187,7 +19187,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19196,13 +19196,13 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap8;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.isSeq = isSeq5;
   }
 });
@@ -24747,7 +24747,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24831,7 +24831,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -51391,10 +51391,29 @@ function isRepository(text) {
   if (parts.some((part) => part === "")) return false;
   const [first, ...rest] = parts;
   if (first === void 0) return false;
-  const hasHost = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasHost = rest.length > 0 && isRegistryHost(first);
   if (hasHost && !hostComponent.test(first)) return false;
   const path2 = hasHost ? rest : parts;
   return path2.length > 0 && path2.every((part) => pathComponent.test(part));
+}
+function isRegistryHost(first) {
+  return first === "localhost" || first.includes(".") || first.includes(":") || first.toLowerCase() !== first;
+}
+var dockerHub = "docker.io";
+var legacyDockerHub = "index.docker.io";
+var officialPrefix = "library/";
+function canonicalRepository(repository) {
+  const slash = repository.indexOf("/");
+  const first = slash < 0 ? "" : repository.slice(0, slash);
+  const hasHost = slash >= 0 && isRegistryHost(first);
+  let host = hasHost ? first.toLowerCase() : dockerHub;
+  let path2 = hasHost ? repository.slice(slash + 1) : repository;
+  if (host === legacyDockerHub) host = dockerHub;
+  if (host === dockerHub && !path2.includes("/")) path2 = `${officialPrefix}${path2}`;
+  return `${host}/${path2}`;
+}
+function sameRepository(a, b) {
+  return a === b || canonicalRepository(a) === canonicalRepository(b);
 }
 function isTag(text) {
   return tagPattern.test(text);
@@ -51735,7 +51754,7 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
 }
 
 // actions/lib/manifests/pins/index.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { basename } from "node:path";
 
 // actions/lib/manifests/yaml-edit.ts
@@ -51955,7 +51974,7 @@ function textOf(node) {
 }
 
 // actions/lib/manifests/pins/argocd-application.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // actions/lib/manifests/pins/helm-parameters.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -52086,7 +52105,8 @@ function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) 
   const readDigest = digestValue ?? merged.inheritedDigest;
   const current = { ...splitTag((0, import_yaml3.isScalar)(readTag) ? textOf(readTag) : void 0) };
   const digestText = (0, import_yaml3.isScalar)(readDigest) ? textOf(readDigest) : void 0;
-  if (digestText !== void 0 && digestText !== "") current.digest = digestText;
+  const readDigestText = digestText === void 0 || digestText === "" ? void 0 : pin.digestForm?.read(digestText) ?? digestText;
+  if (readDigestText !== void 0) current.digest = readDigestText;
   const setChart = file.chartSetter(context3);
   file.sites.push({
     ...file.base(pin.anchor, pin.style, pin.repository, context3),
@@ -52096,7 +52116,7 @@ function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) 
       const tagNode = file.writable(tagValue, pin.tagLabel);
       const digestNode = file.writable(digestValue, pin.digestLabel);
       let changed = false;
-      if (digestNode) changed = file.yaml.setScalar(digestNode, target.digest) || changed;
+      if (digestNode) changed = file.yaml.setScalar(digestNode, pin.digestForm?.write(target.digest) ?? target.digest) || changed;
       if (tagNode)
         changed = file.yaml.setScalar(
           tagNode,
@@ -52211,7 +52231,7 @@ function pinArgoKustomizeImage(file, node, context3) {
 }
 
 // actions/lib/manifests/pins/values-walk.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 
 // actions/lib/manifests/pins/merge-keys.ts
 var import_yaml6 = __toESM(require_dist(), 1);
@@ -52258,46 +52278,114 @@ function checkMerges(file, map3, repository) {
   }
 }
 
+// actions/lib/manifests/pins/split-image.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+function globalRegistry(file, context3) {
+  const roots = [
+    ...context3 ? [child(child(context3.source, "helm"), "valuesObject")] : [],
+    ...file.yaml.documents.map((document2) => document2.contents)
+  ];
+  for (const root of roots) {
+    const host = textOf(child(child(root, "global"), "imageRegistry"));
+    if (host) return host;
+  }
+  return void 0;
+}
+function registryOf(file, map3, context3) {
+  const found = effective(file, map3, "registry");
+  if (!found) return {};
+  const global2 = globalRegistry(file, context3);
+  if (global2) return { host: global2 };
+  const node = found.value;
+  if ((0, import_yaml7.isAlias)(node)) {
+    const host2 = textOf(file.resolveAlias(node));
+    return {
+      ...host2 ? { host: host2 } : {},
+      refusal: {
+        node,
+        reason: `the registry of this image is an alias (*${node.source}), so the image it names is decided elsewhere in the file; write the registry here as plain text (registry: ${host2 ?? "<host>"}) so promotion matches exactly this image`
+      }
+    };
+  }
+  const host = (0, import_yaml7.isScalar)(node) ? textOf(node) : void 0;
+  return host ? { host } : {};
+}
+var bareHex = /^[a-f0-9]{64}$/;
+function digestKey(file, map3) {
+  const digest = entry(map3, "digest");
+  if (digest) return { value: digest.value, form: { label: "digest", read: (text) => text, write: (value) => value } };
+  const sha = entry(map3, "sha");
+  if (!sha) return void 0;
+  const written = textOf(sha.value) ?? "";
+  return {
+    value: sha.value,
+    form: {
+      label: "sha",
+      read: (text) => isDigest(text) ? text : bareHex.test(text) ? `sha256:${text}` : void 0,
+      write: (value) => {
+        if (isDigest(written)) return value;
+        if (bareHex.test(written)) return value.slice("sha256:".length);
+        return file.fail(
+          sha.value,
+          `sha is ${written === "" ? "empty" : `'${written}'`}, and charts differ on its form (kube-prometheus-stack and Grafana want bare hex, others sha256:<hex>); write the current digest once in the form this chart renders, and promotion keeps it current`
+        );
+      }
+    }
+  };
+}
+
 // actions/lib/manifests/pins/values-map.ts
-function pinValuesMap(file, map3, context3) {
+var sharedPrefixKey = "images";
+function pinValuesMap(file, map3, context3, key) {
   const repositoryNode = effective(file, map3, "repository")?.value;
-  const repository = textOf(repositoryNode);
-  if (repository === void 0 || !isRepository(repository)) return;
+  const written = textOf(repositoryNode);
+  if (written === void 0) return;
+  const registry = registryOf(file, map3, context3);
+  const repository = registry.host ? `${registry.host.replace(/\/+$/, "")}/${written}` : written;
+  if (!isRepository(repository)) return;
   const tagEntry = entry(map3, "tag");
-  const digestEntry = entry(map3, "digest");
-  if (!tagEntry && !digestEntry) return;
+  const digest = digestKey(file, map3);
+  if (!tagEntry && !digest) return;
   const anchor = entry(map3, "repository") ? repositoryNode : map3;
+  const refusal = registry.refusal ?? (key === sharedPrefixKey && !digest ? {
+    node: anchor,
+    reason: `'${sharedPrefixKey}.repository' (${written}) is a prefix the chart completes per image, not one image; pin each image where the chart reads it, or set this tag by hand`
+  } : void 0);
   const pin = {
     anchor,
     repository,
     tagValue: tagEntry?.value,
-    digestValue: digestEntry?.value,
+    digestValue: digest?.value,
     style: "values-map",
     tagLabel: "tag",
-    digestLabel: "digest"
+    digestLabel: digest?.form.label ?? "digest",
+    ...digest ? { digestForm: digest.form } : {}
   };
   pinTagAndDigest(file, pin, context3, {
-    check: () => checkMerges(file, map3, repository),
+    check: () => {
+      if (refusal) file.fail(refusal.node, refusal.reason);
+      checkMerges(file, map3, written);
+    },
     ...tagEntry ? {} : { inheritedTag: effective(file, map3, "tag")?.value },
-    ...digestEntry ? {} : { inheritedDigest: effective(file, map3, "digest")?.value }
+    ...digest ? {} : { inheritedDigest: effective(file, map3, "digest")?.value }
   });
 }
 
 // actions/lib/manifests/pins/values-walk.ts
-function walkValues(file, node, context3) {
-  if ((0, import_yaml7.isSeq)(node)) {
+function walkValues(file, node, context3, key) {
+  if ((0, import_yaml8.isSeq)(node)) {
     for (const item of node.items) walkValues(file, item, context3);
     return;
   }
-  if (!(0, import_yaml7.isMap)(node)) return;
+  if (!(0, import_yaml8.isMap)(node)) return;
   recordMerges(file, node);
-  pinValuesMap(file, node, context3);
+  pinValuesMap(file, node, context3, key);
   for (const pair of node.items) {
-    const key = textOf(pair.key);
-    if (key === "<<") continue;
-    if (key === "image" && (0, import_yaml7.isScalar)(pair.value)) {
+    const childKey = textOf(pair.key);
+    if (childKey === "<<") continue;
+    if (childKey === "image" && (0, import_yaml8.isScalar)(pair.value)) {
       if (typeof pair.value.value === "string") pinImageString(file, pair.value, context3);
-    } else walkValues(file, pair.value, context3);
+    } else walkValues(file, pair.value, context3, childKey);
   }
 }
 
@@ -52306,7 +52394,7 @@ function isArgoApplication(kind, apiVersion) {
   return kind === "Application" && apiVersion.startsWith("argoproj.io/");
 }
 function pinHelmValuesString(file, values, context3) {
-  if (!(0, import_yaml8.isScalar)(values) || typeof values.value !== "string" || values.value.trim() === "") return;
+  if (!(0, import_yaml9.isScalar)(values) || typeof values.value !== "string" || values.value.trim() === "") return;
   const inner = new PinFile(file.yaml.embeddedYaml(values, "helm.values"));
   for (const document2 of inner.yaml.documents) walkValues(inner, document2.contents, context3);
   file.sites.push(...inner.sites);
@@ -52314,32 +52402,32 @@ function pinHelmValuesString(file, values, context3) {
 function pinArgoSource(file, source, application, writeBack = false) {
   const context3 = { source, ...application === void 0 ? {} : { application }, ...writeBack ? { writeBack } : {} };
   const helm = child(source, "helm");
-  if ((0, import_yaml8.isMap)(helm)) {
+  if ((0, import_yaml9.isMap)(helm)) {
     const parameters = child(helm, "parameters");
-    if ((0, import_yaml8.isSeq)(parameters)) pinHelmParameters(file, parameters, context3);
+    if ((0, import_yaml9.isSeq)(parameters)) pinHelmParameters(file, parameters, context3);
     pinHelmValuesString(file, child(helm, "values"), context3);
     walkValues(file, child(helm, "valuesObject"), context3);
   }
   const kustomizeImages = child(child(source, "kustomize"), "images");
-  if ((0, import_yaml8.isSeq)(kustomizeImages)) {
+  if ((0, import_yaml9.isSeq)(kustomizeImages)) {
     for (const item of kustomizeImages.items) {
-      if ((0, import_yaml8.isScalar)(item) && typeof item.value === "string") pinArgoKustomizeImage(file, item, context3);
+      if ((0, import_yaml9.isScalar)(item) && typeof item.value === "string") pinArgoKustomizeImage(file, item, context3);
     }
   }
 }
 function pinArgoApplication(file, root) {
   const name = textOf(child(child(root, "metadata"), "name"));
   for (const pair of root.items) {
-    if (textOf(pair.key) !== "spec" || !(0, import_yaml8.isMap)(pair.value)) {
+    if (textOf(pair.key) !== "spec" || !(0, import_yaml9.isMap)(pair.value)) {
       walkValues(file, pair.value, void 0);
       continue;
     }
     for (const specPair of pair.value.items) {
       const key = textOf(specPair.key);
-      if (key === "source" && (0, import_yaml8.isMap)(specPair.value)) pinArgoSource(file, specPair.value, name);
-      else if (key === "sources" && (0, import_yaml8.isSeq)(specPair.value)) {
+      if (key === "source" && (0, import_yaml9.isMap)(specPair.value)) pinArgoSource(file, specPair.value, name);
+      else if (key === "sources" && (0, import_yaml9.isSeq)(specPair.value)) {
         for (const source of specPair.value.items) {
-          if ((0, import_yaml8.isMap)(source)) pinArgoSource(file, source, name);
+          if ((0, import_yaml9.isMap)(source)) pinArgoSource(file, source, name);
         }
       } else walkValues(file, specPair.value, void 0);
     }
@@ -52385,7 +52473,7 @@ function collectSites(yaml2) {
   const names = { kustomizationFile: /^kustomization\.ya?ml$/i.test(name), writeBackOf: argoWriteBackApplication(name) };
   for (const document2 of yaml2.documents) {
     const root = document2.contents;
-    if ((0, import_yaml9.isMap)(root)) collectDocument(file, root, names);
+    if ((0, import_yaml10.isMap)(root)) collectDocument(file, root, names);
     else walkValues(file, root, void 0);
   }
   return file.sites;
@@ -52408,12 +52496,13 @@ function openPins(source, file, limits = defaultYamlLimits) {
       const edits = [];
       const chartRevisionSet = /* @__PURE__ */ new Set();
       for (const site of sites) {
-        const target = targets.find((candidate) => candidate.repository === site.repository);
+        const target = targets.find((candidate) => sameRepository(candidate.repository, site.repository));
         if (!target) continue;
         const result = site.apply(target);
         if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
         edits.push({
           ...publicPin(site),
+          requested: target.repository,
           to: {
             tag: target.tag,
             digest: target.digest,

@@ -25,6 +25,8 @@ export interface ImageRewrite extends PinnedImage {
 
 /** What a rewrite did at one pin. */
 export interface PinEdit extends Pin {
+  /** The repository as the promotion named it; `repository` is the spelling the file uses (e.g. `nginx` for `docker.io/library/nginx`). */
+  requested: string;
   to: { tag: string; digest: string; chartRevision?: string };
   changed: boolean;
 }

@@ -23,6 +23,8 @@ export interface TagAndDigest {
   /** How errors name the tag and the digest value. */
   tagLabel: string;
   digestLabel: string;
+  /** How the digest value is read and written when it is not `sha256:<hex>` as is (a chart's `sha:`). */
+  digestForm?: { read(text: string): string | undefined; write(digest: string): string };
 }
 
 /** What a pin merges in with `<<`, and the check to run before rewriting it. */
@@ -44,7 +46,8 @@ export function pinTagAndDigest(
   const readDigest = digestValue ?? merged.inheritedDigest;
   const current = { ...splitTag(isScalar(readTag) ? textOf(readTag) : undefined) };
   const digestText = isScalar(readDigest) ? textOf(readDigest) : undefined;
-  if (digestText !== undefined && digestText !== '') current.digest = digestText;
+  const readDigestText = digestText === undefined || digestText === '' ? undefined : (pin.digestForm?.read(digestText) ?? digestText);
+  if (readDigestText !== undefined) current.digest = readDigestText;
   const setChart = file.chartSetter(context);
   file.sites.push({
     ...file.base(pin.anchor, pin.style, pin.repository, context),
@@ -54,7 +57,7 @@ export function pinTagAndDigest(
       const tagNode = file.writable(tagValue, pin.tagLabel);
       const digestNode = file.writable(digestValue, pin.digestLabel);
       let changed = false;
-      if (digestNode) changed = file.yaml.setScalar(digestNode, target.digest) || changed;
+      if (digestNode) changed = file.yaml.setScalar(digestNode, pin.digestForm?.write(target.digest) ?? target.digest) || changed;
       if (tagNode)
         changed =
           file.yaml.setScalar(

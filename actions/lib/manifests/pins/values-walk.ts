@@ -12,19 +12,20 @@ import type { PinFile } from './pin-file.ts';
 import type { SourceContext } from './pin-types.ts';
 import { pinValuesMap } from './values-map.ts';
 
-export function walkValues(file: PinFile, node: unknown, context: SourceContext | undefined): void {
+/** `key`: the map key `node` is the value of (undefined for list items and document roots). */
+export function walkValues(file: PinFile, node: unknown, context: SourceContext | undefined, key?: string): void {
   if (isSeq(node)) {
     for (const item of node.items) walkValues(file, item, context);
     return;
   }
   if (!isMap(node)) return;
   recordMerges(file, node);
-  pinValuesMap(file, node, context);
+  pinValuesMap(file, node, context, key);
   for (const pair of node.items) {
-    const key = textOf(pair.key);
-    if (key === '<<') continue;
-    if (key === 'image' && isScalar(pair.value)) {
+    const childKey = textOf(pair.key);
+    if (childKey === '<<') continue;
+    if (childKey === 'image' && isScalar(pair.value)) {
       if (typeof pair.value.value === 'string') pinImageString(file, pair.value, context);
-    } else walkValues(file, pair.value, context);
+    } else walkValues(file, pair.value, context, childKey);
   }
 }
