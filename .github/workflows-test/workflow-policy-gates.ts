@@ -184,6 +184,78 @@ function grantsContentsWrite(job: YAMLMap): boolean {
   return scalarText(get(permissions, 'contents')) === 'write';
 }
 
+/** Write secrets a job reads, in its text or through the token inputs of the actions it uses. */
+function writeSecretsUsed(jobNode: YAMLMap, items: YAMLMap[]): string[] {
+  const used = new Set<string>();
+  for (const name of secretNames(String(jobNode))) if (isWriteSecret(name)) used.add(name);
+  items.forEach((step) => {
+    const uses = scalarText(get(step, 'uses')) ?? '';
+    for (const { uses: pattern, inputs } of writeTokenInputs) {
+      if (!pattern.test(uses)) continue;
+      for (const input of inputs)
+        for (const name of secretNames(scalarText(get(get(step, 'with'), input)) ?? '')) if (name !== 'GITHUB_TOKEN') used.add(name);
+    }
+  });
+  return [...used].sort();
+}
+
+type StepFinding = Omit<JobFinding, 'job' | 'step'>;
+
+/** A checkout that leaves a token (or a job's write access) in .git/config. */
+function checkoutFindings(step: YAMLMap, uses: string, inputs: unknown, writes: boolean, lineOf: LineOf): StepFinding[] {
+  if (!/^actions\/checkout@/.test(uses)) return [];
+  const persist = scalarText(get(inputs, 'persist-credentials'));
+  const token = get(inputs, 'token');
+  if (persist === 'false' || (token === undefined && !writes)) return [];
+  const message = `this checkout ${token !== undefined ? 'gets a token' : 'runs in a job that may write contents'} and keeps it in .git/config for every later step; set \`persist-credentials: false\` and hand the token to the step that pushes`;
+  return [{ line: lineOf(step), rule: 'persisted-credentials', message }];
+}
+
+/** Download actions that take artifacts of a run they do not name. */
+function downloadActionFindings(step: YAMLMap, uses: string, inputs: unknown, lineOf: LineOf): StepFinding[] {
+  const found: StepFinding[] = [];
+  if (/^dawidd6\/action-download-artifact@/.test(uses) && get(inputs, 'run_id') === undefined) {
+    found.push({
+      line: lineOf(step),
+      rule: 'cross-run-artifact',
+      message: `${uses.split('@')[0] ?? uses} without run_id takes the artifact of whichever run matches; name the run (run_id) after checking who produced it`,
+    });
+  }
+  if (
+    /^actions\/download-artifact@/.test(uses) &&
+    (get(inputs, 'github-token') !== undefined || get(inputs, 'repository') !== undefined) &&
+    get(inputs, 'run-id') === undefined
+  ) {
+    found.push({
+      line: lineOf(step),
+      rule: 'cross-run-artifact',
+      message:
+        'actions/download-artifact with a token or repository but no run-id reads another run; give run-id after checking who produced that run',
+    });
+  }
+  return found;
+}
+
+/** A step's script: artifacts of unnamed runs, outputs expanded into the script. */
+function scriptFindings(step: YAMLMap, lineOf: LineOf): StepFinding[] {
+  const run = get(step, 'run');
+  const script = scalarText(run);
+  if (script === undefined) return [];
+  const line = lineOf(run as YamlNode);
+  return [
+    ...crossRunArtifactReads(script).map((reason): StepFinding => ({
+      line,
+      rule: 'cross-run-artifact',
+      message: `${reason}; list the artifacts of one run (actions/runs/<id>/artifacts) after checking that run's workflow, event, branch and repository`,
+    })),
+    ...outputsInScript(script).map((inner): StepFinding => ({
+      line,
+      rule: 'output-in-run',
+      message: `\${{ ${inner} }} is expanded into the script before it runs, and an output can carry text from artifacts or other scripts; pass it through env: (e.g. \`env: { VALUE: \${{ ${inner} }} }\`) and use "$VALUE"`,
+    })),
+  ];
+}
+
 /** The rules of this file that look at one job's steps. */
 export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): JobFinding[] {
   const findings: JobFinding[] = [];
@@ -196,22 +268,10 @@ export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): Jo
       message: `job ${job} passes every secret of the repository to the called workflow (secrets: inherit); pass only the secrets it needs by name`,
     });
   }
-  const environment = get(jobNode, 'environment');
   const steps = get(jobNode, 'steps');
   const items = isSeq(steps) ? steps.items.filter((item): item is YAMLMap => isMap(item)) : [];
-  if (environment === undefined) {
-    const used = new Set<string>();
-    const jobText = String(jobNode);
-    for (const name of secretNames(jobText)) if (isWriteSecret(name)) used.add(name);
-    items.forEach((step) => {
-      const uses = scalarText(get(step, 'uses')) ?? '';
-      for (const { uses: pattern, inputs } of writeTokenInputs) {
-        if (!pattern.test(uses)) continue;
-        for (const input of inputs)
-          for (const name of secretNames(scalarText(get(get(step, 'with'), input)) ?? '')) if (name !== 'GITHUB_TOKEN') used.add(name);
-      }
-    });
-    for (const name of [...used].sort()) {
+  if (get(jobNode, 'environment') === undefined) {
+    for (const name of writeSecretsUsed(jobNode, items)) {
       findings.push({
         line: lineOf(jobNode),
         job,
@@ -222,66 +282,14 @@ export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): Jo
   }
   const writes = grantsContentsWrite(jobNode);
   items.forEach((step, index) => {
-    const label = stepLabel(step, index);
     const uses = scalarText(get(step, 'uses')) ?? '';
     const inputs = get(step, 'with');
-    if (/^actions\/checkout@/.test(uses)) {
-      const persist = scalarText(get(inputs, 'persist-credentials'));
-      const token = get(inputs, 'token');
-      if (persist !== 'false' && (token !== undefined || writes)) {
-        findings.push({
-          line: lineOf(step),
-          job,
-          step: label,
-          rule: 'persisted-credentials',
-          message: `this checkout ${token !== undefined ? 'gets a token' : 'runs in a job that may write contents'} and keeps it in .git/config for every later step; set \`persist-credentials: false\` and hand the token to the step that pushes`,
-        });
-      }
-    }
-    if (/^dawidd6\/action-download-artifact@/.test(uses) && get(inputs, 'run_id') === undefined) {
-      findings.push({
-        line: lineOf(step),
-        job,
-        step: label,
-        rule: 'cross-run-artifact',
-        message: `${uses.split('@')[0] ?? uses} without run_id takes the artifact of whichever run matches; name the run (run_id) after checking who produced it`,
-      });
-    }
-    if (
-      /^actions\/download-artifact@/.test(uses) &&
-      (get(inputs, 'github-token') !== undefined || get(inputs, 'repository') !== undefined) &&
-      get(inputs, 'run-id') === undefined
-    ) {
-      findings.push({
-        line: lineOf(step),
-        job,
-        step: label,
-        rule: 'cross-run-artifact',
-        message:
-          'actions/download-artifact with a token or repository but no run-id reads another run; give run-id after checking who produced that run',
-      });
-    }
-    const run = get(step, 'run');
-    const script = scalarText(run);
-    if (script === undefined) return;
-    for (const reason of crossRunArtifactReads(script)) {
-      findings.push({
-        line: lineOf(run as YamlNode),
-        job,
-        step: label,
-        rule: 'cross-run-artifact',
-        message: `${reason}; list the artifacts of one run (actions/runs/<id>/artifacts) after checking that run's workflow, event, branch and repository`,
-      });
-    }
-    for (const inner of outputsInScript(script)) {
-      findings.push({
-        line: lineOf(run as YamlNode),
-        job,
-        step: label,
-        rule: 'output-in-run',
-        message: `\${{ ${inner} }} is expanded into the script before it runs, and an output can carry text from artifacts or other scripts; pass it through env: (e.g. \`env: { VALUE: \${{ ${inner} }} }\`) and use "$VALUE"`,
-      });
-    }
+    const found = [
+      ...checkoutFindings(step, uses, inputs, writes, lineOf),
+      ...downloadActionFindings(step, uses, inputs, lineOf),
+      ...scriptFindings(step, lineOf),
+    ];
+    for (const { line, rule, message } of found) findings.push({ line, job, step: stepLabel(step, index), rule, message });
   });
   return findings;
 }

@@ -27461,9 +27461,7 @@ async function selectServices(options, all) {
   const paths = await changedPathsSince(options.workspace, since, options.git.sha);
   return { ...changedServices(paths, all, { servicesRoot: options.servicesPath, sharedPatterns: options.sharedPatterns }), since };
 }
-async function buildRelease(options) {
-  const now = options.now ?? /* @__PURE__ */ new Date();
-  const dockerfile = options.dockerfile || `${options.servicesPath.replace(/\/+$/, "")}/{service}/Dockerfile`;
+function releaseServices(options, dockerfile) {
   for (const service of options.services ?? []) {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(service))
       throw new ImageBuildError(`input 'services': '${service}' is not a service name (lowercase letters, digits, '-')`);
@@ -27478,79 +27476,90 @@ async function buildRelease(options) {
     throw new ImageBuildError(
       `no service found: no ${dockerfile.replaceAll("{service}", "*")} in the workspace; give input 'services' or 'dockerfile'`
     );
-  const selection = await selectServices(options, all);
-  if (selection.services.length === 0) return { selection, images: [] };
-  const decision = imageTags(options.git);
+  return all;
+}
+function releaseTags(options, decision) {
   const mutable = options.mutableTags === "auto" ? !isEcrRegistry(options.registry) : options.mutableTags;
-  const tags = decision.tags.filter((tag) => mutable || !tag.mutable).map((tag) => tag.tag);
-  const builder = await chooseBuilder(options.builder, options.env);
-  options.log?.(`builder: ${builder}; tags: ${tags.join(", ")}`);
-  const context3 = insideRoot(options.workspace, options.context, "input 'context'");
-  const images = [];
-  for (const service of selection.services) {
-    const repository = imageRepository(options.registry, options.repositoryPrefix, service);
-    const file = insideRoot(options.workspace, dockerfile.replaceAll("{service}", service), "input 'dockerfile'");
-    if (!existsSync(file))
-      throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll("{service}", service)} (input 'dockerfile')`);
-    const labels = {
-      ...ociLabels({
-        title: service,
-        description: `Slipway shop: the ${service} service`,
-        ...options.repository ? { repository: options.repository } : {},
-        ...options.serverUrl ? { serverUrl: options.serverUrl } : {},
-        ...options.licenses ? { licenses: options.licenses } : {},
-        version: decision.version,
-        revision: options.git.sha,
-        created: now
-      }),
-      ...options.labels
-    };
-    const buildArgs = {
-      REVISION: options.git.sha,
-      VERSION: decision.primary,
-      CREATED: now.toISOString(),
-      ...labels["org.opencontainers.image.source"] ? { SOURCE: labels["org.opencontainers.image.source"] } : {},
-      ...options.buildArgs
-    };
-    const ignoreFile = join(dirname(file), ".dockerignore");
-    const steps = buildSteps(
-      {
-        service,
-        repository,
-        tags,
-        labels,
-        buildArgs,
-        ...existsSync(ignoreFile) ? { ignoreFile } : {},
-        platforms: options.platforms,
-        context: options.context.includes("{service}") ? insideRoot(options.workspace, options.context.replaceAll("{service}", service), "input 'context'") : context3,
-        dockerfile: file,
-        cache: options.cache,
-        tlsVerify: options.tlsVerify
-      },
-      builder
-    );
-    options.log?.(`\u2500\u2500 ${service}: ${repository} (${selection.reasons[service] ?? ""})`);
-    for (const step of steps) {
-      const pushing = step.args.includes("push") || step.args.includes("--push");
-      await runStep(step, {
-        ...options.env ? { env: options.env } : {},
-        ...options.log ? { log: options.log } : {},
-        purpose: pushing ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)` : `building ${service}`
-      });
-    }
-    const digests = /* @__PURE__ */ new Map();
-    for (const tag of tags)
-      digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
-    const digest = digests.get(decision.primary) ?? [...digests.values()][0] ?? "";
-    const differing = [...digests].filter(([, other]) => other !== digest);
-    if (differing.length > 0)
-      throw new ImageBuildError(
-        `${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(", ")} than for ${decision.primary}: another build pushed the same tags meanwhile`
-      );
-    images.push({ service, image: { repository, tag: decision.primary, digest }, tags, reason: selection.reasons[service] ?? "" });
-    options.log?.(`${service}: ${repository}:${decision.primary}@${digest}`);
+  return decision.tags.filter((tag) => mutable || !tag.mutable).map((tag) => tag.tag);
+}
+function serviceLabels(options, plan, service) {
+  return {
+    ...ociLabels({
+      title: service,
+      description: `Slipway shop: the ${service} service`,
+      ...options.repository ? { repository: options.repository } : {},
+      ...options.serverUrl ? { serverUrl: options.serverUrl } : {},
+      ...options.licenses ? { licenses: options.licenses } : {},
+      version: plan.decision.version,
+      revision: options.git.sha,
+      created: plan.now
+    }),
+    ...options.labels
+  };
+}
+function serviceBuildArgs(options, plan, labels) {
+  return {
+    REVISION: options.git.sha,
+    VERSION: plan.decision.primary,
+    CREATED: plan.now.toISOString(),
+    ...labels["org.opencontainers.image.source"] ? { SOURCE: labels["org.opencontainers.image.source"] } : {},
+    ...options.buildArgs
+  };
+}
+async function runBuildSteps(options, service, steps) {
+  for (const step of steps) {
+    const pushing = step.args.includes("push") || step.args.includes("--push");
+    await runStep(step, {
+      ...options.env ? { env: options.env } : {},
+      ...options.log ? { log: options.log } : {},
+      purpose: pushing ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)` : `building ${service}`
+    });
   }
-  const manifest = createReleaseManifest({
+}
+async function pushedDigest(options, plan, service, repository) {
+  const digests = /* @__PURE__ */ new Map();
+  for (const tag of plan.tags)
+    digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
+  const digest = digests.get(plan.decision.primary) ?? [...digests.values()][0] ?? "";
+  const differing = [...digests].filter(([, other]) => other !== digest);
+  if (differing.length > 0)
+    throw new ImageBuildError(
+      `${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(", ")} than for ${plan.decision.primary}: another build pushed the same tags meanwhile`
+    );
+  return digest;
+}
+async function buildService(options, plan, service, reason) {
+  const { dockerfile, tags, decision } = plan;
+  const repository = imageRepository(options.registry, options.repositoryPrefix, service);
+  const file = insideRoot(options.workspace, dockerfile.replaceAll("{service}", service), "input 'dockerfile'");
+  if (!existsSync(file))
+    throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll("{service}", service)} (input 'dockerfile')`);
+  const labels = serviceLabels(options, plan, service);
+  const buildArgs = serviceBuildArgs(options, plan, labels);
+  const ignoreFile = join(dirname(file), ".dockerignore");
+  const steps = buildSteps(
+    {
+      service,
+      repository,
+      tags,
+      labels,
+      buildArgs,
+      ...existsSync(ignoreFile) ? { ignoreFile } : {},
+      platforms: options.platforms,
+      context: options.context.includes("{service}") ? insideRoot(options.workspace, options.context.replaceAll("{service}", service), "input 'context'") : plan.context,
+      dockerfile: file,
+      cache: options.cache,
+      tlsVerify: options.tlsVerify
+    },
+    plan.builder
+  );
+  options.log?.(`\u2500\u2500 ${service}: ${repository} (${reason})`);
+  await runBuildSteps(options, service, steps);
+  const digest = await pushedDigest(options, plan, service, repository);
+  return { service, image: { repository, tag: decision.primary, digest }, tags, reason };
+}
+function releaseManifest(options, now, images) {
+  return createReleaseManifest({
     createdAt: now,
     source: {
       repository: options.repository || "unknown",
@@ -27560,7 +27569,26 @@ async function buildRelease(options) {
     },
     services: Object.fromEntries(images.map((built) => [built.service, { image: built.image }]))
   });
-  return { builder, selection, images, manifest };
+}
+async function buildRelease(options) {
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  const dockerfile = options.dockerfile || `${options.servicesPath.replace(/\/+$/, "")}/{service}/Dockerfile`;
+  const all = releaseServices(options, dockerfile);
+  const selection = await selectServices(options, all);
+  if (selection.services.length === 0) return { selection, images: [] };
+  const decision = imageTags(options.git);
+  const tags = releaseTags(options, decision);
+  const builder = await chooseBuilder(options.builder, options.env);
+  options.log?.(`builder: ${builder}; tags: ${tags.join(", ")}`);
+  const context3 = insideRoot(options.workspace, options.context, "input 'context'");
+  const plan = { now, dockerfile, decision, tags, builder, context: context3 };
+  const images = [];
+  for (const service of selection.services) {
+    const image = await buildService(options, plan, service, selection.reasons[service] ?? "");
+    images.push(image);
+    options.log?.(`${service}: ${image.image.repository}:${decision.primary}@${image.image.digest}`);
+  }
+  return { builder, selection, images, manifest: releaseManifest(options, now, images) };
 }
 function buildSummary(result) {
   const lines = ["### Images built", ""];

@@ -7,12 +7,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { changedPathsSince, changedServices, hasCommit } from './changed-services.ts';
 import { buildSteps, imageRepository, isEcrRegistry } from './build-plan.ts';
-import type { Builder, CacheMode } from './build-plan.ts';
+import type { BuildStep, Builder, CacheMode } from './build-plan.ts';
 import { chooseBuilder, ImageBuildError, registryDigest, runStep } from './builder.ts';
 import { isRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
 import { imageTags, ociLabels } from './tags.ts';
-import type { GitContext } from './tags.ts';
+import type { GitContext, TagDecision } from './tags.ts';
 import { createReleaseManifest } from '../release/release-manifest.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
 import { insideRoot } from '../shell/workspace-paths.ts';
@@ -96,9 +96,8 @@ async function selectServices(options: BuildReleaseOptions, all: string[]): Prom
   return { ...changedServices(paths, all, { servicesRoot: options.servicesPath, sharedPatterns: options.sharedPatterns }), since };
 }
 
-export async function buildRelease(options: BuildReleaseOptions): Promise<BuildReleaseResult> {
-  const now = options.now ?? new Date();
-  const dockerfile = options.dockerfile || `${options.servicesPath.replace(/\/+$/, '')}/{service}/Dockerfile`;
+/** The services the release may build: those given (each a service name) or every one with its Dockerfile. */
+function releaseServices(options: BuildReleaseOptions, dockerfile: string): string[] {
   for (const service of options.services ?? []) {
     if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(service))
       throw new ImageBuildError(`input 'services': '${service}' is not a service name (lowercase letters, digits, '-')`);
@@ -116,87 +115,116 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
     throw new ImageBuildError(
       `no service found: no ${dockerfile.replaceAll('{service}', '*')} in the workspace; give input 'services' or 'dockerfile'`,
     );
-  const selection = await selectServices(options, all);
-  if (selection.services.length === 0) return { selection, images: [] };
+  return all;
+}
 
-  const decision = imageTags(options.git);
+/** What every image of one release shares. */
+interface ReleasePlan {
+  now: Date;
+  dockerfile: string;
+  decision: TagDecision;
+  tags: string[];
+  builder: Builder;
+  context: string;
+}
+
+/** The tags to push: the release's, less the mutable ones where the registry keeps tags immutable. */
+function releaseTags(options: BuildReleaseOptions, decision: TagDecision): string[] {
   const mutable = options.mutableTags === 'auto' ? !isEcrRegistry(options.registry) : options.mutableTags;
-  const tags = decision.tags.filter((tag) => mutable || !tag.mutable).map((tag) => tag.tag);
-  const builder = await chooseBuilder(options.builder, options.env);
-  options.log?.(`builder: ${builder}; tags: ${tags.join(', ')}`);
-  const context = insideRoot(options.workspace, options.context, "input 'context'");
-  const images: BuiltImage[] = [];
-  for (const service of selection.services) {
-    const repository = imageRepository(options.registry, options.repositoryPrefix, service);
-    const file = insideRoot(options.workspace, dockerfile.replaceAll('{service}', service), "input 'dockerfile'");
-    if (!existsSync(file))
-      throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll('{service}', service)} (input 'dockerfile')`);
-    const labels = {
-      ...ociLabels({
-        title: service,
-        description: `Slipway shop: the ${service} service`,
-        ...(options.repository ? { repository: options.repository } : {}),
-        ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}),
-        ...(options.licenses ? { licenses: options.licenses } : {}),
-        version: decision.version,
-        revision: options.git.sha,
-        created: now,
-      }),
-      ...options.labels,
-    };
-    // The shop's Dockerfiles take these as build args for their own LABEL lines; inputs override them.
-    // VERSION becomes the running service's version (`app_info`, the dashboards' version split), so
-    // it is the release's own tag (sha-<short> or the semver), never a branch name shared by releases.
-    const buildArgs = {
-      REVISION: options.git.sha,
-      VERSION: decision.primary,
-      CREATED: now.toISOString(),
-      ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}),
-      ...options.buildArgs,
-    };
-    const ignoreFile = join(dirname(file), '.dockerignore');
-    const steps = buildSteps(
-      {
-        service,
-        repository,
-        tags,
-        labels,
-        buildArgs,
-        ...(existsSync(ignoreFile) ? { ignoreFile } : {}),
-        platforms: options.platforms,
-        context: options.context.includes('{service}')
-          ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'")
-          : context,
-        dockerfile: file,
-        cache: options.cache,
-        tlsVerify: options.tlsVerify,
-      },
-      builder,
-    );
-    options.log?.(`── ${service}: ${repository} (${selection.reasons[service] ?? ''})`);
-    for (const step of steps) {
-      const pushing = step.args.includes('push') || step.args.includes('--push');
-      await runStep(step, {
-        ...(options.env ? { env: options.env } : {}),
-        ...(options.log ? { log: options.log } : {}),
-        purpose: pushing
-          ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)`
-          : `building ${service}`,
-      });
-    }
-    const digests = new Map<string, string>();
-    for (const tag of tags)
-      digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
-    const digest = digests.get(decision.primary) ?? [...digests.values()][0] ?? '';
-    const differing = [...digests].filter(([, other]) => other !== digest);
-    if (differing.length > 0)
-      throw new ImageBuildError(
-        `${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(', ')} than for ${decision.primary}: another build pushed the same tags meanwhile`,
-      );
-    images.push({ service, image: { repository, tag: decision.primary, digest }, tags, reason: selection.reasons[service] ?? '' });
-    options.log?.(`${service}: ${repository}:${decision.primary}@${digest}`);
+  return decision.tags.filter((tag) => mutable || !tag.mutable).map((tag) => tag.tag);
+}
+
+function serviceLabels(options: BuildReleaseOptions, plan: ReleasePlan, service: string): Record<string, string> {
+  return {
+    ...ociLabels({
+      title: service,
+      description: `Slipway shop: the ${service} service`,
+      ...(options.repository ? { repository: options.repository } : {}),
+      ...(options.serverUrl ? { serverUrl: options.serverUrl } : {}),
+      ...(options.licenses ? { licenses: options.licenses } : {}),
+      version: plan.decision.version,
+      revision: options.git.sha,
+      created: plan.now,
+    }),
+    ...options.labels,
+  };
+}
+
+// The shop's Dockerfiles take these as build args for their own LABEL lines; inputs override them.
+// VERSION becomes the running service's version (`app_info`, the dashboards' version split), so
+// it is the release's own tag (sha-<short> or the semver), never a branch name shared by releases.
+function serviceBuildArgs(options: BuildReleaseOptions, plan: ReleasePlan, labels: Record<string, string>): Record<string, string> {
+  return {
+    REVISION: options.git.sha,
+    VERSION: plan.decision.primary,
+    CREATED: plan.now.toISOString(),
+    ...(labels['org.opencontainers.image.source'] ? { SOURCE: labels['org.opencontainers.image.source'] } : {}),
+    ...options.buildArgs,
+  };
+}
+
+async function runBuildSteps(options: BuildReleaseOptions, service: string, steps: BuildStep[]): Promise<void> {
+  for (const step of steps) {
+    const pushing = step.args.includes('push') || step.args.includes('--push');
+    await runStep(step, {
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      purpose: pushing
+        ? `pushing ${service} to ${options.registry} (input 'registry': is the registry reachable and did a login step run?)`
+        : `building ${service}`,
+    });
   }
-  const manifest = createReleaseManifest({
+}
+
+/** The digest the registry serves for every pushed tag; different digests mean another build pushed meanwhile. */
+async function pushedDigest(options: BuildReleaseOptions, plan: ReleasePlan, service: string, repository: string): Promise<string> {
+  const digests = new Map<string, string>();
+  for (const tag of plan.tags)
+    digests.set(tag, await registryDigest(`${repository}:${tag}`, options.tlsVerify, options.env ? { env: options.env } : {}));
+  const digest = digests.get(plan.decision.primary) ?? [...digests.values()][0] ?? '';
+  const differing = [...digests].filter(([, other]) => other !== digest);
+  if (differing.length > 0)
+    throw new ImageBuildError(
+      `${service}: the registry serves other digests for ${differing.map(([tag]) => tag).join(', ')} than for ${plan.decision.primary}: another build pushed the same tags meanwhile`,
+    );
+  return digest;
+}
+
+async function buildService(options: BuildReleaseOptions, plan: ReleasePlan, service: string, reason: string): Promise<BuiltImage> {
+  const { dockerfile, tags, decision } = plan;
+  const repository = imageRepository(options.registry, options.repositoryPrefix, service);
+  const file = insideRoot(options.workspace, dockerfile.replaceAll('{service}', service), "input 'dockerfile'");
+  if (!existsSync(file))
+    throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll('{service}', service)} (input 'dockerfile')`);
+  const labels = serviceLabels(options, plan, service);
+  const buildArgs = serviceBuildArgs(options, plan, labels);
+  const ignoreFile = join(dirname(file), '.dockerignore');
+  const steps = buildSteps(
+    {
+      service,
+      repository,
+      tags,
+      labels,
+      buildArgs,
+      ...(existsSync(ignoreFile) ? { ignoreFile } : {}),
+      platforms: options.platforms,
+      context: options.context.includes('{service}')
+        ? insideRoot(options.workspace, options.context.replaceAll('{service}', service), "input 'context'")
+        : plan.context,
+      dockerfile: file,
+      cache: options.cache,
+      tlsVerify: options.tlsVerify,
+    },
+    plan.builder,
+  );
+  options.log?.(`── ${service}: ${repository} (${reason})`);
+  await runBuildSteps(options, service, steps);
+  const digest = await pushedDigest(options, plan, service, repository);
+  return { service, image: { repository, tag: decision.primary, digest }, tags, reason };
+}
+
+function releaseManifest(options: BuildReleaseOptions, now: Date, images: BuiltImage[]): ReleaseManifest {
+  return createReleaseManifest({
     createdAt: now,
     source: {
       repository: options.repository || 'unknown',
@@ -206,7 +234,28 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuildR
     },
     services: Object.fromEntries(images.map((built) => [built.service, { image: built.image }])),
   });
-  return { builder, selection, images, manifest };
+}
+
+export async function buildRelease(options: BuildReleaseOptions): Promise<BuildReleaseResult> {
+  const now = options.now ?? new Date();
+  const dockerfile = options.dockerfile || `${options.servicesPath.replace(/\/+$/, '')}/{service}/Dockerfile`;
+  const all = releaseServices(options, dockerfile);
+  const selection = await selectServices(options, all);
+  if (selection.services.length === 0) return { selection, images: [] };
+
+  const decision = imageTags(options.git);
+  const tags = releaseTags(options, decision);
+  const builder = await chooseBuilder(options.builder, options.env);
+  options.log?.(`builder: ${builder}; tags: ${tags.join(', ')}`);
+  const context = insideRoot(options.workspace, options.context, "input 'context'");
+  const plan: ReleasePlan = { now, dockerfile, decision, tags, builder, context };
+  const images: BuiltImage[] = [];
+  for (const service of selection.services) {
+    const image = await buildService(options, plan, service, selection.reasons[service] ?? '');
+    images.push(image);
+    options.log?.(`${service}: ${image.image.repository}:${decision.primary}@${image.image.digest}`);
+  }
+  return { builder, selection, images, manifest: releaseManifest(options, now, images) };
 }
 
 export function buildSummary(result: BuildReleaseResult): string {

@@ -156,6 +156,73 @@ function isRejectedPush(error: unknown): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+type GitIn = { cwd: string; credentials?: GitCredentials };
+
+/**
+ * First attempt in a checkout: start from its remote-tracking branch (fresh after checkout, and
+ * kept fresh by our own pushes); the push is the compare-and-swap, so a stale start only costs a retry.
+ */
+async function trackingHead(target: GitopsRemote, attempt: number, optimistic: boolean): Promise<HeadSnapshot | undefined> {
+  return attempt === 1 && optimistic && isFullCheckoutRemote(target)
+    ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`)
+    : undefined;
+}
+
+/** Fetches the branch into the run's scratch ref (unshallowing a shallow clone once) and opens it. */
+async function fetchedHead(target: GitopsRemote, attempt: number, baseRef: string, gitIn: GitIn): Promise<HeadSnapshot> {
+  const deepen = existsSync(join(target.repoDir, '.git', 'shallow')) && attempt === 1 ? ['--unshallow'] : [];
+  // `--refmap=` keeps fetch from also updating refs/remotes/<remote>/<branch>: promotions running
+  // at once in one checkout would race for that ref's lock and fail ("cannot lock ref").
+  const refspec = `+refs/heads/${target.branch}:${baseRef}`;
+  await git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', ...deepen, target.remote, refspec], gitIn);
+  const head = await HeadSnapshot.open(target.repoDir, baseRef);
+  if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, '');
+  return head;
+}
+
+/** The caller's decision on a head, which is closed afterwards whatever happens. */
+async function decideOn<D>(head: HeadSnapshot, decide: (head: HeadSnapshot) => Promise<D>): Promise<D> {
+  try {
+    return await decide(head);
+  } finally {
+    head.close();
+  }
+}
+
+/**
+ * Pushes the commit to the branch: true when it landed, false after a lost race (once backed off,
+ * to retry); a refusal, or a race lost `maxAttempts` times, throws.
+ */
+async function pushOrBackOff(
+  target: GitopsRemote,
+  commit: string,
+  gitIn: GitIn,
+  attempt: number,
+  maxAttempts: number,
+  options: LandOptions,
+): Promise<boolean> {
+  try {
+    await git(['push', '--quiet', '--porcelain', target.remote, `${commit}:refs/heads/${target.branch}`], gitIn);
+    return true;
+  } catch (error) {
+    if (!isRejectedPush(error) || attempt >= maxAttempts) {
+      if (isRejectedPush(error)) {
+        throw new GitError(
+          `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
+          [],
+          null,
+          '',
+        );
+      }
+      throw error;
+    }
+    options.onRetry?.(attempt, 'push rejected: the branch moved; re-applying on the fresh head');
+    // Full-jitter exponential backoff spreads racing promoters so fewer attempts are wasted.
+    await sleep(Math.floor(Math.random() * Math.min(1500, 40 * 2 ** attempt)));
+    return false;
+  }
+}
+
 /**
  * Fetch → decide on the fresh head → commit → push, retried when the push is rejected.
  * `decide` returns the change to commit (or undefined for none) plus whatever the caller wants back.
@@ -177,41 +244,13 @@ export async function landOnBranch<T>(
   const author = options.author ? Promise.resolve(options.author) : committerIdentity(target.repoDir);
   try {
     for (let attempt = 1; ; attempt += 1) {
-      // First attempt in a checkout: start from its remote-tracking branch (fresh after checkout, and
-      // kept fresh by our own pushes); the push is the compare-and-swap, so a stale start only costs a retry.
-      let head =
-        attempt === 1 && optimistic && isFullCheckoutRemote(target)
-          ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`)
-          : undefined;
+      let head = await trackingHead(target, attempt, optimistic);
       if (!head) {
         scratchRefs = true;
-        const deepen = existsSync(join(target.repoDir, '.git', 'shallow')) && attempt === 1 ? ['--unshallow'] : [];
-        // `--refmap=` keeps fetch from also updating refs/remotes/<remote>/<branch>: promotions running
-        // at once in one checkout would race for that ref's lock and fail ("cannot lock ref").
-        await git(
-          [
-            'fetch',
-            '--quiet',
-            '--no-tags',
-            '--no-write-fetch-head',
-            '--refmap=',
-            ...deepen,
-            target.remote,
-            `+refs/heads/${target.branch}:${baseRef}`,
-          ],
-          gitIn,
-        );
-        head = await HeadSnapshot.open(target.repoDir, baseRef);
-        if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, '');
+        head = await fetchedHead(target, attempt, baseRef, gitIn);
       }
       const base = head.commit;
-      let decided;
-      try {
-        decided = await decide(head);
-      } finally {
-        head.close();
-      }
-      const { change, result } = decided;
+      const { change, result } = await decideOn(head, decide);
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path, text]) => [path, { text, mode: head.mode(path) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
@@ -220,24 +259,8 @@ export async function landOnBranch<T>(
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
       }
-      try {
-        await git(['push', '--quiet', '--porcelain', target.remote, `${commit}:refs/heads/${target.branch}`], gitIn);
+      if (await pushOrBackOff(target, commit, gitIn, attempt, maxAttempts, options)) {
         return { commit, base, attempts: attempt, decision: result, pushed: true };
-      } catch (error) {
-        if (!isRejectedPush(error) || attempt >= maxAttempts) {
-          if (isRejectedPush(error)) {
-            throw new GitError(
-              `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
-              [],
-              null,
-              '',
-            );
-          }
-          throw error;
-        }
-        options.onRetry?.(attempt, 'push rejected: the branch moved; re-applying on the fresh head');
-        // Full-jitter exponential backoff spreads racing promoters so fewer attempts are wasted.
-        await sleep(Math.floor(Math.random() * Math.min(1500, 40 * 2 ** attempt)));
       }
     }
   } finally {

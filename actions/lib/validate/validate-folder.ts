@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findHelm } from './helm-binary.ts';
-import type { ChartToRender, ManifestDocument } from './argo-tree.ts';
+import type { ChartToRender, ManifestDocument, PlainDeployment, TreeResult } from './argo-tree.ts';
 import { projectRefusesObject } from './argo/app-project.ts';
 import { checkTree } from './argo-tree.ts';
 import { lintChart, renderChart } from './chart-render.ts';
@@ -125,8 +125,7 @@ async function renderLocalChart(chart: ChartToRender, helm: string): Promise<{ f
   return { findings, objects };
 }
 
-export async function validateFolder(folderArgument: string, options: ValidateOptions = {}): Promise<Finding[]> {
-  const folder = resolve(folderArgument);
+function assertFolder(folder: string, folderArgument: string): void {
   let isDir: boolean;
   try {
     isDir = statSync(folder).isDirectory();
@@ -134,10 +133,10 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
     isDir = false;
   }
   if (!isDir) throw new ValidateInputError(`${folderArgument} is not a folder: give the GitOps folder to validate (e.g. gitops-repo)`);
-  const base = dirname(folder);
-  const display = (absolute: string) => relative(base, absolute).split(sep).join('/');
+}
 
-  const { yamlFiles, chartFolders } = listTree(folder);
+/** Every YAML file parsed into its documents, with the parse findings. */
+function readDocuments(yamlFiles: string[], display: (absolute: string) => string): { findings: Finding[]; documents: ManifestDocument[] } {
   const findings: Finding[] = [];
   const documents: ManifestDocument[] = [];
   for (const absolute of yamlFiles) {
@@ -146,62 +145,75 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
     findings.push(...parsed.findings);
     for (const doc of parsed.documents) documents.push({ absolute, file, document: doc.index, object: doc.value as Json });
   }
+  return { findings, documents };
+}
 
+/** Each document on its own: its schema (when it is a Kubernetes object) and plaintext secrets. */
+async function documentFindings(documents: ManifestDocument[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
   for (const doc of documents) {
     const where = { file: doc.file, document: doc.document };
     if (isObject(doc.object)) findings.push(...(await schemaFindings(doc.object, where)));
     findings.push(...secretFindings(doc.object, where));
   }
+  return findings;
+}
 
-  const tree = checkTree({ folder, base, yamlFiles, documents });
-  findings.push(...tree.findings);
-  for (const chartFolder of chartFolders) {
-    if (tree.charts.some((chart) => resolve(chart.chartDir) === chartFolder)) continue;
-    findings.push({
+/** Chart folders no Application renders. */
+function uncoveredChartFindings(chartFolders: string[], tree: TreeResult, display: (absolute: string) => string): Finding[] {
+  return chartFolders
+    .filter((chartFolder) => !tree.charts.some((chart) => resolve(chart.chartDir) === chartFolder))
+    .map((chartFolder) => ({
       file: display(join(chartFolder, 'Chart.yaml')),
       field: '',
       rule: 'coverage',
       message: 'no Application renders this chart, so nothing checks or deploys it',
       fix: 'point an Application source path at the chart folder, or delete it',
-    });
-  }
+    }));
+}
 
-  for (const deployment of tree.deployments) {
-    const objects = deployment.manifests.map((doc) => {
-      const metadata = (doc.object.metadata as Json | undefined) ?? {};
-      return typeof metadata.namespace === 'string'
-        ? doc.object
-        : { ...doc.object, metadata: { ...metadata, namespace: deployment.namespace } };
-    });
-    const destination = ((deployment.application.object.spec as Json | undefined)?.destination as Json | undefined) ?? {};
-    objects.forEach((object, index) => {
-      const doc = deployment.manifests[index];
-      if (!doc || !deployment.project) return;
-      const refusal = projectRefusesObject(deployment.project, object, String((object.metadata as Json).namespace ?? ''), destination);
-      if (refusal)
-        findings.push({
-          file: doc.file,
-          document: doc.document,
-          field: 'kind',
-          rule: 'project',
-          message: `${refusal} (synced by ${deployment.application.file})`,
-          fix: 'allow it in the project or move it to an Application of a project that allows it',
-        });
-    });
-    for (const problem of checkWorkloads(objects)) {
-      const doc = deployment.manifests[problem.object];
-      if (doc)
-        findings.push({
-          file: doc.file,
-          document: doc.document,
-          field: problem.field,
-          rule: problem.rule,
-          message: problem.message,
-          fix: problem.fix,
-        });
-    }
+/** The plain manifests of one Application: what its project refuses, and the workload policy. */
+function deploymentFindings(deployment: PlainDeployment): Finding[] {
+  const findings: Finding[] = [];
+  const objects = deployment.manifests.map((doc) => {
+    const metadata = (doc.object.metadata as Json | undefined) ?? {};
+    return typeof metadata.namespace === 'string'
+      ? doc.object
+      : { ...doc.object, metadata: { ...metadata, namespace: deployment.namespace } };
+  });
+  const destination = ((deployment.application.object.spec as Json | undefined)?.destination as Json | undefined) ?? {};
+  objects.forEach((object, index) => {
+    const doc = deployment.manifests[index];
+    if (!doc || !deployment.project) return;
+    const refusal = projectRefusesObject(deployment.project, object, String((object.metadata as Json).namespace ?? ''), destination);
+    if (refusal)
+      findings.push({
+        file: doc.file,
+        document: doc.document,
+        field: 'kind',
+        rule: 'project',
+        message: `${refusal} (synced by ${deployment.application.file})`,
+        fix: 'allow it in the project or move it to an Application of a project that allows it',
+      });
+  });
+  for (const problem of checkWorkloads(objects)) {
+    const doc = deployment.manifests[problem.object];
+    if (doc)
+      findings.push({
+        file: doc.file,
+        document: doc.document,
+        field: problem.field,
+        rule: problem.rule,
+        message: problem.message,
+        fix: problem.fix,
+      });
   }
+  return findings;
+}
 
+/** The charts: this checkout's rendered for each Application, and (with `charts`) those from chart repositories. */
+async function chartFindings(folder: string, base: string, tree: TreeResult, options: ValidateOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
   if (tree.charts.length > 0 || (options.charts && tree.remoteCharts.length > 0)) {
     const helm = options.helm ?? findHelm();
     const rendered = await Promise.all(tree.charts.map((chart) => renderLocalChart(chart, helm)));
@@ -211,5 +223,22 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
       findings.push(...(await checkCharts({ folder, base, tree, localRenders }, { helm, timeoutMs: options.chartTimeoutMs ?? 60_000 })));
     }
   }
+  return findings;
+}
+
+export async function validateFolder(folderArgument: string, options: ValidateOptions = {}): Promise<Finding[]> {
+  const folder = resolve(folderArgument);
+  assertFolder(folder, folderArgument);
+  const base = dirname(folder);
+  const display = (absolute: string) => relative(base, absolute).split(sep).join('/');
+
+  const { yamlFiles, chartFolders } = listTree(folder);
+  const { findings, documents } = readDocuments(yamlFiles, display);
+  findings.push(...(await documentFindings(documents)));
+  const tree = checkTree({ folder, base, yamlFiles, documents });
+  findings.push(...tree.findings);
+  findings.push(...uncoveredChartFindings(chartFolders, tree, display));
+  for (const deployment of tree.deployments) findings.push(...deploymentFindings(deployment));
+  findings.push(...(await chartFindings(folder, base, tree, options)));
   return sortFindings(findings);
 }

@@ -158,90 +158,107 @@ function namespaceOf(object: Json): string {
   return typeof namespace === 'string' ? namespace : '';
 }
 
+type Add = (field: string, rule: string, message: string, fix: string) => void;
+
+interface PodContainer {
+  container: Json;
+  path: string;
+  init: boolean;
+}
+
+/** The init containers, then the containers, of a pod template with their field paths. */
+function containersOf(pod: PodTemplate): PodContainer[] {
+  return [
+    ...list(pod.spec.initContainers).map((c, i) => ({
+      container: record(c) ?? {},
+      path: childPath(childPath(pod.path, 'initContainers'), i),
+      init: true,
+    })),
+    ...list(pod.spec.containers).map((c, i) => ({
+      container: record(c) ?? {},
+      path: childPath(childPath(pod.path, 'containers'), i),
+      init: false,
+    })),
+  ];
+}
+
+/** One container against the policy: read-only root filesystem, resources, pinned image, probes. */
+function containerProblems({ container, path, init }: PodContainer, pod: PodTemplate, policy: WorkloadPolicy, add: Add): void {
+  if (policy.rules.has('read-only-root-filesystem') && record(container.securityContext)?.readOnlyRootFilesystem !== true) {
+    add(
+      `${path}.securityContext.readOnlyRootFilesystem`,
+      'read-only-root-filesystem',
+      'the root filesystem is writable',
+      'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes',
+    );
+  }
+  const resources = record(container.resources) ?? {};
+  for (const section of policy.rules.has('resources') ? ['requests', 'limits'] : []) {
+    for (const resource of ['cpu', 'memory']) {
+      if (record(resources[section])?.[resource] === undefined) {
+        add(
+          `${path}.resources.${section}.${resource}`,
+          'resources',
+          `no ${resource} ${section === 'requests' ? 'request' : 'limit'}`,
+          `set resources.${section}.${resource}`,
+        );
+      }
+    }
+  }
+  if (policy.rules.has('image'))
+    for (const problem of imageProblems(container.image))
+      add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
+  if (policy.rules.has('probes') && pod.longRunning && !init) {
+    if (!record(container.livenessProbe)) add(`${path}.livenessProbe`, 'probes', 'no liveness probe', 'add a livenessProbe (GET /health)');
+    if (!record(container.readinessProbe))
+      add(`${path}.readinessProbe`, 'probes', 'no readiness probe', 'add a readinessProbe (GET /ready)');
+  }
+}
+
+/** A long-running workload needs a NetworkPolicy (and, replicated, a PodDisruptionBudget) of its namespace selecting its pods. */
+function companionProblems(object: Json, pod: PodTemplate, objects: Json[], policy: WorkloadPolicy, add: Add): void {
+  const namespace = namespaceOf(object);
+  const sameNamespace = objects.filter((other) => namespaceOf(other) === namespace);
+  const networkPolicy = sameNamespace.some(
+    (other) =>
+      other.kind === 'NetworkPolicy' &&
+      !isEmptySelector(record(other.spec)?.podSelector) &&
+      selectorMatches(record(other.spec)?.podSelector, pod.labels),
+  );
+  if (policy.rules.has('network-policy') && !networkPolicy)
+    add(
+      'metadata',
+      'network-policy',
+      `no NetworkPolicy selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`,
+      'ship a NetworkPolicy whose podSelector matches the pod labels and allows exactly its callers',
+    );
+  if (policy.rules.has('disruption-budget') && pod.replicated) {
+    const budget = sameNamespace.some(
+      (other) => other.kind === 'PodDisruptionBudget' && selectorMatches(record(other.spec)?.selector, pod.labels),
+    );
+    if (!budget)
+      add(
+        'metadata',
+        'disruption-budget',
+        `no PodDisruptionBudget selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`,
+        'ship a PodDisruptionBudget whose selector matches the pod labels',
+      );
+  }
+}
+
 /** Checks every workload among `objects` (one deployable set) against the policy. */
 export function checkWorkloads(objects: Json[], policy: WorkloadPolicy = slipwayWorkloadPolicy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   objects.forEach((object, index) => {
     const pod = podTemplateOf(object);
     if (!pod) return;
-    const add = (field: string, rule: string, message: string, fix: string) => problems.push({ object: index, field, rule, message, fix });
+    const add: Add = (field, rule, message, fix) => problems.push({ object: index, field, rule, message, fix });
     const level = policy.podSecurity(namespaceOf(object));
     if (level)
       for (const problem of podSecurityProblems(pod.spec, pod.path, pod.annotations, level))
         add(problem.field, 'pod-security', problem.message, problem.fix);
-    const containers = [
-      ...list(pod.spec.initContainers).map((c, i) => ({
-        container: record(c) ?? {},
-        path: childPath(childPath(pod.path, 'initContainers'), i),
-        init: true,
-      })),
-      ...list(pod.spec.containers).map((c, i) => ({
-        container: record(c) ?? {},
-        path: childPath(childPath(pod.path, 'containers'), i),
-        init: false,
-      })),
-    ];
-    for (const { container, path, init } of containers) {
-      if (policy.rules.has('read-only-root-filesystem') && record(container.securityContext)?.readOnlyRootFilesystem !== true) {
-        add(
-          `${path}.securityContext.readOnlyRootFilesystem`,
-          'read-only-root-filesystem',
-          'the root filesystem is writable',
-          'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes',
-        );
-      }
-      const resources = record(container.resources) ?? {};
-      for (const section of policy.rules.has('resources') ? ['requests', 'limits'] : []) {
-        for (const resource of ['cpu', 'memory']) {
-          if (record(resources[section])?.[resource] === undefined) {
-            add(
-              `${path}.resources.${section}.${resource}`,
-              'resources',
-              `no ${resource} ${section === 'requests' ? 'request' : 'limit'}`,
-              `set resources.${section}.${resource}`,
-            );
-          }
-        }
-      }
-      if (policy.rules.has('image'))
-        for (const problem of imageProblems(container.image))
-          add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
-      if (policy.rules.has('probes') && pod.longRunning && !init) {
-        if (!record(container.livenessProbe))
-          add(`${path}.livenessProbe`, 'probes', 'no liveness probe', 'add a livenessProbe (GET /health)');
-        if (!record(container.readinessProbe))
-          add(`${path}.readinessProbe`, 'probes', 'no readiness probe', 'add a readinessProbe (GET /ready)');
-      }
-    }
-
-    if (!pod.longRunning) return;
-    const namespace = namespaceOf(object);
-    const sameNamespace = objects.filter((other) => namespaceOf(other) === namespace);
-    const networkPolicy = sameNamespace.some(
-      (other) =>
-        other.kind === 'NetworkPolicy' &&
-        !isEmptySelector(record(other.spec)?.podSelector) &&
-        selectorMatches(record(other.spec)?.podSelector, pod.labels),
-    );
-    if (policy.rules.has('network-policy') && !networkPolicy)
-      add(
-        'metadata',
-        'network-policy',
-        `no NetworkPolicy selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`,
-        'ship a NetworkPolicy whose podSelector matches the pod labels and allows exactly its callers',
-      );
-    if (policy.rules.has('disruption-budget') && pod.replicated) {
-      const budget = sameNamespace.some(
-        (other) => other.kind === 'PodDisruptionBudget' && selectorMatches(record(other.spec)?.selector, pod.labels),
-      );
-      if (!budget)
-        add(
-          'metadata',
-          'disruption-budget',
-          `no PodDisruptionBudget selects the pods of ${String(object.kind)} ${String(record(object.metadata)?.name ?? '')}`,
-          'ship a PodDisruptionBudget whose selector matches the pod labels',
-        );
-    }
+    for (const container of containersOf(pod)) containerProblems(container, pod, policy, add);
+    if (pod.longRunning) companionProblems(object, pod, objects, policy, add);
   });
   return problems;
 }

@@ -51664,6 +51664,45 @@ ${error2.stderr}`
   );
 }
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function trackingHead(target, attempt, optimistic) {
+  return attempt === 1 && optimistic && isFullCheckoutRemote(target) ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`) : void 0;
+}
+async function fetchedHead(target, attempt, baseRef, gitIn) {
+  const deepen = existsSync2(join2(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
+  const refspec = `+refs/heads/${target.branch}:${baseRef}`;
+  await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", ...deepen, target.remote, refspec], gitIn);
+  const head = await HeadSnapshot.open(target.repoDir, baseRef);
+  if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, "");
+  return head;
+}
+async function decideOn(head, decide) {
+  try {
+    return await decide(head);
+  } finally {
+    head.close();
+  }
+}
+async function pushOrBackOff(target, commit, gitIn, attempt, maxAttempts, options) {
+  try {
+    await git(["push", "--quiet", "--porcelain", target.remote, `${commit}:refs/heads/${target.branch}`], gitIn);
+    return true;
+  } catch (error2) {
+    if (!isRejectedPush(error2) || attempt >= maxAttempts) {
+      if (isRejectedPush(error2)) {
+        throw new GitError(
+          `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
+          [],
+          null,
+          ""
+        );
+      }
+      throw error2;
+    }
+    options.onRetry?.(attempt, "push rejected: the branch moved; re-applying on the fresh head");
+    await sleep(Math.floor(Math.random() * Math.min(1500, 40 * 2 ** attempt)));
+    return false;
+  }
+}
 async function landOnBranch(target, decide, options = {}) {
   const maxAttempts = options.maxAttempts ?? 25;
   const optimistic = (options.optimistic ?? true) && !options.pullRequestBranch;
@@ -51675,34 +51714,13 @@ async function landOnBranch(target, decide, options = {}) {
   const author = options.author ? Promise.resolve(options.author) : committerIdentity(target.repoDir);
   try {
     for (let attempt = 1; ; attempt += 1) {
-      let head = attempt === 1 && optimistic && isFullCheckoutRemote(target) ? await HeadSnapshot.open(target.repoDir, `refs/remotes/${target.remote}/${target.branch}`) : void 0;
+      let head = await trackingHead(target, attempt, optimistic);
       if (!head) {
         scratchRefs = true;
-        const deepen = existsSync2(join2(target.repoDir, ".git", "shallow")) && attempt === 1 ? ["--unshallow"] : [];
-        await git(
-          [
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            "--no-write-fetch-head",
-            "--refmap=",
-            ...deepen,
-            target.remote,
-            `+refs/heads/${target.branch}:${baseRef}`
-          ],
-          gitIn
-        );
-        head = await HeadSnapshot.open(target.repoDir, baseRef);
-        if (!head) throw new GitError(`branch ${target.branch} was fetched but cannot be read`, [], null, "");
+        head = await fetchedHead(target, attempt, baseRef, gitIn);
       }
       const base = head.commit;
-      let decided;
-      try {
-        decided = await decide(head);
-      } finally {
-        head.close();
-      }
-      const { change, result } = decided;
+      const { change, result } = await decideOn(head, decide);
       if (!change || change.files.size === 0) return { base, attempts: attempt, decision: result, pushed: false };
       const files = new Map([...change.files].map(([path2, text]) => [path2, { text, mode: head.mode(path2) }]));
       const commit = await writeCommit(target.repoDir, { parent: base, message: change.message, author: await author, files });
@@ -51711,23 +51729,8 @@ async function landOnBranch(target, decide, options = {}) {
         const landed = await pushPullRequestBranch(target, commit, base, options.pullRequestBranch, prRef);
         return { commit: landed.commit, base, attempts: attempt, decision: result, pushed: landed.pushed };
       }
-      try {
-        await git(["push", "--quiet", "--porcelain", target.remote, `${commit}:refs/heads/${target.branch}`], gitIn);
+      if (await pushOrBackOff(target, commit, gitIn, attempt, maxAttempts, options)) {
         return { commit, base, attempts: attempt, decision: result, pushed: true };
-      } catch (error2) {
-        if (!isRejectedPush(error2) || attempt >= maxAttempts) {
-          if (isRejectedPush(error2)) {
-            throw new GitError(
-              `push to ${target.branch} was rejected ${attempt} times: other promotions kept landing first; re-run the promotion`,
-              [],
-              null,
-              ""
-            );
-          }
-          throw error2;
-        }
-        options.onRetry?.(attempt, "push rejected: the branch moved; re-applying on the fresh head");
-        await sleep(Math.floor(Math.random() * Math.min(1500, 40 * 2 ** attempt)));
       }
     }
   } finally {

@@ -80,19 +80,23 @@ function containersOf(spec: Json, path: string): Container[] {
   );
 }
 
+type Add = (field: string, message: string, fix: string) => void;
+
 /** Baseline: checks that hold at both levels. */
-function baselineProblems(
-  spec: Json,
-  path: string,
-  annotations: Json,
-  containers: Container[],
-  add: (field: string, message: string, fix: string) => void,
-): void {
+function baselineProblems(spec: Json, path: string, annotations: Json, containers: Container[], add: Add): void {
   const podSecurity = record(spec.securityContext) ?? {};
   const contexts = [
     { security: podSecurity, path: `${path}.securityContext` },
     ...containers.map(({ container, path: at }) => ({ security: record(container.securityContext) ?? {}, path: `${at}.securityContext` })),
   ];
+  hostAccessProblems(spec, path, podSecurity, add);
+  for (const { security, path: at } of contexts) securityContextProblems(security, at, add);
+  appArmorAnnotationProblems(path, annotations, add);
+  for (const { container, path: at } of containers) containerBaselineProblems(container, at, add);
+}
+
+/** The pod's own reach into the node: host namespaces, hostPath volumes, unsafe sysctls. */
+function hostAccessProblems(spec: Json, path: string, podSecurity: Json, add: Add): void {
   // check_hostNamespaces.go
   for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) {
     if (spec[flag] === true) add(childPath(path, flag), `${flag} is true`, `remove ${flag}: Pod Security baseline forbids host namespaces`);
@@ -112,23 +116,25 @@ function baselineProblems(
     if (!safeSysctls.has(name))
       add(`${path}.securityContext.sysctls[${index}]`, `sets the unsafe sysctl ${name}`, 'set only the sysctls Pod Security calls safe');
   });
-  for (const { security, path: at } of contexts) {
-    // check_windowsHostProcess.go, check_seccompProfile_baseline.go, check_seLinuxOptions.go, check_appArmorProfile.go
-    if (record(security.windowsOptions)?.hostProcess === true)
-      add(`${at}.windowsOptions.hostProcess`, 'runs a Windows HostProcess container', 'remove windowsOptions.hostProcess');
-    if (record(security.seccompProfile)?.type === 'Unconfined')
-      add(`${at}.seccompProfile.type`, 'the seccomp profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
-    const seLinux = record(security.seLinuxOptions);
-    if (seLinux && (!seLinuxTypes.has(String(seLinux.type ?? '')) || seLinux.user !== undefined || seLinux.role !== undefined)) {
-      add(
-        `${at}.seLinuxOptions`,
-        'sets a custom SELinux user, role or type',
-        'remove seLinuxOptions.user and .role; use a container_* type',
-      );
-    }
-    if (record(security.appArmorProfile)?.type === 'Unconfined')
-      add(`${at}.appArmorProfile.type`, 'the AppArmor profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
+}
+
+/** One securityContext (the pod's or a container's): HostProcess, seccomp, SELinux and AppArmor. */
+function securityContextProblems(security: Json, at: string, add: Add): void {
+  // check_windowsHostProcess.go, check_seccompProfile_baseline.go, check_seLinuxOptions.go, check_appArmorProfile.go
+  if (record(security.windowsOptions)?.hostProcess === true)
+    add(`${at}.windowsOptions.hostProcess`, 'runs a Windows HostProcess container', 'remove windowsOptions.hostProcess');
+  if (record(security.seccompProfile)?.type === 'Unconfined')
+    add(`${at}.seccompProfile.type`, 'the seccomp profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
+  const seLinux = record(security.seLinuxOptions);
+  if (seLinux && (!seLinuxTypes.has(String(seLinux.type ?? '')) || seLinux.user !== undefined || seLinux.role !== undefined)) {
+    add(`${at}.seLinuxOptions`, 'sets a custom SELinux user, role or type', 'remove seLinuxOptions.user and .role; use a container_* type');
   }
+  if (record(security.appArmorProfile)?.type === 'Unconfined')
+    add(`${at}.appArmorProfile.type`, 'the AppArmor profile is Unconfined', 'use RuntimeDefault (or a Localhost profile)');
+}
+
+/** The legacy AppArmor annotations of the pod template. */
+function appArmorAnnotationProblems(path: string, annotations: Json, add: Add): void {
   for (const [key, value] of Object.entries(annotations)) {
     if (
       key.startsWith('container.apparmor.security.beta.kubernetes.io/') &&
@@ -142,44 +148,41 @@ function baselineProblems(
       );
     }
   }
-  for (const { container, path: at } of containers) {
-    const security = record(container.securityContext) ?? {};
-    // check_privileged.go
-    if (security.privileged === true) add(`${at}.securityContext.privileged`, 'the container is privileged', 'remove privileged: true');
-    // check_procMount.go
-    if (security.procMount !== undefined && security.procMount !== 'Default')
-      add(`${at}.securityContext.procMount`, `procMount is ${String(security.procMount)}`, 'leave procMount unset (Default)');
-    // check_capabilities_baseline.go
-    const added = list(record(security.capabilities)?.add)
-      .map(String)
-      .filter((capability) => !baselineCapabilities.has(capability));
-    if (added.length > 0)
-      add(`${at}.securityContext.capabilities.add`, `adds capabilities ${added.join(', ')}`, 'add none beyond the default set');
-    // check_hostPorts.go
-    list(container.ports).forEach((port, index) => {
-      const hostPort = record(port)?.hostPort;
-      if (typeof hostPort === 'number' && hostPort !== 0)
-        add(`${at}.ports[${index}].hostPort`, `uses hostPort ${hostPort}`, 'remove the hostPort; reach the pod through a Service');
-    });
-    // check_hostProbesAndhostLifecycle.go (1.34)
-    for (const handler of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop']) {
-      const value = handler.split('.').reduce<Json | undefined>((node, key) => record(node?.[key]), container);
-      for (const kind of ['httpGet', 'tcpSocket']) {
-        const host = record(value?.[kind])?.host;
-        if (typeof host === 'string' && host !== '')
-          add(`${at}.${handler}.${kind}.host`, `the ${handler} reaches host ${host}`, 'leave host unset (the pod IP)');
-      }
+}
+
+/** One container: privileged, procMount, added capabilities, host ports, probes and hooks aimed at a host. */
+function containerBaselineProblems(container: Json, at: string, add: Add): void {
+  const security = record(container.securityContext) ?? {};
+  // check_privileged.go
+  if (security.privileged === true) add(`${at}.securityContext.privileged`, 'the container is privileged', 'remove privileged: true');
+  // check_procMount.go
+  if (security.procMount !== undefined && security.procMount !== 'Default')
+    add(`${at}.securityContext.procMount`, `procMount is ${String(security.procMount)}`, 'leave procMount unset (Default)');
+  // check_capabilities_baseline.go
+  const added = list(record(security.capabilities)?.add)
+    .map(String)
+    .filter((capability) => !baselineCapabilities.has(capability));
+  if (added.length > 0)
+    add(`${at}.securityContext.capabilities.add`, `adds capabilities ${added.join(', ')}`, 'add none beyond the default set');
+  // check_hostPorts.go
+  list(container.ports).forEach((port, index) => {
+    const hostPort = record(port)?.hostPort;
+    if (typeof hostPort === 'number' && hostPort !== 0)
+      add(`${at}.ports[${index}].hostPort`, `uses hostPort ${hostPort}`, 'remove the hostPort; reach the pod through a Service');
+  });
+  // check_hostProbesAndhostLifecycle.go (1.34)
+  for (const handler of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop']) {
+    const value = handler.split('.').reduce<Json | undefined>((node, key) => record(node?.[key]), container);
+    for (const kind of ['httpGet', 'tcpSocket']) {
+      const host = record(value?.[kind])?.host;
+      if (typeof host === 'string' && host !== '')
+        add(`${at}.${handler}.${kind}.host`, `the ${handler} reaches host ${host}`, 'leave host unset (the pod IP)');
     }
   }
 }
 
 /** Restricted: the checks `restricted` adds to baseline. */
-function restrictedProblems(
-  spec: Json,
-  path: string,
-  containers: Container[],
-  add: (field: string, message: string, fix: string) => void,
-): void {
+function restrictedProblems(spec: Json, path: string, containers: Container[], add: Add): void {
   const podSecurity = record(spec.securityContext) ?? {};
   // check_restrictedVolumes.go
   list(spec.volumes).forEach((raw, index) => {
