@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
 import { errorLines, runAction } from '../test-support/action-run.ts';
-import { reportTaskText, startSonarApi } from '../test-support/sonarcloud-api.ts';
+import { reportTaskText, startSonarScenario } from '../test-support/sonarcloud-api.ts';
 import type { SonarApi, SonarScenario } from '../test-support/sonarcloud-api.ts';
 
 const action = import.meta.dirname;
@@ -44,14 +44,7 @@ describe('the quality-gate action bundle against a local server following SonarC
     api = undefined;
   });
   const start = async (overrides: Partial<SonarScenario>) => {
-    api = await startSonarApi({
-      token: 'sonar-token',
-      taskId: 'AYtask',
-      taskStatuses: ['SUCCESS'],
-      analysisId: 'AYanalysis',
-      projectStatus: { status: 'OK' },
-      ...overrides,
-    });
+    api = await startSonarScenario(overrides);
     return { api, workspace: workspaceFor(api.url) };
   };
   const manifestOf = (workspace: string) => parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
@@ -153,13 +146,7 @@ describe('the quality-gate action bundle against a local server following SonarC
   });
 
   it('sends the token only to server-url: a report-task.txt naming another server fails before any request', async () => {
-    const configured = await startSonarApi({
-      token: 'sonar-token',
-      taskId: 'AYtask',
-      taskStatuses: ['SUCCESS'],
-      analysisId: 'AYanalysis',
-      projectStatus: { status: 'OK' },
-    });
+    const configured = await startSonarScenario();
     const { api: elsewhere, workspace } = await start({});
     try {
       const before = readFileSync(join(workspace, 'release-manifest.json'), 'utf8');
