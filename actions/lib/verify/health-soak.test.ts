@@ -72,6 +72,8 @@ describe('the sequences that fool a health check, replayed on the Kubernetes API
   };
   const soak = (lines: string[] = []) =>
     soakHealth({ applications: ['cart'], read, soakMs: 1200, intervalMs: 100, log: (l) => lines.push(l) });
+  const waitForCart = (lines: string[] = []) =>
+    waitForApplications({ applications: ['cart'], expected: promoted, read, timeoutMs: 5000, intervalMs: 50, log: (l) => lines.push(l) });
 
   it('Healthy left over from before the sync is not deployed: it waits for the operation and the reassessment', async () => {
     serve((reads) =>
@@ -85,14 +87,7 @@ describe('the sequences that fool a health check, replayed on the Kubernetes API
       ),
     );
     const lines: string[] = [];
-    const result = await waitForApplications({
-      applications: ['cart'],
-      expected: promoted,
-      read,
-      timeoutMs: 5000,
-      intervalMs: 50,
-      log: (l) => lines.push(l),
-    });
+    const result = await waitForCart(lines);
     expect(result.ok).toBe(true);
 
     expect(lines.map((l) => l.replace(/^\[\d+s\] /, ''))).toEqual([
@@ -108,14 +103,7 @@ describe('the sequences that fool a health check, replayed on the Kubernetes API
         ? at('Progressing', [hpa, deployment('Progressing', replacing)])
         : at('Degraded', [hpa, deployment('Degraded', 'Deployment "cart" exceeded its progress deadline')]),
     );
-    const result = await waitForApplications({
-      applications: ['cart'],
-      expected: promoted,
-      read,
-      timeoutMs: 5000,
-      intervalMs: 50,
-      log: () => {},
-    });
+    const result = await waitForCart();
     expect(result).toMatchObject({ ok: false });
     expect(result.reason).toBe(
       'cart: Degraded at 4f6d2a1c9b8e: Deployment shop/cart: Degraded (Deployment "cart" exceeded its progress deadline)',
