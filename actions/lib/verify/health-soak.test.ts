@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
 import { waitForApplications } from './argo-sync-check.ts';
 import type { ArgoApplication } from './argo-sync-check.ts';
 import { hpaScaleOut, soakHealth } from './health-soak.ts';
-import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
+import { argoApplication, deployedStatus } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
+import { startArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
+import type { ArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -58,10 +59,9 @@ describe('hpaScaleOut', () => {
 
 describe('the sequences that fool a health check, replayed on the Kubernetes API stand-in', () => {
   let kube: KubernetesApiServer;
-  let read: (name: string) => Promise<ArgoApplication>;
+  let read: ArgoCdStandIn['read'];
   beforeAll(async () => {
-    kube = await startKubernetesApi();
-    read = applicationReader(loadKubeConfig(kube.kubeconfig), 'argocd');
+    ({ kube, read } = await startArgoCdStandIn());
   });
   afterAll(() => kube.stop());
 
