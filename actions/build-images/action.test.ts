@@ -29,6 +29,14 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '42',
   });
+  /** The action building with buildah into the local registry (no TLS), with `inputs` and the run's `event`. */
+  const build = (inputs: Record<string, string>, event: Record<string, unknown> = {}) =>
+    runAction(action, {
+      workspace,
+      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', ...inputs },
+      env: env(),
+      event,
+    });
 
   beforeAll(async () => {
     registry = await startLocalRegistry();
@@ -61,12 +69,7 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
   });
 
   it('builds the service changed since the push event before commit with buildah, and the manifest holds the registry digest', async () => {
-    const run = await runAction(action, {
-      workspace,
-      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah' },
-      event: { ref: 'refs/heads/main', before: release, after: head },
-      env: env(),
-    });
+    const run = await build({}, { ref: 'refs/heads/main', before: release, after: head });
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     const short = head.slice(0, 7);
@@ -99,36 +102,17 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
   });
 
   it('a change to shared code rebuilds every service', async () => {
-    const run = await runAction(action, {
-      workspace,
-      inputs: {
-        registry: registry.host,
-        'tls-verify': 'false',
-        builder: 'buildah',
-        since: release,
-        'shared-paths': 'app-repo/packages/**\nDockerfile.base',
-        'release-manifest': 'out/release.json',
-      },
-      env: { ...env() },
-      event: {},
+    const run = await build({
+      since: release,
+      'shared-paths': 'app-repo/packages/**\nDockerfile.base',
+      'release-manifest': 'out/release.json',
     });
     // Only order changed since release; touching the kit makes it all three.
     expect(JSON.parse(run.outputs['services'] ?? '[]')).toEqual(['order']);
     write('app-repo/packages/service-kit/index.txt', 'kit v2\n');
     git('commit', '-q', '-am', 'kit v2');
     head = git('rev-parse', 'HEAD');
-    const again = await runAction(action, {
-      workspace,
-      inputs: {
-        registry: registry.host,
-        'tls-verify': 'false',
-        builder: 'buildah',
-        since: release,
-        'release-manifest': 'out/release.json',
-      },
-      env: env(),
-      event: {},
-    });
+    const again = await build({ since: release, 'release-manifest': 'out/release.json' });
     expect(errorLines(again)).toEqual([]);
     expect(JSON.parse(again.outputs['services'] ?? '[]')).toEqual(['cart', 'order', 'product']);
     expect(Object.keys(parseReleaseManifest(readFileSync(join(workspace, 'out', 'release.json'), 'utf8')).services)).toEqual([
@@ -139,12 +123,7 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
   });
 
   it('nothing changed: no images, no manifest, outputs say so', async () => {
-    const run = await runAction(action, {
-      workspace,
-      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', since: head, 'release-manifest': 'none.json' },
-      env: env(),
-      event: {},
-    });
+    const run = await build({ since: head, 'release-manifest': 'none.json' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ changed: 'false', services: '[]', images: '', 'release-manifest': '', 'release-id': '' });
     expect(() => readFileSync(join(workspace, 'none.json'))).toThrow();
@@ -171,12 +150,7 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
       message: /^input 'release-manifest': '\.\.\/escape\.json' points outside/,
     },
   ])('names the input for $name', async ({ inputs, message }) => {
-    const run = await runAction(action, {
-      workspace,
-      inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', 'build-all': 'true', ...inputs },
-      env: env(),
-      event: {},
-    });
+    const run = await build({ 'build-all': 'true', ...inputs });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toHaveLength(1);
     expect(errorLines(run)[0]).toMatch(message);

@@ -127,6 +127,11 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
   it('promotes dev, shows what prod lacks with source commits, promotes prod from dev and rolls dev back', async () => {
     const remote = createGitopsRemote(gitopsTree(['product', 'cart']));
     const checkout = remote.clone('checkout');
+    /** Promotes product build `n` (tag sha-nnnnnnn, from source commit nnn…) to dev. */
+    const promoteProductToDev = (n: number) => {
+      const image = `product=${registry}/product:sha-${String(n).repeat(7)}@${digestOf(`p${n}`)}`;
+      return slipway(checkout, 'promote', 'dev', '--set', image, '--source-commit', String(n).repeat(40));
+    };
     const preview = await slipway(
       checkout,
       'promote',
@@ -140,29 +145,13 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     expect(preview.stdout).toContain('\n+          tag: sha-1111111\n');
     expect(remote.head()).toBe(run(remote.bare, 'rev-parse', 'main').trim());
     expect(Number(run(remote.bare, 'rev-list', '--count', 'main').trim())).toBe(1);
-    const first = await slipway(
-      checkout,
-      'promote',
-      'dev',
-      '--set',
-      `product=${registry}/product:sha-1111111@${digestOf('p1')}`,
-      '--source-commit',
-      '1111111111111111111111111111111111111111',
-    );
+    const first = await promoteProductToDev(1);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
       /product: sha-0000000 -> sha-1111111 \(sha256:[0-9a-f]{12}\) in gitops-repo\/environments\/dev\/services\/product\.yaml\ndev: commit [0-9a-f]{40}/,
     );
-    const second = await slipway(
-      checkout,
-      'promote',
-      'dev',
-      '--set',
-      `product=${registry}/product:sha-2222222@${digestOf('p2')}`,
-      '--source-commit',
-      '2222222222222222222222222222222222222222',
-    );
+    const second = await promoteProductToDev(2);
     expect(second.code).toBe(0);
     run(checkout, 'pull', '--quiet', 'origin', 'main');
 

@@ -1,4 +1,7 @@
 /** The shape of one `slipway` command: a thin shell that parses arguments and calls actions/lib. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+
 export interface CommandIo {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -17,4 +20,9 @@ export interface Command {
 /** Thrown for wrong arguments: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** A command's options and positionals, parsed strictly (an option the command does not know is an error). */
+export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  return parseArgs({ args, options, allowPositionals: true, strict: true });
 }

@@ -264,47 +264,39 @@ describe('pull-request mode against a local server following GitHub REST API sha
   });
 });
 
+/** Promotes to prod with `inputs` in run 4242 (its approvals served by the stand-in); main's commit message after it. */
+async function promoteProdInRun(inputs: Record<string, string>): Promise<string> {
+  const github = await fakeGitHub();
+  try {
+    const remote = createGitopsRemote(gitopsTree(services));
+    const workspace = remote.clone('workspace');
+    const result = await runAction(workspace, { environment: 'prod', ...inputs }, { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '4242' });
+    expect(result.code).toBe(0);
+    return run(remote.bare, 'log', '-1', '--format=%B', 'main');
+  } finally {
+    await github.close();
+  }
+}
+
 describe("Approved-By from the run's environment review, via a local server following GitHub REST API shapes", () => {
   it('records the approvers of the run when no approver input is given', async () => {
-    const github = await fakeGitHub();
-    try {
-      const remote = createGitopsRemote(gitopsTree(services));
-      const workspace = remote.clone('workspace');
-      const result = await runAction(
-        workspace,
-        { environment: 'prod', images: `cart=${registry}/cart:sha-7070707@${digestOf('cart-7070707')}`, token: 'ghs_prToken' },
-        { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '4242' },
-      );
-      expect(result.code).toBe(0);
-      expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: release-manager\n');
-      expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).not.toContain('someone-else');
-    } finally {
-      await github.close();
-    }
+    const message = await promoteProdInRun({
+      images: `cart=${registry}/cart:sha-7070707@${digestOf('cart-7070707')}`,
+      token: 'ghs_prToken',
+    });
+    expect(message).toContain('Approved-By: release-manager\n');
+    expect(message).not.toContain('someone-else');
   });
 });
 
 describe('Approved-By with a GitOps token that cannot read this repository, via a local server following GitHub REST API shapes', () => {
   it('reads the approvers with github-token, not the GitOps token', async () => {
-    const github = await fakeGitHub();
-    try {
-      const remote = createGitopsRemote(gitopsTree(services));
-      const workspace = remote.clone('workspace');
-      const result = await runAction(
-        workspace,
-        {
-          environment: 'prod',
-          images: `cart=${registry}/cart:sha-7171717@${digestOf('cart-7171717')}`,
-          token: 'ghs_gitopsOnly',
-          'github-token': 'ghs_prToken',
-        },
-        { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '4242' },
-      );
-      expect(result.code).toBe(0);
-      expect(run(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain('Approved-By: release-manager\n');
-    } finally {
-      await github.close();
-    }
+    const message = await promoteProdInRun({
+      images: `cart=${registry}/cart:sha-7171717@${digestOf('cart-7171717')}`,
+      token: 'ghs_gitopsOnly',
+      'github-token': 'ghs_prToken',
+    });
+    expect(message).toContain('Approved-By: release-manager\n');
   });
 });
 

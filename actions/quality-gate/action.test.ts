@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
 import { errorLines, runAction } from '../test-support/action-run.ts';
-import { reportTaskText, startSonarApi } from '../test-support/sonarcloud-api.ts';
+import { reportTaskText, startSonarScenario } from '../test-support/sonarcloud-api.ts';
 import type { SonarApi, SonarScenario } from '../test-support/sonarcloud-api.ts';
 
 const action = import.meta.dirname;
@@ -44,16 +44,15 @@ describe('the quality-gate action bundle against a local server following SonarC
     api = undefined;
   });
   const start = async (overrides: Partial<SonarScenario>) => {
-    api = await startSonarApi({
-      token: 'sonar-token',
-      taskId: 'AYtask',
-      taskStatuses: ['SUCCESS'],
-      analysisId: 'AYanalysis',
-      projectStatus: { status: 'OK' },
-      ...overrides,
-    });
+    api = await startSonarScenario(overrides);
     return { api, workspace: workspaceFor(api.url) };
   };
+  /** The action on `workspace` against the stand-in with its token, recording in release-manifest.json, and `inputs`. */
+  const runGate = (workspace: string, inputs: Record<string, string> = {}) =>
+    runAction(action, {
+      workspace,
+      inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', ...inputs },
+    });
   const manifestOf = (workspace: string) => parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
 
   it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
@@ -65,15 +64,7 @@ describe('the quality-gate action bundle against a local server following SonarC
 
   it('pending → in progress → success: OK passes and is recorded in the manifest and summary', async () => {
     const { workspace } = await start({ taskStatuses: ['PENDING', 'IN_PROGRESS', 'SUCCESS'] });
-    const run = await runAction(action, {
-      workspace,
-      inputs: {
-        'server-url': api?.url ?? '',
-        token: 'sonar-token',
-        'release-manifest': 'release-manifest.json',
-        'poll-interval-seconds': '0.01',
-      },
-    });
+    const run = await runGate(workspace, { 'poll-interval-seconds': '0.01' });
     expect(errorLines(run)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('::add-mask::sonar-token');
@@ -105,10 +96,7 @@ describe('the quality-gate action bundle against a local server following SonarC
         ],
       },
     });
-    const run = await runAction(action, {
-      workspace,
-      inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', services: 'cart' },
-    });
+    const run = await runGate(workspace, { services: 'cart' });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toEqual([
       `SonarCloud quality gate of acme_slipway is ERROR:\n- new_coverage is 72.5 (fails when < 80)\nDetails: ${api?.url}/dashboard?id=acme_slipway&branch=main`,
@@ -123,16 +111,7 @@ describe('the quality-gate action bundle against a local server following SonarC
 
   it('times out while the task stays in progress and records pending', async () => {
     const { workspace } = await start({ taskStatuses: ['IN_PROGRESS'] });
-    const run = await runAction(action, {
-      workspace,
-      inputs: {
-        'server-url': api?.url ?? '',
-        token: 'sonar-token',
-        'release-manifest': 'release-manifest.json',
-        'timeout-seconds': '0.3',
-        'poll-interval-seconds': '0.05',
-      },
-    });
+    const run = await runGate(workspace, { 'timeout-seconds': '0.3', 'poll-interval-seconds': '0.05' });
     expect(run.code).toBe(1);
     expect(errorLines(run)[0]).toMatch(/^SonarCloud task AYtask is still IN_PROGRESS after 300ms \(input 'timeout-seconds'\)/);
     expect(manifestOf(workspace).services['cart']?.qualityGate?.status).toBe('pending');
@@ -141,10 +120,7 @@ describe('the quality-gate action bundle against a local server following SonarC
   it('401 names the token input and leaves the manifest alone', async () => {
     const { workspace } = await start({});
     const before = readFileSync(join(workspace, 'release-manifest.json'), 'utf8');
-    const run = await runAction(action, {
-      workspace,
-      inputs: { 'server-url': api?.url ?? '', token: 'expired', 'release-manifest': 'release-manifest.json' },
-    });
+    const run = await runGate(workspace, { token: 'expired' });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toEqual([
       "SonarCloud refused the token (HTTP 401) at GET /api/ce/task: check input 'token' (a SonarCloud token with Browse permission on the project, usually secrets.SONAR_TOKEN)",
@@ -153,20 +129,11 @@ describe('the quality-gate action bundle against a local server following SonarC
   });
 
   it('sends the token only to server-url: a report-task.txt naming another server fails before any request', async () => {
-    const configured = await startSonarApi({
-      token: 'sonar-token',
-      taskId: 'AYtask',
-      taskStatuses: ['SUCCESS'],
-      analysisId: 'AYanalysis',
-      projectStatus: { status: 'OK' },
-    });
+    const configured = await startSonarScenario();
     const { api: elsewhere, workspace } = await start({});
     try {
       const before = readFileSync(join(workspace, 'release-manifest.json'), 'utf8');
-      const run = await runAction(action, {
-        workspace,
-        inputs: { 'server-url': configured.url, token: 'sonar-token', 'release-manifest': 'release-manifest.json' },
-      });
+      const run = await runGate(workspace, { 'server-url': configured.url });
       expect(run.code).toBe(1);
       expect(errorLines(run)).toEqual([
         `report-task.txt names the server ${elsewhere.url}, but this action talks only to ${configured.url} (input 'server-url'); the token was not sent. Scan against ${configured.url}, or set input 'server-url' to the SonarQube server you use`,

@@ -70,6 +70,18 @@ export async function startSonarApi(scenario: SonarScenario): Promise<SonarApi> 
   };
 }
 
+/** The server with a task that succeeded at once and a passing gate, but for what `overrides` says. */
+export function startSonarScenario(overrides: Partial<SonarScenario> = {}): Promise<SonarApi> {
+  return startSonarApi({
+    token: 'sonar-token',
+    taskId: 'AYtask',
+    taskStatuses: ['SUCCESS'],
+    analysisId: 'AYanalysis',
+    projectStatus: { status: 'OK' },
+    ...overrides,
+  });
+}
+
 export function reportTaskText(serverUrl: string, taskId: string): string {
   return [
     'organization=acme',

@@ -1,17 +1,23 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './shop-fixture.ts';
 import { cartLink, confirmedOrderId, fillCheckout, productCard, searchCatalog, shownStock } from './shop-pages.ts';
 
-test('a double-clicked checkout creates one order', async ({ page, step }) => {
+/** Finds `product` by `search`, puts one in the cart and fills in the checkout form; the stock shown before. */
+async function checkoutOne(page: Page, search: string, product: string): Promise<number> {
   await page.goto('/');
-  await searchCatalog(page, 'Flask');
-  const card = productCard(page, 'Insulated Flask 500 ml');
+  await searchCatalog(page, search);
+  const card = productCard(page, product);
   const stock = await shownStock(card);
-  await card.getByRole('button', { name: 'Add to cart: Insulated Flask 500 ml' }).click();
+  await card.getByRole('button', { name: `Add to cart: ${product}` }).click();
   await expect(cartLink(page, 1)).toBeVisible();
-
   await cartLink(page, 1).click();
   await page.getByRole('link', { name: 'Check out' }).click();
   await fillCheckout(page, 'Ada Lovelace', 'ada@example.com');
+  return stock;
+}
+
+test('a double-clicked checkout creates one order', async ({ page, step }) => {
+  const stock = await checkoutOne(page, 'Flask', 'Insulated Flask 500 ml');
 
   const posts: Array<string | null> = [];
   page.on('request', (request) => {
@@ -37,15 +43,7 @@ test('a double-clicked checkout creates one order', async ({ page, step }) => {
 });
 
 test('a checkout retried after its answer was lost places one order', async ({ page, step }) => {
-  await page.goto('/');
-  await searchCatalog(page, 'Enamel');
-  const card = productCard(page, 'Enamel Camp Mug');
-  const stock = await shownStock(card);
-  await card.getByRole('button', { name: 'Add to cart: Enamel Camp Mug' }).click();
-  await expect(cartLink(page, 1)).toBeVisible();
-  await cartLink(page, 1).click();
-  await page.getByRole('link', { name: 'Check out' }).click();
-  await fillCheckout(page, 'Ada Lovelace', 'ada@example.com');
+  const stock = await checkoutOne(page, 'Enamel', 'Enamel Camp Mug');
 
   // The first order reaches the order service, which places it; its answer never reaches the browser.
   const keys: string[] = [];

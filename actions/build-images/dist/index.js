@@ -26999,23 +26999,12 @@ function buildSteps(build, builder) {
   const ignore = build.ignoreFile ? ["--ignorefile", build.ignoreFile] : [];
   const [first] = references;
   if (first === void 0) return [];
+  const buildahBuild = ["build", "--isolation", "chroot", ...common, ...ignore];
   if (build.platforms.length > 1) {
     return [
       {
         command: "buildah",
-        args: [
-          "build",
-          "--isolation",
-          "chroot",
-          ...common,
-          ...ignore,
-          "--platform",
-          build.platforms.join(","),
-          ...cache,
-          "--manifest",
-          first,
-          build.context
-        ]
+        args: [...buildahBuild, "--platform", build.platforms.join(","), ...cache, "--manifest", first, build.context]
       },
       ...references.map((reference) => ({ command: "buildah", args: ["manifest", "push", "--all", tls, first, `docker://${reference}`] }))
     ];
@@ -27024,11 +27013,7 @@ function buildSteps(build, builder) {
     {
       command: "buildah",
       args: [
-        "build",
-        "--isolation",
-        "chroot",
-        ...common,
-        ...ignore,
+        ...buildahBuild,
         ...build.platforms.flatMap((platform2) => ["--platform", platform2]),
         ...cache,
         ...references.flatMap((reference) => ["-t", reference]),

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { diffEnvironments } from '../../lib/promotion/environment-diff.ts';
 import type { EnvironmentImage } from '../../lib/promotion/environment-diff.ts';
 import { git } from '../../lib/git/git.ts';
@@ -8,7 +7,7 @@ import { environmentPins } from '../../lib/promotion/promote.ts';
 import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
 import { repositoryPath } from '../../lib/shell/workspace-paths.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 
 function show(image: EnvironmentImage | undefined): string {
   if (!image) return '(not deployed)';
@@ -30,15 +29,10 @@ export const command: Command = {
   summary: 'list the services whose images differ between two environments and the source commits a promotion would bring',
   usage: 'slipway diff <from-environment> <to-environment> [--gitops-path gitops-repo] [--ref HEAD] [--json]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        'gitops-path': { type: 'string', default: 'gitops-repo' },
-        ref: { type: 'string', default: 'HEAD' },
-        json: { type: 'boolean', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      'gitops-path': { type: 'string', default: 'gitops-repo' },
+      ref: { type: 'string', default: 'HEAD' },
+      json: { type: 'boolean', default: false },
     });
     const [from, to, ...extra] = positionals;
     if (!from || !to || extra.length > 0) throw new UsageError('give two environments, e.g. slipway diff dev prod');

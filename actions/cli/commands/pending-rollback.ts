@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { actionsRuns, unfinishedRollbacks } from '../../lib/github/workflow-runs.ts';
 import { rollbackRuns, rollbackRunName } from '../../lib/release/release-runs.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 import { githubRepository } from '../github-context.ts';
 
 export const command: Command = {
@@ -10,7 +9,7 @@ export const command: Command = {
     'fail when a rollback of the environment is waiting, queued or running (rollback.yml runs named "Rollback <environment>"), so a promotion never writes ahead of it',
   usage: 'slipway pending-rollback <environment> [--repository owner/name]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, options: { repository: { type: 'string' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseCommandArgs(args, { repository: { type: 'string' } });
     const [environment, ...extra] = positionals;
     if (!environment || extra.length > 0 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(environment))
       throw new UsageError('give one environment, e.g. slipway pending-rollback prod');

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scanSarif } from '../../lib/scan/sarif.ts';
-import { describeBlocking, evaluateScan } from '../../lib/scan/policy.ts';
+import { describeBlocking, evaluateScan, scanResultsJson } from '../../lib/scan/policy.ts';
 import { parseTrivyReport } from '../../lib/scan/trivy-report.ts';
 import { InputError } from '../../lib/shell/inputs/raw-inputs.ts';
 import { parseReports, parseScanPolicy, scanFields } from '../../lib/shell/inputs/scan.ts';
@@ -30,19 +30,7 @@ export const command: Command = {
     if (sarif) writeFileSync(resolve(io.cwd, sarif), `${JSON.stringify(scanSarif(results.map((result) => ({ result }))), null, 2)}\n`);
     const blocking = describeBlocking(results);
     if (raw.flag('json')) {
-      io.out(
-        JSON.stringify(
-          results.map((result) => ({
-            name: result.name,
-            artifact: result.artifact,
-            passed: result.passed,
-            counts: result.counts,
-            blocking: result.blocking.map((finding) => finding.vulnerability.id),
-          })),
-          null,
-          2,
-        ),
-      );
+      io.out(JSON.stringify(scanResultsJson(results), null, 2));
     } else {
       for (const result of results) {
         const c = result.counts;

@@ -6,22 +6,19 @@
  * and checked too (network). One line per finding; exit 0 clean, 1 findings, 2 bad usage.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatFinding } from '../../lib/validate/finding.ts';
 import { ValidateInputError, validateFolder } from '../../lib/validate/validate-folder.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 
 export const command: Command = {
   summary:
     'validate a GitOps folder (schemas, projects, paths, rendered charts, policy, secrets); --charts also pulls and checks third-party charts; exit 1 on any finding',
   usage: 'slipway validate [folder] [--json] [--charts]   (folder defaults to gitops-repo; --charts needs the network)',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { json: { type: 'boolean', default: false }, charts: { type: 'boolean', default: false } },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean', default: false },
+      charts: { type: 'boolean', default: false },
     });
     if (positionals.length > 1) throw new UsageError('give at most one folder');
     const folder = positionals[0] ?? 'gitops-repo';

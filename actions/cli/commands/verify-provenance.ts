@@ -6,12 +6,11 @@
  * 1 a refusal (its reason printed), 2 bad usage.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseImageReference } from '../../lib/release/image-reference.ts';
 import { ProvenancePolicyError, refusalMessage, verifiedLines } from '../../lib/provenance/policy.ts';
 import { provenanceVerifier } from '../../lib/provenance/verify-image.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseCommandArgs, UsageError } from '../command.ts';
 
 export const command: Command = {
   summary:
@@ -19,17 +18,12 @@ export const command: Command = {
   usage:
     'slipway verify-provenance <repository@sha256:…>... --repository owner/name [--workflow .github/workflows/release.yml] [--ref refs/heads/main] [--trusted-root FILE] [--cache-dir DIR]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        repository: { type: 'string' },
-        workflow: { type: 'string' },
-        ref: { type: 'string' },
-        'trusted-root': { type: 'string' },
-        'cache-dir': { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseCommandArgs(args, {
+      repository: { type: 'string' },
+      workflow: { type: 'string' },
+      ref: { type: 'string' },
+      'trusted-root': { type: 'string' },
+      'cache-dir': { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('give at least one image by digest (repository@sha256:…)');
     if (!values.repository)

@@ -27,29 +27,16 @@ describe('slipway verify against a local server following the Kubernetes API', (
     return { cwd, env: {}, out: (line) => lines.push(line), err: (line) => errors.push(line), lines, errors };
   }
 
+  /** `slipway verify dev` for cart at the commit, against the stand-in API, without a soak. */
+  function verifyDev(out: CommandIo): Promise<number> {
+    const args = ['dev', '--commit', commit, '--services', 'cart=sha-2222222', '--kubeconfig', kube.kubeconfig];
+    return command.run([...args, '--timeout', '2', '--interval', '1', '--soak', '0'], out);
+  }
+
   it('exits 0 when the Applications synced the commit and are Healthy (no Prometheus: SLOs skipped with a warning)', async () => {
     kube.set('cart', argoApplication('cart', deployedStatus(commit, 'Healthy')));
     const out = io();
-    expect(
-      await command.run(
-        [
-          'dev',
-          '--commit',
-          commit,
-          '--services',
-          'cart=sha-2222222',
-          '--kubeconfig',
-          kube.kubeconfig,
-          '--timeout',
-          '2',
-          '--interval',
-          '1',
-          '--soak',
-          '0',
-        ],
-        out,
-      ),
-    ).toBe(0);
+    expect(await verifyDev(out)).toBe(0);
     expect(out.lines).toEqual(['verify dev: passed']);
     expect(out.errors).toContain('warning: no Prometheus given: the SLO check was skipped');
   });
@@ -60,26 +47,7 @@ describe('slipway verify against a local server following the Kubernetes API', (
       argoApplication('cart', { ...deployedStatus(commit, 'Degraded'), health: { status: 'Degraded', message: 'ImagePullBackOff' } }),
     );
     const out = io();
-    expect(
-      await command.run(
-        [
-          'dev',
-          '--commit',
-          commit,
-          '--services',
-          'cart=sha-2222222',
-          '--kubeconfig',
-          kube.kubeconfig,
-          '--timeout',
-          '2',
-          '--interval',
-          '1',
-          '--soak',
-          '0',
-        ],
-        out,
-      ),
-    ).toBe(1);
+    expect(await verifyDev(out)).toBe(1);
     expect(out.lines).toEqual(['verify dev: failed (sync): cart: Degraded at 4f6d2a1c9b8e: ImagePullBackOff']);
   });
 

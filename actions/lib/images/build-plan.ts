@@ -79,23 +79,12 @@ export function buildSteps(build: ImageBuild, builder: Builder): BuildStep[] {
   const ignore = build.ignoreFile ? ['--ignorefile', build.ignoreFile] : [];
   const [first] = references;
   if (first === undefined) return [];
+  const buildahBuild = ['build', '--isolation', 'chroot', ...common, ...ignore];
   if (build.platforms.length > 1) {
     return [
       {
         command: 'buildah',
-        args: [
-          'build',
-          '--isolation',
-          'chroot',
-          ...common,
-          ...ignore,
-          '--platform',
-          build.platforms.join(','),
-          ...cache,
-          '--manifest',
-          first,
-          build.context,
-        ],
+        args: [...buildahBuild, '--platform', build.platforms.join(','), ...cache, '--manifest', first, build.context],
       },
       ...references.map((reference) => ({ command: 'buildah', args: ['manifest', 'push', '--all', tls, first, `docker://${reference}`] })),
     ];
@@ -104,11 +93,7 @@ export function buildSteps(build: ImageBuild, builder: Builder): BuildStep[] {
     {
       command: 'buildah',
       args: [
-        'build',
-        '--isolation',
-        'chroot',
-        ...common,
-        ...ignore,
+        ...buildahBuild,
         ...build.platforms.flatMap((platform) => ['--platform', platform]),
         ...cache,
         ...references.flatMap((reference) => ['-t', reference]),

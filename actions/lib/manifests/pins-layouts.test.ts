@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readPins, rewritePins } from './pins.ts';
 import type { ImageRewrite } from './pins.ts';
+import { expectedText } from '../../test-support/expected-text.ts';
 
 const layouts = new URL('../../test-support/fixtures/layouts/', import.meta.url);
 const read = (name: string): string => readFileSync(new URL(name, layouts), 'utf8');
@@ -45,16 +46,6 @@ const cases: { name: string; file: string; lines: Record<number, string | string
     lines: { 3: `    - search=${search}:${tag}@${digest}` },
   },
 ];
-
-function expectedText(before: string, lines: Record<number, string | string[]>): string {
-  return before
-    .split('\n')
-    .flatMap((line, index) => {
-      const replacement = lines[index + 1];
-      return replacement === undefined ? [line] : Array.isArray(replacement) ? replacement : [replacement];
-    })
-    .join('\n');
-}
 
 describe('pins in other layouts: the diff touches exactly the expected lines', () => {
   it.each(cases)('$name', ({ file, lines }) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readPins, rewritePins } from './pins.ts';
 import type { ImageRewrite } from './pins.ts';
+import { expectedText } from '../../test-support/expected-text.ts';
 
 const corpus = new URL('../../test-support/fixtures/corpus/', import.meta.url);
 const read = (name: string): string => readFileSync(new URL(name, corpus), 'utf8');
@@ -100,16 +101,6 @@ const cases: { name: string; file: string; target: ImageRewrite; lines: Record<n
     },
   },
 ];
-
-function expectedText(before: string, lines: Record<number, string | string[]>): string {
-  return before
-    .split('\n')
-    .flatMap((line, index) => {
-      const replacement = lines[index + 1];
-      return replacement === undefined ? [line] : Array.isArray(replacement) ? replacement : [replacement];
-    })
-    .join('\n');
-}
 
 describe('rewritePins over the corpus: the diff touches exactly the expected lines', () => {
   it.each(cases)('$name', ({ file, target, lines }) => {

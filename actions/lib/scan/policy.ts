@@ -102,6 +102,17 @@ export function describeBlocking(results: readonly ScanResult[]): string[] {
   );
 }
 
+/** Each image's verdict, counts and blocking vulnerability ids: the scan action's `results` output and the CLI's --json. */
+export function scanResultsJson(results: readonly ScanResult[]) {
+  return results.map((result) => ({
+    name: result.name,
+    artifact: result.artifact,
+    passed: result.passed,
+    counts: result.counts,
+    blocking: result.blocking.map((finding) => finding.vulnerability.id),
+  }));
+}
+
 /** The release manifest's scan summary of one image. */
 export function scanSummary(result: ScanResult, scanner: string, reportUrl?: string): ScanSummary {
   return {

@@ -8,7 +8,7 @@ import {
   qualityGateSummary,
   waitForAnalysis,
 } from './sonar-quality-gate.ts';
-import { reportTaskText, startSonarApi } from '../../test-support/sonarcloud-api.ts';
+import { reportTaskText, startSonarScenario } from '../../test-support/sonarcloud-api.ts';
 import type { SonarApi, SonarScenario } from '../../test-support/sonarcloud-api.ts';
 
 const failing = {
@@ -49,14 +49,7 @@ describe('SonarCloud Web API (local server following the documented shapes)', ()
     api = undefined;
   });
   const start = async (overrides: Partial<SonarScenario>) => {
-    api = await startSonarApi({
-      token: 'sonar-token',
-      taskId: 'AYtask',
-      taskStatuses: ['SUCCESS'],
-      analysisId: 'AYanalysis',
-      projectStatus: { status: 'OK' },
-      ...overrides,
-    });
+    api = await startSonarScenario(overrides);
     return parseReportTask(reportTaskText(api.url, 'AYtask'), 'report-task.txt');
   };
   const fast = { token: 'sonar-token', timeoutMs: 5000, initialDelayMs: 5, maxDelayMs: 20 };

@@ -10,7 +10,13 @@ import { projectRefusesObject } from './argo/app-project.ts';
 import { checkTree } from './argo-tree.ts';
 import { lintChart, renderChart } from './chart-render.ts';
 import { checkCharts } from './charts/check-charts.ts';
-import { projectFindings, renderedObjects, renderedPrefix, renderedWorkloadFindings } from './charts/rendered-objects.ts';
+import {
+  isKubernetesObject,
+  projectFindings,
+  renderedObjects,
+  renderedPrefix,
+  renderedWorkloadFindings,
+} from './charts/rendered-objects.ts';
 import type { Finding } from './finding.ts';
 import { sortFindings } from './finding.ts';
 import { schemaProblemFindings, validateObject } from './object-schema.ts';
@@ -56,16 +62,6 @@ function listTree(folder: string): { yamlFiles: string[]; chartFolders: string[]
   };
   walk(folder);
   return { yamlFiles, chartFolders };
-}
-
-function isObject(value: unknown): value is Json {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    typeof (value as Json).apiVersion === 'string' &&
-    typeof (value as Json).kind === 'string'
-  );
 }
 
 async function schemaFindings(object: Json, where: { file: string; document?: number }, prefix = ''): Promise<Finding[]> {
@@ -153,7 +149,7 @@ async function documentFindings(documents: ManifestDocument[]): Promise<Finding[
   const findings: Finding[] = [];
   for (const doc of documents) {
     const where = { file: doc.file, document: doc.document };
-    if (isObject(doc.object)) findings.push(...(await schemaFindings(doc.object, where)));
+    if (isKubernetesObject(doc.object)) findings.push(...(await schemaFindings(doc.object, where)));
     findings.push(...secretFindings(doc.object, where));
   }
   return findings;

@@ -1,10 +1,11 @@
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
 import { judgeApplication, sameRevision, waitForApplications } from './argo-sync-check.ts';
 import type { ArgoApplication } from './argo-sync-check.ts';
-import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
+import { argoApplication, deployedStatus } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
+import { startArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
+import type { ArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -149,10 +150,9 @@ describe('judgeApplication (Application status as Argo CD writes it, validated a
 
 describe('waitForApplications against a local server following the Kubernetes API', () => {
   let kube: KubernetesApiServer;
-  let read: (name: string) => Promise<ArgoApplication>;
+  let read: ArgoCdStandIn['read'];
   beforeAll(async () => {
-    kube = await startKubernetesApi();
-    read = applicationReader(loadKubeConfig(kube.kubeconfig), 'argocd');
+    ({ kube, read } = await startArgoCdStandIn());
   });
   afterAll(() => kube.stop());
 

@@ -4,6 +4,7 @@
  * an environment until all are ready, one fails, or the time is up, printing a progress line
  * whenever an Application's state changes.
  */
+import type { Polling } from './polling.ts';
 
 /**
  * The parts of an Argo CD Application (argoproj.io/v1alpha1) this check reads, as argoproj/argo-cd
@@ -137,17 +138,13 @@ export interface ApplicationReadError extends Error {
   statusCode?: number;
 }
 
-export interface WaitOptions {
+export interface WaitOptions extends Polling {
   applications: readonly string[];
   expected: string;
   read(name: string): Promise<ArgoApplication>;
   timeoutMs: number;
-  intervalMs: number;
-  log(line: string): void;
   /** Whether a revision other than the promoted one contains it (a later commit on the branch). */
   containsCommit?: (revision: string) => Promise<boolean>;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ApplicationOutcome {

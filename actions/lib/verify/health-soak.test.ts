@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
 import { waitForApplications } from './argo-sync-check.ts';
 import type { ArgoApplication } from './argo-sync-check.ts';
 import { hpaScaleOut, soakHealth } from './health-soak.ts';
-import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
+import { argoApplication, deployedStatus } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
+import { startArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
+import type { ArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -58,10 +59,9 @@ describe('hpaScaleOut', () => {
 
 describe('the sequences that fool a health check, replayed on the Kubernetes API stand-in', () => {
   let kube: KubernetesApiServer;
-  let read: (name: string) => Promise<ArgoApplication>;
+  let read: ArgoCdStandIn['read'];
   beforeAll(async () => {
-    kube = await startKubernetesApi();
-    read = applicationReader(loadKubeConfig(kube.kubeconfig), 'argocd');
+    ({ kube, read } = await startArgoCdStandIn());
   });
   afterAll(() => kube.stop());
 
@@ -72,6 +72,8 @@ describe('the sequences that fool a health check, replayed on the Kubernetes API
   };
   const soak = (lines: string[] = []) =>
     soakHealth({ applications: ['cart'], read, soakMs: 1200, intervalMs: 100, log: (l) => lines.push(l) });
+  const waitForCart = (lines: string[] = []) =>
+    waitForApplications({ applications: ['cart'], expected: promoted, read, timeoutMs: 5000, intervalMs: 50, log: (l) => lines.push(l) });
 
   it('Healthy left over from before the sync is not deployed: it waits for the operation and the reassessment', async () => {
     serve((reads) =>
@@ -85,14 +87,7 @@ describe('the sequences that fool a health check, replayed on the Kubernetes API
       ),
     );
     const lines: string[] = [];
-    const result = await waitForApplications({
-      applications: ['cart'],
-      expected: promoted,
-      read,
-      timeoutMs: 5000,
-      intervalMs: 50,
-      log: (l) => lines.push(l),
-    });
+    const result = await waitForCart(lines);
     expect(result.ok).toBe(true);
 
     expect(lines.map((l) => l.replace(/^\[\d+s\] /, ''))).toEqual([
@@ -108,14 +103,7 @@ describe('the sequences that fool a health check, replayed on the Kubernetes API
         ? at('Progressing', [hpa, deployment('Progressing', replacing)])
         : at('Degraded', [hpa, deployment('Degraded', 'Deployment "cart" exceeded its progress deadline')]),
     );
-    const result = await waitForApplications({
-      applications: ['cart'],
-      expected: promoted,
-      read,
-      timeoutMs: 5000,
-      intervalMs: 50,
-      log: () => {},
-    });
+    const result = await waitForCart();
     expect(result).toMatchObject({ ok: false });
     expect(result.reason).toBe(
       'cart: Degraded at 4f6d2a1c9b8e: Deployment shop/cart: Degraded (Deployment "cart" exceeded its progress deadline)',

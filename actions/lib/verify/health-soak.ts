@@ -6,6 +6,7 @@
  * broken release.
  */
 import type { ApplicationReadError, ArgoApplication } from './argo-sync-check.ts';
+import type { Polling } from './polling.ts';
 
 type Resource = NonNullable<NonNullable<ArgoApplication['status']>['resources']>[number];
 
@@ -33,14 +34,10 @@ export function hpaScaleOut(app: ArgoApplication): boolean {
   return unhealthy.length > 0 && unhealthy.every(scaled);
 }
 
-export interface HealthSoakOptions {
+export interface HealthSoakOptions extends Polling {
   applications: readonly string[];
   read(name: string): Promise<ArgoApplication>;
   soakMs: number;
-  intervalMs: number;
-  log(line: string): void;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface HealthSoakResult {

@@ -7,6 +7,7 @@
  */
 import { fetchTransport } from './http-transport.ts';
 import type { HttpAnswer, HttpTransport } from './http-transport.ts';
+import type { Polling } from './polling.ts';
 
 export interface SloObjectives {
   /** Share of requests that must not answer 5xx (0.995). */
@@ -164,16 +165,12 @@ export async function measureVersion(
   return { ...target, windowSeconds, requests, errors, slow: Math.max(0, requests - fast) };
 }
 
-export interface SoakOptions {
+export interface SoakOptions extends Polling {
   query: ScalarQuery;
   targets: readonly VersionUnderTest[];
   namespace: string;
   objectives: SloObjectives;
   soakMs: number;
-  intervalMs: number;
-  log(line: string): void;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SoakResult {

@@ -33896,6 +33896,15 @@ function describeBlocking(results) {
     )
   );
 }
+function scanResultsJson(results) {
+  return results.map((result) => ({
+    name: result.name,
+    artifact: result.artifact,
+    passed: result.passed,
+    counts: result.counts,
+    blocking: result.blocking.map((finding) => finding.vulnerability.id)
+  }));
+}
 function scanSummary(result, scanner, reportUrl) {
   return {
     status: result.passed ? "passed" : "failed",
@@ -34765,15 +34774,7 @@ function run() {
       blocking: String(blocking.length),
       "sarif-file": sarifPath,
       "release-manifest": raw.text("releaseManifest"),
-      results: JSON.stringify(
-        results.map((result) => ({
-          name: result.name,
-          artifact: result.artifact,
-          passed: result.passed,
-          counts: result.counts,
-          blocking: result.blocking.map((finding) => finding.vulnerability.id)
-        }))
-      )
+      results: JSON.stringify(scanResultsJson(results))
     });
     await appendSummary(scanJobSummary(results, policy));
     for (const result of results)

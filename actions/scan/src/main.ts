@@ -10,7 +10,7 @@ import { formatImageReference } from '../../lib/release/image-reference.ts';
 import { annotateScan, formatReleaseManifest, parseReleaseManifest } from '../../lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../lib/release/release-manifest.ts';
 import { scanSarif } from '../../lib/scan/sarif.ts';
-import { describeBlocking, evaluateScan, scanSummary } from '../../lib/scan/policy.ts';
+import { describeBlocking, evaluateScan, scanResultsJson, scanSummary } from '../../lib/scan/policy.ts';
 import type { ScanPolicy, ScanResult } from '../../lib/scan/policy.ts';
 import { scanJobSummary } from '../../lib/scan/summary.ts';
 import { parseTrivyReport } from '../../lib/scan/trivy-report.ts';
@@ -109,15 +109,7 @@ export function run(): Promise<void> {
       blocking: String(blocking.length),
       'sarif-file': sarifPath,
       'release-manifest': raw.text('releaseManifest'),
-      results: JSON.stringify(
-        results.map((result) => ({
-          name: result.name,
-          artifact: result.artifact,
-          passed: result.passed,
-          counts: result.counts,
-          blocking: result.blocking.map((finding) => finding.vulnerability.id),
-        })),
-      ),
+      results: JSON.stringify(scanResultsJson(results)),
     });
     await appendSummary(scanJobSummary(results, policy));
     for (const result of results)

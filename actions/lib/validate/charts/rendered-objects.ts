@@ -20,7 +20,8 @@ export interface RenderWhere {
   sourceField: string;
 }
 
-function isObject(value: unknown): value is Json {
+/** A YAML document that is a Kubernetes object: a mapping with a string apiVersion and kind. */
+export function isKubernetesObject(value: unknown): value is Json {
   return (
     value !== null &&
     typeof value === 'object' &&
@@ -48,7 +49,7 @@ export function renderedObjects(manifest: string, namespace: string, where: Rend
     document: where.document,
     field: `${where.sourceField}.helm`,
   }));
-  const objects = parsed.documents.map((doc) => doc.value).filter(isObject);
+  const objects = parsed.documents.map((doc) => doc.value).filter(isKubernetesObject);
   for (const object of objects) {
     const metadata = (object.metadata as Json | undefined) ?? {};
     if (typeof metadata.namespace !== 'string' && !clusterScopedKinds.has(String(object.kind)))

@@ -3,19 +3,14 @@ import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Customer, Order } from './api/shop-types.ts';
 import { CartProvider, useCart } from './cart-store.tsx';
-import { openPage, product, startContractShop } from './test-support/contract-shop-server.ts';
+import { startShopWithCart } from './test-support/contract-shop-server.ts';
 import type { ContractShop } from './test-support/contract-shop-server.ts';
 import { useCheckout } from './use-checkout.ts';
 
 let shop: ContractShop;
 
 beforeEach(async () => {
-  shop = await startContractShop([product(1, 'kit-mug', 'Harbour Mug', 1250, 10), product(2, 'out-cap', 'Deck Cap', 1999, 1)]);
-  shop.seedCart([
-    [1, 2],
-    [2, 1],
-  ]);
-  openPage(shop, '/checkout');
+  shop = await startShopWithCart('/checkout', 1);
 });
 
 afterEach(async () => {

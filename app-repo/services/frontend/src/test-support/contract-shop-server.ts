@@ -302,3 +302,17 @@ export function openPage(shop: ContractShop, path: string): void {
   // come along: the server treats an id it does not know like no cookie.
   happy.setURL(new URL(path, shop.url).href);
 }
+
+/**
+ * The shop the page tests start from: a mug (10 in stock) and a cap (`capStock` in stock), a cart
+ * holding two mugs and one cap, and the browser at `path`.
+ */
+export async function startShopWithCart(path: string, capStock: number): Promise<ContractShop> {
+  const shop = await startContractShop([product(1, 'kit-mug', 'Harbour Mug', 1250, 10), product(2, 'out-cap', 'Deck Cap', 1999, capStock)]);
+  shop.seedCart([
+    [1, 2],
+    [2, 1],
+  ]);
+  openPage(shop, path);
+  return shop;
+}
