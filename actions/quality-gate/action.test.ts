@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
-import { errorLines, runAction } from '../test-support/action-run.ts';
+import { errorLines, itFailsWithNoInputs, runAction } from '../test-support/action-run.ts';
 import { reportTaskText, startSonarScenario } from '../test-support/sonarcloud-api.ts';
 import type { SonarApi, SonarScenario } from '../test-support/sonarcloud-api.ts';
 
@@ -55,12 +55,7 @@ describe('the quality-gate action bundle against a local server following SonarC
     });
   const manifestOf = (workspace: string) => parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
 
-  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
-    expect(run.code).toBe(1);
-    expect(errorLines(run)).toEqual(["input 'token' is required"]);
-    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
-  });
+  itFailsWithNoInputs(action, "input 'token' is required");
 
   it('pending → in progress → success: OK passes and is recorded in the manifest and summary', async () => {
     const { workspace } = await start({ taskStatuses: ['PENDING', 'IN_PROGRESS', 'SUCCESS'] });
