@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReleaseManifest } from '../lib/release/release-manifest.ts';
-import { errorLines, runAction } from '../test-support/action-run.ts';
+import { errorLines, itFailsWithNoInputs, runAction } from '../test-support/action-run.ts';
 import { startLocalRegistry } from '../test-support/local-registry.ts';
 import type { LocalRegistry } from '../test-support/local-registry.ts';
 
@@ -61,12 +61,7 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
-    expect(run.code).toBe(1);
-    expect(errorLines(run)).toEqual(["input 'registry' is required"]);
-    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
-  });
+  itFailsWithNoInputs(action, "input 'registry' is required");
 
   it('builds the service changed since the push event before commit with buildah, and the manifest holds the registry digest', async () => {
     const run = await build({}, { ref: 'refs/heads/main', before: release, after: head });

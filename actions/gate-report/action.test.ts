@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorLines, runAction } from '../test-support/action-run.ts';
+import { errorLines, itFailsWithNoInputs, runAction } from '../test-support/action-run.ts';
 import { startGitHubCommentsApi } from '../test-support/github-comments-api.ts';
 import type { GitHubCommentsApi } from '../test-support/github-comments-api.ts';
 
@@ -48,12 +48,7 @@ describe('the gate-report action bundle against a local server following GitHub 
     GITHUB_EVENT_NAME: 'pull_request',
   });
 
-  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
-    expect(run.code).toBe(1);
-    expect(errorLines(run)).toEqual(["input 'gates' is required"]);
-    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
-  });
+  itFailsWithNoInputs(action, "input 'gates' is required");
 
   it('comments once and edits that comment on every later run, never duplicating it', async () => {
     api = await startGitHubCommentsApi({

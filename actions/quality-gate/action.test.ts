@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
-import { errorLines, runAction } from '../test-support/action-run.ts';
-import { reportTaskText, startSonarScenario } from '../test-support/sonarcloud-api.ts';
-import type { SonarApi, SonarScenario } from '../test-support/sonarcloud-api.ts';
+import { errorLines, itFailsWithNoInputs, runAction } from '../test-support/action-run.ts';
+import { reportTaskText, sonarScenarioPerTest, startSonarScenario } from '../test-support/sonarcloud-api.ts';
+import type { SonarScenario } from '../test-support/sonarcloud-api.ts';
 
 const action = import.meta.dirname;
 
@@ -38,29 +38,21 @@ function workspaceFor(serverUrl: string): string {
 }
 
 describe('the quality-gate action bundle against a local server following SonarCloud Web API shapes', () => {
-  let api: SonarApi | undefined;
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
+  const sonar = sonarScenarioPerTest();
+  const api = sonar.api;
   const start = async (overrides: Partial<SonarScenario>) => {
-    api = await startSonarScenario(overrides);
-    return { api, workspace: workspaceFor(api.url) };
+    const started = await sonar.start(overrides);
+    return { api: started, workspace: workspaceFor(started.url) };
   };
   /** The action on `workspace` against the stand-in with its token, recording in release-manifest.json, and `inputs`. */
   const runGate = (workspace: string, inputs: Record<string, string> = {}) =>
     runAction(action, {
       workspace,
-      inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', ...inputs },
+      inputs: { 'server-url': api()?.url ?? '', token: 'sonar-token', 'release-manifest': 'release-manifest.json', ...inputs },
     });
   const manifestOf = (workspace: string) => parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8'));
 
-  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
-    expect(run.code).toBe(1);
-    expect(errorLines(run)).toEqual(["input 'token' is required"]);
-    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
-  });
+  itFailsWithNoInputs(action, "input 'token' is required");
 
   it('pending → in progress → success: OK passes and is recorded in the manifest and summary', async () => {
     const { workspace } = await start({ taskStatuses: ['PENDING', 'IN_PROGRESS', 'SUCCESS'] });
@@ -80,7 +72,7 @@ describe('the quality-gate action bundle against a local server following SonarC
       expect(manifest.services[service]?.qualityGate).toEqual({
         status: 'passed',
         details: 'SonarCloud OK',
-        url: `${api?.url}/dashboard?id=acme_slipway&branch=main`,
+        url: `${api()?.url}/dashboard?id=acme_slipway&branch=main`,
       });
     }
     expect(run.summary).toContain('### SonarCloud quality gate: ✅ OK');
@@ -99,7 +91,7 @@ describe('the quality-gate action bundle against a local server following SonarC
     const run = await runGate(workspace, { services: 'cart' });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toEqual([
-      `SonarCloud quality gate of acme_slipway is ERROR:\n- new_coverage is 72.5 (fails when < 80)\nDetails: ${api?.url}/dashboard?id=acme_slipway&branch=main`,
+      `SonarCloud quality gate of acme_slipway is ERROR:\n- new_coverage is 72.5 (fails when < 80)\nDetails: ${api()?.url}/dashboard?id=acme_slipway&branch=main`,
     ]);
     expect(run.outputs['status']).toBe('ERROR');
     expect(JSON.parse(run.outputs['conditions'] ?? '[]')).toHaveLength(2);
@@ -165,7 +157,7 @@ describe('the quality-gate action bundle against a local server following SonarC
     },
   ])('names the input for $name', async ({ inputs, message }) => {
     const { workspace } = await start({});
-    const run = await runAction(action, { workspace, inputs: { 'server-url': api?.url ?? '', token: 'sonar-token', ...inputs } });
+    const run = await runAction(action, { workspace, inputs: { 'server-url': api()?.url ?? '', token: 'sonar-token', ...inputs } });
     expect(run.code).toBe(1);
     expect(errorLines(run)).toHaveLength(1);
     expect(errorLines(run)[0]).toMatch(message);

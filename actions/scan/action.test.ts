@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest, parseReleaseManifest } from '../lib/release/release-manifest.ts';
-import { errorLines, runAction } from '../test-support/action-run.ts';
+import { errorLines, itFailsWithNoInputs, runAction } from '../test-support/action-run.ts';
 
 const action = import.meta.dirname;
 const fixtures = join(action, '..', 'test-support', 'fixtures', 'trivy');
@@ -41,14 +41,7 @@ const reports = 'cart=reports/cart-alpine.json\norder=reports/order-debian.json\
 const runnerEnv = { GITHUB_REPOSITORY: 'acme/slipway', GITHUB_RUN_ID: '42', GITHUB_SERVER_URL: 'https://github.com' };
 
 describe('the scan action bundle, run as the GitHub runner runs it', () => {
-  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
-    const run = await runAction(action, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
-    expect(run.code).toBe(1);
-    expect(errorLines(run)).toEqual([
-      "input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge",
-    ]);
-    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
-  });
+  itFailsWithNoInputs(action, "input 'release-manifest' or 'reports' is required: the images to scan, or Trivy JSON reports to judge");
 
   it('fails listing the blocking findings; writes SARIF, the summary and the manifest scan summary', async () => {
     const workspace = workspaceWith({ '.trivyignore': '# until the base image bump\nCVE-2024-45491 exp:2026-01-01\nCVE-2024-52798\n' });

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 export interface ActionRun {
@@ -76,4 +77,17 @@ export function errorLines(run: ActionRun): string[] {
     .split('\n')
     .filter((line) => line.startsWith('::error::'))
     .map((line) => line.slice('::error::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+}
+
+/**
+ * Registers the test every action bundle shares: run with no inputs at all, it fails with exactly
+ * one `::error::` line (`message`) naming the missing input, and prints no stack trace.
+ */
+export function itFailsWithNoInputs(actionFolder: string, message: string): void {
+  it('with no inputs fails with one ::error:: line naming the missing input, no stack trace', async () => {
+    const run = await runAction(actionFolder, { workspace: mkdtempSync(join(tmpdir(), 'slipway-empty-')), defaults: false });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([message]);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
+  });
 }

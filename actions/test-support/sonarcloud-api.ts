@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface SonarScenario {
   token: string;
@@ -67,6 +68,28 @@ export async function startSonarApi(scenario: SonarScenario): Promise<SonarApi> 
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Registers an afterEach that closes the scenario the test started: `start` starts one (see
+ * `startSonarScenario`), `api` is the current test's, if it started one.
+ */
+export function sonarScenarioPerTest(): {
+  start: (overrides: Partial<SonarScenario>) => Promise<SonarApi>;
+  api: () => SonarApi | undefined;
+} {
+  let api: SonarApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  return {
+    start: async (overrides) => {
+      api = await startSonarScenario(overrides);
+      return api;
+    },
+    api: () => api,
   };
 }
 

@@ -1,13 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubAttestationsApi } from '../../test-support/github-attestations-api.ts';
-import type { GitHubAttestationsApi } from '../../test-support/github-attestations-api.ts';
-import { startSigstoreServices } from '../../test-support/sigstore-services.ts';
-import type { SigstoreServices } from '../../test-support/sigstore-services.ts';
+import { describe, expect, it } from 'vitest';
+import { provenanceServicesPerFile } from '../../test-support/provenance-services.ts';
 
 const bin = new URL('../slipway.js', import.meta.url).pathname;
 const repository = 'example/slipway';
@@ -15,26 +9,12 @@ const image = 'registry.example.com/shop/cart';
 const token = 'ghs_cli-token';
 const digestOf = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
-let sigstore: SigstoreServices;
-let api: GitHubAttestationsApi;
-let cwd: string;
-
-beforeAll(async () => {
-  sigstore = await startSigstoreServices();
-  api = await startGitHubAttestationsApi({ token, repositories: [repository] });
-  cwd = mkdtempSync(join(tmpdir(), 'slipway-provenance-cli-'));
-  writeFileSync(join(cwd, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot));
-});
-
-afterAll(async () => {
-  await api.close();
-  await sigstore.close();
-});
+const { sigstore, api, folder } = provenanceServicesPerFile(token, repository, 'slipway-provenance-cli-');
 
 function slipway(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env['PATH'] ?? '', HOME: cwd, GITHUB_TOKEN: token, GITHUB_API_URL: api.url };
-    execFile(process.execPath, [bin, ...args], { cwd, env }, (error, stdout, stderr) =>
+    const env = { PATH: process.env['PATH'] ?? '', HOME: folder(), GITHUB_TOKEN: token, GITHUB_API_URL: api().url };
+    execFile(process.execPath, [bin, ...args], { cwd: folder(), env }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -43,7 +23,7 @@ function slipway(...args: string[]): Promise<{ code: number; stdout: string; std
 describe('slipway verify-provenance against a stand-in of the GitHub attestations API and Sigstore test services', () => {
   it('prints what it verified and exits 0', async () => {
     const digest = digestOf('cli good');
-    api.add(repository, digest, await sigstore.attest({ digest, repository }));
+    api().add(repository, digest, await sigstore().attest({ digest, repository }));
     const result = await slipway(
       'verify-provenance',
       `${image}@${digest}`,
@@ -69,7 +49,7 @@ describe('slipway verify-provenance against a stand-in of the GitHub attestation
 
   it('exits 1 naming the image, the digest and the reason of a refusal', async () => {
     const digest = digestOf('cli wrong ref');
-    api.add(repository, digest, await sigstore.attest({ digest, repository, ref: 'refs/heads/feature' }));
+    api().add(repository, digest, await sigstore().attest({ digest, repository, ref: 'refs/heads/feature' }));
     const result = await slipway(
       'verify-provenance',
       `${image}:v2@${digest}`,
@@ -87,10 +67,10 @@ describe('slipway verify-provenance against a stand-in of the GitHub attestation
 
   it('checks the workflow and ref it is given', async () => {
     const digest = digestOf('cli nightly');
-    api.add(
+    api().add(
       repository,
       digest,
-      await sigstore.attest({ digest, repository, workflow: '.github/workflows/nightly.yml', ref: 'refs/tags/v1.0.0' }),
+      await sigstore().attest({ digest, repository, workflow: '.github/workflows/nightly.yml', ref: 'refs/tags/v1.0.0' }),
     );
     const args = ['verify-provenance', `${image}@${digest}`, '--repository', repository, '--trusted-root', 'trusted_root.json'];
     expect((await slipway(...args)).code).toBe(1);

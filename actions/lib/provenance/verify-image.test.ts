@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubAttestationsApi } from '../../test-support/github-attestations-api.ts';
-import type { GitHubAttestationsApi } from '../../test-support/github-attestations-api.ts';
-import { startSigstoreServices } from '../../test-support/sigstore-services.ts';
-import type { AttestationRequest, SigstoreServices } from '../../test-support/sigstore-services.ts';
+import { describe, expect, it } from 'vitest';
+import { provenanceServicesPerFile } from '../../test-support/provenance-services.ts';
+import type { AttestationRequest } from '../../test-support/sigstore-services.ts';
 import { AttestationsApiError } from './attestations-api.ts';
 import { provenanceVerifier } from './verify-image.ts';
 import type { ProvenanceVerifierOptions } from './verify-image.ts';
@@ -15,29 +13,15 @@ const repository = 'example/slipway';
 const token = 'ghs_attestations-read';
 const digestOf = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
-let sigstore: SigstoreServices;
-let api: GitHubAttestationsApi;
-let trustedRootFile: string;
-
-beforeAll(async () => {
-  sigstore = await startSigstoreServices();
-  api = await startGitHubAttestationsApi({ token, repositories: [repository] });
-  trustedRootFile = join(mkdtempSync(join(tmpdir(), 'slipway-trust-')), 'trusted_root.json');
-  writeFileSync(trustedRootFile, JSON.stringify(sigstore.trustedRoot));
-});
-
-afterAll(async () => {
-  await api.close();
-  await sigstore.close();
-});
+const { sigstore, api, folder } = provenanceServicesPerFile(token, repository, 'slipway-trust-');
 
 function verifierOptions(extra: Partial<ProvenanceVerifierOptions> = {}): ProvenanceVerifierOptions {
-  return { repository, trust: { trustedRootFile }, api: { token, apiUrl: api.url }, ...extra };
+  return { repository, trust: { trustedRootFile: join(folder(), 'trusted_root.json') }, api: { token, apiUrl: api().url }, ...extra };
 }
 
 /** Signs an attestation with the test services and stores it in the stand-in under `digest`. */
 async function stored(digest: string, request: Partial<AttestationRequest> = {}, viaUrl = false): Promise<void> {
-  api.add(repository, digest, await sigstore.attest({ digest, repository, ...request }), { viaUrl });
+  api().add(repository, digest, await sigstore().attest({ digest, repository, ...request }), { viaUrl });
 }
 
 describe('image provenance against a local stand-in of the GitHub attestations API and Sigstore test services', () => {
@@ -93,7 +77,7 @@ describe('image provenance against a local stand-in of the GitHub attestations A
 
   it('refuses a bundle about another digest, and a digest without any attestation', async () => {
     const digest = digestOf('listed under this digest');
-    api.add(repository, digest, await sigstore.attest({ digest: digestOf('another image'), repository }));
+    api().add(repository, digest, await sigstore().attest({ digest: digestOf('another image'), repository }));
     const { verify } = await provenanceVerifier(verifierOptions());
     expect(await verify(digest)).toMatchObject({
       ok: false,
@@ -123,21 +107,21 @@ describe('image provenance against a local stand-in of the GitHub attestations A
     const byUrl = digestOf('bundle by url');
     await stored(byUrl, {}, true);
     const paged = digestOf('many attestations');
-    const sbom = await sigstore.attest({ digest: paged, repository, predicateType: 'https://spdx.dev/Document/v2.3' });
-    for (let index = 0; index < 100; index += 1) api.add(repository, paged, sbom);
+    const sbom = await sigstore().attest({ digest: paged, repository, predicateType: 'https://spdx.dev/Document/v2.3' });
+    for (let index = 0; index < 100; index += 1) api().add(repository, paged, sbom);
     await stored(paged);
     const { verify } = await provenanceVerifier(verifierOptions());
     expect(await verify(byUrl)).toMatchObject({ ok: true });
     expect(await verify(paged)).toMatchObject({ ok: true });
-    expect(api.requests.filter((line) => line.includes(`/attestations/${paged}`))).toHaveLength(2);
-    expect(api.requests.filter((line) => line.startsWith('GET /blobs/'))).toHaveLength(1);
+    expect(api().requests.filter((line) => line.includes(`/attestations/${paged}`))).toHaveLength(2);
+    expect(api().requests.filter((line) => line.startsWith('GET /blobs/'))).toHaveLength(1);
   });
 
   it('fetches a digest once: in memory for the process, on disk for the next one', async () => {
     const digest = digestOf('cached');
     await stored(digest);
     const cacheDirectory = mkdtempSync(join(tmpdir(), 'slipway-bundles-'));
-    const asked = (): number => api.requests.filter((line) => line.includes(`/attestations/${digest}`)).length;
+    const asked = (): number => api().requests.filter((line) => line.includes(`/attestations/${digest}`)).length;
     const first = await provenanceVerifier(verifierOptions({ cacheDirectory }));
     expect(await first.verify(digest)).toMatchObject({ ok: true });
     expect(await first.verify(digest)).toMatchObject({ ok: true });
@@ -149,7 +133,7 @@ describe('image provenance against a local stand-in of the GitHub attestations A
   });
 
   it('says what the API answered when the token cannot read attestations', async () => {
-    const { verify } = await provenanceVerifier(verifierOptions({ api: { token: 'wrong', apiUrl: api.url } }));
+    const { verify } = await provenanceVerifier(verifierOptions({ api: { token: 'wrong', apiUrl: api().url } }));
     await expect(verify(digestOf('any'))).rejects.toThrow(AttestationsApiError);
     await expect(verify(digestOf('any'))).rejects.toThrow(/HTTP 401 .*attestations: read/);
   });
@@ -157,7 +141,7 @@ describe('image provenance against a local stand-in of the GitHub attestations A
   it('trusts every root of a JSON Lines file, as `gh attestation trusted-root` prints them', async () => {
     const digest = digestOf('json lines root');
     await stored(digest);
-    const root = sigstore.trustedRoot as { certificateAuthorities: unknown[] };
+    const root = sigstore().trustedRoot as { certificateAuthorities: unknown[] };
     const lines = join(mkdtempSync(join(tmpdir(), 'slipway-trust-')), 'trusted_root.jsonl');
     // A first root without our CA (say GitHub's own instance), then the one that signed.
     writeFileSync(lines, `${JSON.stringify({ ...root, certificateAuthorities: [] })}\n${JSON.stringify(root)}\n`);
@@ -168,7 +152,7 @@ describe('image provenance against a local stand-in of the GitHub attestations A
   });
 
   it('refuses a policy or trusted root it cannot use, before asking the API', async () => {
-    const before = api.requests.length;
+    const before = api().requests.length;
     await expect(provenanceVerifier(verifierOptions({ repository: 'not-a-repository' }))).rejects.toThrow(
       "repository 'not-a-repository' is not owner/name",
     );
@@ -180,6 +164,6 @@ describe('image provenance against a local stand-in of the GitHub attestations A
     await expect(provenanceVerifier(verifierOptions({ trust: { trustedRootFile: notRoot } }))).rejects.toThrow(
       `trusted root ${notRoot}: mediaType 'application/json' is not a Sigstore trusted root`,
     );
-    expect(api.requests.length).toBe(before);
+    expect(api().requests.length).toBe(before);
   });
 });

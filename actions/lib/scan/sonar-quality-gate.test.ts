@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decideQualityGate,
   describeCondition,
@@ -8,8 +8,8 @@ import {
   qualityGateSummary,
   waitForAnalysis,
 } from './sonar-quality-gate.ts';
-import { reportTaskText, startSonarScenario } from '../../test-support/sonarcloud-api.ts';
-import type { SonarApi, SonarScenario } from '../../test-support/sonarcloud-api.ts';
+import { reportTaskText, sonarScenarioPerTest } from '../../test-support/sonarcloud-api.ts';
+import type { SonarScenario } from '../../test-support/sonarcloud-api.ts';
 
 const failing = {
   status: 'ERROR',
@@ -43,15 +43,10 @@ describe('report-task.txt', () => {
 });
 
 describe('SonarCloud Web API (local server following the documented shapes)', () => {
-  let api: SonarApi | undefined;
-  afterEach(async () => {
-    await api?.close();
-    api = undefined;
-  });
-  const start = async (overrides: Partial<SonarScenario>) => {
-    api = await startSonarScenario(overrides);
-    return parseReportTask(reportTaskText(api.url, 'AYtask'), 'report-task.txt');
-  };
+  const sonar = sonarScenarioPerTest();
+  const api = sonar.api;
+  const start = async (overrides: Partial<SonarScenario>) =>
+    parseReportTask(reportTaskText((await sonar.start(overrides)).url, 'AYtask'), 'report-task.txt');
   const fast = { token: 'sonar-token', timeoutMs: 5000, initialDelayMs: 5, maxDelayMs: 20 };
 
   it('polls PENDING → IN_PROGRESS → SUCCESS with backoff, then reads the gate', async () => {
@@ -62,7 +57,7 @@ describe('SonarCloud Web API (local server following the documented shapes)', ()
     expect(waits).toEqual([5, 10, 20]);
     const gate = await fetchGateStatus(task, analysisId, fast);
     expect(gate).toEqual({ status: 'OK', conditions: [], analysisId: 'AYanalysis' });
-    expect(api?.requests).toEqual([
+    expect(api()?.requests).toEqual([
       'GET /api/ce/task?id=AYtask',
       'GET /api/ce/task?id=AYtask',
       'GET /api/ce/task?id=AYtask',
@@ -78,7 +73,7 @@ describe('SonarCloud Web API (local server following the documented shapes)', ()
       /task AYtask is still IN_PROGRESS after 150ms \(input 'timeout-seconds'\)/,
     );
     expect(Date.now() - startedAt).toBeLessThan(5000);
-    expect((api?.requests.length ?? 0) >= 2).toBe(true);
+    expect((api()?.requests.length ?? 0) >= 2).toBe(true);
   });
 
   it('reports a FAILED task with its message', async () => {

@@ -89,28 +89,120 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(findings).toEqual([]);
   });
 
-  it('names the Application whose path does not exist', async () => {
+  it.each<{ name: string; edit: [file: string, from: string, to: string]; where: ReturnType<typeof where>; message?: string }>([
+    {
+      name: 'names the Application whose path does not exist',
+      edit: ['gitops-repo/environments/dev/services/product.yaml', 'path: app-repo/charts/shop', 'path: app-repo/charts/shopp'],
+      where: [{ file: 'gitops-repo/environments/dev/services/product.yaml', document: 0, field: 'spec.source.path', rule: 'path' }],
+      message: 'app-repo/charts/shopp does not exist',
+    },
+    {
+      name: 'reports an unknown field, as strict field validation would',
+      edit: ['gitops-repo/environments/dev/services/cart.yaml', '    namespace: shop\n', '    namespace: shop\n    cluster: in-cluster\n'],
+      where: [
+        { file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.destination.cluster', rule: 'unknown-field' },
+      ],
+    },
+    {
+      name: 'refuses an image without a digest in the rendered chart',
+      edit: ['gitops-repo/environments/dev/services/order.yaml', `digest: sha256:${'0'.repeat(64)}`, 'digest: ""'],
+      where: [
+        {
+          file: 'gitops-repo/environments/dev/services/order.yaml',
+          document: 0,
+          field: 'rendered Deployment/order spec.template.spec.containers[0].image',
+          rule: 'image',
+        },
+        {
+          file: 'gitops-repo/environments/dev/services/order.yaml',
+          document: 0,
+          field: 'rendered Pod/order-test-ready spec.containers[0].image',
+          rule: 'image',
+        },
+      ],
+      message: 'not pinned by digest',
+    },
+    {
+      name: 'reports a missing values file and the values file no Application reads any more',
+      edit: ['gitops-repo/environments/dev/platform/loki.yaml', 'apps/platform/loki/values-dev.yaml', 'apps/platform/loki/values-qa.yaml'],
+      where: [
+        { file: 'gitops-repo/apps/platform/loki/values-dev.yaml', document: undefined, field: '', rule: 'coverage' },
+        {
+          file: 'gitops-repo/environments/dev/platform/loki.yaml',
+          document: 0,
+          field: 'spec.sources[0].helm.valueFiles[1]',
+          rule: 'values-file',
+        },
+      ],
+    },
+    {
+      name: 'reports a misspelled value in an Application valuesObject (the chart has a values schema)',
+      edit: [
+        'gitops-repo/environments/dev/services/frontend.yaml',
+        '        ingress:\n          host:',
+        '        ingress:\n          hostname:',
+      ],
+      where: [{ file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }],
+      message: 'Additional property hostname is not allowed',
+    },
+    {
+      name: 'reports helm.values next to helm.valuesObject: Argo CD renders with valuesObject only',
+      edit: [
+        'gitops-repo/environments/dev/services/frontend.yaml',
+        '      valuesObject:\n',
+        '      values: |\n        replicas: 5\n      valuesObject:\n',
+      ],
+      where: [
+        {
+          file: 'gitops-repo/environments/dev/services/frontend.yaml',
+          document: 0,
+          field: 'spec.source.helm.values',
+          rule: 'ignored-values',
+        },
+      ],
+    },
+    {
+      name: 'reports an Application whose folder holds no manifests',
+      edit: [
+        'gitops-repo/environments/prod/services.yaml',
+        'path: gitops-repo/environments/prod/services',
+        'path: gitops-repo/apps/services',
+      ],
+      // The prod service Applications are no longer synced by anything either.
+      where: [
+        { file: 'gitops-repo/environments/prod/services.yaml', document: 0, field: 'spec.source.path', rule: 'empty-folder' },
+        ...['cart', 'frontend', 'order', 'product'].map((service) => ({
+          file: `gitops-repo/environments/prod/services/${service}.yaml`,
+          document: undefined,
+          field: '',
+          rule: 'coverage',
+        })),
+      ],
+    },
+    {
+      name: 'reports a third-party chart that is not pinned to one version',
+      edit: ['gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.1', 'targetRevision: 1.21.*'],
+      where: [
+        {
+          file: 'gitops-repo/environments/prod/platform/external-dns.yaml',
+          document: 0,
+          field: 'spec.sources[0].targetRevision',
+          rule: 'pinned-chart',
+        },
+      ],
+    },
+    {
+      name: 'reports a chart the values of an Application cannot render',
+      edit: ['gitops-repo/environments/prod/services/product.yaml', 'service: product', 'service: catalog'],
+      where: [{ file: 'gitops-repo/environments/prod/services/product.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }],
+      message: 'service "catalog" has no block under `services`',
+    },
+  ])('$name', async ({ edit: [file, from, to], where: expected, message }) => {
     const root = copyTree();
-    edit(root, 'gitops-repo/environments/dev/services/product.yaml', 'path: app-repo/charts/shop', 'path: app-repo/charts/shopp');
+    edit(root, file, from, to);
     const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      { file: 'gitops-repo/environments/dev/services/product.yaml', document: 0, field: 'spec.source.path', rule: 'path' },
-    ]);
-    expect(findings[0]?.message).toContain('app-repo/charts/shopp does not exist');
-  });
-
-  it('reports an unknown field, as strict field validation would', async () => {
-    const root = copyTree();
-    edit(
-      root,
-      'gitops-repo/environments/dev/services/cart.yaml',
-      '    namespace: shop\n',
-      '    namespace: shop\n    cluster: in-cluster\n',
-    );
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      { file: 'gitops-repo/environments/dev/services/cart.yaml', document: 0, field: 'spec.destination.cluster', rule: 'unknown-field' },
-    ]);
+    expect(where(findings)).toEqual(expected);
+    expect(findings[0]?.message).toContain(message ?? '');
   });
 
   it('reports unknown fields deep in a Deployment pod template and in an Application', async () => {
@@ -169,27 +261,6 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     expect(await validateFolder(join(root, 'gitops-repo'))).toEqual([]);
   });
 
-  it('refuses an image without a digest in the rendered chart', async () => {
-    const root = copyTree();
-    edit(root, 'gitops-repo/environments/dev/services/order.yaml', `digest: sha256:${'0'.repeat(64)}`, 'digest: ""');
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      {
-        file: 'gitops-repo/environments/dev/services/order.yaml',
-        document: 0,
-        field: 'rendered Deployment/order spec.template.spec.containers[0].image',
-        rule: 'image',
-      },
-      {
-        file: 'gitops-repo/environments/dev/services/order.yaml',
-        document: 0,
-        field: 'rendered Pod/order-test-ready spec.containers[0].image',
-        rule: 'image',
-      },
-    ]);
-    expect(findings[0]?.message).toContain('not pinned by digest');
-  });
-
   it('refuses an Application outside its project (destination and source)', async () => {
     const root = copyTree();
     edit(root, 'gitops-repo/environments/prod/services/frontend.yaml', '    namespace: shop\n', '    namespace: monitoring\n');
@@ -240,60 +311,6 @@ describe('slipway validate on the repository and on broken copies of it', () => 
     ]);
   });
 
-  it('reports a missing values file and the values file no Application reads any more', async () => {
-    const root = copyTree();
-    edit(
-      root,
-      'gitops-repo/environments/dev/platform/loki.yaml',
-      'apps/platform/loki/values-dev.yaml',
-      'apps/platform/loki/values-qa.yaml',
-    );
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      { file: 'gitops-repo/apps/platform/loki/values-dev.yaml', document: undefined, field: '', rule: 'coverage' },
-      {
-        file: 'gitops-repo/environments/dev/platform/loki.yaml',
-        document: 0,
-        field: 'spec.sources[0].helm.valueFiles[1]',
-        rule: 'values-file',
-      },
-    ]);
-  });
-
-  it('reports a misspelled value in an Application valuesObject (the chart has a values schema)', async () => {
-    const root = copyTree();
-    edit(
-      root,
-      'gitops-repo/environments/dev/services/frontend.yaml',
-      '        ingress:\n          host:',
-      '        ingress:\n          hostname:',
-    );
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      { file: 'gitops-repo/environments/dev/services/frontend.yaml', document: 0, field: 'spec.source.helm', rule: 'render' },
-    ]);
-    expect(findings[0]?.message).toContain('Additional property hostname is not allowed');
-  });
-
-  it('reports helm.values next to helm.valuesObject: Argo CD renders with valuesObject only', async () => {
-    const root = copyTree();
-    edit(
-      root,
-      'gitops-repo/environments/dev/services/frontend.yaml',
-      '      valuesObject:\n',
-      '      values: |\n        replicas: 5\n      valuesObject:\n',
-    );
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      {
-        file: 'gitops-repo/environments/dev/services/frontend.yaml',
-        document: 0,
-        field: 'spec.source.helm.values',
-        rule: 'ignored-values',
-      },
-    ]);
-  });
-
   it('reports what helm lint --strict finds in the values an Application gives the chart', async () => {
     const root = copyTree();
     const file = 'gitops-repo/environments/dev/services/cart.yaml';
@@ -305,41 +322,6 @@ describe('slipway validate on the repository and on broken copies of it', () => 
       new Set(['gitops-repo/environments/dev/services/cart.yaml spec.source.helm helm-lint']),
     );
     expect(findings[0]?.message).toContain('does not conform to Kubernetes naming requirements');
-  });
-
-  it('reports an Application whose folder holds no manifests', async () => {
-    const root = copyTree();
-    edit(
-      root,
-      'gitops-repo/environments/prod/services.yaml',
-      'path: gitops-repo/environments/prod/services',
-      'path: gitops-repo/apps/services',
-    );
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    // The prod service Applications are no longer synced by anything either.
-    expect(where(findings)).toEqual([
-      { file: 'gitops-repo/environments/prod/services.yaml', document: 0, field: 'spec.source.path', rule: 'empty-folder' },
-      ...['cart', 'frontend', 'order', 'product'].map((service) => ({
-        file: `gitops-repo/environments/prod/services/${service}.yaml`,
-        document: undefined,
-        field: '',
-        rule: 'coverage',
-      })),
-    ]);
-  });
-
-  it('reports a third-party chart that is not pinned to one version', async () => {
-    const root = copyTree();
-    edit(root, 'gitops-repo/environments/prod/platform/external-dns.yaml', 'targetRevision: 1.21.1', 'targetRevision: 1.21.*');
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      {
-        file: 'gitops-repo/environments/prod/platform/external-dns.yaml',
-        document: 0,
-        field: 'spec.sources[0].targetRevision',
-        rule: 'pinned-chart',
-      },
-    ]);
   });
 
   it('reports a manifest no Application syncs (but not fixtures under test/)', async () => {
@@ -363,15 +345,5 @@ describe('slipway validate on the repository and on broken copies of it', () => 
       { file: 'gitops-repo/apps/platform/orphan/Chart.yaml', document: undefined, field: '', rule: 'coverage' },
     ]);
     expect(findings[0]?.message).toContain('no Application renders this chart');
-  });
-
-  it('reports a chart the values of an Application cannot render', async () => {
-    const root = copyTree();
-    edit(root, 'gitops-repo/environments/prod/services/product.yaml', 'service: product', 'service: catalog');
-    const findings = await validateFolder(join(root, 'gitops-repo'));
-    expect(where(findings)).toEqual([
-      { file: 'gitops-repo/environments/prod/services/product.yaml', document: 0, field: 'spec.source.helm', rule: 'render' },
-    ]);
-    expect(findings[0]?.message).toContain('service "catalog" has no block under `services`');
   });
 });

@@ -1,11 +1,9 @@
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judgeApplication, sameRevision, waitForApplications } from './argo-sync-check.ts';
 import type { ArgoApplication } from './argo-sync-check.ts';
 import { argoApplication, deployedStatus } from '../../test-support/kubernetes-api.ts';
-import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
-import { startArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
-import type { ArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
+import { argoCdStandInPerSuite } from '../../test-support/argocd-stand-in.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -149,18 +147,13 @@ describe('judgeApplication (Application status as Argo CD writes it, validated a
 });
 
 describe('waitForApplications against a local server following the Kubernetes API', () => {
-  let kube: KubernetesApiServer;
-  let read: ArgoCdStandIn['read'];
-  beforeAll(async () => {
-    ({ kube, read } = await startArgoCdStandIn());
-  });
-  afterAll(() => kube.stop());
+  const { kube, read } = argoCdStandInPerSuite();
 
   const wait = (applications: string[], timeoutMs = 1500, lines: string[] = []) =>
     waitForApplications({ applications, expected: promoted, read, timeoutMs, intervalMs: 100, log: (line) => lines.push(line) });
 
   it('passes once every Application has synced the commit and is Healthy, printing each change', async () => {
-    kube.set('cart', (reads) =>
+    kube().set('cart', (reads) =>
       argoApplication(
         'cart',
         reads < 3
@@ -170,7 +163,7 @@ describe('waitForApplications against a local server following the Kubernetes AP
             : synced(promoted, 'Healthy'),
       ),
     );
-    kube.set('order', argoApplication('order', synced(promoted, 'Healthy')));
+    kube().set('order', argoApplication('order', synced(promoted, 'Healthy')));
     const lines: string[] = [];
     const result = await wait(['cart', 'order'], 10_000, lines);
     expect(result).toMatchObject({ ok: true, reason: '' });
@@ -182,23 +175,23 @@ describe('waitForApplications against a local server following the Kubernetes AP
   });
 
   it('fails after the timeout when an Application stays OutOfSync', async () => {
-    kube.set('product', argoApplication('product', { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }));
+    kube().set('product', argoApplication('product', { sync: { status: 'OutOfSync', revision: previous }, health: { status: 'Healthy' } }));
     const result = await wait(['product']);
     expect(result.ok).toBe(false);
     expect(result.reason).toBe(
       'timed out after 2s waiting for Argo CD to sync 4f6d2a1c9b8e and report Healthy — product: OutOfSync at 0a1b2c3d4e5f, waiting for 4f6d2a1c9b8e',
     );
-    expect(kube.reads('product')).toBeGreaterThan(3);
+    expect(kube().reads('product')).toBeGreaterThan(3);
   });
 
   it('fails after the timeout naming the wrong revision an Application is Synced at', async () => {
-    kube.set('product', argoApplication('product', synced(previous, 'Healthy')));
+    kube().set('product', argoApplication('product', synced(previous, 'Healthy')));
     const result = await wait(['product']);
     expect(result.reason).toContain('product: Synced and Healthy at 0a1b2c3d4e5f, not the promoted commit 4f6d2a1c9b8e');
   });
 
   it('fails at once when an Application is Degraded at the commit', async () => {
-    kube.set(
+    kube().set(
       'product',
       argoApplication('product', synced(promoted, 'Degraded', { health: { status: 'Degraded', message: 'CrashLoopBackOff' } })),
     );

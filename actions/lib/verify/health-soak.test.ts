@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitForApplications } from './argo-sync-check.ts';
 import type { ArgoApplication } from './argo-sync-check.ts';
 import { hpaScaleOut, soakHealth } from './health-soak.ts';
 import { argoApplication, deployedStatus } from '../../test-support/kubernetes-api.ts';
-import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
-import { startArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
-import type { ArgoCdStandIn } from '../../test-support/argocd-stand-in.ts';
+import { argoCdStandInPerSuite } from '../../test-support/argocd-stand-in.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -58,17 +56,12 @@ describe('hpaScaleOut', () => {
 });
 
 describe('the sequences that fool a health check, replayed on the Kubernetes API stand-in', () => {
-  let kube: KubernetesApiServer;
-  let read: ArgoCdStandIn['read'];
-  beforeAll(async () => {
-    ({ kube, read } = await startArgoCdStandIn());
-  });
-  afterAll(() => kube.stop());
+  const { kube, read } = argoCdStandInPerSuite();
 
   /** Serve `cart` as a function of how often it was read since now (the stand-in counts reads per name across tests). */
   const serve = (sequence: (reads: number) => ArgoApplication) => {
-    const base = kube.reads('cart');
-    kube.set('cart', (reads) => sequence(reads - base));
+    const base = kube().reads('cart');
+    kube().set('cart', (reads) => sequence(reads - base));
   };
   const soak = (lines: string[] = []) =>
     soakHealth({ applications: ['cart'], read, soakMs: 1200, intervalMs: 100, log: (l) => lines.push(l) });

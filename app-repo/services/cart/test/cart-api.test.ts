@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../test-support/databases.ts';
-import type { TestShop } from '../../../test-support/shop-services.ts';
-import { ADMIN_TOKEN, call, startTestShop } from '../../../test-support/shop-services.ts';
+import { ADMIN_TOKEN, call } from '../../../test-support/shop-services.ts';
+import { testShopPerSuite } from '../../../test-support/shop-per-suite.ts';
 
 describe.each(backends)('cart service on $name', (backend) => {
-  let shop: TestShop;
+  const shop = testShopPerSuite(backend);
   let url: string;
-  beforeAll(async () => {
-    shop = await startTestShop(backend);
-    url = shop.cart.url;
+  beforeAll(() => {
+    url = shop().cart.url;
   });
-  afterAll(() => shop?.stop());
 
   const cartHeaders = (id: string) => ({ 'x-cart-id': id });
 
@@ -42,7 +40,7 @@ describe.each(backends)('cart service on $name', (backend) => {
     ]);
 
     // The catalog price changes; the cart keeps the price the shopper saw.
-    await call(shop.product.url, 'PATCH', '/api/products/1', {
+    await call(shop().product.url, 'PATCH', '/api/products/1', {
       body: { priceCents: price + 500 },
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });

@@ -1,24 +1,14 @@
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Customer, Order } from './api/shop-types.ts';
 import { CartProvider, useCart } from './cart-store.tsx';
-import { startShopWithCart } from './test-support/contract-shop-server.ts';
-import type { ContractShop } from './test-support/contract-shop-server.ts';
+import { shopPerTest } from './test-support/shop-per-test.ts';
 import { useCheckout } from './use-checkout.ts';
 
-let shop: ContractShop;
+const shop = shopPerTest('/checkout', 1);
 
-beforeEach(async () => {
-  shop = await startShopWithCart('/checkout', 1);
-});
-
-afterEach(async () => {
-  cleanup();
-  await shop.close();
-});
-
-const orderPosts = () => shop.requests.filter((request) => request.method === 'POST' && request.path === '/api/orders');
+const orderPosts = () => shop().requests.filter((request) => request.method === 'POST' && request.path === '/api/orders');
 const keysSent = () => orderPosts().map((request) => request.headers['idempotency-key']);
 
 /** The hook inside the cart store, with the store beside it (to change the cart as a shopper would). */
@@ -46,7 +36,7 @@ const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 describe('useCheckout, against a local stand-in following the documented order API', () => {
   it('sends one order for two submits in a row, with one Idempotency-Key, then refreshes the cart and reports the order', async () => {
-    shop.orderDelayMs = 150;
+    shop().orderDelayMs = 150;
     const { result, placed } = await checkoutWith({ name: ' Ada Lovelace ', email: 'ada@example.com ' });
     let submits: Promise<void>[] = [];
     act(() => {
@@ -58,9 +48,9 @@ describe('useCheckout, against a local stand-in following the documented order A
     expect(orderPosts()).toHaveLength(1);
     expect(keysSent()[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(orderPosts()[0]?.body).toEqual({ customer: ada });
-    expect(placed.map((order) => order.id)).toEqual([shop.orders[0]?.id]);
+    expect(placed.map((order) => order.id)).toEqual([shop().orders[0]?.id]);
     expect(result.current.cart.cart?.items).toEqual([]);
-    expect(shop.requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/cart' });
+    expect(shop().requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/cart' });
     expect(result.current.checkout).toMatchObject({ submitting: false, failure: undefined, shortages: [] });
   });
 
@@ -78,7 +68,7 @@ describe('useCheckout, against a local stand-in following the documented order A
   });
 
   it('lists the short lines of a stock conflict, and after the cart is fixed orders with a new key', async () => {
-    shop.seedCart([
+    shop().seedCart([
       [1, 2],
       [2, 3],
     ]);
@@ -88,12 +78,12 @@ describe('useCheckout, against a local stand-in following the documented order A
     expect(result.current.checkout.shortages).toEqual([
       { productId: 2, name: 'Deck Cap', message: 'only 1 of Deck Cap left, 3 wanted', available: 1, requested: 3 },
     ]);
-    expect(shop.orders).toHaveLength(0);
+    expect(shop().orders).toHaveLength(0);
 
     await act(() => result.current.cart.setQuantity(2, 1));
     await submit();
     expect(placed).toHaveLength(1);
-    expect(shop.orders[0]?.lines.map((line) => [line.name, line.quantity])).toEqual([
+    expect(shop().orders[0]?.lines.map((line) => [line.name, line.quantity])).toEqual([
       ['Harbour Mug', 2],
       ['Deck Cap', 1],
     ]);
@@ -101,25 +91,25 @@ describe('useCheckout, against a local stand-in following the documented order A
   });
 
   it('keeps the key after a lost answer, so the retry places exactly one order', async () => {
-    shop.outages.orders = 'connection-reset';
+    shop().outages.orders = 'connection-reset';
     const { result, placed, submit } = await checkoutWith(ada);
     await submit();
     expect(result.current.checkout.failure).toMatchObject({ kind: 'unavailable', canRetry: true, showsOnTop: true });
     expect(placed).toEqual([]);
 
-    shop.outages.orders = undefined;
+    shop().outages.orders = undefined;
     await submit();
     expect(keysSent()).toHaveLength(2);
     expect(keysSent()[1]).toBe(keysSent()[0]);
     expect(placed).toHaveLength(1);
-    expect(shop.orders).toHaveLength(1);
+    expect(shop().orders).toHaveLength(1);
   });
 
   it('starts a new attempt, with a new key, when the details change after a lost answer', async () => {
-    shop.outages.orders = 'connection-reset';
+    shop().outages.orders = 'connection-reset';
     const { result, placed, submit } = await checkoutWith(ada);
     await submit();
-    shop.outages.orders = undefined;
+    shop().outages.orders = undefined;
     act(() => result.current.checkout.changeCustomer('email', 'ada.lovelace@example.com'));
     await submit();
     expect(keysSent()).toHaveLength(2);
@@ -128,7 +118,7 @@ describe('useCheckout, against a local stand-in following the documented order A
   });
 
   it('asks again with the same key while the service says the first request is still running', async () => {
-    shop.orderInProgressAnswers = 2;
+    shop().orderInProgressAnswers = 2;
     const { result, placed, submit } = await checkoutWith(ada);
     await submit();
     expect(keysSent()).toHaveLength(3);

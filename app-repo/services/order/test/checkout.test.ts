@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../../../test-support/databases.ts';
-import type { TestShop } from '../../../test-support/shop-services.ts';
-import { ADMIN_TOKEN, call, startTestShop } from '../../../test-support/shop-services.ts';
+import { ADMIN_TOKEN, call } from '../../../test-support/shop-services.ts';
+import { testShopPerSuite } from '../../../test-support/shop-per-suite.ts';
 
 describe.each(backends)('checkout on $name', (backend) => {
-  let shop: TestShop;
-  beforeAll(async () => {
-    shop = await startTestShop(backend);
-  });
-  afterAll(() => shop?.stop());
+  const shop = testShopPerSuite(backend);
 
   const customer = { name: 'Ada Lovelace', email: 'Ada@Example.com' };
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -17,15 +13,15 @@ describe.each(backends)('checkout on $name', (backend) => {
   async function cartWith(lines: [productId: number, quantity: number][]): Promise<string> {
     const id = randomUUID();
     for (const [productId, quantity] of lines) {
-      const added = await call(shop.cart.url, 'POST', '/api/cart/items', { body: { productId, quantity }, headers: { 'x-cart-id': id } });
+      const added = await call(shop().cart.url, 'POST', '/api/cart/items', { body: { productId, quantity }, headers: { 'x-cart-id': id } });
       expect(added.status).toBe(201);
     }
     return id;
   }
   const stockOf = async (productId: number) =>
-    (await call(shop.product.url, 'GET', `/api/products/${productId}/stock`)).body.stock as number;
+    (await call(shop().product.url, 'GET', `/api/products/${productId}/stock`)).body.stock as number;
   const checkout = (cartId: string, key: string, body: unknown = { customer }) =>
-    call(shop.order.url, 'POST', '/api/orders', { body, headers: { 'x-cart-id': cartId, 'idempotency-key': key } });
+    call(shop().order.url, 'POST', '/api/orders', { body, headers: { 'x-cart-id': cartId, 'idempotency-key': key } });
 
   it('turns a cart into an order, takes the stock and empties the cart', async () => {
     const [stock1, stock2] = [await stockOf(1), await stockOf(2)];
@@ -40,13 +36,13 @@ describe.each(backends)('checkout on $name', (backend) => {
     expect(order).toMatchObject({ cartId, customerId: 'ada@example.com', status: 'confirmed', itemCount: 3, currency: 'USD' });
     expect(order.totalCents).toBe(order.lines.reduce((n: number, l: { lineTotalCents: number }) => n + l.lineTotalCents, 0));
     expect([await stockOf(1), await stockOf(2)]).toEqual([stock1 - 2, stock2 - 1]);
-    expect((await call(shop.cart.url, 'GET', '/api/cart', { headers: { 'x-cart-id': cartId } })).body.items).toEqual([]);
-    expect((await call(shop.order.url, 'GET', `/api/orders/${order.id}`)).body).toEqual(order);
-    expect((await call(shop.order.url, 'GET', `/api/orders?cartId=${cartId}`)).body.items).toEqual([order]);
-    expect((await call(shop.order.url, 'GET', '/api/orders', { headers: { cookie: `cart_id=${cartId}` } })).body.items).toEqual([order]);
-    const byCustomer = (await call(shop.order.url, 'GET', '/api/orders?customerId=ADA@example.com')).body.items as { id: string }[];
+    expect((await call(shop().cart.url, 'GET', '/api/cart', { headers: { 'x-cart-id': cartId } })).body.items).toEqual([]);
+    expect((await call(shop().order.url, 'GET', `/api/orders/${order.id}`)).body).toEqual(order);
+    expect((await call(shop().order.url, 'GET', `/api/orders?cartId=${cartId}`)).body.items).toEqual([order]);
+    expect((await call(shop().order.url, 'GET', '/api/orders', { headers: { cookie: `cart_id=${cartId}` } })).body.items).toEqual([order]);
+    const byCustomer = (await call(shop().order.url, 'GET', '/api/orders?customerId=ADA@example.com')).body.items as { id: string }[];
     expect(byCustomer.map((o) => o.id)).toContain(order.id);
-    const metrics = (await call(shop.order.url, 'GET', '/metrics')).text;
+    const metrics = (await call(shop().order.url, 'GET', '/metrics')).text;
     expect(metrics).toMatch(/shop_orders_created_total \d+/);
   });
 
@@ -60,7 +56,7 @@ describe.each(backends)('checkout on $name', (backend) => {
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(5);
     const later = await checkout(cartId, key);
     expect(later.text).toBe(answers[0]!.text);
-    expect((await call(shop.order.url, 'GET', `/api/orders?cartId=${cartId}`)).body.items).toHaveLength(1);
+    expect((await call(shop().order.url, 'GET', `/api/orders?cartId=${cartId}`)).body.items).toHaveLength(1);
     expect(await stockOf(3)).toBe(stock - 1);
     // The same key for a different request is refused, not replayed.
     const reused = await checkout(cartId, key, { customer: { name: 'Someone Else', email: 'else@example.com' } });
@@ -69,7 +65,7 @@ describe.each(backends)('checkout on $name', (backend) => {
   });
 
   it('sells the last 10 units to exactly 10 of 50 simultaneous checkouts', async () => {
-    await call(shop.product.url, 'PATCH', '/api/products/11', { body: { stock: 10 }, headers: admin });
+    await call(shop().product.url, 'PATCH', '/api/products/11', { body: { stock: 10 }, headers: admin });
     const plenty = await stockOf(19);
     const carts = [];
     for (let i = 0; i < 50; i++)
@@ -94,14 +90,14 @@ describe.each(backends)('checkout on $name', (backend) => {
   });
 
   it('refuses to oversell when one cart wants more than is left', async () => {
-    await call(shop.product.url, 'PATCH', '/api/products/12', { body: { stock: 3 }, headers: admin });
+    await call(shop().product.url, 'PATCH', '/api/products/12', { body: { stock: 3 }, headers: admin });
     const cartId = await cartWith([[12, 3]]);
-    await call(shop.product.url, 'PATCH', '/api/products/12', { body: { stock: 2 }, headers: admin });
+    await call(shop().product.url, 'PATCH', '/api/products/12', { body: { stock: 2 }, headers: admin });
     const answer = await checkout(cartId, randomUUID());
     expect(answer.status).toBe(409);
     expect(answer.body.errors[0]).toMatchObject({ productId: 12, available: 2, requested: 3 });
     expect(await stockOf(12)).toBe(2);
-    expect((await call(shop.cart.url, 'GET', '/api/cart', { headers: { 'x-cart-id': cartId } })).body.items).toHaveLength(1);
+    expect((await call(shop().cart.url, 'GET', '/api/cart', { headers: { 'x-cart-id': cartId } })).body.items).toHaveLength(1);
   });
 
   const cartId = '99999999-8888-4777-8666-555555555555';
@@ -128,11 +124,11 @@ describe.each(backends)('checkout on $name', (backend) => {
     ['an unknown field', { 'x-cart-id': cartId, 'idempotency-key': 'k-5' }, { customer, totalCents: 1 }, 400, 'totalCents'],
     ['an empty cart', { 'x-cart-id': cartId, 'idempotency-key': 'k-6' }, { customer }, 422, 'cart'],
   ])('refuses a checkout with %s', async (_case, headers, body, status, field) => {
-    const answer = await call(shop.order.url, 'POST', '/api/orders', { body, headers });
+    const answer = await call(shop().order.url, 'POST', '/api/orders', { body, headers });
     expect(answer.status).toBe(status);
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
     expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-    expect((await call(shop.order.url, 'GET', `/api/orders?cartId=${cartId}`)).body.items).toEqual([]);
+    expect((await call(shop().order.url, 'GET', `/api/orders?cartId=${cartId}`)).body.items).toEqual([]);
   });
 
   it.each([
@@ -142,7 +138,7 @@ describe.each(backends)('checkout on $name', (backend) => {
     ['/api/orders', 400, 'cartId'],
     ['/api/orders?customerId=a&extra=1', 400, 'extra'],
   ])('GET %s → %i naming %s', async (path, status, field) => {
-    const answer = await call(shop.order.url, 'GET', path);
+    const answer = await call(shop().order.url, 'GET', path);
     expect(answer.status).toBe(status);
     if (field) expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '../src/catalog.ts';
 import { backends } from '../../../test-support/databases.ts';
-import type { TestShop } from '../../../test-support/shop-services.ts';
-import { ADMIN_TOKEN, call, startTestShop } from '../../../test-support/shop-services.ts';
+import { ADMIN_TOKEN, call } from '../../../test-support/shop-services.ts';
+import { testShopPerSuite } from '../../../test-support/shop-per-suite.ts';
 
 describe.each(backends)('product service on $name', (backend) => {
-  let shop: TestShop;
+  const shop = testShopPerSuite(backend);
   let url: string;
-  beforeAll(async () => {
-    shop = await startTestShop(backend);
-    url = shop.product.url;
+  beforeAll(() => {
+    url = shop().product.url;
   });
-  afterAll(() => shop?.stop());
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
   it('serves the operational endpoints', async () => {

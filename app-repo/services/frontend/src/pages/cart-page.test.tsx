@@ -1,23 +1,15 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { App } from '../app.tsx';
-import { startShopWithCart } from '../test-support/contract-shop-server.ts';
-import type { ContractShop } from '../test-support/contract-shop-server.ts';
+import { shopPerTest } from '../test-support/shop-per-test.ts';
 
-let shop: ContractShop;
-
-beforeEach(async () => {
-  shop = await startShopWithCart('/cart', 10);
-});
-
-afterEach(async () => {
-  cleanup();
-  await shop.close();
-});
+const shop = shopPerTest('/cart', 10);
 
 const subtotal = () => screen.getByText(/^Subtotal/).textContent;
 const writes = () =>
-  shop.requests.filter((request) => request.method !== 'GET').map((request) => [request.method, request.path, request.body]);
+  shop()
+    .requests.filter((request) => request.method !== 'GET')
+    .map((request) => [request.method, request.path, request.body]);
 
 describe('cart page, against a local server following the documented cart API', () => {
   it('lists the lines with formatted prices and the subtotal', async () => {
@@ -69,7 +61,7 @@ describe('cart page, against a local server following the documented cart API', 
   });
 
   it('puts a change back and says so when the cart service refuses it', async () => {
-    shop.outages.cartWrites = 'unavailable';
+    shop().outages.cartWrites = 'unavailable';
     render(<App />);
     fireEvent.click(await screen.findByRole('button', { name: 'Increase quantity of Harbour Mug' }));
     const line = screen.getByRole('heading', { name: 'Harbour Mug' }).closest('li') as HTMLElement;
@@ -80,13 +72,13 @@ describe('cart page, against a local server following the documented cart API', 
   });
 
   it('shows a friendly error with a retry when the cart service is down, and recovers', async () => {
-    shop.outages.cart = 'connection-reset';
+    shop().outages.cart = 'connection-reset';
     render(<App />);
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByRole('heading', { name: "We couldn't load your cart" })).toBeTruthy();
     expect(alert.textContent).toMatch(/not responding right now\. Please try again/);
 
-    shop.outages.cart = undefined;
+    shop().outages.cart = undefined;
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('heading', { name: 'Deck Cap' })).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();

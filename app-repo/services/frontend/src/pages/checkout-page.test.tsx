@@ -1,21 +1,11 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { App } from '../app.tsx';
-import { startShopWithCart } from '../test-support/contract-shop-server.ts';
-import type { ContractShop } from '../test-support/contract-shop-server.ts';
+import { shopPerTest } from '../test-support/shop-per-test.ts';
 
-let shop: ContractShop;
+const shop = shopPerTest('/checkout', 1);
 
-beforeEach(async () => {
-  shop = await startShopWithCart('/checkout', 1);
-});
-
-afterEach(async () => {
-  cleanup();
-  await shop.close();
-});
-
-const orderPosts = () => shop.requests.filter((request) => request.method === 'POST' && request.path === '/api/orders');
+const orderPosts = () => shop().requests.filter((request) => request.method === 'POST' && request.path === '/api/orders');
 
 async function fillDetails() {
   fireEvent.change(await screen.findByLabelText('Full name'), { target: { value: 'Ada Lovelace' } });
@@ -24,7 +14,7 @@ async function fillDetails() {
 
 describe('checkout page, against a local server following the documented order API', () => {
   it('places one order for a double click, with an Idempotency-Key, and shows the confirmation', async () => {
-    shop.orderDelayMs = 150;
+    shop().orderDelayMs = 150;
     render(<App />);
     await fillDetails();
     const button = screen.getByRole('button', { name: 'Place order' });
@@ -36,8 +26,8 @@ describe('checkout page, against a local server following the documented order A
     expect(orderPosts()).toHaveLength(1);
     expect(orderPosts()[0]?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
     expect(orderPosts()[0]?.body).toEqual({ customer: { name: 'Ada Lovelace', email: 'ada@example.com' } });
-    expect(shop.orders).toHaveLength(1);
-    expect(window.location.pathname).toBe(`/orders/${shop.orders[0]?.id}`);
+    expect(shop().orders).toHaveLength(1);
+    expect(window.location.pathname).toBe(`/orders/${shop().orders[0]?.id}`);
     expect(await screen.findByText('$44.99', { selector: '.price-large' })).toBeTruthy();
     await waitFor(() => expect(screen.getByRole('link', { name: 'Cart, 0 items' })).toBeTruthy());
   });
@@ -53,7 +43,7 @@ describe('checkout page, against a local server following the documented order A
   });
 
   it('shows a stock conflict by item, lets the shopper fix the cart, then places the order with a new key', async () => {
-    shop.seedCart([
+    shop().seedCart([
       [1, 2],
       [2, 3],
     ]);
@@ -65,7 +55,7 @@ describe('checkout page, against a local server following the documented order A
     expect(within(conflict).getByRole('heading', { name: 'Some items are no longer available' })).toBeTruthy();
     expect(conflict.textContent).toMatch(/Deck Cap: only 1 left, you asked for 3/);
     expect(conflict.textContent).toMatch(/Your order was not placed/);
-    expect(shop.orders).toHaveLength(0);
+    expect(shop().orders).toHaveLength(0);
 
     fireEvent.click(within(conflict).getByRole('button', { name: 'Change to 1' }));
     await waitFor(() => expect(screen.getByText(/Your cart is updated/)).toBeTruthy());
@@ -76,14 +66,14 @@ describe('checkout page, against a local server following the documented order A
     const keys = orderPosts().map((request) => request.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(keys[0]).not.toBe(keys[1]);
-    expect(shop.orders[0]?.lines.map((line) => [line.name, line.quantity])).toEqual([
+    expect(shop().orders[0]?.lines.map((line) => [line.name, line.quantity])).toEqual([
       ['Harbour Mug', 2],
       ['Deck Cap', 1],
     ]);
   });
 
   it('after the order service dropped the connection, retries with the same key and places one order', async () => {
-    shop.outages.orders = 'connection-reset';
+    shop().outages.orders = 'connection-reset';
     render(<App />);
     await fillDetails();
     fireEvent.click(screen.getByRole('button', { name: 'Place order' }));
@@ -91,12 +81,12 @@ describe('checkout page, against a local server following the documented order A
     expect(within(failure).getByRole('heading', { name: 'Your order could not be placed' })).toBeTruthy();
     expect(failure.textContent).toMatch(/Trying again is safe/);
 
-    shop.outages.orders = undefined;
+    shop().outages.orders = undefined;
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Thank you for your order!' })).toBeTruthy();
     const keys = orderPosts().map((request) => request.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
-    expect(shop.orders).toHaveLength(1);
+    expect(shop().orders).toHaveLength(1);
   });
 });
