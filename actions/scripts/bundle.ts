@@ -82,7 +82,8 @@ interface CliOutput {
  * and split (esbuild `splitting`, ESM only): slipway.js holds the dispatch table, each command's
  * `import()` loads its own chunk and the chunks it shares, so `--version` and `set-image` never parse
  * the Kubernetes client, Sigstore or Ajv (`npm run bench:cli`). The chunks sit beside slipway.js, so
- * `import.meta.url` resolves as it does in one file.
+ * `import.meta.url` resolves as it does in one file. esbuild 0.28.2 (`lib/main.d.ts`): `splitting` with
+ * `format: 'esm'`, `chunkNames`, and the metafile's per-output `entryPoint` and `imports[].kind`.
  */
 export async function bundleCli(): Promise<CliBundle> {
   const result = await build({
