@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { applyKindOverlay, parseKindOverlay } from './kind-overlay.ts';
+import { filesUnder } from './tree-files.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const gitopsRoot = join(root, 'gitops-repo');
@@ -20,19 +21,6 @@ const images = {
   cart: `kind-registry:5000/slipway/cart:e2e-1@${digest('c')}`,
   order: `kind-registry:5000/slipway/order:e2e-1@${digest('d')}`,
 };
-
-function tree(folder: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(folder, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(folder);
-  return files;
-}
 
 /** Whether a platform Application needs AWS: its file, its values files or its folder name an AWS chart repository, provider or volume driver. */
 function needsAws(files: ReadonlyMap<string, string>, name: string): boolean {
@@ -57,7 +45,7 @@ interface ServiceApplication {
 }
 
 describe('the kind overlay, applied to the real gitops-repo', () => {
-  const before = tree(gitopsRoot);
+  const before = filesUnder(gitopsRoot);
   const upstream = (parse(before.get('environments/dev/bootstrap/root.yaml') ?? '') as ServiceApplication).spec.source.repoURL;
   const after = applyKindOverlay(before, overlay, { repoUrl, images });
 

@@ -1,4 +1,4 @@
-/** Reads a folder's files into a map keyed by their path inside it (with `/`), for the kind scripts. */
+/** Reads a folder's files into a map keyed by their path inside it (with `/`), for the kind scripts and the workflow tests. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 

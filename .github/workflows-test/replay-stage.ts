@@ -13,9 +13,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
@@ -26,6 +26,7 @@ import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions
 import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
+import { filesUnder } from '../kind/tree-files.ts';
 import { filesOf, writeToolStandIns } from './replay-tools.ts';
 import type { AttestRecord } from './replay-attestations.ts';
 import { ReplayError } from './workflow-expressions.ts';
@@ -52,17 +53,11 @@ export interface Pin {
   digest: string;
 }
 
+/** The GitOps tree's environments and apps, keyed by their path in this repository. */
 export function gitopsFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(root, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(join(root, 'gitops-repo', 'environments'));
-  walk(join(root, 'gitops-repo', 'apps'));
+  for (const folder of ['environments', 'apps'])
+    for (const [path, text] of filesUnder(join(root, 'gitops-repo', folder))) files.set(`gitops-repo/${folder}/${path}`, text);
   return files;
 }
 

@@ -5,8 +5,9 @@
  * `trivy image --format cyclonedx --output FILE IMAGE` (replay-attestations.ts); and how an
  * uploaded artifact's files are laid out.
  */
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { filesUnder } from '../kind/tree-files.ts';
 import { writeTrivyStandIn } from './replay-attestations.ts';
 
 export function writeToolStandIns(bin: string, slipwayCli: string): void {
@@ -45,13 +46,5 @@ process.exit(1);
 /** A file is uploaded by its name; a folder's files by their paths inside it (upload-artifact's layout). */
 export function filesOf(path: string): Record<string, string> {
   if (!statSync(path).isDirectory()) return { [basename(path)]: readFileSync(path, 'utf8') };
-  const files: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else files[relative(path, join(dir, entry.name))] = readFileSync(join(dir, entry.name), 'utf8');
-    }
-  };
-  walk(path);
-  return files;
+  return Object.fromEntries(filesUnder(path));
 }

@@ -370,28 +370,19 @@ describe('the Terraform gate', () => {
       const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
       const roots = foldersWith('.tf').sort();
       expect(roots.length).toBeGreaterThanOrEqual(9);
-      expect(
+      /** The folders (`-chdir=…`) of the calls that end with `command`. */
+      const foldersCalledWith = (command: string): string[] =>
         calls
-          .filter((call) => call.endsWith(' init -backend=false -input=false'))
-          .map((call) => call.split(' ')[0]?.replace('-chdir=', ''))
-          .sort(),
-      ).toEqual(roots);
-      expect(
-        calls
-          .filter((call) => call.endsWith(' validate'))
-          .map((call) => call.split(' ')[0]?.replace('-chdir=', ''))
-          .sort(),
-      ).toEqual(roots);
+          .filter((call) => call.endsWith(` ${command}`))
+          .map((call) => call.split(' ')[0]?.replace('-chdir=', '') ?? '')
+          .sort();
+      expect(foldersCalledWith('init -backend=false -input=false')).toEqual(roots);
+      expect(foldersCalledWith('validate')).toEqual(roots);
       const tested = foldersWith('.tftest.hcl')
         .map((folder) => folder.replace(/\/tests$/, ''))
         .sort();
       expect(tested.length).toBeGreaterThan(0);
-      expect(
-        calls
-          .filter((call) => call.endsWith(' test'))
-          .map((call) => call.split(' ')[0]?.replace('-chdir=', ''))
-          .sort(),
-      ).toEqual(tested);
+      expect(foldersCalledWith('test')).toEqual(tested);
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }

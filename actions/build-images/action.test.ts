@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReleaseManifest } from '../lib/release/release-manifest.ts';
 import { errorLines, itFailsWithNoInputs, runAction } from '../test-support/action-run.ts';
+import { createGitWorkspace } from '../test-support/git-workspace.ts';
 import { startLocalRegistry } from '../test-support/local-registry.ts';
 import type { LocalRegistry } from '../test-support/local-registry.ts';
 
@@ -12,14 +12,9 @@ const action = import.meta.dirname;
 
 describe('the build-images action bundle, run as the GitHub runner runs it', () => {
   let registry: LocalRegistry;
-  let workspace: string;
+  const { dir: workspace, git, write, commit, remove } = createGitWorkspace('slipway-build-action-');
   let release = '';
   let head = '';
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
-  const write = (path: string, text: string): void => {
-    mkdirSync(dirname(join(workspace, path)), { recursive: true });
-    writeFileSync(join(workspace, path), text);
-  };
   const env = () => ({
     CONTAINERS_STORAGE_CONF: registry.env['CONTAINERS_STORAGE_CONF'] ?? '',
     GITHUB_SHA: head,
@@ -40,25 +35,18 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
 
   beforeAll(async () => {
     registry = await startLocalRegistry();
-    workspace = mkdtempSync(join(tmpdir(), 'slipway-build-action-'));
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'test@example.com');
-    git('config', 'user.name', 'Test');
     for (const service of ['cart', 'order', 'product']) {
       write(`app-repo/services/${service}/Dockerfile`, `FROM scratch\nCOPY app-repo/services/${service}/index.txt /index.txt\n`);
       write(`app-repo/services/${service}/index.txt`, `${service} v1\n`);
     }
     write('app-repo/packages/service-kit/index.txt', 'kit v1\n');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'release 1');
-    release = git('rev-parse', 'HEAD');
+    release = commit('release 1');
     write('app-repo/services/order/index.txt', 'order v2\n');
-    git('commit', '-q', '-am', 'order v2');
-    head = git('rev-parse', 'HEAD');
+    head = commit('order v2');
   });
   afterAll(async () => {
     await registry.stop();
-    rmSync(workspace, { recursive: true, force: true });
+    remove();
   });
 
   itFailsWithNoInputs(action, "input 'registry' is required");

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createReleaseManifest, formatReleaseManifest } from '../lib/release/release-manifest.ts';
 import { runAction as runBundle } from '../test-support/action-run.ts';
 import type { ActionRun } from '../test-support/action-run.ts';
+import type { StandInPull } from '../test-support/github-actions-api.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../test-support/gitops-repository.ts';
 
 afterAll(removeGitopsRemotes);
@@ -143,15 +144,7 @@ interface RecordedRequest {
 /** A local server following GitHub's REST API shapes for the pulls endpoints (list, create, update). */
 async function fakeGitHub(): Promise<{ url: string; requests: RecordedRequest[]; close: () => Promise<void> }> {
   const requests: RecordedRequest[] = [];
-  const pulls: {
-    number: number;
-    head: { ref: string };
-    base: { ref: string };
-    title: string;
-    body: string;
-    html_url: string;
-    state: string;
-  }[] = [];
+  const pulls: StandInPull[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));

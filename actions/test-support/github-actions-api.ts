@@ -56,7 +56,8 @@ export interface ActionsApiState {
   attestations?: Record<string, Record<string, unknown[]>>;
 }
 
-interface Pull {
+/** A pull request as the pulls endpoints return it (the fields Slipway reads). */
+export interface StandInPull {
   number: number;
   head: { ref: string };
   base: { ref: string };
@@ -114,7 +115,7 @@ function artifactView(artifact: StandInArtifact, index: number, runs: StandInRun
 
 /** The request handler over a state that is read on every request. */
 export function actionsApiHandler(readState: () => ActionsApiState): (request: IncomingMessage, response: ServerResponse) => void {
-  const pulls: Pull[] = [];
+  const pulls: StandInPull[] = [];
   return (request, response) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -1,5 +1,5 @@
 import { expect, test } from './shop-fixture.ts';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { axeViolations } from './axe-audit.ts';
 import { accessibilityBasics, cartLink, confirmedOrderId, fillCheckout, productCard } from './shop-pages.ts';
 
@@ -13,14 +13,19 @@ async function expectBasics(page: Page) {
   expect(await axeViolations(page), `axe-core violations on ${new URL(page.url()).pathname}`).toEqual([]);
 }
 
+/** Waits until `shown` is on screen (the page has rendered what it is about), then checks the basics. */
+async function expectBasicsOnceShown(page: Page, shown: Locator) {
+  await expect(shown).toBeVisible();
+  await expectBasics(page);
+}
+
 test.describe('on a phone', () => {
   // 320 px: the narrowest phone screen still in use; what fits here fits every phone.
   test.use({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
 
   test('every page fits the screen, with labelled controls, alt texts and one main heading', async ({ page, step }) => {
     await page.goto('/');
-    await expect(page.getByRole('region', { name: 'Featured products' }).getByRole('article').first()).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByRole('region', { name: 'Featured products' }).getByRole('article').first());
     await step('home');
 
     await page.goto('/products?category=Tea');
@@ -30,22 +35,19 @@ test.describe('on a phone', () => {
 
     const card = productCard(page, 'Japanese Sencha');
     await card.getByRole('link', { name: 'Japanese Sencha' }).tap();
-    await expect(page.getByRole('heading', { level: 1, name: 'Japanese Sencha' })).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByRole('heading', { level: 1, name: 'Japanese Sencha' }));
     await page.getByRole('button', { name: 'Add to cart: Japanese Sencha' }).tap();
     await expect(cartLink(page, 1)).toBeVisible();
     await step('product');
 
     await cartLink(page, 1).tap();
-    await expect(page.getByRole('heading', { level: 2, name: 'Japanese Sencha' })).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByRole('heading', { level: 2, name: 'Japanese Sencha' }));
     await step('cart');
 
     await page.getByRole('link', { name: 'Check out' }).tap();
     await expect(page.getByLabel('Full name')).toBeVisible();
     await page.getByRole('button', { name: 'Place order' }).tap();
-    await expect(page.getByText('Enter your name.')).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByText('Enter your name.'));
     await step('checkout-invalid');
 
     await fillCheckout(page, 'Ada Lovelace', 'ada@example.com');
@@ -72,31 +74,25 @@ test('the axe-core check reports what it should: a button named unlike its text,
 test('axe-core finds nothing on the pages a desktop shopper sees, error states included', async ({ page, shop, step }) => {
   await page.goto('/');
   await expect(page.getByRole('region', { name: 'Featured products' }).getByRole('article').first()).toBeVisible();
-  await expect(page.getByRole('link', { name: /^Cart, \d+ items?$/ })).toBeVisible();
-  await expectBasics(page);
+  await expectBasicsOnceShown(page, page.getByRole('link', { name: /^Cart, \d+ items?$/ }));
 
   await page.goto('/products?category=Coffee');
   await expect(page.getByRole('article')).toHaveCount(6);
   await expectBasics(page);
   await page.goto('/products?page=2');
-  await expect(page.getByRole('navigation', { name: 'Pagination' })).toBeVisible();
-  await expectBasics(page);
+  await expectBasicsOnceShown(page, page.getByRole('navigation', { name: 'Pagination' }));
 
   await page.goto('/no-such-page');
-  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
-  await expectBasics(page);
+  await expectBasicsOnceShown(page, page.getByRole('heading', { level: 1, name: 'Page not found' }));
   await page.goto('/orders/00000000-0000-4000-8000-000000000000');
-  await expect(page.getByRole('heading', { level: 2, name: 'Order details not found' })).toBeVisible();
-  await expectBasics(page);
+  await expectBasicsOnceShown(page, page.getByRole('heading', { level: 2, name: 'Order details not found' }));
 
   await shop.services.product.stop();
   try {
     await page.goto('/');
-    await expect(page.getByRole('heading', { level: 3, name: "We couldn't load featured products" })).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByRole('heading', { level: 3, name: "We couldn't load featured products" }));
     await page.goto('/products');
-    await expect(page.getByRole('heading', { level: 3, name: "We couldn't load products" })).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByRole('heading', { level: 3, name: "We couldn't load products" }));
     await step('catalog-down');
   } finally {
     await shop.services.product.start();
@@ -106,8 +102,7 @@ test('axe-core finds nothing on the pages a desktop shopper sees, error states i
   try {
     await page.goto('/checkout');
     await expect(page.getByRole('heading', { level: 1, name: 'Checkout' })).toBeVisible();
-    await expect(page.getByRole('heading', { level: 2, name: "We couldn't load your cart" })).toBeVisible();
-    await expectBasics(page);
+    await expectBasicsOnceShown(page, page.getByRole('heading', { level: 2, name: "We couldn't load your cart" }));
     await step('checkout-cart-down');
   } finally {
     await shop.services.cart.start();

@@ -34,6 +34,14 @@ function messages(findings: Finding[]): string[] {
   return findings.map(formatFinding);
 }
 
+/** Fails, listing what was found, unless one finding's message contains `expected`. */
+function expectFindingWith(found: string[], expected: string): void {
+  expect(
+    found.some((f) => f.includes(expected)),
+    found.join('\n') || 'no findings',
+  ).toBe(true);
+}
+
 /** A one-directory module from inline files. */
 function snippet(dir: string, files: Record<string, string>): Promise<TerraformModule> {
   return parseTerraformModule(
@@ -197,10 +205,7 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
     ['a private key', 'locals {\n  k = "-----BEGIN RSA PRIVATE KEY-----"\n}\n', 'looks like a private key'],
   ])('literals: %s', async (_what, text, expected) => {
     const found = messages(hardcodedLiteralFindings(await snippet('modules/x', { 'main.tf': text })));
-    expect(
-      found.some((f) => f.includes(expected)),
-      found.join('\n') || 'no findings',
-    ).toBe(true);
+    expectFindingWith(found, expected);
     expect(found[0]).toMatch(/^modules\/x\/main\.tf:2: \[hardcoded-literal\]/);
   });
 
@@ -345,10 +350,7 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
       ],
     ])('%s is found', async (_what, text, expected) => {
       const found = messages(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': text })));
-      expect(
-        found.some((f) => f.includes(expected)),
-        found.join('\n') || 'no findings',
-      ).toBe(true);
+      expectFindingWith(found, expected);
     });
 
     it('exact subjects with a pinned audience pass, prod only from environment:production', async () => {

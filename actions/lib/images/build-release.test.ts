@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRelease, buildSummary } from './build-release.ts';
 import type { BuildReleaseOptions } from './build-release.ts';
 import { buildSteps, isEcrRegistry, parseKeyValues, parsePlatforms } from './build-plan.ts';
 import type { ImageBuild } from './build-plan.ts';
 import { validateReleaseManifest } from '../release/release-manifest.ts';
+import { createGitWorkspace } from '../../test-support/git-workspace.ts';
 import { startLocalRegistry } from '../../test-support/local-registry.ts';
 import type { LocalRegistry } from '../../test-support/local-registry.ts';
 
@@ -99,17 +97,7 @@ describe('build steps (rule table)', () => {
 
 describe('a real build: buildah (FROM scratch) pushed to a local docker-registry', () => {
   let registry: LocalRegistry;
-  let workspace: string;
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
-  const write = (path: string, text: string): void => {
-    mkdirSync(dirname(join(workspace, path)), { recursive: true });
-    writeFileSync(join(workspace, path), text);
-  };
-  const commit = (message: string): string => {
-    git('add', '-A');
-    git('commit', '-q', '-m', message);
-    return git('rev-parse', 'HEAD');
-  };
+  const { dir: workspace, write, commit, remove } = createGitWorkspace('slipway-build-');
   const skopeoDigest = (reference: string): string =>
     (
       JSON.parse(
@@ -148,10 +136,6 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
 
   beforeAll(async () => {
     registry = await startLocalRegistry();
-    workspace = mkdtempSync(join(tmpdir(), 'slipway-build-'));
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'test@example.com');
-    git('config', 'user.name', 'Test');
     for (const service of ['cart', 'order']) {
       write(
         `app-repo/services/${service}/Dockerfile`,
@@ -167,7 +151,7 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
   });
   afterAll(async () => {
     await registry.stop();
-    rmSync(workspace, { recursive: true, force: true });
+    remove();
   });
 
   it('builds only the changed service; the manifest digest is the one skopeo reads from the registry', async () => {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { changedPathsSince, changedServices, hasCommit } from './changed-services.ts';
 import { buildSteps, imageRepository, isEcrRegistry } from './build-plan.ts';
-import type { BuildStep, Builder, CacheMode } from './build-plan.ts';
+import type { BuildStep, Builder, ImageBuild } from './build-plan.ts';
 import { chooseBuilder, ImageBuildError, registryDigest, runStep } from './builder.ts';
 import { isRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
@@ -17,7 +17,8 @@ import { createReleaseManifest } from '../release/release-manifest.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
 import { insideRoot } from '../shell/workspace-paths.ts';
 
-export interface BuildReleaseOptions {
+/** `platforms`, `cache` and `tlsVerify` go unchanged into every image build. */
+export interface BuildReleaseOptions extends Pick<ImageBuild, 'platforms' | 'cache' | 'tlsVerify'> {
   workspace: string;
   registry: string;
   repositoryPrefix: string;
@@ -33,10 +34,7 @@ export interface BuildReleaseOptions {
   dockerfile?: string;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
-  platforms: string[];
-  cache: CacheMode;
   builder: string;
-  tlsVerify: boolean;
   /** Push tags a later build may move (branch, pr-N, 1.2, latest); 'auto' = not on ECR (immutable tags). */
   mutableTags: boolean | 'auto';
   git: GitContext;

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitWorkspace } from '../../test-support/git-workspace.ts';
 import { ChangeDetectionError, changedPathsSince, changedServices, defaultChangeRules, globPattern } from './changed-services.ts';
 
 const services = ['cart', 'frontend', 'order', 'product'];
@@ -61,24 +60,10 @@ describe('changed services (rule table)', () => {
 });
 
 describe('changed paths since the last release (a real git repository)', () => {
-  let repo: string;
-  const run = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-  const write = (path: string, text: string): void => {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
-  };
-  const commit = (message: string): string => {
-    run('add', '-A');
-    run('commit', '-q', '-m', message);
-    return run('rev-parse', 'HEAD');
-  };
+  const { dir: repo, write, commit, remove } = createGitWorkspace('slipway-changes-');
   const commits: Record<string, string> = {};
 
   beforeAll(() => {
-    repo = mkdtempSync(join(tmpdir(), 'slipway-changes-'));
-    run('init', '-q', '-b', 'main');
-    run('config', 'user.email', 'test@example.com');
-    run('config', 'user.name', 'Test');
     for (const service of services) write(`app-repo/services/${service}/src/index.ts`, `export const name = '${service}';\n`);
     write('app-repo/packages/service-kit/src/index.ts', 'export {};\n');
     write('package-lock.json', '{}\n');
@@ -95,7 +80,7 @@ describe('changed paths since the last release (a real git repository)', () => {
     rmSync(join(repo, 'package-lock.json'));
     commits['lock'] = commit('remove the lockfile');
   });
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  afterAll(remove);
 
   it.each([
     { since: 'release', head: 'cart', expected: ['cart'] },

@@ -4,104 +4,50 @@ import type { GitContext } from './tags.ts';
 
 const sha = '860c1904a1ce19322e91ac35af1ab07466440c37';
 
-describe('image tags (docker/metadata-action default rules)', () => {
-  const table: Array<{ name: string; context: GitContext; tags: string[]; immutable: string[]; primary: string; version: string }> = [
-    {
-      name: 'push to main',
-      context: { eventName: 'push', ref: 'refs/heads/main', sha },
-      tags: ['main', 'sha-860c190'],
-      immutable: ['sha-860c190'],
-      primary: 'sha-860c190',
-      version: 'main',
-    },
-    {
-      name: 'push to a branch with a slash',
-      context: { eventName: 'push', ref: 'refs/heads/feature/Cart#2', sha },
-      tags: ['feature-Cart-2', 'sha-860c190'],
-      immutable: ['sha-860c190'],
-      primary: 'sha-860c190',
-      version: 'feature-Cart-2',
-    },
-    {
-      name: 'pull request from the payload number',
-      context: { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha, pullRequestNumber: 15 },
-      tags: ['pr-15', 'sha-860c190'],
-      immutable: ['sha-860c190'],
-      primary: 'sha-860c190',
-      version: 'pr-15',
-    },
-    {
-      name: 'pull request number from the ref',
-      context: { eventName: 'pull_request_target', ref: 'refs/pull/7/merge', sha },
-      tags: ['pr-7', 'sha-860c190'],
-      immutable: ['sha-860c190'],
-      primary: 'sha-860c190',
-      version: 'pr-7',
-    },
-    {
-      name: 'semver tag with v',
-      context: { eventName: 'push', ref: 'refs/tags/v1.2.3', sha },
-      tags: ['1.2.3', '1.2', '1', 'latest', 'sha-860c190'],
-      immutable: ['1.2.3', 'sha-860c190'],
-      primary: '1.2.3',
-      version: '1.2.3',
-    },
-    {
-      name: 'semver tag with major 0 gets no major tag',
-      context: { eventName: 'push', ref: 'refs/tags/0.4.1', sha },
-      tags: ['0.4.1', '0.4', 'latest', 'sha-860c190'],
-      immutable: ['0.4.1', 'sha-860c190'],
-      primary: '0.4.1',
-      version: '0.4.1',
-    },
-    {
-      name: 'prerelease gets only its version',
-      context: { eventName: 'push', ref: 'refs/tags/v2.0.0-rc.1', sha },
-      tags: ['2.0.0-rc.1', 'sha-860c190'],
-      immutable: ['2.0.0-rc.1', 'sha-860c190'],
-      primary: '2.0.0-rc.1',
-      version: '2.0.0-rc.1',
-    },
-    {
-      name: 'build metadata is dropped from the version',
-      context: { eventName: 'push', ref: 'refs/tags/v1.0.0+build.5', sha },
-      tags: ['1.0.0', '1.0', '1', 'latest', 'sha-860c190'],
-      immutable: ['1.0.0', 'sha-860c190'],
-      primary: '1.0.0',
-      version: '1.0.0',
-    },
-    {
-      name: 'non-semver tag',
-      context: { eventName: 'push', ref: 'refs/tags/release/2026-11', sha },
-      tags: ['release-2026-11', 'sha-860c190'],
-      immutable: ['release-2026-11', 'sha-860c190'],
-      primary: 'release-2026-11',
-      version: 'release-2026-11',
-    },
-    {
-      name: 'workflow_dispatch on a branch',
-      context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha },
-      tags: ['main', 'sha-860c190'],
-      immutable: ['sha-860c190'],
-      primary: 'sha-860c190',
-      version: 'main',
-    },
-    {
-      name: 'detached (no ref)',
-      context: { eventName: 'push', ref: '', sha },
-      tags: ['sha-860c190'],
-      immutable: ['sha-860c190'],
-      primary: 'sha-860c190',
-      version: 'sha-860c190',
-    },
-  ];
+const shaTag = 'sha-860c190';
 
-  it.each(table)('$name', ({ context, tags, immutable, primary, version }) => {
-    const decision = imageTags(context);
-    expect(decision.tags.map((tag) => tag.tag)).toEqual(tags);
-    expect(decision.tags.filter((tag) => !tag.mutable).map((tag) => tag.tag)).toEqual(immutable);
-    expect(decision.primary).toBe(primary);
-    expect(decision.version).toBe(version);
+/** What imageTags decides for `context`: every tag, the immutable ones, the primary one and the version. */
+function decided(context: GitContext) {
+  const decision = imageTags(context);
+  return {
+    tags: decision.tags.map((tag) => tag.tag),
+    immutable: decision.tags.filter((tag) => !tag.mutable).map((tag) => tag.tag),
+    primary: decision.primary,
+    version: decision.version,
+  };
+}
+
+describe('image tags (docker/metadata-action default rules)', () => {
+  // A branch or a pull request moves: its tag is mutable, and the commit's sha tag is the immutable, primary one.
+  it.each<[string, GitContext, string]>([
+    ['push to main', { eventName: 'push', ref: 'refs/heads/main', sha }, 'main'],
+    ['push to a branch with a slash', { eventName: 'push', ref: 'refs/heads/feature/Cart#2', sha }, 'feature-Cart-2'],
+    ['pull request from the payload number', { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha, pullRequestNumber: 15 }, 'pr-15'],
+    ['pull request number from the ref', { eventName: 'pull_request_target', ref: 'refs/pull/7/merge', sha }, 'pr-7'],
+    ['workflow_dispatch on a branch', { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha }, 'main'],
+  ])('%s', (_name, context, version) => {
+    expect(decided(context)).toEqual({ tags: [version, shaTag], immutable: [shaTag], primary: shaTag, version });
+  });
+
+  // A git tag names a release: its version (first) is immutable and primary; semver adds moving minor, major (not 0) and latest tags.
+  it.each<[string, string, string[]]>([
+    ['semver tag with v', 'refs/tags/v1.2.3', ['1.2.3', '1.2', '1', 'latest']],
+    ['semver tag with major 0 gets no major tag', 'refs/tags/0.4.1', ['0.4.1', '0.4', 'latest']],
+    ['prerelease gets only its version', 'refs/tags/v2.0.0-rc.1', ['2.0.0-rc.1']],
+    ['build metadata is dropped from the version', 'refs/tags/v1.0.0+build.5', ['1.0.0', '1.0', '1', 'latest']],
+    ['non-semver tag', 'refs/tags/release/2026-11', ['release-2026-11']],
+  ])('%s', (_name, ref, tags) => {
+    const version = tags[0];
+    expect(decided({ eventName: 'push', ref, sha })).toEqual({
+      tags: [...tags, shaTag],
+      immutable: [version, shaTag],
+      primary: version,
+      version,
+    });
+  });
+
+  it('detached (no ref): only the sha tag', () => {
+    expect(decided({ eventName: 'push', ref: '', sha })).toEqual({ tags: [shaTag], immutable: [shaTag], primary: shaTag, version: shaTag });
   });
 
   it.each([

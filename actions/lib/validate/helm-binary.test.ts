@@ -14,18 +14,18 @@ function zip(entries: { name: string; data: Buffer; deflate: boolean }[]): Buffe
   for (const entry of entries) {
     const body = entry.deflate ? deflateRawSync(entry.data) : entry.data;
     const name = Buffer.from(entry.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(entry.deflate ? 8 : 0, 8);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(entry.deflate ? 8 : 0, 10);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    // The fields both headers carry (method, sizes, name length) sit 2 bytes later in the central one ("version made by" comes first).
+    const header = (length: number, signature: number, shift: number): Buffer => {
+      const record = Buffer.alloc(length);
+      record.writeUInt32LE(signature, 0);
+      record.writeUInt16LE(entry.deflate ? 8 : 0, 8 + shift);
+      record.writeUInt32LE(body.length, 18 + shift);
+      record.writeUInt32LE(entry.data.length, 22 + shift);
+      record.writeUInt16LE(name.length, 26 + shift);
+      return record;
+    };
+    const local = header(30, 0x04034b50, 0);
+    const central = header(46, 0x02014b50, 2);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);

@@ -59,40 +59,21 @@ export function podTemplateOf(object: Json): PodTemplate | undefined {
     return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   };
   const template = (metadata: unknown) => ({ labels: labelsOf(metadata), annotations: record(record(metadata)?.annotations) ?? {} });
+  /** The pod template found at `path` (its spec's field path), or undefined when it has no spec. */
+  const podAt = (podTemplate: Json | undefined, path: string, longRunning: boolean, replicated: boolean): PodTemplate | undefined => {
+    const podSpec = record(podTemplate?.spec);
+    return podSpec ? { spec: podSpec, ...template(podTemplate?.metadata), path, longRunning, replicated } : undefined;
+  };
   switch (kind) {
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet':
-    case 'ReplicaSet': {
-      const podTemplate = record(spec.template);
-      const podSpec = record(podTemplate?.spec);
-      if (!podSpec) return undefined;
-      return {
-        spec: podSpec,
-        ...template(podTemplate?.metadata),
-        path: 'spec.template.spec',
-        longRunning: true,
-        replicated: kind !== 'DaemonSet',
-      };
-    }
-    case 'Job': {
-      const podTemplate = record(spec.template);
-      const podSpec = record(podTemplate?.spec);
-      if (!podSpec) return undefined;
-      return { spec: podSpec, ...template(podTemplate?.metadata), path: 'spec.template.spec', longRunning: false, replicated: false };
-    }
-    case 'CronJob': {
-      const podTemplate = record(record(record(spec.jobTemplate)?.spec)?.template);
-      const podSpec = record(podTemplate?.spec);
-      if (!podSpec) return undefined;
-      return {
-        spec: podSpec,
-        ...template(podTemplate?.metadata),
-        path: 'spec.jobTemplate.spec.template.spec',
-        longRunning: false,
-        replicated: false,
-      };
-    }
+    case 'ReplicaSet':
+      return podAt(record(spec.template), 'spec.template.spec', true, kind !== 'DaemonSet');
+    case 'Job':
+      return podAt(record(spec.template), 'spec.template.spec', false, false);
+    case 'CronJob':
+      return podAt(record(record(record(spec.jobTemplate)?.spec)?.template), 'spec.jobTemplate.spec.template.spec', false, false);
     case 'Pod':
       return { spec, ...template(object.metadata), path: 'spec', longRunning: false, replicated: false };
     default:

@@ -71,7 +71,7 @@ export const settings = {
     }),
 };
 
-type ConfigOf<S extends Record<string, Setting<unknown>>> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+export type ConfigOf<S extends Record<string, Setting<unknown>>> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
 /** Reads every variable of `spec` from `env`; throws one ConfigError naming every bad one. */
 export function readConfig<S extends Record<string, Setting<unknown>>>(spec: S, env: Env = process.env): ConfigOf<S> {

@@ -163,6 +163,17 @@ export interface Migration {
   up(tx: Queryable): Promise<void>;
 }
 
+/** A migration that runs SQL statements in order, each as one query without parameters. */
+export function sqlMigration(version: number, name: string, statements: readonly string[]): Migration {
+  return {
+    version,
+    name,
+    async up(tx) {
+      for (const statement of statements) await tx.query(statement);
+    },
+  };
+}
+
 /** A stable 31-bit key per schema for PostgreSQL's advisory locks (FNV-1a). */
 function lockKey(schema: string): number {
   let hash = 0x811c9dc5;

@@ -7,8 +7,8 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import type { Express } from 'express';
 import type { Logger, DestinationStream } from 'pino';
-import type { commonSettings } from './config.ts';
-import { ConfigError } from './config.ts';
+import type { commonSettings, ConfigOf, Setting } from './config.ts';
+import { ConfigError, readConfig } from './config.ts';
 import type { Database, Migration } from './database.ts';
 import { migrate, openDatabase } from './database.ts';
 import type { AppState, Identity } from './http-app.ts';
@@ -101,6 +101,22 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * A service's start function, as its main.ts and the tests call it: reads the service's settings
+ * from `env` (every bad variable reported together), defines the service from that configuration
+ * and starts it, logging to `logDestination` when given.
+ */
+export function serviceStarter<S extends CommonSettings & { PORT: Setting<number> }>(
+  serviceSettings: S,
+  define: (config: ConfigOf<S>) => Omit<ServiceDefinition, 'config' | 'logDestination'>,
+): (env?: Record<string, string | undefined>, logDestination?: DestinationStream) => Promise<RunningService> {
+  return (env = process.env, logDestination) => {
+    // What the common settings read is a CommonConfig; TypeScript cannot follow that through the generic S.
+    const config = readConfig(serviceSettings, env) as ConfigOf<S> & CommonConfig;
+    return startService({ ...define(config), config, ...(logDestination ? { logDestination } : {}) });
   };
 }
 

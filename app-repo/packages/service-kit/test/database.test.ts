@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Migration } from '../src/database.ts';
-import { isDatabaseUnavailable, migrate, openDatabase } from '../src/database.ts';
+import { isDatabaseUnavailable, migrate, openDatabase, sqlMigration } from '../src/database.ts';
 import { createPostgresDatabase } from '../../../test-support/databases.ts';
 
 const migrations: Migration[] = [
-  { version: 1, name: 'table', up: async (tx) => void (await tx.query('CREATE TABLE things (id int PRIMARY KEY)')) },
+  sqlMigration(1, 'table', ['CREATE TABLE things (id int PRIMARY KEY)']),
   { version: 2, name: 'rows', up: async (tx) => void (await tx.query('INSERT INTO things VALUES (1), (2)')) },
 ];
 

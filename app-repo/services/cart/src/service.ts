@@ -1,7 +1,5 @@
 /** The cart service, assembled from its configuration: what main.ts and the tests start. */
-import type { RunningService } from '@slipway/service-kit';
-import { commonSettings, createServiceClient, readConfig, settings, startService } from '@slipway/service-kit';
-import type { DestinationStream } from 'pino';
+import { commonSettings, createServiceClient, serviceStarter, settings } from '@slipway/service-kit';
 import servicePackage from '../package.json' with { type: 'json' };
 import { migrations } from './migrations.ts';
 import { cartRoutes } from './routes.ts';
@@ -13,19 +11,7 @@ export const cartSettings = {
   HTTP_TIMEOUT_MS: settings.integer(2000, 50, 60_000),
 };
 
-export function startCartService(
-  env: Record<string, string | undefined> = process.env,
-  logDestination?: DestinationStream,
-): Promise<RunningService> {
-  const config = readConfig(cartSettings, env);
+export const startCartService = serviceStarter(cartSettings, (config) => {
   const products = createServiceClient({ service: 'product', baseUrl: config.PRODUCT_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
-  return startService({
-    name: 'cart',
-    schema: 'cart',
-    version: servicePackage.version,
-    config,
-    migrations,
-    routes: (context) => cartRoutes(context, products),
-    ...(logDestination ? { logDestination } : {}),
-  });
-}
+  return { name: 'cart', schema: 'cart', version: servicePackage.version, migrations, routes: (context) => cartRoutes(context, products) };
+});

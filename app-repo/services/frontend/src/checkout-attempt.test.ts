@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RequestError } from './api/request-error.ts';
 import type { RequestFailure } from './api/request-error.ts';
-import type { Cart, Problem } from './api/shop-types.ts';
+import type { Cart, Problem, ProblemFieldError } from './api/shop-types.ts';
 import {
   attemptAfterFailure,
   attemptFor,
@@ -90,33 +90,22 @@ describe('isStillRunning', () => {
 describe('checkoutFailureOf', () => {
   const refused = (failure: RequestFailure, status: number, problem: Problem) =>
     new RequestError(failure, problem.detail ?? 'refused', status, problem);
-  const stock: Problem = {
-    type: 'https://slipway.dev/problems/insufficient-stock',
-    title: 'Insufficient stock',
-    status: 409,
-    detail: 'Some products ran out.',
-    errors: [],
-  };
-  const badEmail: Problem = {
-    type: 'https://slipway.dev/problems/bad-request',
-    title: 'Bad request',
-    status: 400,
-    detail: 'The request body is invalid.',
-    errors: [{ field: 'customer.email', message: 'must match format "email"' }],
-  };
-  const badKey: Problem = {
-    type: 'https://slipway.dev/problems/bad-request',
-    title: 'Bad request',
-    status: 400,
-    detail: 'Send an Idempotency-Key header.',
-    errors: [{ field: 'Idempotency-Key', message: 'is required' }],
-  };
-  const stillRunning: Problem = {
-    type: 'https://slipway.dev/problems/request-in-progress',
-    title: 'Request in progress',
-    status: 409,
-    detail: 'Still running.',
-  };
+  /** A problem document as the services answer (RFC 9457, its type under slipway.dev/problems/). */
+  const problemDocument = (slug: string, title: string, status: number, detail: string, errors?: ProblemFieldError[]): Problem => ({
+    type: `https://slipway.dev/problems/${slug}`,
+    title,
+    status,
+    detail,
+    ...(errors ? { errors } : {}),
+  });
+  const stock = problemDocument('insufficient-stock', 'Insufficient stock', 409, 'Some products ran out.', []);
+  const badEmail = problemDocument('bad-request', 'Bad request', 400, 'The request body is invalid.', [
+    { field: 'customer.email', message: 'must match format "email"' },
+  ]);
+  const badKey = problemDocument('bad-request', 'Bad request', 400, 'Send an Idempotency-Key header.', [
+    { field: 'Idempotency-Key', message: 'is required' },
+  ]);
+  const stillRunning = problemDocument('request-in-progress', 'Request in progress', 409, 'Still running.');
 
   it.each([
     [

@@ -1,7 +1,5 @@
 /** The order service, assembled from its configuration: what main.ts and the tests start. */
-import type { RunningService } from '@slipway/service-kit';
-import { commonSettings, createServiceClient, readConfig, settings, startService } from '@slipway/service-kit';
-import type { DestinationStream } from 'pino';
+import { commonSettings, createServiceClient, serviceStarter, settings } from '@slipway/service-kit';
 import servicePackage from '../package.json' with { type: 'json' };
 import { migrations } from './migrations.ts';
 import { orderRoutes } from './routes.ts';
@@ -14,20 +12,14 @@ export const orderSettings = {
   HTTP_TIMEOUT_MS: settings.integer(2000, 50, 60_000),
 };
 
-export function startOrderService(
-  env: Record<string, string | undefined> = process.env,
-  logDestination?: DestinationStream,
-): Promise<RunningService> {
-  const config = readConfig(orderSettings, env);
+export const startOrderService = serviceStarter(orderSettings, (config) => {
   const products = createServiceClient({ service: 'product', baseUrl: config.PRODUCT_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
   const carts = createServiceClient({ service: 'cart', baseUrl: config.CART_SERVICE_URL, timeoutMs: config.HTTP_TIMEOUT_MS });
-  return startService({
+  return {
     name: 'order',
     schema: 'orders',
     version: servicePackage.version,
-    config,
     migrations,
     routes: (context) => orderRoutes(context, { carts, products }),
-    ...(logDestination ? { logDestination } : {}),
-  });
-}
+  };
+});

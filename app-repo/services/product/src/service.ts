@@ -1,7 +1,5 @@
 /** The product service, assembled from its configuration: what main.ts and the tests start. */
-import type { RunningService } from '@slipway/service-kit';
-import { commonSettings, readConfig, settings, startService } from '@slipway/service-kit';
-import type { DestinationStream } from 'pino';
+import { commonSettings, serviceStarter, settings } from '@slipway/service-kit';
 import { migrations } from './migrations.ts';
 import { createListCache } from './list-cache.ts';
 import { productRoutes } from './routes.ts';
@@ -14,18 +12,11 @@ export const productSettings = {
   CATALOG_CACHE_TTL_MS: settings.integer(1000, 0, 60_000),
 };
 
-export function startProductService(
-  env: Record<string, string | undefined> = process.env,
-  logDestination?: DestinationStream,
-): Promise<RunningService> {
-  const config = readConfig(productSettings, env);
-  return startService({
-    name: 'product',
-    schema: 'product',
-    version: servicePackage.version,
-    config,
-    migrations,
-    routes: (context) => productRoutes(context, config.ADMIN_TOKEN, createListCache(config.CATALOG_CACHE_TTL_MS)),
-    ...(logDestination ? { logDestination } : {}),
-  });
-}
+export const startProductService = serviceStarter(productSettings, (config) => ({
+  name: 'product',
+  schema: 'product',
+  version: servicePackage.version,
+  config,
+  migrations,
+  routes: (context) => productRoutes(context, config.ADMIN_TOKEN, createListCache(config.CATALOG_CACHE_TTL_MS)),
+}));

@@ -1,18 +1,12 @@
 import type { Order } from '../api/shop-types.ts';
+import { ColumnHeaders } from './column-headers.tsx';
 import { Price } from './price.tsx';
 
 export function OrderLines({ order }: { order: Order }) {
   return (
     <table className="order-lines">
       <caption className="visually-hidden">Items in order {order.id}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col">Quantity</th>
-          <th scope="col">Price</th>
-          <th scope="col">Total</th>
-        </tr>
-      </thead>
+      <ColumnHeaders names={['Item', 'Quantity', 'Price', 'Total']} />
       <tbody>
         {order.lines.map((line) => (
           <tr key={line.productId}>

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { shopApi } from '../api/shop-api.ts';
+import { ColumnHeaders } from '../components/column-headers.tsx';
 import { orderDate } from '../components/order-lines.tsx';
 import { Price } from '../components/price.tsx';
 import { LoadFailed, Loading } from '../components/request-status.tsx';
@@ -26,15 +27,7 @@ function OrdersOfCart({ cartId }: { cartId: string | undefined }) {
       {orders.status === 'ready' && orders.data.items.length > 0 && (
         <table className="orders-table">
           <caption className="visually-hidden">Your orders, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Placed</th>
-              <th scope="col">Items</th>
-              <th scope="col">Total</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <ColumnHeaders names={['Order', 'Placed', 'Items', 'Total', 'Status']} />
           <tbody>
             {[...orders.data.items]
               .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
