@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
 import { createReleaseManifest, formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
@@ -109,6 +110,20 @@ interface StageArtifact {
   name: string;
   runId: number;
   files: Record<string, string>;
+  expired?: boolean;
+}
+
+/** What release.yml's dev job writes to verified.json after a passed verification with a 300 s soak (override to break it). */
+export function verifiedMarker(releaseId: string, service = 'cart', overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    releaseId,
+    environment: 'dev',
+    gitopsCommit: 'f'.repeat(40),
+    verified: true,
+    soakSeconds: 300,
+    slo: [{ service, version: 'sha-1234567', requests: 500, errorRatio: 0, slowRatio: 0.002, ok: true }],
+    ...overrides,
+  });
 }
 
 const apiState = join(tmpdir(), `slipway-replay-api-${process.pid}-${randomBytes(4).toString('hex')}.json`);
@@ -207,8 +222,13 @@ export class Stage {
     });
   }
 
-  artifact(name: string, runId: number, files: Record<string, string> = {}): void {
-    this.artifacts.push({ name, runId, files });
+  artifact(name: string, runId: number, files: Record<string, string> = {}, options: { expired?: boolean } = {}): void {
+    this.artifacts.push({ name, runId, files, ...options });
+  }
+
+  /** The verified-in-dev marker of `releaseId` uploaded by run `runId` (verified.json: `content`, by default a passed soak). */
+  marker(releaseId: string, runId: number, content = verifiedMarker(releaseId), options: { expired?: boolean } = {}): void {
+    this.artifact(`release-verified-dev-${releaseId}`, runId, { 'verified.json': content }, options);
   }
 
   harness(): ReplayHarness {
@@ -218,7 +238,15 @@ export class Stage {
     const state: ActionsApiState = {
       tokens: ['ghs_replayToken', appToken],
       runs: this.runs,
-      artifacts: this.artifacts.map(({ name, runId }) => ({ name, runId })),
+      // Each artifact's archive is a real zip of its files, as upload-artifact v4 lays them out.
+      artifacts: this.artifacts.map(({ name, runId, files, expired }) => ({
+        name,
+        runId,
+        ...(expired ? { expired } : {}),
+        zipBase64: Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)])))).toString(
+          'base64',
+        ),
+      })),
       approvals: this.approvals,
       attestations: this.attestations,
     };
