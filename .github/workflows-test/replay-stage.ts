@@ -239,11 +239,11 @@ export class Stage {
 
   /**
    * The deployment GitHub makes when a job bound to `environment` starts (for the replayed run and its
-   * commit): call before replaying such a job. Returns it as the API stand-in holds it now.
+   * commit, github.sha): call before replaying such a job. Returns it as the API stand-in holds it now.
    */
-  jobStarts(environment: string): StandInDeployment {
+  jobStarts(environment: string, sha = replayedSha): StandInDeployment {
     this.syncDeployments();
-    const deployment = jobDeployment(this.deployments, { environment, sha: replayedSha, runId: replayedRun, repository });
+    const deployment = jobDeployment(this.deployments, { environment, sha, runId: replayedRun, repository });
     this.deployments.push(deployment);
     return deployment;
   }

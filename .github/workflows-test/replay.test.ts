@@ -546,6 +546,7 @@ describe('a prod promotion in pull-request mode, replayed against a local server
       vars: { GITOPS_APP_SLUG: 'slipway-gitops' },
       event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } },
     });
+    const deployment = stage.jobStarts('production', merged);
     const verifyMerged = replayJob(
       root,
       promoteProd,
@@ -553,7 +554,24 @@ describe('a prod promotion in pull-request mode, replayed against a local server
       { ...push, github: { ...(push['github'] as Record<string, unknown>), sha: merged } },
       stage.harness(),
     );
-    expect(verifyMerged.steps.find((step) => step.label === './actions/verify')?.ran).toBe('harness');
+    expect(verifyMerged.steps.find((step) => step.id === 'verify')?.ran).toBe('harness');
+    // The merge's deployment (GitHub's, for the merge commit) names the merged promotion's release:
+    // its Slipway-Release trailer (dev's images from several releases: a release id made for them).
+    const mergedRelease = run(
+      remote.bare,
+      'log',
+      '-1',
+      '--format=%(trailers:key=Slipway-Release,valueonly,separator=)',
+      merged,
+      '--',
+      'gitops-repo/environments/prod',
+    ).trim();
+    expect(mergedRelease).toMatch(/^dev-\d{8}T\d{6}Z$/);
+    expect(stage.deployment(deployment.id)?.statuses.at(-1)).toMatchObject({
+      state: 'success',
+      description: `Release ${mergedRelease} · GitOps ${merged.slice(0, 12)} · verified`,
+      environmentUrl: 'https://shop.example.com',
+    });
     expect(stage.verifications.at(-1)).toMatchObject({
       environment: 'prod',
       'gitops-commit': merged,
