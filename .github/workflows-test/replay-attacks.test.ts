@@ -226,7 +226,7 @@ describe('the ways around the production gate, replayed', () => {
     );
     expect(pins(remote, 'prod')['cart']).toEqual(first.services['cart']?.image);
     expect(run(remote.bare, 'log', '-1', '--format=%s', 'main')).toMatch(/^rollback prod:/);
-  });
+  }, 180_000); // nine jobs replayed one after another
 
   it('an image without an attestation reaches dev only while DEV_REQUIRE_PROVENANCE is false, and the summary says so in bold; prod refuses it, naming the service, digest and reason, and writes nothing', async () => {
     // The rollback of the case above has finished.
