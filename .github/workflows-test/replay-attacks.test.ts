@@ -23,6 +23,7 @@ import {
   root,
   services,
   Stage,
+  verifiedMarker,
   withGitHubApi,
 } from './replay-stage.ts';
 import { withSigstore } from './replay-attestations.ts';
@@ -80,7 +81,7 @@ describe('the ways around the production gate, replayed', () => {
     const evil = releaseOf(remote, 'e0e0e0e'.padEnd(40, '1'), '2026-11-23T00:00:00Z', ['cart']);
     stage.releaseRun(901, evil.source.commit, { event: 'pull_request', headBranch: 'main', headRepository: 'mallory/slipway' });
     stage.artifact(`release-manifest-${evil.id}`, 901, { 'release-manifest.json': formatReleaseManifest(evil) });
-    stage.artifact(`release-verified-dev-${evil.id}`, 901, { 'verified.json': '{}' });
+    stage.marker(evil.id, 901);
     const prodBefore = pins(remote, 'prod');
     const downloads = stage.ghLog().length;
     expect(() => promoteWith(dispatch(evil.id))).toThrow(
@@ -95,12 +96,65 @@ describe('the ways around the production gate, replayed', () => {
     stage.releaseRun(801, unverified.source.commit);
     stage.artifact(`release-manifest-${unverified.id}`, 801, { 'release-manifest.json': formatReleaseManifest(unverified) });
     stage.releaseRun(803, 'f00f00f'.padEnd(40, '3'), { event: 'pull_request', headBranch: 'add-marker' });
-    stage.artifact(`release-verified-dev-${unverified.id}`, 803, { 'verified.json': '{}' });
+    stage.marker(unverified.id, 803);
     const prodBefore = pins(remote, 'prod');
     expect(() => promoteWith(dispatch(unverified.id))).toThrow(
       /marker comes from run 803 was triggered by pull_request, not by push, not from run 801 that built the release; a marker counts only from the run that built and verified it/,
     );
     expect(pins(remote, 'prod')).toEqual(prodBefore);
+  });
+
+  // Markers as they come: the dev job's verified.json of an older Slipway (no soak), a soak whose SLO
+  // failed, a copy of another release's marker, one past its retention. Prod reads each one's content.
+  it.each<[string, number, (id: string) => [string, { expired?: boolean }?], RegExp]>([
+    [
+      'a marker written without a soak',
+      841,
+      (id) => [JSON.stringify({ releaseId: id, environment: 'dev', gitopsCommit: 'f'.repeat(40), verified: true })],
+      /was verified in dev without a soak \(release-verified-dev-\S+\/verified\.json records no soakSeconds\); prod takes only a release that stayed Healthy through dev's soak window/,
+    ],
+    [
+      'a marker whose SLO failed during the soak',
+      842,
+      (id) => [
+        verifiedMarker(id, 'order', {
+          slo: [{ service: 'order', version: 'sha-8420000', requests: 900, errorRatio: 0.08, slowRatio: 0.01, ok: false }],
+        }),
+      ],
+      /records SLO figures that are incomplete or not met \(order\)/,
+    ],
+    [
+      'a marker copied from another release',
+      843,
+      () => [verifiedMarker('1111111-20261120T100000Z')],
+      /verified\.json names release 1111111-20261120T100000Z, not /,
+    ],
+    [
+      'a marker past its retention (expired)',
+      844,
+      (id) => [verifiedMarker(id), { expired: true }],
+      /marker of run 844 has expired \(artifacts are kept 90 days\), so its soak and SLO figures cannot be read/,
+    ],
+  ])('%s is read and refused at the plan, with its reason; nothing is written', (_name, runId, content, reason) => {
+    const candidate = releaseOf(remote, `${runId}abcd`.padEnd(40, '9'), '2026-11-23T03:00:00Z', ['order']);
+    stage.releaseRun(runId, candidate.source.commit);
+    stage.artifact(`release-manifest-${candidate.id}`, runId, { 'release-manifest.json': formatReleaseManifest(candidate) });
+    const [text, options] = content(candidate.id);
+    stage.marker(candidate.id, runId, text, options);
+    const prodBefore = pins(remote, 'prod');
+    const head = remote.head();
+    const downloads = stage.ghLog().length;
+    let refusal = '';
+    try {
+      promoteWith(dispatch(candidate.id));
+    } catch (error) {
+      refusal = (error as Error).message;
+    }
+    expect(refusal).toMatch(reason);
+    expect(refusal).toMatch(/verify it in dev again \(a Release run of a newer commit\) or promote 'dev'/);
+    expect(pins(remote, 'prod')).toEqual(prodBefore);
+    expect(remote.head()).toBe(head);
+    expect(stage.ghLog().length).toBe(downloads);
   });
 
   it.each([
@@ -115,7 +169,7 @@ describe('the ways around the production gate, replayed', () => {
     ['this repository’s pull request run of release.yml', { event: 'pull_request', head_branch: 'main' }],
   ])('%s does not start a prod promotion: the plan job’s if names what it checks', (_, run) => {
     stage.releaseRun(66, first.source.commit, { event: 'pull_request', headRepository: 'mallory/slipway' });
-    stage.artifact(`release-verified-dev-${first.id}`, 66, { 'verified.json': '{}' });
+    stage.marker(first.id, 66);
     const prodBefore = pins(remote, 'prod');
     const fork = context({ event_name: 'workflow_run', actor: 'mallory', event: releaseCompleted(66, run) });
     expect(() => replayJob(root, promoteProd, 'plan', fork, stage.harness())).toThrow(
@@ -130,7 +184,7 @@ describe('the ways around the production gate, replayed', () => {
     expect(text).toContain('"revision": "main"');
     stage.releaseRun(811, branchy.source.commit);
     stage.artifact(`release-manifest-${branchy.id}`, 811, { 'release-manifest.json': text });
-    stage.artifact(`release-verified-dev-${branchy.id}`, 811, { 'verified.json': '{}' });
+    stage.marker(branchy.id, 811);
     const prodBefore = pins(remote, 'prod');
     const head = remote.head();
     expect(() => promoteWith(dispatch(branchy.id))).toThrow(/\/services\/cart\/chart\/revision: must be a full 40-hex commit SHA/);
@@ -143,7 +197,6 @@ describe('the ways around the production gate, replayed', () => {
     promoteWith(dispatch(first.id));
     const second = releaseOf(remote, '2222222'.padEnd(40, '5'), '2026-11-24T00:00:00Z', ['cart']);
     await merge(second, 502);
-    stage.artifact(`release-verified-dev-${second.id}`, 502, { 'verified.json': '{}' });
     promoteWith(dispatch(second.id));
     expect(pins(remote, 'prod')['cart']).toEqual(second.services['cart']?.image);
 
@@ -173,7 +226,7 @@ describe('the ways around the production gate, replayed', () => {
     );
     expect(pins(remote, 'prod')['cart']).toEqual(first.services['cart']?.image);
     expect(run(remote.bare, 'log', '-1', '--format=%s', 'main')).toMatch(/^rollback prod:/);
-  });
+  }, 180_000); // nine jobs replayed one after another
 
   it('an image without an attestation reaches dev only while DEV_REQUIRE_PROVENANCE is false, and the summary says so in bold; prod refuses it, naming the service, digest and reason, and writes nothing', async () => {
     // The rollback of the case above has finished.
@@ -191,7 +244,6 @@ describe('the ways around the production gate, replayed', () => {
     expect(step?.summary).toContain('**Provenance was not verified: `require-provenance` is `false`');
     expect(pins(remote, 'dev')['order']).toEqual(unattested.services['order']?.image);
 
-    stage.artifact(`release-verified-dev-${unattested.id}`, 521, { 'verified.json': '{}' });
     const prodBefore = pins(remote, 'prod');
     const head = remote.head();
     // DEV_REQUIRE_PROVENANCE does not reach prod.
@@ -209,7 +261,6 @@ describe('the ways around the production gate, replayed', () => {
     const elsewhere = releaseOf(remote, '8888888'.padEnd(40, '8'), '2026-11-27T00:00:00Z', ['frontend']);
     await stage.publish(elsewhere, { workflow: '.github/workflows/pull-request.yml' });
     await merge(elsewhere, 530, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
-    stage.artifact(`release-verified-dev-${elsewhere.id}`, 530, { 'verified.json': '{}' });
     const head = remote.head();
     expect(() => promoteWith(dispatch(elsewhere.id))).toThrow(
       new RegExp(`frontend: ${elsewhere.services['frontend']?.image.digest} refused: wrong workflow`),

@@ -13,16 +13,19 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
 import { createReleaseManifest, formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../../actions/lib/release/release-runs.ts';
 import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/test-support/github-actions-api.ts';
+import { jobDeployment } from '../../actions/test-support/github-deployments-api.ts';
+import type { StandInDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
@@ -44,6 +47,8 @@ export const services = ['frontend', 'product', 'cart', 'order'];
 export const repository = 'example/slipway';
 /** The id of the replayed run (github.run_id), whose approvals the promote action reads. */
 export const replayedRun = 4242;
+/** The replayed run's commit (github.sha): the commit of the deployments GitHub makes for its jobs. */
+export const replayedSha = '9'.repeat(40);
 /** What the create-github-app-token stand-in mints. */
 export const appToken = 'ghs_appToken';
 
@@ -104,6 +109,20 @@ interface StageArtifact {
   name: string;
   runId: number;
   files: Record<string, string>;
+  expired?: boolean;
+}
+
+/** What release.yml's dev job writes to verified.json after a passed verification with a 300 s soak (override to break it). */
+export function verifiedMarker(releaseId: string, service = 'cart', overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    releaseId,
+    environment: 'dev',
+    gitopsCommit: 'f'.repeat(40),
+    verified: true,
+    soakSeconds: 300,
+    slo: [{ service, version: 'sha-1234567', requests: 500, errorRatio: 0, slowRatio: 0.002, ok: true }],
+    ...overrides,
+  });
 }
 
 const apiState = join(tmpdir(), `slipway-replay-api-${process.pid}-${randomBytes(4).toString('hex')}.json`);
@@ -144,6 +163,8 @@ export class Stage {
   building: ReleaseManifest | undefined;
   /** The id of the workflow run being replayed (its uploads belong to it). */
   runId = 0;
+  /** The deployments GitHub made for replayed jobs bound to environments, with the statuses posted on them. */
+  readonly deployments: StandInDeployment[] = [];
 
   /** `remote` is what the workflows check out; `gitops`, when given, is a separate GitOps repository. */
   constructor(
@@ -202,20 +223,62 @@ export class Stage {
     });
   }
 
-  artifact(name: string, runId: number, files: Record<string, string> = {}): void {
-    this.artifacts.push({ name, runId, files });
+  artifact(name: string, runId: number, files: Record<string, string> = {}, options: { expired?: boolean } = {}): void {
+    this.artifacts.push({ name, runId, files, ...options });
+  }
+
+  /** The verified-in-dev marker of `releaseId` uploaded by run `runId` (verified.json: `content`, by default a passed soak). */
+  marker(releaseId: string, runId: number, content = verifiedMarker(releaseId), options: { expired?: boolean } = {}): void {
+    this.artifact(`release-verified-dev-${releaseId}`, runId, { 'verified.json': content }, options);
+  }
+
+  /**
+   * The deployment GitHub makes when a job bound to `environment` starts (for the replayed run and its
+   * commit, github.sha): call before replaying such a job. Returns it as the API stand-in holds it now.
+   */
+  jobStarts(environment: string, sha = replayedSha): StandInDeployment {
+    this.syncDeployments();
+    const deployment = jobDeployment(this.deployments, { environment, sha, runId: replayedRun, repository });
+    this.deployments.push(deployment);
+    return deployment;
+  }
+
+  /** A deployment as the API stand-in holds it now (its statuses, oldest first). */
+  deployment(id: number): StandInDeployment | undefined {
+    this.syncDeployments();
+    return this.deployments.find((deployment) => deployment.id === id);
+  }
+
+  /** The API stand-in writes posted statuses to its state file: read them back before it is rewritten. */
+  private syncDeployments(): void {
+    if (!existsSync(apiState)) return;
+    const posted = (JSON.parse(readFileSync(apiState, 'utf8')) as ActionsApiState).deployments ?? [];
+    for (const deployment of posted) {
+      const index = this.deployments.findIndex((candidate) => candidate.id === deployment.id);
+      if (index >= 0) this.deployments[index] = deployment;
+    }
   }
 
   harness(): ReplayHarness {
+    this.syncDeployments();
     const config = join(this.bin, 'gh.json');
     const log = join(this.bin, 'gh.log');
     writeFileSync(config, JSON.stringify({ artifacts: this.artifacts, log }));
     const state: ActionsApiState = {
       tokens: ['ghs_replayToken', appToken],
       runs: this.runs,
-      artifacts: this.artifacts.map(({ name, runId }) => ({ name, runId })),
+      // Each artifact's archive is a real zip of its files, as upload-artifact v4 lays them out.
+      artifacts: this.artifacts.map(({ name, runId, files, expired }) => ({
+        name,
+        runId,
+        ...(expired ? { expired } : {}),
+        zipBase64: Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)])))).toString(
+          'base64',
+        ),
+      })),
       approvals: this.approvals,
       attestations: this.attestations,
+      deployments: this.deployments,
     };
     writeFileSync(apiState, JSON.stringify(state));
     if (!existsSync(log)) writeFileSync(log, '');
@@ -227,6 +290,9 @@ export class Stage {
         if (!inputs['repository']) {
           const checkout = this.remote.clone(name);
           placeTrustedRoot(checkout);
+          // The committed CLI bundle, as in a checkout of this repository (jobs without npm ci run it).
+          mkdirSync(join(checkout, 'actions/cli/dist'), { recursive: true });
+          copyFileSync(join(root, 'actions/cli/dist/slipway.js'), join(checkout, 'actions/cli/dist/slipway.js'));
           return checkout;
         }
         if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace)
@@ -343,7 +409,7 @@ export function context(overrides: {
       token: 'ghs_replayToken',
       repository,
       repository_owner: 'example',
-      sha: '9999999999999999999999999999999999999999',
+      sha: replayedSha,
       ref: 'refs/heads/main',
       run_id: String(replayedRun),
       actor: overrides.actor ?? 'merger',
@@ -357,6 +423,8 @@ export function context(overrides: {
       AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/deploy',
       EKS_CLUSTER_NAME: 'slipway',
       SIGSTORE_TRUSTED_ROOT: replayTrustedRoot,
+      SHOP_URL_DEV: 'https://dev.shop.example.com',
+      SHOP_URL_PROD: 'https://shop.example.com',
       ...overrides.vars,
     },
     secrets: { ...overrides.secrets },

@@ -97,12 +97,13 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   async function merge(
     manifest: ReleaseManifest,
     runId: number,
-  ): Promise<{ build: JobReplay; promote: JobReplay; promoteOutputs: Record<string, string> }> {
+  ): Promise<{ build: JobReplay; promote: JobReplay; promoteOutputs: Record<string, string>; deployment: number }> {
     stage.releaseRun(runId, manifest.source.commit);
     stage.runId = runId;
     stage.building = manifest;
     await stage.sign(manifest);
     const build = replayJob(root, release, 'build', context({ event_name: 'push' }), stage.harness());
+    const { id: deployment } = stage.jobStarts('dev');
     const promote = replayJob(
       root,
       release,
@@ -111,12 +112,12 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
       stage.harness(),
     );
     const promoteOutputs = jobOutputs(release, 'promote-dev', promote);
-    return { build, promote, promoteOutputs };
+    return { build, promote, promoteOutputs, deployment };
   }
 
   it('merge → release: the build attests each image it pushes and records it; dev runs the release once its provenance verifies, verified at the GitOps commit promote made', async () => {
     first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
-    const { build, promote, promoteOutputs } = await merge(first, 501);
+    const { build, promote, promoteOutputs, deployment } = await merge(first, 501);
     // Two attestations per image (SLSA provenance, CycloneDX SBOM), each for the image's own name and digest.
     expect(
       stage.attested.map(({ subjectName, subjectDigest, predicateType }) => `${subjectName}@${subjectDigest} ${predicateType}`).sort(),
@@ -166,7 +167,16 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
       ['verify', 'harness'],
       ['Record the verified release', 'script'],
       ['actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02', 'harness'],
+      ['The deployment record', 'script'],
     ]);
+    // GitHub's deployment of the dev job (API stand-in) names the release, the GitOps commit and the shop.
+    expect(stage.deployment(deployment)?.statuses.at(-1)).toEqual({
+      state: 'success',
+      description: `Release ${first.id} · GitOps ${remote.head().slice(0, 12)} · verified`,
+      logUrl: 'https://github.com/example/slipway/actions/runs/4242',
+      environmentUrl: 'https://dev.shop.example.com',
+    });
+    expect(promote.steps.at(-1)?.stdout).not.toContain('::warning::');
     expect(promote.steps[3]?.stdout).not.toContain('::warning::');
     const inputs = promote.steps[3]?.inputs ?? {};
     expect(inputs).toMatchObject({
@@ -248,7 +258,13 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(planOutputs.outputs).toMatchObject({ 'release-run': '501', 'release-id': first.id, 'from-environment': '', differs: 'true' });
     expect(plan.steps.find((step) => step.id === 'diff')?.stdout).toContain('services differ; promoting dev -> prod would change');
 
+    const production = stage.jobStarts('production');
     const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
+    expect(stage.deployment(production.id)?.statuses.at(-1)).toMatchObject({
+      state: 'success',
+      description: `Release ${first.id} · GitOps ${remote.head().slice(0, 12)} · verified`,
+      environmentUrl: 'https://shop.example.com',
+    });
     expect(promote.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({
       environment: 'prod',
       'release-manifest': 'release/release-manifest.json',
@@ -344,8 +360,20 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     const inputs = { environment: 'prod', reason: 'checkout errors' };
     const dispatch = context({ event_name: 'workflow_dispatch', actor: 'on-call', inputs });
     expect(condition(parse(readFileSync(rollback, 'utf8')).jobs['rollback-dev'].if, dispatch)).toBe(false);
+    const restoring = stage.jobStarts('production');
+    const superseded = stage.deployments.filter(
+      (deployment) => deployment.environment === 'production' && deployment.statuses.at(-1)?.state === 'success',
+    );
     const replay = replayJob(root, rollback, 'rollback-prod', dispatch, stage.harness());
     for (const service of services) expect(pins(remote, 'prod')[service]).toEqual(first.services[service]?.image);
+    // The rollback is a deployment of the earlier release; the production deployments it superseded are inactive.
+    expect(stage.deployment(restoring.id)?.statuses.at(-1)).toMatchObject({
+      state: 'success',
+      description: `Rollback to release ${first.id} · GitOps ${remote.head().slice(0, 12)} · verified`,
+      environmentUrl: 'https://shop.example.com',
+    });
+    expect(superseded.length).toBeGreaterThan(0);
+    for (const { id } of superseded) expect(stage.deployment(id)?.statuses.at(-1)?.state).toBe('inactive');
     const message = run(remote.bare, 'log', '-1', '--format=%B', 'main');
     expect(message).toMatch(/^rollback prod:/);
     expect(message).toContain('Approved-By: octocat');
@@ -486,7 +514,9 @@ describe('a prod promotion in pull-request mode, replayed against a local server
     ).toEqual([
       ['aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df', 'skipped'],
       ['kubeconfig for the prod cluster', 'skipped'],
-      ['./actions/verify', 'skipped'],
+      ['verify', 'skipped'],
+      // Nothing deployed yet: the job's deployment gets no release (verify-merged deploys it).
+      ['The deployment record', 'skipped'],
     ]);
     expect(stage.verifications).toHaveLength(verifications);
 
@@ -516,6 +546,7 @@ describe('a prod promotion in pull-request mode, replayed against a local server
       vars: { GITOPS_APP_SLUG: 'slipway-gitops' },
       event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } },
     });
+    const deployment = stage.jobStarts('production', merged);
     const verifyMerged = replayJob(
       root,
       promoteProd,
@@ -523,7 +554,24 @@ describe('a prod promotion in pull-request mode, replayed against a local server
       { ...push, github: { ...(push['github'] as Record<string, unknown>), sha: merged } },
       stage.harness(),
     );
-    expect(verifyMerged.steps.find((step) => step.label === './actions/verify')?.ran).toBe('harness');
+    expect(verifyMerged.steps.find((step) => step.id === 'verify')?.ran).toBe('harness');
+    // The merge's deployment (GitHub's, for the merge commit) names the merged promotion's release:
+    // its Slipway-Release trailer (dev's images from several releases: a release id made for them).
+    const mergedRelease = run(
+      remote.bare,
+      'log',
+      '-1',
+      '--format=%(trailers:key=Slipway-Release,valueonly,separator=)',
+      merged,
+      '--',
+      'gitops-repo/environments/prod',
+    ).trim();
+    expect(mergedRelease).toMatch(/^dev-\d{8}T\d{6}Z$/);
+    expect(stage.deployment(deployment.id)?.statuses.at(-1)).toMatchObject({
+      state: 'success',
+      description: `Release ${mergedRelease} · GitOps ${merged.slice(0, 12)} · verified`,
+      environmentUrl: 'https://shop.example.com',
+    });
     expect(stage.verifications.at(-1)).toMatchObject({
       environment: 'prod',
       'gitops-commit': merged,

@@ -57,6 +57,39 @@ interface BrokenCase {
 
 const broken: BrokenCase[] = [
   {
+    name: 'deployments: write in a job that records no deployment',
+    edit: ['    permissions:\n      contents: write\n', '    permissions:\n      contents: write\n      deployments: write\n'],
+    rule: 'deployments-write',
+    line: 28,
+    job: 'promote',
+    says: /grants deployments: write but records no deployment \(no slipway deployment-status step\); drop the grant/,
+  },
+  {
+    name: 'a deployment record without deployments: write',
+    edit: [
+      '          mode: ${{ inputs.mode }}\n',
+      '          mode: ${{ inputs.mode }}\n      - name: The deployment record\n        run: node actions/cli/dist/slipway.js deployment-status --environment production\n',
+    ],
+    rule: 'deployments-write',
+    line: 23,
+    job: 'promote',
+    says: /runs slipway deployment-status without permissions: deployments: write/,
+  },
+  {
+    name: 'deployments: write and a deployment record in a job bound to no environment',
+    edit: [
+      ['  plan:\n    runs-on: ubuntu-latest\n', '  plan:\n    runs-on: ubuntu-latest\n    permissions:\n      deployments: write\n'],
+      [
+        '${{ github.sha }}"\n',
+        '${{ github.sha }}"\n      - name: The deployment record\n        run: npx slipway deployment-status --environment production\n',
+      ],
+    ],
+    rule: 'deployments-write',
+    line: 17,
+    job: 'plan',
+    says: /grants deployments: write but is bound to no environment/,
+  },
+  {
     name: 'an action on a tag',
     edit: [`${checkout} # v5.0.0\n      - name: Show`, 'actions/checkout@v5\n      - name: Show'],
     rule: 'unpinned-action',

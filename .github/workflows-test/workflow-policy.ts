@@ -11,6 +11,8 @@
  *     verify action with rollback) runs in the `production` environment;
  *   - promotions queue in a concurrency group that never cancels a run in progress;
  *   - no `pull_request_target` trigger;
+ *   - `deployments: write` only in a job bound to an environment that posts its deployment's status
+ *     (`slipway deployment-status`), and every such job grants it;
  *   - and the production-gate rules of workflow-policy-gates.ts (workflow_run, artifacts, secrets, credentials).
  * The step rules (pins, scripts, which steps promote) live in workflow-policy-steps.ts.
  */
@@ -32,6 +34,7 @@ export type WorkflowRule =
   | 'prod-promotion-outside-production'
   | 'promotion-concurrency'
   | 'pull-request-target'
+  | 'deployments-write'
   | GateRule;
 
 export interface WorkflowFinding {
@@ -116,7 +119,33 @@ function checkJob(job: string, jobNode: YAMLMap, text: string, lineOf: LineOf, a
   const reusable = get(jobNode, 'uses');
   if (reusable !== undefined) checkUses(reusable as YamlNode, text, { job }, lineOf, add);
   for (const finding of checkJobGates(job, jobNode, lineOf)) add(finding);
+  checkDeploymentsWrite(job, jobNode, lineOf, add);
   return checkSteps(job, jobNode, text, lineOf, add);
+}
+
+/** `deployments: write` exactly where a job bound to an environment records its deployment (slipway deployment-status). */
+function checkDeploymentsWrite(job: string, jobNode: YAMLMap, lineOf: LineOf, add: Add): void {
+  const grant = get(get(jobNode, 'permissions'), 'deployments');
+  const granted = scalarText(grant) === 'write';
+  const steps = get(jobNode, 'steps');
+  const records = (isSeq(steps) ? steps.items : []).some((step) =>
+    /\bslipway(\.js)? deployment-status\b/.test(scalarText(get(step, 'run')) ?? ''),
+  );
+  if (granted && (!records || get(jobNode, 'environment') === undefined)) {
+    add({
+      line: lineOf(grant as YamlNode),
+      job,
+      rule: 'deployments-write',
+      message: `job ${job} grants deployments: write but ${records ? 'is bound to no environment (GitHub makes no deployment for it)' : 'records no deployment (no slipway deployment-status step)'}; drop the grant, or bind the job to its environment and record its deployment`,
+    });
+  } else if (records && !granted) {
+    add({
+      line: lineOf(jobNode),
+      job,
+      rule: 'deployments-write',
+      message: `job ${job} runs slipway deployment-status without permissions: deployments: write; grant it in the job (and only there)`,
+    });
+  }
 }
 
 /** A job that promotes: prod only in the production environment, and always in a concurrency group that queues. */

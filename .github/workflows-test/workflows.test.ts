@@ -128,9 +128,13 @@ describe('the workflows', () => {
       uses: (step) => step.uses?.startsWith('github/codeql-action/upload-sarif@') === true,
     },
     attestations: { needs: 'an attestation (actions/attest)', uses: (step) => step.uses?.startsWith('actions/attest@') === true },
+    deployments: {
+      needs: "a status on the job's deployment (slipway deployment-status)",
+      uses: (step) => /\bslipway(\.js)? deployment-status\b/.test(step.run ?? ''),
+    },
   };
   it.each(files)(
-    '%s grants contents, pull-requests, security-events and attestations write only to jobs with a step that writes there',
+    '%s grants contents, pull-requests, security-events, attestations and deployments write only to jobs with a step that writes there',
     (name) => {
       for (const [id, job] of Object.entries(workflow(name).jobs)) {
         const permissions = typeof job.permissions === 'object' ? job.permissions : {};

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   'changed-services': () => import('./commands/changed-services.ts'),
   'release-run': () => import('./commands/release-run.ts'),
   'pending-rollback': () => import('./commands/pending-rollback.ts'),
+  'deployment-status': () => import('./commands/deployment-status.ts'),
   'verify-provenance': () => import('./commands/verify-provenance.ts'),
 };
 

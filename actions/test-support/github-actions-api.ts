@@ -7,17 +7,23 @@
  *   GET  /repos/{o}/{r}/actions/runs/{id}                                               a run, or 404
  *   GET  /repos/{o}/{r}/actions/runs/{id}/artifacts?name=                               { total_count, artifacts }
  *   GET  /repos/{o}/{r}/actions/artifacts?name=                                         { total_count, artifacts }
+ *   GET  /repos/{o}/{r}/actions/artifacts/{id}/zip     302 to the archive (a signed, short-lived URL on
+ *        GitHub: here /_artifact-archives/{id}, which needs no token), 410 once the artifact expired
  *   GET  /repos/{o}/{r}/actions/runs/{id}/approvals                                     [ { state, user, environments, comment } ]
  *   GET|POST|PATCH /repos/{o}/{r}/pulls[/{n}]                                           pull requests (kept in memory)
  *   GET  /repos/{o}/{r}/attestations/{subject_digest}                                   { attestations } (github-attestations-api.ts's answer)
+ *   GET|POST /repos/{o}/{r}/deployments[/{id}/statuses]                                 github-deployments-api.ts's answer
  *
- * The state (runs, artifacts, approvals) is read through a function on every request, so a test
- * may change it between calls; `github-api-process.ts` serves it from a JSON file in a child process.
+ * The state (runs, artifacts, approvals, deployments) is read through a function on every request, so a
+ * test may change it between calls; `github-api-process.ts` serves it from a JSON file in a child
+ * process, and writes it back after a deployment status is posted.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listAttestationsPage } from './github-attestations-api.ts';
+import { deploymentsRoute } from './github-deployments-api.ts';
+import type { StandInDeployment } from './github-deployments-api.ts';
 
 export interface StandInRun {
   id: number;
@@ -38,6 +44,8 @@ export interface StandInArtifact {
   name: string;
   runId: number;
   expired?: boolean;
+  /** The artifact's zip archive (a real zip the test built), base64: what its download serves. */
+  zipBase64?: string;
 }
 
 export interface StandInApproval {
@@ -54,6 +62,8 @@ export interface ActionsApiState {
   approvals?: Record<string, StandInApproval[]>;
   /** Sigstore bundles the attestations API lists: by repository (owner/name), then subject digest (sha256:…). */
   attestations?: Record<string, Record<string, unknown[]>>;
+  /** The deployments GitHub made for jobs bound to environments, with their statuses. */
+  deployments?: StandInDeployment[];
 }
 
 /** A pull request as the pulls endpoints return it (the fields Slipway reads). */
@@ -96,9 +106,9 @@ function artifactView(artifact: StandInArtifact, index: number, runs: StandInRun
     id: index + 1,
     node_id: `MDg6QXJ0aWZhY3Q${index + 1}`,
     name: artifact.name,
-    size_in_bytes: 512,
-    url: '',
-    archive_download_url: '',
+    size_in_bytes: artifact.zipBase64 === undefined ? 512 : Buffer.from(artifact.zipBase64, 'base64').length,
+    url: `https://api.github.com/repos/${repository}/actions/artifacts/${index + 1}`,
+    archive_download_url: `https://api.github.com/repos/${repository}/actions/artifacts/${index + 1}/zip`,
     expired: artifact.expired ?? false,
     created_at: '2026-11-22T00:00:00Z',
     expires_at: '2027-02-20T00:00:00Z',
@@ -113,8 +123,11 @@ function artifactView(artifact: StandInArtifact, index: number, runs: StandInRun
   };
 }
 
-/** The request handler over a state that is read on every request. */
-export function actionsApiHandler(readState: () => ActionsApiState): (request: IncomingMessage, response: ServerResponse) => void {
+/** The request handler over a state that is read on every request (and handed to `writeState` after a change). */
+export function actionsApiHandler(
+  readState: () => ActionsApiState,
+  writeState: (state: ActionsApiState) => void = () => undefined,
+): (request: IncomingMessage, response: ServerResponse) => void {
   const pulls: StandInPull[] = [];
   return (request, response) => {
     let text = '';
@@ -125,6 +138,14 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
         response.end(JSON.stringify(value));
       };
       const state = readState();
+      // The archive's short-lived URL carries its own signature on GitHub: no token.
+      const archive = /^\/_artifact-archives\/(\d+)$/.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
+      if (request.method === 'GET' && archive) {
+        const zip = state.artifacts[Number(archive[1]) - 1]?.zipBase64;
+        if (zip === undefined) return send(404, { message: 'Not Found' });
+        response.writeHead(200, { 'content-type': 'application/zip' });
+        return response.end(Buffer.from(zip, 'base64'));
+      }
       if (
         !state.tokens.some(
           (token) => request.headers.authorization === `token ${token}` || request.headers.authorization === `Bearer ${token}`,
@@ -173,6 +194,24 @@ export function actionsApiHandler(readState: () => ActionsApiState): (request: I
       if (request.method === 'GET' && rest === 'actions/artifacts') {
         const listed = artifacts(state.artifacts);
         return send(200, { total_count: listed.length, artifacts: listed });
+      }
+      if (request.method === 'GET' && (match = /^actions\/artifacts\/(\d+)\/zip$/.exec(rest))) {
+        const artifact = state.artifacts[Number(match[1]) - 1];
+        if (!artifact) return send(404, { message: 'Not Found' });
+        if (artifact.expired) return send(410, { message: 'Artifact has expired', documentation_url: 'https://docs.github.com/rest' });
+        response.writeHead(302, { location: `http://${request.headers.host ?? 'localhost'}/_artifact-archives/${match[1]}` });
+        return response.end();
+      }
+      const deployments = deploymentsRoute((state.deployments ??= []), {
+        method: request.method ?? 'GET',
+        rest,
+        url,
+        body: text,
+        repository,
+      });
+      if (deployments) {
+        if (deployments.changed) writeState(state);
+        return send(deployments.status, deployments.body);
       }
       if (request.method === 'GET' && (match = /^actions\/runs\/(\d+)\/approvals$/.exec(rest))) {
         const approvals = state.approvals?.[match[1] ?? ''] ?? [];

@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubActionsApi } from '../../test-support/github-actions-api.ts';
 import type { ActionsApiState, StandInRun } from '../../test-support/github-actions-api.ts';
@@ -16,6 +17,25 @@ const releaseRun = (id: number, overrides: Partial<StandInRun> = {}): StandInRun
   headRepository: repository,
   name: 'Release',
   ...overrides,
+});
+
+/** What release.yml's dev job writes to verified.json after a passed verification with a soak. */
+const passedInDev = (releaseId: string) => ({
+  releaseId,
+  environment: 'dev',
+  gitopsCommit: '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0',
+  verified: true,
+  soakSeconds: 300,
+  slo: [{ service: 'cart', version: 'sha-1a2b3c4', requests: 812, errorRatio: 0.001, slowRatio: 0.004, ok: true }],
+});
+/** The marker artifact as GitHub serves it: a real zip archive holding verified.json. */
+const markerZip = (content: unknown, file = 'verified.json'): string =>
+  Buffer.from(zipSync({ [file]: strToU8(typeof content === 'string' ? content : JSON.stringify(content)) })).toString('base64');
+const marker = (runId: number, content: unknown = passedInDev(release), extra: { expired?: boolean; file?: string } = {}) => ({
+  name: `release-verified-dev-${release}`,
+  runId,
+  zipBase64: markerZip(content, extra.file),
+  ...(extra.expired ? { expired: true } : {}),
 });
 
 let state: ActionsApiState = { tokens: ['ghs_runs'], runs: [], artifacts: [] };
@@ -42,10 +62,7 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
     state = {
       tokens: ['ghs_runs'],
       runs: [releaseRun(501), releaseRun(502, { headSha: `9999999${'0'.repeat(33)}` })],
-      artifacts: [
-        { name: `release-manifest-${release}`, runId: 501 },
-        { name: `release-verified-dev-${release}`, runId: 501 },
-      ],
+      artifacts: [{ name: `release-manifest-${release}`, runId: 501 }, marker(501)],
     };
     const result = await slipway('release-run', '--release', release);
     expect(result).toMatchObject({ code: 0, out: ['release-run=501', `release-id=${release}`] });
@@ -93,7 +110,7 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
         { name: `release-manifest-${release}`, runId: 66 },
         { name: `release-verified-dev-${release}`, runId: 66 },
         { name: `release-manifest-${release}`, runId: 502 },
-        { name: `release-verified-dev-${release}`, runId: 502 },
+        marker(502),
       ],
     };
     const fork = await slipway('release-run', '--run', '66');
@@ -105,6 +122,60 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
       out: ['skip=true'],
       err: ['Release run 599 verified no new release in dev: nothing to promote.'],
     });
+  });
+
+  it.each<[string, ReturnType<typeof marker>, RegExp]>([
+    [
+      'a marker without a soak (the marker of before)',
+      marker(501, { ...passedInDev(release), soakSeconds: undefined }),
+      /was verified in dev without a soak \(release-verified-dev-.*\/verified\.json records no soakSeconds\)/,
+    ],
+    ['a soak of 0 seconds', marker(501, { ...passedInDev(release), soakSeconds: 0 }), /verified in dev without a soak .*soakSeconds 0/],
+    [
+      'a failed SLO',
+      marker(501, { ...passedInDev(release), slo: [{ ...passedInDev(release).slo[0], errorRatio: 0.2, ok: false }] }),
+      /records SLO figures that are incomplete or not met \(cart\)/,
+    ],
+    ['no SLO figures', marker(501, { ...passedInDev(release), slo: [] }), /has no SLO figures from its dev soak/],
+    [
+      'the marker of another release',
+      marker(501, passedInDev('9f9f9f9-20261101T000000Z')),
+      /names release 9f9f9f9-20261101T000000Z, not 1a2b3c4/,
+    ],
+    [
+      'an expired marker',
+      marker(501, passedInDev(release), { expired: true }),
+      /marker of run 501 has expired \(artifacts are kept 90 days\)/,
+    ],
+    ['a marker that is not JSON', marker(501, '{"releaseId": '), /verified\.json is not JSON/],
+    [
+      'an archive without verified.json',
+      marker(501, passedInDev(release), { file: 'other.json' }),
+      /holds no verified\.json \(it holds other\.json\)/,
+    ],
+  ])('--release refuses %s, naming the release, the run and what to do (stand-in serving the zip)', async (_name, given, reason) => {
+    state = { tokens: ['ghs_runs'], runs: [releaseRun(501)], artifacts: [{ name: `release-manifest-${release}`, runId: 501 }, given] };
+    const result = await slipway('release-run', '--release', release);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    const said = result.err.join('\n');
+    expect(said).toMatch(reason);
+    // Found while looking for the run (expired) or read from the marker: either way the release and the run are named.
+    expect(said).toMatch(/release 1a2b3c4-20261122T030000Z.*run 501/);
+    expect(said).toMatch(/verify it in dev again .* or promote 'dev'/);
+  });
+
+  it('--run refuses the release of a Release run whose marker records a failed SLO (stand-in serving the zip)', async () => {
+    const failed = { ...passedInDev(release), slo: [{ ...passedInDev(release).slo[0], ok: false }] };
+    state = {
+      tokens: ['ghs_runs'],
+      runs: [releaseRun(502)],
+      artifacts: [{ name: `release-manifest-${release}`, runId: 502 }, marker(502, failed)],
+    };
+    const refused = await slipway('release-run', '--run', '502');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toEqual([]);
+    expect(refused.err.join('\n')).toMatch(/prod refuses release .* \(Release run 502\): .*not met \(cart\)/);
   });
 
   it('says what is missing: no token, both or neither of --release and --run', async () => {

@@ -5,19 +5,25 @@
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts
  *   GET /repos/{owner}/{repo}/actions/artifacts?name=   (only to explain a refusal, never to trust)
+ *   GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip   (302 to the archive, followed; 410 once expired)
  */
 import { basename } from 'node:path';
 import { getOctokit } from '@actions/github';
+import { artifactFile, ArtifactFileError } from './artifact-files.ts';
 import type { GitHubRepository } from './pull-request.ts';
 import {
   candidateRuns,
+  expiredMarker,
   explainMissingRelease,
   manifestArtifact,
+  markerOfRun,
   pendingRollbacks,
   ReleaseRunError,
   releaseInRun,
   verifiedArtifact,
+  verifiedMarkerRefusal,
   verifiedReleaseOfRun,
+  verifyAgain,
 } from '../release/release-runs.ts';
 import type { ArtifactFacts, RunRelease, TrustedRuns, WorkflowRunFacts } from '../release/release-runs.ts';
 
@@ -27,6 +33,8 @@ export interface ActionsRuns {
   run(runId: number): Promise<WorkflowRunFacts | undefined>;
   runArtifacts(runId: number): Promise<ArtifactFacts[]>;
   artifactsNamed(name: string): Promise<ArtifactFacts[]>;
+  /** The zip archive of an artifact, or 'expired' when GitHub no longer has it (410). */
+  artifactZip(artifactId: number): Promise<Uint8Array | 'expired'>;
 }
 
 interface RunData {
@@ -41,6 +49,7 @@ interface RunData {
 }
 
 interface ArtifactData {
+  id: number;
   name: string;
   expired: boolean;
   workflow_run?: { id?: number } | null;
@@ -60,7 +69,7 @@ function runFacts(run: RunData): WorkflowRunFacts {
 }
 
 function artifactFacts(artifact: ArtifactData): ArtifactFacts {
-  return { name: artifact.name, runId: artifact.workflow_run?.id ?? undefined, expired: artifact.expired };
+  return { id: Number(artifact.id), name: artifact.name, runId: artifact.workflow_run?.id ?? undefined, expired: artifact.expired };
 }
 
 /** The Actions API of one repository. */
@@ -107,6 +116,15 @@ export function actionsRuns(repository: GitHubRepository): ActionsRuns {
       const response = await octokit.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 100 });
       return response.data.artifacts.map((artifact) => artifactFacts(artifact as ArtifactData));
     },
+    async artifactZip(artifactId) {
+      try {
+        const response = await octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifactId, archive_format: 'zip' });
+        return new Uint8Array(response.data as ArrayBuffer);
+      } catch (error) {
+        if ((error as { status?: number }).status === 410) return 'expired';
+        throw error;
+      }
+    },
   };
 }
 
@@ -151,4 +169,30 @@ export async function releaseOfRun(api: ActionsRuns, runId: number, trusted: Tru
 /** Rollbacks of `environment` that have not finished. */
 export async function unfinishedRollbacks(api: ActionsRuns, environment: string, trusted: TrustedRuns): Promise<WorkflowRunFacts[]> {
   return pendingRollbacks(await api.workflowRuns(trusted, 100), environment, trusted);
+}
+
+/**
+ * Why prod refuses the release by what its verified-in-dev marker says (read from the archive run
+ * `runId` uploaded: the soak and the SLO figures), or undefined when the release is eligible.
+ */
+export async function markerRefusal(api: ActionsRuns, releaseId: string, runId: number): Promise<string | undefined> {
+  const found = markerOfRun(releaseId, runId, await api.runArtifacts(runId));
+  if ('refused' in found) return found.refused;
+  const name = verifiedArtifact(releaseId);
+  const archive = await api.artifactZip(found.artifact.id);
+  if (archive === 'expired') return expiredMarker(releaseId, runId);
+  let text: string;
+  try {
+    text = artifactFile(archive, 'verified.json', name);
+  } catch (error) {
+    if (error instanceof ArtifactFileError) return `release ${releaseId}: ${error.message}: ${verifyAgain}`;
+    throw error;
+  }
+  let marker: unknown;
+  try {
+    marker = JSON.parse(text) as unknown;
+  } catch (error) {
+    return `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}`;
+  }
+  return verifiedMarkerRefusal(releaseId, marker);
 }

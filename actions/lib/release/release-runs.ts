@@ -26,6 +26,8 @@ export interface WorkflowRunFacts {
 }
 
 export interface ArtifactFacts {
+  /** The artifact's id, by which its archive is downloaded. */
+  id?: number;
   name: string;
   runId: number | undefined;
   expired: boolean;
@@ -121,6 +123,8 @@ export function explainMissingRelease(
     if (others.length > 0) {
       return `release ${releaseId}: its ${verifiedArtifact(releaseId)} marker comes from ${others.map(why).join('; ')}, not from run ${found.manifestRun} that built the release; a marker counts only from the run that built and verified it. Promote a release dev verified, or 'dev'`;
     }
+    if (named.markers.some((marker) => marker.runId === found.manifestRun && marker.expired))
+      return expiredMarker(releaseId, found.manifestRun);
     return `release ${releaseId} has not passed verification in dev (run ${found.manifestRun} built it but uploaded no ${verifiedArtifact(releaseId)} artifact): promote a release dev verified, or 'dev'`;
   }
   const manifests = live(named.manifests, manifestArtifact(releaseId));
@@ -179,6 +183,31 @@ export interface VerifiedMarker {
   slo: { service: string; version: string; requests: number; errorRatio: number; slowRatio: number; ok: boolean }[];
 }
 
+/** What to do about a release prod refuses for its dev verification. */
+export const verifyAgain = `verify it in dev again (a Release run of a newer commit) or promote 'dev'`;
+
+/** An expired marker's archive is gone (GitHub answers 410): its figures cannot be read. */
+export function expiredMarker(releaseId: string, runId: number): string {
+  return `release ${releaseId}: the ${verifiedArtifact(releaseId)} marker of run ${runId} has expired (artifacts are kept 90 days), so its soak and SLO figures cannot be read: ${verifyAgain}`;
+}
+
+/**
+ * The verified-in-dev marker run `runId` uploaded for `releaseId` (the artifact whose content prod
+ * reads), or why there is none to read: never uploaded, or expired (an expired artifact's archive is
+ * gone; GitHub answers 410).
+ */
+export function markerOfRun(
+  releaseId: string,
+  runId: number,
+  artifacts: readonly ArtifactFacts[],
+): { artifact: ArtifactFacts & { id: number } } | { refused: string } {
+  const named = artifacts.filter((artifact) => artifact.name === verifiedArtifact(releaseId) && artifact.runId === runId);
+  const readable = named.find((artifact): artifact is ArtifactFacts & { id: number } => !artifact.expired && artifact.id !== undefined);
+  if (readable) return { artifact: readable };
+  if (named.length > 0) return { refused: expiredMarker(releaseId, runId) };
+  return { refused: `release ${releaseId}: run ${runId} uploaded no ${verifiedArtifact(releaseId)} marker: ${verifyAgain}` };
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -187,16 +216,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function verifiedMarkerRefusal(releaseId: string, marker: unknown): string | undefined {
   const where = `${verifiedArtifact(releaseId)}/verified.json`;
-  const again = `verify it in dev again (a Release run of a newer commit) or promote 'dev'`;
-  if (!isRecord(marker)) return `${where} is not a JSON object: ${again}`;
-  if (marker.releaseId !== releaseId) return `${where} names release ${String(marker.releaseId)}, not ${releaseId}: ${again}`;
-  if (marker.environment !== 'dev' || marker.verified !== true) return `${where} does not record a passed verification in dev: ${again}`;
+  if (!isRecord(marker)) return `${where} is not a JSON object: ${verifyAgain}`;
+  if (marker.releaseId !== releaseId) return `${where} names release ${String(marker.releaseId)}, not ${releaseId}: ${verifyAgain}`;
+  if (marker.environment !== 'dev' || marker.verified !== true)
+    return `${where} does not record a passed verification in dev: ${verifyAgain}`;
   const soak = marker.soakSeconds;
   if (typeof soak !== 'number' || !(soak > 0))
-    return `release ${releaseId} was verified in dev without a soak (${where} records ${soak === undefined ? 'no soakSeconds' : `soakSeconds ${String(soak)}`}); prod takes only a release that stayed Healthy through dev's soak window: ${again}`;
+    return `release ${releaseId} was verified in dev without a soak (${where} records ${soak === undefined ? 'no soakSeconds' : `soakSeconds ${String(soak)}`}); prod takes only a release that stayed Healthy through dev's soak window: ${verifyAgain}`;
   const slo = marker.slo;
   if (!Array.isArray(slo) || slo.length === 0)
-    return `release ${releaseId} has no SLO figures from its dev soak (${where} records no slo): the SLO check did not run (no Prometheus given?); ${again}`;
+    return `release ${releaseId} has no SLO figures from its dev soak (${where} records no slo): the SLO check did not run (no Prometheus given?); ${verifyAgain}`;
   const figures = (entry: unknown): boolean =>
     isRecord(entry) &&
     typeof entry.service === 'string' &&
@@ -204,6 +233,6 @@ export function verifiedMarkerRefusal(releaseId: string, marker: unknown): strin
     entry.ok === true;
   const bad = slo.filter((entry) => !figures(entry));
   if (bad.length > 0)
-    return `release ${releaseId}: ${where} records SLO figures that are incomplete or not met (${bad.map((entry) => (isRecord(entry) ? String(entry.service) : '?')).join(', ')}): ${again}`;
+    return `release ${releaseId}: ${where} records SLO figures that are incomplete or not met (${bad.map((entry) => (isRecord(entry) ? String(entry.service) : '?')).join(', ')}): ${verifyAgain}`;
   return undefined;
 }
