@@ -3,7 +3,9 @@
  * skipped because the environment already runs a newer release. Pure: file texts and recorded
  * history in, new file texts, changes and a commit message out.
  */
+import { canonicalRepository, repositoryBaseName, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
+import { checkReadBack } from '../manifests/image-targets.ts';
 import { openPins, readPins } from '../manifests/pins.ts';
 import type { ImageRewrite, Pin, PinnedFile } from '../manifests/pins.ts';
 import { formatPromotionMessage, latestImages, rolledBackImages } from './record.ts';
@@ -95,16 +97,22 @@ function checkRequest(request: PromotionRequest): void {
   if (request.services.length === 0) throw new PromotionError('nothing to promote: no services given');
   const seen = new Map<string, string>();
   for (const entry of request.services) {
-    const other = seen.get(entry.image.repository);
+    // One repository however spelled (Docker Hub's `nginx` is `docker.io/library/nginx`).
+    const key = canonicalRepository(entry.image.repository);
+    const other = seen.get(key);
     if (other !== undefined)
       throw new PromotionError(
         `services '${other}' and '${entry.service}' both name image repository ${entry.image.repository}; give each repository once`,
       );
-    seen.set(entry.image.repository, entry.service);
+    seen.set(key, entry.service);
   }
 }
 
-/** The current pins of the requested repositories: each file that names one parsed once (and rewritten later). */
+/**
+ * The current pins of the requested repositories: each file that names one parsed once (and rewritten
+ * later). `current` is keyed by the repository as the request spells it; a pin matches it with
+ * `sameRepository`, as in set-image.
+ */
 interface OpenedEnvironment {
   current: Map<string, Pin[]>;
   opened: Map<string, PinnedFile>;
@@ -114,10 +122,13 @@ function openRequestedFiles(files: ReadonlyMap<string, string>, request: Promoti
   const current = new Map<string, Pin[]>();
   const opened = new Map<string, PinnedFile>();
   for (const [path, text] of files) {
-    if (!request.services.some((entry) => text.includes(entry.image.repository))) continue;
+    if (!request.services.some((entry) => text.includes(repositoryBaseName(entry.image.repository)))) continue;
     const file = openPins(text, path, limits);
     opened.set(path, file);
-    for (const pin of file.pins) current.set(pin.repository, [...(current.get(pin.repository) ?? []), pin]);
+    for (const pin of file.pins) {
+      const entry = request.services.find((candidate) => sameRepository(candidate.image.repository, pin.repository));
+      if (entry) current.set(entry.image.repository, [...(current.get(entry.image.repository) ?? []), pin]);
+    }
   }
   const missing = request.services.filter((entry) => !current.has(entry.image.repository));
   if (missing.length > 0) {
@@ -179,7 +190,7 @@ function sortByHistory(
 interface Rewritten {
   /** Changed files: path → new text. */
   files: Map<string, string>;
-  /** Repository → the files where its pins changed. */
+  /** Repository (as requested) → the files where its pins changed. */
   touched: Map<string, Set<string>>;
   /** Repositories whose chart revision was set somewhere. */
   chartSet: Set<string>;
@@ -193,24 +204,10 @@ function rewriteFiles(opened: Map<string, PinnedFile>, targets: readonly ImageRe
     if (!result.changed) continue;
     rewritten.files.set(path, result.text);
     for (const edit of result.edits) {
-      if (edit.changed) rewritten.touched.set(edit.repository, (rewritten.touched.get(edit.repository) ?? new Set()).add(path));
+      if (edit.changed) rewritten.touched.set(edit.requested, (rewritten.touched.get(edit.requested) ?? new Set()).add(path));
     }
   }
   return rewritten;
-}
-
-/** Before anything is committed: every changed file parses again and reads back as the promoted images. */
-function checkReadBack(changedFiles: Map<string, string>, targets: readonly ImageRewrite[], limits: YamlLimits): void {
-  for (const [path, text] of changedFiles) {
-    for (const pin of readPins(text, path, limits)) {
-      const target = targets.find((candidate) => candidate.repository === pin.repository);
-      if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
-        throw new PromotionError(
-          `${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? '?'}@${pin.digest ?? '?'}, not ${target.tag}@${target.digest}; nothing was committed — please report this file`,
-        );
-      }
-    }
-  }
 }
 
 function requireChartTargets(proceed: ServicePromotion[], chartSet: Set<string>, environment: string): void {
@@ -286,6 +283,7 @@ export function planPromotion(
     ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }),
   }));
   const rewritten = rewriteFiles(opened, targets);
+  // Before anything is committed: every changed file parses again and reads back as the promoted images.
   checkReadBack(rewritten.files, targets, limits);
   requireChartTargets(proceed, rewritten.chartSet, request.environment);
   const { changes, unchanged } = plannedChanges(proceed, rewritten.touched, current);

@@ -9,6 +9,7 @@ import type { Identity } from '../git/git.ts';
 import { landOnBranch } from './landing.ts';
 import type { GitopsRemote, HeadSnapshot } from './landing.ts';
 import { environmentPath, environmentsRoot, listEnvironments, serviceOfRepository } from '../manifests/environments.ts';
+import { canonicalRepository, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
 import { readPins } from '../manifests/pins.ts';
 import type { Pin } from '../manifests/pins.ts';
@@ -85,14 +86,16 @@ function pinnedImages(pins: readonly Pin[], environment: string): Map<string, { 
         `${at}: ${environment} pins ${pin.repository} without ${pin.digest === undefined ? 'a digest' : 'a tag'}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`,
       );
     }
-    const seen = images.get(pin.repository);
+    // One repository however spelled (Docker Hub's `nginx` is `docker.io/library/nginx`).
+    const key = canonicalRepository(pin.repository);
+    const seen = images.get(key);
     if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
       throw new PromotionError(
         `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`,
       );
     }
     if (!seen) {
-      images.set(pin.repository, {
+      images.set(key, {
         image: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
         ...(pin.chartRevision === undefined ? {} : { chartRevision: pin.chartRevision }),
         at,
@@ -173,7 +176,7 @@ async function resolveRequest(
     const byService = new Map<string, ServicePromotion>();
     for (const { image, chartRevision } of images.values()) {
       const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository,
+        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository),
       );
       const service = record?.service ?? serviceOfRepository(image.repository);
       const origin = record
