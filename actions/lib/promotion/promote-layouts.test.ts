@@ -35,7 +35,7 @@ describe('promote matches repositories as set-image does (Docker Hub spellings a
         images: [{ service: 'proxy', image: { repository: 'docker.io/library/nginx', tag: '1.27.3', digest: newDigest } }],
       }),
     );
-    expect(result.plan.changes.map((change) => ({ service: change.service, files: change.files, from: change.from.tag }))).toEqual([
+    expect(result.plan.changes.map((change) => ({ service: change.service, files: change.files, from: change.from?.tag }))).toEqual([
       { service: 'proxy', files: ['gitops-repo/environments/dev/edge/proxy.yaml'], from: '1.27.0' },
     ]);
     expect(remote.show('gitops-repo/environments/dev/edge/proxy.yaml')).toBe(
