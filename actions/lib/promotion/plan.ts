@@ -8,8 +8,11 @@ import type { PinnedImage } from '../release/image-reference.ts';
 import { checkReadBack } from '../manifests/image-targets.ts';
 import { openPins, readPins } from '../manifests/pins.ts';
 import type { ImageRewrite, Pin, PinnedFile } from '../manifests/pins.ts';
-import { formatPromotionMessage, latestImages, rolledBackImages } from './record.ts';
-import type { ImageChange, RecordedImage, RecordedPromotion } from './record.ts';
+import { sharedValuesRefusal, unreadableValuesRefusal } from './environment-values.ts';
+import type { EnvironmentValues } from './environment-values.ts';
+import { sortByHistory } from './history-skips.ts';
+import { formatPromotionMessage } from './record.ts';
+import type { ImageChange, RecordedPromotion } from './record.ts';
 import type { ReleaseManifest, ServiceOrigin } from '../release/release-manifest.ts';
 import { serviceOrigin } from '../release/release-manifest.ts';
 import { serviceOfRepository } from '../manifests/environments.ts';
@@ -130,6 +133,15 @@ function openRequestedFiles(files: ReadonlyMap<string, string>, request: Promoti
       if (entry) current.set(entry.image.repository, [...(current.get(entry.image.repository) ?? []), pin]);
     }
   }
+  return { current, opened };
+}
+
+function requirePinned(
+  files: ReadonlyMap<string, string>,
+  request: PromotionRequest,
+  current: Map<string, Pin[]>,
+  limits: YamlLimits,
+): void {
   const missing = request.services.filter((entry) => !current.has(entry.image.repository));
   if (missing.length > 0) {
     throw new PromotionError(
@@ -137,54 +149,6 @@ function openRequestedFiles(files: ReadonlyMap<string, string>, request: Promoti
         `pinned there: ${knownServices(files, limits)}. Check the service name and image repository.`,
     );
   }
-  return { current, opened };
-}
-
-/** Why the recorded history keeps a service from being promoted, or undefined when it may proceed. */
-function historySkipReason(
-  entry: ServicePromotion,
-  pins: Pin[],
-  request: PromotionRequest,
-  recorded: RecordedImage | undefined,
-  rollback: string | undefined,
-): string | undefined {
-  if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
-    return `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
-  }
-  const runsRecorded = recorded !== undefined && pins.every((pin) => pin.digest === recorded.image.digest);
-  const older = recorded !== undefined && Date.parse(entry.origin.createdAt) < Date.parse(recorded.createdAt);
-  if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
-    return (
-      `${request.environment} already runs ${entry.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), ` +
-      `newer than release ${entry.origin.releaseId} (created ${entry.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`
-    );
-  }
-  return undefined;
-}
-
-/** The services that proceed, and those the environment's history skips (a newer release running, a rollback). */
-function sortByHistory(
-  request: PromotionRequest,
-  current: Map<string, Pin[]>,
-  history: readonly RecordedPromotion[],
-): { proceed: ServicePromotion[]; skipped: SkippedService[] } {
-  const latest = latestImages(history);
-  const rolledBack = request.refuseRolledBack ? rolledBackImages(history) : new Map<string, Map<string, string>>();
-  const skipped: SkippedService[] = [];
-  const proceed: ServicePromotion[] = [];
-  for (const entry of request.services) {
-    const pins = current.get(entry.image.repository) ?? [];
-    const reason = historySkipReason(
-      entry,
-      pins,
-      request,
-      latest.get(entry.service),
-      rolledBack.get(entry.service)?.get(entry.image.digest),
-    );
-    if (reason === undefined) proceed.push(entry);
-    else skipped.push({ service: entry.service, reason });
-  }
-  return { proceed, skipped };
 }
 
 interface Rewritten {
@@ -268,15 +232,24 @@ function promotionMessage(request: PromotionRequest, changes: PlannedChange[]): 
   );
 }
 
-/** Plans the promotion of `request` into the environment files `files` (path → text). */
+const noValuesFiles: Pick<EnvironmentValues, 'sharedWith' | 'unreadable'> = { sharedWith: new Map(), unreadable: [] };
+
+/**
+ * Plans the promotion of `request` into the environment files `files` (path → text), which include
+ * the values files its Applications use outside its folder (`values` says which are shared or unreadable).
+ */
 export function planPromotion(
   files: ReadonlyMap<string, string>,
   request: PromotionRequest,
   history: readonly RecordedPromotion[],
   limits: YamlLimits = defaultYamlLimits,
+  values: Pick<EnvironmentValues, 'sharedWith' | 'unreadable'> = noValuesFiles,
 ): PromotionPlan {
   checkRequest(request);
   const { current, opened } = openRequestedFiles(files, request, limits);
+  const unreadable = unreadableValuesRefusal(request.services, current, values);
+  if (unreadable) throw new PromotionError(unreadable);
+  requirePinned(files, request, current, limits);
   const { proceed, skipped } = sortByHistory(request, current, history);
   const targets = proceed.map((entry) => ({
     ...entry.image,
@@ -285,6 +258,8 @@ export function planPromotion(
   const rewritten = rewriteFiles(opened, targets);
   // Before anything is committed: every changed file parses again and reads back as the promoted images.
   checkReadBack(rewritten.files, targets, limits);
+  const shared = sharedValuesRefusal(rewritten.touched, current, values, request.environment);
+  if (shared) throw new PromotionError(shared);
   requireChartTargets(proceed, rewritten.chartSet, request.environment);
   const { changes, unchanged } = plannedChanges(proceed, rewritten.touched, current);
   const plan: PromotionPlan = { files: rewritten.files, changes, unchanged, skipped };
