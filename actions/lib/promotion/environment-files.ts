@@ -1,7 +1,7 @@
 /** Reading an environment at the head a promotion decides on (the thin I/O shell over `environment-values.ts`). */
 import { environmentPath, environmentsRoot, listEnvironments } from '../manifests/environments.ts';
 import type { YamlLimits } from '../manifests/yaml-edit.ts';
-import { environmentValues } from './environment-values.ts';
+import { environmentValues, valuesFileCandidates } from './environment-values.ts';
 import type { EnvironmentValues } from './environment-values.ts';
 import type { HeadSnapshot } from './head-snapshot.ts';
 
@@ -19,8 +19,8 @@ export async function environmentFiles(
   const folder = environmentPath(environment, listEnvironments(await head.paths(root), gitopsPath), gitopsPath);
   const all = await head.manifests(root);
   const own = [...all].filter(([path]) => path.startsWith(`${folder}/`));
-  const usesValueFiles = [...all.values()].some((text) => text.includes('valueFiles'));
-  const repositoryFiles = new Set(usesValueFiles ? await head.regularFiles('') : []);
-  const values = environmentValues(all, repositoryFiles, { environmentsRoot: root, environment, gitopsPath }, limits);
+  const layout = { environmentsRoot: root, environment, gitopsPath };
+  const repositoryFiles = await head.regularFilesAmong(valuesFileCandidates(all, layout, limits));
+  const values = environmentValues(all, repositoryFiles, layout, limits);
   return { files: new Map([...own, ...(await head.filesAt(values.outside))]), values };
 }

@@ -26,6 +26,8 @@ export interface ValuesFileUse {
 
 export interface UnreadableValuesFile extends ValuesFileUse {
   valueFile: string;
+  /** The repository paths it was looked for at. */
+  candidates: string[];
   problem: string;
   fix: string;
 }
@@ -76,7 +78,7 @@ function applicationSources(path: string, text: string, limits: YamlLimits): { y
 /** Every values file use of every Application in `files`, and the entries that cannot be read. */
 function valuesFileUses(
   files: ReadonlyMap<string, string>,
-  repositoryFiles: ReadonlySet<string>,
+  repositoryFiles: ReadonlySet<string> | undefined,
   layout: EnvironmentLayout,
   limits: YamlLimits,
 ): { uses: Map<string, ValuesFileUse[]>; unreadable: UnreadableValuesFile[] } {
@@ -98,11 +100,11 @@ function valuesFileUses(
           const use = { application: name, at: `${path}:${yaml.lineOfNode(entry)}`, environment: environmentOf(path, layout) };
           const candidates =
             'repoPath' in location ? [location.repoPath, ...(layout.gitopsPath ? [`${layout.gitopsPath}/${location.repoPath}`] : [])] : [];
-          const found = candidates.find((candidate) => repositoryFiles.has(candidate));
+          const found = candidates.find((candidate) => repositoryFiles?.has(candidate));
           if (found) uses.set(found, [...(uses.get(found) ?? []), use]);
           else {
             const problem = 'repoPath' in location ? missingValueFile(valueFile, location, chartPath) : location;
-            unreadable.push({ ...use, valueFile, problem: problem.problem, fix: problem.fix });
+            unreadable.push({ ...use, valueFile, problem: problem.problem, fix: problem.fix, candidates });
           }
         }
       }
@@ -111,9 +113,15 @@ function valuesFileUses(
   return { uses, unreadable };
 }
 
+/** Every repository path a values file named in `files` may be at: the files to look for in the tree. */
+export function valuesFileCandidates(files: ReadonlyMap<string, string>, layout: EnvironmentLayout, limits: YamlLimits): string[] {
+  const { unreadable } = valuesFileUses(files, undefined, layout, limits);
+  return unreadable.flatMap((use) => use.candidates);
+}
+
 /**
  * The values files of one environment: `files` are the YAML files of every environment (repository
- * path → text), `repositoryFiles` the regular files of the repository.
+ * path → text), `repositoryFiles` those of `valuesFileCandidates` that are regular files of the repository.
  */
 export function environmentValues(
   files: ReadonlyMap<string, string>,

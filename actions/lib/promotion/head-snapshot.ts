@@ -61,16 +61,22 @@ export class HeadSnapshot {
     return this.read((await this.listing(prefix)).filter((entry) => isRegular(entry) && isManifestFile(entry.path)));
   }
 
-  /** Paths of the regular files under `prefix` ('' for all). */
-  async regularFiles(prefix: string): Promise<string[]> {
-    return (await this.listing(prefix)).filter(isRegular).map((entry) => entry.path);
+  /** The regular files among the given repository paths, each looked up in its own folder's listing. */
+  private async regularEntries(paths: readonly string[]): Promise<TreeFile[]> {
+    const wanted = new Set(paths);
+    const folders = new Set(paths.map((path) => path.slice(0, Math.max(path.lastIndexOf('/'), 0))));
+    const listed = await Promise.all([...folders].map((folder) => this.listing(folder).catch((): TreeFile[] => [])));
+    return listed.flat().filter((entry) => wanted.has(entry.path) && isRegular(entry));
+  }
+
+  /** Which of the given repository paths are regular files. */
+  async regularFilesAmong(paths: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.regularEntries(paths)).map((entry) => entry.path));
   }
 
   /** The given repository paths that are regular files, read (any other path is left out). */
   async filesAt(paths: readonly string[]): Promise<Map<string, string>> {
-    if (paths.length === 0) return new Map();
-    const wanted = new Set(paths);
-    return this.read((await this.listing('')).filter((entry) => wanted.has(entry.path) && isRegular(entry)));
+    return paths.length === 0 ? new Map() : this.read(await this.regularEntries(paths));
   }
 
   private async read(entries: readonly TreeFile[]): Promise<Map<string, string>> {

@@ -51630,15 +51630,20 @@ var HeadSnapshot = class _HeadSnapshot {
   async manifests(prefix) {
     return this.read((await this.listing(prefix)).filter((entry2) => isRegular(entry2) && isManifestFile(entry2.path)));
   }
-  /** Paths of the regular files under `prefix` ('' for all). */
-  async regularFiles(prefix) {
-    return (await this.listing(prefix)).filter(isRegular).map((entry2) => entry2.path);
+  /** The regular files among the given repository paths, each looked up in its own folder's listing. */
+  async regularEntries(paths) {
+    const wanted = new Set(paths);
+    const folders = new Set(paths.map((path2) => path2.slice(0, Math.max(path2.lastIndexOf("/"), 0))));
+    const listed = await Promise.all([...folders].map((folder) => this.listing(folder).catch(() => [])));
+    return listed.flat().filter((entry2) => wanted.has(entry2.path) && isRegular(entry2));
+  }
+  /** Which of the given repository paths are regular files. */
+  async regularFilesAmong(paths) {
+    return new Set((await this.regularEntries(paths)).map((entry2) => entry2.path));
   }
   /** The given repository paths that are regular files, read (any other path is left out). */
   async filesAt(paths) {
-    if (paths.length === 0) return /* @__PURE__ */ new Map();
-    const wanted = new Set(paths);
-    return this.read((await this.listing("")).filter((entry2) => wanted.has(entry2.path) && isRegular(entry2)));
+    return paths.length === 0 ? /* @__PURE__ */ new Map() : this.read(await this.regularEntries(paths));
   }
   async read(entries) {
     for (const entry2 of entries) this.modes.set(entry2.path, entry2.mode);
@@ -52762,17 +52767,21 @@ function valuesFileUses(files, repositoryFiles, layout, limits) {
           if (valueFile === void 0 || location === void 0 || "inChart" in location) continue;
           const use = { application: name, at: `${path2}:${yaml2.lineOfNode(entry2)}`, environment: environmentOf(path2, layout) };
           const candidates = "repoPath" in location ? [location.repoPath, ...layout.gitopsPath ? [`${layout.gitopsPath}/${location.repoPath}`] : []] : [];
-          const found = candidates.find((candidate) => repositoryFiles.has(candidate));
+          const found = candidates.find((candidate) => repositoryFiles?.has(candidate));
           if (found) uses.set(found, [...uses.get(found) ?? [], use]);
           else {
             const problem = "repoPath" in location ? missingValueFile(valueFile, location, chartPath) : location;
-            unreadable.push({ ...use, valueFile, problem: problem.problem, fix: problem.fix });
+            unreadable.push({ ...use, valueFile, problem: problem.problem, fix: problem.fix, candidates });
           }
         }
       }
     }
   }
   return { uses, unreadable };
+}
+function valuesFileCandidates(files, layout, limits) {
+  const { unreadable } = valuesFileUses(files, void 0, layout, limits);
+  return unreadable.flatMap((use) => use.candidates);
 }
 function environmentValues(files, repositoryFiles, layout, limits) {
   const { uses, unreadable } = valuesFileUses(files, repositoryFiles, layout, limits);
@@ -52821,9 +52830,9 @@ async function environmentFiles(head, gitopsPath, environment, limits) {
   const folder = environmentPath(environment, listEnvironments(await head.paths(root), gitopsPath), gitopsPath);
   const all = await head.manifests(root);
   const own = [...all].filter(([path2]) => path2.startsWith(`${folder}/`));
-  const usesValueFiles = [...all.values()].some((text) => text.includes("valueFiles"));
-  const repositoryFiles = new Set(usesValueFiles ? await head.regularFiles("") : []);
-  const values = environmentValues(all, repositoryFiles, { environmentsRoot: root, environment, gitopsPath }, limits);
+  const layout = { environmentsRoot: root, environment, gitopsPath };
+  const repositoryFiles = await head.regularFilesAmong(valuesFileCandidates(all, layout, limits));
+  const values = environmentValues(all, repositoryFiles, layout, limits);
   return { files: new Map([...own, ...await head.filesAt(values.outside)]), values };
 }
 
