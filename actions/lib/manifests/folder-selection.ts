@@ -7,6 +7,7 @@
  */
 import { basename } from 'node:path';
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { valueFileLocation } from '../validate/charts/value-files.ts';
 import { argoWriteBackApplication } from './pins/argocd-application.ts';
 
 export interface SkippedFile {
@@ -50,19 +51,35 @@ function notKubernetesObjects(text: string): string | undefined {
   return undefined;
 }
 
-/** `helm.valueFiles` entries of every Argo CD Application source in the files, without `$ref/` or `./`. */
+interface ArgoSource {
+  ref?: unknown;
+  path?: unknown;
+  chart?: unknown;
+  helm?: { valueFiles?: unknown };
+}
+
+/**
+ * The repository paths of the `helm.valueFiles` entries of every Argo CD Application source in the
+ * files, resolved as the validator resolves them (`validate/charts/value-files.ts`).
+ */
 function namedValueFiles(files: ReadonlyMap<string, string>): string[] {
   const named: string[] = [];
   for (const text of files.values()) {
     if (!text.includes('valueFiles')) continue;
     for (const document of parseAllDocuments(text)) {
       const json: unknown = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 });
-      const spec = (json as { kind?: unknown; spec?: { source?: unknown; sources?: unknown } } | undefined)?.spec;
-      const sources = [spec?.source, ...(Array.isArray(spec?.sources) ? spec.sources : [])];
+      const spec = (json as { spec?: { source?: unknown; sources?: unknown } } | undefined)?.spec;
+      const sources = [spec?.source, ...(Array.isArray(spec?.sources) ? spec.sources : [])] as (ArgoSource | undefined)[];
+      const refs = new Set(sources.flatMap((source) => (typeof source?.ref === 'string' ? [source.ref] : [])));
       for (const source of sources) {
-        const valueFiles = (source as { helm?: { valueFiles?: unknown } } | undefined)?.helm?.valueFiles;
+        const valueFiles = source?.helm?.valueFiles;
         if (!Array.isArray(valueFiles)) continue;
-        for (const entry of valueFiles) if (typeof entry === 'string') named.push(entry.replace(/^\$[^/]+\//, '').replace(/^\.\//, ''));
+        const chartPath = source?.chart === undefined && typeof source?.path === 'string' ? source.path : undefined;
+        const where = { refs, remoteChart: source?.chart !== undefined, ...(chartPath === undefined ? {} : { chartPath }) };
+        for (const entry of valueFiles) {
+          const location = typeof entry === 'string' ? valueFileLocation(entry, where) : undefined;
+          if (location && 'repoPath' in location) named.push(location.repoPath);
+        }
       }
     }
   }

@@ -10,6 +10,8 @@
  * - kustomize-images: kustomization `images:` entries (`name`/`newName`, `newTag`, `digest`), and
  *   Argo CD `kustomize.images` overrides (`[old=]repository:tag@digest` strings)
  * Argo CD Applications also pin the chart: the `targetRevision` of the source that holds the image.
+ * Argo CD ApplicationSets are read through their templates and list generator elements; a pin there whose
+ * value comes from a generator parameter is refused (`pins/argocd-applicationset.ts`).
  */
 import { repositoryBaseName, sameRepository } from '../release/image-reference.ts';
 import { collectSites } from './pins/index.ts';

@@ -3,11 +3,16 @@
  * skipped because the environment already runs a newer release. Pure: file texts and recorded
  * history in, new file texts, changes and a commit message out.
  */
+import { canonicalRepository, repositoryBaseName, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
+import { checkReadBack } from '../manifests/image-targets.ts';
 import { openPins, readPins } from '../manifests/pins.ts';
 import type { ImageRewrite, Pin, PinnedFile } from '../manifests/pins.ts';
-import { formatPromotionMessage, latestImages, rolledBackImages } from './record.ts';
-import type { ImageChange, RecordedImage, RecordedPromotion } from './record.ts';
+import { sharedValuesRefusal, unreadableValuesRefusal } from './environment-values.ts';
+import type { EnvironmentValues } from './environment-values.ts';
+import { sortByHistory } from './history-skips.ts';
+import { formatPromotionMessage } from './record.ts';
+import type { ImageChange, RecordedPromotion } from './record.ts';
 import type { ReleaseManifest, ServiceOrigin } from '../release/release-manifest.ts';
 import { serviceOrigin } from '../release/release-manifest.ts';
 import { serviceOfRepository } from '../manifests/environments.ts';
@@ -95,16 +100,22 @@ function checkRequest(request: PromotionRequest): void {
   if (request.services.length === 0) throw new PromotionError('nothing to promote: no services given');
   const seen = new Map<string, string>();
   for (const entry of request.services) {
-    const other = seen.get(entry.image.repository);
+    // One repository however spelled (Docker Hub's `nginx` is `docker.io/library/nginx`).
+    const key = canonicalRepository(entry.image.repository);
+    const other = seen.get(key);
     if (other !== undefined)
       throw new PromotionError(
         `services '${other}' and '${entry.service}' both name image repository ${entry.image.repository}; give each repository once`,
       );
-    seen.set(entry.image.repository, entry.service);
+    seen.set(key, entry.service);
   }
 }
 
-/** The current pins of the requested repositories: each file that names one parsed once (and rewritten later). */
+/**
+ * The current pins of the requested repositories: each file that names one parsed once (and rewritten
+ * later). `current` is keyed by the repository as the request spells it; a pin matches it with
+ * `sameRepository`, as in set-image.
+ */
 interface OpenedEnvironment {
   current: Map<string, Pin[]>;
   opened: Map<string, PinnedFile>;
@@ -114,11 +125,23 @@ function openRequestedFiles(files: ReadonlyMap<string, string>, request: Promoti
   const current = new Map<string, Pin[]>();
   const opened = new Map<string, PinnedFile>();
   for (const [path, text] of files) {
-    if (!request.services.some((entry) => text.includes(entry.image.repository))) continue;
+    if (!request.services.some((entry) => text.includes(repositoryBaseName(entry.image.repository)))) continue;
     const file = openPins(text, path, limits);
     opened.set(path, file);
-    for (const pin of file.pins) current.set(pin.repository, [...(current.get(pin.repository) ?? []), pin]);
+    for (const pin of file.pins) {
+      const entry = request.services.find((candidate) => sameRepository(candidate.image.repository, pin.repository));
+      if (entry) current.set(entry.image.repository, [...(current.get(entry.image.repository) ?? []), pin]);
+    }
   }
+  return { current, opened };
+}
+
+function requirePinned(
+  files: ReadonlyMap<string, string>,
+  request: PromotionRequest,
+  current: Map<string, Pin[]>,
+  limits: YamlLimits,
+): void {
   const missing = request.services.filter((entry) => !current.has(entry.image.repository));
   if (missing.length > 0) {
     throw new PromotionError(
@@ -126,60 +149,12 @@ function openRequestedFiles(files: ReadonlyMap<string, string>, request: Promoti
         `pinned there: ${knownServices(files, limits)}. Check the service name and image repository.`,
     );
   }
-  return { current, opened };
-}
-
-/** Why the recorded history keeps a service from being promoted, or undefined when it may proceed. */
-function historySkipReason(
-  entry: ServicePromotion,
-  pins: Pin[],
-  request: PromotionRequest,
-  recorded: RecordedImage | undefined,
-  rollback: string | undefined,
-): string | undefined {
-  if (rollback && !pins.every((pin) => pin.digest === entry.image.digest)) {
-    return `${entry.service} ${entry.image.tag} was rolled back in ${request.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
-  }
-  const runsRecorded = recorded !== undefined && pins.every((pin) => pin.digest === recorded.image.digest);
-  const older = recorded !== undefined && Date.parse(entry.origin.createdAt) < Date.parse(recorded.createdAt);
-  if (!request.rollsBack && runsRecorded && older && recorded.image.digest !== entry.image.digest) {
-    return (
-      `${request.environment} already runs ${entry.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), ` +
-      `newer than release ${entry.origin.releaseId} (created ${entry.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`
-    );
-  }
-  return undefined;
-}
-
-/** The services that proceed, and those the environment's history skips (a newer release running, a rollback). */
-function sortByHistory(
-  request: PromotionRequest,
-  current: Map<string, Pin[]>,
-  history: readonly RecordedPromotion[],
-): { proceed: ServicePromotion[]; skipped: SkippedService[] } {
-  const latest = latestImages(history);
-  const rolledBack = request.refuseRolledBack ? rolledBackImages(history) : new Map<string, Map<string, string>>();
-  const skipped: SkippedService[] = [];
-  const proceed: ServicePromotion[] = [];
-  for (const entry of request.services) {
-    const pins = current.get(entry.image.repository) ?? [];
-    const reason = historySkipReason(
-      entry,
-      pins,
-      request,
-      latest.get(entry.service),
-      rolledBack.get(entry.service)?.get(entry.image.digest),
-    );
-    if (reason === undefined) proceed.push(entry);
-    else skipped.push({ service: entry.service, reason });
-  }
-  return { proceed, skipped };
 }
 
 interface Rewritten {
   /** Changed files: path → new text. */
   files: Map<string, string>;
-  /** Repository → the files where its pins changed. */
+  /** Repository (as requested) → the files where its pins changed. */
   touched: Map<string, Set<string>>;
   /** Repositories whose chart revision was set somewhere. */
   chartSet: Set<string>;
@@ -193,24 +168,10 @@ function rewriteFiles(opened: Map<string, PinnedFile>, targets: readonly ImageRe
     if (!result.changed) continue;
     rewritten.files.set(path, result.text);
     for (const edit of result.edits) {
-      if (edit.changed) rewritten.touched.set(edit.repository, (rewritten.touched.get(edit.repository) ?? new Set()).add(path));
+      if (edit.changed) rewritten.touched.set(edit.requested, (rewritten.touched.get(edit.requested) ?? new Set()).add(path));
     }
   }
   return rewritten;
-}
-
-/** Before anything is committed: every changed file parses again and reads back as the promoted images. */
-function checkReadBack(changedFiles: Map<string, string>, targets: readonly ImageRewrite[], limits: YamlLimits): void {
-  for (const [path, text] of changedFiles) {
-    for (const pin of readPins(text, path, limits)) {
-      const target = targets.find((candidate) => candidate.repository === pin.repository);
-      if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
-        throw new PromotionError(
-          `${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? '?'}@${pin.digest ?? '?'}, not ${target.tag}@${target.digest}; nothing was committed — please report this file`,
-        );
-      }
-    }
-  }
 }
 
 function requireChartTargets(proceed: ServicePromotion[], chartSet: Set<string>, environment: string): void {
@@ -271,22 +232,34 @@ function promotionMessage(request: PromotionRequest, changes: PlannedChange[]): 
   );
 }
 
-/** Plans the promotion of `request` into the environment files `files` (path → text). */
+const noValuesFiles: Pick<EnvironmentValues, 'sharedWith' | 'unreadable'> = { sharedWith: new Map(), unreadable: [] };
+
+/**
+ * Plans the promotion of `request` into the environment files `files` (path → text), which include
+ * the values files its Applications use outside its folder (`values` says which are shared or unreadable).
+ */
 export function planPromotion(
   files: ReadonlyMap<string, string>,
   request: PromotionRequest,
   history: readonly RecordedPromotion[],
   limits: YamlLimits = defaultYamlLimits,
+  values: Pick<EnvironmentValues, 'sharedWith' | 'unreadable'> = noValuesFiles,
 ): PromotionPlan {
   checkRequest(request);
   const { current, opened } = openRequestedFiles(files, request, limits);
+  const unreadable = unreadableValuesRefusal(request.services, current, values);
+  if (unreadable) throw new PromotionError(unreadable);
+  requirePinned(files, request, current, limits);
   const { proceed, skipped } = sortByHistory(request, current, history);
   const targets = proceed.map((entry) => ({
     ...entry.image,
     ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }),
   }));
   const rewritten = rewriteFiles(opened, targets);
+  // Before anything is committed: every changed file parses again and reads back as the promoted images.
   checkReadBack(rewritten.files, targets, limits);
+  const shared = sharedValuesRefusal(rewritten.touched, current, values, request.environment);
+  if (shared) throw new PromotionError(shared);
   requireChartTargets(proceed, rewritten.chartSet, request.environment);
   const { changes, unchanged } = plannedChanges(proceed, rewritten.touched, current);
   const plan: PromotionPlan = { files: rewritten.files, changes, unchanged, skipped };

@@ -8,10 +8,12 @@ import { git } from '../git/git.ts';
 import type { Identity } from '../git/git.ts';
 import { landOnBranch } from './landing.ts';
 import type { GitopsRemote, HeadSnapshot } from './landing.ts';
-import { environmentPath, environmentsRoot, listEnvironments, serviceOfRepository } from '../manifests/environments.ts';
+import { serviceOfRepository } from '../manifests/environments.ts';
+import { canonicalRepository, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
 import { readPins } from '../manifests/pins.ts';
 import type { Pin } from '../manifests/pins.ts';
+import { environmentFiles } from './environment-files.ts';
 import { PromotionError, planPromotion, releaseServices } from './plan.ts';
 import type { PlannedChange, PromotionPlan, PromotionRequest, ServicePromotion } from './plan.ts';
 import { latestImages, rollbackTarget } from './record.ts';
@@ -85,14 +87,16 @@ function pinnedImages(pins: readonly Pin[], environment: string): Map<string, { 
         `${at}: ${environment} pins ${pin.repository} without ${pin.digest === undefined ? 'a digest' : 'a tag'}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`,
       );
     }
-    const seen = images.get(pin.repository);
+    // One repository however spelled (Docker Hub's `nginx` is `docker.io/library/nginx`).
+    const key = canonicalRepository(pin.repository);
+    const seen = images.get(key);
     if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
       throw new PromotionError(
         `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`,
       );
     }
     if (!seen) {
-      images.set(pin.repository, {
+      images.set(key, {
         image: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
         ...(pin.chartRevision === undefined ? {} : { chartRevision: pin.chartRevision }),
         at,
@@ -104,8 +108,7 @@ function pinnedImages(pins: readonly Pin[], environment: string): Map<string, { 
 
 /** Reads every pin of an environment at a head. */
 export async function environmentPins(head: HeadSnapshot, gitopsPath: string, environment: string, limits: YamlLimits): Promise<Pin[]> {
-  const known = listEnvironments(await head.paths(environmentsRoot(gitopsPath)), gitopsPath);
-  const files = await head.manifests(environmentPath(environment, known, gitopsPath));
+  const { files } = await environmentFiles(head, gitopsPath, environment, limits);
   return [...files].flatMap(([path, text]) => readPins(text, path, limits));
 }
 
@@ -173,7 +176,7 @@ async function resolveRequest(
     const byService = new Map<string, ServicePromotion>();
     for (const { image, chartRevision } of images.values()) {
       const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository,
+        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository),
       );
       const service = record?.service ?? serviceOfRepository(image.repository);
       const origin = record
@@ -226,11 +229,9 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       // Read the history while the tree is listed and read.
       const history = head.promotions(options.environment);
       history.catch(() => undefined);
-      const known = listEnvironments(await head.paths(environmentsRoot(options.gitopsPath)), options.gitopsPath);
-      const environmentDir = environmentPath(options.environment, known, options.gitopsPath);
+      const { files, values } = await environmentFiles(head, options.gitopsPath, options.environment, limits);
       const { request, release } = await resolveRequest(head, options, limits);
-      const files = await head.manifests(environmentDir);
-      const plan = planPromotion(files, request, await history, limits);
+      const plan = planPromotion(files, request, await history, limits, values);
       const change = plan.message && plan.files.size > 0 ? { files: plan.files, message: plan.message } : undefined;
       if (change && options.checkImages) await options.checkImages(plan.changes);
       return { ...(change ? { change } : {}), result: { plan, release } };

@@ -19947,10 +19947,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19971,7 +19971,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar10(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19983,11 +19983,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap8;
+    exports.isMap = isMap10;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar8;
-    exports.isSeq = isSeq5;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar10;
+    exports.isSeq = isSeq7;
   }
 });
 
@@ -19999,7 +19999,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -20008,9 +20008,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -20144,7 +20144,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -20154,7 +20154,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -20298,7 +20298,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -20325,7 +20325,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -20336,7 +20336,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -20516,7 +20516,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -20542,7 +20542,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -24095,9 +24095,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap8 = fc.start.source === "{";
-      const fcName = isMap8 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap10 = fc.start.source === "{";
+      const fcName = isMap10 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -24133,7 +24133,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -24173,7 +24173,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap8 && !sep3 && !props.found) {
+        if (!isMap10 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -24196,7 +24196,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap8 && !props.found && ctx.options.strict) {
+            if (!isMap10 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -24228,7 +24228,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap8) {
+          if (isMap10) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -24244,7 +24244,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap8 ? "}" : "]";
+      const expectedEnd = isMap10 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -25464,15 +25464,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -25483,8 +25483,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -25515,7 +25515,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -25531,7 +25531,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar10 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -25615,7 +25615,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar8;
+    exports.isScalar = isScalar10;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -27231,7 +27231,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -27259,8 +27259,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -51851,7 +51851,7 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
+    var outside2 = (version, range, hilo, options) => {
       version = new SemVer(version, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
@@ -51903,7 +51903,7 @@ var require_outside = __commonJS({
       }
       return true;
     };
-    module.exports = outside;
+    module.exports = outside2;
   }
 });
 
@@ -51911,8 +51911,8 @@ var require_outside = __commonJS({
 var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
-    var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var outside2 = require_outside();
+    var gtr = (version, range, options) => outside2(version, range, ">", options);
     module.exports = gtr;
   }
 });
@@ -51921,8 +51921,8 @@ var require_gtr = __commonJS({
 var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
-    var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var outside2 = require_outside();
+    var ltr = (version, range, options) => outside2(version, range, "<", options);
     module.exports = ltr;
   }
 });
@@ -52193,7 +52193,7 @@ var require_semver2 = __commonJS({
     var minSatisfying = require_min_satisfying();
     var minVersion = require_min_version();
     var validRange = require_valid2();
-    var outside = require_outside();
+    var outside2 = require_outside();
     var gtr = require_gtr();
     var ltr = require_ltr();
     var intersects = require_intersects();
@@ -52232,7 +52232,7 @@ var require_semver2 = __commonJS({
       minSatisfying,
       minVersion,
       validRange,
-      outside,
+      outside: outside2,
       gtr,
       ltr,
       intersects,
@@ -54395,8 +54395,8 @@ var require_memoization = __commonJS({
     function putDigest(cache, integrity, data, opts) {
       pickMem(opts).set(`digest:${cache}:${integrity}`, data);
     }
-    module.exports.get = get;
-    function get(cache, key, opts) {
+    module.exports.get = get2;
+    function get2(cache, key, opts) {
       return pickMem(opts).get(`key:${cache}:${key}`);
     }
     module.exports.get.byDigest = getDigest;
@@ -58662,7 +58662,7 @@ var require_verify2 = __commonJS({
 var require_lib8 = __commonJS({
   "node_modules/cacache/lib/index.js"(exports, module) {
     "use strict";
-    var get = require_get();
+    var get2 = require_get();
     var put = require_put();
     var rm2 = require_rm2();
     var verify = require_verify2();
@@ -58674,14 +58674,14 @@ var require_lib8 = __commonJS({
     module.exports.index.insert = index.insert;
     module.exports.ls = index.ls;
     module.exports.ls.stream = index.lsStream;
-    module.exports.get = get;
-    module.exports.get.byDigest = get.byDigest;
-    module.exports.get.stream = get.stream;
-    module.exports.get.stream.byDigest = get.stream.byDigest;
-    module.exports.get.copy = get.copy;
-    module.exports.get.copy.byDigest = get.copy.byDigest;
-    module.exports.get.info = get.info;
-    module.exports.get.hasContent = get.hasContent;
+    module.exports.get = get2;
+    module.exports.get.byDigest = get2.byDigest;
+    module.exports.get.stream = get2.stream;
+    module.exports.get.stream.byDigest = get2.stream.byDigest;
+    module.exports.get.copy = get2.copy;
+    module.exports.get.copy.byDigest = get2.copy.byDigest;
+    module.exports.get.info = get2.info;
+    module.exports.get.hasContent = get2.hasContent;
     module.exports.put = put;
     module.exports.put.stream = put.stream;
     module.exports.rm = rm2.entry;
@@ -75347,6 +75347,9 @@ function canonicalRepository(repository) {
 function sameRepository(a, b) {
   return a === b || canonicalRepository(a) === canonicalRepository(b);
 }
+function repositoryBaseName(repository) {
+  return repository.slice(repository.lastIndexOf("/") + 1);
+}
 function isTag(text) {
   return tagPattern.test(text);
 }
@@ -75803,7 +75806,8 @@ function rolledBackImages(history) {
   return rolledBack;
 }
 
-// actions/lib/promotion/landing.ts
+// actions/lib/promotion/head-snapshot.ts
+var isRegular = (entry2) => entry2.mode === "100644" || entry2.mode === "100755";
 var HeadSnapshot = class _HeadSnapshot {
   constructor(repoDir, commit, objects) {
     this.repoDir = repoDir;
@@ -75849,9 +75853,24 @@ var HeadSnapshot = class _HeadSnapshot {
   }
   /** YAML files under `prefix` (regular files only: symlinks and submodules are never followed). */
   async manifests(prefix) {
-    const entries = (await this.listing(prefix)).filter(
-      (entry2) => (entry2.mode === "100644" || entry2.mode === "100755") && isManifestFile(entry2.path)
-    );
+    return this.read((await this.listing(prefix)).filter((entry2) => isRegular(entry2) && isManifestFile(entry2.path)));
+  }
+  /** The regular files among the given repository paths, each looked up in its own folder's listing. */
+  async regularEntries(paths) {
+    const wanted = new Set(paths);
+    const folders = new Set(paths.map((path) => path.slice(0, Math.max(path.lastIndexOf("/"), 0))));
+    const listed = await Promise.all([...folders].map((folder) => this.listing(folder).catch(() => [])));
+    return listed.flat().filter((entry2) => wanted.has(entry2.path) && isRegular(entry2));
+  }
+  /** Which of the given repository paths are regular files. */
+  async regularFilesAmong(paths) {
+    return new Set((await this.regularEntries(paths)).map((entry2) => entry2.path));
+  }
+  /** The given repository paths that are regular files, read (any other path is left out). */
+  async filesAt(paths) {
+    return paths.length === 0 ? /* @__PURE__ */ new Map() : this.read(await this.regularEntries(paths));
+  }
+  async read(entries) {
     for (const entry2 of entries) this.modes.set(entry2.path, entry2.mode);
     const blobs = await Promise.all(entries.map((entry2) => this.objects.read(entry2.sha)));
     return new Map(entries.map((entry2, index) => [entry2.path, blobs[index]?.content.toString("utf8") ?? ""]));
@@ -75878,6 +75897,8 @@ var HeadSnapshot = class _HeadSnapshot {
     return history;
   }
 };
+
+// actions/lib/promotion/landing.ts
 function isFullCheckoutRemote(target) {
   return /^[A-Za-z0-9_.-]+$/.test(target.remote) && !existsSync2(join(target.repoDir, ".git", "shallow"));
 }
@@ -75982,7 +76003,7 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
 }
 
 // actions/lib/manifests/pins/index.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 import { basename } from "node:path";
 
 // actions/lib/manifests/yaml-edit.ts
@@ -76207,10 +76228,30 @@ var import_yaml9 = __toESM(require_dist(), 1);
 // actions/lib/manifests/pins/helm-parameters.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 
+// actions/lib/manifests/pins/generator-parameters.ts
+var expressionPattern = /\{\{[\s\S]*?\}\}/g;
+function parameterExpression(text) {
+  return text?.match(expressionPattern)?.[0];
+}
+function parameterPath(expression) {
+  const match = /^\{\{-?\s*\.?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*-?\}\}$/.exec(expression);
+  return match?.[1]?.split(".");
+}
+function refuseParameterizedPin(file, pin, context3) {
+  const reason = `ApplicationSet ${context3?.applicationSet ?? ""}: the ${pin.what} of ${pin.repository} comes from the generator parameter ${pin.expression}${pin.setAt ? ` (set ${pin.setAt})` : ""}; one template serves every generated Application, so promotion cannot edit it here \u2014 pin the image in the list generator's element (image: ${pin.repository}:<tag>@<digest>, or a map with repository, tag and digest) or in the values file instead. Nothing was written`;
+  file.sites.push({
+    ...file.base(pin.node, pin.style, pin.repository, context3),
+    apply: () => file.fail(pin.node, reason)
+  });
+}
+
 // actions/lib/manifests/pins/image-string.ts
 function pinReferenceScalar(file, pin, context3) {
   const reference = tryParseImageReference(pin.reference);
-  if (!reference) return;
+  if (!reference) {
+    if (context3?.applicationSet !== void 0) refuseParameterizedReference(file, pin, context3);
+    return;
+  }
   const { node, prefix = "" } = pin;
   const setChart = file.chartSetter(context3);
   file.sites.push({
@@ -76226,6 +76267,17 @@ function pinReferenceScalar(file, pin, context3) {
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     }
   });
+}
+function refuseParameterizedReference(file, pin, context3) {
+  const expression = parameterExpression(pin.reference);
+  if (expression === void 0) return;
+  const before = pin.reference.slice(0, pin.reference.indexOf(expression));
+  const separator = before.slice(-1);
+  const written = before.slice(0, -1);
+  const repository = separator === ":" ? written : separator === "@" ? tryParseImageReference(written)?.repository : void 0;
+  if (repository === void 0 || !isRepository(repository)) return;
+  const what = separator === ":" ? "tag" : "digest";
+  refuseParameterizedPin(file, { node: pin.node, style: pin.style, repository, what, expression }, context3);
 }
 function pinImageString(file, node, context3) {
   const text = textOf(node);
@@ -76312,6 +76364,12 @@ var PinFile = class {
     return (revision) => {
       if (revision === void 0 || !context3 || context3.writeBack) return { changed: false, set: false };
       const node = this.writable(child(context3.source, "targetRevision"), "targetRevision");
+      const expression = parameterExpression(textOf(node));
+      if (node && expression !== void 0)
+        this.fail(
+          node,
+          `ApplicationSet ${context3.applicationSet ?? ""}: targetRevision comes from the generator parameter ${expression}; promotion cannot set the chart revision ${revision} here \u2014 drop chart.revision from the release, or pin the revision in the template`
+        );
       if (!node)
         this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
       return { changed: this.yaml.setScalar(node, revision), set: true };
@@ -76327,8 +76385,21 @@ function splitTag(text) {
   if (at >= 0 && isDigest(text.slice(at + 1))) return { tag: text.slice(0, at), digest: text.slice(at + 1) };
   return { tag: text };
 }
+function refusedAsParameter(file, pin, context3) {
+  for (const [what, node] of [
+    ["tag", pin.tagValue],
+    ["digest", pin.digestValue]
+  ]) {
+    const expression = parameterExpression((0, import_yaml3.isScalar)(node) ? textOf(node) : void 0);
+    if (expression === void 0) continue;
+    refuseParameterizedPin(file, { node, style: pin.style, repository: pin.repository, what, expression }, context3);
+    return true;
+  }
+  return false;
+}
 function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) {
   const { tagValue, digestValue } = pin;
+  if (context3?.applicationSet !== void 0 && refusedAsParameter(file, pin, context3)) return;
   const readTag = tagValue ?? merged.inheritedTag;
   const readDigest = digestValue ?? merged.inheritedDigest;
   const current = { ...splitTag((0, import_yaml3.isScalar)(readTag) ? textOf(readTag) : void 0) };
@@ -76627,8 +76698,8 @@ function pinHelmValuesString(file, values, context3) {
   for (const document2 of inner.yaml.documents) walkValues(inner, document2.contents, context3);
   file.sites.push(...inner.sites);
 }
-function pinArgoSource(file, source, application, writeBack = false) {
-  const context3 = { source, ...application === void 0 ? {} : { application }, ...writeBack ? { writeBack } : {} };
+function pinArgoSource(file, source, owner) {
+  const context3 = { source, ...owner };
   const helm = child(source, "helm");
   if ((0, import_yaml9.isMap)(helm)) {
     const parameters = child(helm, "parameters");
@@ -76643,22 +76714,23 @@ function pinArgoSource(file, source, application, writeBack = false) {
     }
   }
 }
+function pinApplicationSpec(file, spec, owner) {
+  for (const specPair of spec.items) {
+    const key = textOf(specPair.key);
+    if (key === "source" && (0, import_yaml9.isMap)(specPair.value)) pinArgoSource(file, specPair.value, owner);
+    else if (key === "sources" && (0, import_yaml9.isSeq)(specPair.value)) {
+      for (const source of specPair.value.items) {
+        if ((0, import_yaml9.isMap)(source)) pinArgoSource(file, source, owner);
+      }
+    } else walkValues(file, specPair.value, void 0);
+  }
+}
 function pinArgoApplication(file, root) {
   const name = textOf(child(child(root, "metadata"), "name"));
   for (const pair of root.items) {
-    if (textOf(pair.key) !== "spec" || !(0, import_yaml9.isMap)(pair.value)) {
-      walkValues(file, pair.value, void 0);
-      continue;
-    }
-    for (const specPair of pair.value.items) {
-      const key = textOf(specPair.key);
-      if (key === "source" && (0, import_yaml9.isMap)(specPair.value)) pinArgoSource(file, specPair.value, name);
-      else if (key === "sources" && (0, import_yaml9.isSeq)(specPair.value)) {
-        for (const source of specPair.value.items) {
-          if ((0, import_yaml9.isMap)(source)) pinArgoSource(file, source, name);
-        }
-      } else walkValues(file, specPair.value, void 0);
-    }
+    if (textOf(pair.key) === "spec" && (0, import_yaml9.isMap)(pair.value))
+      pinApplicationSpec(file, pair.value, name === void 0 ? {} : { application: name });
+    else walkValues(file, pair.value, void 0);
   }
 }
 function argoWriteBackApplication(fileName) {
@@ -76667,7 +76739,89 @@ function argoWriteBackApplication(fileName) {
   return match ? match[1] : void 0;
 }
 function pinArgoWriteBack(file, root, application) {
-  pinArgoSource(file, root, application, true);
+  pinArgoSource(file, root, { ...application === void 0 ? {} : { application }, writeBack: true });
+}
+
+// actions/lib/manifests/pins/argocd-applicationset.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+function isArgoApplicationSet(kind, apiVersion) {
+  return kind === "ApplicationSet" && apiVersion.startsWith("argoproj.io/");
+}
+function collectGenerators(generators, parts) {
+  if (!(0, import_yaml10.isSeq)(generators)) return;
+  for (const generator of generators.items) {
+    if (!(0, import_yaml10.isMap)(generator)) continue;
+    for (const pair of generator.items) {
+      const body = pair.value;
+      const spec = child(child(body, "template"), "spec");
+      if ((0, import_yaml10.isMap)(spec)) parts.specs.push(spec);
+      const elements = child(body, "elements");
+      if ((0, import_yaml10.isSeq)(elements)) parts.elements.push(...elements.items.filter((item) => (0, import_yaml10.isMap)(item)));
+      collectGenerators(child(body, "generators"), parts);
+    }
+  }
+}
+function pinPosition(path) {
+  const parent = path[path.length - 1];
+  if ((0, import_yaml10.isSeq)(parent)) {
+    const owner = path[path.length - 2];
+    return (0, import_yaml10.isPair)(owner) && textOf(owner.key) === "images" ? "kustomize-images" : void 0;
+  }
+  if (!(0, import_yaml10.isPair)(parent)) return void 0;
+  const key = textOf(parent.key);
+  if (key === "image") return "image-string";
+  if (key === "repository") return "values-map";
+  const name = key === "value" ? textOf(child(path[path.length - 2], "name")) : void 0;
+  return name !== void 0 && /(^|\.)(repository|image)$/.test(name) ? "helm-parameters" : void 0;
+}
+function repositoryIn(node) {
+  const text = (0, import_yaml10.isScalar)(node) ? textOf(node) : void 0;
+  if (text === void 0) return void 0;
+  return isRepository(text) ? text : tryParseImageReference(text)?.repository;
+}
+function valueAt(element, path) {
+  return path.reduce((node, key) => child(node, key), element);
+}
+function refuseElementParameters(file, spec, elements, pinnedLines, name) {
+  const sources = [child(spec, "source"), ...(0, import_yaml10.isSeq)(child(spec, "sources")) ? child(spec, "sources").items : []];
+  for (const source of sources) {
+    if (!(0, import_yaml10.isMap)(source)) continue;
+    (0, import_yaml10.visit)(source, {
+      Scalar: (_key, node, path) => {
+        const expression = parameterExpression(textOf(node));
+        const style = expression === void 0 ? void 0 : pinPosition(path);
+        const parameter = expression === void 0 ? void 0 : parameterPath(expression);
+        if (expression === void 0 || style === void 0 || parameter === void 0) return;
+        for (const element of elements) {
+          const value = valueAt(element, parameter);
+          const repository = repositoryIn(value);
+          if (repository === void 0 || pinnedLines.has(file.line(value))) continue;
+          const setAt = `by the list element at line ${file.line(element)}, key ${parameter.join(".")}`;
+          refuseParameterizedPin(
+            file,
+            { node, style, repository, what: "image repository", expression, setAt },
+            { source, applicationSet: name }
+          );
+        }
+      }
+    });
+  }
+}
+function pinArgoApplicationSet(file, root) {
+  const name = textOf(child(child(root, "metadata"), "name")) ?? "";
+  const spec = child(root, "spec");
+  if (!(0, import_yaml10.isMap)(spec)) return;
+  const parts = { specs: [], elements: [] };
+  const templateSpec = child(child(spec, "template"), "spec");
+  if ((0, import_yaml10.isMap)(templateSpec)) parts.specs.push(templateSpec);
+  collectGenerators(child(spec, "generators"), parts);
+  const first = file.sites.length;
+  for (const element of parts.elements) walkValues(file, element, void 0);
+  const pinnedLines = new Set(file.sites.slice(first).map((site) => site.line));
+  for (const templated of parts.specs) {
+    pinApplicationSpec(file, templated, { applicationSet: name });
+    refuseElementParameters(file, templated, parts.elements, pinnedLines, name);
+  }
 }
 
 // actions/lib/manifests/pins/index.ts
@@ -76679,6 +76833,7 @@ var documentStyles = [
   },
   { applies: ({ kind, apiVersion }) => isFluxKustomization(kind, apiVersion), collect: pinFluxKustomizationImages, walksDocument: false },
   { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true },
+  { applies: ({ kind, apiVersion }) => isArgoApplicationSet(kind, apiVersion), collect: pinArgoApplicationSet, walksDocument: true },
   {
     applies: ({ kind, writeBackOf }) => writeBackOf !== void 0 && kind === void 0,
     collect: (file, root) => pinArgoWriteBack(file, root, argoWriteBackApplication(basename(file.yaml.file)) ?? void 0),
@@ -76701,7 +76856,7 @@ function collectSites(yaml) {
   const names = { kustomizationFile: /^kustomization\.ya?ml$/i.test(name), writeBackOf: argoWriteBackApplication(name) };
   for (const document2 of yaml.documents) {
     const root = document2.contents;
-    if ((0, import_yaml10.isMap)(root)) collectDocument(file, root, names);
+    if ((0, import_yaml11.isMap)(root)) collectDocument(file, root, names);
     else walkValues(file, root, void 0);
   }
   return file.sites;
@@ -76743,6 +76898,216 @@ function openPins(source, file, limits = defaultYamlLimits) {
       return { text, changed: text !== source, edits, chartRevisionSet };
     }
   };
+}
+
+// actions/lib/promotion/environment-values.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+
+// actions/lib/validate/charts/value-files.ts
+function cleanRelativePath(path) {
+  if (path.startsWith("/") || path.includes("\0")) return void 0;
+  const parts = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return void 0;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join("/");
+}
+var outside = (valueFile, why) => ({
+  problem: `values file ${valueFile} is outside the tree (${why}): nobody can review or check what it sets`,
+  fix: "keep the values in this repository and reference them as $values/<path> from a source with ref: values"
+});
+function valueFileLocation(valueFile, source) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(valueFile)) return outside(valueFile, "fetched from a URL");
+  const reference = /^\$([^/]+)\/(.*)$/.exec(valueFile);
+  if (reference) {
+    const [, ref = "", rest = ""] = reference;
+    if (!source.refs.has(ref))
+      return { problem: `no source of this Application has ref: ${ref}`, fix: `add a source with ref: ${ref}, or fix the $${ref} prefix` };
+    const clean = cleanRelativePath(rest);
+    return clean === void 0 ? outside(valueFile, "the path leaves the repository") : { repoPath: clean, via: "ref" };
+  }
+  if (source.chartPath !== void 0) {
+    const clean = cleanRelativePath(`${cleanRelativePath(source.chartPath) ?? source.chartPath}/${valueFile}`);
+    return clean === void 0 ? outside(valueFile, "the path leaves the repository") : { repoPath: clean, via: "chart" };
+  }
+  if (source.remoteChart) {
+    const clean = cleanRelativePath(valueFile);
+    if (clean === void 0 || clean === "") return outside(valueFile, "the path leaves the chart");
+    return { inChart: clean };
+  }
+  return void 0;
+}
+function missingValueFile(valueFile, location, chartPath) {
+  return location.via === "ref" ? {
+    problem: `values file ${location.repoPath} does not exist in this checkout`,
+    fix: "point valueFiles at an existing file of the referenced repository"
+  } : {
+    problem: `values file ${valueFile} does not exist next to the chart ${chartPath ?? ""}`,
+    fix: "point valueFiles at an existing file (relative to the chart folder)"
+  };
+}
+
+// actions/lib/promotion/environment-values.ts
+var get = (node, key) => (0, import_yaml12.isMap)(node) ? node.get(key, true) : void 0;
+function environmentOf(path, layout) {
+  const prefix = `${layout.environmentsRoot}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length).split("/")[0] : void 0;
+}
+function applicationSources(path, text, limits) {
+  let yaml;
+  try {
+    yaml = EditableYaml.parse(text, path, limits);
+  } catch {
+    return [];
+  }
+  return yaml.documents.flatMap((document2) => {
+    const root = document2.contents;
+    const apiVersion = textOf(get(root, "apiVersion")) ?? "";
+    if (textOf(get(root, "kind")) !== "Application" || !apiVersion.startsWith("argoproj.io/")) return [];
+    const spec = get(root, "spec");
+    const list = get(spec, "sources");
+    const sources = [get(spec, "source"), ...(0, import_yaml12.isSeq)(list) ? list.items : []].filter((source) => (0, import_yaml12.isMap)(source));
+    return [{ yaml, name: textOf(get(get(root, "metadata"), "name")) ?? "?", sources }];
+  });
+}
+function valuesFileUses(files, repositoryFiles, layout, limits) {
+  const uses = /* @__PURE__ */ new Map();
+  const unreadable = [];
+  for (const [path, text] of files) {
+    if (!text.includes("valueFiles")) continue;
+    for (const { yaml, name, sources } of applicationSources(path, text, limits)) {
+      const refs = new Set(sources.flatMap((source) => textOf(get(source, "ref")) ?? []));
+      for (const source of sources) {
+        const chartPath = get(source, "chart") === void 0 ? textOf(get(source, "path")) : void 0;
+        const where = { refs, remoteChart: get(source, "chart") !== void 0, ...chartPath === void 0 ? {} : { chartPath } };
+        const entries = get(get(source, "helm"), "valueFiles");
+        for (const entry2 of (0, import_yaml12.isSeq)(entries) ? entries.items : []) {
+          if (!(0, import_yaml12.isScalar)(entry2)) continue;
+          const valueFile = textOf(entry2);
+          const location = valueFile === void 0 ? void 0 : valueFileLocation(valueFile, where);
+          if (valueFile === void 0 || location === void 0 || "inChart" in location) continue;
+          const use = { application: name, at: `${path}:${yaml.lineOfNode(entry2)}`, environment: environmentOf(path, layout) };
+          const candidates = "repoPath" in location ? [location.repoPath, ...layout.gitopsPath ? [`${layout.gitopsPath}/${location.repoPath}`] : []] : [];
+          const found = candidates.find((candidate) => repositoryFiles?.has(candidate));
+          if (found) uses.set(found, [...uses.get(found) ?? [], use]);
+          else {
+            const problem = "repoPath" in location ? missingValueFile(valueFile, location, chartPath) : location;
+            unreadable.push({ ...use, valueFile, problem: problem.problem, fix: problem.fix, candidates });
+          }
+        }
+      }
+    }
+  }
+  return { uses, unreadable };
+}
+function valuesFileCandidates(files, layout, limits) {
+  const { unreadable } = valuesFileUses(files, void 0, layout, limits);
+  return unreadable.flatMap((use) => use.candidates);
+}
+function environmentValues(files, repositoryFiles, layout, limits) {
+  const { uses, unreadable } = valuesFileUses(files, repositoryFiles, layout, limits);
+  const folder = `${layout.environmentsRoot}/${layout.environment}/`;
+  const outside2 = [];
+  const sharedWith = /* @__PURE__ */ new Map();
+  for (const [path, pathUses] of uses) {
+    const ours = pathUses.some((use) => use.environment === layout.environment);
+    if (ours && !path.startsWith(folder)) outside2.push(path);
+    const others = pathUses.filter((use) => use.environment !== layout.environment);
+    if ((ours || path.startsWith(folder)) && others.length > 0) sharedWith.set(path, others);
+  }
+  return {
+    outside: outside2.sort(),
+    sharedWith,
+    unreadable: unreadable.filter((use) => use.environment === layout.environment)
+  };
+}
+var describeUses = (uses) => uses.map((use) => `Application ${use.application} (${use.at}${use.environment ? `, environment ${use.environment}` : ""})`).join(", ");
+function sharedValuesRefusal(touched, current, values, environment) {
+  for (const [repository, paths] of touched) {
+    for (const path of paths) {
+      const others = values.sharedWith.get(path);
+      if (!others) continue;
+      const pin = current.get(repository)?.find((candidate) => candidate.file === path);
+      return `${path}:${pin?.line ?? 1}: ${environment} takes ${repository} from this values file, and so does ${describeUses(others)}; editing it would promote ${others.length === 1 ? "that Application" : "those Applications"} too. Give each environment its own values file (say values-<environment>.yaml, listed after the shared one) and pin the image there. Nothing was committed`;
+    }
+  }
+  return void 0;
+}
+function unreadableValuesRefusal(services, current, values) {
+  for (const entry2 of services) {
+    const pins = current.get(entry2.image.repository) ?? [];
+    const use = values.unreadable.find(
+      (candidate) => pins.length === 0 || candidate.application === entry2.service || pins.some((pin) => pin.application === candidate.application && sameRepository(pin.repository, entry2.image.repository))
+    );
+    if (use)
+      return `${use.at}: Application ${use.application} takes values from ${use.valueFile}, which promotion cannot read or edit (${use.problem}), so it cannot tell whether that file pins ${entry2.image.repository}; ${use.fix}. Nothing was committed`;
+  }
+  return void 0;
+}
+
+// actions/lib/promotion/environment-files.ts
+async function environmentFiles(head, gitopsPath, environment, limits) {
+  const root = environmentsRoot(gitopsPath);
+  const folder = environmentPath(environment, listEnvironments(await head.paths(root), gitopsPath), gitopsPath);
+  const all = await head.manifests(root);
+  const own = [...all].filter(([path]) => path.startsWith(`${folder}/`));
+  const layout = { environmentsRoot: root, environment, gitopsPath };
+  const repositoryFiles = await head.regularFilesAmong(valuesFileCandidates(all, layout, limits));
+  const values = environmentValues(all, repositoryFiles, layout, limits);
+  return { files: new Map([...own, ...await head.filesAt(values.outside)]), values };
+}
+
+// actions/lib/manifests/image-targets.ts
+var ImageTargetError = class extends Error {
+  name = "ImageTargetError";
+};
+function checkReadBack(changed, images, limits) {
+  for (const [path, text] of changed) {
+    for (const pin of readPins(text, path, limits)) {
+      const image = images.find((candidate) => sameRepository(candidate.repository, pin.repository));
+      if (image && (pin.tag !== image.tag || pin.digest !== image.digest)) {
+        throw new ImageTargetError(
+          `${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${image.tag}@${image.digest}; nothing was written \u2014 please report this file`
+        );
+      }
+    }
+  }
+}
+
+// actions/lib/promotion/history-skips.ts
+function historySkipReason(entry2, pins, request2, recorded, rollback) {
+  if (rollback && !pins.every((pin) => pin.digest === entry2.image.digest)) {
+    return `${entry2.service} ${entry2.image.tag} was rolled back in ${request2.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
+  }
+  const runsRecorded = recorded !== void 0 && pins.every((pin) => pin.digest === recorded.image.digest);
+  const older = recorded !== void 0 && Date.parse(entry2.origin.createdAt) < Date.parse(recorded.createdAt);
+  if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
+    return `${request2.environment} already runs ${entry2.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), newer than release ${entry2.origin.releaseId} (created ${entry2.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`;
+  }
+  return void 0;
+}
+function sortByHistory(request2, current, history) {
+  const latest = latestImages(history);
+  const rolledBack = request2.refuseRolledBack ? rolledBackImages(history) : /* @__PURE__ */ new Map();
+  const skipped = [];
+  const proceed = [];
+  for (const entry2 of request2.services) {
+    const pins = current.get(entry2.image.repository) ?? [];
+    const reason = historySkipReason(
+      entry2,
+      pins,
+      request2,
+      latest.get(entry2.service),
+      rolledBack.get(entry2.service)?.get(entry2.image.digest)
+    );
+    if (reason === void 0) proceed.push(entry2);
+    else skipped.push({ service: entry2.service, reason });
+  }
+  return { proceed, skipped };
 }
 
 // actions/lib/release/release-manifest.ts
@@ -76968,60 +77333,36 @@ function checkRequest(request2) {
   if (request2.services.length === 0) throw new PromotionError("nothing to promote: no services given");
   const seen = /* @__PURE__ */ new Map();
   for (const entry2 of request2.services) {
-    const other = seen.get(entry2.image.repository);
+    const key = canonicalRepository(entry2.image.repository);
+    const other = seen.get(key);
     if (other !== void 0)
       throw new PromotionError(
         `services '${other}' and '${entry2.service}' both name image repository ${entry2.image.repository}; give each repository once`
       );
-    seen.set(entry2.image.repository, entry2.service);
+    seen.set(key, entry2.service);
   }
 }
 function openRequestedFiles(files, request2, limits) {
   const current = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Map();
   for (const [path, text] of files) {
-    if (!request2.services.some((entry2) => text.includes(entry2.image.repository))) continue;
+    if (!request2.services.some((entry2) => text.includes(repositoryBaseName(entry2.image.repository)))) continue;
     const file = openPins(text, path, limits);
     opened.set(path, file);
-    for (const pin of file.pins) current.set(pin.repository, [...current.get(pin.repository) ?? [], pin]);
+    for (const pin of file.pins) {
+      const entry2 = request2.services.find((candidate) => sameRepository(candidate.image.repository, pin.repository));
+      if (entry2) current.set(entry2.image.repository, [...current.get(entry2.image.repository) ?? [], pin]);
+    }
   }
+  return { current, opened };
+}
+function requirePinned(files, request2, current, limits) {
   const missing = request2.services.filter((entry2) => !current.has(entry2.image.repository));
   if (missing.length > 0) {
     throw new PromotionError(
       `${missing.map((entry2) => `${entry2.service} (${entry2.image.repository})`).join(", ")} ${missing.length === 1 ? "is" : "are"} pinned nowhere in environment ${request2.environment}; pinned there: ${knownServices(files, limits)}. Check the service name and image repository.`
     );
   }
-  return { current, opened };
-}
-function historySkipReason(entry2, pins, request2, recorded, rollback) {
-  if (rollback && !pins.every((pin) => pin.digest === entry2.image.digest)) {
-    return `${entry2.service} ${entry2.image.tag} was rolled back in ${request2.environment} (commit ${rollback.slice(0, 12)}); not promoting it again automatically. Promote a newer release, or name the image explicitly (--set / images) to deploy it anyway.`;
-  }
-  const runsRecorded = recorded !== void 0 && pins.every((pin) => pin.digest === recorded.image.digest);
-  const older = recorded !== void 0 && Date.parse(entry2.origin.createdAt) < Date.parse(recorded.createdAt);
-  if (!request2.rollsBack && runsRecorded && older && recorded.image.digest !== entry2.image.digest) {
-    return `${request2.environment} already runs ${entry2.service} from release ${recorded.releaseId} (created ${recorded.createdAt}), newer than release ${entry2.origin.releaseId} (created ${entry2.origin.createdAt}); not replacing it. Use an explicit rollback to go back.`;
-  }
-  return void 0;
-}
-function sortByHistory(request2, current, history) {
-  const latest = latestImages(history);
-  const rolledBack = request2.refuseRolledBack ? rolledBackImages(history) : /* @__PURE__ */ new Map();
-  const skipped = [];
-  const proceed = [];
-  for (const entry2 of request2.services) {
-    const pins = current.get(entry2.image.repository) ?? [];
-    const reason = historySkipReason(
-      entry2,
-      pins,
-      request2,
-      latest.get(entry2.service),
-      rolledBack.get(entry2.service)?.get(entry2.image.digest)
-    );
-    if (reason === void 0) proceed.push(entry2);
-    else skipped.push({ service: entry2.service, reason });
-  }
-  return { proceed, skipped };
 }
 function rewriteFiles(opened, targets) {
   const rewritten = { files: /* @__PURE__ */ new Map(), touched: /* @__PURE__ */ new Map(), chartSet: /* @__PURE__ */ new Set() };
@@ -77031,22 +77372,10 @@ function rewriteFiles(opened, targets) {
     if (!result.changed) continue;
     rewritten.files.set(path, result.text);
     for (const edit of result.edits) {
-      if (edit.changed) rewritten.touched.set(edit.repository, (rewritten.touched.get(edit.repository) ?? /* @__PURE__ */ new Set()).add(path));
+      if (edit.changed) rewritten.touched.set(edit.requested, (rewritten.touched.get(edit.requested) ?? /* @__PURE__ */ new Set()).add(path));
     }
   }
   return rewritten;
-}
-function checkReadBack(changedFiles, targets, limits) {
-  for (const [path, text] of changedFiles) {
-    for (const pin of readPins(text, path, limits)) {
-      const target = targets.find((candidate) => candidate.repository === pin.repository);
-      if (target && (pin.tag !== target.tag || pin.digest !== target.digest)) {
-        throw new PromotionError(
-          `${path}:${pin.line}: after the edit ${pin.repository} reads as ${pin.tag ?? "?"}@${pin.digest ?? "?"}, not ${target.tag}@${target.digest}; nothing was committed \u2014 please report this file`
-        );
-      }
-    }
-  }
 }
 function requireChartTargets(proceed, chartSet, environment) {
   const noChart = proceed.filter((entry2) => entry2.chartRevision !== void 0 && !chartSet.has(entry2.image.repository));
@@ -77097,9 +77426,13 @@ function promotionMessage(request2, changes) {
     changes
   );
 }
-function planPromotion(files, request2, history, limits = defaultYamlLimits) {
+var noValuesFiles = { sharedWith: /* @__PURE__ */ new Map(), unreadable: [] };
+function planPromotion(files, request2, history, limits = defaultYamlLimits, values = noValuesFiles) {
   checkRequest(request2);
   const { current, opened } = openRequestedFiles(files, request2, limits);
+  const unreadable = unreadableValuesRefusal(request2.services, current, values);
+  if (unreadable) throw new PromotionError(unreadable);
+  requirePinned(files, request2, current, limits);
   const { proceed, skipped } = sortByHistory(request2, current, history);
   const targets = proceed.map((entry2) => ({
     ...entry2.image,
@@ -77107,6 +77440,8 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits) {
   }));
   const rewritten = rewriteFiles(opened, targets);
   checkReadBack(rewritten.files, targets, limits);
+  const shared = sharedValuesRefusal(rewritten.touched, current, values, request2.environment);
+  if (shared) throw new PromotionError(shared);
   requireChartTargets(proceed, rewritten.chartSet, request2.environment);
   const { changes, unchanged } = plannedChanges(proceed, rewritten.touched, current);
   const plan = { files: rewritten.files, changes, unchanged, skipped };
@@ -77125,14 +77460,15 @@ function pinnedImages(pins, environment) {
         `${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`
       );
     }
-    const seen = images.get(pin.repository);
+    const key = canonicalRepository(pin.repository);
+    const seen = images.get(key);
     if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
       throw new PromotionError(
         `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`
       );
     }
     if (!seen) {
-      images.set(pin.repository, {
+      images.set(key, {
         image: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
         ...pin.chartRevision === void 0 ? {} : { chartRevision: pin.chartRevision },
         at
@@ -77142,8 +77478,7 @@ function pinnedImages(pins, environment) {
   return images;
 }
 async function environmentPins(head, gitopsPath, environment, limits) {
-  const known = listEnvironments(await head.paths(environmentsRoot(gitopsPath)), gitopsPath);
-  const files = await head.manifests(environmentPath(environment, known, gitopsPath));
+  const { files } = await environmentFiles(head, gitopsPath, environment, limits);
   return [...files].flatMap(([path, text]) => readPins(text, path, limits));
 }
 var fullCommit = /^[0-9a-f]{40}$/;
@@ -77199,7 +77534,7 @@ async function resolveRequest(head, options, limits) {
     const byService = /* @__PURE__ */ new Map();
     for (const { image, chartRevision } of images.values()) {
       const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && candidate.image.repository === image.repository
+        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
       );
       const service = record?.service ?? serviceOfRepository(image.repository);
       const origin = record ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
@@ -77247,11 +77582,9 @@ async function promote(options) {
     async (head) => {
       const history = head.promotions(options.environment);
       history.catch(() => void 0);
-      const known = listEnvironments(await head.paths(environmentsRoot(options.gitopsPath)), options.gitopsPath);
-      const environmentDir = environmentPath(options.environment, known, options.gitopsPath);
+      const { files, values } = await environmentFiles(head, options.gitopsPath, options.environment, limits);
       const { request: request2, release: release2 } = await resolveRequest(head, options, limits);
-      const files = await head.manifests(environmentDir);
-      const plan2 = planPromotion(files, request2, await history, limits);
+      const plan2 = planPromotion(files, request2, await history, limits, values);
       const change = plan2.message && plan2.files.size > 0 ? { files: plan2.files, message: plan2.message } : void 0;
       if (change && options.checkImages) await options.checkImages(plan2.changes);
       return { ...change ? { change } : {}, result: { plan: plan2, release: release2 } };

@@ -25,8 +25,11 @@ function pinHelmValuesString(file: PinFile, values: unknown, context: SourceCont
   file.sites.push(...inner.sites);
 }
 
-function pinArgoSource(file: PinFile, source: YAMLMap, application: string | undefined, writeBack = false): void {
-  const context: SourceContext = { source, ...(application === undefined ? {} : { application }), ...(writeBack ? { writeBack } : {}) };
+/** What a source belongs to: its Application, a write-back file, an ApplicationSet's template. */
+export type SourceOwner = Omit<SourceContext, 'source'>;
+
+function pinArgoSource(file: PinFile, source: YAMLMap, owner: SourceOwner): void {
+  const context: SourceContext = { source, ...owner };
   const helm = child(source, 'helm');
   if (isMap(helm)) {
     const parameters = child(helm, 'parameters');
@@ -42,22 +45,25 @@ function pinArgoSource(file: PinFile, source: YAMLMap, application: string | und
   }
 }
 
+/** An Application spec (an Application's, or an ApplicationSet template's): its sources, the rest walked as values. */
+export function pinApplicationSpec(file: PinFile, spec: YAMLMap, owner: SourceOwner): void {
+  for (const specPair of spec.items) {
+    const key = textOf(specPair.key);
+    if (key === 'source' && isMap(specPair.value)) pinArgoSource(file, specPair.value, owner);
+    else if (key === 'sources' && isSeq(specPair.value)) {
+      for (const source of specPair.value.items) {
+        if (isMap(source)) pinArgoSource(file, source, owner);
+      }
+    } else walkValues(file, specPair.value, undefined);
+  }
+}
+
 export function pinArgoApplication(file: PinFile, root: YAMLMap): void {
   const name = textOf(child(child(root, 'metadata'), 'name'));
   for (const pair of root.items) {
-    if (textOf(pair.key) !== 'spec' || !isMap(pair.value)) {
-      walkValues(file, pair.value, undefined);
-      continue;
-    }
-    for (const specPair of pair.value.items) {
-      const key = textOf(specPair.key);
-      if (key === 'source' && isMap(specPair.value)) pinArgoSource(file, specPair.value, name);
-      else if (key === 'sources' && isSeq(specPair.value)) {
-        for (const source of specPair.value.items) {
-          if (isMap(source)) pinArgoSource(file, source, name);
-        }
-      } else walkValues(file, specPair.value, undefined);
-    }
+    if (textOf(pair.key) === 'spec' && isMap(pair.value))
+      pinApplicationSpec(file, pair.value, name === undefined ? {} : { application: name });
+    else walkValues(file, pair.value, undefined);
   }
 }
 
@@ -79,5 +85,5 @@ export function argoWriteBackApplication(fileName: string): string | null | unde
  * chart revision stays in the Application.
  */
 export function pinArgoWriteBack(file: PinFile, root: YAMLMap, application: string | undefined): void {
-  pinArgoSource(file, root, application, true);
+  pinArgoSource(file, root, { ...(application === undefined ? {} : { application }), writeBack: true });
 }

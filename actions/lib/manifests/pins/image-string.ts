@@ -4,8 +4,9 @@
  * parameters `X.image`, Argo CD `kustomize.images` overrides).
  */
 import type { Scalar } from 'yaml';
-import { formatImageReference, tryParseImageReference } from '../../release/image-reference.ts';
+import { formatImageReference, isRepository, tryParseImageReference } from '../../release/image-reference.ts';
 import { textOf } from '../yaml-edit.ts';
+import { parameterExpression, refuseParameterizedPin } from './generator-parameters.ts';
 import type { PinFile } from './pin-file.ts';
 import type { PinStyle, SourceContext } from './pin-types.ts';
 
@@ -23,7 +24,10 @@ export interface ReferenceScalar {
 
 export function pinReferenceScalar(file: PinFile, pin: ReferenceScalar, context: SourceContext | undefined): void {
   const reference = tryParseImageReference(pin.reference);
-  if (!reference) return;
+  if (!reference) {
+    if (context?.applicationSet !== undefined) refuseParameterizedReference(file, pin, context);
+    return;
+  }
   const { node, prefix = '' } = pin;
   const setChart = file.chartSetter(context);
   file.sites.push({
@@ -39,6 +43,23 @@ export function pinReferenceScalar(file: PinFile, pin: ReferenceScalar, context:
       return { changed: changed || chart.changed, chartRevisionSet: chart.set };
     },
   });
+}
+
+/**
+ * In an ApplicationSet template, a reference whose tag or digest is a generator parameter
+ * (`registry.example.com/shop/search:{{tag}}`) is refused; one whose repository is a parameter
+ * names no repository here (the ApplicationSet style looks for it in the generator's elements).
+ */
+function refuseParameterizedReference(file: PinFile, pin: ReferenceScalar, context: SourceContext): void {
+  const expression = parameterExpression(pin.reference);
+  if (expression === undefined) return;
+  const before = pin.reference.slice(0, pin.reference.indexOf(expression));
+  const separator = before.slice(-1);
+  const written = before.slice(0, -1);
+  const repository = separator === ':' ? written : separator === '@' ? tryParseImageReference(written)?.repository : undefined;
+  if (repository === undefined || !isRepository(repository)) return;
+  const what = separator === ':' ? 'tag' : 'digest';
+  refuseParameterizedPin(file, { node: pin.node, style: pin.style, repository, what, expression }, context);
 }
 
 /** An `image:` value (a workload container's, or a Helm values key). */

@@ -4,6 +4,8 @@
  *   `spec.images` (and Argo CD `kustomize.images` overrides)
  * - `argocd-application.ts`: an Argo CD Application's sources (Helm parameters, values, kustomize images),
  *   and Argo CD's write-back files (`.argocd-source.yaml`, `.argocd-source-<app>.yaml`)
+ * - `argocd-applicationset.ts`: an ApplicationSet's template(s) as Application specs, and the
+ *   elements of its list generators as values
  * - `values-walk.ts` over everything else: `values-map.ts` maps and `image-string.ts` `image:` keys
  * Merge keys (`merge-keys.ts`) and the tag-and-digest pair (`tag-and-digest.ts`) are shared by styles.
  */
@@ -13,6 +15,7 @@ import type { YAMLMap } from 'yaml';
 import type { EditableYaml } from '../yaml-edit.ts';
 import { textOf } from '../yaml-edit.ts';
 import { argoWriteBackApplication, isArgoApplication, pinArgoApplication, pinArgoWriteBack } from './argocd-application.ts';
+import { isArgoApplicationSet, pinArgoApplicationSet } from './argocd-applicationset.ts';
 import { isFluxKustomization, isKustomizeFile, pinFluxKustomizationImages, pinKustomizationImages } from './kustomize-images.ts';
 import { PinFile, child } from './pin-file.ts';
 import type { PinSite } from './pin-types.ts';
@@ -43,6 +46,7 @@ const documentStyles: readonly DocumentStyle[] = [
   },
   { applies: ({ kind, apiVersion }) => isFluxKustomization(kind, apiVersion), collect: pinFluxKustomizationImages, walksDocument: false },
   { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true },
+  { applies: ({ kind, apiVersion }) => isArgoApplicationSet(kind, apiVersion), collect: pinArgoApplicationSet, walksDocument: true },
   {
     applies: ({ kind, writeBackOf }) => writeBackOf !== undefined && kind === undefined,
     collect: (file, root) => pinArgoWriteBack(file, root, argoWriteBackApplication(basename(file.yaml.file)) ?? undefined),

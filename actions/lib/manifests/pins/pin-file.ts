@@ -6,6 +6,7 @@ import { isAlias, isMap, isPair, isScalar, visit } from 'yaml';
 import type { Alias, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { YamlFileError, textOf } from '../yaml-edit.ts';
 import type { EditableYaml } from '../yaml-edit.ts';
+import { parameterExpression } from './generator-parameters.ts';
 import type { Pin, PinSite, PinStyle, SourceContext } from './pin-types.ts';
 
 /** A map's own entry for a key (merge keys not followed). */
@@ -97,6 +98,13 @@ export class PinFile {
     return (revision) => {
       if (revision === undefined || !context || context.writeBack) return { changed: false, set: false };
       const node = this.writable(child(context.source, 'targetRevision'), 'targetRevision');
+      const expression = parameterExpression(textOf(node));
+      if (node && expression !== undefined)
+        this.fail(
+          node,
+          `ApplicationSet ${context.applicationSet ?? ''}: targetRevision comes from the generator parameter ${expression}; ` +
+            `promotion cannot set the chart revision ${revision} here — drop chart.revision from the release, or pin the revision in the template`,
+        );
       if (!node)
         this.fail(context.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
       return { changed: this.yaml.setScalar(node, revision), set: true };

@@ -49,4 +49,6 @@ export interface SourceContext {
   application?: string;
   /** An Argo CD write-back file (`.argocd-source*.yaml`): the chart revision is the Application's, not set here. */
   writeBack?: boolean;
+  /** The source is in an ApplicationSet's template (named here): generator parameters may fill its values. */
+  applicationSet?: string;
 }

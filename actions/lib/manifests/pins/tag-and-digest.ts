@@ -2,6 +2,7 @@
 import { isScalar } from 'yaml';
 import { isDigest } from '../../release/image-reference.ts';
 import { textOf } from '../yaml-edit.ts';
+import { parameterExpression, refuseParameterizedPin } from './generator-parameters.ts';
 import type { PinFile } from './pin-file.ts';
 import type { PinStyle, SourceContext } from './pin-types.ts';
 
@@ -34,6 +35,20 @@ export interface MergedValues {
   inheritedDigest?: unknown;
 }
 
+/** In an ApplicationSet template: a tag or digest set by a generator parameter is refused (true when it is). */
+function refusedAsParameter(file: PinFile, pin: TagAndDigest, context: SourceContext): boolean {
+  for (const [what, node] of [
+    ['tag', pin.tagValue],
+    ['digest', pin.digestValue],
+  ] as const) {
+    const expression = parameterExpression(isScalar(node) ? textOf(node) : undefined);
+    if (expression === undefined) continue;
+    refuseParameterizedPin(file, { node, style: pin.style, repository: pin.repository, what, expression }, context);
+    return true;
+  }
+  return false;
+}
+
 export function pinTagAndDigest(
   file: PinFile,
   pin: TagAndDigest,
@@ -41,6 +56,7 @@ export function pinTagAndDigest(
   merged: MergedValues = { check: () => undefined },
 ): void {
   const { tagValue, digestValue } = pin;
+  if (context?.applicationSet !== undefined && refusedAsParameter(file, pin, context)) return;
   // What the pin reads as: its own values, else those it merges in with << (rewritten at their own pin).
   const readTag = tagValue ?? merged.inheritedTag;
   const readDigest = digestValue ?? merged.inheritedDigest;

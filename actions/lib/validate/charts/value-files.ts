@@ -44,7 +44,12 @@ export function cleanRelativePath(path: string): string | undefined {
   return parts.join('/');
 }
 
-const outside = (valueFile: string, why: string): ValueFileTarget => ({
+export interface ValueFileProblem {
+  problem: string;
+  fix: string;
+}
+
+const outside = (valueFile: string, why: string): ValueFileProblem => ({
   problem: `values file ${valueFile} is outside the tree (${why}): nobody can review or check what it sets`,
   fix: 'keep the values in this repository and reference them as $values/<path> from a source with ref: values',
 });
@@ -67,40 +72,62 @@ function insideCheckout(file: string, base: string): boolean {
   }
 }
 
-/** Where one valueFiles entry points, or what is wrong with it; undefined when nothing here can hold it. */
-export function resolveValueFile(valueFile: string, context: ValueFileContext): ValueFileTarget | undefined {
+/** What decides where an entry points, without looking at any file (shared with promotion, which reads a git tree). */
+export type ValueFileSource = Pick<ValueFileContext, 'refs' | 'chartPath' | 'remoteChart'>;
+
+export type ValueFileLocation =
+  /** A repository path: `via` says whether a `$ref/` named it or it sits next to the chart. */
+  | { repoPath: string; via: 'ref' | 'chart' }
+  /** A path inside a chart pulled from a repository. */
+  | { inChart: string }
+  | { problem: string; fix: string };
+
+/** Where one valueFiles entry points, read from the entry alone; undefined when nothing here can hold it. Pure. */
+export function valueFileLocation(valueFile: string, source: ValueFileSource): ValueFileLocation | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(valueFile)) return outside(valueFile, 'fetched from a URL');
   const reference = /^\$([^/]+)\/(.*)$/.exec(valueFile);
   if (reference) {
     const [, ref = '', rest = ''] = reference;
-    if (!context.refs.has(ref))
+    if (!source.refs.has(ref))
       return { problem: `no source of this Application has ref: ${ref}`, fix: `add a source with ref: ${ref}, or fix the $${ref} prefix` };
-    if (cleanRelativePath(rest) === undefined) return outside(valueFile, 'the path leaves the repository');
-    const resolved = context.resolveRepoPath(rest);
-    if (!resolved || !isFile(resolved))
-      return {
-        problem: `values file ${rest} does not exist in this checkout`,
-        fix: 'point valueFiles at an existing file of the referenced repository',
-      };
-    if (!insideCheckout(resolved, context.base)) return outside(valueFile, 'a link leads out of the checkout');
-    return { inTree: resolved };
+    const clean = cleanRelativePath(rest);
+    return clean === undefined ? outside(valueFile, 'the path leaves the repository') : { repoPath: clean, via: 'ref' };
   }
-  if (context.chartPath !== undefined) {
-    const clean = cleanRelativePath(`${cleanRelativePath(context.chartPath) ?? context.chartPath}/${valueFile}`);
-    if (clean === undefined) return outside(valueFile, 'the path leaves the repository');
-    const resolved = context.resolveRepoPath(clean);
-    if (!resolved || !isFile(resolved))
-      return {
-        problem: `values file ${valueFile} does not exist next to the chart ${context.chartPath}`,
-        fix: 'point valueFiles at an existing file (relative to the chart folder)',
-      };
-    if (!insideCheckout(resolved, context.base)) return outside(valueFile, 'a link leads out of the checkout');
-    return { inTree: resolved };
+  if (source.chartPath !== undefined) {
+    const clean = cleanRelativePath(`${cleanRelativePath(source.chartPath) ?? source.chartPath}/${valueFile}`);
+    return clean === undefined ? outside(valueFile, 'the path leaves the repository') : { repoPath: clean, via: 'chart' };
   }
-  if (context.remoteChart) {
+  if (source.remoteChart) {
     const clean = cleanRelativePath(valueFile);
     if (clean === undefined || clean === '') return outside(valueFile, 'the path leaves the chart');
     return { inChart: clean };
   }
   return undefined;
+}
+
+/** The problem of a valueFiles entry whose repository path is not a file here. */
+export function missingValueFile(
+  valueFile: string,
+  location: { repoPath: string; via: 'ref' | 'chart' },
+  chartPath?: string,
+): ValueFileProblem {
+  return location.via === 'ref'
+    ? {
+        problem: `values file ${location.repoPath} does not exist in this checkout`,
+        fix: 'point valueFiles at an existing file of the referenced repository',
+      }
+    : {
+        problem: `values file ${valueFile} does not exist next to the chart ${chartPath ?? ''}`,
+        fix: 'point valueFiles at an existing file (relative to the chart folder)',
+      };
+}
+
+/** Where one valueFiles entry points in this checkout, or what is wrong with it; undefined when nothing here can hold it. */
+export function resolveValueFile(valueFile: string, context: ValueFileContext): ValueFileTarget | undefined {
+  const location = valueFileLocation(valueFile, context);
+  if (location === undefined || !('repoPath' in location)) return location;
+  const resolved = context.resolveRepoPath(location.repoPath);
+  if (!resolved || !isFile(resolved)) return missingValueFile(valueFile, location, context.chartPath);
+  if (!insideCheckout(resolved, context.base)) return outside(valueFile, 'a link leads out of the checkout');
+  return { inTree: resolved };
 }
