@@ -3,7 +3,8 @@
  * committer time) to the start of the sync that deployed it (the operation's startedAt) and to the
  * first read of Healthy once Argo CD had reassessed health after that sync (the wait's readyAt).
  * Three clocks meet here: the committer's (git, whole seconds), Argo CD's controller (whole seconds,
- * metav1.Time) and this one (the poll that saw Healthy, so up to one poll interval late).
+ * metav1.Time) and this one (the poll that saw Healthy, so up to one poll interval late). When Argo CD
+ * deployed a later commit containing the promoted one, the sync is that commit's.
  */
 import type { ApplicationOutcome } from './argo-sync-check.ts';
 
