@@ -336,6 +336,19 @@ describe('the verify action after a promotion', () => {
     expect(verifies(file, jobId, unchanged)).toBe(false);
   });
 
+  it.each([
+    ['release.yml', 'promote-dev'],
+    ['promote-prod.yml', 'promote'],
+    ['rollback.yml', 'rollback-dev'],
+    ['rollback.yml', 'rollback-prod'],
+  ])('%s %s: verify is given the commit the promotion (or rollback) just made, the one it asks Argo CD to refresh for', (file, jobId) => {
+    const steps = workflow(file).jobs[jobId]?.steps ?? [];
+    const promoteStep = steps.find((step) => step.uses === './actions/promote');
+    const verifyStep = steps.find((step) => step.uses === './actions/verify');
+    expect(steps.indexOf(verifyStep ?? {})).toBeGreaterThan(steps.indexOf(promoteStep ?? {}));
+    expect(verifyStep?.with?.['gitops-commit']).toBe(`\${{ steps.${promoteStep?.id}.outputs.commit-sha }}`);
+  });
+
   it('promote-prod verifies a pull-request-mode promotion only once merged (verify-merged), not at its branch', () => {
     expect(verifies('promote-prod.yml', 'promote', asPullRequest)).toBe(false);
   });

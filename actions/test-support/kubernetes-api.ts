@@ -1,8 +1,14 @@
 /**
  * A local HTTPS server following the Kubernetes API for Argo CD Application objects, for tests
  * (no cluster runs here): GET /apis/argoproj.io/v1alpha1/namespaces/<ns>/applications/<name> with a
- * bearer token, answering the object or a v1 Status (404 NotFound, 401 Unauthorized) as the API
- * server does; and the service proxy, /api/v1/namespaces/<ns>/services/<name>:<port>/proxy/<path>,
+ * bearer token, answering the object or a v1 Status (404 NotFound, 401 Unauthorized, 403 Forbidden
+ * for a verb the test forbids) as the API server does; PATCH of the same path as a JSON merge patch
+ * (RFC 7386, Content-Type application/merge-patch+json; any other type is 415 UnsupportedMediaType,
+ * as for a custom resource, which takes no strategic merge patch), and Argo CD's handling of its
+ * refresh annotation: `refreshDelayMs` after it is set, the controller has compared with the latest
+ * commit (what a timeline, argocd-timeline.ts, is told as `refreshedAt`) and removes the annotation
+ * (argoproj/argo-cd v3.3.8 controller/appcontroller.go needRefreshAppStatus, persistAppStatus); and
+ * the service proxy, /api/v1/namespaces/<ns>/services/<name>:<port>/proxy/<path>,
  * forwarding to a local server the test names. Every object served is validated against the Argo CD CRD schema
  * (@kubernetes-models/argo-cd) first. A self-signed certificate and a kubeconfig that trusts it are
  * written to a temporary folder.
@@ -20,18 +26,56 @@ export interface KubernetesApiServer {
   url: string;
   /** A kubeconfig file for this server (CA data and token). */
   kubeconfig: string;
-  /** Serve this Application (validated against the CRD schema), or a function of how often it was read. */
-  set(name: string, application: ArgoApplication | ((reads: number) => ArgoApplication)): void;
+  /** Serve this Application (validated against the CRD schema), or a function of how often it was read and of Argo CD's refresh. */
+  set(name: string, application: ArgoApplication | ((reads: number, argo: ArgoCdView) => ArgoApplication)): void;
   reads(name: string): number;
+  /** The merge patches received for `name` since it was set (Content-Type and body). */
+  patches(name: string): { contentType: string; body: unknown }[];
+  /** The verbs the token may no longer use on Applications (403), e.g. ['patch']; [] allows all again. */
+  forbid(verbs: readonly ('get' | 'patch')[]): void;
   /** Route the service proxy of `namespace/name:port` to this base URL. */
   proxyService(service: string, target: string): void;
   stop(): Promise<void>;
 }
 
 const token = 'test-service-account-token';
+const REFRESH = 'argocd.argoproj.io/refresh';
+
+/** What Argo CD's controller has done for an Application by `now`: when it handled a refresh request, if it did. */
+export interface ArgoCdView {
+  now: number;
+  refreshedAt?: number;
+}
+
+/** RFC 7386 JSON merge patch: objects merge key by key, null removes a key, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(patch)) return patch;
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
 
 function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+}
+
+/** The API server's 403 for a verb RBAC does not grant the test's service account. */
+function forbiddenStatus(verb: string, name: string): string {
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: `applications.argoproj.io "${name}" is forbidden: User "system:serviceaccount:ci:slipway-verify" cannot ${verb} resource "applications" in API group "argoproj.io" in the namespace "argocd"`,
+    reason: 'Forbidden',
+    details: { name, group: 'argoproj.io', kind: 'applications' },
+    code: 403,
+  });
 }
 
 /** An Application in the shape Argo CD writes, with the given status. */
@@ -77,7 +121,7 @@ export function deployedStatus(
   } as NonNullable<ArgoApplication['status']>;
 }
 
-export async function startKubernetesApi(): Promise<KubernetesApiServer> {
+export async function startKubernetesApi(options: { refreshDelayMs?: number } = {}): Promise<KubernetesApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-kube-'));
   execFileSync(
     'openssl',
@@ -101,9 +145,60 @@ export async function startKubernetesApi(): Promise<KubernetesApiServer> {
     { stdio: 'ignore' },
   );
   const cert = readFileSync(join(dir, 'cert.pem'));
-  const objects = new Map<string, ArgoApplication | ((reads: number) => ArgoApplication)>();
+  const objects = new Map<string, ArgoApplication | ((reads: number, argo: ArgoCdView) => ArgoApplication)>();
   const counts = new Map<string, number>();
   const proxied = new Map<string, string>();
+  const received = new Map<string, { contentType: string; body: unknown }[]>();
+  /** Per Application, the merge patches applied on top of what the test serves, in order. */
+  const applied = new Map<string, unknown[]>();
+  /** Per Application: when the refresh annotation was set (pending) and when Argo CD handled it. */
+  const refreshes = new Map<string, { requestedAt?: number; refreshedAt?: number }>();
+  const forbidden = new Set<string>();
+  const refreshDelayMs = options.refreshDelayMs ?? 500;
+
+  /** The Application as stored now: the test's object, the patches on top, and the controller's handling of a refresh. */
+  const current = (name: string, reads: number): ArgoApplication | undefined => {
+    const entry = objects.get(name);
+    if (!entry) return undefined;
+    const now = Date.now();
+    const refresh = refreshes.get(name) ?? {};
+    if (refresh.requestedAt !== undefined && now >= refresh.requestedAt + refreshDelayMs) {
+      // Argo CD compared with the latest commit and removed the annotation with its status patch.
+      refreshes.set(name, { refreshedAt: refresh.requestedAt + refreshDelayMs });
+      applied.get(name)?.push({ metadata: { annotations: { [REFRESH]: null } } });
+    }
+    const refreshedAt = refreshes.get(name)?.refreshedAt;
+    const base = typeof entry === 'function' ? entry(reads, { now, ...(refreshedAt === undefined ? {} : { refreshedAt }) }) : entry;
+    return (applied.get(name) ?? []).reduce<unknown>((object, patch) => mergePatch(object, patch), base) as ArgoApplication;
+  };
+
+  /** PATCH: checks as the API server does (verb, existence, content type, body, schema), then applies the merge patch. */
+  const patch = (name: string, contentType: string, text: string): [number, string] => {
+    if (forbidden.has('patch')) return [403, forbiddenStatus('patch', name)];
+    if (!objects.has(name)) return [404, status(404, 'NotFound', `applications.argoproj.io "${name}" not found`)];
+    if (contentType.split(';')[0]?.trim() !== 'application/merge-patch+json') {
+      const message = `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json (this stand-in takes merge patches only; got '${contentType}')`;
+      return [415, status(415, 'UnsupportedMediaType', message)];
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      return [400, status(400, 'BadRequest', `error decoding patch: ${(error as Error).message}`)];
+    }
+    received.set(name, [...(received.get(name) ?? []), { contentType, body }]);
+    const patched = mergePatch(current(name, counts.get(name) ?? 0), body) as ArgoApplication;
+    try {
+      new Application(patched as never).validate();
+    } catch (error) {
+      return [422, status(422, 'Invalid', `Application.argoproj.io "${name}" is invalid: ${(error as Error).message}`)];
+    }
+    applied.set(name, [...(applied.get(name) ?? []), body]);
+    if (patched.metadata?.annotations?.[REFRESH] !== undefined && refreshes.get(name)?.requestedAt === undefined)
+      refreshes.set(name, { ...refreshes.get(name), requestedAt: Date.now() });
+    return [200, JSON.stringify(patched)];
+  };
+
   const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (request, response) => {
     const send = (code: number, body: string) => response.writeHead(code, { 'content-type': 'application/json' }).end(body);
     if (request.headers.authorization !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -130,14 +225,22 @@ export async function startKubernetesApi(): Promise<KubernetesApiServer> {
       });
       return;
     }
-    const match = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/applications\/([^/?]+)$/.exec(request.url ?? '');
-    if (request.method !== 'GET' || !match) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    const [, namespace, name = ''] = match;
-    const entry = namespace === 'argocd' ? objects.get(name) : undefined;
-    if (!entry) return send(404, status(404, 'NotFound', `applications.argoproj.io "${name}" not found`));
+    const match = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/applications\/([^/?]+)(\?.*)?$/.exec(request.url ?? '');
+    if ((request.method !== 'GET' && request.method !== 'PATCH') || !match)
+      return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const [, namespace, found = ''] = match;
+    const name = namespace === 'argocd' ? found : '';
+    if (request.method === 'PATCH') {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => send(...patch(name, request.headers['content-type'] ?? '', Buffer.concat(chunks).toString('utf8'))));
+      return;
+    }
+    if (forbidden.has('get')) return send(403, forbiddenStatus('get', found));
+    if (!objects.has(name)) return send(404, status(404, 'NotFound', `applications.argoproj.io "${found}" not found`));
     const reads = (counts.get(name) ?? 0) + 1;
     counts.set(name, reads);
-    const object = typeof entry === 'function' ? entry(reads) : entry;
+    const object = current(name, reads);
     try {
       new Application(object as never).validate();
     } catch (error) {
@@ -165,8 +268,14 @@ export async function startKubernetesApi(): Promise<KubernetesApiServer> {
     set: (name, application) => {
       if (typeof application !== 'function') new Application(application as never).validate();
       objects.set(name, application);
+      for (const state of [received, applied, refreshes]) state.delete(name);
     },
     reads: (name) => counts.get(name) ?? 0,
+    patches: (name) => received.get(name) ?? [],
+    forbid: (verbs) => {
+      forbidden.clear();
+      for (const verb of verbs) forbidden.add(verb);
+    },
     proxyService: (service, target) => {
       proxied.set(service, target.replace(/\/$/, ''));
     },

@@ -42,7 +42,7 @@ export function deployAccessFindings(module: TerraformModule): Finding[] {
       if (policies.length > 0) {
         findings.push({
           ...where,
-          message: `access entry "${key}" gives the ${role} deploy role the EKS access policies ${policies.join('; ')}: AmazonEKSEditPolicy in argocd controls Argo CD itself, and verification only reads Applications and proxies to Prometheus; ${fix}`,
+          message: `access entry "${key}" gives the ${role} deploy role the EKS access policies ${policies.join('; ')}: AmazonEKSEditPolicy in argocd controls Argo CD itself, and verification only reads Applications, asks Argo CD to refresh the services' ones and proxies to Prometheus; ${fix}`,
         });
       } else {
         findings.push({ ...where, message: `access entry "${key}" of the ${role} deploy role is written by hand: ${fix}` });

@@ -3,11 +3,11 @@
 // binds that group (apps/platform/namespaces/deploy-access.yaml) to exactly what the verify action
 // does. The group's one source is github-oidc's variable deploy_kubernetes_group (its default).
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { serviceProxy } from '../../actions/lib/verify/http-transport.ts';
 import { environmentApplications, environments } from '../../gitops-repo/test/platform-tree.ts';
 import { deployAccessFindings } from '../checks/deploy-access.ts';
@@ -118,14 +118,38 @@ describe('the deploy roles get no EKS access policy', () => {
 });
 
 describe("the deploy roles' group in the cluster (gitops-repo)", () => {
-  it("is bound, in argocd and monitoring only, to reading Applications and to GET the workflows' Prometheus through the service proxy", () => {
+  it("is bound, in argocd and monitoring only, to reading Applications, patching the services' ones (the refresh) and to GET the workflows' Prometheus through the service proxy", () => {
     const [group, ...others] = accessEntryGroups();
     expect(others).toEqual([]);
     expect(group).toBe('slipway-deploy-verifiers');
     expect(grants(rbac()).sort()).toEqual([
       `argocd Group:${group} argoproj.io/applications get,list,watch`,
+      `argocd Group:${group} argoproj.io/applications[frontend,product,cart,order] patch`,
       `monitoring Group:${group} core/services/proxy[kube-prometheus-stack-prometheus:9090] get`,
     ]);
+  });
+
+  it("patch is granted by name to exactly the shop project's Applications of each environment, the ones verify refreshes", () => {
+    const patchable = rbac()
+      .filter((o) => o.kind === 'Role' && (o.metadata as HclBody).namespace === 'argocd')
+      .flatMap((o) => o.rules as { verbs: string[]; resourceNames?: string[] }[])
+      .filter((rule) => rule.verbs.includes('patch'));
+    expect(patchable.map((rule) => rule.verbs)).toEqual([['patch']]);
+    // The verify action's applications default to the promoted services (lib/shell/inputs/verify.ts), and no workflow sets them.
+    const workflows = join(repoRoot, '.github/workflows');
+    for (const file of readdirSync(workflows)) {
+      const jobs = Object.values(
+        (parse(readFileSync(join(workflows, file), 'utf8')) as { jobs?: Record<string, { steps?: unknown[] }> }).jobs ?? {},
+      );
+      const verifySteps = jobs
+        .flatMap((job) => (job.steps ?? []) as { uses?: string; with?: Record<string, unknown> }[])
+        .filter((step) => step.uses === './actions/verify');
+      expect(verifySteps.filter((step) => step.with?.['applications'] !== undefined).length, file).toBe(0);
+    }
+    for (const environment of environments) {
+      const services = environmentApplications(environment).filter((a) => a.object.spec?.project === 'shop');
+      expect([...(patchable[0]?.resourceNames ?? [])].sort(), environment).toEqual(services.map((a) => a.name).sort());
+    }
   });
 
   it('fails when the RBAC binds another group than the access entry, or grants a write', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,42 @@ describe('slipway verify against a local server following the Kubernetes API', (
     expect(await verifyDev(out)).toBe(0);
     expect(out.lines).toEqual(['verify dev: passed']);
     expect(out.errors).toContain('warning: no Prometheus given: the SLO check was skipped');
+  });
+
+  it('--summary appends the Markdown report, and asks Argo CD to refresh first', async () => {
+    kube.set('cart', argoApplication('cart', deployedStatus(commit, 'Healthy')));
+    const file = join(cwd, 'summary.md');
+    writeFileSync(file, '# earlier step\n');
+    const out = io();
+    expect(
+      await command.run(
+        [
+          'dev',
+          '--commit',
+          commit,
+          '--services',
+          'cart=sha-2222222',
+          '--kubeconfig',
+          kube.kubeconfig,
+          '--timeout',
+          '2',
+          '--interval',
+          '1',
+          '--soak',
+          '0',
+          '--summary',
+          'summary.md',
+        ],
+        out,
+      ),
+    ).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# earlier step\n### Verify dev: passed\n\nGitOps commit `4f6d2a1c9b8e`\n\n| Application | Argo CD |\n|---|---|\n| cart | Synced, Healthy at `4f6d2a1c9b8e` |\n',
+    );
+    expect(kube.patches('cart').map((p) => p.contentType)).toEqual(['application/merge-patch+json']);
+    expect(out.errors).toContain(
+      'warning: the promoted commit 4f6d2a1c9b8e is not in this checkout: commit → sync start and → Healthy are not reported',
+    );
   });
 
   it('exits 1 with the reason when an Application is Degraded', async () => {

@@ -1,7 +1,8 @@
 /**
  * Does a later GitOps commit contain the promoted one? When promotions land quickly, Argo CD may sync
  * a newer commit of the branch; that deploys the promoted change too. Answered with git in a
- * checkout of the GitOps repository after fetching its remote.
+ * checkout of the GitOps repository after fetching its remote. And when was the promoted commit
+ * made (its committer time, for the commit → sync figures of verify)?
  */
 import { git } from './git.ts';
 import type { GitCredentials } from './git.ts';
@@ -24,4 +25,14 @@ export function laterCommitCheck(
       return false;
     }
   };
+}
+
+/** The committer time of `commit` (ms since the epoch), or undefined when `checkout` does not hold that commit. */
+export async function committerTime(checkout: string, commit: string): Promise<number | undefined> {
+  try {
+    const seconds = Number((await git(['show', '-s', '--format=%ct', `${commit}^{commit}`], { cwd: checkout })).trim());
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -150,6 +150,10 @@ export interface WaitOptions extends Polling {
 export interface ApplicationOutcome {
   name: string;
   judgement: Judgement;
+  /** Once ready: the startedAt of the sync operation that deployed the revision (Argo CD's clock). */
+  syncStartedAt?: string;
+  /** Once ready: when it was first seen ready in the stretch of reads that ended the wait (this clock, ms). */
+  readyAt?: number;
 }
 
 export interface WaitResult {
@@ -164,6 +168,18 @@ export interface WaitResult {
 function permanent(error: unknown): boolean {
   const code = (error as ApplicationReadError).statusCode;
   return code === 401 || code === 403 || code === 404;
+}
+
+/** Stamps each ready outcome with the first read of its current ready stretch; a read not ready ends the stretch. */
+function markReady(outcomes: ApplicationOutcome[], readySince: Map<string, number>, readAt: number): void {
+  for (const outcome of outcomes) {
+    if (outcome.judgement.state !== 'ready') {
+      readySince.delete(outcome.name);
+      continue;
+    }
+    if (!readySince.has(outcome.name)) readySince.set(outcome.name, readAt);
+    outcome.readyAt = readySince.get(outcome.name) ?? readAt;
+  }
 }
 
 export async function waitForApplications(options: WaitOptions): Promise<WaitResult> {
@@ -182,6 +198,7 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
     }
     return judgeApplication(app, options.expected, (revision) => later.get(revision) === true);
   };
+  const readySince = new Map<string, number>();
   let outcomes: ApplicationOutcome[];
   if (options.applications.length === 0)
     return { ok: false, reason: 'no Argo CD Applications to wait for: name at least one', applications: [], waitedMs: 0 };
@@ -189,7 +206,11 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
     outcomes = await Promise.all(
       options.applications.map(async (name): Promise<ApplicationOutcome> => {
         try {
-          return { name, judgement: await judge(await options.read(name)) };
+          const app = await options.read(name);
+          const judgement = await judge(app);
+          if (judgement.state !== 'ready') return { name, judgement };
+          const startedAt = app.status?.operationState?.startedAt;
+          return { name, judgement, ...(startedAt ? { syncStartedAt: startedAt } : {}) };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           if (permanent(error)) return { name, judgement: { state: 'failed', reason: message } };
@@ -197,7 +218,9 @@ export async function waitForApplications(options: WaitOptions): Promise<WaitRes
         }
       }),
     );
-    const elapsed = Math.round((now() - started) / 1000);
+    const readAt = now();
+    markReady(outcomes, readySince, readAt);
+    const elapsed = Math.round((readAt - started) / 1000);
     for (const { name, judgement } of outcomes) {
       const line = judgement.state === 'ready' ? `Synced and Healthy at ${short(judgement.revision)}` : judgement.reason;
       if (last.get(name) !== line) options.log(`[${elapsed}s] ${name}: ${judgement.state === 'failed' ? 'FAILED: ' : ''}${line}`);

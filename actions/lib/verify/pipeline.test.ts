@@ -88,4 +88,38 @@ describe('verifyPromotion', () => {
     expect(result).toMatchObject({ ok: true, stage: 'passed', annotationIds: [] });
     expect(run.warnings).toEqual(['no Prometheus given: the SLO check was skipped', 'Grafana refused the annotation for cart: 401']);
   });
+
+  it('asks Argo CD to refresh before waiting, and again after a rollback commit so the rollback is picked up at once', async () => {
+    const run = steps(stuck, met, { refresh: async () => void run.calls.push('refresh') });
+    expect(await verifyPromotion(run.value)).toMatchObject({ ok: false, rollbackCommit: 'feed123' });
+    expect(run.calls).toEqual(['refresh', 'sync', 'annotate cart failed', 'rollback', 'refresh']);
+    const unchanged = steps(stuck, met, { refresh: async () => void unchanged.calls.push('refresh'), rollback: async () => undefined });
+    await verifyPromotion(unchanged.value);
+    expect(unchanged.calls).toEqual(['refresh', 'sync', 'annotate cart failed']);
+  });
+
+  it('reports commit → sync start and → Healthy from the commit time, or warns when the commit time is unknown', async () => {
+    const ready: WaitResult = {
+      ...synced,
+      applications: [
+        {
+          name: 'cart',
+          judgement: { state: 'ready', revision: 'abc1234' },
+          syncStartedAt: '2026-11-22T04:00:03Z',
+          readyAt: Date.parse('2026-11-22T04:00:21.46Z'),
+        },
+      ],
+    };
+    const lines: string[] = [];
+    const known = steps(ready, met, { committedAt: async () => Date.parse('2026-11-22T04:00:00Z'), log: (l) => lines.push(l) });
+    expect((await verifyPromotion(known.value)).timings).toEqual([
+      { application: 'cart', commitToSyncStartSeconds: 3, commitToHealthySeconds: 21.5 },
+    ]);
+    expect(lines).toContain('cart: commit → sync start 3s, → Healthy 21.5s');
+    const unknown = steps(ready, met, { committedAt: async () => undefined });
+    expect((await verifyPromotion(unknown.value)).timings).toBeUndefined();
+    expect(unknown.warnings).toEqual([
+      'the promoted commit abc1234def is not in this checkout: commit → sync start and → Healthy are not reported',
+    ]);
+  });
 });

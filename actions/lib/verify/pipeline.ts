@@ -1,5 +1,6 @@
 /**
- * Verification of a promotion, in order: Argo CD has synced the promoted GitOps commit and reports
+ * Verification of a promotion, in order: Argo CD is asked to refresh the Applications (so the sync
+ * starts now, not at its next poll); Argo CD has synced the promoted GitOps commit and reports
  * Healthy; the new versions meet their SLOs over a soak window; every service gets a deployment
  * annotation in Grafana. A failed check fails the verification and, when asked, rolls the
  * environment back with one GitOps commit. `verifyPromotion` takes the steps as functions (the
@@ -7,12 +8,14 @@
  * the verify action and `slipway verify` read (lib/shell/inputs/verify.ts) to the cluster,
  * Prometheus, Grafana and git.
  */
-import { laterCommitCheck } from '../git/commit-ancestry.ts';
+import { committerTime, laterCommitCheck } from '../git/commit-ancestry.ts';
 import type { GitopsTargetOptions } from '../promotion/gitops-target.ts';
 import { landPromotion } from '../shell/land-promotion.ts';
 import { waitForApplications } from './argo-sync-check.ts';
 import type { WaitResult } from './argo-sync-check.ts';
-import { applicationReader, loadKubeConfig } from './argocd-applications.ts';
+import { applicationReader, applicationRefresher, loadKubeConfig, requestRefresh } from './argocd-applications.ts';
+import { deliveryTimings, describeTimings } from './delivery-timings.ts';
+import type { DeliveryTiming } from './delivery-timings.ts';
 import { soakHealth } from './health-soak.ts';
 import type { HealthSoakResult } from './health-soak.ts';
 import { postAnnotation } from './grafana-annotation.ts';
@@ -27,7 +30,11 @@ export interface VerifySteps {
   commit: string;
   /** The services and the versions they should now run. */
   targets: readonly VersionUnderTest[];
+  /** Absent: Argo CD picks the commit up at its next poll. Asks it to refresh the Applications; never fails. */
+  refresh?: () => Promise<void>;
   waitForSync(): Promise<WaitResult>;
+  /** Absent: no commit → sync figures. The promoted commit's committer time (ms), undefined when unknown here. */
+  committedAt?: () => Promise<number | undefined>;
   /** Absent: no soak (a soak of 0). Health of the Applications through the soak window, read while the SLO check runs. */
   soakHealth?: () => Promise<HealthSoakResult>;
   /** Absent: no SLO check (no Prometheus given). */
@@ -49,6 +56,8 @@ export interface VerifyResult {
   stage: 'sync' | 'soak' | 'slo' | 'passed';
   reason: string;
   sync: WaitResult;
+  /** Per Application, seconds from the promoted commit to sync start and to Healthy (absent: commit time unknown). */
+  timings?: DeliveryTiming[];
   health?: HealthSoakResult;
   slo?: SoakResult;
   annotationIds: number[];
@@ -58,7 +67,9 @@ export interface VerifyResult {
 export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult> {
   const now = steps.now ?? Date.now;
   steps.log(`Waiting for Argo CD to sync ${steps.commit.slice(0, 12)} in ${steps.environment} and report Healthy`);
+  await steps.refresh?.();
   const sync = await steps.waitForSync();
+  const timings = await commitTimings(steps, sync);
   const { stage, reason, health, slo } = sync.ok
     ? await soakWindow(steps, sync)
     : { stage: 'sync' as const, reason: sync.reason, health: undefined, slo: undefined };
@@ -92,6 +103,7 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
   if (!ok && steps.rollback) {
     steps.log(`Verification failed (${stage}); rolling ${steps.environment} back to its previous release`);
     rollbackCommit = await steps.rollback();
+    if (rollbackCommit) await steps.refresh?.();
     steps.log(
       rollbackCommit
         ? `Rolled back with GitOps commit ${rollbackCommit}`
@@ -103,11 +115,27 @@ export async function verifyPromotion(steps: VerifySteps): Promise<VerifyResult>
     stage,
     reason,
     sync,
+    ...(timings ? { timings } : {}),
     ...(health ? { health } : {}),
     ...(slo ? { slo } : {}),
     annotationIds,
     ...(rollbackCommit ? { rollbackCommit } : {}),
   };
+}
+
+/** Commit → sync start and → Healthy per Application, logged; undefined (with a warning) when the commit time is unknown. */
+async function commitTimings(steps: VerifySteps, sync: WaitResult): Promise<DeliveryTiming[] | undefined> {
+  if (!steps.committedAt) return undefined;
+  const committedAt = await steps.committedAt();
+  if (committedAt === undefined) {
+    steps.warn(
+      `the promoted commit ${steps.commit.slice(0, 12)} is not in this checkout: commit → sync start and → Healthy are not reported`,
+    );
+    return undefined;
+  }
+  const timings = deliveryTimings(committedAt, sync.applications);
+  for (const line of describeTimings(timings)) steps.log(line);
+  return timings;
 }
 
 /** After the sync: the Applications stay Healthy through the soak window while the SLO check runs over it; health decides first. */
@@ -148,6 +176,8 @@ export interface VerifyRequest {
   grafana?: { url: string; token: string; dashboardUid?: string };
   /** Where a failed verification rolls back to; absent: it is only reported. */
   rollback?: GitopsTargetOptions;
+  /** The checkout where the promoted commit's committer time is read (the workspace). */
+  checkout: string;
   /** Where a later commit of the branch containing `commit` is looked for; absent: only `commit` itself counts. */
   laterCommits?: { checkout: string; remote: string };
   runUrl?: string;
@@ -160,6 +190,7 @@ export async function verifyRelease(
 ): Promise<VerifyResult> {
   const kubeConfig = loadKubeConfig(request.kubeconfig);
   const read = applicationReader(kubeConfig, request.argocdNamespace);
+  const refresh = applicationRefresher(kubeConfig, request.argocdNamespace);
   const given = request.prometheus;
   const prometheus =
     given && ('url' in given ? { baseUrl: given.url, transport: undefined } : serviceProxy(kubeConfig, given.service, given.label));
@@ -172,6 +203,8 @@ export async function verifyRelease(
     warn: io.warn,
     ...(request.runUrl ? { runUrl: request.runUrl } : {}),
     ...(grafana?.dashboardUid ? { dashboardUid: grafana.dashboardUid } : {}),
+    refresh: () => requestRefresh(request.applications, refresh, io),
+    committedAt: () => committerTime(request.checkout, request.commit),
     waitForSync: () =>
       waitForApplications({
         applications: request.applications,

@@ -50938,6 +50938,8 @@ var verifyFields = {
   grafanaToken: { kind: "text", input: "grafana-token", flag: "--grafana-token-env", secretEnv: "GRAFANA_TOKEN" },
   grafanaDashboardUid: { kind: "text", input: "grafana-dashboard-uid", flag: "--grafana-dashboard-uid" },
   rollback: { kind: "flag", input: "rollback", flag: "--rollback" },
+  /** CLI only: append the Markdown report to this file (in a workflow, $GITHUB_STEP_SUMMARY). */
+  summaryFile: { kind: "text", flag: "--summary" },
   ...gitopsTargetFields
 };
 var VerifyInputError = class extends InputError {
@@ -51015,9 +51017,9 @@ function parseVerifyInputs(raw, context3) {
   );
   const targets = parseVerifyTargets(services, raw.label("services"));
   if (targets.length === 0) throw new InputError(`${raw.label("services")} must name at least one service=version`);
-  const applications = raw.list("applications");
+  const applications2 = raw.list("applications");
   const target = parseGitopsTarget(raw, context3);
-  const seconds = (field, fallback, min, max) => numberField(raw, field, fallback, (v) => (min === 0 ? v >= 0 : v > 0) && v <= max, `seconds between ${min} and ${max}`) * 1e3;
+  const seconds2 = (field, fallback, min, max) => numberField(raw, field, fallback, (v) => (min === 0 ? v >= 0 : v > 0) && v <= max, `seconds between ${min} and ${max}`) * 1e3;
   const promQl = prometheus(raw);
   const annotations = grafana(raw);
   const acceptLater = (raw.flag("acceptLaterCommits") ?? true) && target.repository === void 0;
@@ -51025,17 +51027,18 @@ function parseVerifyInputs(raw, context3) {
     environment,
     commit,
     targets,
-    applications: applications.length > 0 ? applications : targets.map((t) => t.service),
+    applications: applications2.length > 0 ? applications2 : targets.map((t) => t.service),
     argocdNamespace: raw.text("argocdNamespace") || "argocd",
     kubeconfig: raw.text("kubeconfig"),
-    timeoutMs: seconds("syncTimeout", 600, 1, 21600),
-    intervalMs: seconds("pollInterval", 10, 1, 600),
+    timeoutMs: seconds2("syncTimeout", 600, 1, 21600),
+    intervalMs: seconds2("pollInterval", 10, 1, 600),
     // The soak before the next stage: 5 minutes in dev (and any other stage), none by default in prod (the last stage).
-    soakMs: seconds("soakSeconds", environment === "prod" ? 0 : 300, 0, 21600),
+    soakMs: seconds2("soakSeconds", environment === "prod" ? 0 : 300, 0, 21600),
     ...promQl ? { prometheus: promQl } : {},
     namespace: raw.text("namespace") || "shop",
     objectives: objectives(raw),
     ...annotations ? { grafana: annotations } : {},
+    checkout: target.checkout,
     ...raw.flag("rollback") ? { rollback: target } : {},
     ...acceptLater ? { laterCommits: { checkout: target.checkout, remote: target.remote ?? "origin" } } : {},
     ...context3.runUrl ? { runUrl: context3.runUrl } : {}
@@ -51192,6 +51195,14 @@ function laterCommitCheck(checkout, remote, expected, credentials) {
       return false;
     }
   };
+}
+async function committerTime(checkout, commit) {
+  try {
+    const seconds2 = Number((await git(["show", "-s", "--format=%ct", `${commit}^{commit}`], { cwd: checkout })).trim());
+    return Number.isFinite(seconds2) && seconds2 > 0 ? seconds2 * 1e3 : void 0;
+  } catch {
+    return void 0;
+  }
 }
 
 // actions/lib/promotion/gitops-target.ts
@@ -57592,9 +57603,9 @@ function pullRequestBody(plan, release, diff) {
   const limit = 4e4;
   const shownDiff = diff.length > limit ? `${diff.slice(0, limit)}
 \u2026 (diff truncated)` : diff;
-  const summary3 = (plan.message ?? "").split("\n").slice(2).join("\n").trim();
+  const summary2 = (plan.message ?? "").split("\n").slice(2).join("\n").trim();
   return [
-    summary3,
+    summary2,
     "",
     "### Diff",
     "```diff",
@@ -57699,6 +57710,16 @@ function permanent(error2) {
   const code = error2.statusCode;
   return code === 401 || code === 403 || code === 404;
 }
+function markReady(outcomes, readySince, readAt) {
+  for (const outcome of outcomes) {
+    if (outcome.judgement.state !== "ready") {
+      readySince.delete(outcome.name);
+      continue;
+    }
+    if (!readySince.has(outcome.name)) readySince.set(outcome.name, readAt);
+    outcome.readyAt = readySince.get(outcome.name) ?? readAt;
+  }
+}
 async function waitForApplications(options) {
   const now = options.now ?? Date.now;
   const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -57714,6 +57735,7 @@ async function waitForApplications(options) {
     }
     return judgeApplication(app, options.expected, (revision) => later.get(revision) === true);
   };
+  const readySince = /* @__PURE__ */ new Map();
   let outcomes;
   if (options.applications.length === 0)
     return { ok: false, reason: "no Argo CD Applications to wait for: name at least one", applications: [], waitedMs: 0 };
@@ -57721,7 +57743,11 @@ async function waitForApplications(options) {
     outcomes = await Promise.all(
       options.applications.map(async (name) => {
         try {
-          return { name, judgement: await judge(await options.read(name)) };
+          const app = await options.read(name);
+          const judgement = await judge(app);
+          if (judgement.state !== "ready") return { name, judgement };
+          const startedAt = app.status?.operationState?.startedAt;
+          return { name, judgement, ...startedAt ? { syncStartedAt: startedAt } : {} };
         } catch (error2) {
           const message = error2 instanceof Error ? error2.message : String(error2);
           if (permanent(error2)) return { name, judgement: { state: "failed", reason: message } };
@@ -57729,7 +57755,9 @@ async function waitForApplications(options) {
         }
       })
     );
-    const elapsed = Math.round((now() - started) / 1e3);
+    const readAt = now();
+    markReady(outcomes, readySince, readAt);
+    const elapsed = Math.round((readAt - started) / 1e3);
     for (const { name, judgement } of outcomes) {
       const line = judgement.state === "ready" ? `Synced and Healthy at ${short(judgement.revision)}` : judgement.reason;
       if (last.get(name) !== line) options.log(`[${elapsed}s] ${name}: ${judgement.state === "failed" ? "FAILED: " : ""}${line}`);
@@ -57750,14 +57778,14 @@ async function waitForApplications(options) {
     await sleep2(options.intervalMs);
   }
   const pending = outcomes.filter((o) => o.judgement.state !== "ready");
-  const seconds = Math.round(options.timeoutMs / 1e3);
+  const seconds2 = Math.round(options.timeoutMs / 1e3);
   const reasons = pending.map((o) => {
     const judgement = o.judgement;
     return `${o.name}: ${judgement.reason}`;
   });
   return {
     ok: false,
-    reason: `timed out after ${seconds}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy \u2014 ${reasons.join("; ")}`,
+    reason: `timed out after ${seconds2}s waiting for Argo CD to sync ${short(options.expected)} and report Healthy \u2014 ${reasons.join("; ")}`,
     applications: outcomes,
     waitedMs: now() - started
   };
@@ -97698,11 +97726,46 @@ var import_node_fetch4 = __toESM(require_lib3(), 1);
 var import_stream_buffers = __toESM(require_streambuffer(), 1);
 var import_tar_fs = __toESM(require_tar_fs(), 1);
 
+// actions/node_modules/@kubernetes/client-node/dist/patch.js
+var PatchStrategy = {
+  /** Diff-like JSON format. */
+  JsonPatch: "application/json-patch+json",
+  /** Simple merge. */
+  MergePatch: "application/merge-patch+json",
+  /** Merge with different strategies depending on field metadata. */
+  StrategicMergePatch: "application/strategic-merge-patch+json",
+  /** Server-Side Apply */
+  ServerSideApply: "application/apply-patch+yaml"
+};
+
 // actions/node_modules/@kubernetes/client-node/dist/metrics.js
 var import_node_fetch5 = __toESM(require_lib3(), 1);
 
 // actions/node_modules/@kubernetes/client-node/dist/health.js
 var import_node_fetch6 = __toESM(require_lib3(), 1);
+
+// actions/node_modules/@kubernetes/client-node/dist/middleware.js
+function setHeaderMiddleware(key, value) {
+  return {
+    pre: (request2) => {
+      request2.setHeaderParam(key, value);
+      return of(request2);
+    },
+    post: (response) => {
+      return of(response);
+    }
+  };
+}
+function setHeaderOptions(key, value, opt) {
+  const newMiddlware = setHeaderMiddleware(key, value);
+  const existingMiddlware = (opt === null || opt === void 0 ? void 0 : opt.middleware) || [];
+  return {
+    ...opt,
+    middleware: existingMiddlware.concat(newMiddlware),
+    middlewareMergeStrategy: "append"
+    // preserve chained middleware from opt
+  };
+}
 
 // actions/node_modules/@kubernetes/client-node/dist/index.js
 var import_node_fetch7 = __toESM(require_lib3(), 1);
@@ -97726,30 +97789,79 @@ function loadKubeConfig(kubeconfigPath = "") {
   }
   return config;
 }
+function apiError(error2, namespace, name, verb) {
+  if (!(error2 instanceof ApiException)) {
+    return new Error(
+      `cannot reach the Kubernetes API for Application ${namespace}/${name}: ${error2 instanceof Error ? error2.message : String(error2)}`,
+      { cause: error2 }
+    );
+  }
+  const code = error2.code;
+  const hint = code === 404 ? `Application ${namespace}/${name} does not exist (check the applications input and argocd-namespace)` : code === 401 || code === 403 ? `not allowed to ${verb} Application ${namespace}/${name} (the kubeconfig's identity needs ${verb} on applications.argoproj.io)` : `the Kubernetes API answered ${code} for Application ${namespace}/${name}`;
+  const failure = Object.assign(new Error(hint, { cause: error2 }), { statusCode: code });
+  return failure;
+}
+var applications = (namespace, name) => ({ group: "argoproj.io", version: "v1alpha1", namespace, plural: "applications", name });
 function applicationReader(config, namespace) {
   const api = config.makeApiClient(ObjectCustomObjectsApi);
   return async (name) => {
     try {
-      return await api.getNamespacedCustomObject({
-        group: "argoproj.io",
-        version: "v1alpha1",
-        namespace,
-        plural: "applications",
-        name
-      });
+      return await api.getNamespacedCustomObject(applications(namespace, name));
     } catch (error2) {
-      if (error2 instanceof ApiException) {
-        const code = error2.code;
-        const hint = code === 404 ? `Application ${namespace}/${name} does not exist (check the applications input and argocd-namespace)` : code === 401 || code === 403 ? `not allowed to read Application ${namespace}/${name} (the kubeconfig's identity needs get on applications.argoproj.io)` : `the Kubernetes API answered ${code} for Application ${namespace}/${name}`;
-        const failure = Object.assign(new Error(hint, { cause: error2 }), { statusCode: code });
-        throw failure;
-      }
-      throw new Error(
-        `cannot reach the Kubernetes API for Application ${namespace}/${name}: ${error2 instanceof Error ? error2.message : String(error2)}`,
-        { cause: error2 }
-      );
+      throw apiError(error2, namespace, name, "get");
     }
   };
+}
+var refreshPatch = { metadata: { annotations: { "argocd.argoproj.io/refresh": "normal" } } };
+function applicationRefresher(config, namespace) {
+  const api = config.makeApiClient(ObjectCustomObjectsApi);
+  return async (name) => {
+    try {
+      await api.patchNamespacedCustomObject(
+        { ...applications(namespace, name), body: refreshPatch },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch)
+      );
+    } catch (error2) {
+      throw apiError(error2, namespace, name, "patch");
+    }
+  };
+}
+async function requestRefresh(applications2, refresh, io) {
+  const refused = [];
+  await Promise.all(
+    applications2.map(async (name) => {
+      try {
+        await refresh(name);
+      } catch (error2) {
+        const code = error2.statusCode;
+        refused.push(name);
+        io.warn(
+          `Argo CD refresh of Application ${name} not requested (${code === void 0 ? "no HTTP answer" : `HTTP ${code}`}): ${error2.message}; it syncs at Argo CD's next poll instead`
+        );
+      }
+    })
+  );
+  const asked = applications2.filter((name) => !refused.includes(name));
+  if (asked.length > 0) io.log(`Asked Argo CD to refresh ${asked.join(", ")}`);
+}
+
+// actions/lib/verify/delivery-timings.ts
+var seconds = (ms) => Math.round(ms / 100) / 10;
+function deliveryTimings(committedAt, applications2) {
+  return applications2.map((outcome) => {
+    const started = outcome.syncStartedAt ? Date.parse(outcome.syncStartedAt) : Number.NaN;
+    return {
+      application: outcome.name,
+      ...Number.isFinite(started) ? { commitToSyncStartSeconds: seconds(started - committedAt) } : {},
+      ...outcome.readyAt === void 0 ? {} : { commitToHealthySeconds: seconds(outcome.readyAt - committedAt) }
+    };
+  });
+}
+function describeTimings(timings) {
+  const figure = (value) => value === void 0 ? "not reached" : `${value}s`;
+  return timings.map(
+    (t) => `${t.application}: commit \u2192 sync start ${figure(t.commitToSyncStartSeconds)}, \u2192 Healthy ${figure(t.commitToHealthySeconds)}`
+  );
 }
 
 // actions/lib/verify/health-soak.ts
@@ -97856,7 +97968,9 @@ async function postAnnotation(grafanaUrl, token, mark, transport = fetchTranspor
 async function verifyPromotion(steps) {
   const now = steps.now ?? Date.now;
   steps.log(`Waiting for Argo CD to sync ${steps.commit.slice(0, 12)} in ${steps.environment} and report Healthy`);
+  await steps.refresh?.();
   const sync = await steps.waitForSync();
+  const timings = await commitTimings(steps, sync);
   const { stage, reason, health, slo } = sync.ok ? await soakWindow(steps, sync) : { stage: "sync", reason: sync.reason, health: void 0, slo: void 0 };
   const ok = stage === "passed";
   const annotationIds = [];
@@ -97885,6 +97999,7 @@ async function verifyPromotion(steps) {
   if (!ok && steps.rollback) {
     steps.log(`Verification failed (${stage}); rolling ${steps.environment} back to its previous release`);
     rollbackCommit = await steps.rollback();
+    if (rollbackCommit) await steps.refresh?.();
     steps.log(
       rollbackCommit ? `Rolled back with GitOps commit ${rollbackCommit}` : "Rollback changed nothing: the environment already runs its previous release"
     );
@@ -97894,11 +98009,25 @@ async function verifyPromotion(steps) {
     stage,
     reason,
     sync,
+    ...timings ? { timings } : {},
     ...health ? { health } : {},
     ...slo ? { slo } : {},
     annotationIds,
     ...rollbackCommit ? { rollbackCommit } : {}
   };
+}
+async function commitTimings(steps, sync) {
+  if (!steps.committedAt) return void 0;
+  const committedAt = await steps.committedAt();
+  if (committedAt === void 0) {
+    steps.warn(
+      `the promoted commit ${steps.commit.slice(0, 12)} is not in this checkout: commit \u2192 sync start and \u2192 Healthy are not reported`
+    );
+    return void 0;
+  }
+  const timings = deliveryTimings(committedAt, sync.applications);
+  for (const line of describeTimings(timings)) steps.log(line);
+  return timings;
 }
 async function soakWindow(steps, sync) {
   steps.log(
@@ -97914,6 +98043,7 @@ async function soakWindow(steps, sync) {
 async function verifyRelease(request2, io) {
   const kubeConfig = loadKubeConfig(request2.kubeconfig);
   const read = applicationReader(kubeConfig, request2.argocdNamespace);
+  const refresh = applicationRefresher(kubeConfig, request2.argocdNamespace);
   const given = request2.prometheus;
   const prometheus2 = given && ("url" in given ? { baseUrl: given.url, transport: void 0 } : serviceProxy(kubeConfig, given.service, given.label));
   const { grafana: grafana2, rollback, laterCommits } = request2;
@@ -97925,6 +98055,8 @@ async function verifyRelease(request2, io) {
     warn: io.warn,
     ...request2.runUrl ? { runUrl: request2.runUrl } : {},
     ...grafana2?.dashboardUid ? { dashboardUid: grafana2.dashboardUid } : {},
+    refresh: () => requestRefresh(request2.applications, refresh, io),
+    committedAt: () => committerTime(request2.checkout, request2.commit),
     waitForSync: () => waitForApplications({
       applications: request2.applications,
       expected: request2.commit,
@@ -97961,8 +98093,22 @@ async function verifyRelease(request2, io) {
   });
 }
 
-// actions/verify/src/main.ts
-function summary2(environment, commit, result) {
+// actions/lib/github/markdown-cell.ts
+function markdownCell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ").replace(/<!--/g, "&lt;!--");
+}
+
+// actions/lib/verify/verify-summary.ts
+function timingTable(timings) {
+  const figure = (value) => value === void 0 ? "not reached" : `${value} s`;
+  return [
+    "",
+    "| Application | Commit \u2192 sync start | Commit \u2192 Healthy |",
+    "|---|---|---|",
+    ...timings.map((t) => `| ${t.application} | ${figure(t.commitToSyncStartSeconds)} | ${figure(t.commitToHealthySeconds)} |`)
+  ];
+}
+function verifySummary(environment, commit, result) {
   const lines = [
     `### Verify ${environment}: ${result.ok ? "passed" : `failed (${result.stage})`}`,
     "",
@@ -97972,9 +98118,10 @@ function summary2(environment, commit, result) {
   lines.push("| Application | Argo CD |", "|---|---|");
   for (const app of result.sync.applications) {
     lines.push(
-      `| ${app.name} | ${app.judgement.state === "ready" ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : app.judgement.reason.replace(/\|/g, "\\|")} |`
+      `| ${app.name} | ${app.judgement.state === "ready" ? `Synced, Healthy at \`${app.judgement.revision.slice(0, 12)}\`` : markdownCell(app.judgement.reason)} |`
     );
   }
+  if (result.timings) lines.push(...timingTable(result.timings));
   if (result.health)
     lines.push("", `Soak: ${result.health.ok ? "Healthy throughout" : "health failed"} (${Math.round(result.health.soakedMs / 1e3)}s)`);
   if (result.slo) {
@@ -97990,6 +98137,8 @@ function summary2(environment, commit, result) {
   return `${lines.join("\n")}
 `;
 }
+
+// actions/verify/src/main.ts
 function outputs(result) {
   return {
     result: result.ok ? "passed" : "failed",
@@ -98010,6 +98159,7 @@ function outputs(result) {
         ok: v.ok
       }))
     ),
+    timings: JSON.stringify(Object.fromEntries((result.timings ?? []).map(({ application, ...figures }) => [application, figures]))),
     "soak-seconds": String(Math.round((result.health?.soakedMs ?? 0) / 1e3)),
     "annotation-ids": result.annotationIds.join(","),
     "rollback-commit": result.rollbackCommit ?? ""
@@ -98022,7 +98172,7 @@ function run() {
     const request2 = parseVerifyInputs(raw, actionContext());
     const result = await verifyRelease(request2, { log: log.info, warn: log.warning });
     setOutputs(outputs(result));
-    await appendSummary(summary2(request2.environment, request2.commit, result));
+    await appendSummary(verifySummary(request2.environment, request2.commit, result));
     if (result.ok) log.info(`verify ${request2.environment}: passed`);
     else fail(`verify ${request2.environment} failed (${result.stage}): ${result.reason}`);
   });

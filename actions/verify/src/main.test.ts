@@ -14,6 +14,8 @@ import { createReleaseManifest } from '../../lib/release/release-manifest.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, run as git } from '../../test-support/gitops-repository.ts';
 import { startGrafanaApi } from '../../test-support/grafana-api.ts';
 import type { GrafanaApiServer } from '../../test-support/grafana-api.ts';
+import { applicationReader, loadKubeConfig } from '../../lib/verify/argocd-applications.ts';
+import { pickupTimeline } from '../../test-support/argocd-timeline.ts';
 import { argoApplication, deployedStatus, startKubernetesApi } from '../../test-support/kubernetes-api.ts';
 import type { KubernetesApiServer } from '../../test-support/kubernetes-api.ts';
 import { SimulatedServicePod, startExpositionServer, startPrometheus } from '../../test-support/prometheus-server.ts';
@@ -198,6 +200,66 @@ describe('the verify action', () => {
     expect(git(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(`Slipway-Rolls-Back: ${promoted}`);
     expect(remote.show('gitops-repo/environments/dev/services/cart.yaml')).toContain(`tag: sha-1111111`);
     expect(result.summary).toContain(`Rolled back with GitOps commit \`${remote.head()}\``);
+  });
+
+  it('asks Argo CD to refresh and reports commit → sync start and → Healthy from the stand-in timeline (output and job summary)', async () => {
+    const remote = createGitopsRemote(gitopsTree(['cart', 'order'], ['dev']));
+    const workspace = remote.clone('runner');
+    const previousHead = remote.head();
+    const manifest = createReleaseManifest({
+      createdAt: '2026-11-22T03:00:00Z',
+      source: { repository: 'example/slipway', commit: 'abcdef0123456789abcdef0123456789abcdef01' },
+      services: { cart: { image: { repository: `${registry}/cart`, tag: 'sha-2222222', digest: digestOf('cart-sha-2222222') } } },
+    });
+    const landed = await promote({
+      remote: { repoDir: workspace, remote: 'origin', branch: 'main' },
+      gitopsPath: 'gitops-repo',
+      environment: 'dev',
+      source: { kind: 'release', manifest },
+    });
+    const promoted = landed.commit ?? '';
+    const committedAt = Number(git(workspace, 'show', '-s', '--format=%ct', promoted).trim()) * 1000;
+    // Argo CD's own poll would come 30 s later; only the refresh makes it in time.
+    const timeline = {
+      previous: previousHead,
+      revision: promoted,
+      committedAt,
+      polledAt: Date.now() + 30_000,
+      syncMs: 1000,
+      healthyAfterMs: 1000,
+    };
+    kube.set('cart', pickupTimeline('cart', timeline));
+
+    const result = await verify(
+      {
+        'gitops-commit': promoted,
+        services: 'cart=sha-2222222',
+        'prometheus-url': '',
+        'grafana-url': '',
+        'sync-timeout': '10',
+        'soak-seconds': '0',
+      },
+      { GITHUB_WORKSPACE: workspace },
+    );
+    expect(result.exitCode, result.stdout).toBeUndefined();
+    expect(kube.patches('cart')).toEqual([
+      { contentType: 'application/merge-patch+json', body: { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } } },
+    ]);
+    const status = (await applicationReader(loadKubeConfig(kube.kubeconfig), 'argocd')('cart')).status;
+    const syncStart = (Date.parse(status?.operationState?.startedAt ?? '') - committedAt) / 1000;
+    const reassessed = (Date.parse(status?.reconciledAt ?? '') - committedAt) / 1000;
+    const timings = JSON.parse(result.outputs['timings'] ?? '{}') as Record<
+      string,
+      { commitToSyncStartSeconds: number; commitToHealthySeconds: number }
+    >;
+    expect(Object.keys(timings)).toEqual(['cart']);
+    expect(timings['cart']?.commitToSyncStartSeconds).toBe(syncStart);
+    expect(syncStart).toBeLessThan(30);
+    expect(timings['cart']?.commitToHealthySeconds).toBeGreaterThanOrEqual(reassessed);
+    expect(timings['cart']?.commitToHealthySeconds).toBeLessThanOrEqual(reassessed + 2);
+    expect(result.summary).toContain(
+      `| Application | Commit → sync start | Commit → Healthy |\n|---|---|---|\n| cart | ${syncStart} s | ${timings['cart']?.commitToHealthySeconds} s |`,
+    );
   });
 
   it('passes when Argo CD synced a later commit of the branch that contains the promoted one', async () => {

@@ -38,6 +38,8 @@ export const verifyFields = {
   grafanaToken: { kind: 'text', input: 'grafana-token', flag: '--grafana-token-env', secretEnv: 'GRAFANA_TOKEN' },
   grafanaDashboardUid: { kind: 'text', input: 'grafana-dashboard-uid', flag: '--grafana-dashboard-uid' },
   rollback: { kind: 'flag', input: 'rollback', flag: '--rollback' },
+  /** CLI only: append the Markdown report to this file (in a workflow, $GITHUB_STEP_SUMMARY). */
+  summaryFile: { kind: 'text', flag: '--summary' },
   ...gitopsTargetFields,
 } as const satisfies Record<string, Field>;
 
@@ -161,6 +163,7 @@ export function parseVerifyInputs(raw: VerifyRaw, context: ShellContext): Verify
     namespace: raw.text('namespace') || 'shop',
     objectives: objectives(raw),
     ...(annotations ? { grafana: annotations } : {}),
+    checkout: target.checkout,
     ...(raw.flag('rollback') ? { rollback: target } : {}),
     ...(acceptLater ? { laterCommits: { checkout: target.checkout, remote: target.remote ?? 'origin' } } : {}),
     ...(context.runUrl ? { runUrl: context.runUrl } : {}),
