@@ -3,7 +3,6 @@
  * the image change, source commits and pull requests, rendered manifest diff, vulnerability delta,
  * dev verification and provenance — printed as Markdown (for $GITHUB_STEP_SUMMARY and the PR body).
  */
-import { writeFileSync } from 'node:fs';
 import { parseRepositoryName } from '../../lib/github/pull-request.ts';
 import { evidenceMarkdown } from '../../lib/promotion/evidence/evidence.ts';
 import { collectEvidence } from '../../lib/promotion/evidence/gather.ts';
@@ -21,18 +20,17 @@ const evidenceFields = {
   releases: { kind: 'text', flag: '--releases' },
   sourceRepository: { kind: 'text', flag: '--source-repository' },
   chartCheckout: { kind: 'text', flag: '--chart-checkout' },
-  output: { kind: 'text', flag: '--output' },
 } as const satisfies Record<string, Field>;
 
 export const command: Command = {
   summary:
     "the reviewer's evidence for a promotion, as Markdown: image and digest, source commits with pull requests, rendered manifest diff, vulnerability delta, dev verification, provenance",
-  usage: `slipway evidence <environment> (--from ENVIRONMENT | --release FILE) [--releases FOLDER] [--source-repository owner/name] [--chart-checkout .] [--output FILE] ${gitopsUsage}`,
+  usage: `slipway evidence <environment> (--from ENVIRONMENT | --release FILE) [--releases FOLDER] [--source-repository owner/name] [--chart-checkout .] ${gitopsUsage}`,
   async run(args, io) {
     const raw = cliInputs(evidenceFields, args, io.env);
     const context = shellContext(io.env, io.cwd, io.cwd);
     const inputs = parsePromoteInputs(raw, context);
-    const inside = (field: 'releases' | 'chartCheckout' | 'output'): string | undefined =>
+    const inside = (field: 'releases' | 'chartCheckout'): string | undefined =>
       raw.text(field) ? insideRoot(io.cwd, raw.text(field), raw.label(field)) : undefined;
     const name = raw.text('sourceRepository') || context.repository || '';
     const token = io.env['GH_TOKEN'] || io.env['GITHUB_TOKEN'] || '';
@@ -51,10 +49,7 @@ export const command: Command = {
       helm: findHelm(io.env),
       chartCheckout: inside('chartCheckout') ?? io.cwd,
     });
-    const markdown = evidenceMarkdown(report);
-    const output = inside('output');
-    if (output) writeFileSync(output, markdown);
-    io.out(markdown.trimEnd());
+    io.out(evidenceMarkdown(report).trimEnd());
     return 0;
   },
 };

@@ -113,7 +113,11 @@ export function scanResultsJson(results: readonly ScanResult[]) {
   }));
 }
 
-/** The IDs of the counted findings (after ignores and ignore-unfixed) per severity, sorted, each once. */
+/**
+ * The IDs of the counted findings (after ignores and ignore-unfixed) per severity, sorted, each once:
+ * Trivy's `VulnerabilityID` (aquasecurity/trivy v0.69.3, the version release.yml installs,
+ * `pkg/types/vulnerability.go` DetectedVulnerability) and `Severity` of each finding.
+ */
 function countedIds(result: ScanResult, severity: Severity): string[] {
   const counted = result.findings.filter(
     (finding) => (finding.decision === 'blocking' || finding.decision === 'allowed') && finding.vulnerability.severity === severity,
