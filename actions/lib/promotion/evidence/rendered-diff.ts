@@ -47,7 +47,8 @@ async function checkoutChart(checkout: string, revision: string, path: string, d
       if (tree?.type !== 'tree') continue;
       const files = await objects.files(`${ref}:${path}`, '');
       for (const file of files) {
-        if (file.mode === '120000' || file.mode === '160000') continue;
+        // Symlinks and submodules are never followed, nor a path that would climb out of the folder.
+        if (file.mode === '120000' || file.mode === '160000' || file.path.split('/').includes('..')) continue;
         const blob = await objects.read(file.sha);
         await mkdir(dirname(join(destination, file.path)), { recursive: true });
         await writeFile(join(destination, file.path), blob?.content ?? '');
