@@ -216,7 +216,7 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     expect((await slipway(checkout, 'promote', 'prod', '--from', 'dev')).code).toBe(0);
     const nothing = await slipway(checkout, 'evidence', 'prod', '--from', 'dev');
     expect(nothing.stdout).toContain('Nothing to approve: prod already runs these images.');
-  });
+  }, 180_000); // six CLI runs from source through tsx
 
   it('refuses an unknown environment and an unknown command with a clear message', async () => {
     const remote = createGitopsRemote(gitopsTree(['product']));
