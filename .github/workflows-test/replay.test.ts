@@ -296,7 +296,13 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
     expect(planOutputs.outputs).toMatchObject({ 'from-environment': 'dev', 'release-id': '', differs: 'true' });
+    // The reviewer's evidence: in the plan's summary, and handed to the promote step for a pull request's body.
+    const evidence = plan.steps.find((step) => step.id === 'evidence');
+    expect(evidence?.summary).toMatch(/^## Evidence: dev → prod\n\n\d services? would change: /);
+    expect(evidence?.summary).toContain('**Dev verification:** passed; Healthy through a');
+    expect(planOutputs.outputs['evidence']?.trimEnd()).toBe(evidence?.summary.trimEnd());
     const promote = replayJob(root, promoteProd, 'promote', context({ ...afterRelease, needs: { plan: planOutputs } }), stage.harness());
+    expect(promote.steps.find((step) => step.id === 'promote')?.inputs['evidence']?.trimEnd()).toBe(evidence?.summary.trimEnd());
     expect(promote.steps.find((step) => step.id === 'manifest')?.ran).toBe('skipped');
     expect(pins(remote, 'prod')).toEqual(pins(remote, 'dev'));
     expect(pins(remote, 'prod')).toEqual(devAfter['second']);

@@ -191,6 +191,33 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     expect(kept.stdout).toContain('product: skipped — prod already runs product');
   });
 
+  it('evidence: what a reviewer of prod would approve, then nothing to approve once promoted; a missing releases folder is refused', async () => {
+    const remote = createGitopsRemote(gitopsTree(['product']));
+    const checkout = remote.clone('checkout');
+    const image = `product=${registry}/product:sha-1111111@${digestOf('p1')}`;
+    expect((await slipway(checkout, 'promote', 'dev', '--set', image, '--source-commit', '1'.repeat(40))).code).toBe(0);
+    run(checkout, 'pull', '--quiet', 'origin', 'main');
+    const head = remote.head();
+    const evidence = await slipway(checkout, 'evidence', 'prod', '--from', 'dev');
+    expect(evidence.stderr).toBe('');
+    expect(evidence.stdout).toContain('## Evidence: dev → prod\n\n1 service would change: product.');
+    expect(evidence.stdout).toContain(
+      `| Image | \`sha-0000000\` \`${digestOf('prod/product/sha-0000000').slice(0, 19)}\` | \`sha-1111111\``,
+    );
+    // The GitOps checkout holds no chart: said, not hidden.
+    expect(evidence.stdout).toContain(
+      '**Rendered manifests:** diff unavailable — what runs now: the chart checkout has no folder app-repo/charts/shop at main',
+    );
+    expect(evidence.stdout).toContain('**Dev verification:** unknown — no verified-in-dev marker of release manual-');
+    expect(remote.head()).toBe(head);
+    const missing = await slipway(checkout, 'evidence', 'prod', '--from', 'dev', '--releases', 'release-evidence');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the releases folder');
+    expect((await slipway(checkout, 'promote', 'prod', '--from', 'dev')).code).toBe(0);
+    const nothing = await slipway(checkout, 'evidence', 'prod', '--from', 'dev');
+    expect(nothing.stdout).toContain('Nothing to approve: prod already runs these images.');
+  }, 180_000); // six CLI runs from source through tsx
+
   it('refuses an unknown environment and an unknown command with a clear message', async () => {
     const remote = createGitopsRemote(gitopsTree(['product']));
     const checkout = remote.clone('checkout');

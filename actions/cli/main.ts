@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   promote: () => import('./commands/promote.ts'),
   rollback: () => import('./commands/rollback.ts'),
   diff: () => import('./commands/diff.ts'),
+  evidence: () => import('./commands/evidence.ts'),
   dora: () => import('./commands/dora.ts'),
   'set-image': () => import('./commands/set-image.ts'),
   validate: () => import('./commands/validate.ts'),

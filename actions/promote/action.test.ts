@@ -200,7 +200,7 @@ async function fakeGitHub(): Promise<{ url: string; requests: RecordedRequest[];
 }
 
 describe('pull-request mode against a local server following GitHub REST API shapes', () => {
-  it('opens a PR with the diff and release manifest, and a re-run updates the same PR', async () => {
+  it('opens a PR with the evidence, the diff and the release manifest, and a re-run updates the same PR', async () => {
     const github = await fakeGitHub();
     try {
       const remote = createGitopsRemote(gitopsTree(services));
@@ -220,6 +220,7 @@ describe('pull-request mode against a local server following GitHub REST API sha
         token: 'ghs_prToken',
         'gitops-repository': '',
         approver: 'release-managers',
+        evidence: '## Evidence: dev → prod\n\n1 service would change: order.\n',
       };
 
       const first = await runAction(workspace, inputs, env);
@@ -235,6 +236,8 @@ describe('pull-request mode against a local server following GitHub REST API sha
       expect(created?.body).toMatchObject({ head: 'slipway/promote-prod', base: 'main', title: 'promote prod: order sha-0a0a0a0' });
       expect(String(created?.body['body'])).toContain(`+          digest: ${digestOf('order-0a0a0a0')}`);
       expect(String(created?.body['body'])).toContain('"schemaVersion": 1');
+      // The reviewer's evidence from the plan job heads the body.
+      expect(String(created?.body['body'])).toMatch(/^## Evidence: dev → prod\n\n1 service would change: order\.\n\n/);
 
       // dev moves on; the re-run updates the same PR instead of opening another.
       await runAction(workspace, {

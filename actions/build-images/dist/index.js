@@ -27252,6 +27252,12 @@ var release_manifest_schema_default = {
     }
   },
   definitions: {
+    vulnerabilityIds: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", pattern: "^\\S{1,200}$" },
+      description: "Vulnerability IDs as Trivy reports them (VulnerabilityID: CVE-\u2026, GHSA-\u2026, distribution advisories such as RHSA-2024:1234 or DLA-3482-1), sorted."
+    },
     service: {
       type: "object",
       additionalProperties: false,
@@ -27305,6 +27311,17 @@ var release_manifest_schema_default = {
             high: { type: "integer", minimum: 0 },
             medium: { type: "integer", minimum: 0 },
             low: { type: "integer", minimum: 0 },
+            vulnerabilities: {
+              type: "object",
+              additionalProperties: false,
+              description: "The vulnerability IDs the counts are made of, per severity (Trivy's VulnerabilityID and Severity of each counted finding), so a promotion can show which findings an image change brings and which it fixes. Absent in manifests written before it was recorded.",
+              properties: {
+                critical: { $ref: "#/definitions/vulnerabilityIds" },
+                high: { $ref: "#/definitions/vulnerabilityIds" },
+                medium: { $ref: "#/definitions/vulnerabilityIds" },
+                low: { $ref: "#/definitions/vulnerabilityIds" }
+              }
+            },
             reportUrl: { type: "string", format: "uri" }
           }
         },

@@ -17,9 +17,11 @@ import { environmentFiles } from './environment-files.ts';
 import { PromotionError, planPromotion, releaseServices } from './plan.ts';
 import type { PlannedChange, PromotionPlan, PromotionRequest, ServicePromotion } from './plan.ts';
 import { latestImages, rollbackTarget } from './record.ts';
-import { formatReleaseManifest, validateReleaseManifest } from '../release/release-manifest.ts';
+import type { RecordedPromotion } from './record.ts';
+import { validateReleaseManifest } from '../release/release-manifest.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
 import { upsertPullRequest } from '../github/pull-request.ts';
+import { pullRequestBody } from './pull-request-body.ts';
 import type { GitHubRepository, PullRequestResult } from '../github/pull-request.ts';
 import type { YamlLimits } from '../manifests/yaml-edit.ts';
 import { defaultYamlLimits } from '../manifests/yaml-edit.ts';
@@ -45,7 +47,8 @@ export interface PromoteOptions {
   environment: string;
   source: PromotionSource;
   approver?: string;
-  pullRequest?: { repository: GitHubRepository; branch?: string };
+  /** Pull-request mode; `evidence` (the reviewer's evidence Markdown, evidence/evidence.ts) heads the body. */
+  pullRequest?: { repository: GitHubRepository; branch?: string; evidence?: string };
   limits?: YamlLimits;
   maxAttempts?: number;
   author?: Identity;
@@ -70,11 +73,19 @@ export interface PromoteResult {
   pullRequest?: PullRequestResult;
   /** Dry run: the unified diff the promotion would commit ('' when nothing changes). */
   diff?: string;
+  /** Dry run: what the environment holds now (the texts of the files the plan changes) and its promotion history. */
+  current?: CurrentState;
+}
+
+export interface CurrentState {
+  files: Map<string, string>;
+  history: RecordedPromotion[];
 }
 
 interface Decision {
   plan: PromotionPlan;
   release: ReleaseManifest;
+  current: CurrentState;
 }
 
 /** One image per repository across an environment's pins; an environment that disagrees with itself is an error. */
@@ -234,7 +245,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       const plan = planPromotion(files, request, await history, limits, values);
       const change = plan.message && plan.files.size > 0 ? { files: plan.files, message: plan.message } : undefined;
       if (change && options.checkImages) await options.checkImages(plan.changes);
-      return { ...(change ? { change } : {}), result: { plan, release } };
+      const current = { files: new Map([...files].filter(([path]) => plan.files.has(path))), history: await history };
+      return { ...(change ? { change } : {}), result: { plan, release, current } };
     },
     {
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
@@ -244,7 +256,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       onRetry: (attempt, reason) => log(`attempt ${attempt}: ${reason}`),
     },
   );
-  const { plan, release } = landed.decision;
+  const { plan, release, current } = landed.decision;
   const result: PromoteResult = {
     environment: options.environment,
     plan,
@@ -255,6 +267,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   };
   if (options.dryRun) {
     result.diff = landed.commit ? await git(['diff', '--no-color', landed.base, landed.commit], { cwd: options.remote.repoDir }) : '';
+    result.current = current;
     delete result.commit;
     return result;
   }
@@ -264,28 +277,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       head: pullRequestBranch,
       base: options.remote.branch,
       title: plan.message.split('\n')[0] ?? `promote ${options.environment}`,
-      body: pullRequestBody(plan, release, diff),
+      body: pullRequestBody(plan, release, diff, options.pullRequest.evidence),
     });
   }
   return result;
-}
-
-/** The PR description: the commit message body, the diff and the release manifest. */
-export function pullRequestBody(plan: PromotionPlan, release: ReleaseManifest, diff: string): string {
-  const limit = 40_000;
-  const shownDiff = diff.length > limit ? `${diff.slice(0, limit)}\n… (diff truncated)` : diff;
-  const summary = (plan.message ?? '').split('\n').slice(2).join('\n').trim();
-  return [
-    summary,
-    '',
-    '### Diff',
-    '```diff',
-    shownDiff.trimEnd(),
-    '```',
-    '',
-    '### Release manifest',
-    '```json',
-    formatReleaseManifest(release).trimEnd(),
-    '```',
-  ].join('\n');
 }

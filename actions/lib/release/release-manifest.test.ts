@@ -42,6 +42,17 @@ describe('release manifest', () => {
     expect(() => annotateScan(release(), 'cart', { status: 'passed' })).toThrow(/has no service 'cart' \(it has: product\)/);
   });
 
+  it('records the vulnerability IDs per severity, and refuses a severity it does not count or an ID with a space', () => {
+    const vulnerabilities = { high: ['CVE-2025-0395', 'RHSA-2024:1234'], low: ['DLA-3482-1'] };
+    const scanned = annotateScan(release(), 'product', { status: 'passed', high: 2, low: 1, vulnerabilities });
+    expect(parseReleaseManifest(JSON.stringify(scanned)).services['product']?.scan?.vulnerabilities).toEqual(vulnerabilities);
+    const unknownSeverity = { status: 'passed' as const, vulnerabilities: { negligible: ['CVE-1'] } as never };
+    expect(() => annotateScan(release(), 'product', unknownSeverity)).toThrow(/scan\/vulnerabilities: unknown field 'negligible'/);
+    expect(() => annotateScan(release(), 'product', { status: 'passed', vulnerabilities: { high: ['CVE 1'] } })).toThrow(
+      /scan\/vulnerabilities\/high\/0: must match pattern/,
+    );
+  });
+
   it.each([
     ['a missing digest', (m: Spoilable) => delete m.services.product.image.digest, /\/services\/product\/image: missing field 'digest'/],
     [

@@ -19,8 +19,13 @@ export interface ScanSummary {
   high?: number;
   medium?: number;
   low?: number;
+  /** The IDs the counts are made of, per severity; absent in manifests written before they were recorded. */
+  vulnerabilities?: VulnerabilityIds;
   reportUrl?: string;
 }
+
+export type CountedSeverity = 'critical' | 'high' | 'medium' | 'low';
+export type VulnerabilityIds = Partial<Record<CountedSeverity, string[]>>;
 
 export interface QualityGate {
   status: QualityGateStatus;

@@ -165,8 +165,20 @@ describe('scan policy on real-format Trivy reports (SchemaVersion 2)', () => {
       high: 2,
       medium: 0,
       low: 0,
+      vulnerabilities: { critical: [], high: ['CVE-2024-56171', 'CVE-2025-0395'], medium: [], low: [] },
       reportUrl: 'https://github.com/acme/shop/actions/runs/1',
     });
+  });
+
+  it('records in the manifest summary the IDs of counted findings only, never an ignored one', () => {
+    const ignores = parseTrivyIgnoreYaml('vulnerabilities:\n  - id: CVE-2024-45491\n    statement: not reachable\n', '.trivyignore.yaml');
+    const result = evaluateScan('cart', report('cart-alpine.json'), { failOn: ['CRITICAL'], ignoreUnfixed: false, ignores, now });
+    const summary = scanSummary(result, 'trivy');
+    const ids = Object.values(summary.vulnerabilities ?? {}).flat();
+    expect(ids).not.toContain('CVE-2024-45491');
+    const counted = result.findings.filter((finding) => finding.decision === 'allowed' || finding.decision === 'blocking');
+    expect(new Set(ids)).toEqual(new Set(counted.map((finding) => finding.vulnerability.id)));
+    expect(ids.length).toBeGreaterThan(0);
   });
 
   it.each([

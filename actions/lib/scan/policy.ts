@@ -113,7 +113,19 @@ export function scanResultsJson(results: readonly ScanResult[]) {
   }));
 }
 
-/** The release manifest's scan summary of one image. */
+/**
+ * The IDs of the counted findings (after ignores and ignore-unfixed) per severity, sorted, each once:
+ * Trivy's `VulnerabilityID` (aquasecurity/trivy v0.69.3, the version release.yml installs,
+ * `pkg/types/vulnerability.go` DetectedVulnerability) and `Severity` of each finding.
+ */
+function countedIds(result: ScanResult, severity: Severity): string[] {
+  const counted = result.findings.filter(
+    (finding) => (finding.decision === 'blocking' || finding.decision === 'allowed') && finding.vulnerability.severity === severity,
+  );
+  return [...new Set(counted.map((finding) => finding.vulnerability.id))].sort();
+}
+
+/** The release manifest's scan summary of one image: counts, and the IDs they are made of (for the prod reviewer's delta). */
 export function scanSummary(result: ScanResult, scanner: string, reportUrl?: string): ScanSummary {
   return {
     status: result.passed ? 'passed' : 'failed',
@@ -122,6 +134,12 @@ export function scanSummary(result: ScanResult, scanner: string, reportUrl?: str
     high: result.counts.HIGH,
     medium: result.counts.MEDIUM,
     low: result.counts.LOW,
+    vulnerabilities: {
+      critical: countedIds(result, 'CRITICAL'),
+      high: countedIds(result, 'HIGH'),
+      medium: countedIds(result, 'MEDIUM'),
+      low: countedIds(result, 'LOW'),
+    },
     ...(reportUrl ? { reportUrl } : {}),
   };
 }

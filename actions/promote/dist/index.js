@@ -77154,6 +77154,12 @@ var release_manifest_schema_default = {
     }
   },
   definitions: {
+    vulnerabilityIds: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", pattern: "^\\S{1,200}$" },
+      description: "Vulnerability IDs as Trivy reports them (VulnerabilityID: CVE-\u2026, GHSA-\u2026, distribution advisories such as RHSA-2024:1234 or DLA-3482-1), sorted."
+    },
     service: {
       type: "object",
       additionalProperties: false,
@@ -77207,6 +77213,17 @@ var release_manifest_schema_default = {
             high: { type: "integer", minimum: 0 },
             medium: { type: "integer", minimum: 0 },
             low: { type: "integer", minimum: 0 },
+            vulnerabilities: {
+              type: "object",
+              additionalProperties: false,
+              description: "The vulnerability IDs the counts are made of, per severity (Trivy's VulnerabilityID and Severity of each counted finding), so a promotion can show which findings an image change brings and which it fixes. Absent in manifests written before it was recorded.",
+              properties: {
+                critical: { $ref: "#/definitions/vulnerabilityIds" },
+                high: { $ref: "#/definitions/vulnerabilityIds" },
+                medium: { $ref: "#/definitions/vulnerabilityIds" },
+                low: { $ref: "#/definitions/vulnerabilityIds" }
+              }
+            },
             reportUrl: { type: "string", format: "uri" }
           }
         },
@@ -77449,6 +77466,29 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits, val
   return plan;
 }
 
+// actions/lib/promotion/pull-request-body.ts
+var diffLimit = 3e4;
+var evidenceLimit = 25e3;
+var bounded = (text, limit, what) => text.length > limit ? `${text.slice(0, limit)}
+\u2026 (${what} truncated)` : text;
+function pullRequestBody(plan, release, diff, evidence) {
+  const summary2 = (plan.message ?? "").split("\n").slice(2).join("\n").trim();
+  return [
+    ...evidence ? [bounded(evidence.trimEnd(), evidenceLimit, "evidence"), ""] : [],
+    summary2,
+    "",
+    "### Diff",
+    "```diff",
+    bounded(diff, diffLimit, "diff").trimEnd(),
+    "```",
+    "",
+    "### Release manifest",
+    "```json",
+    formatReleaseManifest(release).trimEnd(),
+    "```"
+  ].join("\n");
+}
+
 // actions/lib/promotion/promote.ts
 var unknownSourceCommit = "0000000";
 function pinnedImages(pins, environment) {
@@ -77587,7 +77627,8 @@ async function promote(options) {
       const plan2 = planPromotion(files, request2, await history, limits, values);
       const change = plan2.message && plan2.files.size > 0 ? { files: plan2.files, message: plan2.message } : void 0;
       if (change && options.checkImages) await options.checkImages(plan2.changes);
-      return { ...change ? { change } : {}, result: { plan: plan2, release: release2 } };
+      const current2 = { files: new Map([...files].filter(([path]) => plan2.files.has(path))), history: await history };
+      return { ...change ? { change } : {}, result: { plan: plan2, release: release2, current: current2 } };
     },
     {
       ...options.maxAttempts === void 0 ? {} : { maxAttempts: options.maxAttempts },
@@ -77597,7 +77638,7 @@ async function promote(options) {
       onRetry: (attempt, reason) => log2(`attempt ${attempt}: ${reason}`)
     }
   );
-  const { plan, release } = landed.decision;
+  const { plan, release, current } = landed.decision;
   const result = {
     environment: options.environment,
     plan,
@@ -77608,6 +77649,7 @@ async function promote(options) {
   };
   if (options.dryRun) {
     result.diff = landed.commit ? await git(["diff", "--no-color", landed.base, landed.commit], { cwd: options.remote.repoDir }) : "";
+    result.current = current;
     delete result.commit;
     return result;
   }
@@ -77617,29 +77659,10 @@ async function promote(options) {
       head: pullRequestBranch,
       base: options.remote.branch,
       title: plan.message.split("\n")[0] ?? `promote ${options.environment}`,
-      body: pullRequestBody(plan, release, diff)
+      body: pullRequestBody(plan, release, diff, options.pullRequest.evidence)
     });
   }
   return result;
-}
-function pullRequestBody(plan, release, diff) {
-  const limit = 4e4;
-  const shownDiff = diff.length > limit ? `${diff.slice(0, limit)}
-\u2026 (diff truncated)` : diff;
-  const summary2 = (plan.message ?? "").split("\n").slice(2).join("\n").trim();
-  return [
-    summary2,
-    "",
-    "### Diff",
-    "```diff",
-    shownDiff.trimEnd(),
-    "```",
-    "",
-    "### Release manifest",
-    "```json",
-    formatReleaseManifest(release).trimEnd(),
-    "```"
-  ].join("\n");
 }
 
 // actions/lib/github/markdown-cell.ts
@@ -78375,7 +78398,8 @@ var promoteFields = {
   dryRun: { kind: "flag", flag: "--dry-run" },
   githubToken: { kind: "text", input: "github-token" },
   requireProvenance: { kind: "flag", input: "require-provenance" },
-  trustedRoot: { kind: "text", input: "trusted-root" }
+  trustedRoot: { kind: "text", input: "trusted-root" },
+  evidence: { kind: "text", input: "evidence" }
 };
 function pullRequestTarget(raw, context3) {
   const mode = raw.text("mode") || "commit";
@@ -78454,7 +78478,9 @@ function parsePromoteInputs(raw, context3) {
     required: true,
     ...trustedRoot ? { trustedRootFile: insideRoot(context3.workspace, trustedRoot, raw.label("trustedRoot")) } : {}
   };
-  return { ...landing, source, dryRun: raw.flag("dryRun") === true, githubToken: raw.text("githubToken"), provenance };
+  const evidence = raw.text("evidence");
+  const pullRequest = landing.pullRequest && evidence ? { pullRequest: { ...landing.pullRequest, evidence } } : {};
+  return { ...landing, ...pullRequest, source, dryRun: raw.flag("dryRun") === true, githubToken: raw.text("githubToken"), provenance };
 }
 
 // actions/lib/promotion/gitops-target.ts

@@ -52940,6 +52940,12 @@ var release_manifest_schema_default = {
     }
   },
   definitions: {
+    vulnerabilityIds: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", pattern: "^\\S{1,200}$" },
+      description: "Vulnerability IDs as Trivy reports them (VulnerabilityID: CVE-\u2026, GHSA-\u2026, distribution advisories such as RHSA-2024:1234 or DLA-3482-1), sorted."
+    },
     service: {
       type: "object",
       additionalProperties: false,
@@ -52993,6 +52999,17 @@ var release_manifest_schema_default = {
             high: { type: "integer", minimum: 0 },
             medium: { type: "integer", minimum: 0 },
             low: { type: "integer", minimum: 0 },
+            vulnerabilities: {
+              type: "object",
+              additionalProperties: false,
+              description: "The vulnerability IDs the counts are made of, per severity (Trivy's VulnerabilityID and Severity of each counted finding), so a promotion can show which findings an image change brings and which it fixes. Absent in manifests written before it was recorded.",
+              properties: {
+                critical: { $ref: "#/definitions/vulnerabilityIds" },
+                high: { $ref: "#/definitions/vulnerabilityIds" },
+                medium: { $ref: "#/definitions/vulnerabilityIds" },
+                low: { $ref: "#/definitions/vulnerabilityIds" }
+              }
+            },
             reportUrl: { type: "string", format: "uri" }
           }
         },
@@ -57426,6 +57443,29 @@ async function upsertPullRequest(repository, content) {
   return { url: created.data.html_url, number: created.data.number, created: true };
 }
 
+// actions/lib/promotion/pull-request-body.ts
+var diffLimit = 3e4;
+var evidenceLimit = 25e3;
+var bounded = (text, limit, what) => text.length > limit ? `${text.slice(0, limit)}
+\u2026 (${what} truncated)` : text;
+function pullRequestBody(plan, release, diff, evidence) {
+  const summary2 = (plan.message ?? "").split("\n").slice(2).join("\n").trim();
+  return [
+    ...evidence ? [bounded(evidence.trimEnd(), evidenceLimit, "evidence"), ""] : [],
+    summary2,
+    "",
+    "### Diff",
+    "```diff",
+    bounded(diff, diffLimit, "diff").trimEnd(),
+    "```",
+    "",
+    "### Release manifest",
+    "```json",
+    formatReleaseManifest(release).trimEnd(),
+    "```"
+  ].join("\n");
+}
+
 // actions/lib/promotion/promote.ts
 var unknownSourceCommit = "0000000";
 function pinnedImages(pins, environment) {
@@ -57564,7 +57604,8 @@ async function promote(options) {
       const plan2 = planPromotion(files, request2, await history, limits, values);
       const change = plan2.message && plan2.files.size > 0 ? { files: plan2.files, message: plan2.message } : void 0;
       if (change && options.checkImages) await options.checkImages(plan2.changes);
-      return { ...change ? { change } : {}, result: { plan: plan2, release: release2 } };
+      const current2 = { files: new Map([...files].filter(([path2]) => plan2.files.has(path2))), history: await history };
+      return { ...change ? { change } : {}, result: { plan: plan2, release: release2, current: current2 } };
     },
     {
       ...options.maxAttempts === void 0 ? {} : { maxAttempts: options.maxAttempts },
@@ -57574,7 +57615,7 @@ async function promote(options) {
       onRetry: (attempt, reason) => log2(`attempt ${attempt}: ${reason}`)
     }
   );
-  const { plan, release } = landed.decision;
+  const { plan, release, current } = landed.decision;
   const result = {
     environment: options.environment,
     plan,
@@ -57585,6 +57626,7 @@ async function promote(options) {
   };
   if (options.dryRun) {
     result.diff = landed.commit ? await git(["diff", "--no-color", landed.base, landed.commit], { cwd: options.remote.repoDir }) : "";
+    result.current = current;
     delete result.commit;
     return result;
   }
@@ -57594,29 +57636,10 @@ async function promote(options) {
       head: pullRequestBranch,
       base: options.remote.branch,
       title: plan.message.split("\n")[0] ?? `promote ${options.environment}`,
-      body: pullRequestBody(plan, release, diff)
+      body: pullRequestBody(plan, release, diff, options.pullRequest.evidence)
     });
   }
   return result;
-}
-function pullRequestBody(plan, release, diff) {
-  const limit = 4e4;
-  const shownDiff = diff.length > limit ? `${diff.slice(0, limit)}
-\u2026 (diff truncated)` : diff;
-  const summary2 = (plan.message ?? "").split("\n").slice(2).join("\n").trim();
-  return [
-    summary2,
-    "",
-    "### Diff",
-    "```diff",
-    shownDiff.trimEnd(),
-    "```",
-    "",
-    "### Release manifest",
-    "```json",
-    formatReleaseManifest(release).trimEnd(),
-    "```"
-  ].join("\n");
 }
 
 // actions/lib/shell/land-promotion.ts

@@ -40,6 +40,7 @@ export const promoteFields = {
   githubToken: { kind: 'text', input: 'github-token' },
   requireProvenance: { kind: 'flag', input: 'require-provenance' },
   trustedRoot: { kind: 'text', input: 'trusted-root' },
+  evidence: { kind: 'text', input: 'evidence' },
 } as const satisfies Record<string, Field>;
 
 export interface LandingInputs {
@@ -47,7 +48,8 @@ export interface LandingInputs {
   target: GitopsTargetOptions;
   /** '' when not given (the action then asks who approved the run). */
   approver: string;
-  pullRequest?: { repository: GitHubRepository };
+  /** `evidence`: the reviewer's evidence Markdown (slipway evidence), put at the head of the pull request. */
+  pullRequest?: { repository: GitHubRepository; evidence?: string };
   maxAttempts: number;
 }
 
@@ -145,7 +147,9 @@ export function parsePromoteInputs(raw: RawInputs<typeof promoteFields>, context
           required: true,
           ...(trustedRoot ? { trustedRootFile: insideRoot(context.workspace, trustedRoot, raw.label('trustedRoot')) } : {}),
         };
-  return { ...landing, source, dryRun: raw.flag('dryRun') === true, githubToken: raw.text('githubToken'), provenance };
+  const evidence = raw.text('evidence');
+  const pullRequest = landing.pullRequest && evidence ? { pullRequest: { ...landing.pullRequest, evidence } } : {};
+  return { ...landing, ...pullRequest, source, dryRun: raw.flag('dryRun') === true, githubToken: raw.text('githubToken'), provenance };
 }
 
 /** `slipway rollback`: the landing inputs, the source always the environment's previous release. */

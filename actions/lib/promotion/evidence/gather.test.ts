@@ -1,0 +1,231 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChartRepository } from '../../../test-support/chart-repository.ts';
+import type { ChartRepository } from '../../../test-support/chart-repository.ts';
+import { startCommitsApi } from '../../../test-support/github-commits-api.ts';
+import type { CommitsApi } from '../../../test-support/github-commits-api.ts';
+import { createGitopsRemote, registry, removeGitopsRemotes, run, serviceApplication } from '../../../test-support/gitops-repository.ts';
+import type { GitopsRemoteFixture } from '../../../test-support/gitops-repository.ts';
+import { createReleaseManifest, formatReleaseManifest } from '../../release/release-manifest.ts';
+import type { ReleaseManifest, ReleaseService } from '../../release/release-manifest.ts';
+import { findHelm } from '../../validate/helm-binary.ts';
+import { promote } from '../promote.ts';
+import { evidenceMarkdown } from './evidence.ts';
+import { collectEvidence, EvidenceError, loadReleases } from './gather.ts';
+
+const services = ['cart', 'product'];
+const commit = (digit: string): string => digit.repeat(40);
+const digest = (service: string, digit: string): string => `sha256:${(service === 'cart' ? 'ca' : 'b0').repeat(4)}${digit.repeat(56)}`;
+
+/** The shop chart, two versions: 0.2.0 adds a readiness probe. */
+const deployment = (probe: boolean): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+  labels:
+    app.kubernetes.io/name: {{ .Values.service }}
+    app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ .Values.service }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ .Values.service }}
+    spec:
+      containers:
+        - name: app
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}@{{ .Values.image.digest }}"
+          ports:
+            - containerPort: 8080
+${probe ? '          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n' : ''}`;
+const chart = (version: string, probe: boolean) => ({
+  name: 'shop',
+  version,
+  values: { service: 'shop', replicas: 2, image: { repository: 'shop', tag: 'latest', digest: '' } },
+  files: { 'templates/deployment.yaml': deployment(probe) },
+});
+
+/** A service Application installing the shop chart from the chart repository at `version`. */
+function application(environment: string, service: string, chartUrl: string, version: string): string {
+  return serviceApplication(environment, service)
+    .replace('repoURL: https://github.com/example/slipway.git\n    path: app-repo/charts/shop', `repoURL: ${chartUrl}\n    chart: shop`)
+    .replace('targetRevision: main', `targetRevision: ${version}`);
+}
+
+function release(digit: string, createdAt: string, scans: Record<string, ReleaseService['scan']>): ReleaseManifest {
+  return createReleaseManifest({
+    createdAt,
+    source: { repository: 'acme/shop', commit: commit(digit) },
+    services: Object.fromEntries(
+      services.map((service) => [
+        service,
+        {
+          image: { repository: `${registry}/${service}`, tag: `sha-${digit.repeat(7)}`, digest: digest(service, digit) },
+          ...(scans[service] ? { scan: scans[service] } : {}),
+          attestations: [
+            {
+              predicateType: 'https://slsa.dev/provenance/v1',
+              attestationId: `${digit.repeat(3)}${service.length}`,
+              url: `https://github.com/acme/shop/attestations/${digit.repeat(3)}${service.length}`,
+            },
+          ],
+        },
+      ]),
+    ),
+  });
+}
+
+// What prod runs: cart scanned with IDs, product's manifest from before IDs were recorded (counts only).
+const running = release('1', '2026-11-20T09:00:00Z', {
+  cart: { status: 'passed', scanner: 'trivy 0.69.3', high: 2, vulnerabilities: { high: ['CVE-2024-56171', 'CVE-2025-0395'] } },
+  product: { status: 'passed', scanner: 'trivy 0.69.3', high: 1, low: 1 },
+});
+// What dev verified: cart fixes one finding and brings a medium one.
+const proposed = release('3', '2026-11-27T09:00:00Z', {
+  cart: {
+    status: 'passed',
+    scanner: 'trivy 0.69.3',
+    high: 1,
+    medium: 1,
+    vulnerabilities: { high: ['CVE-2025-0395'], medium: ['CVE-2025-4802'], low: [] },
+  },
+  product: { status: 'passed', scanner: 'trivy 0.69.3', low: 1, vulnerabilities: { low: ['CVE-2019-1010022'] } },
+});
+const marker = {
+  releaseId: proposed.id,
+  environment: 'dev',
+  gitopsCommit: commit('d'),
+  verified: true,
+  soakSeconds: 300,
+  slo: [
+    { service: 'cart', version: 'sha-3333333', requests: 1840, errorRatio: 0.0005, slowRatio: 0.012, ok: true },
+    { service: 'product', version: 'sha-3333333', requests: 5120, errorRatio: 0, slowRatio: 0.004, ok: true },
+  ],
+};
+
+let charts: ChartRepository;
+let api: CommitsApi;
+let remote: GitopsRemoteFixture;
+let checkout: string;
+let releases: string;
+
+beforeAll(async () => {
+  charts = await startChartRepository([chart('0.1.0', false), chart('0.2.0', true)]);
+  api = await startCommitsApi('acme', 'shop', [
+    { sha: commit('1'), message: 'release what prod runs' },
+    { sha: commit('2'), message: 'cart: round totals to cents\n\nbody', pulls: [{ number: 41, title: 'Round cart totals to cents' }] },
+    { sha: commit('3'), message: 'product: index names for search', pulls: [{ number: 42, title: 'Faster product search' }] },
+  ]);
+  const files = new Map<string, string>();
+  for (const service of services) {
+    files.set(`gitops-repo/environments/dev/services/${service}.yaml`, application('dev', service, charts.url, '0.2.0'));
+    files.set(`gitops-repo/environments/prod/services/${service}.yaml`, application('prod', service, charts.url, '0.1.0'));
+  }
+  remote = createGitopsRemote(files);
+  checkout = remote.clone('runner');
+  const target = { repoDir: checkout, remote: 'origin', branch: 'main' };
+  await promote({ remote: target, gitopsPath: 'gitops-repo', environment: 'prod', source: { kind: 'release', manifest: running } });
+  await promote({ remote: target, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: proposed } });
+  run(checkout, 'fetch', '--quiet', 'origin');
+  releases = mkdtempSync(join(tmpdir(), 'slipway-releases-'));
+  for (const manifest of [running, proposed]) {
+    mkdirSync(join(releases, manifest.id));
+    writeFileSync(join(releases, manifest.id, 'release-manifest.json'), formatReleaseManifest(manifest));
+  }
+  writeFileSync(join(releases, proposed.id, 'verified.json'), JSON.stringify(marker));
+}, 120_000);
+
+afterAll(async () => {
+  await charts.stop();
+  await api.close();
+  removeGitopsRemotes();
+  rmSync(releases, { recursive: true, force: true });
+});
+
+const evidence = (diffLines?: number) =>
+  collectEvidence({
+    landing: { environment: 'prod', target: { checkout, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } },
+    source: { kind: 'environment', from: 'dev' },
+    releasesFolder: releases,
+    github: { owner: 'acme', repo: 'shop', token: 't', apiUrl: api.url },
+    helm: findHelm(),
+    chartCheckout: checkout,
+    ...(diffLines ? { diffLines } : {}),
+  });
+
+const readmeFile = new URL('../../../README.md', import.meta.url);
+const start = '<!-- evidence-example:start (actions/lib/promotion/evidence/gather.test.ts) -->';
+const end = '<!-- evidence-example:end -->';
+
+describe('the evidence of a two-service promotion (bare GitOps remote, helm and a loopback chart repository, GitHub API stand-in)', () => {
+  it('shows per service the image, source commits with PR titles, rendered diff, vulnerability delta, dev soak and provenance; writes nothing', async () => {
+    const head = remote.head();
+    const report = await evidence();
+    expect(remote.head()).toBe(head);
+    expect(report.services.map((service) => service.service)).toEqual(['cart', 'product']);
+    const [cart, product] = report.services;
+    expect(cart?.current).toEqual({ tag: 'sha-1111111', digest: digest('cart', '1'), releaseId: running.id, sourceCommit: commit('1') });
+    expect(cart?.sources).toMatchObject({
+      status: 'ahead',
+      total: 2,
+      commits: [{ pullRequests: [{ title: 'Faster product search' }] }, {}],
+    });
+    expect(cart?.vulnerabilities).toMatchObject({ known: true, new: { medium: ['CVE-2025-4802'] }, fixed: { high: ['CVE-2024-56171'] } });
+    expect(product?.vulnerabilities).toEqual({ known: false, reason: 'what runs now: manifest predates IDs (it records counts only)' });
+    expect(cart?.devVerification).toEqual({ soakSeconds: 300, slo: [marker.slo[0]] });
+    const diff = 'lines' in (cart?.manifestDiff ?? {}) ? (cart?.manifestDiff as { lines: string[] }).lines : [];
+    expect(diff).toContain(`-          image: "${registry}/cart:sha-1111111@${digest('cart', '1')}"`);
+    expect(diff).toContain(`+          image: "${registry}/cart:sha-3333333@${digest('cart', '3')}"`);
+    expect(diff).toContain('+          readinessProbe:');
+    expect(api.requests).toContain(`GET /repos/acme/shop/compare/${commit('1')}...${commit('3')}`);
+    expect(charts.requests.get('/shop-0.1.0.tgz')).toBeGreaterThan(0);
+    expect(charts.requests.get('/shop-0.2.0.tgz')).toBeGreaterThan(0);
+  });
+
+  it('is the example the README shows, so the README cannot drift from what the code prints', async () => {
+    // Shown as Markdown source: a four-backtick fence holds the diff blocks.
+    const example = `\`\`\`\`markdown\n${evidenceMarkdown(await evidence(20)).trimEnd()}\n\`\`\`\``;
+    const readme = readFileSync(readmeFile, 'utf8');
+    if (process.env['SLIPWAY_UPDATE_EXAMPLES'] === '1') {
+      const [before, rest = ''] = readme.split(start);
+      writeFileSync(readmeFile, `${before}${start}\n\n${example}\n\n${end}${rest.slice(rest.indexOf(end) + end.length)}`);
+    }
+    const shown = readFileSync(readmeFile, 'utf8').split(start)[1]?.split(end)[0]?.trim();
+    expect(shown, 'actions/README.md: regenerate the example with SLIPWAY_UPDATE_EXAMPLES=1 npx vitest run <this file>').toBe(example);
+  });
+
+  it('says there is nothing to approve when prod already runs what dev runs', async () => {
+    const report = await collectEvidence({
+      landing: { environment: 'dev', target: { checkout, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } },
+      source: { kind: 'release', manifest: proposed },
+      github: { unavailable: 'not asked' },
+      helm: findHelm(),
+      chartCheckout: checkout,
+    });
+    expect(evidenceMarkdown(report)).toBe(
+      `## Evidence: release ${proposed.id} → dev\n\nNothing to approve: dev already runs these images.\n\nUnchanged: cart, product.\n`,
+    );
+  });
+
+  it('refuses a releases folder with a broken manifest or marker, naming the file', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'slipway-releases-bad-'));
+    try {
+      writeFileSync(join(broken, 'verified.json'), '{ not json');
+      await expect(loadReleases(broken)).rejects.toThrow(EvidenceError);
+      await expect(loadReleases(broken)).rejects.toThrow(/verified\.json is not valid JSON/);
+      writeFileSync(join(broken, 'verified.json'), '{}');
+      await expect(loadReleases(broken)).rejects.toThrow(/verified\.json names no releaseId/);
+      rmSync(join(broken, 'verified.json'));
+      writeFileSync(join(broken, 'release-manifest.json'), '{"schemaVersion": 1}');
+      await expect(loadReleases(broken)).rejects.toThrow(/release-manifest\.json does not match/);
+      await expect(loadReleases(join(broken, 'missing'))).rejects.toThrow(/cannot read the releases folder/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});
