@@ -155,7 +155,7 @@ describe('the preview namespace chart', () => {
       for (const container of deployment.spec.template.spec.containers) {
         for (const [kind, resources] of Object.entries(container.resources as Json))
           for (const [resource, amount] of Object.entries(resources as Json))
-            totals[`${kind}.${resource}`] += surge * quantity(String(amount));
+            totals[`${kind}.${resource}`] = (totals[`${kind}.${resource}`] ?? 0) + surge * quantity(String(amount));
       }
       totals.pods = (totals.pods as number) + surge;
     }

@@ -58,6 +58,8 @@ export interface GeneratedApplication {
   application: Json;
   /** Which parameters made it, for findings: "the sample pullRequest parameters", "list element 2". */
   madeFrom: string;
+  /** Made from the ApplicationSet's own parameters (a list element), not from a sample: the cluster gets exactly this one. */
+  exact: boolean;
 }
 
 interface TemplateSettings {
@@ -144,7 +146,7 @@ function generatorParameters(
   generator: Json,
   field: string,
   settings: TemplateSettings,
-): { sets: { parameters: Json; madeFrom: string }[] } | TemplateProblem {
+): { sets: { parameters: Json; madeFrom: string; exact: boolean }[] } | TemplateProblem {
   const list = record(generator.list);
   if (list) {
     const elements = Array.isArray(list.elements)
@@ -154,14 +156,16 @@ function generatorParameters(
         : [];
     if (!Array.isArray(elements))
       return { field: `${field}.list.elementsYaml`, message: 'elementsYaml is not a YAML list', fix: 'give a list of parameter maps' };
-    return { sets: elements.map((element, index) => ({ parameters: record(element) ?? {}, madeFrom: `list element ${index}` })) };
+    return {
+      sets: elements.map((element, index) => ({ parameters: record(element) ?? {}, madeFrom: `list element ${index}`, exact: true })),
+    };
   }
   const pullRequest = record(generator.pullRequest);
   if (pullRequest) {
     const parameters = samplePullRequestParameters(pullRequest, settings.goTemplate);
     const values = record(pullRequest.values);
     if (values) parameters.values = renderValue(values, parameters, settings);
-    return { sets: [{ parameters, madeFrom: 'the sample pullRequest parameters (pull request 1234)' }] };
+    return { sets: [{ parameters, madeFrom: 'the sample pullRequest parameters (pull request 1234)', exact: false }] };
   }
   const kind = Object.keys(generator).find((key) => key !== 'selector' && key !== 'values') ?? '(none)';
   return {
@@ -194,7 +198,7 @@ export function generateApplications(applicationSet: Json): { applications: Gene
       problems.push(result);
       return;
     }
-    for (const { parameters, madeFrom } of result.sets) {
+    for (const { parameters, madeFrom, exact } of result.sets) {
       try {
         const rendered = record(renderValue(template, parameters, settings)) ?? {};
         const metadata: Json = { ...(record(rendered.metadata) ?? {}), namespace: record(applicationSet.metadata)?.namespace ?? 'argocd' };
@@ -203,6 +207,7 @@ export function generateApplications(applicationSet: Json): { applications: Gene
         applications.push({
           application: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata, spec: rendered.spec ?? {} },
           madeFrom,
+          exact,
         });
       } catch (error) {
         problems.push({
