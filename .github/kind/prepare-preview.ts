@@ -7,12 +7,12 @@
  *
  * FILE holds one `service=repository:tag@sha256:…` line per service, as for prepare-gitops.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseKindOverlay } from './kind-overlay.ts';
 import { applySyntheticPreview } from './preview-overlay.ts';
-import { filesUnder } from './tree-files.ts';
+import { filesUnder, readImagesFile, writeChanges } from './tree-files.ts';
 
 function main(): void {
   const { values } = parseArgs({
@@ -30,20 +30,11 @@ function main(): void {
     if (!values[option]) throw new Error(`--${option} is required (usage: prepare-preview.ts --tree DIR --head SHA --images FILE)`);
   }
   const gitops = join(String(values.tree), values['gitops-path']);
-  const images = Object.fromEntries(
-    readFileSync(String(values.images), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]),
-  );
+  const images = readImagesFile(String(values.images));
   const overlay = parseKindOverlay(readFileSync(values.overlay, 'utf8'), values.overlay);
   const before = filesUnder(gitops);
   const after = applySyntheticPreview(before, overlay, { number: values.number, head: String(values.head), images });
-  for (const [file, text] of after) {
-    if (before.get(file) === text) continue;
-    writeFileSync(join(gitops, file), text);
-    console.log(`changed ${file}`);
-  }
+  writeChanges(gitops, before, after);
 }
 
 try {

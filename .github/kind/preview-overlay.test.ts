@@ -47,10 +47,10 @@ describe('the synthetic pull request the kind run previews', () => {
     for (const source of shop) {
       expect(source.repoURL).toBe(repoUrl);
       expect(source.targetRevision).toBe(head);
-      expect(source.helm.valuesObject.image).toEqual({
-        repository: `kind-registry:5000/slipway/${source.helm.releaseName}`,
-        tag: `pr-1-${head}`,
-      });
+      expect(source.helm.valuesObject.image).toEqual({ tag: `pr-1-${head}` });
+      expect(source.helm.parameters).toEqual([
+        { name: 'image.repository', value: `kind-registry:5000/slipway/${source.helm.releaseName}` },
+      ]);
       expect(source.helm.valuesObject.ingress.host).toBe('pr-1.dev.shop.example.com');
     }
     // Everything else of the template is as committed: the same project, sync policy and finalizer.

@@ -7,10 +7,9 @@
  * overlay's serviceValues (ingress-nginx, kind's pod network). A pure function over the prepared
  * tree; prepare-preview.ts is the shell.
  */
-import { isMap, isSeq, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import { isSeq } from 'yaml';
 import { parsePinnedImage } from '../../actions/lib/release/image-reference.ts';
-import { KindOverlayError } from './kind-overlay.ts';
+import { edit, KindOverlayError, mergeInto } from './kind-overlay.ts';
 import type { KindOverlay } from './kind-overlay.ts';
 
 export const previewsFile = 'environments/dev/previews.yaml';
@@ -44,24 +43,6 @@ export function pullRequestParameters(pull: SyntheticPullRequest): Record<string
   };
 }
 
-function parsed(tree: ReadonlyMap<string, string>, file: string): Document {
-  const text = tree.get(file);
-  if (text === undefined) throw new KindOverlayError(`${file}: not in the GitOps tree`);
-  const document = parseDocument(text);
-  if (document.errors.length > 0)
-    throw new KindOverlayError(`${file}: not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`);
-  return document;
-}
-
-function mergeInto(document: Document, path: string[], patch: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(patch)) {
-    const here = [...path, key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && isMap(document.getIn(here, true)))
-      mergeInto(document, here, value as Record<string, unknown>);
-    else document.setIn(here, value);
-  }
-}
-
 /** The tree with the previews ApplicationSet made to generate the synthetic pull request's preview. */
 export function applySyntheticPreview(
   tree: ReadonlyMap<string, string>,
@@ -69,27 +50,33 @@ export function applySyntheticPreview(
   pull: SyntheticPullRequest,
 ): Map<string, string> {
   const result = new Map(tree);
-  const set = parsed(tree, previewsFile);
-  if (set.get('kind') !== 'ApplicationSet')
-    throw new KindOverlayError(`${previewsFile}: the first document is not the previews ApplicationSet`);
-  set.setIn(['spec', 'generators'], [{ list: { elements: [pullRequestParameters(pull)] } }]);
-  const sources = set.getIn(['spec', 'template', 'spec', 'sources'], true);
-  if (!isSeq(sources)) throw new KindOverlayError(`${previewsFile}: spec.template.spec.sources is not a list`);
+  const parameters = pullRequestParameters(pull);
   const services = new Set<string>();
-  sources.items.forEach((_, index) => {
-    const helm = ['spec', 'template', 'spec', 'sources', index, 'helm'];
-    const service = set.getIn([...helm, 'valuesObject', 'service']);
-    if (typeof service !== 'string') return;
-    const reference = pull.images[service];
-    if (reference === undefined)
-      throw new KindOverlayError(`images: no image for the preview's ${service}; build it and pass service=repository:tag@sha256:…`);
-    set.setIn([...helm, 'valuesObject', 'image', 'repository'], parsePinnedImage(reference, `images (${service})`).repository);
-    services.add(service);
+  const changed = edit(tree, previewsFile, (set) => {
+    if (set.get('kind') !== 'ApplicationSet')
+      throw new KindOverlayError(`${previewsFile}: the first document is not the previews ApplicationSet`);
+    set.setIn(['spec', 'generators'], [{ list: { elements: [parameters] } }]);
+    const sources = set.getIn(['spec', 'template', 'spec', 'sources'], true);
+    if (!isSeq(sources)) throw new KindOverlayError(`${previewsFile}: spec.template.spec.sources is not a list`);
+    sources.items.forEach((_, index) => {
+      const helm = ['spec', 'template', 'spec', 'sources', index, 'helm'];
+      const service = set.getIn([...helm, 'valuesObject', 'service']);
+      if (typeof service !== 'string') return;
+      const reference = pull.images[service];
+      if (reference === undefined)
+        throw new KindOverlayError(`images: no image for the preview's ${service}; build it and pass service=repository:tag@sha256:…`);
+      set.setIn(
+        [...helm, 'parameters'],
+        [{ name: 'image.repository', value: parsePinnedImage(reference, `images (${service})`).repository }],
+      );
+      services.add(service);
+    });
   });
   if (services.size === 0) throw new KindOverlayError(`${previewsFile}: no source of the template deploys a service of the shop chart`);
-  result.set(previewsFile, set.toString());
-  const values = parsed(result, previewValuesFile);
-  mergeInto(values, [], overlay.serviceValues as Record<string, unknown>);
-  result.set(previewValuesFile, values.toString());
+  result.set(previewsFile, changed);
+  result.set(
+    previewValuesFile,
+    edit(result, previewValuesFile, (values) => mergeInto(values, [], overlay.serviceValues)),
+  );
   return result;
 }

@@ -93,8 +93,10 @@ describe('the previews ApplicationSet', () => {
       expect(source.repoURL).toBe(rootRepo);
       expect(source.targetRevision).toBe(head);
       expect(source.helm.valuesObject.service).toBe(source.helm.releaseName);
-      expect(source.helm.valuesObject.image.tag).toBe(`pr-1234-${head}`);
-      expect(source.helm.valuesObject.image.repository).toMatch(new RegExp(`/slipway/${source.helm.releaseName}$`));
+      expect(source.helm.valuesObject.image).toEqual({ tag: `pr-1234-${head}` });
+      expect(source.helm.parameters).toEqual([
+        { name: 'image.repository', value: expect.stringMatching(new RegExp(`/slipway/${source.helm.releaseName}$`)) },
+      ]);
       expect(source.helm.valuesObject.ingress.host).toBe(`pr-1234.${devHost}`);
       expect(source.helm.valueFiles).toEqual(['$values/gitops-repo/apps/preview/shop-values.yaml']);
     }
@@ -147,7 +149,11 @@ describe('the preview namespace chart', () => {
     const values = parse(readFileSync(join(gitops, 'apps/preview/shop-values.yaml'), 'utf8')) as Json;
     const totals: Record<string, number> = { 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, pods: 0 };
     for (const source of app.spec.sources.filter((s: Json) => s.path === 'app-repo/charts/shop')) {
-      const rendered = helmTemplate(source.path, source.helm.releaseName, 'preview-pr-1234', [values, source.helm.valuesObject]);
+      const image = { repository: source.helm.parameters[0].value, tag: source.helm.valuesObject.image.tag };
+      const rendered = helmTemplate(source.path, source.helm.releaseName, 'preview-pr-1234', [
+        values,
+        { ...source.helm.valuesObject, image },
+      ]);
       const deployment = rendered.find((o) => o.kind === 'Deployment') as Json;
       expect(deployment.spec.replicas).toBe(1);
       expect(rendered.some((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ServiceMonitor')).toBe(false);
