@@ -6,6 +6,7 @@
  * pkg/apis/application/v1alpha1/types.go). Pure functions; wait-applications.ts is the shell.
  */
 import { parseAllDocuments } from 'yaml';
+import { generateApplications } from '../../actions/lib/validate/argo/application-set.ts';
 
 export class ReadinessInputError extends Error {
   override name = 'ReadinessInputError';
@@ -32,7 +33,7 @@ function record(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-/** The names of the Applications a tree declares under environments/<environment>/ (bootstrap included). */
+/** The names of the Applications a tree declares under environments/<environment>/ (bootstrap included), ApplicationSets' too. */
 export function declaredApplications(tree: ReadonlyMap<string, string>, environment: string): string[] {
   const names: string[] = [];
   for (const [file, text] of tree) {
@@ -41,7 +42,12 @@ export function declaredApplications(tree: ReadonlyMap<string, string>, environm
       if (document.errors.length > 0)
         throw new ReadinessInputError(`${file}: not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`);
       const object = record(document.toJS());
-      if (object?.apiVersion === 'argoproj.io/v1alpha1' && object.kind === 'Application') names.push(String(record(object.metadata)?.name));
+      if (object?.apiVersion !== 'argoproj.io/v1alpha1') continue;
+      if (object.kind === 'Application') names.push(String(record(object.metadata)?.name));
+      // An ApplicationSet's Applications from its own parameters (a list generator's), as the validator renders them.
+      if (object.kind === 'ApplicationSet')
+        for (const { application, exact } of generateApplications(object).applications)
+          if (exact) names.push(String(record(application.metadata)?.name));
     }
   }
   if (names.length === 0) throw new ReadinessInputError(`environments/${environment}/: the tree declares no Application`);

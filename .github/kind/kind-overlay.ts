@@ -75,7 +75,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function mergeInto(document: Document, path: string[], patch: Record<string, unknown>): void {
+/** Deep-merges `patch` into the mapping at `path` of a YAML document. */
+export function mergeInto(document: Document, path: string[], patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
     const here = [...path, key];
     if (isPlainObject(value) && isMap(document.getIn(here, true))) mergeInto(document, here, value);
@@ -83,7 +84,8 @@ function mergeInto(document: Document, path: string[], patch: Record<string, unk
   }
 }
 
-function edit(tree: Tree, file: string, change: (document: Document) => void): string {
+/** A file of the tree parsed, changed and serialised again; a missing or broken file is an error naming it. */
+export function edit(tree: Tree, file: string, change: (document: Document) => void): string {
   const text = tree.get(file);
   if (text === undefined) throw new KindOverlayError(`${file}: not in the GitOps tree`);
   const document = parseDocument(text);

@@ -6,11 +6,11 @@
  *
  * FILE holds one `service=repository:tag@sha256:…` line per service.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyKindOverlay, parseKindOverlay } from './kind-overlay.ts';
-import { filesUnder } from './tree-files.ts';
+import { filesUnder, readImagesFile, writeChanges } from './tree-files.ts';
 
 function main(): void {
   const { values } = parseArgs({
@@ -27,25 +27,11 @@ function main(): void {
     if (!values[option]) throw new Error(`--${option} is required (usage: prepare-gitops.ts --tree DIR --repo-url URL --images FILE)`);
   }
   const gitops = join(String(values.tree), values['gitops-path']);
-  const images: Record<string, string> = {};
-  readFileSync(String(values.images), 'utf8')
-    .split('\n')
-    .forEach((line, index) => {
-      if (line.trim() === '') return;
-      const equals = line.indexOf('=');
-      if (equals <= 0) throw new Error(`${String(values.images)} line ${index + 1}: '${line}' is not service=repository:tag@sha256:…`);
-      images[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();
-    });
+  const images = readImagesFile(String(values.images));
   const overlay = parseKindOverlay(readFileSync(values.overlay, 'utf8'), values.overlay);
   const before = filesUnder(gitops);
   const after = applyKindOverlay(before, overlay, { repoUrl: String(values['repo-url']), images });
-  for (const file of before.keys()) if (!after.has(file)) rmSync(join(gitops, file));
-  for (const [file, text] of after) {
-    if (before.get(file) === text) continue;
-    mkdirSync(dirname(join(gitops, file)), { recursive: true });
-    writeFileSync(join(gitops, file), text);
-    console.log(`changed ${file}`);
-  }
+  writeChanges(gitops, before, after);
 }
 
 try {

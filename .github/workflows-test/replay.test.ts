@@ -470,6 +470,8 @@ describe('the pull request gate report, replayed with the gate-report action’s
       workflows: result('success'),
       zizmor: result('failure', { findings: '2 findings (1 suppressed): 0 unknown, 0 informational, 0 low, 1 medium, 1 high' }),
       'actions-dist': result('success'),
+      preview: result('skipped'),
+      'preview-fork': result('skipped'),
     };
     const pullRequest = join(workflows, 'pull-request.yml');
     const replay = replayJob(root, pullRequest, 'report', context({ event_name: 'pull_request', needs }), stage.harness());

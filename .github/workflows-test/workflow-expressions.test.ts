@@ -20,3 +20,17 @@ describe('&& and || give an operand', () => {
     expect(evaluate(expression, values)).toBe(value);
   });
 });
+
+// Object filters (GitHub Docs, "Evaluate expressions in workflows and actions", Object filters):
+// `labels.*.name` is the list of every label's name, which contains() then searches.
+describe('object filters', () => {
+  const event = { pull_request: { labels: [{ name: 'bug' }, { name: 'preview' }], head: { repo: { full_name: 'a/b' } } } };
+  it.each([
+    ['github.event.pull_request.labels.*.name', ['bug', 'preview']],
+    ["contains(github.event.pull_request.labels.*.name, 'preview')", true],
+    ["contains(github.event.pull_request.labels.*.name, 'previe')", false],
+    ['github.event.pull_request.head.*.full_name', ['a/b']],
+  ])('%s → %j', (expression, value) => {
+    expect(evaluate(expression, { github: { event } })).toEqual(value);
+  });
+});

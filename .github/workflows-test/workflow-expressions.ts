@@ -1,7 +1,7 @@
 /**
  * The subset of GitHub's expression language the workflows use, evaluated the way the runner does:
- * `${{ }}` substitution, `if:` conditions, literals, property access, ! && || == != (GitHub's loose
- * equality), and the functions always, success, failure, cancelled, format, toJSON, startsWith,
+ * `${{ }}` substitution, `if:` conditions, literals, property access and object filters
+ * (`labels.*.name`), ! && || == != (GitHub's loose equality), and the functions always, success, failure, cancelled, format, toJSON, startsWith,
  * contains, and hashFiles when the context carries the job's (`hashFiles`, set by the replay of a
  * job with a workspace). Anything else is an error, so a workflow change cannot slip past the replay.
  */
@@ -27,9 +27,22 @@ export function asString(value: Value): string {
 export function lookup(context: ExpressionContext, path: string): Value {
   const parts = path.replace(/\[\s*'([^']*)'\s*\]/g, '.$1').split('.');
   let value: unknown = context;
+  // After an object filter (`labels.*.name`) the value is the list of what matched so far.
+  let filtered = false;
+  const children = (item: unknown): unknown[] =>
+    Array.isArray(item) ? item : item !== null && typeof item === 'object' ? Object.values(item) : [];
   for (const part of parts) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
+    if (part === '*') {
+      value = filtered ? (value as unknown[]).flatMap(children) : children(value);
+      filtered = true;
+    } else if (filtered) {
+      value = (value as unknown[]).flatMap((item) =>
+        item !== null && typeof item === 'object' && part in item ? [(item as Record<string, unknown>)[part]] : [],
+      );
+    } else {
+      if (value === null || typeof value !== 'object') return undefined;
+      value = (value as Record<string, unknown>)[part];
+    }
   }
   return value as Value;
 }

@@ -44,10 +44,11 @@ function needsOf(job: Job): string[] {
 }
 
 describe('the workflows', () => {
-  it('are the five of the pipeline, the weekly delivery metrics and the weekly Scorecard', () => {
+  it('are the five of the pipeline, the weekly delivery metrics, the weekly Scorecard and the hourly preview housekeeping', () => {
     expect(files).toEqual([
       'cluster-e2e.yml',
       'dora.yml',
+      'previews.yml',
       'promote-prod.yml',
       'pull-request.yml',
       'release.yml',
@@ -118,10 +119,11 @@ describe('the workflows', () => {
         step.uses === './actions/promote' || (step.uses === './actions/verify' && String(step.with?.['rollback'] ?? 'false') !== 'false'),
     },
     'pull-requests': {
-      needs: 'the sticky comment or a promotion pull request',
+      needs: 'the sticky comment, a promotion pull request, or a preview label taken off (with its comment)',
       uses: (step) =>
         step.uses === './actions/gate-report' ||
-        (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit'),
+        (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit') ||
+        /gh api (?:-X DELETE )?"repos\/\$GITHUB_REPOSITORY\/issues\/\$\w+\/(?:labels|comments)/.test(step.run ?? ''),
     },
     'security-events': {
       needs: 'a SARIF upload to code scanning',
@@ -211,7 +213,9 @@ describe('the workflows', () => {
 describe('the pull request gates', () => {
   const pullRequest = workflow('pull-request.yml');
   const gates = pullRequest.jobs['gates'];
-  const gateJobs = Object.keys(pullRequest.jobs).filter((id) => id !== 'gates' && id !== 'report');
+  // The preview jobs run on the label, not on what changed, and are no merge gate: the report shows them, gates does not wait.
+  const previewJobs = ['preview', 'preview-fork'];
+  const gateJobs = Object.keys(pullRequest.jobs).filter((id) => id !== 'gates' && id !== 'report' && !previewJobs.includes(id));
 
   it('skip a job only through the changes job, and the gates job waits for every other job, always', () => {
     for (const id of gateJobs.filter((id) => id !== 'changes')) {
@@ -220,14 +224,16 @@ describe('the pull request gates', () => {
     }
     expect(gates?.if).toBe('always()');
     expect(needsOf(gates ?? {}).sort()).toEqual([...gateJobs].sort());
-    expect(needsOf(pullRequest.jobs['report'] ?? {}).sort()).toEqual([...gateJobs].sort());
+    expect(needsOf(pullRequest.jobs['report'] ?? {}).sort()).toEqual([...gateJobs, ...previewJobs].sort());
+    for (const id of previewJobs)
+      expect(pullRequest.jobs[id]?.if ?? '', id).toContain("contains(github.event.pull_request.labels.*.name, 'preview')");
   });
 
   it('the sticky comment lists every gate job, by its result', () => {
     const report = pullRequest.jobs['report']?.steps?.find((step) => step.uses === './actions/gate-report');
     const listed = String(report?.with?.['gates'] ?? '');
     const reported = new Set([...listed.matchAll(/status: \$\{\{ needs\.([\w-]+)\.result \}\}/g)].map((match) => match[1]));
-    expect([...reported].sort()).toEqual(gateJobs.filter((id) => id !== 'changes').sort());
+    expect([...reported].sort()).toEqual([...gateJobs.filter((id) => id !== 'changes'), 'preview'].sort());
     const ids = [...listed.matchAll(/- gate: ([\w-]+)/g)].map((match) => match[1]);
     expect(ids).toEqual(
       expect.arrayContaining([

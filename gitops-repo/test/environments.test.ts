@@ -1,7 +1,7 @@
 // The two environments as gitops-repo/README.md describes them: the same Applications in dev and
 // prod, differing only where the README says (sync policy, sizes, hosts, network ranges), synced
 // in waves (projects, then the platform, then the services).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -91,9 +91,23 @@ describe.each(environments)('%s sync waves', (environment) => {
     const projects = parseAllDocuments(readFileSync(join(gitops, `environments/${environment}/projects.yaml`), 'utf8')).map(
       (doc) => doc.toJS() as Json,
     );
-    expect(projects.map((project) => project.kind)).toEqual(['AppProject', 'AppProject', 'AppProject']);
+    // dev also has the previews project (environments/dev/previews.yaml and its ApplicationSet).
+    expect(projects.map((project) => `${project.kind} ${project.metadata.name}`)).toEqual(
+      ['default', 'platform', 'shop', ...(environment === 'dev' ? ['previews'] : [])].map((name) => `AppProject ${name}`),
+    );
     for (const project of projects) expect(wave(project)).toBeLessThan(waveOf('platform.yaml'));
     expect(waveOf('platform.yaml')).toBeLessThan(waveOf('services.yaml'));
+  });
+
+  it('previews (dev only) come after the services', () => {
+    const file = join(gitops, `environments/${environment}/previews.yaml`);
+    if (environment !== 'dev') {
+      expect(existsSync(file)).toBe(false);
+      return;
+    }
+    const [previews] = parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS() as Json);
+    expect(previews?.kind).toBe('ApplicationSet');
+    expect(wave(previews as Json)).toBeGreaterThan(waveOf('services.yaml'));
   });
 
   it('inside the platform: namespaces and the default StorageClass, the prometheus-operator CRDs, the other operators, the add-ons, then the database and dashboards', () => {

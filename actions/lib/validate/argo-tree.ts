@@ -12,9 +12,12 @@
  * It also lists the charts to render (sources whose folder holds a Chart.yaml), the charts
  * Applications install from chart repositories (for `validate --charts`) and the plain
  * manifests each Application deploys, for the policy checks. The steps live in `argo/`:
- * sources (`application-sources.ts`), coverage (`tree-coverage.ts`), project rules (`app-project.ts`).
+ * sources (`application-sources.ts`), coverage (`tree-coverage.ts`), project rules (`app-project.ts`),
+ * ApplicationSets (`application-set.ts`: each one's Applications, rendered with sample parameters,
+ * are checked like the others).
  */
 import { allowedByList, destinationAllowed } from './argo/app-project.ts';
+import { generateApplications } from './argo/application-set.ts';
 import { checkSource, sourcesOf } from './argo/application-sources.ts';
 import type { SourceEntry } from './argo/application-sources.ts';
 import { TreeCheck, isKubernetesObject, nameOf } from './argo/tree-check.ts';
@@ -127,15 +130,54 @@ function checkApplication(check: TreeCheck, app: ManifestDocument): void {
   for (const entry of sources) checkSource(check, { app, namespace, project, refs }, entry);
 }
 
+/**
+ * An Application an ApplicationSet makes, checked like any other; its findings name the field of
+ * the ApplicationSet's template and the parameters that made it.
+ */
+function checkGeneratedApplication(check: TreeCheck, app: ManifestDocument, madeFrom: string, setName: string): void {
+  const { findings, charts } = check.result;
+  const [firstFinding, firstChart] = [findings.length, charts.length];
+  checkApplication(check, app);
+  const where = `(Application ${nameOf(app)} of ApplicationSet ${setName}, rendered with ${madeFrom})`;
+  for (const finding of findings.slice(firstFinding)) {
+    if (finding.file !== app.file || finding.document !== app.document) continue;
+    finding.field = templateField(finding.field);
+    finding.message = `${finding.message} ${where}`;
+  }
+  for (const chart of charts.slice(firstChart)) Object.assign(chart, { sourceField: templateField(chart.sourceField), generated: true });
+}
+
+function templateField(field: string): string {
+  return field === '' ? 'spec.template' : `spec.template.${field}`;
+}
+
+/** The ApplicationSets' Applications, rendered with sample parameters (argo/application-set.ts). */
+function generatedApplications(check: TreeCheck, sets: ManifestDocument[]): { app: ManifestDocument; madeFrom: string; setName: string }[] {
+  return sets.flatMap((set) => {
+    const { applications, problems } = generateApplications(set.object);
+    for (const problem of problems) check.add(set, set.file, problem.field, 'application-set', problem.message, problem.fix);
+    return applications.map(({ application, madeFrom }) => {
+      const app = { ...set, object: application };
+      check.result.generatedApplications.push(app);
+      return { app, madeFrom, setName: nameOf(set) };
+    });
+  });
+}
+
 export function checkTree(tree: GitopsTree): TreeResult {
   const objects = tree.documents.filter((doc) => isKubernetesObject(doc.object));
   const applications = objects.filter((doc) => isArgoObject(doc.object, 'Application'));
   const projects = objects.filter((doc) => isArgoObject(doc.object, 'AppProject'));
   const check = new TreeCheck(tree, projects);
-  checkUniqueNames(check, 'Application', applications);
+  const generated = generatedApplications(
+    check,
+    objects.filter((doc) => isArgoObject(doc.object, 'ApplicationSet')),
+  );
+  checkUniqueNames(check, 'Application', [...applications, ...generated.map(({ app }) => app)]);
   checkUniqueNames(check, 'AppProject', projects);
   checkSyncWaves(check, objects);
   for (const app of applications) checkApplication(check, app);
+  for (const { app, madeFrom, setName } of generated) checkGeneratedApplication(check, app, madeFrom, setName);
   checkCoverage(check);
   return check.result;
 }

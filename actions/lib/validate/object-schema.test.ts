@@ -93,4 +93,18 @@ describe('validateObject: real schemas from kubernetes-models, strictly', () => 
     };
     expect((await validateObject(project))?.map((p) => p.field)).toEqual(['spec.descripton']);
   });
+
+  it('accepts the name glob of an AppProject clusterResourceWhitelist entry (Argo CD v3.3.8), and only there', async () => {
+    const project = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'p' },
+      spec: {
+        sourceRepos: ['*'],
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'preview-pr-*' }],
+        namespaceResourceWhitelist: [{ group: '', kind: 'Service', name: 'x' }],
+      },
+    };
+    expect((await validateObject(project))?.map((p) => p.field)).toEqual(['spec.namespaceResourceWhitelist[0].name']);
+  });
 });

@@ -168,12 +168,27 @@ function traced(root: Record<string, unknown>): { proxy: Record<string, unknown>
 }
 
 /**
- * Fields the real CRD has but the generated model lost (its generator drops properties named
- * `description`): accepted as known. Keyed by "apiVersion kind", JSON pointers.
+ * Fields the real CRD has but the generated model lacks, accepted as known. Keyed by "apiVersion
+ * kind", JSON pointers (`*` stands for any list index):
+ * - the model's generator drops properties named `description`;
+ * - @kubernetes-models/argo-cd 2.7.2 predates the Argo CD we pin (v3.3.8), whose AppProject
+ *   clusterResourceWhitelist entries take a `name` glob (pkg/apis/application/v1alpha1/types.go,
+ *   ClusterResourceRestrictionItem).
  */
 export const knownSchemaGaps: Record<string, string[]> = {
-  'argoproj.io/v1alpha1 AppProject': ['/spec/description'],
+  'argoproj.io/v1alpha1 AppProject': ['/spec/description', '/spec/clusterResourceWhitelist/*/name'],
 };
+
+function isKnownGap(pointer: string, gaps: string[]): boolean {
+  return gaps.some((gap) =>
+    new RegExp(
+      `^${gap
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('\\d+')}$`,
+    ).test(pointer),
+  );
+}
 
 /** Unknown fields: own keys of declared (non-map, non-opaque) objects that the schema never read. */
 function unknownFields(visits: Map<object, Visit>): string[] {
@@ -232,7 +247,7 @@ export async function validateObject(object: Record<string, unknown>): Promise<S
     }
   }
   const gaps = knownSchemaGaps[`${apiVersion} ${kind}`] ?? [];
-  for (const pointer of unknownFields(visits).filter((p) => !gaps.includes(p))) {
+  for (const pointer of unknownFields(visits).filter((p) => !isKnownGap(p, gaps))) {
     problems.push({ field: fieldPath(pointer), message: `unknown field for ${apiVersion} ${kind}`, kind: 'unknown-field' });
   }
   return problems;

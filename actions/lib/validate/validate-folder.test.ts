@@ -197,6 +197,43 @@ describe('slipway validate on the repository and on broken copies of it', () => 
       where: [{ file: 'gitops-repo/environments/prod/services/product.yaml', document: 0, field: 'spec.source.helm', rule: 'render' }],
       message: 'service "catalog" has no block under `services`',
     },
+    {
+      name: 'checks the Application an ApplicationSet makes: a path of its template that does not exist',
+      edit: ['gitops-repo/environments/dev/previews.yaml', 'path: app-repo/charts/shop', 'path: app-repo/charts/shopp'],
+      where: [
+        { file: 'gitops-repo/environments/dev/previews.yaml', document: 0, field: 'spec.template.spec.sources[2].path', rule: 'path' },
+      ],
+      message: 'rendered with the sample pullRequest parameters',
+    },
+    {
+      name: 'holds an ApplicationSet’s images to a digest or a full commit in the tag',
+      edit: ['gitops-repo/environments/dev/previews.yaml', 'tag: "pr-{{ .number }}-{{ .head_sha }}"', 'tag: "pr-{{ .number }}"'],
+      where: [
+        {
+          file: 'gitops-repo/environments/dev/previews.yaml',
+          document: 0,
+          field: 'rendered Deployment/frontend spec.template.spec.containers[0].image',
+          rule: 'image',
+        },
+        {
+          file: 'gitops-repo/environments/dev/previews.yaml',
+          document: 0,
+          field: 'rendered Pod/frontend-test-ready spec.containers[0].image',
+          rule: 'image',
+        },
+      ],
+      message: 'frontend:pr-1234 is not pinned by digest',
+    },
+    {
+      name: 'reports a template parameter the pull-request generator does not give',
+      edit: ['gitops-repo/environments/dev/previews.yaml', 'name: "preview-pr-{{ .number }}"', 'name: "preview-pr-{{ .pr_number }}"'],
+      // Nothing renders, so the preview's chart and values are no longer used either.
+      where: [
+        { file: 'gitops-repo/apps/preview/namespace/Chart.yaml', document: undefined, field: '', rule: 'coverage' },
+        { file: 'gitops-repo/apps/preview/shop-values.yaml', document: undefined, field: '', rule: 'coverage' },
+        { file: 'gitops-repo/environments/dev/previews.yaml', document: 0, field: 'spec.template', rule: 'application-set' },
+      ],
+    },
   ])('$name', async ({ edit: [file, from, to], where: expected, message }) => {
     const root = copyTree();
     edit(root, file, from, to);

@@ -21,7 +21,7 @@ import type { Finding } from './finding.ts';
 import { sortFindings } from './finding.ts';
 import { schemaProblemFindings, validateObject } from './object-schema.ts';
 import { findPlaintextSecrets } from './plaintext-secrets.ts';
-import { checkWorkloads } from './workload-policy.ts';
+import { checkWorkloads, generatedWorkloadPolicy } from './workload-policy.ts';
 import { parseYaml } from './yaml-documents.ts';
 
 type Json = Record<string, unknown>;
@@ -117,7 +117,7 @@ async function renderLocalChart(chart: ChartToRender, helm: string): Promise<{ f
     findings.push(...secretFindings(object, where, renderedPrefix(object)));
   }
   findings.push(...projectFindings(chart.project, chart.application.object, objects, where));
-  findings.push(...renderedWorkloadFindings(objects, where));
+  findings.push(...renderedWorkloadFindings(objects, where, chart.generated ? generatedWorkloadPolicy : undefined));
   return { findings, objects };
 }
 
@@ -233,6 +233,9 @@ export async function validateFolder(folderArgument: string, options: ValidateOp
   findings.push(...(await documentFindings(documents)));
   const tree = checkTree({ folder, base, yamlFiles, documents });
   findings.push(...tree.findings);
+  // The Applications ApplicationSets make: their schema, as fields of the ApplicationSet's template.
+  for (const app of tree.generatedApplications)
+    findings.push(...(await schemaFindings(app.object, { file: app.file, document: app.document }, 'spec.template.')));
   findings.push(...uncoveredChartFindings(chartFolders, tree, display));
   for (const deployment of tree.deployments) findings.push(...deploymentFindings(deployment));
   findings.push(...(await chartFindings(folder, base, tree, options)));

@@ -22,6 +22,8 @@ export interface WorkloadPolicy {
   /** The Pod Security Standard to hold pods in `namespace` to (undefined: none). */
   podSecurity(namespace: string): PodSecurityLevel | undefined;
   rules: ReadonlySet<WorkloadRule>;
+  /** Tags that cannot move, accepted without a digest (see generatedWorkloadPolicy). */
+  pinnedTag?: RegExp;
 }
 
 /** Slipway's own workloads (the shop chart, the tree's manifests): everything, restricted everywhere. */
@@ -29,6 +31,13 @@ export const slipwayWorkloadPolicy: WorkloadPolicy = {
   podSecurity: () => 'restricted',
   rules: new Set(['read-only-root-filesystem', 'resources', 'probes', 'image', 'network-policy', 'disruption-budget']),
 };
+
+/**
+ * Slipway's policy for the Applications an ApplicationSet makes: a generator knows commits, not
+ * digests, so an image tag ending in a full commit SHA (the previews' pr-<number>-<sha>, pushed once
+ * to ECR repositories whose tags are IMMUTABLE, infra-repo modules/ecr) counts as pinned.
+ */
+export const generatedWorkloadPolicy: WorkloadPolicy = { ...slipwayWorkloadPolicy, pinnedTag: /-[0-9a-f]{40}$/ };
 
 export interface PolicyProblem {
   /** Index of the object in the list given to checkWorkloads. */
@@ -120,8 +129,8 @@ function isEmptySelector(selector: unknown): boolean {
 
 const digestPattern = /@sha256:[a-f0-9]{64}$/;
 
-/** Problems of one image reference: missing tag, `latest`, missing digest. */
-export function imageProblems(image: unknown): string[] {
+/** Problems of one image reference: missing tag, `latest`, missing digest (unless its tag is `pinnedTag`). */
+export function imageProblems(image: unknown, pinnedTag?: RegExp): string[] {
   if (typeof image !== 'string' || image === '') return ['has no image'];
   const withoutDigest = image.replace(/@.*$/, '');
   const lastSlash = withoutDigest.lastIndexOf('/');
@@ -130,7 +139,8 @@ export function imageProblems(image: unknown): string[] {
   const problems: string[] = [];
   if (tag === '') problems.push(`image ${image} has no tag`);
   else if (tag === 'latest') problems.push(`image ${image} uses the tag latest`);
-  if (!digestPattern.test(image)) problems.push(`image ${image} is not pinned by digest (@sha256:…)`);
+  if (!digestPattern.test(image) && !(pinnedTag && pinnedTag.test(tag)))
+    problems.push(`image ${image} is not pinned by digest (@sha256:…)`);
   return problems;
 }
 
@@ -187,7 +197,7 @@ function containerProblems({ container, path, init }: PodContainer, pod: PodTemp
     }
   }
   if (policy.rules.has('image'))
-    for (const problem of imageProblems(container.image))
+    for (const problem of imageProblems(container.image, policy.pinnedTag))
       add(`${path}.image`, 'image', problem, 'deploy an immutable image: repository:tag@sha256:digest');
   if (policy.rules.has('probes') && pod.longRunning && !init) {
     if (!record(container.livenessProbe)) add(`${path}.livenessProbe`, 'probes', 'no liveness probe', 'add a livenessProbe (GET /health)');

@@ -249,6 +249,32 @@ describe('agreement with the platform', () => {
   });
 });
 
+describe('the embedded database of a preview (database.embedded)', () => {
+  it('keeps each service’s data in its own emptyDir instead of the CloudNativePG cluster', () => {
+    const database = (service: string) => ({
+      ...(applicationValues('dev', service).database ?? {}),
+      embedded: true,
+      embeddedSizeLimit: '256Mi',
+    });
+    for (const service of services) {
+      const objects = render('dev', service, { database: database(service) });
+      const pod = one(objects, 'Deployment').spec.template.spec;
+      const [container] = pod.containers;
+      const env = (container.env ?? []) as Json[];
+      expect(env.find((e) => e.name === 'DATABASE_URL')).toBeUndefined();
+      const egress = JSON.stringify(one(objects, 'NetworkPolicy').spec.egress);
+      expect(egress).not.toContain('cnpg.io/cluster');
+      if (service === 'frontend') {
+        expect(pod.volumes.map((v: Json) => v.name)).toEqual(['tmp']);
+        continue;
+      }
+      expect(env.find((e) => e.name === 'DATA_DIR')?.value).toBe('/data');
+      expect(pod.volumes.find((v: Json) => v.name === 'data')).toEqual({ name: 'data', emptyDir: { sizeLimit: '256Mi' } });
+      expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+    }
+  });
+});
+
 describe('values mistakes fail the render with a clear message', () => {
   it.each([
     [{ service: 'catalog' }, 'service "catalog" has no block under `services`'],

@@ -46,11 +46,13 @@ function groupOf(apiVersion: unknown): string {
   return slash < 0 ? '' : value.slice(0, slash);
 }
 
-function kindListed(list: unknown, group: string, kind: string): boolean {
+/** Whether a whitelist entry matches: group and kind globs, and (cluster-scoped entries, v3.3.8) an optional name glob. */
+function kindListed(list: unknown, group: string, kind: string, name?: string): boolean {
   if (!Array.isArray(list)) return false;
   return list.some((entry) => {
     const item = record(entry);
-    return item !== undefined && globMatches(String(item.group ?? ''), group) && globMatches(String(item.kind ?? ''), kind);
+    if (item === undefined || !globMatches(String(item.group ?? ''), group) || !globMatches(String(item.kind ?? ''), kind)) return false;
+    return name === undefined || text(item.name) === undefined || globMatches(String(item.name), name);
   });
 }
 
@@ -61,8 +63,9 @@ export function projectRefusesObject(project: Json, object: Json, namespace: str
   const group = groupOf(object.apiVersion);
   const name = String(record(project.metadata)?.name ?? '');
   if (clusterScopedKinds.has(kind)) {
-    if (!kindListed(spec.clusterResourceWhitelist, group, kind))
-      return `project ${name} does not allow the cluster-scoped ${group || 'core'}/${kind} (clusterResourceWhitelist)`;
+    const objectName = String(record(object.metadata)?.name ?? '');
+    if (!kindListed(spec.clusterResourceWhitelist, group, kind, objectName))
+      return `project ${name} does not allow the cluster-scoped ${group || 'core'}/${kind} ${objectName} (clusterResourceWhitelist)`;
     return undefined;
   }
   if (Array.isArray(spec.namespaceResourceWhitelist) && !kindListed(spec.namespaceResourceWhitelist, group, kind)) {

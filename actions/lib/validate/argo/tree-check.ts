@@ -26,7 +26,7 @@ export function nameOf(doc: ManifestDocument): string {
 }
 
 export class TreeCheck {
-  readonly result: TreeResult = { findings: [], charts: [], remoteCharts: [], deployments: [] };
+  readonly result: TreeResult = { findings: [], generatedApplications: [], charts: [], remoteCharts: [], deployments: [] };
   /** The Applications that sync each file (absolute path). */
   readonly syncedBy = new Map<string, ManifestDocument[]>();
   /** Files of the tree some Application reads as a values file. */

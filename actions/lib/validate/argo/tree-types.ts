@@ -31,6 +31,8 @@ export interface ChartToRender extends RenderRequest {
   /** Field path of the source in the Application (spec.source or spec.sources[i]). */
   sourceField: string;
   project?: Json;
+  /** The Application is one an ApplicationSet makes (its workloads get generatedWorkloadPolicy). */
+  generated?: boolean;
 }
 
 /** A values file a chart from a repository reads: a file of this checkout or a path inside the chart. */
@@ -59,6 +61,8 @@ export interface PlainDeployment {
 
 export interface TreeResult {
   findings: Finding[];
+  /** The Applications ApplicationSets make with sample parameters (file and document of the ApplicationSet). */
+  generatedApplications: ManifestDocument[];
   charts: ChartToRender[];
   remoteCharts: RemoteChartSource[];
   deployments: PlainDeployment[];
