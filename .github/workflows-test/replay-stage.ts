@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -290,9 +290,9 @@ export class Stage {
         if (!inputs['repository']) {
           const checkout = this.remote.clone(name);
           placeTrustedRoot(checkout);
-          // The committed CLI bundle, as in a checkout of this repository (jobs without npm ci run it).
-          mkdirSync(join(checkout, 'actions/cli/dist'), { recursive: true });
-          copyFileSync(join(root, 'actions/cli/dist/slipway.js'), join(checkout, 'actions/cli/dist/slipway.js'));
+          // The committed CLI bundle, as in a checkout of this repository (jobs without npm ci run it):
+          // slipway.js and the per-command chunks it imports beside it.
+          cpSync(join(root, 'actions/cli/dist'), join(checkout, 'actions/cli/dist'), { recursive: true });
           return checkout;
         }
         if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace)

@@ -78,6 +78,8 @@ describe('the scan action bundle, run as the GitHub runner runs it', () => {
       medium: 2,
       low: 1,
       reportUrl: 'https://github.com/acme/slipway/actions/runs/42',
+      // The IDs behind the counts (one CVE found in two packages counts twice, is listed once): the evidence's vulnerability delta.
+      vulnerabilities: { critical: ['CVE-2024-45491'], high: ['CVE-2024-21538'], medium: ['CVE-2024-9143'], low: ['CVE-2025-5889'] },
     });
     expect(manifest.services['product']?.scan).toEqual({
       status: 'passed',
@@ -87,6 +89,7 @@ describe('the scan action bundle, run as the GitHub runner runs it', () => {
       medium: 0,
       low: 0,
       reportUrl: 'https://github.com/acme/slipway/actions/runs/42',
+      vulnerabilities: { critical: [], high: [], medium: [], low: [] },
     });
     expect(run.summary).toContain('| Image | Critical | High | Medium | Low | Unknown | Ignored | Result |');
     expect(run.summary).toContain('- ignore entry for CVE-2024-45491 at `.trivyignore:2` expired on 2026-01-01: it counts again');
