@@ -48,7 +48,11 @@ describe('the slipway bin (actions/cli/dist)', () => {
     expect([...packages]).toEqual(['yaml']);
     expect(
       setImage.filter((path) => !path.startsWith('node_modules/') && !/^actions\/(cli|lib\/(manifests|release|shell))\//.test(path)),
-    ).toEqual(['actions/package.json']);
+    ).toEqual([
+      // The one resolver of Applications' valueFiles (node:fs and node:path only), which folder mode shares with the validator.
+      'actions/lib/validate/charts/value-files.ts',
+      'actions/package.json',
+    ]);
   });
 
   it("is what `npx slipway` runs: the lockfile links the same bin as actions/package.json (npm ci links the lockfile's)", () => {
