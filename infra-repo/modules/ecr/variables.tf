@@ -43,7 +43,7 @@ variable "preview_image_expiry_days" {
 }
 
 variable "max_image_count" {
-  description = "Images kept per repository; older ones are deleted. Keep it well above the number of releases a rollback may need plus the preview images (pr-*) pushed within preview_image_expiry_days, which count among the newest until they expire."
+  description = "Images kept per repository; older ones are deleted. Keep it well above the number of releases a rollback may need plus the preview images (pr-*) pushed within preview_image_expiry_days, which ECR may count among the newest until they expire."
   type        = number
   default     = 200
 
