@@ -34,8 +34,8 @@ data "aws_iam_openid_connect_provider" "github" {
 }
 
 # ---------------------------------------------------------------- build/push
-# Only pushes from main: pull requests build and scan images locally and push
-# nothing, so a pull request can never publish an image.
+# Only pushes from main: the release images come from main alone. (A labelled pull request's
+# preview job pushes pr-* images with the preview role below; promotions never pin those.)
 
 data "aws_iam_policy_document" "build_push_trust" {
   statement {
