@@ -271,10 +271,13 @@ resource "aws_iam_role" "preview" {
 # repository's resource tags (aws:ResourceTag/<key>, ecr:ResourceTag/<key>), never the image tag
 # being pushed (AWS Service Authorization Reference, "Actions, resources, and condition keys for
 # Amazon Elastic Container Registry"). So the tag rule is kept by the workflow (it pushes only
-# pr-<number>-<head sha>) and by modules/ecr's lifecycle rule, which expires pr-* images; the
-# repositories' immutable tags mean a preview push can never replace an existing (release) tag, and
-# promotions pin the digests the release workflow recorded, so a preview image never reaches dev's
-# or prod's services.
+# pr-<number>-<head sha>) and by modules/ecr's lifecycle rule, which expires pr-* images. The
+# repositories' tags are immutable, so a preview push can never replace an existing (release) tag,
+# and promotions pin the digests the release workflow recorded, so a preview image never reaches
+# dev's or prod's services. What the role could still do, from a pull request that edits its
+# workflow: take a release tag first (sha-<short sha> of a commit not released yet), which makes
+# that release's push fail on the immutable tag instead of using the image. Preview repositories of
+# their own would close that; the ApplicationSet and the workflow name the service repositories.
 data "aws_iam_policy_document" "preview" {
   count = var.create_preview_role ? 1 : 0
 
