@@ -201,6 +201,7 @@ describe('verify inputs, shared by the verify action and slipway verify', () => 
     expect(fromCli).toMatchObject({
       targets: [{ service: 'cart', version: 'v2' }],
       applications: ['cart'],
+      refresh: true,
       timeoutMs: 600_000,
       intervalMs: 10_000,
       soakMs: 300_000,
@@ -249,6 +250,24 @@ describe('verify inputs, shared by the verify action and slipway verify', () => 
     expect(() => parseVerifyInputs(read.action(), context)).toThrow(new InputError(actionError));
     vi.unstubAllEnvs();
     expect(() => parseVerifyInputs(read.cli(), context)).toThrow(new InputError(cliError));
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['', true],
+  ])("the action's refresh input %j: refresh %s (off for an identity that may only read the Applications)", (value, refresh) => {
+    const inputs = { environment: 'dev', 'gitops-commit': sha, services: 'cart=v2', applications: 'preview-pr-7', refresh: value };
+    expect(parseVerifyInputs(fromAction(verifyFields, inputs), context)).toMatchObject({ applications: ['preview-pr-7'], refresh });
+  });
+
+  it('refuses a refresh input that is not true or false, naming it; the CLI has no such flag (it always asks)', () => {
+    const inputs = { environment: 'dev', 'gitops-commit': sha, services: 'cart=v2', refresh: 'no' };
+    expect(() => parseVerifyInputs(fromAction(verifyFields, inputs), context)).toThrow(
+      new InputError("input 'refresh' must be true or false, not 'no'"),
+    );
+    vi.unstubAllEnvs();
+    expect(() => cliInputs(verifyFields, ['dev', '--commit', sha, '--services', 'cart=v2', '--refresh'], {})).toThrow(/--refresh/);
   });
 
   it.each([
