@@ -3,10 +3,11 @@
  *   - GitHub's REST API (workflow runs, artifacts, approvals, pulls) — the stand-in of
  *     actions/test-support/github-actions-api.ts in a child process (the replay runs steps
  *     synchronously, so a server in the test's process could not answer), fed a state file;
- *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact), `npx slipway`
+ *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact; `gh api`: the API
+ *     stand-in, whose pull requests, labels and comments a test stages in `pullRequests`), `npx slipway`
  *     (this repository's CLI), actions/download-artifact and upload-artifact (this run's files),
  *     actions/create-github-app-token (a fixed App token), AWS logins and the verify action (no
- *     cluster here: its inputs are recorded);
+ *     cluster here: its inputs are recorded), Playwright (no browser or shop here);
  *   - the build job's builder and registry (./actions/build-images writes the release manifest the
  *     test staged; ./actions/scan, Buildx, setup-trivy and the SARIF upload are recorded), and its
  *     attestations (replay-attestations.ts: real bundles, served by the GitHub API stand-in).
@@ -379,6 +380,8 @@ export class Stage {
       return { result: 'passed', 'soak-seconds': '300', slo: JSON.stringify(slo) };
     }
     if (step.run?.startsWith('npm ci') || step.run?.startsWith('aws eks update-kubeconfig')) return {};
+    // No browser or shop here: the Playwright suite runs for real in the pull request's e2e job.
+    if (step.run?.startsWith('npx playwright ')) return {};
     return undefined;
   }
 
