@@ -27553,7 +27553,12 @@ async function buildService(options, plan, service, reason) {
   const existing = options.reuseExisting ? await existingDigest(options, `${repository}:${decision.primary}`) : void 0;
   if (existing) {
     options.log?.(`\u2500\u2500 ${service}: ${repository}:${decision.primary} is in the registry already: not built again`);
-    return { service, image: { repository, tag: decision.primary, digest: existing }, tags: [decision.primary], reason: "already in the registry" };
+    return {
+      service,
+      image: { repository, tag: decision.primary, digest: existing },
+      tags: [decision.primary],
+      reason: "already in the registry"
+    };
   }
   const file = insideRoot(options.workspace, dockerfile.replaceAll("{service}", service), "input 'dockerfile'");
   if (!existsSync(file))

@@ -198,7 +198,12 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
       options({ git, services: ['order'], buildAll: true, reuseExisting: true, now: new Date('2026-11-28T11:00:00Z') }),
     );
     expect(again.images).toEqual([
-      { service: 'order', image: { repository: `${registry.host}/slipway/order`, tag: preview, digest }, tags: [preview], reason: 'already in the registry' },
+      {
+        service: 'order',
+        image: { repository: `${registry.host}/slipway/order`, tag: preview, digest },
+        tags: [preview],
+        reason: 'already in the registry',
+      },
     ]);
     expect(again.manifest?.services['order']?.image.digest).toBe(digest);
   });

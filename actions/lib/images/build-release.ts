@@ -209,7 +209,12 @@ async function buildService(options: BuildReleaseOptions, plan: ReleasePlan, ser
   const existing = options.reuseExisting ? await existingDigest(options, `${repository}:${decision.primary}`) : undefined;
   if (existing) {
     options.log?.(`── ${service}: ${repository}:${decision.primary} is in the registry already: not built again`);
-    return { service, image: { repository, tag: decision.primary, digest: existing }, tags: [decision.primary], reason: 'already in the registry' };
+    return {
+      service,
+      image: { repository, tag: decision.primary, digest: existing },
+      tags: [decision.primary],
+      reason: 'already in the registry',
+    };
   }
   const file = insideRoot(options.workspace, dockerfile.replaceAll('{service}', service), "input 'dockerfile'");
   if (!existsSync(file))
