@@ -27425,6 +27425,7 @@ function required(raw, field, hint = "") {
 }
 function choice(raw, field, allowed, fallback) {
   const value = raw.text(field) || fallback;
+  if (value === void 0) throw new InputError(`${raw.label(field)} is required: one of ${allowed.join(", ")}`);
   if (!allowed.includes(value))
     throw new InputError(`${raw.label(field)} must be one of ${allowed.join(", ")}, not '${value}'`);
   return value;

@@ -74,9 +74,9 @@ describe('slipway deployment-status against the Deployments API stand-in', () =>
   });
 
   it.each([
-    [['--verification', 'skipped'], /--verification 'skipped' is not one of success, failure, cancelled/],
+    [['--verification', 'skipped'], /--verification must be one of success, failure, cancelled, not 'skipped'/],
     [['--verification', 'success', '--url', 'javascript:alert(1)'], /--url 'javascript:alert\(1\)' is not an http\(s\) URL/],
-    [['--verification', 'success', '--run', 'x'], /give --run \(or set GITHUB_RUN_ID\)/],
+    [['--verification', 'success', '--run', 'x'], /--run 'x' is not a run id/],
   ])('bad input %j is a usage error (exit 2)', async (extra, message) => {
     const result = await slipway('ghs_deploy', ...args, ...extra);
     expect(result.code).toBe(2);
