@@ -9,7 +9,7 @@ import type { RecordDeployment } from '../../github/deployments.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { githubRepositoryFields, parseGitHubRepository } from './github-repository.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
-import { choice, commitField, httpUrlField, InputError, releaseIdField, required, runIdField } from './raw-inputs.ts';
+import { choice, commitField, httpUrlField, InputError, matchedField, releaseIdField, required, runIdField } from './raw-inputs.ts';
 
 export const deploymentStatusFields = {
   environment: { kind: 'text', flag: '--environment' },
@@ -35,9 +35,9 @@ export function parseDeploymentStatusInputs(
   context: ShellContext,
   token: string,
 ): { repository: GitHubRepository; request: RecordDeployment } {
-  const environment = required(raw, 'environment', 'the GitHub environment of the job (e.g. production)');
-  if (!githubEnvironmentName.test(environment))
-    throw new InputError(`${raw.label('environment')} '${environment}' is not a GitHub environment name (e.g. production)`);
+  const environment =
+    matchedField(raw, 'environment', githubEnvironmentName, 'a GitHub environment name (e.g. production)') ||
+    required(raw, 'environment', 'the GitHub environment of the job (e.g. production)');
   const releaseId = releaseIdField(raw, 'release') || required(raw, 'release', 'the release the GitOps commit deploys');
   const gitopsCommit = commitField(raw, 'gitopsCommit') || required(raw, 'gitopsCommit', 'the GitOps commit the promotion made');
   const verification = choice(raw, 'verification', outcomes);

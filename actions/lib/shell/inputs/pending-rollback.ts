@@ -7,7 +7,7 @@ import { environmentName } from '../../manifests/environments.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { githubRepositoryFields, parseGitHubRepository, readActionsRuns } from './github-repository.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
-import { InputError, required } from './raw-inputs.ts';
+import { matchedField, required } from './raw-inputs.ts';
 
 export const pendingRollbackFields = {
   environment: { kind: 'text', flag: '<environment>' },
@@ -19,10 +19,8 @@ export function parsePendingRollbackInputs(
   context: ShellContext,
   token: string,
 ): { repository: GitHubRepository; environment: string } {
-  const environment = required(raw, 'environment', 'e.g. prod');
-  if (!environmentName.test(environment))
-    throw new InputError(
-      `${raw.label('environment')} '${environment}' is not an environment name (lowercase letters, digits and '-', e.g. prod)`,
-    );
+  const environment =
+    matchedField(raw, 'environment', environmentName, "an environment name (lowercase letters, digits and '-', e.g. prod)") ||
+    required(raw, 'environment', 'e.g. prod');
   return { repository: parseGitHubRepository(raw, context, token, readActionsRuns), environment };
 }

@@ -127,12 +127,16 @@ export function commitField<F extends Fields>(
   return value;
 }
 
+/** A text `pattern` matches, or '' when not given; `what` names what it must be (e.g. 'an http(s) URL'). */
+export function matchedField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string, pattern: RegExp, what: string): string {
+  const value = raw.text(field);
+  if (value !== '' && !pattern.test(value)) throw new InputError(`${raw.label(field)} '${value}' is not ${what}`);
+  return value;
+}
+
 /** A release id, or '' when not given. */
 export function releaseIdField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
-  const value = raw.text(field);
-  if (value !== '' && !releaseId.test(value))
-    throw new InputError(`${raw.label(field)} '${value}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
-  return value;
+  return matchedField(raw, field, releaseId, 'a release id (like 1a2b3c4-20261122T030000Z)');
 }
 
 /** A workflow run id (GITHUB_RUN_ID's kind: a positive whole number), or undefined when not given. */
@@ -146,9 +150,7 @@ export function runIdField<F extends Fields>(raw: RawInputs<F>, field: keyof F &
 
 /** An http(s) URL, or '' when not given. */
 export function httpUrlField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
-  const value = raw.text(field);
-  if (value !== '' && !/^https?:\/\/\S+$/.test(value)) throw new InputError(`${raw.label(field)} '${value}' is not an http(s) URL`);
-  return value;
+  return matchedField(raw, field, /^https?:\/\/\S+$/, 'an http(s) URL');
 }
 
 /** `service=value` entries; `shape` names the value in the error (e.g. 'REPOSITORY:TAG@sha256:…'). */
