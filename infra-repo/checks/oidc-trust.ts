@@ -35,7 +35,7 @@ interface Subject {
   context: string;
 }
 
-export function parseSubject(value: string): Subject | undefined {
+function parseSubject(value: string): Subject | undefined {
   const immutable = IMMUTABLE_SUBJECT.exec(value);
   if (immutable) {
     const [, owner, ownerId, repo, repoId, context] = immutable as unknown as string[];
