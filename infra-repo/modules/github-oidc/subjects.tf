@@ -8,9 +8,12 @@
 # (`@` cannot appear in a GitHub name, so it only ever separates a name from its id). The roles
 # trust the one form github_subject_format names, never both: a name can be deleted and taken by
 # someone else, whose tokens would then carry the same legacy subject. What the repository issues
-# is its sub_claim_prefix (GET /repos/{owner}/{repo}/actions/oidc/customization/sub, REST API
-# schema oidc-custom-sub-repo: use_default, include_claim_keys, use_immutable_subject,
-# sub_claim_prefix); output subject_prefix must equal it. This file uses variables only, so
+# is its sub_claim_prefix (GET /repos/{owner}/{repo}/actions/oidc/customization/sub, schema
+# oidc-custom-sub-repo of GitHub's OpenAPI description as @octokit/openapi-types 29.0.1 carries it:
+# use_default, include_claim_keys, use_immutable_subject, sub_claim_prefix "the current `sub` claim
+# prefix for this repository"); output subject_prefix must equal it. The ids are the repository's
+# `owner.id` and `id` (GET /repos/{owner}/{repo}, int64). Both ids are required in either form, so
+# opting in later changes one variable. This file uses variables only, so
 # test/oidc-subjects.test.ts evaluates it with the terraform binary, offline.
 
 locals {
