@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
 import { releasePolicyName } from './kind-admission.ts';
 import type { Environment, Json } from './admission-tree.ts';
 import {
@@ -15,17 +14,15 @@ import {
   environments,
   gitops,
   kyvernoGlobMatches,
+  policyCrd,
   policyNamed,
   policyRuleProblems,
   readYaml,
   renderAdmissionPolicy,
   repository,
   shopImages,
-  upstream,
+  validateAgainstPolicyCrd,
 } from './admission-tree.ts';
-
-const crd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
-const validateAgainstCrd = crdValidator(crd.openAPIV3Schema as Json, `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`);
 
 const chartFolder = 'apps/platform/admission-policy';
 const identity = readYaml(`${chartFolder}/values.yaml`).identity as {
@@ -52,16 +49,16 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('the admission policy for the shop images', () => {
   it('renders the release policy in both environments (and the preview policy in dev only), of a CRD version the pinned Kyverno serves', () => {
-    const served = `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`;
+    const served = `${String(policyCrd.group)}/${String(policyCrd.version)} ${String(policyCrd.kind)}`;
     for (const environment of environments) {
       for (const object of rendered[environment]) expect(`${String(object.apiVersion)} ${String(object.kind)}`).toBe(served);
     }
     expect(rendered.prod.map((object) => String(object.metadata.name))).toEqual([releasePolicyName]);
-    expect(crd.served).toBe(true);
+    expect(policyCrd.served).toBe(true);
   });
 
   it.each(environments)('%s: validates against the CRD schema of Kyverno v1.19.0, and names only what it declares', (environment) => {
-    expect(validateAgainstCrd(policy(environment))).toEqual([]);
+    expect(validateAgainstPolicyCrd(policy(environment))).toEqual([]);
     expect(policyRuleProblems(policy(environment))).toEqual([]);
   });
 
@@ -184,7 +181,7 @@ describe('the checks above refuse a broken policy', () => {
   it('a validation action the CRD does not know', () => {
     const enforce = copy(policy('prod'));
     enforce.spec.validationActions = ['Enforce'];
-    expect(validateAgainstCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([
+    expect(validateAgainstPolicyCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([
       { field: 'spec.validationActions[0]', kind: 'schema' },
     ]);
   });
@@ -192,7 +189,7 @@ describe('the checks above refuse a broken policy', () => {
   it('a misspelled field, as strict field validation would', () => {
     const typo = copy(policy('prod'));
     typo.spec.validationConfigurations = { mutateDigests: false };
-    expect(validateAgainstCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([
+    expect(validateAgainstPolicyCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([
       { field: 'spec.validationConfigurations.mutateDigests', kind: 'unknown-field' },
     ]);
   });

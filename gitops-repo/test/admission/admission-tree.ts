@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { generateApplications } from '../../../actions/lib/validate/argo/application-set.ts';
+import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
 import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
 import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
 
@@ -21,6 +22,13 @@ export const readYaml = (path: string): Json => parse(readFileSync(join(gitops, 
 export const readYamlDocuments = (path: string): Json[] =>
   parseAllDocuments(readFileSync(join(gitops, path), 'utf8')).map((doc) => doc.toJS() as Json);
 export const upstream = (file: string): Json => JSON.parse(readFileSync(join(gitops, 'test/admission/upstream', file), 'utf8')) as Json;
+
+/** The ImageValidatingPolicy CRD version recorded from Kyverno v1.19.0, and a validator of objects against its schema. */
+export const policyCrd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
+export const validateAgainstPolicyCrd = crdValidator(
+  policyCrd.openAPIV3Schema as Json,
+  `${String(policyCrd.group)}/${String(policyCrd.version)} ${String(policyCrd.kind)}`,
+);
 
 export const application = (environment: Environment, name: string): Json => readYaml(`environments/${environment}/platform/${name}.yaml`);
 

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectRefusesObject } from '../../../actions/lib/validate/argo/app-project.ts';
-import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
 import { selectorMatches } from '../../../actions/lib/validate/workload-policy.ts';
 import type { Environment, Json } from './admission-tree.ts';
 import {
@@ -23,12 +22,9 @@ import {
   renderAdmissionPolicy,
   renderPreviewNamespace,
   repository,
-  upstream,
+  validateAgainstPolicyCrd,
 } from './admission-tree.ts';
 import { releasePolicyName } from './kind-admission.ts';
-
-const crd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
-const validateAgainstCrd = crdValidator(crd.openAPIV3Schema as Json, `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`);
 
 const previewPolicyName = 'preview-build-provenance';
 const previewLabel = 'slipway.dev/preview';
@@ -75,7 +71,7 @@ describe('the preview policy (dev only)', () => {
   });
 
   it('validates against the CRD schema of Kyverno v1.19.0, and names only what it declares', () => {
-    expect(validateAgainstCrd(preview())).toEqual([]);
+    expect(validateAgainstPolicyCrd(preview())).toEqual([]);
     expect(policyRuleProblems(preview())).toEqual([]);
   });
 
@@ -237,14 +233,14 @@ describe('the checks above refuse a broken policy', () => {
   it('a preview policy whose selector also takes unlabelled namespaces', () => {
     const broken = JSON.parse(JSON.stringify(preview())) as Json;
     broken.spec.matchConstraints.namespaceSelector = { matchExpressions: [{ key: previewLabel, operator: 'NotIn', values: ['false'] }] };
-    expect(validateAgainstCrd(broken)).toEqual([]);
+    expect(validateAgainstPolicyCrd(broken)).toEqual([]);
     expect(applies(broken, 'shop')).toBe(true);
   });
 
   it('an identity field the CRD does not know', () => {
     const broken = JSON.parse(JSON.stringify(preview())) as Json;
     broken.spec.attestors[0].cosign.keyless.identities[0] = { issuer: 'https://token.actions.githubusercontent.com', subjectRegex: '.*' };
-    expect(validateAgainstCrd(broken).map(({ field, kind }) => ({ field, kind }))).toEqual([
+    expect(validateAgainstPolicyCrd(broken).map(({ field, kind }) => ({ field, kind }))).toEqual([
       { field: 'spec.attestors[0].cosign.keyless.identities[0].subjectRegex', kind: 'unknown-field' },
     ]);
   });
