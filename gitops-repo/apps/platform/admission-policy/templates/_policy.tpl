@@ -71,6 +71,7 @@ templates/namespace.yaml) sets it on preview-pr-<number>, and nothing else in th
 namespaces: in the cluster that is Argo CD, within what its projects allow — the previews AppProject
 creates only Namespaces named preview-pr-* (environments/dev/projects.yaml), the platform project
 only the Namespaces of apps/platform/namespaces/, reviewed on main — and cluster administrators.
-The GitHub roles of the workflows (infra-repo/modules/github-oidc) cannot.
+The workflows' AWS roles (infra-repo/modules/github-oidc) cannot: their Kubernetes groups are bound
+only to the Roles of apps/platform/namespaces/deploy-access.yaml (Applications in argocd, a proxy).
 */ -}}
 {{- define "admission-policy.previewNamespaceLabel" -}}slipway.dev/preview{{- end -}}
