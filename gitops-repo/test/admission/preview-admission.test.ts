@@ -107,7 +107,9 @@ describe('the preview policy (dev only)', () => {
 
   it('signs with that identity: the pull-request workflow runs on pull_request (never closed or pull_request_target) and attests in its preview job', () => {
     const workflow = parse(readFileSync(join(repository, identity.previewWorkflow), 'utf8')) as Json;
-    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    // pull_request runs sign at refs/pull/<n>/merge; pull_request_target would sign at the base branch.
+    expect(Object.keys(workflow.on)).toContain('pull_request');
+    expect(Object.keys(workflow.on)).not.toContain('pull_request_target');
     // A merged pull request's closed run would sign at the head branch instead of refs/pull/<n>/merge.
     expect(workflow.on.pull_request.types).not.toContain('closed');
     const job = workflow.jobs.preview as Json;
