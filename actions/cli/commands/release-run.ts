@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
-import { actionsRuns, findReleaseRun, markerRefusal, releaseOfRun } from '../../lib/github/workflow-runs.ts';
+import { actionsRuns, checkRunningReleases, findReleaseRun, markerRefusal, releaseOfRun } from '../../lib/github/workflow-runs.ts';
+import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
+import { HeadSnapshot } from '../../lib/promotion/landing.ts';
+import { environmentImages } from '../../lib/promotion/promote.ts';
+import { formatImageReference } from '../../lib/release/image-reference.ts';
 import { releaseRuns } from '../../lib/release/release-runs.ts';
+import type { TrustedRuns } from '../../lib/release/release-runs.ts';
+import { repositoryPath } from '../../lib/shell/workspace-paths.ts';
 import type { ActionsRuns } from '../../lib/github/workflow-runs.ts';
 import type { Command, CommandIo } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -8,20 +14,32 @@ import { githubRepository } from '../github-context.ts';
 
 export const command: Command = {
   summary:
-    'find the Release run (a push of release.yml to main of this repository) that built and verified a release, and read its verified-in-dev marker (soak and SLO figures): exit 1 when prod may not take it; prints key=value lines for GITHUB_OUTPUT (release-run, release-id; with --run: verified-release or skip)',
-  usage: 'slipway release-run (--release <release id> | --run <run id>) [--repository owner/name]',
+    'find the Release run (a push of release.yml to main of this repository) that built and verified a release, and read its verified-in-dev marker (soak and SLO figures): exit 1 when prod may not take it; prints key=value lines for GITHUB_OUTPUT (release-run, release-id; with --run: verified-release or skip; with --from: checked-images, what the environment runs, every release of it verified in dev)',
+  usage:
+    'slipway release-run (--release <release id> | --run <run id> | --from <environment> [--gitops-path gitops-repo] [--ref HEAD]) [--repository owner/name]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { release: { type: 'string' }, run: { type: 'string' }, repository: { type: 'string' } },
+      options: {
+        release: { type: 'string' },
+        run: { type: 'string' },
+        from: { type: 'string' },
+        'gitops-path': { type: 'string', default: 'gitops-repo' },
+        ref: { type: 'string', default: 'HEAD' },
+        repository: { type: 'string' },
+      },
       allowPositionals: false,
       strict: true,
     });
-    if (positionals.length > 0 || (values.release === undefined) === (values.run === undefined))
-      throw new UsageError('give exactly one of --release and --run');
+    if (positionals.length > 0 || [values.release, values.run, values.from].filter((value) => value !== undefined).length !== 1)
+      throw new UsageError('give exactly one of --release, --run and --from');
     const repository = githubRepository(io, values.repository);
     const trusted = releaseRuns(`${repository.owner}/${repository.repo}`);
     const api = actionsRuns(repository);
+    if (values.from !== undefined) {
+      const gitopsPath = repositoryPath(values['gitops-path'], '--gitops-path');
+      return checkEnvironment(api, trusted, { environment: values.from, gitopsPath, ref: values.ref, cwd: io.cwd }, io);
+    }
     if (values.release !== undefined) {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(values.release))
         throw new UsageError(`--release '${values.release}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
@@ -57,4 +75,42 @@ async function eligible(api: ActionsRuns, releaseId: string, runId: number, io: 
   if (refusal === undefined) return true;
   io.err(`prod refuses release ${releaseId} (Release run ${runId}): ${refusal}`);
   return false;
+}
+
+/**
+ * `--from <environment>`: prod may take what the environment runs only when every release its images
+ * come from (their promotion trailers, at `ref` of the checkout) passed its dev verification, checked
+ * as for `--release`. Prints `checked-images=service=repository:tag@sha256:…,…`: the promote job
+ * promotes the environment only while it still runs exactly these (the promote action's
+ * `checked-images`), so nothing swapped in during the approval wait is promoted unchecked.
+ */
+async function checkEnvironment(
+  api: ActionsRuns,
+  trusted: TrustedRuns,
+  where: { environment: string; gitopsPath: string; ref: string; cwd: string },
+  io: CommandIo,
+): Promise<number> {
+  const head = await HeadSnapshot.open(where.cwd, where.ref);
+  if (!head) throw new UsageError(`--ref ${where.ref} is not a commit in this repository`);
+  let images;
+  try {
+    images = await environmentImages(head, where.gitopsPath, where.environment, undefined, defaultYamlLimits);
+  } finally {
+    head.close();
+  }
+  if (images.length === 0) {
+    io.err(`${where.environment} pins no images by digest under ${where.gitopsPath}/environments/${where.environment}: nothing to promote from it`);
+    return 1;
+  }
+  const { verified, refusals } = await checkRunningReleases(api, where.environment, images, trusted);
+  for (const release of verified)
+    io.err(`${release.services.join(', ')}: release ${release.releaseId}, built and verified in dev by run ${release.runId} of ${trusted.workflowPath}`);
+  if (refusals.length > 0) {
+    io.err(`prod refuses what ${where.environment} runs now (${head.commit.slice(0, 12)}):`);
+    for (const refusal of refusals) io.err(`  ${refusal}`);
+    return 1;
+  }
+  const checked = [...images].sort((a, b) => a.service.localeCompare(b.service));
+  io.out(`checked-images=${checked.map(({ service, image }) => `${service}=${formatImageReference(image)}`).join(',')}`);
+  return 0;
 }

@@ -20,12 +20,13 @@ import {
   pendingRollbacks,
   ReleaseRunError,
   releaseInRun,
+  releasesRunning,
   verifiedArtifact,
   verifiedMarkerRefusal,
   verifiedReleaseOfRun,
   verifyAgain,
 } from '../release/release-runs.ts';
-import type { ArtifactFacts, RunRelease, TrustedRuns, WorkflowRunFacts } from '../release/release-runs.ts';
+import type { ArtifactFacts, RunningImage, RunRelease, TrustedRuns, WorkflowRunFacts } from '../release/release-runs.ts';
 
 export interface ActionsRuns {
   /** Runs of the trusted workflow file for its event and branch, newest first, at most `limit`. */
@@ -195,4 +196,43 @@ export async function markerRefusal(api: ActionsRuns, releaseId: string, runId: 
     return `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}`;
   }
   return verifiedMarkerRefusal(releaseId, marker);
+}
+
+/** What the check of an environment's releases found: per release, the run that verified it; and why prod refuses any. */
+export interface RunningReleasesCheck {
+  verified: { releaseId: string; services: string[]; runId: number }[];
+  refusals: string[];
+}
+
+/**
+ * Whether prod may take what `environment` runs: every release its images come from (their
+ * promotion trailers) must have been built and verified in dev by a trusted Release run
+ * (`findReleaseRun`) whose verified-in-dev marker says so (`markerRefusal`), the same two checks as
+ * a release asked for by id. A refusal names the services, the release and what to do.
+ */
+export async function checkRunningReleases(
+  api: ActionsRuns,
+  environment: string,
+  images: readonly RunningImage[],
+  trusted: TrustedRuns,
+): Promise<RunningReleasesCheck> {
+  const { releases, refusals } = releasesRunning(environment, images);
+  const verified: RunningReleasesCheck['verified'] = [];
+  for (const [releaseId, services] of releases) {
+    const refuse = (reason: string): void => {
+      refusals.push(`${services.join(', ')}: ${environment} runs release ${releaseId}, which prod may not take: ${reason}`);
+    };
+    let runId: number;
+    try {
+      runId = await findReleaseRun(api, releaseId, trusted);
+    } catch (error) {
+      if (!(error instanceof ReleaseRunError)) throw error;
+      refuse(error.message);
+      continue;
+    }
+    const refusal = await markerRefusal(api, releaseId, runId);
+    if (refusal === undefined) verified.push({ releaseId, services, runId });
+    else refuse(`(Release run ${runId}) ${refusal}`);
+  }
+  return { verified, refusals };
 }

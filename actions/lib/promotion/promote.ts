@@ -19,7 +19,7 @@ import type { PlannedChange, PromotionPlan, PromotionRequest, ServicePromotion }
 import { latestImages, rollbackTarget } from './record.ts';
 import type { RecordedPromotion } from './record.ts';
 import { validateReleaseManifest } from '../release/release-manifest.ts';
-import type { ReleaseManifest } from '../release/release-manifest.ts';
+import type { ReleaseManifest, ServiceOrigin } from '../release/release-manifest.ts';
 import { upsertPullRequest } from '../github/pull-request.ts';
 import { pullRequestBody } from './pull-request-body.ts';
 import type { GitHubRepository, PullRequestResult } from '../github/pull-request.ts';
@@ -37,7 +37,17 @@ export type PromotionSource =
       sourceCommit?: string;
       sourceRepository?: string;
     }
-  | { kind: 'environment'; from: string; services?: string[] }
+  | {
+      kind: 'environment';
+      from: string;
+      services?: string[];
+      /**
+       * What a check read from `from` before (the prod plan's verified-in-dev check, `slipway
+       * release-run --from dev`): the promotion takes `from`'s images only while they are exactly
+       * these, at the head it lands on, and otherwise refuses with nothing written.
+       */
+      checked?: CheckedImage[];
+    }
   | { kind: 'rollback' };
 
 export interface PromoteOptions {
@@ -123,6 +133,74 @@ export async function environmentPins(head: HeadSnapshot, gitopsPath: string, en
   return [...files].flatMap(([path, text]) => readPins(text, path, limits));
 }
 
+/** An image an environment pins, with the release its promotion history records for that digest (none: no promotion commit records it). */
+export interface PinnedService {
+  service: string;
+  image: PinnedImage;
+  chartRevision?: string;
+  origin?: ServiceOrigin;
+}
+
+/**
+ * The images an environment pins at a head, one per service, each with its origin from the
+ * environment's promotion history (the Slipway-Image trailer that recorded that digest). Without
+ * `services`, only images pinned by digest: a tag-only image (say a platform component) is not
+ * something promotion manages; a named service must be pinned.
+ */
+export async function environmentImages(
+  head: HeadSnapshot,
+  gitopsPath: string,
+  environment: string,
+  services: readonly string[] | undefined,
+  limits: YamlLimits,
+): Promise<PinnedService[]> {
+  const allPins = await environmentPins(head, gitopsPath, environment, limits);
+  const named = services && services.length > 0;
+  const images = pinnedImages(named ? allPins : allPins.filter((pin) => pin.digest !== undefined), environment);
+  const recorded = latestImages(await head.promotions(environment));
+  return [...images.values()].map(({ image, chartRevision }) => {
+    const record = [...recorded.values()].find(
+      (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository),
+    );
+    return {
+      service: record?.service ?? serviceOfRepository(image.repository),
+      image,
+      ...(chartRevision === undefined ? {} : { chartRevision }),
+      ...(record ? { origin: { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } } : {}),
+    };
+  });
+}
+
+/** A service's image as a check read it: `service=repository:tag@sha256:…` in the inputs. */
+export interface CheckedImage {
+  service: string;
+  image: PinnedImage;
+}
+
+const describeImage = (image: PinnedImage | undefined): string =>
+  image ? `${image.repository}:${image.tag}@${image.digest}` : 'nothing';
+
+/**
+ * Why `from` no longer runs what the check read (a service added, gone or re-pinned since), or
+ * undefined when it pins exactly the checked images.
+ */
+export function checkedImagesRefusal(
+  from: string,
+  now: readonly { service: string; image: PinnedImage }[],
+  checked: readonly CheckedImage[],
+): string | undefined {
+  const current = new Map(now.map((entry) => [entry.service, entry.image]));
+  const expected = new Map(checked.map((entry) => [entry.service, entry.image]));
+  const same = (a: PinnedImage | undefined, b: PinnedImage | undefined): boolean =>
+    a !== undefined && b !== undefined && a.digest === b.digest && a.tag === b.tag && sameRepository(a.repository, b.repository);
+  const moved = [...new Set([...expected.keys(), ...current.keys()])]
+    .sort()
+    .filter((service) => !same(current.get(service), expected.get(service)))
+    .map((service) => `${service} runs ${describeImage(current.get(service))}, the check read ${describeImage(expected.get(service))}`);
+  if (moved.length === 0) return undefined;
+  return `${from} changed since its images were checked (${moved.join('; ')}): nothing was written. Promote again, so that what ${from} runs now is checked before it is promoted`;
+}
+
 const fullCommit = /^[0-9a-f]{40}$/;
 
 function synthesizedRelease(request: PromotionRequest, sourceRepository: string): ReleaseManifest {
@@ -177,23 +255,20 @@ async function resolveRequest(
   }
   if (source.kind === 'environment') {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
-    // Without a service list, only images pinned by digest are promoted: a tag-only image (say a
-    // platform component) is not something promotion manages. A named service must be pinned.
-    const named = source.services && source.services.length > 0;
-    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== undefined);
-    const images = pinnedImages(pins, source.from);
-    const recorded = latestImages(await head.promotions(source.from));
-    const byService = new Map<string, ServicePromotion>();
-    for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository),
-      );
-      const service = record?.service ?? serviceOfRepository(image.repository);
-      const origin = record
-        ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt }
-        : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
-      byService.set(service, { service, image, ...(chartRevision === undefined ? {} : { chartRevision }), origin });
+    const byService = new Map(
+      (await environmentImages(head, options.gitopsPath, source.from, source.services, limits)).map((entry) => [
+        entry.service,
+        {
+          service: entry.service,
+          image: entry.image,
+          ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }),
+          origin: entry.origin ?? { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now },
+        },
+      ]),
+    );
+    if (source.checked) {
+      const moved = checkedImagesRefusal(source.from, [...byService.values()], source.checked);
+      if (moved) throw new PromotionError(moved);
     }
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services = wanted.map((service) => {

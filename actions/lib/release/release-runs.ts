@@ -236,3 +236,34 @@ export function verifiedMarkerRefusal(releaseId: string, marker: unknown): strin
     return `release ${releaseId}: ${where} records SLO figures that are incomplete or not met (${bad.map((entry) => (isRecord(entry) ? String(entry.service) : '?')).join(', ')}): ${verifyAgain}`;
   return undefined;
 }
+
+/** An image an environment runs, with the release its promotion history records for it (none: no promotion commit records that digest). */
+export interface RunningImage {
+  service: string;
+  image: { repository: string; tag: string; digest: string };
+  origin?: { releaseId: string };
+}
+
+/**
+ * The releases whose dev verification decides whether prod may take what `environment` runs: each
+ * release id with the services whose images it recorded. A service whose image no promotion commit
+ * of the environment records (a hand-written commit, a pin set by hand) comes from no release that
+ * could have been verified: it is refused, with the reason.
+ */
+export function releasesRunning(
+  environment: string,
+  images: readonly RunningImage[],
+): { releases: Map<string, string[]>; refusals: string[] } {
+  const releases = new Map<string, string[]>();
+  const refusals: string[] = [];
+  for (const { service, image, origin } of [...images].sort((a, b) => a.service.localeCompare(b.service))) {
+    if (!origin) {
+      refusals.push(
+        `${service}: ${environment} runs ${image.repository}:${image.tag}@${image.digest}, which no promotion commit of ${environment} records (a hand-written commit or a pin set by hand), so no release and no dev verification vouch for it: promote ${environment} from a release (a Release run, or slipway promote ${environment} --release) or roll it back, then promote again`,
+      );
+      continue;
+    }
+    releases.set(origin.releaseId, [...(releases.get(origin.releaseId) ?? []), service]);
+  }
+  return { releases, refusals };
+}
