@@ -77521,6 +77521,32 @@ async function environmentPins(head, gitopsPath, environment, limits) {
   const { files } = await environmentFiles(head, gitopsPath, environment, limits);
   return [...files].flatMap(([path, text]) => readPins(text, path, limits));
 }
+async function environmentImages(head, gitopsPath, environment, services, limits) {
+  const allPins = await environmentPins(head, gitopsPath, environment, limits);
+  const named = services && services.length > 0;
+  const images = pinnedImages(named ? allPins : allPins.filter((pin) => pin.digest !== void 0), environment);
+  const recorded = latestImages(await head.promotions(environment));
+  return [...images.values()].map(({ image, chartRevision }) => {
+    const record = [...recorded.values()].find(
+      (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
+    );
+    return {
+      service: record?.service ?? serviceOfRepository(image.repository),
+      image,
+      ...chartRevision === void 0 ? {} : { chartRevision },
+      ...record ? { origin: { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } } : {}
+    };
+  });
+}
+var describeImage = (image) => image ? `${image.repository}:${image.tag}@${image.digest}` : "nothing";
+function checkedImagesRefusal(from, now, checked) {
+  const current = new Map(now.map((entry2) => [entry2.service, entry2.image]));
+  const expected = new Map(checked.map((entry2) => [entry2.service, entry2.image]));
+  const same = (a, b) => a !== void 0 && b !== void 0 && a.digest === b.digest && a.tag === b.tag && sameRepository(a.repository, b.repository);
+  const moved = [.../* @__PURE__ */ new Set([...expected.keys(), ...current.keys()])].sort().filter((service) => !same(current.get(service), expected.get(service))).map((service) => `${service} runs ${describeImage(current.get(service))}, the check read ${describeImage(expected.get(service))}`);
+  if (moved.length === 0) return void 0;
+  return `${from} changed since its images were checked (${moved.join("; ")}): nothing was written. Promote again, so that what ${from} runs now is checked before it is promoted`;
+}
 var fullCommit = /^[0-9a-f]{40}$/;
 function synthesizedRelease(request2, sourceRepository) {
   return validateReleaseManifest(
@@ -77566,19 +77592,20 @@ async function resolveRequest(head, options, limits) {
   }
   if (source.kind === "environment") {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
-    const named = source.services && source.services.length > 0;
-    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== void 0);
-    const images = pinnedImages(pins, source.from);
-    const recorded = latestImages(await head.promotions(source.from));
-    const byService = /* @__PURE__ */ new Map();
-    for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
-      );
-      const service = record?.service ?? serviceOfRepository(image.repository);
-      const origin = record ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
-      byService.set(service, { service, image, ...chartRevision === void 0 ? {} : { chartRevision }, origin });
+    const byService = new Map(
+      (await environmentImages(head, options.gitopsPath, source.from, source.services, limits)).map((entry2) => [
+        entry2.service,
+        {
+          service: entry2.service,
+          image: entry2.image,
+          ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision },
+          origin: entry2.origin ?? { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now }
+        }
+      ])
+    );
+    if (source.checked) {
+      const moved = checkedImagesRefusal(source.from, [...byService.values()], source.checked);
+      if (moved) throw new PromotionError(moved);
     }
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services2 = wanted.map((service) => {
@@ -78392,6 +78419,7 @@ var promoteFields = {
   release: { kind: "text", input: "release-manifest", flag: "--release" },
   images: { kind: "list", input: "images", flag: "--set" },
   from: { kind: "text", input: "from-environment", flag: "--from" },
+  checkedImages: { kind: "list", input: "checked-images", flag: "--checked-image", commas: true },
   rollback: { kind: "flag", input: "rollback" },
   services: { kind: "list", input: "services", flag: "--service", commas: true },
   sourceCommit: { kind: "text", flag: "--source-commit" },
@@ -78447,6 +78475,8 @@ function promotionSource(raw, context3) {
       `give exactly one of ${names.join(", ")}${given.length > 1 ? `, not ${given.map((field) => raw.label(field)).join(" and ")}` : ""}`
     );
   }
+  if (given[0] !== "from" && raw.list("checkedImages").length > 0)
+    throw new InputError(`${raw.label("checkedImages")} holds what a check read from ${raw.label("from")}: give it only with that`);
   const sourceCommit = commitField(raw, "sourceCommit") || context3.sha || "";
   switch (given[0]) {
     case "release": {
@@ -78464,8 +78494,13 @@ function promotionSource(raw, context3) {
         ...sourceCommit ? { sourceCommit } : {},
         ...context3.repository ? { sourceRepository: context3.repository } : {}
       };
-    case "from":
-      return { kind: "environment", from: raw.text("from"), ...only };
+    case "from": {
+      const checked = servicePairs(raw, "checkedImages", "repository:tag@sha256:\u2026").map(({ service, value }) => ({
+        service,
+        image: parsePinnedImage(value, `${raw.label("checkedImages")} (${service})`)
+      }));
+      return { kind: "environment", from: raw.text("from"), ...only, ...checked.length > 0 ? { checked } : {} };
+    }
     default:
       return { kind: "rollback" };
   }

@@ -57498,6 +57498,32 @@ async function environmentPins(head, gitopsPath, environment, limits) {
   const { files } = await environmentFiles(head, gitopsPath, environment, limits);
   return [...files].flatMap(([path2, text]) => readPins(text, path2, limits));
 }
+async function environmentImages(head, gitopsPath, environment, services, limits) {
+  const allPins = await environmentPins(head, gitopsPath, environment, limits);
+  const named = services && services.length > 0;
+  const images = pinnedImages(named ? allPins : allPins.filter((pin) => pin.digest !== void 0), environment);
+  const recorded = latestImages(await head.promotions(environment));
+  return [...images.values()].map(({ image, chartRevision }) => {
+    const record = [...recorded.values()].find(
+      (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
+    );
+    return {
+      service: record?.service ?? serviceOfRepository(image.repository),
+      image,
+      ...chartRevision === void 0 ? {} : { chartRevision },
+      ...record ? { origin: { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } } : {}
+    };
+  });
+}
+var describeImage = (image) => image ? `${image.repository}:${image.tag}@${image.digest}` : "nothing";
+function checkedImagesRefusal(from2, now, checked) {
+  const current = new Map(now.map((entry2) => [entry2.service, entry2.image]));
+  const expected = new Map(checked.map((entry2) => [entry2.service, entry2.image]));
+  const same = (a, b) => a !== void 0 && b !== void 0 && a.digest === b.digest && a.tag === b.tag && sameRepository(a.repository, b.repository);
+  const moved = [.../* @__PURE__ */ new Set([...expected.keys(), ...current.keys()])].sort().filter((service) => !same(current.get(service), expected.get(service))).map((service) => `${service} runs ${describeImage(current.get(service))}, the check read ${describeImage(expected.get(service))}`);
+  if (moved.length === 0) return void 0;
+  return `${from2} changed since its images were checked (${moved.join("; ")}): nothing was written. Promote again, so that what ${from2} runs now is checked before it is promoted`;
+}
 var fullCommit = /^[0-9a-f]{40}$/;
 function synthesizedRelease(request2, sourceRepository) {
   return validateReleaseManifest(
@@ -57543,19 +57569,20 @@ async function resolveRequest(head, options, limits) {
   }
   if (source.kind === "environment") {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
-    const named = source.services && source.services.length > 0;
-    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== void 0);
-    const images = pinnedImages(pins, source.from);
-    const recorded = latestImages(await head.promotions(source.from));
-    const byService = /* @__PURE__ */ new Map();
-    for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
-      );
-      const service = record?.service ?? serviceOfRepository(image.repository);
-      const origin = record ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
-      byService.set(service, { service, image, ...chartRevision === void 0 ? {} : { chartRevision }, origin });
+    const byService = new Map(
+      (await environmentImages(head, options.gitopsPath, source.from, source.services, limits)).map((entry2) => [
+        entry2.service,
+        {
+          service: entry2.service,
+          image: entry2.image,
+          ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision },
+          origin: entry2.origin ?? { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now }
+        }
+      ])
+    );
+    if (source.checked) {
+      const moved = checkedImagesRefusal(source.from, [...byService.values()], source.checked);
+      if (moved) throw new PromotionError(moved);
     }
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services2 = wanted.map((service) => {
