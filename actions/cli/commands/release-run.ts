@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { actionsRuns, checkRunningReleases, findReleaseRun, markerRefusal, releaseOfRun } from '../../lib/github/workflow-runs.ts';
 import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
 import { HeadSnapshot } from '../../lib/promotion/landing.ts';
-import { environmentImages } from '../../lib/promotion/promote.ts';
-import { formatImageReference } from '../../lib/release/image-reference.ts';
+import { environmentImages, environmentPins } from '../../lib/promotion/promote.ts';
+import { formatImageReference, sameRepository } from '../../lib/release/image-reference.ts';
 import { releaseRuns } from '../../lib/release/release-runs.ts';
 import type { TrustedRuns } from '../../lib/release/release-runs.ts';
 import { repositoryPath } from '../../lib/shell/workspace-paths.ts';
@@ -16,7 +16,7 @@ export const command: Command = {
   summary:
     'find the Release run (a push of release.yml to main of this repository) that built and verified a release, and read its verified-in-dev marker (soak and SLO figures): exit 1 when prod may not take it; prints key=value lines for GITHUB_OUTPUT (release-run, release-id; with --run: verified-release or skip; with --from: checked-images, what the environment runs, every release of it verified in dev)',
   usage:
-    'slipway release-run (--release <release id> | --run <run id> | --from <environment> [--gitops-path gitops-repo] [--ref HEAD]) [--repository owner/name]',
+    'slipway release-run (--release <release id> | --run <run id> | --from <environment> [--to prod] [--gitops-path gitops-repo] [--ref HEAD]) [--repository owner/name]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -24,6 +24,7 @@ export const command: Command = {
         release: { type: 'string' },
         run: { type: 'string' },
         from: { type: 'string' },
+        to: { type: 'string', default: 'prod' },
         'gitops-path': { type: 'string', default: 'gitops-repo' },
         ref: { type: 'string', default: 'HEAD' },
         repository: { type: 'string' },
@@ -38,7 +39,7 @@ export const command: Command = {
     const api = actionsRuns(repository);
     if (values.from !== undefined) {
       const gitopsPath = repositoryPath(values['gitops-path'], '--gitops-path');
-      return checkEnvironment(api, trusted, { environment: values.from, gitopsPath, ref: values.ref, cwd: io.cwd }, io);
+      return checkEnvironment(api, trusted, { environment: values.from, to: values.to, gitopsPath, ref: values.ref, cwd: io.cwd }, io);
     }
     if (values.release !== undefined) {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(values.release))
@@ -78,35 +79,48 @@ async function eligible(api: ActionsRuns, releaseId: string, runId: number, io: 
 }
 
 /**
- * `--from <environment>`: prod may take what the environment runs only when every release its images
- * come from (their promotion trailers, at `ref` of the checkout) passed its dev verification, checked
- * as for `--release`. Prints `checked-images=service=repository:tag@sha256:…,…`: the promote job
- * promotes the environment only while it still runs exactly these (the promote action's
- * `checked-images`), so nothing swapped in during the approval wait is promoted unchecked.
+ * `--from <environment>`: prod (`--to`) may take what the environment runs only when every release
+ * its images come from (their promotion trailers, at `ref` of the checkout) passed its dev
+ * verification, checked as for `--release`; an image prod already runs brings nothing new and needs
+ * no check. Prints `checked-images=service=repository:tag@sha256:…,…` (every image the environment
+ * runs): the promote job promotes the environment only while it still runs exactly these (the
+ * promote action's `checked-images`), so nothing swapped in during the approval wait goes unchecked.
  */
 async function checkEnvironment(
   api: ActionsRuns,
   trusted: TrustedRuns,
-  where: { environment: string; gitopsPath: string; ref: string; cwd: string },
+  where: { environment: string; to: string; gitopsPath: string; ref: string; cwd: string },
   io: CommandIo,
 ): Promise<number> {
   const head = await HeadSnapshot.open(where.cwd, where.ref);
   if (!head) throw new UsageError(`--ref ${where.ref} is not a commit in this repository`);
   let images;
+  let target;
   try {
     images = await environmentImages(head, where.gitopsPath, where.environment, undefined, defaultYamlLimits);
+    target = await environmentPins(head, where.gitopsPath, where.to, defaultYamlLimits);
   } finally {
     head.close();
   }
   if (images.length === 0) {
-    io.err(`${where.environment} pins no images by digest under ${where.gitopsPath}/environments/${where.environment}: nothing to promote from it`);
+    io.err(
+      `${where.environment} pins no images by digest under ${where.gitopsPath}/environments/${where.environment}: nothing to promote from it`,
+    );
     return 1;
   }
-  const { verified, refusals } = await checkRunningReleases(api, where.environment, images, trusted);
+  const arriving = images.filter(
+    ({ image }) => !target.some((pin) => pin.digest === image.digest && sameRepository(pin.repository, image.repository)),
+  );
+  const { verified, refusals } = await checkRunningReleases(api, where.environment, arriving, trusted);
   for (const release of verified)
-    io.err(`${release.services.join(', ')}: release ${release.releaseId}, built and verified in dev by run ${release.runId} of ${trusted.workflowPath}`);
+    io.err(
+      `${release.services.join(', ')}: release ${release.releaseId}, built and verified in dev by run ${release.runId} of ${trusted.workflowPath}`,
+    );
+  const already = images.filter((entry) => !arriving.includes(entry)).map((entry) => entry.service);
+  if (already.length > 0)
+    io.err(`${already.sort().join(', ')}: ${where.to} already runs the image ${where.environment} runs; nothing to check`);
   if (refusals.length > 0) {
-    io.err(`prod refuses what ${where.environment} runs now (${head.commit.slice(0, 12)}):`);
+    io.err(`${where.to} refuses what ${where.environment} runs now (${head.commit.slice(0, 12)}):`);
     for (const refusal of refusals) io.err(`  ${refusal}`);
     return 1;
   }

@@ -15,7 +15,7 @@ import { readPins } from '../manifests/pins.ts';
 import type { Pin } from '../manifests/pins.ts';
 import { environmentFiles } from './environment-files.ts';
 import { PromotionError, planPromotion, releaseServices } from './plan.ts';
-import type { PlannedChange, PromotionPlan, PromotionRequest, ServicePromotion } from './plan.ts';
+import type { PlannedChange, PromotionPlan, PromotionRequest } from './plan.ts';
 import { latestImages, rollbackTarget } from './record.ts';
 import type { RecordedPromotion } from './record.ts';
 import { validateReleaseManifest } from '../release/release-manifest.ts';
@@ -177,8 +177,7 @@ export interface CheckedImage {
   image: PinnedImage;
 }
 
-const describeImage = (image: PinnedImage | undefined): string =>
-  image ? `${image.repository}:${image.tag}@${image.digest}` : 'nothing';
+const describeImage = (image: PinnedImage | undefined): string => (image ? `${image.repository}:${image.tag}@${image.digest}` : 'nothing');
 
 /**
  * Why `from` no longer runs what the check read (a service added, gone or re-pinned since), or
