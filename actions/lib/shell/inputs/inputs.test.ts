@@ -60,6 +60,31 @@ describe('promote inputs, shared by the promote action and slipway promote', () 
       cli: ['prod', '--from', 'dev', '--service', 'cart', '--service', 'order'],
       source: { kind: 'environment', from: 'dev', services: ['cart', 'order'] },
     },
+    {
+      name: 'another environment with the images a check read from it',
+      action: {
+        environment: 'prod',
+        'from-environment': 'dev',
+        'checked-images': `cart=registry.example.com/shop/cart:v2@${digest},order=registry.example.com/shop/order:v3@${digest}`,
+      },
+      cli: [
+        'prod',
+        '--from',
+        'dev',
+        '--checked-image',
+        `cart=registry.example.com/shop/cart:v2@${digest}`,
+        '--checked-image',
+        `order=registry.example.com/shop/order:v3@${digest}`,
+      ],
+      source: {
+        kind: 'environment',
+        from: 'dev',
+        checked: [
+          { service: 'cart', image: { repository: 'registry.example.com/shop/cart', tag: 'v2', digest } },
+          { service: 'order', image: { repository: 'registry.example.com/shop/order', tag: 'v3', digest } },
+        ],
+      },
+    },
   ])('reads $name to the same typed value in both shells', ({ action, cli, source }) => {
     for (const read of Object.values(shells(promoteFields, action, cli))) {
       const inputs = parsePromoteInputs(read(), context);
@@ -109,6 +134,28 @@ describe('promote inputs, shared by the promote action and slipway promote', () 
       action: { environment: 'dev', images: 'Cart=x' },
       cli: ['dev', '--set', 'Cart=x'],
       error: ["input 'images': 'Cart=x' is not service=repository:tag@sha256:…", "--set: 'Cart=x' is not service=repository:tag@sha256:…"],
+    },
+    {
+      name: 'checked images without an environment to promote from',
+      action: {
+        environment: 'dev',
+        images: `cart=registry.example.com/shop/cart:v2@${digest}`,
+        'checked-images': `cart=r/cart:v1@${digest}`,
+      },
+      cli: ['dev', '--set', `cart=registry.example.com/shop/cart:v2@${digest}`, '--checked-image', `cart=r/cart:v1@${digest}`],
+      error: [
+        "input 'checked-images' holds what a check read from input 'from-environment': give it only with that",
+        '--checked-image holds what a check read from --from: give it only with that',
+      ],
+    },
+    {
+      name: 'a checked image without a digest',
+      action: { environment: 'prod', 'from-environment': 'dev', 'checked-images': 'cart=registry.example.com/shop/cart:v2' },
+      cli: ['prod', '--from', 'dev', '--checked-image', 'cart=registry.example.com/shop/cart:v2'],
+      error: [
+        "input 'checked-images' (cart): 'registry.example.com/shop/cart:v2' is not pinned: promotion needs both a tag and a digest (repository:tag@sha256:<64 hex>).",
+        "--checked-image (cart): 'registry.example.com/shop/cart:v2' is not pinned: promotion needs both a tag and a digest (repository:tag@sha256:<64 hex>).",
+      ],
     },
     {
       name: 'a release outside the workspace',

@@ -134,7 +134,7 @@ function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellCon
     case 'from': {
       const checked = servicePairs(raw, 'checkedImages', 'repository:tag@sha256:…').map(({ service, value }) => ({
         service,
-        image: parsePinnedImage(value, `${raw.label('checkedImages')} (${service})`),
+        image: naming('', () => parsePinnedImage(value, `${raw.label('checkedImages')} (${service})`)),
       }));
       return { kind: 'environment', from: raw.text('from'), ...only, ...(checked.length > 0 ? { checked } : {}) };
     }
