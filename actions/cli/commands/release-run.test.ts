@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promote } from '../../lib/promotion/promote.ts';
-import { createReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { createReleaseManifest, formatReleaseManifest } from '../../lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../lib/release/release-manifest.ts';
 import { startGitHubActionsApi } from '../../test-support/github-actions-api.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../../test-support/gitops-repository.ts';
@@ -254,7 +254,7 @@ describe('slipway release-run --from dev: every release dev runs (its promotion 
   const built = (runId: number, manifest: ReleaseManifest, markerContent: unknown = passedInDev(manifest.id)) => ({
     run: releaseRun(runId, { headSha: manifest.source.commit }),
     artifacts: [
-      { name: `release-manifest-${manifest.id}`, runId },
+      { name: `release-manifest-${manifest.id}`, runId, zipBase64: markerZip(formatReleaseManifest(manifest), 'release-manifest.json') },
       ...(markerContent === null ? [] : [{ ...marker(runId, markerContent), name: `release-verified-dev-${manifest.id}` }]),
     ],
   });
@@ -306,7 +306,7 @@ describe('slipway release-run --from dev: every release dev runs (its promotion 
         serve(built(601, all), {
           ...built(602, cart),
           artifacts: [
-            { name: `release-manifest-${cart.id}`, runId: 602 },
+            ...built(602, cart, null).artifacts,
             { ...marker(602, passedInDev(cart.id), { expired: true }), name: `release-verified-dev-${cart.id}` },
           ],
         }),
@@ -339,6 +339,25 @@ describe('slipway release-run --from dev: every release dev runs (its promotion 
     expect(result.err.join('\n')).toMatch(
       new RegExp(
         `order: dev runs \\S+/order:sha-a1a1a1a@${digestOf('order-by-hand')}, which no promotion commit of dev records \\(a hand-written commit or a pin set by hand\\)`,
+      ),
+    );
+  });
+
+  it('refuses a hand-written commit whose trailer lends a verified release’s name to another image', async () => {
+    serve(built(601, all), built(602, cart));
+    const forger = remote.clone('forger');
+    const file = 'gitops-repo/environments/dev/services/order.yaml';
+    const other = digestOf('order-of-a-release-dev-refused');
+    writeFileSync(join(forger, file), remote.show(file).replace(digestOf(`order-${all.source.commit}`), other));
+    const trailer = `Slipway-Image: order ${registry}/order:sha-a1a1a1a@${other} source=${all.source.commit} created=${all.createdAt} release=${all.id}`;
+    const message = `promote dev: order sha-a1a1a1a\n\nSlipway-Release: ${all.id}\nSlipway-Environment: dev\n${trailer}\n`;
+    run(forger, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-am', message);
+    const result = await slipwayIn(forger, 'release-run', '--from', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err.join('\n')).toMatch(
+      new RegExp(
+        `order: dev runs release ${all.id}, which prod may not take: release ${all.id} as run 601 built it does not hold these images \\(order runs \\S+/order:sha-a1a1a1a@${other}, the release built \\S+/order:sha-a1a1a1a@${digestOf(`order-${all.source.commit}`)}\\)`,
       ),
     );
   });

@@ -9,7 +9,7 @@ import type { Identity } from '../git/git.ts';
 import { landOnBranch } from './landing.ts';
 import type { GitopsRemote, HeadSnapshot } from './landing.ts';
 import { serviceOfRepository } from '../manifests/environments.ts';
-import { canonicalRepository, sameRepository } from '../release/image-reference.ts';
+import { canonicalRepository, formatImageReference, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
 import { readPins } from '../manifests/pins.ts';
 import type { Pin } from '../manifests/pins.ts';
@@ -177,7 +177,7 @@ export interface CheckedImage {
   image: PinnedImage;
 }
 
-const describeImage = (image: PinnedImage | undefined): string => (image ? `${image.repository}:${image.tag}@${image.digest}` : 'nothing');
+const describeImage = (image: PinnedImage | undefined): string => (image ? formatImageReference(image) : 'nothing');
 
 /**
  * Why `from` no longer runs what the check read (a service added, gone or re-pinned since), or

@@ -57515,7 +57515,7 @@ async function environmentImages(head, gitopsPath, environment, services, limits
     };
   });
 }
-var describeImage = (image) => image ? `${image.repository}:${image.tag}@${image.digest}` : "nothing";
+var describeImage = (image) => image ? formatImageReference(image) : "nothing";
 function checkedImagesRefusal(from2, now, checked) {
   const current = new Map(now.map((entry2) => [entry2.service, entry2.image]));
   const expected = new Map(checked.map((entry2) => [entry2.service, entry2.image]));
