@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { actionsRuns, checkRunningReleases, findReleaseRun, markerRefusal, releaseOfRun } from '../../lib/github/workflow-runs.ts';
 import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
 import { HeadSnapshot } from '../../lib/promotion/landing.ts';
-import { environmentImages, environmentPins } from '../../lib/promotion/promote.ts';
+import { environmentImages, environmentPins } from '../../lib/promotion/environment-images.ts';
 import { formatImageReference, sameRepository } from '../../lib/release/image-reference.ts';
 import { releaseRuns } from '../../lib/release/release-runs.ts';
 import type { TrustedRuns } from '../../lib/release/release-runs.ts';

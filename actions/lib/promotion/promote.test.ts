@@ -1,8 +1,10 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { environmentImages, promote } from './promote.ts';
-import type { CheckedImage, PromoteOptions } from './promote.ts';
+import { environmentImages } from './environment-images.ts';
+import type { CheckedImage } from './environment-images.ts';
+import { promote } from './promote.ts';
+import type { PromoteOptions } from './promote.ts';
 import { HeadSnapshot } from './head-snapshot.ts';
 import { defaultYamlLimits } from '../manifests/yaml-edit.ts';
 import { createReleaseManifest } from '../release/release-manifest.ts';
