@@ -12,11 +12,10 @@ import { createGitopsRemote, run } from '../../actions/test-support/gitops-repos
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import {
   context,
+  dispatch,
   gitopsFiles,
-  outputsOf,
   pins,
   promoteProd,
-  release,
   releaseCompleted,
   releaseOf,
   rollback,
@@ -37,37 +36,11 @@ let remote: GitopsRemoteFixture;
 let stage: Stage;
 let first: ReleaseManifest;
 
-/**
- * release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main). The
- * images' attestations are published as the build's attest steps would (`attest: false`: a release
- * that did not attest; `vars`: the repository's variables).
- */
-async function merge(
-  manifest: ReleaseManifest,
-  runId: number,
-  options: { attest?: boolean; vars?: Record<string, string> } = {},
-): Promise<JobReplay> {
-  stage.releaseRun(runId, manifest.source.commit);
-  stage.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
-  stage.runId = runId;
-  if (options.attest !== false) await stage.publish(manifest);
-  const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-  return replayJob(
-    root,
-    release,
-    'promote-dev',
-    context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }),
-    stage.harness(),
-  );
-}
-
-const dispatch = (release: string) => ({ event_name: 'workflow_dispatch', actor: 'mallory', inputs: { release, mode: 'commit' } });
-
-/** Plans and, when the plan lets it, promotes: what an approved run would do. */
-function promoteWith(values: Parameters<typeof context>[0]): void {
-  const plan = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(values), stage.harness()));
-  replayJob(root, promoteProd, 'promote', context({ ...values, needs: { plan } }), stage.harness());
-}
+const merge = (manifest: ReleaseManifest, runId: number, options?: Parameters<Stage['merge']>[2]): Promise<JobReplay> =>
+  stage.merge(manifest, runId, options);
+const promoteWith = (values: Parameters<typeof context>[0]): void => {
+  stage.promoteWith(values);
+};
 
 beforeAll(async () => {
   remote = createGitopsRemote(gitopsFiles());

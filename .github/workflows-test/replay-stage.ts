@@ -34,9 +34,9 @@ import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } fro
 import { filesUnder } from '../kind/tree-files.ts';
 import { filesOf, writeToolStandIns } from './replay-tools.ts';
 import type { AttestRecord } from './replay-attestations.ts';
-import { ReplayError } from './workflow-expressions.ts';
+import { ReplayError, substitute } from './workflow-expressions.ts';
 import type { ExpressionContext } from './workflow-expressions.ts';
-import { jobOutputs } from './workflow-replay.ts';
+import { jobOutputs, replayJob } from './workflow-replay.ts';
 import type { JobReplay, ReplayHarness, WorkflowStep } from './workflow-replay.ts';
 import { parseVerifyTargets } from '../../actions/lib/shell/inputs/verify.ts';
 
@@ -179,6 +179,44 @@ export class Stage {
     writeToolStandIns(this.bin, join(root, 'actions/cli/slipway.js'));
   }
 
+  /**
+   * release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main),
+   * which promotes the release to dev, verifies it and uploads its verified-in-dev marker. The
+   * images' attestations are published as the build's attest steps would (`attest: false`: a
+   * release that did not attest; `vars`: the repository's variables).
+   */
+  async merge(
+    manifest: ReleaseManifest,
+    runId: number,
+    options: { attest?: boolean; vars?: Record<string, string> } = {},
+  ): Promise<JobReplay> {
+    this.releaseRun(runId, manifest.source.commit);
+    this.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
+    this.runId = runId;
+    if (options.attest !== false) await this.publish(manifest);
+    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    return replayJob(
+      root,
+      release,
+      'promote-dev',
+      context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }),
+      this.harness(),
+    );
+  }
+
+  /** Plans and, when the plan lets it, promotes: what an approved run of promote-prod.yml would do. */
+  promoteWith(values: Parameters<typeof context>[0]): { plan: JobReplay; promote: JobReplay } {
+    const plan = replayJob(root, promoteProd, 'plan', context(values), this.harness());
+    const promote = replayJob(
+      root,
+      promoteProd,
+      'promote',
+      context({ ...values, needs: { plan: outputsOf(promoteProd, 'plan', plan) } }),
+      this.harness(),
+    );
+    return { plan, promote };
+  }
+
   /** Signs the release's provenance and SBOM bundles (as release.yml on main would), for its build job's attest steps. */
   async sign(manifest: ReleaseManifest, request: Parameters<SignedBundles['sign']>[2] = {}): Promise<void> {
     await this.signed.sign(manifest, repository, request);
@@ -246,6 +284,23 @@ export class Stage {
     const deployment = jobDeployment(this.deployments, { environment, sha, runId: replayedRun, repository });
     this.deployments.push(deployment);
     return deployment;
+  }
+
+  /**
+   * Job `jobId` of `workflowFile` starts in `values`' context: GitHub makes a deployment for it when
+   * it is bound to an environment, unless its `environment.deployment` evaluates to false (GitHub
+   * docs, "Deploying with GitHub Actions", Using environments without deployments). Returns that
+   * deployment, or undefined when GitHub makes none.
+   */
+  jobStartsIn(workflowFile: string, jobId: string, values: ExpressionContext, sha = replayedSha): StandInDeployment | undefined {
+    const job = (parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { environment?: unknown }> }).jobs[jobId];
+    const bound = job?.environment;
+    if (bound === undefined) return undefined;
+    const spec = (typeof bound === 'string' ? { name: bound } : bound) as { name: string; deployment?: boolean | string };
+    const deploys = typeof spec.deployment === 'string' ? substitute(spec.deployment, values) : String(spec.deployment ?? true);
+    if (deploys !== 'true' && deploys !== 'false')
+      throw new ReplayError(`${jobId}: environment.deployment is '${deploys}', not true or false`);
+    return deploys === 'true' ? this.jobStarts(substitute(spec.name, values), sha) : undefined;
   }
 
   /** A deployment as the API stand-in holds it now (its statuses, oldest first). */
@@ -461,3 +516,10 @@ export function context(overrides: {
 export function outputsOf(file: string, job: string, replay: JobReplay): { outputs: Record<string, string>; result: string } {
   return { outputs: jobOutputs(file, job, replay), result: 'success' };
 }
+
+/** A dispatch of promote-prod.yml asking for `release` (a release id, or 'dev'), in commit mode. */
+export const dispatch = (release: string, actor = 'mallory') => ({
+  event_name: 'workflow_dispatch',
+  actor,
+  inputs: { release, mode: 'commit' },
+});

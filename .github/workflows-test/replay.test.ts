@@ -258,9 +258,11 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     expect(planOutputs.outputs).toMatchObject({ 'release-run': '501', 'release-id': first.id, 'from-environment': '', differs: 'true' });
     expect(plan.steps.find((step) => step.id === 'diff')?.stdout).toContain('services differ; promoting dev -> prod would change');
 
-    const production = stage.jobStarts('production');
+    // Commit mode: GitHub records a deployment of the promote job (its environment's `deployment` is true).
+    const production = stage.jobStartsIn(promoteProd, 'promote', context(dispatch));
+    expect(production?.environment).toBe('production');
     const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
-    expect(stage.deployment(production.id)?.statuses.at(-1)).toMatchObject({
+    expect(stage.deployment(production?.id ?? 0)?.statuses.at(-1)).toMatchObject({
       state: 'success',
       description: `Release ${first.id} · GitOps ${remote.head().slice(0, 12)} · verified`,
       environmentUrl: 'https://shop.example.com',
@@ -507,6 +509,9 @@ describe('a prod promotion in pull-request mode, replayed against a local server
     const dispatch = { event_name: 'workflow_dispatch', actor: 'release-manager', inputs: { release: 'dev', mode: 'pull-request' } };
     const planOutputs = outputsOf(promoteProd, 'plan', replayJob(root, promoteProd, 'plan', context(dispatch), stage.harness()));
     const verifications = stage.verifications.length;
+    // The job only opens a pull request: GitHub records no deployment for it (environment.deployment
+    // false), so no "success" says prod was deployed when it was not; verify-merged records the real one.
+    expect(stage.jobStartsIn(promoteProd, 'promote', context(dispatch))).toBeUndefined();
     const promote = replayJob(root, promoteProd, 'promote', context({ ...dispatch, needs: { plan: planOutputs } }), stage.harness());
     const promoted = promote.steps.find((step) => step.id === 'promote');
     expect(promoted?.outputs).toMatchObject({
@@ -554,7 +559,8 @@ describe('a prod promotion in pull-request mode, replayed against a local server
       vars: { GITOPS_APP_SLUG: 'slipway-gitops' },
       event: { head_commit: { message: 'Merge pull request #1 from example/slipway/promote-prod' } },
     });
-    const deployment = stage.jobStarts('production', merged);
+    const deployment = stage.jobStartsIn(promoteProd, 'verify-merged', push, merged);
+    if (!deployment) throw new Error('verify-merged is bound to production: GitHub records its deployment');
     const verifyMerged = replayJob(
       root,
       promoteProd,
@@ -580,6 +586,14 @@ describe('a prod promotion in pull-request mode, replayed against a local server
       description: `Release ${mergedRelease} · GitOps ${merged.slice(0, 12)} · verified`,
       environmentUrl: 'https://shop.example.com',
     });
+    // Prod's deployment history holds the merge's deployment only: none for the pull request's opening.
+    expect(stage.deployments.filter((candidate) => candidate.environment === 'production').map((candidate) => candidate.id)).toEqual([
+      deployment.id,
+    ]);
+    // The same for an automatic promotion after a Release run, in pull-request mode by the repository's variable.
+    const automatic = (mode: string) =>
+      context({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(701), vars: { PROD_PROMOTION_MODE: mode } });
+    expect(stage.jobStartsIn(promoteProd, 'promote', automatic('pull-request'))).toBeUndefined();
     expect(stage.verifications.at(-1)).toMatchObject({
       environment: 'prod',
       'gitops-commit': merged,

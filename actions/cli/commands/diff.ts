@@ -3,7 +3,7 @@ import type { EnvironmentImage } from '../../lib/promotion/environment-diff.ts';
 import { git } from '../../lib/git/git.ts';
 import { HeadSnapshot } from '../../lib/promotion/landing.ts';
 import { shortDigest } from '../../lib/release/image-reference.ts';
-import { environmentPins } from '../../lib/promotion/promote.ts';
+import { environmentPins } from '../../lib/promotion/environment-images.ts';
 import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
 import { repositoryPath } from '../../lib/shell/workspace-paths.ts';
 import type { Command } from '../command.ts';

@@ -1,7 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promote } from '../../lib/promotion/promote.ts';
+import { createReleaseManifest, formatReleaseManifest } from '../../lib/release/release-manifest.ts';
+import type { ReleaseManifest } from '../../lib/release/release-manifest.ts';
 import type { StandInRun } from '../../test-support/github-actions-api.ts';
 import { githubApiPerFile } from '../../test-support/github-api-per-file.ts';
+import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../../test-support/gitops-repository.ts';
 import { slipwayInProcess } from '../../test-support/slipway-in-process.ts';
 
 const repository = 'example/slipway';
@@ -41,6 +47,11 @@ const github = githubApiPerFile({ tokens: ['ghs_runs'], runs: [], artifacts: [] 
 
 const slipway = (...args: string[]) =>
   slipwayInProcess(args, { GH_TOKEN: 'ghs_runs', GITHUB_REPOSITORY: repository, GITHUB_API_URL: github.url() });
+
+/** The command run in `cwd` (a clone of the GitOps remote for --from). */
+const slipwayIn = (cwd: string, ...args: string[]) =>
+  slipwayInProcess(args, { GH_TOKEN: 'ghs_runs', GITHUB_REPOSITORY: repository, GITHUB_API_URL: github.url() }, cwd);
+afterAll(() => removeGitopsRemotes());
 
 describe('slipway release-run against a local stand-in of GitHub’s Actions REST API', () => {
   it('--release: the push run of release.yml to main that uploaded both the manifest and the verified marker', async () => {
@@ -163,9 +174,14 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
     expect(refused.err.join('\n')).toMatch(/prod refuses release .* \(Release run 502\): .*not met \(cart\)/);
   });
 
-  it('says what is missing: no token, both or neither of --release and --run', async () => {
+  it('says what is missing: no token, more than one or none of --release, --run and --from', async () => {
     expect((await slipway('release-run')).code).toBe(2);
-    expect((await slipway('release-run', '--release', release, '--run', '1')).err.join('\n')).toMatch(/exactly one of --release and --run/);
+    expect((await slipway('release-run', '--release', release, '--run', '1')).err.join('\n')).toMatch(
+      /exactly one of --release, --run and --from/,
+    );
+    expect((await slipway('release-run', '--from', 'dev', '--run', '1')).err.join('\n')).toMatch(
+      /exactly one of --release, --run and --from/,
+    );
     expect((await slipway('release-run', '--release', '$(id)')).err.join('\n')).toMatch(/is not a release id/);
     const noToken = await slipwayInProcess(['release-run', '--release', release], { GITHUB_REPOSITORY: repository });
     expect(noToken.code).toBe(2);
@@ -195,5 +211,158 @@ describe('slipway pending-rollback', () => {
       code: 0,
       out: ['no "Rollback prod" run is waiting, queued or running'],
     });
+  });
+});
+
+describe('slipway release-run --from dev: every release dev runs (its promotion trailers in a real git history) passed its dev verification, read from a local stand-in of GitHub’s Actions REST API', () => {
+  const services = ['frontend', 'product', 'cart', 'order'];
+  const releaseOf = (commit: string, createdAt: string, names: string[]): ReleaseManifest =>
+    createReleaseManifest({
+      createdAt,
+      source: { repository, commit },
+      services: Object.fromEntries(
+        names.map((service) => [
+          service,
+          { image: { repository: `${registry}/${service}`, tag: `sha-${commit.slice(0, 7)}`, digest: digestOf(`${service}-${commit}`) } },
+        ]),
+      ),
+    });
+  const all = releaseOf('a1a1a1a'.padEnd(40, '1'), '2026-11-22T01:00:00Z', services);
+  const cart = releaseOf('b2b2b2b'.padEnd(40, '2'), '2026-11-22T02:00:00Z', ['cart']);
+  /** The Release run that built `manifest`, with its manifest and a marker (by default a passed one; null: none). */
+  const built = (runId: number, manifest: ReleaseManifest, markerContent: unknown = passedInDev(manifest.id)) => ({
+    run: releaseRun(runId, { headSha: manifest.source.commit }),
+    artifacts: [
+      { name: `release-manifest-${manifest.id}`, runId, zipBase64: markerZip(formatReleaseManifest(manifest), 'release-manifest.json') },
+      ...(markerContent === null ? [] : [{ ...marker(runId, markerContent), name: `release-verified-dev-${manifest.id}` }]),
+    ],
+  });
+  const serve = (...runs: ReturnType<typeof built>[]): void => {
+    github.set({ tokens: ['ghs_runs'], runs: runs.map((entry) => entry.run), artifacts: runs.flatMap((entry) => entry.artifacts) });
+  };
+
+  let remote: ReturnType<typeof createGitopsRemote>;
+  /** The plan job's checkout (read only). */
+  let plan: string;
+  beforeAll(async () => {
+    remote = createGitopsRemote(gitopsTree(services));
+    const checkout = remote.clone('dev-history');
+    const to = { remote: { repoDir: checkout, remote: 'origin', branch: 'main' }, gitopsPath: 'gitops-repo', environment: 'dev' };
+    await promote({ ...to, source: { kind: 'release', manifest: all } });
+    await promote({ ...to, source: { kind: 'release', manifest: cart } });
+    plan = remote.clone('plan');
+  });
+
+  it('dev runs two releases, both verified: prints the images it checked, one per service', async () => {
+    serve(built(601, all), built(602, cart));
+    const result = await slipwayIn(plan, 'release-run', '--from', 'dev');
+    expect(result.err.join('\n')).toContain(`cart: release ${cart.id}, built and verified in dev by run 602`);
+    expect(result.err.join('\n')).toContain(`frontend, order, product: release ${all.id}, built and verified in dev by run 601`);
+    const image = (manifest: ReleaseManifest, service: string): string => {
+      const pinned = manifest.services[service]?.image;
+      return `${service}=${pinned?.repository}:${pinned?.tag}@${pinned?.digest}`;
+    };
+    expect(result).toMatchObject({
+      code: 0,
+      out: [`checked-images=${[image(cart, 'cart'), image(all, 'frontend'), image(all, 'order'), image(all, 'product')].join(',')}`],
+    });
+  });
+
+  it.each<[string, () => void, RegExp]>([
+    [
+      'the release of one service has no verified-in-dev marker',
+      () => serve(built(601, all), built(602, cart, null)),
+      /cart: dev runs release b2b2b2b-\S+, which prod may not take: release b2b2b2b-\S+ has not passed verification in dev \(run 602 built it but uploaded no release-verified-dev-/,
+    ],
+    [
+      'its marker records a failed SLO',
+      () => serve(built(601, all), built(602, cart, { ...passedInDev(cart.id), slo: [{ ...passedInDev(cart.id).slo[0], ok: false }] })),
+      /cart: dev runs release b2b2b2b-\S+, which prod may not take: \(Release run 602\) release b2b2b2b-\S+: .*records SLO figures that are incomplete or not met \(cart\)/,
+    ],
+    [
+      'its marker expired',
+      () =>
+        serve(built(601, all), {
+          ...built(602, cart),
+          artifacts: [
+            ...built(602, cart, null).artifacts,
+            { ...marker(602, passedInDev(cart.id), { expired: true }), name: `release-verified-dev-${cart.id}` },
+          ],
+        }),
+      /cart: dev runs release b2b2b2b-\S+, which prod may not take: .*marker of run 602 has expired/,
+    ],
+    [
+      'no Release run on main built it',
+      () => serve(built(601, all)),
+      /cart: dev runs release b2b2b2b-\S+, which prod may not take: no release-manifest-b2b2b2b-\S+ artifact from a push of \.github\/workflows\/release\.yml to main of example\/slipway/,
+    ],
+  ])('refuses when %s, naming the service, the release and why; prints no images', async (_name, given, reason) => {
+    given();
+    const result = await slipwayIn(plan, 'release-run', '--from', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err.join('\n')).toMatch(/prod refuses what dev runs now \([0-9a-f]{12}\):/);
+    expect(result.err.join('\n')).toMatch(reason);
+  });
+
+  it('refuses an image no promotion commit of dev records (a hand-written commit), with the reason', async () => {
+    serve(built(601, all), built(602, cart));
+    const hand = remote.clone('hand');
+    const file = 'gitops-repo/environments/dev/services/order.yaml';
+    const text = remote.show(file).replace(digestOf(`order-${all.source.commit}`), digestOf('order-by-hand'));
+    writeFileSync(join(hand, file), text);
+    run(hand, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-am', 'order: try a fix');
+    const result = await slipwayIn(hand, 'release-run', '--from', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err.join('\n')).toMatch(
+      new RegExp(
+        `order: dev runs \\S+/order:sha-a1a1a1a@${digestOf('order-by-hand')}, which no promotion commit of dev records \\(a hand-written commit or a pin set by hand\\)`,
+      ),
+    );
+  });
+
+  it('refuses a hand-written commit whose trailer lends a verified release’s name to another image', async () => {
+    serve(built(601, all), built(602, cart));
+    const forger = remote.clone('forger');
+    const file = 'gitops-repo/environments/dev/services/order.yaml';
+    const other = digestOf('order-of-a-release-dev-refused');
+    writeFileSync(join(forger, file), remote.show(file).replace(digestOf(`order-${all.source.commit}`), other));
+    const trailer = `Slipway-Image: order ${registry}/order:sha-a1a1a1a@${other} source=${all.source.commit} created=${all.createdAt} release=${all.id}`;
+    const message = `promote dev: order sha-a1a1a1a\n\nSlipway-Release: ${all.id}\nSlipway-Environment: dev\n${trailer}\n`;
+    run(forger, '-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-am', message);
+    const result = await slipwayIn(forger, 'release-run', '--from', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.err.join('\n')).toMatch(
+      new RegExp(
+        `order: dev runs release ${all.id}, which prod may not take: release ${all.id} as run 601 built it does not hold these images \\(order runs \\S+/order:sha-a1a1a1a@${other}, the release built \\S+/order:sha-a1a1a1a@${digestOf(`order-${all.source.commit}`)}\\)`,
+      ),
+    );
+  });
+
+  it('an image prod already runs brings nothing new: it needs no release record (the tree’s first pins) and is not checked', async () => {
+    // As in the tree before its first release: dev and prod pin the same first images.
+    const tree = gitopsTree(services);
+    for (const service of services) {
+      const path = `gitops-repo/environments/prod/services/${service}.yaml`;
+      tree.set(path, (tree.get(path) ?? '').replace(digestOf(`prod/${service}/sha-0000000`), digestOf(`dev/${service}/sha-0000000`)));
+    }
+    const fresh = createGitopsRemote(tree);
+    const checkout = fresh.clone('dev-history');
+    await promote({
+      remote: { repoDir: checkout, remote: 'origin', branch: 'main' },
+      gitopsPath: 'gitops-repo',
+      environment: 'dev',
+      source: { kind: 'release', manifest: cart },
+    });
+    serve(built(602, cart));
+    const result = await slipwayIn(fresh.clone('plan'), 'release-run', '--from', 'dev');
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([
+      `cart: release ${cart.id}, built and verified in dev by run 602 of .github/workflows/release.yml`,
+      'frontend, order, product: prod already runs the image dev runs; nothing to check',
+    ]);
+    expect(result.out[0]?.split(',')).toHaveLength(4);
   });
 });

@@ -11,21 +11,25 @@ import { basename } from 'node:path';
 import { getOctokit } from '@actions/github';
 import { artifactFile, ArtifactFileError } from './artifact-files.ts';
 import type { GitHubRepository } from './pull-request.ts';
+import { parseReleaseManifest } from '../release/release-manifest.ts';
+import type { ReleaseManifest } from '../release/release-manifest.ts';
 import {
   candidateRuns,
   expiredMarker,
   explainMissingRelease,
+  imagesOfReleaseRefusal,
   manifestArtifact,
   markerOfRun,
   pendingRollbacks,
   ReleaseRunError,
   releaseInRun,
+  releasesRunning,
   verifiedArtifact,
   verifiedMarkerRefusal,
   verifiedReleaseOfRun,
   verifyAgain,
 } from '../release/release-runs.ts';
-import type { ArtifactFacts, RunRelease, TrustedRuns, WorkflowRunFacts } from '../release/release-runs.ts';
+import type { ArtifactFacts, RunningImage, RunRelease, TrustedRuns, WorkflowRunFacts } from '../release/release-runs.ts';
 
 export interface ActionsRuns {
   /** Runs of the trusted workflow file for its event and branch, newest first, at most `limit`. */
@@ -195,4 +199,69 @@ export async function markerRefusal(api: ActionsRuns, releaseId: string, runId: 
     return `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}`;
   }
   return verifiedMarkerRefusal(releaseId, marker);
+}
+
+/** The release manifest run `runId` uploaded for `releaseId` (release.yml's build job), or why it cannot be read. */
+export async function releaseManifestOfRun(
+  api: ActionsRuns,
+  releaseId: string,
+  runId: number,
+): Promise<{ manifest: ReleaseManifest } | { refused: string }> {
+  const name = manifestArtifact(releaseId);
+  const artifact = (await api.runArtifacts(runId)).find((candidate) => candidate.name === name && !candidate.expired);
+  const archive = artifact?.id === undefined ? 'expired' : await api.artifactZip(artifact.id);
+  if (archive === 'expired') return { refused: `release ${releaseId}: run ${runId} holds no readable ${name} (expired after 90 days?)` };
+  try {
+    return { manifest: parseReleaseManifest(artifactFile(archive, 'release-manifest.json', name), `${name}/release-manifest.json`) };
+  } catch (error) {
+    return { refused: `release ${releaseId}: ${(error as Error).message}` };
+  }
+}
+
+/** What the check of an environment's releases found: per release, the run that verified it; and why prod refuses any. */
+export interface RunningReleasesCheck {
+  verified: { releaseId: string; services: string[]; runId: number }[];
+  refusals: string[];
+}
+
+/**
+ * Whether prod may take what `environment` runs: every release its images come from (their
+ * promotion trailers) must have been built and verified in dev by a trusted Release run
+ * (`findReleaseRun`) whose verified-in-dev marker says so (`markerRefusal`), the same two checks as
+ * a release asked for by id; and each image must be the one that release's manifest (from the same
+ * run) gives its service, so a trailer cannot lend a verified release's name to another image. A
+ * refusal names the services, the release and what to do.
+ */
+export async function checkRunningReleases(
+  api: ActionsRuns,
+  environment: string,
+  images: readonly RunningImage[],
+  trusted: TrustedRuns,
+): Promise<RunningReleasesCheck> {
+  const { releases, refusals } = releasesRunning(environment, images);
+  const verified: RunningReleasesCheck['verified'] = [];
+  for (const [releaseId, recorded] of releases) {
+    const services = recorded.map((entry) => entry.service);
+    const refuse = (reason: string, which = services): void => {
+      refusals.push(`${which.join(', ')}: ${environment} runs release ${releaseId}, which prod may not take: ${reason}`);
+    };
+    let runId: number;
+    try {
+      runId = await findReleaseRun(api, releaseId, trusted);
+    } catch (error) {
+      if (!(error instanceof ReleaseRunError)) throw error;
+      refuse(error.message);
+      continue;
+    }
+    const refusal = await markerRefusal(api, releaseId, runId);
+    if (refusal !== undefined) {
+      refuse(`(Release run ${runId}) ${refusal}`);
+      continue;
+    }
+    const built = await releaseManifestOfRun(api, releaseId, runId);
+    const mismatch = 'refused' in built ? { services, reason: built.refused } : imagesOfReleaseRefusal(recorded, built.manifest, runId);
+    if (mismatch !== undefined) refuse(mismatch.reason, mismatch.services);
+    else verified.push({ releaseId, services, runId });
+  }
+  return { verified, refusals };
 }

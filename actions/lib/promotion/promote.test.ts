@@ -1,8 +1,12 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { environmentImages } from './environment-images.ts';
+import type { CheckedImage } from './environment-images.ts';
 import { promote } from './promote.ts';
 import type { PromoteOptions } from './promote.ts';
+import { HeadSnapshot } from './head-snapshot.ts';
+import { defaultYamlLimits } from '../manifests/yaml-edit.ts';
 import { createReleaseManifest } from '../release/release-manifest.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../../test-support/gitops-repository.ts';
@@ -277,5 +281,57 @@ describe('promote with real git and a bare remote on disk', () => {
     await expect(
       promote(options(remote.clone('named'), 'prod', { kind: 'environment', from: 'dev', services: ['grafana'] })),
     ).rejects.toThrow(/dev pins docker\.io\/grafana\/grafana without a digest/);
+  });
+
+  it('promotes from an environment only while it pins exactly the checked images: dev moved after the check is refused, nothing written', async () => {
+    const remote = createGitopsRemote(gitopsTree(services));
+    const checkout = remote.clone('runner');
+    const first = release('frontend', '1111111', '2026-11-22T01:00:00Z', '1111111111111111111111111111111111111111');
+    await promote(options(checkout, 'dev', { kind: 'release', manifest: first }));
+    /** What a check reads from dev at the remote's head (as `slipway release-run --from dev` does at the plan's checkout). */
+    const readDev = async (): Promise<CheckedImage[]> => {
+      const head = await HeadSnapshot.open(remote.bare, 'main');
+      if (!head) throw new Error('no main');
+      try {
+        return (await environmentImages(head, 'gitops-repo', 'dev', undefined, defaultYamlLimits)).map(({ service, image }) => ({
+          service,
+          image,
+        }));
+      } finally {
+        head.close();
+      }
+    };
+    const checked = await readDev();
+    expect(checked.find((entry) => entry.service === 'frontend')?.image.digest).toBe(digestOf('frontend-1111111'));
+
+    // While the promotion waits for its reviewer, dev gets another release.
+    const second = release('frontend', '2222222', '2026-11-22T02:00:00Z', '2222222222222222222222222222222222222222');
+    await promote(options(checkout, 'dev', { kind: 'release', manifest: second }));
+    const head = remote.head();
+    await expect(promote(options(checkout, 'prod', { kind: 'environment', from: 'dev', checked }))).rejects.toThrow(
+      new RegExp(
+        `^dev changed since its images were checked \\(frontend runs \\S+/frontend:sha-2222222@${digestOf('frontend-2222222')}, the check read \\S+/frontend:sha-1111111@${digestOf('frontend-1111111')}\\): nothing was written\\. Promote again`,
+      ),
+    );
+    // A service the check never saw counts as a change too.
+    const withoutOrder = checked.filter((entry) => entry.service !== 'order');
+    await expect(
+      promote(
+        options(checkout, 'prod', {
+          kind: 'environment',
+          from: 'dev',
+          checked: [
+            ...withoutOrder.filter((entry) => entry.service !== 'frontend'),
+            { service: 'frontend', image: second.services['frontend']!.image },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(/\(order runs \S+\/order:\S+, the check read nothing\)/);
+    expect(remote.head()).toBe(head);
+
+    // Checked again, the promotion takes exactly what was checked.
+    const prod = await promote(options(checkout, 'prod', { kind: 'environment', from: 'dev', checked: await readDev() }));
+    expect(prod.commit).toBe(remote.head());
+    expect(remote.show('gitops-repo/environments/prod/services/frontend.yaml')).toContain(`digest: ${digestOf('frontend-2222222')}`);
   });
 });

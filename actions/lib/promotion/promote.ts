@@ -8,15 +8,13 @@ import { git } from '../git/git.ts';
 import type { Identity } from '../git/git.ts';
 import { landOnBranch } from './landing.ts';
 import type { GitopsRemote, HeadSnapshot } from './landing.ts';
-import { serviceOfRepository } from '../manifests/environments.ts';
-import { canonicalRepository, sameRepository } from '../release/image-reference.ts';
 import type { PinnedImage } from '../release/image-reference.ts';
-import { readPins } from '../manifests/pins.ts';
-import type { Pin } from '../manifests/pins.ts';
 import { environmentFiles } from './environment-files.ts';
+import { checkedImagesRefusal, environmentImages } from './environment-images.ts';
+import type { CheckedImage } from './environment-images.ts';
 import { PromotionError, planPromotion, releaseServices } from './plan.ts';
-import type { PlannedChange, PromotionPlan, PromotionRequest, ServicePromotion } from './plan.ts';
-import { latestImages, rollbackTarget } from './record.ts';
+import type { PlannedChange, PromotionPlan, PromotionRequest } from './plan.ts';
+import { rollbackTarget } from './record.ts';
 import type { RecordedPromotion } from './record.ts';
 import { validateReleaseManifest } from '../release/release-manifest.ts';
 import type { ReleaseManifest } from '../release/release-manifest.ts';
@@ -37,7 +35,17 @@ export type PromotionSource =
       sourceCommit?: string;
       sourceRepository?: string;
     }
-  | { kind: 'environment'; from: string; services?: string[] }
+  | {
+      kind: 'environment';
+      from: string;
+      services?: string[];
+      /**
+       * What a check read from `from` before (the prod plan's verified-in-dev check, `slipway
+       * release-run --from dev`): the promotion takes `from`'s images only while they are exactly
+       * these, at the head it lands on, and otherwise refuses with nothing written.
+       */
+      checked?: CheckedImage[];
+    }
   | { kind: 'rollback' };
 
 export interface PromoteOptions {
@@ -86,41 +94,6 @@ interface Decision {
   plan: PromotionPlan;
   release: ReleaseManifest;
   current: CurrentState;
-}
-
-/** One image per repository across an environment's pins; an environment that disagrees with itself is an error. */
-function pinnedImages(pins: readonly Pin[], environment: string): Map<string, { image: PinnedImage; chartRevision?: string }> {
-  const images = new Map<string, { image: PinnedImage; chartRevision?: string; at: string }>();
-  for (const pin of pins) {
-    const at = `${pin.file}:${pin.line}`;
-    if (pin.tag === undefined || pin.digest === undefined) {
-      throw new PromotionError(
-        `${at}: ${environment} pins ${pin.repository} without ${pin.digest === undefined ? 'a digest' : 'a tag'}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`,
-      );
-    }
-    // One repository however spelled (Docker Hub's `nginx` is `docker.io/library/nginx`).
-    const key = canonicalRepository(pin.repository);
-    const seen = images.get(key);
-    if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
-      throw new PromotionError(
-        `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`,
-      );
-    }
-    if (!seen) {
-      images.set(key, {
-        image: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
-        ...(pin.chartRevision === undefined ? {} : { chartRevision: pin.chartRevision }),
-        at,
-      });
-    }
-  }
-  return images;
-}
-
-/** Reads every pin of an environment at a head. */
-export async function environmentPins(head: HeadSnapshot, gitopsPath: string, environment: string, limits: YamlLimits): Promise<Pin[]> {
-  const { files } = await environmentFiles(head, gitopsPath, environment, limits);
-  return [...files].flatMap(([path, text]) => readPins(text, path, limits));
 }
 
 const fullCommit = /^[0-9a-f]{40}$/;
@@ -177,23 +150,20 @@ async function resolveRequest(
   }
   if (source.kind === 'environment') {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
-    // Without a service list, only images pinned by digest are promoted: a tag-only image (say a
-    // platform component) is not something promotion manages. A named service must be pinned.
-    const named = source.services && source.services.length > 0;
-    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== undefined);
-    const images = pinnedImages(pins, source.from);
-    const recorded = latestImages(await head.promotions(source.from));
-    const byService = new Map<string, ServicePromotion>();
-    for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository),
-      );
-      const service = record?.service ?? serviceOfRepository(image.repository);
-      const origin = record
-        ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt }
-        : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
-      byService.set(service, { service, image, ...(chartRevision === undefined ? {} : { chartRevision }), origin });
+    const byService = new Map(
+      (await environmentImages(head, options.gitopsPath, source.from, source.services, limits)).map((entry) => [
+        entry.service,
+        {
+          service: entry.service,
+          image: entry.image,
+          ...(entry.chartRevision === undefined ? {} : { chartRevision: entry.chartRevision }),
+          origin: entry.origin ?? { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now },
+        },
+      ]),
+    );
+    if (source.checked) {
+      const moved = checkedImagesRefusal(source.from, [...byService.values()], source.checked);
+      if (moved) throw new PromotionError(moved);
     }
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services = wanted.map((service) => {

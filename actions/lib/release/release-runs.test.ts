@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createReleaseManifest } from './release-manifest.ts';
 import {
   verifiedMarkerRefusal,
   candidateRuns,
+  imagesOfReleaseRefusal,
+  releasesRunning,
   explainMissingRelease,
   manifestArtifact,
   pendingRollbacks,
@@ -205,5 +208,50 @@ describe('verifiedMarkerRefusal: prod takes a release only after its dev soak an
     ['not an object', 'verified', 'is not a JSON object'],
   ])('refuses %s, saying why', (_name, given, reason) => {
     expect(verifiedMarkerRefusal(id, given)).toContain(reason);
+  });
+});
+
+describe('the releases an environment runs (their promotion trailers), for their dev verification to be checked', () => {
+  const image = (service: string, digit: string) => ({
+    repository: `registry.example.com/shop/${service}`,
+    tag: `sha-${digit.repeat(7)}`,
+    digest: `sha256:${digit.repeat(64)}`,
+  });
+  const manifest = createReleaseManifest({
+    createdAt: '2026-11-22T03:00:00Z',
+    source: { repository, commit: `1a2b3c4${'0'.repeat(33)}` },
+    services: { cart: { image: image('cart', '1') }, order: { image: image('order', '2') } },
+  });
+
+  it('groups the images by release; an image no promotion recorded is refused with the reason', () => {
+    const { releases, refusals } = releasesRunning('dev', [
+      { service: 'order', image: image('order', '2'), origin: { releaseId: manifest.id } },
+      { service: 'frontend', image: image('frontend', '3') },
+      { service: 'cart', image: image('cart', '1'), origin: { releaseId: manifest.id } },
+    ]);
+    expect([...releases].map(([id, images]) => [id, images.map((entry) => entry.service)])).toEqual([[manifest.id, ['cart', 'order']]]);
+    expect(refusals).toEqual([
+      `frontend: dev runs registry.example.com/shop/frontend:sha-3333333@sha256:${'3'.repeat(64)}, which no promotion commit of dev records (a hand-written commit or a pin set by hand), so no release and no dev verification vouch for it: promote dev from a release (a Release run, or slipway promote dev --release) or roll it back, then promote again`,
+    ]);
+  });
+
+  it('takes images that are the release’s own, and names those that are not: another digest, a service it did not build', () => {
+    const recorded = (service: string, pinned: ReturnType<typeof image>) => ({
+      service,
+      image: pinned,
+      origin: { releaseId: manifest.id },
+    });
+    expect(
+      imagesOfReleaseRefusal([recorded('cart', image('cart', '1')), recorded('order', image('order', '2'))], manifest, 501),
+    ).toBeUndefined();
+    const refused = imagesOfReleaseRefusal(
+      [recorded('cart', image('cart', '1')), recorded('order', image('order', '9')), recorded('frontend', image('frontend', '3'))],
+      manifest,
+      501,
+    );
+    expect(refused?.services).toEqual(['order', 'frontend']);
+    expect(refused?.reason).toContain(
+      `release ${manifest.id} as run 501 built it does not hold these images (order runs registry.example.com/shop/order:sha-9999999@sha256:${'9'.repeat(64)}, the release built registry.example.com/shop/order:sha-2222222@sha256:${'2'.repeat(64)}; frontend runs registry.example.com/shop/frontend:sha-3333333@sha256:${'3'.repeat(64)}, the release built no such service)`,
+    );
   });
 });

@@ -9,6 +9,8 @@
  * described by github/rest-api-description (the `workflow-run` and `artifact` schemas, shipped in
  * @octokit/openapi-types 29.0.1). Pure decisions only; lib/github-runs.ts reads them.
  */
+import { formatImageReference, sameRepository } from './image-reference.ts';
+import type { ReleaseManifest } from './release-manifest.ts';
 
 export interface WorkflowRunFacts {
   id: number;
@@ -235,4 +237,58 @@ export function verifiedMarkerRefusal(releaseId: string, marker: unknown): strin
   if (bad.length > 0)
     return `release ${releaseId}: ${where} records SLO figures that are incomplete or not met (${bad.map((entry) => (isRecord(entry) ? String(entry.service) : '?')).join(', ')}): ${verifyAgain}`;
   return undefined;
+}
+
+/** An image an environment runs, with the release its promotion history records for it (none: no promotion commit records that digest). */
+export interface RunningImage {
+  service: string;
+  image: { repository: string; tag: string; digest: string };
+  origin?: { releaseId: string };
+}
+
+/**
+ * The releases whose dev verification decides whether prod may take what `environment` runs: each
+ * release id with the images the environment's promotion history recorded under it. An image no
+ * promotion commit of the environment records (a hand-written commit, a pin set by hand) comes from
+ * no release that could have been verified: it is refused, with the reason.
+ */
+export function releasesRunning(
+  environment: string,
+  images: readonly RunningImage[],
+): { releases: Map<string, RunningImage[]>; refusals: string[] } {
+  const releases = new Map<string, RunningImage[]>();
+  const refusals: string[] = [];
+  for (const entry of [...images].sort((a, b) => a.service.localeCompare(b.service))) {
+    if (!entry.origin) {
+      refusals.push(
+        `${entry.service}: ${environment} runs ${formatImageReference(entry.image)}, which no promotion commit of ${environment} records (a hand-written commit or a pin set by hand), so no release and no dev verification vouch for it: promote ${environment} from a release (a Release run, or slipway promote ${environment} --release) or roll it back, then promote again`,
+      );
+      continue;
+    }
+    releases.set(entry.origin.releaseId, [...(releases.get(entry.origin.releaseId) ?? []), entry]);
+  }
+  return { releases, refusals };
+}
+
+/**
+ * Which images an environment recorded under a release are not that release's (a promotion
+ * trailer naming a release whose manifest pins another digest), and why; undefined when each is
+ * the image the release's manifest (from the run that built it) gives its service.
+ */
+export function imagesOfReleaseRefusal(
+  images: readonly RunningImage[],
+  manifest: ReleaseManifest,
+  runId: number,
+): { services: string[]; reason: string } | undefined {
+  const wrong = images.filter(({ service, image }) => {
+    const built = manifest.services[service]?.image;
+    return !built || built.digest !== image.digest || !sameRepository(built.repository, image.repository);
+  });
+  if (wrong.length === 0) return undefined;
+  const described = wrong.map(({ service, image }) => {
+    const built = manifest.services[service]?.image;
+    return `${service} runs ${formatImageReference(image)}, the release ${built ? `built ${formatImageReference(built)}` : 'built no such service'}`;
+  });
+  const reason = `release ${manifest.id} as run ${runId} built it does not hold these images (${described.join('; ')}): the promotion trailer that names the release does not match what is pinned, so its dev verification does not vouch for them: promote dev from a release (a Release run, or slipway promote dev --release) or roll it back, then promote again`;
+  return { services: wrong.map((entry) => entry.service), reason };
 }

@@ -51796,9 +51796,8 @@ async function pushPullRequestBranch(target, commit, base, branch, prRef) {
   return { commit, pushed: true };
 }
 
-// actions/lib/manifests/pins/index.ts
-var import_yaml11 = __toESM(require_dist(), 1);
-import { basename } from "node:path";
+// actions/lib/promotion/environment-values.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // actions/lib/manifests/yaml-edit.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -52016,687 +52015,6 @@ function textOf(node) {
   return (0, import_yaml.isScalar)(node) && node.value !== null ? scalarText(node) : void 0;
 }
 
-// actions/lib/manifests/pins/argocd-application.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-
-// actions/lib/manifests/pins/helm-parameters.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
-// actions/lib/manifests/pins/generator-parameters.ts
-var expressionPattern = /\{\{[\s\S]*?\}\}/g;
-function parameterExpression(text) {
-  return text?.match(expressionPattern)?.[0];
-}
-function parameterPath(expression) {
-  const match = /^\{\{-?\s*\.?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*-?\}\}$/.exec(expression);
-  return match?.[1]?.split(".");
-}
-function refuseParameterizedPin(file, pin, context3) {
-  const reason = `ApplicationSet ${context3?.applicationSet ?? ""}: the ${pin.what} of ${pin.repository} comes from the generator parameter ${pin.expression}${pin.setAt ? ` (set ${pin.setAt})` : ""}; one template serves every generated Application, so promotion cannot edit it here \u2014 pin the image in the list generator's element (image: ${pin.repository}:<tag>@<digest>, or a map with repository, tag and digest) or in the values file instead. Nothing was written`;
-  file.sites.push({
-    ...file.base(pin.node, pin.style, pin.repository, context3),
-    apply: () => file.fail(pin.node, reason)
-  });
-}
-
-// actions/lib/manifests/pins/image-string.ts
-function pinReferenceScalar(file, pin, context3) {
-  const reference = tryParseImageReference(pin.reference);
-  if (!reference) {
-    if (context3?.applicationSet !== void 0) refuseParameterizedReference(file, pin, context3);
-    return;
-  }
-  const { node, prefix = "" } = pin;
-  const setChart = file.chartSetter(context3);
-  file.sites.push({
-    ...file.base(node, pin.style, reference.repository, context3),
-    ...reference.tag === void 0 ? {} : { tag: reference.tag },
-    ...reference.digest === void 0 ? {} : { digest: reference.digest },
-    apply: (target) => {
-      const changed = file.yaml.setScalar(
-        file.writable(node, pin.label) ?? node,
-        `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`
-      );
-      const chart = setChart(target.chartRevision);
-      return { changed: changed || chart.changed, chartRevisionSet: chart.set };
-    }
-  });
-}
-function refuseParameterizedReference(file, pin, context3) {
-  const expression = parameterExpression(pin.reference);
-  if (expression === void 0) return;
-  const before = pin.reference.slice(0, pin.reference.indexOf(expression));
-  const separator = before.slice(-1);
-  const written = before.slice(0, -1);
-  const repository = separator === ":" ? written : separator === "@" ? tryParseImageReference(written)?.repository : void 0;
-  if (repository === void 0 || !isRepository(repository)) return;
-  const what = separator === ":" ? "tag" : "digest";
-  refuseParameterizedPin(file, { node: pin.node, style: pin.style, repository, what, expression }, context3);
-}
-function pinImageString(file, node, context3) {
-  const text = textOf(node);
-  if (text === void 0) return;
-  pinReferenceScalar(file, { node, reference: text, style: "image-string", label: "image" }, context3);
-}
-
-// actions/lib/manifests/pins/pin-file.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function entry(map3, key) {
-  return map3.items.find((pair) => (0, import_yaml2.isPair)(pair) && textOf(pair.key) === key);
-}
-function child(map3, key) {
-  return (0, import_yaml2.isMap)(map3) ? entry(map3, key)?.value : void 0;
-}
-var PinFile = class {
-  constructor(yaml2) {
-    this.yaml = yaml2;
-  }
-  yaml;
-  sites = [];
-  /** Every alias of the text and the node it stands for, each resolved in its own document (read when first needed). */
-  aliasTargets;
-  /** Maps merged into other maps with `<<`, and the maps that merge them. */
-  mergedInto = /* @__PURE__ */ new Map();
-  /** The node an alias stands for, resolved in the document that holds the alias. */
-  resolveAlias(alias) {
-    if (!this.aliasTargets) {
-      const targets = /* @__PURE__ */ new Map();
-      for (const document2 of this.yaml.documents) {
-        (0, import_yaml2.visit)(document2, { Alias: (_key, node) => void targets.set(node, node.resolve(document2)) });
-      }
-      this.aliasTargets = targets;
-    }
-    return this.aliasTargets.get(alias);
-  }
-  line(node) {
-    return this.yaml.lineOfNode(node);
-  }
-  fail(node, reason) {
-    throw new YamlFileError(this.yaml.file, this.line(node), reason, this.yaml.within);
-  }
-  /** A value that promotion writes must be a scalar of its own, never an alias shared with other places. */
-  writable(node, what) {
-    if (node === void 0 || node === null) return void 0;
-    if ((0, import_yaml2.isAlias)(node))
-      this.fail(
-        node,
-        `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`
-      );
-    if (!(0, import_yaml2.isScalar)(node)) this.fail(node, `${what} must be a scalar`);
-    if (node.anchor && this.aliased(node))
-      this.fail(
-        node,
-        `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`
-      );
-    return node;
-  }
-  aliased(node) {
-    return this.yaml.documents.some((document2) => {
-      let found = false;
-      (0, import_yaml2.visit)(document2, {
-        Alias: (_key, alias) => {
-          if (alias.source === node.anchor && alias.resolve(document2) === node) found = true;
-          return found ? import_yaml2.visit.BREAK : void 0;
-        }
-      });
-      return found;
-    });
-  }
-  /** What every pin reads as, whatever its style: file, line, repository, and its Argo CD source. */
-  base(node, style, repository, context3) {
-    const chartRevision = context3 ? textOf(child(context3.source, "targetRevision")) : void 0;
-    return {
-      file: this.yaml.file,
-      line: this.line(node),
-      style,
-      repository,
-      ...chartRevision === void 0 ? {} : { chartRevision },
-      ...context3?.application === void 0 ? {} : { application: context3.application }
-    };
-  }
-  chartSetter(context3) {
-    return (revision) => {
-      if (revision === void 0 || !context3 || context3.writeBack) return { changed: false, set: false };
-      const node = this.writable(child(context3.source, "targetRevision"), "targetRevision");
-      const expression = parameterExpression(textOf(node));
-      if (node && expression !== void 0)
-        this.fail(
-          node,
-          `ApplicationSet ${context3.applicationSet ?? ""}: targetRevision comes from the generator parameter ${expression}; promotion cannot set the chart revision ${revision} here \u2014 drop chart.revision from the release, or pin the revision in the template`
-        );
-      if (!node)
-        this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
-      return { changed: this.yaml.setScalar(node, revision), set: true };
-    };
-  }
-};
-
-// actions/lib/manifests/pins/tag-and-digest.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-function splitTag(text) {
-  if (text === void 0) return {};
-  const at = text.indexOf("@");
-  if (at >= 0 && isDigest(text.slice(at + 1))) return { tag: text.slice(0, at), digest: text.slice(at + 1) };
-  return { tag: text };
-}
-function refusedAsParameter(file, pin, context3) {
-  for (const [what, node] of [
-    ["tag", pin.tagValue],
-    ["digest", pin.digestValue]
-  ]) {
-    const expression = parameterExpression((0, import_yaml3.isScalar)(node) ? textOf(node) : void 0);
-    if (expression === void 0) continue;
-    refuseParameterizedPin(file, { node, style: pin.style, repository: pin.repository, what, expression }, context3);
-    return true;
-  }
-  return false;
-}
-function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) {
-  const { tagValue, digestValue } = pin;
-  if (context3?.applicationSet !== void 0 && refusedAsParameter(file, pin, context3)) return;
-  const readTag = tagValue ?? merged.inheritedTag;
-  const readDigest = digestValue ?? merged.inheritedDigest;
-  const current = { ...splitTag((0, import_yaml3.isScalar)(readTag) ? textOf(readTag) : void 0) };
-  const digestText = (0, import_yaml3.isScalar)(readDigest) ? textOf(readDigest) : void 0;
-  const readDigestText = digestText === void 0 || digestText === "" ? void 0 : pin.digestForm?.read(digestText) ?? digestText;
-  if (readDigestText !== void 0) current.digest = readDigestText;
-  const setChart = file.chartSetter(context3);
-  file.sites.push({
-    ...file.base(pin.anchor, pin.style, pin.repository, context3),
-    ...current,
-    apply: (target) => {
-      merged.check();
-      const tagNode = file.writable(tagValue, pin.tagLabel);
-      const digestNode = file.writable(digestValue, pin.digestLabel);
-      let changed = false;
-      if (digestNode) changed = file.yaml.setScalar(digestNode, pin.digestForm?.write(target.digest) ?? target.digest) || changed;
-      if (tagNode)
-        changed = file.yaml.setScalar(
-          tagNode,
-          digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`
-        ) || changed;
-      const chart = setChart(target.chartRevision);
-      return { changed: changed || chart.changed, chartRevisionSet: chart.set };
-    }
-  });
-}
-
-// actions/lib/manifests/pins/helm-parameters.ts
-function parametersByName(parameters) {
-  const byName = /* @__PURE__ */ new Map();
-  for (const item of parameters.items) {
-    const name = (0, import_yaml4.isMap)(item) ? textOf(child(item, "name")) : void 0;
-    if (name !== void 0 && (0, import_yaml4.isMap)(item)) byName.set(name, item);
-  }
-  return byName;
-}
-function pinRepositoryParameter(file, name, value, byName, context3) {
-  const repository = textOf(value);
-  if (repository === void 0 || !isRepository(repository)) return;
-  const prefix = name.slice(0, name.length - "repository".length);
-  const tag = byName.get(`${prefix}tag`);
-  const digest = byName.get(`${prefix}digest`);
-  if (!tag && !digest) return;
-  pinTagAndDigest(
-    file,
-    {
-      anchor: value,
-      repository,
-      tagValue: tag ? child(tag, "value") : void 0,
-      digestValue: digest ? child(digest, "value") : void 0,
-      style: "helm-parameters",
-      tagLabel: `helm parameter ${prefix}tag`,
-      digestLabel: `helm parameter ${prefix}digest`
-    },
-    context3
-  );
-}
-function pinHelmParameters(file, parameters, context3) {
-  const byName = parametersByName(parameters);
-  for (const [name, parameter] of byName) {
-    const value = child(parameter, "value");
-    if (name === "repository" || name.endsWith(".repository")) pinRepositoryParameter(file, name, value, byName, context3);
-    else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml4.isScalar)(value)) {
-      const text = textOf(value);
-      if (text !== void 0)
-        pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
-    }
-  }
-}
-
-// actions/lib/manifests/pins/kustomize-images.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-function rewriteKustomizeImage(file, image, target) {
-  const tagScalar = file.writable(image.newTagNode, "newTag");
-  const digestScalar = file.writable(image.digestNode, "digest");
-  let changed = false;
-  if (tagScalar) changed = file.yaml.setScalar(tagScalar, target.tag) || changed;
-  else {
-    file.yaml.insertAfter(image.map, image.newName === void 0 ? "name" : "newName", "newTag", target.tag);
-    changed = true;
-  }
-  if (digestScalar) changed = file.yaml.setScalar(digestScalar, target.digest) || changed;
-  else {
-    file.yaml.insertAfter(image.map, "newTag", "digest", target.digest);
-    changed = true;
-  }
-  return { changed, chartRevisionSet: false };
-}
-function isKustomizeFile(kind, apiVersion, kustomizationFile) {
-  if (kind === void 0) return kustomizationFile;
-  return (kind === "Kustomization" || kind === "Component") && (apiVersion === "" || apiVersion.startsWith("kustomize.config.k8s.io/"));
-}
-function isFluxKustomization(kind, apiVersion) {
-  return kind === "Kustomization" && apiVersion.startsWith("kustomize.toolkit.fluxcd.io/");
-}
-function pinFluxKustomizationImages(file, root) {
-  const spec = child(root, "spec");
-  if ((0, import_yaml5.isMap)(spec)) pinKustomizationImages(file, spec);
-}
-function pinKustomizationImages(file, root) {
-  const images = child(root, "images");
-  if (!(0, import_yaml5.isSeq)(images)) return;
-  for (const image of images.items) {
-    if (!(0, import_yaml5.isMap)(image)) continue;
-    const newName = textOf(child(image, "newName"));
-    const repository = newName ?? textOf(child(image, "name"));
-    if (repository === void 0 || !isRepository(repository)) continue;
-    const entry2 = { map: image, newName, newTagNode: child(image, "newTag"), digestNode: child(image, "digest") };
-    const tag = textOf(entry2.newTagNode);
-    const digest = textOf(entry2.digestNode);
-    file.sites.push({
-      ...file.base(image, "kustomize-images", repository, void 0),
-      ...tag === void 0 ? {} : { tag },
-      ...digest === void 0 ? {} : { digest },
-      apply: (target) => rewriteKustomizeImage(file, entry2, target)
-    });
-  }
-}
-function pinArgoKustomizeImage(file, node, context3) {
-  const text = textOf(node) ?? "";
-  const equals = text.indexOf("=");
-  const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
-  pinReferenceScalar(
-    file,
-    { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix },
-    context3
-  );
-}
-
-// actions/lib/manifests/pins/values-walk.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-
-// actions/lib/manifests/pins/merge-keys.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-function mergeSources(file, map3) {
-  const merge3 = entry(map3, "<<")?.value;
-  if (merge3 === void 0 || merge3 === null) return [];
-  const resolve = (node) => (0, import_yaml6.isAlias)(node) ? file.resolveAlias(node) : node;
-  return ((0, import_yaml6.isSeq)(merge3) ? merge3.items : [merge3]).map(resolve).filter((node) => (0, import_yaml6.isMap)(node));
-}
-function recordMerges(file, map3) {
-  for (const source of mergeSources(file, map3)) file.mergedInto.set(source, [...file.mergedInto.get(source) ?? [], map3]);
-}
-function effective(file, map3, key, seen = /* @__PURE__ */ new Set()) {
-  const own = entry(map3, key);
-  if (own) return { value: own.value, holder: map3 };
-  seen.add(map3);
-  for (const source of mergeSources(file, map3)) {
-    if (seen.has(source)) continue;
-    const found = effective(file, source, key, seen);
-    if (found) return found;
-  }
-  return void 0;
-}
-function checkMerges(file, map3, repository) {
-  for (const key of ["tag", "digest"]) {
-    if (entry(map3, key)) continue;
-    const inherited = effective(file, map3, key);
-    if (inherited && textOf(effective(file, inherited.holder, "repository")?.value) !== repository) {
-      file.fail(
-        map3,
-        `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`
-      );
-    }
-  }
-  for (const dependent of file.mergedInto.get(map3) ?? []) {
-    if (textOf(effective(file, dependent, "repository")?.value) === repository) continue;
-    const shared = ["tag", "digest"].filter((key) => entry(map3, key) && effective(file, dependent, key)?.holder === map3);
-    if (shared.length > 0) {
-      file.fail(
-        dependent,
-        `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`
-      );
-    }
-  }
-}
-
-// actions/lib/manifests/pins/split-image.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-function globalRegistry(file, context3) {
-  const roots = [
-    ...context3 ? [child(child(context3.source, "helm"), "valuesObject")] : [],
-    ...file.yaml.documents.map((document2) => document2.contents)
-  ];
-  for (const root of roots) {
-    const host = textOf(child(child(root, "global"), "imageRegistry"));
-    if (host) return host;
-  }
-  return void 0;
-}
-function registryOf(file, map3, context3) {
-  const found = effective(file, map3, "registry");
-  if (!found) return {};
-  const global2 = globalRegistry(file, context3);
-  if (global2) return { host: global2 };
-  const node = found.value;
-  if ((0, import_yaml7.isAlias)(node)) {
-    const host2 = textOf(file.resolveAlias(node));
-    return {
-      ...host2 ? { host: host2 } : {},
-      refusal: {
-        node,
-        reason: `the registry of this image is an alias (*${node.source}), so the image it names is decided elsewhere in the file; write the registry here as plain text (registry: ${host2 ?? "<host>"}) so promotion matches exactly this image`
-      }
-    };
-  }
-  const host = (0, import_yaml7.isScalar)(node) ? textOf(node) : void 0;
-  return host ? { host } : {};
-}
-var bareHex = /^[a-f0-9]{64}$/;
-function digestKey(file, map3) {
-  const digest = entry(map3, "digest");
-  if (digest) return { value: digest.value, form: { label: "digest", read: (text) => text, write: (value) => value } };
-  const sha = entry(map3, "sha");
-  if (!sha) return void 0;
-  const written = textOf(sha.value) ?? "";
-  return {
-    value: sha.value,
-    form: {
-      label: "sha",
-      read: (text) => isDigest(text) ? text : bareHex.test(text) ? `sha256:${text}` : void 0,
-      write: (value) => {
-        if (isDigest(written)) return value;
-        if (bareHex.test(written)) return value.slice("sha256:".length);
-        return file.fail(
-          sha.value,
-          `sha is ${written === "" ? "empty" : `'${written}'`}, and charts differ on its form (kube-prometheus-stack and Grafana want bare hex, others sha256:<hex>); write the current digest once in the form this chart renders, and promotion keeps it current`
-        );
-      }
-    }
-  };
-}
-
-// actions/lib/manifests/pins/values-map.ts
-var sharedPrefixKey = "images";
-function pinValuesMap(file, map3, context3, key) {
-  const repositoryNode = effective(file, map3, "repository")?.value;
-  const written = textOf(repositoryNode);
-  if (written === void 0) return;
-  const registry = registryOf(file, map3, context3);
-  const repository = registry.host ? `${registry.host.replace(/\/+$/, "")}/${written}` : written;
-  if (!isRepository(repository)) return;
-  const tagEntry = entry(map3, "tag");
-  const digest = digestKey(file, map3);
-  if (!tagEntry && !digest) return;
-  const anchor = entry(map3, "repository") ? repositoryNode : map3;
-  const refusal = registry.refusal ?? (key === sharedPrefixKey && !digest ? {
-    node: anchor,
-    reason: `'${sharedPrefixKey}.repository' (${written}) is a prefix the chart completes per image, not one image; pin each image where the chart reads it, or set this tag by hand`
-  } : void 0);
-  const pin = {
-    anchor,
-    repository,
-    tagValue: tagEntry?.value,
-    digestValue: digest?.value,
-    style: "values-map",
-    tagLabel: "tag",
-    digestLabel: digest?.form.label ?? "digest",
-    ...digest ? { digestForm: digest.form } : {}
-  };
-  pinTagAndDigest(file, pin, context3, {
-    check: () => {
-      if (refusal) file.fail(refusal.node, refusal.reason);
-      checkMerges(file, map3, written);
-    },
-    ...tagEntry ? {} : { inheritedTag: effective(file, map3, "tag")?.value },
-    ...digest ? {} : { inheritedDigest: effective(file, map3, "digest")?.value }
-  });
-}
-
-// actions/lib/manifests/pins/values-walk.ts
-function walkValues(file, node, context3, key) {
-  if ((0, import_yaml8.isSeq)(node)) {
-    for (const item of node.items) walkValues(file, item, context3);
-    return;
-  }
-  if (!(0, import_yaml8.isMap)(node)) return;
-  recordMerges(file, node);
-  pinValuesMap(file, node, context3, key);
-  for (const pair of node.items) {
-    const childKey = textOf(pair.key);
-    if (childKey === "<<") continue;
-    if (childKey === "image" && (0, import_yaml8.isScalar)(pair.value)) {
-      if (typeof pair.value.value === "string") pinImageString(file, pair.value, context3);
-    } else walkValues(file, pair.value, context3, childKey);
-  }
-}
-
-// actions/lib/manifests/pins/argocd-application.ts
-function isArgoApplication(kind, apiVersion) {
-  return kind === "Application" && apiVersion.startsWith("argoproj.io/");
-}
-function pinHelmValuesString(file, values, context3) {
-  if (!(0, import_yaml9.isScalar)(values) || typeof values.value !== "string" || values.value.trim() === "") return;
-  const inner = new PinFile(file.yaml.embeddedYaml(values, "helm.values"));
-  for (const document2 of inner.yaml.documents) walkValues(inner, document2.contents, context3);
-  file.sites.push(...inner.sites);
-}
-function pinArgoSource(file, source, owner) {
-  const context3 = { source, ...owner };
-  const helm = child(source, "helm");
-  if ((0, import_yaml9.isMap)(helm)) {
-    const parameters = child(helm, "parameters");
-    if ((0, import_yaml9.isSeq)(parameters)) pinHelmParameters(file, parameters, context3);
-    pinHelmValuesString(file, child(helm, "values"), context3);
-    walkValues(file, child(helm, "valuesObject"), context3);
-  }
-  const kustomizeImages = child(child(source, "kustomize"), "images");
-  if ((0, import_yaml9.isSeq)(kustomizeImages)) {
-    for (const item of kustomizeImages.items) {
-      if ((0, import_yaml9.isScalar)(item) && typeof item.value === "string") pinArgoKustomizeImage(file, item, context3);
-    }
-  }
-}
-function pinApplicationSpec(file, spec, owner) {
-  for (const specPair of spec.items) {
-    const key = textOf(specPair.key);
-    if (key === "source" && (0, import_yaml9.isMap)(specPair.value)) pinArgoSource(file, specPair.value, owner);
-    else if (key === "sources" && (0, import_yaml9.isSeq)(specPair.value)) {
-      for (const source of specPair.value.items) {
-        if ((0, import_yaml9.isMap)(source)) pinArgoSource(file, source, owner);
-      }
-    } else walkValues(file, specPair.value, void 0);
-  }
-}
-function pinArgoApplication(file, root) {
-  const name = textOf(child(child(root, "metadata"), "name"));
-  for (const pair of root.items) {
-    if (textOf(pair.key) === "spec" && (0, import_yaml9.isMap)(pair.value))
-      pinApplicationSpec(file, pair.value, name === void 0 ? {} : { application: name });
-    else walkValues(file, pair.value, void 0);
-  }
-}
-function argoWriteBackApplication(fileName) {
-  if (fileName === ".argocd-source.yaml") return null;
-  const match = /^\.argocd-source-(.+)\.yaml$/.exec(fileName);
-  return match ? match[1] : void 0;
-}
-function pinArgoWriteBack(file, root, application) {
-  pinArgoSource(file, root, { ...application === void 0 ? {} : { application }, writeBack: true });
-}
-
-// actions/lib/manifests/pins/argocd-applicationset.ts
-var import_yaml10 = __toESM(require_dist(), 1);
-function isArgoApplicationSet(kind, apiVersion) {
-  return kind === "ApplicationSet" && apiVersion.startsWith("argoproj.io/");
-}
-function collectGenerators(generators, parts) {
-  if (!(0, import_yaml10.isSeq)(generators)) return;
-  for (const generator of generators.items) {
-    if (!(0, import_yaml10.isMap)(generator)) continue;
-    for (const pair of generator.items) {
-      const body = pair.value;
-      const spec = child(child(body, "template"), "spec");
-      if ((0, import_yaml10.isMap)(spec)) parts.specs.push(spec);
-      const elements = child(body, "elements");
-      if ((0, import_yaml10.isSeq)(elements)) parts.elements.push(...elements.items.filter((item) => (0, import_yaml10.isMap)(item)));
-      collectGenerators(child(body, "generators"), parts);
-    }
-  }
-}
-function pinPosition(path2) {
-  const parent = path2[path2.length - 1];
-  if ((0, import_yaml10.isSeq)(parent)) {
-    const owner = path2[path2.length - 2];
-    return (0, import_yaml10.isPair)(owner) && textOf(owner.key) === "images" ? "kustomize-images" : void 0;
-  }
-  if (!(0, import_yaml10.isPair)(parent)) return void 0;
-  const key = textOf(parent.key);
-  if (key === "image") return "image-string";
-  if (key === "repository") return "values-map";
-  const name = key === "value" ? textOf(child(path2[path2.length - 2], "name")) : void 0;
-  return name !== void 0 && /(^|\.)(repository|image)$/.test(name) ? "helm-parameters" : void 0;
-}
-function repositoryIn(node) {
-  const text = (0, import_yaml10.isScalar)(node) ? textOf(node) : void 0;
-  if (text === void 0) return void 0;
-  return isRepository(text) ? text : tryParseImageReference(text)?.repository;
-}
-function valueAt(element, path2) {
-  return path2.reduce((node, key) => child(node, key), element);
-}
-function refuseElementParameters(file, spec, elements, pinnedLines, name) {
-  const sources = [child(spec, "source"), ...(0, import_yaml10.isSeq)(child(spec, "sources")) ? child(spec, "sources").items : []];
-  for (const source of sources) {
-    if (!(0, import_yaml10.isMap)(source)) continue;
-    (0, import_yaml10.visit)(source, {
-      Scalar: (_key, node, path2) => {
-        const expression = parameterExpression(textOf(node));
-        const style = expression === void 0 ? void 0 : pinPosition(path2);
-        const parameter = expression === void 0 ? void 0 : parameterPath(expression);
-        if (expression === void 0 || style === void 0 || parameter === void 0) return;
-        for (const element of elements) {
-          const value = valueAt(element, parameter);
-          const repository = repositoryIn(value);
-          if (repository === void 0 || pinnedLines.has(file.line(value))) continue;
-          const setAt = `by the list element at line ${file.line(element)}, key ${parameter.join(".")}`;
-          refuseParameterizedPin(
-            file,
-            { node, style, repository, what: "image repository", expression, setAt },
-            { source, applicationSet: name }
-          );
-        }
-      }
-    });
-  }
-}
-function pinArgoApplicationSet(file, root) {
-  const name = textOf(child(child(root, "metadata"), "name")) ?? "";
-  const spec = child(root, "spec");
-  if (!(0, import_yaml10.isMap)(spec)) return;
-  const parts = { specs: [], elements: [] };
-  const templateSpec = child(child(spec, "template"), "spec");
-  if ((0, import_yaml10.isMap)(templateSpec)) parts.specs.push(templateSpec);
-  collectGenerators(child(spec, "generators"), parts);
-  const first = file.sites.length;
-  for (const element of parts.elements) walkValues(file, element, void 0);
-  const pinnedLines = new Set(file.sites.slice(first).map((site) => site.line));
-  for (const templated of parts.specs) {
-    pinApplicationSpec(file, templated, { applicationSet: name });
-    refuseElementParameters(file, templated, parts.elements, pinnedLines, name);
-  }
-}
-
-// actions/lib/manifests/pins/index.ts
-var documentStyles = [
-  {
-    applies: ({ kind, apiVersion, kustomizationFile }) => isKustomizeFile(kind, apiVersion, kustomizationFile),
-    collect: pinKustomizationImages,
-    walksDocument: false
-  },
-  { applies: ({ kind, apiVersion }) => isFluxKustomization(kind, apiVersion), collect: pinFluxKustomizationImages, walksDocument: false },
-  { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true },
-  { applies: ({ kind, apiVersion }) => isArgoApplicationSet(kind, apiVersion), collect: pinArgoApplicationSet, walksDocument: true },
-  {
-    applies: ({ kind, writeBackOf }) => writeBackOf !== void 0 && kind === void 0,
-    collect: (file, root) => pinArgoWriteBack(file, root, argoWriteBackApplication(basename(file.yaml.file)) ?? void 0),
-    walksDocument: true
-  }
-];
-function collectDocument(file, root, names) {
-  const facts = { kind: textOf(child(root, "kind")), apiVersion: textOf(child(root, "apiVersion")) ?? "", ...names };
-  let walked = false;
-  for (const style of documentStyles) {
-    if (!style.applies(facts)) continue;
-    style.collect(file, root);
-    walked ||= style.walksDocument;
-  }
-  if (!walked) walkValues(file, root, void 0);
-}
-function collectSites(yaml2) {
-  const file = new PinFile(yaml2);
-  const name = basename(yaml2.file);
-  const names = { kustomizationFile: /^kustomization\.ya?ml$/i.test(name), writeBackOf: argoWriteBackApplication(name) };
-  for (const document2 of yaml2.documents) {
-    const root = document2.contents;
-    if ((0, import_yaml11.isMap)(root)) collectDocument(file, root, names);
-    else walkValues(file, root, void 0);
-  }
-  return file.sites;
-}
-
-// actions/lib/manifests/pins.ts
-function publicPin(site) {
-  const { apply: _apply, ...pin } = site;
-  return pin;
-}
-function readPins(source, file, limits = defaultYamlLimits) {
-  return collectSites(EditableYaml.parse(source, file, limits)).map(publicPin);
-}
-function openPins(source, file, limits = defaultYamlLimits) {
-  const yaml2 = EditableYaml.parse(source, file, limits);
-  const sites = collectSites(yaml2);
-  return {
-    pins: sites.map(publicPin),
-    rewrite(targets) {
-      const edits = [];
-      const chartRevisionSet = /* @__PURE__ */ new Set();
-      for (const site of sites) {
-        const target = targets.find((candidate) => sameRepository(candidate.repository, site.repository));
-        if (!target) continue;
-        const result = site.apply(target);
-        if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
-        edits.push({
-          ...publicPin(site),
-          requested: target.repository,
-          to: {
-            tag: target.tag,
-            digest: target.digest,
-            ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision }
-          },
-          changed: result.changed
-        });
-      }
-      const text = yaml2.toString();
-      return { text, changed: text !== source, edits, chartRevisionSet };
-    }
-  };
-}
-
-// actions/lib/promotion/environment-values.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-
 // actions/lib/validate/charts/value-files.ts
 function cleanRelativePath(path2) {
   if (path2.startsWith("/") || path2.includes("\0")) return void 0;
@@ -52746,7 +52064,7 @@ function missingValueFile(valueFile, location, chartPath) {
 }
 
 // actions/lib/promotion/environment-values.ts
-var get = (node, key) => (0, import_yaml12.isMap)(node) ? node.get(key, true) : void 0;
+var get = (node, key) => (0, import_yaml2.isMap)(node) ? node.get(key, true) : void 0;
 function environmentOf(path2, layout) {
   const prefix = `${layout.environmentsRoot}/`;
   return path2.startsWith(prefix) ? path2.slice(prefix.length).split("/")[0] : void 0;
@@ -52764,7 +52082,7 @@ function applicationSources(path2, text, limits) {
     if (textOf(get(root, "kind")) !== "Application" || !apiVersion.startsWith("argoproj.io/")) return [];
     const spec = get(root, "spec");
     const list = get(spec, "sources");
-    const sources = [get(spec, "source"), ...(0, import_yaml12.isSeq)(list) ? list.items : []].filter((source) => (0, import_yaml12.isMap)(source));
+    const sources = [get(spec, "source"), ...(0, import_yaml2.isSeq)(list) ? list.items : []].filter((source) => (0, import_yaml2.isMap)(source));
     return [{ yaml: yaml2, name: textOf(get(get(root, "metadata"), "name")) ?? "?", sources }];
   });
 }
@@ -52779,8 +52097,8 @@ function valuesFileUses(files, repositoryFiles, layout, limits) {
         const chartPath = get(source, "chart") === void 0 ? textOf(get(source, "path")) : void 0;
         const where = { refs, remoteChart: get(source, "chart") !== void 0, ...chartPath === void 0 ? {} : { chartPath } };
         const entries = get(get(source, "helm"), "valueFiles");
-        for (const entry2 of (0, import_yaml12.isSeq)(entries) ? entries.items : []) {
-          if (!(0, import_yaml12.isScalar)(entry2)) continue;
+        for (const entry2 of (0, import_yaml2.isSeq)(entries) ? entries.items : []) {
+          if (!(0, import_yaml2.isScalar)(entry2)) continue;
           const valueFile = textOf(entry2);
           const location = valueFile === void 0 ? void 0 : valueFileLocation(valueFile, where);
           if (valueFile === void 0 || location === void 0 || "inChart" in location) continue;
@@ -52853,6 +52171,688 @@ async function environmentFiles(head, gitopsPath, environment, limits) {
   const repositoryFiles = await head.regularFilesAmong(valuesFileCandidates(all, layout, limits));
   const values = environmentValues(all, repositoryFiles, layout, limits);
   return { files: new Map([...own, ...await head.filesAt(values.outside)]), values };
+}
+
+// actions/lib/manifests/pins/index.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+import { basename } from "node:path";
+
+// actions/lib/manifests/pins/argocd-application.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+
+// actions/lib/manifests/pins/helm-parameters.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+
+// actions/lib/manifests/pins/generator-parameters.ts
+var expressionPattern = /\{\{[\s\S]*?\}\}/g;
+function parameterExpression(text) {
+  return text?.match(expressionPattern)?.[0];
+}
+function parameterPath(expression) {
+  const match = /^\{\{-?\s*\.?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*-?\}\}$/.exec(expression);
+  return match?.[1]?.split(".");
+}
+function refuseParameterizedPin(file, pin, context3) {
+  const reason = `ApplicationSet ${context3?.applicationSet ?? ""}: the ${pin.what} of ${pin.repository} comes from the generator parameter ${pin.expression}${pin.setAt ? ` (set ${pin.setAt})` : ""}; one template serves every generated Application, so promotion cannot edit it here \u2014 pin the image in the list generator's element (image: ${pin.repository}:<tag>@<digest>, or a map with repository, tag and digest) or in the values file instead. Nothing was written`;
+  file.sites.push({
+    ...file.base(pin.node, pin.style, pin.repository, context3),
+    apply: () => file.fail(pin.node, reason)
+  });
+}
+
+// actions/lib/manifests/pins/image-string.ts
+function pinReferenceScalar(file, pin, context3) {
+  const reference = tryParseImageReference(pin.reference);
+  if (!reference) {
+    if (context3?.applicationSet !== void 0) refuseParameterizedReference(file, pin, context3);
+    return;
+  }
+  const { node, prefix = "" } = pin;
+  const setChart = file.chartSetter(context3);
+  file.sites.push({
+    ...file.base(node, pin.style, reference.repository, context3),
+    ...reference.tag === void 0 ? {} : { tag: reference.tag },
+    ...reference.digest === void 0 ? {} : { digest: reference.digest },
+    apply: (target) => {
+      const changed = file.yaml.setScalar(
+        file.writable(node, pin.label) ?? node,
+        `${prefix}${formatImageReference({ repository: reference.repository, tag: target.tag, digest: target.digest })}`
+      );
+      const chart = setChart(target.chartRevision);
+      return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+    }
+  });
+}
+function refuseParameterizedReference(file, pin, context3) {
+  const expression = parameterExpression(pin.reference);
+  if (expression === void 0) return;
+  const before = pin.reference.slice(0, pin.reference.indexOf(expression));
+  const separator = before.slice(-1);
+  const written = before.slice(0, -1);
+  const repository = separator === ":" ? written : separator === "@" ? tryParseImageReference(written)?.repository : void 0;
+  if (repository === void 0 || !isRepository(repository)) return;
+  const what = separator === ":" ? "tag" : "digest";
+  refuseParameterizedPin(file, { node: pin.node, style: pin.style, repository, what, expression }, context3);
+}
+function pinImageString(file, node, context3) {
+  const text = textOf(node);
+  if (text === void 0) return;
+  pinReferenceScalar(file, { node, reference: text, style: "image-string", label: "image" }, context3);
+}
+
+// actions/lib/manifests/pins/pin-file.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+function entry(map3, key) {
+  return map3.items.find((pair) => (0, import_yaml3.isPair)(pair) && textOf(pair.key) === key);
+}
+function child(map3, key) {
+  return (0, import_yaml3.isMap)(map3) ? entry(map3, key)?.value : void 0;
+}
+var PinFile = class {
+  constructor(yaml2) {
+    this.yaml = yaml2;
+  }
+  yaml;
+  sites = [];
+  /** Every alias of the text and the node it stands for, each resolved in its own document (read when first needed). */
+  aliasTargets;
+  /** Maps merged into other maps with `<<`, and the maps that merge them. */
+  mergedInto = /* @__PURE__ */ new Map();
+  /** The node an alias stands for, resolved in the document that holds the alias. */
+  resolveAlias(alias) {
+    if (!this.aliasTargets) {
+      const targets = /* @__PURE__ */ new Map();
+      for (const document2 of this.yaml.documents) {
+        (0, import_yaml3.visit)(document2, { Alias: (_key, node) => void targets.set(node, node.resolve(document2)) });
+      }
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
+  line(node) {
+    return this.yaml.lineOfNode(node);
+  }
+  fail(node, reason) {
+    throw new YamlFileError(this.yaml.file, this.line(node), reason, this.yaml.within);
+  }
+  /** A value that promotion writes must be a scalar of its own, never an alias shared with other places. */
+  writable(node, what) {
+    if (node === void 0 || node === null) return void 0;
+    if ((0, import_yaml3.isAlias)(node))
+      this.fail(
+        node,
+        `${what} is an alias (*${node.source}); promotion would also change every other use of that anchor \u2014 pin the value directly`
+      );
+    if (!(0, import_yaml3.isScalar)(node)) this.fail(node, `${what} must be a scalar`);
+    if (node.anchor && this.aliased(node))
+      this.fail(
+        node,
+        `${what} carries the anchor &${node.anchor}, used elsewhere as *${node.anchor}; promotion would change those places too \u2014 pin the value directly`
+      );
+    return node;
+  }
+  aliased(node) {
+    return this.yaml.documents.some((document2) => {
+      let found = false;
+      (0, import_yaml3.visit)(document2, {
+        Alias: (_key, alias) => {
+          if (alias.source === node.anchor && alias.resolve(document2) === node) found = true;
+          return found ? import_yaml3.visit.BREAK : void 0;
+        }
+      });
+      return found;
+    });
+  }
+  /** What every pin reads as, whatever its style: file, line, repository, and its Argo CD source. */
+  base(node, style, repository, context3) {
+    const chartRevision = context3 ? textOf(child(context3.source, "targetRevision")) : void 0;
+    return {
+      file: this.yaml.file,
+      line: this.line(node),
+      style,
+      repository,
+      ...chartRevision === void 0 ? {} : { chartRevision },
+      ...context3?.application === void 0 ? {} : { application: context3.application }
+    };
+  }
+  chartSetter(context3) {
+    return (revision) => {
+      if (revision === void 0 || !context3 || context3.writeBack) return { changed: false, set: false };
+      const node = this.writable(child(context3.source, "targetRevision"), "targetRevision");
+      const expression = parameterExpression(textOf(node));
+      if (node && expression !== void 0)
+        this.fail(
+          node,
+          `ApplicationSet ${context3.applicationSet ?? ""}: targetRevision comes from the generator parameter ${expression}; promotion cannot set the chart revision ${revision} here \u2014 drop chart.revision from the release, or pin the revision in the template`
+        );
+      if (!node)
+        this.fail(context3.source, `the Argo CD source holding this image has no targetRevision to set the chart revision ${revision} on`);
+      return { changed: this.yaml.setScalar(node, revision), set: true };
+    };
+  }
+};
+
+// actions/lib/manifests/pins/tag-and-digest.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+function splitTag(text) {
+  if (text === void 0) return {};
+  const at = text.indexOf("@");
+  if (at >= 0 && isDigest(text.slice(at + 1))) return { tag: text.slice(0, at), digest: text.slice(at + 1) };
+  return { tag: text };
+}
+function refusedAsParameter(file, pin, context3) {
+  for (const [what, node] of [
+    ["tag", pin.tagValue],
+    ["digest", pin.digestValue]
+  ]) {
+    const expression = parameterExpression((0, import_yaml4.isScalar)(node) ? textOf(node) : void 0);
+    if (expression === void 0) continue;
+    refuseParameterizedPin(file, { node, style: pin.style, repository: pin.repository, what, expression }, context3);
+    return true;
+  }
+  return false;
+}
+function pinTagAndDigest(file, pin, context3, merged = { check: () => void 0 }) {
+  const { tagValue, digestValue } = pin;
+  if (context3?.applicationSet !== void 0 && refusedAsParameter(file, pin, context3)) return;
+  const readTag = tagValue ?? merged.inheritedTag;
+  const readDigest = digestValue ?? merged.inheritedDigest;
+  const current = { ...splitTag((0, import_yaml4.isScalar)(readTag) ? textOf(readTag) : void 0) };
+  const digestText = (0, import_yaml4.isScalar)(readDigest) ? textOf(readDigest) : void 0;
+  const readDigestText = digestText === void 0 || digestText === "" ? void 0 : pin.digestForm?.read(digestText) ?? digestText;
+  if (readDigestText !== void 0) current.digest = readDigestText;
+  const setChart = file.chartSetter(context3);
+  file.sites.push({
+    ...file.base(pin.anchor, pin.style, pin.repository, context3),
+    ...current,
+    apply: (target) => {
+      merged.check();
+      const tagNode = file.writable(tagValue, pin.tagLabel);
+      const digestNode = file.writable(digestValue, pin.digestLabel);
+      let changed = false;
+      if (digestNode) changed = file.yaml.setScalar(digestNode, pin.digestForm?.write(target.digest) ?? target.digest) || changed;
+      if (tagNode)
+        changed = file.yaml.setScalar(
+          tagNode,
+          digestNode || merged.inheritedDigest !== void 0 ? target.tag : `${target.tag}@${target.digest}`
+        ) || changed;
+      const chart = setChart(target.chartRevision);
+      return { changed: changed || chart.changed, chartRevisionSet: chart.set };
+    }
+  });
+}
+
+// actions/lib/manifests/pins/helm-parameters.ts
+function parametersByName(parameters) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const item of parameters.items) {
+    const name = (0, import_yaml5.isMap)(item) ? textOf(child(item, "name")) : void 0;
+    if (name !== void 0 && (0, import_yaml5.isMap)(item)) byName.set(name, item);
+  }
+  return byName;
+}
+function pinRepositoryParameter(file, name, value, byName, context3) {
+  const repository = textOf(value);
+  if (repository === void 0 || !isRepository(repository)) return;
+  const prefix = name.slice(0, name.length - "repository".length);
+  const tag = byName.get(`${prefix}tag`);
+  const digest = byName.get(`${prefix}digest`);
+  if (!tag && !digest) return;
+  pinTagAndDigest(
+    file,
+    {
+      anchor: value,
+      repository,
+      tagValue: tag ? child(tag, "value") : void 0,
+      digestValue: digest ? child(digest, "value") : void 0,
+      style: "helm-parameters",
+      tagLabel: `helm parameter ${prefix}tag`,
+      digestLabel: `helm parameter ${prefix}digest`
+    },
+    context3
+  );
+}
+function pinHelmParameters(file, parameters, context3) {
+  const byName = parametersByName(parameters);
+  for (const [name, parameter] of byName) {
+    const value = child(parameter, "value");
+    if (name === "repository" || name.endsWith(".repository")) pinRepositoryParameter(file, name, value, byName, context3);
+    else if ((name === "image" || name.endsWith(".image")) && (0, import_yaml5.isScalar)(value)) {
+      const text = textOf(value);
+      if (text !== void 0)
+        pinReferenceScalar(file, { node: value, reference: text, style: "helm-parameters", label: "helm parameter image" }, context3);
+    }
+  }
+}
+
+// actions/lib/manifests/pins/kustomize-images.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+function rewriteKustomizeImage(file, image, target) {
+  const tagScalar = file.writable(image.newTagNode, "newTag");
+  const digestScalar = file.writable(image.digestNode, "digest");
+  let changed = false;
+  if (tagScalar) changed = file.yaml.setScalar(tagScalar, target.tag) || changed;
+  else {
+    file.yaml.insertAfter(image.map, image.newName === void 0 ? "name" : "newName", "newTag", target.tag);
+    changed = true;
+  }
+  if (digestScalar) changed = file.yaml.setScalar(digestScalar, target.digest) || changed;
+  else {
+    file.yaml.insertAfter(image.map, "newTag", "digest", target.digest);
+    changed = true;
+  }
+  return { changed, chartRevisionSet: false };
+}
+function isKustomizeFile(kind, apiVersion, kustomizationFile) {
+  if (kind === void 0) return kustomizationFile;
+  return (kind === "Kustomization" || kind === "Component") && (apiVersion === "" || apiVersion.startsWith("kustomize.config.k8s.io/"));
+}
+function isFluxKustomization(kind, apiVersion) {
+  return kind === "Kustomization" && apiVersion.startsWith("kustomize.toolkit.fluxcd.io/");
+}
+function pinFluxKustomizationImages(file, root) {
+  const spec = child(root, "spec");
+  if ((0, import_yaml6.isMap)(spec)) pinKustomizationImages(file, spec);
+}
+function pinKustomizationImages(file, root) {
+  const images = child(root, "images");
+  if (!(0, import_yaml6.isSeq)(images)) return;
+  for (const image of images.items) {
+    if (!(0, import_yaml6.isMap)(image)) continue;
+    const newName = textOf(child(image, "newName"));
+    const repository = newName ?? textOf(child(image, "name"));
+    if (repository === void 0 || !isRepository(repository)) continue;
+    const entry2 = { map: image, newName, newTagNode: child(image, "newTag"), digestNode: child(image, "digest") };
+    const tag = textOf(entry2.newTagNode);
+    const digest = textOf(entry2.digestNode);
+    file.sites.push({
+      ...file.base(image, "kustomize-images", repository, void 0),
+      ...tag === void 0 ? {} : { tag },
+      ...digest === void 0 ? {} : { digest },
+      apply: (target) => rewriteKustomizeImage(file, entry2, target)
+    });
+  }
+}
+function pinArgoKustomizeImage(file, node, context3) {
+  const text = textOf(node) ?? "";
+  const equals = text.indexOf("=");
+  const prefix = equals >= 0 ? text.slice(0, equals + 1) : "";
+  pinReferenceScalar(
+    file,
+    { node, reference: text.slice(prefix.length), style: "kustomize-images", label: "kustomize.images entry", prefix },
+    context3
+  );
+}
+
+// actions/lib/manifests/pins/values-walk.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+
+// actions/lib/manifests/pins/merge-keys.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+function mergeSources(file, map3) {
+  const merge3 = entry(map3, "<<")?.value;
+  if (merge3 === void 0 || merge3 === null) return [];
+  const resolve = (node) => (0, import_yaml7.isAlias)(node) ? file.resolveAlias(node) : node;
+  return ((0, import_yaml7.isSeq)(merge3) ? merge3.items : [merge3]).map(resolve).filter((node) => (0, import_yaml7.isMap)(node));
+}
+function recordMerges(file, map3) {
+  for (const source of mergeSources(file, map3)) file.mergedInto.set(source, [...file.mergedInto.get(source) ?? [], map3]);
+}
+function effective(file, map3, key, seen = /* @__PURE__ */ new Set()) {
+  const own = entry(map3, key);
+  if (own) return { value: own.value, holder: map3 };
+  seen.add(map3);
+  for (const source of mergeSources(file, map3)) {
+    if (seen.has(source)) continue;
+    const found = effective(file, source, key, seen);
+    if (found) return found;
+  }
+  return void 0;
+}
+function checkMerges(file, map3, repository) {
+  for (const key of ["tag", "digest"]) {
+    if (entry(map3, key)) continue;
+    const inherited = effective(file, map3, key);
+    if (inherited && textOf(effective(file, inherited.holder, "repository")?.value) !== repository) {
+      file.fail(
+        map3,
+        `the image ${repository} takes its ${key} from a map merged in with <<, which pins another image; give this map its own ${key}`
+      );
+    }
+  }
+  for (const dependent of file.mergedInto.get(map3) ?? []) {
+    if (textOf(effective(file, dependent, "repository")?.value) === repository) continue;
+    const shared = ["tag", "digest"].filter((key) => entry(map3, key) && effective(file, dependent, key)?.holder === map3);
+    if (shared.length > 0) {
+      file.fail(
+        dependent,
+        `this map merges the ${shared.join(" and ")} of ${repository} (line ${file.line(map3)}) with << but pins another image; give it its own ${shared.join(" and ")} so promoting ${repository} leaves it alone`
+      );
+    }
+  }
+}
+
+// actions/lib/manifests/pins/split-image.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+function globalRegistry(file, context3) {
+  const roots = [
+    ...context3 ? [child(child(context3.source, "helm"), "valuesObject")] : [],
+    ...file.yaml.documents.map((document2) => document2.contents)
+  ];
+  for (const root of roots) {
+    const host = textOf(child(child(root, "global"), "imageRegistry"));
+    if (host) return host;
+  }
+  return void 0;
+}
+function registryOf(file, map3, context3) {
+  const found = effective(file, map3, "registry");
+  if (!found) return {};
+  const global2 = globalRegistry(file, context3);
+  if (global2) return { host: global2 };
+  const node = found.value;
+  if ((0, import_yaml8.isAlias)(node)) {
+    const host2 = textOf(file.resolveAlias(node));
+    return {
+      ...host2 ? { host: host2 } : {},
+      refusal: {
+        node,
+        reason: `the registry of this image is an alias (*${node.source}), so the image it names is decided elsewhere in the file; write the registry here as plain text (registry: ${host2 ?? "<host>"}) so promotion matches exactly this image`
+      }
+    };
+  }
+  const host = (0, import_yaml8.isScalar)(node) ? textOf(node) : void 0;
+  return host ? { host } : {};
+}
+var bareHex = /^[a-f0-9]{64}$/;
+function digestKey(file, map3) {
+  const digest = entry(map3, "digest");
+  if (digest) return { value: digest.value, form: { label: "digest", read: (text) => text, write: (value) => value } };
+  const sha = entry(map3, "sha");
+  if (!sha) return void 0;
+  const written = textOf(sha.value) ?? "";
+  return {
+    value: sha.value,
+    form: {
+      label: "sha",
+      read: (text) => isDigest(text) ? text : bareHex.test(text) ? `sha256:${text}` : void 0,
+      write: (value) => {
+        if (isDigest(written)) return value;
+        if (bareHex.test(written)) return value.slice("sha256:".length);
+        return file.fail(
+          sha.value,
+          `sha is ${written === "" ? "empty" : `'${written}'`}, and charts differ on its form (kube-prometheus-stack and Grafana want bare hex, others sha256:<hex>); write the current digest once in the form this chart renders, and promotion keeps it current`
+        );
+      }
+    }
+  };
+}
+
+// actions/lib/manifests/pins/values-map.ts
+var sharedPrefixKey = "images";
+function pinValuesMap(file, map3, context3, key) {
+  const repositoryNode = effective(file, map3, "repository")?.value;
+  const written = textOf(repositoryNode);
+  if (written === void 0) return;
+  const registry = registryOf(file, map3, context3);
+  const repository = registry.host ? `${registry.host.replace(/\/+$/, "")}/${written}` : written;
+  if (!isRepository(repository)) return;
+  const tagEntry = entry(map3, "tag");
+  const digest = digestKey(file, map3);
+  if (!tagEntry && !digest) return;
+  const anchor = entry(map3, "repository") ? repositoryNode : map3;
+  const refusal = registry.refusal ?? (key === sharedPrefixKey && !digest ? {
+    node: anchor,
+    reason: `'${sharedPrefixKey}.repository' (${written}) is a prefix the chart completes per image, not one image; pin each image where the chart reads it, or set this tag by hand`
+  } : void 0);
+  const pin = {
+    anchor,
+    repository,
+    tagValue: tagEntry?.value,
+    digestValue: digest?.value,
+    style: "values-map",
+    tagLabel: "tag",
+    digestLabel: digest?.form.label ?? "digest",
+    ...digest ? { digestForm: digest.form } : {}
+  };
+  pinTagAndDigest(file, pin, context3, {
+    check: () => {
+      if (refusal) file.fail(refusal.node, refusal.reason);
+      checkMerges(file, map3, written);
+    },
+    ...tagEntry ? {} : { inheritedTag: effective(file, map3, "tag")?.value },
+    ...digest ? {} : { inheritedDigest: effective(file, map3, "digest")?.value }
+  });
+}
+
+// actions/lib/manifests/pins/values-walk.ts
+function walkValues(file, node, context3, key) {
+  if ((0, import_yaml9.isSeq)(node)) {
+    for (const item of node.items) walkValues(file, item, context3);
+    return;
+  }
+  if (!(0, import_yaml9.isMap)(node)) return;
+  recordMerges(file, node);
+  pinValuesMap(file, node, context3, key);
+  for (const pair of node.items) {
+    const childKey = textOf(pair.key);
+    if (childKey === "<<") continue;
+    if (childKey === "image" && (0, import_yaml9.isScalar)(pair.value)) {
+      if (typeof pair.value.value === "string") pinImageString(file, pair.value, context3);
+    } else walkValues(file, pair.value, context3, childKey);
+  }
+}
+
+// actions/lib/manifests/pins/argocd-application.ts
+function isArgoApplication(kind, apiVersion) {
+  return kind === "Application" && apiVersion.startsWith("argoproj.io/");
+}
+function pinHelmValuesString(file, values, context3) {
+  if (!(0, import_yaml10.isScalar)(values) || typeof values.value !== "string" || values.value.trim() === "") return;
+  const inner = new PinFile(file.yaml.embeddedYaml(values, "helm.values"));
+  for (const document2 of inner.yaml.documents) walkValues(inner, document2.contents, context3);
+  file.sites.push(...inner.sites);
+}
+function pinArgoSource(file, source, owner) {
+  const context3 = { source, ...owner };
+  const helm = child(source, "helm");
+  if ((0, import_yaml10.isMap)(helm)) {
+    const parameters = child(helm, "parameters");
+    if ((0, import_yaml10.isSeq)(parameters)) pinHelmParameters(file, parameters, context3);
+    pinHelmValuesString(file, child(helm, "values"), context3);
+    walkValues(file, child(helm, "valuesObject"), context3);
+  }
+  const kustomizeImages = child(child(source, "kustomize"), "images");
+  if ((0, import_yaml10.isSeq)(kustomizeImages)) {
+    for (const item of kustomizeImages.items) {
+      if ((0, import_yaml10.isScalar)(item) && typeof item.value === "string") pinArgoKustomizeImage(file, item, context3);
+    }
+  }
+}
+function pinApplicationSpec(file, spec, owner) {
+  for (const specPair of spec.items) {
+    const key = textOf(specPair.key);
+    if (key === "source" && (0, import_yaml10.isMap)(specPair.value)) pinArgoSource(file, specPair.value, owner);
+    else if (key === "sources" && (0, import_yaml10.isSeq)(specPair.value)) {
+      for (const source of specPair.value.items) {
+        if ((0, import_yaml10.isMap)(source)) pinArgoSource(file, source, owner);
+      }
+    } else walkValues(file, specPair.value, void 0);
+  }
+}
+function pinArgoApplication(file, root) {
+  const name = textOf(child(child(root, "metadata"), "name"));
+  for (const pair of root.items) {
+    if (textOf(pair.key) === "spec" && (0, import_yaml10.isMap)(pair.value))
+      pinApplicationSpec(file, pair.value, name === void 0 ? {} : { application: name });
+    else walkValues(file, pair.value, void 0);
+  }
+}
+function argoWriteBackApplication(fileName) {
+  if (fileName === ".argocd-source.yaml") return null;
+  const match = /^\.argocd-source-(.+)\.yaml$/.exec(fileName);
+  return match ? match[1] : void 0;
+}
+function pinArgoWriteBack(file, root, application) {
+  pinArgoSource(file, root, { ...application === void 0 ? {} : { application }, writeBack: true });
+}
+
+// actions/lib/manifests/pins/argocd-applicationset.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+function isArgoApplicationSet(kind, apiVersion) {
+  return kind === "ApplicationSet" && apiVersion.startsWith("argoproj.io/");
+}
+function collectGenerators(generators, parts) {
+  if (!(0, import_yaml11.isSeq)(generators)) return;
+  for (const generator of generators.items) {
+    if (!(0, import_yaml11.isMap)(generator)) continue;
+    for (const pair of generator.items) {
+      const body = pair.value;
+      const spec = child(child(body, "template"), "spec");
+      if ((0, import_yaml11.isMap)(spec)) parts.specs.push(spec);
+      const elements = child(body, "elements");
+      if ((0, import_yaml11.isSeq)(elements)) parts.elements.push(...elements.items.filter((item) => (0, import_yaml11.isMap)(item)));
+      collectGenerators(child(body, "generators"), parts);
+    }
+  }
+}
+function pinPosition(path2) {
+  const parent = path2[path2.length - 1];
+  if ((0, import_yaml11.isSeq)(parent)) {
+    const owner = path2[path2.length - 2];
+    return (0, import_yaml11.isPair)(owner) && textOf(owner.key) === "images" ? "kustomize-images" : void 0;
+  }
+  if (!(0, import_yaml11.isPair)(parent)) return void 0;
+  const key = textOf(parent.key);
+  if (key === "image") return "image-string";
+  if (key === "repository") return "values-map";
+  const name = key === "value" ? textOf(child(path2[path2.length - 2], "name")) : void 0;
+  return name !== void 0 && /(^|\.)(repository|image)$/.test(name) ? "helm-parameters" : void 0;
+}
+function repositoryIn(node) {
+  const text = (0, import_yaml11.isScalar)(node) ? textOf(node) : void 0;
+  if (text === void 0) return void 0;
+  return isRepository(text) ? text : tryParseImageReference(text)?.repository;
+}
+function valueAt(element, path2) {
+  return path2.reduce((node, key) => child(node, key), element);
+}
+function refuseElementParameters(file, spec, elements, pinnedLines, name) {
+  const sources = [child(spec, "source"), ...(0, import_yaml11.isSeq)(child(spec, "sources")) ? child(spec, "sources").items : []];
+  for (const source of sources) {
+    if (!(0, import_yaml11.isMap)(source)) continue;
+    (0, import_yaml11.visit)(source, {
+      Scalar: (_key, node, path2) => {
+        const expression = parameterExpression(textOf(node));
+        const style = expression === void 0 ? void 0 : pinPosition(path2);
+        const parameter = expression === void 0 ? void 0 : parameterPath(expression);
+        if (expression === void 0 || style === void 0 || parameter === void 0) return;
+        for (const element of elements) {
+          const value = valueAt(element, parameter);
+          const repository = repositoryIn(value);
+          if (repository === void 0 || pinnedLines.has(file.line(value))) continue;
+          const setAt = `by the list element at line ${file.line(element)}, key ${parameter.join(".")}`;
+          refuseParameterizedPin(
+            file,
+            { node, style, repository, what: "image repository", expression, setAt },
+            { source, applicationSet: name }
+          );
+        }
+      }
+    });
+  }
+}
+function pinArgoApplicationSet(file, root) {
+  const name = textOf(child(child(root, "metadata"), "name")) ?? "";
+  const spec = child(root, "spec");
+  if (!(0, import_yaml11.isMap)(spec)) return;
+  const parts = { specs: [], elements: [] };
+  const templateSpec = child(child(spec, "template"), "spec");
+  if ((0, import_yaml11.isMap)(templateSpec)) parts.specs.push(templateSpec);
+  collectGenerators(child(spec, "generators"), parts);
+  const first = file.sites.length;
+  for (const element of parts.elements) walkValues(file, element, void 0);
+  const pinnedLines = new Set(file.sites.slice(first).map((site) => site.line));
+  for (const templated of parts.specs) {
+    pinApplicationSpec(file, templated, { applicationSet: name });
+    refuseElementParameters(file, templated, parts.elements, pinnedLines, name);
+  }
+}
+
+// actions/lib/manifests/pins/index.ts
+var documentStyles = [
+  {
+    applies: ({ kind, apiVersion, kustomizationFile }) => isKustomizeFile(kind, apiVersion, kustomizationFile),
+    collect: pinKustomizationImages,
+    walksDocument: false
+  },
+  { applies: ({ kind, apiVersion }) => isFluxKustomization(kind, apiVersion), collect: pinFluxKustomizationImages, walksDocument: false },
+  { applies: ({ kind, apiVersion }) => isArgoApplication(kind, apiVersion), collect: pinArgoApplication, walksDocument: true },
+  { applies: ({ kind, apiVersion }) => isArgoApplicationSet(kind, apiVersion), collect: pinArgoApplicationSet, walksDocument: true },
+  {
+    applies: ({ kind, writeBackOf }) => writeBackOf !== void 0 && kind === void 0,
+    collect: (file, root) => pinArgoWriteBack(file, root, argoWriteBackApplication(basename(file.yaml.file)) ?? void 0),
+    walksDocument: true
+  }
+];
+function collectDocument(file, root, names) {
+  const facts = { kind: textOf(child(root, "kind")), apiVersion: textOf(child(root, "apiVersion")) ?? "", ...names };
+  let walked = false;
+  for (const style of documentStyles) {
+    if (!style.applies(facts)) continue;
+    style.collect(file, root);
+    walked ||= style.walksDocument;
+  }
+  if (!walked) walkValues(file, root, void 0);
+}
+function collectSites(yaml2) {
+  const file = new PinFile(yaml2);
+  const name = basename(yaml2.file);
+  const names = { kustomizationFile: /^kustomization\.ya?ml$/i.test(name), writeBackOf: argoWriteBackApplication(name) };
+  for (const document2 of yaml2.documents) {
+    const root = document2.contents;
+    if ((0, import_yaml12.isMap)(root)) collectDocument(file, root, names);
+    else walkValues(file, root, void 0);
+  }
+  return file.sites;
+}
+
+// actions/lib/manifests/pins.ts
+function publicPin(site) {
+  const { apply: _apply, ...pin } = site;
+  return pin;
+}
+function readPins(source, file, limits = defaultYamlLimits) {
+  return collectSites(EditableYaml.parse(source, file, limits)).map(publicPin);
+}
+function openPins(source, file, limits = defaultYamlLimits) {
+  const yaml2 = EditableYaml.parse(source, file, limits);
+  const sites = collectSites(yaml2);
+  return {
+    pins: sites.map(publicPin),
+    rewrite(targets) {
+      const edits = [];
+      const chartRevisionSet = /* @__PURE__ */ new Set();
+      for (const site of sites) {
+        const target = targets.find((candidate) => sameRepository(candidate.repository, site.repository));
+        if (!target) continue;
+        const result = site.apply(target);
+        if (result.chartRevisionSet) chartRevisionSet.add(target.repository);
+        edits.push({
+          ...publicPin(site),
+          requested: target.repository,
+          to: {
+            tag: target.tag,
+            digest: target.digest,
+            ...target.chartRevision === void 0 ? {} : { chartRevision: target.chartRevision }
+          },
+          changed: result.changed
+        });
+      }
+      const text = yaml2.toString();
+      return { text, changed: text !== source, edits, chartRevisionSet };
+    }
+  };
 }
 
 // actions/lib/manifests/image-targets.ts
@@ -53249,6 +53249,64 @@ function planPromotion(files, request2, history, limits = defaultYamlLimits, val
   const plan = { files: rewritten.files, changes, unchanged, skipped };
   if (changes.length > 0) plan.message = promotionMessage(request2, changes);
   return plan;
+}
+
+// actions/lib/promotion/environment-images.ts
+function pinnedImages(pins, environment) {
+  const images = /* @__PURE__ */ new Map();
+  for (const pin of pins) {
+    const at = `${pin.file}:${pin.line}`;
+    if (pin.tag === void 0 || pin.digest === void 0) {
+      throw new PromotionError(
+        `${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`
+      );
+    }
+    const key = canonicalRepository(pin.repository);
+    const seen = images.get(key);
+    if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
+      throw new PromotionError(
+        `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`
+      );
+    }
+    if (!seen) {
+      images.set(key, {
+        image: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
+        ...pin.chartRevision === void 0 ? {} : { chartRevision: pin.chartRevision },
+        at
+      });
+    }
+  }
+  return images;
+}
+async function environmentPins(head, gitopsPath, environment, limits) {
+  const { files } = await environmentFiles(head, gitopsPath, environment, limits);
+  return [...files].flatMap(([path2, text]) => readPins(text, path2, limits));
+}
+async function environmentImages(head, gitopsPath, environment, services, limits) {
+  const allPins = await environmentPins(head, gitopsPath, environment, limits);
+  const named = services && services.length > 0;
+  const images = pinnedImages(named ? allPins : allPins.filter((pin) => pin.digest !== void 0), environment);
+  const recorded = latestImages(await head.promotions(environment));
+  return [...images.values()].map(({ image, chartRevision }) => {
+    const record = [...recorded.values()].find(
+      (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
+    );
+    return {
+      service: record?.service ?? serviceOfRepository(image.repository),
+      image,
+      ...chartRevision === void 0 ? {} : { chartRevision },
+      ...record ? { origin: { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } } : {}
+    };
+  });
+}
+var describeImage = (image) => image ? formatImageReference(image) : "nothing";
+function checkedImagesRefusal(from2, now, checked) {
+  const current = new Map(now.map((entry2) => [entry2.service, entry2.image]));
+  const expected = new Map(checked.map((entry2) => [entry2.service, entry2.image]));
+  const same = (a, b) => a !== void 0 && b !== void 0 && a.digest === b.digest && a.tag === b.tag && sameRepository(a.repository, b.repository);
+  const moved = [.../* @__PURE__ */ new Set([...expected.keys(), ...current.keys()])].sort().filter((service) => !same(current.get(service), expected.get(service))).map((service) => `${service} runs ${describeImage(current.get(service))}, the check read ${describeImage(expected.get(service))}`);
+  if (moved.length === 0) return void 0;
+  return `${from2} changed since its images were checked (${moved.join("; ")}): nothing was written. Promote again, so that what ${from2} runs now is checked before it is promoted`;
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -57476,36 +57534,6 @@ function pullRequestBody(plan, release, diff, evidence) {
 
 // actions/lib/promotion/promote.ts
 var unknownSourceCommit = "0000000";
-function pinnedImages(pins, environment) {
-  const images = /* @__PURE__ */ new Map();
-  for (const pin of pins) {
-    const at = `${pin.file}:${pin.line}`;
-    if (pin.tag === void 0 || pin.digest === void 0) {
-      throw new PromotionError(
-        `${at}: ${environment} pins ${pin.repository} without ${pin.digest === void 0 ? "a digest" : "a tag"}; promoting from an environment copies exact digests, so pin it first (slipway set-image)`
-      );
-    }
-    const key = canonicalRepository(pin.repository);
-    const seen = images.get(key);
-    if (seen && (seen.image.digest !== pin.digest || seen.image.tag !== pin.tag)) {
-      throw new PromotionError(
-        `${environment} pins ${pin.repository} twice with different images (${seen.at} and ${at}); make them agree first`
-      );
-    }
-    if (!seen) {
-      images.set(key, {
-        image: { repository: pin.repository, tag: pin.tag, digest: pin.digest },
-        ...pin.chartRevision === void 0 ? {} : { chartRevision: pin.chartRevision },
-        at
-      });
-    }
-  }
-  return images;
-}
-async function environmentPins(head, gitopsPath, environment, limits) {
-  const { files } = await environmentFiles(head, gitopsPath, environment, limits);
-  return [...files].flatMap(([path2, text]) => readPins(text, path2, limits));
-}
 var fullCommit = /^[0-9a-f]{40}$/;
 function synthesizedRelease(request2, sourceRepository) {
   return validateReleaseManifest(
@@ -57551,19 +57579,20 @@ async function resolveRequest(head, options, limits) {
   }
   if (source.kind === "environment") {
     if (source.from === environment) throw new PromotionError(`cannot promote ${environment} from itself; name another environment`);
-    const allPins = await environmentPins(head, options.gitopsPath, source.from, limits);
-    const named = source.services && source.services.length > 0;
-    const pins = named ? allPins : allPins.filter((pin) => pin.digest !== void 0);
-    const images = pinnedImages(pins, source.from);
-    const recorded = latestImages(await head.promotions(source.from));
-    const byService = /* @__PURE__ */ new Map();
-    for (const { image, chartRevision } of images.values()) {
-      const record = [...recorded.values()].find(
-        (candidate) => candidate.image.digest === image.digest && sameRepository(candidate.image.repository, image.repository)
-      );
-      const service = record?.service ?? serviceOfRepository(image.repository);
-      const origin = record ? { releaseId: record.releaseId, sourceCommit: record.sourceCommit, createdAt: record.createdAt } : { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now };
-      byService.set(service, { service, image, ...chartRevision === void 0 ? {} : { chartRevision }, origin });
+    const byService = new Map(
+      (await environmentImages(head, options.gitopsPath, source.from, source.services, limits)).map((entry2) => [
+        entry2.service,
+        {
+          service: entry2.service,
+          image: entry2.image,
+          ...entry2.chartRevision === void 0 ? {} : { chartRevision: entry2.chartRevision },
+          origin: entry2.origin ?? { releaseId: `${source.from}-unrecorded`, sourceCommit: unknownSourceCommit, createdAt: now }
+        }
+      ])
+    );
+    if (source.checked) {
+      const moved = checkedImagesRefusal(source.from, [...byService.values()], source.checked);
+      if (moved) throw new PromotionError(moved);
     }
     const wanted = source.services && source.services.length > 0 ? source.services : [...byService.keys()];
     const services2 = wanted.map((service) => {

@@ -64,6 +64,31 @@ describe('promote inputs, shared by the promote action and slipway promote', () 
       cli: ['prod', '--from', 'dev', '--service', 'cart', '--service', 'order'],
       source: { kind: 'environment', from: 'dev', services: ['cart', 'order'] },
     },
+    {
+      name: 'another environment with the images a check read from it',
+      action: {
+        environment: 'prod',
+        'from-environment': 'dev',
+        'checked-images': `cart=registry.example.com/shop/cart:v2@${digest},order=registry.example.com/shop/order:v3@${digest}`,
+      },
+      cli: [
+        'prod',
+        '--from',
+        'dev',
+        '--checked-image',
+        `cart=registry.example.com/shop/cart:v2@${digest}`,
+        '--checked-image',
+        `order=registry.example.com/shop/order:v3@${digest}`,
+      ],
+      source: {
+        kind: 'environment',
+        from: 'dev',
+        checked: [
+          { service: 'cart', image: { repository: 'registry.example.com/shop/cart', tag: 'v2', digest } },
+          { service: 'order', image: { repository: 'registry.example.com/shop/order', tag: 'v3', digest } },
+        ],
+      },
+    },
   ])('reads $name to the same typed value in both shells', ({ action, cli, source }) => {
     for (const read of Object.values(shells(promoteFields, action, cli))) {
       const inputs = parsePromoteInputs(read(), context);
@@ -113,6 +138,28 @@ describe('promote inputs, shared by the promote action and slipway promote', () 
       action: { environment: 'dev', images: 'Cart=x' },
       cli: ['dev', '--set', 'Cart=x'],
       error: ["input 'images': 'Cart=x' is not service=repository:tag@sha256:…", "--set: 'Cart=x' is not service=repository:tag@sha256:…"],
+    },
+    {
+      name: 'checked images without an environment to promote from',
+      action: {
+        environment: 'dev',
+        images: `cart=registry.example.com/shop/cart:v2@${digest}`,
+        'checked-images': `cart=r/cart:v1@${digest}`,
+      },
+      cli: ['dev', '--set', `cart=registry.example.com/shop/cart:v2@${digest}`, '--checked-image', `cart=r/cart:v1@${digest}`],
+      error: [
+        "input 'checked-images' holds what a check read from input 'from-environment': give it only with that",
+        '--checked-image holds what a check read from --from: give it only with that',
+      ],
+    },
+    {
+      name: 'a checked image without a digest',
+      action: { environment: 'prod', 'from-environment': 'dev', 'checked-images': 'cart=registry.example.com/shop/cart:v2' },
+      cli: ['prod', '--from', 'dev', '--checked-image', 'cart=registry.example.com/shop/cart:v2'],
+      error: [
+        "input 'checked-images' (cart): 'registry.example.com/shop/cart:v2' is not pinned: promotion needs both a tag and a digest (repository:tag@sha256:<64 hex>).",
+        "--checked-image (cart): 'registry.example.com/shop/cart:v2' is not pinned: promotion needs both a tag and a digest (repository:tag@sha256:<64 hex>).",
+      ],
     },
     {
       name: 'a release outside the workspace',
@@ -480,18 +527,31 @@ describe('release-run and pending-rollback inputs (the verbs reading workflow ru
   const job = shellContext({ GITHUB_REPOSITORY: 'example/slipway' }, workspace);
   const repository = { owner: 'example', repo: 'slipway', token: 'ghs_x' };
 
-  it('release-run takes exactly one of a release id and a run id', () => {
+  it('release-run takes exactly one of a release id, a run id and an environment to check', () => {
     const parse = (args: string[]) => parseReleaseRunInputs(cliInputs(releaseRunFields, args, {}), job, 'ghs_x');
     expect(parse(['--release', '1a2b3c4-20261122T030000Z'])).toEqual({ repository, releaseId: '1a2b3c4-20261122T030000Z' });
     expect(parse(['--run', '77', '--repository', 'other/shop'])).toEqual({
       repository: { ...repository, owner: 'other', repo: 'shop' },
       runId: 77,
     });
-    expect(() => parse([])).toThrow(new InputError('give exactly one of --release and --run'));
+    expect(() => parse([])).toThrow(new InputError('give exactly one of --release, --run and --from'));
     expect(() => parse(['--release', '1a2b3c4-20261122T030000Z', '--run', '1'])).toThrow(
-      new InputError('give exactly one of --release and --run'),
+      new InputError('give exactly one of --release, --run and --from'),
     );
     expect(() => parse(['--run', '1.5'])).toThrow(new InputError("--run '1.5' is not a run id (a positive whole number)"));
+    expect(parse(['--from', 'dev'])).toEqual({
+      repository,
+      from: { environment: 'dev', to: 'prod', gitopsPath: 'gitops-repo', ref: 'HEAD' },
+    });
+    expect(parse(['--from', 'dev', '--to', 'staging', '--gitops-path', '.', '--ref', 'abc1234'])).toMatchObject({
+      from: { environment: 'dev', to: 'staging', ref: 'abc1234' },
+    });
+    expect(() => parse(['--from', 'dev', '--release', '1a2b3c4-20261122T030000Z'])).toThrow(
+      new InputError('give exactly one of --release, --run and --from'),
+    );
+    expect(() => parse(['--from', 'Dev!'])).toThrow(/--from/);
+    expect(() => parse(['--release', '1a2b3c4-20261122T030000Z', '--to', 'prod'])).toThrow(new InputError('--to goes with --from only'));
+    expect(() => parse(['--from', 'dev', '--gitops-path', '/etc'])).toThrow(/must be relative to the repository root/);
     expect(() => parse(['--release', 'x', '--repository', 'not a repository'])).toThrow(
       new InputError("--repository: 'not a repository' is not a GitHub repository (owner/name)"),
     );

@@ -33,6 +33,7 @@ export const promoteFields = {
   release: { kind: 'text', input: 'release-manifest', flag: '--release' },
   images: { kind: 'list', input: 'images', flag: '--set' },
   from: { kind: 'text', input: 'from-environment', flag: '--from' },
+  checkedImages: { kind: 'list', input: 'checked-images', flag: '--checked-image', commas: true },
   rollback: { kind: 'flag', input: 'rollback' },
   services: { kind: 'list', input: 'services', flag: '--service', commas: true },
   sourceCommit: { kind: 'text', flag: '--source-commit' },
@@ -111,6 +112,8 @@ function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellCon
       `give exactly one of ${names.join(', ')}${given.length > 1 ? `, not ${given.map((field) => raw.label(field)).join(' and ')}` : ''}`,
     );
   }
+  if (given[0] !== 'from' && raw.list('checkedImages').length > 0)
+    throw new InputError(`${raw.label('checkedImages')} holds what a check read from ${raw.label('from')}: give it only with that`);
   const sourceCommit = commitField(raw, 'sourceCommit') || context.sha || '';
   switch (given[0]) {
     case 'release': {
@@ -128,8 +131,13 @@ function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellCon
         ...(sourceCommit ? { sourceCommit } : {}),
         ...(context.repository ? { sourceRepository: context.repository } : {}),
       };
-    case 'from':
-      return { kind: 'environment', from: raw.text('from'), ...only };
+    case 'from': {
+      const checked = servicePairs(raw, 'checkedImages', 'repository:tag@sha256:…').map(({ service, value }) => ({
+        service,
+        image: naming('', () => parsePinnedImage(value, `${raw.label('checkedImages')} (${service})`)),
+      }));
+      return { kind: 'environment', from: raw.text('from'), ...only, ...(checked.length > 0 ? { checked } : {}) };
+    }
     default:
       return { kind: 'rollback' };
   }
