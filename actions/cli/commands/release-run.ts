@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { actionsRuns, findReleaseRun, markerRefusal, releaseOfRun } from '../../lib/github/workflow-runs.ts';
-import { releaseRuns } from '../../lib/release/release-runs.ts';
+import { releaseIdPattern, releaseRuns } from '../../lib/release/release-runs.ts';
 import type { ActionsRuns } from '../../lib/github/workflow-runs.ts';
 import type { Command, CommandIo } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -23,7 +23,7 @@ export const command: Command = {
     const trusted = releaseRuns(`${repository.owner}/${repository.repo}`);
     const api = actionsRuns(repository);
     if (values.release !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(values.release))
+      if (!releaseIdPattern.test(values.release))
         throw new UsageError(`--release '${values.release}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
       const runId = await findReleaseRun(api, values.release, trusted);
       if (!(await eligible(api, values.release, runId, io))) return 1;

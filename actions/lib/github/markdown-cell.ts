@@ -44,6 +44,9 @@ export function markdownLink(label: string, url: string): string {
     return text;
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return text;
-  const address = parsed.href.replace(/[()<>\s|`]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const address = parsed.href.replace(
+    /[()<>\s|`]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return `[${text}](${address})`;
 }
