@@ -104,7 +104,7 @@ describe('the evidence as Markdown', () => {
     expect(markdown).toContain('| medium | CVE-2025-1111 | — |');
     expect(markdown).toContain('Healthy through a 5 min soak; SLO over the soak: cart 1840 requests, errors 0.05 %, slow 1.20 %');
     expect(markdown).toContain(
-      '**Provenance:** verified — SLSA provenance of this digest signed by `https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main` (Sigstore), source `222222222222`, transparency log entry 4711; the release recorded [attestation 901](https://github.com/acme/shop/attestations/901)',
+      '**Provenance:** verified — SLSA provenance of this digest signed by `https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main` (Sigstore), built from `222222222222`; the release recorded [attestation 901](https://github.com/acme/shop/attestations/901)',
     );
     expect(markdown).toContain(
       '```diff\n--- a/cart.yaml\n+++ b/cart.yaml\n@@ -1 +1 @@\n-  image: a\n+  image: b\n… 12 more lines hidden\n```',
@@ -133,6 +133,12 @@ describe('the evidence as Markdown', () => {
       '**Provenance:** unverified: the Sigstore public-good trusted root could not be fetched through TUF (offline) (the release recorded no SLSA provenance attestation; the promote job verifies the signature before writing)',
     );
     expect(markdown).not.toContain('verified —');
+  });
+
+  it('says when the verified provenance names another source commit than the release records', () => {
+    const other: ServiceEvidence = { ...cart, provenance: { ...cart.provenance, sourceCommit: '3'.repeat(40) } };
+    const markdown = evidenceMarkdown({ environment: 'prod', source: 'dev', services: [other], unchanged: [], skipped: [] });
+    expect(markdown).toContain('built from `222222222222` — not the source commit the release records (`333333333333`);');
   });
 
   it('says a refused provenance is refused, and that the promote job will refuse the image', () => {

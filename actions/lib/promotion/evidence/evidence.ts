@@ -39,7 +39,7 @@ export interface ServiceEvidence {
   vulnerabilities: VulnerabilityDelta;
   devVerification: Pick<VerifiedMarker, 'soakSeconds' | 'slo'> | Unavailable;
   /** The proposed image's provenance as verified here, and the attestations its release recorded. */
-  provenance: { check: ProvenanceCheck; attestations: ServiceAttestation[] };
+  provenance: { check: ProvenanceCheck; attestations: ServiceAttestation[]; sourceCommit?: string };
 }
 
 /**
@@ -130,9 +130,14 @@ function provenanceSection(provenance: ServiceEvidence['provenance']): string {
   const recorded = links.length > 0 ? `the release recorded ${links.join(', ')}` : 'the release recorded no SLSA provenance attestation';
   const { check } = provenance;
   if ('verified' in check) {
-    const { signer, sourceCommit, logIndex } = check.verified;
-    const source = sourceCommit ? `, source ${code(sourceCommit.slice(0, 12))}` : '';
-    return `**Provenance:** verified — SLSA provenance of this digest signed by ${code(signer)} (Sigstore)${source}, transparency log entry ${markdownText(logIndex)}; ${recorded}`;
+    const { signer, sourceCommit } = check.verified;
+    const built = sourceCommit ? `, built from ${code(sourceCommit.slice(0, 12))}` : '';
+    const recordedSource = provenance.sourceCommit;
+    const differs =
+      sourceCommit && recordedSource && sourceCommit !== recordedSource
+        ? ` — not the source commit the release records (${code(recordedSource.slice(0, 12))})`
+        : '';
+    return `**Provenance:** verified — SLSA provenance of this digest signed by ${code(signer)} (Sigstore)${built}${differs}; ${recorded}`;
   }
   if ('refused' in check)
     return `**Provenance:** refused — ${markdownText(check.refused)}; the promote job will refuse this image (${recorded})`;

@@ -187,6 +187,7 @@ export async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceRepo
       provenance: {
         check: await provenanceOf(facts.verify, change.image.digest),
         attestations: proposedEntry?.attestations ?? [],
+        sourceCommit: change.sourceCommit,
       },
     });
   }
