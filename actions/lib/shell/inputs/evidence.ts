@@ -12,7 +12,7 @@ import type { CollectOptions, EvidenceSource } from '../../promotion/evidence/ga
 import { releaseIdPattern, releaseRuns } from '../../release/release-runs.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { insideRoot } from '../workspace-paths.ts';
-import { parseLandingInputs, parsePromoteInputs, promoteFields } from './promote.ts';
+import { parseLandingInputs, parsePromoteInputs, promoteFields, sourceFields } from './promote.ts';
 import type { LandingInputs } from './promote.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
 import { InputError, naming } from './raw-inputs.ts';
@@ -29,9 +29,7 @@ function releaseIdSource(raw: RawInputs<typeof evidenceFields>, context: ShellCo
   const releaseId = raw.text('release');
   if (!releaseIdPattern.test(releaseId))
     throw new InputError(`${raw.label('release')} '${releaseId}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
-  const others = (['images', 'from', 'rollback'] as const).filter((field) =>
-    field === 'rollback' ? raw.flag(field) === true : field === 'images' ? raw.list(field).length > 0 : raw.text(field) !== '',
-  );
+  const others = sourceFields(raw).given.filter((field) => field !== 'release');
   if (others.length > 0)
     throw new InputError(`give exactly one of ${raw.label('release')} and ${others.map((field) => raw.label(field)).join(', ')}, not both`);
   const services = raw.list('services');
