@@ -8,7 +8,14 @@ import { startGitHubActionsApi } from '../../../test-support/github-actions-api.
 import type { ActionsApiState, StandInArtifact } from '../../../test-support/github-actions-api.ts';
 import { startCommitsApi } from '../../../test-support/github-commits-api.ts';
 import type { CommitsApi } from '../../../test-support/github-commits-api.ts';
-import { createGitopsRemote, registry, removeGitopsRemotes, run, serviceApplication } from '../../../test-support/gitops-repository.ts';
+import {
+  createGitopsRemote,
+  digestOf,
+  registry,
+  removeGitopsRemotes,
+  run,
+  serviceApplication,
+} from '../../../test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../../test-support/gitops-repository.ts';
 import { provenanceServicesPerFile } from '../../../test-support/provenance-services.ts';
 import { actionsRuns } from '../../github/workflow-runs.ts';
@@ -334,6 +341,58 @@ describe('the evidence of a two-service promotion (bare GitOps remote, helm and 
     );
     expect(refused.services[0]?.provenance.check).toMatchObject({
       refused: expect.stringMatching(/^no attestation — acme\/other has no SLSA provenance attestation/),
+    });
+  });
+});
+
+describe('the rendered diff of a chart from a Git path: read only from a checkout of the repository its repoURL names', () => {
+  // A monorepo whose Applications install app-repo/charts/shop from https://github.com/example/slipway.git at main.
+  const files = new Map<string, string>([
+    ['app-repo/charts/shop/Chart.yaml', 'apiVersion: v2\nname: shop\nversion: 0.1.0\n'],
+    ['app-repo/charts/shop/values.yaml', "service: shop\nreplicas: 2\nimage: {repository: shop, tag: latest, digest: ''}\n"],
+    ['app-repo/charts/shop/templates/deployment.yaml', deployment(false)],
+    ['gitops-repo/environments/dev/services/cart.yaml', serviceApplication('dev', 'cart', 'sha-2222222')],
+    ['gitops-repo/environments/prod/services/cart.yaml', serviceApplication('prod', 'cart', 'sha-1111111')],
+  ]);
+  const unknown = { unavailable: 'not asked here' };
+  let monorepo: GitopsRemoteFixture;
+  beforeAll(() => {
+    monorepo = createGitopsRemote(files);
+  });
+  const cartDiff = async (overrides: Partial<CollectOptions>) =>
+    (
+      await collectEvidence({
+        ...options({ github: unknown, releases: unknown, provenance: unknown }),
+        ...overrides,
+      })
+    ).services[0]?.manifestDiff;
+
+  it('renders from this checkout when the Application names this repository, in whatever form', async () => {
+    const clone = monorepo.clone(`chart-${Date.now()}`);
+    const landing = { environment: 'prod', target: { checkout: clone, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } };
+    const diff = await cartDiff({ landing, chartCheckouts: [{ checkout: clone, repository: 'git@github.com:Example/slipway' }] });
+    expect(diff).toMatchObject({
+      lines: expect.arrayContaining([`+          image: "${registry}/cart:sha-2222222@${digestOf('dev/cart/sha-2222222')}"`]),
+    });
+    // The same folder in a checkout of another repository is not the chart the Application installs.
+    expect(await cartDiff({ landing, chartCheckouts: [{ checkout: clone, repository: 'https://github.com/mallory/slipway' }] })).toEqual({
+      unavailable:
+        "what runs now: the chart comes from https://github.com/example/slipway.git, which is not a repository checked out here (https://github.com/mallory/slipway); its chart is not rendered from another repository's files",
+    });
+  });
+
+  it('reads the chart from the separate GitOps checkout the step has, known by its origin remote', async () => {
+    const gitops = monorepo.clone(`gitops-${Date.now()}`);
+    run(gitops, 'remote', 'set-url', 'origin', 'https://github.com/example/slipway.git');
+    const elsewhere = monorepo.clone(`app-${Date.now()}`);
+    const landing = {
+      environment: 'prod',
+      target: { checkout: elsewhere, repository: gitops, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' },
+    };
+    // The dry run fetches from the checkout's folder; its origin remote says which repository it is.
+    const diff = await cartDiff({ landing, chartCheckouts: [{ checkout: elsewhere, repository: 'https://github.com/acme/app' }] });
+    expect(diff).toMatchObject({
+      lines: expect.arrayContaining([`-          image: "${registry}/cart:sha-1111111@${digestOf('prod/cart/sha-1111111')}"`]),
     });
   });
 });

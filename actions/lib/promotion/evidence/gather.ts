@@ -9,7 +9,7 @@
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { git } from '../../git/git.ts';
 import { sourceChanges } from '../../github/source-changes.ts';
 import type { GitHubRepository } from '../../github/pull-request.ts';
@@ -248,12 +248,14 @@ function sourceName(source: PromotionSource): string {
 /** The checkouts with their repositories' addresses (a checkout whose `origin` cannot be read is left out). */
 async function chartCheckoutsOf(options: CollectOptions): Promise<ChartCheckout[]> {
   const gitops = options.landing.target.repository;
-  const isFolder = gitops
-    ? await stat(gitops).then(
-        (found) => found.isDirectory(),
-        () => false,
-      )
-    : false;
+  // A separate GitOps repository given as a checkout on this machine (the plan job's .gitops), not as owner/name or a URL.
+  const isFolder =
+    gitops && isAbsolute(gitops)
+      ? await stat(gitops).then(
+          (found) => found.isDirectory(),
+          () => false,
+        )
+      : false;
   const local: CollectOptions['chartCheckouts'] = gitops && isFolder ? [{ checkout: gitops }] : [];
   const known: ChartCheckout[] = [];
   for (const entry of [...options.chartCheckouts, ...local]) {
