@@ -19,7 +19,7 @@ import { describeReason } from '../../provenance/policy.ts';
 import { provenanceVerifier } from '../../provenance/verify-image.ts';
 import type { ProvenanceVerifierOptions, VerifyDigest } from '../../provenance/verify-image.ts';
 import type { ReleaseManifest, ReleaseService } from '../../release/release-manifest.ts';
-import { verifiedMarkerRefusal } from '../../release/release-runs.ts';
+import { releaseIdPattern, verifiedMarkerRefusal } from '../../release/release-runs.ts';
 import type { TrustedRuns, VerifiedMarker } from '../../release/release-runs.ts';
 import { landPromotion } from '../../shell/land-promotion.ts';
 import type { Landing } from '../../shell/land-promotion.ts';
@@ -60,6 +60,7 @@ export async function lookUpReleases(lookup: ReleaseLookup | Unavailable, releas
   const facts: ReleaseFacts = new Map();
   for (const id of [...new Set(releaseIds)].sort()) {
     if ('unavailable' in lookup) facts.set(id, lookup);
+    else if (!releaseIdPattern.test(id)) facts.set(id, { unavailable: `'${id}' is not a release id a Release run could hold` });
     else
       facts.set(id, await releaseArtifacts(lookup.api, id, lookup.trusted).catch((error: unknown) => ({ unavailable: messageOf(error) })));
   }
@@ -227,17 +228,13 @@ async function releaseSource(
   source: Extract<EvidenceSource, { kind: 'release-id' }>,
   releases: ReleaseFacts,
 ): Promise<Extract<PromotionSource, { kind: 'release' }>> {
-  const found = releases.get(source.releaseId);
-  const why = !found
-    ? 'it was not looked up'
-    : 'unavailable' in found
-      ? found.unavailable
-      : 'refused' in found.manifest
-        ? found.manifest.refused
-        : '';
-  if (!found || 'unavailable' in found || 'refused' in found.manifest)
+  const found = releases.get(source.releaseId) ?? { unavailable: 'it was not looked up' };
+  const manifest = 'unavailable' in found ? found : found.manifest;
+  if (!('manifest' in manifest)) {
+    const why = 'unavailable' in manifest ? manifest.unavailable : manifest.refused;
     throw new EvidenceError(`release ${source.releaseId}: its manifest cannot be read, so there is no evidence to show (${why})`);
-  return { kind: 'release', manifest: found.manifest.manifest, ...(source.services ? { services: source.services } : {}) };
+  }
+  return { kind: 'release', manifest: manifest.manifest, ...(source.services ? { services: source.services } : {}) };
 }
 
 function sourceName(source: PromotionSource): string {
@@ -281,11 +278,11 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
     ...result.plan.changes.map((change) => change.releaseId),
     ...[...runningReleases(result).values()].map((run) => run.releaseId),
   ];
-  for (const [id, facts] of await lookUpReleases(
-    options.releases,
+  const more = await lookUpReleases(
+    lookup,
     involved.filter((id) => !releases.has(id)),
-  ))
-    releases.set(id, facts);
+  );
+  for (const [id, facts] of more) releases.set(id, facts);
   // The trusted root is loaded (through TUF unless a file is given) only when there are images to verify.
   const verify: VerifyDigest | Unavailable =
     result.plan.changes.length === 0 || 'unavailable' in options.provenance
