@@ -1,20 +1,27 @@
 /**
  * The preview jobs of the pull-request workflow, replayed: which pull requests get a preview (those of
- * this repository labelled `preview`), what a fork gets instead (a reason), and the gate report's
- * row with the preview's URL or that reason, written by the gate-report action's dist.
+ * this repository labelled `preview`), what a fork gets instead (a reason), the cap on concurrent
+ * previews (against the GitHub API stand-in's pull requests), the preview images built by the
+ * release's build action and attested like release images, and the gate report's row with the
+ * preview's URL or that reason, written by the gate-report action's dist.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { slsaProvenanceV1 } from '../../actions/lib/provenance/policy.ts';
+import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
 import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
-import { context, root, Stage, withGitHubApi } from './replay-stage.ts';
+import { withSigstore } from './replay-attestations.ts';
+import { context, outputsOf, repository, root, services, Stage, withGitHubApi } from './replay-stage.ts';
 import { condition } from './workflow-expressions.ts';
-import { replayJob } from './workflow-replay.ts';
+import { replayJob, StepFailed } from './workflow-replay.ts';
 
 const pullRequestWorkflow = join(root, '.github', 'workflows', 'pull-request.yml');
 const jobs = parse(readFileSync(pullRequestWorkflow, 'utf8')).jobs as Record<string, { if?: string; needs?: string[] }>;
 withGitHubApi();
+withSigstore();
 
 /** A pull_request event of pull request 42, from this repository or a fork, with these labels. */
 function pullRequestEvent(from: 'same' | 'fork', labels: string[]) {
@@ -110,5 +117,128 @@ describe('the gate report’s preview row, replayed with the gate-report action�
     expect(row).toMatch(/skip/i);
     expect(row).toContain('comes from a fork');
     expect(row).not.toContain('http://');
+  });
+});
+
+describe('the cap on concurrent previews and the preview images, replayed against the GitHub API stand-in', () => {
+  const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  const headOf = (number: number): string => number.toString(16).padStart(40, 'c');
+
+  /** The open pull requests: #5, #8 and #9 of this repository labelled preview, an older fork's (#3) labelled too, #4 without it. */
+  function openPullRequests(): StandInPullRequest[] {
+    const open = (number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest => ({
+      number,
+      title: `Change ${number}`,
+      branch: `change-${number}`,
+      headSha: headOf(number),
+      headRepository: repository,
+      labels: ['preview'],
+      committedAt: '2026-11-28T12:00:00Z',
+      comments: [],
+      ...overrides,
+    });
+    return [open(3, { headRepository: 'mallory/slipway' }), open(4, { labels: [] }), open(5), open(8), open(9)];
+  }
+
+  /** The labeled event of pull request `number`, with PREVIEW_CAP `cap`. */
+  function labelled(number: number, cap = '2') {
+    return context({
+      event_name: 'pull_request',
+      event: {
+        action: 'labeled',
+        number,
+        pull_request: {
+          number,
+          labels: [{ name: 'preview' }],
+          head: { sha: headOf(number), repo: { full_name: repository } },
+          base: { repo: { full_name: repository } },
+        },
+      },
+      vars: { PREVIEW_DOMAIN: 'dev.shop.example.com', PREVIEW_CAP: cap, AWS_PREVIEW_ROLE_ARN: 'arn:aws:iam::123456789012:role/preview' },
+    });
+  }
+
+  function stageWith(pulls: StandInPullRequest[]): Stage {
+    const stage = new Stage(createGitopsRemote(new Map([['README.md', 'The application repository.\n']])));
+    stage.pullRequests.push(...pulls);
+    return stage;
+  }
+
+  it('refuses the third labelled pull request of this repository with PREVIEW_CAP 2: its label comes off and the summary says why', () => {
+    const stage = stageWith(openPullRequests());
+    let failure: unknown;
+    try {
+      replayJob(root, pullRequestWorkflow, 'preview', labelled(9), stage.harness());
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(StepFailed);
+    const plan = (failure as StepFailed).step;
+    expect(plan.id).toBe('plan');
+    const why =
+      'refused: 2 previews are running already (the cap, PREVIEW_CAP; older: #5 #8); the label was taken off, add it again when one closes';
+    expect(plan.outputs['summary']).toBe(why);
+    expect(plan.summary).toContain(why);
+    expect(plan.outputs['url']).toBeUndefined();
+    expect(stage.pullRequest(9)?.labels).toEqual([]);
+    for (const kept of [3, 5, 8]) expect(stage.pullRequest(kept)?.labels, `#${kept}`).toEqual(['preview']);
+  });
+
+  it('lets the two oldest through (a fork’s labelled pull request does not count), builds the head with the build action and attests every image', async () => {
+    const stage = stageWith(openPullRequests());
+    const head = headOf(8);
+    const digest = (service: string): string => `sha256:${Buffer.from(`${service}-${head}`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+    const built = createReleaseManifest({
+      createdAt: '2026-11-28T12:05:00Z',
+      source: { repository, commit: head, ref: 'refs/pull/8/merge' },
+      services: Object.fromEntries(
+        services.map((service) => [
+          service,
+          { image: { repository: `${registry}/slipway/${service}`, tag: `pr-8-${head}`, digest: digest(service) } },
+        ]),
+      ),
+    });
+    stage.building = built;
+    // Signed with the identity of this workflow's run for the pull request, as Sigstore would sign it.
+    await stage.sign(built, { workflow: '.github/workflows/pull-request.yml', ref: 'refs/pull/8/merge' });
+    const replay = replayJob(root, pullRequestWorkflow, 'preview', labelled(8), stage.harness());
+
+    expect(replay.steps.find((step) => step.id === 'plan')?.outputs['url']).toBe('http://pr-8.dev.shop.example.com');
+    expect(stage.pullRequest(8)?.labels).toEqual(['preview']);
+    const build = replay.steps.find((step) => step.id === 'build');
+    expect(build?.ran).toBe('harness');
+    expect(build?.inputs).toMatchObject({
+      registry,
+      'repository-prefix': 'slipway',
+      'build-all': 'true',
+      commit: head,
+      'reuse-existing': 'true',
+      'release-manifest': 'preview/release-manifest.json',
+    });
+    expect(
+      stage.attested.map(({ subjectName, subjectDigest, predicateType }) => [subjectName, subjectDigest, predicateType]).sort(),
+    ).toEqual(services.map((service) => [`${registry}/slipway/${service}`, digest(service), slsaProvenanceV1]).sort());
+    expect(stage.verifications[0]?.['applications']).toBe('preview-pr-8');
+    const { outputs } = outputsOf(pullRequestWorkflow, 'preview', replay);
+    expect(outputs).toEqual({
+      url: 'http://pr-8.dev.shop.example.com',
+      summary: 'http://pr-8.dev.shop.example.com — Synced and Healthy, Playwright passed',
+    });
+  });
+
+  it('stops with a clear summary when PREVIEW_CAP is not a whole number, touching no label', () => {
+    const stage = stageWith(openPullRequests());
+    const event = labelled(5, 'five');
+    let failure: unknown;
+    try {
+      replayJob(root, pullRequestWorkflow, 'preview', event, stage.harness());
+    } catch (error) {
+      failure = error;
+    }
+    expect((failure as StepFailed).step.outputs['summary']).toBe(
+      "not set up: the repository variable PREVIEW_CAP must be a whole number, not 'five'",
+    );
+    expect(stage.ghLog()).toEqual([]);
+    expect(stage.pullRequest(5)?.labels).toEqual(['preview']);
   });
 });

@@ -3,10 +3,11 @@
  *   - GitHub's REST API (workflow runs, artifacts, approvals, pulls) — the stand-in of
  *     actions/test-support/github-actions-api.ts in a child process (the replay runs steps
  *     synchronously, so a server in the test's process could not answer), fed a state file;
- *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact), `npx slipway`
+ *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact; `gh api`: the API
+ *     stand-in, whose pull requests, labels and comments a test stages in `pullRequests`), `npx slipway`
  *     (this repository's CLI), actions/download-artifact and upload-artifact (this run's files),
  *     actions/create-github-app-token (a fixed App token), AWS logins and the verify action (no
- *     cluster here: its inputs are recorded);
+ *     cluster here: its inputs are recorded), Playwright (no browser or shop here);
  *   - the build job's builder and registry (./actions/build-images writes the release manifest the
  *     test staged; ./actions/scan, Buildx, setup-trivy and the SARIF upload are recorded), and its
  *     attestations (replay-attestations.ts: real bundles, served by the GitHub API stand-in).
@@ -26,6 +27,7 @@ import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../.
 import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/test-support/github-actions-api.ts';
 import { jobDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import type { StandInDeployment } from '../../actions/test-support/github-deployments-api.ts';
+import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
 import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
 import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
@@ -165,6 +167,9 @@ export class Stage {
   runId = 0;
   /** The deployments GitHub made for replayed jobs bound to environments, with the statuses posted on them. */
   readonly deployments: StandInDeployment[] = [];
+  /** The repository's pull requests (labels, head commits); a replayed `gh api` takes labels off and comments on them. */
+  readonly pullRequests: StandInPullRequest[] = [];
+  private wrotePullRequests = false;
 
   /** `remote` is what the workflows check out; `gitops`, when given, is a separate GitOps repository. */
   constructor(
@@ -237,7 +242,7 @@ export class Stage {
    * commit, github.sha): call before replaying such a job. Returns it as the API stand-in holds it now.
    */
   jobStarts(environment: string, sha = replayedSha): StandInDeployment {
-    this.syncDeployments();
+    this.syncState();
     const deployment = jobDeployment(this.deployments, { environment, sha, runId: replayedRun, repository });
     this.deployments.push(deployment);
     return deployment;
@@ -245,22 +250,37 @@ export class Stage {
 
   /** A deployment as the API stand-in holds it now (its statuses, oldest first). */
   deployment(id: number): StandInDeployment | undefined {
-    this.syncDeployments();
+    this.syncState();
     return this.deployments.find((deployment) => deployment.id === id);
   }
 
-  /** The API stand-in writes posted statuses to its state file: read them back before it is rewritten. */
-  private syncDeployments(): void {
+  /** A pull request as the API stand-in holds it now (its labels, the comments posted on it). */
+  pullRequest(number: number): StandInPullRequest | undefined {
+    this.syncState();
+    return this.pullRequests.find((pull) => pull.number === number);
+  }
+
+  /**
+   * The API stand-in writes posted statuses, removed labels and comments to its state file: read them
+   * back before it is rewritten.
+   */
+  private syncState(): void {
     if (!existsSync(apiState)) return;
-    const posted = (JSON.parse(readFileSync(apiState, 'utf8')) as ActionsApiState).deployments ?? [];
-    for (const deployment of posted) {
+    const state = JSON.parse(readFileSync(apiState, 'utf8')) as ActionsApiState;
+    for (const deployment of state.deployments ?? []) {
       const index = this.deployments.findIndex((candidate) => candidate.id === deployment.id);
       if (index >= 0) this.deployments[index] = deployment;
     }
+    // Only pull requests this stage wrote: another scenario's may have the same numbers.
+    if (this.wrotePullRequests)
+      for (const pull of state.pullRequests ?? []) {
+        const index = this.pullRequests.findIndex((candidate) => candidate.number === pull.number);
+        if (index >= 0) this.pullRequests[index] = pull;
+      }
   }
 
   harness(): ReplayHarness {
-    this.syncDeployments();
+    this.syncState();
     const config = join(this.bin, 'gh.json');
     const log = join(this.bin, 'gh.log');
     writeFileSync(config, JSON.stringify({ artifacts: this.artifacts, log }));
@@ -279,8 +299,10 @@ export class Stage {
       approvals: this.approvals,
       attestations: this.attestations,
       deployments: this.deployments,
+      pullRequests: this.pullRequests,
     };
     writeFileSync(apiState, JSON.stringify(state));
+    this.wrotePullRequests = true;
     if (!existsSync(log)) writeFileSync(log, '');
     let clones = 0;
     return {
@@ -358,6 +380,8 @@ export class Stage {
       return { result: 'passed', 'soak-seconds': '300', slo: JSON.stringify(slo) };
     }
     if (step.run?.startsWith('npm ci') || step.run?.startsWith('aws eks update-kubeconfig')) return {};
+    // No browser or shop here: the Playwright suite runs for real in the pull request's e2e job.
+    if (step.run?.startsWith('npx playwright ')) return {};
     return undefined;
   }
 

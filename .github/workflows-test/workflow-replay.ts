@@ -15,6 +15,16 @@ import { parse } from 'yaml';
 import { asString, condition, lookup, ReplayError, substitute } from './workflow-expressions.ts';
 import type { ExpressionContext, Value } from './workflow-expressions.ts';
 
+/** A step that failed: the replay stops there (as the job does), and the step's record says what it wrote before it failed. */
+export class StepFailed extends ReplayError {
+  constructor(
+    message: string,
+    readonly step: StepRecord,
+  ) {
+    super(message);
+  }
+}
+
 // ---- the job -----------------------------------------------------------------------------------
 
 export interface WorkflowStep {
@@ -153,9 +163,9 @@ function runStepProcess(
     encoding: 'utf8',
   });
   record.stdout = result.stdout + result.stderr;
-  if (result.status !== 0) throw new ReplayError(`${record.label}: ${spawn.failure} (exit ${result.status}):\n${record.stdout}`);
   record.outputs = readOutputs(files.output);
   record.summary = readFileSync(files.summary, 'utf8');
+  if (result.status !== 0) throw new StepFailed(`${record.label}: ${spawn.failure} (exit ${result.status}):\n${record.stdout}`, record);
 }
 
 /** A local action (`./actions/<name>`): its inputs (given, else action.yml's defaults), run from its committed main unless the harness stands in. */

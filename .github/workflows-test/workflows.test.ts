@@ -465,3 +465,35 @@ describe('release.yml attests every image it can build', () => {
     },
   );
 });
+
+describe('pull-request.yml builds preview images the release’s way and attests each', () => {
+  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) =>
+    existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')),
+  );
+  const steps = workflow('pull-request.yml').jobs['preview']?.steps ?? [];
+  const releaseAttest = (workflow('release.yml').jobs['build']?.steps ?? []).find((step) => step.id === 'provenance-cart')?.uses;
+
+  it('with the build action at the head commit, reusing a pushed head, and no docker build of its own', () => {
+    const build = steps.find((step) => step.id === 'build');
+    expect(build?.uses).toBe('./actions/build-images');
+    expect(build?.with).toMatchObject({
+      commit: '${{ github.event.pull_request.head.sha }}',
+      'build-all': 'true',
+      'reuse-existing': 'true',
+    });
+    expect(steps.filter((step) => /\bdocker (?:build|push)\b|\bbuildah\b/.test(step.run ?? ''))).toEqual([]);
+  });
+
+  it.each(services)('%s: a provenance attestation of its pushed digest, pushed to the registry, as release.yml makes it', (service) => {
+    const step = steps.find((candidate) => candidate.id === `provenance-${service}`);
+    expect(step?.uses).toBe(releaseAttest);
+    expect(step?.with).toMatchObject({
+      'subject-name': `\${{ steps.images.outputs.${service}-name }}`,
+      'subject-digest': `\${{ steps.images.outputs.${service}-digest }}`,
+      'push-to-registry': true,
+    });
+    expect(steps.find((candidate) => candidate.id === 'images')?.run).toMatch(
+      new RegExp(`^\\s+[a-z|-]*\\b${service}\\b[a-z|-]*\\) ;;$`, 'm'),
+    );
+  });
+});

@@ -25,11 +25,11 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     GITHUB_RUN_ID: '42',
   });
   /** The action building with buildah into the local registry (no TLS), with `inputs` and the run's `event`. */
-  const build = (inputs: Record<string, string>, event: Record<string, unknown> = {}) =>
+  const build = (inputs: Record<string, string>, event: Record<string, unknown> = {}, runEnv: Record<string, string> = {}) =>
     runAction(action, {
       workspace,
       inputs: { registry: registry.host, 'tls-verify': 'false', builder: 'buildah', ...inputs },
-      env: env(),
+      env: { ...env(), ...runEnv },
       event,
     });
 
@@ -105,6 +105,22 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
     ]);
   });
 
+  it('builds a pull request head checked out apart from GITHUB_SHA as pr-<number>-<head>, and reuses it when run again', async () => {
+    // GITHUB_SHA of a pull_request run is the merge commit; the job checked out the head.
+    const pullRequest = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge', GITHUB_SHA: release };
+    const event = { number: 7, pull_request: { number: 7, base: { sha: release } } };
+    const inputs = { services: 'cart', 'build-all': 'true', commit: head, 'reuse-existing': 'true', 'mutable-tags': 'false' };
+    const first = await build(inputs, event, pullRequest);
+    expect(errorLines(first)).toEqual([]);
+    const repository = `${registry.host}/slipway/cart`;
+    expect(JSON.parse(first.outputs['tags'] ?? '{}')).toEqual({ cart: [`${repository}:pr-7-${head}`] });
+    expect(parseReleaseManifest(readFileSync(join(workspace, 'release-manifest.json'), 'utf8')).source.commit).toBe(head);
+    const again = await build(inputs, event, pullRequest);
+    expect(errorLines(again)).toEqual([]);
+    expect(again.outputs['images']).toBe(first.outputs['images']);
+    expect(again.summary).toContain('already in the registry');
+  });
+
   it('nothing changed: no images, no manifest, outputs say so', async () => {
     const run = await build({ since: head, 'release-manifest': 'none.json' });
     expect(run.code).toBe(0);
@@ -120,6 +136,11 @@ describe('the build-images action bundle, run as the GitHub runner runs it', () 
         /^pushing cart to 127\.0\.0\.1:1 \(input 'registry': is the registry reachable and did a login step run\?\) failed \(buildah exit 125\)/,
     },
     { name: 'an unknown cache', inputs: { cache: 's3' }, message: /^input 'cache' must be one of none, gha, registry, not 's3'$/ },
+    {
+      name: 'a commit that is not a SHA',
+      inputs: { commit: 'main' },
+      message: /^input 'commit' must be a commit SHA \(7 to 64 hex characters\), not 'main'$/,
+    },
     { name: 'a bad platform', inputs: { platforms: 'amd64' }, message: /^input 'platforms': 'amd64' is not os\/arch/ },
     {
       name: 'a bad build arg',

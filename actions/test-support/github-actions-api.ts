@@ -13,6 +13,8 @@
  *   GET|POST|PATCH /repos/{o}/{r}/pulls[/{n}]                                           pull requests (kept in memory)
  *   GET  /repos/{o}/{r}/attestations/{subject_digest}                                   { attestations } (github-attestations-api.ts's answer)
  *   GET|POST /repos/{o}/{r}/deployments[/{id}/statuses]                                 github-deployments-api.ts's answer
+ *   GET /repos/{o}/{r}/pulls (no head filter), GET commits/{sha}, DELETE issues/{n}/labels/{name},
+ *   POST issues/{n}/comments                                                            github-pulls-api.ts's answer (the state's pullRequests)
  *
  * The state (runs, artifacts, approvals, deployments) is read through a function on every request, so a
  * test may change it between calls; `github-api-process.ts` serves it from a JSON file in a child
@@ -24,6 +26,8 @@ import type { AddressInfo } from 'node:net';
 import { listAttestationsPage } from './github-attestations-api.ts';
 import { deploymentsRoute } from './github-deployments-api.ts';
 import type { StandInDeployment } from './github-deployments-api.ts';
+import { pullRequestsRoute } from './github-pulls-api.ts';
+import type { StandInPullRequest } from './github-pulls-api.ts';
 
 export interface StandInRun {
   id: number;
@@ -64,6 +68,8 @@ export interface ActionsApiState {
   attestations?: Record<string, Record<string, unknown[]>>;
   /** The deployments GitHub made for jobs bound to environments, with their statuses. */
   deployments?: StandInDeployment[];
+  /** Open (and closed) pull requests with their labels, head commits and the comments posted on them. */
+  pullRequests?: StandInPullRequest[];
 }
 
 /** A pull request as the pulls endpoints return it (the fields Slipway reads). */
@@ -235,6 +241,19 @@ export function actionsApiHandler(
         );
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...page.headers });
         return response.end(JSON.stringify(page.body));
+      }
+      const pullRequests = pullRequestsRoute((state.pullRequests ??= []), {
+        method: request.method ?? 'GET',
+        rest,
+        url,
+        body: text,
+        repository,
+        base: `http://${request.headers.host ?? 'localhost'}`,
+      });
+      if (pullRequests) {
+        if (pullRequests.changed) writeState(state);
+        response.writeHead(pullRequests.status, { 'content-type': 'application/json; charset=utf-8', ...pullRequests.headers });
+        return response.end(JSON.stringify(pullRequests.body));
       }
       if ((match = /^pulls(?:\/(\d+))?$/.exec(rest))) {
         const body = text ? (JSON.parse(text) as Record<string, string>) : {};

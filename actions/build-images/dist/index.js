@@ -27167,7 +27167,10 @@ function imageTags(context3) {
     if (!Number.isInteger(number) || number <= 0)
       throw new TagRuleError(`${context3.eventName} event without a pull request number (ref '${context3.ref}')`);
     version = `pr-${number}`;
+    primary = `pr-${number}-${context3.sha}`;
     add(version, true);
+    add(primary, false);
+    return { tags, primary, version };
   } else if (context3.ref.startsWith("refs/heads/")) {
     version = sanitizeTag(context3.ref.slice("refs/heads/".length));
     add(version, true);
@@ -27418,6 +27421,8 @@ var InputError = class extends Error {
 function splitList(text, commas = false) {
   return text.split(commas ? /[\n,]/ : /\n/).map((entry) => entry.trim()).filter((entry) => entry !== "");
 }
+var commitId = /^[0-9a-f]{7,64}$/i;
+var fullCommitId = /^[0-9a-f]{40}$/i;
 function required(raw, field, hint = "") {
   const value = raw.text(field);
   if (value === "") throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ""}`);
@@ -27425,8 +27430,20 @@ function required(raw, field, hint = "") {
 }
 function choice(raw, field, allowed, fallback) {
   const value = raw.text(field) || fallback;
+  if (value === void 0) throw new InputError(`${raw.label(field)} is required: one of ${allowed.join(", ")}`);
   if (!allowed.includes(value))
     throw new InputError(`${raw.label(field)} must be one of ${allowed.join(", ")}, not '${value}'`);
+  return value;
+}
+function givenOrJob(raw, field, fallback) {
+  const given = raw.text(field);
+  if (given !== "" || !fallback?.value) return { value: given, label: raw.label(field) };
+  return { value: fallback.value, label: fallback.variable };
+}
+function commitField(raw, field, options = {}) {
+  const { value, label } = givenOrJob(raw, field, options.fallback);
+  const [pattern, rule] = options.full ? [fullCommitId, "a full commit SHA (40 hex characters)"] : [commitId, "a commit SHA (7 to 64 hex characters)"];
+  if (value !== "" && !pattern.test(value)) throw new InputError(`${label} must be ${rule}, not '${value}'`);
   return value;
 }
 
@@ -27530,9 +27547,26 @@ async function pushedDigest(options, plan, service, repository) {
     );
   return digest;
 }
+async function existingDigest(options, reference) {
+  try {
+    return await registryDigest(reference, options.tlsVerify, options.env ? { env: options.env } : {});
+  } catch {
+    return void 0;
+  }
+}
 async function buildService(options, plan, service, reason) {
   const { dockerfile, tags, decision } = plan;
   const repository = imageRepository(options.registry, options.repositoryPrefix, service);
+  const existing = options.reuseExisting ? await existingDigest(options, `${repository}:${decision.primary}`) : void 0;
+  if (existing) {
+    options.log?.(`\u2500\u2500 ${service}: ${repository}:${decision.primary} is in the registry already: not built again`);
+    return {
+      service,
+      image: { repository, tag: decision.primary, digest: existing },
+      tags: [decision.primary],
+      reason: "already in the registry"
+    };
+  }
   const file = insideRoot(options.workspace, dockerfile.replaceAll("{service}", service), "input 'dockerfile'");
   if (!existsSync(file))
     throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll("{service}", service)} (input 'dockerfile')`);
@@ -32323,6 +32357,8 @@ var buildImagesFields = {
   servicesPath: { kind: "text", input: "services-path" },
   sharedPaths: { kind: "list", input: "shared-paths", commas: true },
   since: { kind: "text", input: "since" },
+  commit: { kind: "text", input: "commit" },
+  reuseExisting: { kind: "flag", input: "reuse-existing" },
   buildAll: { kind: "flag", input: "build-all" },
   context: { kind: "text", input: "context" },
   dockerfile: { kind: "text", input: "dockerfile" },
@@ -32345,7 +32381,7 @@ function sinceCommit(given, event) {
 }
 function parseBuildImagesInputs(raw, context3, event) {
   const registry = required(raw, "registry");
-  const sha = context3.sha ?? "";
+  const sha = commitField(raw, "commit") || (context3.sha ?? "");
   if (sha === "")
     throw new InputError("GITHUB_SHA is not set: run inside a GitHub Actions job (or set GITHUB_SHA to the commit being built)");
   const pullRequest = event["pull_request"]?.["number"] ?? event["number"];
@@ -32366,6 +32402,7 @@ function parseBuildImagesInputs(raw, context3, event) {
       sharedPatterns: raw.list("sharedPaths"),
       since: sinceCommit(raw.text("since"), event),
       buildAll: raw.flag("buildAll") ?? false,
+      reuseExisting: raw.flag("reuseExisting") ?? false,
       context: raw.text("context") || ".",
       dockerfile: raw.text("dockerfile"),
       buildArgs: parseKeyValues(raw.list("buildArgs"), raw.label("buildArgs")),

@@ -1,37 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubActionsApi } from '../../test-support/github-actions-api.ts';
-import type { ActionsApiState } from '../../test-support/github-actions-api.ts';
-import { jobDeployment } from '../../test-support/github-deployments-api.ts';
-import type { CommandIo } from '../command.ts';
-import { main } from '../main.ts';
+import { describe, expect, it } from 'vitest';
+import { githubApiPerFile } from '../../test-support/github-api-per-file.ts';
+import { slipwayInProcess } from '../../test-support/slipway-in-process.ts';
 
 const repository = 'example/slipway';
 const sha = 'b'.repeat(40);
-let state: ActionsApiState = { tokens: ['ghs_deploy'], runs: [], artifacts: [] };
-let api: { url: string; close: () => Promise<void> };
-beforeAll(async () => {
-  api = await startGitHubActionsApi(() => state);
-});
-afterAll(() => api.close());
+const github = githubApiPerFile({ tokens: ['ghs_deploy'], runs: [], artifacts: [] });
 
-async function slipway(token: string, ...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    env: {
-      GH_TOKEN: token,
-      GITHUB_REPOSITORY: repository,
-      GITHUB_API_URL: api.url,
-      GITHUB_RUN_ID: '321',
-      GITHUB_SHA: sha,
-      GITHUB_SERVER_URL: 'https://github.com',
-    },
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  };
-  return { code: await main(args, io), out, err };
-}
+const slipway = (token: string, ...args: string[]) =>
+  slipwayInProcess(args, {
+    GH_TOKEN: token,
+    GITHUB_REPOSITORY: repository,
+    GITHUB_API_URL: github.url(),
+    GITHUB_RUN_ID: '321',
+    GITHUB_SHA: sha,
+    GITHUB_SERVER_URL: 'https://github.com',
+  });
 const args = [
   'deployment-status',
   '--environment',
@@ -44,8 +27,8 @@ const args = [
 
 describe('slipway deployment-status against the Deployments API stand-in', () => {
   it('records the verification’s outcome on the run’s deployment, with the shop’s URL and the run’s page', async () => {
-    const deployment = jobDeployment([], { environment: 'production', sha, runId: 321, repository });
-    state = { tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [deployment] };
+    github.set({ tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] });
+    const deployment = github.jobStarts({ environment: 'production', sha, runId: 321, repository });
     const result = await slipway('ghs_deploy', ...args, '--verification', 'success', '--url', 'https://shop.example.com');
     expect(result).toMatchObject({
       code: 0,
@@ -60,7 +43,7 @@ describe('slipway deployment-status against the Deployments API stand-in', () =>
   });
 
   it('never fails the job for the record: no deployment, or a token the API refuses, is a warning', async () => {
-    state = { tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] };
+    github.set({ tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] });
     const missing = await slipway('ghs_deploy', ...args, '--verification', 'success');
     expect(missing.code).toBe(0);
     expect(missing.out[0]).toMatch(
@@ -74,9 +57,9 @@ describe('slipway deployment-status against the Deployments API stand-in', () =>
   });
 
   it.each([
-    [['--verification', 'skipped'], /--verification 'skipped' is not one of success, failure, cancelled/],
+    [['--verification', 'skipped'], /--verification must be one of success, failure, cancelled, not 'skipped'/],
     [['--verification', 'success', '--url', 'javascript:alert(1)'], /--url 'javascript:alert\(1\)' is not an http\(s\) URL/],
-    [['--verification', 'success', '--run', 'x'], /give --run \(or set GITHUB_RUN_ID\)/],
+    [['--verification', 'success', '--run', 'x'], /--run 'x' is not a run id/],
   ])('bad input %j is a usage error (exit 2)', async (extra, message) => {
     const result = await slipway('ghs_deploy', ...args, ...extra);
     expect(result.code).toBe(2);

@@ -1,19 +1,21 @@
 import { actionsRuns, unfinishedRollbacks } from '../../lib/github/workflow-runs.ts';
 import { rollbackRuns, rollbackRunName } from '../../lib/release/release-runs.ts';
+import { parsePendingRollbackInputs, pendingRollbackFields } from '../../lib/shell/inputs/pending-rollback.ts';
+import { shellContext } from '../../lib/shell/shell-context.ts';
+import { cliInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
-import { parseCommandArgs, UsageError } from '../command.ts';
-import { githubRepository } from '../github-context.ts';
+import { githubToken } from '../github-context.ts';
 
 export const command: Command = {
   summary:
     'fail when a rollback of the environment is waiting, queued or running (rollback.yml runs named "Rollback <environment>"), so a promotion never writes ahead of it',
   usage: 'slipway pending-rollback <environment> [--repository owner/name]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { repository: { type: 'string' } });
-    const [environment, ...extra] = positionals;
-    if (!environment || extra.length > 0 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(environment))
-      throw new UsageError('give one environment, e.g. slipway pending-rollback prod');
-    const repository = githubRepository(io, values.repository);
+    const { repository, environment } = parsePendingRollbackInputs(
+      cliInputs(pendingRollbackFields, args, io.env),
+      shellContext(io.env, io.cwd, io.cwd),
+      githubToken(io.env),
+    );
     const trusted = rollbackRuns(`${repository.owner}/${repository.repo}`);
     const pending = await unfinishedRollbacks(actionsRuns(repository), environment, trusted);
     if (pending.length === 0) {

@@ -1,9 +1,8 @@
 import { strToU8, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubActionsApi } from '../../test-support/github-actions-api.ts';
-import type { ActionsApiState, StandInRun } from '../../test-support/github-actions-api.ts';
-import type { CommandIo } from '../command.ts';
-import { main } from '../main.ts';
+import { describe, expect, it } from 'vitest';
+import type { StandInRun } from '../../test-support/github-actions-api.ts';
+import { githubApiPerFile } from '../../test-support/github-api-per-file.ts';
+import { slipwayInProcess } from '../../test-support/slipway-in-process.ts';
 
 const repository = 'example/slipway';
 const release = '1a2b3c4-20261122T030000Z';
@@ -38,46 +37,32 @@ const marker = (runId: number, content: unknown = passedInDev(release), extra: {
   ...(extra.expired ? { expired: true } : {}),
 });
 
-let state: ActionsApiState = { tokens: ['ghs_runs'], runs: [], artifacts: [] };
-let api: { url: string; close: () => Promise<void> };
-beforeAll(async () => {
-  api = await startGitHubActionsApi(() => state);
-});
-afterAll(() => api.close());
+const github = githubApiPerFile({ tokens: ['ghs_runs'], runs: [], artifacts: [] });
 
-async function slipway(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = {
-    cwd: process.cwd(),
-    env: { GH_TOKEN: 'ghs_runs', GITHUB_REPOSITORY: repository, GITHUB_API_URL: api.url },
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  };
-  return { code: await main(args, io), out, err };
-}
+const slipway = (...args: string[]) =>
+  slipwayInProcess(args, { GH_TOKEN: 'ghs_runs', GITHUB_REPOSITORY: repository, GITHUB_API_URL: github.url() });
 
 describe('slipway release-run against a local stand-in of GitHub’s Actions REST API', () => {
   it('--release: the push run of release.yml to main that uploaded both the manifest and the verified marker', async () => {
-    state = {
+    github.set({
       tokens: ['ghs_runs'],
       runs: [releaseRun(501), releaseRun(502, { headSha: `9999999${'0'.repeat(33)}` })],
       artifacts: [{ name: `release-manifest-${release}`, runId: 501 }, marker(501)],
-    };
+    });
     const result = await slipway('release-run', '--release', release);
     expect(result).toMatchObject({ code: 0, out: ['release-run=501', `release-id=${release}`] });
     expect(result.err.join('\n')).toContain('built and verified in dev by run 501');
   });
 
   it('--release: a manifest uploaded by a pull request run is refused, though an artifact of that name exists', async () => {
-    state = {
+    github.set({
       tokens: ['ghs_runs'],
       runs: [releaseRun(901, { event: 'pull_request', headBranch: 'main', headRepository: 'mallory/slipway' })],
       artifacts: [
         { name: `release-manifest-${release}`, runId: 901 },
         { name: `release-verified-dev-${release}`, runId: 901 },
       ],
-    };
+    });
     const result = await slipway('release-run', '--release', release);
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
@@ -87,14 +72,14 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
   });
 
   it('--release: a verified marker from another run than the one that built the release is refused', async () => {
-    state = {
+    github.set({
       tokens: ['ghs_runs'],
       runs: [releaseRun(501), releaseRun(777, { event: 'pull_request', headBranch: 'feature' })],
       artifacts: [
         { name: `release-manifest-${release}`, runId: 501 },
         { name: `release-verified-dev-${release}`, runId: 777 },
       ],
-    };
+    });
     const result = await slipway('release-run', '--release', release);
     expect(result.code).toBe(1);
     expect(result.err.join('\n')).toMatch(
@@ -103,7 +88,7 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
   });
 
   it('--run: a Release run from a fork is refused; a trusted run gives the release it verified, or nothing to promote', async () => {
-    state = {
+    github.set({
       tokens: ['ghs_runs'],
       runs: [releaseRun(66, { headRepository: 'mallory/slipway' }), releaseRun(502), releaseRun(599)],
       artifacts: [
@@ -112,7 +97,7 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
         { name: `release-manifest-${release}`, runId: 502 },
         marker(502),
       ],
-    };
+    });
     const fork = await slipway('release-run', '--run', '66');
     expect(fork.code).toBe(1);
     expect(fork.err.join('\n')).toMatch(/run 66 ran code from mallory\/slipway, not from example\/slipway/);
@@ -154,7 +139,7 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
       /holds no verified\.json \(it holds other\.json\)/,
     ],
   ])('--release refuses %s, naming the release, the run and what to do (stand-in serving the zip)', async (_name, given, reason) => {
-    state = { tokens: ['ghs_runs'], runs: [releaseRun(501)], artifacts: [{ name: `release-manifest-${release}`, runId: 501 }, given] };
+    github.set({ tokens: ['ghs_runs'], runs: [releaseRun(501)], artifacts: [{ name: `release-manifest-${release}`, runId: 501 }, given] });
     const result = await slipway('release-run', '--release', release);
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
@@ -167,11 +152,11 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
 
   it('--run refuses the release of a Release run whose marker records a failed SLO (stand-in serving the zip)', async () => {
     const failed = { ...passedInDev(release), slo: [{ ...passedInDev(release).slo[0], ok: false }] };
-    state = {
+    github.set({
       tokens: ['ghs_runs'],
       runs: [releaseRun(502)],
       artifacts: [{ name: `release-manifest-${release}`, runId: 502 }, marker(502, failed)],
-    };
+    });
     const refused = await slipway('release-run', '--run', '502');
     expect(refused.code).toBe(1);
     expect(refused.out).toEqual([]);
@@ -182,13 +167,9 @@ describe('slipway release-run against a local stand-in of GitHub’s Actions RES
     expect((await slipway('release-run')).code).toBe(2);
     expect((await slipway('release-run', '--release', release, '--run', '1')).err.join('\n')).toMatch(/exactly one of --release and --run/);
     expect((await slipway('release-run', '--release', '$(id)')).err.join('\n')).toMatch(/is not a release id/);
-    const io: CommandIo = {
-      cwd: process.cwd(),
-      env: { GITHUB_REPOSITORY: repository },
-      out: () => undefined,
-      err: (line) => expect(line).toMatch(/set GH_TOKEN/),
-    };
-    expect(await main(['release-run', '--release', release], io)).toBe(2);
+    const noToken = await slipwayInProcess(['release-run', '--release', release], { GITHUB_REPOSITORY: repository });
+    expect(noToken.code).toBe(2);
+    expect(noToken.err.join('\n')).toMatch(/set GH_TOKEN/);
   });
 });
 
@@ -205,11 +186,11 @@ describe('slipway pending-rollback', () => {
   });
 
   it('fails while a rollback of the environment waits for its reviewer, and passes once it finished', async () => {
-    state = { tokens: ['ghs_runs'], runs: [rollback(41, 'waiting', 'prod'), rollback(42, 'in_progress', 'dev')], artifacts: [] };
+    github.set({ tokens: ['ghs_runs'], runs: [rollback(41, 'waiting', 'prod'), rollback(42, 'in_progress', 'dev')], artifacts: [] });
     const waiting = await slipway('pending-rollback', 'prod');
     expect(waiting.code).toBe(1);
     expect(waiting.err.join('\n')).toMatch(/a rollback of prod has not finished \(run 41: waiting\): this promotion writes nothing/);
-    state = { tokens: ['ghs_runs'], runs: [rollback(41, 'completed', 'prod'), rollback(42, 'in_progress', 'dev')], artifacts: [] };
+    github.set({ tokens: ['ghs_runs'], runs: [rollback(41, 'completed', 'prod'), rollback(42, 'in_progress', 'dev')], artifacts: [] });
     expect(await slipway('pending-rollback', 'prod')).toMatchObject({
       code: 0,
       out: ['no "Rollback prod" run is waiting, queued or running'],

@@ -2,16 +2,11 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main.ts';
+import { slipwayInProcess } from '../../test-support/slipway-in-process.ts';
 
 const fixtures = join(import.meta.dirname, '..', '..', 'test-support', 'fixtures', 'trivy');
 
-async function slipway(cwd: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { cwd, env: {}, out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, out, err };
-}
+const slipway = (cwd: string, ...args: string[]) => slipwayInProcess(args, {}, cwd);
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-scan-cli-'));

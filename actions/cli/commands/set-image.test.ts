@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main.ts';
+import { slipwayInProcess } from '../../test-support/slipway-in-process.ts';
 
 const corpus = new URL('../../test-support/fixtures/layouts/folder/', import.meta.url).pathname;
 const search = 'registry.example.com/shop/search';
@@ -13,10 +13,7 @@ const assignment = `${search}=${search}:1.3.0@${digest}`;
 async function setImage(...args: string[]): Promise<{ code: number; out: string[]; err: string[]; folder: string }> {
   const folder = mkdtempSync(join(tmpdir(), 'slipway-set-image-'));
   cpSync(corpus, join(folder, 'tree'), { recursive: true });
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['set-image', ...args], { cwd: folder, env: {}, out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, out, err, folder };
+  return { ...(await slipwayInProcess(['set-image', ...args], {}, folder)), folder };
 }
 
 const changedLines = (folder: string, path: string): Record<number, string> => {

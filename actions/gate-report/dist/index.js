@@ -7233,7 +7233,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7308,7 +7308,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse3;
-    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
@@ -27253,7 +27253,26 @@ var require_lib = __commonJS({
 });
 
 // actions/lib/github/gate-report.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// actions/lib/validate/yaml-documents.ts
 var import_yaml = __toESM(require_dist(), 1);
+var yamlLimits = {
+  /** Most alias (*ref) expansions one document may make. */
+  maxAliasCount: 100,
+  /** Largest file read, in bytes. */
+  maxBytes: 2 * 1024 * 1024
+};
+function firstLine(text) {
+  return text.split("\n")[0] ?? text;
+}
+function parseLinedDocument(text) {
+  const lineCounter = new import_yaml.LineCounter();
+  const document = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first) return { error: firstLine(first.message), ...first.linePos ? { line: first.linePos[0].line } : {} };
+  return { document, lineOf: (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0 };
+}
 
 // actions/lib/github/markdown-cell.ts
 function markdownCell(text) {
@@ -27296,20 +27315,16 @@ function parseOutcome(text, where) {
   return outcome;
 }
 function parseGates(text, where) {
-  const lineCounter = new import_yaml.LineCounter();
-  const document = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    throw new GateReportError(`${where} line ${first?.linePos?.[0].line ?? "?"}: not valid YAML: ${first?.message.split("\n")[0] ?? ""}`);
-  }
-  const root = document.contents;
-  if (!(0, import_yaml.isSeq)(root))
+  const parsed = parseLinedDocument(text);
+  if ("error" in parsed) throw new GateReportError(`${where} line ${parsed.line ?? "?"}: not valid YAML: ${parsed.error}`);
+  const root = parsed.document.contents;
+  if (!(0, import_yaml2.isSeq)(root))
     throw new GateReportError(`${where}: must be a YAML list of entries with gate and status (e.g. "- gate: tests\\n  status: success")`);
   const seen = /* @__PURE__ */ new Set();
   return root.items.map((item) => {
-    const line = (0, import_yaml.isMap)(item) && item.range ? lineCounter.linePos(item.range[0]).line : "?";
+    const line = ((0, import_yaml2.isMap)(item) ? parsed.lineOf(item) : void 0) ?? "?";
     const at = `${where} line ${line}`;
-    if (!(0, import_yaml.isMap)(item)) throw new GateReportError(`${at}: each entry must be a mapping with gate and status`);
+    if (!(0, import_yaml2.isMap)(item)) throw new GateReportError(`${at}: each entry must be a mapping with gate and status`);
     const entry = item.toJSON();
     for (const key of Object.keys(entry)) {
       if (!["gate", "name", "status", "summary", "url"].includes(key))

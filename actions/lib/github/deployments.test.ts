@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitHubActionsApi } from '../../test-support/github-actions-api.ts';
-import type { ActionsApiState } from '../../test-support/github-actions-api.ts';
-import { jobDeployment } from '../../test-support/github-deployments-api.ts';
+import { describe, expect, it } from 'vitest';
+import { githubApiPerFile } from '../../test-support/github-api-per-file.ts';
 import type { StandInDeployment } from '../../test-support/github-deployments-api.ts';
 import { deploymentDescription, deploymentsApi, recordDeployment } from './deployments.ts';
 import type { RecordDeployment } from './deployments.ts';
 
 const repository = 'example/slipway';
 const sha = 'a'.repeat(40);
-let state: ActionsApiState = { tokens: ['ghs_deploy'], runs: [], artifacts: [] };
-let api: { url: string; close: () => Promise<void> };
-beforeAll(async () => {
-  api = await startGitHubActionsApi(() => state);
-});
-afterAll(() => api.close());
+const github = githubApiPerFile({ tokens: ['ghs_deploy'], runs: [], artifacts: [] });
 
-const client = () => deploymentsApi({ owner: 'example', repo: 'slipway', token: 'ghs_deploy', apiUrl: api.url });
+const client = () => deploymentsApi({ owner: 'example', repo: 'slipway', token: 'ghs_deploy', apiUrl: github.url() });
 /** GitHub's deployment for a job of run `runId` bound to `environment`, added as the job starts. */
-function jobStarts(environment: string, runId: number): StandInDeployment {
-  const deployments = (state.deployments ??= []);
-  const deployment = jobDeployment(deployments, { environment, sha, runId, repository });
-  deployments.push(deployment);
-  return deployment;
-}
+const jobStarts = (environment: string, runId: number): StandInDeployment => github.jobStarts({ environment, sha, runId, repository });
 const request = (overrides: Partial<RecordDeployment>): RecordDeployment => ({
   environment: 'production',
   releaseId: '1a2b3c4-20261122T030000Z',
@@ -39,7 +27,7 @@ const latest = (deployment: StandInDeployment) => deployment.statuses.at(-1);
 
 describe('the deployment GitHub made for a job, told the truth (Deployments API stand-in)', () => {
   it('gives this run’s deployment the release, the GitOps commit, the shop’s URL and the run; an earlier prod deployment becomes inactive', async () => {
-    state = { tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] };
+    github.set({ tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] });
     const before = jobStarts('production', 600);
     await recordDeployment(client(), request({ runId: 600, runUrl: `https://github.com/${repository}/actions/runs/600` }));
     const other = jobStarts('dev', 650);
@@ -61,7 +49,7 @@ describe('the deployment GitHub made for a job, told the truth (Deployments API 
   });
 
   it('a rollback shows as a deployment of the earlier release and supersedes the rolled-back one; in dev auto_inactive does it', async () => {
-    state = { tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] };
+    github.set({ tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] });
     const promoted = jobStarts('dev', 801);
     await recordDeployment(
       client(),
@@ -84,7 +72,7 @@ describe('the deployment GitHub made for a job, told the truth (Deployments API 
   });
 
   it('a failed verification is a failure of that deployment and leaves the earlier one active', async () => {
-    state = { tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] };
+    github.set({ tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] });
     const running = jobStarts('production', 901);
     await recordDeployment(client(), request({ runId: 901, runUrl: 'https://github.com/example/slipway/actions/runs/901' }));
     const failed = jobStarts('production', 902);
@@ -98,7 +86,7 @@ describe('the deployment GitHub made for a job, told the truth (Deployments API 
   });
 
   it('no deployment links to the run (the job is not bound to the environment): says so, posts nothing', async () => {
-    state = { tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] };
+    github.set({ tokens: ['ghs_deploy'], runs: [], artifacts: [], deployments: [] });
     const elsewhere = jobStarts('production', 111);
     const result = await recordDeployment(client(), request({ runId: 700 }));
     expect(result).toEqual({

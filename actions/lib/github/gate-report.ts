@@ -4,7 +4,8 @@
  * (a gate that did not report shows as such); other gates may be added. Statuses accept GitHub's job
  * results (success, failure, cancelled, skipped) as well as passed/failed/pending.
  */
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
+import { parseLinedDocument } from '../validate/yaml-documents.ts';
 import { markdownCell } from './markdown-cell.ts';
 
 export type GateOutcome = 'passed' | 'failed' | 'cancelled' | 'skipped' | 'pending';
@@ -62,18 +63,14 @@ export function parseOutcome(text: string, where: string): GateOutcome {
  * Every error names the input and the line.
  */
 export function parseGates(text: string, where: string): GateResult[] {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    throw new GateReportError(`${where} line ${first?.linePos?.[0].line ?? '?'}: not valid YAML: ${first?.message.split('\n')[0] ?? ''}`);
-  }
-  const root = document.contents;
+  const parsed = parseLinedDocument(text);
+  if ('error' in parsed) throw new GateReportError(`${where} line ${parsed.line ?? '?'}: not valid YAML: ${parsed.error}`);
+  const root = parsed.document.contents;
   if (!isSeq(root))
     throw new GateReportError(`${where}: must be a YAML list of entries with gate and status (e.g. "- gate: tests\\n  status: success")`);
   const seen = new Set<string>();
   return root.items.map((item) => {
-    const line = isMap(item) && item.range ? lineCounter.linePos(item.range[0]).line : '?';
+    const line = (isMap(item) ? parsed.lineOf(item) : undefined) ?? '?';
     const at = `${where} line ${line}`;
     if (!isMap(item)) throw new GateReportError(`${at}: each entry must be a mapping with gate and status`);
     const entry = item.toJSON() as Record<string, unknown>;

@@ -186,6 +186,28 @@ describe('a real build: buildah (FROM scratch) pushed to a local docker-registry
     for (const image of result.images) expect(image.image.digest).toBe(skopeoDigest(`${image.image.repository}:1.4.0`));
   });
 
+  it('tags a pull request build pr-<n> and pr-<n>-<sha>; with reuseExisting, that head is not built again', async () => {
+    const git = { eventName: 'pull_request', ref: 'refs/pull/42/merge', sha: head, pullRequestNumber: 42 };
+    const preview = `pr-42-${head}`;
+    const first = await buildRelease(options({ git, services: ['order'], buildAll: true, now: new Date('2026-11-28T10:00:00Z') }));
+    expect(first.images.map((image) => [image.image.tag, image.tags])).toEqual([[preview, ['pr-42', preview]]]);
+    const digest = skopeoDigest(`${registry.host}/slipway/order:${preview}`);
+    expect(first.images[0]?.image.digest).toBe(digest);
+    // Built again an hour later, the image would differ (its created label): reused, it is the same.
+    const again = await buildRelease(
+      options({ git, services: ['order'], buildAll: true, reuseExisting: true, now: new Date('2026-11-28T11:00:00Z') }),
+    );
+    expect(again.images).toEqual([
+      {
+        service: 'order',
+        image: { repository: `${registry.host}/slipway/order`, tag: preview, digest },
+        tags: [preview],
+        reason: 'already in the registry',
+      },
+    ]);
+    expect(again.manifest?.services['order']?.image.digest).toBe(digest);
+  });
+
   it('builds nothing when nothing changed', async () => {
     const result = await buildRelease(options({ since: head }));
     expect(result.images).toEqual([]);

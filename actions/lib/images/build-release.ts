@@ -29,6 +29,12 @@ export interface BuildReleaseOptions extends Pick<ImageBuild, 'platforms' | 'cac
   /** Commit of the last release; absent (or not in the clone) builds every service. */
   since?: string;
   buildAll?: boolean;
+  /**
+   * A service whose primary tag the registry already serves is not built again: its digest there
+   * goes into the manifest. For tags that name one commit (a re-run of the same pull request head
+   * must not push again to a registry whose tags are immutable).
+   */
+  reuseExisting?: boolean;
   context: string;
   /** Dockerfile path; `{service}` is replaced. Default <servicesPath>/{service}/Dockerfile. */
   dockerfile?: string;
@@ -188,9 +194,28 @@ async function pushedDigest(options: BuildReleaseOptions, plan: ReleasePlan, ser
   return digest;
 }
 
+/** The digest the registry serves for the primary tag, or undefined when it serves none (or cannot be read: the push then says why). */
+async function existingDigest(options: BuildReleaseOptions, reference: string): Promise<string | undefined> {
+  try {
+    return await registryDigest(reference, options.tlsVerify, options.env ? { env: options.env } : {});
+  } catch {
+    return undefined;
+  }
+}
+
 async function buildService(options: BuildReleaseOptions, plan: ReleasePlan, service: string, reason: string): Promise<BuiltImage> {
   const { dockerfile, tags, decision } = plan;
   const repository = imageRepository(options.registry, options.repositoryPrefix, service);
+  const existing = options.reuseExisting ? await existingDigest(options, `${repository}:${decision.primary}`) : undefined;
+  if (existing) {
+    options.log?.(`── ${service}: ${repository}:${decision.primary} is in the registry already: not built again`);
+    return {
+      service,
+      image: { repository, tag: decision.primary, digest: existing },
+      tags: [decision.primary],
+      reason: 'already in the registry',
+    };
+  }
   const file = insideRoot(options.workspace, dockerfile.replaceAll('{service}', service), "input 'dockerfile'");
   if (!existsSync(file))
     throw new ImageBuildError(`${service}: no Dockerfile at ${dockerfile.replaceAll('{service}', service)} (input 'dockerfile')`);

@@ -22,11 +22,18 @@ describe('image tags (docker/metadata-action default rules)', () => {
   it.each<[string, GitContext, string]>([
     ['push to main', { eventName: 'push', ref: 'refs/heads/main', sha }, 'main'],
     ['push to a branch with a slash', { eventName: 'push', ref: 'refs/heads/feature/Cart#2', sha }, 'feature-Cart-2'],
-    ['pull request from the payload number', { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha, pullRequestNumber: 15 }, 'pr-15'],
-    ['pull request number from the ref', { eventName: 'pull_request_target', ref: 'refs/pull/7/merge', sha }, 'pr-7'],
     ['workflow_dispatch on a branch', { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha }, 'main'],
   ])('%s', (_name, context, version) => {
     expect(decided(context)).toEqual({ tags: [version, shaTag], immutable: [shaTag], primary: shaTag, version });
+  });
+
+  // A pull request's commit gets the preview tag pr-<number>-<sha> (immutable, primary), never a sha- tag a release may push.
+  it.each<[string, GitContext, string]>([
+    ['pull request from the payload number', { eventName: 'pull_request', ref: 'refs/pull/15/merge', sha, pullRequestNumber: 15 }, 'pr-15'],
+    ['pull request number from the ref', { eventName: 'pull_request_target', ref: 'refs/pull/7/merge', sha }, 'pr-7'],
+  ])('%s', (_name, context, version) => {
+    const preview = `${version}-${sha}`;
+    expect(decided(context)).toEqual({ tags: [version, preview], immutable: [preview], primary: preview, version });
   });
 
   // A git tag names a release: its version (first) is immutable and primary; semver adds moving minor, major (not 0) and latest tags.

@@ -3,7 +3,12 @@
  * docker/metadata-action's default rules do:
  *   - every build:        sha-<7 hex>                      (type=sha)
  *   - branch push:        <branch>, sanitised              (type=ref,event=branch)
- *   - pull request:       pr-<number>                      (type=ref,event=pr)
+ *   - pull request:       pr-<number>                      (type=ref,event=pr), and instead of sha-<7 hex>
+ *                         pr-<number>-<full sha>           the preview tag (gitops-repo/environments/dev/previews.yaml:
+ *                                                          the ApplicationSet deploys pr-{{ .number }}-{{ .head_sha }});
+ *                                                          a pull request's images never take a sha- tag a
+ *                                                          release of the same commit would push to an
+ *                                                          immutable-tag registry
  *   - semver tag v1.2.3:  1.2.3, 1.2, 1 and latest         (type=semver {{version}}, {{major}}.{{minor}}, {{major}})
  *                         a prerelease gets only its version; major 0 gets no {{major}} tag
  *   - other tag:          <tag>, sanitised                 (type=ref,event=tag)
@@ -70,7 +75,10 @@ export function imageTags(context: GitContext): TagDecision {
     if (!Number.isInteger(number) || number <= 0)
       throw new TagRuleError(`${context.eventName} event without a pull request number (ref '${context.ref}')`);
     version = `pr-${number}`;
+    primary = `pr-${number}-${context.sha}`;
     add(version, true);
+    add(primary, false);
+    return { tags, primary, version };
   } else if (context.ref.startsWith('refs/heads/')) {
     version = sanitizeTag(context.ref.slice('refs/heads/'.length));
     add(version, true);

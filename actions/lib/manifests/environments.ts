@@ -6,7 +6,8 @@ export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
 }
 
-const environmentName = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** An environment's folder name under `<gitops>/environments/`: lowercase letters, digits and '-' (a DNS-1035-like label). */
+export const environmentName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function environmentsRoot(gitopsPath: string): string {
   return gitopsPath === '' ? 'environments' : `${gitopsPath}/environments`;

@@ -54,9 +54,6 @@ export function rollbackRuns(repository: string): TrustedRuns {
   return { repository, workflowPath: rollbackWorkflowPath, event: 'workflow_dispatch', branch: 'main' };
 }
 
-/** What a release id may be (the build action makes `<7 hex>-<UTC timestamp>`): safe in an artifact name and on a command line. */
-export const releaseIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
 export const manifestArtifact = (releaseId: string): string => `release-manifest-${releaseId}`;
 export const verifiedArtifact = (releaseId: string): string => `release-verified-dev-${releaseId}`;
 const verifiedPrefix = verifiedArtifact('');

@@ -6,9 +6,10 @@
  * Like Trivy, an entry stops applying once the clock passes 00:00 UTC of its expiry date; from then
  * on the finding counts again. Entries name their file and line so a summary can point at them.
  */
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { globPattern } from '../images/changed-services.ts';
+import { parseLinedDocument } from '../validate/yaml-documents.ts';
 
 export interface IgnoreRule {
   id: string;
@@ -57,15 +58,11 @@ export function parseTrivyIgnore(text: string, file: string): IgnoreRule[] {
 
 /** Parses `.trivyignore.yaml` (only its `vulnerabilities` section concerns an image scan). */
 export function parseTrivyIgnoreYaml(text: string, file: string): IgnoreRule[] {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const line = first?.linePos?.[0].line;
-    throw new TrivyIgnoreError(`${file}${line ? `:${line}` : ''}: not valid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`);
-  }
-  const lineOf = (node: YamlNode | null | undefined): string => (node?.range ? `${file}:${lineCounter.linePos(node.range[0]).line}` : file);
-  const root = document.contents;
+  const parsed = parseLinedDocument(text);
+  const at = (line: number | undefined): string => (line ? `${file}:${line}` : file);
+  if ('error' in parsed) throw new TrivyIgnoreError(`${at(parsed.line)}: not valid YAML: ${parsed.error}`);
+  const lineOf = (node: YamlNode | null | undefined): string => at(parsed.lineOf(node));
+  const root = parsed.document.contents;
   if (root === null) return [];
   if (!isMap(root)) throw new TrivyIgnoreError(`${lineOf(root)}: must be a mapping with a 'vulnerabilities' list`);
   const list = root.get('vulnerabilities', true) as YamlNode | undefined;

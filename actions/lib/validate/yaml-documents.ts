@@ -1,8 +1,10 @@
 /**
  * Parses a YAML file into its documents without letting a hostile file hang or exhaust the
  * validator: aliases are bounded (a "billion laughs" file is a finding) and so is the file size.
+ * Also one YAML document whose nodes' lines a parser of an input file names in its errors.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import type { Finding } from './finding.ts';
 
 export interface YamlDocument {
@@ -81,4 +83,17 @@ function yamlError(file: string, document: number | undefined, message: string, 
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
+}
+
+/** One document and the 1-based line a node of it starts on; `error`: the first syntax error's first line, and its line. */
+export type LinedDocument =
+  { document: Document.Parsed; lineOf: (node: YamlNode | null | undefined) => number | undefined } | { error: string; line?: number };
+
+/** Parses `text` as one YAML document (keys unique), keeping the lines of its nodes for error messages. */
+export function parseLinedDocument(text: string): LinedDocument {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first) return { error: firstLine(first.message), ...(first.linePos ? { line: first.linePos[0].line } : {}) };
+  return { document, lineOf: (node) => (node?.range ? lineCounter.linePos(node.range[0]).line : undefined) };
 }

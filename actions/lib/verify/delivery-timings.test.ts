@@ -71,6 +71,7 @@ describe('verifyRelease reports commit → sync start and → Healthy (Kubernete
     commit,
     targets: [{ service: 'cart', version: 'sha-2222222' }],
     applications: ['cart'],
+    refresh: true,
     argocdNamespace: 'argocd',
     kubeconfig: standIn.kube().kubeconfig,
     timeoutMs: 20_000,
@@ -125,6 +126,22 @@ describe('verifyRelease reports commit → sync start and → Healthy (Kubernete
     expect(warnings[0]).toBe(
       "Argo CD refresh of Application cart not requested (HTTP 403): not allowed to patch Application argocd/cart (the kubeconfig's identity needs patch on applications.argoproj.io); it syncs at Argo CD's next poll instead",
     );
+  });
+
+  it("refresh off (an identity that may only read Applications): no patch is sent, no warning, the sync starts at Argo CD's poll", async () => {
+    const { checkout, commit, committedAt, polledAt } = await promotion();
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    const result = await verifyRelease(
+      { ...request(checkout, commit), refresh: false },
+      { log: (l) => lines.push(l), warn: (l) => warnings.push(l) },
+    );
+    expect(result.ok, result.reason).toBe(true);
+    // The stand-in records every patch it accepts (and would start the sync at once on a refresh).
+    expect(standIn.kube().patches('cart')).toEqual([]);
+    expect(await expectTimeline(result.timings?.[0], committedAt)).toBe((Math.floor(polledAt / 1000) * 1000 - committedAt) / 1000);
+    expect(lines).toContain('Not asking Argo CD to refresh cart (refresh off): they sync at its next poll');
+    expect(warnings).toEqual(['no Prometheus given: the SLO check was skipped']);
   });
 
   it('a checkout without the commit: verified, the figures left out with a warning', async () => {

@@ -162,6 +162,12 @@ export interface VerifyRequest {
   targets: VersionUnderTest[];
   /** Argo CD Applications to wait for. */
   applications: string[];
+  /**
+   * Whether to ask Argo CD to refresh them first (a patch of each Application). Off for an identity
+   * that may only read them, such as the preview role: the sync then starts at Argo CD's next poll
+   * or when the Application itself changes.
+   */
+  refresh: boolean;
   argocdNamespace: string;
   /** '' : KUBECONFIG, ~/.kube/config or the in-cluster account. */
   kubeconfig: string;
@@ -191,6 +197,8 @@ export async function verifyRelease(
   const kubeConfig = loadKubeConfig(request.kubeconfig);
   const read = applicationReader(kubeConfig, request.argocdNamespace);
   const refresh = applicationRefresher(kubeConfig, request.argocdNamespace);
+  if (!request.refresh)
+    io.log(`Not asking Argo CD to refresh ${request.applications.join(', ')} (refresh off): they sync at its next poll`);
   const given = request.prometheus;
   const prometheus =
     given && ('url' in given ? { baseUrl: given.url, transport: undefined } : serviceProxy(kubeConfig, given.service, given.label));
@@ -203,7 +211,7 @@ export async function verifyRelease(
     warn: io.warn,
     ...(request.runUrl ? { runUrl: request.runUrl } : {}),
     ...(grafana?.dashboardUid ? { dashboardUid: grafana.dashboardUid } : {}),
-    refresh: () => requestRefresh(request.applications, refresh, io),
+    ...(request.refresh ? { refresh: () => requestRefresh(request.applications, refresh, io) } : {}),
     committedAt: () => committerTime(request.checkout, request.commit),
     waitForSync: () =>
       waitForApplications({

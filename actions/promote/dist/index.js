@@ -78218,6 +78218,7 @@ function splitList(text, commas = false) {
 }
 var serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 var commitId = /^[0-9a-f]{7,64}$/i;
+var fullCommitId = /^[0-9a-f]{40}$/i;
 function required(raw, field, hint = "") {
   const value = raw.text(field);
   if (value === "") throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ""}`);
@@ -78230,10 +78231,15 @@ function numberField(raw, field, fallback, accept, rule) {
   if (!Number.isFinite(value) || !accept(value)) throw new InputError(`${raw.label(field)} must be ${rule}, not '${text}'`);
   return value;
 }
-function commitField(raw, field) {
-  const value = raw.text(field);
-  if (value !== "" && !commitId.test(value))
-    throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
+function givenOrJob(raw, field, fallback) {
+  const given = raw.text(field);
+  if (given !== "" || !fallback?.value) return { value: given, label: raw.label(field) };
+  return { value: fallback.value, label: fallback.variable };
+}
+function commitField(raw, field, options = {}) {
+  const { value, label } = givenOrJob(raw, field, options.fallback);
+  const [pattern, rule] = options.full ? [fullCommitId, "a full commit SHA (40 hex characters)"] : [commitId, "a commit SHA (7 to 64 hex characters)"];
+  if (value !== "" && !pattern.test(value)) throw new InputError(`${label} must be ${rule}, not '${value}'`);
   return value;
 }
 function servicePairs(raw, field, shape) {

@@ -14138,7 +14138,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -14213,7 +14213,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
@@ -33688,7 +33688,7 @@ Link: ${v.primaryUrl}` : ""}`,
 }
 
 // actions/lib/scan/trivy-ignore.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // actions/lib/images/changed-services.ts
 function globPattern(glob) {
@@ -33704,6 +33704,25 @@ function globPattern(glob) {
     else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
   return new RegExp(`^${source}$`);
+}
+
+// actions/lib/validate/yaml-documents.ts
+var import_yaml = __toESM(require_dist(), 1);
+var yamlLimits = {
+  /** Most alias (*ref) expansions one document may make. */
+  maxAliasCount: 100,
+  /** Largest file read, in bytes. */
+  maxBytes: 2 * 1024 * 1024
+};
+function firstLine(text) {
+  return text.split("\n")[0] ?? text;
+}
+function parseLinedDocument(text) {
+  const lineCounter = new import_yaml.LineCounter();
+  const document = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true });
+  const first = document.errors[0];
+  if (first) return { error: firstLine(first.message), ...first.linePos ? { line: first.linePos[0].line } : {} };
+  return { document, lineOf: (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0 };
 }
 
 // actions/lib/scan/trivy-ignore.ts
@@ -33737,23 +33756,19 @@ function parseTrivyIgnore(text, file) {
   return rules;
 }
 function parseTrivyIgnoreYaml(text, file) {
-  const lineCounter = new import_yaml.LineCounter();
-  const document = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const line = first?.linePos?.[0].line;
-    throw new TrivyIgnoreError(`${file}${line ? `:${line}` : ""}: not valid YAML: ${first?.message.split("\n")[0] ?? "parse error"}`);
-  }
-  const lineOf = (node) => node?.range ? `${file}:${lineCounter.linePos(node.range[0]).line}` : file;
-  const root = document.contents;
+  const parsed = parseLinedDocument(text);
+  const at = (line) => line ? `${file}:${line}` : file;
+  if ("error" in parsed) throw new TrivyIgnoreError(`${at(parsed.line)}: not valid YAML: ${parsed.error}`);
+  const lineOf = (node) => at(parsed.lineOf(node));
+  const root = parsed.document.contents;
   if (root === null) return [];
-  if (!(0, import_yaml.isMap)(root)) throw new TrivyIgnoreError(`${lineOf(root)}: must be a mapping with a 'vulnerabilities' list`);
+  if (!(0, import_yaml2.isMap)(root)) throw new TrivyIgnoreError(`${lineOf(root)}: must be a mapping with a 'vulnerabilities' list`);
   const list = root.get("vulnerabilities", true);
   if (list === void 0 || list === null || list.value === null) return [];
-  if (!(0, import_yaml.isSeq)(list)) throw new TrivyIgnoreError(`${lineOf(list)}: 'vulnerabilities' must be a list of entries with an id`);
+  if (!(0, import_yaml2.isSeq)(list)) throw new TrivyIgnoreError(`${lineOf(list)}: 'vulnerabilities' must be a list of entries with an id`);
   return list.items.map((item) => {
     const where = lineOf(item);
-    if (!(0, import_yaml.isMap)(item)) throw new TrivyIgnoreError(`${where}: each vulnerabilities entry must be a mapping with an id`);
+    if (!(0, import_yaml2.isMap)(item)) throw new TrivyIgnoreError(`${where}: each vulnerabilities entry must be a mapping with an id`);
     const entry = item.toJSON();
     for (const key of Object.keys(entry)) {
       if (!["id", "paths", "statement", "expired_at", "purls"].includes(key))

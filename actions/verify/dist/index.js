@@ -50621,6 +50621,7 @@ function splitList(text, commas = false) {
 }
 var serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 var commitId = /^[0-9a-f]{7,64}$/i;
+var fullCommitId = /^[0-9a-f]{40}$/i;
 function required(raw, field, hint = "") {
   const value = raw.text(field);
   if (value === "") throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ""}`);
@@ -50633,10 +50634,15 @@ function numberField(raw, field, fallback, accept, rule) {
   if (!Number.isFinite(value) || !accept(value)) throw new InputError(`${raw.label(field)} must be ${rule}, not '${text}'`);
   return value;
 }
-function commitField(raw, field) {
-  const value = raw.text(field);
-  if (value !== "" && !commitId.test(value))
-    throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
+function givenOrJob(raw, field, fallback) {
+  const given = raw.text(field);
+  if (given !== "" || !fallback?.value) return { value: given, label: raw.label(field) };
+  return { value: fallback.value, label: fallback.variable };
+}
+function commitField(raw, field, options = {}) {
+  const { value, label } = givenOrJob(raw, field, options.fallback);
+  const [pattern, rule] = options.full ? [fullCommitId, "a full commit SHA (40 hex characters)"] : [commitId, "a commit SHA (7 to 64 hex characters)"];
+  if (value !== "" && !pattern.test(value)) throw new InputError(`${label} must be ${rule}, not '${value}'`);
   return value;
 }
 
@@ -50919,6 +50925,7 @@ var verifyFields = {
   services: { kind: "text", input: "services", flag: "--services" },
   applications: { kind: "list", input: "applications", flag: "--applications", commas: true },
   acceptLaterCommits: { kind: "flag", input: "accept-later-commits" },
+  refresh: { kind: "flag", input: "refresh" },
   argocdNamespace: { kind: "text", input: "argocd-namespace", flag: "--argocd-namespace" },
   kubeconfig: { kind: "text", input: "kubeconfig", flag: "--kubeconfig" },
   syncTimeout: { kind: "text", input: "sync-timeout", flag: "--timeout" },
@@ -51028,6 +51035,7 @@ function parseVerifyInputs(raw, context3) {
     commit,
     targets,
     applications: applications2.length > 0 ? applications2 : targets.map((t) => t.service),
+    refresh: raw.flag("refresh") ?? true,
     argocdNamespace: raw.text("argocdNamespace") || "argocd",
     kubeconfig: raw.text("kubeconfig"),
     timeoutMs: seconds2("syncTimeout", 600, 1, 21600),
@@ -98067,6 +98075,8 @@ async function verifyRelease(request2, io) {
   const kubeConfig = loadKubeConfig(request2.kubeconfig);
   const read = applicationReader(kubeConfig, request2.argocdNamespace);
   const refresh = applicationRefresher(kubeConfig, request2.argocdNamespace);
+  if (!request2.refresh)
+    io.log(`Not asking Argo CD to refresh ${request2.applications.join(", ")} (refresh off): they sync at its next poll`);
   const given = request2.prometheus;
   const prometheus2 = given && ("url" in given ? { baseUrl: given.url, transport: void 0 } : serviceProxy(kubeConfig, given.service, given.label));
   const { grafana: grafana2, rollback, laterCommits } = request2;
@@ -98078,7 +98088,7 @@ async function verifyRelease(request2, io) {
     warn: io.warn,
     ...request2.runUrl ? { runUrl: request2.runUrl } : {},
     ...grafana2?.dashboardUid ? { dashboardUid: grafana2.dashboardUid } : {},
-    refresh: () => requestRefresh(request2.applications, refresh, io),
+    ...request2.refresh ? { refresh: () => requestRefresh(request2.applications, refresh, io) } : {},
     committedAt: () => committerTime(request2.checkout, request2.commit),
     waitForSync: () => waitForApplications({
       applications: request2.applications,

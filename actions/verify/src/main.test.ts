@@ -262,6 +262,25 @@ describe('the verify action', () => {
     );
   });
 
+  it("with refresh 'false' (the preview job: its role may only read Applications) sends no patch and waits for the named Application", async () => {
+    kube.set('preview-pr-7', healthy('preview-pr-7'));
+    const result = await verify({
+      services: 'cart=pr-7-0123456789abcdef0123456789abcdef01234567',
+      applications: 'preview-pr-7',
+      refresh: 'false',
+      'accept-later-commits': 'false',
+      'prometheus-url': '',
+      'grafana-url': '',
+      'soak-seconds': '0',
+    });
+    expect(result.exitCode, result.stdout).toBeUndefined();
+    expect(result.outputs).toMatchObject({ result: 'passed', reason: '' });
+    expect(JSON.parse(result.outputs['synced-revision'] ?? '{}')).toEqual({ 'preview-pr-7': commit });
+    expect(kube.patches('preview-pr-7')).toEqual([]);
+    expect(result.stdout).toContain('Not asking Argo CD to refresh preview-pr-7 (refresh off)');
+    expect(result.stdout).not.toContain('refresh of Application');
+  });
+
   it('passes when Argo CD synced a later commit of the branch that contains the promoted one', async () => {
     const remote = createGitopsRemote(gitopsTree(['cart', 'order'], ['dev']));
     const workspace = remote.clone('runner');

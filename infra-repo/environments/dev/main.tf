@@ -39,8 +39,11 @@ module "github_oidc" {
   create_build_role      = true
   ecr_repository_arns    = values(module.ecr.repository_arns)
   create_dev_deploy_role = true
-  cluster_name           = local.name
-  tags                   = local.tags
+  # Pull requests labelled preview push pr-<number>-<sha> images here and wait for their Application
+  # (gitops-repo/README.md, "Preview environments").
+  create_preview_role = true
+  cluster_name        = local.name
+  tags                = local.tags
 }
 
 module "eks" {
@@ -68,8 +71,10 @@ module "eks" {
   # The deploy role joins its Kubernetes group and gets no EKS access policy: none grants Argo CD's
   # Applications, and Edit in argocd would control Argo CD itself. The group's RBAC (read
   # Applications, proxy to Prometheus) is gitops-repo/apps/platform/namespaces/deploy-access.yaml.
+  # The preview role likewise joins its own group, which may only read Applications in argocd.
   access_entries = {
-    github-deploy = module.github_oidc.dev_deploy_access_entry
+    github-deploy  = module.github_oidc.dev_deploy_access_entry
+    github-preview = module.github_oidc.preview_access_entry
   }
 
   tags = local.tags

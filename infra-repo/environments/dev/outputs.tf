@@ -28,6 +28,11 @@ output "github_deploy_role_arn" {
   value       = module.github_oidc.dev_deploy_role_arn
 }
 
+output "github_preview_role_arn" {
+  description = "Role the pull-request workflow's preview job assumes to push pr-* images and read its preview Application (GitHub variable AWS_PREVIEW_ROLE_ARN)."
+  value       = module.github_oidc.preview_role_arn
+}
+
 output "load_balancer_cidrs" {
   description = "Public subnet CIDRs of the dev VPC (the ALB's addresses): networkPolicy.loadBalancerCidrs in gitops-repo/environments/dev/services/*.yaml."
   value       = module.vpc.public_subnet_cidrs

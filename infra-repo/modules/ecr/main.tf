@@ -19,6 +19,19 @@ resource "aws_ecr_repository" "service" {
   tags = merge(var.tags, { Service = each.value })
 }
 
+# The lifecycle rules (AWS ECR User Guide, "Lifecycle policy properties in Amazon ECR" and "How
+# lifecycle policies work"): rules are applied from the lowest rulePriority up, a rule with tagStatus
+# "any" must have the highest rulePriority, an image is expired by one rule at most, and an image
+# matching a rule's tag selection can never be expired by a rule of higher rulePriority. A rule with
+# tagStatus "tagged" names its tags by tagPatternList (wildcards `*`, at most four per pattern; the
+# documented best practice) or tagPrefixList, not both.
+locals {
+  # The tags of the pull-request workflow's preview images: pr-<number>-<head sha>
+  # (.github/workflows/pull-request.yml, job preview). Release images are tagged sha-<short sha> or
+  # with their version (actions/lib/images/tags.ts), never pr-*.
+  preview_tag_pattern = "pr-*"
+}
+
 resource "aws_ecr_lifecycle_policy" "service" {
   for_each = aws_ecr_repository.service
 
@@ -36,8 +49,24 @@ resource "aws_ecr_lifecycle_policy" "service" {
         }
         action = { type = "expire" }
       },
+      # Preview images expire by age, counted from their push (sinceImagePushed): a preview lives
+      # while its pull request's head commit is younger than PREVIEW_IDLE_DAYS (.github/workflows/
+      # previews.yml, hourly), and its images were pushed after that commit, so they outlive it. Only
+      # pr-* images match, and rule 3 can never expire them (they match this rule's selection).
       {
         rulePriority = 2
+        description  = "Delete preview images (${local.preview_tag_pattern}) ${var.preview_image_expiry_days} days after their push"
+        selection = {
+          tagStatus      = "tagged"
+          tagPatternList = [local.preview_tag_pattern]
+          countType      = "sinceImagePushed"
+          countUnit      = "days"
+          countNumber    = var.preview_image_expiry_days
+        }
+        action = { type = "expire" }
+      },
+      {
+        rulePriority = 3
         description  = "Keep the newest ${var.max_image_count} images"
         selection = {
           tagStatus   = "any"

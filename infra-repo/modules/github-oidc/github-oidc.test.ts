@@ -1,6 +1,8 @@
-// The GitHub deploy roles: who may assume them (the trust policies, parsed from the module's HCL) and
-// the access entry they get in the cluster (a Kubernetes group, no EKS access policy). What that group
-// may do is gitops-repo's RBAC: infra-repo/test/deploy-access.test.ts reads both trees.
+// The GitHub deploy roles and the preview role: who may assume them (the trust policies, parsed from
+// the module's HCL), what the preview role may do in AWS, and the access entry each gets in the
+// cluster (a Kubernetes group, no EKS access policy). What the groups may do is gitops-repo's RBAC:
+// infra-repo/test/deploy-access.test.ts reads both trees.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childBlocks, loadTerraformModule, namedBlocks, typedBlocks } from '../../checks/terraform-config.ts';
@@ -9,19 +11,28 @@ import type { HclBody, TerraformModule } from '../../checks/terraform-config.ts'
 const infraRoot = fileURLToPath(new URL('../..', import.meta.url));
 const moduleDir = fileURLToPath(new URL('.', import.meta.url));
 let oidc: TerraformModule;
+let devRoot: TerraformModule;
 beforeAll(async () => {
   oidc = await loadTerraformModule(infraRoot, moduleDir);
+  devRoot = await loadTerraformModule(infraRoot, join(infraRoot, 'environments/dev'));
 });
 
+function policyDocument(name: string): HclBody {
+  const document = typedBlocks(oidc, 'data').find((block) => block.type === 'aws_iam_policy_document' && block.name === name);
+  expect(document, name).toBeDefined();
+  return document?.body ?? {};
+}
+
 function subjects(document: string): string[] {
-  const trust = typedBlocks(oidc, 'data').find((block) => block.type === 'aws_iam_policy_document' && block.name === document);
-  expect(trust, document).toBeDefined();
-  return childBlocks(trust?.body ?? {}, 'statement').flatMap((statement) =>
+  return childBlocks(policyDocument(document), 'statement').flatMap((statement) =>
     childBlocks(statement, 'condition')
       .filter((condition) => condition['variable'] === 'token.actions.githubusercontent.com:sub')
       .flatMap((condition) => condition['values'] as string[]),
   );
 }
+
+const resource = (type: string, name: string) => typedBlocks(oidc, 'resource').find((r) => r.type === type && r.name === name)?.body;
+const variableDefault = (name: string) => namedBlocks(oidc, 'variable').find((v) => v.name === name)?.body['default'];
 
 describe('who may assume the deploy roles', () => {
   it('dev: only a job bound to the dev environment, not any job of main', () => {
@@ -33,8 +44,72 @@ describe('who may assume the deploy roles', () => {
   });
 });
 
+describe('the preview role (pull-request workflow, job preview; dev only)', () => {
+  it("is trusted only from this repository's pull_request runs: GitHub's sub for a pull_request job without an environment", () => {
+    // github/docs content/actions/reference/security/oidc.md, "Filtering for pull_request events":
+    // syntax repo:ORG-NAME/REPO-NAME:pull_request.
+    expect(subjects('preview_trust')).toEqual(['repo:${var.github_org}/${var.github_repo}:pull_request']);
+    const audience = childBlocks(policyDocument('preview_trust'), 'statement').flatMap((s) =>
+      childBlocks(s, 'condition').filter((c) => c['variable'] === 'token.actions.githubusercontent.com:aud'),
+    );
+    expect(audience).toEqual([
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
+    ]);
+    expect(resource('aws_iam_role', 'preview')).toMatchObject({
+      count: '${var.create_preview_role ? 1 : 0}',
+      name: '${var.name_prefix}-github-preview',
+      assume_role_policy: '${data.aws_iam_policy_document.preview_trust.json}',
+      max_session_duration: 3600,
+    });
+  });
+
+  it('may log in to ECR, push and pull the service repositories only, and describe the one cluster; nothing else', () => {
+    const statements = childBlocks(policyDocument('preview'), 'statement').map((s) => [s['sid'], s['actions'], s['resources']]);
+    expect(statements).toEqual([
+      ['Login', ['ecr:GetAuthorizationToken'], ['*']],
+      [
+        'PushAndPullPreviewImages',
+        [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:BatchGetImage',
+          'ecr:CompleteLayerUpload',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:InitiateLayerUpload',
+          'ecr:PutImage',
+          'ecr:UploadLayerPart',
+        ],
+        '${var.ecr_repository_arns}',
+      ],
+      ['Kubeconfig', ['eks:DescribeCluster'], ['${local.cluster_arn}']],
+    ]);
+    expect(resource('aws_iam_role_policy', 'preview')).toMatchObject({ policy: '${data.aws_iam_policy_document.preview[0].json}' });
+    const dev = namedBlocks(devRoot, 'module').find((c) => c.name === 'github_oidc')?.body;
+    expect(dev).toMatchObject({
+      create_preview_role: true,
+      ecr_repository_arns: '${values(module.ecr.repository_arns)}',
+      cluster_name: '${local.name}',
+    });
+  });
+
+  it("gets its own Kubernetes group, never the deploy roles' (which may patch and proxy to Prometheus), and no EKS access policy", () => {
+    expect(variableDefault('preview_kubernetes_group')).toBe('slipway-preview-readers');
+    expect(variableDefault('preview_kubernetes_group')).not.toBe(variableDefault('deploy_kubernetes_group'));
+    const validations = childBlocks(
+      namedBlocks(oidc, 'variable').find((v) => v.name === 'preview_kubernetes_group')?.body ?? {},
+      'validation',
+    );
+    expect(validations.map((v) => v['condition'])).toContain('${var.preview_kubernetes_group != var.deploy_kubernetes_group}');
+    expect(String(namedBlocks(oidc, 'output').find((o) => o.name === 'preview_access_entry')?.body['value'])).toMatch(
+      /merge\(local\.preview_access, \{ ?principal_arn = aws_iam_role\.preview\[0\]\.arn/,
+    );
+    expect(namedBlocks(oidc, 'output').find((o) => o.name === 'preview_role_arn')?.body['value']).toBe(
+      '${one(aws_iam_role.preview[*].arn)}',
+    );
+  });
+});
+
 describe('what the deploy roles may do in the cluster', () => {
-  it('their access entry names a Kubernetes group and no EKS access policy (none grants Argo CD Applications; Edit in argocd would control Argo CD)', () => {
+  it('their access entries name a Kubernetes group and no EKS access policy (none grants Argo CD Applications; Edit in argocd would control Argo CD)', () => {
     const text = oidc.files.map((file) => file.text).join('\n');
     expect(text).not.toMatch(/AmazonEKS(Edit|Admin|ClusterAdmin)Policy"/);
     const locals = oidc.files.flatMap((file) => (Array.isArray(file.json['locals']) ? (file.json['locals'] as HclBody[]) : []));

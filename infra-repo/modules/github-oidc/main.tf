@@ -34,8 +34,8 @@ data "aws_iam_openid_connect_provider" "github" {
 }
 
 # ---------------------------------------------------------------- build/push
-# Only pushes from main: pull requests build and scan images locally and push
-# nothing, so a pull request can never publish an image.
+# Only pushes from main: the release images come from main alone. (A labelled pull request's
+# preview job pushes pr-* images with the preview role below; promotions never pin those.)
 
 data "aws_iam_policy_document" "build_push_trust" {
   statement {
@@ -210,6 +210,115 @@ resource "aws_iam_role_policy" "prod_deploy" {
   policy = data.aws_iam_policy_document.deploy.json
 }
 
+# ---------------------------------------------------------------- preview (pull requests)
+# The pull-request workflow's `preview` job (.github/workflows/pull-request.yml) pushes a labelled pull
+# request's images, tagged pr-<number>-<head sha>, to the service repositories and waits until the
+# dev cluster's Argo CD Application preview-pr-<number> is Synced and Healthy. This role is what it
+# assumes (GitHub variable AWS_PREVIEW_ROLE_ARN); dev only.
+#
+# Trusted subject: the default `sub` of a job run for a pull_request event that references no
+# environment is repo:<owner>/<repo>:pull_request (GitHub Docs, "OpenID Connect reference", Example
+# subject claims, "Filtering for pull_request events"; github/docs
+# content/actions/reference/security/oidc.md). Only pull_request: a push to a branch, a tag or a
+# job bound to an environment has another subject. A pull request from a fork never gets a token
+# at all: a fork's run cannot be granted a write permission such as `id-token: write` (GitHub Docs,
+# "Workflow syntax", "Changing the permissions in a forked repository"; keep "Send write tokens to
+# workflows from pull requests" off for private repositories), and the job itself runs only for
+# pull requests whose head is in this repository.
+
+data "aws_iam_policy_document" "preview_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:${var.github_org}/${var.github_repo}:pull_request"]
+    }
+  }
+}
+
+resource "aws_iam_role" "preview" {
+  count = var.create_preview_role ? 1 : 0
+
+  name                 = "${var.name_prefix}-github-preview"
+  description          = "GitHub Actions in ${local.repository}, pull_request events: push pr-* preview images, read the preview Applications on ${var.cluster_name}"
+  assume_role_policy   = data.aws_iam_policy_document.preview_trust.json
+  max_session_duration = 3600
+  tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(var.ecr_repository_arns) > 0
+      error_message = "create_preview_role = true needs ecr_repository_arns (pass module.ecr's repository_arns values)."
+    }
+  }
+}
+
+# IAM cannot narrow these actions to tags matching pr-*: ECR authorizes image actions on the
+# repository (the finest resource type is `repository`), and its condition keys are the
+# repository's resource tags (aws:ResourceTag/<key>, ecr:ResourceTag/<key>), never the image tag
+# being pushed (AWS Service Authorization Reference, "Actions, resources, and condition keys for
+# Amazon Elastic Container Registry"). So the tag rule is kept by the workflow (it pushes only
+# pr-<number>-<head sha>) and by modules/ecr's lifecycle rule, which expires pr-* images. The
+# repositories' tags are immutable, so a preview push can never replace an existing (release) tag,
+# and promotions pin the digests the release workflow recorded, so a preview image never reaches
+# dev's or prod's services. What the role could still do, from a pull request that edits its
+# workflow: take a release tag first (sha-<short sha> of a commit not released yet), which makes
+# that release's push fail on the immutable tag instead of using the image. Preview repositories of
+# their own would close that; the ApplicationSet and the workflow name the service repositories.
+data "aws_iam_policy_document" "preview" {
+  count = var.create_preview_role ? 1 : 0
+
+  statement {
+    sid       = "Login"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  # Push (AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon ECR private
+  # repository": the five upload actions and BatchGetImage) and pull (GetDownloadUrlForLayer): the
+  # job looks an image up before building it (docker manifest inspect reads it with BatchGetImage).
+  statement {
+    sid = "PushAndPullPreviewImages"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]
+    resources = var.ecr_repository_arns
+  }
+
+  statement {
+    sid       = "Kubeconfig"
+    actions   = ["eks:DescribeCluster"]
+    resources = [local.cluster_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "preview" {
+  count = var.create_preview_role ? 1 : 0
+
+  name   = "ecr-push-pr-eks-describe"
+  role   = aws_iam_role.preview[0].id
+  policy = data.aws_iam_policy_document.preview[0].json
+}
+
 # ---------------------------------------------------------------- cluster access
 # What verification does in the cluster, and nothing else: read Argo CD Applications in the Argo CD
 # namespace, and GET Prometheus through the API server's service proxy. No EKS access policy fits:
@@ -222,6 +331,19 @@ resource "aws_iam_role_policy" "prod_deploy" {
 locals {
   deploy_access = {
     kubernetes_groups   = [var.deploy_kubernetes_group]
+    policy_associations = {}
+  }
+}
+
+# The preview role reads Argo CD Applications in argocd and nothing else: its own group, bound by
+# gitops-repo/apps/platform/namespaces/deploy-access.yaml to get, list and watch on
+# applications.argoproj.io in argocd. No patch: the preview job's verify step does not ask Argo CD
+# to refresh (the ApplicationSet rewrites preview-pr-<number> when the pull request's head moves, and
+# Argo CD reconciles a changed Application at once), and RBAC resourceNames cannot match
+# preview-pr-* by pattern anyway.
+locals {
+  preview_access = {
+    kubernetes_groups   = [var.preview_kubernetes_group]
     policy_associations = {}
   }
 }

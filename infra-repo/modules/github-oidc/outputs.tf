@@ -18,6 +18,11 @@ output "prod_deploy_role_arn" {
   value       = one(aws_iam_role.prod_deploy[*].arn)
 }
 
+output "preview_role_arn" {
+  description = "ARN of the preview role (null when create_preview_role is false): the pull-request workflow's AWS_PREVIEW_ROLE_ARN, trusted only from pull_request runs of this repository."
+  value       = one(aws_iam_role.preview[*].arn)
+}
+
 output "dev_deploy_access_entry" {
   description = "EKS access entry of the dev deploy role (null when create_dev_deploy_role is false): its Kubernetes group only, no EKS access policy. Pass it to the cluster's access entries; gitops-repo/apps/platform/namespaces/deploy-access.yaml binds the group."
   value       = var.create_dev_deploy_role ? merge(local.deploy_access, { principal_arn = aws_iam_role.dev_deploy[0].arn }) : null
@@ -26,4 +31,9 @@ output "dev_deploy_access_entry" {
 output "prod_deploy_access_entry" {
   description = "EKS access entry of the prod deploy role (null when create_prod_deploy_role is false): its Kubernetes group only, no EKS access policy."
   value       = var.create_prod_deploy_role ? merge(local.deploy_access, { principal_arn = aws_iam_role.prod_deploy[0].arn }) : null
+}
+
+output "preview_access_entry" {
+  description = "EKS access entry of the preview role (null when create_preview_role is false): its Kubernetes group only, no EKS access policy. gitops-repo/apps/platform/namespaces/deploy-access.yaml binds the group to reading Applications in argocd."
+  value       = var.create_preview_role ? merge(local.preview_access, { principal_arn = aws_iam_role.preview[0].arn }) : null
 }

@@ -54,6 +54,12 @@ variable "create_prod_deploy_role" {
   default     = false
 }
 
+variable "create_preview_role" {
+  description = "Create the preview role, trusted only from pull_request runs of this repository: push pr-* images to ecr_repository_arns and read the preview Applications on cluster_name (dev only)."
+  type        = bool
+  default     = false
+}
+
 variable "cluster_name" {
   description = "Name of the EKS cluster the deploy role verifies rollouts on (eks:DescribeCluster for kubeconfig; Kubernetes rights come from an EKS access entry)."
   type        = string
@@ -73,5 +79,21 @@ variable "deploy_kubernetes_group" {
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{0,62}$", var.deploy_kubernetes_group)) && !can(regex("^(system|eks|aws|amazon|iam)[:-]", var.deploy_kubernetes_group))
     error_message = "deploy_kubernetes_group must be a lower-case name (letters, digits, '.', '-') not starting with system, eks, aws, amazon or iam, which EKS reserves."
+  }
+}
+
+variable "preview_kubernetes_group" {
+  description = "Kubernetes group of the preview role (its EKS access entry's kubernetes_groups). gitops-repo/apps/platform/namespaces/deploy-access.yaml binds it by name to reading Applications in argocd: change both together."
+  type        = string
+  default     = "slipway-preview-readers"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{0,62}$", var.preview_kubernetes_group)) && !can(regex("^(system|eks|aws|amazon|iam)[:-]", var.preview_kubernetes_group))
+    error_message = "preview_kubernetes_group must be a lower-case name (letters, digits, '.', '-') not starting with system, eks, aws, amazon or iam, which EKS reserves."
+  }
+
+  validation {
+    condition     = var.preview_kubernetes_group != var.deploy_kubernetes_group
+    error_message = "preview_kubernetes_group must differ from deploy_kubernetes_group: the deploy roles' group may patch the service Applications and proxy to Prometheus, the preview role may only read Applications."
   }
 }

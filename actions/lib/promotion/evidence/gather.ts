@@ -19,7 +19,7 @@ import { describeReason } from '../../provenance/policy.ts';
 import { provenanceVerifier } from '../../provenance/verify-image.ts';
 import type { ProvenanceVerifierOptions, VerifyDigest } from '../../provenance/verify-image.ts';
 import type { ReleaseManifest, ReleaseService } from '../../release/release-manifest.ts';
-import { releaseIdPattern, verifiedMarkerRefusal } from '../../release/release-runs.ts';
+import { verifiedMarkerRefusal } from '../../release/release-runs.ts';
 import type { TrustedRuns, VerifiedMarker } from '../../release/release-runs.ts';
 import { landPromotion } from '../../shell/land-promotion.ts';
 import type { Landing } from '../../shell/land-promotion.ts';
@@ -60,7 +60,6 @@ export async function lookUpReleases(lookup: ReleaseLookup | Unavailable, releas
   const facts: ReleaseFacts = new Map();
   for (const id of [...new Set(releaseIds)].sort()) {
     if ('unavailable' in lookup) facts.set(id, lookup);
-    else if (!releaseIdPattern.test(id)) facts.set(id, { unavailable: `'${id}' is not a release id a Release run could hold` });
     else
       facts.set(id, await releaseArtifacts(lookup.api, id, lookup.trusted).catch((error: unknown) => ({ unavailable: messageOf(error) })));
   }

@@ -11,7 +11,7 @@ import type { EventPayload } from '../action-event.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { insideRoot } from '../workspace-paths.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
-import { choice, InputError, required } from './raw-inputs.ts';
+import { choice, commitField, InputError, required } from './raw-inputs.ts';
 
 export const buildImagesFields = {
   registry: { kind: 'text', input: 'registry' },
@@ -20,6 +20,8 @@ export const buildImagesFields = {
   servicesPath: { kind: 'text', input: 'services-path' },
   sharedPaths: { kind: 'list', input: 'shared-paths', commas: true },
   since: { kind: 'text', input: 'since' },
+  commit: { kind: 'text', input: 'commit' },
+  reuseExisting: { kind: 'flag', input: 'reuse-existing' },
   buildAll: { kind: 'flag', input: 'build-all' },
   context: { kind: 'text', input: 'context' },
   dockerfile: { kind: 'text', input: 'dockerfile' },
@@ -58,7 +60,8 @@ export function parseBuildImagesInputs(
   event: EventPayload,
 ): BuildImagesInputs {
   const registry = required(raw, 'registry');
-  const sha = context.sha ?? '';
+  // The commit checked out: GITHUB_SHA, unless the job checked out another (a pull request's head).
+  const sha = commitField(raw, 'commit') || (context.sha ?? '');
   if (sha === '')
     throw new InputError('GITHUB_SHA is not set: run inside a GitHub Actions job (or set GITHUB_SHA to the commit being built)');
   const pullRequest = (event['pull_request'] as Json | undefined)?.['number'] ?? event['number'];
@@ -79,6 +82,7 @@ export function parseBuildImagesInputs(
       sharedPatterns: raw.list('sharedPaths'),
       since: sinceCommit(raw.text('since'), event),
       buildAll: raw.flag('buildAll') ?? false,
+      reuseExisting: raw.flag('reuseExisting') ?? false,
       context: raw.text('context') || '.',
       dockerfile: raw.text('dockerfile'),
       buildArgs: parseKeyValues(raw.list('buildArgs'), raw.label('buildArgs')),

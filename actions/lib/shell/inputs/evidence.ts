@@ -9,13 +9,13 @@ import { parseRepositoryName } from '../../github/pull-request.ts';
 import type { GitHubRepository } from '../../github/pull-request.ts';
 import { actionsRuns } from '../../github/workflow-runs.ts';
 import type { CollectOptions, EvidenceSource } from '../../promotion/evidence/gather.ts';
-import { releaseIdPattern, releaseRuns } from '../../release/release-runs.ts';
+import { releaseRuns } from '../../release/release-runs.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { insideRoot } from '../workspace-paths.ts';
 import { parseLandingInputs, parsePromoteInputs, promoteFields, sourceFields } from './promote.ts';
 import type { LandingInputs } from './promote.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
-import { InputError, naming } from './raw-inputs.ts';
+import { InputError, naming, releaseIdField } from './raw-inputs.ts';
 
 export const evidenceFields = {
   ...promoteFields,
@@ -26,9 +26,7 @@ export const evidenceFields = {
 
 /** `--release <id>`: the release by id, given alone as the source. */
 function releaseIdSource(raw: RawInputs<typeof evidenceFields>, context: ShellContext): { landing: LandingInputs; source: EvidenceSource } {
-  const releaseId = raw.text('release');
-  if (!releaseIdPattern.test(releaseId))
-    throw new InputError(`${raw.label('release')} '${releaseId}' is not a release id (like 1a2b3c4-20261122T030000Z)`);
+  const releaseId = releaseIdField(raw, 'release');
   const others = sourceFields(raw).given.filter((field) => field !== 'release');
   if (others.length > 0)
     throw new InputError(`give exactly one of ${raw.label('release')} and ${others.map((field) => raw.label(field)).join(', ')}, not both`);

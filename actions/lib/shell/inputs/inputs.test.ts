@@ -8,15 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cliInputs } from '../../../cli/cli-inputs.ts';
-import { createReleaseManifest, formatReleaseManifest } from '../../release/release-manifest.ts';
+import { createReleaseManifest, formatReleaseManifest, releaseManifestSchema } from '../../release/release-manifest.ts';
 import { actionInputs } from '../action-io.ts';
 import { shellContext } from '../shell-context.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { evidenceFields, parseEvidenceInputs } from './evidence.ts';
+import { deploymentStatusFields, parseDeploymentStatusInputs } from './deployment-status.ts';
+import { parsePendingRollbackInputs, pendingRollbackFields } from './pending-rollback.ts';
 import { landingFields, parsePromoteInputs, parseRollbackInputs, promoteFields } from './promote.ts';
 import type { Fields, RawInputs } from './raw-inputs.ts';
-import { InputError } from './raw-inputs.ts';
+import { InputError, releaseId } from './raw-inputs.ts';
+import { parseReleaseRunInputs, releaseRunFields } from './release-run.ts';
 import { parseScanPolicy, scanFields } from './scan.ts';
+import { parseVerifyProvenanceInputs, verifyProvenanceFields } from './verify-provenance.ts';
 import { parseVerifyInputs, parseVerifyTargets, verifyFields } from './verify.ts';
 
 const workspace = mkdtempSync(join(tmpdir(), 'slipway-inputs-'));
@@ -202,6 +206,7 @@ describe('verify inputs, shared by the verify action and slipway verify', () => 
     expect(fromCli).toMatchObject({
       targets: [{ service: 'cart', version: 'v2' }],
       applications: ['cart'],
+      refresh: true,
       timeoutMs: 600_000,
       intervalMs: 10_000,
       soakMs: 300_000,
@@ -250,6 +255,24 @@ describe('verify inputs, shared by the verify action and slipway verify', () => 
     expect(() => parseVerifyInputs(read.action(), context)).toThrow(new InputError(actionError));
     vi.unstubAllEnvs();
     expect(() => parseVerifyInputs(read.cli(), context)).toThrow(new InputError(cliError));
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['', true],
+  ])("the action's refresh input %j: refresh %s (off for an identity that may only read the Applications)", (value, refresh) => {
+    const inputs = { environment: 'dev', 'gitops-commit': sha, services: 'cart=v2', applications: 'preview-pr-7', refresh: value };
+    expect(parseVerifyInputs(fromAction(verifyFields, inputs), context)).toMatchObject({ applications: ['preview-pr-7'], refresh });
+  });
+
+  it('refuses a refresh input that is not true or false, naming it; the CLI has no such flag (it always asks)', () => {
+    const inputs = { environment: 'dev', 'gitops-commit': sha, services: 'cart=v2', refresh: 'no' };
+    expect(() => parseVerifyInputs(fromAction(verifyFields, inputs), context)).toThrow(
+      new InputError("input 'refresh' must be true or false, not 'no'"),
+    );
+    vi.unstubAllEnvs();
+    expect(() => cliInputs(verifyFields, ['dev', '--commit', sha, '--services', 'cart=v2', '--refresh'], {})).toThrow(/--refresh/);
   });
 
   it.each([
@@ -339,5 +362,181 @@ describe('evidence inputs (slipway evidence)', () => {
     expect(() => evidence(['--release', '1a2b3c4-20261122T030000Z', '--from', 'dev'])).toThrow(
       new InputError('give exactly one of --release and --from, not both'),
     );
+  });
+});
+
+describe('the shared checks of ids and URLs', () => {
+  it('a release id is what the release manifest schema calls an id', () => {
+    expect(releaseId.source).toBe(releaseManifestSchema.properties.id.pattern);
+  });
+});
+
+describe('deployment-status inputs (slipway deployment-status), the run from the job when not given', () => {
+  const job = shellContext(
+    {
+      GITHUB_REPOSITORY: 'example/slipway',
+      GITHUB_SHA: sha,
+      GITHUB_RUN_ID: '321',
+      GITHUB_SERVER_URL: 'https://github.example.com/',
+      GITHUB_API_URL: 'http://127.0.0.1:1',
+    },
+    workspace,
+    workspace,
+  );
+  const given = ['--environment', 'production', '--release', '1a2b3c4-20261122T030000Z', '--gitops-commit', 'c'.repeat(40)];
+  const parse = (args: string[], context = job, token = 'ghs_x') =>
+    parseDeploymentStatusInputs(cliInputs(deploymentStatusFields, args, {}), context, token);
+
+  it('reads the record, taking the run, its commit and the repository from the job', () => {
+    expect(parse([...given, '--verification', 'failure', '--rollback', '--url', 'https://shop.example.com'])).toEqual({
+      repository: { owner: 'example', repo: 'slipway', token: 'ghs_x', apiUrl: 'http://127.0.0.1:1' },
+      request: {
+        environment: 'production',
+        releaseId: '1a2b3c4-20261122T030000Z',
+        gitopsCommit: 'c'.repeat(40),
+        rollback: true,
+        verified: false,
+        runId: 321,
+        sha,
+        runUrl: 'https://github.example.com/example/slipway/actions/runs/321',
+        environmentUrl: 'https://shop.example.com',
+      },
+    });
+    const flags = parse([...given, '--verification', 'success', '--run', '9', '--sha', 'd'.repeat(40), '--repository', 'other/shop']);
+    expect(flags.request).toMatchObject({ verified: true, rollback: false, runId: 9, sha: 'd'.repeat(40), environmentUrl: '' });
+    expect(flags.request.runUrl).toBe('https://github.example.com/other/shop/actions/runs/9');
+  });
+
+  it.each<[string[], string, ShellContext?, string?]>([
+    [['--environment', '', '--verification', 'success'], '--environment is required: the GitHub environment of the job (e.g. production)'],
+    [['--environment', 'prod/x', '--verification', 'success'], "--environment 'prod/x' is not a GitHub environment name (e.g. production)"],
+    [['--release', '$(id)', '--verification', 'success'], "--release '$(id)' is not a release id (like 1a2b3c4-20261122T030000Z)"],
+    [['--gitops-commit', 'main', '--verification', 'success'], "--gitops-commit must be a commit SHA (7 to 64 hex characters), not 'main'"],
+    [[], '--verification is required: one of success, failure, cancelled'],
+    [['--verification', 'skipped'], "--verification must be one of success, failure, cancelled, not 'skipped'"],
+    [['--verification', 'success', '--url', 'javascript:alert(1)'], "--url 'javascript:alert(1)' is not an http(s) URL"],
+    [['--verification', 'success', '--run', 'x'], "--run 'x' is not a run id (a positive whole number)"],
+    [
+      ['--verification', 'success'],
+      "GITHUB_RUN_ID '0' is not a run id (a positive whole number)",
+      shellContext({ GITHUB_RUN_ID: '0' }, workspace),
+    ],
+    [['--verification', 'success'], 'give --run (or set GITHUB_RUN_ID): the run whose deployment this is', shellContext({}, workspace)],
+    [['--verification', 'success', '--sha', 'abc1234'], "--sha must be a full commit SHA (40 hex characters), not 'abc1234'"],
+    [
+      ['--verification', 'success'],
+      'give --sha (or set GITHUB_SHA): the commit the run ran for',
+      shellContext({ GITHUB_RUN_ID: '1' }, workspace),
+    ],
+    [
+      ['--verification', 'success'],
+      'give --repository owner/name (or set GITHUB_REPOSITORY)',
+      shellContext({ GITHUB_RUN_ID: '1', GITHUB_SHA: sha }, workspace),
+    ],
+    [
+      ['--verification', 'success'],
+      'set GH_TOKEN (or GITHUB_TOKEN) to a token that may write deployment statuses (permissions: deployments: write)',
+      job,
+      '',
+    ],
+  ])('refuses %j', (args, message, context = job, token = 'ghs_x') => {
+    const flags = [...given];
+    for (let index = 0; index < args.length; index += 2) {
+      const at = flags.indexOf(args[index] ?? '');
+      if (at >= 0) flags.splice(at, 2);
+    }
+    expect(() => parse([...flags, ...args], context, token)).toThrow(new InputError(message));
+  });
+});
+
+describe('verify-provenance inputs (slipway verify-provenance)', () => {
+  const image = `registry.example.com/shop/cart:v2@${digest}`;
+  const parse = (args: string[], token = 'ghs_x') =>
+    parseVerifyProvenanceInputs(
+      cliInputs(verifyProvenanceFields, args, {}),
+      shellContext({ GITHUB_API_URL: 'http://127.0.0.1:1' }, workspace),
+      token,
+    );
+
+  it('reads the images by digest and the verifier: policy, trusted root and cache folder in the working folder, the API', () => {
+    expect(
+      parse([
+        image,
+        image,
+        '--repository',
+        'example/slipway',
+        '--ref',
+        'refs/tags/v1',
+        '--trusted-root',
+        'root.json',
+        '--cache-dir',
+        'cache',
+      ]),
+    ).toEqual({
+      images: [
+        { text: image, digest },
+        { text: image, digest },
+      ],
+      verifier: {
+        repository: 'example/slipway',
+        ref: 'refs/tags/v1',
+        serverUrl: 'https://github.com',
+        trust: { trustedRootFile: join(workspace, 'root.json') },
+        api: { token: 'ghs_x', apiUrl: 'http://127.0.0.1:1' },
+        cacheDirectory: join(workspace, 'cache'),
+      },
+      trustedRoot: 'root.json',
+    });
+    expect(parse([image, '--repository', 'example/slipway'], '')).toMatchObject({
+      verifier: { trust: {}, api: { apiUrl: 'http://127.0.0.1:1' } },
+      trustedRoot: '',
+    });
+  });
+
+  it.each([
+    [['--repository', 'example/slipway'], 'give at least one image by digest (repository@sha256:…)'],
+    [[image], '--repository owner/name is required: the repository whose release workflow must have signed'],
+    [
+      ['registry.example.com/shop/cart:v1', '--repository', 'example/slipway'],
+      "image 'registry.example.com/shop/cart:v1' has no digest; give repository@sha256:… (what runs is the digest, not the tag)",
+    ],
+    [
+      ['Cart@sha256:1', '--repository', 'example/slipway'],
+      "image: 'Cart@sha256:1' is not a valid image reference: the digest 'sha256:1' is not sha256: followed by 64 lowercase hex characters. Expected repository:tag@sha256:<64 hex>.",
+    ],
+    [[image, '--repository', 'example/slipway', '--ref', 'main'], "ref 'main' is not a full git ref such as refs/heads/main"],
+  ])('refuses %j', (args, message) => {
+    expect(() => parse(args)).toThrow(new InputError(message));
+  });
+});
+
+describe('release-run and pending-rollback inputs (the verbs reading workflow runs)', () => {
+  const job = shellContext({ GITHUB_REPOSITORY: 'example/slipway' }, workspace);
+  const repository = { owner: 'example', repo: 'slipway', token: 'ghs_x' };
+
+  it('release-run takes exactly one of a release id and a run id', () => {
+    const parse = (args: string[]) => parseReleaseRunInputs(cliInputs(releaseRunFields, args, {}), job, 'ghs_x');
+    expect(parse(['--release', '1a2b3c4-20261122T030000Z'])).toEqual({ repository, releaseId: '1a2b3c4-20261122T030000Z' });
+    expect(parse(['--run', '77', '--repository', 'other/shop'])).toEqual({
+      repository: { ...repository, owner: 'other', repo: 'shop' },
+      runId: 77,
+    });
+    expect(() => parse([])).toThrow(new InputError('give exactly one of --release and --run'));
+    expect(() => parse(['--release', '1a2b3c4-20261122T030000Z', '--run', '1'])).toThrow(
+      new InputError('give exactly one of --release and --run'),
+    );
+    expect(() => parse(['--run', '1.5'])).toThrow(new InputError("--run '1.5' is not a run id (a positive whole number)"));
+    expect(() => parse(['--release', 'x', '--repository', 'not a repository'])).toThrow(
+      new InputError("--repository: 'not a repository' is not a GitHub repository (owner/name)"),
+    );
+  });
+
+  it('pending-rollback takes one environment of the GitOps tree', () => {
+    const parse = (args: string[]) => parsePendingRollbackInputs(cliInputs(pendingRollbackFields, args, {}), job, 'ghs_x');
+    expect(parse(['prod'])).toEqual({ repository, environment: 'prod' });
+    expect(() => parse(['Prod'])).toThrow(
+      new InputError("<environment> 'Prod' is not an environment name (lowercase letters, digits and '-', e.g. prod)"),
+    );
+    expect(() => parse(['prod', 'dev'])).toThrow(new InputError('give exactly one environment'));
   });
 });

@@ -52,19 +52,36 @@ export const serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** A git commit id: 7 to 64 hex characters. */
 export const commitId = /^[0-9a-f]{7,64}$/i;
 
+/** A whole commit id (SHA-1): what GITHUB_SHA holds. */
+export const fullCommitId = /^[0-9a-f]{40}$/i;
+
+/**
+ * A release id: the `id` pattern of the release manifest schema (actions/schemas/release-manifest.schema.json,
+ * kept equal by inputs.test.ts), e.g. 1a2b3c4-20261122T030000Z.
+ */
+export const releaseId = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Where a field falls back to when it is not given: a variable of the job (read into ShellContext). */
+export interface JobFallback {
+  variable: string;
+  value: string | undefined;
+}
+
 export function required<F extends Fields>(raw: RawInputs<F>, field: keyof F & string, hint = ''): string {
   const value = raw.text(field);
   if (value === '') throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ''}`);
   return value;
 }
 
+/** One of `allowed`; not given: `fallback`, or an error when there is none. */
 export function choice<F extends Fields, T extends string>(
   raw: RawInputs<F>,
   field: keyof F & string,
   allowed: readonly T[],
-  fallback: T,
+  fallback?: T,
 ): T {
   const value = raw.text(field) || fallback;
+  if (value === undefined) throw new InputError(`${raw.label(field)} is required: one of ${allowed.join(', ')}`);
   if (!(allowed as readonly string[]).includes(value))
     throw new InputError(`${raw.label(field)} must be one of ${allowed.join(', ')}, not '${value}'`);
   return value as T;
@@ -85,12 +102,55 @@ export function numberField<F extends Fields>(
   return value;
 }
 
-/** A commit id, or '' when not given. */
-export function commitField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
-  const value = raw.text(field);
-  if (value !== '' && !commitId.test(value))
-    throw new InputError(`${raw.label(field)} must be a commit SHA (7 to 64 hex characters), not '${value}'`);
+/** The field's value and its label, else the job's variable and its name; '' when neither is set. */
+function givenOrJob<F extends Fields>(
+  raw: RawInputs<F>,
+  field: keyof F & string,
+  fallback: JobFallback | undefined,
+): { value: string; label: string } {
+  const given = raw.text(field);
+  if (given !== '' || !fallback?.value) return { value: given, label: raw.label(field) };
+  return { value: fallback.value, label: fallback.variable };
+}
+
+/** A commit id (`full`: all 40 hex characters), or '' when not given. */
+export function commitField<F extends Fields>(
+  raw: RawInputs<F>,
+  field: keyof F & string,
+  options: { full?: boolean; fallback?: JobFallback } = {},
+): string {
+  const { value, label } = givenOrJob(raw, field, options.fallback);
+  const [pattern, rule] = options.full
+    ? [fullCommitId, 'a full commit SHA (40 hex characters)']
+    : [commitId, 'a commit SHA (7 to 64 hex characters)'];
+  if (value !== '' && !pattern.test(value)) throw new InputError(`${label} must be ${rule}, not '${value}'`);
   return value;
+}
+
+/** A text `pattern` matches, or '' when not given; `what` names what it must be (e.g. 'an http(s) URL'). */
+export function matchedField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string, pattern: RegExp, what: string): string {
+  const value = raw.text(field);
+  if (value !== '' && !pattern.test(value)) throw new InputError(`${raw.label(field)} '${value}' is not ${what}`);
+  return value;
+}
+
+/** A release id, or '' when not given. */
+export function releaseIdField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
+  return matchedField(raw, field, releaseId, 'a release id (like 1a2b3c4-20261122T030000Z)');
+}
+
+/** A workflow run id (GITHUB_RUN_ID's kind: a positive whole number), or undefined when not given. */
+export function runIdField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string, fallback?: JobFallback): number | undefined {
+  const { value, label } = givenOrJob(raw, field, fallback);
+  if (value === '') return undefined;
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError(`${label} '${value}' is not a run id (a positive whole number)`);
+  return id;
+}
+
+/** An http(s) URL, or '' when not given. */
+export function httpUrlField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
+  return matchedField(raw, field, /^https?:\/\/\S+$/, 'an http(s) URL');
 }
 
 /** `service=value` entries; `shape` names the value in the error (e.g. 'REPOSITORY:TAG@sha256:…'). */

@@ -121,8 +121,13 @@ run "apply" {
   }
 
   assert {
-    condition     = module.github_oidc.build_push_role_arn != null && module.github_oidc.dev_deploy_role_arn != null && module.github_oidc.prod_deploy_role_arn == null
-    error_message = "dev has the build/push and dev deploy roles, and no prod deploy role."
+    condition     = module.github_oidc.build_push_role_arn != null && module.github_oidc.dev_deploy_role_arn != null && module.github_oidc.preview_role_arn != null && module.github_oidc.prod_deploy_role_arn == null
+    error_message = "dev has the build/push, dev deploy and preview roles, and no prod deploy role."
+  }
+
+  assert {
+    condition     = output.github_preview_role_arn == module.github_oidc.preview_role_arn
+    error_message = "The output github_preview_role_arn (the pull-request workflow's AWS_PREVIEW_ROLE_ARN) is the preview role's ARN."
   }
 
   # The deploy role joins the group that gitops-repo/apps/platform/namespaces/deploy-access.yaml binds
@@ -135,6 +140,18 @@ run "apply" {
   assert {
     condition     = module.eks.access_entries["github-deploy"].principal_arn == module.github_oidc.dev_deploy_role_arn
     error_message = "The github-deploy access entry is dev's deploy role's."
+  }
+
+  # The preview role joins the group gitops-repo/apps/platform/namespaces/deploy-access.yaml lets read
+  # Applications in argocd, and nothing else.
+  assert {
+    condition     = jsonencode(module.eks.access_entries["github-preview"].kubernetes_groups) == jsonencode(["slipway-preview-readers"]) && length(module.eks.access_entries["github-preview"].policy_arns) == 0
+    error_message = "dev's preview role must be in the Kubernetes group slipway-preview-readers only, with no EKS access policy."
+  }
+
+  assert {
+    condition     = module.eks.access_entries["github-preview"].principal_arn == module.github_oidc.preview_role_arn
+    error_message = "The github-preview access entry is the preview role's."
   }
 
   assert {

@@ -118,7 +118,7 @@ run "apply" {
   command = apply
 
   assert {
-    condition     = module.github_oidc.prod_deploy_role_arn != null && module.github_oidc.build_push_role_arn == null && module.github_oidc.dev_deploy_role_arn == null
+    condition     = module.github_oidc.prod_deploy_role_arn != null && module.github_oidc.build_push_role_arn == null && module.github_oidc.dev_deploy_role_arn == null && module.github_oidc.preview_role_arn == null
     error_message = "prod has only the prod deploy role: images are built once, in dev."
   }
 

@@ -1,0 +1,129 @@
+/**
+ * The hourly preview housekeeping (.github/workflows/previews.yml), replayed: its script runs in bash
+ * with a `gh` that speaks to the GitHub API stand-in (actions/test-support/github-pulls-api.ts: list
+ * pull requests with Link-header pages, get a commit, list issue events, remove a label, comment).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
+import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
+import { context, repository, root, Stage, withGitHubApi } from './replay-stage.ts';
+import { StepFailed, replayJob } from './workflow-replay.ts';
+
+const previews = join(root, '.github', 'workflows', 'previews.yml');
+withGitHubApi();
+
+const hours = (count: number): string => new Date(Date.now() - count * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const days = (count: number): string => hours(count * 24);
+
+/** An open pull request of this repository labelled preview, pushed an hour ago. */
+function pull(number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest {
+  return {
+    number,
+    title: `Change ${number}`,
+    branch: `change-${number}`,
+    headSha: number.toString(16).padStart(40, 'a'),
+    headRepository: repository,
+    labels: ['preview'],
+    committedAt: hours(1),
+    comments: [],
+    ...overrides,
+  };
+}
+
+function housekeeping(pulls: StandInPullRequest[], vars: Record<string, string> = {}) {
+  const stage = new Stage(createGitopsRemote(new Map([['README.md', 'The application repository.\n']])));
+  stage.pullRequests.push(...pulls);
+  const replay = replayJob(root, previews, 'expire', context({ event_name: 'schedule', vars }), stage.harness());
+  const step = replay.steps.find((candidate) => candidate.label.startsWith('Take the label off'));
+  return { stage, summary: step?.summary ?? '', gh: stage.ghLog() };
+}
+
+describe('preview housekeeping, replayed against the GitHub API stand-in', () => {
+  it('takes the label off a fork’s pull request and an idle one, with a comment why; keeps a fresh one; leaves unlabelled ones alone', () => {
+    const { stage, summary, gh } = housekeeping([
+      pull(11, { headRepository: 'mallory/slipway' }),
+      pull(12, { committedAt: days(5) }),
+      pull(13, { committedAt: days(1) }),
+      pull(14, { labels: ['bug'], committedAt: days(30) }),
+    ]);
+    expect(stage.pullRequest(11)?.labels).toEqual([]);
+    expect(stage.pullRequest(11)?.comments).toEqual([
+      expect.stringMatching(/^No preview environment: this pull request comes from a fork/),
+    ]);
+    expect(stage.pullRequest(12)?.labels).toEqual([]);
+    expect(stage.pullRequest(12)?.comments).toEqual([
+      expect.stringContaining('no push and no new label for 5 days (the idle timeout is 3 days, PREVIEW_IDLE_DAYS)'),
+    ]);
+    expect(stage.pullRequest(13)).toMatchObject({ labels: ['preview'], comments: [] });
+    expect(stage.pullRequest(14)).toMatchObject({ labels: ['bug'], comments: [] });
+    // A fork's head commit is not looked up, nor is anything of an unlabelled pull request.
+    const commitLookups = gh.filter((args) => args[1]?.includes('/commits/')).map((args) => args[1]);
+    expect(commitLookups).toEqual([`repos/${repository}/commits/${pull(13).headSha}`, `repos/${repository}/commits/${pull(12).headSha}`]);
+    expect(summary).toContain('### Preview housekeeping (idle timeout 3 days)');
+    expect(summary).toMatch(/^- #11: label taken off: this pull request comes from a fork/m);
+    expect(summary).toMatch(/^- #12: label taken off: no push and no new label for 5 days/m);
+    expect(summary).toMatch(/^- #13: kept/m);
+    expect(summary).not.toContain('#14');
+  });
+
+  it('follows the pages of the pull request list (gh api --paginate, Link rel="next")', () => {
+    // 150 open pull requests, newest first as GitHub lists them: the idle and the fork one are on page 2.
+    const many = Array.from({ length: 150 }, (_, index) => pull(index + 1, { labels: [] }));
+    many[2] = pull(3, { committedAt: days(4) });
+    many[6] = pull(7, { headRepository: null });
+    const { stage, gh } = housekeeping(many);
+    expect(gh.filter((args) => args.some((arg) => arg.includes('/pulls?')))).toHaveLength(1);
+    expect(stage.pullRequest(3)?.labels).toEqual([]);
+    // A deleted fork's pull request (head.repo null) counts as a fork's.
+    expect(stage.pullRequest(7)?.comments).toEqual([expect.stringContaining('comes from a fork')]);
+    expect(many.filter((candidate) => stage.pullRequest(candidate.number)?.comments.length)).toHaveLength(2);
+  });
+
+  it('counts the idle time from the later of the last push and the label’s last adding, with PREVIEW_IDLE_DAYS', () => {
+    const { stage, summary } = housekeeping(
+      [
+        // Idle by its commit, but labelled again an hour ago (the comment says that brings it back).
+        pull(21, {
+          committedAt: days(9),
+          events: [
+            { event: 'labeled', label: 'preview', at: days(8) },
+            { event: 'unlabeled', label: 'preview', at: days(2) },
+            { event: 'labeled', label: 'preview', at: hours(1) },
+          ],
+        }),
+        // Another label added lately does not count.
+        pull(22, { committedAt: days(9), events: [{ event: 'labeled', label: 'bug', at: hours(1) }] }),
+        // Just under and just over 7 days.
+        pull(23, { committedAt: hours(7 * 24 - 1) }),
+        pull(24, { committedAt: hours(7 * 24 + 1) }),
+      ],
+      { PREVIEW_IDLE_DAYS: '7' },
+    );
+    expect(stage.pullRequest(21)?.labels).toEqual(['preview']);
+    expect(stage.pullRequest(22)?.labels).toEqual([]);
+    expect(stage.pullRequest(23)?.labels).toEqual(['preview']);
+    expect(stage.pullRequest(24)?.labels).toEqual([]);
+    expect(summary).toMatch(/^- #24: label taken off: no push and no new label for 7 days \(the idle timeout is 7 days/m);
+  });
+
+  it('is not confused by a title or branch name with tabs, quotes or shell syntax', () => {
+    const odd = { title: 'Fix "cart"\t$(touch pwned)\nsecond line', branch: 'fix/`id`;\t$HOME' };
+    const { stage, summary } = housekeeping([pull(31, { ...odd, committedAt: days(6) }), pull(32, { ...odd })]);
+    expect(stage.pullRequest(31)?.labels).toEqual([]);
+    expect(stage.pullRequest(32)?.labels).toEqual(['preview']);
+    expect(summary).not.toContain('pwned');
+  });
+
+  it('says so when no pull request is labelled, and refuses a PREVIEW_IDLE_DAYS that is not a number of days', () => {
+    expect(housekeeping([pull(41, { labels: [] })]).summary).toContain('No open pull request is labelled preview.');
+    let failure: unknown;
+    try {
+      housekeeping([pull(42, { committedAt: days(10) })], { PREVIEW_IDLE_DAYS: '3d' });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(StepFailed);
+    expect((failure as StepFailed).step.stdout).toContain("PREVIEW_IDLE_DAYS must be a whole number of days, not '3d'");
+  });
+});

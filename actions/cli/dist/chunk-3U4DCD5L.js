@@ -1,3 +1,0 @@
-import { createRequire as __slipwayCreateRequire } from 'node:module';
-const require = __slipwayCreateRequire(import.meta.url);
-import{parseRepositoryName}from"./chunk-JQTDJAVL.js";import{UsageError}from"./chunk-LONONLIZ.js";function githubRepository(io,given){let name=given??io.env.GITHUB_REPOSITORY??"";if(name==="")throw new UsageError("give --repository owner/name (or set GITHUB_REPOSITORY)");let token=io.env.GH_TOKEN||io.env.GITHUB_TOKEN||"";if(token==="")throw new UsageError("set GH_TOKEN (or GITHUB_TOKEN) to a token that may read Actions runs (permissions: actions: read)");let apiUrl=io.env.GITHUB_API_URL;return{...parseRepositoryName(name,"--repository"),token,...apiUrl?{apiUrl}:{}}}export{githubRepository};

@@ -1,0 +1,3 @@
+import { createRequire as __slipwayCreateRequire } from 'node:module';
+const require = __slipwayCreateRequire(import.meta.url);
+function shellContext(env,cwd,workspace=env.GITHUB_WORKSPACE||cwd){let serverUrl=(env.GITHUB_SERVER_URL||"https://github.com").replace(/\/$/,""),repository=env.GITHUB_REPOSITORY||void 0,runId=env.GITHUB_RUN_ID||void 0;return{workspace,serverUrl,...env.GITHUB_API_URL?{apiUrl:env.GITHUB_API_URL}:{},...repository?{repository}:{},...env.GITHUB_SHA?{sha:env.GITHUB_SHA}:{},...env.GITHUB_EVENT_NAME?{eventName:env.GITHUB_EVENT_NAME}:{},...env.GITHUB_REF?{ref:env.GITHUB_REF}:{},...runId?{runId}:{},...repository&&runId?{runUrl:`${serverUrl}/${repository}/actions/runs/${runId}`}:{}}}export{shellContext};
