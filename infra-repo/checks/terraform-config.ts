@@ -112,6 +112,36 @@ export function namedBlocks(module: TerraformModule, kind: 'variable' | 'output'
   return result;
 }
 
+/** Every local value of a module by name (all its locals blocks merged). */
+export function moduleLocals(module: TerraformModule): HclBody {
+  return Object.assign({}, ...module.files.flatMap((file) => bodies(file.json.locals)));
+}
+
+/** `${local.<name><accessors>}`; an accessor is .key, ["key"] or [var.x]. */
+const LOCAL_REFERENCE = /\$\{local\.(\w+)((?:\.\w+|\["[^"]*"\]|\[var\.\w+\])*)\}/g;
+const LOCAL_ACCESSOR = /\.(\w+)|\["([^"]*)"\]|\[(var\.\w+)\]/g;
+
+/**
+ * Every value a string can take once its references to locals are replaced: `${local.a}`,
+ * `${local.a.b}`, `${local.a["b"]}`, and `${local.a[var.x]}`, which may be any value of the map
+ * local.a (the variable chooses one). A reference to anything else, or to a local that is not a
+ * string there, stays as written.
+ */
+export function expandLocals(value: string, locals: HclBody, depth = 0): string[] {
+  if (depth > 8) return [value];
+  for (const match of value.matchAll(LOCAL_REFERENCE)) {
+    const [reference, name, accessors] = match as unknown as [string, string, string];
+    let candidates: unknown[] = [locals[name]];
+    for (const [, key, quoted, chosen] of accessors.matchAll(LOCAL_ACCESSOR)) {
+      candidates = candidates.flatMap((v) => (!isBody(v) ? [undefined] : chosen ? Object.values(v) : [v[key ?? quoted ?? '']]));
+    }
+    if (candidates.length === 0 || !candidates.every((v): v is string => typeof v === 'string')) continue;
+    const [before, after] = [value.slice(0, match.index), value.slice(match.index + reference.length)];
+    return candidates.flatMap((v) => expandLocals(before + v + after, locals, depth + 1));
+  }
+  return [value];
+}
+
 /** Blocks with two labels: resource and data. */
 export function typedBlocks(module: TerraformModule, kind: 'resource' | 'data'): TypedBlock[] {
   const result: TypedBlock[] = [];

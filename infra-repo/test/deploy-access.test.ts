@@ -14,7 +14,7 @@ import { serviceProxy } from '../../actions/lib/verify/http-transport.ts';
 import { environmentApplications, environments } from '../../gitops-repo/test/platform-tree.ts';
 import type { Environment } from '../../gitops-repo/test/platform-tree.ts';
 import { deployAccessFindings } from '../checks/deploy-access.ts';
-import { formatFinding, isBody, loadInfraRepo, namedBlocks, parseTerraformModule } from '../checks/terraform-config.ts';
+import { formatFinding, loadInfraRepo, moduleLocals, namedBlocks, parseTerraformModule } from '../checks/terraform-config.ts';
 import type { HclBody, TerraformModule } from '../checks/terraform-config.ts';
 
 const infraRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -29,14 +29,10 @@ beforeAll(async () => {
   repo = await loadInfraRepo(infraRoot);
 });
 
-function localsOf(m: TerraformModule): HclBody {
-  return Object.assign({}, ...m.files.flatMap((f) => (Array.isArray(f.json.locals) ? f.json.locals.filter(isBody) : [])));
-}
-
 /** The Kubernetes groups of a github-oidc access entry local, its variables replaced by their defaults. */
 function accessEntryGroups(local: 'deploy_access' | 'preview_access' = 'deploy_access'): string[] {
   const oidc = module('modules/github-oidc');
-  const access = localsOf(oidc)[local] as HclBody;
+  const access = moduleLocals(oidc)[local] as HclBody;
   return (access.kubernetes_groups as string[]).map((group) => {
     const variable = /^\$\{var\.([\w-]+)\}$/.exec(group)?.[1];
     return variable ? String(namedBlocks(oidc, 'variable').find((v) => v.name === variable)?.body.default) : group;
@@ -186,7 +182,7 @@ describe('the deploy and preview roles get no EKS access policy', () => {
     const oidcCall = (env: string) => namedBlocks(module(`environments/${env}`), 'module').find((c) => c.name === 'github_oidc')?.body;
     expect([oidcCall('dev')?.create_preview_role, oidcCall('prod')?.create_preview_role]).toEqual([true, undefined]);
     for (const local of ['deploy_access', 'preview_access'] as const) {
-      expect(localsOf(module('modules/github-oidc'))[local], local).toEqual({
+      expect(moduleLocals(module('modules/github-oidc'))[local], local).toEqual({
         kubernetes_groups: [`\${var.${local.replace('_access', '')}_kubernetes_group}`],
         policy_associations: {},
       });
@@ -249,7 +245,7 @@ describe('the deploy and preview roles get no EKS access policy', () => {
     const eks = module('modules/eks');
     const variable = namedBlocks(eks, 'variable').find((v) => v.name === 'access_entries')?.body;
     expect(String(variable?.type)).toMatch(/kubernetes_groups\s*=\s*"?\$?\{?optional\(list\(string\)\)/);
-    const translated = (localsOf(eks).access_entries as string).replace(/\s+/g, ' ');
+    const translated = (moduleLocals(eks).access_entries as string).replace(/\s+/g, ' ');
     expect(translated).toContain('kubernetes_groups = entry.kubernetes_groups');
     const call = namedBlocks(eks, 'module').find((c) => c.name === 'eks')?.body;
     expect(call?.access_entries).toBe('${local.access_entries}');

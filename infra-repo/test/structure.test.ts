@@ -11,7 +11,7 @@ import { moduleCallFindings, moduleOutputFindings } from '../checks/module-calls
 import type { ModuleIndex } from '../checks/module-calls.ts';
 import { oidcTrustFindings } from '../checks/oidc-trust.ts';
 import { stateBackendFindings } from '../checks/state-backend.ts';
-import { formatFinding, loadInfraRepo, parseTerraformModule } from '../checks/terraform-config.ts';
+import { expandLocals, formatFinding, loadInfraRepo, moduleLocals, parseTerraformModule } from '../checks/terraform-config.ts';
 import type { Finding, TerraformModule } from '../checks/terraform-config.ts';
 import { loadUpstreamModules, UPSTREAM_INPUTS_DIR } from '../checks/upstream-modules.ts';
 import { constraintHasUpperBound, versionPinFindings } from '../checks/version-pins.ts';
@@ -99,15 +99,18 @@ describe('the infra repository passes every structural check', () => {
     }
   });
 
-  it('the prod deploy role trusts exactly repo:<org>/<repo>:environment:production', () => {
+  it('the prod deploy role trusts exactly <repository>:environment:production, in the one form the repository issues', () => {
     const oidc = byDir.get('modules/github-oidc')!;
     const text = oidc.files.map((f) => f.text).join('\n');
     expect(text).toMatch(
       /resource "aws_iam_role" "prod_deploy"[\s\S]*?assume_role_policy\s*=\s*data\.aws_iam_policy_document\.prod_deploy_trust\.json/,
     );
-    expect(text).toMatch(
-      /data "aws_iam_policy_document" "prod_deploy_trust"[\s\S]*?values\s*=\s*\["repo:\$\{var\.github_org\}\/\$\{var\.github_repo\}:environment:production"\]/,
-    );
+    expect(text).toMatch(/data "aws_iam_policy_document" "prod_deploy_trust"[\s\S]*?values\s*=\s*\[local\.oidc_subjects\.prod_deploy\]/);
+    // One entry, whose value github_subject_format chooses: GitHub's immutable form or the legacy one.
+    expect(expandLocals('${local.oidc_subjects.prod_deploy}', moduleLocals(oidc))).toEqual([
+      'repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@${var.github_repository_id}:environment:production',
+      'repo:${var.github_org}/${var.github_repo}:environment:production',
+    ]);
   });
 
   it('the VPC CNI add-on enforces NetworkPolicies (EKS ignores them by default) and metrics-server feeds the HPAs', () => {
@@ -335,13 +338,86 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
               '["repo:${var.github_org}/${var.github_repo}:environment:production", "repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"]',
             ),
         ) + role('prod_deploy', 'prod_trust'),
-        'prod role "prod_deploy" must be trusted only from repo:<org>/<repo>:environment:production',
+        'prod role "prod_deploy" must be trusted only from repo:<repository>:environment:production',
       ],
       [
         'a prod role trusted from another environment',
         trust('prod_trust', aud + condition('StringEquals', 'sub', '["repo:${var.github_org}/${var.github_repo}:environment:staging"]')) +
           role('prod_deploy', 'prod_trust'),
         'also allows "repo:${var.github_org}/${var.github_repo}:environment:staging"',
+      ],
+      [
+        'an immutable subject whose owner id ends in a wildcard',
+        trust('t', aud + condition('StringLike', 'sub', '["repo:my-org@123456*/slipway@456789:ref:refs/heads/main"]')) + role('build', 't'),
+        'subject "repo:my-org@123456*/slipway@456789:ref:refs/heads/main" is not pinned to one repository and context',
+      ],
+      [
+        'an immutable subject whose repository id is a wildcard',
+        trust(
+          't',
+          aud + condition('StringLike', 'sub', '["repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@*:pull_request"]'),
+        ) + role('preview', 't'),
+        'is not pinned to one repository and context',
+      ],
+      [
+        'an owner id without the repository id (no @-closure)',
+        trust('t', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/slipway:ref:refs/heads/main"]')) + role('build', 't'),
+        'subject "repo:my-org@123456/slipway:ref:refs/heads/main" is not pinned to one repository and context (expected repo:<owner>@<owner id>/<repo>@<repo id>:<context> or repo:<owner>/<repo>:<context>',
+      ],
+      [
+        'an id that is not a number',
+        trust('t', aud + condition('StringEquals', 'sub', '["repo:my-org@my-org/slipway@slipway:ref:refs/heads/main"]')) +
+          role('build', 't'),
+        'is not pinned to one repository and context',
+      ],
+      [
+        'another repository in one of the trust policies',
+        trust('build_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/slipway@456789:ref:refs/heads/main"]')) +
+          trust('preview_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/other@999999:pull_request"]')) +
+          role('build', 'build_trust') +
+          role('preview', 'preview_trust'),
+        'trust policy "preview_trust": subject "repo:my-org@123456/other@999999:pull_request" names another repository than "repo:my-org@123456/slipway@456789:ref:refs/heads/main"',
+      ],
+      [
+        'the same repository name with other ids (a recycled name)',
+        trust('build_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/slipway@456789:ref:refs/heads/main"]')) +
+          trust('dev_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@777/slipway@888:environment:dev"]')) +
+          role('build', 'build_trust') +
+          role('dev_deploy', 'dev_trust'),
+        'subject "repo:my-org@777/slipway@888:environment:dev" names another repository',
+      ],
+      [
+        'both subject forms of one context (the legacy one matches a recycled name)',
+        trust(
+          't',
+          aud +
+            condition(
+              'StringEquals',
+              'sub',
+              '["repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@${var.github_repository_id}:environment:dev", "repo:${var.github_org}/${var.github_repo}:environment:dev"]',
+            ),
+        ) + role('dev_deploy', 't'),
+        'trusts both "repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@${var.github_repository_id}:environment:dev" and "repo:${var.github_org}/${var.github_repo}:environment:dev"',
+      ],
+      [
+        'a prod role trusted from another environment, immutable form',
+        trust('prod_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/slipway@456789:environment:staging"]')) +
+          role('prod_deploy', 'prod_trust'),
+        'also allows "repo:my-org@123456/slipway@456789:environment:staging"',
+      ],
+      [
+        'a subject from a local the check cannot read (a conditional expression)',
+        'locals {\n  subject = var.immutable ? "repo:my-org@1/slipway@2:pull_request" : "repo:my-org/*"\n}\n' +
+          trust('t', aud + condition('StringEquals', 'sub', '[local.subject]')) +
+          role('preview', 't'),
+        '(from ${local.subject}) is not pinned to one repository and context',
+      ],
+      [
+        'a wildcard behind a local map',
+        'locals {\n  prefixes = {\n    immutable = "repo:my-org@1/slipway@2"\n    legacy    = "repo:my-org/*"\n  }\n}\n' +
+          trust('t', aud + condition('StringLike', 'sub', '["${local.prefixes[var.format]}:pull_request"]')) +
+          role('preview', 't'),
+        'subject "repo:my-org/*:pull_request" (from ${local.prefixes[var.format]}:pull_request) is not pinned',
       ],
       [
         'an inline trust policy',
@@ -363,6 +439,46 @@ describe('each check fails on a broken snippet and passes the fixed one', () => 
         role('build_push', 'build_trust') +
         role('prod_deploy', 'prod_trust');
       expect(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': text }))).toEqual([]);
+    });
+
+    it('immutable subjects pass, with literal ids or variables', async () => {
+      const text =
+        trust('build_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/slipway@456789:ref:refs/heads/main"]')) +
+        trust('prod_trust', aud + condition('StringEquals', 'sub', '["repo:my-org@123456/slipway@456789:environment:production"]')) +
+        role('build_push', 'build_trust') +
+        role('prod_deploy', 'prod_trust');
+      expect(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': text }))).toEqual([]);
+      const variables = trust(
+        'prod_trust',
+        aud +
+          condition(
+            'StringEquals',
+            'sub',
+            '["repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@${var.github_repository_id}:environment:production"]',
+          ),
+      );
+      expect(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': variables + role('prod_deploy', 'prod_trust') }))).toEqual(
+        [],
+      );
+    });
+
+    it('subjects from one local, the form chosen by a variable, pass: every form the variable may choose is checked', async () => {
+      const locals =
+        'locals {\n  prefixes = {\n    immutable = "repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@${var.github_repository_id}"\n    legacy    = "repo:${var.github_org}/${var.github_repo}"\n  }\n  prefix = local.prefixes[var.github_subject_format]\n  subjects = {\n    build  = "${local.prefix}:ref:refs/heads/main"\n    prod   = "${local.prefix}:environment:production"\n  }\n}\n';
+      const text =
+        locals +
+        trust('build_trust', aud + condition('StringEquals', 'sub', '[local.subjects.build]')) +
+        trust('prod_trust', aud + condition('StringEquals', 'sub', '[local.subjects["prod"]]')) +
+        role('build_push', 'build_trust') +
+        role('prod_deploy', 'prod_trust');
+      expect(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': text }))).toEqual([]);
+      // The same local naming main for prod: both forms are found.
+      const broken = text.replace('prod   = "${local.prefix}:environment:production"', 'prod   = "${local.prefix}:ref:refs/heads/main"');
+      const found = messages(oidcTrustFindings(await snippet('modules/github-oidc', { 'main.tf': broken })));
+      expectFindingWith(
+        found,
+        'also allows "repo:${var.github_org}@${var.github_owner_id}/${var.github_repo}@${var.github_repository_id}:ref:refs/heads/main", "repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"',
+      );
     });
   });
 });

@@ -7,26 +7,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
+import { releasePolicyName } from './kind-admission.ts';
 import type { Environment, Json } from './admission-tree.ts';
 import {
   application,
   environments,
   gitops,
   kyvernoGlobMatches,
+  policyCrd,
+  policyNamed,
   policyRuleProblems,
   readYaml,
   renderAdmissionPolicy,
   repository,
   shopImages,
-  upstream,
+  validateAgainstPolicyCrd,
 } from './admission-tree.ts';
 
-const crd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
-const validateAgainstCrd = crdValidator(crd.openAPIV3Schema as Json, `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`);
-
 const chartFolder = 'apps/platform/admission-policy';
-const identity = readYaml(`${chartFolder}/values.yaml`).identity as { repository: string; workflow: string; ref: string };
+const identity = readYaml(`${chartFolder}/values.yaml`).identity as {
+  repository: string;
+  workflow: string;
+  ref: string;
+  previewWorkflow: string;
+};
 const subjectOf = (id: typeof identity) => `https://github.com/${id.repository}/${id.workflow}@${id.ref}`;
 
 const rendered = {} as Record<Environment, Json[]>;
@@ -40,21 +44,21 @@ afterAll(() => {
   for (const folder of scratch.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-const policy = (environment: Environment): Json => rendered[environment][0] as Json;
+const policy = (environment: Environment): Json => policyNamed(rendered[environment], releasePolicyName);
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('the admission policy for the shop images', () => {
-  it('renders one ImageValidatingPolicy per environment, of a CRD version the pinned Kyverno serves', () => {
+  it('renders the release policy in both environments (and the preview policy in dev only), of a CRD version the pinned Kyverno serves', () => {
+    const served = `${String(policyCrd.group)}/${String(policyCrd.version)} ${String(policyCrd.kind)}`;
     for (const environment of environments) {
-      expect(rendered[environment].map((object) => `${String(object.apiVersion)} ${String(object.kind)}`)).toEqual([
-        `${String(crd.group)}/${String(crd.version)} ${String(crd.kind)}`,
-      ]);
+      for (const object of rendered[environment]) expect(`${String(object.apiVersion)} ${String(object.kind)}`).toBe(served);
     }
-    expect(crd.served).toBe(true);
+    expect(rendered.prod.map((object) => String(object.metadata.name))).toEqual([releasePolicyName]);
+    expect(policyCrd.served).toBe(true);
   });
 
   it.each(environments)('%s: validates against the CRD schema of Kyverno v1.19.0, and names only what it declares', (environment) => {
-    expect(validateAgainstCrd(policy(environment))).toEqual([]);
+    expect(validateAgainstPolicyCrd(policy(environment))).toEqual([]);
     expect(policyRuleProblems(policy(environment))).toEqual([]);
   });
 
@@ -97,8 +101,14 @@ describe('the admission policy for the shop images', () => {
   it("the identity is this repository's release workflow on main", () => {
     const repoUrl = String(application('prod', 'admission-policy').spec.source.repoURL);
     expect(`https://github.com/${identity.repository}.git`).toBe(repoUrl);
-    expect(identity).toEqual({ repository: identity.repository, workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' });
+    expect(identity).toEqual({
+      repository: identity.repository,
+      workflow: '.github/workflows/release.yml',
+      ref: 'refs/heads/main',
+      previewWorkflow: '.github/workflows/pull-request.yml',
+    });
     expect(existsSync(join(repository, identity.workflow))).toBe(true);
+    expect(existsSync(join(repository, identity.previewWorkflow))).toBe(true);
   });
 
   it("takes the identity and the images from the chart's values.yaml alone, for both environments", async () => {
@@ -108,21 +118,33 @@ describe('the admission policy for the shop images', () => {
         'releaseName',
         'valueFiles',
       ]);
+      // An environment sets its mode and (dev) that it runs previews, never an identity or images.
       for (const file of source.helm.valueFiles as string[])
-        expect(Object.keys(readYaml(`${chartFolder}/${file}`)), `${chartFolder}/${file}`).toEqual(['mode']);
+        expect(Object.keys(readYaml(`${chartFolder}/${file}`)), `${chartFolder}/${file}`).toEqual(
+          environment === 'dev' ? ['mode', 'previews'] : ['mode'],
+        );
     }
     // Change it in that one place: both environments follow.
     const folder = mkdtempSync(join(tmpdir(), 'slipway-admission-'));
     scratch.push(folder);
     cpSync(join(gitops, chartFolder), folder, { recursive: true });
     const values = parse(readFileSync(join(folder, 'values.yaml'), 'utf8')) as Json;
-    const fork = { repository: 'someone/fork', workflow: '.github/workflows/ship.yml', ref: 'refs/heads/trunk' };
+    const fork = {
+      repository: 'someone/fork',
+      workflow: '.github/workflows/ship.yml',
+      ref: 'refs/heads/trunk',
+      previewWorkflow: '.github/workflows/checks.yml',
+    };
     writeFileSync(join(folder, 'values.yaml'), stringify({ ...values, identity: fork, images: ['registry.example/fork/*'] }));
     for (const environment of environments) {
-      const [changed] = await renderAdmissionPolicy(environment, folder);
-      expect(changed?.spec.matchImageReferences).toEqual([{ glob: 'registry.example/fork/*' }]);
-      expect(changed?.spec.attestors[0].cosign.keyless.identities[0].subject).toBe(subjectOf(fork));
+      const policies = await renderAdmissionPolicy(environment, folder);
+      for (const changed of policies) expect(changed.spec.matchImageReferences).toEqual([{ glob: 'registry.example/fork/*' }]);
+      expect(policyNamed(policies, releasePolicyName).spec.attestors[0].cosign.keyless.identities[0].subject).toBe(subjectOf(fork));
     }
+    const preview = policyNamed(await renderAdmissionPolicy('dev', folder), 'preview-build-provenance');
+    expect(preview.spec.attestors[0].cosign.keyless.identities[0].subjectRegExp).toBe(
+      '^https://github\\.com/someone/fork/\\.github/workflows/checks\\.yml@refs/pull/[1-9][0-9]*/merge$',
+    );
   });
 
   it.each(environments)(
@@ -159,7 +181,7 @@ describe('the checks above refuse a broken policy', () => {
   it('a validation action the CRD does not know', () => {
     const enforce = copy(policy('prod'));
     enforce.spec.validationActions = ['Enforce'];
-    expect(validateAgainstCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([
+    expect(validateAgainstPolicyCrd(enforce).map(({ field, kind }) => ({ field, kind }))).toEqual([
       { field: 'spec.validationActions[0]', kind: 'schema' },
     ]);
   });
@@ -167,7 +189,7 @@ describe('the checks above refuse a broken policy', () => {
   it('a misspelled field, as strict field validation would', () => {
     const typo = copy(policy('prod'));
     typo.spec.validationConfigurations = { mutateDigests: false };
-    expect(validateAgainstCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([
+    expect(validateAgainstPolicyCrd(typo).map(({ field, kind }) => ({ field, kind }))).toEqual([
       { field: 'spec.validationConfigurations.mutateDigests', kind: 'unknown-field' },
     ]);
   });

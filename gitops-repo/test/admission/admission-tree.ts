@@ -3,9 +3,11 @@
  * admission policy rendered the way Argo CD renders it (the real helm), Kyverno's values, the
  * platform's namespaces, and the upstream facts recorded under upstream/.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { generateApplications } from '../../../actions/lib/validate/argo/application-set.ts';
+import { crdValidator } from '../../../actions/lib/validate/crd-schema.ts';
 import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
 import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
 
@@ -20,6 +22,13 @@ export const readYaml = (path: string): Json => parse(readFileSync(join(gitops, 
 export const readYamlDocuments = (path: string): Json[] =>
   parseAllDocuments(readFileSync(join(gitops, path), 'utf8')).map((doc) => doc.toJS() as Json);
 export const upstream = (file: string): Json => JSON.parse(readFileSync(join(gitops, 'test/admission/upstream', file), 'utf8')) as Json;
+
+/** The ImageValidatingPolicy CRD version recorded from Kyverno v1.19.0, and a validator of objects against its schema. */
+export const policyCrd = upstream('imagevalidatingpolicy-v1.json').crd as Json;
+export const validateAgainstPolicyCrd = crdValidator(
+  policyCrd.openAPIV3Schema as Json,
+  `${String(policyCrd.group)}/${String(policyCrd.version)} ${String(policyCrd.kind)}`,
+);
 
 export const application = (environment: Environment, name: string): Json => readYaml(`environments/${environment}/platform/${name}.yaml`);
 
@@ -45,6 +54,60 @@ export async function renderAdmissionPolicy(environment: Environment, chartDir?:
   return parseAllDocuments(result.manifest)
     .map((doc) => doc.toJS() as Json)
     .filter((object) => object?.kind === 'ImageValidatingPolicy');
+}
+
+/** The policy of that name among the rendered ones; an error naming the names rendered if none. */
+export function policyNamed(policies: Json[], name: string): Json {
+  const policy = policies.find((candidate) => candidate.metadata?.name === name);
+  if (!policy) throw new Error(`no ImageValidatingPolicy ${name} (rendered: ${policies.map((p) => String(p.metadata?.name)).join(', ')})`);
+  return policy;
+}
+
+/**
+ * The objects of a preview's namespace chart, rendered the way the previews ApplicationSet
+ * (environments/dev/previews.yaml) renders them for the sample pull request the validator uses
+ * (its pull-request generator's documented parameters).
+ */
+export async function renderPreviewNamespace(): Promise<{ destination: string; objects: Json[] }> {
+  const applicationSet = readYamlDocuments('environments/dev/previews.yaml').find((object) => object?.kind === 'ApplicationSet') as Json;
+  const { applications, problems } = generateApplications(applicationSet);
+  const app = applications[0]?.application as Json | undefined;
+  if (problems.length > 0 || !app) throw new Error(`the previews ApplicationSet does not generate: ${JSON.stringify(problems)}`);
+  const source = (app.spec.sources as Json[]).find((candidate) => candidate.path === 'gitops-repo/apps/preview/namespace') as Json;
+  const destination = String(app.spec.destination.namespace);
+  const result = await renderChart(findHelm(), {
+    chartDir: join(repository, source.path as string),
+    releaseName: source.helm.releaseName as string,
+    namespace: destination,
+    valueFiles: [],
+    inlineValues: [source.helm.valuesObject],
+    parameters: [],
+  });
+  if (!result.ok) throw new Error(`the preview namespace chart does not render: ${result.error}`);
+  return {
+    destination,
+    objects: parseAllDocuments(result.manifest)
+      .map((doc) => doc.toJS() as Json)
+      .filter((object) => object !== null),
+  };
+}
+
+/**
+ * Every Namespace object written as YAML in the GitOps tree (chart templates are not YAML and are
+ * rendered by the tests that read them), with the file it is in.
+ */
+export function declaredNamespaces(): { file: string; namespace: Json }[] {
+  const files = (folder: string): string[] =>
+    readdirSync(join(gitops, folder)).flatMap((entry) => {
+      const path = folder ? `${folder}/${entry}` : entry;
+      if (statSync(join(gitops, path)).isDirectory()) return entry === 'templates' || entry === 'node_modules' ? [] : files(path);
+      return /\.ya?ml$/.test(entry) ? [path] : [];
+    });
+  return files('').flatMap((file) =>
+    readYamlDocuments(file)
+      .filter((object) => object?.kind === 'Namespace')
+      .map((namespace) => ({ file, namespace })),
+  );
 }
 
 /** The Kyverno values an environment's Application gives the chart, merged in order. */

@@ -17,7 +17,15 @@ import { parseAllDocuments } from 'yaml';
 import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
 import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
 import type { Json, Mode } from './kind-admission.ts';
-import { checkPolicy, judge, parseCheckImage, registryEgressPolicy, unattestedPod, valuesFileOfMode } from './kind-admission.ts';
+import {
+  checkPolicy,
+  judge,
+  parseCheckImage,
+  registryEgressPolicy,
+  releasePolicyName,
+  unattestedPod,
+  valuesFileOfMode,
+} from './kind-admission.ts';
 
 const chartDir = new URL('../../apps/platform/admission-policy', import.meta.url).pathname;
 const attempts = 3;
@@ -50,8 +58,8 @@ async function renderPolicy(mode: Mode): Promise<Json> {
   if (!result.ok) throw new Error(`the admission policy does not render with ${valuesFileOfMode[mode]}: ${result.error}`);
   const policy = parseAllDocuments(result.manifest)
     .map((doc) => doc.toJS() as Json)
-    .find((object) => object?.kind === 'ImageValidatingPolicy');
-  if (!policy) throw new Error(`no ImageValidatingPolicy rendered with ${valuesFileOfMode[mode]}`);
+    .find((object) => object?.kind === 'ImageValidatingPolicy' && object.metadata?.name === releasePolicyName);
+  if (!policy) throw new Error(`no ImageValidatingPolicy ${releasePolicyName} rendered with ${valuesFileOfMode[mode]}`);
   return policy;
 }
 

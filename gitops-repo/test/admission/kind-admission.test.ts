@@ -4,15 +4,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateObject } from '../../../actions/lib/validate/object-schema.ts';
 import type { Json } from './admission-tree.ts';
-import { application, kyvernoGlobMatches, renderAdmissionPolicy } from './admission-tree.ts';
-import { checkPolicy, judge, parseCheckImage, registryEgressPolicy, unattestedPod, valuesFileOfMode } from './kind-admission.ts';
+import { application, kyvernoGlobMatches, policyNamed, renderAdmissionPolicy } from './admission-tree.ts';
+import {
+  checkPolicy,
+  judge,
+  parseCheckImage,
+  registryEgressPolicy,
+  releasePolicyName,
+  unattestedPod,
+  valuesFileOfMode,
+} from './kind-admission.ts';
 
 const image = `172.18.0.2:5000/slipway/cart@sha256:${'c'.repeat(64)}`;
 const policies = {} as Record<'audit' | 'enforce', Json>;
 
 beforeAll(async () => {
-  policies.audit = (await renderAdmissionPolicy('dev'))[0] as Json;
-  policies.enforce = (await renderAdmissionPolicy('prod'))[0] as Json;
+  policies.audit = policyNamed(await renderAdmissionPolicy('dev'), releasePolicyName);
+  policies.enforce = policyNamed(await renderAdmissionPolicy('prod'), releasePolicyName);
 });
 
 describe('the kind admission check', () => {
@@ -36,7 +44,15 @@ describe('the kind admission check', () => {
     (mode) => {
       const check = checkPolicy(policies[mode], mode, '172.18.0.2:5000/slipway/cart');
       expect(check.metadata).toEqual({ name: `kind-admission-check-${mode}` });
-      for (const field of ['validationActions', 'failurePolicy', 'attestors', 'attestations', 'validations', 'validationConfigurations']) {
+      for (const field of [
+        'validationActions',
+        'failurePolicy',
+        'matchConstraints',
+        'attestors',
+        'attestations',
+        'validations',
+        'validationConfigurations',
+      ]) {
         expect(check.spec[field], field).toEqual(policies[mode].spec[field]);
       }
       const [glob] = (check.spec.matchImageReferences as Json[]).map((entry) => String(entry.glob));

@@ -11,6 +11,9 @@ export type Json = Record<string, any>; // eslint-disable-line @typescript-eslin
 
 export type Mode = 'audit' | 'enforce';
 
+/** The release policy's name (templates/image-validating-policy.yaml): the one the check tries in `shop`. */
+export const releasePolicyName = 'shop-build-provenance';
+
 /** Which values file of the admission-policy chart gives each mode (as the environments do). */
 export const valuesFileOfMode: Record<Mode, string> = { audit: 'values-dev.yaml', enforce: 'values-prod.yaml' };
 

@@ -62,3 +62,8 @@ output "kyverno_role_arn" {
   description = "Pod Identity role of Kyverno's admission controller in dev (ECR read-only, to verify the shop images' attestations)."
   value       = module.controller_iam.kyverno_role_arn
 }
+
+output "github_oidc_subject_prefix" {
+  description = "OIDC subject prefix the GitHub roles trust; it must equal gh api repos/OWNER/REPO/actions/oidc/customization/sub --jq .sub_claim_prefix, or no workflow can assume them."
+  value       = module.github_oidc.subject_prefix
+}

@@ -18,6 +18,21 @@ variable "github_repo" {
   type        = string
 }
 
+variable "github_owner_id" {
+  description = "Numeric id of the repository's owner (gh api repos/OWNER/REPO --jq .owner.id): part of GitHub's immutable OIDC subject."
+  type        = number
+}
+
+variable "github_repository_id" {
+  description = "Numeric id of the repository (gh api repos/OWNER/REPO --jq .id): part of GitHub's immutable OIDC subject."
+  type        = number
+}
+
+variable "github_subject_format" {
+  description = "OIDC subject form the repository issues, the only one the roles trust: \"immutable\" when gh api repos/OWNER/REPO/actions/oidc/customization/sub --jq .sub_claim_prefix prints repo:OWNER@OWNER-ID/REPO@REPO-ID, \"legacy\" when it prints repo:OWNER/REPO."
+  type        = string
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the account's GitHub OIDC provider here (true unless the account already has one)."
   type        = bool

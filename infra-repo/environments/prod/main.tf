@@ -24,6 +24,9 @@ module "github_oidc" {
 
   github_org              = var.github_org
   github_repo             = var.github_repo
+  github_owner_id         = var.github_owner_id
+  github_repository_id    = var.github_repository_id
+  github_subject_format   = var.github_subject_format
   name_prefix             = "slipway"
   create_oidc_provider    = var.create_github_oidc_provider
   create_prod_deploy_role = true

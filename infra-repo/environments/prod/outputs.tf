@@ -52,3 +52,8 @@ output "kyverno_role_arn" {
   description = "Pod Identity role of Kyverno's admission controller in prod (ECR read-only, to verify the shop images' attestations): list it in dev's ecr_pull_principal_arns when prod has its own account."
   value       = module.controller_iam.kyverno_role_arn
 }
+
+output "github_oidc_subject_prefix" {
+  description = "OIDC subject prefix the GitHub roles trust; it must equal gh api repos/OWNER/REPO/actions/oidc/customization/sub --jq .sub_claim_prefix, or no workflow can assume them."
+  value       = module.github_oidc.subject_prefix
+}

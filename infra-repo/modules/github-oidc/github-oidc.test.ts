@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { childBlocks, loadTerraformModule, namedBlocks, typedBlocks } from '../../checks/terraform-config.ts';
+import { childBlocks, expandLocals, loadTerraformModule, moduleLocals, namedBlocks, typedBlocks } from '../../checks/terraform-config.ts';
 import type { HclBody, TerraformModule } from '../../checks/terraform-config.ts';
 
 const infraRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,32 +23,64 @@ function policyDocument(name: string): HclBody {
   return document?.body ?? {};
 }
 
-function subjects(document: string): string[] {
+/** The `sub` entries of a trust policy, each with the values github_subject_format may give it (subjects.tf). */
+function subjects(document: string): string[][] {
   return childBlocks(policyDocument(document), 'statement').flatMap((statement) =>
     childBlocks(statement, 'condition')
       .filter((condition) => condition['variable'] === 'token.actions.githubusercontent.com:sub')
-      .flatMap((condition) => condition['values'] as string[]),
+      .flatMap((condition) => (condition['values'] as string[]).map((entry) => expandLocals(entry, moduleLocals(oidc)))),
   );
 }
+
+/** One entry: GitHub's immutable subject of this repository, or the legacy one, with the given context. */
+const inOneForm = (context: string) => [
+  [
+    `repo:\${var.github_org}@\${var.github_owner_id}/\${var.github_repo}@\${var.github_repository_id}:${context}`,
+    `repo:\${var.github_org}/\${var.github_repo}:${context}`,
+  ],
+];
 
 const resource = (type: string, name: string) => typedBlocks(oidc, 'resource').find((r) => r.type === type && r.name === name)?.body;
 const variableDefault = (name: string) => namedBlocks(oidc, 'variable').find((v) => v.name === name)?.body['default'];
 
-describe('who may assume the deploy roles', () => {
+describe('who may assume the roles', () => {
+  it('build/push: only a push to main', () => {
+    expect(subjects('build_push_trust')).toEqual(inOneForm('ref:refs/heads/main'));
+  });
+
   it('dev: only a job bound to the dev environment, not any job of main', () => {
-    expect(subjects('dev_deploy_trust')).toEqual(['repo:${var.github_org}/${var.github_repo}:environment:dev']);
+    expect(subjects('dev_deploy_trust')).toEqual(inOneForm('environment:dev'));
   });
 
   it('prod: only a job bound to the production environment', () => {
-    expect(subjects('prod_deploy_trust')).toEqual(['repo:${var.github_org}/${var.github_repo}:environment:production']);
+    expect(subjects('prod_deploy_trust')).toEqual(inOneForm('environment:production'));
+  });
+
+  it('every trust policy takes its subject from local.oidc_subjects, the one place subjects are built', () => {
+    const documents = typedBlocks(oidc, 'data').filter((d) => d.type === 'aws_iam_policy_document' && d.name.endsWith('_trust'));
+    const entries = documents.flatMap((d) =>
+      childBlocks(d.body, 'statement').flatMap((s) =>
+        childBlocks(s, 'condition')
+          .filter((c) => c['variable'] === 'token.actions.githubusercontent.com:sub')
+          .map((c) => [d.name, c['values']]),
+      ),
+    );
+    expect(entries.sort()).toEqual([
+      ['build_push_trust', ['${local.oidc_subjects.build_push}']],
+      ['dev_deploy_trust', ['${local.oidc_subjects.dev_deploy}']],
+      ['preview_trust', ['${local.oidc_subjects.preview}']],
+      ['prod_deploy_trust', ['${local.oidc_subjects.prod_deploy}']],
+    ]);
+    expect(moduleLocals(oidc)['oidc_subject_prefix']).toBe('${local.oidc_subject_prefixes[var.github_subject_format]}');
   });
 });
 
 describe('the preview role (pull-request workflow, job preview; dev only)', () => {
   it("is trusted only from this repository's pull_request runs: GitHub's sub for a pull_request job without an environment", () => {
     // github/docs content/actions/reference/security/oidc.md, "Filtering for pull_request events":
-    // syntax repo:ORG-NAME/REPO-NAME:pull_request.
-    expect(subjects('preview_trust')).toEqual(['repo:${var.github_org}/${var.github_repo}:pull_request']);
+    // syntax repo:ORG-NAME/REPO-NAME:pull_request; "Immutable subject claims": the repository part is
+    // OWNER@OWNER-ID/REPO@REPO-ID for repositories that issue the immutable form.
+    expect(subjects('preview_trust')).toEqual(inOneForm('pull_request'));
     const audience = childBlocks(policyDocument('preview_trust'), 'statement').flatMap((s) =>
       childBlocks(s, 'condition').filter((c) => c['variable'] === 'token.actions.githubusercontent.com:aud'),
     );
@@ -112,8 +144,7 @@ describe('what the deploy roles may do in the cluster', () => {
   it('their access entries name a Kubernetes group and no EKS access policy (none grants Argo CD Applications; Edit in argocd would control Argo CD)', () => {
     const text = oidc.files.map((file) => file.text).join('\n');
     expect(text).not.toMatch(/AmazonEKS(Edit|Admin|ClusterAdmin)Policy"/);
-    const locals = oidc.files.flatMap((file) => (Array.isArray(file.json['locals']) ? (file.json['locals'] as HclBody[]) : []));
-    expect(locals.find((block) => 'deploy_access' in block)?.['deploy_access']).toEqual({
+    expect(moduleLocals(oidc)['deploy_access']).toEqual({
       kubernetes_groups: ['${var.deploy_kubernetes_group}'],
       policy_associations: {},
     });

@@ -1,7 +1,8 @@
 # GitHub Actions reach AWS with OIDC: a workflow with `permissions: id-token: write`
 # gets a token signed by GitHub and exchanges it for a role's short-lived
 # credentials (aws-actions/configure-aws-credentials). No access keys exist.
-# Every trust policy pins the audience and the exact `sub` claim of the repository.
+# Every trust policy pins the audience and the exact `sub` claim of the repository, in the one form
+# the repository issues (subjects.tf).
 
 data "aws_partition" "current" {}
 
@@ -55,7 +56,7 @@ data "aws_iam_policy_document" "build_push_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_org}/${var.github_repo}:ref:refs/heads/main"]
+      values   = [local.oidc_subjects.build_push]
     }
   }
 }
@@ -136,7 +137,7 @@ data "aws_iam_policy_document" "dev_deploy_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_org}/${var.github_repo}:environment:dev"]
+      values   = [local.oidc_subjects.dev_deploy]
     }
   }
 }
@@ -161,7 +162,7 @@ data "aws_iam_policy_document" "prod_deploy_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_org}/${var.github_repo}:environment:production"]
+      values   = [local.oidc_subjects.prod_deploy]
     }
   }
 }
@@ -217,9 +218,9 @@ resource "aws_iam_role_policy" "prod_deploy" {
 # assumes (GitHub variable AWS_PREVIEW_ROLE_ARN); dev only.
 #
 # Trusted subject: the default `sub` of a job run for a pull_request event that references no
-# environment is repo:<owner>/<repo>:pull_request (GitHub Docs, "OpenID Connect reference", Example
-# subject claims, "Filtering for pull_request events"; github/docs
-# content/actions/reference/security/oidc.md). Only pull_request: a push to a branch, a tag or a
+# environment is repo:<repository>:pull_request, <repository> in the form the repository issues
+# (subjects.tf; GitHub Docs, "OpenID Connect reference", Example subject claims, "Filtering for
+# pull_request events"; github/docs content/actions/reference/security/oidc.md). Only pull_request: a push to a branch, a tag or a
 # job bound to an environment has another subject. A pull request from a fork never gets a token
 # at all: a fork's run cannot be granted a write permission such as `id-token: write` (GitHub Docs,
 # "Workflow syntax", "Changing the permissions in a forked repository"; keep "Send write tokens to
@@ -244,7 +245,7 @@ data "aws_iam_policy_document" "preview_trust" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_org}/${var.github_repo}:pull_request"]
+      values   = [local.oidc_subjects.preview]
     }
   }
 }

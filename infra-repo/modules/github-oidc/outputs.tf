@@ -37,3 +37,13 @@ output "preview_access_entry" {
   description = "EKS access entry of the preview role (null when create_preview_role is false): its Kubernetes group only, no EKS access policy. gitops-repo/apps/platform/namespaces/deploy-access.yaml binds the group to reading Applications in argocd."
   value       = var.create_preview_role ? merge(local.preview_access, { principal_arn = aws_iam_role.preview[0].arn }) : null
 }
+
+output "subject_prefix" {
+  description = "The OIDC subject prefix every role trusts (repo:OWNER@OWNER-ID/REPO@REPO-ID or repo:OWNER/REPO, as github_subject_format says). It must equal the repository's sub_claim_prefix: gh api repos/OWNER/REPO/actions/oidc/customization/sub --jq .sub_claim_prefix."
+  value       = local.oidc_subject_prefix
+}
+
+output "trusted_subjects" {
+  description = "The exact `sub` each role trusts, by role (build_push, dev_deploy, prod_deploy, preview), whether or not the role is created."
+  value       = local.oidc_subjects
+}

@@ -18,6 +18,36 @@ variable "github_repo" {
   }
 }
 
+variable "github_owner_id" {
+  description = "Numeric id of the account that owns the repository: `gh api repos/OWNER/REPO --jq .owner.id`. Part of GitHub's immutable OIDC subject (repo:OWNER@OWNER-ID/REPO@REPO-ID:...); an id never changes and is never reused, unlike a name."
+  type        = number
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*$", tostring(var.github_owner_id)))
+    error_message = "github_owner_id must be the owner's numeric id, a whole number above 0 (gh api repos/OWNER/REPO --jq .owner.id)."
+  }
+}
+
+variable "github_repository_id" {
+  description = "Numeric id of the repository: `gh api repos/OWNER/REPO --jq .id`. Part of GitHub's immutable OIDC subject."
+  type        = number
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*$", tostring(var.github_repository_id)))
+    error_message = "github_repository_id must be the repository's numeric id, a whole number above 0 (gh api repos/OWNER/REPO --jq .id)."
+  }
+}
+
+variable "github_subject_format" {
+  description = "The form of the OIDC `sub` claim the repository issues, and the only one its roles trust: \"immutable\" (repo:OWNER@OWNER-ID/REPO@REPO-ID:..., the default of repositories created after 2026-07-15 and of those that opted in) or \"legacy\" (repo:OWNER/REPO:...). Read it: `gh api repos/OWNER/REPO/actions/oidc/customization/sub --jq .sub_claim_prefix`; output subject_prefix must equal it."
+  type        = string
+
+  validation {
+    condition     = contains(["immutable", "legacy"], var.github_subject_format)
+    error_message = "github_subject_format must be \"immutable\" (sub_claim_prefix is repo:OWNER@OWNER-ID/REPO@REPO-ID) or \"legacy\" (sub_claim_prefix is repo:OWNER/REPO); read it with gh api repos/OWNER/REPO/actions/oidc/customization/sub --jq .sub_claim_prefix."
+  }
+}
+
 variable "name_prefix" {
   description = "Prefix of the role names, e.g. slipway."
   type        = string

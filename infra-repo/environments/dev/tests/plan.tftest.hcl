@@ -81,6 +81,9 @@ variables {
   region                        = "xx-test-1"
   github_org                    = "my-org"
   github_repo                   = "slipway"
+  github_owner_id               = 123456
+  github_repository_id          = 456789
+  github_subject_format         = "immutable"
   gitops_repo_url               = "https://github.com/my-org/slipway.git"
   hosted_zone_name              = "shop.example.com"
   domain_name                   = "dev.shop.example.com"
@@ -89,6 +92,23 @@ variables {
 
 run "plan" {
   command = plan
+
+  # GitHub's immutable subject, repo:OWNER@OWNER-ID/REPO@REPO-ID:<context> (GitHub Docs, "OpenID Connect
+  # reference", "Immutable subject claims"): what a repository created after 2026-07-15 issues.
+  assert {
+    condition     = output.github_oidc_subject_prefix == "repo:my-org@123456/slipway@456789"
+    error_message = "The roles trust the immutable subject prefix repo:my-org@123456/slipway@456789 (the repository's sub_claim_prefix)."
+  }
+
+  assert {
+    condition     = module.github_oidc.trusted_subjects.dev_deploy == "repo:my-org@123456/slipway@456789:environment:dev"
+    error_message = "dev's deploy role trusts exactly repo:my-org@123456/slipway@456789:environment:dev."
+  }
+
+  assert {
+    condition     = module.github_oidc.trusted_subjects.build_push == "repo:my-org@123456/slipway@456789:ref:refs/heads/main" && module.github_oidc.trusted_subjects.preview == "repo:my-org@123456/slipway@456789:pull_request"
+    error_message = "The build/push role trusts main and the preview role pull_request runs, in the immutable form."
+  }
 
   # The shop's NetworkPolicies admit the ALB from exactly these (gitops-repo services, loadBalancerCidrs).
   assert {
@@ -162,5 +182,20 @@ run "apply" {
   assert {
     condition     = length(module.eks.node_role_arns) == 1
     error_message = "dev's one node group has one node role."
+  }
+}
+
+# A repository created before 2026-07-15 that did not opt in issues repo:OWNER/REPO:<context>, and the
+# roles then trust that form only (never both: a recycled name would match the legacy form).
+run "legacy_subject" {
+  command = plan
+
+  variables {
+    github_subject_format = "legacy"
+  }
+
+  assert {
+    condition     = output.github_oidc_subject_prefix == "repo:my-org/slipway" && module.github_oidc.trusted_subjects.dev_deploy == "repo:my-org/slipway:environment:dev"
+    error_message = "With github_subject_format = \"legacy\" the roles trust repo:my-org/slipway:<context> and nothing else."
   }
 }

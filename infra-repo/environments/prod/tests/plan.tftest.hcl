@@ -81,6 +81,9 @@ variables {
   region                        = "xx-test-1"
   github_org                    = "my-org"
   github_repo                   = "slipway"
+  github_owner_id               = 123456
+  github_repository_id          = 456789
+  github_subject_format         = "immutable"
   create_github_oidc_provider   = false
   gitops_repo_url               = "https://github.com/my-org/slipway.git"
   hosted_zone_name              = "shop.example.com"
@@ -91,6 +94,18 @@ variables {
 
 run "plan" {
   command = plan
+
+  # GitHub's immutable subject, repo:OWNER@OWNER-ID/REPO@REPO-ID:<context> (GitHub Docs, "OpenID Connect
+  # reference", "Immutable subject claims"): what a repository created after 2026-07-15 issues.
+  assert {
+    condition     = output.github_oidc_subject_prefix == "repo:my-org@123456/slipway@456789"
+    error_message = "The roles trust the immutable subject prefix repo:my-org@123456/slipway@456789 (the repository's sub_claim_prefix)."
+  }
+
+  assert {
+    condition     = module.github_oidc.trusted_subjects.prod_deploy == "repo:my-org@123456/slipway@456789:environment:production"
+    error_message = "prod's deploy role trusts exactly repo:my-org@123456/slipway@456789:environment:production."
+  }
 
   # The shop's NetworkPolicies admit the ALB from exactly these (gitops-repo services, loadBalancerCidrs).
   assert {
@@ -153,4 +168,19 @@ run "refuses_an_api_open_to_the_internet" {
   }
 
   expect_failures = [var.endpoint_public_access_cidrs]
+}
+
+# A repository created before 2026-07-15 that did not opt in issues repo:OWNER/REPO:<context>, and the
+# roles then trust that form only (never both: a recycled name would match the legacy form).
+run "legacy_subject" {
+  command = plan
+
+  variables {
+    github_subject_format = "legacy"
+  }
+
+  assert {
+    condition     = output.github_oidc_subject_prefix == "repo:my-org/slipway" && module.github_oidc.trusted_subjects.prod_deploy == "repo:my-org/slipway:environment:production"
+    error_message = "With github_subject_format = \"legacy\" the roles trust repo:my-org/slipway:<context> and nothing else."
+  }
 }
