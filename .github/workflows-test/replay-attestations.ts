@@ -58,7 +58,14 @@ export class SignedBundles {
   async sign(manifest: ReleaseManifest, repository: string, request: Partial<AttestationRequest> = {}): Promise<void> {
     for (const entry of Object.values(manifest.services)) {
       for (const predicateType of [slsaProvenanceV1, cycloneDxBom]) {
-        const bundle = await sigstore().attest({ digest: entry.image.digest, repository, predicateType, ...request });
+        // The signing run built the release's source commit (the token's sha claim).
+        const bundle = await sigstore().attest({
+          digest: entry.image.digest,
+          repository,
+          predicateType,
+          sourceCommit: manifest.source.commit,
+          ...request,
+        });
         this.bundles.set(`${entry.image.digest} ${predicateType}`, bundle);
       }
     }

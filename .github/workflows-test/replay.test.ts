@@ -256,6 +256,9 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     const plan = replayJob(root, promoteProd, 'plan', context(dispatch), stage.harness());
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
     expect(planOutputs.outputs).toMatchObject({ 'release-run': '501', 'release-id': first.id, 'from-environment': '', differs: 'true' });
+    // The evidence of the chosen release, its manifest read from run 501's artifact by the one evidence call.
+    expect(planOutputs.outputs['evidence']).toMatch(new RegExp(`^## Evidence: release ${first.id} → prod\n`));
+    expect(planOutputs.outputs['evidence']).toContain('**Dev verification:** passed; Healthy through a 5 min soak');
     expect(plan.steps.find((step) => step.id === 'diff')?.stdout).toContain('services differ; promoting dev -> prod would change');
 
     // Commit mode: GitHub records a deployment of the promote job (its environment's `deployment` is true).
@@ -295,6 +298,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
 
   it('approval after a verified release → prod gets exactly the digests dev runs', () => {
     const afterRelease = { event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(502) };
+    const downloads = stage.ghLog().length;
     const plan = replayJob(root, promoteProd, 'plan', context(afterRelease), stage.harness());
     const planOutputs = outputsOf(promoteProd, 'plan', plan);
     expect(planOutputs.outputs).toMatchObject({ 'from-environment': 'dev', 'release-id': '', differs: 'true' });
@@ -302,6 +306,16 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
     const evidence = plan.steps.find((step) => step.id === 'evidence');
     expect(evidence?.summary).toMatch(/^## Evidence: dev → prod\n\n\d services? would change: /);
     expect(evidence?.summary).toContain('**Dev verification:** passed; Healthy through a');
+    // One process: the releases read through the Actions API stand-in (no gh download), the provenance
+    // verified against the replay's trusted root and the attestations the build job published.
+    expect(stage.ghLog().length).toBe(downloads);
+    expect(evidence?.summary).toContain(
+      `**Provenance:** verified — SLSA provenance of this digest signed by \`https://github.com/example/slipway/.github/workflows/release.yml@refs/heads/main\` (Sigstore), built from \`${second.source.commit.slice(0, 12)}\`; the release recorded [attestation `,
+    );
+    // The Applications name the upstream repository, not this replay's example/slipway: no chart is read from a look-alike folder.
+    expect(evidence?.summary).toContain(
+      '**Rendered manifests:** diff unavailable — what runs now: the chart comes from https://github.com/slipway-dev/slipway.git, which is not a repository checked out here (https://github.com/example/slipway)',
+    );
     expect(planOutputs.outputs['evidence']?.trimEnd()).toBe(evidence?.summary.trimEnd());
     const promote = replayJob(root, promoteProd, 'promote', context({ ...afterRelease, needs: { plan: planOutputs } }), stage.harness());
     expect(promote.steps.find((step) => step.id === 'promote')?.inputs['evidence']?.trimEnd()).toBe(evidence?.summary.trimEnd());

@@ -13,8 +13,12 @@ const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/slipway';
 const digest = `sha256:${'ef'.repeat(32)}`;
 
 function slipway(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return slipwayWith({}, cwd, ...args);
+}
+
+function slipwayWith(env: NodeJS.ProcessEnv, cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, GITOPS_TOKEN: '' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, GITOPS_TOKEN: '', ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -191,30 +195,37 @@ describe('slipway promote, diff and rollback in a checkout with a bare remote', 
     expect(kept.stdout).toContain('product: skipped — prod already runs product');
   });
 
-  it('evidence: what a reviewer of prod would approve, then nothing to approve once promoted; a missing releases folder is refused', async () => {
+  it('evidence: what a reviewer of prod would approve, then nothing to approve once promoted; a bad release id is refused', async () => {
     const remote = createGitopsRemote(gitopsTree(['product']));
     const checkout = remote.clone('checkout');
     const image = `product=${registry}/product:sha-1111111@${digestOf('p1')}`;
     expect((await slipway(checkout, 'promote', 'dev', '--set', image, '--source-commit', '1'.repeat(40))).code).toBe(0);
     run(checkout, 'pull', '--quiet', 'origin', 'main');
     const head = remote.head();
-    const evidence = await slipway(checkout, 'evidence', 'prod', '--from', 'dev');
+    // Outside a GitHub job: no repository, no token — what needs them is said to be unknown, never guessed.
+    const local = { GITHUB_REPOSITORY: '', GH_TOKEN: '', GITHUB_TOKEN: '' };
+    const evidence = await slipwayWith(local, checkout, 'evidence', 'prod', '--from', 'dev');
     expect(evidence.stderr).toBe('');
     expect(evidence.stdout).toContain('## Evidence: dev → prod\n\n1 service would change: product.');
     expect(evidence.stdout).toContain(
       `| Image | \`sha-0000000\` \`${digestOf('prod/product/sha-0000000').slice(0, 19)}\` | \`sha-1111111\``,
     );
-    // The GitOps checkout holds no chart: said, not hidden.
-    expect(evidence.stdout).toContain(
-      '**Rendered manifests:** diff unavailable — what runs now: the chart checkout has no folder app-repo/charts/shop at main',
+    // The chart's repository is not the one checked out here (a clone of a local remote): said, not rendered from a look-alike folder.
+    expect(evidence.stdout).toMatch(
+      /\*\*Rendered manifests:\*\* diff unavailable — what runs now: the chart comes from \S+, which is not a repository checked out here \(/,
     );
-    expect(evidence.stdout).toContain('**Dev verification:** unknown — no verified-in-dev marker of release manual-');
+    expect(evidence.stdout).toContain(
+      '**Dev verification:** unknown — no source repository given (--source-repository or GITHUB\\_REPOSITORY)',
+    );
+    expect(evidence.stdout).toContain('**Provenance:** unverified: no source repository given');
     expect(remote.head()).toBe(head);
-    const missing = await slipway(checkout, 'evidence', 'prod', '--from', 'dev', '--releases', 'release-evidence');
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('cannot read the releases folder');
+    const badId = await slipwayWith(local, checkout, 'evidence', 'prod', '--release', 'release-manifest.json/../x');
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain("--release 'release-manifest.json/../x' is not a release id");
+    const folder = await slipwayWith(local, checkout, 'evidence', 'prod', '--from', 'dev', '--releases', 'release-evidence');
+    expect(folder.code).toBe(2);
     expect((await slipway(checkout, 'promote', 'prod', '--from', 'dev')).code).toBe(0);
-    const nothing = await slipway(checkout, 'evidence', 'prod', '--from', 'dev');
+    const nothing = await slipwayWith(local, checkout, 'evidence', 'prod', '--from', 'dev');
     expect(nothing.stdout).toContain('Nothing to approve: prod already runs these images.');
   }, 180_000); // six CLI runs from source through tsx
 

@@ -30,6 +30,8 @@ export interface AttestationRequest {
   predicateType?: string;
   /** The top-level workflow of the run (`workflow_ref`) when a reusable workflow signs; default the signer. */
   startedBy?: string;
+  /** The commit the signing run built (the token's `sha` claim); default abcdef01…. */
+  sourceCommit?: string;
   /** Sign with the CA that is not in the trusted root. */
   untrustedCa?: boolean;
   /** Change the DSSE payload after signing (a tampered attestation). */
@@ -59,7 +61,7 @@ function githubActionsToken(request: AttestationRequest): string {
     repository: request.repository,
     repository_owner: owner,
     ref,
-    sha: 'abcdef0123456789abcdef0123456789abcdef01',
+    sha: request.sourceCommit ?? 'abcdef0123456789abcdef0123456789abcdef01',
     event_name: 'push',
     workflow_ref: request.startedBy ?? workflowRef,
     job_workflow_ref: workflowRef,

@@ -20,7 +20,7 @@ describe('artifactFile: one file out of an artifact’s zip archive', () => {
 
   it('refuses a file larger than the limit before inflating it, and bytes that are not a zip', () => {
     expect(() => artifactFile(zip({ 'verified.json': 'x'.repeat(5000) }), 'verified.json', 'marker', 1024)).toThrow(
-      'marker/verified.json is 5000 bytes, more than the 1024 a marker may have',
+      'marker/verified.json is 5000 bytes, more than the 1024 bytes Slipway reads from an artifact',
     );
     expect(() => artifactFile(strToU8('{"not":"a zip"}'), 'verified.json', 'marker')).toThrow(/marker is not a readable zip archive/);
   });

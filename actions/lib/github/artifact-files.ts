@@ -20,7 +20,9 @@ export function artifactFile(archive: Uint8Array, name: string, artifact: string
       filter: (file) => {
         names.push(file.name);
         if (file.name === name && file.originalSize > maxBytes)
-          throw new ArtifactFileError(`${artifact}/${name} is ${file.originalSize} bytes, more than the ${maxBytes} a marker may have`);
+          throw new ArtifactFileError(
+            `${artifact}/${name} is ${file.originalSize} bytes, more than the ${maxBytes} bytes Slipway reads from an artifact`,
+          );
         return file.name === name;
       },
     });

@@ -8,6 +8,7 @@
  * commit": `number`, `title`, `html_url`).
  */
 import { getOctokit } from '@actions/github';
+import { markdownLink, markdownText } from './markdown-cell.ts';
 import type { GitHubRepository } from './pull-request.ts';
 
 export interface SourceCommit {
@@ -52,11 +53,16 @@ export async function sourceChanges(repository: GitHubRepository, base: string, 
   };
 }
 
-/** Markdown lines: one per commit, with its pull requests' titles, then how many are hidden. */
+/**
+ * Markdown lines: one per commit, with its pull requests' titles, then how many are hidden. Subjects
+ * and titles are whatever their authors wrote: escaped (markdown-cell.ts), so none can make a link,
+ * HTML or a mention.
+ */
 export function formatSourceChanges(changes: SourceChanges): string[] {
   const lines = changes.commits.map((commit) => {
-    const pulls = commit.pullRequests.map((pull) => `[#${pull.number}](${pull.url}) ${pull.title}`).join(', ');
-    return `- \`${commit.sha.slice(0, 12)}\` ${commit.subject}${pulls ? ` — ${pulls}` : ''}`;
+    const pulls = commit.pullRequests.map((pull) => `${markdownLink(`#${pull.number}`, pull.url)} ${markdownText(pull.title)}`).join(', ');
+    const sha = commit.sha.replace(/[^0-9a-f]/gi, '').slice(0, 12);
+    return `- \`${sha}\` ${markdownText(commit.subject)}${pulls ? ` — ${pulls}` : ''}`;
   });
   if (changes.status === 'behind' || changes.status === 'diverged')
     lines.unshift(`- the proposed source is ${changes.status} what runs now: check that this is not a step back`);

@@ -6,6 +6,7 @@
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts
  *   GET /repos/{owner}/{repo}/actions/artifacts?name=   (only to explain a refusal, never to trust)
  *   GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip   (302 to the archive, followed; 410 once expired)
+ * A release's manifest and verified-in-dev marker are read from those archives in memory.
  */
 import { basename } from 'node:path';
 import { getOctokit } from '@actions/github';
@@ -175,30 +176,92 @@ export async function unfinishedRollbacks(api: ActionsRuns, environment: string,
   return pendingRollbacks(await api.workflowRuns(trusted, 100), environment, trusted);
 }
 
+/** The text of `file` in run `runId`'s artifact of that name (its archive read in memory), or why it cannot be read. */
+async function runArtifactFile(
+  api: ActionsRuns,
+  artifact: ArtifactFacts & { id: number },
+  file: string,
+  maxBytes?: number,
+): Promise<{ text: string } | { refused: string } | { expired: true }> {
+  const archive = await api.artifactZip(artifact.id);
+  if (archive === 'expired') return { expired: true };
+  try {
+    return { text: artifactFile(archive, file, artifact.name, maxBytes) };
+  } catch (error) {
+    if (error instanceof ArtifactFileError) return { refused: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The verified-in-dev marker run `runId` uploaded for `releaseId`, parsed from its archive (not yet
+ * judged: verifiedMarkerRefusal does that), or why there is none to read.
+ */
+export async function readVerifiedMarker(
+  api: ActionsRuns,
+  releaseId: string,
+  runId: number,
+  artifacts?: readonly ArtifactFacts[],
+): Promise<{ marker: unknown } | { refused: string }> {
+  const found = markerOfRun(releaseId, runId, artifacts ?? (await api.runArtifacts(runId)));
+  if ('refused' in found) return found;
+  const name = verifiedArtifact(releaseId);
+  const read = await runArtifactFile(api, found.artifact, 'verified.json');
+  if ('expired' in read) return { refused: expiredMarker(releaseId, runId) };
+  if ('refused' in read) return { refused: `release ${releaseId}: ${read.refused}: ${verifyAgain}` };
+  try {
+    return { marker: JSON.parse(read.text) as unknown };
+  } catch (error) {
+    return { refused: `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}` };
+  }
+}
+
 /**
  * Why prod refuses the release by what its verified-in-dev marker says (read from the archive run
  * `runId` uploaded: the soak and the SLO figures), or undefined when the release is eligible.
  */
 export async function markerRefusal(api: ActionsRuns, releaseId: string, runId: number): Promise<string | undefined> {
-  const found = markerOfRun(releaseId, runId, await api.runArtifacts(runId));
-  if ('refused' in found) return found.refused;
-  const name = verifiedArtifact(releaseId);
-  const archive = await api.artifactZip(found.artifact.id);
-  if (archive === 'expired') return expiredMarker(releaseId, runId);
-  let text: string;
-  try {
-    text = artifactFile(archive, 'verified.json', name);
-  } catch (error) {
-    if (error instanceof ArtifactFileError) return `release ${releaseId}: ${error.message}: ${verifyAgain}`;
-    throw error;
+  const read = await readVerifiedMarker(api, releaseId, runId);
+  return 'refused' in read ? read.refused : verifiedMarkerRefusal(releaseId, read.marker);
+}
+
+/** A release manifest is larger than a marker: one entry per service with its scan's IDs. */
+const manifestBytes = 16 * 1024 * 1024;
+
+/** What the Release run that built a release holds of it: its manifest and its verified-in-dev marker, each read or why not. */
+export interface ReleaseArtifacts {
+  runId: number;
+  manifest: { manifest: ReleaseManifest } | { refused: string };
+  marker: { marker: unknown } | { refused: string };
+}
+
+/**
+ * Finds the trusted Release run of `releaseId` (findReleaseRun, as `slipway release-run --release`)
+ * and reads its `release-manifest-<id>` and `release-verified-dev-<id>` artifacts in memory; a
+ * ReleaseRunError says why no run holds the release.
+ */
+export async function releaseArtifacts(api: ActionsRuns, releaseId: string, trusted: TrustedRuns): Promise<ReleaseArtifacts> {
+  const runId = await findReleaseRun(api, releaseId, trusted);
+  const name = manifestArtifact(releaseId);
+  const artifacts = await api.runArtifacts(runId);
+  const artifact = artifacts.find(
+    (candidate): candidate is ArtifactFacts & { id: number } =>
+      candidate.name === name && !candidate.expired && candidate.id !== undefined && (candidate.runId ?? runId) === runId,
+  );
+  let manifest: ReleaseArtifacts['manifest'] = { refused: `run ${runId} holds no readable ${name} artifact` };
+  if (artifact) {
+    const read = await runArtifactFile(api, artifact, 'release-manifest.json', manifestBytes);
+    if ('expired' in read) manifest = { refused: `${name} of run ${runId} has expired (artifacts are kept 90 days)` };
+    else if ('refused' in read) manifest = read;
+    else {
+      try {
+        manifest = { manifest: parseReleaseManifest(read.text, `${name}/release-manifest.json`) };
+      } catch (error) {
+        manifest = { refused: (error as Error).message };
+      }
+    }
   }
-  let marker: unknown;
-  try {
-    marker = JSON.parse(text) as unknown;
-  } catch (error) {
-    return `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}`;
-  }
-  return verifiedMarkerRefusal(releaseId, marker);
+  return { runId, manifest, marker: await readVerifiedMarker(api, releaseId, runId, artifacts) };
 }
 
 /** The release manifest run `runId` uploaded for `releaseId` (release.yml's build job), or why it cannot be read. */

@@ -78470,13 +78470,17 @@ function parseLandingInputs(raw, context3) {
     )
   };
 }
-function promotionSource(raw, context3) {
-  const services = raw.list("services");
-  const only = services.length > 0 ? { services } : {};
+function sourceFields(raw) {
   const kinds = ["release", "images", "from", "rollback"].filter((field) => raw.has(field));
   const given = kinds.filter(
     (field) => field === "rollback" ? raw.flag(field) === true : field === "images" ? raw.list(field).length > 0 : raw.text(field) !== ""
   );
+  return { kinds, given };
+}
+function promotionSource(raw, context3) {
+  const services = raw.list("services");
+  const only = services.length > 0 ? { services } : {};
+  const { kinds, given } = sourceFields(raw);
   if (given.length !== 1) {
     const names = kinds.map((field) => raw.label(field));
     throw new InputError(

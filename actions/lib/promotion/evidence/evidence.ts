@@ -2,12 +2,15 @@
  * The evidence a prod reviewer approves on, as Markdown (the plan job's summary and the promotion
  * pull request's body): per service that changes, the image and digest change, the source commits
  * with their pull requests, the rendered manifest diff (trimmed), the vulnerability delta, the dev
- * verification and soak, and the provenance the release recorded. Pure: facts in, Markdown out;
- * gather.ts collects the facts.
+ * verification and soak, and the image's provenance as verified (or why it could not be). Pure: facts
+ * in, Markdown out; gather.ts collects the facts. Everything someone else wrote (titles, subjects,
+ * names, reasons that quote them) goes through markdown-cell.ts, so none can make a link, HTML, a
+ * mention or break a table.
  */
 import { formatSourceChanges } from '../../github/source-changes.ts';
 import type { SourceChanges } from '../../github/source-changes.ts';
-import { markdownCell } from '../../github/markdown-cell.ts';
+import { markdownCell, markdownLink, markdownText } from '../../github/markdown-cell.ts';
+import type { VerifiedProvenance } from '../../provenance/policy.ts';
 import { shortDigest } from '../../release/image-reference.ts';
 import type { ServiceAttestation } from '../../release/release-manifest.ts';
 import type { VerifiedMarker } from '../../release/release-runs.ts';
@@ -35,8 +38,16 @@ export interface ServiceEvidence {
   manifestDiff: ManifestDiff;
   vulnerabilities: VulnerabilityDelta;
   devVerification: Pick<VerifiedMarker, 'soakSeconds' | 'slo'> | Unavailable;
-  provenance: { attestations: ServiceAttestation[] } | Unavailable;
+  /** The proposed image's provenance as verified here, and the attestations its release recorded. */
+  provenance: { check: ProvenanceCheck; attestations: ServiceAttestation[]; sourceCommit?: string };
 }
+
+/**
+ * The proposed digest's signed provenance, verified as `slipway verify-provenance` does: verified,
+ * refused (the promote job will refuse the image too), or unverified with why (no trust material,
+ * no API) — never counted as verified.
+ */
+export type ProvenanceCheck = { verified: VerifiedProvenance } | { refused: string } | { unverified: string };
 
 export interface EvidenceReport {
   environment: string;
@@ -73,17 +84,17 @@ function origin(side: ImageSide | undefined): string {
 }
 
 function sourcesSection(sources: ServiceEvidence['sources']): string[] {
-  if ('unavailable' in sources) return [`**Source commits:** unknown — ${sources.unavailable}`];
+  if ('unavailable' in sources) return [`**Source commits:** unknown — ${markdownText(sources.unavailable)}`];
   if (sources.total === 0 && sources.status === 'identical') return ['**Source commits:** none (same source commit)'];
   return [`**Source commits** (${sources.total}):`, ...formatSourceChanges(sources)];
 }
 
 function vulnerabilitySection(delta: VulnerabilityDelta): string[] {
-  if (!delta.known) return [`**Vulnerabilities:** delta unknown — ${delta.reason}`];
+  if (!delta.known) return [`**Vulnerabilities:** delta unknown — ${markdownText(delta.reason)}`];
   const rows = countedSeverities
     .filter((severity) => delta.new[severity].length + delta.fixed[severity].length > 0)
     .map((severity) => {
-      const list = (ids: string[]): string => (ids.length === 0 ? '—' : markdownCell(ids.join(', ')));
+      const list = (ids: string[]): string => (ids.length === 0 ? '—' : markdownText(ids.join(', ')));
       return `| ${severity} | ${list(delta.new[severity])} | ${list(delta.fixed[severity])} |`;
     });
   if (rows.length === 0) return ['**Vulnerabilities:** no change (same findings in both images)'];
@@ -99,10 +110,10 @@ function duration(seconds: number): string {
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)} %`;
 
 function verificationSection(verification: ServiceEvidence['devVerification']): string[] {
-  if ('unavailable' in verification) return [`**Dev verification:** unknown — ${verification.unavailable}`];
+  if ('unavailable' in verification) return [`**Dev verification:** unknown — ${markdownText(verification.unavailable)}`];
   const slo = verification.slo.map(
     (entry) =>
-      `${markdownCell(entry.service)} ${entry.requests} requests, errors ${percent(entry.errorRatio)}, slow ${percent(entry.slowRatio)}${entry.ok ? '' : ' (SLO not met)'}`,
+      `${markdownText(entry.service)} ${entry.requests} requests, errors ${percent(entry.errorRatio)}, slow ${percent(entry.slowRatio)}${entry.ok ? '' : ' (SLO not met)'}`,
   );
   return [
     `**Dev verification:** passed; Healthy through a ${duration(verification.soakSeconds)} soak; SLO over the soak: ${slo.join('; ')}`,
@@ -110,18 +121,31 @@ function verificationSection(verification: ServiceEvidence['devVerification']): 
 }
 
 function provenanceSection(provenance: ServiceEvidence['provenance']): string {
-  if ('unavailable' in provenance) return `**Provenance:** unknown — ${provenance.unavailable}`;
   const slsa = provenance.attestations.filter((attestation) => attestation.predicateType.startsWith('https://slsa.dev/provenance/'));
-  if (slsa.length === 0)
-    return '**Provenance:** the release recorded no SLSA provenance attestation; the promote job will refuse the image';
   const links = slsa.map((attestation) =>
-    attestation.url ? `[attestation ${attestation.attestationId}](${attestation.url})` : `attestation ${attestation.attestationId}`,
+    attestation.url
+      ? markdownLink(`attestation ${attestation.attestationId}`, attestation.url)
+      : `attestation ${markdownText(attestation.attestationId)}`,
   );
-  return `**Provenance:** SLSA build provenance recorded (${links.join(', ')}); the promote job verifies its signature before writing`;
+  const recorded = links.length > 0 ? `the release recorded ${links.join(', ')}` : 'the release recorded no SLSA provenance attestation';
+  const { check } = provenance;
+  if ('verified' in check) {
+    const { signer, sourceCommit } = check.verified;
+    const built = sourceCommit ? `, built from ${code(sourceCommit.slice(0, 12))}` : '';
+    const recordedSource = provenance.sourceCommit;
+    const differs =
+      sourceCommit && recordedSource && sourceCommit !== recordedSource
+        ? ` — not the source commit the release records (${code(recordedSource.slice(0, 12))})`
+        : '';
+    return `**Provenance:** verified — SLSA provenance of this digest signed by ${code(signer)} (Sigstore)${built}${differs}; ${recorded}`;
+  }
+  if ('refused' in check)
+    return `**Provenance:** refused — ${markdownText(check.refused)}; the promote job will refuse this image (${recorded})`;
+  return `**Provenance:** unverified: ${markdownText(check.unverified)} (${recorded}; the promote job verifies the signature before writing)`;
 }
 
 function diffSection(diff: ManifestDiff): string[] {
-  if ('unavailable' in diff) return [`**Rendered manifests:** diff unavailable — ${diff.unavailable}`];
+  if ('unavailable' in diff) return [`**Rendered manifests:** diff unavailable — ${markdownText(diff.unavailable)}`];
   if (diff.lines.length === 0) return ['**Rendered manifests:** no change beyond the Application (helm template renders the same objects)'];
   const hidden = diff.hidden > 0 ? [`… ${diff.hidden} more lines hidden`] : [];
   // A fence longer than any backtick run inside keeps the diff from closing it.
@@ -140,9 +164,9 @@ function diffSection(diff: ManifestDiff): string[] {
 
 function serviceSection(evidence: ServiceEvidence, environment: string): string[] {
   return [
-    `### ${markdownCell(evidence.service)}`,
+    `### ${markdownText(evidence.service)}`,
     '',
-    `| | ${markdownCell(environment)} now | proposed |`,
+    `| | ${markdownText(environment)} now | proposed |`,
     '| --- | --- | --- |',
     `| Image | ${image(evidence.current)} | ${image(evidence.proposed)} |`,
     `| Origin | ${origin(evidence.current)} | ${origin(evidence.proposed)} |`,
@@ -163,14 +187,14 @@ function serviceSection(evidence: ServiceEvidence, environment: string): string[
 /** The reviewer's evidence as Markdown; nothing to change → says there is nothing to approve. */
 export function evidenceMarkdown(report: EvidenceReport): string {
   const { environment } = report;
-  const lines = [`## Evidence: ${markdownCell(report.source)} → ${markdownCell(environment)}`, ''];
-  if (report.services.length === 0) lines.push(`Nothing to approve: ${markdownCell(environment)} already runs these images.`, '');
+  const lines = [`## Evidence: ${markdownText(report.source)} → ${markdownText(environment)}`, ''];
+  if (report.services.length === 0) lines.push(`Nothing to approve: ${markdownText(environment)} already runs these images.`, '');
   else {
-    const names = report.services.map((service) => markdownCell(service.service)).join(', ');
+    const names = report.services.map((service) => markdownText(service.service)).join(', ');
     lines.push(`${report.services.length} service${report.services.length === 1 ? '' : 's'} would change: ${names}.`, '');
     for (const service of report.services) lines.push(...serviceSection(service, environment));
   }
-  if (report.unchanged.length > 0) lines.push(`Unchanged: ${report.unchanged.map(markdownCell).join(', ')}.`, '');
-  for (const skipped of report.skipped) lines.push(`- ${markdownCell(skipped.service)}: skipped — ${markdownCell(skipped.reason)}`);
+  if (report.unchanged.length > 0) lines.push(`Unchanged: ${report.unchanged.map(markdownText).join(', ')}.`, '');
+  for (const skipped of report.skipped) lines.push(`- ${markdownText(skipped.service)}: skipped — ${markdownText(skipped.reason)}`);
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -1,19 +1,32 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChartRepository } from '../../../test-support/chart-repository.ts';
 import type { ChartRepository } from '../../../test-support/chart-repository.ts';
+import { startGitHubActionsApi } from '../../../test-support/github-actions-api.ts';
+import type { ActionsApiState, StandInArtifact } from '../../../test-support/github-actions-api.ts';
 import { startCommitsApi } from '../../../test-support/github-commits-api.ts';
 import type { CommitsApi } from '../../../test-support/github-commits-api.ts';
-import { createGitopsRemote, registry, removeGitopsRemotes, run, serviceApplication } from '../../../test-support/gitops-repository.ts';
+import {
+  createGitopsRemote,
+  digestOf,
+  registry,
+  removeGitopsRemotes,
+  run,
+  serviceApplication,
+} from '../../../test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../../test-support/gitops-repository.ts';
+import { provenanceServicesPerFile } from '../../../test-support/provenance-services.ts';
+import { actionsRuns } from '../../github/workflow-runs.ts';
+import { releaseRuns } from '../../release/release-runs.ts';
 import { createReleaseManifest, formatReleaseManifest } from '../../release/release-manifest.ts';
 import type { ReleaseManifest, ReleaseService } from '../../release/release-manifest.ts';
 import { findHelm } from '../../validate/helm-binary.ts';
 import { promote } from '../promote.ts';
 import { evidenceMarkdown } from './evidence.ts';
-import { collectEvidence, EvidenceError, loadReleases } from './gather.ts';
+import { collectEvidence, EvidenceError } from './gather.ts';
+import type { CollectOptions } from './gather.ts';
 
 const services = ['cart', 'product'];
 const commit = (digit: string): string => digit.repeat(40);
@@ -108,11 +121,43 @@ const marker = {
   ],
 };
 
+/** One artifact of a Release run as GitHub serves it: a zip archive of its files. */
+const artifact = (name: string, runId: number, files: Record<string, string>): StandInArtifact => ({
+  name,
+  runId,
+  zipBase64: Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)])))).toString(
+    'base64',
+  ),
+});
+const releaseRun = (id: number, manifest: ReleaseManifest) => ({
+  id,
+  path: '.github/workflows/release.yml',
+  event: 'push',
+  headBranch: 'main',
+  headSha: manifest.source.commit,
+  headRepository: 'acme/shop',
+  name: 'Release',
+});
+/** Runs 401 and 403 built and verified the release prod runs and the one dev runs. */
+const releaseState = (): ActionsApiState => ({
+  tokens: ['ghs_evidence'],
+  runs: [releaseRun(401, running), releaseRun(403, proposed)],
+  artifacts: [
+    artifact(`release-manifest-${running.id}`, 401, { 'release-manifest.json': formatReleaseManifest(running) }),
+    artifact(`release-verified-dev-${running.id}`, 401, { 'verified.json': JSON.stringify({ ...marker, releaseId: running.id }) }),
+    artifact(`release-manifest-${proposed.id}`, 403, { 'release-manifest.json': formatReleaseManifest(proposed) }),
+    artifact(`release-verified-dev-${proposed.id}`, 403, { 'verified.json': JSON.stringify(marker) }),
+  ],
+});
+
+const token = 'ghs_evidence';
+const provenance = provenanceServicesPerFile(token, 'acme/shop', 'slipway-evidence-trust-');
 let charts: ChartRepository;
 let api: CommitsApi;
+let actions: { url: string; close: () => Promise<void> };
+let state: ActionsApiState;
 let remote: GitopsRemoteFixture;
 let checkout: string;
-let releases: string;
 
 beforeAll(async () => {
   charts = await startChartRepository([chart('0.1.0', false), chart('0.2.0', true)]);
@@ -132,31 +177,46 @@ beforeAll(async () => {
   await promote({ remote: target, gitopsPath: 'gitops-repo', environment: 'prod', source: { kind: 'release', manifest: running } });
   await promote({ remote: target, gitopsPath: 'gitops-repo', environment: 'dev', source: { kind: 'release', manifest: proposed } });
   run(checkout, 'fetch', '--quiet', 'origin');
-  releases = mkdtempSync(join(tmpdir(), 'slipway-releases-'));
-  for (const manifest of [running, proposed]) {
-    mkdirSync(join(releases, manifest.id));
-    writeFileSync(join(releases, manifest.id, 'release-manifest.json'), formatReleaseManifest(manifest));
-  }
-  writeFileSync(join(releases, proposed.id, 'verified.json'), JSON.stringify(marker));
+  state = releaseState();
+  actions = await startGitHubActionsApi(() => state);
+  // The release workflow signed each image of the proposed release (SLSA provenance, Sigstore test services).
+  for (const entry of Object.values(proposed.services))
+    provenance
+      .api()
+      .add(
+        'acme/shop',
+        entry.image.digest,
+        await provenance.sigstore().attest({ digest: entry.image.digest, repository: 'acme/shop', sourceCommit: commit('3') }),
+      );
 }, 120_000);
 
 afterAll(async () => {
   await charts.stop();
   await api.close();
+  await actions.close();
   removeGitopsRemotes();
-  rmSync(releases, { recursive: true, force: true });
 });
 
-const evidence = (diffLines?: number) =>
-  collectEvidence({
+/** What the CLI hands collectEvidence, each GitHub API played by its stand-in. */
+function options(overrides: Partial<CollectOptions> = {}): CollectOptions {
+  const github = { owner: 'acme', repo: 'shop', token, apiUrl: actions.url };
+  return {
     landing: { environment: 'prod', target: { checkout, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } },
     source: { kind: 'environment', from: 'dev' },
-    releasesFolder: releases,
-    github: { owner: 'acme', repo: 'shop', token: 't', apiUrl: api.url },
+    github: { ...github, apiUrl: api.url },
+    releases: { api: actionsRuns(github), trusted: releaseRuns('acme/shop') },
+    provenance: {
+      repository: 'acme/shop',
+      trust: { trustedRootFile: join(provenance.folder(), 'trusted_root.json') },
+      api: { token, apiUrl: provenance.api().url },
+    },
     helm: findHelm(),
-    chartCheckout: checkout,
-    ...(diffLines ? { diffLines } : {}),
-  });
+    chartCheckouts: [],
+    ...overrides,
+  };
+}
+
+const evidence = (diffLines?: number) => collectEvidence(options(diffLines ? { diffLines } : {}));
 
 const readmeFile = new URL('../../../README.md', import.meta.url);
 const start = '<!-- evidence-example:start (actions/lib/promotion/evidence/gather.test.ts) -->';
@@ -178,6 +238,16 @@ describe('the evidence of a two-service promotion (bare GitOps remote, helm and 
     expect(cart?.vulnerabilities).toMatchObject({ known: true, new: { medium: ['CVE-2025-4802'] }, fixed: { high: ['CVE-2024-56171'] } });
     expect(product?.vulnerabilities).toEqual({ known: false, reason: 'what runs now: manifest predates IDs (it records counts only)' });
     expect(cart?.devVerification).toEqual({ soakSeconds: 300, slo: [marker.slo[0]] });
+    // Verified here with the trusted root and the attestations API, not echoed from the manifest.
+    for (const service of [cart, product])
+      expect(service?.provenance.check).toMatchObject({
+        verified: {
+          signer: 'https://github.com/acme/shop/.github/workflows/release.yml@refs/heads/main',
+          sourceCommit: commit('3'),
+          digest: service?.proposed.digest,
+        },
+      });
+    expect(provenance.api().requests.filter((line) => line.includes('/attestations/'))).toHaveLength(2);
     const diff = 'lines' in (cart?.manifestDiff ?? {}) ? (cart?.manifestDiff as { lines: string[] }).lines : [];
     expect(diff).toContain(`-          image: "${registry}/cart:sha-1111111@${digest('cart', '1')}"`);
     expect(diff).toContain(`+          image: "${registry}/cart:sha-3333333@${digest('cart', '3')}"`);
@@ -199,33 +269,130 @@ describe('the evidence of a two-service promotion (bare GitOps remote, helm and 
     expect(shown, 'actions/README.md: regenerate the example with SLIPWAY_UPDATE_EXAMPLES=1 npx vitest run <this file>').toBe(example);
   });
 
-  it('says there is nothing to approve when prod already runs what dev runs', async () => {
-    const report = await collectEvidence({
-      landing: { environment: 'dev', target: { checkout, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } },
-      source: { kind: 'release', manifest: proposed },
-      github: { unavailable: 'not asked' },
-      helm: findHelm(),
-      chartCheckout: checkout,
-    });
+  it('takes a release by id: its manifest from the Release run that built it; nothing to approve when the environment runs it', async () => {
+    const report = await collectEvidence(
+      options({
+        landing: { environment: 'dev', target: { checkout, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } },
+        source: { kind: 'release-id', releaseId: proposed.id },
+      }),
+    );
     expect(evidenceMarkdown(report)).toBe(
       `## Evidence: release ${proposed.id} → dev\n\nNothing to approve: dev already runs these images.\n\nUnchanged: cart, product.\n`,
     );
+    await expect(collectEvidence(options({ source: { kind: 'release-id', releaseId: 'deadbee-20990101T000000Z' } }))).rejects.toThrow(
+      /release deadbee-20990101T000000Z: its manifest cannot be read, so there is no evidence to show \(no release-manifest-deadbee-20990101T000000Z artifact from a push of \.github\/workflows\/release\.yml to main of acme\/shop/,
+    );
+    await expect(collectEvidence(options({ source: { kind: 'release-id', releaseId: 'x' } }))).rejects.toThrow(EvidenceError);
   });
 
-  it('refuses a releases folder with a broken manifest or marker, naming the file', async () => {
-    const broken = mkdtempSync(join(tmpdir(), 'slipway-releases-bad-'));
+  it('shows a release no run holds, or whose artifacts cannot be read, as unknown with why', async () => {
     try {
-      writeFileSync(join(broken, 'verified.json'), '{ not json');
-      await expect(loadReleases(broken)).rejects.toThrow(EvidenceError);
-      await expect(loadReleases(broken)).rejects.toThrow(/verified\.json is not valid JSON/);
-      writeFileSync(join(broken, 'verified.json'), '{}');
-      await expect(loadReleases(broken)).rejects.toThrow(/verified\.json names no releaseId/);
-      rmSync(join(broken, 'verified.json'));
-      writeFileSync(join(broken, 'release-manifest.json'), '{"schemaVersion": 1}');
-      await expect(loadReleases(broken)).rejects.toThrow(/release-manifest\.json does not match/);
-      await expect(loadReleases(join(broken, 'missing'))).rejects.toThrow(/cannot read the releases folder/);
+      // What prod runs: no Release run holds it any more; what dev runs: its marker is not JSON.
+      const fresh = releaseState();
+      state = {
+        ...fresh,
+        artifacts: [
+          ...fresh.artifacts.filter((entry) => entry.runId === 403 && entry.name.startsWith('release-manifest-')),
+          artifact(`release-verified-dev-${proposed.id}`, 403, { 'verified.json': '{ not json' }),
+        ],
+      };
+      const [cart] = (await evidence()).services;
+      expect(cart?.devVerification).toEqual({
+        unavailable: expect.stringMatching(
+          new RegExp(
+            `^release ${proposed.id}: release-verified-dev-${proposed.id}/verified\\.json is not JSON \\(.+\\): verify it in dev again`,
+          ),
+        ),
+      });
+      expect(cart?.vulnerabilities).toEqual({ known: false, reason: 'what runs now: no release manifest of this image was found' });
+      state = { ...fresh, artifacts: [] };
+      const [unknown] = (await evidence()).services;
+      expect(unknown?.devVerification).toMatchObject({
+        unavailable: expect.stringMatching(new RegExp(`^no release-manifest-${proposed.id} artifact`)),
+      });
     } finally {
-      rmSync(broken, { recursive: true, force: true });
+      state = releaseState();
     }
+  });
+
+  it('says per image that provenance is unverified, never verified, when the trust material cannot be had; and refused when it fails', async () => {
+    const missing = join(provenance.folder(), 'no-such-root.json');
+    const offline = await collectEvidence(
+      options({
+        provenance: { repository: 'acme/shop', trust: { trustedRootFile: missing }, api: { token, apiUrl: provenance.api().url } },
+      }),
+    );
+    for (const service of offline.services)
+      expect(service.provenance.check).toEqual({ unverified: `trusted root ${missing}: cannot be read (ENOENT)` });
+    expect(evidenceMarkdown(offline)).not.toContain('**Provenance:** verified');
+    const noToken = await collectEvidence(
+      options({ provenance: { unavailable: 'no GitHub token to read the source repository with (GH_TOKEN)' } }),
+    );
+    expect(noToken.services[0]?.provenance.check).toEqual({ unverified: 'no GitHub token to read the source repository with (GH_TOKEN)' });
+    // Signed by the release workflow of another repository: verification refuses it.
+    const refused = await collectEvidence(
+      options({
+        provenance: {
+          repository: 'acme/other',
+          trust: { trustedRootFile: join(provenance.folder(), 'trusted_root.json') },
+          api: { token, apiUrl: provenance.api().url },
+        },
+      }),
+    );
+    expect(refused.services[0]?.provenance.check).toMatchObject({
+      refused: expect.stringMatching(/^no attestation — acme\/other has no SLSA provenance attestation/),
+    });
+  });
+});
+
+describe('the rendered diff of a chart from a Git path: read only from a checkout of the repository its repoURL names', () => {
+  // A monorepo whose Applications install app-repo/charts/shop from https://github.com/example/slipway.git at main.
+  const files = new Map<string, string>([
+    ['app-repo/charts/shop/Chart.yaml', 'apiVersion: v2\nname: shop\nversion: 0.1.0\n'],
+    ['app-repo/charts/shop/values.yaml', "service: shop\nreplicas: 2\nimage: {repository: shop, tag: latest, digest: ''}\n"],
+    ['app-repo/charts/shop/templates/deployment.yaml', deployment(false)],
+    ['gitops-repo/environments/dev/services/cart.yaml', serviceApplication('dev', 'cart', 'sha-2222222')],
+    ['gitops-repo/environments/prod/services/cart.yaml', serviceApplication('prod', 'cart', 'sha-1111111')],
+  ]);
+  const unknown = { unavailable: 'not asked here' };
+  let monorepo: GitopsRemoteFixture;
+  beforeAll(() => {
+    monorepo = createGitopsRemote(files);
+  });
+  const cartDiff = async (overrides: Partial<CollectOptions>) =>
+    (
+      await collectEvidence({
+        ...options({ github: unknown, releases: unknown, provenance: unknown }),
+        ...overrides,
+      })
+    ).services[0]?.manifestDiff;
+
+  it('renders from this checkout when the Application names this repository, in whatever form', async () => {
+    const clone = monorepo.clone(`chart-${Date.now()}`);
+    const landing = { environment: 'prod', target: { checkout: clone, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' } };
+    const diff = await cartDiff({ landing, chartCheckouts: [{ checkout: clone, repository: 'git@github.com:Example/slipway' }] });
+    expect(diff).toMatchObject({
+      lines: expect.arrayContaining([`+          image: "${registry}/cart:sha-2222222@${digestOf('dev/cart/sha-2222222')}"`]),
+    });
+    // The same folder in a checkout of another repository is not the chart the Application installs.
+    expect(await cartDiff({ landing, chartCheckouts: [{ checkout: clone, repository: 'https://github.com/mallory/slipway' }] })).toEqual({
+      unavailable:
+        "what runs now: the chart comes from https://github.com/example/slipway.git, which is not a repository checked out here (https://github.com/mallory/slipway); its chart is not rendered from another repository's files",
+    });
+  });
+
+  it('reads the chart from the separate GitOps checkout the step has, known by its origin remote', async () => {
+    const gitops = monorepo.clone(`gitops-${Date.now()}`);
+    run(gitops, 'remote', 'set-url', 'origin', 'https://github.com/example/slipway.git');
+    const elsewhere = monorepo.clone(`app-${Date.now()}`);
+    const landing = {
+      environment: 'prod',
+      target: { checkout: elsewhere, repository: gitops, branch: 'main', remote: 'origin', gitopsPath: 'gitops-repo' },
+    };
+    // The dry run fetches from the checkout's folder; its origin remote says which repository it is.
+    const diff = await cartDiff({ landing, chartCheckouts: [{ checkout: elsewhere, repository: 'https://github.com/acme/app' }] });
+    expect(diff).toMatchObject({
+      lines: expect.arrayContaining([`-          image: "${registry}/cart:sha-1111111@${digestOf('prod/cart/sha-1111111')}"`]),
+    });
   });
 });

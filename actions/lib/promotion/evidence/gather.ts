@@ -1,19 +1,26 @@
 /**
- * Gathers the reviewer's evidence (evidence.ts) for a promotion without landing it: the promotion's
- * dry run (the same plan the promote job will land), prod's recorded history, the release manifests
- * and verified-in-dev markers given as files (as `gh run download` lays out the Release run's
- * artifacts), the GitHub API for source commits and their pull requests, and helm for the rendered
- * manifests.
+ * Gathers the reviewer's evidence (evidence.ts) for a promotion without landing it, in one process:
+ * the promotion's dry run (the same plan the promote job will land) and prod's recorded history tell
+ * which services change and from which release to which; each of those releases is found in the
+ * Release run that built and verified it (lib/github/workflow-runs.ts, as `slipway release-run`),
+ * whose manifest and verified-in-dev marker are read from the artifacts' archives in memory; each
+ * proposed image's provenance is verified (lib/provenance, as `slipway verify-provenance`); the
+ * GitHub API gives the source commits and their pull requests, and helm the rendered manifests.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { git } from '../../git/git.ts';
 import { sourceChanges } from '../../github/source-changes.ts';
 import type { GitHubRepository } from '../../github/pull-request.ts';
-import { parseReleaseManifest } from '../../release/release-manifest.ts';
+import { releaseArtifacts } from '../../github/workflow-runs.ts';
+import type { ActionsRuns, ReleaseArtifacts } from '../../github/workflow-runs.ts';
+import { describeReason } from '../../provenance/policy.ts';
+import { provenanceVerifier } from '../../provenance/verify-image.ts';
+import type { ProvenanceVerifierOptions, VerifyDigest } from '../../provenance/verify-image.ts';
 import type { ReleaseManifest, ReleaseService } from '../../release/release-manifest.ts';
 import { verifiedMarkerRefusal } from '../../release/release-runs.ts';
-import type { VerifiedMarker } from '../../release/release-runs.ts';
+import type { TrustedRuns, VerifiedMarker } from '../../release/release-runs.ts';
 import { landPromotion } from '../../shell/land-promotion.ts';
 import type { Landing } from '../../shell/land-promotion.ts';
 import { ChartCache } from '../../validate/charts/chart-cache.ts';
@@ -21,54 +28,53 @@ import type { PlannedChange } from '../plan.ts';
 import type { PromoteResult, PromotionSource } from '../promote.ts';
 import { latestImages } from '../record.ts';
 import { trimDiff } from './evidence.ts';
-import type { EvidenceReport, ManifestDiff, ServiceEvidence, Unavailable } from './evidence.ts';
+import type { EvidenceReport, ManifestDiff, ProvenanceCheck, ServiceEvidence, Unavailable } from './evidence.ts';
 import { renderedDiff } from './rendered-diff.ts';
-import type { RenderTools } from './rendered-diff.ts';
+import type { ChartCheckout, RenderTools } from './rendered-diff.ts';
 import { vulnerabilityDelta } from './vulnerability-delta.ts';
 import type { ImageScan } from './vulnerability-delta.ts';
-
-/** The release manifests and verified-in-dev markers the evidence may draw on. */
-export interface ReleaseFacts {
-  manifests: ReleaseManifest[];
-  /** Release id → the marker's JSON (release-verified-dev-<id>/verified.json). */
-  markers: Map<string, unknown>;
-}
 
 export class EvidenceError extends Error {
   override name = 'EvidenceError';
 }
 
-/** Every `release-manifest.json` and `verified.json` under `folder` (any depth); a bad file is an error naming it. */
-export async function loadReleases(folder: string | undefined): Promise<ReleaseFacts> {
-  const facts: ReleaseFacts = { manifests: [], markers: new Map() };
-  if (!folder) return facts;
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
-    throw new EvidenceError(
-      `${folder}: cannot read the releases folder (${(error as Error).message}); give the folder the release artifacts were downloaded to`,
-    );
-  });
-  for (const entry of entries.filter((candidate) => candidate.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const file = join(entry.parentPath, entry.name);
-    if (entry.name === 'release-manifest.json') facts.manifests.push(parseReleaseManifest(await readFile(file, 'utf8'), file));
-    if (entry.name !== 'verified.json') continue;
-    let marker: unknown;
-    try {
-      marker = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      throw new EvidenceError(
-        `${file} is not valid JSON (${(error as Error).message}): give the verified.json of a release-verified-dev artifact`,
-      );
-    }
-    const releaseId = (marker as { releaseId?: unknown } | null)?.releaseId;
-    if (typeof releaseId !== 'string') throw new EvidenceError(`${file} names no releaseId: it is not a verified-in-dev marker`);
-    facts.markers.set(releaseId, marker);
+/** What is known of each release involved, by id: what its Release run holds, or why no run holds it. */
+export type ReleaseFacts = Map<string, ReleaseArtifacts | Unavailable>;
+
+/** Where releases are found: the Actions API of the repository and the runs it trusts. */
+export interface ReleaseLookup {
+  api: ActionsRuns;
+  trusted: TrustedRuns;
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The same lookup, listing the trusted runs once however many releases are looked up. */
+function listingOnce(lookup: ReleaseLookup): ReleaseLookup {
+  let listed: ReturnType<ActionsRuns['workflowRuns']> | undefined;
+  return { ...lookup, api: { ...lookup.api, workflowRuns: (trusted, limit) => (listed ??= lookup.api.workflowRuns(trusted, limit)) } };
+}
+
+/** Looks up each release; one no run holds is unknown, with why. */
+export async function lookUpReleases(lookup: ReleaseLookup | Unavailable, releaseIds: Iterable<string>): Promise<ReleaseFacts> {
+  const facts: ReleaseFacts = new Map();
+  for (const id of [...new Set(releaseIds)].sort()) {
+    if ('unavailable' in lookup) facts.set(id, lookup);
+    else
+      facts.set(id, await releaseArtifacts(lookup.api, id, lookup.trusted).catch((error: unknown) => ({ unavailable: messageOf(error) })));
   }
   return facts;
 }
 
+function manifestsOf(releases: ReleaseFacts): ReleaseManifest[] {
+  return [...releases.values()].flatMap((release) =>
+    'manifest' in release && 'manifest' in release.manifest ? [release.manifest.manifest] : [],
+  );
+}
+
 /** The manifest entries of an image (by repository and digest), those with vulnerability IDs first. */
 function entriesOf(releases: ReleaseFacts, repository: string, digest: string | undefined): ReleaseService[] {
-  const entries = releases.manifests.flatMap((manifest) =>
+  const entries = manifestsOf(releases).flatMap((manifest) =>
     Object.values(manifest.services).filter((entry) => entry.image.repository === repository && entry.image.digest === digest),
   );
   return entries.sort((a, b) => Number(b.scan?.vulnerabilities !== undefined) - Number(a.scan?.vulnerabilities !== undefined));
@@ -81,11 +87,13 @@ function scanOf(entries: ReleaseService[]): ImageScan {
 }
 
 function devVerification(releases: ReleaseFacts, change: PlannedChange): ServiceEvidence['devVerification'] {
-  const marker = releases.markers.get(change.releaseId);
-  if (marker === undefined) return { unavailable: `no verified-in-dev marker of release ${change.releaseId} was found` };
-  const refusal = verifiedMarkerRefusal(change.releaseId, marker);
+  const release = releases.get(change.releaseId);
+  if (release === undefined || 'unavailable' in release)
+    return { unavailable: release?.unavailable ?? `no verified-in-dev marker of release ${change.releaseId} was found` };
+  if ('refused' in release.marker) return { unavailable: release.marker.refused };
+  const refusal = verifiedMarkerRefusal(change.releaseId, release.marker.marker);
   if (refusal) return { unavailable: refusal };
-  const { soakSeconds, slo } = marker as VerifiedMarker;
+  const { soakSeconds, slo } = release.marker.marker as VerifiedMarker;
   const own = slo.filter((entry) => entry.service === change.service);
   return { soakSeconds, slo: own.length > 0 ? own : slo };
 }
@@ -97,7 +105,7 @@ async function sources(github: GitHubRepository | Unavailable, from: string | un
   try {
     return await sourceChanges(github, from as string, to);
   } catch (error) {
-    return { unavailable: `GitHub compare of ${github.owner}/${github.repo} failed: ${(error as Error).message}` };
+    return { unavailable: `GitHub compare of ${github.owner}/${github.repo} failed: ${messageOf(error)}` };
   }
 }
 
@@ -113,12 +121,26 @@ async function manifestDiff(result: PromoteResult, change: PlannedChange, tools:
   return trimDiff(diffs.join(''), limit);
 }
 
+/** Verifies the proposed digest's signed provenance; what cannot be checked is unverified, with why — never verified. */
+async function provenanceOf(verify: VerifyDigest | Unavailable, digest: string): Promise<ProvenanceCheck> {
+  if ('unavailable' in verify) return { unverified: verify.unavailable };
+  try {
+    const result = await verify(digest);
+    if (result.ok) return { verified: result };
+    return { refused: `${describeReason(result.reason)} — ${result.detail}` };
+  } catch (error) {
+    return { unverified: messageOf(error) };
+  }
+}
+
 export interface EvidenceFacts {
   /** The promotion's dry run (promote with dryRun). */
   result: PromoteResult;
   releases: ReleaseFacts;
   /** Where the source commits are compared; unavailable (with why) without a token. */
   github: GitHubRepository | Unavailable;
+  /** Verifies an image digest's provenance; unavailable (with why) when it cannot be set up here. */
+  verify: VerifyDigest | Unavailable;
   tools: RenderTools;
   /** What the proposed images come from, for the heading. */
   source: string;
@@ -126,14 +148,24 @@ export interface EvidenceFacts {
   diffLines?: number;
 }
 
+/** The release each changed service runs now, by the environment's recorded history (as `slipway diff` reads it). */
+function runningReleases(result: PromoteResult): Map<string, { releaseId: string; sourceCommit: string }> {
+  const recorded = latestImages(result.current?.history ?? []);
+  const running = new Map<string, { releaseId: string; sourceCommit: string }>();
+  for (const change of result.plan.changes) {
+    const record = recorded.get(change.service);
+    if (record && record.image.digest === change.from?.digest) running.set(change.service, record);
+  }
+  return running;
+}
+
 /** The evidence of each service the dry run would change. */
 export async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceReport> {
   const { result, releases } = facts;
-  const recorded = latestImages(result.current?.history ?? []);
+  const running = runningReleases(result);
   const services: ServiceEvidence[] = [];
   for (const change of result.plan.changes) {
-    const record = recorded.get(change.service);
-    const runs = record && record.image.digest === change.from?.digest ? record : undefined;
+    const runs = running.get(change.service);
     const current = change.from && {
       ...(change.from.tag ? { tag: change.from.tag } : {}),
       ...(change.from.digest ? { digest: change.from.digest } : {}),
@@ -152,9 +184,11 @@ export async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceRepo
         scanOf(proposedEntries),
       ),
       devVerification: devVerification(releases, change),
-      provenance: proposedEntry
-        ? { attestations: proposedEntry.attestations ?? [] }
-        : { unavailable: 'no release manifest of this image was found' },
+      provenance: {
+        check: await provenanceOf(facts.verify, change.image.digest),
+        attestations: proposedEntry?.attestations ?? [],
+        sourceCommit: change.sourceCommit,
+      },
     });
   }
   return {
@@ -166,34 +200,102 @@ export async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceRepo
   };
 }
 
+/** What the proposed images come from: a promotion source, or a release by id (its manifest read from its Release run). */
+export type EvidenceSource = PromotionSource | { kind: 'release-id'; releaseId: string; services?: string[] };
+
 export interface CollectOptions {
   landing: Landing;
-  source: PromotionSource;
-  /** Folder of release manifests and verified-in-dev markers; none: those parts are unknown. */
-  releasesFolder?: string;
+  source: EvidenceSource;
+  /** Where the source commits are compared; unavailable (with why) without a token. */
   github: GitHubRepository | Unavailable;
+  /** Where the releases' runs and artifacts are read; unavailable: every release is unknown, with why. */
+  releases: ReleaseLookup | Unavailable;
+  /** How provenance is verified (policy, trusted root, attestations API); unavailable: every image is unverified, with why. */
+  provenance: ProvenanceVerifierOptions | Unavailable;
   helm: string;
-  chartCheckout: string;
+  /**
+   * Checkouts Git-sourced charts may be read from; one without its repository's address is known by
+   * its `origin` remote. A separate GitOps repository given as a local checkout is added to them.
+   */
+  chartCheckouts: (Omit<ChartCheckout, 'repository'> & { repository?: string })[];
   chartTimeoutMs?: number;
   diffLines?: number;
 }
 
+/** The manifest of the release asked for by id, from its Release run; an EvidenceError says why there is none. */
+async function releaseSource(
+  source: Extract<EvidenceSource, { kind: 'release-id' }>,
+  releases: ReleaseFacts,
+): Promise<Extract<PromotionSource, { kind: 'release' }>> {
+  const found = releases.get(source.releaseId) ?? { unavailable: 'it was not looked up' };
+  const manifest = 'unavailable' in found ? found : found.manifest;
+  if (!('manifest' in manifest)) {
+    const why = 'unavailable' in manifest ? manifest.unavailable : manifest.refused;
+    throw new EvidenceError(`release ${source.releaseId}: its manifest cannot be read, so there is no evidence to show (${why})`);
+  }
+  return { kind: 'release', manifest: manifest.manifest, ...(source.services ? { services: source.services } : {}) };
+}
+
+function sourceName(source: PromotionSource): string {
+  if (source.kind === 'release') return `release ${source.manifest.id}`;
+  return source.kind === 'environment' ? source.from : source.kind;
+}
+
+/** The checkouts with their repositories' addresses (a checkout whose `origin` cannot be read is left out). */
+async function chartCheckoutsOf(options: CollectOptions): Promise<ChartCheckout[]> {
+  const gitops = options.landing.target.repository;
+  // A separate GitOps repository given as a checkout on this machine (the plan job's .gitops), not as owner/name or a URL.
+  const isFolder =
+    gitops && isAbsolute(gitops)
+      ? await stat(gitops).then(
+          (found) => found.isDirectory(),
+          () => false,
+        )
+      : false;
+  const local: CollectOptions['chartCheckouts'] = gitops && isFolder ? [{ checkout: gitops }] : [];
+  const known: ChartCheckout[] = [];
+  for (const entry of [...options.chartCheckouts, ...local]) {
+    const repository =
+      entry.repository ??
+      (await git(['remote', 'get-url', 'origin'], { cwd: entry.checkout }).then(
+        (url) => url.trim(),
+        () => '',
+      ));
+    if (repository) known.push({ checkout: entry.checkout, repository });
+  }
+  return known;
+}
+
 /** Dry-runs the promotion and gathers its evidence; nothing is written anywhere but scratch folders, removed after. */
 export async function collectEvidence(options: CollectOptions): Promise<EvidenceReport> {
-  const releases = await loadReleases(options.releasesFolder);
-  const result = await landPromotion(options.landing, { source: options.source, dryRun: true });
+  const lookup = 'unavailable' in options.releases ? options.releases : listingOnce(options.releases);
+  const asked = options.source.kind === 'release-id' ? [options.source.releaseId] : [];
+  const releases = await lookUpReleases(lookup, asked);
+  const source = options.source.kind === 'release-id' ? await releaseSource(options.source, releases) : options.source;
+  const result = await landPromotion(options.landing, { source, dryRun: true });
+  const involved = [
+    ...result.plan.changes.map((change) => change.releaseId),
+    ...[...runningReleases(result).values()].map((run) => run.releaseId),
+  ];
+  const more = await lookUpReleases(
+    lookup,
+    involved.filter((id) => !releases.has(id)),
+  );
+  for (const [id, facts] of more) releases.set(id, facts);
+  // The trusted root is loaded (through TUF unless a file is given) only when there are images to verify.
+  const verify: VerifyDigest | Unavailable =
+    result.plan.changes.length === 0 || 'unavailable' in options.provenance
+      ? { unavailable: 'unavailable' in options.provenance ? options.provenance.unavailable : 'nothing to verify' }
+      : await provenanceVerifier(options.provenance).then(
+          (verifier) => verifier.verify,
+          (error: unknown) => ({ unavailable: messageOf(error) }),
+        );
   const scratch = await mkdtemp(join(tmpdir(), 'slipway-evidence-'));
   const charts = await ChartCache.create(options.helm, options.chartTimeoutMs ?? 120_000);
   try {
-    const tools = { helm: options.helm, charts, chartCheckout: options.chartCheckout, scratch };
-    const source =
-      options.source.kind === 'release'
-        ? `release ${options.source.manifest.id}`
-        : options.source.kind === 'environment'
-          ? options.source.from
-          : options.source.kind;
+    const tools = { helm: options.helm, charts, chartCheckouts: await chartCheckoutsOf(options), scratch };
     const shown = options.diffLines === undefined ? {} : { diffLines: options.diffLines };
-    return await gatherEvidence({ result, releases, github: options.github, tools, source, ...shown });
+    return await gatherEvidence({ result, releases, github: options.github, verify, tools, source: sourceName(source), ...shown });
   } finally {
     await charts.close();
     await rm(scratch, { recursive: true, force: true });

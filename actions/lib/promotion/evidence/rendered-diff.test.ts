@@ -21,7 +21,8 @@ beforeAll(async () => {
   tools = {
     helm,
     charts: await ChartCache.create(helm, 60_000),
-    chartCheckout: root,
+    // This checkout is of the repository the real Applications name (their repoURL).
+    chartCheckouts: [{ repository: 'https://github.com/slipway-dev/slipway', checkout: root }],
     scratch: mkdtempSync(join(tmpdir(), 'slipway-render-')),
   };
 });
@@ -42,7 +43,22 @@ describe('the rendered diff of a Git-sourced chart (real helm, the shop chart re
   it('says why when the chart is not at the revision', async () => {
     const elsewhere = proposedCart.replace('path: app-repo/charts/shop', 'path: app-repo/charts/missing');
     expect(await renderedDiff(file, prodCart, elsewhere, tools)).toEqual({
-      unavailable: 'proposed: the chart checkout has no folder app-repo/charts/missing at HEAD',
+      unavailable: 'proposed: the checkout of https://github.com/slipway-dev/slipway has no folder app-repo/charts/missing at HEAD',
+    });
+  });
+
+  it('renders from the checkout whatever form of its address the Application writes (ssh, no .git, other case)', async () => {
+    const ssh = (text: string): string => text.replace('https://github.com/slipway-dev/slipway.git', 'git@github.com:Slipway-Dev/slipway');
+    const rendered = await renderedDiff(file, ssh(prodCart), ssh(proposedCart), tools);
+    expect('diff' in rendered && rendered.diff).toContain(`cart:sha-4444444@${digest}`);
+  });
+
+  it('does not render a chart of another repository from this checkout, though a folder of that name is here', async () => {
+    const elsewhere = proposedCart.replace('https://github.com/slipway-dev/slipway.git', 'https://github.com/mallory/slipway.git');
+    expect(elsewhere).toContain('repoURL: https://github.com/mallory/slipway.git');
+    expect(await renderedDiff(file, prodCart, elsewhere, tools)).toEqual({
+      unavailable:
+        "proposed: the chart comes from https://github.com/mallory/slipway.git, which is not a repository checked out here (https://github.com/slipway-dev/slipway); its chart is not rendered from another repository's files",
     });
   });
 });

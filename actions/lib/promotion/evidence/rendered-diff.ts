@@ -4,12 +4,16 @@
  * so the render is Argo CD's: argoproj/argo-cd v3.3.8 `reposerver/repository/repository.go`
  * helmTemplate), compared with `git diff --no-index`. The chart comes from its chart repository
  * (HTTP or OCI, `helm pull` through the chart cache) or, for a Git source, from a local checkout of
- * that repository at the source's targetRevision (read from git objects, no working tree touched).
+ * that repository at the source's targetRevision (read from git objects, no working tree touched) —
+ * only when the source's repoURL is the repository of one of the checkouts at hand (compared however
+ * the address is written, lib/git/repository-url.ts); a chart of any other repository is not
+ * rendered from a checkout that merely has a folder of the same name.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GitObjectReader } from '../../git/git-objects.ts';
+import { sameGitRepository } from '../../git/repository-url.ts';
 import { renderChart } from '../../validate/chart-render.ts';
 import type { ChartCache } from '../../validate/charts/chart-cache.ts';
 import { helmSettingsOf } from '../../validate/charts/helm-source.ts';
@@ -18,11 +22,18 @@ import { list, record, text } from '../../validate/json-values.ts';
 import type { Json } from '../../validate/json-values.ts';
 import { parseYaml } from '../../validate/yaml-documents.ts';
 
+/** A local checkout and the address of the repository it is a checkout of. */
+export interface ChartCheckout {
+  /** The repository's address (https://github.com/owner/name, or any form repository-url.ts reads). */
+  repository: string;
+  checkout: string;
+}
+
 export interface RenderTools {
   helm: string;
   charts: ChartCache;
-  /** A checkout of the repository Git-sourced charts live in (this repository in the monorepo layout). */
-  chartCheckout: string;
+  /** The checkouts Git-sourced charts may be read from: this repository's, and the GitOps repository's when separate. */
+  chartCheckouts: ChartCheckout[];
   scratch: string;
 }
 
@@ -69,9 +80,17 @@ async function chartDirOf(source: Json, tools: RenderTools, folder: string): Pro
   }
   const path = text(source.path);
   if (path === undefined) return { unavailable: 'the source names neither a chart nor a path' };
+  const repoURL = text(source.repoURL) ?? '';
+  const checkout = tools.chartCheckouts.find((candidate) => sameGitRepository(candidate.repository, repoURL));
+  if (!checkout) {
+    const known = tools.chartCheckouts.map((candidate) => candidate.repository).join(', ') || 'none';
+    return {
+      unavailable: `the chart comes from ${repoURL || 'a source without repoURL'}, which is not a repository checked out here (${known}); its chart is not rendered from another repository's files`,
+    };
+  }
   const revision = text(source.targetRevision) ?? 'HEAD';
-  const dir = await checkoutChart(tools.chartCheckout, revision, path.replace(/^\.\/|\/$/g, ''), folder);
-  return dir ? { dir } : { unavailable: `the chart checkout has no folder ${path} at ${revision}` };
+  const dir = await checkoutChart(checkout.checkout, revision, path.replace(/^\.\/|\/$/g, ''), folder);
+  return dir ? { dir } : { unavailable: `the checkout of ${checkout.repository} has no folder ${path} at ${revision}` };
 }
 
 /** `helm template` of one Application as Argo CD renders it. */

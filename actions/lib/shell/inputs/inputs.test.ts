@@ -12,6 +12,7 @@ import { createReleaseManifest, formatReleaseManifest, releaseManifestSchema } f
 import { actionInputs } from '../action-io.ts';
 import { shellContext } from '../shell-context.ts';
 import type { ShellContext } from '../shell-context.ts';
+import { evidenceFields, parseEvidenceInputs } from './evidence.ts';
 import { deploymentStatusFields, parseDeploymentStatusInputs } from './deployment-status.ts';
 import { parsePendingRollbackInputs, pendingRollbackFields } from './pending-rollback.ts';
 import { landingFields, parsePromoteInputs, parseRollbackInputs, promoteFields } from './promote.ts';
@@ -374,6 +375,39 @@ describe('scan policy inputs, shared by the scan action and slipway scan-policy'
     );
     expect(() => parseScanPolicy(cliInputs(scanFields, ['--ignore-file', 'nope'], {}), { root: workspace, loosePaths: true })).toThrow(
       new InputError('--ignore-file nope does not exist'),
+    );
+  });
+});
+
+describe('evidence inputs (slipway evidence)', () => {
+  const evidence = (args: string[], token = 'ghs_evidence') =>
+    parseEvidenceInputs(cliInputs(evidenceFields, ['prod', ...args], {}), { ...context, apiUrl: 'http://127.0.0.1:9' }, token);
+
+  it('takes --release as a release id; one repository names the source commits, the Release runs and the provenance policy', () => {
+    writeFileSync(join(workspace, 'root.json'), '{}');
+    const inputs = evidence(['--release', '1a2b3c4-20261122T030000Z', '--service', 'cart', '--trusted-root', 'root.json']);
+    expect(inputs.source).toEqual({ kind: 'release-id', releaseId: '1a2b3c4-20261122T030000Z', services: ['cart'] });
+    expect(inputs.github).toEqual({ owner: 'example', repo: 'slipway', token: 'ghs_evidence', apiUrl: 'http://127.0.0.1:9' });
+    expect(inputs.releases).toMatchObject({
+      trusted: { repository: 'example/slipway', workflowPath: '.github/workflows/release.yml', branch: 'main' },
+    });
+    expect(inputs.provenance).toMatchObject({ repository: 'example/slipway', trust: { trustedRootFile: join(workspace, 'root.json') } });
+    expect(inputs.chartCheckouts).toEqual([{ checkout: workspace, repository: 'https://github.com/example/slipway' }]);
+  });
+
+  it('says why the releases and provenance are unknown without a token, and refuses a bad release id or two sources', () => {
+    const reason = { unavailable: 'no GitHub token to read the source repository with (GH_TOKEN)' };
+    expect(evidence(['--from', 'dev'], '')).toMatchObject({
+      source: { kind: 'environment', from: 'dev' },
+      github: reason,
+      releases: reason,
+      provenance: reason,
+    });
+    expect(() => evidence(['--release', '../release-manifest.json'])).toThrow(
+      new InputError("--release '../release-manifest.json' is not a release id (like 1a2b3c4-20261122T030000Z)"),
+    );
+    expect(() => evidence(['--release', '1a2b3c4-20261122T030000Z', '--from', 'dev'])).toThrow(
+      new InputError('give exactly one of --release and --from, not both'),
     );
   });
 });

@@ -99,13 +99,22 @@ export function parseLandingInputs(raw: RawInputs<typeof landingFields>, context
   };
 }
 
-function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellContext): PromotionSource {
-  const services = raw.list('services');
-  const only = services.length > 0 ? { services } : {};
+/** The source fields this shell has (`kinds`) and those given a value (`given`). */
+export function sourceFields(raw: RawInputs<typeof promoteFields>): {
+  kinds: ('release' | 'images' | 'from' | 'rollback')[];
+  given: ('release' | 'images' | 'from' | 'rollback')[];
+} {
   const kinds = (['release', 'images', 'from', 'rollback'] as const).filter((field) => raw.has(field));
   const given = kinds.filter((field) =>
     field === 'rollback' ? raw.flag(field) === true : field === 'images' ? raw.list(field).length > 0 : raw.text(field) !== '',
   );
+  return { kinds, given };
+}
+
+function promotionSource(raw: RawInputs<typeof promoteFields>, context: ShellContext): PromotionSource {
+  const services = raw.list('services');
+  const only = services.length > 0 ? { services } : {};
+  const { kinds, given } = sourceFields(raw);
   if (given.length !== 1) {
     const names = kinds.map((field) => raw.label(field));
     throw new InputError(
