@@ -1,7 +1,8 @@
 /**
  * The preview jobs of the pull-request workflow, replayed: which pull requests get a preview (those of
  * this repository labelled `preview`), what a fork gets instead (a reason), the cap on concurrent
- * previews (against the GitHub API stand-in's pull requests), the preview images built by the
+ * previews (against the GitHub API stand-in's pull requests and issue events: ranked by when the label
+ * was last added, a label taken off meanwhile counted as off), the preview images built by the
  * release's build action and attested like release images, and the gate report's row with the
  * preview's URL or that reason, written by the gate-report action's dist.
  */
