@@ -107,6 +107,26 @@ describe('preview housekeeping, replayed against the GitHub API stand-in', () =>
     expect(summary).toMatch(/^- #24: label taken off: no push and no new label for 7 days \(the idle timeout is 7 days/m);
   });
 
+  it('takes a label that vanished between the list and the removal (404 "Label does not exist") as off already: the run goes on, with no comment', () => {
+    const { stage, summary, gh } = housekeeping([
+      // Listed with the label, taken off by someone before the housekeeping removes it.
+      pull(51, { committedAt: days(6), labels: [], listedLabels: ['preview'] }),
+      pull(52, { headRepository: 'mallory/slipway', labels: [], listedLabels: ['preview'] }),
+      pull(53, { committedAt: days(6) }),
+    ]);
+    expect(gh.filter((args) => args.includes('DELETE')).map((args) => args.at(-1))).toEqual(
+      [53, 52, 51].map((number) => `repos/${repository}/issues/${number}/labels/preview`),
+    );
+    for (const gone of [51, 52]) {
+      expect(stage.pullRequest(gone)?.comments, `#${gone}`).toEqual([]);
+      expect(summary).toMatch(
+        new RegExp(`^- #${gone}: the label was off already \\(taken off since the list was read\\); no comment$`, 'm'),
+      );
+    }
+    expect(stage.pullRequest(53)).toMatchObject({ labels: [], comments: [expect.stringContaining('no push and no new label for 6 days')] });
+    expect(summary).toMatch(/^- #53: label taken off: no push and no new label for 6 days/m);
+  });
+
   it('is not confused by a title or branch name with tabs, quotes or shell syntax', () => {
     const odd = { title: 'Fix "cart"\t$(touch pwned)\nsecond line', branch: 'fix/`id`;\t$HOME' };
     const { stage, summary } = housekeeping([pull(31, { ...odd, committedAt: days(6) }), pull(32, { ...odd })]);

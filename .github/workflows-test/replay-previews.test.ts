@@ -1,7 +1,8 @@
 /**
  * The preview jobs of the pull-request workflow, replayed: which pull requests get a preview (those of
  * this repository labelled `preview`), what a fork gets instead (a reason), the cap on concurrent
- * previews (against the GitHub API stand-in's pull requests), the preview images built by the
+ * previews (against the GitHub API stand-in's pull requests and issue events: ranked by when the label
+ * was last added, a label taken off meanwhile counted as off), the preview images built by the
  * release's build action and attested like release images, and the gate report's row with the
  * preview's URL or that reason, written by the gate-report action's dist.
  */
@@ -124,8 +125,14 @@ describe('the cap on concurrent previews and the preview images, replayed agains
   const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
   const headOf = (number: number): string => number.toString(16).padStart(40, 'c');
 
-  /** The open pull requests: #5, #8 and #9 of this repository labelled preview, an older fork's (#3) labelled too, #4 without it. */
-  function openPullRequests(): StandInPullRequest[] {
+  /** The issue event of the label preview added at `at` ("List issue events": event, label.name, created_at). */
+  const labelledAt = (at: string) => ({ event: 'labeled', label: 'preview', at });
+
+  /**
+   * The open pull requests: #5, #8 and #9 of this repository labelled preview (in that order, unless
+   * `labelled` gives each one's label events), an older fork's (#3) labelled too, #4 without it.
+   */
+  function openPullRequests(labelled: Record<number, { event: string; label: string; at: string }[]> = {}): StandInPullRequest[] {
     const open = (number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest => ({
       number,
       title: `Change ${number}`,
@@ -134,10 +141,11 @@ describe('the cap on concurrent previews and the preview images, replayed agains
       headRepository: repository,
       labels: ['preview'],
       committedAt: '2026-11-28T12:00:00Z',
+      events: labelled[number] ?? [labelledAt(`2026-11-28T12:${String(number).padStart(2, '0')}:00Z`)],
       comments: [],
       ...overrides,
     });
-    return [open(3, { headRepository: 'mallory/slipway' }), open(4, { labels: [] }), open(5), open(8), open(9)];
+    return [open(3, { headRepository: 'mallory/slipway' }), open(4, { labels: [], events: [] }), open(5), open(8), open(9)];
   }
 
   /** The labeled event of pull request `number`, with PREVIEW_CAP `cap`. */
@@ -164,43 +172,102 @@ describe('the cap on concurrent previews and the preview images, replayed agains
     return stage;
   }
 
-  it('refuses the third labelled pull request of this repository with PREVIEW_CAP 2: its label comes off and the summary says why', () => {
-    const stage = stageWith(openPullRequests());
+  /** The plan step of a preview run that the cap refused (it fails the job there). */
+  function refused(stage: Stage, number: number) {
     let failure: unknown;
     try {
-      replayJob(root, pullRequestWorkflow, 'preview', labelled(9), stage.harness());
+      replayJob(root, pullRequestWorkflow, 'preview', labelled(number), stage.harness());
     } catch (error) {
       failure = error;
     }
-    expect(failure).toBeInstanceOf(StepFailed);
+    expect(failure, `#${number} is refused`).toBeInstanceOf(StepFailed);
     const plan = (failure as StepFailed).step;
     expect(plan.id).toBe('plan');
-    const why =
-      'refused: 2 previews are running already (the cap, PREVIEW_CAP; older: #5 #8); the label was taken off, add it again when one closes';
-    expect(plan.outputs['summary']).toBe(why);
-    expect(plan.summary).toContain(why);
     expect(plan.outputs['url']).toBeUndefined();
-    expect(stage.pullRequest(9)?.labels).toEqual([]);
-    for (const kept of [3, 5, 8]) expect(stage.pullRequest(kept)?.labels, `#${kept}`).toEqual(['preview']);
-  });
+    return plan;
+  }
 
-  it('lets the two oldest through (a fork’s labelled pull request does not count), builds the head with the build action and attests every image', async () => {
-    const stage = stageWith(openPullRequests());
-    const head = headOf(8);
-    const digest = (service: string): string => `sha256:${Buffer.from(`${service}-${head}`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+  const digestOf = (service: string, head: string): string =>
+    `sha256:${Buffer.from(`${service}-${head}`).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+
+  /** Stages the images the build of pull request `number`'s head makes, signed as this workflow's run for it would sign them. */
+  async function buildsHead(stage: Stage, number: number): Promise<void> {
+    const head = headOf(number);
     const built = createReleaseManifest({
       createdAt: '2026-11-28T12:05:00Z',
-      source: { repository, commit: head, ref: 'refs/pull/8/merge' },
+      source: { repository, commit: head, ref: `refs/pull/${number}/merge` },
       services: Object.fromEntries(
         services.map((service) => [
           service,
-          { image: { repository: `${registry}/slipway/${service}`, tag: `pr-8-${head}`, digest: digest(service) } },
+          { image: { repository: `${registry}/slipway/${service}`, tag: `pr-${number}-${head}`, digest: digestOf(service, head) } },
         ]),
       ),
     });
     stage.building = built;
-    // Signed with the identity of this workflow's run for the pull request, as Sigstore would sign it.
-    await stage.sign(built, { workflow: '.github/workflows/pull-request.yml', ref: 'refs/pull/8/merge' });
+    await stage.sign(built, { workflow: '.github/workflows/pull-request.yml', ref: `refs/pull/${number}/merge` });
+  }
+
+  it('refuses the third labelled pull request of this repository with PREVIEW_CAP 2: its label comes off and the summary says why', () => {
+    const stage = stageWith(openPullRequests());
+    const plan = refused(stage, 9);
+    const why =
+      'refused: 2 previews are running already (the cap, PREVIEW_CAP; labelled before this one: #5 #8); the label was taken off, add it again when one closes';
+    expect(plan.outputs['summary']).toBe(why);
+    expect(plan.summary).toContain(why);
+    expect(stage.pullRequest(9)?.labels).toEqual([]);
+    for (const kept of [3, 5, 8]) expect(stage.pullRequest(kept)?.labels, `#${kept}`).toEqual(['preview']);
+  });
+
+  it('ranks by when the label was last added, not by number: an older pull request labelled when the cap is full is refused, the running newer ones keep their slots', async () => {
+    // #9 labelled first and #8 next (both running with PREVIEW_CAP 2), #5 labelled last; #8's label was
+    // taken off and added again, and its last adding counts.
+    const events = {
+      9: [labelledAt('2026-11-28T09:00:00Z')],
+      8: [
+        labelledAt('2026-11-27T08:00:00Z'),
+        { event: 'unlabeled', label: 'preview', at: '2026-11-27T09:00:00Z' },
+        labelledAt('2026-11-28T10:00:00Z'),
+      ],
+      5: [
+        labelledAt('2026-11-26T08:00:00Z'),
+        { event: 'unlabeled', label: 'preview', at: '2026-11-26T09:00:00Z' },
+        labelledAt('2026-11-28T11:00:00Z'),
+      ],
+    };
+    const stage = stageWith(openPullRequests(events));
+    const plan = refused(stage, 5);
+    expect(plan.outputs['summary']).toBe(
+      'refused: 2 previews are running already (the cap, PREVIEW_CAP; labelled before this one: #9 #8); the label was taken off, add it again when one closes',
+    );
+    expect(stage.pullRequest(5)?.labels).toEqual([]);
+    // #9's next push: it keeps its slot and its preview.
+    await buildsHead(stage, 9);
+    const replay = replayJob(root, pullRequestWorkflow, 'preview', labelled(9), stage.harness());
+    expect(replay.steps.find((step) => step.id === 'plan')?.outputs['url']).toBe('http://pr-9.dev.shop.example.com');
+    expect(stage.pullRequest(9)?.labels).toEqual(['preview']);
+    expect(stage.verifications.map((inputs) => inputs['applications'])).toEqual(['preview-pr-9']);
+  });
+
+  it('refuses a pull request over the cap whose label was taken off meanwhile (404 "Label does not exist"), saying it was off already', () => {
+    const pulls = openPullRequests();
+    const nine = pulls.find((pull) => pull.number === 9);
+    if (nine) Object.assign(nine, { labels: [], listedLabels: ['preview'] });
+    const stage = stageWith(pulls);
+    const plan = refused(stage, 9);
+    expect(plan.outputs['summary']).toBe(
+      'refused: 2 previews are running already (the cap, PREVIEW_CAP; labelled before this one: #5 #8); the label was off already, add it again when one closes',
+    );
+    expect(stage.ghLog().filter((args) => args.includes('DELETE'))).toEqual([
+      ['api', '-X', 'DELETE', `repos/${repository}/issues/9/labels/preview`],
+    ]);
+    for (const kept of [3, 5, 8]) expect(stage.pullRequest(kept)?.labels, `#${kept}`).toEqual(['preview']);
+  });
+
+  it('lets the two labelled first through (a fork’s labelled pull request does not count), builds the head with the build action and attests every image', async () => {
+    const stage = stageWith(openPullRequests());
+    const head = headOf(8);
+    const digest = (service: string): string => digestOf(service, head);
+    await buildsHead(stage, 8);
     const replay = replayJob(root, pullRequestWorkflow, 'preview', labelled(8), stage.harness());
 
     expect(replay.steps.find((step) => step.id === 'plan')?.outputs['url']).toBe('http://pr-8.dev.shop.example.com');
@@ -240,5 +307,21 @@ describe('the cap on concurrent previews and the preview images, replayed agains
     );
     expect(stage.ghLog()).toEqual([]);
     expect(stage.pullRequest(5)?.labels).toEqual(['preview']);
+  });
+});
+
+describe('when the label was added and taking it off: one way in both preview workflows', () => {
+  /** The definitions of label_added and take_label_off (with the comments above them) in the job's script. */
+  function labelFunctions(file: string, job: string): string {
+    const steps = (parse(readFileSync(file, 'utf8')) as { jobs: Record<string, { steps: { run?: string }[] }> }).jobs[job]?.steps ?? [];
+    const script = steps.map((step) => step.run ?? '').find((run) => run.includes('label_added() {')) ?? '';
+    return /# When the label preview was last added[\s\S]*?\ntake_label_off\(\) \{\n[\s\S]*?\n\}\n/.exec(script)?.[0] ?? '';
+  }
+
+  it('pull-request.yml (the cap) and previews.yml (the idle timeout) define label_added and take_label_off alike', () => {
+    const cap = labelFunctions(pullRequestWorkflow, 'preview');
+    expect(cap).toContain('label_added() {');
+    expect(cap).toContain('take_label_off() {');
+    expect(labelFunctions(join(root, '.github', 'workflows', 'previews.yml'), 'expire')).toBe(cap);
   });
 });

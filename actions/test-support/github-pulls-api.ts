@@ -26,6 +26,11 @@ export interface StandInPullRequest {
   /** owner/name of the repository the head branch lives in (a fork's); null once that fork is deleted. */
   headRepository: string | null;
   labels: string[];
+  /**
+   * The labels "List pull requests" shows, when they differ from `labels`: someone changed them after the
+   * list was read (a label taken off in between, so removing it answers 404). By default `labels`.
+   */
+  listedLabels?: string[];
   /** The head commit's committer date, ISO 8601 (what "Get a commit" answers as commit.committer.date). */
   committedAt: string;
   state?: 'open' | 'closed';
@@ -72,7 +77,7 @@ function pullView(pull: StandInPullRequest, repository: string): Record<string, 
     title: pull.title,
     user: { login: headOwner, id: 1, type: 'User' },
     body: null,
-    labels: pull.labels.map(labelView),
+    labels: (pull.listedLabels ?? pull.labels).map(labelView),
     created_at: created,
     updated_at: created,
     draft: false,
