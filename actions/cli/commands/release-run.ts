@@ -1,4 +1,5 @@
-import { actionsRuns, checkRunningReleases, findReleaseRun, markerRefusal, releaseOfRun } from '../../lib/github/workflow-runs.ts';
+import { checkRunningReleases, markerRefusal } from '../../lib/github/release-artifacts.ts';
+import { actionsRuns, findReleaseRun, releaseOfRun } from '../../lib/github/workflow-runs.ts';
 import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
 import { HeadSnapshot } from '../../lib/promotion/landing.ts';
 import { environmentImages, environmentPins } from '../../lib/promotion/environment-images.ts';

@@ -2,7 +2,7 @@
  * Gathers the reviewer's evidence (evidence.ts) for a promotion without landing it, in one process:
  * the promotion's dry run (the same plan the promote job will land) and prod's recorded history tell
  * which services change and from which release to which; each of those releases is found in the
- * Release run that built and verified it (lib/github/workflow-runs.ts, as `slipway release-run`),
+ * Release run that built and verified it (lib/github/release-artifacts.ts, as `slipway release-run`),
  * whose manifest and verified-in-dev marker are read from the artifacts' archives in memory; each
  * proposed image's provenance is verified (lib/provenance, as `slipway verify-provenance`); the
  * GitHub API gives the source commits and their pull requests, and helm the rendered manifests.
@@ -13,14 +13,12 @@ import { isAbsolute, join } from 'node:path';
 import { git } from '../../git/git.ts';
 import { sourceChanges } from '../../github/source-changes.ts';
 import type { GitHubRepository } from '../../github/pull-request.ts';
-import { releaseArtifacts } from '../../github/workflow-runs.ts';
-import type { ActionsRuns, ReleaseArtifacts } from '../../github/workflow-runs.ts';
 import { describeReason } from '../../provenance/policy.ts';
 import { provenanceVerifier } from '../../provenance/verify-image.ts';
 import type { ProvenanceVerifierOptions, VerifyDigest } from '../../provenance/verify-image.ts';
-import type { ReleaseManifest, ReleaseService } from '../../release/release-manifest.ts';
+import type { ReleaseService } from '../../release/release-manifest.ts';
 import { verifiedMarkerRefusal } from '../../release/release-runs.ts';
-import type { TrustedRuns, VerifiedMarker } from '../../release/release-runs.ts';
+import type { VerifiedMarker } from '../../release/release-runs.ts';
 import { landPromotion } from '../../shell/land-promotion.ts';
 import type { Landing } from '../../shell/land-promotion.ts';
 import { ChartCache } from '../../validate/charts/chart-cache.ts';
@@ -29,6 +27,8 @@ import type { PromoteResult, PromotionSource } from '../promote.ts';
 import { latestImages } from '../record.ts';
 import { trimDiff } from './evidence.ts';
 import type { EvidenceReport, ManifestDiff, ProvenanceCheck, ServiceEvidence, Unavailable } from './evidence.ts';
+import { listingOnce, lookUpReleases, manifestsOf } from './release-facts.ts';
+import type { ReleaseFacts, ReleaseLookup } from './release-facts.ts';
 import { renderedDiff } from './rendered-diff.ts';
 import type { ChartCheckout, RenderTools } from './rendered-diff.ts';
 import { vulnerabilityDelta } from './vulnerability-delta.ts';
@@ -38,39 +38,7 @@ export class EvidenceError extends Error {
   override name = 'EvidenceError';
 }
 
-/** What is known of each release involved, by id: what its Release run holds, or why no run holds it. */
-export type ReleaseFacts = Map<string, ReleaseArtifacts | Unavailable>;
-
-/** Where releases are found: the Actions API of the repository and the runs it trusts. */
-export interface ReleaseLookup {
-  api: ActionsRuns;
-  trusted: TrustedRuns;
-}
-
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** The same lookup, listing the trusted runs once however many releases are looked up. */
-function listingOnce(lookup: ReleaseLookup): ReleaseLookup {
-  let listed: ReturnType<ActionsRuns['workflowRuns']> | undefined;
-  return { ...lookup, api: { ...lookup.api, workflowRuns: (trusted, limit) => (listed ??= lookup.api.workflowRuns(trusted, limit)) } };
-}
-
-/** Looks up each release; one no run holds is unknown, with why. */
-export async function lookUpReleases(lookup: ReleaseLookup | Unavailable, releaseIds: Iterable<string>): Promise<ReleaseFacts> {
-  const facts: ReleaseFacts = new Map();
-  for (const id of [...new Set(releaseIds)].sort()) {
-    if ('unavailable' in lookup) facts.set(id, lookup);
-    else
-      facts.set(id, await releaseArtifacts(lookup.api, id, lookup.trusted).catch((error: unknown) => ({ unavailable: messageOf(error) })));
-  }
-  return facts;
-}
-
-function manifestsOf(releases: ReleaseFacts): ReleaseManifest[] {
-  return [...releases.values()].flatMap((release) =>
-    'manifest' in release && 'manifest' in release.manifest ? [release.manifest.manifest] : [],
-  );
-}
 
 /** The manifest entries of an image (by repository and digest), those with vulnerability IDs first. */
 function entriesOf(releases: ReleaseFacts, repository: string, digest: string | undefined): ReleaseService[] {

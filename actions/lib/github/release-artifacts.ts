@@ -1,0 +1,167 @@
+/**
+ * What a Release run's artifacts say of a release, read through the Actions API (workflow-runs.ts)
+ * from their archives in memory (artifact-files.ts): its manifest and its verified-in-dev marker,
+ * and whether prod may take the releases an environment runs.
+ */
+import { artifactFile, ArtifactFileError } from './artifact-files.ts';
+import { findReleaseRun } from './workflow-runs.ts';
+import type { ActionsRuns } from './workflow-runs.ts';
+import { parseReleaseManifest } from '../release/release-manifest.ts';
+import type { ReleaseManifest } from '../release/release-manifest.ts';
+import {
+  expiredMarker,
+  imagesOfReleaseRefusal,
+  manifestArtifact,
+  markerOfRun,
+  ReleaseRunError,
+  releasesRunning,
+  verifiedArtifact,
+  verifiedMarkerRefusal,
+  verifyAgain,
+} from '../release/release-runs.ts';
+import type { ArtifactFacts, RunningImage, TrustedRuns } from '../release/release-runs.ts';
+
+/** The text of `file` in run `runId`'s artifact of that name (its archive read in memory), or why it cannot be read. */
+async function runArtifactFile(
+  api: ActionsRuns,
+  artifact: ArtifactFacts & { id: number },
+  file: string,
+  maxBytes?: number,
+): Promise<{ text: string } | { refused: string } | { expired: true }> {
+  const archive = await api.artifactZip(artifact.id);
+  if (archive === 'expired') return { expired: true };
+  try {
+    return { text: artifactFile(archive, file, artifact.name, maxBytes) };
+  } catch (error) {
+    if (error instanceof ArtifactFileError) return { refused: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The verified-in-dev marker run `runId` uploaded for `releaseId`, parsed from its archive (not yet
+ * judged: verifiedMarkerRefusal does that), or why there is none to read.
+ */
+export async function readVerifiedMarker(
+  api: ActionsRuns,
+  releaseId: string,
+  runId: number,
+  artifacts?: readonly ArtifactFacts[],
+): Promise<{ marker: unknown } | { refused: string }> {
+  const found = markerOfRun(releaseId, runId, artifacts ?? (await api.runArtifacts(runId)));
+  if ('refused' in found) return found;
+  const name = verifiedArtifact(releaseId);
+  const read = await runArtifactFile(api, found.artifact, 'verified.json');
+  if ('expired' in read) return { refused: expiredMarker(releaseId, runId) };
+  if ('refused' in read) return { refused: `release ${releaseId}: ${read.refused}: ${verifyAgain}` };
+  try {
+    return { marker: JSON.parse(read.text) as unknown };
+  } catch (error) {
+    return { refused: `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}` };
+  }
+}
+
+/**
+ * Why prod refuses the release by what its verified-in-dev marker says (read from the archive run
+ * `runId` uploaded: the soak and the SLO figures), or undefined when the release is eligible.
+ */
+export async function markerRefusal(api: ActionsRuns, releaseId: string, runId: number): Promise<string | undefined> {
+  const read = await readVerifiedMarker(api, releaseId, runId);
+  return 'refused' in read ? read.refused : verifiedMarkerRefusal(releaseId, read.marker);
+}
+
+/** A release manifest is larger than a marker: one entry per service with its scan's IDs. */
+const manifestBytes = 16 * 1024 * 1024;
+
+/** The release manifest run `runId` uploaded for `releaseId` (release.yml's build job), read from its archive, or why it cannot be read. */
+export async function readReleaseManifest(
+  api: ActionsRuns,
+  releaseId: string,
+  runId: number,
+  artifacts?: readonly ArtifactFacts[],
+): Promise<{ manifest: ReleaseManifest } | { refused: string }> {
+  const name = manifestArtifact(releaseId);
+  const artifact = (artifacts ?? (await api.runArtifacts(runId))).find(
+    (candidate): candidate is ArtifactFacts & { id: number } =>
+      candidate.name === name && !candidate.expired && candidate.id !== undefined && (candidate.runId ?? runId) === runId,
+  );
+  if (!artifact) return { refused: `release ${releaseId}: run ${runId} holds no readable ${name} artifact (expired after 90 days?)` };
+  const read = await runArtifactFile(api, artifact, 'release-manifest.json', manifestBytes);
+  if ('expired' in read) return { refused: `release ${releaseId}: ${name} of run ${runId} has expired (artifacts are kept 90 days)` };
+  if ('refused' in read) return { refused: `release ${releaseId}: ${read.refused}` };
+  try {
+    return { manifest: parseReleaseManifest(read.text, `${name}/release-manifest.json`) };
+  } catch (error) {
+    return { refused: `release ${releaseId}: ${(error as Error).message}` };
+  }
+}
+
+/** What the Release run that built a release holds of it: its manifest and its verified-in-dev marker, each read or why not. */
+export interface ReleaseArtifacts {
+  runId: number;
+  manifest: { manifest: ReleaseManifest } | { refused: string };
+  marker: { marker: unknown } | { refused: string };
+}
+
+/**
+ * Finds the trusted Release run of `releaseId` (findReleaseRun, as `slipway release-run --release`)
+ * and reads its `release-manifest-<id>` and `release-verified-dev-<id>` artifacts in memory; a
+ * ReleaseRunError says why no run holds the release.
+ */
+export async function releaseArtifacts(api: ActionsRuns, releaseId: string, trusted: TrustedRuns): Promise<ReleaseArtifacts> {
+  const runId = await findReleaseRun(api, releaseId, trusted);
+  const artifacts = await api.runArtifacts(runId);
+  return {
+    runId,
+    manifest: await readReleaseManifest(api, releaseId, runId, artifacts),
+    marker: await readVerifiedMarker(api, releaseId, runId, artifacts),
+  };
+}
+
+/** What the check of an environment's releases found: per release, the run that verified it; and why prod refuses any. */
+export interface RunningReleasesCheck {
+  verified: { releaseId: string; services: string[]; runId: number }[];
+  refusals: string[];
+}
+
+/**
+ * Whether prod may take what `environment` runs: every release its images come from (their
+ * promotion trailers) must have been built and verified in dev by a trusted Release run
+ * (`findReleaseRun`) whose verified-in-dev marker says so (`markerRefusal`), the same two checks as
+ * a release asked for by id; and each image must be the one that release's manifest (from the same
+ * run) gives its service, so a trailer cannot lend a verified release's name to another image. A
+ * refusal names the services, the release and what to do.
+ */
+export async function checkRunningReleases(
+  api: ActionsRuns,
+  environment: string,
+  images: readonly RunningImage[],
+  trusted: TrustedRuns,
+): Promise<RunningReleasesCheck> {
+  const { releases, refusals } = releasesRunning(environment, images);
+  const verified: RunningReleasesCheck['verified'] = [];
+  for (const [releaseId, recorded] of releases) {
+    const services = recorded.map((entry) => entry.service);
+    const refuse = (reason: string, which = services): void => {
+      refusals.push(`${which.join(', ')}: ${environment} runs release ${releaseId}, which prod may not take: ${reason}`);
+    };
+    let runId: number;
+    try {
+      runId = await findReleaseRun(api, releaseId, trusted);
+    } catch (error) {
+      if (!(error instanceof ReleaseRunError)) throw error;
+      refuse(error.message);
+      continue;
+    }
+    const refusal = await markerRefusal(api, releaseId, runId);
+    if (refusal !== undefined) {
+      refuse(`(Release run ${runId}) ${refusal}`);
+      continue;
+    }
+    const built = await readReleaseManifest(api, releaseId, runId);
+    const mismatch = 'refused' in built ? { services, reason: built.refused } : imagesOfReleaseRefusal(recorded, built.manifest, runId);
+    if (mismatch !== undefined) refuse(mismatch.reason, mismatch.services);
+    else verified.push({ releaseId, services, runId });
+  }
+  return { verified, refusals };
+}
