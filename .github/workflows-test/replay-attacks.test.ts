@@ -124,7 +124,7 @@ describe('the ways around the production gate, replayed', () => {
       refusal = (error as Error).message;
     }
     expect(refusal).toMatch(reason);
-    expect(refusal).toMatch(/verify it in dev again \(a Release run of a newer commit\) or promote 'dev'/);
+    expect(refusal).toMatch(/verify it in dev again \(a Release run of a newer commit\), or promote another release that passed/);
     expect(pins(remote, 'prod')).toEqual(prodBefore);
     expect(remote.head()).toBe(head);
     expect(stage.ghLog().length).toBe(downloads);

@@ -198,7 +198,7 @@ describe('verifiedMarkerRefusal: prod takes a release only after its dev soak an
     [
       'the marker of before (no soak recorded)',
       { releaseId: id, environment: 'dev', gitopsCommit: marker.gitopsCommit, verified: true },
-      `release ${id} was verified in dev without a soak (release-verified-dev-${id}/verified.json records no soakSeconds); prod takes only a release that stayed Healthy through dev's soak window: verify it in dev again (a Release run of a newer commit) or promote 'dev'`,
+      `release ${id} was verified in dev without a soak (release-verified-dev-${id}/verified.json records no soakSeconds); prod takes only a release that stayed Healthy through dev's soak window: verify it in dev again (a Release run of a newer commit), or promote another release that passed`,
     ],
     ['a soak of 0', { ...marker, soakSeconds: 0 }, 'was verified in dev without a soak'],
     ['no SLO figures', { ...marker, slo: [] }, 'has no SLO figures from its dev soak'],

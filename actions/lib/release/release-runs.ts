@@ -186,7 +186,7 @@ export interface VerifiedMarker {
 }
 
 /** What to do about a release prod refuses for its dev verification. */
-export const verifyAgain = `verify it in dev again (a Release run of a newer commit) or promote 'dev'`;
+export const verifyAgain = `verify it in dev again (a Release run of a newer commit), or promote another release that passed`;
 
 /** An expired marker's archive is gone (GitHub answers 410): its figures cannot be read. */
 export function expiredMarker(releaseId: string, runId: number): string {
