@@ -162,6 +162,28 @@ export function shopImages(environment: Environment): string[] {
 }
 
 /**
+ * The image references a preview deploys (repository:tag@digest), per service: the previews
+ * ApplicationSet's Application for the validator's sample pull request, its image.repository
+ * parameter and image.tag, with a digest as promotion-free images carry none.
+ */
+export function previewImages(): Record<string, string> {
+  const applicationSet = readYamlDocuments('environments/dev/previews.yaml').find((object) => object?.kind === 'ApplicationSet') as Json;
+  const { applications, problems } = generateApplications(applicationSet);
+  const app = applications[0]?.application as Json | undefined;
+  if (problems.length > 0 || !app) throw new Error(`the previews ApplicationSet does not generate: ${JSON.stringify(problems)}`);
+  const shop = (app.spec.sources as Json[]).filter((source) => source.helm?.valuesObject?.service !== undefined);
+  return Object.fromEntries(
+    shop.map((source) => {
+      const repository = (source.helm.parameters as Json[]).find((parameter) => parameter.name === 'image.repository')?.value as string;
+      return [
+        String(source.helm.valuesObject.service),
+        `${repository}:${String(source.helm.valuesObject.image.tag)}@sha256:${'e'.repeat(64)}`,
+      ];
+    }),
+  );
+}
+
+/**
  * Whether a Kyverno image glob matches an image (kyverno/kyverno v1.19.0: github.com/gobwas/glob
  * compiled without separators, matched against the image as the pod spec writes it): `*` matches
  * any run of characters, `/` included, `?` one character. Character classes and alternatives are
