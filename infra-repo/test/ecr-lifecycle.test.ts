@@ -458,8 +458,8 @@ describe('the preview repositories, named alike by modules/ecr, the pull-request
   });
 
   it('the pull-request workflow pushes preview images to exactly those repositories, and the release workflow to the release ones', () => {
-    for (const vars of [{}, { ECR_REPOSITORY_PREFIX: 'acme-shop' }]) {
-      const terraformVars = [`name_prefix=${vars.ECR_REPOSITORY_PREFIX ?? 'slipway'}`];
+    for (const vars of [{}, { ECR_REPOSITORY_PREFIX: 'acme-shop' }] as Record<string, string>[]) {
+      const terraformVars = [`name_prefix=${vars['ECR_REPOSITORY_PREFIX'] ?? 'slipway'}`];
       expect(pushedTo(pullRequestWorkflow(), 'preview', vars)).toEqual(moduleRepositories('preview', terraformVars));
       expect(pushedTo(releaseWorkflow(), 'build', vars)).toEqual(moduleRepositories('service', terraformVars));
     }
