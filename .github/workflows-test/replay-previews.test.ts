@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { imageRepository } from '../../actions/lib/images/build-plan.ts';
 import { slsaProvenanceV1 } from '../../actions/lib/provenance/policy.ts';
+import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
 import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
 import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
@@ -43,22 +44,6 @@ function pullRequestEvent(from: 'same' | 'fork', labels: string[]) {
     },
     vars: { PREVIEW_DOMAIN: 'dev.shop.example.com' },
   };
-}
-
-/** Service → the path of the image repository (after the registry host, from its `/`) previews.yaml deploys it from. */
-function previewsYamlRepositories(): Record<string, string> {
-  type Source = { helm?: { parameters?: { name: string; value: string }[]; valuesObject?: { service?: string } } };
-  const applicationSet = parse(readFileSync(join(root, 'gitops-repo', 'environments', 'dev', 'previews.yaml'), 'utf8')) as {
-    spec: { template: { spec: { sources: Source[] } } };
-  };
-  return Object.fromEntries(
-    applicationSet.spec.template.spec.sources
-      .filter((source) => source.helm?.valuesObject?.service !== undefined)
-      .map((source) => {
-        const repository = source.helm?.parameters?.find((parameter) => parameter.name === 'image.repository')?.value ?? '';
-        return [source.helm?.valuesObject?.service, repository.slice(repository.indexOf('/'))];
-      }),
-  );
 }
 
 const runs = (job: string, from: 'same' | 'fork', labels: string[]) =>
@@ -302,10 +287,11 @@ describe('the cap on concurrent previews and the preview images, replayed agains
     });
     // The build action pushes to <registry>/<repository-prefix>/<service>: the preview repositories,
     // the same paths the previews ApplicationSet deploys from (its registry host is the placeholder).
-    const previewsRepository = previewsYamlRepositories();
+    const deployed = previewImages();
     for (const service of services) {
       const pushed = imageRepository(registry, String(build?.inputs['repository-prefix']), service);
-      expect(pushed.slice(registry.length)).toBe(previewsRepository[service]);
+      const repository = deployed[service]?.repository ?? '';
+      expect(pushed.slice(registry.length), service).toBe(repository.slice(repository.indexOf('/')));
     }
     expect(
       stage.attested.map(({ subjectName, subjectDigest, predicateType }) => [subjectName, subjectDigest, predicateType]).sort(),

@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { imageRepository } from '../../actions/lib/images/build-plan.ts';
 import { imageTags } from '../../actions/lib/images/tags.ts';
 import { substitute } from '../../.github/workflows-test/workflow-expressions.ts';
+import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
 import { locateTerraform } from '../checks/terraform-binary.ts';
 import { isBody, loadTerraformModule, typedBlocks } from '../checks/terraform-config.ts';
 import type { TerraformModule } from '../checks/terraform-config.ts';
@@ -213,16 +214,10 @@ beforeAll(async () => {
   preview = previews.policy!;
 });
 
-const previewsApplicationSet = () =>
-  parse(readFileSync(join(repoRoot, 'gitops-repo/environments/dev/previews.yaml'), 'utf8')) as {
-    spec: {
-      template: { spec: { sources: { helm?: { parameters?: { name: string; value: string }[]; valuesObject?: { service?: string } } }[] } };
-    };
-  };
-
 /** The image tag the previews ApplicationSet deploys, for pull request 42 at a head commit. */
 function previewTag(): string {
-  const template = /"tag":"(pr-[^"]*)"/.exec(JSON.stringify(previewsApplicationSet()))?.[1];
+  const appset = parse(readFileSync(join(repoRoot, 'gitops-repo/environments/dev/previews.yaml'), 'utf8')) as unknown;
+  const template = /"tag":"(pr-[^"]*)"/.exec(JSON.stringify(appset))?.[1];
   expect(template, 'previews.yaml sets the services image.tag').toBeDefined();
   return (template ?? '').replace('{{ .number }}', '42').replace('{{ .head_sha }}', 'a'.repeat(40));
 }
@@ -407,16 +402,11 @@ function pushedTo(workflow: ReturnType<typeof pullRequestWorkflow>, job: string,
   );
 }
 
-/** Service → the repository path (without the registry host) previews.yaml deploys it from. */
-function previewsRepositories(): Record<string, string> {
-  const sources = previewsApplicationSet().spec.template.spec.sources.filter((source) => source.helm?.valuesObject?.service);
-  return Object.fromEntries(
-    sources.map((source) => {
-      const repository = source.helm?.parameters?.find((p) => p.name === 'image.repository')?.value ?? '';
-      return [source.helm?.valuesObject?.service, repository.slice(repository.indexOf('/') + 1)];
-    }),
+/** Service → the repository (without the registry host) the previews ApplicationSet deploys it from. */
+const previewsRepositories = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(previewImages()).map(([service, { repository }]) => [service, repository.slice(repository.indexOf('/') + 1)]),
   );
-}
 
 /** Service → the repository name modules/ecr gives it (release: aws_ecr_repository.service; preview: .preview). */
 function moduleRepositories(kind: 'service' | 'preview', vars: string[] = []): Record<string, string> {

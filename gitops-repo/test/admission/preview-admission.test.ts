@@ -129,33 +129,35 @@ describe('the images each policy covers: the preview repositories and the releas
     const reference = image.split('@')[0] ?? '';
     return reference.slice(0, reference.lastIndexOf(':'));
   };
+  /** What a preview's pods run: repository:tag@digest. */
+  const images = (): string[] =>
+    Object.values(previewImages()).map(({ repository: image, tag }) => `${image}:${tag}@sha256:${'e'.repeat(64)}`);
 
   it("a preview's images come from the preview repositories (infra-repo/modules/ecr, <prefix>/preview/<service>), not a release repository", () => {
     const releaseRepositories = shopImages('dev').map(repositoryOf);
-    const images = previewImages();
-    expect(Object.keys(images).sort()).toEqual(['cart', 'frontend', 'order', 'product']);
-    for (const [service, image] of Object.entries(images)) {
-      const release = releaseRepositories.find((repository) => repository.endsWith(`/${service}`));
+    const previews = previewImages();
+    expect(Object.keys(previews).sort()).toEqual(['cart', 'frontend', 'order', 'product']);
+    for (const [service, { repository: image }] of Object.entries(previews)) {
+      const release = releaseRepositories.find((candidate) => candidate.endsWith(`/${service}`));
       expect(release, service).toBeDefined();
-      expect(repositoryOf(image)).toBe(String(release).replace(new RegExp(`/${service}$`), `/preview/${service}`));
+      expect(image).toBe(String(release).replace(new RegExp(`/${service}$`), `/preview/${service}`));
     }
   });
 
   it('in a preview namespace the preview policy verifies every preview image (and a release image there too, which lacks its identity)', () => {
-    for (const image of Object.values(previewImages())) expect(covered(preview(), image), image).toBe(true);
+    for (const image of images()) expect(covered(preview(), image), image).toBe(true);
     for (const image of shopImages('dev')) expect(covered(preview(), image), image).toBe(true);
   });
 
   it('everywhere else the release policy verifies a preview image too: signed by the pull-request workflow, it is refused there (prod enforces)', () => {
     for (const environment of environments)
-      for (const image of Object.values(previewImages()))
-        expect(covered(release(environment), image), `${environment} ${image}`).toBe(true);
+      for (const image of images()) expect(covered(release(environment), image), `${environment} ${image}`).toBe(true);
   });
 
   it('finds a glob that leaves the preview repositories out', () => {
     const narrow = JSON.parse(JSON.stringify(preview())) as Json;
     narrow.spec.matchImageReferences = shopImages('dev').map((image) => ({ glob: `${repositoryOf(image)}:*` }));
-    expect(Object.values(previewImages()).filter((image) => !covered(narrow, image))).toHaveLength(4);
+    expect(images().filter((image) => !covered(narrow, image))).toHaveLength(4);
   });
 });
 
