@@ -38,7 +38,7 @@ describe('the synthetic pull request the kind run previews', () => {
     );
   });
 
-  it('renders the same template into preview-pr-1 at the served commit, images from the kind registry', () => {
+  it('renders the same template into preview-pr-1 at the served commit, images from the preview repositories of the kind registry', () => {
     const app = previewApplication();
     expect(app.metadata.name).toBe('preview-pr-1');
     expect(app.spec.destination.namespace).toBe('preview-pr-1');
@@ -49,7 +49,7 @@ describe('the synthetic pull request the kind run previews', () => {
       expect(source.targetRevision).toBe(head);
       expect(source.helm.valuesObject.image).toEqual({ tag: `pr-1-${head}` });
       expect(source.helm.parameters).toEqual([
-        { name: 'image.repository', value: `kind-registry:5000/slipway/${source.helm.releaseName}` },
+        { name: 'image.repository', value: `kind-registry:5000/slipway/preview/${source.helm.releaseName}` },
       ]);
       expect(source.helm.valuesObject.ingress.host).toBe('pr-1.dev.shop.example.com');
     }
@@ -57,6 +57,18 @@ describe('the synthetic pull request the kind run previews', () => {
     const committed = parse(readFileSync(join(root, 'gitops-repo', previewsFile), 'utf8')) as Json;
     expect(app.spec.project).toBe(committed.spec.template.spec.project);
     expect(app.spec.syncPolicy).toEqual(committed.spec.template.spec.syncPolicy);
+  });
+
+  it('cluster-e2e.yml pushes the pr-1 images to exactly those repositories', () => {
+    const workflow = parse(readFileSync(join(root, '.github/workflows/cluster-e2e.yml'), 'utf8')) as Json;
+    const scripts = (Object.values(workflow.jobs) as Json[]).flatMap((job) => (job.steps as Json[]).map((step) => String(step.run ?? '')));
+    const pushes = scripts.flatMap((script) => [...script.matchAll(/docker push "\$REGISTRY\/([^"]+):pr-1-\$head"/g)].map((m) => m[1]));
+    expect(pushes).toHaveLength(1);
+    const host = 'kind-registry:5000';
+    const deployed = previewApplication()
+      .spec.sources.filter((s: Json) => s.path === 'app-repo/charts/shop')
+      .map((s: Json) => [s.helm.releaseName, s.helm.parameters[0].value]);
+    expect(deployed).toEqual(services.map((service) => [service, `${host}/${String(pushes[0]).replace('$service', service)}`]));
   });
 
   it('serves the preview through ingress-nginx from kind’s pod network', () => {

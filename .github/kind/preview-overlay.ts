@@ -3,9 +3,10 @@
  * pull-request generator (which needs GitHub) replaced by a list generator with one element holding
  * every parameter the pull-request generator gives (argoproj/argo-cd v3.3.8,
  * applicationset/generators/pull_request.go), so Argo CD's own ApplicationSet controller renders
- * the same template; the preview's images pointed at the kind registry, and its shop values given the
- * overlay's serviceValues (ingress-nginx, kind's pod network). A pure function over the prepared
- * tree; prepare-preview.ts is the shell.
+ * the same template; the preview's images pointed at the kind registry (its host, with the preview
+ * repository's path previews.yaml names: <prefix>/preview/<service>, where cluster-e2e.yml pushes
+ * the pr-1 images), and its shop values given the overlay's serviceValues (ingress-nginx, kind's pod
+ * network). A pure function over the prepared tree; prepare-preview.ts is the shell.
  */
 import { isSeq } from 'yaml';
 import { parsePinnedImage } from '../../actions/lib/release/image-reference.ts';
@@ -65,10 +66,15 @@ export function applySyntheticPreview(
       const reference = pull.images[service];
       if (reference === undefined)
         throw new KindOverlayError(`images: no image for the preview's ${service}; build it and pass service=repository:tag@sha256:…`);
-      set.setIn(
-        [...helm, 'parameters'],
-        [{ name: 'image.repository', value: parsePinnedImage(reference, `images (${service})`).repository }],
-      );
+      const built = parsePinnedImage(reference, `images (${service})`).repository;
+      const parameters = set.getIn([...helm, 'parameters']) as { toJSON(): unknown } | undefined;
+      const committed = ((parameters?.toJSON() ?? []) as { name?: string; value?: unknown }[]).find(
+        (parameter) => parameter.name === 'image.repository',
+      )?.value;
+      if (typeof committed !== 'string' || !committed.includes('/'))
+        throw new KindOverlayError(`${previewsFile}: the ${service} source sets no image.repository parameter (<registry>/<path>)`);
+      const repository = `${built.slice(0, built.indexOf('/'))}${committed.slice(committed.indexOf('/'))}`;
+      set.setIn([...helm, 'parameters'], [{ name: 'image.repository', value: repository }]);
       services.add(service);
     });
   });

@@ -3,14 +3,17 @@
  * this repository labelled `preview`), what a fork gets instead (a reason), the cap on concurrent
  * previews (against the GitHub API stand-in's pull requests and issue events: ranked by when the label
  * was last added, a label taken off meanwhile counted as off), the preview images built by the
- * release's build action and attested like release images, and the gate report's row with the
+ * release's build action into the preview repositories (those the previews ApplicationSet deploys
+ * from, never a release repository) and attested like release images, and the gate report's row with the
  * preview's URL or that reason, written by the gate-report action's dist.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { imageRepository } from '../../actions/lib/images/build-plan.ts';
 import { slsaProvenanceV1 } from '../../actions/lib/provenance/policy.ts';
+import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
 import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
 import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
@@ -199,7 +202,7 @@ describe('the cap on concurrent previews and the preview images, replayed agains
       services: Object.fromEntries(
         services.map((service) => [
           service,
-          { image: { repository: `${registry}/slipway/${service}`, tag: `pr-${number}-${head}`, digest: digestOf(service, head) } },
+          { image: { repository: `${registry}/slipway/preview/${service}`, tag: `pr-${number}-${head}`, digest: digestOf(service, head) } },
         ]),
       ),
     });
@@ -276,15 +279,23 @@ describe('the cap on concurrent previews and the preview images, replayed agains
     expect(build?.ran).toBe('harness');
     expect(build?.inputs).toMatchObject({
       registry,
-      'repository-prefix': 'slipway',
+      'repository-prefix': 'slipway/preview',
       'build-all': 'true',
       commit: head,
       'reuse-existing': 'true',
       'release-manifest': 'preview/release-manifest.json',
     });
+    // The build action pushes to <registry>/<repository-prefix>/<service>: the preview repositories,
+    // the same paths the previews ApplicationSet deploys from (its registry host is the placeholder).
+    const deployed = previewImages();
+    for (const service of services) {
+      const pushed = imageRepository(registry, String(build?.inputs['repository-prefix']), service);
+      const repository = deployed[service]?.repository ?? '';
+      expect(pushed.slice(registry.length), service).toBe(repository.slice(repository.indexOf('/')));
+    }
     expect(
       stage.attested.map(({ subjectName, subjectDigest, predicateType }) => [subjectName, subjectDigest, predicateType]).sort(),
-    ).toEqual(services.map((service) => [`${registry}/slipway/${service}`, digest(service), slsaProvenanceV1]).sort());
+    ).toEqual(services.map((service) => [`${registry}/slipway/preview/${service}`, digest(service), slsaProvenanceV1]).sort());
     expect(stage.verifications[0]?.['applications']).toBe('preview-pr-8');
     const { outputs } = outputsOf(pullRequestWorkflow, 'preview', replay);
     expect(outputs).toEqual({

@@ -81,7 +81,7 @@ describe('the previews ApplicationSet', () => {
     expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 
-  it('renders, for a pull request, the shop at its head commit with its pr-<number>-<sha> images at pr-<number>.<dev domain>', () => {
+  it('renders, for a pull request, the shop at its head commit with its pr-<number>-<sha> images from the preview repositories at pr-<number>.<dev domain>', () => {
     const app = generated();
     expect(app.metadata.name).toBe('preview-pr-1234');
     expect(app.spec.project).toBe('previews');
@@ -94,8 +94,16 @@ describe('the previews ApplicationSet', () => {
       expect(source.targetRevision).toBe(head);
       expect(source.helm.valuesObject.service).toBe(source.helm.releaseName);
       expect(source.helm.valuesObject.image).toEqual({ tag: `pr-1234-${head}` });
+      // The service's preview repository (infra-repo/modules/ecr: <prefix>/preview/<service>, where
+      // the pull-request workflow pushes), in dev's registry beside its release repository.
+      const release: string = documents(`environments/dev/services/${source.helm.releaseName}.yaml`)[0]?.spec.source.helm.valuesObject.image
+        .repository;
+      expect(release).toMatch(new RegExp(`/slipway/${source.helm.releaseName}$`));
       expect(source.helm.parameters).toEqual([
-        { name: 'image.repository', value: expect.stringMatching(new RegExp(`/slipway/${source.helm.releaseName}$`)) },
+        {
+          name: 'image.repository',
+          value: release.replace(new RegExp(`/${source.helm.releaseName}$`), `/preview/${source.helm.releaseName}`),
+        },
       ]);
       expect(source.helm.valuesObject.ingress.host).toBe(`pr-1234.${devHost}`);
       expect(source.helm.valueFiles).toEqual(['$values/gitops-repo/apps/preview/shop-values.yaml']);

@@ -1,9 +1,11 @@
-// The service repositories' lifecycle policy as ECR receives it: modules/ecr's jsonencode(...)
-// evaluated by the real terraform binary (`terraform console` over the module's variables and locals;
-// no provider is needed), then checked against ECR's lifecycle rules (AWS ECR User Guide, "Lifecycle
-// policy properties in Amazon ECR" and "How lifecycle policies work") and against the tags the
-// pipeline really pushes: preview images pr-<number>-<head sha> (the previews ApplicationSet deploys
-// them), release images as actions/lib/images/tags.ts names them.
+// The lifecycle policies of the release repositories and of the preview repositories as ECR receives
+// them: modules/ecr's jsonencode(...) evaluated by the real terraform binary (`terraform console` over
+// the module's variables and locals; no provider is needed), then checked against ECR's lifecycle
+// rules (AWS ECR User Guide, "Lifecycle policy properties in Amazon ECR" and "How lifecycle policies
+// work") and against the tags the pipeline really pushes: release images as actions/lib/images/tags.ts
+// names them, preview images pr-<number>-<head sha> (the previews ApplicationSet deploys them). And the
+// preview repositories' names, which the module, the pull-request workflow's build step and the
+// previews ApplicationSet must give alike (ECR API Reference, CreateRepository: repositoryName).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { imageRepository } from '../../actions/lib/images/build-plan.ts';
 import { imageTags } from '../../actions/lib/images/tags.ts';
+import { substitute } from '../../.github/workflows-test/workflow-expressions.ts';
+import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
 import { locateTerraform } from '../checks/terraform-binary.ts';
 import { isBody, loadTerraformModule, typedBlocks } from '../checks/terraform-config.ts';
 import type { TerraformModule } from '../checks/terraform-config.ts';
@@ -37,40 +42,71 @@ interface LifecycleRule {
   action: { type: string };
 }
 
-/** `${expr}` as hcl2json gives an attribute: the expression itself; a plain value as an HCL literal. */
+/**
+ * An attribute as hcl2json gives it, as HCL: `${expr}` alone is the expression itself; any other
+ * string (a template such as `${a}/${b}`, or plain text) an HCL string, which keeps its
+ * interpolations; any other value an HCL literal.
+ */
 function hclExpression(value: unknown): string {
-  if (typeof value === 'string') {
-    const interpolation = /^\$\{([\s\S]*)\}$/.exec(value);
-    return interpolation ? (interpolation[1] ?? '') : JSON.stringify(value);
+  if (typeof value === 'string' && value.startsWith('${') && value.endsWith('}')) {
+    let depth = 0;
+    const closesAt = [...value].findIndex((char, i) => {
+      if (char === '{') depth++;
+      if (char === '}') depth--;
+      return i > 1 && depth === 0;
+    });
+    if (closesAt === value.length - 1) return value.slice(2, -1);
   }
   return JSON.stringify(value);
 }
 
 /**
- * Evaluates the module's lifecycle policy with terraform console in a scratch directory holding the
- * module's variables.tf as it is, its locals and the policy expression (`-var` sets variables).
+ * Evaluates an expression of the module with terraform console in a scratch directory holding the
+ * module's variables.tf as it is, its locals and the expression as local.value (`-var` sets
+ * variables); `each.value` stands for `service`. Gives the value as JSON.
  */
-function evaluatePolicy(
+function evaluateInModule(
   ecr: TerraformModule,
+  expression: string,
   vars: string[] = [],
-): { status: number | null; policy?: { rules: LifecycleRule[] }; stderr: string } {
-  const policy = typedBlocks(ecr, 'resource').find((r) => r.type === 'aws_ecr_lifecycle_policy' && r.name === 'service');
-  if (!policy) throw new Error('modules/ecr has no aws_ecr_lifecycle_policy.service');
+  service = 'frontend',
+): { status: number | null; value?: unknown; stderr: string } {
   const locals = ecr.files.flatMap((f) => (Array.isArray(f.json.locals) ? f.json.locals.filter(isBody) : []));
   const dir = mkdtempSync(join(scratch, 'module-'));
   writeFileSync(join(dir, 'variables.tf'), readFileSync(join(infraRoot, 'modules/ecr/variables.tf'), 'utf8'));
   const assignments = locals.flatMap((block) => Object.entries(block).map(([name, value]) => `  ${name} = ${hclExpression(value)}`));
-  writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  policy = ${hclExpression(policy.body.policy)}\n}\n`);
+  const value = expression.replaceAll('each.value', JSON.stringify(service));
+  writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  value = ${value}\n}\n`);
   const result = spawnSync(locateTerraform(), ['console', ...vars.flatMap((v) => ['-var', v])], {
     cwd: dir,
-    input: 'local.policy\n',
+    input: 'jsonencode(local.value)\n',
     encoding: 'utf8',
     env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: cliConfig },
   });
   if (result.error) throw new Error(`could not run terraform console: ${result.error.message}`);
   if (result.status !== 0) return { status: result.status, stderr: result.stderr };
-  // console prints the string value quoted: a JSON string whose content is the policy document.
-  return { status: 0, policy: JSON.parse(JSON.parse(result.stdout.trim()) as string) as { rules: LifecycleRule[] }, stderr: result.stderr };
+  // console prints the string quoted: a JSON string whose content is the value's JSON.
+  return { status: 0, value: JSON.parse(JSON.parse(result.stdout.trim()) as string) as unknown, stderr: result.stderr };
+}
+
+/** An attribute of one of the module's resources, as its expression. */
+function resourceAttribute(ecr: TerraformModule, type: string, name: string, attribute: string): string {
+  const resource = typedBlocks(ecr, 'resource').find((r) => r.type === type && r.name === name);
+  if (!resource) throw new Error(`modules/ecr has no ${type}.${name}`);
+  return hclExpression(resource.body[attribute]);
+}
+
+/** The lifecycle policy of the release repositories (`service`) or of the preview repositories, as ECR receives it. */
+function evaluatePolicy(
+  ecr: TerraformModule,
+  repositories: 'service' | 'preview',
+  vars: string[] = [],
+): { status: number | null; policy?: { rules: LifecycleRule[] }; stderr: string } {
+  const result = evaluateInModule(ecr, resourceAttribute(ecr, 'aws_ecr_lifecycle_policy', repositories, 'policy'), vars);
+  // jsonencode(...) gives the document as a JSON string.
+  return result.status === 0
+    ? { status: 0, policy: JSON.parse(result.value as string) as { rules: LifecycleRule[] }, stderr: result.stderr }
+    : { status: result.status, stderr: result.stderr };
 }
 
 /** An ECR tag pattern (`*` matches any run of characters) as a regular expression. */
@@ -94,11 +130,8 @@ function selects(rule: LifecycleRule, tags: string[]): boolean {
   );
 }
 
-/** ECR's own rules for a policy document, and what this repository needs of the preview rule. */
-function lifecycleFindings(
-  rules: LifecycleRule[],
-  expect_: { previewTag: string; releaseTags: string[]; previewExpiryDays: number; keptImages: number; untaggedDays: number },
-): string[] {
+/** What ECR itself requires of a policy document (AWS ECR User Guide, "Lifecycle policy properties in Amazon ECR"). */
+function ecrRuleFindings(rules: LifecycleRule[]): string[] {
   const findings: string[] = [];
   const priorities = rules.map((r) => r.rulePriority);
   if (new Set(priorities).size !== priorities.length) findings.push(`rulePriority values repeat: ${priorities.join(', ')}`);
@@ -118,39 +151,67 @@ function lifecycleFindings(
     if (rule.action.type !== 'expire') findings.push(`rule ${rule.rulePriority}: action ${rule.action.type}, not expire`);
   }
   if (rules.filter((r) => r.selection.tagStatus === 'untagged').length > 1) findings.push('more than one rule selects untagged images');
-  // The rule that decides an image is the first (lowest rulePriority) whose selection matches it.
-  const deciding = (tags: string[]) => [...rules].sort((a, b) => a.rulePriority - b.rulePriority).find((rule) => selects(rule, tags));
-  const preview = deciding([expect_.previewTag]);
-  if (preview?.selection.tagStatus !== 'tagged' || preview.selection.countType !== 'sinceImagePushed')
-    findings.push(
-      `the preview image ${expect_.previewTag} is decided by ${preview ? `rule ${preview.rulePriority} (${preview.selection.tagStatus}, ${preview.selection.countType})` : 'no rule'}, not by a tagged sinceImagePushed rule`,
-    );
-  else if (preview.selection.countNumber !== expect_.previewExpiryDays)
-    findings.push(`preview images expire after ${preview.selection.countNumber} days, not ${expect_.previewExpiryDays}`);
+  return findings;
+}
+
+/** The rule that decides an image: the first (lowest rulePriority) whose selection matches it. */
+const deciding = (rules: LifecycleRule[], tags: string[]) =>
+  [...rules].sort((a, b) => a.rulePriority - b.rulePriority).find((rule) => selects(rule, tags));
+
+const described = (rule: LifecycleRule | undefined) =>
+  rule ? `rule ${rule.rulePriority} (${rule.selection.tagStatus} ${rule.selection.countType} ${rule.selection.countNumber})` : 'no rule';
+
+/** The release repositories' policy: release images kept by count, untagged ones expired by age, no rule for preview tags. */
+function releasePolicyFindings(
+  rules: LifecycleRule[],
+  expect_: { releaseTags: string[]; keptImages: number; untaggedDays: number },
+): string[] {
+  const findings = ecrRuleFindings(rules);
   for (const tag of expect_.releaseTags) {
-    const release = deciding([tag]);
+    const release = deciding(rules, [tag]);
     if (
       release?.selection.tagStatus !== 'any' ||
       release.selection.countType !== 'imageCountMoreThan' ||
       release.selection.countNumber !== expect_.keptImages
     )
-      findings.push(
-        `the release image ${tag} is decided by ${release ? `rule ${release.rulePriority} (${release.selection.tagStatus} ${release.selection.countType} ${release.selection.countNumber})` : 'no rule'}, not by keeping the newest ${expect_.keptImages}`,
-      );
+      findings.push(`the release image ${tag} is decided by ${described(release)}, not by keeping the newest ${expect_.keptImages}`);
   }
-  const untagged = deciding([]);
+  const untagged = deciding(rules, []);
   if (untagged?.selection.tagStatus !== 'untagged' || untagged.selection.countNumber !== expect_.untaggedDays)
     findings.push(`untagged images are not expired after ${expect_.untaggedDays} days`);
+  for (const rule of rules.filter((r) => r.selection.tagStatus === 'tagged'))
+    findings.push(
+      `rule ${rule.rulePriority} selects tags ${JSON.stringify(rule.selection.tagPatternList ?? rule.selection.tagPrefixList)}: release repositories hold release images only`,
+    );
+  return findings;
+}
+
+/** The preview repositories' policy: every image, whatever its tags, expired the given days after its push. */
+function previewPolicyFindings(
+  rules: LifecycleRule[],
+  expect_: { previewTag: string; releaseTags: string[]; previewExpiryDays: number },
+): string[] {
+  const findings = ecrRuleFindings(rules);
+  for (const tags of [[expect_.previewTag], [], ...expect_.releaseTags.map((tag) => [tag])]) {
+    const rule = deciding(rules, tags);
+    const what = tags.length === 0 ? 'an untagged image' : `an image tagged ${tags.join(', ')}`;
+    if (rule?.selection.countType !== 'sinceImagePushed' || rule.selection.countNumber !== expect_.previewExpiryDays)
+      findings.push(`${what} is decided by ${described(rule)}, not expired ${expect_.previewExpiryDays} days after its push`);
+  }
   return findings;
 }
 
 let ecr: TerraformModule;
-let evaluated: { rules: LifecycleRule[] };
+let release: { rules: LifecycleRule[] };
+let preview: { rules: LifecycleRule[] };
 beforeAll(async () => {
   ecr = await loadTerraformModule(infraRoot, join(infraRoot, 'modules/ecr'));
-  const result = evaluatePolicy(ecr);
-  expect(result.status, result.stderr).toBe(0);
-  evaluated = result.policy!;
+  const service = evaluatePolicy(ecr, 'service');
+  expect(service.status, service.stderr).toBe(0);
+  release = service.policy!;
+  const previews = evaluatePolicy(ecr, 'preview');
+  expect(previews.status, previews.stderr).toBe(0);
+  preview = previews.policy!;
 });
 
 /** The image tag the previews ApplicationSet deploys, for pull request 42 at a head commit. */
@@ -179,69 +240,232 @@ function previewIdleDays(): number {
 
 const expected = () => ({ previewTag: previewTag(), releaseTags: releaseTags(), previewExpiryDays: 7, keptImages: 200, untaggedDays: 7 });
 
-describe('the service repositories expire preview images (modules/ecr, evaluated by terraform console)', () => {
-  it('pr-* images 7 days after their push; release images still by the newest-200 rule; untagged after 7 days', () => {
+describe('the release repositories keep release images (modules/ecr, evaluated by terraform console)', () => {
+  it('release images by the newest-200 rule, untagged images after 7 days; no rule for preview tags, which never come here', () => {
     expect(releaseTags()).toEqual(['sha-bbbbbbb', '1.4.2', 'sha-ccccccc']);
-    expect(previewTag()).toBe(`pr-42-${'a'.repeat(40)}`);
-    expect(lifecycleFindings(evaluated.rules, expected())).toEqual([]);
-    expect(evaluated.rules.map((r) => [r.rulePriority, r.selection.tagStatus, r.selection.countType])).toEqual([
-      [1, 'untagged', 'sinceImagePushed'],
-      [2, 'tagged', 'sinceImagePushed'],
-      [3, 'any', 'imageCountMoreThan'],
+    expect(releasePolicyFindings(release.rules, expected())).toEqual([]);
+    expect(release.rules.map((r) => [r.rulePriority, r.selection.tagStatus, r.selection.countType, r.selection.countNumber])).toEqual([
+      [1, 'untagged', 'sinceImagePushed', 7],
+      [2, 'any', 'imageCountMoreThan', 200],
     ]);
-    expect(evaluated.rules[1]?.selection).toEqual({
-      tagStatus: 'tagged',
-      tagPatternList: ['pr-*'],
-      countType: 'sinceImagePushed',
-      countUnit: 'days',
-      countNumber: 7,
-    });
+  });
+
+  it.each([
+    [
+      'the any rule before the untagged rule',
+      (rules: LifecycleRule[]) => rules.map((r) => (r.rulePriority === 1 ? { ...r, rulePriority: 3 } : r)),
+      'rule 2: tagStatus "any" must have the highest rulePriority (3)',
+    ],
+    [
+      'a tagged rule that also takes release tags',
+      (rules: LifecycleRule[]) => [
+        {
+          ...structuredClone(rules[0]!),
+          rulePriority: 0,
+          selection: {
+            tagStatus: 'tagged' as const,
+            tagPatternList: ['*'],
+            countType: 'sinceImagePushed' as const,
+            countUnit: 'days',
+            countNumber: 7,
+          },
+        },
+        ...rules,
+      ],
+      'the release image sha-bbbbbbb is decided by rule 0 (tagged sinceImagePushed 7), not by keeping the newest 200',
+    ],
+    [
+      'both tagPatternList and tagPrefixList',
+      (rules: LifecycleRule[]) => [
+        {
+          ...structuredClone(rules[0]!),
+          rulePriority: 0,
+          selection: {
+            tagStatus: 'tagged' as const,
+            tagPatternList: ['pr-*'],
+            tagPrefixList: ['pr-'],
+            countType: 'sinceImagePushed' as const,
+            countUnit: 'days',
+            countNumber: 7,
+          },
+        },
+        ...rules,
+      ],
+      'rule 0: a tagged rule takes tagPatternList or tagPrefixList, exactly one',
+    ],
+    [
+      'a rule for preview tags left behind',
+      (rules: LifecycleRule[]) => [
+        {
+          ...structuredClone(rules[0]!),
+          rulePriority: 0,
+          selection: {
+            tagStatus: 'tagged' as const,
+            tagPatternList: ['pr-*'],
+            countType: 'sinceImagePushed' as const,
+            countUnit: 'days',
+            countNumber: 7,
+          },
+        },
+        ...rules,
+      ],
+      'rule 0 selects tags ["pr-*"]: release repositories hold release images only',
+    ],
+  ])('finds %s', (_what, breakRules, finding) => {
+    expect(releasePolicyFindings(breakRules(structuredClone(release.rules)), expected())).toContain(finding);
+  });
+});
+
+describe('the preview repositories expire every image (modules/ecr, evaluated by terraform console)', () => {
+  it('one rule: every image, preview-tagged, untagged or any other, 7 days after its push', () => {
+    expect(previewTag()).toBe(`pr-42-${'a'.repeat(40)}`);
+    expect(previewPolicyFindings(preview.rules, expected())).toEqual([]);
+    expect(preview.rules).toEqual([
+      {
+        rulePriority: 1,
+        description: 'Delete every preview image 7 days after its push',
+        selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+        action: { type: 'expire' },
+      },
+    ]);
   });
 
   it("outlives a live preview: longer than the previews workflow's idle timeout (whole days, checked hourly) plus a day", () => {
     expect(previewIdleDays()).toBe(3);
-    expect(evaluated.rules[1]?.selection.countNumber).toBeGreaterThan(previewIdleDays() + 1);
+    expect(preview.rules[0]?.selection.countNumber).toBeGreaterThan(previewIdleDays() + 1);
   });
 
   it('follows preview_image_expiry_days, and refuses a value a live preview would outlast', () => {
-    const three = evaluatePolicy(ecr, ['preview_image_expiry_days=3']);
+    const three = evaluatePolicy(ecr, 'preview', ['preview_image_expiry_days=3']);
     expect(three.status, three.stderr).toBe(0);
-    expect(lifecycleFindings(three.policy!.rules, { ...expected(), previewExpiryDays: 3 })).toEqual([]);
-    const one = evaluatePolicy(ecr, ['preview_image_expiry_days=1']);
+    expect(previewPolicyFindings(three.policy!.rules, { ...expected(), previewExpiryDays: 3 })).toEqual([]);
+    const one = evaluatePolicy(ecr, 'preview', ['preview_image_expiry_days=1']);
     expect(one.status).not.toBe(0);
     expect(one.stderr.replace(/[│\s]+/g, ' ')).toContain('preview_image_expiry_days must be between 2 and 30');
   });
 
   it.each([
     [
-      'the any rule before the preview rule',
-      (rules: LifecycleRule[]) => rules.map((r) => (r.rulePriority === 2 ? { ...r, rulePriority: 4 } : r)),
-      'rule 3: tagStatus "any" must have the highest rulePriority (4)',
+      'a rule for pr-* tags only (untagged attestations and other tags stay)',
+      (rules: LifecycleRule[]) =>
+        rules.map((r) => ({ ...r, selection: { ...r.selection, tagStatus: 'tagged' as const, tagPatternList: ['pr-*'] } })),
+      'an untagged image is decided by no rule, not expired 7 days after its push',
     ],
     [
-      'a prefix that also takes release tags',
+      'a count rule instead of an age',
       (rules: LifecycleRule[]) =>
-        rules.map((r) => (r.rulePriority === 2 ? { ...r, selection: { ...r.selection, tagPatternList: ['*'] } } : r)),
-      'the release image sha-bbbbbbb is decided by rule 2 (tagged sinceImagePushed 7), not by keeping the newest 200',
-    ],
-    [
-      'a pattern the preview tags do not match',
-      (rules: LifecycleRule[]) =>
-        rules.map((r) => (r.rulePriority === 2 ? { ...r, selection: { ...r.selection, tagPatternList: ['preview-*'] } } : r)),
-      'the preview image pr-42-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa is decided by rule 3 (any, imageCountMoreThan), not by a tagged sinceImagePushed rule',
-    ],
-    [
-      'both tagPatternList and tagPrefixList',
-      (rules: LifecycleRule[]) =>
-        rules.map((r) => (r.rulePriority === 2 ? { ...r, selection: { ...r.selection, tagPrefixList: ['pr-'] } } : r)),
-      'rule 2: a tagged rule takes tagPatternList or tagPrefixList, exactly one',
+        rules.map((r) => ({
+          ...r,
+          selection: { tagStatus: r.selection.tagStatus, countType: 'imageCountMoreThan' as const, countNumber: 7 },
+        })),
+      `an image tagged pr-42-${'a'.repeat(40)} is decided by rule 1 (any imageCountMoreThan 7), not expired 7 days after its push`,
     ],
     [
       'another expiry than the variable says',
-      (rules: LifecycleRule[]) => rules.map((r) => (r.rulePriority === 2 ? { ...r, selection: { ...r.selection, countNumber: 30 } } : r)),
-      'preview images expire after 30 days, not 7',
+      (rules: LifecycleRule[]) => rules.map((r) => ({ ...r, selection: { ...r.selection, countNumber: 30 } })),
+      `an image tagged pr-42-${'a'.repeat(40)} is decided by rule 1 (any sinceImagePushed 30), not expired 7 days after its push`,
     ],
   ])('finds %s', (_what, breakRules, finding) => {
-    expect(lifecycleFindings(breakRules(structuredClone(evaluated.rules)), expected())).toContain(finding);
+    expect(previewPolicyFindings(breakRules(structuredClone(preview.rules)), expected())).toContain(finding);
+  });
+});
+
+// ---------------------------------------------------------------- where preview images live
+// The preview repository of a service is <name_prefix>/preview/<service>: modules/ecr says so in one
+// local (preview_repository_prefix); the pull-request workflow's build step derives it from the same
+// prefix (ECR_REPOSITORY_PREFIX, default slipway, as release.yml) and the previews ApplicationSet
+// names it per service beside the registry. The three must agree, and none may name a release
+// repository, or the preview role (allowed the preview repositories only) could not push, or the
+// previews would run release images.
+
+const pullRequestWorkflow = () =>
+  parse(readFileSync(join(repoRoot, '.github/workflows/pull-request.yml'), 'utf8')) as {
+    jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+  };
+const releaseWorkflow = () =>
+  parse(readFileSync(join(repoRoot, '.github/workflows/release.yml'), 'utf8')) as {
+    jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+  };
+
+/** The build-images step's repository-prefix in a job, as the runner substitutes it with these repository variables. */
+function buildPrefix(workflow: ReturnType<typeof pullRequestWorkflow>, job: string, vars: Record<string, string> = {}): string {
+  const step = workflow.jobs[job]?.steps.find((s) => s.uses === './actions/build-images');
+  expect(step, `${job} runs ./actions/build-images`).toBeDefined();
+  return substitute(step?.with?.['repository-prefix'] ?? '', { vars });
+}
+
+/** Service → the repository (without the registry host) the job's build step pushes it to. */
+function pushedTo(workflow: ReturnType<typeof pullRequestWorkflow>, job: string, vars: Record<string, string>): Record<string, string> {
+  const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  return Object.fromEntries(
+    services.map((service) => [service, imageRepository(registry, buildPrefix(workflow, job, vars), service).slice(registry.length + 1)]),
+  );
+}
+
+/** Service → the repository (without the registry host) the previews ApplicationSet deploys it from. */
+const previewsRepositories = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(previewImages()).map(([service, { repository }]) => [service, repository.slice(repository.indexOf('/') + 1)]),
+  );
+
+/** Service → the repository name modules/ecr gives it (release: aws_ecr_repository.service; preview: .preview). */
+function moduleRepositories(kind: 'service' | 'preview', vars: string[] = []): Record<string, string> {
+  const services = evaluateInModule(ecr, 'var.services', vars).value as string[];
+  const name = resourceAttribute(ecr, 'aws_ecr_repository', kind, 'name');
+  return Object.fromEntries(
+    services.map((service) => {
+      const result = evaluateInModule(ecr, name, vars, service);
+      expect(result.status, result.stderr).toBe(0);
+      return [service, result.value as string];
+    }),
+  );
+}
+
+/** ECR's rules for a repository name (ECR API Reference, CreateRepository, repositoryName: length 2–256 and this pattern). */
+const services = ['frontend', 'product', 'cart', 'order'];
+
+const ecrRepositoryName = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+describe('the preview repositories, named alike by modules/ecr, the pull-request workflow and the previews ApplicationSet', () => {
+  it('are <prefix>/preview/<service>, one per service, created only with create_preview_repositories (dev), none a release repository', () => {
+    const previews = moduleRepositories('preview');
+    const releases = moduleRepositories('service');
+    expect(previews).toEqual({
+      frontend: 'slipway/preview/frontend',
+      product: 'slipway/preview/product',
+      cart: 'slipway/preview/cart',
+      order: 'slipway/preview/order',
+    });
+    for (const name of Object.values(previews)) {
+      expect(name).toMatch(ecrRepositoryName);
+      expect(name.length).toBeLessThanOrEqual(256);
+      expect(Object.values(releases)).not.toContain(name);
+    }
+    const forEach = typedBlocks(ecr, 'resource').find((r) => r.type === 'aws_ecr_repository' && r.name === 'preview')?.body['for_each'];
+    expect(forEach).toBe('${var.create_preview_repositories ? toset(var.services) : toset([])}');
+    const dev = readFileSync(join(infraRoot, 'environments/dev/main.tf'), 'utf8');
+    expect(dev).toMatch(/module "ecr" \{[^}]*create_preview_repositories\s*=\s*true/);
+  });
+
+  it('the pull-request workflow pushes preview images to exactly those repositories, and the release workflow to the release ones', () => {
+    for (const vars of [{}, { ECR_REPOSITORY_PREFIX: 'acme-shop' }] as Record<string, string>[]) {
+      const terraformVars = [`name_prefix=${vars['ECR_REPOSITORY_PREFIX'] ?? 'slipway'}`];
+      expect(pushedTo(pullRequestWorkflow(), 'preview', vars)).toEqual(moduleRepositories('preview', terraformVars));
+      expect(pushedTo(releaseWorkflow(), 'build', vars)).toEqual(moduleRepositories('service', terraformVars));
+    }
+  });
+
+  it('the previews ApplicationSet deploys each service from its preview repository', () => {
+    expect(previewsRepositories()).toEqual(moduleRepositories('preview'));
+  });
+
+  it('finds a preview build step or an ApplicationSet that names the release repositories', () => {
+    const workflow = pullRequestWorkflow();
+    const step = workflow.jobs['preview']?.steps.find((s) => s.uses === './actions/build-images');
+    step!.with!['repository-prefix'] = "${{ vars.ECR_REPOSITORY_PREFIX || 'slipway' }}";
+    expect(pushedTo(workflow, 'preview', {})).toEqual(moduleRepositories('service'));
+    expect(pushedTo(workflow, 'preview', {})).not.toEqual(moduleRepositories('preview'));
+    const releaseNamed = Object.fromEntries(Object.keys(previewsRepositories()).map((service) => [service, `slipway/${service}`]));
+    expect(releaseNamed).not.toEqual(moduleRepositories('preview'));
   });
 });

@@ -137,3 +137,30 @@ describe('the subjects the GitHub roles trust (modules/github-oidc/subjects.tf, 
     expect(result.error).toContain(message);
   });
 });
+
+describe("the preview role's repositories (variables.tf, evaluated by terraform)", () => {
+  const release = 'arn:aws:ecr:xx-test-1:111122223333:repository/slipway/cart';
+  const preview = 'arn:aws:ecr:xx-test-1:111122223333:repository/slipway/preview/cart';
+
+  it('takes preview repositories apart from the release ones', () => {
+    const result = subjectsFor({
+      ...repository,
+      github_subject_format: 'immutable',
+      ecr_repository_arns: JSON.stringify([release]),
+      preview_ecr_repository_arns: JSON.stringify([preview]),
+    });
+    expect(result.error).toBe('');
+  });
+
+  it('refuses a release repository among the preview ones, saying which output to pass', () => {
+    const result = subjectsFor({
+      ...repository,
+      github_subject_format: 'immutable',
+      ecr_repository_arns: JSON.stringify([release]),
+      preview_ecr_repository_arns: JSON.stringify([preview, release]),
+    });
+    expect(result.subjects).toBeUndefined();
+    expect(result.error).toContain('preview_ecr_repository_arns must not name a release repository');
+    expect(result.error).toContain('preview_repository_arns');
+  });
+});

@@ -63,16 +63,40 @@ export function policyNamed(policies: Json[], name: string): Json {
   return policy;
 }
 
+/** The Application the previews ApplicationSet (environments/dev/previews.yaml) makes for the validator's sample pull request. */
+function samplePreview(): Json {
+  const applicationSet = readYamlDocuments('environments/dev/previews.yaml').find((object) => object?.kind === 'ApplicationSet') as Json;
+  const { applications, problems } = generateApplications(applicationSet);
+  const app = applications[0]?.application as Json | undefined;
+  if (problems.length > 0 || !app) throw new Error(`the previews ApplicationSet does not generate: ${JSON.stringify(problems)}`);
+  return app;
+}
+
+/**
+ * The image each service of a preview runs, by service: the image.repository parameter and the
+ * image.tag of the previews ApplicationSet's shop sources, for the validator's sample pull request.
+ * The repository is the service's preview repository (infra-repo/modules/ecr, <prefix>/preview/<service>).
+ */
+export function previewImages(): Record<string, { repository: string; tag: string }> {
+  const shop = (samplePreview().spec.sources as Json[]).filter((source) => source.helm?.valuesObject?.service !== undefined);
+  return Object.fromEntries(
+    shop.map((source) => [
+      String(source.helm.valuesObject.service),
+      {
+        repository: String((source.helm.parameters as Json[]).find((parameter) => parameter.name === 'image.repository')?.value),
+        tag: String(source.helm.valuesObject.image.tag),
+      },
+    ]),
+  );
+}
+
 /**
  * The objects of a preview's namespace chart, rendered the way the previews ApplicationSet
  * (environments/dev/previews.yaml) renders them for the sample pull request the validator uses
  * (its pull-request generator's documented parameters).
  */
 export async function renderPreviewNamespace(): Promise<{ destination: string; objects: Json[] }> {
-  const applicationSet = readYamlDocuments('environments/dev/previews.yaml').find((object) => object?.kind === 'ApplicationSet') as Json;
-  const { applications, problems } = generateApplications(applicationSet);
-  const app = applications[0]?.application as Json | undefined;
-  if (problems.length > 0 || !app) throw new Error(`the previews ApplicationSet does not generate: ${JSON.stringify(problems)}`);
+  const app = samplePreview();
   const source = (app.spec.sources as Json[]).find((candidate) => candidate.path === 'gitops-repo/apps/preview/namespace') as Json;
   const destination = String(app.spec.destination.namespace);
   const result = await renderChart(findHelm(), {

@@ -15,13 +15,16 @@ import type { Environment, Json } from './admission-tree.ts';
 import {
   declaredNamespaces,
   environments,
+  kyvernoGlobMatches,
   policyNamed,
   policyRuleProblems,
+  previewImages,
   readYaml,
   readYamlDocuments,
   renderAdmissionPolicy,
   renderPreviewNamespace,
   repository,
+  shopImages,
   validateAgainstPolicyCrd,
 } from './admission-tree.ts';
 import { releasePolicyName } from './kind-admission.ts';
@@ -115,6 +118,46 @@ describe('the preview policy (dev only)', () => {
     const job = workflow.jobs.preview as Json;
     expect(job.permissions).toMatchObject({ 'id-token': 'write', attestations: 'write' });
     expect((job.steps as Json[]).some((step) => String(step.uses ?? '').startsWith('actions/attest@'))).toBe(true);
+  });
+});
+
+describe('the images each policy covers: the preview repositories and the release ones', () => {
+  const globs = (policy: Json): string[] => (policy.spec.matchImageReferences as Json[]).map((reference) => String(reference.glob));
+  const covered = (policy: Json, image: string) => globs(policy).some((glob) => kyvernoGlobMatches(glob, image));
+  /** The repository of repository:tag@sha256:… (the registry host may carry a port). */
+  const repositoryOf = (image: string) => {
+    const reference = image.split('@')[0] ?? '';
+    return reference.slice(0, reference.lastIndexOf(':'));
+  };
+  /** What a preview's pods run: repository:tag@digest. */
+  const images = (): string[] =>
+    Object.values(previewImages()).map(({ repository: image, tag }) => `${image}:${tag}@sha256:${'e'.repeat(64)}`);
+
+  it("a preview's images come from the preview repositories (infra-repo/modules/ecr, <prefix>/preview/<service>), not a release repository", () => {
+    const releaseRepositories = shopImages('dev').map(repositoryOf);
+    const previews = previewImages();
+    expect(Object.keys(previews).sort()).toEqual(['cart', 'frontend', 'order', 'product']);
+    for (const [service, { repository: image }] of Object.entries(previews)) {
+      const release = releaseRepositories.find((candidate) => candidate.endsWith(`/${service}`));
+      expect(release, service).toBeDefined();
+      expect(image).toBe(String(release).replace(new RegExp(`/${service}$`), `/preview/${service}`));
+    }
+  });
+
+  it('in a preview namespace the preview policy verifies every preview image (and a release image there too, which lacks its identity)', () => {
+    for (const image of images()) expect(covered(preview(), image), image).toBe(true);
+    for (const image of shopImages('dev')) expect(covered(preview(), image), image).toBe(true);
+  });
+
+  it('everywhere else the release policy verifies a preview image too: signed by the pull-request workflow, it is refused there (prod enforces)', () => {
+    for (const environment of environments)
+      for (const image of images()) expect(covered(release(environment), image), `${environment} ${image}`).toBe(true);
+  });
+
+  it('finds a glob that leaves the preview repositories out', () => {
+    const narrow = JSON.parse(JSON.stringify(preview())) as Json;
+    narrow.spec.matchImageReferences = shopImages('dev').map((image) => ({ glob: `${repositoryOf(image)}:*` }));
+    expect(images().filter((image) => !covered(narrow, image))).toHaveLength(4);
   });
 });
 

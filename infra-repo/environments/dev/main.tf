@@ -18,15 +18,17 @@ module "vpc" {
   tags               = local.tags
 }
 
-# The one registry: images are built once, pushed here, and promoted to prod by digest.
+# The one registry: images are built once, pushed here, and promoted to prod by digest. Dev also
+# holds the preview repositories (slipway/preview/<service>) of the pull requests' previews.
 module "ecr" {
   source = "../../modules/ecr"
 
-  name_prefix         = "slipway"
-  services            = ["frontend", "product", "cart", "order"]
-  force_delete        = true
-  pull_principal_arns = var.ecr_pull_principal_arns
-  tags                = local.tags
+  name_prefix                 = "slipway"
+  services                    = ["frontend", "product", "cart", "order"]
+  create_preview_repositories = true
+  force_delete                = true
+  pull_principal_arns         = var.ecr_pull_principal_arns
+  tags                        = local.tags
 }
 
 module "github_oidc" {
@@ -42,11 +44,12 @@ module "github_oidc" {
   create_build_role      = true
   ecr_repository_arns    = values(module.ecr.repository_arns)
   create_dev_deploy_role = true
-  # Pull requests labelled preview push pr-<number>-<sha> images here and wait for their Application
-  # (gitops-repo/README.md, "Preview environments").
-  create_preview_role = true
-  cluster_name        = local.name
-  tags                = local.tags
+  # Pull requests labelled preview push pr-<number>-<sha> images to the preview repositories, and
+  # only there, and wait for their Application (gitops-repo/README.md, "Preview environments").
+  create_preview_role         = true
+  preview_ecr_repository_arns = values(module.ecr.preview_repository_arns)
+  cluster_name                = local.name
+  tags                        = local.tags
 }
 
 module "eks" {

@@ -18,6 +18,11 @@ output "ecr_repository_urls" {
   value       = module.ecr.repository_urls
 }
 
+output "ecr_preview_repository_urls" {
+  description = "Preview image repository URL by service: the pull-request workflow's preview images (ECR_REPOSITORY_PREFIX/preview/<service>) and the image repositories of gitops-repo/environments/dev/previews.yaml."
+  value       = module.ecr.preview_repository_urls
+}
+
 output "github_build_push_role_arn" {
   description = "Role the release workflow assumes to push images (GitHub variable AWS_BUILD_ROLE_ARN)."
   value       = module.github_oidc.build_push_role_arn
@@ -29,7 +34,7 @@ output "github_deploy_role_arn" {
 }
 
 output "github_preview_role_arn" {
-  description = "Role the pull-request workflow's preview job assumes to push pr-* images and read its preview Application (GitHub variable AWS_PREVIEW_ROLE_ARN)."
+  description = "Role the pull-request workflow's preview job assumes to push its images to the preview repositories and read its preview Application (GitHub variable AWS_PREVIEW_ROLE_ARN)."
   value       = module.github_oidc.preview_role_arn
 }
 

@@ -22,16 +22,9 @@ resource "aws_ecr_repository" "service" {
 # The lifecycle rules (AWS ECR User Guide, "Lifecycle policy properties in Amazon ECR" and "How
 # lifecycle policies work"): rules are applied from the lowest rulePriority up, a rule with tagStatus
 # "any" must have the highest rulePriority, an image is expired by one rule at most, and an image
-# matching a rule's tag selection can never be expired by a rule of higher rulePriority. A rule with
-# tagStatus "tagged" names its tags by tagPatternList (wildcards `*`, at most four per pattern; the
-# documented best practice) or tagPrefixList, not both.
-locals {
-  # The tags of the pull-request workflow's preview images: pr-<number>-<head sha>
-  # (.github/workflows/pull-request.yml, job preview). Release images are tagged sha-<short sha> or
-  # with their version (actions/lib/images/tags.ts), never pr-*.
-  preview_tag_pattern = "pr-*"
-}
-
+# matching a rule's tag selection can never be expired by a rule of higher rulePriority. countUnit
+# ("days") goes with countType sinceImagePushed only. Only release images are pushed here (sha-<short
+# sha> and versions, actions/lib/images/tags.ts); preview images have repositories of their own (below).
 resource "aws_ecr_lifecycle_policy" "service" {
   for_each = aws_ecr_repository.service
 
@@ -49,29 +42,73 @@ resource "aws_ecr_lifecycle_policy" "service" {
         }
         action = { type = "expire" }
       },
-      # Preview images expire by age, counted from their push (sinceImagePushed): a preview lives
-      # while its pull request's head commit is younger than PREVIEW_IDLE_DAYS (.github/workflows/
-      # previews.yml, hourly), and its images were pushed after that commit, so they outlive it. Only
-      # pr-* images match, and rule 3 can never expire them (they match this rule's selection).
       {
         rulePriority = 2
-        description  = "Delete preview images (${local.preview_tag_pattern}) ${var.preview_image_expiry_days} days after their push"
-        selection = {
-          tagStatus      = "tagged"
-          tagPatternList = [local.preview_tag_pattern]
-          countType      = "sinceImagePushed"
-          countUnit      = "days"
-          countNumber    = var.preview_image_expiry_days
-        }
-        action = { type = "expire" }
-      },
-      {
-        rulePriority = 3
         description  = "Keep the newest ${var.max_image_count} images"
         selection = {
           tagStatus   = "any"
           countType   = "imageCountMoreThan"
           countNumber = var.max_image_count
+        }
+        action = { type = "expire" }
+      },
+    ]
+  })
+}
+
+# ---------------------------------------------------------------- preview repositories
+# Pull requests' preview images (the pull-request workflow's `preview` job, tags pr-<number>-<head
+# sha>) go to repositories of their own, <name_prefix>/preview/<service>, which only the preview role
+# may push to (modules/github-oidc, preview_ecr_repository_arns); that role gets no access to the
+# release repositories above, so a pull request cannot take a release tag there first. Only where
+# previews run (dev: create_preview_repositories). A repository name is lowercase letters, digits
+# and . _ - separated by single slashes, 2 to 256 characters (ECR API Reference, CreateRepository,
+# repositoryName). No cross-account pull policy: prod never runs a preview image.
+locals {
+  # The one place the module says where a service's preview repository lives: <this>/<service>.
+  # .github/workflows/pull-request.yml (build step, repository-prefix) and
+  # gitops-repo/environments/dev/previews.yaml name the same; infra-repo/test/ecr-lifecycle.test.ts
+  # holds them equal.
+  preview_repository_prefix = "${var.name_prefix}/preview"
+}
+
+resource "aws_ecr_repository" "preview" {
+  for_each = var.create_preview_repositories ? toset(var.services) : toset([])
+
+  name                 = "${local.preview_repository_prefix}/${each.value}"
+  image_tag_mutability = "IMMUTABLE"
+  force_delete         = var.force_delete
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "AES256"
+  }
+
+  tags = merge(var.tags, { Service = each.value, Images = "preview" })
+}
+
+# One rule: every image, tagged or not (its attestations too), expires preview_image_expiry_days
+# after its push (tagStatus "any" with countType sinceImagePushed, countUnit "days"; a lone "any"
+# rule has the highest rulePriority). A preview lives while its pull request's head commit is
+# younger than PREVIEW_IDLE_DAYS (.github/workflows/previews.yml, hourly), and its images were
+# pushed after that commit, so they outlive it.
+resource "aws_ecr_lifecycle_policy" "preview" {
+  for_each = aws_ecr_repository.preview
+
+  repository = each.value.name
+  policy = jsonencode({
+    rules = [
+      {
+        rulePriority = 1
+        description  = "Delete every preview image ${var.preview_image_expiry_days} days after its push"
+        selection = {
+          tagStatus   = "any"
+          countType   = "sinceImagePushed"
+          countUnit   = "days"
+          countNumber = var.preview_image_expiry_days
         }
         action = { type = "expire" }
       },

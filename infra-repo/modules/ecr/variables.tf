@@ -31,19 +31,25 @@ variable "untagged_image_expiry_days" {
   }
 }
 
+variable "create_preview_repositories" {
+  description = "Create the preview repositories, <name_prefix>/preview/<service>, where pull requests' preview images go (only where previews run: dev)."
+  type        = bool
+  default     = false
+}
+
 variable "preview_image_expiry_days" {
-  description = "Days after their push at which pull-request preview images (tags pr-*) are deleted. Keep it above PREVIEW_IDLE_DAYS + 1 (the previews workflow's idle timeout, checked hourly in whole days), or a live preview's pods cannot pull their image again when rescheduled."
+  description = "Days after its push at which every image of the preview repositories is deleted. Keep it above PREVIEW_IDLE_DAYS + 1 (the previews workflow's idle timeout, checked hourly in whole days), or a live preview's pods cannot pull their image again when rescheduled."
   type        = number
   default     = 7
 
   validation {
     condition     = var.preview_image_expiry_days >= 2 && var.preview_image_expiry_days <= 30
-    error_message = "preview_image_expiry_days must be between 2 and 30: a preview lives at least a day (PREVIEW_IDLE_DAYS >= 1), and an older preview image only takes a release image's place among the max_image_count newest."
+    error_message = "preview_image_expiry_days must be between 2 and 30: a preview lives at least a day (PREVIEW_IDLE_DAYS >= 1), and a preview image older than a month serves no running preview."
   }
 }
 
 variable "max_image_count" {
-  description = "Images kept per repository; older ones are deleted. Keep it well above the number of releases a rollback may need plus the preview images (pr-*) pushed within preview_image_expiry_days, which ECR may count among the newest until they expire."
+  description = "Images kept per service repository; older ones are deleted. Keep it well above the number of releases a rollback may need."
   type        = number
   default     = 200
 

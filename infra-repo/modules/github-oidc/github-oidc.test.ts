@@ -95,7 +95,7 @@ describe('the preview role (pull-request workflow, job preview; dev only)', () =
     });
   });
 
-  it('may log in to ECR, push and pull the service repositories only, and describe the one cluster; nothing else', () => {
+  it('may log in to ECR, push and pull the preview repositories only (never a release repository), and describe the one cluster; nothing else', () => {
     const statements = childBlocks(policyDocument('preview'), 'statement').map((s) => [s['sid'], s['actions'], s['resources']]);
     expect(statements).toEqual([
       ['Login', ['ecr:GetAuthorizationToken'], ['*']],
@@ -110,17 +110,33 @@ describe('the preview role (pull-request workflow, job preview; dev only)', () =
           'ecr:PutImage',
           'ecr:UploadLayerPart',
         ],
-        '${var.ecr_repository_arns}',
+        '${var.preview_ecr_repository_arns}',
       ],
       ['Kubeconfig', ['eks:DescribeCluster'], ['${local.cluster_arn}']],
     ]);
     expect(resource('aws_iam_role_policy', 'preview')).toMatchObject({ policy: '${data.aws_iam_policy_document.preview[0].json}' });
+    // The variable refuses a release repository among the preview ones (oidc-subjects.test.ts runs it).
+    const validations = childBlocks(
+      namedBlocks(oidc, 'variable').find((v) => v.name === 'preview_ecr_repository_arns')?.body ?? {},
+      'validation',
+    );
+    expect(validations.map((v) => v['condition'])).toEqual([
+      '${length(setintersection(toset(var.preview_ecr_repository_arns), toset(var.ecr_repository_arns))) == 0}',
+    ]);
     const dev = namedBlocks(devRoot, 'module').find((c) => c.name === 'github_oidc')?.body;
     expect(dev).toMatchObject({
       create_preview_role: true,
-      ecr_repository_arns: '${values(module.ecr.repository_arns)}',
+      preview_ecr_repository_arns: '${values(module.ecr.preview_repository_arns)}',
       cluster_name: '${local.name}',
     });
+  });
+
+  it('the build/push role keeps the release repositories and gets no preview repository', () => {
+    const push = childBlocks(policyDocument('build_push'), 'statement').find((s) => s['sid'] === 'PushAndReadServiceImages');
+    expect(push?.['resources']).toBe('${var.ecr_repository_arns}');
+    expect(JSON.stringify(policyDocument('build_push'))).not.toContain('preview');
+    const dev = namedBlocks(devRoot, 'module').find((c) => c.name === 'github_oidc')?.body;
+    expect(dev).toMatchObject({ create_build_role: true, ecr_repository_arns: '${values(module.ecr.repository_arns)}' });
   });
 
   it("gets its own Kubernetes group, never the deploy roles' (which may patch and proxy to Prometheus), and no EKS access policy", () => {

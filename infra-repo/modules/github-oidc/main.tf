@@ -35,8 +35,9 @@ data "aws_iam_openid_connect_provider" "github" {
 }
 
 # ---------------------------------------------------------------- build/push
-# Only pushes from main: the release images come from main alone. (A labelled pull request's
-# preview job pushes pr-* images with the preview role below; promotions never pin those.)
+# Only pushes from main: the release images come from main alone, to the release repositories
+# (ecr_repository_arns). A labelled pull request's preview job pushes its images to the preview
+# repositories with the preview role below; this role gets no access to those.
 
 data "aws_iam_policy_document" "build_push_trust" {
   statement {
@@ -213,7 +214,8 @@ resource "aws_iam_role_policy" "prod_deploy" {
 
 # ---------------------------------------------------------------- preview (pull requests)
 # The pull-request workflow's `preview` job (.github/workflows/pull-request.yml) pushes a labelled pull
-# request's images, tagged pr-<number>-<head sha>, to the service repositories and waits until the
+# request's images, tagged pr-<number>-<head sha>, to the preview repositories (modules/ecr,
+# <prefix>/preview/<service>: preview_ecr_repository_arns) and waits until the
 # dev cluster's Argo CD Application preview-pr-<number> is Synced and Healthy. This role is what it
 # assumes (GitHub variable AWS_PREVIEW_ROLE_ARN); dev only.
 #
@@ -254,31 +256,27 @@ resource "aws_iam_role" "preview" {
   count = var.create_preview_role ? 1 : 0
 
   name                 = "${var.name_prefix}-github-preview"
-  description          = "GitHub Actions in ${local.repository}, pull_request events: push pr-* preview images, read the preview Applications on ${var.cluster_name}"
+  description          = "GitHub Actions in ${local.repository}, pull_request events: push preview images to the preview repositories, read the preview Applications on ${var.cluster_name}"
   assume_role_policy   = data.aws_iam_policy_document.preview_trust.json
   max_session_duration = 3600
   tags                 = var.tags
 
   lifecycle {
     precondition {
-      condition     = length(var.ecr_repository_arns) > 0
-      error_message = "create_preview_role = true needs ecr_repository_arns (pass module.ecr's repository_arns values)."
+      condition     = length(var.preview_ecr_repository_arns) > 0
+      error_message = "create_preview_role = true needs preview_ecr_repository_arns (pass module.ecr's preview_repository_arns values, with create_preview_repositories = true there)."
     }
   }
 }
 
-# IAM cannot narrow these actions to tags matching pr-*: ECR authorizes image actions on the
-# repository (the finest resource type is `repository`), and its condition keys are the
-# repository's resource tags (aws:ResourceTag/<key>, ecr:ResourceTag/<key>), never the image tag
-# being pushed (AWS Service Authorization Reference, "Actions, resources, and condition keys for
-# Amazon Elastic Container Registry"). So the tag rule is kept by the workflow (it pushes only
-# pr-<number>-<head sha>) and by modules/ecr's lifecycle rule, which expires pr-* images. The
-# repositories' tags are immutable, so a preview push can never replace an existing (release) tag,
-# and promotions pin the digests the release workflow recorded, so a preview image never reaches
-# dev's or prod's services. What the role could still do, from a pull request that edits its
-# workflow: take a release tag first (sha-<short sha> of a commit not released yet), which makes
-# that release's push fail on the immutable tag instead of using the image. Preview repositories of
-# their own would close that; the ApplicationSet and the workflow name the service repositories.
+# The preview role may push to the preview repositories only, never to a release repository: IAM
+# cannot narrow ECR's image actions to tags (the finest resource type is `repository`, and ECR's
+# condition keys are the repository's resource tags, never the image tag being pushed: AWS Service
+# Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container
+# Registry"), so the repositories are what keeps preview images apart. A pull request that edits its
+# own workflow can therefore push nothing but preview images, and cannot take a release tag
+# (sha-<short sha> of a commit not released yet) in a release repository before that release's push.
+# The preview repositories' tags are immutable too, and modules/ecr expires their images.
 data "aws_iam_policy_document" "preview" {
   count = var.create_preview_role ? 1 : 0
 
@@ -302,7 +300,7 @@ data "aws_iam_policy_document" "preview" {
       "ecr:PutImage",
       "ecr:UploadLayerPart",
     ]
-    resources = var.ecr_repository_arns
+    resources = var.preview_ecr_repository_arns
   }
 
   statement {

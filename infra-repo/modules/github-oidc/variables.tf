@@ -67,9 +67,20 @@ variable "create_build_role" {
 }
 
 variable "ecr_repository_arns" {
-  description = "ARNs of the ECR repositories the build/push role may push to (modules/ecr output repository_arns)."
+  description = "ARNs of the release ECR repositories the build/push role may push to (modules/ecr output repository_arns)."
   type        = list(string)
   default     = []
+}
+
+variable "preview_ecr_repository_arns" {
+  description = "ARNs of the preview ECR repositories the preview role may push to, and the only ones it may use (modules/ecr output preview_repository_arns)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(setintersection(toset(var.preview_ecr_repository_arns), toset(var.ecr_repository_arns))) == 0
+    error_message = "preview_ecr_repository_arns must not name a release repository (one of ecr_repository_arns): the preview role may push only to the preview repositories (modules/ecr output preview_repository_arns)."
+  }
 }
 
 variable "create_dev_deploy_role" {
@@ -85,7 +96,7 @@ variable "create_prod_deploy_role" {
 }
 
 variable "create_preview_role" {
-  description = "Create the preview role, trusted only from pull_request runs of this repository: push pr-* images to ecr_repository_arns and read the preview Applications on cluster_name (dev only)."
+  description = "Create the preview role, trusted only from pull_request runs of this repository: push preview images to preview_ecr_repository_arns (no release repository) and read the preview Applications on cluster_name (dev only)."
   type        = bool
   default     = false
 }

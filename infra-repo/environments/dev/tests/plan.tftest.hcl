@@ -77,6 +77,14 @@ mock_provider "aws" {
   }
 }
 
+# Every repository of the mock gets the same ARN; the preview repositories get another, as in AWS,
+# where the preview role's repositories (modules/github-oidc, preview_ecr_repository_arns) must be
+# none of the release ones (the variable's validation refuses an overlap).
+override_resource {
+  target = module.ecr.aws_ecr_repository.preview
+  values = { arn = "arn:aws:ecr:xx-test-1:111122223333:repository/slipway/preview/mock", registry_id = "111122223333" }
+}
+
 variables {
   region                        = "xx-test-1"
   github_org                    = "my-org"
@@ -138,6 +146,18 @@ run "apply" {
   assert {
     condition     = length(keys(module.ecr.repository_urls)) == 4
     error_message = "dev owns one ECR repository per service."
+  }
+
+  # Previews run in dev: their images go to repositories of their own, one per service, none of them
+  # a release repository (the preview role may push to these alone).
+  assert {
+    condition     = jsonencode(sort(keys(module.ecr.preview_repository_arns))) == jsonencode(sort(keys(module.ecr.repository_arns))) && alltrue([for arn in values(module.ecr.preview_repository_arns) : !contains(values(module.ecr.repository_arns), arn)])
+    error_message = "dev owns one preview repository per service, none of them a release repository."
+  }
+
+  assert {
+    condition     = jsonencode(keys(output.ecr_preview_repository_urls)) == jsonencode(keys(module.ecr.preview_repository_urls))
+    error_message = "The output ecr_preview_repository_urls lists the preview repositories by service."
   }
 
   assert {
