@@ -12,7 +12,10 @@
  *   - a checkout that gets a token, or runs in a job that may write contents, leaves no credentials
  *     behind (`persist-credentials: false`);
  *   - `needs.*.outputs` and `steps.*.outputs` are passed to scripts through env:, never expanded in them;
- *   - no `secrets: inherit`.
+ *   - no `secrets: inherit`;
+ *   - a promotion that copies what another environment runs (`./actions/promote` with
+ *     `from-environment`) promotes only the images an earlier job checked (`checked-images`, from
+ *     `slipway release-run --from`): what that environment runs can change while the job waits.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
@@ -23,7 +26,8 @@ export type GateRule =
   | 'write-secret-outside-environment'
   | 'persisted-credentials'
   | 'output-in-run'
-  | 'secrets-inherit';
+  | 'secrets-inherit'
+  | 'unchecked-environment-copy';
 
 export interface JobFinding {
   line: number;
@@ -236,6 +240,19 @@ function downloadActionFindings(step: YAMLMap, uses: string, inputs: unknown, li
   return found;
 }
 
+/** A promotion that copies another environment's images without the ones an earlier job checked. */
+function environmentCopyFindings(step: YAMLMap, uses: string, inputs: unknown, lineOf: LineOf): StepFinding[] {
+  const from = scalarText(get(inputs, 'from-environment'));
+  if (uses !== './actions/promote' || from === undefined || get(inputs, 'checked-images') !== undefined) return [];
+  return [
+    {
+      line: lineOf(step),
+      rule: 'unchecked-environment-copy',
+      message: `this step promotes what ${from} runs without checked-images: what runs there can change while the job waits for its reviewer; check its releases in an earlier job (slipway release-run --from) and pass that job's checked-images output`,
+    },
+  ];
+}
+
 /** A step's script: artifacts of unnamed runs, outputs expanded into the script. */
 function scriptFindings(step: YAMLMap, lineOf: LineOf): StepFinding[] {
   const run = get(step, 'run');
@@ -287,6 +304,7 @@ export function checkJobGates(job: string, jobNode: YAMLMap, lineOf: LineOf): Jo
     const found = [
       ...checkoutFindings(step, uses, inputs, writes, lineOf),
       ...downloadActionFindings(step, uses, inputs, lineOf),
+      ...environmentCopyFindings(step, uses, inputs, lineOf),
       ...scriptFindings(step, lineOf),
     ];
     for (const { line, rule, message } of found) findings.push({ line, job, step: stepLabel(step, index), rule, message });

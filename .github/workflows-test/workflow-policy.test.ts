@@ -41,6 +41,7 @@ jobs:
         with:
           environment: prod
           from-environment: dev
+          checked-images: \${{ needs.plan.outputs.checked-images }}
           mode: \${{ inputs.mode }}
 `;
 
@@ -261,7 +262,7 @@ const broken: BrokenCase[] = [
     edit: [
       ['    environment: production\n', ''],
       [
-        '      - name: Promote\n        uses: ./actions/promote\n        with:\n          environment: prod\n          from-environment: dev\n          mode: ${{ inputs.mode }}\n',
+        '      - name: Promote\n        uses: ./actions/promote\n        with:\n          environment: prod\n          from-environment: dev\n          checked-images: ${{ needs.plan.outputs.checked-images }}\n          mode: ${{ inputs.mode }}\n',
         '      - name: Roll back\n        run: npx slipway rollback prod\n',
       ],
     ],
@@ -525,6 +526,14 @@ const gateCases: GateCase[] = [
     rule: 'secrets-inherit',
     job: 'shared',
     says: /pass only the secrets it needs by name/,
+  },
+  {
+    name: "a promotion of dev's images without the images the plan checked",
+    broken: [['          checked-images: ${{ needs.plan.outputs.checked-images }}\n', '']],
+    fixed: [],
+    rule: 'unchecked-environment-copy',
+    job: 'promote',
+    says: /promotes what dev runs without checked-images/,
   },
   {
     name: 'a version comment naming a major version',
