@@ -8,29 +8,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
-import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
+import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
+import type { Stage } from './replay-stage.ts';
 import {
   context,
+  devRunsFirstRelease,
   dispatch,
-  gitopsFiles,
   pins,
   promoteProd,
   releaseCompleted,
   releaseOf,
   rollback,
   root,
-  services,
-  Stage,
   verifiedMarker,
-  withGitHubApi,
+  withGitHubApiAndSigstore,
 } from './replay-stage.ts';
-import { withSigstore } from './replay-attestations.ts';
 import { replayJob } from './workflow-replay.ts';
 import type { JobReplay } from './workflow-replay.ts';
 
-withGitHubApi();
-withSigstore();
+withGitHubApiAndSigstore();
 
 let remote: GitopsRemoteFixture;
 let stage: Stage;
@@ -43,10 +40,7 @@ const promoteWith = (values: Parameters<typeof context>[0]): void => {
 };
 
 beforeAll(async () => {
-  remote = createGitopsRemote(gitopsFiles());
-  stage = new Stage(remote);
-  first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
-  await merge(first, 501);
+  ({ remote, stage, first } = await devRunsFirstRelease('1111111111111111111111111111111111111111'));
 });
 
 describe('the ways around the production gate, replayed', () => {

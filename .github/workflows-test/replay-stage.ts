@@ -28,9 +28,9 @@ import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions
 import { jobDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import type { StandInDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
-import { run } from '../../actions/test-support/gitops-repository.ts';
+import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
-import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
+import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles, withSigstore } from './replay-attestations.ts';
 import { filesUnder } from '../kind/tree-files.ts';
 import { filesOf, writeToolStandIns } from './replay-tools.ts';
 import type { AttestRecord } from './replay-attestations.ts';
@@ -145,6 +145,29 @@ export function withGitHubApi(): void {
     githubApi = { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
   });
   afterAll(() => githubApi?.stop());
+}
+
+/** Starts the stand-ins of a file whose scenarios attest releases: the GitHub API and the Sigstore services. */
+export function withGitHubApiAndSigstore(): void {
+  withGitHubApi();
+  withSigstore();
+}
+
+/** A stage over a bare GitOps remote holding this repository's gitops-repo/. */
+export function gitopsStage(): { remote: GitopsRemoteFixture; stage: Stage } {
+  const remote = createGitopsRemote(gitopsFiles());
+  return { remote, stage: new Stage(remote) };
+}
+
+/**
+ * The promotion scenarios' starting point: a gitopsStage whose dev runs `first`, a release of every
+ * service built from `commit` and merged by Release run 501.
+ */
+export async function devRunsFirstRelease(commit: string): Promise<{ remote: GitopsRemoteFixture; stage: Stage; first: ReleaseManifest }> {
+  const { remote, stage } = gitopsStage();
+  const first = releaseOf(remote, commit, '2026-11-20T10:00:00Z', services);
+  await stage.merge(first, 501);
+  return { remote, stage, first };
 }
 
 /** The stand-ins of one scenario: GitHub's runs, artifacts and approvals, the tools, AWS and the cluster. */

@@ -23,6 +23,7 @@ import {
   appToken,
   context,
   gitopsFiles,
+  gitopsStage,
   outputsOf,
   pins,
   promoteProd,
@@ -33,17 +34,16 @@ import {
   root,
   services,
   Stage,
-  withGitHubApi,
+  withGitHubApiAndSigstore,
 } from './replay-stage.ts';
 import type { Pin } from './replay-stage.ts';
-import { cycloneDxBom, withSigstore } from './replay-attestations.ts';
+import { cycloneDxBom } from './replay-attestations.ts';
 import { condition, evaluate, substitute } from './workflow-expressions.ts';
 import { jobOutputs, replayJob } from './workflow-replay.ts';
 import type { JobReplay, WorkflowStep } from './workflow-replay.ts';
 
 const workflows = join(root, '.github', 'workflows');
-withGitHubApi();
-withSigstore();
+withGitHubApiAndSigstore();
 
 describe('the expression subset the replay evaluates', () => {
   const values = {
@@ -86,8 +86,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   const devAfter: Record<string, Record<string, Pin>> = {};
 
   beforeAll(() => {
-    remote = createGitopsRemote(gitopsFiles());
-    stage = new Stage(remote);
+    ({ remote, stage } = gitopsStage());
   });
 
   /**
@@ -508,8 +507,7 @@ describe('the pull request gate report, replayed with the gate-report action’s
 
 describe('a prod promotion in pull-request mode, replayed against a local server following GitHub REST API shapes', () => {
   it('opens the pull request and leaves prod alone and unverified; once merged, verify-merged checks the promoted versions at the merge commit', async () => {
-    const remote = createGitopsRemote(gitopsFiles());
-    const stage = new Stage(remote);
+    const { remote, stage } = gitopsStage();
     const manifest = releaseOf(remote, '4444444444444444444444444444444444444444', '2026-11-22T02:00:00Z', ['cart']);
     stage.releaseRun(701, manifest.source.commit);
     stage.artifact(`release-manifest-${manifest.id}`, 701, { 'release-manifest.json': formatReleaseManifest(manifest) });
