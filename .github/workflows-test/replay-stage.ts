@@ -206,23 +206,23 @@ export class Stage {
    * release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main),
    * which promotes the release to dev, verifies it and uploads its verified-in-dev marker. The
    * images' attestations are published as the build's attest steps would (`attest: false`: a
-   * release that did not attest; `vars`: the repository's variables).
+   * release that did not attest; `vars` and `secrets`: the repository's).
    */
   async merge(
     manifest: ReleaseManifest,
     runId: number,
-    options: { attest?: boolean; vars?: Record<string, string> } = {},
+    options: { attest?: boolean; vars?: Record<string, string>; secrets?: Record<string, string> } = {},
   ): Promise<JobReplay> {
-    this.releaseRun(runId, manifest.source.commit);
-    this.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
+    this.releaseBuilt(manifest, runId);
     this.runId = runId;
     if (options.attest !== false) await this.publish(manifest);
     const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    const { vars, secrets } = options;
     return replayJob(
       root,
       release,
       'promote-dev',
-      context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }),
+      context({ event_name: 'push', needs: { build }, ...(vars ? { vars } : {}), ...(secrets ? { secrets } : {}) }),
       this.harness(),
     );
   }
@@ -273,6 +273,12 @@ export class Stage {
       name: 'Release',
       ...overrides,
     });
+  }
+
+  /** Run `runId` of release.yml (releaseRun, of the release's commit) that built the release and uploaded its release manifest. */
+  releaseBuilt(manifest: ReleaseManifest, runId: number, overrides: Partial<StandInRun> = {}): void {
+    this.releaseRun(runId, manifest.source.commit, overrides);
+    this.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
   }
 
   /** A run of rollback.yml for `environment`, in the given status. */
