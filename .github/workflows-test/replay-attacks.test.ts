@@ -8,29 +8,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
-import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
+import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
+import type { Stage } from './replay-stage.ts';
 import {
   context,
+  devRunsFirstRelease,
   dispatch,
-  gitopsFiles,
   pins,
   promoteProd,
   releaseCompleted,
   releaseOf,
   rollback,
   root,
-  services,
-  Stage,
   verifiedMarker,
-  withGitHubApi,
+  withGitHubApiAndSigstore,
 } from './replay-stage.ts';
-import { withSigstore } from './replay-attestations.ts';
 import { replayJob } from './workflow-replay.ts';
 import type { JobReplay } from './workflow-replay.ts';
 
-withGitHubApi();
-withSigstore();
+withGitHubApiAndSigstore();
 
 let remote: GitopsRemoteFixture;
 let stage: Stage;
@@ -43,17 +40,13 @@ const promoteWith = (values: Parameters<typeof context>[0]): void => {
 };
 
 beforeAll(async () => {
-  remote = createGitopsRemote(gitopsFiles());
-  stage = new Stage(remote);
-  first = releaseOf(remote, '1111111111111111111111111111111111111111', '2026-11-20T10:00:00Z', services);
-  await merge(first, 501);
+  ({ remote, stage, first } = await devRunsFirstRelease('1111111111111111111111111111111111111111'));
 });
 
 describe('the ways around the production gate, replayed', () => {
   it('a release manifest uploaded by a pull request’s run (a fork’s, for its own main) is refused: no artifact of that name counts unless a push run of release.yml on main uploaded it', () => {
     const evil = releaseOf(remote, 'e0e0e0e'.padEnd(40, '1'), '2026-11-23T00:00:00Z', ['cart']);
-    stage.releaseRun(901, evil.source.commit, { event: 'pull_request', headBranch: 'main', headRepository: 'mallory/slipway' });
-    stage.artifact(`release-manifest-${evil.id}`, 901, { 'release-manifest.json': formatReleaseManifest(evil) });
+    stage.releaseBuilt(evil, 901, { event: 'pull_request', headBranch: 'main', headRepository: 'mallory/slipway' });
     stage.marker(evil.id, 901);
     const prodBefore = pins(remote, 'prod');
     const downloads = stage.ghLog().length;
@@ -66,8 +59,7 @@ describe('the ways around the production gate, replayed', () => {
 
   it('a verified-in-dev marker from another run than the one that built the release is refused', () => {
     const unverified = releaseOf(remote, 'abcabca'.padEnd(40, '2'), '2026-11-23T01:00:00Z', ['order']);
-    stage.releaseRun(801, unverified.source.commit);
-    stage.artifact(`release-manifest-${unverified.id}`, 801, { 'release-manifest.json': formatReleaseManifest(unverified) });
+    stage.releaseBuilt(unverified, 801);
     stage.releaseRun(803, 'f00f00f'.padEnd(40, '3'), { event: 'pull_request', headBranch: 'add-marker' });
     stage.marker(unverified.id, 803);
     const prodBefore = pins(remote, 'prod');
@@ -110,8 +102,7 @@ describe('the ways around the production gate, replayed', () => {
     ],
   ])('%s is read and refused at the plan, with its reason; nothing is written', (_name, runId, content, reason) => {
     const candidate = releaseOf(remote, `${runId}abcd`.padEnd(40, '9'), '2026-11-23T03:00:00Z', ['order']);
-    stage.releaseRun(runId, candidate.source.commit);
-    stage.artifact(`release-manifest-${candidate.id}`, runId, { 'release-manifest.json': formatReleaseManifest(candidate) });
+    stage.releaseBuilt(candidate, runId);
     const [text, options] = content(candidate.id);
     stage.marker(candidate.id, runId, text, options);
     const prodBefore = pins(remote, 'prod');

@@ -8,27 +8,24 @@
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
-import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
+import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
+import type { Stage } from './replay-stage.ts';
 import {
   context,
+  devRunsFirstRelease,
   dispatch,
-  gitopsFiles,
   outputsOf,
   pins,
   promoteProd,
   releaseOf,
   root,
-  services,
-  Stage,
   verifiedMarker,
-  withGitHubApi,
+  withGitHubApiAndSigstore,
 } from './replay-stage.ts';
-import { withSigstore } from './replay-attestations.ts';
 import { jobOutputs, replayJob } from './workflow-replay.ts';
 
-withGitHubApi();
-withSigstore();
+withGitHubApiAndSigstore();
 
 let remote: GitopsRemoteFixture;
 let stage: Stage;
@@ -57,10 +54,7 @@ function pinOrderByHand(digest: string): string {
 }
 
 beforeAll(async () => {
-  remote = createGitopsRemote(gitopsFiles());
-  stage = new Stage(remote);
-  first = releaseOf(remote, 'a1a1a1a'.padEnd(40, '1'), '2026-11-20T10:00:00Z', services);
-  await stage.merge(first, 501);
+  ({ remote, stage, first } = await devRunsFirstRelease('a1a1a1a'.padEnd(40, '1')));
   second = releaseOf(remote, 'b2b2b2b'.padEnd(40, '2'), '2026-11-21T10:00:00Z', ['cart']);
   await stage.merge(second, 502);
 });

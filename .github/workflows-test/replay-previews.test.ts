@@ -17,15 +17,13 @@ import { previewImages } from '../../gitops-repo/test/admission/admission-tree.t
 import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
 import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
-import { withSigstore } from './replay-attestations.ts';
-import { context, outputsOf, repository, root, services, Stage, withGitHubApi } from './replay-stage.ts';
+import { context, outputsOf, repository, root, services, Stage, withGitHubApiAndSigstore } from './replay-stage.ts';
 import { condition } from './workflow-expressions.ts';
 import { replayJob, StepFailed } from './workflow-replay.ts';
 
 const pullRequestWorkflow = join(root, '.github', 'workflows', 'pull-request.yml');
 const jobs = parse(readFileSync(pullRequestWorkflow, 'utf8')).jobs as Record<string, { if?: string; needs?: string[] }>;
-withGitHubApi();
-withSigstore();
+withGitHubApiAndSigstore();
 
 /** A pull_request event of pull request 42, from this repository or a fork, with these labels. */
 function pullRequestEvent(from: 'same' | 'fork', labels: string[]) {

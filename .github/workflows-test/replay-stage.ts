@@ -28,9 +28,9 @@ import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions
 import { jobDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import type { StandInDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
-import { run } from '../../actions/test-support/gitops-repository.ts';
+import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
-import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles } from './replay-attestations.ts';
+import { attestStandIn, placeTrustedRoot, replayTrustedRoot, SignedBundles, withSigstore } from './replay-attestations.ts';
 import { filesUnder } from '../kind/tree-files.ts';
 import { filesOf, writeToolStandIns } from './replay-tools.ts';
 import type { AttestRecord } from './replay-attestations.ts';
@@ -147,6 +147,29 @@ export function withGitHubApi(): void {
   afterAll(() => githubApi?.stop());
 }
 
+/** Starts the stand-ins of a file whose scenarios attest releases: the GitHub API and the Sigstore services. */
+export function withGitHubApiAndSigstore(): void {
+  withGitHubApi();
+  withSigstore();
+}
+
+/** A stage over a bare GitOps remote holding this repository's gitops-repo/. */
+export function gitopsStage(): { remote: GitopsRemoteFixture; stage: Stage } {
+  const remote = createGitopsRemote(gitopsFiles());
+  return { remote, stage: new Stage(remote) };
+}
+
+/**
+ * The promotion scenarios' starting point: a gitopsStage whose dev runs `first`, a release of every
+ * service built from `commit` and merged by Release run 501.
+ */
+export async function devRunsFirstRelease(commit: string): Promise<{ remote: GitopsRemoteFixture; stage: Stage; first: ReleaseManifest }> {
+  const { remote, stage } = gitopsStage();
+  const first = releaseOf(remote, commit, '2026-11-20T10:00:00Z', services);
+  await stage.merge(first, 501);
+  return { remote, stage, first };
+}
+
 /** The stand-ins of one scenario: GitHub's runs, artifacts and approvals, the tools, AWS and the cluster. */
 export class Stage {
   readonly bin = mkdtempSync(join(tmpdir(), 'slipway-stand-ins-'));
@@ -183,23 +206,23 @@ export class Stage {
    * release.yml after a merge: the build's outputs → promote-dev, in run `runId` (a push to main),
    * which promotes the release to dev, verifies it and uploads its verified-in-dev marker. The
    * images' attestations are published as the build's attest steps would (`attest: false`: a
-   * release that did not attest; `vars`: the repository's variables).
+   * release that did not attest; `vars` and `secrets`: the repository's).
    */
   async merge(
     manifest: ReleaseManifest,
     runId: number,
-    options: { attest?: boolean; vars?: Record<string, string> } = {},
+    options: { attest?: boolean; vars?: Record<string, string>; secrets?: Record<string, string> } = {},
   ): Promise<JobReplay> {
-    this.releaseRun(runId, manifest.source.commit);
-    this.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
+    this.releaseBuilt(manifest, runId);
     this.runId = runId;
     if (options.attest !== false) await this.publish(manifest);
     const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
+    const { vars, secrets } = options;
     return replayJob(
       root,
       release,
       'promote-dev',
-      context({ event_name: 'push', needs: { build }, ...(options.vars ? { vars: options.vars } : {}) }),
+      context({ event_name: 'push', needs: { build }, ...(vars ? { vars } : {}), ...(secrets ? { secrets } : {}) }),
       this.harness(),
     );
   }
@@ -250,6 +273,12 @@ export class Stage {
       name: 'Release',
       ...overrides,
     });
+  }
+
+  /** Run `runId` of release.yml (releaseRun, of the release's commit) that built the release and uploaded its release manifest. */
+  releaseBuilt(manifest: ReleaseManifest, runId: number, overrides: Partial<StandInRun> = {}): void {
+    this.releaseRun(runId, manifest.source.commit, overrides);
+    this.artifact(`release-manifest-${manifest.id}`, runId, { 'release-manifest.json': formatReleaseManifest(manifest) });
   }
 
   /** A run of rollback.yml for `environment`, in the given status. */

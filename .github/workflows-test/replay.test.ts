@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { slsaProvenanceV1 } from '../../actions/lib/provenance/policy.ts';
-import { formatReleaseManifest, parseReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
+import { parseReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { createGitopsRemote, run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
@@ -23,6 +23,7 @@ import {
   appToken,
   context,
   gitopsFiles,
+  gitopsStage,
   outputsOf,
   pins,
   promoteProd,
@@ -33,17 +34,16 @@ import {
   root,
   services,
   Stage,
-  withGitHubApi,
+  withGitHubApiAndSigstore,
 } from './replay-stage.ts';
 import type { Pin } from './replay-stage.ts';
-import { cycloneDxBom, withSigstore } from './replay-attestations.ts';
+import { cycloneDxBom } from './replay-attestations.ts';
 import { condition, evaluate, substitute } from './workflow-expressions.ts';
 import { jobOutputs, replayJob } from './workflow-replay.ts';
 import type { JobReplay, WorkflowStep } from './workflow-replay.ts';
 
 const workflows = join(root, '.github', 'workflows');
-withGitHubApi();
-withSigstore();
+withGitHubApiAndSigstore();
 
 describe('the expression subset the replay evaluates', () => {
   const values = {
@@ -86,8 +86,7 @@ describe('the promotion path, replayed workflow by workflow against a bare GitOp
   const devAfter: Record<string, Record<string, Pin>> = {};
 
   beforeAll(() => {
-    remote = createGitopsRemote(gitopsFiles());
-    stage = new Stage(remote);
+    ({ remote, stage } = gitopsStage());
   });
 
   /**
@@ -429,13 +428,7 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
       secrets: { GITOPS_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----' },
     };
     const manifest = releaseOf(gitops, '3333333333333333333333333333333333333333', '2026-11-22T01:00:00Z', services, '');
-    stage.releaseRun(601, manifest.source.commit);
-    stage.artifact(`release-manifest-${manifest.id}`, 601, { 'release-manifest.json': formatReleaseManifest(manifest) });
-    await stage.publish(manifest);
-
-    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-    stage.runId = 601;
-    const dev = replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build }, ...split }), stage.harness());
+    const dev = await stage.merge(manifest, 601, split);
     // The GitOps App's token, minted in the job from the environment's key.
     expect(dev.steps.find((step) => step.id === 'gitops-token')?.inputs).toMatchObject({
       'client-id': 'Iv23liTestClient',
@@ -508,15 +501,9 @@ describe('the pull request gate report, replayed with the gate-report action’s
 
 describe('a prod promotion in pull-request mode, replayed against a local server following GitHub REST API shapes', () => {
   it('opens the pull request and leaves prod alone and unverified; once merged, verify-merged checks the promoted versions at the merge commit', async () => {
-    const remote = createGitopsRemote(gitopsFiles());
-    const stage = new Stage(remote);
+    const { remote, stage } = gitopsStage();
     const manifest = releaseOf(remote, '4444444444444444444444444444444444444444', '2026-11-22T02:00:00Z', ['cart']);
-    stage.releaseRun(701, manifest.source.commit);
-    stage.artifact(`release-manifest-${manifest.id}`, 701, { 'release-manifest.json': formatReleaseManifest(manifest) });
-    await stage.publish(manifest);
-    stage.runId = 701;
-    const build = { outputs: { changed: 'true', 'release-id': manifest.id }, result: 'success' };
-    replayJob(root, release, 'promote-dev', context({ event_name: 'push', needs: { build } }), stage.harness());
+    await stage.merge(manifest, 701);
     const prodBefore = pins(remote, 'prod');
     const mainBefore = remote.head();
 

@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import type { Fields, RawInputs } from '../lib/shell/inputs/raw-inputs.ts';
 import { InputError, splitList } from '../lib/shell/inputs/raw-inputs.ts';
+import { shellContext } from '../lib/shell/shell-context.ts';
+import type { ShellContext } from '../lib/shell/shell-context.ts';
+import { githubToken } from './github-context.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -62,4 +65,18 @@ export function cliInputs<F extends Fields>(fields: F, args: string[], env: Node
       return field_?.flag ?? field;
     },
   };
+}
+
+/**
+ * A verb's inputs, read the one way every verb reads them: its fields from `args` (cliInputs), handed
+ * to its input-layer parser with the CLI's shell context (the working directory is the workspace) and
+ * the GitHub token (githubToken; parsers of verbs that call no API ignore it).
+ */
+export function verbInputs<F extends Fields, T>(
+  fields: F,
+  parse: (raw: RawInputs<F>, context: ShellContext, token: string) => T,
+  args: string[],
+  io: { env: NodeJS.ProcessEnv; cwd: string },
+): T {
+  return parse(cliInputs(fields, args, io.env), shellContext(io.env, io.cwd, io.cwd), githubToken(io.env));
 }

@@ -164,6 +164,15 @@ export function actionsApiHandler(
       if (!route) return send(404, { message: 'Not Found' });
       const repository = `${route[1]}/${route[2]}`;
       const rest = route[3] ?? '';
+      /** The request as the routes of github-deployments-api.ts and github-pulls-api.ts take it. */
+      const routed = {
+        method: request.method ?? 'GET',
+        rest,
+        url,
+        body: text,
+        repository,
+        base: `http://${request.headers.host ?? 'localhost'}`,
+      };
       const name = url.searchParams.get('name');
       const artifacts = (list: StandInArtifact[]) =>
         list
@@ -205,16 +214,10 @@ export function actionsApiHandler(
         const artifact = state.artifacts[Number(match[1]) - 1];
         if (!artifact) return send(404, { message: 'Not Found' });
         if (artifact.expired) return send(410, { message: 'Artifact has expired', documentation_url: 'https://docs.github.com/rest' });
-        response.writeHead(302, { location: `http://${request.headers.host ?? 'localhost'}/_artifact-archives/${match[1]}` });
+        response.writeHead(302, { location: `${routed.base}/_artifact-archives/${match[1]}` });
         return response.end();
       }
-      const deployments = deploymentsRoute((state.deployments ??= []), {
-        method: request.method ?? 'GET',
-        rest,
-        url,
-        body: text,
-        repository,
-      });
+      const deployments = deploymentsRoute((state.deployments ??= []), routed);
       if (deployments) {
         if (deployments.changed) writeState(state);
         return send(deployments.status, deployments.body);
@@ -237,19 +240,12 @@ export function actionsApiHandler(
         const page = listAttestationsPage(
           bundles.map((bundle, index) => ({ id: index + 1, bundle, viaUrl: false })),
           url,
-          `http://${request.headers.host ?? 'localhost'}`,
+          routed.base,
         );
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...page.headers });
         return response.end(JSON.stringify(page.body));
       }
-      const pullRequests = pullRequestsRoute((state.pullRequests ??= []), {
-        method: request.method ?? 'GET',
-        rest,
-        url,
-        body: text,
-        repository,
-        base: `http://${request.headers.host ?? 'localhost'}`,
-      });
+      const pullRequests = pullRequestsRoute((state.pullRequests ??= []), routed);
       if (pullRequests) {
         if (pullRequests.changed) writeState(state);
         response.writeHead(pullRequests.status, { 'content-type': 'application/json; charset=utf-8', ...pullRequests.headers });

@@ -29,6 +29,15 @@ beforeAll(async () => {
   repo = await loadInfraRepo(infraRoot);
 });
 
+/** environments/dev with only its eks module call, whose access_entries hold `entry` (HCL) under `key`, at main.tf line 4. */
+const devRootWithAccessEntry = (key: string, entry: string): Promise<TerraformModule> =>
+  parseTerraformModule('environments/dev', [
+    {
+      path: 'environments/dev/main.tf',
+      text: `module "eks" {\n  source = "../../modules/eks"\n  access_entries = {\n    ${key} = ${entry}\n  }\n}\n`,
+    },
+  ]);
+
 /** The Kubernetes groups of a github-oidc access entry local, its variables replaced by their defaults. */
 function accessEntryGroups(local: 'deploy_access' | 'preview_access' = 'deploy_access'): string[] {
   const oidc = module('modules/github-oidc');
@@ -190,13 +199,7 @@ describe('the deploy and preview roles get no EKS access policy', () => {
   });
 
   it('reports a deploy role given AmazonEKSEditPolicy on argocd, and passes the access entry output', async () => {
-    const root = (entry: string) =>
-      parseTerraformModule('environments/dev', [
-        {
-          path: 'environments/dev/main.tf',
-          text: `module "eks" {\n  source = "../../modules/eks"\n  access_entries = {\n    github-deploy = ${entry}\n  }\n}\n`,
-        },
-      ]);
+    const root = (entry: string) => devRootWithAccessEntry('github-deploy', entry);
     const edit = `{
       principal_arn = module.github_oidc.dev_deploy_role_arn
       policy_associations = {
@@ -213,13 +216,7 @@ describe('the deploy and preview roles get no EKS access policy', () => {
   });
 
   it('reports the preview role given AmazonEKSViewPolicy, or its access entry written by hand; passes its access entry output', async () => {
-    const root = (entry: string) =>
-      parseTerraformModule('environments/dev', [
-        {
-          path: 'environments/dev/main.tf',
-          text: `module "eks" {\n  source = "../../modules/eks"\n  access_entries = {\n    github-preview = ${entry}\n  }\n}\n`,
-        },
-      ]);
+    const root = (entry: string) => devRootWithAccessEntry('github-preview', entry);
     const view = `{
       principal_arn = module.github_oidc.preview_role_arn
       policy_associations = { view = { policy_name = "AmazonEKSViewPolicy", namespaces = ["argocd"] } }

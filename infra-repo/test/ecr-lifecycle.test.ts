@@ -240,6 +240,18 @@ function previewIdleDays(): number {
 
 const expected = () => ({ previewTag: previewTag(), releaseTags: releaseTags(), previewExpiryDays: 7, keptImages: 200, untaggedDays: 7 });
 
+/** The rules with a tagged rule put first (rulePriority 0) that expires the images `tags` select 7 days after their push. */
+const taggedRuleFirst =
+  (tags: Pick<LifecycleRule['selection'], 'tagPatternList' | 'tagPrefixList'>) =>
+  (rules: LifecycleRule[]): LifecycleRule[] => [
+    {
+      ...structuredClone(rules[0]!),
+      rulePriority: 0,
+      selection: { tagStatus: 'tagged', ...tags, countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+    },
+    ...rules,
+  ];
+
 describe('the release repositories keep release images (modules/ecr, evaluated by terraform console)', () => {
   it('release images by the newest-200 rule, untagged images after 7 days; no rule for preview tags, which never come here', () => {
     expect(releaseTags()).toEqual(['sha-bbbbbbb', '1.4.2', 'sha-ccccccc']);
@@ -258,57 +270,17 @@ describe('the release repositories keep release images (modules/ecr, evaluated b
     ],
     [
       'a tagged rule that also takes release tags',
-      (rules: LifecycleRule[]) => [
-        {
-          ...structuredClone(rules[0]!),
-          rulePriority: 0,
-          selection: {
-            tagStatus: 'tagged' as const,
-            tagPatternList: ['*'],
-            countType: 'sinceImagePushed' as const,
-            countUnit: 'days',
-            countNumber: 7,
-          },
-        },
-        ...rules,
-      ],
+      taggedRuleFirst({ tagPatternList: ['*'] }),
       'the release image sha-bbbbbbb is decided by rule 0 (tagged sinceImagePushed 7), not by keeping the newest 200',
     ],
     [
       'both tagPatternList and tagPrefixList',
-      (rules: LifecycleRule[]) => [
-        {
-          ...structuredClone(rules[0]!),
-          rulePriority: 0,
-          selection: {
-            tagStatus: 'tagged' as const,
-            tagPatternList: ['pr-*'],
-            tagPrefixList: ['pr-'],
-            countType: 'sinceImagePushed' as const,
-            countUnit: 'days',
-            countNumber: 7,
-          },
-        },
-        ...rules,
-      ],
+      taggedRuleFirst({ tagPatternList: ['pr-*'], tagPrefixList: ['pr-'] }),
       'rule 0: a tagged rule takes tagPatternList or tagPrefixList, exactly one',
     ],
     [
       'a rule for preview tags left behind',
-      (rules: LifecycleRule[]) => [
-        {
-          ...structuredClone(rules[0]!),
-          rulePriority: 0,
-          selection: {
-            tagStatus: 'tagged' as const,
-            tagPatternList: ['pr-*'],
-            countType: 'sinceImagePushed' as const,
-            countUnit: 'days',
-            countNumber: 7,
-          },
-        },
-        ...rules,
-      ],
+      taggedRuleFirst({ tagPatternList: ['pr-*'] }),
       'rule 0 selects tags ["pr-*"]: release repositories hold release images only',
     ],
   ])('finds %s', (_what, breakRules, finding) => {

@@ -4,10 +4,8 @@
  */
 import { deploymentsApi, recordDeployment } from '../../lib/github/deployments.ts';
 import { deploymentStatusFields, parseDeploymentStatusInputs } from '../../lib/shell/inputs/deployment-status.ts';
-import { shellContext } from '../../lib/shell/shell-context.ts';
-import { cliInputs } from '../cli-inputs.ts';
+import { verbInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
-import { githubToken } from '../github-context.ts';
 
 export const command: Command = {
   summary:
@@ -15,11 +13,7 @@ export const command: Command = {
   usage:
     'slipway deployment-status --environment <GitHub environment> --release <id> --gitops-commit <sha> --verification <success|failure|cancelled> [--rollback] [--url <shop URL>] [--run <run id>] [--sha <commit>] [--repository owner/name]',
   async run(args, io) {
-    const { repository, request } = parseDeploymentStatusInputs(
-      cliInputs(deploymentStatusFields, args, io.env),
-      shellContext(io.env, io.cwd, io.cwd),
-      githubToken(io.env),
-    );
+    const { repository, request } = verbInputs(deploymentStatusFields, parseDeploymentStatusInputs, args, io);
     const { environment } = request;
     // The record never decides the job's outcome (the verification does): problems are warnings.
     try {

@@ -8,11 +8,9 @@
 import { evidenceMarkdown } from '../../lib/promotion/evidence/evidence.ts';
 import { collectEvidence } from '../../lib/promotion/evidence/gather.ts';
 import { evidenceFields, parseEvidenceInputs } from '../../lib/shell/inputs/evidence.ts';
-import { shellContext } from '../../lib/shell/shell-context.ts';
 import { findHelm } from '../../lib/validate/helm-binary.ts';
-import { cliInputs } from '../cli-inputs.ts';
+import { verbInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
-import { githubToken } from '../github-context.ts';
 import { gitopsUsage } from '../gitops-options.ts';
 
 export const command: Command = {
@@ -20,7 +18,7 @@ export const command: Command = {
     "the reviewer's evidence for a promotion, as Markdown: image and digest, source commits with pull requests, rendered manifest diff, vulnerability delta, dev verification, verified provenance",
   usage: `slipway evidence <environment> (--from ENVIRONMENT | --release RELEASE-ID) [--source-repository owner/name] [--trusted-root FILE] [--chart-checkout .] ${gitopsUsage}`,
   async run(args, io) {
-    const inputs = parseEvidenceInputs(cliInputs(evidenceFields, args, io.env), shellContext(io.env, io.cwd, io.cwd), githubToken(io.env));
+    const inputs = verbInputs(evidenceFields, parseEvidenceInputs, args, io);
     io.out(evidenceMarkdown(await collectEvidence({ ...inputs, helm: findHelm(io.env) })).trimEnd());
     return 0;
   },

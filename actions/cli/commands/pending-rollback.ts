@@ -1,21 +1,15 @@
 import { actionsRuns, unfinishedRollbacks } from '../../lib/github/workflow-runs.ts';
 import { rollbackRuns, rollbackRunName } from '../../lib/release/release-runs.ts';
 import { parsePendingRollbackInputs, pendingRollbackFields } from '../../lib/shell/inputs/pending-rollback.ts';
-import { shellContext } from '../../lib/shell/shell-context.ts';
-import { cliInputs } from '../cli-inputs.ts';
+import { verbInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
-import { githubToken } from '../github-context.ts';
 
 export const command: Command = {
   summary:
     'fail when a rollback of the environment is waiting, queued or running (rollback.yml runs named "Rollback <environment>"), so a promotion never writes ahead of it',
   usage: 'slipway pending-rollback <environment> [--repository owner/name]',
   async run(args, io) {
-    const { repository, environment } = parsePendingRollbackInputs(
-      cliInputs(pendingRollbackFields, args, io.env),
-      shellContext(io.env, io.cwd, io.cwd),
-      githubToken(io.env),
-    );
+    const { repository, environment } = verbInputs(pendingRollbackFields, parsePendingRollbackInputs, args, io);
     const trusted = rollbackRuns(`${repository.owner}/${repository.repo}`);
     const pending = await unfinishedRollbacks(actionsRuns(repository), environment, trusted);
     if (pending.length === 0) {

@@ -1,8 +1,7 @@
 /** `slipway promote`: reads its flags (lib/shell/inputs/promote.ts, shared with the promote action), promotes, prints the result. */
 import { parsePromoteInputs, promoteFields } from '../../lib/shell/inputs/promote.ts';
 import { landPromotion } from '../../lib/shell/land-promotion.ts';
-import { shellContext } from '../../lib/shell/shell-context.ts';
-import { cliInputs } from '../cli-inputs.ts';
+import { verbInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
 import { gitopsUsage, reportPromotion } from '../gitops-options.ts';
 
@@ -10,7 +9,7 @@ export const command: Command = {
   summary: "promote a release manifest, explicit images, or another environment's exact digests into an environment",
   usage: `slipway promote <environment> (--release FILE | --set SERVICE=REPOSITORY:TAG@sha256:… … [--source-commit SHA] | --from ENVIRONMENT) [--service NAME …] [--dry-run] ${gitopsUsage}`,
   async run(args, io) {
-    const inputs = parsePromoteInputs(cliInputs(promoteFields, args, io.env), shellContext(io.env, io.cwd, io.cwd));
+    const inputs = verbInputs(promoteFields, parsePromoteInputs, args, io);
     const result = await landPromotion(inputs, { source: inputs.source, ...(inputs.dryRun ? { dryRun: true } : {}), log: io.err });
     if (!inputs.dryRun) return reportPromotion(result, io);
     io.out(result.diff ? result.diff.trimEnd() : `${inputs.environment}: nothing to change`);

@@ -9,11 +9,9 @@ import type { TrustedRuns } from '../../lib/release/release-runs.ts';
 import type { ActionsRuns } from '../../lib/github/workflow-runs.ts';
 import { parseReleaseRunInputs, releaseRunFields } from '../../lib/shell/inputs/release-run.ts';
 import type { EnvironmentCheck } from '../../lib/shell/inputs/release-run.ts';
-import { shellContext } from '../../lib/shell/shell-context.ts';
-import { cliInputs } from '../cli-inputs.ts';
+import { verbInputs } from '../cli-inputs.ts';
 import type { Command, CommandIo } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { githubToken } from '../github-context.ts';
 
 export const command: Command = {
   summary:
@@ -21,11 +19,7 @@ export const command: Command = {
   usage:
     'slipway release-run (--release <release id> | --run <run id> | --from <environment> [--to prod] [--gitops-path gitops-repo] [--ref HEAD]) [--repository owner/name]',
   async run(args, io) {
-    const inputs = parseReleaseRunInputs(
-      cliInputs(releaseRunFields, args, io.env),
-      shellContext(io.env, io.cwd, io.cwd),
-      githubToken(io.env),
-    );
+    const inputs = verbInputs(releaseRunFields, parseReleaseRunInputs, args, io);
     const { repository } = inputs;
     const trusted = releaseRuns(`${repository.owner}/${repository.repo}`);
     const api = actionsRuns(repository);

@@ -8,10 +8,8 @@
 import { refusalMessage, verifiedLines } from '../../lib/provenance/policy.ts';
 import { provenanceVerifier } from '../../lib/provenance/verify-image.ts';
 import { parseVerifyProvenanceInputs, verifyProvenanceFields } from '../../lib/shell/inputs/verify-provenance.ts';
-import { shellContext } from '../../lib/shell/shell-context.ts';
-import { cliInputs } from '../cli-inputs.ts';
+import { verbInputs } from '../cli-inputs.ts';
 import type { Command } from '../command.ts';
-import { githubToken } from '../github-context.ts';
 
 export const command: Command = {
   summary:
@@ -19,11 +17,7 @@ export const command: Command = {
   usage:
     'slipway verify-provenance <repository@sha256:…>... --repository owner/name [--workflow .github/workflows/release.yml] [--ref refs/heads/main] [--trusted-root FILE] [--cache-dir DIR]',
   async run(args, io) {
-    const inputs = parseVerifyProvenanceInputs(
-      cliInputs(verifyProvenanceFields, args, io.env),
-      shellContext(io.env, io.cwd, io.cwd),
-      githubToken(io.env),
-    );
+    const inputs = verbInputs(verifyProvenanceFields, parseVerifyProvenanceInputs, args, io);
     const verifier = await provenanceVerifier(inputs.verifier);
     const trust = inputs.trustedRoot ? `trusted root ${inputs.trustedRoot}` : 'the Sigstore public-good trusted root (TUF)';
     let refused = 0;

@@ -15,26 +15,45 @@ import {
   markerOfRun,
   ReleaseRunError,
   releasesRunning,
-  verifiedArtifact,
   verifiedMarkerRefusal,
   verifyAgain,
 } from '../release/release-runs.ts';
 import type { ArtifactFacts, RunningImage, TrustedRuns } from '../release/release-runs.ts';
 
-/** The text of `file` in run `runId`'s artifact of that name (its archive read in memory), or why it cannot be read. */
-async function runArtifactFile(
+/**
+ * `file` of run `runId`'s artifact of that name (its archive read in memory), parsed by `parse` (given
+ * the text and `<artifact>/<file>` to name it by), or why it cannot be read: an archive error or a
+ * parse error is refused with its message.
+ */
+async function readArtifactFile<T>(
   api: ActionsRuns,
   artifact: ArtifactFacts & { id: number },
   file: string,
+  parse: (text: string, label: string) => T,
   maxBytes?: number,
-): Promise<{ text: string } | { refused: string } | { expired: true }> {
+): Promise<{ value: T } | { refused: string } | { expired: true }> {
   const archive = await api.artifactZip(artifact.id);
   if (archive === 'expired') return { expired: true };
+  let text: string;
   try {
-    return { text: artifactFile(archive, file, artifact.name, maxBytes) };
+    text = artifactFile(archive, file, artifact.name, maxBytes);
   } catch (error) {
     if (error instanceof ArtifactFileError) return { refused: error.message };
     throw error;
+  }
+  try {
+    return { value: parse(text, `${artifact.name}/${file}`) };
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+}
+
+/** A marker's JSON, not yet judged (verifiedMarkerRefusal does that). */
+function parseMarkerJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`${label} is not JSON (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -50,15 +69,10 @@ export async function readVerifiedMarker(
 ): Promise<{ marker: unknown } | { refused: string }> {
   const found = markerOfRun(releaseId, runId, artifacts ?? (await api.runArtifacts(runId)));
   if ('refused' in found) return found;
-  const name = verifiedArtifact(releaseId);
-  const read = await runArtifactFile(api, found.artifact, 'verified.json');
+  const read = await readArtifactFile(api, found.artifact, 'verified.json', parseMarkerJson);
   if ('expired' in read) return { refused: expiredMarker(releaseId, runId) };
   if ('refused' in read) return { refused: `release ${releaseId}: ${read.refused}: ${verifyAgain}` };
-  try {
-    return { marker: JSON.parse(read.text) as unknown };
-  } catch (error) {
-    return { refused: `release ${releaseId}: ${name}/verified.json is not JSON (${(error as Error).message}): ${verifyAgain}` };
-  }
+  return { marker: read.value };
 }
 
 /**
@@ -86,14 +100,10 @@ export async function readReleaseManifest(
       candidate.name === name && !candidate.expired && candidate.id !== undefined && (candidate.runId ?? runId) === runId,
   );
   if (!artifact) return { refused: `release ${releaseId}: run ${runId} holds no readable ${name} artifact (expired after 90 days?)` };
-  const read = await runArtifactFile(api, artifact, 'release-manifest.json', manifestBytes);
+  const read = await readArtifactFile(api, artifact, 'release-manifest.json', parseReleaseManifest, manifestBytes);
   if ('expired' in read) return { refused: `release ${releaseId}: ${name} of run ${runId} has expired (artifacts are kept 90 days)` };
   if ('refused' in read) return { refused: `release ${releaseId}: ${read.refused}` };
-  try {
-    return { manifest: parseReleaseManifest(read.text, `${name}/release-manifest.json`) };
-  } catch (error) {
-    return { refused: `release ${releaseId}: ${(error as Error).message}` };
-  }
+  return { manifest: read.value };
 }
 
 /** What the Release run that built a release holds of it: its manifest and its verified-in-dev marker, each read or why not. */

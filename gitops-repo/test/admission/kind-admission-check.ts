@@ -5,29 +5,19 @@
  *   npx tsx gitops-repo/test/admission/kind-admission-check.ts --image 172.18.0.2:5000/slipway/cart@sha256:…
  *
  * --image is an image the release did not attest, in the kind registry given by its address on the
- * kind network. For audit, then enforce: renders the admission policy from the chart with that
- * mode's values file (helm), points it at the image, applies it, waits until Kyverno has it,
+ * kind network. For audit, then enforce: renders the admission policy as the Application of the
+ * environment running that mode renders it (dev's values-dev.yaml, prod's values-prod.yaml; helm),
+ * points it at the image, applies it, waits until Kyverno has it,
  * creates a Pod with the image by server-side dry run in `shop`, judges the answer, deletes the
  * policy. Exit 1 with what went wrong. Needs kubectl (the job's context) and helm.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
-import { findHelm } from '../../../actions/lib/validate/helm-binary.ts';
-import { renderChart } from '../../../actions/lib/validate/chart-render.ts';
-import type { Json, Mode } from './kind-admission.ts';
-import {
-  checkPolicy,
-  judge,
-  parseCheckImage,
-  registryEgressPolicy,
-  releasePolicyName,
-  unattestedPod,
-  valuesFileOfMode,
-} from './kind-admission.ts';
+import { policyNamed, renderAdmissionPolicy } from './admission-tree.ts';
+import type { Environment, Json } from './admission-tree.ts';
+import type { Mode } from './kind-admission.ts';
+import { checkPolicy, judge, parseCheckImage, registryEgressPolicy, releasePolicyName, unattestedPod } from './kind-admission.ts';
 
-const chartDir = new URL('../../apps/platform/admission-policy', import.meta.url).pathname;
 const attempts = 3;
 
 function run(command: string, args: string[], input?: string): Promise<{ code: number; output: string }> {
@@ -46,21 +36,12 @@ async function must(command: string, args: string[], input?: string): Promise<st
   return result.output;
 }
 
+/** The environment whose admission-policy Application runs each mode (its values file is valuesFileOfMode's: kind-admission.test.ts). */
+const environmentOfMode: Record<Mode, Environment> = { audit: 'dev', enforce: 'prod' };
+
+/** The release policy as that environment's Application renders it (admission-tree.ts, the real helm). */
 async function renderPolicy(mode: Mode): Promise<Json> {
-  const result = await renderChart(findHelm(), {
-    chartDir,
-    releaseName: 'kind-admission-check',
-    namespace: 'kyverno',
-    valueFiles: [join(chartDir, valuesFileOfMode[mode])],
-    inlineValues: [],
-    parameters: [],
-  });
-  if (!result.ok) throw new Error(`the admission policy does not render with ${valuesFileOfMode[mode]}: ${result.error}`);
-  const policy = parseAllDocuments(result.manifest)
-    .map((doc) => doc.toJS() as Json)
-    .find((object) => object?.kind === 'ImageValidatingPolicy' && object.metadata?.name === releasePolicyName);
-  if (!policy) throw new Error(`no ImageValidatingPolicy ${releasePolicyName} rendered with ${valuesFileOfMode[mode]}`);
-  return policy;
+  return policyNamed(await renderAdmissionPolicy(environmentOfMode[mode]), releasePolicyName);
 }
 
 async function checkMode(mode: Mode, image: string, repository: string): Promise<string> {
