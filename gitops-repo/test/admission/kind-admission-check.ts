@@ -9,14 +9,28 @@
  * environment running that mode renders it (dev's values-dev.yaml, prod's values-prod.yaml; helm),
  * points it at the image, applies it, waits until Kyverno has it,
  * creates a Pod with the image by server-side dry run in `shop`, judges the answer, deletes the
- * policy. Exit 1 with what went wrong. Needs kubectl (the job's context) and helm.
+ * policy. Then dev's release and preview policies, both refusing, are applied together and the Pod
+ * is tried in `shop` and in a namespace labelled as a preview's: each must be refused by its own
+ * policy only (the policies' namespaceSelectors, as Kyverno applies them). Exit 1 with what went
+ * wrong. Needs kubectl (the job's context) and helm.
  */
 import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { policyNamed, renderAdmissionPolicy } from './admission-tree.ts';
 import type { Environment, Json } from './admission-tree.ts';
 import type { Mode } from './kind-admission.ts';
-import { checkPolicy, judge, parseCheckImage, registryEgressPolicy, releasePolicyName, unattestedPod } from './kind-admission.ts';
+import {
+  checkPolicy,
+  judge,
+  judgeSelection,
+  parseCheckImage,
+  previewCheckNamespace,
+  previewNamespace,
+  registryEgressPolicy,
+  releasePolicyName,
+  selectionPolicies,
+  unattestedPod,
+} from './kind-admission.ts';
 
 const attempts = 3;
 
@@ -44,29 +58,60 @@ async function renderPolicy(mode: Mode): Promise<Json> {
   return policyNamed(await renderAdmissionPolicy(environmentOfMode[mode]), releasePolicyName);
 }
 
+/** Waits until Kyverno serves the policy named. */
+async function policyReady(name: string): Promise<void> {
+  await must('kubectl', ['wait', '--for=jsonpath={.status.conditionStatus.ready}=true', `imagevalidatingpolicy/${name}`, '--timeout=120s']);
+}
+
+/**
+ * Dry-runs the Pod with the image in `namespace` until the verdict is the one wanted, a bounded
+ * number of times (the first verification warms Kyverno's caches: trust root, registry).
+ */
+async function tried(
+  label: string,
+  image: string,
+  namespace: string,
+  verdictOf: (result: { code: number; output: string }) => { ok: boolean; message: string },
+): Promise<string> {
+  let verdict = { ok: false, message: '' };
+  for (let attempt = 1; attempt <= attempts && !verdict.ok; attempt++) {
+    const result = await run('kubectl', ['create', '--dry-run=server', '-f', '-'], JSON.stringify(unattestedPod(image, namespace)));
+    verdict = verdictOf(result);
+    console.log(`${label} attempt ${attempt}: ${verdict.message}`);
+    if (!verdict.ok && attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+  if (!verdict.ok) throw new Error(verdict.message);
+  return verdict.message;
+}
+
 async function checkMode(mode: Mode, image: string, repository: string): Promise<string> {
   const policy = checkPolicy(await renderPolicy(mode), mode, repository);
   const name = String(policy.metadata.name);
   await must('kubectl', ['apply', '-f', '-'], JSON.stringify(policy));
   try {
-    await must('kubectl', [
-      'wait',
-      '--for=jsonpath={.status.conditionStatus.ready}=true',
-      `imagevalidatingpolicy/${name}`,
-      '--timeout=120s',
-    ]);
-    let verdict = { ok: false, message: '' };
-    // The first verification warms Kyverno's caches (trust root, registry); bounded retries.
-    for (let attempt = 1; attempt <= attempts && !verdict.ok; attempt++) {
-      const result = await run('kubectl', ['create', '--dry-run=server', '-f', '-'], JSON.stringify(unattestedPod(image, 'shop')));
-      verdict = judge(mode, result, name);
-      console.log(`${mode} attempt ${attempt}: ${verdict.message}`);
-      if (!verdict.ok && attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 10_000));
-    }
-    if (!verdict.ok) throw new Error(verdict.message);
-    return verdict.message;
+    await policyReady(name);
+    return await tried(mode, image, 'shop', (result) => judge(mode, result, name));
   } finally {
     await run('kubectl', ['delete', 'imagevalidatingpolicy', name, '--ignore-not-found']);
+  }
+}
+
+/** Dev's release and preview policies together: each refuses the image in its own namespaces only. */
+async function checkSelection(image: string, repository: string): Promise<string> {
+  const { release, preview } = selectionPolicies(await renderAdmissionPolicy('dev'), repository);
+  const [releaseName, previewName] = [String(release.metadata.name), String(preview.metadata.name)];
+  await must('kubectl', ['apply', '-f', '-'], JSON.stringify(previewNamespace()));
+  try {
+    for (const policy of [release, preview]) await must('kubectl', ['apply', '-f', '-'], JSON.stringify(policy));
+    for (const name of [releaseName, previewName]) await policyReady(name);
+    const inShop = await tried('selection', image, 'shop', (result) => judgeSelection('shop', result, releaseName, previewName));
+    const inPreview = await tried('selection', image, previewCheckNamespace, (result) =>
+      judgeSelection(previewCheckNamespace, result, previewName, releaseName),
+    );
+    return `selection: ${inShop}; ${inPreview}`;
+  } finally {
+    await run('kubectl', ['delete', 'imagevalidatingpolicy', releaseName, previewName, '--ignore-not-found']);
+    await run('kubectl', ['delete', 'namespace', previewCheckNamespace, '--ignore-not-found', '--wait=false']);
   }
 }
 
@@ -84,6 +129,7 @@ async function main(): Promise<void> {
   ]);
   await must('kubectl', ['apply', '-f', '-'], JSON.stringify(registryEgressPolicy(registryPort)));
   for (const mode of ['audit', 'enforce'] as const) console.log(await checkMode(mode, values.image, repository));
+  console.log(await checkSelection(values.image, repository));
 }
 
 main().catch((error: unknown) => {

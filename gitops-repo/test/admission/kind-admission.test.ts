@@ -8,18 +8,25 @@ import { application, kyvernoGlobMatches, policyNamed, renderAdmissionPolicy } f
 import {
   checkPolicy,
   judge,
+  judgeSelection,
   parseCheckImage,
+  previewCheckNamespace,
+  previewNamespace,
+  previewPolicyName,
   registryEgressPolicy,
   releasePolicyName,
+  selectionPolicies,
   unattestedPod,
   valuesFileOfMode,
 } from './kind-admission.ts';
 
 const image = `172.18.0.2:5000/slipway/cart@sha256:${'c'.repeat(64)}`;
 const policies = {} as Record<'audit' | 'enforce', Json>;
+let devPolicies: Json[];
 
 beforeAll(async () => {
-  policies.audit = policyNamed(await renderAdmissionPolicy('dev'), releasePolicyName);
+  devPolicies = await renderAdmissionPolicy('dev');
+  policies.audit = policyNamed(devPolicies, releasePolicyName);
   policies.enforce = policyNamed(await renderAdmissionPolicy('prod'), releasePolicyName);
 });
 
@@ -97,5 +104,67 @@ describe('the kind admission check', () => {
     ['audit', { code: 1, output: denied }, false],
   ] as const)('judges %s: %j → %s', (mode, result, ok) => {
     expect(judge(mode, result, name).ok).toBe(ok);
+  });
+
+  describe('which policy Kyverno applies where (dev renders the release and the preview policy)', () => {
+    /** Whether a Kubernetes label selector (matchLabels, matchExpressions In/NotIn/Exists/DoesNotExist) selects these labels. */
+    const selects = (selector: Json, labels: Record<string, string>): boolean =>
+      Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels[key] === value) &&
+      ((selector.matchExpressions ?? []) as Json[]).every((expression) => {
+        const value = labels[String(expression.key)];
+        if (expression.operator === 'In') return value !== undefined && (expression.values as string[]).includes(value);
+        if (expression.operator === 'NotIn') return value === undefined || !(expression.values as string[]).includes(value);
+        if (expression.operator === 'Exists') return value !== undefined;
+        return value === undefined;
+      });
+
+    it('turns both to refusals for the image to try, each keeping its own namespaceSelector and attestors', () => {
+      const { release, preview } = selectionPolicies(devPolicies, '172.18.0.2:5000/slipway/cart');
+      for (const [check, name] of [
+        [release, releasePolicyName],
+        [preview, previewPolicyName],
+      ] as const) {
+        const rendered = policyNamed(devPolicies, name);
+        expect(check.metadata).toEqual({ name: `kind-admission-check-${name}` });
+        expect(check.spec).toMatchObject({ validationActions: ['Deny'], failurePolicy: 'Fail' });
+        expect(check.spec.matchConstraints).toEqual(rendered.spec.matchConstraints);
+        expect(check.spec.attestors).toEqual(rendered.spec.attestors);
+        expect(check.spec.validations).toEqual(rendered.spec.validations);
+        const [glob] = (check.spec.matchImageReferences as Json[]).map((entry) => String(entry.glob));
+        expect(kyvernoGlobMatches(String(glob), image)).toBe(true);
+      }
+    });
+
+    it('the namespace it creates is selected by the preview policy only, and shop by the release policy only', () => {
+      const { release, preview } = selectionPolicies(devPolicies, '172.18.0.2:5000/slipway/cart');
+      const namespace = previewNamespace();
+      expect(namespace.metadata.name).toBe(previewCheckNamespace);
+      const previewLabels = namespace.metadata.labels as Record<string, string>;
+      expect(selects(preview.spec.matchConstraints.namespaceSelector, previewLabels)).toBe(true);
+      expect(selects(release.spec.matchConstraints.namespaceSelector, previewLabels)).toBe(false);
+      expect(selects(preview.spec.matchConstraints.namespaceSelector, {})).toBe(false);
+      expect(selects(release.spec.matchConstraints.namespaceSelector, {})).toBe(true);
+    });
+
+    it("refuses a render without the preview policy, or whose release policy selects every namespace (prod's)", async () => {
+      const withoutPreview = devPolicies.filter((policy) => policy.metadata?.name !== previewPolicyName);
+      expect(() => selectionPolicies(withoutPreview, '172.18.0.2:5000/slipway/cart')).toThrow(
+        `dev renders no ImageValidatingPolicy ${previewPolicyName}`,
+      );
+      const prod = await renderAdmissionPolicy('prod');
+      expect(() => selectionPolicies(prod, '172.18.0.2:5000/slipway/cart')).toThrow(`dev's ${releasePolicyName} selects no namespaces`);
+    });
+
+    const refusedBy = (policy: string) =>
+      `Error from server: admission webhook "ivpol.validate.kyverno.svc-fail" denied the request: Policy ${policy} failed: no SLSA build provenance attestation`;
+    const [ours, theirs] = ['kind-admission-check-preview-build-provenance', 'kind-admission-check-shop-build-provenance'];
+    it.each([
+      [{ code: 1, output: refusedBy(ours) }, true],
+      [{ code: 1, output: `${refusedBy(ours)}\n${refusedBy(theirs)}` }, false],
+      [{ code: 1, output: refusedBy(theirs) }, false],
+      [{ code: 0, output: 'pod/kind-admission-check created (server dry run)' }, false],
+    ] as const)('judges the preview namespace: %j → %s', (result, ok) => {
+      expect(judgeSelection(previewCheckNamespace, result, ours, theirs).ok).toBe(ok);
+    });
   });
 });

@@ -3,7 +3,10 @@
  * policy of each mode, rendered from the real chart and values, is pointed at one unattested image
  * of the kind registry; a Pod with that image is then created with a server-side dry run in the
  * shop namespace. In audit mode it must be admitted; in enforce mode it must be refused by
- * Kyverno's webhook, naming the policy. Pure functions; the script does the calls.
+ * Kyverno's webhook, naming the policy. Then dev's two policies (release and preview), both turned
+ * to Deny, show which one Kyverno applies where: in `shop` only the release policy may answer, in a
+ * namespace labelled as a preview only the preview policy (their namespaceSelectors). Pure
+ * functions; the script does the calls.
  */
 import { parseImageReference } from '../../../actions/lib/release/image-reference.ts';
 
@@ -13,6 +16,15 @@ export type Mode = 'audit' | 'enforce';
 
 /** The release policy's name (templates/image-validating-policy.yaml): the one the check tries in `shop`. */
 export const releasePolicyName = 'shop-build-provenance';
+
+/** The preview policy's name (templates/preview-image-validating-policy.yaml), rendered in dev only. */
+export const previewPolicyName = 'preview-build-provenance';
+
+/** The label the preview namespace chart sets (apps/preview/namespace) and the preview policy selects on. */
+export const previewNamespaceLabel = 'slipway.dev/preview';
+
+/** The namespace the selection check creates, labelled as a preview's. */
+export const previewCheckNamespace = 'kind-admission-preview';
 
 /** Which values file of the admission-policy chart gives each mode (as the environments do). */
 export const valuesFileOfMode: Record<Mode, string> = { audit: 'values-dev.yaml', enforce: 'values-prod.yaml' };
@@ -53,6 +65,51 @@ export function checkPolicy(rendered: Json, mode: Mode, repository: string): Jso
     metadata: { name: `kind-admission-check-${mode}` },
     spec: { ...rendered.spec, matchImageReferences: [{ glob: `${repository}@*` }] },
   };
+}
+
+/**
+ * Dev's release and preview policies as the selection check applies them: renamed, matching only the
+ * image to try, and refusing (Deny, failurePolicy Fail) so that the answer names the policy that
+ * applied; each keeps its own namespaceSelector, which is what the check is about.
+ */
+export function selectionPolicies(renderedDev: Json[], repository: string): { release: Json; preview: Json } {
+  const denying = (name: string): Json => {
+    const rendered = renderedDev.find((candidate) => candidate.metadata?.name === name);
+    if (!rendered) throw new KindAdmissionError(`dev renders no ImageValidatingPolicy ${name}`);
+    if (rendered.spec?.matchConstraints?.namespaceSelector === undefined)
+      throw new KindAdmissionError(`dev's ${name} selects no namespaces: the selection check needs its namespaceSelector`);
+    return {
+      ...rendered,
+      metadata: { name: `kind-admission-check-${name}` },
+      spec: {
+        ...rendered.spec,
+        validationActions: ['Deny'],
+        failurePolicy: 'Fail',
+        matchImageReferences: [{ glob: `${repository}@*` }],
+      },
+    };
+  };
+  return { release: denying(releasePolicyName), preview: denying(previewPolicyName) };
+}
+
+/** The namespace a preview's chart would make, as far as the preview policy looks at it (its label). */
+export function previewNamespace(): Json {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: previewCheckNamespace, labels: { [previewNamespaceLabel]: 'true' } } };
+}
+
+/** Whether the refusal of the dry run in one namespace came from the policy that should apply there, and only from it. */
+export function judgeSelection(
+  namespace: string,
+  result: { code: number; output: string },
+  expected: string,
+  other: string,
+): { ok: boolean; message: string } {
+  if (result.code === 0)
+    return { ok: false, message: `${namespace}: the unattested image was admitted; ${expected} should have refused it` };
+  if (!result.output.includes('denied the request') || !result.output.includes(expected))
+    return { ok: false, message: `${namespace}: refused, but not by ${expected}: ${result.output.trim()}` };
+  if (result.output.includes(other)) return { ok: false, message: `${namespace}: ${other} answered too: ${result.output.trim()}` };
+  return { ok: true, message: `${namespace}: refused by ${expected} only` };
 }
 
 /** A Pod that Pod Security "restricted" admits, so only the image policy can refuse it. */
