@@ -1,5 +1,9 @@
 # One repository per service: immutable tags (a tag always means the same
-# digest, which promotion relies on), scan on push, and lifecycle rules.
+# digest, which promotion relies on), scan on push, and lifecycle rules. The repository arguments
+# (image_tag_mutability "IMMUTABLE", image_scanning_configuration.scan_on_push,
+# encryption_configuration.encryption_type "AES256", force_delete) are the hashicorp/aws provider's,
+# website/docs/r/ecr_repository.html.markdown, at the version environments/*/versions.tf allows
+# (>= 6.28, < 7.0); the preview repositories below take the same ones.
 
 resource "aws_ecr_repository" "service" {
   for_each = toset(var.services)
@@ -116,6 +120,10 @@ resource "aws_ecr_lifecycle_policy" "preview" {
   })
 }
 
+# Pull only: the three repository-level actions a pull uses (BatchCheckLayerAvailability,
+# GetDownloadUrlForLayer, BatchGetImage: AWS ECR User Guide, "AWS managed policies for Amazon ECR",
+# AmazonEC2ContainerRegistryPullOnly). No GetAuthorizationToken here: it is registry-wide, so the
+# pulling account grants it to its own principals.
 data "aws_iam_policy_document" "cross_account_pull" {
   count = length(var.pull_principal_arns) > 0 ? 1 : 0
 

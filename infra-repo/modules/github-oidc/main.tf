@@ -88,6 +88,11 @@ data "aws_iam_policy_document" "build_push" {
     resources = ["*"]
   }
 
+  # Push: the six actions of AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon
+  # ECR private repository" (the same list as the preview role's below); GetDownloadUrlForLayer pulls a
+  # layer, DescribeImages and DescribeImageScanFindings read an image's details and scan results (AWS
+  # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic
+  # Container Registry": all three take the `repository` resource type).
   statement {
     sid = "PushAndReadServiceImages"
     actions = [
@@ -168,6 +173,10 @@ data "aws_iam_policy_document" "prod_deploy_trust" {
   }
 }
 
+# eks:DescribeCluster on the one cluster is what `aws eks update-kubeconfig` needs (AWS EKS User
+# Guide, "Connect kubectl to an EKS cluster by creating a kubeconfig file", prerequisites: permission
+# to use the eks:DescribeCluster API action for the cluster); the API server itself admits the role
+# through its access entry (cluster access, below). The preview role's Kubeconfig statement is the same.
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "Kubeconfig"
@@ -326,6 +335,9 @@ resource "aws_iam_role_policy" "preview" {
 # Guide, "Review access policy permissions". So the access entry only names a Kubernetes group, and
 # gitops-repo/apps/platform/namespaces/deploy-access.yaml binds that group (Argo CD syncs it with the
 # namespaces; infra-repo/test/deploy-access.test.ts checks both trees name the same group).
+# The entries' fields are modules/eks's access_entries (principal_arn, kubernetes_groups,
+# policy_associations), which it hands to terraform-aws-modules/eks v21.19.0 (variables.tf,
+# access_entries: kubernetes_groups = optional(list(string)), policy_associations defaulting to {}).
 
 locals {
   deploy_access = {
