@@ -25,19 +25,12 @@ import {
   withGitHubApiAndSigstore,
 } from './replay-stage.ts';
 import { replayJob } from './workflow-replay.ts';
-import type { JobReplay } from './workflow-replay.ts';
 
 withGitHubApiAndSigstore();
 
 let remote: GitopsRemoteFixture;
 let stage: Stage;
 let first: ReleaseManifest;
-
-const merge = (manifest: ReleaseManifest, runId: number, options?: Parameters<Stage['merge']>[2]): Promise<JobReplay> =>
-  stage.merge(manifest, runId, options);
-const promoteWith = (values: Parameters<typeof context>[0]): void => {
-  stage.promoteWith(values);
-};
 
 beforeAll(async () => {
   ({ remote, stage, first } = await devRunsFirstRelease('1111111111111111111111111111111111111111'));
@@ -50,7 +43,7 @@ describe('the ways around the production gate, replayed', () => {
     stage.marker(evil.id, 901);
     const prodBefore = pins(remote, 'prod');
     const downloads = stage.ghLog().length;
-    expect(() => promoteWith(dispatch(evil.id))).toThrow(
+    expect(() => stage.promoteWith(dispatch(evil.id))).toThrow(
       /comes only from runs that may not promote \(run 901 was triggered by pull_request, not by push\); a release manifest counts only from a push of \.github\/workflows\/release\.yml to main of example\/slipway/,
     );
     expect(pins(remote, 'prod')).toEqual(prodBefore);
@@ -63,7 +56,7 @@ describe('the ways around the production gate, replayed', () => {
     stage.releaseRun(803, 'f00f00f'.padEnd(40, '3'), { event: 'pull_request', headBranch: 'add-marker' });
     stage.marker(unverified.id, 803);
     const prodBefore = pins(remote, 'prod');
-    expect(() => promoteWith(dispatch(unverified.id))).toThrow(
+    expect(() => stage.promoteWith(dispatch(unverified.id))).toThrow(
       /marker comes from run 803 was triggered by pull_request, not by push, not from run 801 that built the release; a marker counts only from the run that built and verified it/,
     );
     expect(pins(remote, 'prod')).toEqual(prodBefore);
@@ -110,7 +103,7 @@ describe('the ways around the production gate, replayed', () => {
     const downloads = stage.ghLog().length;
     let refusal = '';
     try {
-      promoteWith(dispatch(candidate.id));
+      stage.promoteWith(dispatch(candidate.id));
     } catch (error) {
       refusal = (error as Error).message;
     }
@@ -151,17 +144,17 @@ describe('the ways around the production gate, replayed', () => {
     stage.marker(branchy.id, 811);
     const prodBefore = pins(remote, 'prod');
     const head = remote.head();
-    expect(() => promoteWith(dispatch(branchy.id))).toThrow(/\/services\/cart\/chart\/revision: must be a full 40-hex commit SHA/);
+    expect(() => stage.promoteWith(dispatch(branchy.id))).toThrow(/\/services\/cart\/chart\/revision: must be a full 40-hex commit SHA/);
     expect(pins(remote, 'prod')).toEqual(prodBefore);
     expect(remote.head()).toBe(head);
   });
 
   it('a rollback of prod waiting for its reviewer is kept: a promotion behind it writes nothing and says why, then the rollback runs', async () => {
     // Prod runs the first release, then a promotion the on-call wants to undo.
-    promoteWith(dispatch(first.id));
+    stage.promoteWith(dispatch(first.id));
     const second = releaseOf(remote, '2222222'.padEnd(40, '5'), '2026-11-24T00:00:00Z', ['cart']);
-    await merge(second, 502);
-    promoteWith(dispatch(second.id));
+    await stage.merge(second, 502);
+    stage.promoteWith(dispatch(second.id));
     expect(pins(remote, 'prod')['cart']).toEqual(second.services['cart']?.image);
 
     // The rollback waits for a reviewer in its own queue; a newer promotion comes in behind it.
@@ -172,9 +165,9 @@ describe('the ways around the production gate, replayed', () => {
     };
     expect(groups.rollback).not.toBe(groups.promotion);
     const third = releaseOf(remote, '3333333'.padEnd(40, '6'), '2026-11-25T00:00:00Z', ['cart']);
-    await merge(third, 503);
+    await stage.merge(third, 503);
     const head = remote.head();
-    expect(() => promoteWith({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(503) })).toThrow(
+    expect(() => stage.promoteWith({ event_name: 'workflow_run', actor: 'merger', event: releaseCompleted(503) })).toThrow(
       /a rollback of prod has not finished \(run 41: waiting\): this promotion writes nothing, so the rollback is not overtaken/,
     );
     expect(remote.head()).toBe(head);
@@ -199,10 +192,10 @@ describe('the ways around the production gate, replayed', () => {
     const digest = unattested.services['order']?.image.digest ?? '';
     // Required by default: dev refuses it too, before any write.
     const devBefore = remote.head();
-    await expect(merge(unattested, 520, { attest: false })).rejects.toThrow(new RegExp(`order: ${digest} refused: no attestation`));
+    await expect(stage.merge(unattested, 520, { attest: false })).rejects.toThrow(new RegExp(`order: ${digest} refused: no attestation`));
     expect(remote.head()).toBe(devBefore);
 
-    const promoted = await merge(unattested, 521, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
+    const promoted = await stage.merge(unattested, 521, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
     const step = promoted.steps.find((candidate) => candidate.id === 'promote');
     expect(step?.inputs['require-provenance']).toBe('false');
     expect(step?.summary).toContain('**Provenance was not verified: `require-provenance` is `false`');
@@ -212,7 +205,7 @@ describe('the ways around the production gate, replayed', () => {
     const head = remote.head();
     // DEV_REQUIRE_PROVENANCE does not reach prod.
     const dispatched = { ...dispatch('dev'), vars: { DEV_REQUIRE_PROVENANCE: 'false' } };
-    expect(() => promoteWith(dispatched)).toThrow(
+    expect(() => stage.promoteWith(dispatched)).toThrow(
       new RegExp(
         `provenance refused for 1 image\\(s\\); nothing was written to the GitOps repository:(%0A|\\s)+order: ${digest} refused: no attestation`,
       ),
@@ -224,9 +217,9 @@ describe('the ways around the production gate, replayed', () => {
   it('an image attested by another workflow of the repository (not release.yml) is refused at prod, and nothing is written', async () => {
     const elsewhere = releaseOf(remote, '8888888'.padEnd(40, '8'), '2026-11-27T00:00:00Z', ['frontend']);
     await stage.publish(elsewhere, { workflow: '.github/workflows/pull-request.yml' });
-    await merge(elsewhere, 530, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
+    await stage.merge(elsewhere, 530, { attest: false, vars: { DEV_REQUIRE_PROVENANCE: 'false' } });
     const head = remote.head();
-    expect(() => promoteWith(dispatch(elsewhere.id))).toThrow(
+    expect(() => stage.promoteWith(dispatch(elsewhere.id))).toThrow(
       new RegExp(`frontend: ${elsewhere.services['frontend']?.image.digest} refused: wrong workflow`),
     );
     expect(remote.head()).toBe(head);
