@@ -127,7 +127,7 @@ function runningReleases(result: PromoteResult): Map<string, { releaseId: string
 }
 
 /** The evidence of each service the dry run would change. */
-export async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceReport> {
+async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceReport> {
   const { result, releases } = facts;
   const running = runningReleases(result);
   const services: ServiceEvidence[] = [];
