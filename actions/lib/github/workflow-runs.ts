@@ -1,6 +1,6 @@
 /**
  * Reads workflow runs and their artifacts through GitHub's REST API (@actions/github's Octokit) and
- * applies lib/release-runs.ts to them:
+ * applies lib/release/release-runs.ts to them:
  *   GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?event=&branch=  (workflow_id: the file name)
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts
