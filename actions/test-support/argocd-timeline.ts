@@ -32,7 +32,7 @@ export interface PickupTimeline {
 const stamp = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /** When Argo CD starts syncing the promoted revision: its poll, or the handled refresh if that came first. */
-export function pickupAt(timeline: PickupTimeline, refreshedAt: number | undefined): number {
+function pickupAt(timeline: PickupTimeline, refreshedAt: number | undefined): number {
   const { polledAt } = timeline;
   return refreshedAt !== undefined && refreshedAt >= timeline.committedAt ? Math.min(polledAt, refreshedAt) : polledAt;
 }

@@ -1,7 +1,8 @@
 /**
  * Test support: a local HTTP stand-in for the parts of GitHub's REST API the promotion workflows
- * call, answering in the documented shapes (github/rest-api-description: `workflow-run`, `artifact`,
- * `environment-approvals`, `pull-request`), with GitHub's 401 body for a token it does not know:
+ * call, answering in the documented shapes (github/rest-api-description, API version 2022-11-28, as
+ * shipped in @octokit/openapi-types 29.0.1: `workflow-run`, `artifact`, `environment-approvals`,
+ * `pull-request`), with GitHub's 401 body for a token it does not know:
  *
  *   GET  /repos/{o}/{r}/actions/workflows/{file}/runs?event=&branch=&per_page=&page=   { total_count, workflow_runs }
  *   GET  /repos/{o}/{r}/actions/runs/{id}                                               a run, or 404

@@ -15,6 +15,10 @@
  *   POST   /repos/{o}/{r}/issues/{n}/comments              "Create an issue comment" (issues/comments): 201, 422 without a body
  *
  * A pull request from a fork has its fork as `head.repo`; a deleted fork's pull request has `head.repo: null`.
+ * (The `pull-request-simple` schema of "List pull requests" in @octokit/openapi-types 29.0.1 types
+ * head.repo as a `repository`, never null; GitHub answers null all the same: github/rest-api-description
+ * issue 1811, the same as issue 424 fixed for the `pull-request` schema.) Issue events answer the
+ * `labeled-issue-event` schema (id, actor, event, created_at, label: { name, color }).
  */
 
 export interface StandInPullRequest {

@@ -1,5 +1,5 @@
 import { checkRunningReleases, markerRefusal } from '../../lib/github/release-artifacts.ts';
-import { actionsRuns, findReleaseRun, releaseOfRun } from '../../lib/github/workflow-runs.ts';
+import { actionsRuns, findReleaseRun, listingOnce, releaseOfRun } from '../../lib/github/workflow-runs.ts';
 import { defaultYamlLimits } from '../../lib/manifests/yaml-edit.ts';
 import { HeadSnapshot } from '../../lib/promotion/landing.ts';
 import { environmentImages, environmentPins } from '../../lib/promotion/environment-images.ts';
@@ -22,7 +22,8 @@ export const command: Command = {
     const inputs = verbInputs(releaseRunFields, parseReleaseRunInputs, args, io);
     const { repository } = inputs;
     const trusted = releaseRuns(`${repository.owner}/${repository.repo}`);
-    const api = actionsRuns(repository);
+    // Each run's artifacts are listed once: findReleaseRun reads those of the run it finds, and so do the checks after it.
+    const api = listingOnce(actionsRuns(repository));
     if ('from' in inputs) return checkEnvironment(api, trusted, inputs.from, io);
     if ('releaseId' in inputs) {
       const runId = await findReleaseRun(api, inputs.releaseId, trusted);

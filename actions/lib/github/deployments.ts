@@ -64,7 +64,7 @@ export interface DeployedRelease {
 }
 
 /** GitHub's limit on a deployment status's description. */
-export const descriptionLimit = 140;
+const descriptionLimit = 140;
 
 /** One line for the Environments page: the release, the GitOps commit, rollback or not, verified or not. */
 export function deploymentDescription(deployed: DeployedRelease): string {
@@ -75,12 +75,12 @@ export function deploymentDescription(deployed: DeployedRelease): string {
 }
 
 /** Whether a status links to run `runId` (its log or target URL is the run's page or one of its jobs'). */
-export function linksToRun(status: DeploymentStatusFacts, runId: number): boolean {
+function linksToRun(status: DeploymentStatusFacts, runId: number): boolean {
   return new RegExp(`/actions/runs/${runId}(?:[/?#]|$)`).test(status.logUrl);
 }
 
 /** This run's deployment among `candidates` (each with its statuses), newest first; undefined when none links to the run. */
-export function deploymentOfRun(
+function deploymentOfRun(
   candidates: readonly { deployment: DeploymentFacts; statuses: readonly DeploymentStatusFacts[] }[],
   runId: number,
 ): DeploymentFacts | undefined {
@@ -91,7 +91,7 @@ export function deploymentOfRun(
  * The deployments a successful one supersedes: earlier deployments of its environment whose latest
  * status is success. GitHub's auto_inactive covers them only outside production environments.
  */
-export function supersededDeployments(
+function supersededDeployments(
   current: DeploymentFacts,
   earlier: readonly { deployment: DeploymentFacts; latest: DeploymentStatusFacts | undefined }[],
 ): DeploymentFacts[] {

@@ -61,7 +61,7 @@ function parseMarkerJson(text: string, label: string): unknown {
  * The verified-in-dev marker run `runId` uploaded for `releaseId`, parsed from its archive (not yet
  * judged: verifiedMarkerRefusal does that), or why there is none to read.
  */
-export async function readVerifiedMarker(
+async function readVerifiedMarker(
   api: ActionsRuns,
   releaseId: string,
   runId: number,
@@ -88,7 +88,7 @@ export async function markerRefusal(api: ActionsRuns, releaseId: string, runId: 
 const manifestBytes = 16 * 1024 * 1024;
 
 /** The release manifest run `runId` uploaded for `releaseId` (release.yml's build job), read from its archive, or why it cannot be read. */
-export async function readReleaseManifest(
+async function readReleaseManifest(
   api: ActionsRuns,
   releaseId: string,
   runId: number,

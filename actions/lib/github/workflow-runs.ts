@@ -1,12 +1,16 @@
 /**
  * Reads workflow runs and their artifacts through GitHub's REST API (@actions/github's Octokit) and
- * applies lib/release-runs.ts to them:
+ * applies lib/release/release-runs.ts to them:
  *   GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?event=&branch=  (workflow_id: the file name)
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}
  *   GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts
  *   GET /repos/{owner}/{repo}/actions/artifacts?name=   (only to explain a refusal, never to trust)
  *   GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip   (302 to the archive, followed; 410 once expired)
  * What the archives hold (a release's manifest and verified-in-dev marker): release-artifacts.ts.
+ * Fields read (RunData, ArtifactData) are those of github/rest-api-description, API version 2022-11-28,
+ * as shipped in @octokit/openapi-types 29.0.1: schema `workflow-run` (id, path, event, head_branch,
+ * head_sha, head_repository: `minimal-repository`.full_name, status, display_title) and schema
+ * `artifact` (id, name, expired, workflow_run.id).
  */
 import { basename } from 'node:path';
 import { getOctokit } from '@actions/github';
@@ -121,6 +125,24 @@ export function actionsRuns(repository: GitHubRepository): ActionsRuns {
         throw error;
       }
     },
+  };
+}
+
+/**
+ * The same Actions API, listing the trusted runs once and each run's artifacts once however many
+ * releases are looked up through it (findReleaseRun, then the artifacts of the run it found).
+ */
+export function listingOnce(api: ActionsRuns): ActionsRuns {
+  const runs = new Map<string, ReturnType<ActionsRuns['workflowRuns']>>();
+  const artifacts = new Map<number, ReturnType<ActionsRuns['runArtifacts']>>();
+  const once = <K, V>(held: Map<K, V>, key: K, list: () => V): V => {
+    if (!held.has(key)) held.set(key, list());
+    return held.get(key) as V;
+  };
+  return {
+    ...api,
+    workflowRuns: (trusted, limit) => once(runs, JSON.stringify([trusted, limit]), () => api.workflowRuns(trusted, limit)),
+    runArtifacts: (runId) => once(artifacts, runId, () => api.runArtifacts(runId)),
   };
 }
 

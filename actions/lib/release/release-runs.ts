@@ -7,7 +7,7 @@
  * The facts are those of GitHub's REST API (workflow run: id, path, event, head_branch, head_sha,
  * head_repository.full_name, status, display_title; artifact: name, expired, workflow_run.id), as
  * described by github/rest-api-description (the `workflow-run` and `artifact` schemas, shipped in
- * @octokit/openapi-types 29.0.1). Pure decisions only; lib/github-runs.ts reads them.
+ * @octokit/openapi-types 29.0.1). Pure decisions only; lib/github/workflow-runs.ts reads them.
  */
 import { formatImageReference, sameRepository } from './image-reference.ts';
 import type { ReleaseManifest } from './release-manifest.ts';

@@ -29,6 +29,9 @@ export type ManifestDiff = { lines: string[]; hidden: number } | { unavailable: 
 
 export type Unavailable = { unavailable: string };
 
+/** The message of a caught error, said as why a fact is unavailable. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export interface ServiceEvidence {
   service: string;
   /** What the environment runs now; undefined when the service is not deployed there yet. */

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { git } from '../../git/git.ts';
 import { sourceChanges } from '../../github/source-changes.ts';
+import { listingOnce } from '../../github/workflow-runs.ts';
 import type { GitHubRepository } from '../../github/pull-request.ts';
 import { describeReason } from '../../provenance/policy.ts';
 import { provenanceVerifier } from '../../provenance/verify-image.ts';
@@ -25,9 +26,9 @@ import { ChartCache } from '../../validate/charts/chart-cache.ts';
 import type { PlannedChange } from '../plan.ts';
 import type { PromoteResult, PromotionSource } from '../promote.ts';
 import { latestImages } from '../record.ts';
-import { trimDiff } from './evidence.ts';
+import { messageOf, trimDiff } from './evidence.ts';
 import type { EvidenceReport, ManifestDiff, ProvenanceCheck, ServiceEvidence, Unavailable } from './evidence.ts';
-import { listingOnce, lookUpReleases, manifestsOf } from './release-facts.ts';
+import { lookUpReleases, manifestsOf } from './release-facts.ts';
 import type { ReleaseFacts, ReleaseLookup } from './release-facts.ts';
 import { renderedDiff } from './rendered-diff.ts';
 import type { ChartCheckout, RenderTools } from './rendered-diff.ts';
@@ -37,8 +38,6 @@ import type { ImageScan } from './vulnerability-delta.ts';
 export class EvidenceError extends Error {
   override name = 'EvidenceError';
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The manifest entries of an image (by repository and digest), those with vulnerability IDs first. */
 function entriesOf(releases: ReleaseFacts, repository: string, digest: string | undefined): ReleaseService[] {
@@ -128,7 +127,7 @@ function runningReleases(result: PromoteResult): Map<string, { releaseId: string
 }
 
 /** The evidence of each service the dry run would change. */
-export async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceReport> {
+async function gatherEvidence(facts: EvidenceFacts): Promise<EvidenceReport> {
   const { result, releases } = facts;
   const running = runningReleases(result);
   const services: ServiceEvidence[] = [];
@@ -236,7 +235,7 @@ async function chartCheckoutsOf(options: CollectOptions): Promise<ChartCheckout[
 
 /** Dry-runs the promotion and gathers its evidence; nothing is written anywhere but scratch folders, removed after. */
 export async function collectEvidence(options: CollectOptions): Promise<EvidenceReport> {
-  const lookup = 'unavailable' in options.releases ? options.releases : listingOnce(options.releases);
+  const lookup = 'unavailable' in options.releases ? options.releases : { ...options.releases, api: listingOnce(options.releases.api) };
   const asked = options.source.kind === 'release-id' ? [options.source.releaseId] : [];
   const releases = await lookUpReleases(lookup, asked);
   const source = options.source.kind === 'release-id' ? await releaseSource(options.source, releases) : options.source;

@@ -8,9 +8,8 @@ import type { ReleaseArtifacts } from '../../github/release-artifacts.ts';
 import type { ActionsRuns } from '../../github/workflow-runs.ts';
 import type { ReleaseManifest } from '../../release/release-manifest.ts';
 import type { TrustedRuns } from '../../release/release-runs.ts';
+import { messageOf } from './evidence.ts';
 import type { Unavailable } from './evidence.ts';
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** What is known of each release involved, by id: what its Release run holds, or why no run holds it. */
 export type ReleaseFacts = Map<string, ReleaseArtifacts | Unavailable>;
@@ -19,12 +18,6 @@ export type ReleaseFacts = Map<string, ReleaseArtifacts | Unavailable>;
 export interface ReleaseLookup {
   api: ActionsRuns;
   trusted: TrustedRuns;
-}
-
-/** The same lookup, listing the trusted runs once however many releases are looked up. */
-export function listingOnce(lookup: ReleaseLookup): ReleaseLookup {
-  let listed: ReturnType<ActionsRuns['workflowRuns']> | undefined;
-  return { ...lookup, api: { ...lookup.api, workflowRuns: (trusted, limit) => (listed ??= lookup.api.workflowRuns(trusted, limit)) } };
 }
 
 /** Looks up each release; one no run holds is unknown, with why. */

@@ -94,7 +94,7 @@ async function chartDirOf(source: Json, tools: RenderTools, folder: string): Pro
 }
 
 /** `helm template` of one Application as Argo CD renders it. */
-export async function renderApplication(file: string, applicationText: string, tools: RenderTools, folder: string): Promise<Rendered> {
+async function renderApplication(file: string, applicationText: string, tools: RenderTools, folder: string): Promise<Rendered> {
   const application = record(parseYaml(file, applicationText).documents.find((doc) => record(doc.value)?.kind === 'Application')?.value);
   if (!application) return { unavailable: `${file} holds no Argo CD Application` };
   const found = helmSource(application);
@@ -124,7 +124,7 @@ export async function renderApplication(file: string, applicationText: string, t
 }
 
 /** `git diff --no-index` of two texts, labelled `a/<name>` and `b/<name>`: '' when they are the same. */
-export async function unifiedDiff(before: string, after: string, name: string, scratch: string): Promise<string> {
+async function unifiedDiff(before: string, after: string, name: string, scratch: string): Promise<string> {
   const folder = await mkdtemp(join(scratch, 'diff-'));
   try {
     await mkdir(join(folder, 'now'));

@@ -53,7 +53,7 @@ export const serviceName = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const commitId = /^[0-9a-f]{7,64}$/i;
 
 /** A whole commit id (SHA-1): what GITHUB_SHA holds. */
-export const fullCommitId = /^[0-9a-f]{40}$/i;
+const fullCommitId = /^[0-9a-f]{40}$/i;
 
 /**
  * A release id: the `id` pattern of the release manifest schema (actions/schemas/release-manifest.schema.json,
