@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultObjectives, judgeSlo, prometheusScalarQuery, sloQueries, soak } from './slo-check.ts';
-import type { SloMeasurement, VersionUnderTest } from './slo-check.ts';
+import { defaultObjectives, judgeSlo, measureVersion, prometheusScalarQuery, sloQueries, soak } from './slo-check.ts';
+import type { ScalarQuery, SloMeasurement, VersionUnderTest } from './slo-check.ts';
 import { SimulatedServicePod, startExpositionServer, startPrometheus } from '../../test-support/prometheus-server.ts';
 import type { ExpositionServer, PrometheusServer } from '../../test-support/prometheus-server.ts';
 
@@ -142,6 +142,35 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
     const { result } = await run(3000);
     expect(result.ok).toBe(false);
     expect(result.reason).toContain('requests took longer than 500 ms');
+  });
+
+  it("evaluates a query at the time it is given (the API's time parameter) and reports that time", async () => {
+    const at = Math.floor(Date.now() / 1000) - 2.5;
+    expect(await prometheusScalarQuery(prometheus.url)('time()', at)).toEqual({ value: at, at });
+    expect(await prometheusScalarQuery(prometheus.url)('absent_series_of_nothing')).toEqual({ value: 0, at: undefined });
+  });
+
+  it('counts errors and fast requests at the instant Prometheus counted the requests at, so a 1 s window cannot see all requests as slow', async () => {
+    newPodShape = { errorShare: 0, slowShare: 0 };
+    await new Promise((r) => setTimeout(r, 3000)); // the slow requests of the test before leave the window
+    const real = prometheusScalarQuery(prometheus.url);
+    const asked: (number | undefined)[] = [];
+    const answered: number[] = [];
+    const recorded: ScalarQuery = async (expr, atSeconds) => {
+      asked.push(atSeconds);
+      const answer = await real(expr, atSeconds);
+      if (answer.at !== undefined) answered.push(answer.at);
+      return answer;
+    };
+    // A 1 s window holds one scrape or none: counted at different moments the counts would disagree.
+    for (let round = 0; round < 5; round += 1) {
+      asked.length = 0;
+      answered.length = 0;
+      const measurement = await measureVersion(recorded, { service: 'cart', version: '2.0.0' }, 'shop', 2, 0.5);
+      expect(measurement.slow, JSON.stringify(measurement)).toBe(0);
+      expect(asked[0]).toBeUndefined();
+      if (answered.length > 0) expect(asked.slice(1)).toEqual([answered[0], answered[0]]);
+    }
   });
 
   it('names a query Prometheus rejects', async () => {

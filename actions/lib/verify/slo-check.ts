@@ -113,22 +113,36 @@ export function judgeSlo(measurement: SloMeasurement, objectives: SloObjectives)
   return { ...base, ok: problems.length === 0, reason: problems.length === 0 ? '' : `${who}: ${problems.join('; ')}` };
 }
 
-/** Runs one instant PromQL query and returns the single value (0 when there is no series). */
-export type ScalarQuery = (expr: string) => Promise<number>;
+/** One instant query's single value (0 when there is no series) and the time Prometheus evaluated it at. */
+export interface InstantValue {
+  value: number;
+  /** Unix seconds, as Prometheus reports it with the sample; absent when the answer held no series. */
+  at: number | undefined;
+}
+
+/**
+ * Runs one instant PromQL query, at `atSeconds` when given (the API's `time` parameter), else at the
+ * server's current time.
+ */
+export type ScalarQuery = (expr: string, atSeconds?: number) => Promise<InstantValue>;
 
 export class PrometheusQueryError extends Error {
   override name = 'PrometheusQueryError';
 }
 
-/** Instant queries against Prometheus' HTTP API (POST /api/v1/query), directly or through a transport. */
+/**
+ * Instant queries against Prometheus' HTTP API (POST /api/v1/query with `query` and the optional
+ * `time`, "evaluation timestamp ... defaults to the current server time": prometheus.io, "HTTP API",
+ * Instant queries), directly or through a transport. Each sample comes back as `[<unix time>, "<value>"]`.
+ */
 export function prometheusScalarQuery(baseUrl: string, token = '', transport: HttpTransport = fetchTransport): ScalarQuery {
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  return async (expr) => {
+  return async (expr, atSeconds) => {
     let answer: HttpAnswer;
     try {
       answer = await transport(url, {
         method: 'POST',
-        body: new URLSearchParams({ query: expr }).toString(),
+        body: new URLSearchParams({ query: expr, ...(atSeconds === undefined ? {} : { time: String(atSeconds) }) }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       });
     } catch (error) {
@@ -146,10 +160,11 @@ export function prometheusScalarQuery(baseUrl: string, token = '', transport: Ht
     if (json.status !== 'success')
       throw new PrometheusQueryError(`Prometheus rejected the query (${json.error ?? answer.status}): ${expr}`);
     const result = json.data?.result;
-    if (json.data?.resultType === 'scalar') return Number((result as [number, string])[1]);
-    const vector = (result ?? []) as { value: [number, string] }[];
-    const value = vector[0] ? Number(vector[0].value[1]) : 0;
-    return Number.isFinite(value) ? value : 0;
+    const sample =
+      json.data?.resultType === 'scalar' ? (result as [number, string]) : ((result ?? []) as { value: [number, string] }[])[0]?.value;
+    if (!sample) return { value: 0, at: undefined };
+    const value = Number(sample[1]);
+    return { value: Number.isFinite(value) ? value : 0, at: sample[0] };
   };
 }
 
@@ -161,8 +176,13 @@ export async function measureVersion(
   latencySeconds: number,
 ): Promise<SloMeasurement> {
   const queries = sloQueries(target, namespace, windowSeconds, latencySeconds);
-  const [requests, errors, fast] = await Promise.all([query(queries.requests), query(queries.errors), query(queries.fast)]);
-  return { ...target, windowSeconds, requests, errors, slow: Math.max(0, requests - fast) };
+  // The three counts must cover the same window: queried at different moments, a short window can hold
+  // two scrapes for one query and one for the next, whose increase() is then empty (all requests "slow").
+  // So errors and fast requests are evaluated at the time Prometheus evaluated the request count at.
+  const requests = await query(queries.requests);
+  if (requests.at === undefined) return { ...target, windowSeconds, requests: 0, errors: 0, slow: 0 };
+  const [errors, fast] = await Promise.all([query(queries.errors, requests.at), query(queries.fast, requests.at)]);
+  return { ...target, windowSeconds, requests: requests.value, errors: errors.value, slow: Math.max(0, requests.value - fast.value) };
 }
 
 export interface SoakOptions extends Polling {

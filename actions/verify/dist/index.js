@@ -50807,12 +50807,12 @@ var PrometheusQueryError = class extends Error {
 };
 function prometheusScalarQuery(baseUrl2, token = "", transport = fetchTransport) {
   const url = new URL("api/v1/query", baseUrl2.endsWith("/") ? baseUrl2 : `${baseUrl2}/`);
-  return async (expr) => {
+  return async (expr, atSeconds) => {
     let answer;
     try {
       answer = await transport(url, {
         method: "POST",
-        body: new URLSearchParams({ query: expr }).toString(),
+        body: new URLSearchParams({ query: expr, ...atSeconds === void 0 ? {} : { time: String(atSeconds) } }).toString(),
         headers: { "content-type": "application/x-www-form-urlencoded", ...token ? { authorization: `Bearer ${token}` } : {} }
       });
     } catch (error2) {
@@ -50830,16 +50830,18 @@ function prometheusScalarQuery(baseUrl2, token = "", transport = fetchTransport)
     if (json2.status !== "success")
       throw new PrometheusQueryError(`Prometheus rejected the query (${json2.error ?? answer.status}): ${expr}`);
     const result = json2.data?.result;
-    if (json2.data?.resultType === "scalar") return Number(result[1]);
-    const vector = result ?? [];
-    const value = vector[0] ? Number(vector[0].value[1]) : 0;
-    return Number.isFinite(value) ? value : 0;
+    const sample = json2.data?.resultType === "scalar" ? result : (result ?? [])[0]?.value;
+    if (!sample) return { value: 0, at: void 0 };
+    const value = Number(sample[1]);
+    return { value: Number.isFinite(value) ? value : 0, at: sample[0] };
   };
 }
 async function measureVersion(query, target, namespace, windowSeconds, latencySeconds) {
   const queries = sloQueries(target, namespace, windowSeconds, latencySeconds);
-  const [requests, errors, fast] = await Promise.all([query(queries.requests), query(queries.errors), query(queries.fast)]);
-  return { ...target, windowSeconds, requests, errors, slow: Math.max(0, requests - fast) };
+  const requests = await query(queries.requests);
+  if (requests.at === void 0) return { ...target, windowSeconds, requests: 0, errors: 0, slow: 0 };
+  const [errors, fast] = await Promise.all([query(queries.errors, requests.at), query(queries.fast, requests.at)]);
+  return { ...target, windowSeconds, requests: requests.value, errors: errors.value, slow: Math.max(0, requests.value - fast.value) };
 }
 async function soak(options) {
   const now = options.now ?? Date.now;
