@@ -2,10 +2,10 @@
  * Every step of the workflows (and of the composite actions under actions/) that uses an action of
  * another repository, checked against what that action declares at the tag we pin. The facts are in
  * upstream-actions.json, read from each action's own repository (its file and tag named there): the
- * commit of the tag, the inputs, those required without a default, the outputs and the values
- * upstream accepts for inputs whose values it restricts.
+ * commit of the tag, the inputs, those required without a default, the outputs, the job permissions
+ * its README asks for, and the values upstream accepts for inputs whose values it restricts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,12 @@ interface ValueRule {
   integer?: [number, number | null];
   source: string;
 }
+interface PermissionNeed {
+  /** Only when this input (or its default) has this value. */
+  when?: { input: string; equals: string; default: string };
+  grant: Record<string, 'read' | 'write'>;
+  source: string;
+}
 interface ActionFacts {
   version: string;
   commit: string;
@@ -27,6 +33,7 @@ interface ActionFacts {
   outputs: string[];
   /** Outputs named after the keys of a YAML input (dorny/paths-filter: one set per filter). */
   outputsPerKeyOf?: { input: string; names: string[] };
+  permissions?: PermissionNeed[];
   values?: Record<string, ValueRule>;
 }
 
@@ -69,8 +76,27 @@ function outputsOf(facts: ActionFacts, step: WorkflowStep): string[] {
   const perKey = facts.outputsPerKeyOf;
   if (perKey === undefined) return facts.outputs;
   const given = step.with?.[perKey.input];
-  const keys = typeof given === 'string' && given.includes('\n') ? Object.keys((parse(given) as Record<string, unknown> | null) ?? {}) : [];
+  // The input is YAML text, or the path of a YAML file in the repository.
+  const yaml =
+    typeof given !== 'string'
+      ? ''
+      : given.includes('\n')
+        ? given
+        : existsSync(join(root, given))
+          ? readFileSync(join(root, given), 'utf8')
+          : '';
+  const keys = Object.keys((parse(yaml) as Record<string, unknown> | null) ?? {});
   return [...facts.outputs, ...keys.flatMap((key) => perKey.names.map((name) => name.replace('{key}', key)))];
+}
+
+const levels: Record<string, number> = { none: 0, read: 1, write: 2 };
+/** The level a job's token has for a scope: the job's permissions, else the workflow's (read-all/write-all too). */
+function granted(permissions: unknown, scope: string): number {
+  if (permissions === 'write-all') return levels['write'] ?? 2;
+  if (permissions === 'read-all') return levels['read'] ?? 1;
+  return typeof permissions === 'object' && permissions !== null
+    ? (levels[String((permissions as Record<string, unknown>)[scope])] ?? 0)
+    : 0;
 }
 
 const outputReads = (value: unknown) => [...JSON.stringify(value ?? null).matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)];
@@ -83,18 +109,25 @@ function findingsFor(path: string, text: string, facts: Record<string, ActionFac
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const findings: string[] = [];
-  const groups: { where: string; steps: unknown; readers: unknown }[] = [];
+  const groups: { where: string; steps: unknown; readers: unknown; permissions?: unknown }[] = [];
+  const workflowPermissions = (doc.toJSON() as { permissions?: unknown } | null)?.permissions;
   const jobs = doc.get('jobs');
   if (isMap(jobs)) {
     for (const pair of jobs.items) {
       const job = pair.value as YAMLMap;
-      groups.push({ where: `job ${String(pair.key)}`, steps: job.get('steps'), readers: job.get('outputs') });
+      const permissions = (job.toJSON() as { permissions?: unknown }).permissions ?? workflowPermissions;
+      groups.push({
+        where: `job ${String(pair.key)}`,
+        steps: job.get('steps'),
+        readers: job.get('outputs'),
+        permissions: permissions ?? 'unset',
+      });
     }
   }
   const runs = doc.get('runs');
   if (isMap(runs)) groups.push({ where: 'runs', steps: runs.get('steps'), readers: doc.get('outputs') });
 
-  for (const { where, steps, readers } of groups) {
+  for (const { where, steps, readers, permissions } of groups) {
     if (!isSeq(steps)) continue;
     const plain = steps.items.map((node) => (node as YAMLMap).toJSON() as WorkflowStep);
     steps.items.forEach((node, index) => {
@@ -117,12 +150,21 @@ function findingsFor(path: string, text: string, facts: Record<string, ActionFac
         findings.push(`${at}: ${action} declares no input '${input}' (${cited}); its inputs: ${known.inputs.join(', ')}`);
       for (const input of known.required.filter((name) => !(name in given)))
         findings.push(`${at}: ${action} requires '${input}', which has no default (${cited})`);
+      // A composite action runs with its caller's permissions: only a job's are checked.
+      for (const need of permissions === undefined ? [] : (known.permissions ?? [])) {
+        if (need.when !== undefined && String(given[need.when.input] ?? need.when.default) !== need.when.equals) continue;
+        for (const [scope, level] of Object.entries(need.grant))
+          if (granted(permissions, scope) < (levels[level] ?? 2))
+            findings.push(
+              `${at}: ${action} needs the job to grant ${scope}: ${level} (${known.source.repo} ${need.source} at ${known.version})`,
+            );
+      }
       for (const [input, value] of Object.entries(given)) {
         const rule = known.values?.[input];
-        const text = String(value);
-        const wanted = rule === undefined || text.includes('${{') ? undefined : breaks(text, rule);
+        const shown = String(value);
+        const wanted = rule === undefined || shown.includes('${{') ? undefined : breaks(shown, rule);
         if (wanted !== undefined)
-          findings.push(`${at}: ${input}: '${text}' is not ${wanted} (${known.source.repo} ${rule?.source} at ${known.version})`);
+          findings.push(`${at}: ${input}: '${shown}' is not ${wanted} (${known.source.repo} ${rule?.source} at ${known.version})`);
       }
     });
     const check = (reader: string, readerIndex: number, value: unknown) => {
@@ -172,6 +214,10 @@ describe('actions of other repositories, as upstream declares them at the pinned
         action,
       ).toEqual([]);
       for (const rule of Object.values(facts.values ?? {})) expect(rule.source, action).not.toBe('');
+      for (const need of facts.permissions ?? []) {
+        expect(need.source, action).not.toBe('');
+        if (need.when !== undefined) expect(facts.inputs, action).toContain(need.when.input);
+      }
     }
   });
 
@@ -211,6 +257,30 @@ describe('actions of other repositories, as upstream declares them at the pinned
       'example/action.yml (runs, step 1): reads steps.upload.outputs.artifact-id before step upload runs',
       `example/action.yml (runs, step 5): steps.upload.outputs.url: actions/upload-artifact declares no output 'url' (github.com/actions/upload-artifact action.yml at ${upload?.version}); its outputs: ${upload?.outputs.join(', ')}`,
       `example/action.yml (runs, step 5): steps.filter.outputs.docs: dorny/paths-filter declares no output 'docs' (github.com/dorny/paths-filter action.yml at ${filter?.version}); its outputs: changes, code, code_count, code_files`,
+    ]);
+  });
+
+  it('says which permission a job lacks for what an action does', () => {
+    const attest = upstream['actions/attest'];
+    const filter = upstream['dorny/paths-filter'];
+    const workflow = [
+      'permissions: { contents: read }',
+      'jobs:',
+      '  build:',
+      '    permissions: { id-token: write, attestations: write }',
+      '    steps:',
+      `      - uses: actions/attest@${attest?.commit} # ${attest?.version}`,
+      '        with: { subject-path: dist/app.tgz }',
+      '  changes:',
+      '    steps:',
+      `      - uses: dorny/paths-filter@${filter?.commit} # ${filter?.version}`,
+      '        with: { filters: ".github/filters.yml" }',
+    ].join('\n');
+    const storage = attest?.permissions?.find((need) => need.when !== undefined)?.source;
+    const pulls = filter?.permissions?.[0]?.source;
+    expect(findingsFor('example.yml', workflow, upstream)).toEqual([
+      `example.yml:6 (job build, step 1): actions/attest needs the job to grant artifact-metadata: write (github.com/actions/attest ${storage} at ${attest?.version})`,
+      `example.yml:10 (job changes, step 1): dorny/paths-filter needs the job to grant pull-requests: read (github.com/dorny/paths-filter ${pulls} at ${filter?.version})`,
     ]);
   });
 });
