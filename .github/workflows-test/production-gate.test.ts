@@ -44,11 +44,13 @@ describe('the GitOps credential', () => {
     expect(files.filter((file) => /secrets\.GITOPS_TOKEN\b/.test(text(file)))).toEqual([]);
   });
 
-  it('is a GitHub App token minted inside a job bound to dev or production, from that environment’s secret', () => {
+  it('is a GitHub App token minted inside a job bound to dev or production, from that environment’s secret, for the GitOps repository only', () => {
+    // Every job mints it through actions/gitops-token, which scopes it to the GitOps repository (its
+    // `repositories` input); no workflow calls create-github-app-token itself, where `owner` alone
+    // would scope the token to every repository of the owner's installation.
+    expect(files.filter((file) => text(file).includes('actions/create-github-app-token@'))).toEqual([]);
     const minting = allJobs.flatMap(({ file, id, job }) =>
-      (job.steps ?? [])
-        .filter((step) => step.uses?.startsWith('actions/create-github-app-token@'))
-        .map((step) => ({ file, id, job, step })),
+      (job.steps ?? []).filter((step) => step.uses === './actions/gitops-token').map((step) => ({ file, id, job, step })),
     );
     expect(minting.map(({ file, id }) => `${file} ${id}`).sort()).toEqual([
       'promote-prod.yml promote',
@@ -60,6 +62,7 @@ describe('the GitOps credential', () => {
     for (const { file, id, job, step } of minting) {
       expect(['dev', 'production'], `${file} ${id}`).toContain(environmentOf(job));
       expect(step.with?.['private-key']).toBe('${{ secrets.GITOPS_APP_PRIVATE_KEY }}');
+      expect(step.with?.['gitops-repository'], `${file} ${id}`).toBe('${{ vars.GITOPS_REPOSITORY }}');
       // Every later step that writes takes this token (or the job's own, when no App is set up).
       for (const writer of (job.steps ?? []).filter(
         (candidate) => candidate.uses === './actions/promote' || candidate.uses === './actions/verify',

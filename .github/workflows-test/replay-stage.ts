@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,8 @@ export const repository = 'example/slipway';
 export const replayedRun = 4242;
 /** The replayed run's commit (github.sha): the commit of the deployments GitHub makes for its jobs. */
 export const replayedSha = '9'.repeat(40);
+/** The separate GitOps repository of the trio-split replays, as GITOPS_REPOSITORY names it (same owner as `repository`). */
+export const separateGitopsRepository = 'example/gitops';
 /** What the create-github-app-token stand-in mints. */
 export const appToken = 'ghs_appToken';
 
@@ -193,6 +195,15 @@ export class Stage {
   /** The repository's pull requests (labels, head commits); a replayed `gh api` takes labels off and comments on them. */
   readonly pullRequests: StandInPullRequest[] = [];
   private wrotePullRequests = false;
+  /** The `owner` and `repositories` inputs of every App token minted (create-github-app-token's scope). */
+  readonly mintedTokens: { owner: string; repositories: string }[] = [];
+
+  /**
+   * With a separate GitOps remote: a git config that serves it as https://github.com/<separateGitopsRepository>.git
+   * (`url.<base>.insteadOf`, git-config(1)), so the workflows name it as a user does (GITOPS_REPOSITORY
+   * owner/name) and the promote action clones the URL it builds from that, with no network.
+   */
+  private readonly gitConfig: string | undefined;
 
   /** `remote` is what the workflows check out; `gitops`, when given, is a separate GitOps repository. */
   constructor(
@@ -200,6 +211,17 @@ export class Stage {
     readonly gitops?: GitopsRemoteFixture,
   ) {
     writeToolStandIns(this.bin, join(root, 'actions/cli/slipway.js'));
+    if (gitops) {
+      const server = join(gitops.root, 'server');
+      mkdirSync(join(server, dirname(separateGitopsRepository)), { recursive: true });
+      symlinkSync(gitops.bare, join(server, `${separateGitopsRepository}.git`));
+      this.gitConfig = join(gitops.root, 'gitconfig');
+      // The user's own global config still applies (an include of a missing file is ignored).
+      writeFileSync(
+        this.gitConfig,
+        `[include]\n\tpath = ${join(process.env['HOME'] ?? tmpdir(), '.gitconfig')}\n[url "file://${server}/"]\n\tinsteadOf = https://github.com/\n`,
+      );
+    }
   }
 
   /**
@@ -390,7 +412,12 @@ export class Stage {
     if (!existsSync(log)) writeFileSync(log, '');
     let clones = 0;
     return {
-      environment: { PATH: `${this.bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? tmpdir(), GH_STAND_IN: config },
+      environment: {
+        PATH: `${this.bin}:${process.env['PATH'] ?? ''}`,
+        HOME: process.env['HOME'] ?? tmpdir(),
+        GH_STAND_IN: config,
+        ...(this.gitConfig ? { GIT_CONFIG_GLOBAL: this.gitConfig } : {}),
+      },
       checkout: (inputs, workspace) => {
         const name = `runner-${Date.now()}-${clones++}`;
         if (!inputs['repository']) {
@@ -401,7 +428,7 @@ export class Stage {
           cpSync(join(root, 'actions/cli/dist'), join(checkout, 'actions/cli/dist'), { recursive: true });
           return checkout;
         }
-        if (!this.gitops || inputs['repository'] !== this.gitops.bare || !workspace)
+        if (!this.gitops || inputs['repository'] !== separateGitopsRepository || !workspace)
           throw new ReplayError(`checkout: no repository ${inputs['repository']} here`);
         run(this.gitops.root, 'clone', '--quiet', this.gitops.bare, join(workspace, inputs['path'] ?? '.'));
         return undefined;
@@ -435,6 +462,7 @@ export class Stage {
     if (uses.startsWith('actions/create-github-app-token@')) {
       if (!inputs['client-id'] || !inputs['private-key'])
         throw new ReplayError('create-github-app-token: client-id and private-key are required');
+      this.mintedTokens.push({ owner: inputs['owner'] ?? '', repositories: inputs['repositories'] ?? '' });
       return { token: appToken, 'app-slug': 'slipway-gitops' };
     }
     if (uses.startsWith('actions/setup-node@') || uses.startsWith('aws-actions/configure-aws-credentials@')) return {};

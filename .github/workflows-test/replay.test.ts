@@ -32,6 +32,7 @@ import {
   releaseOf,
   rollback,
   root,
+  separateGitopsRepository,
   services,
   Stage,
   withGitHubApiAndSigstore,
@@ -39,7 +40,7 @@ import {
 import type { Pin } from './replay-stage.ts';
 import { cycloneDxBom } from './replay-attestations.ts';
 import { condition, evaluate, substitute } from './workflow-expressions.ts';
-import { jobOutputs, replayJob } from './workflow-replay.ts';
+import { jobOutputs, replayJob, StepFailed } from './workflow-replay.ts';
 import type { JobReplay, WorkflowStep } from './workflow-replay.ts';
 
 const workflows = join(root, '.github', 'workflows');
@@ -424,20 +425,23 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     const appHead = app.head();
     const stage = new Stage(app, gitops);
     const split = {
-      vars: { GITOPS_REPOSITORY: gitops.bare, GITOPS_PATH: '', GITOPS_APP_CLIENT_ID: 'Iv23liTestClient' },
+      vars: { GITOPS_REPOSITORY: separateGitopsRepository, GITOPS_PATH: '', GITOPS_APP_CLIENT_ID: 'Iv23liTestClient' },
       secrets: { GITOPS_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----' },
     };
     const manifest = releaseOf(gitops, '3333333333333333333333333333333333333333', '2026-11-22T01:00:00Z', services, '');
     const dev = await stage.merge(manifest, 601, split);
-    // The GitOps App's token, minted in the job from the environment's key.
+    // The GitOps App's token, minted in the job from the environment's key, for the GitOps repository
+    // alone: never for every repository of the owner's installation.
     expect(dev.steps.find((step) => step.id === 'gitops-token')?.inputs).toMatchObject({
       'client-id': 'Iv23liTestClient',
       'private-key': '-----BEGIN RSA PRIVATE KEY-----',
       'permission-contents': 'write',
-      owner: 'example',
+      'gitops-repository': separateGitopsRepository,
     });
+    expect(dev.steps.find((step) => step.id === 'gitops-token')?.outputs['repository']).toBe(separateGitopsRepository);
+    expect(stage.mintedTokens).toEqual([{ owner: '', repositories: 'gitops' }]);
     expect(dev.steps.find((step) => step.id === 'promote')?.inputs).toMatchObject({
-      'gitops-repository': gitops.bare,
+      'gitops-repository': separateGitopsRepository,
       'gitops-path': '',
       token: appToken,
     });
@@ -448,7 +452,7 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     expect(stage.verifications.at(-1)).toMatchObject({
       environment: 'dev',
       'gitops-commit': gitops.head(),
-      'gitops-repository': gitops.bare,
+      'gitops-repository': separateGitopsRepository,
     });
 
     const afterRelease = { event_name: 'workflow_run', event: releaseCompleted(601), ...split };
@@ -458,7 +462,49 @@ describe('the same workflows with the GitOps tree in its own repository (the tri
     expect(planOutputs.outputs['differs']).toBe('true');
     replayJob(root, promoteProd, 'promote', context({ ...afterRelease, needs: { plan: planOutputs } }), stage.harness());
     expect(pins(gitops, 'prod', '')).toEqual(pins(gitops, 'dev', ''));
+    expect(stage.mintedTokens.map((token) => token.repositories)).toEqual(['gitops', 'gitops']);
     expect(app.head()).toBe(appHead);
+  });
+});
+
+describe('the GitOps App token (actions/gitops-token, replayed step by step) is for the GitOps repository alone', () => {
+  const app = { GITOPS_APP_CLIENT_ID: 'Iv23liTestClient' };
+  const key = { GITOPS_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----' };
+
+  it('in one repository: minted for this repository by name, no owner-wide token', async () => {
+    const { remote, stage } = gitopsStage();
+    const dev = await stage.merge(releaseOf(remote, '5555555555555555555555555555555555555555', '2026-11-22T01:30:00Z', ['cart']), 611, {
+      vars: app,
+      secrets: key,
+    });
+    expect(dev.steps.find((step) => step.id === 'gitops-token')?.outputs['repository']).toBe('example/slipway');
+    expect(stage.mintedTokens).toEqual([{ owner: '', repositories: 'slipway' }]);
+  });
+
+  it.each([
+    ['another owner', 'someone-else/gitops', 'GITOPS_REPOSITORY someone-else/gitops belongs to someone-else, not to example'],
+    [
+      'a URL',
+      'https://github.com/example/gitops',
+      "GITOPS_REPOSITORY is 'https://github.com/example/gitops': give the GitOps repository as owner/name",
+    ],
+    [
+      'a path below a repository',
+      'example/gitops/environments',
+      "GITOPS_REPOSITORY is 'example/gitops/environments': give the GitOps repository as owner/name",
+    ],
+  ])('refuses %s before any token is minted, saying what to set', async (_name, value, message) => {
+    const { remote, stage } = gitopsStage();
+    const release = releaseOf(remote, '6666666666666666666666666666666666666666', '2026-11-22T01:40:00Z', ['cart']);
+    const before = remote.head();
+    const failure = await stage.merge(release, 612, { vars: { ...app, GITOPS_REPOSITORY: value }, secrets: key }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(StepFailed);
+    expect((failure as StepFailed).step.stdout).toContain(`::error::${message}`);
+    expect(stage.mintedTokens).toEqual([]);
+    expect(remote.head()).toBe(before);
   });
 });
 

@@ -170,6 +170,7 @@ export function isWriteSecret(name: string): boolean {
 
 const writeTokenInputs: { uses: RegExp; inputs: string[] }[] = [
   { uses: /^actions\/create-github-app-token@/, inputs: ['private-key'] },
+  { uses: /^\.\/actions\/gitops-token$/, inputs: ['private-key'] },
   { uses: /(^\.\/|\/)actions\/(?:promote|verify)(@|$)/, inputs: ['token'] },
 ];
 

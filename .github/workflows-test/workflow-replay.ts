@@ -135,6 +135,7 @@ function runnerEnv(run: JobRun, files: StepFiles): Record<string, string> {
     GITHUB_EVENT_PATH: run.eventFile,
     GITHUB_EVENT_NAME: github['event_name'] ?? '',
     GITHUB_REPOSITORY: github['repository'] ?? '',
+    GITHUB_REPOSITORY_OWNER: github['repository_owner'] ?? (github['repository'] ?? '').split('/')[0] ?? '',
     GITHUB_SHA: github['sha'] ?? '',
     GITHUB_REF: github['ref'] ?? '',
     GITHUB_ACTOR: github['actor'] ?? '',
@@ -168,7 +169,43 @@ function runStepProcess(
   if (result.status !== 0) throw new StepFailed(`${record.label}: ${spawn.failure} (exit ${result.status}):\n${record.stdout}`, record);
 }
 
-/** A local action (`./actions/<name>`): its inputs (given, else action.yml's defaults), run from its committed main unless the harness stands in. */
+interface ActionMetadata {
+  inputs?: Record<string, { default?: unknown }>;
+  outputs?: Record<string, { value?: unknown }>;
+  runs: { using: string; main?: string; steps?: WorkflowStep[] };
+}
+
+/**
+ * A composite action's steps, replayed like a job's with its own `inputs` and `steps` contexts (the
+ * caller's env reaches them, as on the runner); its outputs are the `value` expressions of its
+ * action.yml over those contexts.
+ */
+function runCompositeAction(run: JobRun, metadata: ActionMetadata, record: StepRecord, env: Record<string, string>, tag: string): void {
+  const nested: JobRun = { ...run, full: { ...run.full, inputs: record.inputs, steps: {} } };
+  record.ran = 'action';
+  try {
+    for (const [index, step] of (metadata.runs.steps ?? []).entries()) {
+      const inner = replayStep(nested, env, step, index, `${tag}-`);
+      record.stdout += inner.stdout;
+      record.summary += inner.summary;
+    }
+  } catch (error) {
+    if (error instanceof StepFailed) {
+      record.stdout += error.step.stdout;
+      record.summary += error.step.summary;
+      throw new StepFailed(`${record.label}: ${error.message}`, record);
+    }
+    throw error;
+  }
+  record.outputs = Object.fromEntries(
+    Object.entries(metadata.outputs ?? {}).map(([name, spec]) => [name, substitute(asString(spec.value as Value), nested.full)]),
+  );
+}
+
+/**
+ * A local action (`./actions/<name>`): its inputs (given, else action.yml's defaults), run from its
+ * committed main (a composite one step by step) unless the harness stands in.
+ */
 function runLocalAction(
   run: JobRun,
   step: WorkflowStep,
@@ -176,11 +213,9 @@ function runLocalAction(
   record: StepRecord,
   env: Record<string, string>,
   files: StepFiles,
+  tag: string,
 ): void {
-  const metadata = parse(readFileSync(join(run.repositoryRoot, uses, 'action.yml'), 'utf8')) as {
-    inputs?: Record<string, { default?: unknown }>;
-    runs: { main: string };
-  };
+  const metadata = parse(readFileSync(join(run.repositoryRoot, uses, 'action.yml'), 'utf8')) as ActionMetadata;
   const given = substituteValues(step.with ?? {}, run.full);
   for (const [input, spec] of Object.entries(metadata.inputs ?? {})) {
     record.inputs[input] = given[input] ?? substitute(asString(spec.default as Value), run.full);
@@ -191,8 +226,9 @@ function runLocalAction(
     record.outputs = standIn;
     return;
   }
-  const main = join(run.repositoryRoot, uses, metadata.runs.main);
-  if (!existsSync(main)) throw new ReplayError(`${record.label}: ${uses} has no ${metadata.runs.main}`);
+  if (metadata.runs.using === 'composite') return runCompositeAction(run, metadata, record, env, tag);
+  const main = join(run.repositoryRoot, uses, metadata.runs.main ?? '');
+  if (!existsSync(main)) throw new ReplayError(`${record.label}: ${uses} has no ${metadata.runs.main ?? 'runs.main'}`);
   const inputEnv = Object.fromEntries(
     Object.entries(record.inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, '_').toUpperCase()}`, value]),
   );
@@ -220,7 +256,8 @@ function runOtherStep(run: JobRun, step: WorkflowStep, record: StepRecord, env: 
   }
 }
 
-function replayStep(run: JobRun, jobEnv: Record<string, unknown>, step: WorkflowStep, index: number): StepRecord {
+/** One step; `prefix` keeps a composite action's step files apart from its caller's. */
+function replayStep(run: JobRun, jobEnv: Record<string, unknown>, step: WorkflowStep, index: number, prefix = ''): StepRecord {
   const record: StepRecord = {
     label: label(step, index),
     ...(step.id ? { id: step.id } : {}),
@@ -232,11 +269,11 @@ function replayStep(run: JobRun, jobEnv: Record<string, unknown>, step: Workflow
   };
   if (!condition(step.if, run.full)) return record;
   const env = substituteValues({ ...jobEnv, ...(step.env ?? {}) }, run.full);
-  const files = { output: join(run.runnerFiles, `output-${index}`), summary: join(run.runnerFiles, `summary-${index}`) };
+  const files = { output: join(run.runnerFiles, `output-${prefix}${index}`), summary: join(run.runnerFiles, `summary-${prefix}${index}`) };
   writeFileSync(files.output, '');
   writeFileSync(files.summary, '');
   const { uses } = step;
-  if (uses?.startsWith('./')) runLocalAction(run, step, uses, record, env, files);
+  if (uses?.startsWith('./')) runLocalAction(run, step, uses, record, env, files, `${prefix}${index}`);
   else if (uses?.startsWith('actions/checkout@')) {
     record.inputs = substituteValues(step.with ?? {}, run.full);
     run.workspace = run.harness.checkout(record.inputs, run.workspace) ?? run.workspace;
