@@ -384,6 +384,7 @@ export class Stage {
       attestations: this.attestations,
       deployments: this.deployments,
       pullRequests: this.pullRequests,
+      calls: [],
     };
     writeFileSync(apiState, JSON.stringify(state));
     this.wrotePullRequests = true;
@@ -477,6 +478,11 @@ export class Stage {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, formatReleaseManifest(manifest));
     return { changed: 'true', 'release-id': manifest.id };
+  }
+
+  /** The requests the GitHub API stand-in's pull-request routes answered since the last harness(), in order: `METHOD /path?query`. */
+  apiCalls(): string[] {
+    return existsSync(apiState) ? ((JSON.parse(readFileSync(apiState, 'utf8')) as ActionsApiState).calls ?? []) : [];
   }
 
   ghLog(): string[][] {

@@ -123,7 +123,7 @@ describe('the workflows', () => {
       uses: (step) =>
         step.uses === './actions/gate-report' ||
         (step.uses === './actions/promote' && String(step.with?.['mode'] ?? 'commit') !== 'commit') ||
-        /gh api (?:-X DELETE )?"repos\/\$GITHUB_REPOSITORY\/issues\/\$\w+\/(?:labels|comments)/.test(step.run ?? ''),
+        /\bslipway(\.js)? preview-label (?:expire|cap)\b/.test(step.run ?? ''),
     },
     'security-events': {
       needs: 'a SARIF upload to code scanning',
