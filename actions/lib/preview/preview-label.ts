@@ -62,13 +62,13 @@ function timeOf(text: string, what: string): number {
 
 /** When the label was last added (the latest labeled event of the label preview), or undefined if never. */
 export function lastLabelled(events: readonly IssueEventFacts[]): string | undefined {
-  let latest: string | undefined;
+  let latest: { at: string; time: number } | undefined;
   for (const event of events) {
     if (event.event !== 'labeled' || event.label !== previewLabel) continue;
-    if (latest === undefined || timeOf(event.createdAt, 'a labeled event’s created_at') > timeOf(latest, 'created_at'))
-      latest = event.createdAt;
+    const time = timeOf(event.createdAt, 'a labeled event’s created_at');
+    if (latest === undefined || time > latest.time) latest = { at: event.createdAt, time };
   }
-  return latest;
+  return latest?.at;
 }
 
 // ---- housekeeping ------------------------------------------------------------------------------
