@@ -12,7 +12,8 @@
  *   GET    /repos/{owner}/{repo}/issues/{issue_number}/events       issues/list-events, every page; schema
  *          `issue-event-for-issue`, of which `labeled-issue-event`: event, created_at, label.name
  *   DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name} issues/remove-label: 200 with the labels
- *          left; 404 with message "Label does not exist" when the issue does not carry it
+ *          left; 404 (`not_found` in the spec) whose message GitHub gives as "Label does not exist" when the
+ *          issue does not carry the label: only that 404 counts as off already
  *   POST   /repos/{owner}/{repo}/issues/{issue_number}/comments     issues/create-comment: { body }
  * The token needs pull-requests: write (labels and comments of pull requests) and issues: read (events).
  */

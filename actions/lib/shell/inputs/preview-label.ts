@@ -73,7 +73,7 @@ function capSetup(raw: Raw, variables: PreviewVariables): CapSetup {
   const domain = setting(raw, 'domain', variables);
   if (domain.text === '')
     return {
-      notSetUp: `set the repository variable PREVIEW_DOMAIN (gitops-repo/README.md, Preview environments), or give ${raw.label('domain')}`,
+      notSetUp: 'set the repository variable PREVIEW_DOMAIN (gitops-repo/README.md, Preview environments)',
     };
   if (!dnsName.test(domain.text))
     return { notSetUp: `${domain.label} must be the DNS name previews are served under (like dev.shop.example.com), not '${domain.text}'` };
