@@ -1,7 +1,8 @@
 /**
- * The hourly preview housekeeping (.github/workflows/previews.yml), replayed: its script runs in bash
- * with a `gh` that speaks to the GitHub API stand-in (actions/test-support/github-pulls-api.ts: list
- * pull requests with Link-header pages, get a commit, list issue events, remove a label, comment).
+ * The hourly preview housekeeping (.github/workflows/previews.yml), replayed: its step runs
+ * `npx slipway preview-label expire` (this repository's CLI) against the GitHub API stand-in
+ * (actions/test-support/github-pulls-api.ts: list pull requests with Link-header pages, get a commit,
+ * list issue events, remove a label, comment), whose answered requests the stage logs in order.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,12 +37,12 @@ function housekeeping(pulls: StandInPullRequest[], vars: Record<string, string> 
   stage.pullRequests.push(...pulls);
   const replay = replayJob(root, previews, 'expire', context({ event_name: 'schedule', vars }), stage.harness());
   const step = replay.steps.find((candidate) => candidate.label.startsWith('Take the label off'));
-  return { stage, summary: step?.summary ?? '', gh: stage.ghLog() };
+  return { stage, summary: step?.summary ?? '', calls: stage.apiCalls() };
 }
 
 describe('preview housekeeping, replayed against the GitHub API stand-in', () => {
   it('takes the label off a fork’s pull request and an idle one, with a comment why; keeps a fresh one; leaves unlabelled ones alone', () => {
-    const { stage, summary, gh } = housekeeping([
+    const { stage, summary, calls } = housekeeping([
       pull(11, { headRepository: 'mallory/slipway' }),
       pull(12, { committedAt: days(5) }),
       pull(13, { committedAt: days(1) }),
@@ -58,8 +59,14 @@ describe('preview housekeeping, replayed against the GitHub API stand-in', () =>
     expect(stage.pullRequest(13)).toMatchObject({ labels: ['preview'], comments: [] });
     expect(stage.pullRequest(14)).toMatchObject({ labels: ['bug'], comments: [] });
     // A fork's head commit is not looked up, nor is anything of an unlabelled pull request.
-    const commitLookups = gh.filter((args) => args[1]?.includes('/commits/')).map((args) => args[1]);
-    expect(commitLookups).toEqual([`repos/${repository}/commits/${pull(13).headSha}`, `repos/${repository}/commits/${pull(12).headSha}`]);
+    expect(calls.filter((call) => call.includes('/commits/'))).toEqual([
+      `GET /repos/${repository}/commits/${pull(13).headSha}`,
+      `GET /repos/${repository}/commits/${pull(12).headSha}`,
+    ]);
+    expect(calls.filter((call) => /\/issues\/\d+\/events/.test(call))).toEqual([
+      `GET /repos/${repository}/issues/13/events?per_page=100`,
+      `GET /repos/${repository}/issues/12/events?per_page=100`,
+    ]);
     expect(summary).toContain('### Preview housekeeping (idle timeout 3 days)');
     expect(summary).toMatch(/^- #11: label taken off: this pull request comes from a fork/m);
     expect(summary).toMatch(/^- #12: label taken off: no push and no new label for 5 days/m);
@@ -67,13 +74,16 @@ describe('preview housekeeping, replayed against the GitHub API stand-in', () =>
     expect(summary).not.toContain('#14');
   });
 
-  it('follows the pages of the pull request list (gh api --paginate, Link rel="next")', () => {
+  it('follows the pages of the pull request list (Link rel="next")', () => {
     // 150 open pull requests, newest first as GitHub lists them: the idle and the fork one are on page 2.
     const many = Array.from({ length: 150 }, (_, index) => pull(index + 1, { labels: [] }));
     many[2] = pull(3, { committedAt: days(4) });
     many[6] = pull(7, { headRepository: null });
-    const { stage, gh } = housekeeping(many);
-    expect(gh.filter((args) => args.some((arg) => arg.includes('/pulls?')))).toHaveLength(1);
+    const { stage, calls } = housekeeping(many);
+    expect(calls.filter((call) => call.startsWith(`GET /repos/${repository}/pulls?`))).toEqual([
+      `GET /repos/${repository}/pulls?state=open&per_page=100`,
+      `GET /repos/${repository}/pulls?state=open&per_page=100&page=2`,
+    ]);
     expect(stage.pullRequest(3)?.labels).toEqual([]);
     // A deleted fork's pull request (head.repo null) counts as a fork's.
     expect(stage.pullRequest(7)?.comments).toEqual([expect.stringContaining('comes from a fork')]);
@@ -108,14 +118,14 @@ describe('preview housekeeping, replayed against the GitHub API stand-in', () =>
   });
 
   it('takes a label that vanished between the list and the removal (404 "Label does not exist") as off already: the run goes on, with no comment', () => {
-    const { stage, summary, gh } = housekeeping([
+    const { stage, summary, calls } = housekeeping([
       // Listed with the label, taken off by someone before the housekeeping removes it.
       pull(51, { committedAt: days(6), labels: [], listedLabels: ['preview'] }),
       pull(52, { headRepository: 'mallory/slipway', labels: [], listedLabels: ['preview'] }),
       pull(53, { committedAt: days(6) }),
     ]);
-    expect(gh.filter((args) => args.includes('DELETE')).map((args) => args.at(-1))).toEqual(
-      [53, 52, 51].map((number) => `repos/${repository}/issues/${number}/labels/preview`),
+    expect(calls.filter((call) => call.startsWith('DELETE '))).toEqual(
+      [53, 52, 51].map((number) => `DELETE /repos/${repository}/issues/${number}/labels/preview`),
     );
     for (const gone of [51, 52]) {
       expect(stage.pullRequest(gone)?.comments, `#${gone}`).toEqual([]);

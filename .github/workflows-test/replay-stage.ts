@@ -3,9 +3,9 @@
  *   - GitHub's REST API (workflow runs, artifacts, approvals, pulls) — the stand-in of
  *     actions/test-support/github-actions-api.ts in a child process (the replay runs steps
  *     synchronously, so a server in the test's process could not answer), fed a state file;
- *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact; `gh api`: the API
- *     stand-in, whose pull requests, labels and comments a test stages in `pullRequests`), `npx slipway`
- *     (this repository's CLI), actions/download-artifact and upload-artifact (this run's files),
+ *   - the `gh` CLI (`gh run download <run> --name …`: files of that run's artifact), `npx slipway`
+ *     (this repository's CLI; `slipway preview-label` reads and writes the pull requests, labels and
+ *     comments a test stages in `pullRequests` through the API stand-in), actions/download-artifact and upload-artifact (this run's files),
  *     actions/create-github-app-token (a fixed App token), AWS logins and the verify action (no
  *     cluster here: its inputs are recorded), Playwright (no browser or shop here);
  *   - the build job's builder and registry (./actions/build-images writes the release manifest the
@@ -192,7 +192,7 @@ export class Stage {
   runId = 0;
   /** The deployments GitHub made for replayed jobs bound to environments, with the statuses posted on them. */
   readonly deployments: StandInDeployment[] = [];
-  /** The repository's pull requests (labels, head commits); a replayed `gh api` takes labels off and comments on them. */
+  /** The repository's pull requests (labels, head commits); a replayed `slipway preview-label` takes labels off and comments on them. */
   readonly pullRequests: StandInPullRequest[] = [];
   private wrotePullRequests = false;
   /** The `owner` and `repositories` inputs of every App token minted (create-github-app-token's scope). */
@@ -406,6 +406,7 @@ export class Stage {
       attestations: this.attestations,
       deployments: this.deployments,
       pullRequests: this.pullRequests,
+      calls: [],
     };
     writeFileSync(apiState, JSON.stringify(state));
     this.wrotePullRequests = true;
@@ -505,6 +506,11 @@ export class Stage {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, formatReleaseManifest(manifest));
     return { changed: 'true', 'release-id': manifest.id };
+  }
+
+  /** The requests the GitHub API stand-in's pull-request routes answered since the last harness(), in order: `METHOD /path?query`. */
+  apiCalls(): string[] {
+    return existsSync(apiState) ? ((JSON.parse(readFileSync(apiState, 'utf8')) as ActionsApiState).calls ?? []) : [];
   }
 
   ghLog(): string[][] {

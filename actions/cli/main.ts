@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   'pending-rollback': () => import('./commands/pending-rollback.ts'),
   'deployment-status': () => import('./commands/deployment-status.ts'),
   'verify-provenance': () => import('./commands/verify-provenance.ts'),
+  'preview-label': () => import('./commands/preview-label.ts'),
 };
 
 async function help(io: CommandIo): Promise<void> {

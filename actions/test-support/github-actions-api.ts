@@ -71,6 +71,8 @@ export interface ActionsApiState {
   deployments?: StandInDeployment[];
   /** Open (and closed) pull requests with their labels, head commits and the comments posted on them. */
   pullRequests?: StandInPullRequest[];
+  /** Given (empty), every request github-pulls-api.ts answers is logged here in order: `METHOD /path?query`. */
+  calls?: string[];
 }
 
 /** A pull request as the pulls endpoints return it (the fields Slipway reads). */
@@ -248,7 +250,8 @@ export function actionsApiHandler(
       }
       const pullRequests = pullRequestsRoute((state.pullRequests ??= []), routed);
       if (pullRequests) {
-        if (pullRequests.changed) writeState(state);
+        state.calls?.push(`${routed.method} ${url.pathname}${url.search}`);
+        if (pullRequests.changed || state.calls) writeState(state);
         response.writeHead(pullRequests.status, { 'content-type': 'application/json; charset=utf-8', ...pullRequests.headers });
         return response.end(JSON.stringify(pullRequests.body));
       }

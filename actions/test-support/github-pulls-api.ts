@@ -6,7 +6,7 @@
  *   GET    /repos/{o}/{r}/pulls?state=&per_page=&page=     "List pull requests" (pulls/pulls): state open by
  *          default, newest first (sort created, direction desc by default), per_page 30 by default and at
  *          most 100, and a Link header with rel="next"/"last" (and "first"/"prev" after page 1), the
- *          pagination `gh api --paginate` follows
+ *          pagination octokit.paginate follows (slipway preview-label)
  *   GET    /repos/{o}/{r}/commits/{ref}                    "Get a commit" (commits/commits): { sha, commit: { author, committer: { date } } }
  *   GET    /repos/{o}/{r}/issues/{n}/events                "List issue events" (issues/events): [{ id, event, label: { name,
  *          color }, created_at, actor }] (the events the test gives, oldest first)

@@ -134,6 +134,19 @@ describe('the preview role (pull-request workflow, job preview; dev only)', () =
   it('the build/push role keeps the release repositories and gets no preview repository', () => {
     const push = childBlocks(policyDocument('build_push'), 'statement').find((s) => s['sid'] === 'PushAndReadServiceImages');
     expect(push?.['resources']).toBe('${var.ecr_repository_arns}');
+    // The push actions of AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon ECR
+    // private repository", and GetDownloadUrlForLayer to pull: no ecr:DescribeImages nor
+    // ecr:DescribeImageScanFindings, which nothing in the build job calls (main.tf says what does).
+    expect(push?.['actions']).toEqual([
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:BatchGetImage',
+      'ecr:CompleteLayerUpload',
+      'ecr:GetDownloadUrlForLayer',
+      'ecr:InitiateLayerUpload',
+      'ecr:PutImage',
+      'ecr:UploadLayerPart',
+    ]);
+    expect(childBlocks(policyDocument('build_push'), 'statement').map((s) => s['sid'])).toEqual(['Login', 'PushAndReadServiceImages']);
     expect(JSON.stringify(policyDocument('build_push'))).not.toContain('preview');
     const dev = namedBlocks(devRoot, 'module').find((c) => c.name === 'github_oidc')?.body;
     expect(dev).toMatchObject({ create_build_role: true, ecr_repository_arns: '${values(module.ecr.repository_arns)}' });

@@ -90,17 +90,19 @@ data "aws_iam_policy_document" "build_push" {
 
   # Push: the six actions of AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon
   # ECR private repository" (the same list as the preview role's below); GetDownloadUrlForLayer pulls a
-  # layer, DescribeImages and DescribeImageScanFindings read an image's details and scan results (AWS
-  # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic
-  # Container Registry": all three take the `repository` resource type).
+  # layer (AWS Service Authorization Reference, "Actions, resources, and condition keys for Amazon
+  # Elastic Container Registry": all seven take the `repository` resource type). Everything the build
+  # job does in ECR goes through the registry API with these: the build (buildx/buildah push), the
+  # digest read back and reuse-existing (skopeo inspect --raw: BatchGetImage), Trivy's scan and SBOM
+  # (a pull), and the attestations pushed beside the images (referrers: BatchGetImage). Nothing calls
+  # the ECR API's DescribeImages or DescribeImageScanFindings (no aws ecr call in any workflow, no ECR
+  # SDK in actions/), so the role does not have them: least privilege.
   statement {
     sid = "PushAndReadServiceImages"
     actions = [
       "ecr:BatchCheckLayerAvailability",
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
-      "ecr:DescribeImageScanFindings",
-      "ecr:DescribeImages",
       "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
