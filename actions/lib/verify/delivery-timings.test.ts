@@ -42,11 +42,11 @@ describe('deliveryTimings', () => {
 describe('verifyRelease reports commit → sync start and → Healthy (Kubernetes API stand-in with an Argo CD timeline)', () => {
   const standIn = argoCdStandInPerSuite();
   afterAll(removeGitopsRemotes);
-  /** Argo CD's own poll comes this long after the verification starts (scaled down from minutes). */
-  const pollAfterMs = 4000;
-
-  /** A real promotion commit of cart in a runner's checkout, and Argo CD serving cart along a timeline from its committer time. */
-  async function promotion(): Promise<{
+  /**
+   * A real promotion commit of cart in a runner's checkout, and Argo CD serving cart along a timeline
+   * from its committer time, its own poll coming `pollAfterMs` later (scaled down from minutes).
+   */
+  async function promotion(pollAfterMs = 4000): Promise<{
     checkout: string;
     commit: string;
     committedAt: number;
@@ -120,7 +120,9 @@ describe('verifyRelease reports commit → sync start and → Healthy (Kubernete
   }
 
   it('asked to refresh, Argo CD starts the sync within a second or two of the commit, not at its poll', async () => {
-    const promoted = await promotion();
+    // Its poll comes after the 20 s timeout: only the refresh can start the sync, on a machine of any speed
+    // (with the poll 4 s away, a runner slow to send the patch would see the poll start it instead).
+    const promoted = await promotion(60_000);
     const { checkout, commit, committedAt, polledAt } = promoted;
     const warnings: string[] = [];
     const lines: string[] = [];
