@@ -13,8 +13,8 @@ export interface ArgoCdStandIn {
   read: (name: string) => Promise<ArgoApplication>;
 }
 
-export async function startArgoCdStandIn(): Promise<ArgoCdStandIn> {
-  const kube = await startKubernetesApi();
+export async function startArgoCdStandIn(options: { refreshDelayMs?: number } = {}): Promise<ArgoCdStandIn> {
+  const kube = await startKubernetesApi(options);
   return { kube, read: applicationReader(loadKubeConfig(kube.kubeconfig), 'argocd') };
 }
 
@@ -22,10 +22,13 @@ export async function startArgoCdStandIn(): Promise<ArgoCdStandIn> {
  * Registers the calling suite's hooks: the stand-in starts in beforeAll and stops in afterAll.
  * `kube` gives the running server; `read` reads through the running stand-in's reader.
  */
-export function argoCdStandInPerSuite(): { kube: () => KubernetesApiServer; read: ArgoCdStandIn['read'] } {
+export function argoCdStandInPerSuite(options: { refreshDelayMs?: number } = {}): {
+  kube: () => KubernetesApiServer;
+  read: ArgoCdStandIn['read'];
+} {
   let standIn: ArgoCdStandIn | undefined;
   beforeAll(async () => {
-    standIn = await startArgoCdStandIn();
+    standIn = await startArgoCdStandIn(options);
   });
   afterAll(() => standIn?.kube.stop());
   const running = (): ArgoCdStandIn => {

@@ -69,3 +69,25 @@ export function pickupTimeline(name: string, timeline: PickupTimeline): (reads: 
     } as NonNullable<ArgoApplication['status']>);
   };
 }
+
+/**
+ * A pickup timeline that also notes, on this clock, when the stand-in first answered the promoted
+ * revision Synced and Healthy: the earliest moment a poll can have seen it ready.
+ */
+export function watchedPickupTimeline(
+  name: string,
+  timeline: PickupTimeline,
+): { serve: (reads: number, argo: ArgoCdView) => ArgoApplication; firstHealthyServedAt: () => number | undefined } {
+  const serve = pickupTimeline(name, timeline);
+  let firstHealthyServedAt: number | undefined;
+  return {
+    serve: (reads, argo) => {
+      const app = serve(reads, argo);
+      const { sync, health } = app.status ?? {};
+      if (sync?.status === 'Synced' && sync.revision === timeline.revision && health?.status === 'Healthy')
+        firstHealthyServedAt ??= argo.now;
+      return app;
+    },
+    firstHealthyServedAt: () => firstHealthyServedAt,
+  };
+}

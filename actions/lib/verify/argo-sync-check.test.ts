@@ -4,6 +4,7 @@ import { judgeApplication, sameRevision, waitForApplications } from './argo-sync
 import type { ArgoApplication } from './argo-sync-check.ts';
 import { argoApplication, deployedStatus } from '../../test-support/kubernetes-api.ts';
 import { argoCdStandInPerSuite } from '../../test-support/argocd-stand-in.ts';
+import { pausedClock } from '../../test-support/paused-clock.ts';
 
 const promoted = '4f6d2a1c9b8e7d6c5b4a39281706f5e4d3c2b1a0';
 const previous = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
@@ -149,8 +150,18 @@ describe('judgeApplication (Application status as Argo CD writes it, validated a
 describe('waitForApplications against a local server following the Kubernetes API', () => {
   const { kube, read } = argoCdStandInPerSuite();
 
+  // The wait's clock moves only by its pauses: a 1.5 s timeout polls every 100 ms 16 times however slowly
+  // the stand-in answers (on the wall clock, answers of 450 ms left 3 reads, not the more than 3 checked).
   const wait = (applications: string[], timeoutMs = 1500, lines: string[] = []) =>
-    waitForApplications({ applications, expected: promoted, read, timeoutMs, intervalMs: 100, log: (line) => lines.push(line) });
+    waitForApplications({
+      applications,
+      expected: promoted,
+      read,
+      timeoutMs,
+      intervalMs: 100,
+      log: (line) => lines.push(line),
+      ...pausedClock(),
+    });
 
   it('passes once every Application has synced the commit and is Healthy, printing each change', async () => {
     kube().set('cart', (reads) =>

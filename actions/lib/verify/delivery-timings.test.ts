@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { promote } from '../promotion/promote.ts';
 import { argoCdStandInPerSuite } from '../../test-support/argocd-stand-in.ts';
-import { pickupTimeline } from '../../test-support/argocd-timeline.ts';
+import { watchedPickupTimeline } from '../../test-support/argocd-timeline.ts';
 import {
   createGitopsRemote,
   digestOf,
@@ -42,11 +42,17 @@ describe('deliveryTimings', () => {
 describe('verifyRelease reports commit → sync start and → Healthy (Kubernetes API stand-in with an Argo CD timeline)', () => {
   const standIn = argoCdStandInPerSuite();
   afterAll(removeGitopsRemotes);
-  /** Argo CD's own poll comes this long after the verification starts (scaled down from minutes). */
-  const pollAfterMs = 4000;
-
-  /** A real promotion commit of cart in a runner's checkout, and Argo CD serving cart along a timeline from its committer time. */
-  async function promotion(): Promise<{ checkout: string; commit: string; committedAt: number; polledAt: number }> {
+  /**
+   * A real promotion commit of cart in a runner's checkout, and Argo CD serving cart along a timeline
+   * from its committer time, its own poll coming `pollAfterMs` later (scaled down from minutes).
+   */
+  async function promotion(pollAfterMs = 4000): Promise<{
+    checkout: string;
+    commit: string;
+    committedAt: number;
+    polledAt: number;
+    firstHealthyServedAt: () => number | undefined;
+  }> {
     const remote = createGitopsRemote(gitopsTree(['cart'], ['dev']));
     const checkout = remote.clone('runner');
     const previous = remote.head();
@@ -60,10 +66,16 @@ describe('verifyRelease reports commit → sync start and → Healthy (Kubernete
     const commit = landed.commit ?? '';
     const committedAt = Number(git(checkout, 'show', '-s', '--format=%ct', commit).trim()) * 1000;
     const polledAt = Date.now() + pollAfterMs;
-    standIn
-      .kube()
-      .set('cart', pickupTimeline('cart', { previous, revision: commit, committedAt, polledAt, syncMs: 1000, healthyAfterMs: 1000 }));
-    return { checkout, commit, committedAt, polledAt };
+    const timeline = watchedPickupTimeline('cart', {
+      previous,
+      revision: commit,
+      committedAt,
+      polledAt,
+      syncMs: 1000,
+      healthyAfterMs: 1000,
+    });
+    standIn.kube().set('cart', timeline.serve);
+    return { checkout, commit, committedAt, polledAt, firstHealthyServedAt: timeline.firstHealthyServedAt };
   }
 
   const request = (checkout: string, commit: string): VerifyRequest => ({
@@ -82,25 +94,40 @@ describe('verifyRelease reports commit → sync start and → Healthy (Kubernete
     checkout,
   });
 
-  /** The figures the stand-in's timeline implies: its startedAt exactly, Healthy from its reconciledAt to one poll later. */
+  /**
+   * The figures the stand-in's timeline implies: its startedAt exactly; Healthy at the read that first
+   * saw it, so no earlier than the stand-in first served it Healthy (itself after its reconciledAt)
+   * and no later than the verification returned. No bound in seconds: reconciledAt is floored to the
+   * second and a loaded machine answers a poll late, so "one poll after reconciledAt" was not a bound.
+   */
   async function expectTimeline(
     timing: { commitToSyncStartSeconds?: number; commitToHealthySeconds?: number } | undefined,
-    committedAt: number,
+    promoted: { committedAt: number; firstHealthyServedAt: () => number | undefined },
+    returnedAt: number,
   ) {
+    const { committedAt } = promoted;
     const status = (await standIn.read('cart')).status;
     const started = Date.parse(status?.operationState?.startedAt ?? '');
     const reassessed = Date.parse(status?.reconciledAt ?? '');
+    // The figure's rounding (to 0.1 s) keeps the order of the moments it lies between.
+    const figure = (at: number) => Math.round((at - committedAt) / 100) / 10;
+    const served = promoted.firstHealthyServedAt() ?? Number.NaN;
     expect(timing?.commitToSyncStartSeconds).toBe((started - committedAt) / 1000);
-    expect(timing?.commitToHealthySeconds).toBeGreaterThanOrEqual((reassessed - committedAt) / 1000);
-    expect(timing?.commitToHealthySeconds).toBeLessThanOrEqual((reassessed - committedAt) / 1000 + 1.3);
+    expect(served).toBeGreaterThanOrEqual(reassessed);
+    expect(timing?.commitToHealthySeconds).toBeGreaterThanOrEqual(figure(served));
+    expect(timing?.commitToHealthySeconds).toBeLessThanOrEqual(figure(returnedAt));
     return (started - committedAt) / 1000;
   }
 
   it('asked to refresh, Argo CD starts the sync within a second or two of the commit, not at its poll', async () => {
-    const { checkout, commit, committedAt, polledAt } = await promotion();
+    // Its poll comes after the 20 s timeout: only the refresh can start the sync, on a machine of any speed
+    // (with the poll 4 s away, a runner slow to send the patch would see the poll start it instead).
+    const promoted = await promotion(60_000);
+    const { checkout, commit, committedAt, polledAt } = promoted;
     const warnings: string[] = [];
     const lines: string[] = [];
     const result = await verifyRelease(request(checkout, commit), { log: (l) => lines.push(l), warn: (l) => warnings.push(l) });
+    const returnedAt = Date.now();
     expect(result.ok, result.reason).toBe(true);
     expect(
       standIn
@@ -108,38 +135,42 @@ describe('verifyRelease reports commit → sync start and → Healthy (Kubernete
         .patches('cart')
         .map((p) => p.contentType),
     ).toEqual(['application/merge-patch+json']);
-    expect(await expectTimeline(result.timings?.[0], committedAt)).toBeLessThan(Math.floor((polledAt - committedAt) / 1000));
+    expect(await expectTimeline(result.timings?.[0], promoted, returnedAt)).toBeLessThan(Math.floor((polledAt - committedAt) / 1000));
     expect(lines).toContain('Asked Argo CD to refresh cart');
     expect((await standIn.read('cart')).metadata?.annotations?.['argocd.argoproj.io/refresh']).toBeUndefined();
     expect(warnings).toEqual(['no Prometheus given: the SLO check was skipped']);
   });
 
   it("without the patch right: a warning with the HTTP status, and the sync starts at Argo CD's poll, still verified", async () => {
-    const { checkout, commit, committedAt, polledAt } = await promotion();
+    const promoted = await promotion();
+    const { checkout, commit, committedAt, polledAt } = promoted;
     const warnings: string[] = [];
     standIn.kube().forbid(['patch']);
     const result = await verifyRelease(request(checkout, commit), { log: () => undefined, warn: (l) => warnings.push(l) }).finally(() =>
       standIn.kube().forbid([]),
     );
+    const returnedAt = Date.now();
     expect(result.ok, result.reason).toBe(true);
-    expect(await expectTimeline(result.timings?.[0], committedAt)).toBe((Math.floor(polledAt / 1000) * 1000 - committedAt) / 1000);
+    expect(await expectTimeline(result.timings?.[0], promoted, returnedAt)).toBe((Math.floor(polledAt / 1000) * 1000 - committedAt) / 1000);
     expect(warnings[0]).toBe(
       "Argo CD refresh of Application cart not requested (HTTP 403): not allowed to patch Application argocd/cart (the kubeconfig's identity needs patch on applications.argoproj.io); it syncs at Argo CD's next poll instead",
     );
   });
 
   it("refresh off (an identity that may only read Applications): no patch is sent, no warning, the sync starts at Argo CD's poll", async () => {
-    const { checkout, commit, committedAt, polledAt } = await promotion();
+    const promoted = await promotion();
+    const { checkout, commit, committedAt, polledAt } = promoted;
     const warnings: string[] = [];
     const lines: string[] = [];
     const result = await verifyRelease(
       { ...request(checkout, commit), refresh: false },
       { log: (l) => lines.push(l), warn: (l) => warnings.push(l) },
     );
+    const returnedAt = Date.now();
     expect(result.ok, result.reason).toBe(true);
     // The stand-in records every patch it accepts (and would start the sync at once on a refresh).
     expect(standIn.kube().patches('cart')).toEqual([]);
-    expect(await expectTimeline(result.timings?.[0], committedAt)).toBe((Math.floor(polledAt / 1000) * 1000 - committedAt) / 1000);
+    expect(await expectTimeline(result.timings?.[0], promoted, returnedAt)).toBe((Math.floor(polledAt / 1000) * 1000 - committedAt) / 1000);
     expect(lines).toContain('Not asking Argo CD to refresh cart (refresh off): they sync at its next poll');
     expect(warnings).toEqual(['no Prometheus given: the SLO check was skipped']);
   });

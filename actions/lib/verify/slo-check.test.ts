@@ -111,7 +111,9 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
     expect(result.verdicts[0]?.requests).toBeGreaterThan(50);
     expect(result.verdicts[0]?.errorRatio).toBe(0);
     expect(lines.length).toBeGreaterThanOrEqual(4);
-    expect(lines.at(-1)).toMatch(/^\[4s\] cart 2\.0\.0: \d+ requests, 0% 5xx, 0% over 500 ms$/);
+    // The last line comes once the 4 s are over: on a loaded machine slow queries can make that 5 s.
+    expect(lines.at(-1)).toMatch(/^\[\d+s\] cart 2\.0\.0: \d+ requests, 0% 5xx, 0% over 500 ms$/);
+    expect(Number(/^\[(\d+)s\]/.exec(lines.at(-1) ?? '')?.[1])).toBeGreaterThanOrEqual(4);
   });
 
   it('picks the pods by source commit when it is known (branch builds may share a version)', async () => {

@@ -21,10 +21,15 @@ describe('request ids', () => {
     });
     expect(placed.status).toBe(201);
     expect(placed.headers.get('x-request-id')).toBe(requestId);
-    await new Promise((r) => setTimeout(r, 200));
-    const lines = shop.logs.lines.filter((l) => l.requestId === requestId);
-    const seen = new Set(lines.map((l) => `${l.service} ${l.route}`));
-    expect(seen).toEqual(new Set(['order /api/orders', 'cart /api/cart', 'product /internal/reservations']));
+    // Each service logs a request when its response has finished, which can come after the caller
+    // has the answer: wait for the three lines (at most 5 s) instead of a fixed pause.
+    const expected = new Set(['order /api/orders', 'cart /api/cart', 'product /internal/reservations']);
+    const logged = () => shop.logs.lines.filter((l) => l.requestId === requestId);
+    const seen = () => new Set(logged().map((l) => `${l.service} ${l.route}`));
+    for (const deadline = Date.now() + 5000; seen().size < expected.size && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(seen()).toEqual(expected);
+    const lines = logged();
     for (const line of lines)
       expect(line).toMatchObject({ level: 'info', msg: 'request completed', status: expect.any(Number), time: expect.any(String) });
   });
