@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { imageRepository } from '../../actions/lib/images/build-plan.ts';
 import { imageTags } from '../../actions/lib/images/tags.ts';
+import { previewDefaults } from '../../actions/lib/preview/preview-label.ts';
 import { substitute } from '../../.github/workflows-test/workflow-expressions.ts';
 import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
 import { locateTerraform } from '../checks/terraform-binary.ts';
@@ -233,9 +234,9 @@ const releaseTags = (): string[] => [
 ];
 
 /** PREVIEW_IDLE_DAYS as .github/workflows/previews.yml defaults it. */
+/** The previews workflow's idle timeout when PREVIEW_IDLE_DAYS is unset (slipway preview-label expire). */
 function previewIdleDays(): number {
-  const text = readFileSync(join(repoRoot, '.github/workflows/previews.yml'), 'utf8');
-  return Number(/vars\.PREVIEW_IDLE_DAYS \|\| '(\d+)'/.exec(text)?.[1]);
+  return previewDefaults.idleDays;
 }
 
 const expected = () => ({ previewTag: previewTag(), releaseTags: releaseTags(), previewExpiryDays: 7, keptImages: 200, untaggedDays: 7 });

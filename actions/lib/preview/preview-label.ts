@@ -19,6 +19,13 @@
 /** The label that asks for a preview environment. */
 export const previewLabel = 'preview';
 
+/**
+ * The settings when the repository variables are unset: PREVIEW_IDLE_DAYS (whole days) and
+ * PREVIEW_CAP (concurrent previews). infra-repo's ECR lifecycle test holds the preview images'
+ * expiry longer than the idle timeout.
+ */
+export const previewDefaults = { idleDays: 3, cap: 5 } as const;
+
 /** An open pull request as "List pull requests" shows it. */
 export interface ListedPull {
   number: number;

@@ -12,6 +12,7 @@
 import type { GitHubRepository } from '../../github/pull-request.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { githubRepositoryFields, parseGitHubRepository } from './github-repository.ts';
+import { previewDefaults } from '../../preview/preview-label.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
 import { choice, InputError } from './raw-inputs.ts';
 
@@ -78,7 +79,7 @@ function capSetup(raw: Raw, variables: PreviewVariables): CapSetup {
   if (!dnsName.test(domain.text))
     return { notSetUp: `${domain.label} must be the DNS name previews are served under (like dev.shop.example.com), not '${domain.text}'` };
   try {
-    return { cap: wholeNumber(setting(raw, 'cap', variables), '', 5), domain: domain.text };
+    return { cap: wholeNumber(setting(raw, 'cap', variables), '', previewDefaults.cap), domain: domain.text };
   } catch (error) {
     return { notSetUp: (error as Error).message };
   }
@@ -89,7 +90,8 @@ export function parsePreviewLabelInputs(raw: Raw, context: ShellContext, token: 
   const only = task === 'expire' ? (['pullRequest', 'cap', 'domain'] as const) : (['idleDays'] as const);
   for (const field of only) if (raw.text(field) !== '') throw new InputError(`${raw.label(field)} does not go with ${task}`);
   const common = { repository: parseGitHubRepository(raw, context, token, permissions), summaryFile: raw.text('summaryFile') };
-  if (task === 'expire') return { ...common, task, idleDays: wholeNumber(setting(raw, 'idleDays', variables), ' of days', 3) };
+  if (task === 'expire')
+    return { ...common, task, idleDays: wholeNumber(setting(raw, 'idleDays', variables), ' of days', previewDefaults.idleDays) };
   const number = raw.text('pullRequest');
   if (!/^[1-9]\d{0,9}$/.test(number))
     throw new InputError(
