@@ -5,7 +5,7 @@
  * CODEOWNERS. Every pinned action's commit, version comment, inputs and outputs are checked against
  * upstream in upstream-actions.test.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ describe('the GitOps credential', () => {
     // `repositories` input); no workflow calls create-github-app-token itself, where `owner` alone
     // would scope the token to every repository of the owner's installation.
     expect(files.filter((file) => text(file).includes('actions/create-github-app-token@'))).toEqual([]);
+    const actionFiles = readdirSync(join(root, 'actions'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `actions/${entry.name}/action.yml`)
+      .filter((path) => existsSync(join(root, path)));
+    expect(actionFiles.filter((path) => readFileSync(join(root, path), 'utf8').includes('actions/create-github-app-token@'))).toEqual([
+      'actions/gitops-token/action.yml',
+    ]);
+    // There, the token step names the repository and no owner: the scope step's name of GITOPS_REPOSITORY.
+    const wrapper = parse(readFileSync(join(root, 'actions/gitops-token/action.yml'), 'utf8')) as { runs: { steps: WorkflowStep[] } };
+    const tokenSteps = wrapper.runs.steps.filter((step) => step.uses?.startsWith('actions/create-github-app-token@'));
+    expect(tokenSteps.map((step) => [step.with?.['owner'], step.with?.['repositories']])).toEqual([
+      [undefined, '${{ steps.scope.outputs.name }}'],
+    ]);
     const minting = allJobs.flatMap(({ file, id, job }) =>
       (job.steps ?? []).filter((step) => step.uses === './actions/gitops-token').map((step) => ({ file, id, job, step })),
     );

@@ -481,6 +481,14 @@ describe('the GitOps App token (actions/gitops-token, replayed step by step) is 
     expect(stage.mintedTokens).toEqual([{ owner: '', repositories: 'slipway' }]);
   });
 
+  it('takes the owner without regard to case, as GitHub does, and mints for the name', async () => {
+    const { remote, stage } = gitopsStage();
+    const release = releaseOf(remote, '7777777777777777777777777777777777777777', '2026-11-22T01:50:00Z', ['cart']);
+    // The replay serves the GitOps remote under its lower-case name only: what follows the token may fail here.
+    await stage.merge(release, 613, { vars: { ...app, GITOPS_REPOSITORY: 'EXAMPLE/gitops' }, secrets: key }).catch(() => undefined);
+    expect(stage.mintedTokens).toEqual([{ owner: '', repositories: 'gitops' }]);
+  });
+
   it.each([
     ['another owner', 'someone-else/gitops', 'GITOPS_REPOSITORY someone-else/gitops belongs to someone-else, not to example'],
     [

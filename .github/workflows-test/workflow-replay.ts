@@ -197,6 +197,8 @@ function runCompositeAction(run: JobRun, metadata: ActionMetadata, record: StepR
     }
     throw error;
   }
+  // A checkout inside the composite changes the job's workspace, as on the runner.
+  run.workspace = nested.workspace;
   record.outputs = Object.fromEntries(
     Object.entries(metadata.outputs ?? {}).map(([name, spec]) => [name, substitute(asString(spec.value as Value), nested.full)]),
   );

@@ -129,7 +129,7 @@ describe('the gate-report action bundle against a local server following GitHub 
     {
       name: 'a bad pull request number',
       inputs: { gates: '- {gate: tests, status: success}', 'pull-request': 'abc' },
-      message: /^input 'pull-request' must be a pull request number/,
+      message: /^input 'pull-request' '[^']*' is not a pull request number/,
     },
     {
       name: 'a bad marker',

@@ -233,7 +233,6 @@ const releaseTags = (): string[] => [
     .map((t) => t.tag),
 ];
 
-/** PREVIEW_IDLE_DAYS as .github/workflows/previews.yml defaults it. */
 /** The previews workflow's idle timeout when PREVIEW_IDLE_DAYS is unset (slipway preview-label expire). */
 function previewIdleDays(): number {
   return previewDefaults.idleDays;

@@ -32137,6 +32137,15 @@ function required(raw, field, hint = "") {
   if (value === "") throw new InputError(`${raw.label(field)} is required${hint ? `: ${hint}` : ""}`);
   return value;
 }
+function matchedField(raw, field, pattern, what) {
+  const value = raw.text(field);
+  if (value !== "" && !pattern.test(value)) throw new InputError(`${raw.label(field)} '${value}' is not ${what}`);
+  return value;
+}
+function pullRequestNumberField(raw, field) {
+  const value = matchedField(raw, field, /^[1-9]\d{0,9}$/, "a pull request number (a positive whole number)");
+  return value === "" ? void 0 : Number(value);
+}
 function naming(label, parse3) {
   try {
     return parse3();
@@ -32225,13 +32234,8 @@ var gateReportFields = {
   commentAuthor: { kind: "text", input: "comment-author" }
 };
 function pullRequestNumber(raw, event) {
-  const given = raw.text("pullRequest");
-  if (given !== "") {
-    const number2 = Number(given);
-    if (!Number.isInteger(number2) || number2 <= 0)
-      throw new InputError(`${raw.label("pullRequest")} must be a pull request number, not '${given}'`);
-    return number2;
-  }
+  const given = pullRequestNumberField(raw, "pullRequest");
+  if (given !== void 0) return given;
   const number = event["pull_request"]?.["number"] ?? event["issue"]?.["number"];
   return typeof number === "number" ? number : void 0;
 }

@@ -4,6 +4,7 @@ import {
   forkDecision,
   forkReason,
   housekeepingComment,
+  housekeepingSummary,
   idleDecision,
   labelledPulls,
   lastLabelled,
@@ -101,8 +102,12 @@ describe('housekeeping: the idle clock', () => {
     expect(idleDecision({ pushedAt: '2026-11-30T12:00:00Z', labelledAt: undefined }, now, 1)).toMatchObject({ keep: true });
   });
 
-  it('says so when neither time is known', () => {
-    expect(() => idleDecision({ pushedAt: undefined, labelledAt: undefined }, now, 3)).toThrow(/cannot tell how long it is idle/);
+  it('keeps one when neither time is known, and the summary says why (never guessed idle, never stopping the run)', () => {
+    expect(idleDecision({ pushedAt: undefined, labelledAt: undefined }, now, 3)).toEqual({ keep: true, since: undefined });
+    expect(housekeepingSummary.kept(7, undefined)).toBe(
+      "- #7: kept (neither the head commit's committer date nor a labeled event is known: cannot tell how long it is idle)",
+    );
+    expect(housekeepingSummary.kept(7, '2026-11-29T12:00:00Z')).toBe('- #7: kept (last push or label 2026-11-29T12:00:00Z)');
   });
 
   it('gives a fork’s pull request the fork reason, and comments with the reason', () => {

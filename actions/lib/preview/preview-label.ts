@@ -87,8 +87,11 @@ export function idleReason(days: number, idleDays: number): string {
   return `no push and no new label for ${days} days (the idle timeout is ${idleDays} days, PREVIEW_IDLE_DAYS). Push to the branch or add the label again to bring it back.`;
 }
 
-/** What housekeeping does with one labelled pull request. */
-export type Housekeeping = { keep: true; since: string } | { keep: false; reason: string };
+/**
+ * What housekeeping does with one labelled pull request; `since` is undefined when neither time is
+ * known (a commit without committer data, no labeled event): it is kept, never guessed idle.
+ */
+export type Housekeeping = { keep: true; since: string | undefined } | { keep: false; reason: string };
 
 /**
  * A same-repository pull request's fate: idle since the later of its last push and the label's last
@@ -100,8 +103,7 @@ export function idleDecision(
   idleDays: number,
 ): Housekeeping {
   const known = [times.pushedAt, times.labelledAt].filter((time): time is string => time !== undefined);
-  if (known.length === 0)
-    throw new Error('neither the head commit’s committer date nor a labeled event is known: cannot tell how long it is idle');
+  if (known.length === 0) return { keep: true, since: undefined };
   const since = known.reduce((later, time) => (timeOf(time, 'time') > timeOf(later, 'time') ? time : later));
   const seconds = Math.floor(now.getTime() / 1000) - Math.floor(timeOf(since, 'time') / 1000);
   const days = Math.trunc(seconds / 86_400);
@@ -122,7 +124,10 @@ export function housekeepingComment(reason: string): string {
 export const housekeepingSummary = {
   heading: (idleDays: number): string => `### Preview housekeeping (idle timeout ${idleDays} days)`,
   none: 'No open pull request is labelled preview.',
-  kept: (number: number, since: string): string => `- #${number}: kept (last push or label ${since})`,
+  kept: (number: number, since: string | undefined): string =>
+    since === undefined
+      ? `- #${number}: kept (neither the head commit's committer date nor a labeled event is known: cannot tell how long it is idle)`
+      : `- #${number}: kept (last push or label ${since})`,
   offAlready: (number: number): string => `- #${number}: the label was off already (taken off since the list was read); no comment`,
   takenOff: (number: number, reason: string): string => `- #${number}: label taken off: ${reason}`,
 };

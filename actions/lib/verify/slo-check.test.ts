@@ -152,7 +152,7 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
     expect(await prometheusScalarQuery(prometheus.url)('absent_series_of_nothing')).toEqual({ value: 0, at: undefined });
   });
 
-  it('counts errors and fast requests at the instant Prometheus counted the requests at, so a 1 s window cannot see all requests as slow', async () => {
+  it('counts errors and fast requests at the instant Prometheus counted the requests at, so a short window cannot see all requests as slow', async () => {
     newPodShape = { errorShare: 0, slowShare: 0 };
     await new Promise((r) => setTimeout(r, 3000)); // the slow requests of the test before leave the window
     const real = prometheusScalarQuery(prometheus.url);
@@ -164,15 +164,21 @@ describe('soak against a real Prometheus scraping an old and a new version of ca
       if (answer.at !== undefined) answered.push(answer.at);
       return answer;
     };
-    // A 1 s window holds one scrape or none: counted at different moments the counts would disagree.
+    // A 2 s window holds two scrapes (1 s apart) or one: counted at different moments the counts would disagree.
+    let sampled = 0;
     for (let round = 0; round < 5; round += 1) {
       asked.length = 0;
       answered.length = 0;
       const measurement = await measureVersion(recorded, { service: 'cart', version: '2.0.0' }, 'shop', 2, 0.5);
       expect(measurement.slow, JSON.stringify(measurement)).toBe(0);
       expect(asked[0]).toBeUndefined();
-      if (answered.length > 0) expect(asked.slice(1)).toEqual([answered[0], answered[0]]);
+      if (answered.length > 0) {
+        sampled += 1;
+        expect(asked.slice(1)).toEqual([answered[0], answered[0]]);
+      }
     }
+    // Scraped every second, most rounds find two samples (a loaded machine may delay a scrape): at least one must.
+    expect(sampled).toBeGreaterThan(0);
   });
 
   it('names a query Prometheus rejects', async () => {

@@ -8,7 +8,7 @@ import { workflowTokenAuthor } from '../../github/sticky-comment.ts';
 import type { EventPayload } from '../action-event.ts';
 import type { ShellContext } from '../shell-context.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
-import { InputError, naming, required } from './raw-inputs.ts';
+import { naming, pullRequestNumberField, required } from './raw-inputs.ts';
 
 export const gateReportFields = {
   gates: { kind: 'text', input: 'gates' },
@@ -35,13 +35,8 @@ export interface GateReportInputs {
 }
 
 function pullRequestNumber(raw: RawInputs<typeof gateReportFields>, event: EventPayload): number | undefined {
-  const given = raw.text('pullRequest');
-  if (given !== '') {
-    const number = Number(given);
-    if (!Number.isInteger(number) || number <= 0)
-      throw new InputError(`${raw.label('pullRequest')} must be a pull request number, not '${given}'`);
-    return number;
-  }
+  const given = pullRequestNumberField(raw, 'pullRequest');
+  if (given !== undefined) return given;
   const number = (event['pull_request'] as Json | undefined)?.['number'] ?? (event['issue'] as Json | undefined)?.['number'];
   return typeof number === 'number' ? number : undefined;
 }

@@ -14,7 +14,7 @@ import type { ShellContext } from '../shell-context.ts';
 import { githubRepositoryFields, parseGitHubRepository } from './github-repository.ts';
 import { previewDefaults } from '../../preview/preview-label.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
-import { choice, InputError } from './raw-inputs.ts';
+import { choice, InputError, pullRequestNumberField } from './raw-inputs.ts';
 
 export const previewLabelFields = {
   task: { kind: 'text', flag: '<task>' },
@@ -92,12 +92,7 @@ export function parsePreviewLabelInputs(raw: Raw, context: ShellContext, token: 
   const common = { repository: parseGitHubRepository(raw, context, token, permissions), summaryFile: raw.text('summaryFile') };
   if (task === 'expire')
     return { ...common, task, idleDays: wholeNumber(setting(raw, 'idleDays', variables), ' of days', previewDefaults.idleDays) };
-  const number = raw.text('pullRequest');
-  if (!/^[1-9]\d{0,9}$/.test(number))
-    throw new InputError(
-      number === ''
-        ? `${raw.label('pullRequest')} is required with cap: the labelled pull request's number`
-        : `${raw.label('pullRequest')} '${number}' is not a pull request number`,
-    );
-  return { ...common, task, pullRequest: Number(number), setup: capSetup(raw, variables) };
+  const number = pullRequestNumberField(raw, 'pullRequest');
+  if (number === undefined) throw new InputError(`${raw.label('pullRequest')} is required with cap: the labelled pull request's number`);
+  return { ...common, task, pullRequest: number, setup: capSetup(raw, variables) };
 }

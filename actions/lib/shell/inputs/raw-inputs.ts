@@ -148,6 +148,12 @@ export function runIdField<F extends Fields>(raw: RawInputs<F>, field: keyof F &
   return id;
 }
 
+/** A pull request number (a positive whole number), or undefined when not given. */
+export function pullRequestNumberField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): number | undefined {
+  const value = matchedField(raw, field, /^[1-9]\d{0,9}$/, 'a pull request number (a positive whole number)');
+  return value === '' ? undefined : Number(value);
+}
+
 /** An http(s) URL, or '' when not given. */
 export function httpUrlField<F extends Fields>(raw: RawInputs<F>, field: keyof F & string): string {
   return matchedField(raw, field, /^https?:\/\/\S+$/, 'an http(s) URL');

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../gateway/src/shop.ts';
 import { createPostgresDatabase, databaseUrl } from '../../../test-support/databases.ts';
+import { eventually } from '../../../test-support/eventually.ts';
 import { call } from '../../../test-support/shop-services.ts';
 import type { TcpProxy } from '../../../test-support/tcp-proxy.ts';
 import { startTcpProxy } from '../../../test-support/tcp-proxy.ts';
@@ -11,16 +12,6 @@ import type { RunningService } from '../src/service.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const productMain = 'app-repo/services/product/src/main.ts';
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!accept(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await probe();
-  }
-  return last;
-}
 
 describe('a service whose PostgreSQL goes away', () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;

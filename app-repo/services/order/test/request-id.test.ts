@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../test-support/databases.ts';
+import { eventually } from '../../../test-support/eventually.ts';
 import type { TestShop } from '../../../test-support/shop-services.ts';
 import { call, startTestShop } from '../../../test-support/shop-services.ts';
 
@@ -26,9 +27,7 @@ describe('request ids', () => {
     const expected = new Set(['order /api/orders', 'cart /api/cart', 'product /internal/reservations']);
     const logged = () => shop.logs.lines.filter((l) => l.requestId === requestId);
     const seen = () => new Set(logged().map((l) => `${l.service} ${l.route}`));
-    for (const deadline = Date.now() + 5000; seen().size < expected.size && Date.now() < deadline;)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(seen()).toEqual(expected);
+    expect(await eventually(seen, (services) => services.size >= expected.size, 5000)).toEqual(expected);
     const lines = logged();
     for (const line of lines)
       expect(line).toMatchObject({ level: 'info', msg: 'request completed', status: expect.any(Number), time: expect.any(String) });
