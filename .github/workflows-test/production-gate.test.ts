@@ -269,8 +269,9 @@ describe('Dependabot and CODEOWNERS', () => {
     expect(terraform.filter((folder) => !covers('terraform', folder))).toEqual([]);
   });
 
-  it('reads every file that uses an action of another repository (the workflows now; a composite action under actions/ once one does)', () => {
-    // Dependabot's github-actions file fetcher (dependabot-core, github_actions/lib/dependabot/github_actions/file_fetcher.rb):
+  it('reads every file that uses an action of another repository: the workflows and the composite actions under actions/', () => {
+    // Dependabot's github-actions file fetcher (dependabot-core at 01b270cb8a58f1707d0cc3b41f74c9a36f3e870a,
+    // github_actions/lib/dependabot/github_actions/file_fetcher.rb, workflow_files):
     // directory `/` reads the root action.yml/action.yaml and .github/workflows/*.yml; any other directory only its own YAML files.
     const readBy = (directory: string): RegExp =>
       directory === '/'
