@@ -6,7 +6,6 @@
 // names them, preview images pr-<number>-<head sha> (the previews ApplicationSet deploys them). And the
 // preview repositories' names, which the module, the pull-request workflow's build step and the
 // previews ApplicationSet must give alike (ECR API Reference, CreateRepository: repositoryName).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +17,14 @@ import { imageTags } from '../../actions/lib/images/tags.ts';
 import { previewDefaults } from '../../actions/lib/preview/preview-label.ts';
 import { substitute } from '../../.github/workflows-test/workflow-expressions.ts';
 import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
-import { locateTerraform } from '../checks/terraform-binary.ts';
+import { offlineTerraform } from '../checks/terraform-binary.ts';
 import { isBody, loadTerraformModule, typedBlocks } from '../checks/terraform-config.ts';
 import type { TerraformModule } from '../checks/terraform-config.ts';
 
 const infraRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(infraRoot, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'slipway-ecr-lifecycle-'));
-const cliConfig = join(scratch, 'terraformrc');
-writeFileSync(cliConfig, '');
+const terraform = offlineTerraform(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 interface LifecycleRule {
@@ -78,13 +76,7 @@ function evaluateInModule(
   const assignments = locals.flatMap((block) => Object.entries(block).map(([name, value]) => `  ${name} = ${hclExpression(value)}`));
   const value = expression.replaceAll('each.value', JSON.stringify(service));
   writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  value = ${value}\n}\n`);
-  const result = spawnSync(locateTerraform(), ['console', ...vars.flatMap((v) => ['-var', v])], {
-    cwd: dir,
-    input: 'jsonencode(local.value)\n',
-    encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: cliConfig },
-  });
-  if (result.error) throw new Error(`could not run terraform console: ${result.error.message}`);
+  const result = terraform(dir, ['console', ...vars.flatMap((v) => ['-var', v])], 'jsonencode(local.value)\n');
   if (result.status !== 0) return { status: result.status, stderr: result.stderr };
   // console prints the string quoted: a JSON string whose content is the value's JSON.
   return { status: 0, value: JSON.parse(JSON.parse(result.stdout.trim()) as string) as unknown, stderr: result.stderr };
