@@ -62,20 +62,18 @@ function hclExpression(value: unknown): string {
 /**
  * Evaluates an expression of the module with terraform console in a scratch directory holding the
  * module's variables.tf as it is, its locals and the expression as local.value (`-var` sets
- * variables); `each.value` stands for `service`. Gives the value as JSON.
+ * variables). Gives the value as JSON.
  */
 function evaluateInModule(
   ecr: TerraformModule,
   expression: string,
   vars: string[] = [],
-  service = 'frontend',
 ): { status: number | null; value?: unknown; stderr: string } {
   const locals = ecr.files.flatMap((f) => (Array.isArray(f.json.locals) ? f.json.locals.filter(isBody) : []));
   const dir = mkdtempSync(join(scratch, 'module-'));
   writeFileSync(join(dir, 'variables.tf'), readFileSync(join(infraRoot, 'modules/ecr/variables.tf'), 'utf8'));
   const assignments = locals.flatMap((block) => Object.entries(block).map(([name, value]) => `  ${name} = ${hclExpression(value)}`));
-  const value = expression.replaceAll('each.value', JSON.stringify(service));
-  writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  value = ${value}\n}\n`);
+  writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  value = ${expression}\n}\n`);
   const result = terraform(dir, ['console', ...vars.flatMap((v) => ['-var', v])], 'jsonencode(local.value)\n');
   if (result.status !== 0) return { status: result.status, stderr: result.stderr };
   // console prints the string quoted: a JSON string whose content is the value's JSON.
@@ -372,17 +370,16 @@ const previewsRepositories = (): Record<string, string> =>
     Object.entries(previewImages()).map(([service, { repository }]) => [service, repository.slice(repository.indexOf('/') + 1)]),
   );
 
-/** Service → the repository name modules/ecr gives it (release: aws_ecr_repository.service; preview: .preview). */
+/**
+ * Service → the repository name modules/ecr gives it (release: aws_ecr_repository.service; preview:
+ * .preview), every service in one terraform console run: the resource's name over var.services, as
+ * its for_each gives each.value (the for_each itself is asserted below).
+ */
 function moduleRepositories(kind: 'service' | 'preview', vars: string[] = []): Record<string, string> {
-  const services = evaluateInModule(ecr, 'var.services', vars).value as string[];
-  const name = resourceAttribute(ecr, 'aws_ecr_repository', kind, 'name');
-  return Object.fromEntries(
-    services.map((service) => {
-      const result = evaluateInModule(ecr, name, vars, service);
-      expect(result.status, result.stderr).toBe(0);
-      return [service, result.value as string];
-    }),
-  );
+  const name = resourceAttribute(ecr, 'aws_ecr_repository', kind, 'name').replaceAll('each.value', 'service');
+  const result = evaluateInModule(ecr, `{ for service in var.services : service => ${name} }`, vars);
+  expect(result.status, result.stderr).toBe(0);
+  return result.value as Record<string, string>;
 }
 
 /** ECR's rules for a repository name (ECR API Reference, CreateRepository, repositoryName: length 2–256 and this pattern). */
