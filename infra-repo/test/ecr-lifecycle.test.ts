@@ -223,11 +223,6 @@ const releaseTags = (): string[] => [
     .map((t) => t.tag),
 ];
 
-/** The previews workflow's idle timeout when PREVIEW_IDLE_DAYS is unset (slipway preview-label expire). */
-function previewIdleDays(): number {
-  return previewDefaults.idleDays;
-}
-
 const expected = () => ({ previewTag: previewTag(), releaseTags: releaseTags(), previewExpiryDays: 7, keptImages: 200, untaggedDays: 7 });
 
 /** The rules with a tagged rule put first (rulePriority 0) that expires the images `tags` select 7 days after their push. */
@@ -293,8 +288,9 @@ describe('the preview repositories expire every image (modules/ecr, evaluated by
   });
 
   it("outlives a live preview: longer than the previews workflow's idle timeout (whole days, checked hourly) plus a day", () => {
-    expect(previewIdleDays()).toBe(3);
-    expect(preview.rules[0]?.selection.countNumber).toBeGreaterThan(previewIdleDays() + 1);
+    // The previews workflow's idle timeout when PREVIEW_IDLE_DAYS is unset (slipway preview-label expire).
+    expect(previewDefaults.idleDays).toBe(3);
+    expect(preview.rules[0]?.selection.countNumber).toBeGreaterThan(previewDefaults.idleDays + 1);
   });
 
   it('follows preview_image_expiry_days, and refuses a value a live preview would outlast', () => {
@@ -340,24 +336,23 @@ describe('the preview repositories expire every image (modules/ecr, evaluated by
 // repository, or the preview role (allowed the preview repositories only) could not push, or the
 // previews would run release images.
 
-const pullRequestWorkflow = () =>
-  parse(readFileSync(join(repoRoot, '.github/workflows/pull-request.yml'), 'utf8')) as {
-    jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
-  };
-const releaseWorkflow = () =>
-  parse(readFileSync(join(repoRoot, '.github/workflows/release.yml'), 'utf8')) as {
-    jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
-  };
+interface Workflow {
+  jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+}
+const readWorkflow = (file: 'pull-request.yml' | 'release.yml') =>
+  parse(readFileSync(join(repoRoot, '.github/workflows', file), 'utf8')) as Workflow;
+const pullRequestWorkflow = () => readWorkflow('pull-request.yml');
+const releaseWorkflow = () => readWorkflow('release.yml');
 
 /** The build-images step's repository-prefix in a job, as the runner substitutes it with these repository variables. */
-function buildPrefix(workflow: ReturnType<typeof pullRequestWorkflow>, job: string, vars: Record<string, string> = {}): string {
+function buildPrefix(workflow: Workflow, job: string, vars: Record<string, string> = {}): string {
   const step = workflow.jobs[job]?.steps.find((s) => s.uses === './actions/build-images');
   expect(step, `${job} runs ./actions/build-images`).toBeDefined();
   return substitute(step?.with?.['repository-prefix'] ?? '', { vars });
 }
 
 /** Service → the repository (without the registry host) the job's build step pushes it to. */
-function pushedTo(workflow: ReturnType<typeof pullRequestWorkflow>, job: string, vars: Record<string, string>): Record<string, string> {
+function pushedTo(workflow: Workflow, job: string, vars: Record<string, string>): Record<string, string> {
   const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
   return Object.fromEntries(
     services.map((service) => [service, imageRepository(registry, buildPrefix(workflow, job, vars), service).slice(registry.length + 1)]),
@@ -382,9 +377,9 @@ function moduleRepositories(kind: 'service' | 'preview', vars: string[] = []): R
   return result.value as Record<string, string>;
 }
 
-/** ECR's rules for a repository name (ECR API Reference, CreateRepository, repositoryName: length 2–256 and this pattern). */
 const services = ['frontend', 'product', 'cart', 'order'];
 
+/** ECR's rules for a repository name (ECR API Reference, CreateRepository, repositoryName: length 2–256 and this pattern). */
 const ecrRepositoryName = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 describe('the preview repositories, named alike by modules/ecr, the pull-request workflow and the previews ApplicationSet', () => {
