@@ -1,6 +1,7 @@
 // Where the terraform binary is. Tests that need it fail with this message
 // rather than skip: CI must install Terraform.
-import { accessSync, constants } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const TERRAFORM_INSTALL_HINT =
@@ -33,4 +34,33 @@ export function locateTerraform(env: NodeJS.ProcessEnv = process.env, executable
   throw new Error(
     `terraform not found: TERRAFORM_BIN is unset and no directory on PATH (${dirs.join(delimiter) || 'empty'}) holds an executable terraform. ${TERRAFORM_INSTALL_HINT}`,
   );
+}
+
+/** What one terraform run gave: its exit status and output. */
+export interface TerraformRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs terraform the way the offline tests need it: no update check against HashiCorp
+ * (CHECKPOINT_DISABLE), TF_IN_AUTOMATION, and an empty CLI configuration written into `scratch`
+ * (no warning about a missing CLI config file). The runner finds terraform when it first runs, so a
+ * test without it fails with TERRAFORM_INSTALL_HINT.
+ */
+export function offlineTerraform(scratch: string): (cwd: string, args: string[], input?: string) => TerraformRun {
+  const cliConfig = join(scratch, 'terraformrc');
+  writeFileSync(cliConfig, '');
+  return (cwd, args, input) => {
+    const terraform = locateTerraform();
+    const result = spawnSync(terraform, args, {
+      cwd,
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: cliConfig },
+    });
+    if (result.error) throw new Error(`could not run ${terraform} ${args[0] ?? ''}: ${result.error.message}`);
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
 }

@@ -6,7 +6,6 @@
 // names them, preview images pr-<number>-<head sha> (the previews ApplicationSet deploys them). And the
 // preview repositories' names, which the module, the pull-request workflow's build step and the
 // previews ApplicationSet must give alike (ECR API Reference, CreateRepository: repositoryName).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +17,14 @@ import { imageTags } from '../../actions/lib/images/tags.ts';
 import { previewDefaults } from '../../actions/lib/preview/preview-label.ts';
 import { substitute } from '../../.github/workflows-test/workflow-expressions.ts';
 import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
-import { locateTerraform } from '../checks/terraform-binary.ts';
+import { offlineTerraform } from '../checks/terraform-binary.ts';
 import { isBody, loadTerraformModule, typedBlocks } from '../checks/terraform-config.ts';
 import type { TerraformModule } from '../checks/terraform-config.ts';
 
 const infraRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(infraRoot, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'slipway-ecr-lifecycle-'));
-const cliConfig = join(scratch, 'terraformrc');
-writeFileSync(cliConfig, '');
+const terraform = offlineTerraform(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 interface LifecycleRule {
@@ -64,27 +62,19 @@ function hclExpression(value: unknown): string {
 /**
  * Evaluates an expression of the module with terraform console in a scratch directory holding the
  * module's variables.tf as it is, its locals and the expression as local.value (`-var` sets
- * variables); `each.value` stands for `service`. Gives the value as JSON.
+ * variables). Gives the value as JSON.
  */
 function evaluateInModule(
   ecr: TerraformModule,
   expression: string,
   vars: string[] = [],
-  service = 'frontend',
 ): { status: number | null; value?: unknown; stderr: string } {
   const locals = ecr.files.flatMap((f) => (Array.isArray(f.json.locals) ? f.json.locals.filter(isBody) : []));
   const dir = mkdtempSync(join(scratch, 'module-'));
   writeFileSync(join(dir, 'variables.tf'), readFileSync(join(infraRoot, 'modules/ecr/variables.tf'), 'utf8'));
   const assignments = locals.flatMap((block) => Object.entries(block).map(([name, value]) => `  ${name} = ${hclExpression(value)}`));
-  const value = expression.replaceAll('each.value', JSON.stringify(service));
-  writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  value = ${value}\n}\n`);
-  const result = spawnSync(locateTerraform(), ['console', ...vars.flatMap((v) => ['-var', v])], {
-    cwd: dir,
-    input: 'jsonencode(local.value)\n',
-    encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: cliConfig },
-  });
-  if (result.error) throw new Error(`could not run terraform console: ${result.error.message}`);
+  writeFileSync(join(dir, 'locals.tf'), `locals {\n${assignments.join('\n')}\n  value = ${expression}\n}\n`);
+  const result = terraform(dir, ['console', ...vars.flatMap((v) => ['-var', v])], 'jsonencode(local.value)\n');
   if (result.status !== 0) return { status: result.status, stderr: result.stderr };
   // console prints the string quoted: a JSON string whose content is the value's JSON.
   return { status: 0, value: JSON.parse(JSON.parse(result.stdout.trim()) as string) as unknown, stderr: result.stderr };
@@ -233,11 +223,6 @@ const releaseTags = (): string[] => [
     .map((t) => t.tag),
 ];
 
-/** The previews workflow's idle timeout when PREVIEW_IDLE_DAYS is unset (slipway preview-label expire). */
-function previewIdleDays(): number {
-  return previewDefaults.idleDays;
-}
-
 const expected = () => ({ previewTag: previewTag(), releaseTags: releaseTags(), previewExpiryDays: 7, keptImages: 200, untaggedDays: 7 });
 
 /** The rules with a tagged rule put first (rulePriority 0) that expires the images `tags` select 7 days after their push. */
@@ -303,8 +288,9 @@ describe('the preview repositories expire every image (modules/ecr, evaluated by
   });
 
   it("outlives a live preview: longer than the previews workflow's idle timeout (whole days, checked hourly) plus a day", () => {
-    expect(previewIdleDays()).toBe(3);
-    expect(preview.rules[0]?.selection.countNumber).toBeGreaterThan(previewIdleDays() + 1);
+    // The previews workflow's idle timeout when PREVIEW_IDLE_DAYS is unset (slipway preview-label expire).
+    expect(previewDefaults.idleDays).toBe(3);
+    expect(preview.rules[0]?.selection.countNumber).toBeGreaterThan(previewDefaults.idleDays + 1);
   });
 
   it('follows preview_image_expiry_days, and refuses a value a live preview would outlast', () => {
@@ -350,24 +336,23 @@ describe('the preview repositories expire every image (modules/ecr, evaluated by
 // repository, or the preview role (allowed the preview repositories only) could not push, or the
 // previews would run release images.
 
-const pullRequestWorkflow = () =>
-  parse(readFileSync(join(repoRoot, '.github/workflows/pull-request.yml'), 'utf8')) as {
-    jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
-  };
-const releaseWorkflow = () =>
-  parse(readFileSync(join(repoRoot, '.github/workflows/release.yml'), 'utf8')) as {
-    jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
-  };
+interface Workflow {
+  jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+}
+const readWorkflow = (file: 'pull-request.yml' | 'release.yml') =>
+  parse(readFileSync(join(repoRoot, '.github/workflows', file), 'utf8')) as Workflow;
+const pullRequestWorkflow = () => readWorkflow('pull-request.yml');
+const releaseWorkflow = () => readWorkflow('release.yml');
 
 /** The build-images step's repository-prefix in a job, as the runner substitutes it with these repository variables. */
-function buildPrefix(workflow: ReturnType<typeof pullRequestWorkflow>, job: string, vars: Record<string, string> = {}): string {
+function buildPrefix(workflow: Workflow, job: string, vars: Record<string, string> = {}): string {
   const step = workflow.jobs[job]?.steps.find((s) => s.uses === './actions/build-images');
   expect(step, `${job} runs ./actions/build-images`).toBeDefined();
   return substitute(step?.with?.['repository-prefix'] ?? '', { vars });
 }
 
 /** Service → the repository (without the registry host) the job's build step pushes it to. */
-function pushedTo(workflow: ReturnType<typeof pullRequestWorkflow>, job: string, vars: Record<string, string>): Record<string, string> {
+function pushedTo(workflow: Workflow, job: string, vars: Record<string, string>): Record<string, string> {
   const registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
   return Object.fromEntries(
     services.map((service) => [service, imageRepository(registry, buildPrefix(workflow, job, vars), service).slice(registry.length + 1)]),
@@ -380,22 +365,21 @@ const previewsRepositories = (): Record<string, string> =>
     Object.entries(previewImages()).map(([service, { repository }]) => [service, repository.slice(repository.indexOf('/') + 1)]),
   );
 
-/** Service → the repository name modules/ecr gives it (release: aws_ecr_repository.service; preview: .preview). */
+/**
+ * Service → the repository name modules/ecr gives it (release: aws_ecr_repository.service; preview:
+ * .preview), every service in one terraform console run: the resource's name over var.services, as
+ * its for_each gives each.value (the for_each itself is asserted below).
+ */
 function moduleRepositories(kind: 'service' | 'preview', vars: string[] = []): Record<string, string> {
-  const services = evaluateInModule(ecr, 'var.services', vars).value as string[];
-  const name = resourceAttribute(ecr, 'aws_ecr_repository', kind, 'name');
-  return Object.fromEntries(
-    services.map((service) => {
-      const result = evaluateInModule(ecr, name, vars, service);
-      expect(result.status, result.stderr).toBe(0);
-      return [service, result.value as string];
-    }),
-  );
+  const name = resourceAttribute(ecr, 'aws_ecr_repository', kind, 'name').replaceAll('each.value', 'service');
+  const result = evaluateInModule(ecr, `{ for service in var.services : service => ${name} }`, vars);
+  expect(result.status, result.stderr).toBe(0);
+  return result.value as Record<string, string>;
 }
 
-/** ECR's rules for a repository name (ECR API Reference, CreateRepository, repositoryName: length 2–256 and this pattern). */
 const services = ['frontend', 'product', 'cart', 'order'];
 
+/** ECR's rules for a repository name (ECR API Reference, CreateRepository, repositoryName: length 2–256 and this pattern). */
 const ecrRepositoryName = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 describe('the preview repositories, named alike by modules/ecr, the pull-request workflow and the previews ApplicationSet', () => {

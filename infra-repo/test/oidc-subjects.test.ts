@@ -9,32 +9,20 @@
 // repo:ORG-NAME/REPO-NAME:ref:refs/heads/BRANCH-NAME) and "Immutable subject claims"
 // (repo:OWNER@OWNER-ID/REPO@REPO-ID:ref:refs/heads/BRANCH, e.g.
 // repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main).
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateTerraform } from '../checks/terraform-binary.ts';
+import { offlineTerraform } from '../checks/terraform-binary.ts';
 
 const moduleDir = fileURLToPath(new URL('../modules/github-oidc', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'slipway-oidc-subjects-'));
-const cliConfig = join(scratch, 'terraformrc');
-writeFileSync(cliConfig, '');
+const terraform = offlineTerraform(scratch);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const OUTPUTS = 'output "prefix" {\n  value = local.oidc_subject_prefix\n}\n\noutput "subjects" {\n  value = local.oidc_subjects\n}\n';
 let roots = 0;
-
-function terraform(dir: string, args: string[]) {
-  const result = spawnSync(locateTerraform(), args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: cliConfig },
-  });
-  if (result.error) throw new Error(`could not run terraform: ${result.error.message}`);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Applies the module's subject files with these variables: the prefix and subjects, or terraform's error. */
 function subjectsFor(variables: Record<string, string | number | undefined>): {

@@ -1,31 +1,22 @@
 // `terraform fmt -check -recursive` over infra-repo with the real terraform binary.
 // No providers are needed, so this runs offline; `terraform validate` needs
 // provider downloads and runs in the GitHub workflow instead.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateTerraform } from '../checks/terraform-binary.ts';
+import { locateTerraform, offlineTerraform } from '../checks/terraform-binary.ts';
 
 const infraRoot = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'slipway-tf-fmt-'));
-const cliConfig = join(scratch, 'terraformrc');
-writeFileSync(cliConfig, '');
+const terraform = offlineTerraform(scratch);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs terraform fmt -check in dir: exit status and the files (relative to dir) it would rewrite. */
 function fmtCheck(dir: string): { status: number | null; files: string[]; stderr: string } {
-  const terraform = locateTerraform();
-  const result = spawnSync(terraform, ['fmt', '-check', '-recursive', '-list=true', '.'], {
-    cwd: dir,
-    encoding: 'utf8',
-    // No update check against HashiCorp, no warning about a missing CLI config file.
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: cliConfig },
-  });
-  if (result.error) throw new Error(`could not run ${terraform}: ${result.error.message}`);
+  const result = terraform(dir, ['fmt', '-check', '-recursive', '-list=true', '.']);
   return { status: result.status, files: result.stdout.split('\n').filter(Boolean), stderr: result.stderr };
 }
 

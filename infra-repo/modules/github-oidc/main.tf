@@ -16,6 +16,22 @@ locals {
   oidc_arn    = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
   repository  = "${var.github_org}/${var.github_repo}"
   cluster_arn = "arn:${data.aws_partition.current.partition}:eks:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:cluster/${var.cluster_name}"
+
+  # What the build/push and preview roles may do in their repositories, each in its own: the six
+  # actions of AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon ECR private
+  # repository" (BatchCheckLayerAvailability, BatchGetImage, CompleteLayerUpload,
+  # InitiateLayerUpload, PutImage, UploadLayerPart), and GetDownloadUrlForLayer to pull a layer (AWS
+  # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic
+  # Container Registry": all seven take the `repository` resource type).
+  ecr_push_actions = [
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+  ]
 }
 
 # AWS validates GitHub's certificate against its own trusted CAs, so no
@@ -88,26 +104,15 @@ data "aws_iam_policy_document" "build_push" {
     resources = ["*"]
   }
 
-  # Push: the six actions of AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon
-  # ECR private repository" (the same list as the preview role's below); GetDownloadUrlForLayer pulls a
-  # layer (AWS Service Authorization Reference, "Actions, resources, and condition keys for Amazon
-  # Elastic Container Registry": all seven take the `repository` resource type). Everything the build
-  # job does in ECR goes through the registry API with these: the build (buildx/buildah push), the
-  # digest read back and reuse-existing (skopeo inspect --raw: BatchGetImage), Trivy's scan and SBOM
-  # (a pull), and the attestations pushed beside the images (referrers: BatchGetImage). Nothing calls
-  # the ECR API's DescribeImages or DescribeImageScanFindings (no aws ecr call in any workflow, no ECR
-  # SDK in actions/), so the role does not have them: least privilege.
+  # Push and pull (local.ecr_push_actions). Everything the build job does in ECR goes through the
+  # registry API with these: the build (buildx/buildah push), the digest read back and reuse-existing
+  # (skopeo inspect --raw: BatchGetImage), Trivy's scan and SBOM (a pull), and the attestations pushed
+  # beside the images (referrers: BatchGetImage). Nothing calls the ECR API's DescribeImages or
+  # DescribeImageScanFindings (no aws ecr call in any workflow, no ECR SDK in actions/), so the role
+  # does not have them: least privilege.
   statement {
-    sid = "PushAndReadServiceImages"
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:CompleteLayerUpload",
-      "ecr:GetDownloadUrlForLayer",
-      "ecr:InitiateLayerUpload",
-      "ecr:PutImage",
-      "ecr:UploadLayerPart",
-    ]
+    sid       = "PushAndReadServiceImages"
+    actions   = local.ecr_push_actions
     resources = var.ecr_repository_arns
   }
 }
@@ -297,20 +302,11 @@ data "aws_iam_policy_document" "preview" {
     resources = ["*"]
   }
 
-  # Push (AWS ECR User Guide, "IAM permissions for pushing an image to an Amazon ECR private
-  # repository": the five upload actions and BatchGetImage) and pull (GetDownloadUrlForLayer): the
-  # job looks an image up before building it (docker manifest inspect reads it with BatchGetImage).
+  # Push and pull (local.ecr_push_actions, as the build/push role): the job looks an image up before
+  # building it (docker manifest inspect reads it with BatchGetImage).
   statement {
-    sid = "PushAndPullPreviewImages"
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:CompleteLayerUpload",
-      "ecr:GetDownloadUrlForLayer",
-      "ecr:InitiateLayerUpload",
-      "ecr:PutImage",
-      "ecr:UploadLayerPart",
-    ]
+    sid       = "PushAndPullPreviewImages"
+    actions   = local.ecr_push_actions
     resources = var.preview_ecr_repository_arns
   }
 
