@@ -8,6 +8,7 @@ import type { Json } from './admission-tree.ts';
 import { application, kyvernoGlobMatches, policyNamed, renderAdmissionPolicy } from './admission-tree.ts';
 import {
   checkPolicy,
+  environmentOfMode,
   judge,
   judgeSelection,
   parseCheckImage,
@@ -33,8 +34,9 @@ beforeAll(async () => {
 
 describe('the kind admission check', () => {
   it('tries each mode with the values file of the environment that runs it', () => {
-    expect(application('dev', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.audit]);
-    expect(application('prod', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.enforce]);
+    expect(environmentOfMode).toEqual({ audit: 'dev', enforce: 'prod' });
+    for (const mode of ['audit', 'enforce'] as const)
+      expect(application(environmentOfMode[mode], 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode[mode]]);
   });
 
   it('takes an image of the kind registry by its private address, pinned by digest', () => {

@@ -9,8 +9,7 @@
  * functions; the script does the calls.
  */
 import { parseImageReference } from '../../../actions/lib/release/image-reference.ts';
-
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Environment, Json } from './admission-tree.ts';
 
 export type Mode = 'audit' | 'enforce';
 
@@ -26,7 +25,10 @@ export const previewNamespaceLabel = 'slipway.dev/preview';
 /** The namespace the selection check creates, labelled as a preview's. */
 export const previewCheckNamespace = 'kind-admission-preview';
 
-/** Which values file of the admission-policy chart gives each mode (as the environments do). */
+/** The environment whose admission-policy Application runs each mode: the check renders the policy as it does. */
+export const environmentOfMode: Record<Mode, Environment> = { audit: 'dev', enforce: 'prod' };
+
+/** Which values file of the admission-policy chart gives each mode (that environment's Application names it). */
 export const valuesFileOfMode: Record<Mode, string> = { audit: 'values-dev.yaml', enforce: 'values-prod.yaml' };
 
 export class KindAdmissionError extends Error {
