@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatImageReference } from '../../actions/lib/release/image-reference.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { run } from '../../actions/test-support/gitops-repository.ts';
 import type { GitopsRemoteFixture } from '../../actions/test-support/gitops-repository.ts';
@@ -35,7 +36,8 @@ let second: ReleaseManifest;
 /** `service=repository:tag@digest`, as the plan hands the checked images to the promote job. */
 const checkedImage = (manifest: ReleaseManifest, service: string): string => {
   const image = manifest.services[service]?.image;
-  return `${service}=${image?.repository}:${image?.tag}@${image?.digest}`;
+  if (!image) throw new Error(`release ${manifest.id} has no ${service} image`);
+  return `${service}=${formatImageReference(image)}`;
 };
 
 /** Commits a change to dev's order pin by hand (no promotion trailers), as a colleague with push rights could. */

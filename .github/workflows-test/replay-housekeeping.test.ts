@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
-import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
-import { context, repository, root, Stage, withGitHubApi } from './replay-stage.ts';
+import { applicationStage, context, previewPullRequest, repository, root, withGitHubApi } from './replay-stage.ts';
 import { StepFailed, replayJob } from './workflow-replay.ts';
 
 const previews = join(root, '.github', 'workflows', 'previews.yml');
@@ -18,23 +17,11 @@ const hours = (count: number): string => new Date(Date.now() - count * 3_600_000
 const days = (count: number): string => hours(count * 24);
 
 /** An open pull request of this repository labelled preview, pushed an hour ago. */
-function pull(number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest {
-  return {
-    number,
-    title: `Change ${number}`,
-    branch: `change-${number}`,
-    headSha: number.toString(16).padStart(40, 'a'),
-    headRepository: repository,
-    labels: ['preview'],
-    committedAt: hours(1),
-    comments: [],
-    ...overrides,
-  };
-}
+const pull = (number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest =>
+  previewPullRequest(number, number.toString(16).padStart(40, 'a'), hours(1), overrides);
 
 function housekeeping(pulls: StandInPullRequest[], vars: Record<string, string> = {}) {
-  const stage = new Stage(createGitopsRemote(new Map([['README.md', 'The application repository.\n']])));
-  stage.pullRequests.push(...pulls);
+  const stage = applicationStage(pulls);
   const replay = replayJob(root, previews, 'expire', context({ event_name: 'schedule', vars }), stage.harness());
   const step = replay.steps.find((candidate) => candidate.label.startsWith('Take the label off'));
   return { stage, summary: step?.summary ?? '', calls: stage.apiCalls() };

@@ -16,8 +16,17 @@ import { slsaProvenanceV1 } from '../../actions/lib/provenance/policy.ts';
 import { previewImages } from '../../gitops-repo/test/admission/admission-tree.ts';
 import { createReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { StandInPullRequest } from '../../actions/test-support/github-pulls-api.ts';
-import { createGitopsRemote } from '../../actions/test-support/gitops-repository.ts';
-import { context, outputsOf, repository, root, services, Stage, withGitHubApiAndSigstore } from './replay-stage.ts';
+import type { Stage } from './replay-stage.ts';
+import {
+  applicationStage,
+  context,
+  outputsOf,
+  previewPullRequest,
+  repository,
+  root,
+  services,
+  withGitHubApiAndSigstore,
+} from './replay-stage.ts';
 import { condition } from './workflow-expressions.ts';
 import { replayJob, StepFailed } from './workflow-replay.ts';
 
@@ -80,7 +89,7 @@ describe('the gate reportâ€™s preview row, replayed with the gate-report actionâ
   );
 
   function previewRow(from: 'same' | 'fork', needs: Record<string, unknown>): string {
-    const stage = new Stage(createGitopsRemote(new Map([['README.md', 'The application repository.\n']])));
+    const stage = applicationStage();
     // Without a pull request number the action writes the table to the job summary only (the same
     // table it puts in the sticky comment; its own tests cover the comment against a stand-in API).
     const event = { ...pullRequestEvent(from, ['preview']), event: {} };
@@ -108,7 +117,7 @@ describe('the gate reportâ€™s preview row, replayed with the gate-report actionâ
   });
 
   it('says why a fork gets no preview', () => {
-    const stage = new Stage(createGitopsRemote(new Map([['README.md', 'x\n']])));
+    const stage = applicationStage();
     const fork = replayJob(root, pullRequestWorkflow, 'preview-fork', context(pullRequestEvent('fork', ['preview'])), stage.harness());
     const why = fork.steps.find((step) => step.id === 'why')?.outputs['summary'] ?? '';
     expect(why).toContain('comes from a fork');
@@ -134,18 +143,11 @@ describe('the cap on concurrent previews and the preview images, replayed agains
    * `labelled` gives each one's label events), an older fork's (#3) labelled too, #4 without it.
    */
   function openPullRequests(labelled: Record<number, { event: string; label: string; at: string }[]> = {}): StandInPullRequest[] {
-    const open = (number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest => ({
-      number,
-      title: `Change ${number}`,
-      branch: `change-${number}`,
-      headSha: headOf(number),
-      headRepository: repository,
-      labels: ['preview'],
-      committedAt: '2026-11-28T12:00:00Z',
-      events: labelled[number] ?? [labelledAt(`2026-11-28T12:${String(number).padStart(2, '0')}:00Z`)],
-      comments: [],
-      ...overrides,
-    });
+    const open = (number: number, overrides: Partial<StandInPullRequest> = {}): StandInPullRequest =>
+      previewPullRequest(number, headOf(number), '2026-11-28T12:00:00Z', {
+        events: labelled[number] ?? [labelledAt(`2026-11-28T12:${String(number).padStart(2, '0')}:00Z`)],
+        ...overrides,
+      });
     return [open(3, { headRepository: 'mallory/slipway' }), open(4, { labels: [], events: [] }), open(5), open(8), open(9)];
   }
 
@@ -165,12 +167,6 @@ describe('the cap on concurrent previews and the preview images, replayed agains
       },
       vars: { PREVIEW_DOMAIN: 'dev.shop.example.com', PREVIEW_CAP: cap, AWS_PREVIEW_ROLE_ARN: 'arn:aws:iam::123456789012:role/preview' },
     });
-  }
-
-  function stageWith(pulls: StandInPullRequest[]): Stage {
-    const stage = new Stage(createGitopsRemote(new Map([['README.md', 'The application repository.\n']])));
-    stage.pullRequests.push(...pulls);
-    return stage;
   }
 
   /** The plan step of a preview run that the cap refused (it fails the job there). */
@@ -209,7 +205,7 @@ describe('the cap on concurrent previews and the preview images, replayed agains
   }
 
   it('refuses the third labelled pull request of this repository with PREVIEW_CAP 2: its label comes off and the summary says why', () => {
-    const stage = stageWith(openPullRequests());
+    const stage = applicationStage(openPullRequests());
     const plan = refused(stage, 9);
     const why =
       'refused: 2 previews are running already (the cap, PREVIEW_CAP; labelled before this one: #5 #8); the label was taken off, add it again when one closes';
@@ -235,7 +231,7 @@ describe('the cap on concurrent previews and the preview images, replayed agains
         labelledAt('2026-11-28T11:00:00Z'),
       ],
     };
-    const stage = stageWith(openPullRequests(events));
+    const stage = applicationStage(openPullRequests(events));
     const plan = refused(stage, 5);
     expect(plan.outputs['summary']).toBe(
       'refused: 2 previews are running already (the cap, PREVIEW_CAP; labelled before this one: #9 #8); the label was taken off, add it again when one closes',
@@ -253,7 +249,7 @@ describe('the cap on concurrent previews and the preview images, replayed agains
     const pulls = openPullRequests();
     const nine = pulls.find((pull) => pull.number === 9);
     if (nine) Object.assign(nine, { labels: [], listedLabels: ['preview'] });
-    const stage = stageWith(pulls);
+    const stage = applicationStage(pulls);
     const plan = refused(stage, 9);
     expect(plan.outputs['summary']).toBe(
       'refused: 2 previews are running already (the cap, PREVIEW_CAP; labelled before this one: #5 #8); the label was off already, add it again when one closes',
@@ -263,7 +259,7 @@ describe('the cap on concurrent previews and the preview images, replayed agains
   });
 
   it('lets the two labelled first through (a forkâ€™s labelled pull request does not count), builds the head with the build action and attests every image', async () => {
-    const stage = stageWith(openPullRequests());
+    const stage = applicationStage(openPullRequests());
     const head = headOf(8);
     const digest = (service: string): string => digestOf(service, head);
     await buildsHead(stage, 8);
@@ -301,7 +297,7 @@ describe('the cap on concurrent previews and the preview images, replayed agains
   });
 
   it('stops with a clear summary when PREVIEW_CAP is not a whole number, touching no label', () => {
-    const stage = stageWith(openPullRequests());
+    const stage = applicationStage(openPullRequests());
     const event = labelled(5, 'five');
     let failure: unknown;
     try {

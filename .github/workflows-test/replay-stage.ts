@@ -172,6 +172,36 @@ export async function devRunsFirstRelease(commit: string): Promise<{ remote: Git
   return { remote, stage, first };
 }
 
+/**
+ * An open pull request of `repository` labelled preview, as the GitHub API stand-in serves it: its
+ * head commit `headSha`, pushed at `committedAt`; `overrides` change any field.
+ */
+export function previewPullRequest(
+  number: number,
+  headSha: string,
+  committedAt: string,
+  overrides: Partial<StandInPullRequest> = {},
+): StandInPullRequest {
+  return {
+    number,
+    title: `Change ${number}`,
+    branch: `change-${number}`,
+    headSha,
+    headRepository: repository,
+    labels: ['preview'],
+    committedAt,
+    comments: [],
+    ...overrides,
+  };
+}
+
+/** A stage of the application repository alone (no GitOps tree), its open pull requests `pulls` (the preview scenarios). */
+export function applicationStage(pulls: StandInPullRequest[] = []): Stage {
+  const stage = new Stage(createGitopsRemote(new Map([['README.md', 'The application repository.\n']])));
+  stage.pullRequests.push(...pulls);
+  return stage;
+}
+
 /** The stand-ins of one scenario: GitHub's runs, artifacts and approvals, the tools, AWS and the cluster. */
 export class Stage {
   readonly bin = mkdtempSync(join(tmpdir(), 'slipway-stand-ins-'));

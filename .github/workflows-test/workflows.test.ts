@@ -427,10 +427,12 @@ describe('the fork setup', () => {
   });
 });
 
+/** The services with a Dockerfile: every image a release or a preview can build. */
+const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) =>
+  existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')),
+);
+
 describe('release.yml attests every image it can build', () => {
-  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) =>
-    existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')),
-  );
   const build = workflow('release.yml').jobs['build'];
   const steps = build?.steps ?? [];
   const images = steps.find((step) => step.id === 'images');
@@ -462,9 +464,6 @@ describe('release.yml attests every image it can build', () => {
 });
 
 describe('pull-request.yml builds preview images the release’s way and attests each', () => {
-  const services = readdirSync(join(root, 'app-repo', 'services')).filter((name) =>
-    existsSync(join(root, 'app-repo', 'services', name, 'Dockerfile')),
-  );
   const steps = workflow('pull-request.yml').jobs['preview']?.steps ?? [];
   const releaseAttest = (workflow('release.yml').jobs['build']?.steps ?? []).find((step) => step.id === 'provenance-cart')?.uses;
 

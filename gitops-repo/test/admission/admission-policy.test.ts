@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { releasePolicyName } from './kind-admission.ts';
+import { previewPolicyName, releasePolicyName } from './kind-admission.ts';
 import type { Environment, Json } from './admission-tree.ts';
 import {
   application,
@@ -141,7 +141,7 @@ describe('the admission policy for the shop images', () => {
       for (const changed of policies) expect(changed.spec.matchImageReferences).toEqual([{ glob: 'registry.example/fork/*' }]);
       expect(policyNamed(policies, releasePolicyName).spec.attestors[0].cosign.keyless.identities[0].subject).toBe(subjectOf(fork));
     }
-    const preview = policyNamed(await renderAdmissionPolicy('dev', folder), 'preview-build-provenance');
+    const preview = policyNamed(await renderAdmissionPolicy('dev', folder), previewPolicyName);
     expect(preview.spec.attestors[0].cosign.keyless.identities[0].subjectRegExp).toBe(
       '^https://github\\.com/someone/fork/\\.github/workflows/checks\\.yml@refs/pull/[1-9][0-9]*/merge$',
     );

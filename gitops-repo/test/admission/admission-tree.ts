@@ -42,7 +42,7 @@ export async function renderAdmissionPolicy(environment: Environment, chartDir?:
   const source = app.spec.source as Json;
   const dir = chartDir ?? join(repository, source.path as string);
   const valueFiles = ((source.helm?.valueFiles ?? []) as string[]).map((file) => join(dir, file));
-  const result = await renderChart(findHelm(), {
+  const objects = await renderedDocuments(`admission-policy (${environment})`, {
     chartDir: dir,
     releaseName: source.helm.releaseName as string,
     namespace: app.spec.destination.namespace as string,
@@ -50,10 +50,16 @@ export async function renderAdmissionPolicy(environment: Environment, chartDir?:
     inlineValues: [],
     parameters: [],
   });
-  if (!result.ok) throw new Error(`admission-policy (${environment}) does not render: ${result.error}`);
+  return objects.filter((object) => object.kind === 'ImageValidatingPolicy');
+}
+
+/** The documents of a chart rendered with the real helm (empty ones left out); an error naming `what` if it does not render. */
+async function renderedDocuments(what: string, request: Parameters<typeof renderChart>[1]): Promise<Json[]> {
+  const result = await renderChart(findHelm(), request);
+  if (!result.ok) throw new Error(`${what} does not render: ${result.error}`);
   return parseAllDocuments(result.manifest)
     .map((doc) => doc.toJS() as Json)
-    .filter((object) => object?.kind === 'ImageValidatingPolicy');
+    .filter((object) => object !== null);
 }
 
 /** The policy of that name among the rendered ones; an error naming the names rendered if none. */
@@ -99,7 +105,7 @@ export async function renderPreviewNamespace(): Promise<{ destination: string; o
   const app = samplePreview();
   const source = (app.spec.sources as Json[]).find((candidate) => candidate.path === 'gitops-repo/apps/preview/namespace') as Json;
   const destination = String(app.spec.destination.namespace);
-  const result = await renderChart(findHelm(), {
+  const objects = await renderedDocuments('the preview namespace chart', {
     chartDir: join(repository, source.path as string),
     releaseName: source.helm.releaseName as string,
     namespace: destination,
@@ -107,13 +113,7 @@ export async function renderPreviewNamespace(): Promise<{ destination: string; o
     inlineValues: [source.helm.valuesObject],
     parameters: [],
   });
-  if (!result.ok) throw new Error(`the preview namespace chart does not render: ${result.error}`);
-  return {
-    destination,
-    objects: parseAllDocuments(result.manifest)
-      .map((doc) => doc.toJS() as Json)
-      .filter((object) => object !== null),
-  };
+  return { destination, objects };
 }
 
 /**

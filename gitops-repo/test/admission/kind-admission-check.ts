@@ -17,10 +17,11 @@
 import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { policyNamed, renderAdmissionPolicy } from './admission-tree.ts';
-import type { Environment, Json } from './admission-tree.ts';
+import type { Json } from './admission-tree.ts';
 import type { Mode } from './kind-admission.ts';
 import {
   checkPolicy,
+  environmentOfMode,
   judge,
   judgeSelection,
   parseCheckImage,
@@ -49,9 +50,6 @@ async function must(command: string, args: string[], input?: string): Promise<st
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.output.trim()}`);
   return result.output;
 }
-
-/** The environment whose admission-policy Application runs each mode (its values file is valuesFileOfMode's: kind-admission.test.ts). */
-const environmentOfMode: Record<Mode, Environment> = { audit: 'dev', enforce: 'prod' };
 
 /** The release policy as that environment's Application renders it (admission-tree.ts, the real helm). */
 async function renderPolicy(mode: Mode): Promise<Json> {

@@ -3,10 +3,12 @@
 // one Pod Security "restricted" admits, and the verdicts tell the image policy's answer from others.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateObject } from '../../../actions/lib/validate/object-schema.ts';
+import { selectorMatches } from '../../../actions/lib/validate/workload-policy.ts';
 import type { Json } from './admission-tree.ts';
 import { application, kyvernoGlobMatches, policyNamed, renderAdmissionPolicy } from './admission-tree.ts';
 import {
   checkPolicy,
+  environmentOfMode,
   judge,
   judgeSelection,
   parseCheckImage,
@@ -32,8 +34,9 @@ beforeAll(async () => {
 
 describe('the kind admission check', () => {
   it('tries each mode with the values file of the environment that runs it', () => {
-    expect(application('dev', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.audit]);
-    expect(application('prod', 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode.enforce]);
+    expect(environmentOfMode).toEqual({ audit: 'dev', enforce: 'prod' });
+    for (const mode of ['audit', 'enforce'] as const)
+      expect(application(environmentOfMode[mode], 'admission-policy').spec.source.helm.valueFiles).toEqual([valuesFileOfMode[mode]]);
   });
 
   it('takes an image of the kind registry by its private address, pinned by digest', () => {
@@ -107,17 +110,6 @@ describe('the kind admission check', () => {
   });
 
   describe('which policy Kyverno applies where (dev renders the release and the preview policy)', () => {
-    /** Whether a Kubernetes label selector (matchLabels, matchExpressions In/NotIn/Exists/DoesNotExist) selects these labels. */
-    const selects = (selector: Json, labels: Record<string, string>): boolean =>
-      Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels[key] === value) &&
-      ((selector.matchExpressions ?? []) as Json[]).every((expression) => {
-        const value = labels[String(expression.key)];
-        if (expression.operator === 'In') return value !== undefined && (expression.values as string[]).includes(value);
-        if (expression.operator === 'NotIn') return value === undefined || !(expression.values as string[]).includes(value);
-        if (expression.operator === 'Exists') return value !== undefined;
-        return value === undefined;
-      });
-
     it('turns both to refusals for the image to try, each keeping its own namespaceSelector and attestors', () => {
       const { release, preview } = selectionPolicies(devPolicies, '172.18.0.2:5000/slipway/cart');
       for (const [check, name] of [
@@ -140,10 +132,10 @@ describe('the kind admission check', () => {
       const namespace = previewNamespace();
       expect(namespace.metadata.name).toBe(previewCheckNamespace);
       const previewLabels = namespace.metadata.labels as Record<string, string>;
-      expect(selects(preview.spec.matchConstraints.namespaceSelector, previewLabels)).toBe(true);
-      expect(selects(release.spec.matchConstraints.namespaceSelector, previewLabels)).toBe(false);
-      expect(selects(preview.spec.matchConstraints.namespaceSelector, {})).toBe(false);
-      expect(selects(release.spec.matchConstraints.namespaceSelector, {})).toBe(true);
+      expect(selectorMatches(preview.spec.matchConstraints.namespaceSelector, previewLabels)).toBe(true);
+      expect(selectorMatches(release.spec.matchConstraints.namespaceSelector, previewLabels)).toBe(false);
+      expect(selectorMatches(preview.spec.matchConstraints.namespaceSelector, {})).toBe(false);
+      expect(selectorMatches(release.spec.matchConstraints.namespaceSelector, {})).toBe(true);
     });
 
     it("refuses a render without the preview policy, or whose release policy selects every namespace (prod's)", async () => {

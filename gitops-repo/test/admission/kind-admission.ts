@@ -9,8 +9,7 @@
  * functions; the script does the calls.
  */
 import { parseImageReference } from '../../../actions/lib/release/image-reference.ts';
-
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Environment, Json } from './admission-tree.ts';
 
 export type Mode = 'audit' | 'enforce';
 
@@ -26,7 +25,10 @@ export const previewNamespaceLabel = 'slipway.dev/preview';
 /** The namespace the selection check creates, labelled as a preview's. */
 export const previewCheckNamespace = 'kind-admission-preview';
 
-/** Which values file of the admission-policy chart gives each mode (as the environments do). */
+/** The environment whose admission-policy Application runs each mode: the check renders the policy as it does. */
+export const environmentOfMode: Record<Mode, Environment> = { audit: 'dev', enforce: 'prod' };
+
+/** Which values file of the admission-policy chart gives each mode (that environment's Application names it). */
 export const valuesFileOfMode: Record<Mode, string> = { audit: 'values-dev.yaml', enforce: 'values-prod.yaml' };
 
 export class KindAdmissionError extends Error {
@@ -60,10 +62,15 @@ export function checkPolicy(rendered: Json, mode: Mode, repository: string): Jso
   const actions = JSON.stringify(rendered.spec?.validationActions);
   if (actions !== JSON.stringify(actionsOfMode[mode]))
     throw new KindAdmissionError(`the ${valuesFileOfMode[mode]} policy has validationActions ${actions}, not those of ${mode}`);
+  return pointedAt(rendered, mode, repository);
+}
+
+/** A rendered policy as the check applies it: named kind-admission-check-<suffix>, matching only the image's repository, `spec` changed as given. */
+function pointedAt(rendered: Json, suffix: string, repository: string, spec: Json = {}): Json {
   return {
     ...rendered,
-    metadata: { name: `kind-admission-check-${mode}` },
-    spec: { ...rendered.spec, matchImageReferences: [{ glob: `${repository}@*` }] },
+    metadata: { name: `kind-admission-check-${suffix}` },
+    spec: { ...rendered.spec, ...spec, matchImageReferences: [{ glob: `${repository}@*` }] },
   };
 }
 
@@ -78,16 +85,7 @@ export function selectionPolicies(renderedDev: Json[], repository: string): { re
     if (!rendered) throw new KindAdmissionError(`dev renders no ImageValidatingPolicy ${name}`);
     if (rendered.spec?.matchConstraints?.namespaceSelector === undefined)
       throw new KindAdmissionError(`dev's ${name} selects no namespaces: the selection check needs its namespaceSelector`);
-    return {
-      ...rendered,
-      metadata: { name: `kind-admission-check-${name}` },
-      spec: {
-        ...rendered.spec,
-        validationActions: ['Deny'],
-        failurePolicy: 'Fail',
-        matchImageReferences: [{ glob: `${repository}@*` }],
-      },
-    };
+    return pointedAt(rendered, name, repository, { validationActions: ['Deny'], failurePolicy: 'Fail' });
   };
   return { release: denying(releasePolicyName), preview: denying(previewPolicyName) };
 }

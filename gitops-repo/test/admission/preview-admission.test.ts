@@ -27,10 +27,8 @@ import {
   shopImages,
   validateAgainstPolicyCrd,
 } from './admission-tree.ts';
-import { releasePolicyName } from './kind-admission.ts';
+import { previewNamespaceLabel as previewLabel, previewPolicyName, releasePolicyName } from './kind-admission.ts';
 
-const previewPolicyName = 'preview-build-provenance';
-const previewLabel = 'slipway.dev/preview';
 const identity = readYaml('apps/platform/admission-policy/values.yaml').identity as { repository: string; previewWorkflow: string };
 const san = (repositoryName: string, workflow: string, ref: string) => `https://github.com/${repositoryName}/${workflow}@${ref}`;
 
