@@ -31562,6 +31562,12 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// actions/lib/github/octokit.ts
+function repositoryOctokit(access2, options = {}) {
+  const apiUrl = access2.apiUrl ?? process.env["GITHUB_API_URL"];
+  return getOctokit(access2.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, ...options.noRetries ? { request: { retries: 0 } } : {} });
+}
+
 // actions/lib/github/pull-request.ts
 function parseRepositoryName(text, option) {
   const match = /^(?:https:\/\/[^/]+\/)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(text.trim());
@@ -31587,8 +31593,7 @@ function explain(error2, action) {
 }
 async function upsertStickyComment(target, marker, body) {
   if (!body.includes(marker)) throw new StickyCommentError("the comment body must carry its marker, or the next run could not find it");
-  const apiUrl = target.apiUrl ?? process.env["GITHUB_API_URL"];
-  const octokit = getOctokit(target.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, request: { retries: 0 } });
+  const octokit = repositoryOctokit(target, { noRetries: true });
   const { owner, repo, issueNumber } = target;
   let existing;
   try {

@@ -75261,10 +75261,15 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// actions/lib/github/octokit.ts
+function repositoryOctokit(access2, options = {}) {
+  const apiUrl = access2.apiUrl ?? process.env["GITHUB_API_URL"];
+  return getOctokit(access2.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, ...options.noRetries ? { request: { retries: 0 } } : {} });
+}
+
 // actions/lib/github/run-approvals.ts
 async function runApprovers(repository, runId) {
-  const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
-  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const octokit = repositoryOctokit(repository);
   const reviews = await octokit.rest.actions.getReviewsForRun({ owner: repository.owner, repo: repository.repo, run_id: runId });
   const logins = reviews.data.filter((review) => review.state === "approved").map((review) => review.user.login);
   return [...new Set(logins)];
@@ -75277,8 +75282,7 @@ function parseRepositoryName(text, option) {
   return { owner: match[1], repo: match[2] };
 }
 async function upsertPullRequest(repository, content) {
-  const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
-  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const octokit = repositoryOctokit(repository);
   const { owner, repo } = repository;
   const open2 = await octokit.rest.pulls.list({
     owner,

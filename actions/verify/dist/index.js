@@ -57476,10 +57476,15 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// actions/lib/github/octokit.ts
+function repositoryOctokit(access2, options = {}) {
+  const apiUrl = access2.apiUrl ?? process.env["GITHUB_API_URL"];
+  return getOctokit(access2.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, ...options.noRetries ? { request: { retries: 0 } } : {} });
+}
+
 // actions/lib/github/pull-request.ts
 async function upsertPullRequest(repository, content) {
-  const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
-  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const octokit = repositoryOctokit(repository);
   const { owner, repo } = repository;
   const open2 = await octokit.rest.pulls.list({
     owner,
