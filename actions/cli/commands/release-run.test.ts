@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promote } from '../../lib/promotion/promote.ts';
 import { createReleaseManifest, formatReleaseManifest } from '../../lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../lib/release/release-manifest.ts';
+import { artifactZipBase64 } from '../../test-support/artifact-archive.ts';
 import type { StandInRun } from '../../test-support/github-actions-api.ts';
 import { githubApiPerFile } from '../../test-support/github-api-per-file.ts';
 import { createGitopsRemote, digestOf, gitopsTree, registry, removeGitopsRemotes, run } from '../../test-support/gitops-repository.ts';
@@ -35,7 +35,7 @@ const passedInDev = (releaseId: string) => ({
 });
 /** The marker artifact as GitHub serves it: a real zip archive holding verified.json. */
 const markerZip = (content: unknown, file = 'verified.json'): string =>
-  Buffer.from(zipSync({ [file]: strToU8(typeof content === 'string' ? content : JSON.stringify(content)) })).toString('base64');
+  artifactZipBase64({ [file]: typeof content === 'string' ? content : JSON.stringify(content) });
 const marker = (runId: number, content: unknown = passedInDev(release), extra: { expired?: boolean; file?: string } = {}) => ({
   name: `release-verified-dev-${release}`,
   runId,

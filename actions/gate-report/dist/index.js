@@ -31562,6 +31562,12 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// actions/lib/github/octokit.ts
+function repositoryOctokit(access2, options = {}) {
+  const apiUrl = access2.apiUrl ?? process.env["GITHUB_API_URL"];
+  return getOctokit(access2.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, ...options.noRetries ? { request: { retries: 0 } } : {} });
+}
+
 // actions/lib/github/pull-request.ts
 function parseRepositoryName(text, option) {
   const match = /^(?:https:\/\/[^/]+\/)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(text.trim());
@@ -31587,8 +31593,7 @@ function explain(error2, action) {
 }
 async function upsertStickyComment(target, marker, body) {
   if (!body.includes(marker)) throw new StickyCommentError("the comment body must carry its marker, or the next run could not find it");
-  const apiUrl = target.apiUrl ?? process.env["GITHUB_API_URL"];
-  const octokit = getOctokit(target.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, request: { retries: 0 } });
+  const octokit = repositoryOctokit(target, { noRetries: true });
   const { owner, repo, issueNumber } = target;
   let existing;
   try {
@@ -32157,6 +32162,9 @@ function naming(label, parse3) {
 }
 
 // actions/lib/shell/shell-context.ts
+function runPage(serverUrl, repository, runId) {
+  return `${serverUrl}/${repository}/actions/runs/${runId}`;
+}
 function shellContext(env, cwd, workspace = env["GITHUB_WORKSPACE"] || cwd) {
   const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/$/, "");
   const repository = env["GITHUB_REPOSITORY"] || void 0;
@@ -32170,7 +32178,7 @@ function shellContext(env, cwd, workspace = env["GITHUB_WORKSPACE"] || cwd) {
     ...env["GITHUB_EVENT_NAME"] ? { eventName: env["GITHUB_EVENT_NAME"] } : {},
     ...env["GITHUB_REF"] ? { ref: env["GITHUB_REF"] } : {},
     ...runId ? { runId } : {},
-    ...repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}
+    ...repository && runId ? { runUrl: runPage(serverUrl, repository, runId) } : {}
   };
 }
 

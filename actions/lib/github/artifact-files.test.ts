@@ -1,9 +1,7 @@
-import { strToU8, zipSync } from 'fflate';
+import { strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { artifactZip as zip } from '../../test-support/artifact-archive.ts';
 import { artifactFile } from './artifact-files.ts';
-
-const zip = (files: Record<string, string>): Uint8Array =>
-  zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])));
 
 describe('artifactFile: one file out of an artifact’s zip archive', () => {
   it('reads the file at the archive’s root, whatever else it holds', () => {

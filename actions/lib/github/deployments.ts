@@ -19,7 +19,7 @@
  * `…/actions/runs/{run_id}`). That link is what GitHub shows, not a documented contract, so a
  * deployment not found is reported, never guessed.
  */
-import { getOctokit } from '@actions/github';
+import { repositoryOctokit } from './octokit.ts';
 import type { GitHubRepository } from './pull-request.ts';
 
 export interface DeploymentFacts {
@@ -118,8 +118,7 @@ interface StatusData {
 
 /** The Deployments API of one repository, through @actions/github's Octokit. */
 export function deploymentsApi(repository: GitHubRepository): DeploymentsApi {
-  const apiUrl = repository.apiUrl ?? process.env['GITHUB_API_URL'];
-  const octokit = getOctokit(repository.token, { ...(apiUrl ? { baseUrl: apiUrl } : {}), request: { retries: 0 } });
+  const octokit = repositoryOctokit(repository, { noRetries: true });
   const { owner, repo } = repository;
   return {
     async deployments(environment, sha) {

@@ -17,7 +17,7 @@
  *   POST   /repos/{owner}/{repo}/issues/{issue_number}/comments     issues/create-comment: { body }
  * The token needs pull-requests: write (labels and comments of pull requests) and issues: read (events).
  */
-import { getOctokit } from '@actions/github';
+import { repositoryOctokit } from './octokit.ts';
 import type { IssueEventFacts, ListedPull } from '../preview/preview-label.ts';
 import type { GitHubRepository } from './pull-request.ts';
 
@@ -54,8 +54,7 @@ function labelNotThere(error: unknown): boolean {
 
 /** The pull-request API of one repository. */
 export function previewPullsApi(repository: GitHubRepository): PreviewPullsApi {
-  const apiUrl = repository.apiUrl ?? process.env['GITHUB_API_URL'];
-  const octokit = getOctokit(repository.token, { ...(apiUrl ? { baseUrl: apiUrl } : {}), request: { retries: 0 } });
+  const octokit = repositoryOctokit(repository, { noRetries: true });
   const { owner, repo } = repository;
   return {
     async openPulls() {

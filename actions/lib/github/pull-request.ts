@@ -2,7 +2,7 @@
  * Pull-request mode: one PR per environment promotion branch, created through the GitHub REST API
  * (@actions/github's Octokit). A re-run finds the open PR of the same branch and updates it.
  */
-import { getOctokit } from '@actions/github';
+import { repositoryOctokit } from './octokit.ts';
 
 export interface GitHubRepository {
   owner: string;
@@ -34,8 +34,7 @@ export function parseRepositoryName(text: string, option: string): { owner: stri
 
 /** Creates the PR, or updates the open PR that already has this head branch. */
 export async function upsertPullRequest(repository: GitHubRepository, content: PullRequestContent): Promise<PullRequestResult> {
-  const apiUrl = repository.apiUrl ?? process.env['GITHUB_API_URL'];
-  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const octokit = repositoryOctokit(repository);
   const { owner, repo } = repository;
   const open = await octokit.rest.pulls.list({
     owner,

@@ -1,7 +1,8 @@
 /**
  * What a Release run's artifacts say of a release, read through the Actions API (workflow-runs.ts)
  * from their archives in memory (artifact-files.ts): its manifest and its verified-in-dev marker,
- * and whether prod may take the releases an environment runs.
+ * and whether prod may take the releases an environment runs. Each reader lists the run's artifacts
+ * itself: callers pass the API through listingOnce (workflow-runs.ts), so a run is listed once.
  */
 import { artifactFile, ArtifactFileError } from './artifact-files.ts';
 import { findReleaseRun } from './workflow-runs.ts';
@@ -61,13 +62,8 @@ function parseMarkerJson(text: string, label: string): unknown {
  * The verified-in-dev marker run `runId` uploaded for `releaseId`, parsed from its archive (not yet
  * judged: verifiedMarkerRefusal does that), or why there is none to read.
  */
-async function readVerifiedMarker(
-  api: ActionsRuns,
-  releaseId: string,
-  runId: number,
-  artifacts?: readonly ArtifactFacts[],
-): Promise<{ marker: unknown } | { refused: string }> {
-  const found = markerOfRun(releaseId, runId, artifacts ?? (await api.runArtifacts(runId)));
+async function readVerifiedMarker(api: ActionsRuns, releaseId: string, runId: number): Promise<{ marker: unknown } | { refused: string }> {
+  const found = markerOfRun(releaseId, runId, await api.runArtifacts(runId));
   if ('refused' in found) return found;
   const read = await readArtifactFile(api, found.artifact, 'verified.json', parseMarkerJson);
   if ('expired' in read) return { refused: expiredMarker(releaseId, runId) };
@@ -92,10 +88,9 @@ async function readReleaseManifest(
   api: ActionsRuns,
   releaseId: string,
   runId: number,
-  artifacts?: readonly ArtifactFacts[],
 ): Promise<{ manifest: ReleaseManifest } | { refused: string }> {
   const name = manifestArtifact(releaseId);
-  const artifact = (artifacts ?? (await api.runArtifacts(runId))).find(
+  const artifact = (await api.runArtifacts(runId)).find(
     (candidate): candidate is ArtifactFacts & { id: number } =>
       candidate.name === name && !candidate.expired && candidate.id !== undefined && (candidate.runId ?? runId) === runId,
   );
@@ -120,11 +115,10 @@ export interface ReleaseArtifacts {
  */
 export async function releaseArtifacts(api: ActionsRuns, releaseId: string, trusted: TrustedRuns): Promise<ReleaseArtifacts> {
   const runId = await findReleaseRun(api, releaseId, trusted);
-  const artifacts = await api.runArtifacts(runId);
   return {
     runId,
-    manifest: await readReleaseManifest(api, releaseId, runId, artifacts),
-    marker: await readVerifiedMarker(api, releaseId, runId, artifacts),
+    manifest: await readReleaseManifest(api, releaseId, runId),
+    marker: await readVerifiedMarker(api, releaseId, runId),
   };
 }
 

@@ -7,7 +7,7 @@
  * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls` ("List pull requests associated with a
  * commit": `number`, `title`, `html_url`).
  */
-import { getOctokit } from '@actions/github';
+import { repositoryOctokit } from './octokit.ts';
 import { markdownLink, markdownText } from './markdown-cell.ts';
 import type { GitHubRepository } from './pull-request.ts';
 
@@ -30,8 +30,7 @@ export interface SourceChanges {
 
 /** The commits from `base` (exclusive) to `head`, newest first, each with its pull requests. */
 export async function sourceChanges(repository: GitHubRepository, base: string, head: string, limit = 20): Promise<SourceChanges> {
-  const apiUrl = repository.apiUrl ?? process.env['GITHUB_API_URL'];
-  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const octokit = repositoryOctokit(repository);
   const { owner, repo } = repository;
   const compared = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}` });
   const listed = [...compared.data.commits].reverse().slice(0, limit);

@@ -6,7 +6,7 @@
  * (PATCH /repos/{owner}/{repo}/issues/comments/{id}); created (POST …/issues/{number}/comments) only
  * when no comment carries the marker, so re-runs never pile up comments.
  */
-import { getOctokit } from '@actions/github';
+import { repositoryOctokit } from './octokit.ts';
 
 export interface StickyCommentTarget {
   owner: string;
@@ -46,8 +46,7 @@ function explain(error: unknown, action: string): StickyCommentError {
 
 export async function upsertStickyComment(target: StickyCommentTarget, marker: string, body: string): Promise<StickyCommentResult> {
   if (!body.includes(marker)) throw new StickyCommentError('the comment body must carry its marker, or the next run could not find it');
-  const apiUrl = target.apiUrl ?? process.env['GITHUB_API_URL'];
-  const octokit = getOctokit(target.token, { ...(apiUrl ? { baseUrl: apiUrl } : {}), request: { retries: 0 } });
+  const octokit = repositoryOctokit(target, { noRetries: true });
   const { owner, repo, issueNumber } = target;
   let existing: { id: number } | undefined;
   try {

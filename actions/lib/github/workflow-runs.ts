@@ -13,7 +13,7 @@
  * `artifact` (id, name, expired, workflow_run.id).
  */
 import { basename } from 'node:path';
-import { getOctokit } from '@actions/github';
+import { repositoryOctokit } from './octokit.ts';
 import type { GitHubRepository } from './pull-request.ts';
 import {
   candidateRuns,
@@ -74,8 +74,7 @@ function artifactFacts(artifact: ArtifactData): ArtifactFacts {
 
 /** The Actions API of one repository. */
 export function actionsRuns(repository: GitHubRepository): ActionsRuns {
-  const apiUrl = repository.apiUrl ?? process.env['GITHUB_API_URL'];
-  const octokit = getOctokit(repository.token, { ...(apiUrl ? { baseUrl: apiUrl } : {}), request: { retries: 0 } });
+  const octokit = repositoryOctokit(repository, { noRetries: true });
   const { owner, repo } = repository;
   return {
     async workflowRuns(trusted, limit) {

@@ -6,7 +6,11 @@
 
 /** GitHub Actions' OIDC issuer: the `iss` claim Fulcio records in the certificate (Issuer V2, 1.3.6.1.4.1.57264.1.8). */
 export const githubActionsIssuer = 'https://token.actions.githubusercontent.com';
-/** SLSA provenance v1 — what actions/attest attests for a build (and attest-build-provenance before it) (actions/toolkit packages/attest/src/provenance.ts, SLSA_PREDICATE_V1_TYPE). */
+/**
+ * SLSA provenance v1 — what actions/attest attests for a build (and attest-build-provenance before it):
+ * actions/attest v4.2.2 src/provenance.ts builds its predicate with @actions/attest's
+ * buildSLSAProvenancePredicate (actions/toolkit packages/attest/src/provenance.ts, SLSA_PREDICATE_V1_TYPE).
+ */
 export const slsaProvenanceV1 = 'https://slsa.dev/provenance/v1';
 /** The in-toto statement layer (in-toto/attestation spec/v1/statement.md) carried in a DSSE envelope of this payload type. */
 export const inTotoStatementV1 = 'https://in-toto.io/Statement/v1';

@@ -20,6 +20,11 @@ export interface ShellContext {
   runUrl?: string;
 }
 
+/** A workflow run's page on GitHub: `serverUrl` without a trailing slash, `repository` as owner/name. */
+export function runPage(serverUrl: string, repository: string, runId: string | number): string {
+  return `${serverUrl}/${repository}/actions/runs/${runId}`;
+}
+
 export function shellContext(env: NodeJS.ProcessEnv, cwd: string, workspace: string = env['GITHUB_WORKSPACE'] || cwd): ShellContext {
   const serverUrl = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/$/, '');
   const repository = env['GITHUB_REPOSITORY'] || undefined;
@@ -33,6 +38,6 @@ export function shellContext(env: NodeJS.ProcessEnv, cwd: string, workspace: str
     ...(env['GITHUB_EVENT_NAME'] ? { eventName: env['GITHUB_EVENT_NAME'] } : {}),
     ...(env['GITHUB_REF'] ? { ref: env['GITHUB_REF'] } : {}),
     ...(runId ? { runId } : {}),
-    ...(repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}),
+    ...(repository && runId ? { runUrl: runPage(serverUrl, repository, runId) } : {}),
   };
 }

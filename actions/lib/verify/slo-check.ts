@@ -132,8 +132,9 @@ export class PrometheusQueryError extends Error {
 
 /**
  * Instant queries against Prometheus' HTTP API (POST /api/v1/query with `query` and the optional
- * `time`, "evaluation timestamp ... defaults to the current server time": prometheus.io, "HTTP API",
- * Instant queries), directly or through a transport. Each sample comes back as `[<unix time>, "<value>"]`.
+ * `time`, the evaluation timestamp: "The current server time is used if the time parameter is
+ * omitted", prometheus.io, "HTTP API", Instant queries), directly or through a transport. Each
+ * sample comes back as `[<unix time>, "<value>"]`.
  */
 export function prometheusScalarQuery(baseUrl: string, token = '', transport: HttpTransport = fetchTransport): ScalarQuery {
   const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);

@@ -26975,6 +26975,9 @@ function numberField(raw, field, fallback, accept, rule) {
 }
 
 // actions/lib/shell/shell-context.ts
+function runPage(serverUrl, repository, runId) {
+  return `${serverUrl}/${repository}/actions/runs/${runId}`;
+}
 function shellContext(env, cwd, workspace = env["GITHUB_WORKSPACE"] || cwd) {
   const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/$/, "");
   const repository = env["GITHUB_REPOSITORY"] || void 0;
@@ -26988,7 +26991,7 @@ function shellContext(env, cwd, workspace = env["GITHUB_WORKSPACE"] || cwd) {
     ...env["GITHUB_EVENT_NAME"] ? { eventName: env["GITHUB_EVENT_NAME"] } : {},
     ...env["GITHUB_REF"] ? { ref: env["GITHUB_REF"] } : {},
     ...runId ? { runId } : {},
-    ...repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}
+    ...repository && runId ? { runUrl: runPage(serverUrl, repository, runId) } : {}
   };
 }
 

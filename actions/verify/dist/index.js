@@ -50647,6 +50647,9 @@ function commitField(raw, field, options = {}) {
 }
 
 // actions/lib/shell/shell-context.ts
+function runPage(serverUrl, repository, runId) {
+  return `${serverUrl}/${repository}/actions/runs/${runId}`;
+}
 function shellContext(env, cwd, workspace = env["GITHUB_WORKSPACE"] || cwd) {
   const serverUrl = (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/$/, "");
   const repository = env["GITHUB_REPOSITORY"] || void 0;
@@ -50660,7 +50663,7 @@ function shellContext(env, cwd, workspace = env["GITHUB_WORKSPACE"] || cwd) {
     ...env["GITHUB_EVENT_NAME"] ? { eventName: env["GITHUB_EVENT_NAME"] } : {},
     ...env["GITHUB_REF"] ? { ref: env["GITHUB_REF"] } : {},
     ...runId ? { runId } : {},
-    ...repository && runId ? { runUrl: `${serverUrl}/${repository}/actions/runs/${runId}` } : {}
+    ...repository && runId ? { runUrl: runPage(serverUrl, repository, runId) } : {}
   };
 }
 
@@ -57476,10 +57479,15 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
+// actions/lib/github/octokit.ts
+function repositoryOctokit(access2, options = {}) {
+  const apiUrl = access2.apiUrl ?? process.env["GITHUB_API_URL"];
+  return getOctokit(access2.token, { ...apiUrl ? { baseUrl: apiUrl } : {}, ...options.noRetries ? { request: { retries: 0 } } : {} });
+}
+
 // actions/lib/github/pull-request.ts
 async function upsertPullRequest(repository, content) {
-  const apiUrl = repository.apiUrl ?? process.env["GITHUB_API_URL"];
-  const octokit = getOctokit(repository.token, apiUrl ? { baseUrl: apiUrl } : {});
+  const octokit = repositoryOctokit(repository);
   const { owner, repo } = repository;
   const open2 = await octokit.rest.pulls.list({
     owner,

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactZipBase64 } from '../../../test-support/artifact-archive.ts';
 import { startChartRepository } from '../../../test-support/chart-repository.ts';
 import type { ChartRepository } from '../../../test-support/chart-repository.ts';
 import { startGitHubActionsApi } from '../../../test-support/github-actions-api.ts';
@@ -125,9 +125,7 @@ const marker = {
 const artifact = (name: string, runId: number, files: Record<string, string>): StandInArtifact => ({
   name,
   runId,
-  zipBase64: Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)])))).toString(
-    'base64',
-  ),
+  zipBase64: artifactZipBase64(files),
 });
 const releaseRun = (id: number, manifest: ReleaseManifest) => ({
   id,

@@ -6,6 +6,7 @@
  */
 import type { GitHubRepository } from '../../github/pull-request.ts';
 import type { RecordDeployment } from '../../github/deployments.ts';
+import { runPage } from '../shell-context.ts';
 import type { ShellContext } from '../shell-context.ts';
 import { githubRepositoryFields, parseGitHubRepository } from './github-repository.ts';
 import type { Field, RawInputs } from './raw-inputs.ts';
@@ -57,7 +58,7 @@ export function parseDeploymentStatusInputs(
       verified: verification === 'success',
       runId,
       sha,
-      runUrl: `${context.serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${runId}`,
+      runUrl: runPage(context.serverUrl, `${repository.owner}/${repository.repo}`, runId),
       environmentUrl,
     },
   };
