@@ -18,12 +18,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
 import { createReleaseManifest, formatReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import type { ReleaseManifest } from '../../actions/lib/release/release-manifest.ts';
 import { releaseWorkflowPath, rollbackRunName, rollbackWorkflowPath } from '../../actions/lib/release/release-runs.ts';
+import { artifactZipBase64 } from '../../actions/test-support/artifact-archive.ts';
 import type { ActionsApiState, StandInApproval, StandInRun } from '../../actions/test-support/github-actions-api.ts';
 import { jobDeployment } from '../../actions/test-support/github-deployments-api.ts';
 import type { StandInDeployment } from '../../actions/test-support/github-deployments-api.ts';
@@ -428,9 +428,7 @@ export class Stage {
         name,
         runId,
         ...(expired ? { expired } : {}),
-        zipBase64: Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([file, text]) => [file, strToU8(text)])))).toString(
-          'base64',
-        ),
+        zipBase64: artifactZipBase64(files),
       })),
       approvals: this.approvals,
       attestations: this.attestations,
